@@ -1,0 +1,33 @@
+"""socialmon's connector contract and built-in connectors.
+
+Installed as `socialmon_connectors`. Every connector, built-in or third-party, is
+registered through the `socialmon.connectors` entry-point group.
+"""
+
+from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
+from socialmon_connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NotFound,
+    PlatformError,
+    RateLimited,
+    SourceError,
+)
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
+
+__all__ = [
+    "AuthError",
+    "ChannelContext",
+    "CommentRecord",
+    "Connector",
+    "ConnectorError",
+    "ConnectorSettings",
+    "NotFound",
+    "Page",
+    "PlatformError",
+    "PostRecord",
+    "Progress",
+    "RateLimited",
+    "RejectedRecord",
+    "SourceError",
+]

@@ -1,0 +1,57 @@
+"""The connector contract: what a platform plug-in declares and the one method it implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from socialmon_connectors.records import Page
+
+
+class ConnectorSettings(BaseModel):
+    """Base for a connector's channel options. Unknown keys are config mistakes.
+
+    Declare secrets as `pydantic.SecretStr`: the config writes them as `${ENV_VAR}`,
+    and SecretStr keeps their value out of every repr and message.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """What a connector knows about the channel it reads, besides its settings."""
+
+    brand: str  # the brand's slug
+    channel: str  # the channel's name within the brand
+    account: str  # the platform account (page id, handle, file label…)
+    base_dir: Path = field(default_factory=Path.cwd)  # relative paths in settings are relative to this
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Connector(ABC):
+    """A platform plug-in.
+
+    Subclasses set `name`, `Settings` and `summary`, and implement `pages()`: an async
+    generator that, given the cursor saved after the last stored page (None on the first
+    scan), yields `Page`s. Each page's cursor must let a later call resume right after it.
+    A connector never touches the database; it raises the errors in
+    `socialmon_connectors.errors` for anything that stops the channel.
+    """
+
+    name: ClassVar[str]
+    Settings: ClassVar[type[ConnectorSettings]] = ConnectorSettings
+    summary: ClassVar[str] = ""
+
+    def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
+        self.settings = settings
+        self.context = context
+
+    @abstractmethod
+    def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        """Yield pages of records after `cursor`."""

@@ -1,0 +1,64 @@
+"""Typed errors a connector raises, each telling the scan what to do next.
+
+    ConnectorError                 base class; never raised itself
+     ├── AuthError                 token expired or revoked: stop this channel, tell the user how to renew
+     ├── RateLimited               platform asked us to slow down: stop now, resume from the cursor next scan
+     ├── NotFound                  the account, page or object does not exist (or is not visible to us)
+     ├── PlatformError             any other error the platform reported, with its own code and message
+     └── SourceError               a local source (file export) cannot be read
+
+Messages must never contain a secret: connectors build them from the platform's
+error text and `redact()` anything that came from a URL or a token.
+"""
+
+from __future__ import annotations
+
+
+class ConnectorError(Exception):
+    """Base class for every error a connector raises about its channel."""
+
+    #: What the user should do about it; shown after the message.
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message} — {self.hint}" if self.hint else message
+
+
+class AuthError(ConnectorError):
+    hint = "renew the access token for this channel and update the environment variable that holds it"
+
+
+class RateLimited(ConnectorError):
+    hint = "the channel resumes from where it stopped on the next scan"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class NotFound(ConnectorError):
+    hint = "check the channel's account id in the config"
+
+
+class PlatformError(ConnectorError):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | int | None = None,
+        status: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+        self.status = status
+
+
+class SourceError(ConnectorError):
+    hint = "check the path in the channel's config"

@@ -1,0 +1,99 @@
+"""The normalized records every connector yields, and the page that carries them.
+
+Records use the platform's own ids (as strings) to point at each other: a reply names
+its parent comment and its post by platform id, so pages can arrive in any order.
+All datetimes are timezone-aware and converted to UTC on validation.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+JSONValue = Any
+
+
+def _to_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+    platform_id: str = Field(min_length=1)
+    author_id: str | None = None
+    author_name: str | None = None
+    is_business: bool = False
+    text: str = ""
+    url: str | None = None
+    created_at: AwareDatetime
+    edited_at: AwareDatetime | None = None
+    deleted: bool = False
+    like_count: int | None = Field(default=None, ge=0)
+
+    _utc = field_validator("created_at", "edited_at")(_to_utc)
+
+    @field_validator("platform_id", "author_id", mode="before")
+    @classmethod
+    def _ids_are_strings(cls, value: object) -> object:
+        # Platforms hand out numeric ids that overflow JavaScript and SQL integers.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class PostRecord(_Record):
+    """Something the business published: a post, a video, a photo, a location page."""
+
+    comment_count: int | None = Field(default=None, ge=0)
+    share_count: int | None = Field(default=None, ge=0)
+    is_business: bool = True
+
+
+class CommentRecord(_Record):
+    """A customer comment, a business reply, or a review."""
+
+    kind: Literal["comment", "review"] = "comment"
+    post_id: str | None = None  # None for reviews of a place rather than a post
+    parent_id: str | None = None  # the comment this one answers, if any
+    reply_count: int | None = Field(default=None, ge=0)
+    rating: float | None = Field(default=None, ge=0, le=5)
+
+    @field_validator("post_id", "parent_id", mode="before")
+    @classmethod
+    def _refs_are_strings(cls, value: object) -> object:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value or None
+
+
+class RejectedRecord(BaseModel):
+    """A source record that could not be turned into a record: reported, skipped, never fatal."""
+
+    location: str  # e.g. "export.csv line 17"
+    reason: str
+
+
+class Progress(BaseModel):
+    """How far the connector is, in units it chooses (bytes, pages); total may be unknown."""
+
+    done: int
+    total: int | None = None
+    unit: str = "records"
+
+
+class Page(BaseModel):
+    """One batch of records and the cursor to resume after it.
+
+    The scan stores the records and the cursor in one transaction, so a scan killed
+    at any point resumes after the last stored page.
+    """
+
+    posts: list[PostRecord] = Field(default_factory=list)
+    comments: list[CommentRecord] = Field(default_factory=list)
+    rejected: list[RejectedRecord] = Field(default_factory=list)
+    cursor: dict[str, JSONValue] | None = None
+    progress: Progress | None = None
+
+
+__all__ = ["CommentRecord", "Page", "PostRecord", "Progress", "RejectedRecord"]

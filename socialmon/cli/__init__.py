@@ -1,0 +1,45 @@
+"""The `socialmon` command: a thin layer over the library. Each command parses its
+options, calls one service function and renders the result."""
+
+from __future__ import annotations
+
+import typer
+
+from socialmon import __version__
+
+app = typer.Typer(
+    name="socialmon",
+    help=(
+        "Monitor your business's social channels: pull posts, comments and reviews, score "
+        "what customers say, and report who is waiting for an answer.\n\n"
+        "Exit codes: 0 success, 1 a channel or delivery failed, 2 usage or config error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"socialmon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    pass
+
+
+from socialmon.cli import report, scan, setup  # noqa: E402  (commands register themselves on `app`)
+
+__all__ = ["app", "main", "report", "scan", "setup"]
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,216 @@
+"""`socialmon scan`: pull new posts and comments from the enabled channels."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from socialmon.cli import app
+from socialmon.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    BrandOption,
+    ChannelOption,
+    ConfigOption,
+    DatabaseOption,
+    config_or_exit,
+    database_or_exit,
+    err,
+    fail,
+    is_terminal,
+    out,
+    registry,
+)
+from socialmon.config import ConfigError, ResolvedChannel
+from socialmon.scan import ChannelOutcome, run_scan
+from socialmon.sentiment import get_scorer
+from socialmon.storage import PageResult, Store
+from socialmon_connectors.records import Progress as PageProgress
+from socialmon_connectors.records import RejectedRecord
+
+MAX_REJECTIONS_SHOWN = 20  # per channel; the rest are counted
+
+
+class _Rejections:
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def report(self, label: str, rejected: RejectedRecord, print_line: object) -> None:
+        count = self.counts.get(label, 0) + 1
+        self.counts[label] = count
+        if count <= MAX_REJECTIONS_SHOWN:
+            print_line(f"{label}: skipped {rejected.location}: {rejected.reason}")  # type: ignore[operator]
+        elif count == MAX_REJECTIONS_SHOWN + 1:
+            print_line(f"{label}: more malformed records skipped; the summary counts them")  # type: ignore[operator]
+
+
+class PlainReporter:
+    """Lines for logs and cron: what started, what was skipped, how each channel ended."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.rejections = _Rejections()
+
+    def _line(self, text: str) -> None:
+        err.print(text, highlight=False, markup=False, soft_wrap=True)
+
+    def channel_started(self, label: str) -> None:
+        if not self.quiet:
+            self._line(f"{label}: scanning")
+
+    def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
+        pass
+
+    def record_rejected(self, label: str, rejected: RejectedRecord) -> None:
+        self.rejections.report(label, rejected, self._line)
+
+    def channel_finished(self, outcome: ChannelOutcome) -> None:
+        if outcome.status == "failed":
+            self._line(f"{outcome.label}: FAILED: {outcome.error}")
+        elif outcome.status == "busy" and not self.quiet:
+            self._line(f"{outcome.label}: skipped, {outcome.error}")
+        elif not self.quiet:
+            r = outcome.result
+            self._line(f"{outcome.label}: done, {r.new_posts} new posts, {r.new_comments} new comments")
+
+
+class ProgressReporter:
+    """A live progress bar per channel, for a terminal."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.rejections = _Rejections()
+
+    def __enter__(self) -> ProgressReporter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.progress.stop()
+
+    def channel_started(self, label: str) -> None:
+        self.tasks[label] = self.progress.add_task(label, total=None, counts="starting")
+
+    def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
+        counts = f"{totals.new_posts:,} new posts · {totals.new_comments:,} new comments"
+        if progress is not None and progress.total:
+            self.progress.update(
+                self.tasks[label], completed=progress.done, total=progress.total, counts=counts
+            )
+        else:
+            self.progress.update(self.tasks[label], counts=counts)
+
+    def record_rejected(self, label: str, rejected: RejectedRecord) -> None:
+        self.rejections.report(label, rejected, lambda text: self.progress.console.print(text, markup=False))
+
+    def channel_finished(self, outcome: ChannelOutcome) -> None:
+        task = self.tasks.get(outcome.label)
+        if task is None:
+            task = self.tasks[outcome.label] = self.progress.add_task(outcome.label, total=1, counts="")
+        total = self.progress.tasks[task].total or 1
+        word = {"ok": "[green]done", "failed": "[red]failed", "busy": "[yellow]busy"}[outcome.status]
+        self.progress.update(task, completed=total, total=total, counts=word)
+
+
+def summary_table(outcomes: list[ChannelOutcome]) -> Table:
+    table = Table(title="Scan summary")
+    table.add_column("channel", style="bold")
+    table.add_column("platform")
+    table.add_column("new posts", justify="right")
+    table.add_column("new comments", justify="right")
+    table.add_column("updated", justify="right")
+    table.add_column("skipped", justify="right")
+    table.add_column("status")
+    for outcome in outcomes:
+        r = outcome.result
+        status = {
+            "ok": "[green]ok[/]",
+            "busy": f"[yellow]busy[/] ({outcome.error})",
+            "failed": f"[red]failed[/]: {outcome.error}",
+        }[outcome.status]
+        table.add_row(
+            outcome.label,
+            outcome.platform,
+            f"{r.new_posts:,}",
+            f"{r.new_comments:,}",
+            f"{r.updated_posts + r.updated_comments:,}",
+            f"{r.rejected:,}",
+            status,
+        )
+    return table
+
+
+def resolve_channels(config_channels: list, loaded: object, connectors: object) -> list[ResolvedChannel]:
+    resolved: list[ResolvedChannel] = []
+    problems = []
+    for brand, channel in config_channels:
+        try:
+            resolved.append(loaded.resolve(brand, channel, connectors))  # type: ignore[attr-defined]
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if problems:
+        for problem in problems:
+            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE)
+    return resolved
+
+
+@app.command()
+def scan(
+    brand: BrandOption = None,
+    channel: ChannelOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")] = False,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, max=64, help="Channels at once (default: from config, 4)."),
+    ] = None,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Pull new posts, comments and reviews from the enabled channels and score them.
+
+    Exit code 0 when every channel succeeded, 1 when any failed (the others still
+    finish), 2 for a usage or config error.
+    """
+    connectors = registry()
+    loaded = config_or_exit(config, connectors)
+    chosen = [(b, c) for b, c in loaded.select(brand, channel) if c.enabled]
+    if not chosen:
+        what = " ".join(
+            part
+            for part in (f"brand {brand!r}" if brand else "", f"channel {channel!r}" if channel else "")
+            if part
+        )
+        fail(f"no enabled channel matches {what}" if what else f"{loaded.path} has no enabled channels")
+    channels = resolve_channels(chosen, loaded, connectors)
+    try:
+        scorer = get_scorer(loaded.settings.sentiment.scorer)
+    except KeyError as error:
+        fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
+    limit = concurrency or loaded.settings.scan.concurrency
+    with database_or_exit(loaded, database) as db:
+        store = Store(db, scorer)
+        if is_terminal() and not quiet:
+            with ProgressReporter() as reporter:
+                outcomes = asyncio.run(run_scan(channels, store, concurrency=limit, reporter=reporter))
+        else:
+            outcomes = asyncio.run(
+                run_scan(channels, store, concurrency=limit, reporter=PlainReporter(quiet))
+            )
+    if not quiet:
+        out.print(summary_table(outcomes))
+    raise typer.Exit(EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK)

@@ -1,0 +1,429 @@
+"""The TOML configuration: brands, their channels, and where the database lives.
+
+Found by `--config`, then `$SOCIALMON_CONFIG`, then `./socialmon.toml`. Secrets are
+written as `${ENV_VAR}` and only resolved when a channel's connector settings are
+built, so they never reach the database, a log or a message. Every mistake becomes
+a `ConfigProblem` that names the file, the brand and channel, and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from platformdirs import user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from socialmon.plugins import ConnectorRegistry
+from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
+
+CONFIG_ENV = "SOCIALMON_CONFIG"
+DEFAULT_CONFIG_NAME = "socialmon.toml"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)?\s*$")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    path: Path
+    where: str  # "brand 'cafe', channel 'export'" or "" for top level
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.where}, " if self.where else ""
+        field = f"field '{self.field}': " if self.field else ""
+        return f"{self.path}: {place}{field}{self.message}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` has one entry per mistake."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "brand"
+
+
+def parse_minutes(value: Any) -> float:
+    """'90m', '2h', '1.5h', '1d' or a number of minutes -> minutes."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        minutes = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"{value!r} is not a duration; write e.g. '30m', '2h' or '1d'")
+        number, unit = float(match.group(1)), match.group(2) or "m"
+        minutes = number * {"m": 1, "min": 1, "h": 60, "d": 1440}[unit]
+    if minutes <= 0:
+        raise ValueError("must be longer than zero")
+    return minutes
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BusinessHours(_Strict):
+    """Opening hours per weekday in the brand's time zone, e.g. monday = "09:00-13:00, 15:00-19:00"."""
+
+    monday: str = "closed"
+    tuesday: str = "closed"
+    wednesday: str = "closed"
+    thursday: str = "closed"
+    friday: str = "closed"
+    saturday: str = "closed"
+    sunday: str = "closed"
+    holidays: str | None = Field(
+        default=None, description="ISO country code whose public holidays are closed"
+    )
+
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _valid_ranges(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    def ranges(self) -> dict[str, list[tuple[time, time]]]:
+        return {day: parse_hours(getattr(self, day)) for day in WEEKDAYS}
+
+
+def parse_hours(value: str) -> list[tuple[time, time]]:
+    text = value.strip().lower()
+    if text in ("", "closed", "cerrado"):
+        return []
+    ranges = []
+    for part in text.split(","):
+        match = _HOURS.match(part.strip())
+        if not match:
+            raise ValueError(f"{part.strip()!r} is not a range like '09:00-18:00'")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60):
+            raise ValueError(f"{part.strip()!r} is not a valid time range")
+        start, end = time(h1, m1), time(23, 59, 59) if h2 == 24 else time(h2, m2)
+        if end <= start:
+            raise ValueError(f"{part.strip()!r} ends before it starts")
+        ranges.append((start, end))
+    return ranges
+
+
+class ChannelConfig(BaseModel):
+    """A channel: the platform and account, plus the connector's own options as extra keys."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = ""
+    platform: str
+    account: str = ""
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _default_name(self) -> ChannelConfig:
+        if not self.name:
+            self.name = self.platform
+        return self
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class BrandConfig(_Strict):
+    name: str = Field(min_length=1)
+    slug: str = ""
+    timezone: str = "UTC"
+    language: Literal["en", "es", "pt"] = "en"
+    response_sla: float = Field(default=24 * 60, description="minutes; written as '2h', '30m', '1d'")
+    business_hours: BusinessHours | None = None
+    channels: list[ChannelConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name like 'America/Guayaquil'"
+            ) from None
+        return value
+
+    @field_validator("response_sla", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        return parse_minutes(value)
+
+    @model_validator(mode="after")
+    def _slug_and_unique_channels(self) -> BrandConfig:
+        self.slug = self.slug or slugify(self.name)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.slug):
+            raise ValueError(f"slug {self.slug!r} may only use a-z, 0-9, '-' and '_'")
+        seen: set[str] = set()
+        for channel in self.channels:
+            if channel.name in seen:
+                raise ValueError(f"two channels are named {channel.name!r}; give each a distinct 'name'")
+            seen.add(channel.name)
+        return self
+
+
+class ScanOptions(_Strict):
+    concurrency: int = Field(default=4, ge=1, le=64, description="channels scanned at once")
+
+
+class SentimentOptions(_Strict):
+    scorer: str = "vader"
+
+
+class Settings(_Strict):
+    database: str | None = None
+    scan: ScanOptions = Field(default_factory=ScanOptions)
+    sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
+    brands: list[BrandConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_brands(self) -> Settings:
+        slugs = [brand.slug for brand in self.brands]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"two brands share the slug {duplicates[0]!r}; give each a distinct 'slug'")
+        return self
+
+
+@dataclass(frozen=True)
+class ResolvedChannel:
+    """A channel ready to scan: its connector class and validated settings (secrets resolved)."""
+
+    brand: BrandConfig
+    channel: ChannelConfig
+    connector_class: type[Connector]
+    settings: ConnectorSettings
+    context: ChannelContext
+
+    @property
+    def label(self) -> str:
+        return f"{self.brand.slug}/{self.channel.name}"
+
+    def connector(self) -> Connector:
+        return self.connector_class(self.settings, self.context)
+
+
+@dataclass
+class Config:
+    path: Path
+    settings: Settings
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def brands(self) -> list[BrandConfig]:
+        return self.settings.brands
+
+    def database_url(self, override: str | None = None) -> str:
+        """The SQLAlchemy URL; a bare path is a SQLite file relative to the config file."""
+        value = override or os.environ.get("SOCIALMON_DATABASE") or self.settings.database
+        return database_url(value, self.base_dir)
+
+    def brand(self, slug: str) -> BrandConfig | None:
+        return next((b for b in self.brands if b.slug == slug or b.name == slug), None)
+
+    def select(
+        self, brand: str | None = None, channel: str | None = None
+    ) -> list[tuple[BrandConfig, ChannelConfig]]:
+        chosen = []
+        for b in self.brands:
+            if brand and brand not in (b.slug, b.name):
+                continue
+            for c in b.channels:
+                if channel and channel not in (c.name, f"{b.slug}/{c.name}"):
+                    continue
+                chosen.append((b, c))
+        return chosen
+
+    def resolve(
+        self,
+        brand: BrandConfig,
+        channel: ChannelConfig,
+        registry: ConnectorRegistry,
+        environ: dict[str, str] | None = None,
+    ) -> ResolvedChannel:
+        """Build the channel's connector settings, resolving `${ENV}` secrets; raises ConfigError."""
+        where = f"brand '{brand.slug}', channel '{channel.name}'"
+        connector_class = registry.get(channel.platform)
+        if connector_class is None:
+            known = ", ".join(registry.names()) or "none installed"
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        self.path,
+                        where,
+                        "platform",
+                        f"unknown platform {channel.platform!r} (known: {known})",
+                    )
+                ]
+            )
+        env = os.environ if environ is None else environ
+        problems: list[ConfigProblem] = []
+        options = _resolve_env(
+            channel.options,
+            env,
+            lambda field, msg: problems.append(ConfigProblem(self.path, where, field, msg)),
+        )
+        if problems:
+            raise ConfigError(problems)
+        try:
+            settings = connector_class.Settings.model_validate(options)
+        except ValidationError as error:
+            raise ConfigError(
+                [
+                    ConfigProblem(self.path, where, _loc(item["loc"]), _message(item))
+                    for item in error.errors()
+                ]
+            ) from None
+        context = ChannelContext(
+            brand=brand.slug, channel=channel.name, account=channel.account, base_dir=self.base_dir
+        )
+        return ResolvedChannel(brand, channel, connector_class, settings, context)
+
+
+def database_url(value: str | None, base_dir: Path) -> str:
+    if not value:
+        folder = Path(user_data_dir("socialmon", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'socialmon.db'}"
+    if "://" in value:
+        return value
+    path = Path(value).expanduser()
+    return f"sqlite:///{path if path.is_absolute() else (base_dir / path).resolve()}"
+
+
+def _resolve_env(value: Any, env: Any, report: Any, field: str = "") -> Any:
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in env:
+                report(field, f"environment variable {name} is not set")
+                return ""
+            return env[name]
+
+        return _ENV_REFERENCE.sub(substitute, value)
+    if isinstance(value, dict):
+        return {k: _resolve_env(v, env, report, f"{field}.{k}" if field else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_env(v, env, report, f"{field}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _message(item: Any) -> str:
+    message = str(item["msg"])
+    if item["type"] == "extra_forbidden":
+        return "unknown option (check the spelling)"
+    if item["type"] == "missing":
+        return "required but missing"
+    return message.removeprefix("Value error, ")
+
+
+def find_config_path(explicit: Path | None = None, environ: dict[str, str] | None = None) -> Path | None:
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    candidate = Path.cwd() / DEFAULT_CONFIG_NAME
+    return candidate if candidate.exists() else None
+
+
+def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
+    """Read and validate the file; with a registry, also check every channel's platform and options."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            [ConfigProblem(path, "", "", "file not found (run `socialmon init` to create one)")]
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([ConfigProblem(path, "", "", f"cannot read the file: {error}")]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([ConfigProblem(path, "", "", f"invalid TOML: {error}")]) from None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError([_problem_from_error(path, raw, item) for item in error.errors()]) from None
+    config = Config(path=path.resolve(), settings=settings)
+    if registry is not None:
+        problems = []
+        for brand, channel in config.select():
+            if registry.get(channel.platform) is None:
+                known = ", ".join(registry.names()) or "none installed"
+                where = f"brand '{brand.slug}', channel '{channel.name}'"
+                problems.append(
+                    ConfigProblem(
+                        config.path,
+                        where,
+                        "platform",
+                        f"unknown platform {channel.platform!r} (known: {known})",
+                    )
+                )
+        if problems:
+            raise ConfigError(problems)
+    return config
+
+
+def check_channels(
+    config: Config, registry: ConnectorRegistry, environ: dict[str, str] | None = None
+) -> list[ConfigProblem]:
+    """Every problem in every channel's settings, without stopping at the first."""
+    problems: list[ConfigProblem] = []
+    for brand, channel in config.select():
+        try:
+            config.resolve(brand, channel, registry, environ)
+        except ConfigError as error:
+            problems.extend(error.problems)
+    return problems
+
+
+def _problem_from_error(path: Path, raw: dict[str, Any], item: Any) -> ConfigProblem:
+    """Turn a pydantic location like ('brands', 0, 'channels', 1, 'platform') into names."""
+    loc = list(item["loc"])
+    where_parts: list[str] = []
+    node: Any = raw
+    field_parts: list[str] = []
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if key in ("brands", "channels") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            index = loc[i + 1]
+            items = node.get(key, []) if isinstance(node, dict) else []
+            node = items[index] if index < len(items) else {}
+            label = (
+                (node.get("slug") or node.get("name") or node.get("platform"))
+                if isinstance(node, dict)
+                else None
+            )
+            kind = "brand" if key == "brands" else "channel"
+            where_parts.append(f"{kind} '{label}'" if label else f"{kind} #{index + 1}")
+            i += 2
+            continue
+        field_parts.append(str(key))
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+        i += 1
+    return ConfigProblem(path, ", ".join(where_parts), ".".join(field_parts), _message(item))

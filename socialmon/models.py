@@ -1,0 +1,145 @@
+"""The database tables. All datetimes are stored in UTC and read back timezone-aware; reports convert to the brand's zone.
+
+Posts and comments point at each other by the platform's ids within a channel
+(`post_platform_id`, `parent_platform_id`) rather than by row ids, so that records can
+be stored in whatever order a platform pages them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Brand(SQLModel, table=True):
+    __tablename__ = "brand"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=100)
+    name: str = Field(max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    language: str = Field(default="en", max_length=8)
+    response_sla_minutes: float = 24 * 60
+
+
+class Channel(SQLModel, table=True):
+    __tablename__ = "channel"
+    __table_args__ = (UniqueConstraint("brand_id", "name", name="uq_channel_brand_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    name: str = Field(max_length=100)
+    platform: str = Field(max_length=50)
+    account: str = Field(default="", max_length=300)
+    cursor: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    last_scan_at: datetime | None = None
+    last_status: str | None = Field(default=None, max_length=20)
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Post(SQLModel, table=True):
+    __tablename__ = "post"
+    __table_args__ = (UniqueConstraint("channel_id", "platform_id", name="uq_post_channel_platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    platform_id: str = Field(max_length=200)
+    author_id: str | None = Field(default=None, max_length=200)
+    author_name: str | None = Field(default=None, max_length=300)
+    is_business: bool = True
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    edited_at: datetime | None = None
+    deleted: bool = False
+    like_count: int | None = None
+    comment_count: int | None = None
+    share_count: int | None = None
+    record_hash: str = Field(max_length=40)
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A customer comment, a business reply or a review, with its sentiment."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "platform_id", name="uq_comment_channel_platform_id"),
+        Index("ix_comment_channel_post", "channel_id", "post_platform_id"),
+        Index("ix_comment_channel_parent", "channel_id", "parent_platform_id"),
+        Index("ix_comment_created_at", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    platform_id: str = Field(max_length=200)
+    kind: str = Field(default="comment", max_length=20)
+    post_platform_id: str | None = Field(default=None, max_length=200)
+    parent_platform_id: str | None = Field(default=None, max_length=200)
+    author_id: str | None = Field(default=None, max_length=200)
+    author_name: str | None = Field(default=None, max_length=300)
+    is_business: bool = False
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    edited_at: datetime | None = None
+    deleted: bool = False
+    like_count: int | None = None
+    reply_count: int | None = None
+    rating: float | None = None
+    record_hash: str = Field(max_length=40)
+    language: str | None = Field(default=None, max_length=8)
+    sentiment_compound: float | None = None
+    sentiment_label: str | None = Field(default=None, max_length=10)
+    sentiment_scorer: str | None = Field(default=None, max_length=50)
+    sentiment_version: str | None = Field(default=None, max_length=50)
+    first_seen_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ScanRun(SQLModel, table=True):
+    """One channel's part of one `socialmon scan`."""
+
+    __tablename__ = "scan_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = Field(default="running", max_length=20)  # running, ok, failed, busy
+    pages: int = 0
+    new_posts: int = 0
+    new_comments: int = 0
+    updated_posts: int = 0
+    updated_comments: int = 0
+    rejected: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Alert(SQLModel, table=True):
+    __tablename__ = "alert"
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channel.id")
+    rule: str = Field(max_length=50)
+    dedup_key: str = Field(unique=True, max_length=300)
+    severity: str = Field(default="warning", max_length=20)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+    subject_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+
+
+metadata = SQLModel.metadata

@@ -1,0 +1,84 @@
+"""The per-channel overview: volume and sentiment shares, computed in SQL.
+
+(The full analytics — response times, needs-reply, trends — live in their own module.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from socialmon.database import Database
+from socialmon.models import Brand, Channel, Comment, Post
+
+
+@dataclass(frozen=True)
+class ChannelSummary:
+    brand: str
+    channel: str
+    platform: str
+    posts: int
+    comments: int
+    positive: int
+    neutral: int
+    negative: int
+    last_status: str | None
+
+    def share(self, label: str) -> float:
+        scored = self.positive + self.neutral + self.negative
+        return getattr(self, label) / scored if scored else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["shares"] = {label: round(self.share(label), 4) for label in ("positive", "neutral", "negative")}
+        return data
+
+
+def channel_summaries(
+    database: Database, brand: str | None = None, channel: str | None = None
+) -> list[ChannelSummary]:
+    brand_t, channel_t, post_t, comment_t = (
+        Brand.__table__,
+        Channel.__table__,
+        Post.__table__,
+        Comment.__table__,
+    )
+    posts = select(post_t.c.channel_id, func.count().label("posts")).group_by(post_t.c.channel_id).subquery()
+    label = comment_t.c.sentiment_label
+    comments = (
+        select(
+            comment_t.c.channel_id,
+            func.count().label("comments"),
+            func.sum(case((label == "positive", 1), else_=0)).label("positive"),
+            func.sum(case((label == "neutral", 1), else_=0)).label("neutral"),
+            func.sum(case((label == "negative", 1), else_=0)).label("negative"),
+        )
+        .where(comment_t.c.is_business.is_(False))
+        .group_by(comment_t.c.channel_id)
+        .subquery()
+    )
+    query = (
+        select(
+            brand_t.c.slug,
+            channel_t.c.name,
+            channel_t.c.platform,
+            func.coalesce(posts.c.posts, 0),
+            func.coalesce(comments.c.comments, 0),
+            func.coalesce(comments.c.positive, 0),
+            func.coalesce(comments.c.neutral, 0),
+            func.coalesce(comments.c.negative, 0),
+            channel_t.c.last_status,
+        )
+        .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
+        .outerjoin(posts, posts.c.channel_id == channel_t.c.id)
+        .outerjoin(comments, comments.c.channel_id == channel_t.c.id)
+        .order_by(brand_t.c.slug, channel_t.c.name)
+    )
+    if brand:
+        query = query.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
+    if channel:
+        query = query.where(channel_t.c.name == channel)
+    with database.read() as connection:
+        return [ChannelSummary(*row) for row in connection.execute(query)]

@@ -1,0 +1,156 @@
+"""Running the enabled channels: fetch pages from each connector and store them.
+
+Channels run concurrently, at most `concurrency` at a time. Each channel is scanned
+by one process at a time (see `locking`); one failing channel never stops the others.
+Storage and scoring run in a worker thread so the event loop keeps serving the other
+channels' network requests; on SQLite, writes from this process are serialised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, SecretStr
+
+from socialmon.config import ResolvedChannel
+from socialmon.locking import channel_lock
+from socialmon.storage import PageResult, Store
+from socialmon_connectors.errors import ConnectorError
+from socialmon_connectors.records import Progress, RejectedRecord
+
+Status = Literal["ok", "failed", "busy"]
+
+
+@dataclass
+class ChannelOutcome:
+    label: str  # "brand/channel"
+    platform: str
+    status: Status
+    result: PageResult = field(default_factory=PageResult)
+    pages: int = 0
+    error: str | None = None
+
+
+class ScanReporter(Protocol):
+    """What the scan tells its caller as it goes (the CLI draws progress from it)."""
+
+    def channel_started(self, label: str) -> None: ...
+    def page_saved(self, label: str, totals: PageResult, progress: Progress | None) -> None: ...
+    def record_rejected(self, label: str, rejected: RejectedRecord) -> None: ...
+    def channel_finished(self, outcome: ChannelOutcome) -> None: ...
+
+
+class SilentReporter:
+    def channel_started(self, label: str) -> None:
+        pass
+
+    def page_saved(self, label: str, totals: PageResult, progress: Progress | None) -> None:
+        pass
+
+    def record_rejected(self, label: str, rejected: RejectedRecord) -> None:
+        pass
+
+    def channel_finished(self, outcome: ChannelOutcome) -> None:
+        pass
+
+
+def secret_values(settings: BaseModel) -> list[str]:
+    """Every secret in a connector's settings, to scrub from messages."""
+    found: list[str] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            if secret:
+                found.append(secret)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                visit(getattr(value, name))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    visit(settings)
+    return found
+
+
+def redact(message: str, secrets: Sequence[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message
+
+
+async def scan_channel(
+    resolved: ResolvedChannel, store: Store, reporter: ScanReporter, write_lock: asyncio.Lock
+) -> ChannelOutcome:
+    label = resolved.label
+    platform = resolved.channel.platform
+    row = await asyncio.to_thread(store.sync_channel, resolved.brand, resolved.channel)
+    with channel_lock(store.database, row.id) as held:
+        if not held:
+            outcome = ChannelOutcome(
+                label, platform, "busy", error="another socialmon process is scanning it"
+            )
+            reporter.channel_finished(outcome)
+            return outcome
+        reporter.channel_started(label)
+        run_id = await asyncio.to_thread(store.start_run, row.id)
+        totals = PageResult()
+        pages = 0
+        status: Status = "ok"
+        error: str | None = None
+        try:
+            # The cursor is read again under the lock: another process may have moved it.
+            cursor = await asyncio.to_thread(store.cursor, row.id)
+            async for page in resolved.connector().pages(cursor):
+                for rejected in page.rejected:
+                    reporter.record_rejected(label, rejected)
+                async with write_lock:
+                    saved = await asyncio.to_thread(store.save_page, row.id, page)
+                totals.add(saved)
+                pages += 1
+                reporter.page_saved(label, totals, page.progress)
+        except ConnectorError as problem:
+            status, error = "failed", f"{type(problem).__name__}: {problem}"
+        except Exception as problem:  # a connector bug must not stop the other channels
+            status, error = "failed", f"unexpected {type(problem).__name__}: {problem}"
+        if error is not None:
+            error = redact(error, secret_values(resolved.settings))
+        await asyncio.to_thread(store.finish_run, run_id, row.id, status, totals, pages, error)
+    outcome = ChannelOutcome(label, platform, status, totals, pages, error)
+    reporter.channel_finished(outcome)
+    return outcome
+
+
+async def run_scan(
+    channels: Sequence[ResolvedChannel],
+    store: Store,
+    *,
+    concurrency: int = 4,
+    reporter: ScanReporter | None = None,
+) -> list[ChannelOutcome]:
+    """Scan every channel given, at most `concurrency` at a time; outcomes in the order given."""
+    reporter = reporter or SilentReporter()
+    limit = asyncio.Semaphore(concurrency)
+    # SQLite has one writer; PostgreSQL takes concurrent page writes.
+    write_lock = asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()
+
+    async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
+        async with limit:
+            return await scan_channel(resolved, store, reporter, write_lock)  # type: ignore[arg-type]
+
+    return list(await asyncio.gather(*(bounded(channel) for channel in channels)))
+
+
+class _NoLock:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_: object) -> None:
+        return None

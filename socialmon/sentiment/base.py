@@ -1,0 +1,45 @@
+"""The scorer interface shared by every sentiment implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+Label = Literal["positive", "neutral", "negative"]
+LABELS: tuple[Label, ...] = ("positive", "neutral", "negative")
+
+# VADER's own recommended cut-offs for its compound score.
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+
+
+def label_for(compound: float) -> Label:
+    """Map a compound score to a label with VADER's ±0.05 thresholds."""
+    if compound >= POSITIVE_THRESHOLD:
+        return "positive"
+    if compound <= NEGATIVE_THRESHOLD:
+        return "negative"
+    return "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """The result of scoring one text."""
+
+    language: str  # "en", "es", "pt" or "other"
+    compound: float  # in [-1, 1]
+    label: Label
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Scores texts. `name` and `version` are stored beside every score so that a
+    scorer upgrade can find and re-score what an older version produced."""
+
+    name: str
+    version: str
+
+    def score(self, text: str) -> Sentiment: ...
+
+    def score_many(self, texts: Iterable[str]) -> list[Sentiment]: ...

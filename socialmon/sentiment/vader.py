@@ -1,0 +1,27 @@
+"""Plain VADER, English rules and lexicon: the baseline every other scorer is measured against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib.metadata import version as package_version
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from socialmon.sentiment.base import Sentiment, label_for
+
+
+class VaderScorer:
+    """VADER as shipped by the `vaderSentiment` package; reports every text as English."""
+
+    name = "vader"
+
+    def __init__(self) -> None:
+        self._analyzer = SentimentIntensityAnalyzer()
+        self.version = package_version("vaderSentiment")
+
+    def score(self, text: str) -> Sentiment:
+        compound = self._analyzer.polarity_scores(text)["compound"]
+        return Sentiment(language="en", compound=compound, label=label_for(compound))
+
+    def score_many(self, texts: Iterable[str]) -> list[Sentiment]:
+        return [self.score(text) for text in texts]
