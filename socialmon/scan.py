@@ -9,6 +9,7 @@ channels' network requests; on SQLite, writes from this process are serialised.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -17,7 +18,9 @@ from pydantic import BaseModel, SecretStr
 
 from socialmon.config import ResolvedChannel
 from socialmon.locking import channel_lock
-from socialmon.storage import PageResult, Store
+from socialmon.scoring import ScoringPool
+from socialmon.sentiment import Sentiment
+from socialmon.storage import PageResult, PreparedPage, Store
 from socialmon_connectors.errors import ConnectorError
 from socialmon_connectors.records import Progress, RejectedRecord
 
@@ -86,8 +89,11 @@ def redact(message: str, secrets: Sequence[str]) -> str:
     return message
 
 
+MAX_PAGES_IN_FLIGHT = 3  # pages being scored while the next ones are parsed; bounds memory
+
+
 async def scan_channel(
-    resolved: ResolvedChannel, store: Store, reporter: ScanReporter, write_lock: asyncio.Lock
+    resolved: ResolvedChannel, store: Store, scoring: ScoringPool, reporter: ScanReporter, write_lock: Any
 ) -> ChannelOutcome:
     label = resolved.label
     platform = resolved.channel.platform
@@ -103,25 +109,45 @@ async def scan_channel(
         run_id = await asyncio.to_thread(store.start_run, row.id)
         totals = PageResult()
         pages = 0
-        status: Status = "ok"
         error: str | None = None
+        # Pages are stored strictly in the order the connector yielded them, each with its cursor.
+        in_flight: deque[tuple[PreparedPage, asyncio.Future[list[Sentiment]], Progress | None]] = deque()
+
+        async def store_oldest() -> None:
+            nonlocal pages
+            prepared, scores, progress = in_flight.popleft()
+            sentiments = await scores
+            async with write_lock:
+                saved = await asyncio.to_thread(store.write_page, prepared, sentiments)
+            totals.add(saved)
+            pages += 1
+            reporter.page_saved(label, totals, progress)
+
         try:
-            # The cursor is read again under the lock: another process may have moved it.
+            # The cursor is read under the lock: another process may have moved it.
             cursor = await asyncio.to_thread(store.cursor, row.id)
             async for page in resolved.connector().pages(cursor):
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
-                async with write_lock:
-                    saved = await asyncio.to_thread(store.save_page, row.id, page)
-                totals.add(saved)
-                pages += 1
-                reporter.page_saved(label, totals, page.progress)
+                prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
+                scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
+                in_flight.append((prepared, scores, page.progress))
+                if len(in_flight) >= MAX_PAGES_IN_FLIGHT:
+                    await store_oldest()
         except ConnectorError as problem:
-            status, error = "failed", f"{type(problem).__name__}: {problem}"
+            error = f"{type(problem).__name__}: {problem}"
         except Exception as problem:  # a connector bug must not stop the other channels
-            status, error = "failed", f"unexpected {type(problem).__name__}: {problem}"
+            error = f"unexpected {type(problem).__name__}: {problem}"
+        try:
+            while in_flight:  # what was fetched before a failure is still stored
+                await store_oldest()
+        except Exception as problem:
+            error = error or f"storing failed: {type(problem).__name__}: {problem}"
+            for _, scores, _ in in_flight:
+                scores.cancel()
         if error is not None:
             error = redact(error, secret_values(resolved.settings))
+        status: Status = "ok" if error is None else "failed"
         await asyncio.to_thread(store.finish_run, run_id, row.id, status, totals, pages, error)
     outcome = ChannelOutcome(label, platform, status, totals, pages, error)
     reporter.channel_finished(outcome)
@@ -134,18 +160,27 @@ async def run_scan(
     *,
     concurrency: int = 4,
     reporter: ScanReporter | None = None,
+    scoring_workers: int | None = None,
 ) -> list[ChannelOutcome]:
     """Scan every channel given, at most `concurrency` at a time; outcomes in the order given."""
     reporter = reporter or SilentReporter()
     limit = asyncio.Semaphore(concurrency)
     # SQLite has one writer; PostgreSQL takes concurrent page writes.
     write_lock = asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()
+    scoring = ScoringPool(store.scorer, scoring_workers)
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:
-            return await scan_channel(resolved, store, reporter, write_lock)  # type: ignore[arg-type]
+            return await scan_channel(resolved, store, scoring, reporter, write_lock)
 
-    return list(await asyncio.gather(*(bounded(channel) for channel in channels)))
+    try:
+        return list(await asyncio.gather(*(bounded(channel) for channel in channels)))
+    finally:
+        scoring.close()
+        store.timings.scoring += scoring.inline_seconds + scoring.worker_cpu_seconds
+        store.timings.scoring_workers_peak_rss = max(
+            store.timings.scoring_workers_peak_rss, scoring.worker_peak_rss
+        )
 
 
 class _NoLock:

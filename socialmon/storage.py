@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
 from socialmon.models import Brand, Channel, Comment, Post, ScanRun, utcnow
-from socialmon.sentiment import Scorer
+from socialmon.sentiment import Scorer, Sentiment
 from socialmon_connectors.records import CommentRecord, Page, PostRecord
 
 _BRAND = Brand.__table__
@@ -73,10 +73,27 @@ class StoreTimings:
     scoring: float = 0.0
     writing: float = 0.0
     texts_scored: int = 0
+    scoring_workers_peak_rss: int = 0  # bytes; 0 when every batch was scored in-process
 
     @property
     def storage(self) -> float:
         return self.lookup + self.writing
+
+
+@dataclass
+class PreparedPage:
+    """A page compared with the database, waiting for its scores before it is written."""
+
+    channel_id: int
+    cursor: dict[str, Any] | None
+    post_rows: list[dict[str, Any]] = field(default_factory=list)
+    comment_rows: list[dict[str, Any]] = field(default_factory=list)
+    rows_to_score: list[dict[str, Any]] = field(default_factory=list)
+    result: PageResult = field(default_factory=PageResult)
+
+    @property
+    def texts_to_score(self) -> list[str]:
+        return [row["text"] for row in self.rows_to_score]
 
 
 @dataclass(frozen=True)
@@ -186,8 +203,22 @@ class Store:
     # --- pages --------------------------------------------------------------------
 
     def save_page(self, channel_id: int, page: Page) -> PageResult:
-        """Store a page's records and its cursor in one transaction."""
-        result = PageResult(rejected=len(page.rejected))
+        """Store a page's records and its cursor in one transaction, scoring in this process."""
+        prepared = self.prepare_page(channel_id, page)
+        started = time.perf_counter()
+        sentiments = self.scorer.score_many(prepared.texts_to_score)
+        self.timings.scoring += time.perf_counter() - started
+        return self.write_page(prepared, sentiments)
+
+    def prepare_page(self, channel_id: int, page: Page) -> PreparedPage:
+        """Compare the page with what is stored: the rows to write, and the texts that need a score.
+
+        A record whose content hash is unchanged is left alone; a comment keeps its stored
+        score unless its text changed.
+        """
+        prepared = PreparedPage(channel_id=channel_id, cursor=page.cursor)
+        result = prepared.result
+        result.rejected = len(page.rejected)
         started = time.perf_counter()
         posts = {record.platform_id: record for record in page.posts}  # the last copy in a page wins
         comments = {record.platform_id: record for record in page.comments}
@@ -201,7 +232,6 @@ class Store:
         self.timings.lookup += time.perf_counter() - started
 
         now = utcnow()
-        post_rows = []
         for platform_id, record in posts.items():
             values = _post_values(record)
             known = existing_posts.get(platform_id)
@@ -211,7 +241,7 @@ class Store:
                 result.new_posts += 1
             else:
                 result.updated_posts += 1
-            post_rows.append(
+            prepared.post_rows.append(
                 {
                     "channel_id": channel_id,
                     "platform_id": platform_id,
@@ -221,8 +251,6 @@ class Store:
                 }
             )
 
-        comment_rows: list[dict[str, Any]] = []
-        to_score: list[dict[str, Any]] = []
         for platform_id, record in comments.items():
             values = _comment_values(record)
             known = existing_comments.get(platform_id)
@@ -244,46 +272,45 @@ class Store:
             if known is not None and known["text"] == row["text"] and known["sentiment_label"] is not None:
                 row.update({name: known[name] for name in _SENTIMENT_FIELDS})
             else:
-                to_score.append(row)
-            comment_rows.append(row)
+                prepared.rows_to_score.append(row)
+            prepared.comment_rows.append(row)
+        return prepared
 
-        started = time.perf_counter()
-        if to_score:
-            for row, sentiment in zip(
-                to_score, self.scorer.score_many([row["text"] for row in to_score]), strict=True
-            ):
-                row["language"] = sentiment.language
-                row["sentiment_compound"] = sentiment.compound
-                row["sentiment_label"] = sentiment.label
-                row["sentiment_scorer"] = self.scorer.name
-                row["sentiment_version"] = self.scorer.version
-            self.timings.texts_scored += len(to_score)
-        self.timings.scoring += time.perf_counter() - started
-
+    def write_page(self, prepared: PreparedPage, sentiments: Sequence[Sentiment]) -> PageResult:
+        """Write a prepared page, with the scores of its `texts_to_score`, and its cursor: one transaction."""
+        for row, sentiment in zip(prepared.rows_to_score, sentiments, strict=True):
+            row["language"] = sentiment.language
+            row["sentiment_compound"] = sentiment.compound
+            row["sentiment_label"] = sentiment.label
+            row["sentiment_scorer"] = self.scorer.name
+            row["sentiment_version"] = self.scorer.version
+        self.timings.texts_scored += len(sentiments)
         started = time.perf_counter()
         with self.database.write() as connection:
-            if post_rows:
+            if prepared.post_rows:
                 self._upsert(
                     connection,
                     _POST,
-                    post_rows,
+                    prepared.post_rows,
                     ["channel_id", "platform_id"],
                     [*_POST_FIELDS, "record_hash", "updated_at"],
                 )
-            if comment_rows:
+            if prepared.comment_rows:
                 self._upsert(
                     connection,
                     _COMMENT,
-                    comment_rows,
+                    prepared.comment_rows,
                     ["channel_id", "platform_id"],
                     [*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at"],
                 )
-            if page.cursor is not None:
+            if prepared.cursor is not None:
                 connection.execute(
-                    update(_CHANNEL).where(_CHANNEL.c.id == channel_id).values(cursor=page.cursor)
+                    update(_CHANNEL)
+                    .where(_CHANNEL.c.id == prepared.channel_id)
+                    .values(cursor=prepared.cursor)
                 )
         self.timings.writing += time.perf_counter() - started
-        return result
+        return prepared.result
 
     def _existing(
         self, table: Table, channel_id: int, platform_ids: Sequence[str], columns: list[Any]

@@ -178,6 +178,10 @@ def scan(
         int | None,
         typer.Option("--concurrency", min=1, max=64, help="Channels at once (default: from config, 4)."),
     ] = None,
+    timings: Annotated[
+        bool,
+        typer.Option("--timings", help="Also print where the time went: scoring, storage lookups, writes."),
+    ] = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -213,4 +217,17 @@ def scan(
             )
     if not quiet:
         out.print(summary_table(outcomes))
+    if timings:
+        t = store.timings
+        workers = (
+            f", scoring workers' peak RSS {t.scoring_workers_peak_rss / 2**20:.0f} MB"
+            if t.scoring_workers_peak_rss
+            else ""
+        )
+        err.print(
+            f"timings: scoring {t.scoring:.2f} s CPU ({t.texts_scored:,} texts), storage {t.storage:.2f} s "
+            f"(lookups {t.lookup:.2f} s, writes {t.writing:.2f} s){workers}",
+            highlight=False,
+            soft_wrap=True,
+        )
     raise typer.Exit(EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK)

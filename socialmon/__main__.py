@@ -1,0 +1,3 @@
+from socialmon.cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""Helpers for building export files and configs, and for running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]], mode: str = "w") -> Path:
+    with path.open(mode, encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def post(pid: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "post", "id": pid, "created_at": "2026-10-01T12:00:00Z", "text": f"post {pid}", **fields}
+
+
+def comment(cid: str, post_id: str = "p1", **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "comment",
+        "id": cid,
+        "post_id": post_id,
+        "created_at": "2026-10-01T13:00:00Z",
+        "author_id": f"user-{cid}",
+        "text": f"comment {cid}",
+        **fields,
+    }
+
+
+def write_config(
+    folder: Path, *, database: str | None = None, channels: str | None = None, extra: str = ""
+) -> Path:
+    """A config with one brand; `channels` is raw TOML for its [[brands.channels]] blocks."""
+    if channels is None:
+        channels = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'
+    database_line = f'database = "{database}"\n' if database else 'database = "socialmon.db"\n'
+    body = (
+        f"{database_line}{extra}\n"
+        '[[brands]]\nname = "Café Uno"\nslug = "cafe"\ntimezone = "America/Guayaquil"\nlanguage = "es"\n'
+        'response_sla = "2h"\n\n'
+        f"{channels}"
+    )
+    path = folder / "socialmon.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `socialmon` command in a subprocess."""
+    command = [sys.executable, "-m", "socialmon", *args]
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
+    full_env.update(env or {})
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)

@@ -1,0 +1,176 @@
+"""Storage on a real SQLite file and a real PostgreSQL: upserts, atomic pages, migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from socialmon.config import BrandConfig, ChannelConfig
+from socialmon.database import Database, open_database
+from socialmon.models import Channel, Comment, Post, metadata
+from socialmon.sentiment import get_scorer
+from socialmon.storage import Store
+from socialmon_connectors.records import CommentRecord, Page, PostRecord
+
+BRAND = BrandConfig(name="Café Uno", timezone="America/Guayaquil", language="es")
+CHANNEL = ChannelConfig(name="export", platform="file", account="cafe")
+WHEN = datetime(2026, 10, 1, 12, tzinfo=UTC)
+
+
+def make_page(n_comments: int, cursor: int, text: str = "I love it, great service") -> Page:
+    return Page(
+        posts=[PostRecord(platform_id="p1", created_at=WHEN, text="our post")],
+        comments=[
+            CommentRecord(platform_id=f"c{i}", post_id="p1", created_at=WHEN, author_id=f"u{i}", text=text)
+            for i in range(n_comments)
+        ],
+        cursor={"position": cursor},
+    )
+
+
+@pytest.fixture
+def store(database_url: str) -> Store:
+    database = open_database(database_url)
+    yield Store(database, get_scorer("vader"))
+    database.dispose()
+
+
+def count(store: Store, model: type) -> int:
+    with store.database.read() as connection:
+        return connection.execute(select(func.count()).select_from(model.__table__)).scalar_one()
+
+
+def test_saving_the_same_page_twice_adds_nothing(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    first = store.save_page(channel.id, make_page(50, 1))
+    second = store.save_page(channel.id, make_page(50, 1))
+    assert (first.new_posts, first.new_comments) == (1, 50)
+    assert (second.new_posts, second.new_comments, second.updated_comments) == (0, 0, 0)
+    assert count(store, Comment) == 50 and count(store, Post) == 1
+    assert store.cursor(channel.id) == {"position": 1}
+
+
+def test_an_edited_comment_updates_its_text_and_score(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    store.save_page(channel.id, make_page(3, 1, text="I love it, great service"))
+    result = store.save_page(channel.id, make_page(3, 2, text="Terrible, rude staff. I hate it"))
+    assert result.updated_comments == 3 and result.new_comments == 0
+    with store.database.read() as connection:
+        rows = connection.execute(select(Comment.__table__.c.text, Comment.__table__.c.sentiment_label)).all()
+    assert {tuple(row) for row in rows} == {("Terrible, rude staff. I hate it", "negative")}
+
+
+def test_a_changed_count_keeps_the_stored_score_without_rescoring(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    store.save_page(channel.id, make_page(2, 1))
+    scored_before = store.timings.texts_scored
+    liked = make_page(2, 2)
+    liked.comments[0] = liked.comments[0].model_copy(update={"like_count": 9})
+    result = store.save_page(channel.id, liked)
+    assert result.updated_comments == 1
+    assert store.timings.texts_scored == scored_before  # same text: the stored score is kept
+    with store.database.read() as connection:
+        labels = connection.execute(select(Comment.__table__.c.sentiment_label)).scalars().all()
+    assert labels == ["positive", "positive"]
+
+
+def test_a_deleted_comment_is_marked_and_keeps_its_text(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    store.save_page(channel.id, make_page(1, 1, text="Never again, they cheated me"))
+    gone = CommentRecord(
+        platform_id="c0", post_id="p1", created_at=WHEN, author_id="u0", text="", deleted=True
+    )
+    store.save_page(channel.id, Page(comments=[gone], cursor={"position": 2}))
+    with store.database.read() as connection:
+        row = connection.execute(select(Comment.__table__.c.text, Comment.__table__.c.deleted)).one()
+    assert tuple(row) == ("Never again, they cheated me", True)
+
+
+def test_a_page_and_its_cursor_commit_together_or_not_at_all(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    store.save_page(channel.id, make_page(5, 1))
+    original = store._upsert
+
+    def fail_on_comments(connection, table, rows, keys, updates):  # type: ignore[no-untyped-def]
+        if table.name == "comment":
+            raise RuntimeError("disk full")
+        return original(connection, table, rows, keys, updates)
+
+    monkeypatch.setattr(store, "_upsert", fail_on_comments)
+    page = make_page(10, 2)
+    page.posts.append(PostRecord(platform_id="p2", created_at=WHEN))
+    with pytest.raises(RuntimeError):
+        store.save_page(channel.id, page)
+    assert (
+        count(store, Comment) == 5 and count(store, Post) == 1
+    )  # the post written before the failure rolled back
+    assert store.cursor(channel.id) == {"position": 1}
+
+
+def test_records_keep_utc_times_and_platform_ids(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    local = datetime.fromisoformat("2026-03-08T21:30:00-05:00")
+    reply = CommentRecord(
+        platform_id="1234567890123456789",
+        post_id="p1",
+        parent_id="c0",
+        created_at=local,
+        is_business=True,
+        text="¡Gracias! 🙌",
+        rating=4.5,
+    )
+    store.save_page(channel.id, Page(comments=[reply]))
+    with store.database.read() as connection:
+        row = connection.execute(select(Comment.__table__)).mappings().one()
+    assert row["created_at"] == datetime(2026, 3, 9, 2, 30, tzinfo=UTC)
+    assert row["parent_platform_id"] == "c0" and row["is_business"] is True and row["rating"] == 4.5
+    assert row["text"] == "¡Gracias! 🙌"
+
+
+def test_a_channel_whose_platform_changes_starts_without_a_cursor(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    store.save_page(channel.id, make_page(1, 7))
+    assert store.sync_channel(BRAND, CHANNEL).cursor == {"position": 7}
+    moved = ChannelConfig(name="export", platform="file", account="another account")
+    again = store.sync_channel(BRAND, moved)
+    assert again.id == channel.id and again.cursor is None
+    with store.database.read() as connection:
+        assert connection.execute(select(func.count()).select_from(Channel.__table__)).scalar_one() == 1
+
+
+def test_large_pages_upsert_in_batches(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    result = store.save_page(channel.id, make_page(3000, 1))
+    assert result.new_comments == 3000 and count(store, Comment) == 3000
+
+
+def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
+    """The migration chain and models.py agree: a new migration was not forgotten."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    database = open_database(database_url)
+    try:
+        with database.read() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert differences == []
+        status = database.schema_status()
+        assert status.up_to_date and status.current is not None
+        assert database.upgrade() is None  # nothing left to do
+    finally:
+        database.dispose()
+
+
+def test_an_empty_database_reports_no_schema_until_upgraded(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        assert database.schema_status().current is None
+        before = database.upgrade()
+        assert before is not None and before.current is None
+        assert database.schema_status().up_to_date
+    finally:
+        database.dispose()
