@@ -92,7 +92,8 @@ class _Parser:
         return value
 
     def record(self, raw: dict[str, Any]) -> PostRecord | CommentRecord:
-        data = {key: (None if value == "" else value) for key, value in raw.items() if key}
+        # An empty cell or null means "not given": the field takes its default.
+        data = {key: value for key, value in raw.items() if key and value not in ("", None)}
         record_type = str(data.pop("type", "") or "").strip().lower()
         if record_type not in RECORD_TYPES:
             raise ValueError(f"type: must be one of {', '.join(sorted(RECORD_TYPES))}, got {record_type!r}")
@@ -226,7 +227,7 @@ class FileConnector(Connector):
         if pending:
             yield flush(done)
 
-    def _lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int]]:
+    def _lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int, bool]]:
         """Complete lines from `offset`, each with the offset just after it.
 
         A last line with no newline may still be being written: it is read, but the
@@ -235,35 +236,39 @@ class FileConnector(Connector):
         with path.open("rb") as handle:
             handle.seek(offset)
             for raw in handle:
-                if raw.endswith(b"\n"):
+                complete = raw.endswith(b"\n")
+                if complete:
                     offset += len(raw)
-                yield raw, offset
+                yield raw, offset, complete
 
     # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record, csv header).
 
     def _read_jsonl(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         line = start["line"]
-        for raw, offset in self._lines(path, start["offset"]):
+        for raw, offset, complete in self._lines(path, start["offset"]):
             line += 1
+            lines_read = line if complete else line - 1  # an unfinished line is read again next time
             if not raw.strip():
                 continue
             try:
                 item = json.loads(raw)
             except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                yield f"not valid JSON ({error})", offset, line, line, None
+                yield f"not valid JSON ({error})", offset, lines_read, line, None
                 continue
             if not isinstance(item, dict):
-                yield "not a JSON object", offset, line, line, None
+                yield "not a JSON object", offset, lines_read, line, None
                 continue
-            yield item, offset, line, line, None
+            yield item, offset, lines_read, line, None
 
     def _read_csv(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
-        consumed = {"offset": start["offset"], "line": start["line"]}
+        # "line" counts every line handed to the csv reader; "complete" only those ending in a newline.
+        consumed = {"offset": start["offset"], "line": start["line"], "complete": start["line"]}
 
         def text_lines() -> Iterator[str]:
-            for raw, offset in self._lines(path, start["offset"]):
+            for raw, offset, complete in self._lines(path, start["offset"]):
                 consumed["offset"] = offset
                 consumed["line"] += 1
+                consumed["complete"] += complete
                 yield raw.decode("utf-8-sig" if consumed["line"] == 1 else "utf-8", errors="replace")
 
         reader = csv.reader(text_lines())
@@ -284,18 +289,18 @@ class FileConnector(Connector):
             except StopIteration:
                 return
             except csv.Error as error:
-                yield f"bad CSV ({error})", consumed["offset"], consumed["line"], record_line, header
+                yield f"bad CSV ({error})", consumed["offset"], consumed["complete"], record_line, header
                 continue
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 reason = f"expected {len(header)} columns, found {len(row)}"
-                yield reason, consumed["offset"], consumed["line"], record_line, header
+                yield reason, consumed["offset"], consumed["complete"], record_line, header
                 continue
             yield (
                 dict(zip(header, row, strict=True)),
                 consumed["offset"],
-                consumed["line"],
+                consumed["complete"],
                 record_line,
                 header,
             )

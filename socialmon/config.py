@@ -111,7 +111,7 @@ def parse_hours(value: str) -> list[tuple[time, time]]:
         if not match:
             raise ValueError(f"{part.strip()!r} is not a range like '09:00-18:00'")
         h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60):
+        if not (h1 < 24 and m1 < 60 and m2 < 60 and (h2 < 24 or (h2, m2) == (24, 0))):
             raise ValueError(f"{part.strip()!r} is not a valid time range")
         start, end = time(h1, m1), time(23, 59, 59) if h2 == 24 else time(h2, m2)
         if end <= start:

@@ -79,6 +79,9 @@ def channel_summaries(
     if brand:
         query = query.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
     if channel:
-        query = query.where(channel_t.c.name == channel)
+        brand_part, _, channel_part = channel.rpartition("/")
+        query = query.where(channel_t.c.name == channel_part)
+        if brand_part:
+            query = query.where(brand_t.c.slug == brand_part)
     with database.read() as connection:
         return [ChannelSummary(*row) for row in connection.execute(query)]

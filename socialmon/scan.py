@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
+from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
 
@@ -84,8 +85,10 @@ def secret_values(settings: BaseModel) -> list[str]:
 
 
 def redact(message: str, secrets: Sequence[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        message = message.replace(secret, "***")
+    """Replace each secret, as written and as it looks inside a URL, with ***."""
+    forms = {form for secret in secrets for form in (secret, quote(secret, safe=""), quote_plus(secret))}
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, "***")
     return message
 
 

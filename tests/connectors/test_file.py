@@ -1,0 +1,454 @@
+"""The `file` connector, driven through `pages(cursor)` with no database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_jsonl
+
+from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord, SourceError
+from socialmon_connectors.file import FileConnector, FileSettings
+
+
+def connector(folder: Path, path: str = "export.jsonl", **options: Any) -> FileConnector:
+    return FileConnector(
+        FileSettings(path=path, **options),
+        ChannelContext(brand="cafe", channel="export", account="Café", base_dir=folder),
+    )
+
+
+def read(source: FileConnector, cursor: dict[str, Any] | None = None) -> list[Page]:
+    async def collect() -> list[Page]:
+        return [page async for page in source.pages(cursor)]
+
+    return asyncio.run(collect())
+
+
+def ids(pages: list[Page]) -> list[str]:
+    return [r.platform_id for page in pages for r in [*page.posts, *page.comments]]
+
+
+def rejected(pages: list[Page]) -> list[tuple[str, str]]:
+    return [(r.location, r.reason) for page in pages for r in page.rejected]
+
+
+def records(pages: list[Page]) -> dict[str, PostRecord | CommentRecord]:
+    return {r.platform_id: r for page in pages for r in [*page.posts, *page.comments]}
+
+
+def last_cursor(pages: list[Page]) -> dict[str, Any]:
+    assert pages[-1].cursor is not None
+    return pages[-1].cursor
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+# --- what a record becomes ---------------------------------------------------------------
+
+
+def test_jsonl_posts_comments_replies_and_reviews(tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [
+            post("p1", author_id="biz", like_count=10, comment_count=2, share_count=1, url="https://x/p1"),
+            comment("c1", text="¡Qué rico! 😍 Mañana paso", like_count=3, reply_count=1),
+            comment("c2", type="reply", parent_id="c1", author_id="biz", is_business=True),
+            {"type": "review", "id": 77, "created_at": "2026-10-02T08:00:00Z", "text": "Top", "rating": 4.5},
+        ],
+    )
+    pages = read(connector(tmp_path))
+    assert len(pages) == 1
+    assert rejected(pages) == []
+    found = records(pages)
+    p1 = found["p1"]
+    assert isinstance(p1, PostRecord)
+    assert (p1.author_id, p1.is_business, p1.like_count, p1.comment_count, p1.share_count) == (
+        "biz",
+        True,
+        10,
+        2,
+        1,
+    )
+    assert p1.url == "https://x/p1"
+    c1 = found["c1"]
+    assert isinstance(c1, CommentRecord)
+    assert (c1.kind, c1.post_id, c1.parent_id, c1.author_id, c1.is_business) == (
+        "comment",
+        "p1",
+        None,
+        "user-c1",
+        False,
+    )
+    assert c1.text == "¡Qué rico! 😍 Mañana paso"
+    assert (c1.like_count, c1.reply_count) == (3, 1)
+    c2 = found["c2"]
+    assert (c2.kind, c2.post_id, c2.parent_id, c2.is_business) == ("comment", "p1", "c1", True)
+    review = found["77"]  # numeric ids become strings
+    assert isinstance(review, CommentRecord)
+    assert (review.kind, review.post_id, review.rating) == ("review", None, 4.5)
+
+
+def test_business_authors_mark_the_business_by_id_or_name(tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [
+            comment("by-id", author_id="biz"),
+            comment("by-name", author_id="u9", author_name="Café Uno"),
+            comment("customer", author_id="u1", author_name="Ana"),
+            comment("explicit", author_id="biz", is_business=False),
+        ],
+    )
+    found = records(read(connector(tmp_path, business_authors=["biz", "Café Uno"])))
+    assert {pid: r.is_business for pid, r in found.items()} == {
+        "by-id": True,
+        "by-name": True,
+        "customer": False,
+        "explicit": False,  # what the export says wins
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-10-01T09:00:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),  # naive: America/Guayaquil, UTC-5
+        ("2026-10-01 09:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),
+        ("2026-10-01T09:00:00Z", datetime(2026, 10, 1, 9, tzinfo=UTC)),
+        ("2026-10-01T09:00:00+02:00", datetime(2026, 10, 1, 7, tzinfo=UTC)),
+        ("2026-10-01T09:00:00.250-03:30", datetime(2026, 10, 1, 12, 30, 0, 250000, tzinfo=UTC)),
+        (1790000000, datetime.fromtimestamp(1790000000, UTC)),
+        (1790000000.5, datetime.fromtimestamp(1790000000.5, UTC)),
+        ("1790000000", datetime.fromtimestamp(1790000000, UTC)),
+    ],
+)
+def test_timestamps(tmp_path: Path, value: Any, expected: datetime) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post("p1", created_at=value, edited_at=value)])
+    found = records(read(connector(tmp_path, timezone="America/Guayaquil")))["p1"]
+    assert found.created_at == expected
+    assert found.created_at.utcoffset() == timedelta(0)
+    assert found.edited_at == expected
+
+
+def test_naive_timestamps_default_to_utc_and_follow_daylight_saving(tmp_path: Path) -> None:
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [post("winter", created_at="2026-01-15T12:00:00"), post("summer", created_at="2026-07-15T12:00:00")],
+    )
+    assert records(read(connector(tmp_path)))["winter"].created_at == datetime(2026, 1, 15, 12, tzinfo=UTC)
+    madrid = records(read(connector(tmp_path, timezone="Europe/Madrid")))
+    assert madrid["winter"].created_at == datetime(2026, 1, 15, 11, tzinfo=UTC)
+    assert madrid["summer"].created_at == datetime(2026, 7, 15, 10, tzinfo=UTC)
+
+
+def test_csv_with_bom_quoted_newline_comma_and_accents(tmp_path: Path) -> None:
+    path = tmp_path / "comments.csv"
+    path.write_bytes(
+        "\ufefftype,id,post_id,parent_id,created_at,author_id,author_name,is_business,text,like_count,rating\n"
+        'comment,c1,p1,,2026-10-01T10:00:00,u1,María José,false,"Línea uno,\ncon coma y ""comillas""",2,\n'
+        "reply,c2,p1,c1,1790000000,biz,Café Uno,,Gracias 🙌,,\n"
+        "review,r1,,,2026-10-02T08:00:00-05:00,u2,Ñandú,,Excelente 👍,,4\n".encode()
+    )
+    pages = read(connector(tmp_path, "comments.csv", timezone="America/Guayaquil", business_authors=["biz"]))
+    assert rejected(pages) == []
+    assert ids(pages) == ["c1", "c2", "r1"]
+    found = records(pages)
+    c1 = found["c1"]
+    assert isinstance(c1, CommentRecord)
+    assert c1.text == 'Línea uno,\ncon coma y "comillas"'
+    assert (c1.author_name, c1.is_business, c1.post_id, c1.parent_id) == ("María José", False, "p1", None)
+    assert (c1.like_count, c1.created_at) == (2, datetime(2026, 10, 1, 15, tzinfo=UTC))
+    c2 = found["c2"]
+    assert isinstance(c2, CommentRecord)
+    assert (c2.parent_id, c2.is_business, c2.like_count, c2.text) == ("c1", True, None, "Gracias 🙌")
+    r1 = found["r1"]
+    assert isinstance(r1, CommentRecord)
+    assert (r1.kind, r1.rating, r1.author_name, r1.post_id) == ("review", 4.0, "Ñandú", None)
+    assert r1.created_at == datetime(2026, 10, 2, 13, tzinfo=UTC)
+
+
+def test_csv_posts(tmp_path: Path) -> None:
+    (tmp_path / "posts.csv").write_text(
+        "type,id,created_at,author_id,is_business,text,like_count,comment_count,share_count\n"
+        "post,p1,2026-10-01T09:00:00Z,biz,yes,Pan de yuca 🥖,5,2,0\n",
+        encoding="utf-8",
+    )
+    p1 = records(read(connector(tmp_path, "posts.csv")))["p1"]
+    assert isinstance(p1, PostRecord)
+    assert (p1.text, p1.is_business, p1.like_count, p1.comment_count, p1.share_count) == (
+        "Pan de yuca 🥖",
+        True,
+        5,
+        2,
+        0,
+    )
+
+
+def test_a_csv_with_posts_and_comments_under_one_header(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        "type,id,post_id,parent_id,created_at,text,rating\n"
+        "post,p1,,,2026-10-01T09:00:00Z,Pan de yuca,\n"
+        "comment,c1,p1,,2026-10-01T10:00:00Z,Rico,\n",
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert rejected(pages) == []
+    assert ids(pages) == ["p1", "c1"]
+
+
+@pytest.mark.parametrize("source", ["csv", "jsonl"])
+def test_a_record_with_empty_text_is_kept(tmp_path: Path, source: str) -> None:
+    name = f"export.{source}"
+    if source == "csv":
+        (tmp_path / name).write_text(
+            "type,id,created_at,text\npost,p1,2026-10-01T09:00:00Z,\n", encoding="utf-8"
+        )
+    else:
+        write_jsonl(tmp_path / name, [comment("c1", text="", deleted=True)])
+    pages = read(connector(tmp_path, name))
+    assert rejected(pages) == []
+    assert [r.text for r in records(pages).values()] == [""]
+
+
+# --- what is rejected ---------------------------------------------------------------------
+
+
+def test_malformed_jsonl_lines_are_rejected_with_file_and_line_and_the_rest_kept(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        line(post("p1"))  # 1
+        + '{"type": "comment", "id": \n'  # 2
+        + "[1, 2, 3]\n"  # 3
+        + line({"type": "comment", "post_id": "p1", "created_at": "2026-10-01T13:00:00Z"})  # 4: no id
+        + line(post("s1", type="story"))  # 5
+        + line(comment("c1", created_at="yesterday"))  # 6
+        + line({"type": "review", "id": "r1", "created_at": "2026-10-01T13:00:00Z", "rating": 7})  # 7
+        + line(comment("c2"))  # 8
+        + "\n"  # 9: blank lines are skipped
+        + line(comment("c3", like_count=-1))  # 10
+        + line(comment("c4")),  # 11
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path))
+    assert ids(pages) == ["p1", "c2", "c4"]
+    problems = rejected(pages)
+    assert [location for location, _ in problems] == [
+        f"export.jsonl line {n}" for n in (2, 3, 4, 5, 6, 7, 10)
+    ]
+    reasons = [reason for _, reason in problems]
+    assert reasons[0].startswith("not valid JSON")
+    assert reasons[1] == "not a JSON object"
+    assert "platform_id" in reasons[2]
+    assert reasons[3].startswith("type: must be one of") and "'story'" in reasons[3]
+    assert reasons[4].startswith("created_at:")
+    assert reasons[5].startswith("rating:")
+    assert reasons[6].startswith("like_count:")
+
+
+def test_malformed_csv_rows_are_rejected_with_the_line_they_start_on(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "type,id,post_id,created_at,text\n"  # 1
+        "comment,c0,p1,2026-10-01T09:00:00Z,hola\n"  # 2
+        'comment,c1,p1,2026-10-01T10:00:00Z,"dos\nlíneas"\n'  # 3-4
+        "comment,c2,p1,2026-10-01T10:00:00Z,too,many\n"  # 5
+        "comment,c3,p1\n"  # 6
+        "comment,c4,p1,not a date,x\n"  # 7
+        ",,,,\n"  # 8: an empty row is skipped
+        "tweet,t1,p1,2026-10-01T10:00:00Z,x\n"  # 9
+        "comment,c5,p1,2026-10-01T11:00:00Z,ok\n",  # 10
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["c0", "c1", "c5"]
+    problems = rejected(pages)
+    assert [location for location, _ in problems] == [f"export.csv line {n}" for n in (5, 6, 7, 9)]
+    assert problems[0][1] == "expected 5 columns, found 6"
+    assert problems[1][1] == "expected 5 columns, found 3"
+    assert problems[2][1].startswith("created_at:")
+    assert problems[3][1].startswith("type: must be one of")
+
+
+def test_a_csv_without_a_header_is_a_source_error(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text("post,p1,2026-10-01T09:00:00Z\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="header"):
+        read(connector(tmp_path, "export.csv"))
+
+
+# --- incremental reading -------------------------------------------------------------------
+
+
+def test_a_second_run_with_the_last_cursor_yields_nothing(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1"), comment("c2")])
+    source = connector(tmp_path)
+    cursor = last_cursor(read(source))
+    again = read(source, cursor)
+    assert ids(again) == []
+    assert rejected(again) == []
+
+
+def test_appended_lines_are_the_only_ones_read_and_keep_their_line_numbers(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    source = connector(tmp_path)
+    cursor = last_cursor(read(source))
+    write_jsonl(path, [comment("c2")], mode="a")
+    append(path, "oops\n")
+    write_jsonl(path, [comment("c3")], mode="a")
+    pages = read(source, cursor)
+    assert ids(pages) == ["c2", "c3"]
+    assert [location for location, _ in rejected(pages)] == ["export.jsonl line 4"]
+    assert ids(read(source, last_cursor(pages))) == []
+
+
+def test_appended_csv_rows_are_read_with_the_saved_header(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("type,id,created_at,text\npost,p1,2026-10-01T09:00:00Z,uno\n", encoding="utf-8")
+    source = connector(tmp_path, "export.csv")
+    cursor = last_cursor(read(source))
+    append(path, "post,p2,2026-10-02T09:00:00Z,dos\npost,p3,bad\n")
+    pages = read(source, cursor)
+    assert ids(pages) == ["p2"]
+    assert rejected(pages) == [("export.csv line 4", "expected 4 columns, found 3")]
+    assert records(pages)["p2"].text == "dos"
+
+
+def test_a_last_line_without_newline_is_read_again_next_time(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(line(post("p1")) + json.dumps(post("p2")), encoding="utf-8")
+    source = connector(tmp_path)
+    first = read(source)
+    assert ids(first) == ["p1", "p2"]
+    cursor = last_cursor(first)
+    assert cursor["files"]["export.jsonl"]["offset"] == len(line(post("p1")).encode())
+    assert ids(read(source, cursor)) == ["p2"]  # it may have been half written
+    append(path, "\n" + line(post("p3")))
+    assert ids(read(source, cursor)) == ["p2", "p3"]
+
+
+@pytest.mark.parametrize("name", ["export.jsonl", "export.csv"])
+def test_line_numbers_stay_right_after_an_unfinished_last_line(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text("type,id,created_at\npost,p1,2026-10-01T09:00:00Z", encoding="utf-8")
+        broken = "post,p2\n"
+    else:
+        path.write_text(json.dumps(post("p1")), encoding="utf-8")
+        broken = "oops\n"
+    source = connector(tmp_path, name)
+    cursor = last_cursor(read(source))
+    append(path, "\n" + broken)
+    assert [location for location, _ in rejected(read(source, cursor))] == [
+        f"{name} line {3 if name.endswith('.csv') else 2}"
+    ]
+
+
+@pytest.mark.parametrize("grow", [False, True])
+def test_a_replaced_file_is_read_again_from_the_start(tmp_path: Path, grow: bool) -> None:
+    path = write_jsonl(tmp_path / "export.jsonl", [post("a1"), post("a2")])
+    source = connector(tmp_path)
+    cursor = last_cursor(read(source))
+    size = path.stat().st_size
+    replacement = [post("b1"), post("b2")] + ([post("b3")] if grow else [])
+    write_jsonl(path, replacement)
+    assert (path.stat().st_size == size) is not grow
+    pages = read(source, cursor)
+    assert ids(pages) == [r["id"] for r in replacement]
+    assert ids(read(source, last_cursor(pages))) == []
+
+
+def test_a_truncated_file_is_read_again_from_the_start(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "export.jsonl", [post("a1"), post("a2")])
+    source = connector(tmp_path)
+    cursor = last_cursor(read(source))
+    write_jsonl(path, [post("c1")])
+    assert ids(read(source, cursor)) == ["c1"]
+
+
+# --- where the files are -----------------------------------------------------------------
+
+
+def test_a_folder_reads_every_export_in_name_order(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_jsonl(folder / "b.jsonl", [post("b1")])
+    (folder / "a.csv").write_text(
+        "type,id,created_at\npost,a1,2026-10-01T09:00:00Z\npost\n", encoding="utf-8"
+    )
+    write_jsonl(folder / "c.ndjson", [post("c1")])
+    (folder / "notes.txt").write_text("not an export\n", encoding="utf-8")
+    source = connector(tmp_path, "exports")
+    assert [p.name for p in source.files()] == ["a.csv", "b.jsonl", "c.ndjson"]
+    pages = read(source)
+    assert ids(pages) == ["a1", "b1", "c1"]
+    assert [location for location, _ in rejected(pages)] == ["a.csv line 3"]
+    cursor = last_cursor(pages)
+    assert set(cursor["files"]) == {"exports/a.csv", "exports/b.jsonl", "exports/c.ndjson"}
+    write_jsonl(folder / "d.jsonl", [post("d1")])  # a new export dropped in the folder
+    write_jsonl(folder / "b.jsonl", [post("b2")], mode="a")
+    assert ids(read(source, cursor)) == ["b2", "d1"]
+
+
+def test_a_glob_relative_to_the_config_and_an_absolute_one(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_jsonl(folder / "2026-10.jsonl", [post("oct")])
+    write_jsonl(folder / "2026-11.jsonl", [post("nov")])
+    write_jsonl(folder / "other.jsonl", [post("other")])
+    assert ids(read(connector(tmp_path, "exports/2026-*.jsonl"))) == ["oct", "nov"]
+    assert ids(read(connector(tmp_path / "elsewhere", str(folder / "2026-1?.jsonl")))) == ["oct", "nov"]
+
+
+@pytest.mark.parametrize("path", ["missing.jsonl", "empty-folder", "exports/*.jsonl"])
+def test_a_missing_source_is_a_source_error(tmp_path: Path, path: str) -> None:
+    (tmp_path / "empty-folder").mkdir()
+    with pytest.raises(SourceError) as raised:
+        read(connector(tmp_path, path))
+    assert raised.value.hint == "check the path in the channel's config"
+
+
+def test_an_unknown_suffix_needs_a_format(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "export.txt", [post("p1")])
+    with pytest.raises(SourceError, match='format = "jsonl"'):
+        read(connector(tmp_path, "export.txt"))
+    assert ids(read(connector(tmp_path, "export.txt", format="jsonl"))) == ["p1"]
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_page_size_splits_pages_and_each_cursor_resumes_right_after_its_page(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", [post("p1"), comment("c1"), comment("c2")])
+    append(folder / "a.jsonl", "bad line\n")
+    write_jsonl(folder / "b.jsonl", [post("p2"), comment("c3"), comment("c4")])
+    source = connector(tmp_path, "exports", page_size=2)
+    pages = read(source)
+    assert [len(p.posts) + len(p.comments) + len(p.rejected) for p in pages] == [2, 2, 2, 1]
+    everything = ids(pages)
+    assert everything == ["p1", "c1", "c2", "p2", "c3", "c4"]
+    for k, page in enumerate(pages):
+        assert page.cursor is not None
+        rest = read(source, page.cursor)
+        assert ids(rest) == ids(pages[k + 1 :])
+        assert rejected(rest) == rejected(pages[k + 1 :])
+    done = [page.progress.done for page in pages if page.progress]
+    assert done == sorted(done)
+    assert pages[-1].progress is not None
+    assert pages[-1].progress.done == pages[-1].progress.total
+
+
+def test_a_page_size_that_divides_the_file_yields_no_empty_page(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post(f"p{i}") for i in range(4)])
+    pages = read(connector(tmp_path, page_size=2))
+    assert [len(page.posts) for page in pages] == [2, 2]

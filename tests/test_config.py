@@ -1,0 +1,470 @@
+"""The TOML config: where it is found, how every mistake is reported, secrets, durations and hours."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import REPO, post, write_config, write_jsonl
+from pydantic import SecretStr
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.config import (
+    ConfigError,
+    check_channels,
+    find_config_path,
+    load_config,
+    parse_hours,
+    parse_minutes,
+)
+from socialmon.plugins import ConnectorRegistry
+from socialmon_connectors import Connector, ConnectorSettings, Page, PlatformError, PostRecord
+from socialmon_connectors.file import FileConnector
+
+SECRET = "SECRET123"
+
+
+class SecretSettings(ConnectorSettings):
+    token: SecretStr
+    retries: int = 3
+    fail: bool = False
+
+
+class SecretConnector(Connector):
+    """A platform that needs a token; when told to fail, its error quotes the token (as a URL would)."""
+
+    name = "secretive"
+    Settings = SecretSettings
+    summary = "a fake platform with a token"
+
+    settings: SecretSettings
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        token = self.settings.token.get_secret_value()
+        if self.settings.fail:
+            raise PlatformError(f"GET https://api.example/feed?access_token={token} returned 500")
+        created = datetime(2026, 10, 1, 12, tzinfo=UTC)
+        yield Page(posts=[PostRecord(platform_id="s1", text="hello", created_at=created)], cursor={"n": 1})
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # rich tables and messages are not cut at 80 columns
+
+
+def invoke(cli: CliRunner, *args: str) -> Any:
+    result = cli.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def export(folder: Path) -> None:
+    write_jsonl(folder / "export.jsonl", [post("p1")])
+
+
+# --- discovery ----------------------------------------------------------------------
+
+
+def test_discovery_prefers_explicit_then_environment_then_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert find_config_path() is None
+    (tmp_path / "socialmon.toml").write_text("", encoding="utf-8")
+    assert find_config_path() == tmp_path / "socialmon.toml"
+    monkeypatch.setenv("SOCIALMON_CONFIG", str(tmp_path / "from-env.toml"))
+    assert find_config_path() == tmp_path / "from-env.toml"
+    assert find_config_path(Path("explicit.toml")) == Path("explicit.toml")
+    assert find_config_path(environ={}) == tmp_path / "socialmon.toml"
+
+
+def test_commands_use_the_config_that_discovery_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
+) -> None:
+    configs = {}
+    for name in ("cwd", "env", "flag"):
+        folder = tmp_path / name
+        folder.mkdir()
+        export(folder)
+        configs[name] = write_config(folder).resolve()
+    monkeypatch.chdir(configs["cwd"].parent)
+    assert str(configs["cwd"]) in invoke(cli, "check").stdout
+    monkeypatch.setenv("SOCIALMON_CONFIG", str(configs["env"]))
+    assert str(configs["env"]) in invoke(cli, "check").stdout
+    assert str(configs["flag"]) in invoke(cli, "check", "--config", str(configs["flag"])).stdout
+
+
+def test_no_config_anywhere_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in ("scan", "check", "report"):
+        result = invoke(cli, command)
+        assert result.exit_code == 2
+        assert "no config file" in result.output
+        assert "socialmon init" in result.output
+
+
+def test_a_config_named_in_the_environment_that_does_not_exist_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
+) -> None:
+    missing = tmp_path / "nowhere.toml"
+    monkeypatch.setenv("SOCIALMON_CONFIG", str(missing))
+    result = invoke(cli, "scan")
+    assert result.exit_code == 2
+    assert str(missing) in result.output
+    assert "file not found" in result.output
+
+
+# --- mistakes -------------------------------------------------------------------------
+
+FILE_CHANNEL = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'
+BRAND = '[[brands]]\nname = "Café Uno"\nslug = "cafe"\n'
+
+MISTAKES = {
+    "unknown platform": (
+        {"channels": FILE_CHANNEL + '[[brands.channels]]\nname = "old"\nplatform = "myspace"\n'},
+        ["brand 'cafe'", "channel 'old'", "field 'platform'", "unknown platform 'myspace'", "known: file"],
+    ),
+    "bad brand time zone": (
+        {"raw": BRAND + 'timezone = "Mars/Olympus"\n' + FILE_CHANNEL},
+        ["brand 'cafe'", "field 'timezone'", "unknown time zone 'Mars/Olympus'"],
+    ),
+    "bad channel time zone": (
+        {"channels": FILE_CHANNEL + 'timezone = "Mars/Olympus"\n'},
+        ["brand 'cafe'", "channel 'export'", "field 'timezone'", "Mars/Olympus"],
+    ),
+    "missing environment variable": (
+        {"channels": FILE_CHANNEL.replace('"export.jsonl"', '"${EXPORT_DIR}/export.jsonl"')},
+        ["brand 'cafe'", "channel 'export'", "field 'path'", "environment variable EXPORT_DIR is not set"],
+    ),
+    "concurrency is not a number": (
+        {"extra": '[scan]\nconcurrency = "many"\n'},
+        ["field 'scan.concurrency'", "integer"],
+    ),
+    "page size is not a number": (
+        {"channels": FILE_CHANNEL + 'page_size = "x"\n'},
+        ["brand 'cafe'", "channel 'export'", "field 'page_size'", "integer"],
+    ),
+    "unknown channel option": (
+        {"channels": FILE_CHANNEL + 'pathh = "other.jsonl"\n'},
+        ["brand 'cafe'", "channel 'export'", "field 'pathh'", "unknown option"],
+    ),
+    "unknown top-level option": (
+        {"extra": "[scan]\nconcurency = 2\n"},
+        ["field 'scan.concurency'", "unknown option"],
+    ),
+    "bad response time": (
+        {"raw": BRAND + 'response_sla = "soon"\n' + FILE_CHANNEL},
+        ["brand 'cafe'", "field 'response_sla'", "'soon' is not a duration"],
+    ),
+    "invalid TOML": (
+        {"raw": 'database = "unterminated\n' + BRAND},
+        ["invalid TOML"],
+    ),
+    "duplicate channel names": (
+        {"channels": FILE_CHANNEL + FILE_CHANNEL},
+        ["brand 'cafe'", "two channels are named 'export'"],
+    ),
+}
+
+
+def write_mistake(folder: Path, how: dict[str, str]) -> Path:
+    export(folder)
+    if "raw" in how:
+        path = folder / "socialmon.toml"
+        path.write_text(f'database = "socialmon.db"\n{how["raw"]}', encoding="utf-8")
+        return path.resolve()
+    return write_config(folder, channels=how.get("channels"), extra=how.get("extra", "")).resolve()
+
+
+@pytest.mark.parametrize("command", ["scan", "check"])
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_a_config_mistake_is_a_usage_error_that_names_file_place_and_field(
+    tmp_path: Path, cli: CliRunner, command: str, mistake: str
+) -> None:
+    how, expected = MISTAKES[mistake]
+    path = write_mistake(tmp_path, how)
+    result = invoke(cli, command, "--config", str(path))
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.output
+    for fragment in expected:
+        assert fragment in result.output
+    assert not (tmp_path / "socialmon.db").exists() or command == "check"
+
+
+def test_check_prints_one_line_per_channel_problem(tmp_path: Path, cli: CliRunner) -> None:
+    channels = (
+        FILE_CHANNEL
+        + 'page_size = "x"\n'
+        + '[[brands.channels]]\nname = "other"\nplatform = "file"\npath = "${NOPE}"\ntimezone = "Mars/Base"\n'
+    )
+    path = write_config(tmp_path, channels=channels).resolve()
+    result = invoke(cli, "check", "--config", str(path))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("problem:")]
+    assert len(lines) == 2, result.output  # the env var stops the other channel before its options
+    assert all(str(path) in line for line in lines)
+    assert any("channel 'export', field 'page_size'" in line for line in lines)
+    assert any(
+        "channel 'other', field 'path': environment variable NOPE is not set" in line for line in lines
+    )
+
+
+def test_check_prints_one_line_per_problem_found_while_loading(tmp_path: Path, cli: CliRunner) -> None:
+    path = tmp_path / "socialmon.toml"
+    path.write_text(
+        '[scan]\nconcurrency = "many"\n' + BRAND + 'timezone = "Mars/Olympus"\n' + FILE_CHANNEL,
+        encoding="utf-8",
+    )
+    result = invoke(cli, "check", "--config", str(path))
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("config error:")]
+    assert len(lines) == 2, result.output
+    assert any("field 'scan.concurrency'" in line for line in lines)
+    assert any("brand 'cafe', field 'timezone'" in line for line in lines)
+
+
+def test_a_missing_file_is_a_problem_that_names_it() -> None:
+    path = Path("/nowhere/socialmon.toml")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert raised.value.problems[0].path == path
+    assert str(raised.value).startswith(f"{path}: ")
+
+
+# --- secrets --------------------------------------------------------------------------
+
+SECRET_CHANNEL = (
+    '[[brands.channels]]\nname = "social"\nplatform = "secretive"\naccount = "acct"\ntoken = "${TOKEN}"\n'
+)
+
+
+def test_resolve_reads_the_secret_from_the_environment_and_hides_it(tmp_path: Path) -> None:
+    path = write_config(tmp_path, channels=SECRET_CHANNEL)
+    registry = ConnectorRegistry.of(SecretConnector)
+    config = load_config(path, registry)
+    brand, channel = config.select()[0]
+    assert SECRET not in path.read_text(encoding="utf-8")
+    resolved = config.resolve(brand, channel, registry, environ={"TOKEN": SECRET})
+    assert isinstance(resolved.connector(), SecretConnector)
+    assert resolved.settings.token.get_secret_value() == SECRET
+    assert SECRET not in repr(resolved)
+    assert SECRET not in str(resolved.settings)
+    assert SECRET not in repr(config)  # the config keeps the reference, not the value
+    with pytest.raises(ConfigError) as raised:
+        config.resolve(brand, channel, registry, environ={})
+    assert str(raised.value).endswith(
+        "brand 'cafe', channel 'social', field 'token': environment variable TOKEN is not set"
+    )
+    assert check_channels(config, registry, environ={"TOKEN": SECRET}) == []
+
+
+def test_a_secret_in_a_mistyped_option_is_not_quoted(tmp_path: Path) -> None:
+    path = write_config(tmp_path, channels=SECRET_CHANNEL + 'retries = "${TOKEN}"\n')
+    registry = ConnectorRegistry.of(SecretConnector)
+    config = load_config(path, registry)
+    problems = check_channels(config, registry, environ={"TOKEN": SECRET})
+    assert [p.field for p in problems] == ["retries"]
+    assert SECRET not in str(problems[0])
+
+
+@pytest.fixture
+def secret_registry(monkeypatch: pytest.MonkeyPatch) -> ConnectorRegistry:
+    registry = ConnectorRegistry.of(FileConnector, SecretConnector)
+    monkeypatch.setattr("socialmon.cli._common.default_registry", lambda: registry)
+    monkeypatch.setenv("TOKEN", SECRET)
+    return registry
+
+
+def test_a_secret_never_reaches_any_output_or_the_database(
+    tmp_path: Path, cli: CliRunner, secret_registry: ConnectorRegistry
+) -> None:
+    export(tmp_path)
+    failing = SECRET_CHANNEL.replace('"social"', '"broken"') + "fail = true\n"
+    path = write_config(tmp_path, channels=FILE_CHANNEL + SECRET_CHANNEL + failing).resolve()
+    outputs = []
+    check = invoke(cli, "check", "--config", str(path))
+    assert check.exit_code == 0, check.output
+    scan = invoke(cli, "scan", "--config", str(path))
+    assert scan.exit_code == 1, scan.output  # the failing channel
+    assert "cafe/broken" in scan.output
+    assert "access_token=***" in scan.output
+    outputs += [check.output, scan.output]
+    outputs += [invoke(cli, "report", "--config", str(path), *fmt).output for fmt in ([], ["-f", "json"])]
+    for output in outputs:
+        assert SECRET not in output
+    with sqlite3.connect(tmp_path / "socialmon.db") as db:
+        assert db.execute("select text from post where platform_id = 's1'").fetchone() == ("hello",)
+        errors = [row[0] for row in db.execute("select error from scan_run where error is not null")]
+    db.close()
+    assert errors and all("***" in error for error in errors)
+    stored = [path for path in tmp_path.rglob("socialmon.db*") if path.is_file()]
+    assert tmp_path / "socialmon.db" in stored
+    for path in stored:  # the database, its WAL if any, and the lock files
+        assert SECRET.encode() not in path.read_bytes()
+
+
+def test_a_missing_secret_stops_check_and_scan(
+    tmp_path: Path, cli: CliRunner, secret_registry: ConnectorRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TOKEN")
+    path = write_config(tmp_path, channels=SECRET_CHANNEL).resolve()
+    for command in ("check", "scan"):
+        result = invoke(cli, command, "--config", str(path))
+        assert result.exit_code == 2
+        assert (
+            f"{path}: brand 'cafe', channel 'social', field 'token': environment variable TOKEN is not set"
+            in result.output
+        )
+
+
+# --- the shipped configs ---------------------------------------------------------------
+
+
+def test_the_example_config_loads_through_the_real_loader_and_registry() -> None:
+    registry = ConnectorRegistry.from_entry_points()
+    config = load_config(REPO / "config" / "socialmon.toml", registry)
+    assert [b.slug for b in config.brands] == ["la-cosecha"]
+    brand = config.brands[0]
+    assert brand.response_sla == 240
+    assert brand.business_hours is not None
+    assert brand.business_hours.ranges()["saturday"] == [(time(7), time(13))]
+    assert brand.business_hours.ranges()["sunday"] == []
+    assert check_channels(config, registry, environ={}) == []
+    resolved = config.resolve(brand, brand.channels[0], registry, environ={})
+    connector = resolved.connector()
+    assert isinstance(connector, FileConnector)
+    assert connector.files() == [REPO / "config" / "sample-export.jsonl"]
+    assert config.database_url() == f"sqlite:///{REPO / 'config' / 'sample.db'}"
+
+
+def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path, cli: CliRunner) -> None:
+    path = tmp_path / "socialmon.toml"
+    result = invoke(cli, "init", str(path))
+    assert result.exit_code == 0, result.output
+    registry = ConnectorRegistry.from_entry_points()
+    config = load_config(path, registry)
+    assert len(config.brands) == 1
+    assert check_channels(config, registry, environ={}) == []
+
+    path.write_text("# my own edits\n", encoding="utf-8")
+    refused = invoke(cli, "init", str(path))
+    assert refused.exit_code == 2
+    assert "already exists" in refused.output
+    assert "--force" in refused.output
+    assert path.read_text(encoding="utf-8") == "# my own edits\n"
+
+    forced = invoke(cli, "init", str(path), "--force")
+    assert forced.exit_code == 0
+    load_config(path, registry)
+
+
+def test_init_writes_socialmon_toml_in_the_working_directory_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke(cli, "init").exit_code == 0
+    assert find_config_path() == tmp_path / "socialmon.toml"
+
+
+# --- durations and business hours ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"),
+    [("2h", 120), ("30m", 30), ("1d", 1440), (90, 90), (1.5, 1.5), ("1.5h", 90), ("45min", 45), (" 10 ", 10)],
+)
+def test_durations(value: Any, minutes: float) -> None:
+    assert parse_minutes(value) == minutes
+
+
+@pytest.mark.parametrize("value", ["soon", "2 weeks", "h", "", "-5m", 0, "0h", -3, True])
+def test_bad_durations(value: Any) -> None:
+    with pytest.raises(ValueError):
+        parse_minutes(value)
+
+
+def test_response_sla_in_the_config_is_minutes(tmp_path: Path) -> None:
+    assert load_config(write_config(tmp_path)).brands[0].response_sla == 120
+
+
+@pytest.mark.parametrize(
+    ("text", "ranges"),
+    [
+        ("closed", []),
+        ("Cerrado", []),
+        ("", []),
+        ("09:00-18:00", [(time(9), time(18))]),
+        ("9:00 - 13:00, 15:30-19:00", [(time(9), time(13)), (time(15, 30), time(19))]),
+        ("00:00-24:00", [(time(0), time(23, 59, 59))]),
+    ],
+)
+def test_business_hours(text: str, ranges: list[tuple[time, time]]) -> None:
+    assert parse_hours(text) == ranges
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("9-5", "is not a range"),
+        ("09:00-18:00,", "is not a range"),
+        ("nine to five", "is not a range"),
+        ("18:00-09:00", "ends before it starts"),
+        ("10:00-10:00", "ends before it starts"),
+        ("25:00-26:00", "not a valid time range"),
+        ("09:60-10:00", "not a valid time range"),
+    ],
+)
+def test_bad_business_hours(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        parse_hours(text)
+
+
+def test_a_closing_time_after_midnight_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        parse_hours("10:00-24:30")
+
+
+def test_bad_business_hours_in_the_config_name_the_day(tmp_path: Path) -> None:
+    path = tmp_path / "socialmon.toml"
+    path.write_text(
+        BRAND + '[brands.business_hours]\nmonday = "9-5"\nfunday = "closed"\n' + FILE_CHANNEL,
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    problems = {(p.where, p.field): p.message for p in raised.value.problems}
+    assert "is not a range" in problems["brand 'cafe'", "business_hours.monday"]
+    assert problems["brand 'cafe'", "business_hours.funday"] == "unknown option (check the spelling)"
+
+
+def test_scan_with_a_good_config_and_check_agree(tmp_path: Path, cli: CliRunner) -> None:
+    export(tmp_path)
+    path = write_config(tmp_path).resolve()
+    result = invoke(cli, "check", "--config", str(path))
+    assert result.exit_code == 0, result.output
+    assert "1 brand(s), 1 channel(s), all valid" in result.stdout
+    assert invoke(cli, "scan", "--config", str(path), "--quiet").exit_code == 0
+    assert "schema" in invoke(cli, "check", "--config", str(path)).stdout
+
+
+def test_scan_channels_through_an_explicit_registry(tmp_path: Path) -> None:
+    """A library caller builds channels without the CLI and without the installed plug-ins."""
+    path = write_config(tmp_path, channels=SECRET_CHANNEL)
+    registry = ConnectorRegistry.of(SecretConnector)
+    config = load_config(path, registry)
+    brand, channel = config.select("cafe", "cafe/social")[0]
+    connector = config.resolve(brand, channel, registry, environ={"TOKEN": SECRET}).connector()
+
+    async def pages() -> list[Page]:
+        return [page async for page in connector.pages(None)]
+
+    assert [p.platform_id for page in asyncio.run(pages()) for p in page.posts] == ["s1"]
