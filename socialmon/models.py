@@ -101,6 +101,9 @@ class Comment(SQLModel, table=True):
     sentiment_label: str | None = Field(default=None, max_length=10)
     sentiment_scorer: str | None = Field(default=None, max_length=50)
     sentiment_version: str | None = Field(default=None, max_length=50)
+    # A person's correction of the label; every report and alert prefers it to the scorer's.
+    label_override: str | None = Field(default=None, max_length=10)
+    label_override_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

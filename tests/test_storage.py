@@ -174,3 +174,27 @@ def test_an_empty_database_reports_no_schema_until_upgraded(database_url: str) -
         assert database.schema_status().up_to_date
     finally:
         database.dispose()
+
+
+def test_a_database_from_the_first_release_upgrades_in_place(database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    database = Database(database_url)
+    try:
+        with database.write() as connection:
+            command.upgrade(database._alembic_config(connection), "0001_initial")
+        with database.write() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO brand (slug, name, timezone, language, response_sla_minutes) VALUES ('b', 'B', 'UTC', 'es', 60)"
+                )
+            )
+        before = database.upgrade()
+        assert before is not None and before.current == "0001_initial"
+        assert database.schema_status().up_to_date
+        with database.read() as connection:
+            assert connection.execute(text("SELECT slug FROM brand")).scalar_one() == "b"
+            assert connection.execute(text("SELECT count(label_override) FROM comment")).scalar_one() == 0
+    finally:
+        database.dispose()
