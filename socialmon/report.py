@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from socialmon.database import Database
+from socialmon.labels import effective_label
 from socialmon.models import Brand, Channel, Comment, Post
 
 
@@ -46,7 +47,7 @@ def channel_summaries(
         Comment.__table__,
     )
     posts = select(post_t.c.channel_id, func.count().label("posts")).group_by(post_t.c.channel_id).subquery()
-    label = comment_t.c.sentiment_label
+    label = effective_label()  # a person's correction wins over the scorer
     comments = (
         select(
             comment_t.c.channel_id,

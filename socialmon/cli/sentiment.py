@@ -1,0 +1,158 @@
+"""Sentiment housekeeping: re-score after a scorer upgrade, correct labels, export corrections."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from socialmon.cli import app
+from socialmon.cli._common import (
+    BrandOption,
+    ConfigOption,
+    DatabaseOption,
+    config_or_exit,
+    database_or_exit,
+    err,
+    fail,
+    is_terminal,
+    out,
+)
+from socialmon.labels import LabelError, find_comment, labelled_comments, set_label
+from socialmon.rescore import count_stale, rescore
+from socialmon.sentiment import LABELS, get_scorer
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--since {value!r} is not a date like 2026-01-31")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command("rescore")
+def rescore_command(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only comments written on or after this date (2026-01-31).")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, max=100_000, help="Comments per commit.")
+    ] = 2000,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Re-score comments scored by an older scorer or version, in batches.
+
+    Safe to interrupt: each batch is committed, and the next run continues where it stopped.
+    """
+    loaded = config_or_exit(config)
+    try:
+        scorer = get_scorer(loaded.settings.sentiment.scorer)
+    except KeyError as error:
+        fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
+    start = parse_since(since)
+    with database_or_exit(loaded, database) as db:
+        total = count_stale(db, scorer, start)
+        if total == 0:
+            out.print(f"every comment is already scored by {scorer.name} {scorer.version}", highlight=False)
+            return
+        if is_terminal():
+            with Progress(
+                TextColumn("re-scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+            ) as progress:
+                task = progress.add_task("rescore", total=total)
+                done = rescore(
+                    db,
+                    scorer,
+                    since=start,
+                    batch_size=batch_size,
+                    progress=lambda n: progress.advance(task, n),
+                )
+        else:
+            done = rescore(db, scorer, since=start, batch_size=batch_size)
+    out.print(f"re-scored {done:,} comments with {scorer.name} {scorer.version}", highlight=False)
+
+
+@app.command("label")
+def label_command(
+    comment: Annotated[str, typer.Argument(help="The comment: its id, or brand/channel/platform-id.")],
+    label: Annotated[
+        str | None, typer.Argument(help=f"The right label: {', '.join(LABELS)}.", show_default=False)
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove the correction; the scorer's label applies again.")
+    ] = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Correct a comment's sentiment label; reports and alerts use the correction from then on."""
+    if (label is None) == (not clear):
+        fail("give a label (positive, neutral or negative) or --clear")
+    loaded = config_or_exit(config)
+    with database_or_exit(loaded, database) as db:
+        try:
+            comment_id = find_comment(db, comment)
+            set_label(db, comment_id, None if clear else label)
+        except LabelError as error:
+            fail(str(error))
+    done = "correction removed" if clear else f"labelled {label}"
+    out.print(f"comment {comment_id}: {done}", highlight=False)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("export-labels")
+def export_labels(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+    ] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv or jsonl.")] = ExportFormat.csv,
+    brand: BrandOption = None,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Write the comments people labelled (text, language, label) to build an evaluation set."""
+    loaded = config_or_exit(config)
+    fields = ["id", "brand", "channel", "text", "language", "label", "scorer_label", "scorer", "created_at"]
+    with database_or_exit(loaded, database) as db:
+        rows = [
+            {
+                "id": item.id,
+                "brand": item.brand,
+                "channel": item.channel,
+                "text": item.text,
+                "language": item.language or "",
+                "label": item.label,
+                "scorer_label": item.scorer_label or "",
+                "scorer": item.scorer or "",
+                "created_at": item.created_at.isoformat(),
+            }
+            for item in labelled_comments(db, brand)
+        ]
+    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format is ExportFormat.csv:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            handle.close()
+    if output:
+        out.print(f"wrote {len(rows)} labelled comments to {output}", highlight=False)

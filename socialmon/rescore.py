@@ -1,0 +1,95 @@
+"""Re-scoring stored comments after a scorer upgrade: in batches, resumable.
+
+A comment needs a new score when the scorer or version stored beside its score is
+not the current one. Each batch commits on its own, and an already re-scored comment
+carries the new version, so an interrupted run simply continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+
+from socialmon.database import Database
+from socialmon.models import Comment
+from socialmon.scoring import ScoringPool
+from socialmon.sentiment import Scorer
+
+_COMMENT = Comment.__table__
+
+
+def _stale(scorer: Scorer, since: datetime | None) -> list:
+    conditions = [
+        or_(
+            _COMMENT.c.sentiment_scorer.is_(None),
+            _COMMENT.c.sentiment_scorer != scorer.name,
+            _COMMENT.c.sentiment_version.is_(None),
+            _COMMENT.c.sentiment_version != scorer.version,
+        )
+    ]
+    if since is not None:
+        conditions.append(_COMMENT.c.created_at >= since)
+    return conditions
+
+
+def count_stale(database: Database, scorer: Scorer, since: datetime | None = None) -> int:
+    with database.read() as connection:
+        return connection.execute(select(func.count()).where(and_(*_stale(scorer, since)))).scalar_one()
+
+
+def rescore(
+    database: Database,
+    scorer: Scorer,
+    *,
+    since: datetime | None = None,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> int:
+    """Re-score every comment scored by another scorer or version; returns how many."""
+    pool = ScoringPool(scorer, workers)
+    done = 0
+    after_id = 0
+    statement = (
+        update(_COMMENT)
+        .where(_COMMENT.c.id == bindparam("row_id"))
+        .values(
+            language=bindparam("new_language"),
+            sentiment_compound=bindparam("new_compound"),
+            sentiment_label=bindparam("new_label"),
+            sentiment_scorer=scorer.name,
+            sentiment_version=scorer.version,
+        )
+    )
+    try:
+        while True:
+            with database.read() as connection:
+                batch = connection.execute(
+                    select(_COMMENT.c.id, _COMMENT.c.text)
+                    .where(and_(_COMMENT.c.id > after_id, *_stale(scorer, since)))
+                    .order_by(_COMMENT.c.id)
+                    .limit(batch_size)
+                ).all()
+            if not batch:
+                return done
+            sentiments = asyncio.run(pool.score([text for _, text in batch]))
+            rows = [
+                {
+                    "row_id": row_id,
+                    "new_language": s.language,
+                    "new_compound": s.compound,
+                    "new_label": s.label,
+                }
+                for (row_id, _), s in zip(batch, sentiments, strict=True)
+            ]
+            with database.write() as connection:
+                connection.execute(statement, rows)
+            after_id = batch[-1][0]
+            done += len(batch)
+            if progress is not None:
+                progress(len(batch))
+    finally:
+        pool.close()
