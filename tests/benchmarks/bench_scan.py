@@ -22,8 +22,107 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 # Our own word lists: the benchmark never uses the labelled evaluation data.
-EN = ["the", "service", "was", "great", "good", "bad", "slow", "fast", "friendly", "rude", "staff", "food", "coffee", "bread", "delivery", "order", "late", "never", "again", "love", "it", "hate", "waiting", "minutes", "amazing", "terrible", "price", "cheap", "expensive", "clean", "dirty", "recommend", "thanks", "for", "quick", "answer", "still", "no", "reply", "my", "refund", "please", "help", "ok", "fine", "nice", "awful", "best", "worst", "ever"]
-ES = ["el", "servicio", "fue", "muy", "bueno", "malo", "lento", "rápido", "amable", "grosero", "personal", "comida", "café", "pan", "pedido", "tarde", "nunca", "más", "me", "encanta", "odio", "esperar", "minutos", "excelente", "pésimo", "precio", "barato", "caro", "limpio", "sucio", "recomendado", "gracias", "por", "responder", "todavía", "sin", "respuesta", "mi", "reembolso", "por", "favor", "ayuda", "bien", "rico", "horrible", "mejor", "peor"]
+EN = [
+    "the",
+    "service",
+    "was",
+    "great",
+    "good",
+    "bad",
+    "slow",
+    "fast",
+    "friendly",
+    "rude",
+    "staff",
+    "food",
+    "coffee",
+    "bread",
+    "delivery",
+    "order",
+    "late",
+    "never",
+    "again",
+    "love",
+    "it",
+    "hate",
+    "waiting",
+    "minutes",
+    "amazing",
+    "terrible",
+    "price",
+    "cheap",
+    "expensive",
+    "clean",
+    "dirty",
+    "recommend",
+    "thanks",
+    "for",
+    "quick",
+    "answer",
+    "still",
+    "no",
+    "reply",
+    "my",
+    "refund",
+    "please",
+    "help",
+    "ok",
+    "fine",
+    "nice",
+    "awful",
+    "best",
+    "worst",
+    "ever",
+]
+ES = [
+    "el",
+    "servicio",
+    "fue",
+    "muy",
+    "bueno",
+    "malo",
+    "lento",
+    "rápido",
+    "amable",
+    "grosero",
+    "personal",
+    "comida",
+    "café",
+    "pan",
+    "pedido",
+    "tarde",
+    "nunca",
+    "más",
+    "me",
+    "encanta",
+    "odio",
+    "esperar",
+    "minutos",
+    "excelente",
+    "pésimo",
+    "precio",
+    "barato",
+    "caro",
+    "limpio",
+    "sucio",
+    "recomendado",
+    "gracias",
+    "por",
+    "responder",
+    "todavía",
+    "sin",
+    "respuesta",
+    "mi",
+    "reembolso",
+    "por",
+    "favor",
+    "ayuda",
+    "bien",
+    "rico",
+    "horrible",
+    "mejor",
+    "peor",
+]
 
 
 def generate(folder: Path, comments: int, posts: int, seed: int = 7) -> Path:
@@ -126,7 +225,9 @@ def main() -> None:
     print(f"scan end to end: {end_to_end:,.0f} comments/s ({len(texts):,} comments in {first:.1f} s)")
     print(f"ratio end-to-end / scorer alone: {end_to_end / scorer_alone:.2f} (target >= 0.60)")
     print(f"first scan {timings.removeprefix('timings: ')}")
-    print(f"peak RSS of the scan process: {rss / 2**20:.0f} MB (target < 300 MB; its scoring worker is in the line above)")
+    print(
+        f"peak RSS of the scan process: {rss / 2**20:.0f} MB (target < 300 MB; its scoring worker is in the line above)"
+    )
     print(f"rows stored: {rows_after_first:,} (expected {args.comments + args.posts:,})")
     print(
         f"second scan: {rows_after_second - rows_after_first} new rows in {second:.2f} s "
