@@ -22,6 +22,7 @@ from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from socialmon.plugins import ConnectorRegistry
+from socialmon.sentiment.registry import DEFAULT_SCORER
 from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
 
 CONFIG_ENV = "SOCIALMON_CONFIG"
@@ -184,7 +185,7 @@ class ScanOptions(_Strict):
 
 
 class SentimentOptions(_Strict):
-    scorer: str = "vader"
+    scorer: str = DEFAULT_SCORER
 
 
 class Settings(_Strict):

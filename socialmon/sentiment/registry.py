@@ -13,8 +13,14 @@ def _vader() -> Scorer:
     return VaderScorer()
 
 
-_FACTORIES: dict[str, Callable[[], Scorer]] = {"vader": _vader}
-DEFAULT_SCORER = "vader"
+def _multilingual() -> Scorer:
+    from socialmon.sentiment.multilingual import MultilingualScorer
+
+    return MultilingualScorer()
+
+
+_FACTORIES: dict[str, Callable[[], Scorer]] = {"vader": _vader, "multilingual": _multilingual}
+DEFAULT_SCORER = "multilingual"
 
 
 def available_scorers() -> list[str]:

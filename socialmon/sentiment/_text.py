@@ -1,0 +1,184 @@
+"""Tokenising and normalising informal Spanish/Portuguese text for the rule engine.
+
+A text becomes a list of `Token`s:
+- URLs and @mentions are dropped; "#" is dropped from hashtags.
+- Punctuation is Unicode-aware (¡¿…«» and friends): it is not part of any word;
+  . ! ? ; … ¡ ¿ end a sentence, commas, colons, dashes and brackets end a clause.
+  Sentence and clause numbers bound negation and contrast.
+- Emoji are tokens of their own (skin tones, variation selectors and joiners removed);
+  emoticons such as ``:)`` are recognised between spaces.
+- Words are lower-cased and stripped of accents ("intoxicación" == "intoxicacion"),
+  then resolved against the known vocabulary: as written, as an abbreviation
+  ("q", "xq", "vc", "mt"), as laughter ("jajaja", "jsjs", "kkkk", "rsrs"), or with
+  elongation squeezed ("muuuy" → "muy", "buenooo" → "bueno").
+- Multiword expressions from the vocabulary ("sin embargo", "un poco",
+  "vale la pena") are merged into one token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from socialmon.sentiment._engine import Token
+
+_CACHE_LIMIT = 200_000
+LAUGH_KEY = "<laugh>"
+
+# Lower-case letters of Latin-1 and Latin Extended-A without their diacritics.
+_FOLD = {
+    code: unicodedata.normalize("NFKD", chr(code)).encode("ascii", "ignore").decode() or None
+    for code in range(0xC0, 0x180)
+    if chr(code).islower()
+}
+_FOLD.update({ord("ß"): "ss", ord("ø"): "o", ord("æ"): "ae", ord("œ"): "oe"})
+_DROP = {0xFE0F: None, 0xFE0E: None, 0x200D: None, **{c: None for c in range(0x1F3FB, 0x1F400)}}
+
+_LAUGH_RES = (
+    re.compile(r"a?(?:[jh]+([aeiou])+)(?:[jh]+\1+)+[jh]?"),  # jajaja, jejeje, hahaha, ajaja
+    re.compile(r"(?:js|sj|jsj)+[js]*"),  # jsjsjs
+    re.compile(r"k{3,}"),  # kkkk (Portuguese)
+    re.compile(r"(?:rs){2,}"),  # rsrs (Portuguese)
+    re.compile(r"(?:hue){2,}"),  # huehue
+)
+_RUN3 = re.compile(r"(.)\1{2,}")
+_RUN2 = re.compile(r"(.)\1+")
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip accents: "Atención" → "atencion"."""
+    return word.lower().translate(_FOLD)
+
+
+def _is_laugh(word: str) -> bool:
+    return len(word) >= 4 and any(r.fullmatch(word) for r in _LAUGH_RES)
+
+
+class Tokenizer:
+    """Turns text into normalised tokens against one language's vocabulary."""
+
+    def __init__(
+        self,
+        known: Iterable[str],
+        abbreviations: Mapping[str, str],
+        phrases: Iterable[str],
+        emoticons: Iterable[str],
+        emoji: Iterable[str],
+    ) -> None:
+        self._known = frozenset(known)
+        self._abbreviations = dict(abbreviations)
+        self._cache: dict[str, str] = {}
+        by_start: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            parts = tuple(phrase.split())
+            if len(parts) > 1:
+                by_start.setdefault(parts[:2], []).append(parts)
+        # Phrases indexed by their first two words, longest first.
+        self._phrases = {k: sorted(v, key=len, reverse=True) for k, v in by_start.items()}
+        emoji_class = "".join(re.escape(e) for e in sorted(set(emoji)) if len(e) == 1)
+        # Emoticons are only tried where one could start (after a space, on one of
+        # their non-letter first characters); words come first, so "xD" is a word.
+        emoticons = sorted({e for e in emoticons if not e[0].isalnum()}, key=len, reverse=True)
+        emoticon_alt = "|".join(re.escape(e) for e in emoticons)
+        first_chars = "".join(re.escape(c) for c in sorted({e[0] for e in emoticons}))
+        self._token_re = re.compile(
+            r"(?P<skip>https?://\S+|www\.\S+|@\w+)"
+            + r"|(?P<word>[^\W_]+)"
+            + rf"|(?<!\S)(?=[{first_chars}])(?P<emoticon>{emoticon_alt})(?!\S)"
+            + rf"|(?P<emoji>[{emoji_class}])"
+            + r"|(?P<sentence>[.!?;…¡¿\n]+)"
+            + r"|(?P<clause>[,:()\[\]\"“”«»‹›\-–—/|]+)",
+            re.IGNORECASE,
+        )
+
+    def key(self, word: str) -> str:
+        """The vocabulary key of one word (cached)."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        key = self._resolve(fold(word))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = key
+        return key
+
+    def _resolve(self, word: str) -> str:
+        known = self._known
+        if word in known:
+            return word
+        abbreviation = self._abbreviations.get(word)
+        if abbreviation is not None:
+            return abbreviation
+        if _is_laugh(word):
+            return LAUGH_KEY
+        if _RUN2.search(word) is None:
+            return word
+        candidates = (_RUN3.sub(r"\1", word), _RUN3.sub(r"\1\1", word), _RUN2.sub(r"\1", word))
+        for candidate in candidates:
+            if candidate in known:
+                return candidate
+            abbreviation = self._abbreviations.get(candidate)
+            if abbreviation is not None:
+                return abbreviation
+            if _is_laugh(candidate):
+                return LAUGH_KEY
+        return candidates[0]
+
+    def tokenize(self, text: str) -> list[Token]:
+        """Normalised tokens of `text`, phrases merged."""
+        if not text.isascii():
+            text = text.translate(_DROP)
+        tokens: list[Token] = []
+        append = tokens.append
+        cache = self._cache
+        sentence = clause = 0
+        # findall over one regex of alternative groups: (skip, word, emoticon, emoji,
+        # sentence, clause); exactly one group is non-empty per match.
+        for _skip, word, emoticon, emoji, end_sentence, end_clause in self._token_re.findall(text):
+            if word:
+                key = cache.get(word)
+                if key is None:
+                    key = self.key(word)
+                append(Token(key, len(word) > 1 and word.isupper(), sentence, clause))
+            elif emoticon or emoji:
+                append(Token((emoticon or emoji).lower(), False, sentence, clause))
+            elif end_sentence:
+                sentence += 1
+                clause += 1
+            elif end_clause:
+                clause += 1
+        if self._phrases:
+            tokens = self._merge_phrases(tokens)
+        return tokens
+
+    def _merge_phrases(self, tokens: list[Token]) -> list[Token]:
+        phrases = self._phrases
+        n = len(tokens)
+        starts = [
+            i
+            for i in range(n - 1)
+            if (tokens[i].key, tokens[i + 1].key) in phrases and tokens[i].clause == tokens[i + 1].clause
+        ]
+        if not starts:
+            return tokens
+        merged: list[Token] = []
+        i = 0
+        for start in starts:
+            if start < i:
+                continue
+            merged.extend(tokens[i:start])
+            i = start
+            tok = tokens[start]
+            for parts in phrases[(tok.key, tokens[start + 1].key)]:
+                end = start + len(parts)
+                if end <= n and all(
+                    tokens[start + k].key == part and tokens[start + k].clause == tok.clause
+                    for k, part in enumerate(parts)
+                ):
+                    is_upper = all(t.is_upper for t in tokens[start:end])
+                    merged.append(Token(" ".join(parts), is_upper, tok.sentence, tok.clause))
+                    i = end
+                    break
+        merged.extend(tokens[i:])
+        return merged

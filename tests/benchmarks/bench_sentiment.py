@@ -1,0 +1,225 @@
+"""Throughput of the multilingual scorer against plain VADER, on one core.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_sentiment.py [--texts N]``
+
+The texts are synthetic comments built from small English, Spanish and Portuguese
+word lists (a third each, some emoji, informal spellings, accents dropped), so the
+benchmark ships no third-party text. "ours" includes language detection.
+Target: ours ≥ 0.5 × plain VADER.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+
+_WORDS = {
+    "en": {
+        "subject": [
+            "the service",
+            "the food",
+            "your staff",
+            "the delivery",
+            "my order",
+            "the app",
+            "customer support",
+            "the waiter",
+            "this shop",
+            "the refund",
+        ],
+        "verb": ["was", "is", "has been", "looks", "seemed", "felt"],
+        "adj": [
+            "great",
+            "terrible",
+            "slow",
+            "amazing",
+            "ok",
+            "awful",
+            "friendly",
+            "rude",
+            "cheap",
+            "late",
+            "perfect",
+            "bad",
+            "nice",
+            "fine",
+        ],
+        "extra": [
+            "thanks!",
+            "never again",
+            "but the price is high",
+            "lol",
+            "not bad at all",
+            "I will come back",
+            "really disappointed",
+            "so good",
+            "any update?",
+            "😡",
+            "❤️",
+            "👍",
+        ],
+    },
+    "es": {
+        "subject": [
+            "el servicio",
+            "la comida",
+            "la atención",
+            "el pedido",
+            "el mesero",
+            "la tienda",
+            "el envío",
+            "el reembolso",
+            "la app",
+            "el local",
+        ],
+        "verb": ["fue", "es", "estuvo", "está", "me pareció", "sigue"],
+        "adj": [
+            "excelente",
+            "pésimo",
+            "lento",
+            "muuuy bueno",
+            "normal",
+            "horrible",
+            "amable",
+            "grosero",
+            "barato",
+            "tardado",
+            "perfecto",
+            "malo",
+            "chévere",
+            "rico",
+        ],
+        "extra": [
+            "gracias!",
+            "nunca más",
+            "pero q caro",
+            "jajaja",
+            "no está mal",
+            "volveré",
+            "q decepción",
+            "súper recomendado",
+            "¿alguien sabe?",
+            "😡",
+            "❤️",
+            "👍",
+        ],
+    },
+    "pt": {
+        "subject": [
+            "o atendimento",
+            "a comida",
+            "o pedido",
+            "a entrega",
+            "o garçom",
+            "a loja",
+            "o app",
+            "o reembolso",
+            "o suporte",
+            "o lugar",
+        ],
+        "verb": ["foi", "é", "está", "ficou", "parece", "continua"],
+        "adj": [
+            "ótimo",
+            "péssimo",
+            "lento",
+            "muito bom",
+            "normal",
+            "horrível",
+            "educado",
+            "grosso",
+            "barato",
+            "atrasado",
+            "perfeito",
+            "ruim",
+            "top",
+            "gostoso",
+        ],
+        "extra": [
+            "obrigado!",
+            "nunca mais",
+            "mas q caro",
+            "kkkkk",
+            "não é ruim",
+            "vou voltar",
+            "q decepção",
+            "super recomendo",
+            "alguém sabe?",
+            "😡",
+            "❤️",
+            "👍",
+        ],
+    },
+}
+
+
+_PAGE = 1000
+
+
+def synthetic_texts(n: int, seed: int = 7) -> list[str]:
+    """`n` comments, a third in each language, from the word lists above."""
+    rng = random.Random(seed)
+    texts = []
+    for i in range(n):
+        words = _WORDS[("en", "es", "pt")[i % 3]]
+        parts = [rng.choice(words["subject"]), rng.choice(words["verb"]), rng.choice(words["adj"])]
+        for _ in range(rng.randint(0, 3)):
+            parts.append(rng.choice(words["extra"]))
+        if rng.random() < 0.5:
+            parts.append(f"#{i}")  # order numbers: also makes every text unique
+        text = " ".join(parts)
+        if rng.random() < 0.2:
+            text = text.upper()
+        texts.append(text)
+    return texts
+
+
+def throughput(runs: Sequence[Callable[[], object]], n_texts: int, repeat: int = 5) -> list[float]:
+    """Best texts/second of each run (one pass over all texts) over `repeat` passes,
+    the runs taking turns within each pass so that a busy machine slows them alike."""
+    best = [float("inf")] * len(runs)
+    for _ in range(repeat):
+        for i, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return [n_texts / b for b in best]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--texts", type=int, default=6000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # single core
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from socialmon.sentiment.multilingual import MultilingualScorer
+
+    texts = synthetic_texts(args.texts)
+    vader = SentimentIntensityAnalyzer()
+    ours = MultilingualScorer()
+    ours.score(texts[0])  # load lexicons and language models before timing
+    # Scans call score_many with pages of texts; the texts are unique, so its
+    # de-duplication does not flatter us. VADER has no batch API: one call per text.
+    pages = [texts[i : i + _PAGE] for i in range(0, len(texts), _PAGE)]
+    plain, single, multi = throughput(
+        [
+            lambda: [vader.polarity_scores(t) for t in texts],
+            lambda: [ours.score(t) for t in texts],
+            lambda: [ours.score_many(page) for page in pages],
+        ],
+        len(texts),
+    )
+    print(f"plain VADER: {plain:,.0f} texts/s")
+    print(f"multilingual score() one by one (detection + scoring): {single:,.0f} texts/s")
+    print(f"multilingual score_many() pages of {_PAGE} (detection + scoring): {multi:,.0f} texts/s")
+    print(f"ratio score_many / VADER: {multi / plain:.2f} (target >= 0.50)")
+    print(f"ratio score / VADER: {single / plain:.2f}")
+
+
+if __name__ == "__main__":
+    main()
