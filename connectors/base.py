@@ -6,11 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from socialmon_connectors.records import Page
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class ConnectorSettings(BaseModel):
@@ -32,6 +35,8 @@ class ChannelContext:
     account: str  # the platform account (page id, handle, file label…)
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths in settings are relative to this
     extra: dict[str, Any] = field(default_factory=dict)
+    # The scan's shared HTTP client (see `socialmon_connectors.http.new_client`); None outside a scan.
+    http: httpx.AsyncClient | None = None
 
 
 class Connector(ABC):

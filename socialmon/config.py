@@ -31,6 +31,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)?\s*$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,16 @@ class BrandConfig(_Strict):
     language: Literal["en", "es", "pt"] = "en"
     response_sla: float = Field(default=24 * 60, description="minutes; written as '2h', '30m', '1d'")
     business_hours: BusinessHours | None = None
+    logo: str | None = Field(default=None, description="image file shown on HTML/PDF reports")
+    accent_color: str = Field(default="#1f6feb", description="CSS hex colour of HTML/PDF reports")
     channels: list[ChannelConfig] = Field(default_factory=list)
+
+    @field_validator("accent_color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not _COLOUR.match(value):
+            raise ValueError(f"{value!r} is not a colour like '#1f6feb'")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -188,10 +198,41 @@ class SentimentOptions(_Strict):
     scorer: str = DEFAULT_SCORER
 
 
+class ReportOptions(_Strict):
+    """How response times are measured. Every report prints the rules in force at its foot."""
+
+    reply_match: Literal["thread", "direct"] = Field(
+        default="thread",
+        description="thread: a direct reply, or a later reply to the same parent (one-level threads); "
+        "direct: only a reply to the comment itself",
+    )
+    reply_by: Literal["business", "anyone"] = Field(
+        default="business", description="whose first reply ends the wait: the business's, or anyone else's"
+    )
+    statistic: Literal["median", "mean"] = Field(default="median", description="the headline figure")
+    conversation_gap: float | None = Field(
+        default=None,
+        description="minutes; when set, a customer comment following another one in the same thread "
+        "within this gap (no reply between) is part of the same conversation and not timed again",
+    )
+    self_thread_replies: bool = Field(
+        default=True,
+        description="a business reply in a thread the business itself started answers the customers in it",
+    )
+
+    @field_validator("conversation_gap", mode="before")
+    @classmethod
+    def _gap(cls, value: Any) -> float | None:
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "off", "none")):
+            return None
+        return parse_minutes(value)
+
+
 class Settings(_Strict):
     database: str | None = None
     scan: ScanOptions = Field(default_factory=ScanOptions)
     sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
+    reports: ReportOptions = Field(default_factory=ReportOptions)
     brands: list[BrandConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

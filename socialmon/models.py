@@ -46,7 +46,10 @@ class Channel(SQLModel, table=True):
 
 class Post(SQLModel, table=True):
     __tablename__ = "post"
-    __table_args__ = (UniqueConstraint("channel_id", "platform_id", name="uq_post_channel_platform_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "platform_id", name="uq_post_channel_platform_id"),
+        Index("ix_post_channel_created", "channel_id", "created_at"),  # reports: posts of a period
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channel.id")
@@ -76,6 +79,9 @@ class Comment(SQLModel, table=True):
         Index("ix_comment_channel_post", "channel_id", "post_platform_id"),
         Index("ix_comment_channel_parent", "channel_id", "parent_platform_id"),
         Index("ix_comment_created_at", "created_at"),
+        # Reports: a channel's comments in a period, and the first reply to a comment (0003).
+        Index("ix_comment_channel_created", "channel_id", "created_at"),
+        Index("ix_comment_reply_lookup", "channel_id", "parent_platform_id", "is_business", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,6 +1,7 @@
-"""The per-channel overview: volume and sentiment shares, computed in SQL.
+"""The per-channel overview (all time): volume and sentiment shares, computed in SQL.
 
-(The full analytics — response times, needs-reply, trends — live in their own module.)
+The full analytics — response times, needs-reply, trends, engagement — live in
+`socialmon.analytics`; `build_reports` runs them for every selected brand.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from socialmon.analytics import BrandReport, build_report
+from socialmon.config import Config
 from socialmon.database import Database
 from socialmon.labels import effective_label
 from socialmon.models import Brand, Channel, Comment, Post
@@ -46,7 +49,21 @@ def channel_summaries(
         Post.__table__,
         Comment.__table__,
     )
-    posts = select(post_t.c.channel_id, func.count().label("posts")).group_by(post_t.c.channel_id).subquery()
+    chosen = select(channel_t.c.id).join(brand_t, brand_t.c.id == channel_t.c.brand_id)
+    if brand:
+        chosen = chosen.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
+    if channel:
+        brand_part, _, channel_part = channel.rpartition("/")
+        chosen = chosen.where(channel_t.c.name == channel_part)
+        if brand_part:
+            chosen = chosen.where(brand_t.c.slug == brand_part)
+    # Count only the chosen channels' rows: a report for one brand must not read every brand's comments.
+    posts = (
+        select(post_t.c.channel_id, func.count().label("posts"))
+        .where(post_t.c.channel_id.in_(chosen))
+        .group_by(post_t.c.channel_id)
+        .subquery()
+    )
     label = effective_label()  # a person's correction wins over the scorer
     comments = (
         select(
@@ -56,7 +73,7 @@ def channel_summaries(
             func.sum(case((label == "neutral", 1), else_=0)).label("neutral"),
             func.sum(case((label == "negative", 1), else_=0)).label("negative"),
         )
-        .where(comment_t.c.is_business.is_(False))
+        .where(comment_t.c.is_business.is_(False), comment_t.c.channel_id.in_(chosen))
         .group_by(comment_t.c.channel_id)
         .subquery()
     )
@@ -75,14 +92,33 @@ def channel_summaries(
         .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
         .outerjoin(posts, posts.c.channel_id == channel_t.c.id)
         .outerjoin(comments, comments.c.channel_id == channel_t.c.id)
+        .where(channel_t.c.id.in_(chosen))
         .order_by(brand_t.c.slug, channel_t.c.name)
     )
-    if brand:
-        query = query.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
-    if channel:
-        brand_part, _, channel_part = channel.rpartition("/")
-        query = query.where(channel_t.c.name == channel_part)
-        if brand_part:
-            query = query.where(brand_t.c.slug == brand_part)
     with database.read() as connection:
         return [ChannelSummary(*row) for row in connection.execute(query)]
+
+
+def build_reports(
+    database: Database,
+    config: Config,
+    *,
+    brand: str | None = None,
+    channel: str | None = None,
+    **options: Any,
+) -> list[BrandReport]:
+    """One `BrandReport` per configured brand (or only `brand`); options as `analytics.build_report`."""
+    reports = []
+    for brand_config in config.brands:
+        if brand and brand not in (brand_config.slug, brand_config.name):
+            continue
+        if (
+            channel
+            and "/" in channel
+            and channel.rpartition("/")[0] not in (brand_config.slug, brand_config.name)
+        ):
+            continue
+        reports.append(
+            build_report(database, brand_config, config.settings.reports, channel=channel, **options)
+        )
+    return reports

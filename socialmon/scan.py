@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import quote, quote_plus
 
@@ -23,6 +23,7 @@ from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, Store
 from socialmon_connectors.errors import ConnectorError
+from socialmon_connectors.http import new_client
 from socialmon_connectors.records import Progress, RejectedRecord
 
 Status = Literal["ok", "failed", "busy"]
@@ -96,7 +97,12 @@ MAX_PAGES_IN_FLIGHT = 3  # pages being scored while the next ones are parsed; bo
 
 
 async def scan_channel(
-    resolved: ResolvedChannel, store: Store, scoring: ScoringPool, reporter: ScanReporter, write_lock: Any
+    resolved: ResolvedChannel,
+    store: Store,
+    scoring: ScoringPool,
+    reporter: ScanReporter,
+    write_lock: Any,
+    http: Any = None,
 ) -> ChannelOutcome:
     label = resolved.label
     platform = resolved.channel.platform
@@ -129,7 +135,8 @@ async def scan_channel(
         try:
             # The cursor is read under the lock: another process may have moved it.
             cursor = await asyncio.to_thread(store.cursor, row.id)
-            async for page in resolved.connector().pages(cursor):
+            connector = resolved.connector_class(resolved.settings, replace(resolved.context, http=http))
+            async for page in connector.pages(cursor):
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
                 prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
@@ -171,14 +178,16 @@ async def run_scan(
     # SQLite has one writer; PostgreSQL takes concurrent page writes.
     write_lock = asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()
     scoring = ScoringPool(store.scorer, scoring_workers)
+    http = new_client(max_connections=max(10, concurrency * 2))  # one client, shared by every channel
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:
-            return await scan_channel(resolved, store, scoring, reporter, write_lock)
+            return await scan_channel(resolved, store, scoring, reporter, write_lock, http)
 
     try:
         return list(await asyncio.gather(*(bounded(channel) for channel in channels)))
     finally:
+        await http.aclose()
         scoring.close()
         store.timings.scoring += scoring.inline_seconds + scoring.worker_cpu_seconds
         store.timings.scoring_workers_peak_rss = max(

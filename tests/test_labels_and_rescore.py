@@ -99,7 +99,7 @@ def test_rescore_updates_old_scores_in_resumable_batches(project: Path) -> None:
     with sqlite3.connect(sql_path) as connection:
         connection.execute("update comment set sentiment_version = 'old', sentiment_label = 'neutral'")
     database = open_database(f"sqlite:///{sql_path}")
-    scorer = get_scorer("vader")
+    scorer = get_scorer()  # the default, which the scan used
     assert count_stale(database, scorer) == 4
 
     def interrupt(_: int) -> None:

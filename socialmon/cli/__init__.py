@@ -36,9 +36,9 @@ def _root(
     pass
 
 
-from socialmon.cli import report, scan, sentiment, setup  # noqa: E402  (commands register themselves on `app`)
+from socialmon.cli import pending, report, scan, sentiment, setup  # noqa: E402  (commands register themselves on `app`)
 
-__all__ = ["app", "main", "report", "scan", "sentiment", "setup"]
+__all__ = ["app", "main", "pending", "report", "scan", "sentiment", "setup"]
 
 
 def main() -> None:

@@ -1,14 +1,23 @@
-"""`socialmon report`: what the data says, per channel."""
+"""`socialmon report` (the summary) with `response-times` and `trends`; `socialmon pending` lives beside it.
+
+Each command parses its options, calls `socialmon.report.build_reports`, and hands the
+result to a renderer in `socialmon.render`.
+"""
 
 from __future__ import annotations
 
-import json
+import sys
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.console import Console
+from rich.markup import escape
 
+from socialmon.analytics import View, WindowError
+from socialmon.analytics.results import BrandReport
 from socialmon.cli import app
 from socialmon.cli._common import (
     BrandOption,
@@ -17,62 +26,299 @@ from socialmon.cli._common import (
     DatabaseOption,
     config_or_exit,
     database_or_exit,
+    err,
+    fail,
     out,
 )
-from socialmon.report import ChannelSummary, channel_summaries
+from socialmon.config import Config
+from socialmon.report import build_reports, channel_summaries
+
+if TYPE_CHECKING:
+    from socialmon.render.i18n import Lang
+
+# Renderers are imported where they are used: a JSON report need not load babel, jinja2 or pygal.
 
 
 class ReportFormat(StrEnum):
     table = "table"
     json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
 
 
-def _share(summary: ChannelSummary, label: str) -> str:
-    return f"{summary.share(label):.0%}"
+class PeriodChoice(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
 
 
-def summary_table(summaries: list[ChannelSummary]) -> Table:
-    table = Table(title="Channels")
-    table.add_column("channel", style="bold")
-    table.add_column("platform")
-    table.add_column("posts", justify="right")
-    table.add_column("comments", justify="right")
-    table.add_column("positive", justify="right", style="green")
-    table.add_column("neutral", justify="right")
-    table.add_column("negative", justify="right", style="red")
-    table.add_column("last scan")
-    for s in summaries:
-        table.add_row(
-            f"{s.brand}/{s.channel}",
-            s.platform,
-            f"{s.posts:,}",
-            f"{s.comments:,}",
-            _share(s, "positive"),
-            _share(s, "neutral"),
-            _share(s, "negative"),
-            s.last_status or "never",
+class LangChoice(StrEnum):
+    es = "es"
+    en = "en"
+
+
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="Start: a date (2026-11-01) or a span back from today: 7d, 4w, 3m. Default 30d."
+    ),
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="End date, inclusive. Default: now.")]
+PeriodOption = Annotated[
+    PeriodChoice, typer.Option("--period", help="Trend buckets, in the brand's time zone.")
+]
+FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
+]
+LangOption = Annotated[
+    LangChoice | None, typer.Option("--lang", help="Report language. Default: the brand's language.")
+]
+TimingsOption = Annotated[bool, typer.Option("--timings", help="Print seconds per metric to stderr.")]
+
+report_app = typer.Typer(
+    help="What the data says: response times, who is waiting for an answer, feedback trend, engagement.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(report_app, name="report")
+
+
+def run_report(
+    view: View,
+    *,
+    brand: str | None,
+    channel: str | None,
+    since: str | None,
+    until: str | None,
+    period: PeriodChoice,
+    format: ReportFormat,
+    output: Path | None,
+    lang: LangChoice | None,
+    config: Path | None,
+    database: str | None,
+    timings: bool = False,
+    negative_first: bool = False,
+    limit: int | None = 20,
+) -> None:
+    """Compute one view for the selected brands and render it in the chosen format."""
+    loaded = config_or_exit(config)
+    if format is ReportFormat.pdf:
+        _require_pdf(loaded, brand, lang)
+    with database_or_exit(loaded, database) as db:
+        try:
+            reports = build_reports(
+                db,
+                loaded,
+                brand=brand,
+                channel=channel,
+                view=view,
+                since=since,
+                until=until,
+                period=period.value,
+                negative_first=negative_first,
+                limit=limit,
+            )
+        except WindowError as error:
+            fail(escape(str(error)))
+        summaries = channel_summaries(db, brand, channel) if view == "summary" else None
+    if timings:
+        for report in reports:
+            for name, seconds in report.timings.items():
+                err.print(f"{report.slug} {name}: {seconds * 1000:.1f} ms", highlight=False)
+    if format is ReportFormat.json:
+        from socialmon.render.json import render_json
+
+        overview = [s.as_dict() for s in summaries] if summaries is not None else None
+        _write(render_json(reports, datetime.now(UTC), overview), output)
+        return
+    pairs = [(report, _lang(loaded, report, lang)) for report in reports]
+    if format is ReportFormat.csv:
+        from socialmon.render.csv import render_csv
+        from socialmon.render.tables import report_tables
+
+        sections = [(r.slug, report_tables(r, lang_)) for r, lang_ in pairs]
+        _write(render_csv(sections), output)
+    elif format is ReportFormat.md:
+        from socialmon.render.markdown import render_markdown
+
+        _write(render_markdown(pairs), output)
+    elif format in (ReportFormat.html, ReportFormat.pdf):
+        from socialmon.render.html import render_html
+
+        html = render_html(pairs, loaded.base_dir)
+        if format is ReportFormat.html:
+            _write(html, output)
+        else:
+            from socialmon.render.html import render_pdf
+
+            _write_bytes(render_pdf(html), output)
+    else:
+        _print_tables(pairs, summaries, output, lang)
+
+
+def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
+    from socialmon.render.i18n import Lang
+
+    brand = config.brand(report.slug)
+    country = brand.business_hours.holidays if brand and brand.business_hours else None
+    return Lang(override.value if override else report.language, country, report.timezone)
+
+
+def _print_tables(
+    pairs: list[tuple[BrandReport, Lang]],
+    summaries: list[Any] | None,
+    output: Path | None,
+    lang: LangChoice | None,
+) -> None:
+    from socialmon.render.i18n import STRINGS
+    from socialmon.render.tables import channel_overview
+    from socialmon.render.terminal import render_terminal
+
+    console = Console(file=output.open("w", encoding="utf-8"), width=140) if output else out
+    try:
+        if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
+            english, spanish = STRINGS["no_data_yet"]
+            language = lang.value if lang else (pairs[0][0].language if pairs else "en")
+            console.print(spanish if language == "es" else english, highlight=False)
+            return
+        for report, report_lang in pairs:
+            mine = [s for s in summaries or [] if s.brand == report.slug]
+            extra = [channel_overview(mine, report_lang)] if mine else []
+            console.print(render_terminal(report, report_lang, extra))
+    finally:
+        if output:
+            console.file.close()
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {output}", highlight=False)
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    err.print(f"wrote {output}", highlight=False)
+
+
+def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> None:
+    try:
+        import weasyprint  # type: ignore[import-not-found]  # noqa: F401
+    except (ImportError, OSError):
+        language = (
+            lang.value
+            if lang
+            else next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en")
         )
-    return table
+        from socialmon.render.i18n import STRINGS
+
+        english, spanish = STRINGS["pdf_missing"]
+        fail(escape(spanish if language == "es" else english))
 
 
-@app.command()
+@report_app.callback()
 def report(
+    ctx: typer.Context,
     brand: BrandOption = None,
     channel: ChannelOption = None,
-    format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ReportFormat.table,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    period: PeriodOption = PeriodChoice.week,
+    format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    timings: TimingsOption = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Per channel: posts, customer comments, and the share of positive, neutral and negative ones."""
-    loaded = config_or_exit(config)
-    with database_or_exit(loaded, database) as db:
-        summaries = channel_summaries(db, brand, channel)
-    if format is ReportFormat.json:
-        out.print_json(json.dumps({"channels": [s.as_dict() for s in summaries]}))
+    """The summary: response times, who is waiting for an answer, feedback trend, engagement, per channel."""
+    if ctx.invoked_subcommand is not None:
         return
-    if not summaries:
-        out.print("no data yet: run `socialmon scan` first")
-        return
-    out.print(summary_table(summaries))
+    run_report(
+        "summary",
+        brand=brand,
+        channel=channel,
+        since=since,
+        until=until,
+        period=period,
+        format=format,
+        output=output,
+        lang=lang,
+        config=config,
+        database=database,
+        timings=timings,
+    )
+
+
+@report_app.command("response-times")
+def response_times(
+    brand: BrandOption = None,
+    channel: ChannelOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    period: PeriodOption = PeriodChoice.week,
+    format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    timings: TimingsOption = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """First response times per channel and period: count, response rate, median, p90, mean, SLA share."""
+    run_report(
+        "response-times",
+        brand=brand,
+        channel=channel,
+        since=since,
+        until=until,
+        period=period,
+        format=format,
+        output=output,
+        lang=lang,
+        config=config,
+        database=database,
+        timings=timings,
+    )
+
+
+@report_app.command("trends")
+def trends(
+    brand: BrandOption = None,
+    channel: ChannelOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    period: PeriodOption = PeriodChoice.week,
+    format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    timings: TimingsOption = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Feedback per day, week or month: volume, sentiment shares, net sentiment, rating, rising negative terms."""
+    run_report(
+        "trends",
+        brand=brand,
+        channel=channel,
+        since=since,
+        until=until,
+        period=period,
+        format=format,
+        output=output,
+        lang=lang,
+        config=config,
+        database=database,
+        timings=timings,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -27,11 +27,13 @@ from socialmon.cli._common import (
     registry,
 )
 from socialmon.config import ConfigError, ResolvedChannel
-from socialmon.scan import ChannelOutcome, run_scan
 from socialmon.sentiment import get_scorer
-from socialmon.storage import PageResult, Store
-from socialmon_connectors.records import Progress as PageProgress
-from socialmon_connectors.records import RejectedRecord
+
+if TYPE_CHECKING:  # imported by `scan` itself: other commands need not load the HTTP stack
+    from socialmon.scan import ChannelOutcome
+    from socialmon.storage import PageResult
+    from socialmon_connectors.records import Progress as PageProgress
+    from socialmon_connectors.records import RejectedRecord
 
 MAX_REJECTIONS_SHOWN = 20  # per channel; the rest are counted
 
@@ -200,6 +202,9 @@ def scan(
             if part
         )
         fail(f"no enabled channel matches {what}" if what else f"{loaded.path} has no enabled channels")
+    from socialmon.scan import run_scan
+    from socialmon.storage import Store
+
     channels = resolve_channels(chosen, loaded, connectors)
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)

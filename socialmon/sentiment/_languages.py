@@ -17,7 +17,7 @@ from socialmon.sentiment._lexicons import (
     load_inflected_lexicon,
     load_vader_lexicon,
 )
-from socialmon.sentiment._text import LAUGH_KEY, Tokenizer
+from socialmon.sentiment._text import LAUGH_KEY, Tokenizer, is_laugh
 
 
 def _words(text: str) -> frozenset[str]:
@@ -379,6 +379,7 @@ PT_ABBREVIATIONS = {
     "kct": "cacete",
     "vtnc": "vtnc",
     "vsf": "vsf",
+    "kk": LAUGH_KEY,
 }
 PT_MARKERS = _words(
     """
@@ -462,7 +463,7 @@ class _Spec:
     markers: frozenset[str]
     dual_boosters: frozenset[str]
     neutral_band: float = 0.05
-    bare_negation: float = -0.6
+    bare_negation: float = -0.9
     # A negated negative word is a weak positive ("no está mal" is not "bueno"), as in
     # SO-CAL's shifted negation, rather than VADER's symmetric ×-0.74.
     negated_negative: float = -0.4
@@ -471,7 +472,12 @@ class _Spec:
 
 
 def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
-    lexicon = {**_shared_lexicon(), **lexicon, LAUGH_KEY: spec.laugh}
+    lexicon = {**_shared_lexicon(), **lexicon}
+    # Every spelling of laughter ("haha", "hahaha" from the source lexicons, "kk") is
+    # one cue with one valence, whatever the lexicons say about single spellings.
+    for word in [w for w in lexicon if is_laugh(w) or spec.abbreviations.get(w) == LAUGH_KEY]:
+        del lexicon[word]
+    lexicon[LAUGH_KEY] = spec.laugh
     dual = frozenset(w for w in spec.dual_boosters if lexicon.get(w, 0.0))
     rule_words = (*spec.boosters, *spec.negators, *spec.contrast, *spec.concessive, *spec.transparent)
     for word in rule_words:
@@ -518,6 +524,8 @@ SPANISH = _Spec(
     markers=ES_MARKERS,
     dual_boosters=ES_DUAL_BOOSTERS,
     discourse_markers=frozenset({"bueno", "bien", "mejor", "vale", "ok", "okey", "listo", "claro"}),
+    # "jajaja" in Spanish comments marks mockery about as often as amusement: a weak cue.
+    laugh=0.5,
 )
 PORTUGUESE = _Spec(
     code="pt",

@@ -68,11 +68,16 @@ def load_inflected_lexicon(language: str, *parts: str) -> dict[str, float]:
     """Read one of our lemma lexicons and expand its inflection classes."""
     generated: dict[str, float] = {}
     explicit: dict[str, float] = {}
+    # A lemma listed twice takes its last line (the files correct general entries in
+    # later sections: "seguro" the adjective, then "seguro" as the hedge it mostly is).
+    lemmas: dict[str, tuple[float, str]] = {}
     for entry, valence, cls in _entries(*parts):
         entry = " ".join(fold(entry).split())
         if not cls:
             explicit[entry] = valence
-            continue
+        else:
+            lemmas[entry] = (valence, cls)
+    for entry, (valence, cls) in lemmas.items():
         for form, factor in inflect(entry, cls, language):
             generated.setdefault(form, _clamp(valence * factor))
     generated.update(explicit)

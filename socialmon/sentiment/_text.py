@@ -51,7 +51,8 @@ def fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
-def _is_laugh(word: str) -> bool:
+def is_laugh(word: str) -> bool:
+    """Whether a folded word is a spelling of laughter ("jajaja", "kkkk", "rsrs")."""
     return len(word) >= 4 and any(r.fullmatch(word) for r in _LAUGH_RES)
 
 
@@ -110,7 +111,7 @@ class Tokenizer:
         abbreviation = self._abbreviations.get(word)
         if abbreviation is not None:
             return abbreviation
-        if _is_laugh(word):
+        if is_laugh(word):
             return LAUGH_KEY
         if _RUN2.search(word) is None:
             return word
@@ -121,7 +122,7 @@ class Tokenizer:
             abbreviation = self._abbreviations.get(candidate)
             if abbreviation is not None:
                 return abbreviation
-            if _is_laugh(candidate):
+            if is_laugh(candidate):
                 return LAUGH_KEY
         return candidates[0]
 

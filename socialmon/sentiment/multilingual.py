@@ -23,7 +23,8 @@ Design
   stops at clause punctuation, concessives ("aunque", "embora"), "bien"/"bem" as
   intensifiers before adjectives, discourse markers ("Bueno, …"), negated
   negatives as weak positives, and a negator that negates no sentiment word as a
-  mild negative cue ("nunca contestan"). Lexicons: ours for Spanish, LeIA's
+  mild negative cue ("nunca contestan"); every laughter spelling is one weak
+  positive cue (weaker in Spanish, where "jajaja" marks mockery as often as fun). Lexicons: ours for Spanish, LeIA's
   Portuguese adaptation of VADER plus ours (`lexicons/README.md`).
 - **Labels** use VADER's ±0.05 neutral band in every language: on the dev data a
   wider band for es/pt gains a little macro-F1 and loses more pos/neg recall.
@@ -61,7 +62,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def __init__(self) -> None:
         self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}

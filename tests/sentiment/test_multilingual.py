@@ -232,3 +232,43 @@ def test_score_many_matches_score(scorer: MultilingualScorer) -> None:
     texts = ["muy bueno", "very bad", "muito ruim", "muy bueno", "", "👍"]
     assert scorer.score_many(texts) == [scorer.score(t) for t in texts]
     assert scorer.score_many(texts, hint="pt")[-1].language == "pt"
+
+
+# --- v1.1: lexicon loading, idioms, laughter, colloquial vocabulary
+
+
+def test_later_lemma_line_overrides_earlier_one() -> None:
+    from socialmon.sentiment._languages import spanish
+
+    lexicon = spanish().rules.lexicon
+    # "seguro" is listed as an adjective, then corrected to the hedge it mostly is.
+    assert lexicon.get("seguro", 0.0) < 1.0
+    assert lexicon.get("verdad", 0.0) < 0.5
+
+
+@pytest.mark.parametrize("text", ["me muero de risa con este video", "morri de rir com esse vídeo"])
+def test_dying_of_laughter_is_positive(scorer: MultilingualScorer, text: str) -> None:
+    lang = "pt" if "rir" in text else "es"
+    assert scorer.score_as(text, lang).compound > 0.05
+
+
+def test_every_laughter_spelling_scores_alike(scorer: MultilingualScorer) -> None:
+    values = {pt(scorer, f"o programa de hoje {w}") for w in ("kkkk", "hahaha", "kk", "rsrs")}
+    assert len(values) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("el concierto estuvo de diez", True),
+        ("la comida de ese lugar es una porquería", False),
+        ("qué asco de atención", False),
+        ("pura vida, todo salió macanudo", True),
+        ("esse restaurante é da hora", True),
+        ("que saco, o pedido atrasou de novo", False),
+    ],
+)
+def test_colloquial_vocabulary(scorer: MultilingualScorer, text: str, positive: bool) -> None:
+    lang = "pt" if any(w in text for w in ("esse", "que saco")) else "es"
+    compound = scorer.score_as(text, lang).compound
+    assert (compound > 0.05) if positive else (compound < -0.05)

@@ -1,0 +1,352 @@
+"""Paging strategies, the guarded paging loop, and the incremental sweep every platform connector runs.
+
+A connector picks a `Paging` strategy (Graph cursors, Google page tokens) and calls
+`paginate()`, which follows the platform's "next" marker and stops safely: when the
+marker is absent, when it repeats, when a page brings only ids already seen, after
+two empty pages in a row, or after `max_pages`.
+
+`SweepConnector` is the shape shared by the API connectors: list the account's items
+(posts, videos, media, reviews) newest first down to `since`, read each item's thread,
+and yield one `Page` per listing page. The cursor (`Window`) keeps the newest time
+seen by finished scans (`watermark`) and, inside an unfinished scan, how far down it
+got (`run.before`), so a killed scan resumes where it stopped. Each scan re-reads
+items from the last `recent_days` days, to catch new replies on older posts; the
+storage's upserts absorb what was already there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import abstractmethod
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+from pydantic import Field, SecretStr, ValidationError
+
+from socialmon_connectors.base import Connector, ConnectorSettings
+from socialmon_connectors.errors import NotFound
+from socialmon_connectors.http import SECRET_PARAMS, Api, RetryPolicy, Skipped, new_client
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
+
+log = logging.getLogger("socialmon.http")
+
+Raw = dict[str, Any]
+T = TypeVar("T")
+
+
+# --- paging strategies -------------------------------------------------------------------
+
+
+class Paging(Protocol):
+    def items(self, body: Any) -> list[Raw]: ...
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The parameters of the next page, or None on the last page."""
+
+
+class GraphPaging:
+    """Meta Graph API: `data` + `paging.next`; continue with `paging.cursors.after`.
+
+    The end is the absence of `paging.next`, never a short page. When a next link has
+    no `after` cursor (time-based paging), its query is used, minus any access token.
+    """
+
+    def items(self, body: Any) -> list[Raw]:
+        data = body.get("data") if isinstance(body, dict) else None
+        return [item for item in data or [] if isinstance(item, dict)]
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        paging = body.get("paging") if isinstance(body, dict) else None
+        if not isinstance(paging, dict) or not paging.get("next"):
+            return None
+        after = (paging.get("cursors") or {}).get("after")
+        if after:
+            return {**params, "after": after}
+        query = {
+            k: v for k, v in parse_qsl(urlsplit(str(paging["next"])).query) if k.lower() not in SECRET_PARAMS
+        }
+        return {**params, **query}
+
+
+class PageTokenPaging:
+    """Google APIs: `items` (or another list) + `nextPageToken`, continued with `pageToken`."""
+
+    def __init__(self, items_key: str = "items") -> None:
+        self.items_key = items_key
+
+    def items(self, body: Any) -> list[Raw]:
+        data = body.get(self.items_key) if isinstance(body, dict) else None
+        return [item for item in data or [] if isinstance(item, dict)]
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        token = body.get("nextPageToken") if isinstance(body, dict) else None
+        return {**params, "pageToken": token} if token else None
+
+
+async def paginate(
+    api: Api,
+    path: str,
+    params: Mapping[str, Any],
+    paging: Paging,
+    *,
+    first: Any = None,
+    max_pages: int = 10_000,
+    item_id: Callable[[Raw], Any] = lambda item: item.get("id"),
+) -> AsyncIterator[list[Raw]]:
+    """Yield each page's items (only ids not seen before in this listing), following the platform's markers.
+
+    `first` is a page already in hand (Graph field expansion returns the first page of
+    comments inside the post): it is used instead of requesting the first page.
+    """
+    seen_ids: set[Any] = set()
+    seen_markers: set[str] = set()
+    empty_in_a_row = 0
+    current = dict(params)
+    for number in range(max_pages):
+        body = first if number == 0 and first is not None else await api.get(path, current)
+        items = paging.items(body)
+        fresh = [item for item in items if item_id(item) not in seen_ids]
+        seen_ids.update(item_id(item) for item in fresh)
+        if items and not fresh:
+            log.warning("%s: %s served only items it already served; stopping there", api.platform, path)
+            return
+        empty_in_a_row = 0 if items else empty_in_a_row + 1
+        if fresh:
+            yield fresh
+        following = paging.next_params(body, current)
+        if following is None:
+            return
+        if empty_in_a_row >= 2:
+            log.warning("%s: %s gave two empty pages in a row; stopping there", api.platform, path)
+            return
+        marker = repr(sorted(following.items()))
+        if marker in seen_markers or following == current:
+            log.warning("%s: %s repeated a page cursor; stopping there", api.platform, path)
+            return
+        seen_markers.add(marker)
+        current = following
+    log.warning("%s: %s has more than %d pages; stopping there", api.platform, path, max_pages)
+
+
+# --- times -------------------------------------------------------------------------------
+
+
+def parse_time(value: Any) -> datetime:
+    """Platform timestamps: Meta's `+0000`, RFC 3339 `Z` with up to 9 fractional digits, epoch seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"not a timestamp: {value!r}")
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    if "." in text:  # Python takes at most 6 fractional digits
+        head, _, rest = text.partition(".")
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        text = f"{head}.{rest[: min(digits, 6)]}{rest[digits:]}"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp without a time zone: {value!r}")
+    return parsed.astimezone(UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _parse_or_none(value: Any) -> datetime | None:
+    return parse_time(value) if value else None
+
+
+# --- the incremental window --------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    """Where a scan starts and how far it got; saved as the channel's cursor after each page."""
+
+    watermark: datetime | None  # newest item time seen by the last finished scan
+    since: datetime | None  # this scan lists items at or after this (None: the whole history)
+    before: datetime | None = None  # inside an unfinished scan: items newer than this are done
+    newest: datetime | None = None  # newest item time seen by this scan
+
+    @classmethod
+    def open(cls, cursor: Mapping[str, Any] | None, now: datetime, recent_days: float) -> Window:
+        cursor = cursor or {}
+        watermark = _parse_or_none(cursor.get("watermark"))
+        run = cursor.get("run")
+        if isinstance(run, dict):  # an interrupted scan: carry on where it stopped
+            return cls(
+                watermark,
+                _parse_or_none(run.get("since")),
+                _parse_or_none(run.get("before")),
+                _parse_or_none(run.get("newest")),
+            )
+        since = None if watermark is None else min(watermark, now - timedelta(days=recent_days))
+        return cls(watermark, since)
+
+    def wanted(self, when: datetime) -> bool:
+        """Inclusive at both ends: an item on the boundary is read again, and upserted."""
+        return (self.since is None or when >= self.since) and (self.before is None or when <= self.before)
+
+    def done(self, times: list[datetime]) -> None:
+        if times:
+            oldest, newest = min(times), max(times)
+            self.before = oldest if self.before is None else min(self.before, oldest)
+            self.newest = newest if self.newest is None else max(self.newest, newest)
+
+    def cursor(self) -> dict[str, Any]:
+        return {
+            "watermark": _iso(self.watermark),
+            "run": {"since": _iso(self.since), "before": _iso(self.before), "newest": _iso(self.newest)},
+        }
+
+    def finished(self) -> dict[str, Any]:
+        marks = [t for t in (self.watermark, self.newest) if t is not None]
+        return {"watermark": _iso(max(marks)) if marks else None}
+
+
+# --- the connector shape -----------------------------------------------------------------
+
+
+class ApiSettings(ConnectorSettings):
+    """Options every API connector has, besides its account and credentials."""
+
+    base_url: str = Field(description="the API's base URL (change it only to use a proxy or a test server)")
+    recent_days: float = Field(
+        default=14, ge=0, le=365, description="days of recent posts whose threads are re-read each scan"
+    )
+    page_size: int = Field(default=25, ge=1, le=100, description="items per request")
+    max_retries: int = Field(default=4, ge=0, le=10, description="retries of a failed request")
+    retry_backoff: float = Field(default=1.0, ge=0, le=60, description="first retry pause, in seconds")
+    max_wait: float = Field(
+        default=120, ge=0, description="longest pause asked by the platform that is waited through"
+    )
+    timeout: float = Field(default=30, gt=0, le=600, description="seconds per request")
+
+
+def build(rejected: list[RejectedRecord], where: str, make: Callable[[], T]) -> T | None:
+    """Run a pure parser; a raw item it cannot turn into a record is reported and skipped."""
+    try:
+        return make()
+    except (ValidationError, KeyError, ValueError, TypeError, AttributeError) as error:
+        reason = str(error).splitlines()[0] if not isinstance(error, KeyError) else f"missing {error}"
+        rejected.append(RejectedRecord(location=where, reason=reason))
+        return None
+
+
+class SweepConnector(Connector):
+    """A platform connector that lists items newest first and reads each item's thread.
+
+    Subclasses declare `make_api()` (base URL, credentials, error table), `listing()`
+    (yields pages of raw items, newest first), `item_time()`, `item()` (the pure parse
+    of one listed item) and `thread()` (the requests its comments need). A thread that
+    cannot be read (`Skipped`, `NotFound`: comments turned off, the post just deleted)
+    is skipped and the item is still stored.
+    """
+
+    settings: ApiSettings
+    platform: ClassVar[str] = ""
+    #: injectable so tests never wait and never depend on today's date
+    sleep = staticmethod(asyncio.sleep)
+    now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+
+    def retry_policy(self) -> RetryPolicy:
+        s = self.settings
+        return RetryPolicy(attempts=s.max_retries + 1, backoff=s.retry_backoff, max_wait=s.max_wait)
+
+    def secrets(self) -> list[str]:
+        found = []
+        for name in type(self.settings).model_fields:
+            value = getattr(self.settings, name)
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                found.append(value.get_secret_value())
+        return found
+
+    @asynccontextmanager
+    async def client(self) -> AsyncIterator[httpx.AsyncClient]:
+        """The scan's shared client when there is one, else a client of our own."""
+        shared = getattr(self.context, "http", None)
+        if shared is not None:
+            yield shared
+            return
+        async with new_client(timeout=self.settings.timeout) as own:
+            yield own
+
+    @abstractmethod
+    def make_api(self, client: httpx.AsyncClient) -> Api: ...
+
+    @abstractmethod
+    def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]: ...
+
+    @abstractmethod
+    def item_time(self, raw: Raw) -> datetime: ...
+
+    @abstractmethod
+    def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]: ...
+
+    async def thread(
+        self, api: Api, raw: Raw, rejected: list[RejectedRecord]
+    ) -> AsyncIterator[list[CommentRecord]]:
+        """Yield the item's comments as they are read (kept even if a later request fails)."""
+        return
+        yield
+
+    async def prepare(self, api: Api) -> None:
+        """Look up what the listing needs (an uploads playlist, an account name)."""
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        window = Window.open(cursor, self.now(), self.settings.recent_days)
+        async with self.client() as client:
+            api = self.make_api(client)
+            await self.prepare(api)
+            listed = 0
+            async for batch in self.listing(api, window):
+                page = Page()
+                times: list[datetime] = []
+                reached_since = False
+                for raw in batch:
+                    where = f"{self.platform} item {raw.get('id') or raw.get('name') or '?'}"
+                    try:
+                        when = self.item_time(raw)
+                    except (KeyError, ValueError, TypeError) as error:
+                        page.rejected.append(RejectedRecord(location=where, reason=f"no valid time: {error}"))
+                        continue
+                    if window.since is not None and when < window.since:
+                        reached_since = True  # newest first: everything after this is older
+                        continue
+                    if not window.wanted(when):
+                        continue  # done before an interruption
+                    for record in self.item(raw, page.rejected):
+                        (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                    try:
+                        async for comments in self.thread(api, raw, page.rejected):
+                            page.comments.extend(comments)
+                    except (Skipped, NotFound) as error:  # this thread only: the channel goes on
+                        log.warning("%s: skipped the thread of %s: %s", self.platform, where, error)
+                    times.append(when)
+                listed += len(batch)
+                window.done(times)
+                page.cursor = window.cursor()
+                page.progress = Progress(done=listed, unit="items")
+                yield page
+                if reached_since:
+                    break
+        yield Page(cursor=window.finished(), progress=Progress(done=listed, total=listed, unit="items"))
+
+
+__all__ = [
+    "ApiSettings",
+    "GraphPaging",
+    "PageTokenPaging",
+    "Paging",
+    "SweepConnector",
+    "Window",
+    "build",
+    "paginate",
+    "parse_time",
+]

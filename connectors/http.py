@@ -1,0 +1,494 @@
+"""The HTTP layer every platform connector shares: one client, retries, typed errors, no leaked tokens.
+
+A connector describes its platform declaratively — a base URL, how to read the platform's
+error body (`parse_error`), and an `ErrorTable` that maps HTTP status and platform error
+codes to an `Action` — and calls `Api.get()`. Everything else happens here:
+
+- one `httpx.AsyncClient` per scan (`new_client`): timeouts, connection limits, a
+  User-Agent naming socialmon and its version;
+- retries with exponential backoff and jitter (tenacity) on network errors, malformed
+  bodies, 429 and 5xx, honouring `Retry-After`; sleep is injectable, so tests never wait;
+- Meta's usage headers (`X-App-Usage`, `X-Page-Usage`, `X-Business-Use-Case-Usage`) slow
+  requests down *before* the limit (`UsageThrottle`);
+- every message is scrubbed: token-like query parameters are redacted from URLs and
+  the channel's secrets are replaced with ***.
+
+What a response becomes:
+
+    response ──► 2xx with JSON ───────────────────────────────► the parsed body
+             ──► network error / bad JSON / RETRY ───(retry)──► PlatformError when retries run out
+             ──► THROTTLE (429, Meta 4/17/32/613…) ───(retry)──► RateLimited when retries run out,
+                                                                 or at once if the platform asks to wait
+                                                                 longer than `RetryPolicy.max_wait`
+             ──► QUOTA (YouTube daily quota) ─────────────────► RateLimited, no retry
+             ──► AUTH ────────────────────────────────────────► AuthError (with how to renew the token)
+             ──► NOT_FOUND ───────────────────────────────────► NotFound
+             ──► SKIP (e.g. comments disabled on one video) ──► Skipped: the connector skips that object
+             ──► FAIL ────────────────────────────────────────► PlatformError(code=…, status=…)
+
+Exceptions (see `errors.py` for the public tree):
+
+    ConnectorError
+     ├── AuthError / RateLimited / NotFound
+     └── PlatformError
+          └── Skipped       one object cannot be read; the channel goes on
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from socialmon_connectors.errors import AuthError, ConnectorError, NotFound, PlatformError, RateLimited
+
+log = logging.getLogger("socialmon.http")
+
+try:
+    SOCIALMON_VERSION = version("socialmon")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    SOCIALMON_VERSION = "0+unknown"
+USER_AGENT = f"socialmon/{SOCIALMON_VERSION} (+https://github.com/socialmon/socialmon)"
+
+#: Query parameters that carry credentials; their values never reach a message or a log.
+SECRET_PARAMS = frozenset(
+    {
+        "access_token",
+        "input_token",
+        "fb_exchange_token",
+        "appsecret_proof",
+        "client_secret",
+        "refresh_token",
+        "key",
+        "api_key",
+        "token",
+        "code",
+    }
+)
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)\b(" + "|".join(sorted(SECRET_PARAMS, key=len, reverse=True)) + r")=([^&\s\"'<>]+)"
+)
+_BEARER_IN_TEXT = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+# --- redaction ---------------------------------------------------------------------------
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL with the values of credential query parameters replaced by ***."""
+    parts = urlsplit(str(url))
+    if not parts.query:
+        return str(url)
+    query = [
+        (name, "***" if name.lower() in SECRET_PARAMS else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="*(),{}")))
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with credential parameters, bearer tokens and every given secret replaced by ***."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        form for secret in secrets if secret for form in (secret, quote(secret, safe=""), quote_plus(secret))
+    }
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    text = _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}=***", text)
+    return _BEARER_IN_TEXT.sub(lambda m: f"{m.group(1)}***", text)
+
+
+class _RedactingFilter(logging.Filter):
+    """httpx logs every request URL at INFO; make sure no credential parameter survives it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = record.getMessage()
+            record.args = None
+        record.msg = scrub(str(record.msg))
+        return True
+
+
+for _name in ("httpx", "httpcore", "socialmon.http"):
+    logging.getLogger(_name).addFilter(_RedactingFilter())
+
+
+# --- the client --------------------------------------------------------------------------
+
+
+def new_client(
+    *,
+    timeout: float = 30.0,
+    max_connections: int = 100,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """The one client a scan shares between its channels (close it when the scan ends)."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        follow_redirects=True,
+        transport=transport,
+        trust_env=True,
+    )
+
+
+# --- errors: one table of actions ----------------------------------------------------------
+
+
+class Action(StrEnum):
+    RETRY = "retry"  # transient: try again with backoff
+    THROTTLE = "throttle"  # slow down: retry after the wait asked for, else stop as RateLimited
+    QUOTA = "quota"  # a budget that will not come back today: RateLimited now
+    AUTH = "auth"  # the token is expired or revoked: AuthError
+    NOT_FOUND = "not_found"
+    SKIP = "skip"  # this object cannot be read, the channel goes on
+    FAIL = "fail"  # anything else: PlatformError with the platform's code and message
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the platform said went wrong, read from its error body."""
+
+    status: int
+    code: str | None = None  # the platform's own code ("190", "quotaExceeded")
+    subcode: str | None = None
+    message: str = ""
+
+
+_BY_STATUS = {
+    401: Rule(Action.AUTH),
+    404: Rule(Action.NOT_FOUND),
+    408: Rule(Action.RETRY),
+    429: Rule(Action.THROTTLE),
+}
+
+
+class ErrorTable:
+    """Maps (HTTP status or None, platform code) to a `Rule`; the most specific entry wins.
+
+    Keys are `(status, "code")`, `(None, "code")`, `(status, "code/subcode")`,
+    `(None, "code/subcode")` or `(status, None)`. Whatever no entry names falls back to
+    the HTTP status: 401 auth, 404 not found, 408/5xx retry, 429 throttle, else fail.
+    """
+
+    def __init__(self, rules: Mapping[tuple[int | None, str | int | None], Rule | Action]) -> None:
+        self.rules: dict[tuple[int | None, str | None], Rule] = {
+            (status, None if code is None else str(code)): rule if isinstance(rule, Rule) else Rule(rule)
+            for (status, code), rule in rules.items()
+        }
+
+    def rule(self, problem: Problem) -> Rule:
+        codes = []
+        if problem.code is not None and problem.subcode is not None:
+            codes.append(f"{problem.code}/{problem.subcode}")
+        if problem.code is not None:
+            codes.append(problem.code)
+        for code in codes:
+            for status in (problem.status, None):
+                if (status, code) in self.rules:
+                    return self.rules[(status, code)]
+        if (problem.status, None) in self.rules:
+            return self.rules[(problem.status, None)]
+        if problem.status in _BY_STATUS:
+            return _BY_STATUS[problem.status]
+        return Rule(Action.RETRY if problem.status >= 500 else Action.FAIL)
+
+
+class Skipped(PlatformError):
+    """One object (a video with comments turned off, a deleted post) cannot be read; skip it."""
+
+
+class _Retry(Exception):
+    """Internal: a failed attempt worth repeating; `final` is what to raise when retries run out."""
+
+    def __init__(self, final: ConnectorError, wait: float | None = None) -> None:
+        super().__init__(str(final))
+        self.final = final
+        self.wait = wait
+
+
+# --- rate limits ---------------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+@dataclass
+class UsageThrottle:
+    """Meta's usage headers, read on every response, turned into a pause before the next request.
+
+    The headers give the share of the allowance used (0–100) per metric; they are absent
+    when usage is near zero, so a missing header leaves the last reading alone. Above
+    `slow_at` percent the pause grows in steps; at `stop_at`, or when Meta estimates the
+    time to regain access, the pause is that long (and `Api` turns a pause longer than its
+    `max_wait` into `RateLimited`, so the channel resumes next scan).
+    """
+
+    slow_at: float = 75.0
+    stop_at: float = 95.0
+    steps: tuple[tuple[float, float], ...] = ((90.0, 10.0), (85.0, 5.0), (80.0, 2.0), (75.0, 1.0))
+    usage: float = 0.0
+    regain_seconds: float = 0.0
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        readings: list[float] = []
+        regain: list[float] = []
+        for name in ("x-app-usage", "x-page-usage", "x-ad-account-usage"):
+            value = _json_header(headers.get(name))
+            if isinstance(value, dict):
+                readings.extend(_percentages(value))
+        buc = _json_header(headers.get("x-business-use-case-usage"))
+        if isinstance(buc, dict):
+            for entries in buc.values():
+                for entry in entries if isinstance(entries, list) else [entries]:
+                    if isinstance(entry, dict):
+                        readings.extend(_percentages(entry))
+                        minutes = entry.get("estimated_time_to_regain_access")
+                        if isinstance(minutes, int | float) and minutes > 0:
+                            regain.append(float(minutes) * 60)
+        if readings:
+            self.usage = max(readings)
+        if readings or buc is not None:
+            self.regain_seconds = max(regain, default=0.0)
+
+    def pause(self) -> float:
+        """Seconds to wait before the next request."""
+        if self.regain_seconds > 0:
+            return self.regain_seconds
+        if self.usage >= self.stop_at:
+            return 300.0
+        return next((seconds for at, seconds in self.steps if self.usage >= at), 0.0)
+
+
+def _json_header(value: str | None) -> Any:
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def _percentages(entry: Mapping[str, Any]) -> list[float]:
+    return [
+        float(entry[key])
+        for key in ("call_count", "total_cputime", "total_time", "acc_id_util_pct")
+        if isinstance(entry.get(key), int | float)
+    ]
+
+
+# --- the API helper ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5  # tries per request, the first included
+    backoff: float = 1.0  # first backoff, doubling, with up to as much jitter
+    max_backoff: float = 30.0
+    max_wait: float = 120.0  # the longest pause (Retry-After, usage) waited through; longer → RateLimited
+
+
+def _no_problem(status: int, body: Any) -> Problem:
+    return Problem(status=status, message=f"HTTP {status}")
+
+
+@dataclass
+class Api:
+    """Requests to one platform for one channel, through the scan's shared client."""
+
+    client: httpx.AsyncClient
+    base_url: str
+    platform: str  # "Facebook", for messages
+    errors: ErrorTable = field(default_factory=lambda: ErrorTable({}))
+    parse_error: Callable[[int, Any], Problem] = _no_problem
+    headers: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)  # sent with every request
+    secrets: list[str] = field(default_factory=list)  # scrubbed from every message
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Sleep = asyncio.sleep
+    throttle: UsageThrottle | None = None
+    timeout: float | None = None  # per request; None keeps the client's
+    requests: int = 0  # responses received, for quota accounting and tests
+    retries: int = 0
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """GET `path` (relative to `base_url`, or a full URL) and return its JSON body."""
+        url = self.url(path)
+        query = {**self.params, **(params or {})}
+        backoff = wait_exponential_jitter(
+            initial=self.policy.backoff, max=self.policy.max_backoff, jitter=self.policy.backoff
+        )
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, _Retry) and error.wait is not None:
+                return error.wait
+            return backoff(state)
+
+        def note_retry(state: RetryCallState) -> None:
+            self.retries += 1
+            error = state.outcome.exception() if state.outcome else None
+            log.info(
+                "%s: retrying %s in %.1f s: %s",
+                self.platform,
+                self.describe(url),
+                state.upcoming_sleep,
+                self.clean(str(error)),
+            )
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.policy.attempts),
+            wait=wait,
+            retry=retry_if_exception_type(_Retry),
+            sleep=self.sleep,
+            before_sleep=note_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    body = await self._once(url, query)
+        except _Retry as exhausted:
+            raise exhausted.final from None
+        return body
+
+    def clean(self, text: str) -> str:
+        return scrub(text, self.secrets)
+
+    def describe(self, url: str) -> str:
+        return self.clean(redact_url(url))
+
+    async def _once(self, url: str, query: dict[str, Any]) -> Any:
+        if self.throttle is not None:
+            pause = self.throttle.pause()
+            if pause > self.policy.max_wait:
+                raise RateLimited(
+                    f"{self.platform}: usage at {self.throttle.usage:.0f}% of the allowance; "
+                    f"access returns in about {pause / 60:.0f} min",
+                    retry_after=pause,
+                )
+            if pause > 0:
+                log.info("%s: usage at %.0f%%, pausing %.1f s", self.platform, self.throttle.usage, pause)
+                await self.sleep(pause)
+        where = self.describe(url)
+        try:
+            if self.timeout is None:
+                response = await self.client.get(url, params=query, headers=self.headers)
+            else:
+                response = await self.client.get(
+                    url, params=query, headers=self.headers, timeout=self.timeout
+                )
+        except httpx.TransportError as error:
+            detail = self.clean(str(error)) or type(error).__name__
+            raise _Retry(
+                PlatformError(f"{self.platform}: network error on {where}: {detail}", code="network")
+            ) from None
+        self.requests += 1
+        if self.throttle is not None:
+            self.throttle.observe(response.headers)
+        if response.is_success:
+            try:
+                return response.json()
+            except ValueError:
+                raise _Retry(
+                    PlatformError(
+                        f"{self.platform}: malformed JSON from {where} (HTTP {response.status_code})",
+                        code="malformed",
+                        status=response.status_code,
+                    )
+                ) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        problem = self.parse_error(response.status_code, body)
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        raise self._error(self.errors.rule(problem), problem, retry_after, where)
+
+    def _error(self, rule: Rule, problem: Problem, retry_after: float | None, where: str) -> Exception:
+        code = problem.code if problem.subcode is None else f"{problem.code}/{problem.subcode}"
+        said = self.clean(problem.message or f"HTTP {problem.status}")
+        message = f"{self.platform} error {code or problem.status} (HTTP {problem.status}) on {where}: {said}"
+        action = rule.action
+        if action is Action.RETRY:
+            return _Retry(
+                PlatformError(message, code=code, status=problem.status, hint=rule.hint), retry_after
+            )
+        if action is Action.THROTTLE:
+            wait = retry_after
+            if wait is None and self.throttle is not None and self.throttle.regain_seconds > 0:
+                wait = self.throttle.regain_seconds
+            limited = RateLimited(message, retry_after=wait, hint=rule.hint)
+            if wait is not None and wait > self.policy.max_wait:
+                return limited
+            return _Retry(limited, wait)
+        if action is Action.QUOTA:
+            return RateLimited(message, retry_after=retry_after, hint=rule.hint)
+        if action is Action.AUTH:
+            return AuthError(message, hint=rule.hint)
+        if action is Action.NOT_FOUND:
+            return NotFound(message, hint=rule.hint)
+        if action is Action.SKIP:
+            return Skipped(message, code=code, status=problem.status, hint=rule.hint)
+        return PlatformError(message, code=code, status=problem.status, hint=rule.hint)
+
+
+__all__ = [
+    "USER_AGENT",
+    "Action",
+    "Api",
+    "ErrorTable",
+    "Problem",
+    "RetryPolicy",
+    "Rule",
+    "Skipped",
+    "UsageThrottle",
+    "new_client",
+    "parse_retry_after",
+    "redact_url",
+    "scrub",
+]

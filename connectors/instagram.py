@@ -1,0 +1,168 @@
+"""The `instagram` connector: a business or creator account's media, with their comments and replies.
+
+Requests (Graph API, Facebook Login flavour by default; set `base_url` to
+`https://graph.instagram.com/v25.0` for an Instagram Login token):
+
+    GET /{ig-user-id}?fields=id,username                      the account's username
+    GET /{ig-user-id}/media?fields=…                          newest first
+    GET /{media-id}/comments?fields=…,replies{…}              top-level comments, first replies inline
+    GET /{comment-id}/replies?fields=…                        the rest of a comment's replies
+
+Threads are two levels deep. A comment is the business's own when its `from.id` is the
+account id or its username is the account's (case-insensitive): `from.id` is an
+Instagram-scoped id, so the username is the reliable test. Instagram marks neither edits
+nor deletions; a media item with `comments_count > 0` and no visible comments (an app in
+development mode) is not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import Field
+
+from socialmon_connectors._meta import GraphSettings, author, graph_api
+from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors.http import Api
+from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+
+AUTH_HINT = (
+    "create a new access token (permissions instagram_basic, instagram_manage_comments, "
+    "pages_read_engagement; or instagram_business_basic and instagram_business_manage_comments with "
+    "Instagram Login, refreshed before its 60 days run out) and put it in the environment variable this "
+    "channel's access_token names"
+)
+REPLY_FIELDS = "id,text,timestamp,username,like_count,hidden,from{id,username},parent_id"
+COMMENT_FIELDS = f"id,text,timestamp,username,like_count,hidden,from{{id,username}},replies{{{REPLY_FIELDS}}}"
+MEDIA_FIELDS = (
+    "id,caption,timestamp,permalink,comments_count,like_count,media_type,media_product_type,username"
+)
+
+
+class InstagramSettings(GraphSettings):
+    ig_user_id: str = Field(
+        default="", description="the Instagram account's id; defaults to the channel's account"
+    )
+    username: str = Field(default="", description="the account's username; looked up when left out")
+
+
+def is_business(raw: Raw, account_id: str, username: str) -> bool:
+    author_id, name = author(raw)
+    if author_id is not None and author_id == account_id:
+        return True
+    return bool(username) and isinstance(name, str) and name.lower() == username.lower()
+
+
+def parse_media(raw: Raw, account_id: str, username: str) -> PostRecord:
+    return PostRecord(
+        platform_id=raw["id"],
+        author_id=account_id,
+        author_name=raw.get("username") or username or None,
+        text=raw.get("caption") or "",
+        url=raw.get("permalink"),
+        created_at=parse_time(raw["timestamp"]),
+        like_count=raw.get("like_count"),
+        comment_count=raw.get("comments_count"),
+    )
+
+
+def parse_comment(raw: Raw, media_id: str, account_id: str, username: str) -> CommentRecord:
+    author_id, author_name = author(raw)
+    return CommentRecord(
+        platform_id=raw["id"],
+        post_id=media_id,
+        parent_id=raw.get("parent_id"),
+        author_id=author_id,
+        author_name=author_name,
+        is_business=is_business(raw, account_id, username),
+        text=raw.get("text") or "",
+        created_at=parse_time(raw["timestamp"]),
+        like_count=raw.get("like_count"),
+    )
+
+
+class InstagramConnector(SweepConnector):
+    name = "instagram"
+    platform = "Instagram"
+    Settings = InstagramSettings
+    summary = "an Instagram business account's media, comments and replies (Graph API)"
+
+    settings: InstagramSettings
+    paging = GraphPaging()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.username = self.settings.username.lstrip("@")
+
+    @property
+    def account_id(self) -> str:
+        return self.settings.ig_user_id or self.context.account
+
+    def make_api(self, client: httpx.AsyncClient) -> Api:
+        return graph_api(
+            client,
+            self.settings,
+            platform=self.platform,
+            auth_hint=AUTH_HINT,
+            policy=self.retry_policy(),
+            sleep=self.sleep,
+        )
+
+    async def prepare(self, api: Api) -> None:
+        if not self.username:
+            account = await api.get(self.account_id, {"fields": "id,username"})
+            self.username = str((account or {}).get("username") or "")
+
+    async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        params = {"fields": MEDIA_FIELDS, "limit": self.settings.page_size}
+        async for batch in paginate(api, f"{self.account_id}/media", params, self.paging):
+            yield batch
+
+    def item_time(self, raw: Raw) -> datetime:
+        return parse_time(raw["timestamp"])
+
+    def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
+        media = build(
+            rejected,
+            f"Instagram media {raw.get('id')}",
+            lambda: parse_media(raw, self.account_id, self.username),
+        )
+        return [media] if media else []
+
+    async def thread(
+        self, api: Api, raw: Raw, rejected: list[RejectedRecord]
+    ) -> AsyncIterator[list[CommentRecord]]:
+        media_id = str(raw.get("id"))
+
+        def parse(items: list[Raw], parent_id: str | None = None) -> list[CommentRecord]:
+            found = []
+            for item in items:
+                if parent_id and not item.get("parent_id"):  # a reply always names its comment
+                    item = {**item, "parent_id": parent_id}
+                record = build(
+                    rejected,
+                    f"Instagram comment {item.get('id')}",
+                    lambda item=item: parse_comment(item, media_id, self.account_id, self.username),
+                )
+                if record is not None:
+                    found.append(record)
+            return found
+
+        params = {"fields": COMMENT_FIELDS, "limit": self.settings.comment_page_size}
+        async for batch in paginate(api, f"{media_id}/comments", params, self.paging):
+            yield parse(batch)
+            for comment in batch:
+                replies = comment.get("replies")
+                if not isinstance(replies, dict):
+                    continue
+                reply_params = {"fields": REPLY_FIELDS, "limit": self.settings.comment_page_size}
+                async for reply_batch in paginate(
+                    api, f"{comment['id']}/replies", reply_params, self.paging, first=replies
+                ):
+                    yield parse(reply_batch, str(comment["id"]))
+
+
+__all__ = ["InstagramConnector", "InstagramSettings", "is_business", "parse_comment", "parse_media"]

@@ -1,0 +1,111 @@
+"""Report metrics computed in SQL: response times, needs-reply, feedback trend, engagement.
+
+`build_report` is the one service function the CLI calls; every metric is also a plain
+function taking a `Database` and a `Scope`, for Python callers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from socialmon.analytics._sql import Period
+from socialmon.analytics.engagement import engagement, worst_comments
+from socialmon.analytics.responses import needs_reply, response_times
+from socialmon.analytics.results import BrandReport
+from socialmon.analytics.scope import Scope, WindowError, make_scope, parse_moment
+from socialmon.analytics.trends import feedback_trend
+from socialmon.config import BrandConfig, ReportOptions
+from socialmon.database import Database
+
+View = Literal["summary", "response-times", "trends", "pending"]
+T = TypeVar("T")
+
+
+def build_report(
+    database: Database,
+    brand: BrandConfig,
+    rules: ReportOptions,
+    *,
+    view: View = "summary",
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    period: Period = "week",
+    channel: str | None = None,
+    now: datetime | None = None,
+    negative_first: bool = False,
+    limit: int | None = 20,
+) -> BrandReport:
+    """Compute the sections of `view` for one brand; `timings` holds seconds per metric."""
+    scope = make_scope(
+        database, brand, rules, since=since, until=until, period=period, channel=channel, now=now
+    )
+    report = BrandReport(
+        slug=brand.slug,
+        name=brand.name,
+        timezone=brand.timezone,
+        language=brand.language,
+        since=scope.since,
+        until=scope.until,
+        generated_at=scope.now,
+        period=period,
+        channels=[c.name for c in scope.channels],
+        rules=rules_in_force(scope),
+        accent_color=brand.accent_color,
+        logo=brand.logo,
+        holidays=brand.business_hours.holidays if brand.business_hours else None,
+    )
+
+    def timed(name: str, compute: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = compute()
+        report.timings[name] = time.perf_counter() - started
+        return result
+
+    if view in ("summary", "response-times"):
+        report.response_times = timed("response_times", lambda: response_times(database, scope))
+    if view in ("summary", "pending"):
+        report.needs_reply = timed(
+            "needs_reply",
+            lambda: needs_reply(database, scope, limit=limit, negative_first=negative_first),
+        )
+    if view in ("summary", "trends"):
+        report.trend = timed("trend", lambda: feedback_trend(database, scope))
+    if view == "summary":
+        report.engagement = timed("engagement", lambda: engagement(database, scope))
+        report.worst_comments = timed("worst_comments", lambda: worst_comments(database, scope))
+    return report
+
+
+def rules_in_force(scope: Scope) -> dict[str, Any]:
+    """The measuring rules a report states at its foot."""
+    brand = scope.brand
+    hours = brand.business_hours
+    return {
+        **scope.rules.model_dump(),
+        "response_sla_minutes": brand.response_sla,
+        "business_hours": {day: value for day, value in hours.model_dump().items() if day != "holidays"}
+        if hours
+        else None,
+        "holidays": hours.holidays if hours else None,
+        "timezone": brand.timezone,
+    }
+
+
+__all__ = [
+    "BrandReport",
+    "Scope",
+    "View",
+    "WindowError",
+    "build_report",
+    "engagement",
+    "feedback_trend",
+    "make_scope",
+    "needs_reply",
+    "parse_moment",
+    "response_times",
+    "rules_in_force",
+    "worst_comments",
+]

@@ -1,0 +1,174 @@
+"""The computed report: plain data, no formatting. Renderers only read these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class WaitStats:
+    """Waits in minutes of the answered comments of a group (None when none was answered)."""
+
+    mean: float | None
+    median: float | None
+    p90: float | None
+    within_sla: int
+
+
+@dataclass(frozen=True)
+class ResponseGroup:
+    key: str  # "all", a channel name, or the first day of a period (ISO)
+    comments: int  # customer comments timed
+    answered: int
+    wall: WaitStats
+    business: WaitStats | None = None  # when the brand declares business hours
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.comments if self.comments else None
+
+    def sla_share(self, business: bool = False) -> float | None:
+        stats = self.business if business else self.wall
+        if stats is None or not self.comments:
+            return None
+        return stats.within_sla / self.comments
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    sla_minutes: float
+    overall: ResponseGroup
+    by_channel: list[ResponseGroup]
+    by_period: list[ResponseGroup]
+    business_hours: bool
+
+
+@dataclass(frozen=True)
+class PendingComment:
+    channel: str
+    platform_id: str
+    author: str | None
+    created_at: datetime
+    age_minutes: float
+    label: str | None
+    compound: float | None
+    text: str
+    url: str | None
+    over_sla: bool
+
+
+@dataclass(frozen=True)
+class NeedsReply:
+    total: int
+    negative: int
+    over_sla: int
+    items: list[PendingComment]
+
+
+@dataclass(frozen=True)
+class TrendPeriod:
+    start: date
+    comments: int
+    positive: int
+    neutral: int
+    negative: int
+    rated: int
+    average_rating: float | None
+
+    @property
+    def scored(self) -> int:
+        return self.positive + self.neutral + self.negative
+
+    def share(self, label: str) -> float | None:
+        return getattr(self, label) / self.scored if self.scored else None
+
+    @property
+    def net_sentiment(self) -> float | None:
+        if not self.scored:
+            return None
+        return (self.positive - self.negative) / self.scored
+
+
+@dataclass(frozen=True)
+class RisingTerm:
+    term: str
+    count: int  # negative comments of the latest period that contain it
+    share: float  # … as a share of that period's negative comments
+    previous_share: float
+
+
+@dataclass(frozen=True)
+class FeedbackTrend:
+    periods: list[TrendPeriod]
+    rising_terms: list[RisingTerm]
+    compared: tuple[date, date] | None  # (latest period, the one before) for rising_terms
+
+
+@dataclass(frozen=True)
+class PostEngagement:
+    channel: str
+    platform_id: str
+    created_at: datetime
+    text: str
+    url: str | None
+    likes: int
+    shares: int
+    comments: int
+    replies: int
+    positive: int
+    negative: int
+
+
+@dataclass(frozen=True)
+class ChannelEngagement:
+    channel: str
+    platform: str
+    posts: int
+    comments: int
+    replies: int
+    likes: int
+
+
+@dataclass(frozen=True)
+class Engagement:
+    by_channel: list[ChannelEngagement]
+    posts: list[PostEngagement]
+    top_negative: list[PostEngagement]
+    top_positive: list[PostEngagement]
+
+
+@dataclass(frozen=True)
+class WorstComment:
+    channel: str
+    author: str | None
+    created_at: datetime
+    label: str | None
+    compound: float | None
+    text: str
+    url: str | None
+
+
+@dataclass
+class BrandReport:
+    """One brand's report; a focused view leaves the sections it does not show as None."""
+
+    slug: str
+    name: str
+    timezone: str
+    language: str
+    since: datetime
+    until: datetime
+    generated_at: datetime
+    period: str
+    channels: list[str]
+    rules: dict[str, object]
+    response_times: ResponseTimes | None = None
+    needs_reply: NeedsReply | None = None
+    trend: FeedbackTrend | None = None
+    engagement: Engagement | None = None
+    worst_comments: list[WorstComment] | None = None
+    accent_color: str = "#1f6feb"
+    logo: str | None = None
+    holidays: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,123 @@
+"""Feedback trend per local day, week or month; and the terms rising in negative feedback.
+
+Shares are of the customer comments that have a label (the effective one: a person's
+correction first). Net sentiment = positive share − negative share, in [-1, 1] (Sprout
+Social's "net sentiment"). The average rating is over the comments that carry a rating
+(reviews). Counting is SQL; only the rising-terms step reads texts — the negative
+comments of the latest period and the one before — to split them into words.
+
+A term's share is the fraction of a period's negative comments that contain it. Rising
+terms are those whose share grew most from the previous period to the latest one,
+found in at least two negative comments of the latest period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import case, false, func, select
+
+from socialmon.analytics._sql import local_bucket
+from socialmon.analytics._terms import terms
+from socialmon.analytics.responses import customer_comments, effective_label
+from socialmon.analytics.results import FeedbackTrend, RisingTerm, TrendPeriod
+from socialmon.analytics.scope import Scope, next_period
+from socialmon.database import Database
+
+MIN_TERM_COUNT = 2
+RISING_TERMS = 10
+
+
+def feedback_trend(database: Database, scope: Scope, *, rising: int = RISING_TERMS) -> FeedbackTrend:
+    starts = scope.period_starts()
+    if not scope.channel_ids:
+        return FeedbackTrend(
+            periods=[TrendPeriod(d, 0, 0, 0, 0, 0, None) for d in starts], rising_terms=[], compared=None
+        )
+    comment, conditions = customer_comments(scope)
+    label = effective_label(comment)
+    bucket = local_bucket(
+        comment.c.created_at, scope.brand.timezone, scope.period, database.dialect, scope.since, scope.until
+    ).label("period")
+    query = (
+        select(
+            bucket,
+            func.count(),
+            func.sum(case((label == "positive", 1), else_=0)),
+            func.sum(case((label == "neutral", 1), else_=0)),
+            func.sum(case((label == "negative", 1), else_=0)),
+            func.count(comment.c.rating),
+            func.avg(comment.c.rating),
+        )
+        .where(*conditions)
+        .group_by(bucket)
+    )
+    with database.read() as connection:
+        found = {row[0]: row for row in connection.execute(query)}
+    periods = []
+    for start in starts:
+        row = found.get(start.isoformat())
+        if row is None:
+            periods.append(TrendPeriod(start, 0, 0, 0, 0, 0, None))
+        else:
+            _, count, pos, neu, neg, rated, rating = row
+            periods.append(
+                TrendPeriod(
+                    start,
+                    int(count),
+                    int(pos or 0),
+                    int(neu or 0),
+                    int(neg or 0),
+                    int(rated),
+                    float(rating) if rating is not None else None,
+                )
+            )
+    rising_terms: list[RisingTerm] = []
+    compared = None
+    if len(starts) >= 2:
+        compared = (starts[-1], starts[-2])
+        rising_terms = _rising_terms(database, scope, starts[-2], starts[-1], rising)
+    return FeedbackTrend(periods=periods, rising_terms=rising_terms, compared=compared)
+
+
+def _negative_texts(database: Database, scope: Scope, start: date, end: date) -> list[str]:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(scope.brand.timezone)
+    low = max(datetime.combine(start, time(0), tzinfo=tz), scope.since)
+    high = min(datetime.combine(end, time(0), tzinfo=tz), scope.until)
+    comment, conditions = customer_comments(scope)
+    query = select(comment.c.text).where(
+        *conditions,
+        effective_label(comment) == "negative",
+        comment.c.created_at >= low,
+        comment.c.created_at < high,
+        comment.c.text != "",
+        comment.c.is_business == false(),
+    )
+    with database.read() as connection:
+        return [text for (text,) in connection.execute(query)]
+
+
+def _rising_terms(
+    database: Database, scope: Scope, previous: date, latest: date, limit: int
+) -> list[RisingTerm]:
+    now_texts = _negative_texts(database, scope, latest, next_period(latest, scope.period))
+    before_texts = _negative_texts(database, scope, previous, latest)
+    if not now_texts:
+        return []
+    now_counts = Counter(term for text in now_texts for term in terms(text))
+    before_counts = Counter(term for text in before_texts for term in terms(text))
+    candidates = []
+    for term, count in now_counts.items():
+        if count < MIN_TERM_COUNT:
+            continue
+        share = count / len(now_texts)
+        previous_share = before_counts[term] / len(before_texts) if before_texts else 0.0
+        if share > previous_share:
+            candidates.append(RisingTerm(term, count, share, previous_share))
+    # Larger rise first; on ties a phrase beats its words, then alphabetical for a stable order.
+    candidates.sort(key=lambda t: (-(t.share - t.previous_share), -t.term.count(" "), t.term))
+    return candidates[:limit]

@@ -1,0 +1,57 @@
+"""`socialmon pending`: customer comments still waiting for a reply, oldest first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from socialmon.cli import app
+from socialmon.cli._common import BrandOption, ChannelOption, ConfigOption, DatabaseOption
+from socialmon.cli.report import (
+    FormatOption,
+    LangOption,
+    OutputOption,
+    PeriodChoice,
+    ReportFormat,
+    SinceOption,
+    UntilOption,
+    run_report,
+)
+
+
+@app.command()
+def pending(
+    brand: BrandOption = None,
+    channel: ChannelOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    negative_first: Annotated[
+        bool,
+        typer.Option(
+            "--negative-first", help="Negative comments first, then the rest; oldest first in each."
+        ),
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    format: FormatOption = ReportFormat.table,
+    output: OutputOption = None,
+    lang: LangOption = None,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Who is still waiting for an answer: channel, author, how long, sentiment and link, oldest first."""
+    run_report(
+        "pending",
+        brand=brand,
+        channel=channel,
+        since=since,
+        until=until,
+        period=PeriodChoice.week,
+        format=format,
+        output=output,
+        lang=lang,
+        config=config,
+        database=database,
+        negative_first=negative_first,
+        limit=limit,
+    )

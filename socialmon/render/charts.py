@@ -1,0 +1,94 @@
+"""Charts drawn by pygal as inline SVG: no script, no web font, nothing fetched, legible in print."""
+
+from __future__ import annotations
+
+import re
+
+import pygal
+from pygal.style import Style
+
+from socialmon.analytics.results import BrandReport
+from socialmon.render.i18n import Lang
+
+_CONFIG = {
+    "js": [],  # pygal links its tooltip script from the web by default: a self-contained report must not
+    "disable_xml_declaration": True,
+    "width": 760,
+    "height": 300,
+    "explicit_size": True,
+    "legend_at_bottom": True,
+    "legend_at_bottom_columns": 3,
+    "print_values": False,
+    "show_minor_x_labels": True,
+    "truncate_label": 12,
+    "x_label_rotation": 30,
+}
+
+
+def _style(accent: str) -> Style:
+    return Style(
+        background="white",
+        plot_background="white",
+        foreground="#222",
+        foreground_strong="#111",
+        foreground_subtle="#666",
+        font_family="Helvetica, Arial, sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=12,
+        title_font_size=14,
+        colors=("#2e9e4f", "#9aa0a6", "#d93025", accent),
+    )
+
+
+def sentiment_chart(report: BrandReport, lang: Lang) -> str | None:
+    if report.trend is None or not any(p.scored for p in report.trend.periods):
+        return None
+    chart = pygal.StackedBar(
+        style=_style(report.accent_color), title=lang("chart_sentiment"), range=(0, 100), **_CONFIG
+    )
+    chart.x_labels = [lang.period(p.start, report.period) for p in report.trend.periods]
+    for label, key in (
+        ("positive", "positive_share"),
+        ("neutral", "neutral_share"),
+        ("negative", "negative_share"),
+    ):
+        chart.add(
+            lang(key),
+            [
+                None if p.share(label) is None else round(p.share(label) * 100, 1)
+                for p in report.trend.periods
+            ],
+        )
+    chart.value_formatter = lambda v: f"{lang.number(v)} %"
+    return _static(chart.render(is_unicode=True))
+
+
+def response_chart(report: BrandReport, lang: Lang) -> str | None:
+    times = report.response_times
+    if times is None or not any(g.wall.median is not None for g in times.by_period):
+        return None
+    chart = pygal.Bar(style=_style(report.accent_color), title=lang("chart_response"), **_CONFIG)
+    chart.x_labels = [g.key for g in times.by_period]
+    from datetime import date
+
+    chart.x_labels = [lang.period(date.fromisoformat(g.key), report.period) for g in times.by_period]
+    chart.add(
+        lang("wall_time"),
+        [None if g.wall.median is None else round(g.wall.median / 60, 2) for g in times.by_period],
+    )
+    if times.business_hours:
+        chart.add(
+            lang("business_time"),
+            [
+                None if not g.business or g.business.median is None else round(g.business.median / 60, 2)
+                for g in times.by_period
+            ],
+        )
+    chart.value_formatter = lambda v: lang.number(v, 1)
+    return _static(chart.render(is_unicode=True))
+
+
+def _static(svg: str) -> str:
+    """Drop pygal's inline tooltip-config script: the report is static and runs no code."""
+    return re.sub(r"<script\b.*?</script>", "", svg, flags=re.S)

@@ -1,0 +1,72 @@
+"""One self-contained HTML file: inline CSS, inline SVG charts, the logo as a data URI.
+
+Jinja2 autoescapes every value, so a comment's `<script>` or `onerror=` shows as text;
+links are only made for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from socialmon.analytics.results import BrandReport
+from socialmon.render.charts import response_chart, sentiment_chart
+from socialmon.render.i18n import Lang
+from socialmon.render.tables import headline, report_tables, rules_lines
+
+_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("socialmon.render", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def logo_data_uri(path: str | None, base_dir: Path | None = None) -> str | None:
+    """The logo file as a data: URI, or None when there is none or it is not an image."""
+    if not path:
+        return None
+    file = Path(path).expanduser()
+    if not file.is_absolute() and base_dir is not None:
+        file = base_dir / file
+    kind, _ = mimetypes.guess_type(file.name)
+    if kind not in _IMAGE_TYPES or not file.is_file():
+        return None
+    return f"data:{kind};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
+
+
+def safe_link(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
+
+
+def render_html(reports: list[tuple[BrandReport, Lang]], base_dir: Path | None = None) -> str:
+    lang = reports[0][1] if reports else Lang("en")
+    items = [
+        {
+            "report": report,
+            "logo": logo_data_uri(report.logo, base_dir),
+            "headline": headline(report, brand_lang),
+            "tables": report_tables(report, brand_lang),
+            "rules": rules_lines(report, brand_lang),
+            "sentiment_chart": sentiment_chart(report, brand_lang),
+            "response_chart": response_chart(report, brand_lang),
+        }
+        for report, brand_lang in reports
+    ]
+    accent = reports[0][0].accent_color if reports else "#1f6feb"
+    template = _environment().get_template("report.html.j2")
+    return template.render(reports=items, lang=lang, accent=accent, safe_link=safe_link)
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML report as PDF through WeasyPrint (the `pdf` extra); ImportError when it is missing."""
+    from weasyprint import HTML  # type: ignore[import-not-found]
+
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]

@@ -1,0 +1,223 @@
+"""Every word a report prints, in English and Spanish; numbers and dates through Babel.
+
+The locale is the report language plus, when the brand names a holiday country, that
+country (es_EC, es_MX: Mexico writes 1,234.5 and Ecuador 1.234,5).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES = ("en", "es")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (English, Spanish)
+    "report_title": ("Engagement report", "Informe de interacción"),
+    "window": ("{since} to {until}", "del {since} al {until}"),
+    "generated": ("Generated {when}", "Generado el {when}"),
+    "channels": ("Channels", "Canales"),
+    "channel": ("Channel", "Canal"),
+    "platform": ("platform", "plataforma"),
+    "last_scan": ("last scan", "último escaneo"),
+    "never": ("never", "nunca"),
+    "overview": ("Channels", "Canales"),
+    "all_channels": ("All channels", "Todos los canales"),
+    "headline": ("At a glance", "De un vistazo"),
+    "response_times": ("Response times", "Tiempos de respuesta"),
+    "period": ("Period", "Periodo"),
+    "comments": ("Comments", "Comentarios"),
+    "answered": ("Answered", "Respondidos"),
+    "response_rate": ("Response rate", "Tasa de respuesta"),
+    "median": ("Median", "Mediana"),
+    "p90": ("90th percentile", "Percentil 90"),
+    "mean": ("Mean", "Promedio"),
+    "within_sla": ("Within SLA ({sla})", "Dentro del plazo ({sla})"),
+    "business_time": ("In business hours", "En horario de atención"),
+    "wall_time": ("Clock time", "Tiempo de reloj"),
+    "needs_reply": ("Needs a reply", "Esperan respuesta"),
+    "needs_reply_total": (
+        "{total} waiting, {negative} negative, {over} past the SLA",
+        "{total} en espera, {negative} negativos, {over} fuera de plazo",
+    ),
+    "nothing_pending": ("Nobody is waiting for an answer.", "Nadie espera respuesta."),
+    "showing": ("showing the first {shown} of {total}", "se muestran los primeros {shown} de {total}"),
+    "author": ("Author", "Autor"),
+    "age": ("Waiting", "Espera"),
+    "sentiment": ("Sentiment", "Sentimiento"),
+    "text": ("Text", "Texto"),
+    "link": ("Link", "Enlace"),
+    "trend": ("Feedback trend", "Tendencia de opiniones"),
+    "volume": ("Volume", "Volumen"),
+    "positive": ("positive", "positivo"),
+    "neutral": ("neutral", "neutral"),
+    "negative": ("negative", "negativo"),
+    "unscored": ("not scored", "sin puntuar"),
+    "positive_share": ("Positive", "Positivos"),
+    "neutral_share": ("Neutral", "Neutros"),
+    "negative_share": ("Negative", "Negativos"),
+    "net_sentiment": ("Net sentiment", "Sentimiento neto"),
+    "rating": ("Avg. rating", "Valoración media"),
+    "rising_terms": (
+        "Rising in negative comments ({latest} vs {previous})",
+        "En aumento en los comentarios negativos ({latest} frente a {previous})",
+    ),
+    "term": ("Term", "Término"),
+    "share_now": ("Share now", "Proporción actual"),
+    "share_before": ("Before", "Antes"),
+    "no_rising": (
+        "No term rose in negative comments.",
+        "Ningún término aumentó en los comentarios negativos.",
+    ),
+    "engagement": ("Engagement", "Interacción"),
+    "posts": ("Posts", "Publicaciones"),
+    "post": ("Post", "Publicación"),
+    "likes": ("Likes", "Me gusta"),
+    "shares": ("Shares", "Compartidos"),
+    "replies": ("Replies", "Respuestas"),
+    "top_negative": ("Posts with the most negative reactions", "Publicaciones con más reacciones negativas"),
+    "top_positive": ("Posts with the most positive reactions", "Publicaciones con más reacciones positivas"),
+    "worst_comments": ("Most negative comments", "Comentarios más negativos"),
+    "no_data": ("No data in this window.", "No hay datos en este periodo."),
+    "no_data_yet": (
+        "no data yet: run `socialmon scan` first",
+        "aún no hay datos: ejecute `socialmon scan` primero",
+    ),
+    "rules": ("How these figures are measured", "Cómo se miden estas cifras"),
+    "rule_first_reply_business": (
+        "Response time: from a customer comment to the first reply by the business",
+        "Tiempo de respuesta: desde el comentario del cliente hasta la primera respuesta del negocio",
+    ),
+    "rule_first_reply_anyone": (
+        "Response time: from a customer comment to the first reply by anyone but its author",
+        "Tiempo de respuesta: desde el comentario del cliente hasta la primera respuesta de cualquier otra persona",
+    ),
+    "rule_thread": (
+        "a direct reply, or a later reply in the same thread",
+        "una respuesta directa, o una posterior en el mismo hilo",
+    ),
+    "rule_direct": ("direct replies only", "solo respuestas directas"),
+    "rule_self_thread_off": (
+        "replies in threads the business started do not count",
+        "no cuentan las respuestas en hilos iniciados por el negocio",
+    ),
+    "rule_statistic": (
+        "headline figure: the {statistic}; waits of answered comments only",
+        "cifra principal: la {statistic}; solo esperas de comentarios respondidos",
+    ),
+    "rule_gap": (
+        "a customer comment after {gap} of silence in a thread starts a new conversation; earlier ones "
+        "within it are timed once",
+        "un comentario tras {gap} de silencio en un hilo inicia una conversación nueva; los anteriores "
+        "dentro de ese lapso se miden una sola vez",
+    ),
+    "rule_every": ("every customer comment is timed", "se mide cada comentario de cliente"),
+    "rule_sla": (
+        "SLA {sla}; unanswered comments count against it",
+        "plazo de {sla}; los comentarios sin respuesta cuentan en contra",
+    ),
+    "rule_hours": (
+        "business hours in {zone}{holidays}",
+        "horario de atención en {zone}{holidays}",
+    ),
+    "rule_holidays": (", closed on public holidays of {country}", ", cerrado los feriados de {country}"),
+    "rule_sentiment": (
+        "sentiment: a person's correction of a label wins over the automatic score; "
+        "net sentiment = positive share − negative share",
+        "sentimiento: la corrección manual de una etiqueta prevalece sobre la puntuación automática; "
+        "sentimiento neto = % positivos − % negativos",
+    ),
+    "median_word": ("median", "mediana"),
+    "mean_word": ("mean", "media"),
+    "day": ("Day", "Día"),
+    "week": ("Week of", "Semana del"),
+    "month": ("Month", "Mes"),
+    "chart_sentiment": ("Sentiment by period", "Sentimiento por periodo"),
+    "chart_response": (
+        "Median response time by period (hours)",
+        "Mediana del tiempo de respuesta por periodo (horas)",
+    ),
+    "minutes_short": ("{n} min", "{n} min"),
+    "hours_short": ("{n} h", "{n} h"),
+    "days_short": ("{n} d", "{n} d"),
+    "none": ("—", "—"),
+    "open": ("open", "abrir"),
+    "pdf_missing": (
+        "PDF output needs WeasyPrint: pip install 'socialmon[pdf]' (it also needs the Pango library: "
+        "apt install libpango-1.0-0 libpangoft2-1.0-0 on Debian/Ubuntu, brew install pango on macOS)",
+        "Para PDF hace falta WeasyPrint: pip install 'socialmon[pdf]' (y la biblioteca Pango: "
+        "apt install libpango-1.0-0 libpangoft2-1.0-0 en Debian/Ubuntu, brew install pango en macOS)",
+    ),
+}
+
+
+class Lang:
+    """Translate keys, format numbers, percentages, durations and dates for one language."""
+
+    def __init__(self, language: str, country: str | None = None, zone: str = "UTC") -> None:
+        self.language = language if language in LANGUAGES else "en"
+        self.zone = ZoneInfo(zone)
+        self.locale = _locale(self.language, country)
+
+    def __call__(self, key: str, **values: object) -> str:
+        english, spanish = STRINGS[key]
+        text = spanish if self.language == "es" else english
+        return text.format(**values) if values else text
+
+    def number(self, value: float | int | None, digits: int = 0) -> str:
+        if value is None:
+            return self("none")
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return self("none")
+        return format_percent(
+            value, format="#,##0 %" if self.language == "es" else "#,##0%", locale=self.locale
+        )
+
+    def signed(self, value: float | None) -> str:
+        """Net sentiment as signed percentage points: +12 / −5."""
+        if value is None:
+            return self("none")
+        points = round(value * 100)
+        return ("+" if points > 0 else "−" if points < 0 else "") + self.number(abs(points))
+
+    def duration(self, minutes: float | None) -> str:
+        if minutes is None:
+            return self("none")
+        if minutes < 60:
+            return self("minutes_short", n=self.number(minutes))
+        if minutes < 48 * 60:
+            return self("hours_short", n=self.number(minutes / 60, 1))
+        return self("days_short", n=self.number(minutes / 1440, 1))
+
+    def date(self, value: date | datetime) -> str:
+        if isinstance(value, datetime):
+            value = value.astimezone(self.zone).date()
+        return format_date(value, format="medium", locale=self.locale)
+
+    def datetime(self, value: datetime) -> str:
+        return format_datetime(value.astimezone(self.zone), format="short", locale=self.locale)
+
+    def label(self, value: str | None) -> str:
+        return self(value) if value in ("positive", "neutral", "negative") else self("unscored")
+
+    def period(self, start: date, period: str) -> str:
+        if period == "month":
+            return format_date(start, format="LLLL y", locale=self.locale)
+        return format_date(start, format="medium", locale=self.locale)
+
+
+def _locale(language: str, country: str | None) -> Locale:
+    if country:
+        try:
+            return Locale.parse(f"{language}_{country.upper()}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    return Locale.parse(language)

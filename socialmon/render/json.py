@@ -1,0 +1,178 @@
+"""The JSON report (`schema_version` 1). Stable: keys are only ever added, never renamed.
+
+```
+{ "schema_version": 1, "generated_at": ISO,
+  "channels": [ {brand, channel, platform, posts, comments, positive, neutral, negative,
+                 last_status, shares: {positive, neutral, negative}} ],   # all-time overview
+  "brands": [ {
+     "brand", "name", "timezone", "language", "channels": [names],
+     "window": {"since", "until", "period"},
+     "response_times": null | {"sla_minutes", "business_hours": bool, "overall": GROUP,
+                               "by_channel": [GROUP], "by_period": [GROUP]},
+     "needs_reply": null | {"total", "negative", "over_sla", "items": [{"channel", "id", "author",
+                     "created_at", "age_minutes", "label", "compound", "text", "url", "over_sla"}]},
+     "trend": null | {"periods": [{"start", "comments", "positive", "neutral", "negative",
+                     "shares": {…}, "net_sentiment", "rated", "average_rating"}],
+                     "rising_terms": {"latest", "previous", "terms": [{"term", "count", "share",
+                     "previous_share"}]} | null},
+     "engagement": null | {"by_channel": [...], "posts": [POST], "top_negative": [POST], "top_positive": [POST]},
+     "worst_comments": null | [{"channel", "author", "created_at", "label", "compound", "text", "url"}],
+     "rules": {"reply_match", "reply_by", "statistic", "conversation_gap", "self_thread_replies",
+               "response_sla_minutes", "business_hours", "holidays", "timezone"} } ] }
+GROUP = {"key", "comments", "answered", "response_rate", "median_minutes", "p90_minutes",
+         "mean_minutes", "within_sla", "within_sla_share", "business": null | {"median_minutes",
+         "p90_minutes", "mean_minutes", "within_sla", "within_sla_share"}}
+```
+Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
+A focused view (`report response-times`, `report trends`, `pending`) sets the sections it
+does not compute to null.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from socialmon.analytics.results import BrandReport, ResponseGroup, WaitStats
+
+SCHEMA_VERSION = 1
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _stats(stats: WaitStats, comments: int) -> dict[str, Any]:
+    return {
+        "median_minutes": _round(stats.median, 2),
+        "p90_minutes": _round(stats.p90, 2),
+        "mean_minutes": _round(stats.mean, 2),
+        "within_sla": stats.within_sla,
+        "within_sla_share": _round(stats.within_sla / comments) if comments else None,
+    }
+
+
+def _group(group: ResponseGroup) -> dict[str, Any]:
+    return {
+        "key": group.key,
+        "comments": group.comments,
+        "answered": group.answered,
+        "response_rate": _round(group.response_rate),
+        **_stats(group.wall, group.comments),
+        "business": _stats(group.business, group.comments) if group.business else None,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def brand_dict(report: BrandReport) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "brand": report.slug,
+        "name": report.name,
+        "timezone": report.timezone,
+        "language": report.language,
+        "channels": report.channels,
+        "window": {
+            "since": report.since.isoformat(),
+            "until": report.until.isoformat(),
+            "period": report.period,
+        },
+        "response_times": None,
+        "needs_reply": None,
+        "trend": None,
+        "engagement": None,
+        "worst_comments": None,
+        "rules": _plain(report.rules),
+    }
+    times = report.response_times
+    if times is not None:
+        data["response_times"] = {
+            "sla_minutes": times.sla_minutes,
+            "business_hours": times.business_hours,
+            "overall": _group(times.overall),
+            "by_channel": [_group(g) for g in times.by_channel],
+            "by_period": [_group(g) for g in times.by_period],
+        }
+    if report.needs_reply is not None:
+        pending = report.needs_reply
+        data["needs_reply"] = {
+            "total": pending.total,
+            "negative": pending.negative,
+            "over_sla": pending.over_sla,
+            "items": [
+                {
+                    "channel": i.channel,
+                    "id": i.platform_id,
+                    "author": i.author,
+                    "created_at": i.created_at.isoformat(),
+                    "age_minutes": round(i.age_minutes, 1),
+                    "label": i.label,
+                    "compound": i.compound,
+                    "text": i.text,
+                    "url": i.url,
+                    "over_sla": i.over_sla,
+                }
+                for i in pending.items
+            ],
+        }
+    if report.trend is not None:
+        trend = report.trend
+        data["trend"] = {
+            "periods": [
+                {
+                    "start": p.start.isoformat(),
+                    "comments": p.comments,
+                    "positive": p.positive,
+                    "neutral": p.neutral,
+                    "negative": p.negative,
+                    "shares": {
+                        label: _round(p.share(label)) for label in ("positive", "neutral", "negative")
+                    },
+                    "net_sentiment": _round(p.net_sentiment),
+                    "rated": p.rated,
+                    "average_rating": _round(p.average_rating, 2),
+                }
+                for p in trend.periods
+            ],
+            "rising_terms": None
+            if trend.compared is None
+            else {
+                "latest": trend.compared[0].isoformat(),
+                "previous": trend.compared[1].isoformat(),
+                "terms": [_plain(asdict(t)) for t in trend.rising_terms],
+            },
+        }
+    if report.engagement is not None:
+        e = report.engagement
+        posts = lambda items: [_plain(asdict(p)) for p in items]  # noqa: E731
+        data["engagement"] = {
+            "by_channel": [asdict(c) for c in e.by_channel],
+            "posts": posts(e.posts),
+            "top_negative": posts(e.top_negative),
+            "top_positive": posts(e.top_positive),
+        }
+    if report.worst_comments is not None:
+        data["worst_comments"] = [_plain(asdict(w)) for w in report.worst_comments]
+    return data
+
+
+def render_json(
+    reports: list[BrandReport], generated_at: datetime, channels: list[dict[str, Any]] | None
+) -> str:
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "generated_at": generated_at.isoformat()}
+    if channels is not None:
+        document["channels"] = channels
+    document["brands"] = [brand_dict(r) for r in reports]
+    return json.dumps(document, ensure_ascii=False, indent=2)

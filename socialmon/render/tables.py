@@ -1,0 +1,405 @@
+"""A report as titled tables: each cell both as a value (for CSV) and as localized text.
+
+The terminal, Markdown, CSV and HTML renderers all read these, so every format shows
+the same figures under the same headings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialmon.analytics.results import BrandReport, PostEngagement, ResponseGroup
+from socialmon.render.i18n import Lang
+from socialmon.report import ChannelSummary
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass
+class Cell:
+    value: Any  # raw: numbers, ISO dates, plain text
+    text: str  # localized for people
+    style: str = ""  # "good", "bad", "muted", "bar", or ""
+    link: str | None = None
+
+
+@dataclass
+class TableData:
+    key: str  # a stable id: "response_by_channel", "needs_reply", …
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    numeric: set[int] = field(default_factory=set)  # column indexes aligned right
+
+
+def spark(values: list[float | None], low: float | None = None, high: float | None = None) -> str:
+    """A one-line trend: ▁▃▅█, a space where there is no value."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low = min(present) if low is None else low
+    high = max(present) if high is None else high
+    span = (high - low) or 1.0
+    return "".join(
+        " " if v is None else SPARKS[min(len(SPARKS) - 1, int((v - low) / span * (len(SPARKS) - 1) + 0.5))]
+        for v in values
+    )
+
+
+def bar(share: float | None, width: int = 10) -> str:
+    if share is None:
+        return ""
+    filled = round(max(0.0, min(1.0, share)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _num(lang: Lang, value: float | int | None, digits: int = 0) -> Cell:
+    return Cell(value, lang.number(value, digits))
+
+
+def _pct(lang: Lang, value: float | None) -> Cell:
+    return Cell(None if value is None else round(value, 4), lang.percent(value))
+
+
+def _minutes(lang: Lang, value: float | None) -> Cell:
+    return Cell(None if value is None else round(value, 1), lang.duration(value))
+
+
+def response_columns(lang: Lang, sla: str, business: bool, first: str) -> list[str]:
+    columns = [first, lang("comments"), lang("answered"), lang("response_rate"), lang("median"), lang("p90")]
+    columns += [lang("mean"), lang("within_sla", sla=sla)]
+    if business:
+        columns += [
+            f"{lang('median')} · {lang('business_time')}",
+            f"{lang('within_sla', sla=sla)} · {lang('business_time')}",
+        ]
+    return columns
+
+
+def response_row(lang: Lang, group: ResponseGroup, first: Cell, business: bool) -> list[Cell]:
+    row = [
+        first,
+        _num(lang, group.comments),
+        _num(lang, group.answered),
+        _pct(lang, group.response_rate),
+        _minutes(lang, group.wall.median),
+        _minutes(lang, group.wall.p90),
+        _minutes(lang, group.wall.mean),
+        _pct(lang, group.sla_share()),
+    ]
+    if business:
+        stats = group.business
+        row += [_minutes(lang, stats.median if stats else None), _pct(lang, group.sla_share(business=True))]
+    return row
+
+
+def _post_cells(lang: Lang, post: PostEngagement) -> list[Cell]:
+    text = post.text.replace("\n", " ")
+    return [
+        Cell(post.channel, post.channel),
+        Cell(post.created_at.isoformat(), lang.date(post.created_at)),
+        Cell(text, _short(text, 60), link=post.url),
+        _num(lang, post.comments),
+        _num(lang, post.replies),
+        _num(lang, post.likes),
+        Cell(post.positive, lang.number(post.positive), "good"),
+        Cell(post.negative, lang.number(post.negative), "bad"),
+    ]
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
+    tables: list[TableData] = []
+    times = report.response_times
+    if times is not None:
+        sla = lang.duration(times.sla_minutes)
+        business = times.business_hours
+        numeric = set(range(1, 10))
+        overview = TableData(
+            "response_by_channel",
+            lang("response_times"),
+            response_columns(lang, sla, business, lang("channel")),
+            numeric=numeric,
+        )
+        for group in times.by_channel:
+            overview.rows.append(response_row(lang, group, Cell(group.key, group.key), business))
+        if len(times.by_channel) != 1:
+            overview.rows.append(
+                response_row(lang, times.overall, Cell("all", lang("all_channels")), business)
+            )
+        tables.append(overview)
+        medians = [g.wall.median for g in times.by_period]
+        by_period = TableData(
+            "response_by_period",
+            f"{lang('response_times')} · {lang(report.period)}",
+            response_columns(lang, sla, business, lang("period")),
+            note=f"{lang('median')}: {spark(medians)}",
+            numeric=numeric,
+        )
+        for group in times.by_period:
+            from datetime import date
+
+            start = date.fromisoformat(group.key)
+            by_period.rows.append(
+                response_row(lang, group, Cell(group.key, lang.period(start, report.period)), business)
+            )
+        tables.append(by_period)
+    pending = report.needs_reply
+    if pending is not None:
+        table = TableData(
+            "needs_reply",
+            lang("needs_reply"),
+            [lang("channel"), lang("author"), lang("age"), lang("sentiment"), lang("text"), lang("link")],
+            note=lang(
+                "needs_reply_total",
+                total=lang.number(pending.total),
+                negative=lang.number(pending.negative),
+                over=lang.number(pending.over_sla),
+            )
+            + (
+                ""
+                if len(pending.items) >= pending.total
+                else f" ({lang('showing', shown=len(pending.items), total=pending.total)})"
+            ),
+            numeric={2},
+        )
+        for item in pending.items:
+            style = "bad" if item.label == "negative" else "good" if item.label == "positive" else ""
+            table.rows.append(
+                [
+                    Cell(item.channel, item.channel),
+                    Cell(item.author or "", item.author or ""),
+                    Cell(
+                        round(item.age_minutes, 1),
+                        lang.duration(item.age_minutes),
+                        "bad" if item.over_sla else "",
+                    ),
+                    Cell(item.label, lang.label(item.label), style),
+                    Cell(item.text, _short(item.text, 70)),
+                    Cell(item.url or "", item.url or "", link=item.url),
+                ]
+            )
+        tables.append(table)
+    trend = report.trend
+    if trend is not None:
+        volumes = [float(p.comments) for p in trend.periods]
+        nets = [p.net_sentiment for p in trend.periods]
+        table = TableData(
+            "trend",
+            lang("trend"),
+            [
+                lang("period"),
+                lang("volume"),
+                lang("positive_share"),
+                lang("neutral_share"),
+                lang("negative_share"),
+                lang("net_sentiment"),
+                "",
+                lang("rating"),
+            ],
+            note=f"{lang('volume')}: {spark(volumes, low=0)}   {lang('net_sentiment')}: {spark(nets, -1, 1)}",
+            numeric={1, 2, 3, 4, 5, 7},
+        )
+        for p in trend.periods:
+            net = p.net_sentiment
+            table.rows.append(
+                [
+                    Cell(p.start.isoformat(), lang.period(p.start, report.period)),
+                    _num(lang, p.comments),
+                    _pct(lang, p.share("positive")),
+                    _pct(lang, p.share("neutral")),
+                    _pct(lang, p.share("negative")),
+                    Cell(
+                        None if net is None else round(net, 4),
+                        lang.signed(net),
+                        "good" if (net or 0) > 0 else "bad" if (net or 0) < 0 else "",
+                    ),
+                    Cell(None, bar(p.share("negative")), "bar"),
+                    _num(lang, p.average_rating, 1)
+                    if p.average_rating is not None
+                    else Cell(None, lang("none")),
+                ]
+            )
+        tables.append(table)
+        if trend.compared is not None:
+            latest, previous = trend.compared
+            terms = TableData(
+                "rising_terms",
+                lang(
+                    "rising_terms",
+                    latest=lang.period(latest, report.period),
+                    previous=lang.period(previous, report.period),
+                ),
+                [lang("term"), lang("comments"), lang("share_now"), lang("share_before")],
+                note="" if trend.rising_terms else lang("no_rising"),
+                numeric={1, 2, 3},
+            )
+            for term in trend.rising_terms:
+                terms.rows.append(
+                    [
+                        Cell(term.term, term.term),
+                        _num(lang, term.count),
+                        _pct(lang, term.share),
+                        _pct(lang, term.previous_share),
+                    ]
+                )
+            tables.append(terms)
+    engagement = report.engagement
+    if engagement is not None:
+        table = TableData(
+            "engagement_by_channel",
+            lang("engagement"),
+            [lang("channel"), lang("posts"), lang("comments"), lang("replies"), lang("likes")],
+            numeric={1, 2, 3, 4},
+        )
+        for c in engagement.by_channel:
+            table.rows.append(
+                [
+                    Cell(c.channel, c.channel),
+                    _num(lang, c.posts),
+                    _num(lang, c.comments),
+                    _num(lang, c.replies),
+                    _num(lang, c.likes),
+                ]
+            )
+        tables.append(table)
+        post_columns = [
+            lang("channel"),
+            lang("post"),
+            lang("text"),
+            lang("comments"),
+            lang("replies"),
+            lang("likes"),
+            lang("positive_share"),
+            lang("negative_share"),
+        ]
+        for key, title, posts in (
+            ("posts", lang("posts"), engagement.posts),
+            ("top_negative", lang("top_negative"), engagement.top_negative),
+            ("top_positive", lang("top_positive"), engagement.top_positive),
+        ):
+            table = TableData(key, title, post_columns, numeric={3, 4, 5, 6, 7})
+            table.rows = [_post_cells(lang, p) for p in posts]
+            tables.append(table)
+    if report.worst_comments is not None:
+        table = TableData(
+            "worst_comments",
+            lang("worst_comments"),
+            [lang("channel"), lang("author"), lang("post"), lang("sentiment"), lang("text")],
+        )
+        for w in report.worst_comments:
+            table.rows.append(
+                [
+                    Cell(w.channel, w.channel),
+                    Cell(w.author or "", w.author or ""),
+                    Cell(w.created_at.isoformat(), lang.date(w.created_at)),
+                    Cell(
+                        w.compound,
+                        lang.number(w.compound, 2) if w.compound is not None else lang.label(w.label),
+                        "bad",
+                    ),
+                    Cell(w.text, _short(w.text, 90), link=w.url),
+                ]
+            )
+        tables.append(table)
+    return tables
+
+
+def rules_lines(report: BrandReport, lang: Lang) -> list[str]:
+    """The measuring rules in force, one sentence each, for the foot of every report."""
+    rules = report.rules
+    sla = lang.duration(float(rules["response_sla_minutes"]))  # type: ignore[arg-type]
+    match = lang("rule_thread") if rules["reply_match"] == "thread" else lang("rule_direct")
+    who = "rule_first_reply_business" if rules["reply_by"] == "business" else "rule_first_reply_anyone"
+    lines = [f"{lang(who)} ({match})."]
+    if not rules["self_thread_replies"]:
+        lines.append(lang("rule_self_thread_off") + ".")
+    statistic = lang("median_word") if rules["statistic"] == "median" else lang("mean_word")
+    lines.append(lang("rule_statistic", statistic=statistic).capitalize() + ".")
+    gap = rules["conversation_gap"]
+    lines.append(
+        (lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")).capitalize() + "."
+    )  # type: ignore[arg-type]
+    lines.append(lang("rule_sla", sla=sla).capitalize() + ".")
+    if rules["business_hours"]:
+        holidays = lang("rule_holidays", country=rules["holidays"]) if rules["holidays"] else ""
+        hours = ", ".join(
+            f"{day[:3]} {value}" for day, value in rules["business_hours"].items() if value != "closed"
+        )  # type: ignore[union-attr]
+        lines.append(
+            lang("rule_hours", zone=rules["timezone"], holidays=holidays).capitalize() + f": {hours}."
+        )
+    lines.append(lang("rule_sentiment").capitalize() + ".")
+    return lines
+
+
+def headline(report: BrandReport, lang: Lang) -> list[tuple[str, str]]:
+    """(label, value) pairs for the top of a report."""
+    items: list[tuple[str, str]] = []
+    times = report.response_times
+    if times is not None:
+        overall = times.overall
+        statistic = report.rules["statistic"]
+        value = overall.wall.median if statistic == "median" else overall.wall.mean
+        items.append(
+            (
+                f"{lang('response_times')} ({lang('median_word' if statistic == 'median' else 'mean_word')})",
+                lang.duration(value),
+            )
+        )
+        if times.business_hours and overall.business:
+            b_value = overall.business.median if statistic == "median" else overall.business.mean
+            items.append((lang("business_time"), lang.duration(b_value)))
+        items.append((lang("response_rate"), lang.percent(overall.response_rate)))
+        items.append(
+            (lang("within_sla", sla=lang.duration(times.sla_minutes)), lang.percent(overall.sla_share()))
+        )
+    if report.needs_reply is not None:
+        items.append((lang("needs_reply"), lang.number(report.needs_reply.total)))
+    if report.trend is not None:
+        total = sum(p.comments for p in report.trend.periods)
+        pos = sum(p.positive for p in report.trend.periods)
+        neg = sum(p.negative for p in report.trend.periods)
+        scored = sum(p.scored for p in report.trend.periods)
+        items.append((lang("comments"), lang.number(total)))
+        items.append((lang("net_sentiment"), lang.signed((pos - neg) / scored if scored else None)))
+    return items
+
+
+def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
+    """All-time posts, customer comments and sentiment shares per channel, with the last scan status."""
+    table = TableData(
+        "channels",
+        lang("overview"),
+        [
+            lang("channel"),
+            lang("platform"),
+            lang("posts"),
+            lang("comments"),
+            lang("positive_share"),
+            lang("neutral_share"),
+            lang("negative_share"),
+            lang("last_scan"),
+        ],
+        numeric={2, 3, 4, 5, 6},
+    )
+    for s in summaries:
+        table.rows.append(
+            [
+                Cell(f"{s.brand}/{s.channel}", f"{s.brand}/{s.channel}"),
+                Cell(s.platform, s.platform),
+                _num(lang, s.posts),
+                _num(lang, s.comments),
+                Cell(round(s.share("positive"), 4), lang.percent(s.share("positive")), "good"),
+                Cell(round(s.share("neutral"), 4), lang.percent(s.share("neutral"))),
+                Cell(round(s.share("negative"), 4), lang.percent(s.share("negative")), "bad"),
+                Cell(s.last_status, s.last_status or lang("never")),
+            ]
+        )
+    return table

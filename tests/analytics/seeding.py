@@ -1,0 +1,110 @@
+"""Seeding helpers shared by tests/analytics and tests/render: a tiny hand-built database per test: brands, channels, posts and comments written directly."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+
+from socialmon.config import BrandConfig, BusinessHours, ReportOptions
+from socialmon.database import Database, open_database
+from socialmon.models import Brand, Channel, Comment, Post
+
+
+def at(text: str) -> datetime:
+    """'2026-11-02 10:00' (UTC) -> an aware datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@dataclass
+class Seed:
+    """Writes rows with sensible defaults; ids are the platform ids the test names."""
+
+    database: Database
+    counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    channels: dict[str, int] = field(default_factory=dict)
+
+    def brand(self, slug: str = "cafe", **fields: Any) -> BrandConfig:
+        config = BrandConfig(name=fields.pop("name", slug.title()), slug=slug, **fields)
+        with self.database.write() as connection:
+            connection.execute(
+                insert(Brand.__table__).values(
+                    slug=slug, name=config.name, timezone=config.timezone, language=config.language
+                )
+            )
+        return config
+
+    def channel(self, name: str = "fb", brand: str = "cafe", platform: str = "file") -> int:
+        with self.database.write() as connection:
+            brand_id = connection.execute(
+                select(Brand.__table__.c.id).where(Brand.__table__.c.slug == brand)
+            ).scalar_one()
+            channel_id = connection.execute(
+                insert(Channel.__table__)
+                .values(brand_id=brand_id, name=name, platform=platform)
+                .returning(Channel.__table__.c.id)
+            ).scalar_one()
+        self.channels[f"{brand}/{name}"] = channel_id
+        return channel_id
+
+    def post(self, channel_id: int, pid: str, when: str, **fields: Any) -> None:
+        values = {
+            "channel_id": channel_id,
+            "platform_id": pid,
+            "created_at": at(when),
+            "record_hash": "x",
+            "text": f"post {pid}",
+            **fields,
+        }
+        with self.database.write() as connection:
+            connection.execute(insert(Post.__table__).values(**values))
+
+    def comment(
+        self,
+        channel_id: int,
+        cid: str,
+        when: str,
+        *,
+        post: str = "p1",
+        parent: str | None = None,
+        business: bool = False,
+        label: str | None = None,
+        **fields: Any,
+    ) -> None:
+        values = {
+            "channel_id": channel_id,
+            "platform_id": cid,
+            "kind": "reply" if parent else "comment",
+            "post_platform_id": post,
+            "parent_platform_id": parent,
+            "author_id": "biz" if business else f"user-{cid}",
+            "author_name": "Biz" if business else f"User {cid}",
+            "is_business": business,
+            "created_at": at(when),
+            "record_hash": "x",
+            "text": f"comment {cid}",
+            "sentiment_label": label,
+            "sentiment_compound": {"positive": 0.6, "negative": -0.6, "neutral": 0.0}.get(label or ""),
+            "url": f"https://example.com/{cid}",
+            **fields,
+        }
+        with self.database.write() as connection:
+            connection.execute(insert(Comment.__table__).values(**values))
+
+
+@pytest.fixture
+def seed(database_url: str) -> Iterator[Seed]:
+    database = open_database(database_url)
+    try:
+        yield Seed(database)
+    finally:
+        database.dispose()
+
+
+RULES = ReportOptions()
+__all__ = ["RULES", "BusinessHours", "Seed", "at"]

@@ -1,0 +1,247 @@
+"""The `facebook` connector: parsing from documented JSON shapes, paging, errors, incremental reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conformance import HttpCase, collect, conformance_suite, fixture, records
+
+from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors.facebook import FacebookConnector, FacebookSettings, parse_comment, parse_post
+
+BASE = "https://graph.facebook.com/v25.0"
+PAGE = "104512345678901"
+POST_A = f"{PAGE}_987654321098765"
+TOKEN = "EAABsecretTOKEN123"
+
+
+def graph_error(code: int, message: str, subcode: int | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Ab1"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return {"error": error}
+
+
+class FacebookCase(HttpCase):
+    base_url = BASE
+    errors = {  # noqa: RUF012
+        "expired token": AuthError,
+        "rate limited": RateLimited,
+        "page does not exist": NotFound,
+        "other platform error": PlatformError,
+    }
+
+    def make(self, **options: Any) -> FacebookConnector:
+        settings = FacebookSettings(access_token=TOKEN, **options)
+        return FacebookConnector(settings, ChannelContext(brand="b", channel="fb", account=PAGE))
+
+    def routes(self, router: respx.MockRouter) -> None:
+        router.get(f"/{PAGE}/posts", params={"after": "QVFIUk2"}).respond(
+            json=fixture("facebook_posts_2.json")
+        )
+        router.get(f"/{PAGE}/posts").respond(json=fixture("facebook_posts_1.json"))
+        router.get(f"/{POST_A}/comments", params={"after": "MgZDZD", "filter": "stream"}).respond(
+            json=fixture("facebook_comments_more.json")
+        )
+
+    def repeating(self, tmp_path: Path) -> respx.MockRouter:
+        router = respx.mock(base_url=BASE, assert_all_mocked=True)
+        body = fixture("facebook_posts_1.json")
+        for post in body["data"]:
+            post["comments"] = {"data": []}
+        router.get(f"/{PAGE}/posts").respond(json=body)  # every page says "after=QVFIUk2" again
+        return router
+
+    def error_response(self, failure: str) -> httpx.Response:
+        return {
+            "expired token": httpx.Response(
+                400, json=graph_error(190, f"Error validating access token: Session has expired {TOKEN}", 463)
+            ),
+            "rate limited": httpx.Response(400, json=graph_error(32, "Page request limit reached")),
+            "page does not exist": httpx.Response(
+                400, json=graph_error(100, "Object with ID does not exist", 33)
+            ),
+            "other platform error": httpx.Response(400, json=graph_error(12, "field is deprecated")),
+        }[failure]
+
+
+CASE = FacebookCase()
+TestConformance = conformance_suite(CASE)
+
+
+# --- parsing (pure) ------------------------------------------------------------------------
+
+
+def test_parse_post_and_comments_from_the_documented_shape() -> None:
+    raw = fixture("facebook_posts_1.json")["data"][0]
+    post = parse_post(raw, PAGE)
+    assert (post.platform_id, post.text, post.like_count, post.comment_count, post.share_count) == (
+        POST_A,
+        "¡Nuevo menú de primavera! 🌸",
+        42,
+        3,
+        3,
+    )
+    assert post.created_at == datetime(2024, 5, 3, 10, 15, 30, tzinfo=UTC)
+    assert post.is_business
+    customer, reply = (parse_comment(c, POST_A, PAGE) for c in raw["comments"]["data"])
+    assert (customer.author_id, customer.author_name, customer.is_business, customer.parent_id) == (
+        "5550001112223",
+        "Dana K.",
+        False,
+        None,
+    )
+    assert customer.text.endswith("🤔") and customer.reply_count == 1
+    assert (reply.is_business, reply.parent_id, reply.post_id) == (True, "987654321098765_111", POST_A)
+
+
+def test_a_comment_without_from_has_an_unknown_author_not_the_page() -> None:
+    raw = fixture("facebook_posts_2.json")["data"][0]["comments"]["data"][0]
+    comment = parse_comment(raw, "p", PAGE)
+    assert (comment.author_id, comment.author_name, comment.is_business) == (None, None, False)
+
+
+# --- through respx ---------------------------------------------------------------------------
+
+
+def test_pages_posts_and_the_rest_of_a_thread_with_the_token_in_a_header(tmp_path: Path) -> None:
+    with CASE.healthy(tmp_path) as router:
+        pages = collect(CASE.connector(tmp_path))
+        calls = list(router.calls)
+    by_id = {r.platform_id: r for r in records(pages)}
+    assert set(by_id) == {
+        POST_A,
+        f"{PAGE}_987654321000000",
+        f"{PAGE}_900000000000001",
+        "987654321098765_111",
+        "987654321098765_112",
+        "987654321098765_113",
+        "900000000000001_301",
+    }
+    assert by_id["987654321098765_113"].parent_id == "987654321098765_112"
+    for call in calls:
+        assert call.request.headers["Authorization"] == f"Bearer {TOKEN}"
+        assert "access_token" not in str(call.request.url)
+        assert call.request.headers["User-Agent"].startswith("socialmon/")
+    first = calls[0].request.url.params
+    assert "comments.filter(stream)" in first["fields"] and "since" not in first
+    more = next(c.request.url.params for c in calls if "/comments" in c.request.url.path)
+    assert more["filter"] == "stream"
+
+
+def test_the_next_scan_lists_only_the_recent_window_and_resumes_with_until(tmp_path: Path) -> None:
+    watermark = {"watermark": "2024-05-25T00:00:00+00:00"}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        route = router.get(f"/{PAGE}/posts").respond(json={"data": [], "paging": {}})
+        pages = collect(CASE.connector(tmp_path), watermark)
+        assert route.calls.last.request.url.params["since"] == str(
+            int(datetime(2024, 5, 18, tzinfo=UTC).timestamp())
+        )
+    assert pages[-1].cursor == watermark  # nothing new: the watermark stays
+    interrupted = {
+        "watermark": None,
+        "run": {"since": None, "before": "2024-05-02T08:00:00+00:00", "newest": None},
+    }
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        route = router.get(f"/{PAGE}/posts").respond(json={"data": [], "paging": {}})
+        collect(CASE.connector(tmp_path), interrupted)
+        assert route.calls.last.request.url.params["until"] == str(
+            int(datetime(2024, 5, 2, 8, 0, 1, tzinfo=UTC).timestamp())
+        )
+
+
+def test_an_empty_page_with_a_next_link_is_followed_and_two_in_a_row_stop(tmp_path: Path) -> None:
+    empty_with_next = {
+        "data": [],
+        "paging": {"cursors": {"after": "X1"}, "next": f"{BASE}/{PAGE}/posts?after=X1"},
+    }
+    empty_again = {
+        "data": [],
+        "paging": {"cursors": {"after": "X2"}, "next": f"{BASE}/{PAGE}/posts?after=X2"},
+    }
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(f"/{PAGE}/posts", params={"after": "X1"}).respond(json=empty_again)
+        router.get(f"/{PAGE}/posts").respond(json=empty_with_next)
+        pages = collect(CASE.connector(tmp_path))
+        assert records(pages) == [] and len(router.calls) == 2
+
+
+def test_a_thread_that_vanished_is_skipped_and_the_post_kept(tmp_path: Path) -> None:
+    body = fixture("facebook_posts_1.json")
+    body["paging"] = {}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        router.get(f"/{POST_A}/comments").respond(400, json=graph_error(100, "Object does not exist", 33))
+        pages = collect(CASE.connector(tmp_path))
+    ids = {r.platform_id for r in records(pages)}
+    assert POST_A in ids and "987654321098765_111" in ids and "987654321098765_113" not in ids
+
+
+def test_a_malformed_post_is_reported_and_the_rest_stored(tmp_path: Path) -> None:
+    body = fixture("facebook_posts_2.json")
+    body["data"].append({"id": "broken", "created_time": "yesterday"})
+    with respx.mock(base_url=BASE) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        pages = collect(CASE.connector(tmp_path))
+    assert [r.location for p in pages for r in p.rejected] == ["Facebook item broken"]
+    assert len(records(pages)) == 2
+
+
+@pytest.mark.parametrize("retry_after", ["7", None])
+def test_429_and_500_are_retried_honouring_retry_after(tmp_path: Path, retry_after: str | None) -> None:
+    from conformance import SLEPT
+
+    SLEPT.clear()
+    body = fixture("facebook_posts_2.json")
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(f"/{PAGE}/posts").mock(
+            side_effect=[
+                httpx.Response(
+                    429, json=graph_error(4, "Application request limit reached"), headers=headers
+                ),
+                httpx.Response(500, json=graph_error(2, "Service temporarily unavailable")),
+                httpx.Response(200, json=body),
+            ]
+        )
+        pages = collect(CASE.connector(tmp_path))
+    assert len(records(pages)) == 2
+    assert len(SLEPT) == 2
+    if retry_after:
+        assert SLEPT[0] == 7.0
+    assert all(0 < s <= 30 for s in SLEPT)
+
+
+def test_usage_headers_slow_down_before_the_limit(tmp_path: Path) -> None:
+    from conformance import SLEPT
+
+    SLEPT.clear()
+    usage = '{"104512345678901":[{"type":"pages","call_count":92,"total_cputime":10,"total_time":20,"estimated_time_to_regain_access":0}]}'
+    first = fixture("facebook_posts_1.json")
+    for post in first["data"]:
+        post["comments"] = {"data": []}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(f"/{PAGE}/posts", params={"after": "QVFIUk2"}).respond(
+            json=fixture("facebook_posts_2.json")
+        )
+        router.get(f"/{PAGE}/posts").respond(json=first, headers={"X-Business-Use-Case-Usage": usage})
+        collect(CASE.connector(tmp_path))
+    assert SLEPT == [10.0]
+
+
+def test_a_long_regain_time_stops_with_rate_limited_instead_of_waiting(tmp_path: Path) -> None:
+    usage = '{"104512345678901":[{"type":"pages","call_count":100,"estimated_time_to_regain_access":30}]}'
+    with respx.mock(base_url=BASE) as router:
+        router.get(f"/{PAGE}/posts").respond(
+            400,
+            json=graph_error(80001, "There have been too many calls"),
+            headers={"X-Business-Use-Case-Usage": usage},
+        )
+        with pytest.raises(RateLimited) as raised:
+            collect(CASE.connector(tmp_path))
+        assert raised.value.retry_after == 1800 and len(router.calls) == 1

@@ -1,0 +1,255 @@
+"""A fake Facebook Graph API on 127.0.0.1, with a real HTTP stack, for end-to-end tests and benchmarks.
+
+    with FakeGraph(latency=0.1) as graph:
+        graph.add_page("111", token="tok-a", posts=60, comments_per_post=5)
+        graph.fail("111", "429", "500", "truncated")   # the next requests for page 111 fail so
+        graph.expire("tok-b", after=3)                 # the 4th request with tok-b gets code 190
+        ... point a `facebook` channel's base_url at graph.url ...
+
+It serves `/{page}/posts` newest first (with `since`/`until`, `limit`, `after`), each post
+with its first comments inline (`filter=stream` style: replies carry `parent`), and
+`/{post}/comments` for the rest, in the documented Graph shapes. Like Meta, its `paging.next`
+links carry `access_token` in the query. It runs in a thread (stdlib `ThreadingHTTPServer`),
+one thread per connection, so a latency per request overlaps across connections.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+VERSION = "v25.0"
+EPOCH = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
+
+
+def meta_time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+@dataclass
+class FakePage:
+    page_id: str
+    token: str
+    posts: list[dict[str, Any]] = field(default_factory=list)  # newest first
+    comments: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict
+    )  # post id -> comments, oldest first
+
+    def comment_ids(self) -> set[str]:
+        return {c["id"] for thread in self.comments.values() for c in thread}
+
+    def post_ids(self) -> set[str]:
+        return {p["id"] for p in self.posts}
+
+
+class FakeGraph:
+    def __init__(self, *, latency: float = 0.0, comment_page: int = 25) -> None:
+        self.latency = latency
+        self.comment_page = comment_page
+        self.pages: dict[str, FakePage] = {}
+        self.faults: dict[str, deque[str]] = defaultdict(deque)
+        self.expire_after: dict[str, int] = {}
+        self.used: dict[str, int] = defaultdict(int)
+        self.log: list[tuple[str, int]] = []  # (path, status) of every request
+        self.lock = threading.Lock()
+        self.server: ThreadingHTTPServer | None = None
+
+    # --- scripting ------------------------------------------------------------------------
+
+    def add_page(
+        self, page_id: str, *, token: str, posts: int, comments_per_post: int = 3, start: datetime = EPOCH
+    ) -> FakePage:
+        page = FakePage(page_id, token)
+        for i in range(posts):
+            created = start - timedelta(hours=i)
+            post_id = f"{page_id}_{i}"
+            page.posts.append(
+                {
+                    "id": post_id,
+                    "message": f"Post {i} de la página {page_id} 🍞",
+                    "created_time": meta_time(created),
+                    "permalink_url": f"https://www.facebook.com/{page_id}/posts/{i}",
+                    "reactions": {"data": [], "summary": {"total_count": i % 7}},
+                }
+            )
+            thread = []
+            for j in range(comments_per_post):
+                comment = {
+                    "id": f"{i}_{page_id}{j:03d}",
+                    "message": f"¿Comentario {j}? ¡Qué rico! 😋",
+                    "created_time": meta_time(created + timedelta(minutes=j + 1)),
+                    "from": {"id": f"user{j}", "name": f"Cliente {j}"},
+                    "like_count": j % 3,
+                    "comment_count": 0,
+                }
+                if j % 3 == 2:  # the Page answers the comment before it
+                    comment["from"] = {"id": page_id, "name": "La Panadería"}
+                    comment["parent"] = {"id": thread[-1]["id"]}
+                    comment["message"] = "¡Gracias! Te esperamos."
+                thread.append(comment)
+            page.comments[post_id] = thread
+        self.pages[page_id] = page
+        return page
+
+    def fail(self, page_id: str, *kinds: str) -> None:
+        """The next requests about this page fail, one kind each: 429, 500, truncated, malformed, deprecated."""
+        self.faults[page_id].extend(kinds)
+
+    def expire(self, token: str, after: int) -> None:
+        """Requests with `token` succeed `after` times, then the token has expired."""
+        self.expire_after[token] = after
+
+    def statuses(self, status: int) -> int:
+        return sum(1 for _, s in self.log if s == status)
+
+    # --- serving --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/{VERSION}"
+
+    def __enter__(self) -> FakeGraph:
+        graph = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes: don't wait for ACKs
+
+            def do_GET(self) -> None:
+                status, body, headers = graph.respond(self.path, self.headers.get("Authorization", ""))
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 256
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.shutdown()
+        self.server.server_close()
+
+    def respond(self, raw_path: str, authorization: str) -> tuple[int, Any, dict[str, str]]:
+        if self.latency:
+            time.sleep(self.latency)
+        parts = urlsplit(raw_path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        segments = [s for s in parts.path.split("/") if s]
+        status, body, headers = self._route(segments, query, authorization.removeprefix("Bearer ").strip())
+        with self.lock:
+            self.log.append((parts.path, status))
+        return status, body, headers
+
+    def _route(
+        self, segments: list[str], query: dict[str, str], token: str
+    ) -> tuple[int, Any, dict[str, str]]:
+        if len(segments) != 3 or segments[0] != VERSION or segments[2] not in ("posts", "comments"):
+            return 404, _error(803, "Unknown path components", "OAuthException"), {}
+        object_id, edge = segments[1], segments[2]
+        page_id = object_id.split("_", 1)[0]
+        page = self.pages.get(page_id) if edge == "posts" else self._page_of_post(object_id)
+        if page is None:
+            return 400, _error(100, "Object does not exist", "GraphMethodException", subcode=33), {}
+        if token != page.token:
+            return 400, _error(190, f"Invalid OAuth access token - Cannot parse access token {token}"), {}
+        with self.lock:
+            self.used[token] += 1
+            expired = token in self.expire_after and self.used[token] > self.expire_after[token]
+            fault = self.faults[page.page_id].popleft() if self.faults[page.page_id] else None
+        if expired:
+            message = f"Error validating access token: Session has expired (token {token})"
+            return 400, _error(190, message, subcode=463), {}
+        if fault == "429":
+            return 429, _error(4, "Application request limit reached"), {"Retry-After": "0"}
+        if fault == "500":
+            return 500, _error(2, "Service temporarily unavailable"), {}
+        if fault == "deprecated":  # a permanent error that, like some of Meta's, echoes the request
+            return 400, _error(12, f"(#12) fields deprecated for this version (access_token={token})"), {}
+        status, body = (
+            self._posts(page, query, token)
+            if edge == "posts"
+            else self._comments(page, object_id, query, token)
+        )
+        headers = {"X-App-Usage": json.dumps({"call_count": 5, "total_cputime": 1, "total_time": 2})}
+        if fault == "truncated":
+            return status, json.dumps(body).encode()[:40], headers
+        if fault == "malformed":
+            return status, b"<html><body>Bad gateway</body></html>", headers
+        return status, body, headers
+
+    def _page_of_post(self, post_id: str) -> FakePage | None:
+        page = self.pages.get(post_id.split("_", 1)[0])
+        return page if page is not None and post_id in page.comments else None
+
+    def _posts(self, page: FakePage, query: dict[str, str], token: str) -> tuple[int, Any]:
+        since = int(query.get("since", 0))
+        until = int(query.get("until", 2**40))
+        chosen = [
+            p
+            for p in page.posts
+            if since <= datetime.strptime(p["created_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() < until
+        ]
+        limit = int(query.get("limit", 25))
+        start = int(query.get("after", "0") or 0)
+        window = chosen[start : start + limit]
+        data = []
+        for post in window:
+            thread = page.comments[post["id"]]
+            inline = self._comment_page(thread, 0, page.page_id, post["id"], token)
+            inline["summary"] = {"order": "chronological", "total_count": len(thread), "can_comment": True}
+            data.append({**post, "comments": inline})
+        return 200, {
+            "data": data,
+            "paging": self._paging(start, limit, len(chosen), f"{page.page_id}/posts", token),
+        }
+
+    def _comments(self, page: FakePage, post_id: str, query: dict[str, str], token: str) -> tuple[int, Any]:
+        start = int(query.get("after", "0") or 0)
+        return 200, self._comment_page(page.comments[post_id], start, page.page_id, post_id, token)
+
+    def _comment_page(
+        self, thread: list[dict[str, Any]], start: int, page_id: str, post_id: str, token: str
+    ) -> dict[str, Any]:
+        size = self.comment_page
+        return {
+            "data": thread[start : start + size],
+            "paging": self._paging(start, size, len(thread), f"{post_id}/comments", token),
+        }
+
+    def _paging(self, start: int, size: int, total: int, path: str, token: str) -> dict[str, Any]:
+        paging: dict[str, Any] = {"cursors": {"before": str(start), "after": str(start + size)}}
+        if start + size < total:  # like Meta, the next link carries the token
+            query = urlencode({"limit": size, "after": start + size, "access_token": token})
+            paging["next"] = f"{self.url}/{path}?{query}"
+        return paging
+
+
+def _error(
+    code: int, message: str, kind: str = "OAuthException", subcode: int | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEf123"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return {"error": error}

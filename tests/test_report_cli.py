@@ -1,0 +1,125 @@
+"""`socialmon report`, `report response-times`, `report trends` and `pending`, end to end on SQLite."""
+
+from __future__ import annotations
+
+import builtins
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+WINDOW = ("--since", "2026-10-01", "--until", "2026-10-07")
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def project(tmp_path: Path, cli: CliRunner) -> Path:
+    """Café Uno (Guayaquil, Spanish, SLA 2 h): c1 answered after 1 h, c2 negative and unanswered."""
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [
+            post("p1", author_id="biz", like_count=4),
+            comment("c1", text="I love this place, wonderful!"),
+            comment("r1", type="reply", parent_id="c1", is_business=True, created_at="2026-10-01T14:00:00Z"),
+            comment("c2", text="Terrible, awful service. <b>=cmd</b>", created_at="2026-10-02T13:00:00Z"),
+            comment("c3", text="-1 star", created_at="2026-10-03T13:00:00Z"),
+        ],
+    )
+    config = write_config(tmp_path).resolve()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    return config
+
+
+def invoke(cli: CliRunner, config: Path, *args: str) -> Any:
+    result = cli.invoke(app, [*args, "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_summary_json(project: Path, cli: CliRunner) -> None:
+    data = json.loads(invoke(cli, project, "report", "-f", "json", *WINDOW).stdout)
+    brand = data["brands"][0]
+    assert brand["window"]["since"] == "2026-10-01T05:00:00+00:00"  # local midnight in Guayaquil
+    overall = brand["response_times"]["overall"]
+    assert (overall["comments"], overall["answered"], overall["median_minutes"]) == (3, 1, 60.0)
+    assert [i["id"] for i in brand["needs_reply"]["items"]] == ["c2", "c3"]
+    assert brand["engagement"]["posts"][0]["likes"] == 4
+
+
+def test_pending_negative_first_and_limit(project: Path, cli: CliRunner) -> None:
+    data = json.loads(
+        invoke(cli, project, "pending", "-f", "json", "--negative-first", "-n", "1", *WINDOW).stdout
+    )
+    pending = data["brands"][0]["needs_reply"]
+    assert (pending["total"], [i["id"] for i in pending["items"]]) == (2, ["c2"])
+    assert data["brands"][0]["response_times"] is None
+    table = invoke(cli, project, "pending", *WINDOW).stdout
+    assert "Esperan respuesta" in table and "Terrible" in table
+
+
+def test_response_times_csv_is_spreadsheet_safe(project: Path, cli: CliRunner) -> None:
+    text = invoke(cli, project, "report", "response-times", "-f", "csv", "--lang", "en", *WINDOW).stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][:4] == ["Channel", "Comments", "Answered", "Response rate"]
+    assert rows[2][:3] == ["export", "3", "1"]
+    pending = invoke(cli, project, "pending", "-f", "csv", *WINDOW).stdout
+    assert "'-1 star" in pending
+
+
+def test_trends_markdown_by_day(project: Path, cli: CliRunner) -> None:
+    text = invoke(
+        cli, project, "report", "trends", "--period", "day", "-f", "md", "--lang", "en", *WINDOW
+    ).stdout
+    assert "## Feedback trend" in text and "Oct 1, 2026" in text and "How these figures are measured" in text
+
+
+def test_html_file_and_brand_touches(tmp_path: Path, project: Path, cli: CliRunner) -> None:
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    text = project.read_text(encoding="utf-8").replace(
+        'response_sla = "2h"', 'response_sla = "2h"\nlogo = "logo.svg"\naccent_color = "#aa3300"'
+    )
+    project.write_text(text, encoding="utf-8")
+    target = tmp_path / "report.html"
+    invoke(cli, project, "report", "-f", "html", "-o", str(target), *WINDOW)
+    html = target.read_text(encoding="utf-8")
+    assert "--accent: #aa3300" in html and 'src="data:image/svg+xml;base64,' in html
+    assert "&lt;b&gt;=cmd&lt;/b&gt;" in html and "<b>=cmd" not in html
+
+
+def test_pdf_without_weasyprint_says_how_to_install(
+    project: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_import = builtins.__import__
+
+    def no_weasyprint(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_weasyprint)
+    result = cli.invoke(app, ["report", "-f", "pdf", "--lang", "en", "--config", str(project)])
+    assert result.exit_code == 2
+    assert "pip install 'socialmon[pdf]'" in result.output
+
+
+def test_pdf_when_the_extra_is_installed(tmp_path: Path, project: Path, cli: CliRunner) -> None:
+    pytest.importorskip("weasyprint")
+    target = tmp_path / "report.pdf"
+    invoke(cli, project, "report", "-f", "pdf", "-o", str(target), *WINDOW)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_bad_window_is_a_usage_error(project: Path, cli: CliRunner) -> None:
+    result = cli.invoke(app, ["report", "--since", "yesterday", "--config", str(project)])
+    assert result.exit_code == 2 and "7d, 4w, 3m" in result.output
