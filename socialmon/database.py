@@ -7,6 +7,7 @@ failing half-way through a read-then-write transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -124,6 +125,15 @@ class Database:
         config.attributes["connection"] = connection
         return config
 
+    def _recorded_revision(self) -> str | None:
+        """The one revision in `alembic_version`, or None (no table, no row, several rows)."""
+        try:
+            with self.read() as connection:
+                rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except Exception:  # any failure: let alembic look properly
+            return None
+        return rows[0][0] if len(rows) == 1 else None
+
     def schema_status(self) -> SchemaStatus:
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
@@ -139,6 +149,8 @@ class Database:
 
     def upgrade(self) -> SchemaStatus | None:
         """Bring the schema to the newest revision; returns the status before, or None if nothing was done."""
+        if self._recorded_revision() == _plain_head():  # the common case, without importing alembic
+            return None
         from alembic import command
 
         status = self.schema_status()
@@ -155,6 +167,29 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _plain_head() -> str | None:
+    """The head revision read from the migration files' headers; None unless one plain chain.
+
+    Only a shortcut for `upgrade`: anything unexpected gives None or a revision that does not
+    match the database's, and alembic then decides.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r'^revision: str = "([^"]+)"$', source, re.MULTILINE)
+        parent = re.search(r'^down_revision: str \| None = (?:"([^"]+)"|None)$', source, re.MULTILINE)
+        if revision is None or parent is None:
+            if "revision" in source:
+                return None
+            continue
+        revisions.add(revision.group(1))
+        if parent.group(1):
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def open_database(url: str, *, upgrade: bool = True) -> Database:
