@@ -77,7 +77,6 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("channel_id", "platform_id", name="uq_comment_channel_platform_id"),
         Index("ix_comment_channel_post", "channel_id", "post_platform_id"),
-        Index("ix_comment_channel_parent", "channel_id", "parent_platform_id"),
         Index("ix_comment_created_at", "created_at"),
         # Reports: a channel's comments in a period, and the first reply to a comment (0003).
         Index("ix_comment_channel_created", "channel_id", "created_at"),
