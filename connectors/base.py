@@ -6,14 +6,27 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from socialmon_connectors.records import Page
 
 if TYPE_CHECKING:
     import httpx
+
+
+def known_timezone(value: str) -> str:
+    """Validate an IANA time zone name, for the config and for connector settings alike."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name like 'America/Guayaquil'") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(known_timezone)]
 
 
 class ConnectorSettings(BaseModel):

@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
-from socialmon_connectors.base import Connector, ConnectorSettings
+from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
 from socialmon_connectors.errors import SourceError
 from socialmon_connectors.records import (
     CommentRecord,
@@ -42,21 +42,12 @@ class FileSettings(ConnectorSettings):
     path: str = Field(description="a file, a folder (its *.jsonl, *.ndjson and *.csv files) or a glob")
     format: Literal["auto", "jsonl", "csv"] = "auto"
     page_size: int = Field(default=1000, ge=1, le=100_000, description="records per stored page")
-    timezone: str = Field(default="UTC", description="time zone of timestamps written without an offset")
+    timezone: TimeZoneName = Field(
+        default="UTC", description="time zone of timestamps written without an offset"
+    )
     business_authors: list[str] = Field(
         default_factory=list, description="author ids or names that are the business itself"
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r} (use an IANA name like 'America/Guayaquil')"
-            ) from None
-        return value
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -83,23 +83,8 @@ def _pairs(offsets: list[tuple[datetime | None, int]]) -> list[tuple[tuple[datet
     return [(offsets[i], offsets[i + 1]) for i in range(len(offsets) - 1)]
 
 
-def percentile(value: Any, rank: Any, count: Any, fraction: tuple[int, int]) -> ColumnElement[Any]:
-    """Aggregate: the interpolated percentile of `value` given its 0-based `rank` among `count` rows.
-
-    `fraction` is (numerator, denominator), e.g. (9, 10) for p90; integer arithmetic keeps the
-    rank positions exact on both dialects.
-    """
-    numerator, denominator = fraction
-    position = (count - 1) * numerator
-    low = position // denominator
-    weight = cast(position % denominator, Float) / denominator
-    return func.sum(case((rank == low, value * (1 - weight)), else_=0.0)) + func.sum(
-        case((rank == low + 1, value * weight), else_=0.0)
-    )
-
-
 def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-__all__ = ["Period", "literal", "local_bucket", "percentile", "seconds_between", "utc_offsets"]
+__all__ = ["Period", "literal", "local_bucket", "seconds_between", "utc_offsets"]

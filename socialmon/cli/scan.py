@@ -26,7 +26,7 @@ from socialmon.cli._common import (
     out,
     registry,
 )
-from socialmon.config import ConfigError, ResolvedChannel
+from socialmon.config import ConfigError, resolve_channels
 from socialmon.sentiment import get_scorer
 
 if TYPE_CHECKING:  # imported by `scan` itself: other commands need not load the HTTP stack
@@ -156,21 +156,6 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     return table
 
 
-def resolve_channels(config_channels: list, loaded: object, connectors: object) -> list[ResolvedChannel]:
-    resolved: list[ResolvedChannel] = []
-    problems = []
-    for brand, channel in config_channels:
-        try:
-            resolved.append(loaded.resolve(brand, channel, connectors))  # type: ignore[attr-defined]
-        except ConfigError as error:
-            problems.extend(error.problems)
-    if problems:
-        for problem in problems:
-            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_USAGE)
-    return resolved
-
-
 @app.command()
 def scan(
     brand: BrandOption = None,
@@ -205,7 +190,12 @@ def scan(
     from socialmon.scan import run_scan
     from socialmon.storage import Store
 
-    channels = resolve_channels(chosen, loaded, connectors)
+    try:
+        channels = resolve_channels(loaded, chosen, connectors)
+    except ConfigError as error:
+        for problem in error.problems:
+            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_USAGE) from None
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
