@@ -36,9 +36,9 @@ def _root(
     pass
 
 
-from socialmon.cli import pending, report, scan, sentiment, setup  # noqa: E402  (commands register themselves on `app`)
+from socialmon.cli import alerts, pending, report, scan, sentiment, setup, try_account  # noqa: E402  (commands register themselves on `app`)
 
-__all__ = ["app", "main", "pending", "report", "scan", "sentiment", "setup"]
+__all__ = ["alerts", "app", "main", "pending", "report", "scan", "sentiment", "setup", "try_account"]
 
 
 def main() -> None:

@@ -1,0 +1,173 @@
+"""What the open-network connectors (Mastodon, Bluesky, Reddit) share: paging and pacing read from the response.
+
+- `CursorPaging`: a list and an opaque cursor in the body, sent back as one parameter
+  (Bluesky `feed` + `cursor`, Reddit `data.children` + `data.after`).
+- `LinkPaging`: the HTTP `Link` header's `rel="next"` (Mastodon). `Api.get` returns only
+  the body, so `LinkedApi` hands list bodies to the paging with the links of their own
+  response attached (`Linked`).
+- `RateLimitHeaders`: `X-RateLimit-Remaining`/`-Reset` style headers, read on every
+  response through `Api`'s throttle hook. When few requests are left it spreads them
+  over the time to the reset; when none are left it waits for the reset, and a wait
+  longer than the channel's `max_wait` stops the channel with `RateLimited` (it resumes
+  from its cursor on the next scan). A 429 without `Retry-After` waits for the reset too.
+  The reset may be ISO 8601 (Mastodon), seconds from now (Reddit) or epoch seconds
+  (the IETF draft's `RateLimit-Reset`, as Bluesky's services send it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from socialmon_connectors._paging import Raw, parse_time
+from socialmon_connectors.http import SECRET_PARAMS, Api, UsageThrottle
+
+_EPOCH_FLOOR = 1_000_000_000  # a reset above this many seconds is a Unix time, not a duration
+
+
+def dig(body: Any, path: tuple[str, ...]) -> Any:
+    """body[path[0]][path[1]]…, or None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(body, dict):
+            return None
+        body = body.get(key)
+    return body
+
+
+class CursorPaging:
+    """Items at `items` and the next page's cursor at `cursor` (key paths), sent back as `param`.
+
+    The end is a missing or empty cursor, never a short page.
+    """
+
+    def __init__(self, items: tuple[str, ...], cursor: tuple[str, ...], param: str) -> None:
+        self.items_path = items
+        self.cursor_path = cursor
+        self.param = param
+
+    def items(self, body: Any) -> list[Raw]:
+        found = dig(body, self.items_path)
+        return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        cursor = dig(body, self.cursor_path)
+        return {**params, self.param: cursor} if isinstance(cursor, str) and cursor else None
+
+
+class Linked(list[Any]):
+    """A list body with the parsed `Link` header of the response it came in."""
+
+    def __init__(self, items: list[Any], links: Mapping[str, Mapping[str, str]]) -> None:
+        super().__init__(items)
+        self.links = dict(links)
+
+
+class LinkPaging:
+    """Follow `Link: <…>; rel="next"`; the next request keeps our parameters and takes the link's query."""
+
+    def items(self, body: Any) -> list[Raw]:
+        return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        url = (getattr(body, "links", {}).get("next") or {}).get("url")
+        if not url:
+            return None
+        query = {k: v for k, v in parse_qsl(urlsplit(url).query) if k.lower() not in SECRET_PARAMS}
+        return {**params, **query} if query else None
+
+
+def parse_reset(value: str | None, now: datetime) -> float | None:
+    """Seconds until a rate-limit window resets: ISO 8601, epoch seconds, or seconds from now."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        try:
+            return max(0.0, (parse_time(text) - now).total_seconds())
+        except ValueError:
+            return None
+    if number > _EPOCH_FLOOR:
+        return max(0.0, number - now.timestamp())
+    return max(0.0, number)
+
+
+def parse_links(value: str | None) -> dict[str, dict[str, str]]:
+    """A `Link` header as {rel: {"url": …, "rel": …}}."""
+    if not value:
+        return {}
+    # httpx parses a response's Link header; borrow its parser rather than write another.
+    return {rel: dict(link) for rel, link in httpx.Response(200, headers={"link": value}).links.items()}
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class RateLimitHeaders(UsageThrottle):
+    """Remaining-requests headers turned into a pause before the next request (see the module doc)."""
+
+    prefix: str = "x-ratelimit-"
+    reserve: float = 0.1  # below this share of the limit left, requests are spread until the reset
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    remaining: float | None = None
+    limit: float | None = None
+    reset_in: float = 0.0
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        self.links = parse_links(headers.get("link"))
+        remaining = _number(headers.get(f"{self.prefix}remaining"))
+        if (
+            remaining is None
+        ):  # the header is absent on some responses (cached, errors): keep the last reading
+            return
+        used = _number(headers.get(f"{self.prefix}used"))
+        limit = _number(headers.get(f"{self.prefix}limit"))
+        if limit is None and used is not None:
+            limit = used + remaining
+        self.remaining, self.limit = remaining, limit
+        self.reset_in = parse_reset(headers.get(f"{self.prefix}reset"), self.now()) or 0.0
+        self.usage = 100.0 * (1 - remaining / limit) if limit else (100.0 if remaining <= 0 else 0.0)
+        self.regain_seconds = self.reset_in if remaining < 1 else 0.0
+
+    def pause(self) -> float:
+        if self.remaining is None:
+            return 0.0
+        if self.remaining < 1:
+            return self.reset_in
+        low = max(1.0, (self.limit or 0) * self.reserve)
+        return self.reset_in / self.remaining if self.remaining <= low else 0.0
+
+
+class LinkedApi(Api):
+    """An `Api` whose list bodies carry their response's `Link` header; its throttle must be `RateLimitHeaders`."""
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        body = await super().get(path, params)
+        if isinstance(body, list) and isinstance(self.throttle, RateLimitHeaders):
+            # The throttle observed this very response last: requests of one channel run one at a time.
+            return Linked(body, self.throttle.links)
+        return body
+
+
+__all__ = [
+    "CursorPaging",
+    "LinkPaging",
+    "Linked",
+    "LinkedApi",
+    "RateLimitHeaders",
+    "dig",
+    "parse_links",
+    "parse_reset",
+]

@@ -1,0 +1,196 @@
+"""The `bluesky` connector: author feed with cursors, reposts left out, reply threads, deep branches, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conformance import HttpCase, collect, conformance_suite, fixture, records
+
+from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors.bluesky import (
+    BlueskyConnector,
+    BlueskySettings,
+    parse_account,
+    parse_post,
+    sort_time,
+    walk_thread,
+)
+
+BASE = "https://public.api.bsky.app/xrpc"
+DID = "did:plc:cornerbistro123"
+HANDLE = "cornerbistro.bsky.social"
+POST_A = f"at://{DID}/app.bsky.feed.post/3kq2abcxyz22"
+POST_B = f"at://{DID}/app.bsky.feed.post/3kq1aaaaaaa2"
+POST_C = f"at://{DID}/app.bsky.feed.post/3kp9zzzzzzz1"
+FEED, THREAD = "/app.bsky.feed.getAuthorFeed", "/app.bsky.feed.getPostThread"
+
+
+def xrpc_error(name: str, message: str) -> dict[str, str]:
+    return {"error": name, "message": message}
+
+
+class BlueskyCase(HttpCase):
+    base_url = BASE
+    errors = {  # noqa: RUF012
+        "unknown handle": NotFound,
+        "rate limited": RateLimited,
+        "blocked": PlatformError,
+        "login wanted": AuthError,
+    }
+
+    def make(self, account: str = HANDLE, **options: Any) -> BlueskyConnector:
+        settings = BlueskySettings(**options)
+        return BlueskyConnector(settings, ChannelContext(brand="b", channel="bsky", account=account))
+
+    def routes(self, router: respx.MockRouter) -> None:
+        router.get("/app.bsky.actor.getProfile", params={"actor": HANDLE}).respond(
+            json=fixture("bluesky_profile.json")
+        )
+        cursor = fixture("bluesky_feed_1.json")["cursor"]
+        router.get(FEED, params={"cursor": cursor}).respond(json=fixture("bluesky_feed_2.json"))
+        router.get(FEED).respond(json=fixture("bluesky_feed_1.json"))
+        router.get(THREAD, params={"uri": POST_A}).respond(json=fixture("bluesky_thread.json"))
+        router.get(THREAD, params={"uri": POST_B}).respond(json=fixture("bluesky_thread_small.json"))
+
+    def repeating(self, tmp_path: Path) -> respx.MockRouter:
+        router = respx.mock(base_url=BASE, assert_all_mocked=True)
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json=fixture("bluesky_feed_1.json"))  # the same cursor, forever
+        router.get(THREAD).respond(json={"thread": {"$type": "app.bsky.feed.defs#notFoundPost"}})
+        return router
+
+    def error_response(self, failure: str) -> httpx.Response:
+        return {
+            "unknown handle": httpx.Response(400, json=xrpc_error("InvalidRequest", "Profile not found")),
+            "rate limited": httpx.Response(429, json=xrpc_error("RateLimitExceeded", "Rate Limit Exceeded")),
+            "blocked": httpx.Response(
+                400, json=xrpc_error("BlockedByActor", "Requester is blocked by actor")
+            ),
+            "login wanted": httpx.Response(401, json=xrpc_error("AuthMissing", "Authentication Required")),
+        }[failure]
+
+
+CASE = BlueskyCase()
+TestConformance = conformance_suite(CASE)
+
+
+# --- parsing (pure) ------------------------------------------------------------------------
+
+
+def test_the_earlier_of_created_and_indexed_times_dates_a_post() -> None:
+    feed = fixture("bluesky_feed_1.json")["feed"]
+    patio, _, menu = (item["post"] for item in feed)
+    assert sort_time(patio) == datetime(2024, 5, 5, 7, tzinfo=UTC)
+    assert sort_time(menu) == datetime(2024, 5, 3, 10, tzinfo=UTC)  # createdAt says the future
+    post = parse_post(menu, DID)
+    assert post.url == f"https://bsky.app/profile/{HANDLE}/post/3kq1aaaaaaa2"
+    assert (post.text, post.is_business, post.comment_count) == ("Nuevo menú de primavera 🌸", True, 1)
+    assert sort_time({"indexedAt": "2024-05-01T00:00:00Z", "record": {"createdAt": "garbled"}}) == datetime(
+        2024, 5, 1, tzinfo=UTC
+    )
+
+
+def test_the_thread_walk_keeps_visible_replies_and_skips_deleted_and_blocked_ones() -> None:
+    rejected: list[Any] = []
+    replies, cut = walk_thread(fixture("bluesky_thread.json")["thread"], POST_A, DID, rejected, 10)
+    by_text = {r.text: r for r in replies}
+    assert set(by_text) == {"Dogs allowed?", "Of course! 🐶", "¿Abren el lunes? 🙏"}
+    question, answer = by_text["Dogs allowed?"], by_text["Of course! 🐶"]
+    assert (question.parent_id, question.is_business, question.author_name) == (
+        None,
+        False,
+        "robin.bsky.social",
+    )
+    assert (answer.parent_id, answer.is_business, answer.post_id) == (question.platform_id, True, POST_A)
+    assert by_text["¿Abren el lunes? 🙏"].author_name == "Ana Lucía"
+    assert [r.location for r in rejected] == [
+        "Bluesky reply at://did:plc:bad000/app.bsky.feed.post/3kq2abi66666"
+    ]
+    assert cut == []
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [("cornerbistro.bsky.social", HANDLE), ("@shop.example.com", "shop.example.com"), (DID, DID)],
+)
+def test_account_forms(account: str, expected: str) -> None:
+    assert parse_account(account) == expected
+
+
+@pytest.mark.parametrize("account", ["cornerbistro", "@", "name bsky.social", "did:plc:"])
+def test_malformed_accounts_say_how_to_write_them(account: str) -> None:
+    with pytest.raises(ValueError, match=r"name\.bsky\.social"):
+        parse_account(account)
+
+
+# --- through respx ---------------------------------------------------------------------------
+
+
+def test_full_scan_leaves_out_reposts_and_reads_threads_of_posts_with_replies(tmp_path: Path) -> None:
+    with CASE.healthy(tmp_path) as router:
+        pages = collect(CASE.connector(tmp_path))
+        calls = [call.request.url for call in router.calls]
+    ids = {r.platform_id for r in records(pages)}
+    assert ids == {
+        POST_A,
+        POST_B,
+        POST_C,
+        "at://did:plc:robin456/app.bsky.feed.post/3kq2abd11111",
+        f"at://{DID}/app.bsky.feed.post/3kq2abe22222",
+        "at://did:plc:ana789/app.bsky.feed.post/3kq2abh55555",
+        "at://did:plc:sam321/app.bsky.feed.post/3kq1bbbbbbb3",
+    }
+    feed = [url for url in calls if url.path.endswith("getAuthorFeed")]
+    assert feed[0].params["actor"] == DID and feed[0].params["filter"] == "posts_no_replies"
+    threads = [url.params["uri"] for url in calls if url.path.endswith("getPostThread")]
+    assert threads == [POST_A, POST_B]  # POST_C has no replies
+    assert threads and all(url.params.get("parentHeight") == "0" for url in calls if "Thread" in url.path)
+
+
+def test_a_branch_cut_at_the_depth_limit_is_read_again_from_its_deepest_post(tmp_path: Path) -> None:
+    def node(uri: str, replies: list[Any], reply_count: int) -> dict[str, Any]:
+        post = {
+            "uri": uri,
+            "cid": "c",
+            "author": {"did": "did:plc:x", "handle": "x.bsky.social"},
+            "record": {"text": uri[-1], "createdAt": "2024-05-05T08:00:00Z"},
+            "replyCount": reply_count,
+            "indexedAt": "2024-05-05T08:00:01Z",
+        }
+        return {"$type": "app.bsky.feed.defs#threadViewPost", "post": post, "replies": replies}
+
+    a, b, c = (f"at://did:plc:x/app.bsky.feed.post/{k}" for k in "abc")
+    first = {"thread": node(POST_A, [node(a, [node(b, [], 1)], 1)], 1)}
+    deeper = {"thread": node(b, [node(c, [], 0)], 1)}
+    connector = CASE.connector(tmp_path)
+    connector.settings = BlueskySettings(thread_depth=2)
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json={"feed": fixture("bluesky_feed_1.json")["feed"][:1]})
+        router.get(THREAD, params={"uri": b}).respond(json=deeper)
+        router.get(THREAD, params={"uri": POST_A}).respond(json=first)
+        pages = collect(connector)
+    replies = {r.platform_id: r for r in records(pages) if r.platform_id != POST_A}
+    assert set(replies) == {a, b, c}
+    assert (replies[c].parent_id, replies[c].post_id) == (b, POST_A)
+
+
+def test_an_unknown_handle_names_the_account_form(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE) as router:
+        router.get("/app.bsky.actor.getProfile").respond(
+            400, json=xrpc_error("InvalidRequest", "Profile not found")
+        )
+        with pytest.raises(NotFound, match=r"Profile not found .*name\.bsky\.social"):
+            collect(CASE.connector(tmp_path))
+        assert len(router.calls) == 1  # not retried
+
+
+def test_a_malformed_account_fails_before_any_request(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE) as router, pytest.raises(NotFound, match="not a Bluesky account"):
+        collect(CASE.make(account="not a handle"))
+    assert not router.calls

@@ -1,0 +1,250 @@
+"""The `mastodon` connector: HTML to text, Link-header paging, thread replies, rate-limit headers, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conformance import NOW, SLEPT, HttpCase, collect, conformance_suite, fixture, records
+
+from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors._open import parse_reset
+from socialmon_connectors.mastodon import (
+    MastodonConnector,
+    MastodonSettings,
+    html_to_text,
+    parse_account,
+    parse_reply,
+    parse_status,
+)
+
+BASE = "https://mastodon.example/api/v1"
+ACCOUNT = "@cornerbistro@mastodon.example"
+ACCOUNT_ID = "109876"
+FIRST, SECOND, OLDEST = "112345678901234567", "112340000000000001", "112300000000000001"
+TOKEN = "mastoSECRETtoken42"
+STATUSES = f"/accounts/{ACCOUNT_ID}/statuses"
+
+
+def link(max_id: str) -> dict[str, str]:
+    here = f"https://mastodon.example/api/v1{STATUSES}"
+    return {
+        "Link": f'<{here}?exclude_replies=true&exclude_reblogs=true&limit=40&max_id={max_id}>; rel="next", '
+        f'<{here}?min_id={FIRST}>; rel="prev"'
+    }
+
+
+class MastodonCase(HttpCase):
+    base_url = BASE
+    errors = {  # noqa: RUF012
+        "instance wants a token": AuthError,
+        "rate limited": RateLimited,
+        "account not found": NotFound,
+        "other platform error": PlatformError,
+    }
+
+    def make(self, account: str = ACCOUNT, **options: Any) -> MastodonConnector:
+        settings = MastodonSettings(**options)
+        return MastodonConnector(settings, ChannelContext(brand="b", channel="masto", account=account))
+
+    def routes(self, router: respx.MockRouter) -> None:
+        router.get("/accounts/lookup", params={"acct": "cornerbistro"}).respond(
+            json=fixture("mastodon_account.json")
+        )
+        router.get(STATUSES, params={"max_id": SECOND}).respond(json=fixture("mastodon_statuses_2.json"))
+        router.get(STATUSES).respond(json=fixture("mastodon_statuses_1.json"), headers=link(SECOND))
+        router.get(f"/statuses/{FIRST}/context").respond(json=fixture("mastodon_context.json"))
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+
+    def repeating(self, tmp_path: Path) -> respx.MockRouter:
+        router = respx.mock(base_url=BASE, assert_all_mocked=True)
+        router.get("/accounts/lookup").respond(json=fixture("mastodon_account.json"))
+        router.get(STATUSES).respond(json=fixture("mastodon_statuses_1.json"), headers=link(SECOND))
+        router.get(path__regex=r"/statuses/\d+/context").respond(json={"ancestors": [], "descendants": []})
+        return router
+
+    def error_response(self, failure: str) -> httpx.Response:
+        return {
+            "instance wants a token": httpx.Response(
+                401, json={"error": "This API requires an authenticated user"}
+            ),
+            "rate limited": httpx.Response(
+                429,
+                json={"error": "Too many requests"},
+                headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2024-06-01T00:04:00.000Z"},
+            ),
+            "account not found": httpx.Response(404, json={"error": "Record not found"}),
+            "other platform error": httpx.Response(422, json={"error": "Validation failed"}),
+        }[failure]
+
+
+CASE = MastodonCase()
+TestConformance = conformance_suite(CASE)
+
+
+# --- parsing (pure) ------------------------------------------------------------------------
+
+
+def test_html_becomes_plain_text_with_line_breaks_full_links_and_entities() -> None:
+    first, second = fixture("mastodon_statuses_1.json")
+    assert html_to_text(first["content"]) == (
+        "Sourdough is back on Saturdays!\n\nOrder by Friday & pick up at 8\nCafé ☕ open from 7:30"
+    )
+    # Mastodon hides parts of a long link in invisible spans; the text keeps the whole URL.
+    assert html_to_text(second["content"]) == "New spring menu: https://cornerbistro.example/menu/spring-2024"
+    assert html_to_text("<p>a &lt;b&gt; &#128512;</p><blockquote>quoted</blockquote>") == "a <b> 😀\nquoted"
+    assert html_to_text("") == ""
+
+
+def test_statuses_and_replies_from_the_documented_shape() -> None:
+    first, second = fixture("mastodon_statuses_1.json")
+    post = parse_status(first, ACCOUNT_ID)
+    assert (post.platform_id, post.is_business, post.like_count, post.comment_count, post.share_count) == (
+        FIRST,
+        True,
+        9,
+        3,
+        1,
+    )
+    assert post.created_at == datetime(2024, 5, 4, 8, tzinfo=UTC) and post.edited_at is None
+    edited = parse_status(second, ACCOUNT_ID)
+    assert edited.text.startswith("Menu change\n\nNew spring menu")  # the content warning comes first
+    assert edited.edited_at == datetime(2024, 5, 2, 18, tzinfo=UTC)
+
+    question, answer, spanish, _ = fixture("mastodon_context.json")["descendants"]
+    customer = parse_reply(question, FIRST, ACCOUNT_ID)
+    assert (customer.parent_id, customer.is_business, customer.author_name) == (
+        None,
+        False,
+        "alex@other.example",
+    )
+    assert customer.text == "@cornerbistro what time do you open?"
+    reply = parse_reply(answer, FIRST, ACCOUNT_ID)
+    assert (reply.parent_id, reply.is_business, reply.post_id) == (question["id"], True, FIRST)
+    assert reply.edited_at == datetime(2024, 5, 4, 9, 31, 10, tzinfo=UTC)
+    assert (
+        parse_reply(spanish, FIRST, ACCOUNT_ID).text
+        == "¡Qué rico! 😍 Ojalá también hubiera pan sin gluten <3"
+    )
+
+
+@pytest.mark.parametrize(
+    ("account", "instance", "expected"),
+    [
+        ("@cornerbistro@mastodon.example", "", ("cornerbistro", "mastodon.example")),
+        ("cornerbistro@mastodon.example", "", ("cornerbistro", "mastodon.example")),
+        ("@corner.bistro", "https://mastodon.example/", ("corner.bistro", "mastodon.example")),
+        ("@local@127.0.0.1:8080", "", ("local", "127.0.0.1:8080")),
+    ],
+)
+def test_account_forms(account: str, instance: str, expected: tuple[str, str]) -> None:
+    assert parse_account(account, instance=instance) == expected
+
+
+@pytest.mark.parametrize("account", ["cornerbistro", "@", "a b@c.example", "https://mastodon.example"])
+def test_malformed_accounts_say_how_to_write_them(account: str) -> None:
+    with pytest.raises(ValueError, match="@name@instance"):
+        parse_account(account)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("2024-06-01T00:05:00.019685Z", 300.019685),  # Mastodon: an ISO time
+        ("42.5", 42.5),  # Reddit: seconds from now
+        (str(int(NOW.timestamp()) + 60), 60.0),  # the IETF draft as Bluesky sends it: a Unix time
+        ("2024-05-31T00:00:00Z", 0.0),  # already past
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_rate_limit_resets_in_every_form(header: str | None, seconds: float | None) -> None:
+    assert parse_reset(header, NOW) == (pytest.approx(seconds) if seconds is not None else None)
+
+
+# --- through respx ---------------------------------------------------------------------------
+
+
+def test_full_scan_follows_the_link_header_and_reads_threads_with_replies(tmp_path: Path) -> None:
+    with CASE.healthy(tmp_path) as router:
+        pages = collect(CASE.connector(tmp_path))
+        calls = [call.request for call in router.calls]
+    by_id = {r.platform_id: r for r in records(pages)}
+    assert set(by_id) == {
+        FIRST,
+        SECOND,
+        OLDEST,
+        "112345678901239999",
+        "112345678901240001",
+        "112345678901250000",
+        "112340000000000777",
+    }
+    assert by_id["112345678901240001"].is_business and not by_id["112340000000000777"].is_business
+    rejected = [r for page in pages for r in page.rejected]
+    assert [r.location for r in rejected] == ["Mastodon reply 112345678901260000"]
+    listing = [c.url for c in calls if c.url.path.endswith("/statuses")]
+    assert listing[0].params["exclude_reblogs"] == "true" and "max_id" not in listing[0].params
+    assert listing[1].params["max_id"] == SECOND and listing[1].params["limit"] == "40"
+    assert not any(OLDEST in c.url.path for c in calls)  # no replies: no context request
+    assert all("Authorization" not in c.headers for c in calls)
+
+
+def test_a_token_goes_in_a_header_and_never_into_a_message(tmp_path: Path) -> None:
+    connector = CASE.connector(tmp_path)
+    connector.settings = MastodonSettings(access_token=TOKEN)
+    with respx.mock(base_url=BASE) as router:
+        router.get("/accounts/lookup").respond(401, json={"error": f"The access token {TOKEN} was revoked"})
+        with pytest.raises(AuthError) as raised:
+            collect(connector)
+        assert router.calls.last.request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in str(raised.value) and "read:statuses" in str(raised.value)
+
+
+def test_a_configured_instance_and_account_id_skip_the_lookup(tmp_path: Path) -> None:
+    connector = CASE.connector(tmp_path)
+    connector.context = ChannelContext(brand="b", channel="m", account="@cornerbistro")
+    connector.settings = MastodonSettings(instance="http://127.0.0.1:9", account_id=ACCOUNT_ID)
+    with respx.mock(base_url="http://127.0.0.1:9/api/v1", assert_all_called=True) as router:
+        router.get(STATUSES).respond(json=[])
+        pages = collect(connector)
+    assert records(pages) == []
+
+
+def test_a_malformed_account_fails_the_channel_with_how_to_write_it(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE), pytest.raises(NotFound, match="@name@instance"):
+        collect(CASE.make(account="cornerbistro"))
+
+
+def test_the_next_scan_stops_listing_at_the_recent_window(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/accounts/lookup").respond(json=fixture("mastodon_account.json"))
+        listing = router.get(STATUSES).respond(json=fixture("mastodon_statuses_1.json"), headers=link(SECOND))
+        pages = collect(CASE.connector(tmp_path), {"watermark": "2024-05-30T00:00:00+00:00"})
+    assert listing.call_count == 1  # everything on page 1 is older than the 14-day window
+    assert records(pages) == [] and pages[-1].cursor == {"watermark": "2024-05-30T00:00:00+00:00"}
+
+
+def test_rate_limit_headers_slow_down_then_stop_the_channel(tmp_path: Path) -> None:
+    SLEPT.clear()
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        router.get("/accounts/lookup").respond(
+            json=fixture("mastodon_account.json"),
+            headers={
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": "10",
+                "X-RateLimit-Reset": "2024-06-01T00:01:40.000Z",  # 100 s after the test clock's now
+            },
+        )
+        router.get(STATUSES).respond(
+            json=fixture("mastodon_statuses_1.json"),
+            headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2024-06-01T00:10:00Z"},
+        )
+        context = router.get(path__regex=r"/context$")
+        with pytest.raises(RateLimited, match="access returns in about 10 min"):
+            collect(CASE.connector(tmp_path))
+    assert SLEPT == [10.0]  # 10 requests left for 100 s: one every 10 s
+    assert not context.called  # none left for 10 min, longer than max_wait: stop before asking
