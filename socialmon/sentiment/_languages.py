@@ -124,6 +124,10 @@ EN_MARKERS = _words(
     has just what they we he she would could should will there their about very thanks thank
     love great good bad you're i'm it's don't can't been had did does doing our us them then
     than really because when where who which why how would got get going want know think
+    from at by out up if some after now its his her him over into yet ever always down two
+    one new can day time today tonight night week year still too much last next back made
+    make see only any let way something everything nothing people first off home work need
+    look looks these those never
     """
 )
 
@@ -258,7 +262,9 @@ ES_MARKERS = _words(
     bien ella ellos nosotros mejor peor pues entonces ahora hasta nada nadie porque dia
     hacer hace hizo mismo otra otro unos unas estan estaba estuvo sigue parecio solo mas tu
     tus vez ayer senor senora chido neta wey alguien todavia despues vamos voy vas van
-    muchas muchos nunca tampoco algo cual
+    muchas muchos nunca tampoco algo cual soy eres tan necesito puedo mis siento veo hola
+    hecho cosas trabajo mientras aca nueva nuevo luego noche aun esos esas nuestro nuestra
+    ellas mucha manana creo dijo cuanto tenemos contigo conmigo
     """
 )
 
@@ -388,6 +394,9 @@ PT_MARKERS = _words(
     pior entao agora ate quando onde meu minha seu sua ja so mesmo ainda foi tem tenho fazer
     vai vou gente essa esse nossa cara demais voces estou coisa ficou fica continua alguem
     nunca nenhum depois tambem vamos voltar pode posso fez tinha muitos muitas aquele aquela
+    quero mais desse dessa sou vem pela quem sao ou pessoas essas esses ontem acho olha
+    fiquei nesse nessa ficar faz tao coisas pessoa algum alguma dele dela fazendo estava
+    qual nem mim comigo tava
     """
 )
 

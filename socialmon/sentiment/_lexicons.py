@@ -117,6 +117,14 @@ def _gendered(lemma: str, language: str) -> list[tuple[str, float]]:
         sup = sup[:-1]
     suffix = "isim" if language == "es" else "issim"
     forms += [(sup + suffix + end, 1.2) for end in ("o", "a", "os", "as")]
+    # The diminutive keeps the adjective's polarity ("lindito", "feíto", "bonitinho").
+    small = stem
+    if small.endswith("c"):
+        small = small[:-1] + "qu"
+    elif small.endswith("g"):
+        small = small[:-1] + "gu"
+    diminutive = "it" if language == "es" else "inh"
+    forms += [(small + diminutive + end, 1.0) for end in ("o", "a", "os", "as")]
     return forms
 
 
@@ -144,6 +152,12 @@ _ES_ENDINGS = {
     "ir": "o es e imos en i io ieron ia ian ias ido ida idos idas iendo iera ieran iria irian ir",
 }
 _ES_SUBJ = {"ar": "e es en emos", "er": "a as an amos", "ir": "a as an amos"}
+# Present indicative and subjunctive endings that take the stressed (changed) stem.
+_ES_STRESSED = {
+    "ar": frozenset({"o", "as", "a", "an", "es", "en"}),
+    "er": frozenset({"o", "es", "e", "en", "a", "as", "an"}),
+    "ir": frozenset({"o", "es", "e", "en", "a", "as", "an"}),
+}
 
 
 def _soften(stem: str) -> str:
@@ -162,12 +176,17 @@ def _verb_es(infinitive: str, changed_stem: str) -> list[str]:
     if ending not in _ES_ENDINGS:
         return [infinitive]
     stem = infinitive[:-2]
-    forms = [stem + e for e in _ES_ENDINGS[ending].split()]
+    # A stem-changing verb's present forms stressed on the stem use the changed stem
+    # only: "recomienda", "muere", never "recomenda", "more" ("mora", "mente", "hero"
+    # would otherwise be generated, and many are other words).
+    stressed = _ES_STRESSED[ending] if changed_stem else frozenset()
+    forms = [stem + e for e in _ES_ENDINGS[ending].split() if e not in stressed]
     soft = _soften(stem) if ending == "ar" else stem
     if ending == "ar":
         forms.append(soft + "e")  # preterite 1st person (pagué)
     for e in _ES_SUBJ[ending].split():
-        forms.append((soft if e[0] == "e" else stem) + e)
+        if e not in stressed:
+            forms.append((soft if e[0] == "e" else stem) + e)
     if changed_stem:
         if ending == "ar":
             forms += [changed_stem + e for e in ("o", "as", "a", "an")]

@@ -17,6 +17,7 @@ A text becomes a list of `Token`s:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -44,6 +45,10 @@ _LAUGH_RES = (
 )
 _RUN3 = re.compile(r"(.)\1{2,}")
 _RUN2 = re.compile(r"(.)\1+")
+# Letters that Spanish and Portuguese double in ordinary words ("carro", "calle",
+# "acción", "passa", "innovar"): a double of them is not an elongation, or "carro"
+# (car) would become "caro" (expensive) and "perro" (dog) "pero" (but).
+_RUN2_ELONGATED = re.compile(r"([^rlscn])\1+")
 
 
 def fold(word: str) -> str:
@@ -78,19 +83,17 @@ class Tokenizer:
         # Phrases indexed by their first two words, longest first.
         self._phrases = {k: sorted(v, key=len, reverse=True) for k, v in by_start.items()}
         emoji_class = "".join(re.escape(e) for e in sorted(set(emoji)) if len(e) == 1)
-        # Emoticons are only tried where one could start (after a space, on one of
-        # their non-letter first characters); words come first, so "xD" is a word.
-        emoticons = sorted({e for e in emoticons if not e[0].isalnum()}, key=len, reverse=True)
-        emoticon_alt = "|".join(re.escape(e) for e in emoticons)
-        first_chars = "".join(re.escape(c) for c in sorted({e[0] for e in emoticons}))
+        # An emoticon is a whole whitespace-separated chunk (":)", "<3"); one that starts
+        # with a letter or digit ("xD") is a word.
+        self._emoticons = frozenset(e.lower() for e in emoticons if not e[0].isalnum())
+        # Chunks that are not plain words ("gracias!", "bueno😡", "@ana:") are split by
+        # one regex of alternative groups: (skip, word, emoji, sentence, clause).
         self._token_re = re.compile(
-            r"(?P<skip>https?://\S+|www\.\S+|@\w+)"
-            + r"|(?P<word>[^\W_]+)"
-            + rf"|(?<!\S)(?=[{first_chars}])(?P<emoticon>{emoticon_alt})(?!\S)"
-            + rf"|(?P<emoji>[{emoji_class}])"
-            + r"|(?P<sentence>[.!?;…¡¿\n]+)"
-            + r"|(?P<clause>[,:()\[\]\"“”«»‹›\-–—/|]+)",
-            re.IGNORECASE,
+            r"(https?://\S+|www\.\S+|@\w+)"
+            + r"|([^\W_]+)"
+            + rf"|([{emoji_class}])"
+            + r"|([.!?;…¡¿]+)"
+            + r"|([,:()\[\]\"“”«»‹›\-–—/|]+)",
         )
 
     def key(self, word: str) -> str:
@@ -115,7 +118,11 @@ class Tokenizer:
             return LAUGH_KEY
         if _RUN2.search(word) is None:
             return word
-        candidates = (_RUN3.sub(r"\1", word), _RUN3.sub(r"\1\1", word), _RUN2.sub(r"\1", word))
+        candidates = (
+            _RUN3.sub(r"\1", word),
+            _RUN3.sub(r"\1\1", word),
+            _RUN2_ELONGATED.sub(r"\1", _RUN3.sub(r"\1", word)),
+        )
         for candidate in candidates:
             if candidate in known:
                 return candidate
@@ -133,22 +140,39 @@ class Tokenizer:
         tokens: list[Token] = []
         append = tokens.append
         cache = self._cache
+        emoticons = self._emoticons
+        findall = self._token_re.findall
         sentence = clause = 0
-        # findall over one regex of alternative groups: (skip, word, emoticon, emoji,
-        # sentence, clause); exactly one group is non-empty per match.
-        for _skip, word, emoticon, emoji, end_sentence, end_clause in self._token_re.findall(text):
-            if word:
-                key = cache.get(word)
-                if key is None:
-                    key = self.key(word)
-                append(Token(key, len(word) > 1 and word.isupper(), sentence, clause))
-            elif emoticon or emoji:
-                append(Token((emoticon or emoji).lower(), False, sentence, clause))
-            elif end_sentence:
-                sentence += 1
+        # Most whitespace-separated chunks are plain words: only the others go through
+        # the regex (several times faster than running it over the whole text).
+        for line in text.split("\n") if "\n" in text else (text,):
+            if tokens:
+                sentence += 1  # a line break ends a sentence
                 clause += 1
-            elif end_clause:
-                clause += 1
+            for chunk in line.split():
+                if chunk.isalpha():
+                    key = cache.get(chunk)
+                    if key is None:
+                        key = self.key(chunk)
+                    append(Token(key, len(chunk) > 1 and chunk.isupper(), sentence, clause))
+                    continue
+                lowered = chunk.lower()
+                if lowered in emoticons:
+                    append(Token(lowered, False, sentence, clause))
+                    continue
+                for _skip, word, emoji, end_sentence, end_clause in findall(chunk):
+                    if word:
+                        key = cache.get(word)
+                        if key is None:
+                            key = self.key(word)
+                        append(Token(key, len(word) > 1 and word.isupper(), sentence, clause))
+                    elif emoji:
+                        append(Token(emoji, False, sentence, clause))
+                    elif end_sentence:
+                        sentence += 1
+                        clause += 1
+                    elif end_clause:
+                        clause += 1
         if self._phrases:
             tokens = self._merge_phrases(tokens)
         return tokens
@@ -156,10 +180,11 @@ class Tokenizer:
     def _merge_phrases(self, tokens: list[Token]) -> list[Token]:
         phrases = self._phrases
         n = len(tokens)
+        keys = [t.key for t in tokens]
         starts = [
             i
-            for i in range(n - 1)
-            if (tokens[i].key, tokens[i + 1].key) in phrases and tokens[i].clause == tokens[i + 1].clause
+            for i, pair in enumerate(itertools.pairwise(keys))
+            if pair in phrases and tokens[i].clause == tokens[i + 1].clause
         ]
         if not starts:
             return tokens

@@ -62,7 +62,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.1.0"
+    version = "1.2.0"
 
     def __init__(self) -> None:
         self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}

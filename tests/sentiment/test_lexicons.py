@@ -25,6 +25,39 @@ def test_spanish_inflections() -> None:
     assert {"sufrio", "sufrieron", "sufriendo"} <= forms("sufrir", "v", "es")
 
 
+def test_stem_changing_verbs_use_the_changed_stem_only() -> None:
+    # Regular-stem present forms of stem-changing verbs are wrong and often other words.
+    assert {"muero", "muere", "morimos"} <= forms("morir", "v:muer", "es")
+    assert not {"more", "mora", "moro"} & forms("morir", "v:muer", "es")
+    assert not {"mente", "menta"} & forms("mentir", "v:mient", "es")
+    assert not {"recomendo", "recomenda"} & forms("recomendar", "v:recomiend", "es")
+    assert "recomende" in forms("recomendar", "v:recomiend", "es")  # preterite "recomendé"
+
+
+def test_diminutives_keep_polarity() -> None:
+    assert {"lindito", "linditas", "feito", "riquito"} <= forms("lindo", "o", "es") | forms(
+        "feo", "o", "es"
+    ) | forms("rico", "o", "es")
+    assert {"bonitinho", "chatinha"} <= forms("bonito", "o", "pt") | forms("chato", "o", "pt")
+    spanish = _languages.spanish().rules.lexicon
+    assert spanish["lindito"] == spanish["lindo"] > 0
+    assert _languages.portuguese().rules.lexicon["chatinho"] < 0
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("es", "de que el la y en a lo los del se por con para al"),
+        ("pt", "de que o a e do da em no na se por com para os as"),
+    ],
+)
+def test_function_words_carry_no_sentiment(language: str, words: str) -> None:
+    # Lexicon entries are folded: an accented entry must not land on a function word
+    # ("dó" = pity would make every "do" = "of the" negative).
+    lexicon = _languages.by_code(language).rules.lexicon
+    assert {w: lexicon[w] for w in words.split() if w in lexicon} == {}
+
+
 def test_portuguese_inflections() -> None:
     assert {"legal", "legais"} <= forms("legal", "e", "pt")
     assert {"gostei", "gostou", "gostaram", "gostando"} <= forms("gostar", "v", "pt")
@@ -60,6 +93,16 @@ def test_tokenizer_normalises_informal_spelling() -> None:
     assert keys == ["que lindo", LAUGH_KEY, "promo", ":)"]  # "qué lindo" is a phrase
     sentences = {t.sentence for t in tokenizer.tokenize("Malo. Bueno")}
     assert len(sentences) == 2
+
+
+def test_tokenizer_chunks_that_are_not_plain_words() -> None:
+    tokenizer = _languages.spanish().tokenizer
+    assert tokenizer is not None
+    tokens = tokenizer.tokenize("malo:( bueno😡 <3 :D\nhola @ana: https://x.y/z?q=1 10/10")
+    assert [t.key for t in tokens] == ["malo", "bueno", "😡", "<3", ":d", "hola", "10", "10"]
+    # A line break ends a sentence; ":(" glued to a word is punctuation, not an emoticon.
+    assert tokens[3].sentence < tokens[5].sentence
+    assert tokens[0].clause != tokens[1].clause
 
 
 def _write(path: Path, rows: list[tuple[str, str, str]], score: bool = False) -> None:

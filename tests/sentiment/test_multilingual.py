@@ -167,6 +167,15 @@ def test_portuguese(scorer: MultilingualScorer) -> None:
         ("The order arrived late and nobody told us", "en"),
         ("Die Lieferung kam viel zu spät an", "other"),
         ("Nous avons très bien mangé, merci", "other"),
+        # A frequent French/Italian/German word sends a text to the detector that
+        # knows those languages, even when it has a Spanish- or English-looking word.
+        ("Alles super, gerne wieder", "other"),
+        ("La consegna è arrivata in ritardo", "other"),
+        ("Grazie mille, tutto perfetto", "other"),
+        ("Merci beaucoup pour votre accueil", "other"),
+        ("the waiter was rude", "en"),
+        ("a entrega chegou rápido", "pt"),
+        ("la entrega llegó rápido", "es"),
         ("Доставка опоздала", "other"),
         ("12345", "other"),
     ],
@@ -234,7 +243,7 @@ def test_score_many_matches_score(scorer: MultilingualScorer) -> None:
     assert scorer.score_many(texts, hint="pt")[-1].language == "pt"
 
 
-# --- v1.1: lexicon loading, idioms, laughter, colloquial vocabulary
+# --- lexicon loading, idioms, laughter, colloquial vocabulary
 
 
 def test_later_lemma_line_overrides_earlier_one() -> None:
@@ -272,3 +281,55 @@ def test_colloquial_vocabulary(scorer: MultilingualScorer, text: str, positive: 
     lang = "pt" if any(w in text for w in ("esse", "que saco")) else "es"
     compound = scorer.score_as(text, lang).compound
     assert (compound > 0.05) if positive else (compound < -0.05)
+
+
+# --- v1.2: general vocabulary classes
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "positive"),
+    [
+        ("me rompe el corazón ver el local cerrado", "es", False),
+        ("descanse en paz, don Julio", "es", False),
+        ("ese mesero me cae mal", "es", False),
+        ("la dueña me cae bien", "es", True),
+        ("pobrecito el perrito del local", "es", False),
+        ("estoy harto de esperar", "es", False),
+        ("coitado do entregador", "pt", False),
+        ("meus pêsames à família", "pt", False),
+        ("cala a boca, ninguém perguntou", "pt", False),
+        ("pelo amor de deus, cadê meu pedido", "pt", False),
+        ("que bolo lindinho", "pt", True),
+        ("quedó bien bonitito", "es", True),
+    ],
+)
+def test_idioms_of_pity_mourning_and_liking(
+    scorer: MultilingualScorer, text: str, language: str, positive: bool
+) -> None:
+    compound = scorer.score_as(text, language).compound
+    assert (compound > 0.05) if positive else (compound < -0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("estoy ansiosa por el estreno", "es"), ("tô ansiosa pro resultado", "pt")]
+)
+def test_eager_is_not_negative(scorer: MultilingualScorer, text: str, language: str) -> None:
+    # "ansioso por…" is "eager for" as often as "anxious": no sentiment of its own.
+    assert scorer.score_as(text, language).label == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [("tomamos mate en la plaza", "es"), ("subimos o morro", "pt")]
+)
+def test_verb_forms_that_are_other_words_are_neutral(
+    scorer: MultilingualScorer, text: str, language: str
+) -> None:
+    assert scorer.score_as(text, language).label == "neutral"
+
+
+def test_double_consonants_are_not_elongations(scorer: MultilingualScorer) -> None:
+    # "carro" (car) is not "caro" (expensive), "perro" (dog) not "pero" (but).
+    assert scorer.score_as("el carro del vecino", "es").label == "neutral"
+    assert scorer.score_as("o carro do vizinho", "pt").label == "neutral"
+    assert es(scorer, "el perro es lindo") == es(scorer, "el gato es lindo") > 0
+    assert es(scorer, "buenooo") == es(scorer, "buenoo") == es(scorer, "bueno")
