@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from socialmon.analytics._sql import Period
 from socialmon.analytics.engagement import engagement, worst_comments
-from socialmon.analytics.responses import needs_reply, response_times
+from socialmon.analytics.responses import PairedComment, needs_reply, pair_first_replies, response_times
 from socialmon.analytics.results import BrandReport
 from socialmon.analytics.scope import Scope, WindowError, make_scope, parse_moment
 from socialmon.analytics.trends import feedback_trend
@@ -64,12 +64,16 @@ def build_report(
         report.timings[name] = time.perf_counter() - started
         return result
 
+    paired: list[PairedComment] = []
+    if view in ("summary", "response-times", "pending"):
+        # Comments paired with their first replies once, for response times and needs-reply alike.
+        paired = timed("reply_pairing", lambda: pair_first_replies(database, scope))
     if view in ("summary", "response-times"):
-        report.response_times = timed("response_times", lambda: response_times(database, scope))
+        report.response_times = timed("response_times", lambda: response_times(database, scope, paired))
     if view in ("summary", "pending"):
         report.needs_reply = timed(
             "needs_reply",
-            lambda: needs_reply(database, scope, limit=limit, negative_first=negative_first),
+            lambda: needs_reply(database, scope, limit=limit, negative_first=negative_first, paired=paired),
         )
     if view in ("summary", "trends"):
         report.trend = timed("trend", lambda: feedback_trend(database, scope))
@@ -104,6 +108,7 @@ __all__ = [
     "feedback_trend",
     "make_scope",
     "needs_reply",
+    "pair_first_replies",
     "parse_moment",
     "response_times",
     "rules_in_force",

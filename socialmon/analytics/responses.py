@@ -25,14 +25,15 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_right
-from datetime import UTC, date, datetime
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
 from statistics import fmean
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Float,
-    and_,
+    String,
     case,
     cast,
     false,
@@ -42,11 +43,12 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
 from socialmon.analytics._sql import local_bucket, seconds_between
-from socialmon.analytics.business_time import BusinessCalendar
+from socialmon.analytics.business_time import EPOCH, MICROSECOND, BusinessCalendar, epoch_micros
 from socialmon.analytics.results import (
     NeedsReply,
     PendingComment,
@@ -122,13 +124,6 @@ def _earliest(first: Any, second: Any) -> ColumnElement[Any]:
     )
 
 
-def _unanswered(comment: Any, scope: Scope) -> ColumnElement[bool]:
-    direct_at, sibling_at = _first_replies(comment, scope)
-    if sibling_at is None:
-        return direct_at.is_(None)
-    return and_(direct_at.is_(None), sibling_at.is_(None))
-
-
 def customer_comments(scope: Scope, *, alias: str = "c") -> Any:
     table = COMMENT.alias(alias)
     return table, [
@@ -144,8 +139,6 @@ def _conversation_starts(scope: Scope, dialect: str) -> Any:
     """Customer comments that begin a conversation (see `conversation_gap`), as a subquery of ids."""
     gap_seconds = (scope.rules.conversation_gap or 0) * 60
     thread = COMMENT.alias("t")
-    from datetime import timedelta
-
     key = func.coalesce(thread.c.parent_platform_id, thread.c.platform_id)
     ordered = (
         select(
@@ -174,14 +167,17 @@ def _conversation_starts(scope: Scope, dialect: str) -> Any:
     )
 
 
-def first_responses(scope: Scope, dialect: str, *, timed_only: bool = True) -> Any:
-    """One row per customer comment: its channel, time, local period, first reply time and wait.
+def first_responses(scope: Scope, dialect: str) -> Any:
+    """One row per customer comment: channel, time, local period, first reply time, label, timed.
 
-    Two MATERIALIZED CTEs: the reply lookups run exactly once per comment (SQLite would
-    otherwise repeat a correlated subquery everywhere its column is referenced).
+    `timed` is false for a comment that continues a conversation (see `conversation_gap`):
+    response times skip it, needs-reply does not. The reply lookups are a MATERIALIZED CTE so
+    that they run exactly once per comment (SQLite would otherwise repeat a correlated
+    subquery everywhere its column is referenced).
     """
     comment, conditions = customer_comments(scope)
     direct_at, sibling_at = _first_replies(comment, scope)
+    timed = comment.c.id.in_(_conversation_starts(scope, dialect)) if scope.rules.conversation_gap else true()
     inner = select(
         comment.c.id,
         comment.c.channel_id,
@@ -193,21 +189,83 @@ def first_responses(scope: Scope, dialect: str, *, timed_only: bool = True) -> A
         (sibling_at if sibling_at is not None else cast(literal(None), COMMENT.c.created_at.type)).label(
             "sibling_at"
         ),
+        effective_label(comment).label("label"),
+        timed.label("timed"),
     ).where(*conditions)
-    if timed_only and scope.rules.conversation_gap:
-        inner = inner.where(comment.c.id.in_(_conversation_starts(scope, dialect)))
     raw = inner.cte("reply_lookup").prefix_with("MATERIALIZED")
-    first_at = _earliest(raw.c.direct_at, raw.c.sibling_at)
-    paired = (
-        select(raw.c.id, raw.c.channel_id, raw.c.created_at, raw.c.period, first_at.label("first_reply_at"))
-        .cte("paired")
-        .prefix_with("MATERIALIZED")
+    return select(
+        raw.c.id,
+        raw.c.channel_id,
+        raw.c.created_at,
+        raw.c.period,
+        _earliest(raw.c.direct_at, raw.c.sibling_at).label("first_reply_at"),
+        raw.c.label,
+        raw.c.timed,
+    ).cte("first_response")
+
+
+_NAIVE_EPOCH = EPOCH.replace(tzinfo=None)
+
+
+def _micros(value: str | datetime) -> int:
+    """A stored datetime read raw (SQLite: UTC text; PostgreSQL: an aware datetime) -> epoch microseconds.
+
+    Skipping SQLAlchemy's datetime conversion matters at tens of thousands of rows per report.
+    """
+    if isinstance(value, str):
+        return (datetime.fromisoformat(value) - _NAIVE_EPOCH) // MICROSECOND
+    if value.tzinfo is None:
+        return (value - _NAIVE_EPOCH) // MICROSECOND
+    return epoch_micros(value)
+
+
+class PairedComment(NamedTuple):
+    """A customer comment of the window with its first response (`first_reply` None: still waiting)."""
+
+    id: int
+    channel_id: int
+    period: str
+    created: int  # microseconds since the epoch
+    first_reply: int | None
+    wait: float | None  # wall-clock seconds (whole seconds on SQLite)
+    label: str | None
+    timed: bool
+
+
+def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
+    """The window's customer comments, each paired with its first response: one SQL pass per report.
+
+    Response times and needs-reply both read it, so a report pairs comments with replies once.
+    """
+    if not scope.channel_ids:
+        return []
+    paired = first_responses(scope, database.dialect)
+    query = select(
+        paired.c.id,
+        paired.c.channel_id,
+        paired.c.period,
+        type_coerce(paired.c.created_at, String),
+        type_coerce(paired.c.first_reply_at, String),
+        paired.c.label,
+        paired.c.timed,
     )
-    seconds = seconds_between(paired.c.first_reply_at, paired.c.created_at, dialect)
-    never_negative = func.max(seconds, 0) if dialect == "sqlite" else func.greatest(seconds, 0)
-    wait = case((paired.c.first_reply_at.is_(None), None), else_=never_negative)
-    # Computed once per statement even when read three times (channel, period, overall groups).
-    return select(paired, cast(wait, Float).label("wait")).cte("first_response").prefix_with("MATERIALIZED")
+    # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's strftime('%s')
+    # counts whole seconds, PostgreSQL's epoch difference is exact.
+    whole_seconds = database.dialect == "sqlite"
+    result = []
+    with database.read() as connection:
+        rows = connection.execute(query).all()
+    for id_, channel_id, period, created_at, first_reply_at, label, timed in rows:
+        created = _micros(created_at)
+        first_reply = wait = None
+        if first_reply_at is not None:
+            first_reply = _micros(first_reply_at)
+            if whole_seconds:
+                wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
+            else:
+                wait = max((first_reply - created) / 1_000_000, 0.0)
+        result.append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
+    return result
 
 
 def _minutes(seconds: Any) -> float | None:
@@ -248,51 +306,48 @@ class _Waits:
 
 
 def _collect_waits(
-    database: Database, scope: Scope, dialect: str, calendar: BusinessCalendar | None
+    paired: list[PairedComment], calendar: BusinessCalendar | None
 ) -> dict[tuple[str, Any], _Waits]:
-    """Every timed comment's wait, grouped overall, per channel and per period — one pairing pass.
+    """Every timed comment's wait, grouped overall, per channel and per period.
 
-    The pairing (and the wall-clock wait, in whole seconds on SQLite) is SQL, run once per
-    report; the order statistics are one sort per group, and the business clock is Python.
+    The pairing is SQL, run once per report (`pair_first_replies`); the order statistics are
+    one sort per group, and the business clock is Python.
     """
-    paired = first_responses(scope, dialect)
-    columns = [paired.c.channel_id, paired.c.period, paired.c.wait]
-    if calendar is not None:
-        columns += [paired.c.created_at, paired.c.first_reply_at]
-    groups: dict[tuple[str, Any], _Waits] = {}
-
-    def group(key: tuple[str, Any]) -> _Waits:
-        found = groups.get(key)
-        if found is None:
-            found = groups[key] = _Waits()
-        return found
-
-    overall = group(("all", None))
-    with database.read() as connection:
-        for row in connection.execute(select(*columns)):
-            targets = (overall, group(("channel", row[0])), group(("period", row[1])))
-            wait = row[2]
-            business = None
-            if wait is not None and calendar is not None:
-                business = calendar.business_seconds(row[3], row[4])
-            for target in targets:
-                target.comments += 1
-                if wait is not None:
-                    target.wall.append(wait)
-                    if business is not None:
-                        target.business.append(business)
+    overall = _Waits()
+    channels: defaultdict[int, _Waits] = defaultdict(_Waits)
+    periods: defaultdict[str, _Waits] = defaultdict(_Waits)
+    for row in paired:
+        if not row.timed:
+            continue
+        targets = (overall, channels[row.channel_id], periods[row.period])
+        for target in targets:
+            target.comments += 1
+        if row.wait is None or row.first_reply is None:
+            continue
+        business = calendar.business_micros(row.created, row.first_reply) / 1_000_000 if calendar else None
+        for target in targets:
+            target.wall.append(row.wait)
+            if business is not None:
+                target.business.append(business)
+    groups: dict[tuple[str, Any], _Waits] = {("all", None): overall}
+    groups.update({("channel", key): waits for key, waits in channels.items()})
+    groups.update({("period", key): waits for key, waits in periods.items()})
     return groups
 
 
-def response_times(database: Database, scope: Scope) -> ResponseTimes:
-    dialect = database.dialect
+def response_times(
+    database: Database, scope: Scope, paired: list[PairedComment] | None = None
+) -> ResponseTimes:
+    """Response times of the window's timed comments; `paired` as `pair_first_replies` gives (read if None)."""
     sla_seconds = scope.brand.response_sla * 60
     calendar = (
         BusinessCalendar(scope.brand.business_hours, scope.brand.timezone)
         if scope.brand.business_hours and scope.brand.business_hours.ranges() and scope.channel_ids
         else None
     )
-    groups = _collect_waits(database, scope, dialect, calendar) if scope.channel_ids else {}
+    if paired is None:
+        paired = pair_first_replies(database, scope)
+    groups = _collect_waits(paired, calendar)
     empty = _Waits()
 
     def group(kind: str, value: Any, label: str) -> ResponseGroup:
@@ -315,65 +370,78 @@ def response_times(database: Database, scope: Scope) -> ResponseTimes:
 
 
 def needs_reply(
-    database: Database, scope: Scope, *, limit: int | None = 50, negative_first: bool = False
+    database: Database,
+    scope: Scope,
+    *,
+    limit: int | None = 50,
+    negative_first: bool = False,
+    paired: list[PairedComment] | None = None,
 ) -> NeedsReply:
-    """Customer comments with no response yet, oldest first (negative ones first when asked)."""
+    """Customer comments with no response yet, oldest first (negative ones first when asked).
+
+    Counted from the pairing (`paired`, read if None); only the listed comments' details are read.
+    """
     if not scope.channel_ids:
         return NeedsReply(total=0, negative=0, over_sla=0, items=[])
-    comment, conditions = customer_comments(scope)
-    label = effective_label(comment)
-    unanswered = and_(*conditions, _unanswered(comment, scope))
-    sla_edge = scope.now.timestamp() - scope.brand.response_sla * 60
-    sla_limit = datetime.fromtimestamp(sla_edge, UTC)
-    totals = select(
-        func.count(),
-        func.sum(case((label == "negative", 1), else_=0)),
-        func.sum(case((comment.c.created_at <= sla_limit, 1), else_=0)),
-    ).where(unanswered)
-    order = [comment.c.created_at, comment.c.id]
-    if negative_first:
-        order.insert(0, case((label == "negative", 0), else_=1))
-    # Separate from the totals on purpose: ordered by time with a LIMIT, SQLite walks the
-    # created_at index and stops after `limit` unanswered comments instead of pairing them all.
+    if paired is None:
+        paired = pair_first_replies(database, scope)
+    waiting = [row for row in paired if row.first_reply is None]
+    sla_limit = datetime.fromtimestamp(scope.now.timestamp() - scope.brand.response_sla * 60, UTC)
+    sla_micros = epoch_micros(sla_limit)
+
+    def order(row: PairedComment) -> tuple[int, int, int]:
+        return (0 if negative_first and row.label == "negative" else 1, row.created, row.id)
+
+    listed = sorted(waiting, key=order) if limit is None else heapq.nsmallest(limit, waiting, key=order)
+    return NeedsReply(
+        total=len(waiting),
+        negative=sum(1 for row in waiting if row.label == "negative"),
+        over_sla=sum(1 for row in waiting if row.created <= sla_micros),
+        items=_pending_details(database, scope, [row.id for row in listed], sla_limit),
+    )
+
+
+def _pending_details(
+    database: Database, scope: Scope, ids: list[int], sla_limit: datetime
+) -> list[PendingComment]:
+    """The listed comments' channel, author, text and link, in the order of `ids`."""
+    if not ids:
+        return []
     query = (
         select(
+            COMMENT.c.id,
             CHANNEL.c.name,
-            comment.c.platform_id,
-            func.coalesce(comment.c.author_name, comment.c.author_id),
-            comment.c.created_at,
-            label,
-            comment.c.sentiment_compound,
-            comment.c.text,
-            comment.c.url,
+            COMMENT.c.platform_id,
+            func.coalesce(COMMENT.c.author_name, COMMENT.c.author_id),
+            COMMENT.c.created_at,
+            effective_label(COMMENT),
+            COMMENT.c.sentiment_compound,
+            COMMENT.c.text,
+            COMMENT.c.url,
         )
-        .join(CHANNEL, CHANNEL.c.id == comment.c.channel_id)
-        .where(unanswered)
-        .order_by(*order)
+        .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
+        .where(COMMENT.c.id.in_(ids))
     )
-    if limit is not None:
-        query = query.limit(limit)
     with database.read() as connection:
-        total, negative, over_sla = connection.execute(totals).one()
-        items = [
+        found = {row[0]: row[1:] for row in connection.execute(query)}
+    items = []
+    for comment_id in ids:
+        channel, platform_id, author, created_at, label, compound, text, url = found[comment_id]
+        items.append(
             PendingComment(
                 channel=channel,
                 platform_id=platform_id,
                 author=author,
                 created_at=created_at,
                 age_minutes=max((scope.now - created_at).total_seconds() / 60, 0.0),
-                label=label_value,
+                label=label,
                 compound=compound,
                 text=text,
                 url=url,
                 over_sla=created_at <= sla_limit,
             )
-            for channel, platform_id, author, created_at, label_value, compound, text, url in connection.execute(
-                query
-            )
-        ]
-    return NeedsReply(
-        total=int(total or 0), negative=int(negative or 0), over_sla=int(over_sla or 0), items=items
-    )
+        )
+    return items
 
 
 def period_key(day: date) -> str:

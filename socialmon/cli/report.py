@@ -7,6 +7,7 @@ result to a renderer in `socialmon.render`.
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -125,11 +126,15 @@ def run_report(
             )
         except WindowError as error:
             fail(escape(str(error)))
+        started = time.perf_counter()
         summaries = channel_summaries(db, brand, channel) if view == "summary" else None
+        overview_seconds = time.perf_counter() - started
     if timings:
         for report in reports:
             for name, seconds in report.timings.items():
                 err.print(f"{report.slug} {name}: {seconds * 1000:.1f} ms", highlight=False)
+        if summaries is not None:
+            err.print(f"all channel_overview: {overview_seconds * 1000:.1f} ms", highlight=False)
     if format is ReportFormat.json:
         from socialmon.render.json import render_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from analytics.seeding import RULES, Seed, at
 
-from socialmon.analytics import needs_reply, response_times
+from socialmon.analytics import needs_reply, pair_first_replies, response_times
 from socialmon.analytics.scope import make_scope
 from socialmon.config import BusinessHours, ReportOptions
 
@@ -160,3 +160,15 @@ def test_channel_filter_and_empty_brand(seed: Seed) -> None:
     nothing = make_scope(seed.database, brand, RULES, channel="nope", **WINDOW)
     assert response_times(seed.database, nothing).overall.comments == 0
     assert needs_reply(seed.database, nothing).total == 0
+
+
+def test_needs_reply_lists_comments_that_continue_a_conversation(seed: Seed) -> None:
+    brand = seed.brand(timezone="UTC")
+    fb = seed.channel("fb")
+    seed.comment(fb, "c1", "2026-11-02 10:00")
+    seed.comment(fb, "c2", "2026-11-02 10:05", parent="c1")  # not timed on its own, but still waiting
+    grouped = make_scope(seed.database, brand, ReportOptions(conversation_gap="24h"), **WINDOW)
+    paired = pair_first_replies(seed.database, grouped)
+    assert response_times(seed.database, grouped, paired).overall.comments == 1
+    pending = needs_reply(seed.database, grouped, paired=paired)
+    assert [i.platform_id for i in pending.items] == ["c1", "c2"] and pending.total == 2
