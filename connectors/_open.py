@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -122,32 +122,35 @@ class RateLimitHeaders(UsageThrottle):
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     remaining: float | None = None
     limit: float | None = None
-    reset_in: float = 0.0
+    # When the window resets, as a point in time: a wait already served (the retry after a 429
+    # waits for the reset) must not be served again by the pause before the next attempt.
+    reset_at: datetime | None = None
     links: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         self.links = parse_links(headers.get("link"))
         remaining = _number(headers.get(f"{self.prefix}remaining"))
-        if (
-            remaining is None
-        ):  # the header is absent on some responses (cached, errors): keep the last reading
+        if remaining is None:  # absent on some responses (cached, errors): keep the last reading
             return
         used = _number(headers.get(f"{self.prefix}used"))
         limit = _number(headers.get(f"{self.prefix}limit"))
         if limit is None and used is not None:
             limit = used + remaining
+        now = self.now()
+        reset_in = parse_reset(headers.get(f"{self.prefix}reset"), now) or 0.0
         self.remaining, self.limit = remaining, limit
-        self.reset_in = parse_reset(headers.get(f"{self.prefix}reset"), self.now()) or 0.0
+        self.reset_at = now + timedelta(seconds=reset_in)
         self.usage = 100.0 * (1 - remaining / limit) if limit else (100.0 if remaining <= 0 else 0.0)
-        self.regain_seconds = self.reset_in if remaining < 1 else 0.0
+        self.regain_seconds = reset_in if remaining < 1 else 0.0
 
     def pause(self) -> float:
-        if self.remaining is None:
+        if self.remaining is None or self.reset_at is None:
             return 0.0
+        reset_in = max(0.0, (self.reset_at - self.now()).total_seconds())
         if self.remaining < 1:
-            return self.reset_in
+            return reset_in
         low = max(1.0, (self.limit or 0) * self.reserve)
-        return self.reset_in / self.remaining if self.remaining <= low else 0.0
+        return reset_in / self.remaining if self.remaining <= low else 0.0
 
 
 class LinkedApi(Api):

@@ -5,7 +5,8 @@ statuses, `Authorization: Bearer` when the channel gives one):
 
     GET accounts/lookup?acct=name                  the account's id (skipped when `account_id` is set)
     GET accounts/:id/statuses?exclude_replies=true&exclude_reblogs=true&limit=40
-        newest first, paged by the `Link` header's rel="next"
+        newest first, paged by the `Link` header's rel="next"; a status continuing the
+        account's own thread (which `exclude_replies` keeps) is left to that thread
     GET statuses/:id/context                       the replies (`descendants`) of a status that has any
 
 A status in the thread whose `account.id` is the channel's account is the business's own
@@ -219,7 +220,11 @@ class MastodonConnector(SweepConnector):
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {"exclude_replies": "true", "exclude_reblogs": "true", "limit": self.settings.page_size}
         async for batch in paginate(api, f"accounts/{self.account_id}/statuses", params, self.paging):
-            yield batch
+            # `exclude_replies` keeps the account's replies to itself (a thread it continues): they
+            # are its replies in the first status's thread, not posts of their own.
+            posts = [status for status in batch if not status.get("in_reply_to_id")]
+            if posts:
+                yield posts
 
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(raw["created_at"])

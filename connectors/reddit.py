@@ -274,7 +274,9 @@ async def request_token(client: httpx.AsyncClient, settings: RedditSettings) -> 
         body = response.json()
     except ValueError:
         body = None
-    said = scrub(str(body.get("error") or body.get("message") or "")) if isinstance(body, dict) else ""
+    said = (
+        scrub(str(body.get("error") or body.get("message") or ""), secrets) if isinstance(body, dict) else ""
+    )
     if response.status_code in (400, 401, 403) or (response.is_success and said):
         raise AuthError(
             f"Reddit refused the app's credentials (HTTP {response.status_code}: {said or 'no reason'})",

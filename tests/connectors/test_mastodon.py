@@ -248,3 +248,31 @@ def test_rate_limit_headers_slow_down_then_stop_the_channel(tmp_path: Path) -> N
             collect(CASE.connector(tmp_path))
     assert SLEPT == [10.0]  # 10 requests left for 100 s: one every 10 s
     assert not context.called  # none left for 10 min, longer than max_wait: stop before asking
+
+
+def test_a_status_continuing_the_accounts_own_thread_is_a_reply_in_it_not_a_post(tmp_path: Path) -> None:
+    # `exclude_replies` leaves out replies to other accounts only: the account's reply to its own
+    # status comes back in the listing, and again in the first status's context.
+    first, second = fixture("mastodon_statuses_1.json")
+    continued = {
+        **first,
+        "id": "112345678901235000",
+        "created_at": "2024-05-04T08:01:00.000Z",
+        "in_reply_to_id": FIRST,
+        "in_reply_to_account_id": ACCOUNT_ID,
+        "replies_count": 0,
+        "content": "<p>(2/2) Sourdough rye too.</p>",
+    }
+    context = fixture("mastodon_context.json")
+    context["descendants"].insert(0, continued)
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/accounts/lookup").respond(json=fixture("mastodon_account.json"))
+        router.get(STATUSES).respond(json=[continued, first, second])
+        router.get(f"/statuses/{FIRST}/context").respond(json=context)
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+        asked = [call.request.url.path for call in router.calls]
+    assert [post.platform_id for page in pages for post in page.posts] == [FIRST, SECOND]
+    reply = next(c for page in pages for c in page.comments if c.platform_id == continued["id"])
+    assert (reply.post_id, reply.parent_id, reply.is_business) == (FIRST, None, True)
+    assert f"/api/v1/statuses/{continued['id']}/context" not in asked

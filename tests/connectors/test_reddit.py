@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from conformance import SLEPT, HttpCase, collect, conformance_suite, fixture, records
+from conformance import HttpCase, collect, conformance_suite, fixture, records
 
 from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
 from socialmon_connectors.reddit import (
@@ -86,7 +86,7 @@ def test_submissions_keep_title_and_body_mark_removals_and_clamp_negative_scores
     ours, theirs = (child["data"] for child in fixture("reddit_new_1.json")["data"]["children"])
     post = parse_submission(ours, BUSINESS)
     assert (post.text, post.is_business, post.like_count, post.comment_count) == (
-        "We're opening a second shop!\n\nDetails inside &amp; more soon.",  # raw_json=1 unescapes server-side
+        "We're opening a second shop!\n\nDetails inside & more soon.",  # raw_json=1: no &amp; escaping
         True,
         57,
         8,
@@ -261,8 +261,29 @@ def test_refused_credentials_are_an_auth_error_without_the_secret(tmp_path: Path
     assert CLIENT_SECRET not in str(raised.value) and "reddit.com/prefs/apps" in str(raised.value)
 
 
-def test_a_429_waits_for_the_window_reset_then_goes_on(tmp_path: Path) -> None:
-    SLEPT.clear()
+def test_what_the_token_endpoint_says_is_scrubbed_of_the_apps_credentials(tmp_path: Path) -> None:
+    connector = CASE.make(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, password="hunter2pw")
+    with respx.mock() as router:
+        router.post("https://www.reddit.com/api/v1/access_token").respond(
+            401, json={"message": f"no app {CLIENT_ID} with secret {CLIENT_SECRET} for password hunter2pw"}
+        )
+        with pytest.raises(AuthError) as raised:
+            collect(connector)
+    said = str(raised.value)
+    assert "no app *** with secret *** for password ***" in said
+    assert not {CLIENT_ID, CLIENT_SECRET, "hunter2pw"} & set(said.split())
+
+
+def test_a_429_waits_for_the_window_reset_once_then_goes_on(tmp_path: Path) -> None:
+    slept: list[float] = []
+    clock = [datetime(2024, 6, 1, tzinfo=UTC)]
+
+    async def sleep(seconds: float) -> None:  # time passes while the connector waits
+        slept.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+
+    connector = CASE.connector(tmp_path)
+    connector.sleep, connector.now = sleep, lambda: clock[0]  # type: ignore[method-assign]
     with respx.mock(base_url=BASE, assert_all_called=True) as router:
         router.get(NEW).mock(
             side_effect=[
@@ -278,5 +299,6 @@ def test_a_429_waits_for_the_window_reset_then_goes_on(tmp_path: Path) -> None:
                 httpx.Response(200, json={"data": {"after": None, "children": []}}),
             ]
         )
-        pages = collect(CASE.connector(tmp_path))
-    assert SLEPT[0] == 42.0 and pages[-1].cursor == {"watermark": None}
+        pages = collect(connector)
+    # The retry waited for the reset; the pause before that retry must not wait for it again.
+    assert slept == [42.0] and pages[-1].cursor == {"watermark": None}
