@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +66,9 @@ class Connector(ABC):
     name: ClassVar[str]
     Settings: ClassVar[type[ConnectorSettings]] = ConnectorSettings
     summary: ClassVar[str] = ""
+    # How long after a comment the business can still answer it on this platform (None: no limit).
+    # The reply-window alert warns before it closes.
+    reply_window: ClassVar[timedelta | None] = None
 
     def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
         self.settings = settings

@@ -93,6 +93,7 @@ class FacebookConnector(SweepConnector):
     platform = "Facebook"
     Settings = FacebookSettings
     summary = "a Facebook Page's posts, comments and replies (Graph API)"
+    reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: FacebookSettings
     paging = GraphPaging()

@@ -18,7 +18,7 @@ development mode) is not an error.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -89,6 +89,7 @@ class InstagramConnector(SweepConnector):
     platform = "Instagram"
     Settings = InstagramSettings
     summary = "an Instagram business account's media, comments and replies (Graph API)"
+    reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: InstagramSettings
     paging = GraphPaging()

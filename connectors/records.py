@@ -94,6 +94,11 @@ class Page(BaseModel):
     rejected: list[RejectedRecord] = Field(default_factory=list)
     cursor: dict[str, JSONValue] | None = None
     progress: Progress | None = None
+    # When the channel's access token expires, where the platform says (stored on the channel;
+    # the connector-trouble alert warns before it).
+    token_expires_at: AwareDatetime | None = None
+
+    _utc = field_validator("token_expires_at")(_to_utc)
 
 
 __all__ = ["CommentRecord", "Page", "PostRecord", "Progress", "RejectedRecord"]

@@ -12,13 +12,22 @@ import os
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from socialmon.plugins import ConnectorRegistry
 from socialmon.sentiment.registry import DEFAULT_SCORER
@@ -31,6 +40,7 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)?\s*$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_CLOCK_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,181 @@ def parse_hours(value: str) -> list[tuple[time, time]]:
     return ranges
 
 
+# --- alerts ---------------------------------------------------------------------------------
+# Every rule section lives under [brands.alerts.<rule>]; the README's "Alerts" section explains
+# each option. Durations are written like response_sla ('30m', '2h', '7d') and kept in minutes.
+
+Severity = Literal["info", "warning", "critical"]
+Minutes = Annotated[float, BeforeValidator(parse_minutes)]
+
+
+class _Rule(_Strict):
+    enabled: bool = True
+
+
+class NegativeSpikeRule(_Rule):
+    """The last `window` against the `baseline_days` before it: mean + k standard deviations."""
+
+    metric: Literal["share", "count"] = "share"
+    window: Minutes = Field(default=24 * 60, description="minutes")
+    baseline_days: int = Field(default=7, ge=2, le=90)
+    k: float = Field(default=3.0, gt=0)
+    min_comments: int = Field(default=10, ge=1, description="customer comments in the window")
+    min_negative: int = Field(default=5, ge=1, description="negative comments in the window")
+    cooldown: Minutes = Field(default=24 * 60, description="minutes")
+    severity: Severity = "critical"
+
+    @model_validator(mode="after")
+    def _window_fits(self) -> NegativeSpikeRule:
+        if self.window > self.baseline_days * 1440 / 2:
+            raise ValueError(
+                "window must be at most half of baseline_days, or there is no baseline to compare"
+            )
+        return self
+
+
+class WaitingRule(_Rule):
+    sla: float | None = Field(default=None, description="minutes; default: the brand's response_sla")
+    include: Literal["all", "negative"] = "all"
+    lookback: Minutes = Field(default=7 * 1440, description="minutes; older comments are not alerted")
+    severity: Severity = "info"
+    severity_negative: Severity = "warning"
+
+    @field_validator("sla", mode="before")
+    @classmethod
+    def _sla(cls, value: Any) -> float | None:
+        return None if value is None else parse_minutes(value)
+
+
+class WatchListRule(_Rule):
+    terms: list[str] = Field(default_factory=list)
+    lookback: Minutes = Field(default=7 * 1440, description="minutes")
+    severity: Severity = "critical"
+
+    @field_validator("terms")
+    @classmethod
+    def _no_blank_terms(cls, value: list[str]) -> list[str]:
+        if any(not term.strip() for term in value):
+            raise ValueError("a watch-list term is empty")
+        return value
+
+
+class HeatingUpRule(_Rule):
+    min_engagement: int = Field(default=10, ge=1, description="likes + replies of a negative comment")
+    min_rate: float = Field(default=2.0, gt=0, description="likes + replies per hour since it was written")
+    lookback: Minutes = Field(default=48 * 60, description="minutes")
+    post_negative_comments: int = Field(
+        default=5, ge=1, description="negative comments on one post within post_window"
+    )
+    post_window: Minutes = Field(default=6 * 60, description="minutes")
+    severity: Severity = "warning"
+
+
+class ReplyWindowRule(_Rule):
+    warn_before: Minutes = Field(default=24 * 60, description="minutes before the platform's window closes")
+    severity: Severity = "warning"
+
+
+class ConnectorTroubleRule(_Rule):
+    failed_scans: int = Field(default=3, ge=1, description="consecutive failed scans")
+    token_expiry_warning: Minutes = Field(default=7 * 1440, description="minutes")
+    severity: Severity = "warning"
+
+
+class SmtpOptions(_Strict):
+    """How to reach the mail server. Any of these may be set in [smtp] for every brand."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] | None = None
+    username: str | None = None
+    password: str | None = None
+    sender: str | None = Field(default=None, validation_alias=AliasChoices("from", "sender"))
+    ca_file: str | None = Field(default=None, description="CA bundle for a server with a private CA")
+    timeout: float | None = Field(default=None, gt=0)
+
+
+class EmailDestination(SmtpOptions):
+    to: list[str] = Field(min_length=1)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class WebhookDestination(_Strict):
+    kind: Literal["slack", "discord", "teams", "json"]
+    url: str = Field(min_length=1)
+    name: str = ""
+    headers: dict[str, str] = Field(default_factory=dict, description="extra headers (json webhooks)")
+    timeout: float = Field(default=20, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if "${" not in value and not value.lower().startswith(("https://", "http://")):
+            raise ValueError("must be an https:// address (or ${ENV_VAR} holding one)")
+        return value
+
+    @model_validator(mode="after")
+    def _default_name(self) -> WebhookDestination:
+        self.name = self.name or self.kind
+        return self
+
+
+class AlertOptions(_Strict):
+    """[brands.alerts]: which rules run for the brand, and where their alerts go."""
+
+    enabled: bool = True
+    quiet_hours: str | None = Field(
+        default=None, description="'22:00-07:00' in the brand's time zone: only critical alerts go out"
+    )
+    negative_spike: NegativeSpikeRule = Field(default_factory=NegativeSpikeRule)
+    waiting: WaitingRule = Field(default_factory=WaitingRule)
+    watch_list: WatchListRule = Field(default_factory=WatchListRule)
+    heating_up: HeatingUpRule = Field(default_factory=HeatingUpRule)
+    reply_window: ReplyWindowRule = Field(default_factory=ReplyWindowRule)
+    connector_trouble: ConnectorTroubleRule = Field(default_factory=ConnectorTroubleRule)
+    email: EmailDestination | None = None
+    webhooks: list[WebhookDestination] = Field(default_factory=list)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _clock_range(cls, value: str | None) -> str | None:
+        if value is not None and value.strip().lower() not in ("", "off"):
+            parse_clock_range(value)
+        return value
+
+    def quiet_range(self) -> tuple[time, time] | None:
+        if self.quiet_hours is None or self.quiet_hours.strip().lower() in ("", "off"):
+            return None
+        return parse_clock_range(self.quiet_hours)
+
+    @model_validator(mode="after")
+    def _unique_destinations(self) -> AlertOptions:
+        names = [hook.name for hook in self.webhooks] + (["email"] if self.email else [])
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(
+                f"two destinations are named {duplicates[0]!r}; give each webhook a distinct 'name'"
+            )
+        return self
+
+
+def parse_clock_range(value: str) -> tuple[time, time]:
+    """'22:00-07:00' -> (22:00, 07:00); the range may cross midnight."""
+    match = _CLOCK_RANGE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a range like '22:00-07:00'")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if not (h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60) or (h1, m1) == (h2, m2):
+        raise ValueError(f"{value!r} is not a valid time range")
+    return time(h1, m1), time(h2, m2)
+
+
 class ChannelConfig(BaseModel):
     """A channel: the platform and account, plus the connector's own options as extra keys."""
 
@@ -151,6 +336,7 @@ class BrandConfig(_Strict):
     business_hours: BusinessHours | None = None
     logo: str | None = Field(default=None, description="image file shown on HTML/PDF reports")
     accent_color: str = Field(default="#1f6feb", description="CSS hex colour of HTML/PDF reports")
+    alerts: AlertOptions = Field(default_factory=AlertOptions)
     channels: list[ChannelConfig] = Field(default_factory=list)
 
     @field_validator("accent_color")
@@ -221,6 +407,7 @@ class Settings(_Strict):
     scan: ScanOptions = Field(default_factory=ScanOptions)
     sentiment: SentimentOptions = Field(default_factory=SentimentOptions)
     reports: ReportOptions = Field(default_factory=ReportOptions)
+    smtp: SmtpOptions = Field(default_factory=SmtpOptions)
     brands: list[BrandConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -241,6 +428,7 @@ class ResolvedChannel:
     connector_class: type[Connector]
     settings: ConnectorSettings
     context: ChannelContext
+    reports: ReportOptions = field(default_factory=ReportOptions)  # how the alert rules pair replies
 
     @property
     def label(self) -> str:
@@ -283,6 +471,64 @@ class Config:
                     continue
                 chosen.append((b, c))
         return chosen
+
+    def alert_destinations(
+        self, brand: BrandConfig, environ: dict[str, str] | None = None
+    ) -> tuple[EmailDestination | None, list[WebhookDestination]]:
+        """The brand's e-mail (merged over [smtp]) and webhooks with `${ENV}` resolved; raises ConfigError."""
+        env = os.environ if environ is None else environ
+        where = f"brand '{brand.slug}'"
+        problems: list[ConfigProblem] = []
+
+        def reporter(place: str, prefix: str) -> Any:
+            def report(field: str, message: str) -> None:
+                name = "from" if field == "sender" else field
+                problems.append(ConfigProblem(self.path, place, f"{prefix}{name}", message))
+
+            return report
+
+        def validate(model: type[BaseModel], values: dict[str, Any], prefix: str) -> Any:
+            try:
+                return model.model_validate(values)
+            except ValidationError as error:
+                problems.extend(
+                    ConfigProblem(self.path, where, f"{prefix}{_loc(item['loc'])}", _message(item))
+                    for item in error.errors()
+                )
+                return None
+
+        email = None
+        options = brand.alerts
+        if options.email is not None:
+            shared = _resolve_env(
+                self.settings.smtp.model_dump(exclude_none=True), env, reporter("", "smtp.")
+            )
+            own = _resolve_env(
+                options.email.model_dump(exclude_none=True), env, reporter(where, "alerts.email.")
+            )
+            merged = {**shared, **own}
+            for required, name in (("host", "host"), ("sender", "from")):
+                if not merged.get(required):
+                    problems.append(
+                        ConfigProblem(
+                            self.path,
+                            where,
+                            f"alerts.email.{name}",
+                            f"required to send e-mail: set it here or in [smtp] ({name} = ...)",
+                        )
+                    )
+            if not problems:
+                email = validate(EmailDestination, merged, "alerts.email.")
+        webhooks = []
+        for index, hook in enumerate(options.webhooks):
+            before = len(problems)
+            prefix = f"alerts.webhooks[{index}]."
+            values = _resolve_env(hook.model_dump(), env, reporter(where, prefix))
+            if len(problems) == before:
+                webhooks.append(validate(WebhookDestination, values, prefix))
+        if problems:
+            raise ConfigError(problems)
+        return email, webhooks
 
     def resolve(
         self,
@@ -327,7 +573,7 @@ class Config:
         context = ChannelContext(
             brand=brand.slug, channel=channel.name, account=channel.account, base_dir=self.base_dir
         )
-        return ResolvedChannel(brand, channel, connector_class, settings, context)
+        return ResolvedChannel(brand, channel, connector_class, settings, context, self.settings.reports)
 
 
 def database_url(value: str | None, base_dir: Path) -> str:

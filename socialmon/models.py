@@ -42,6 +42,8 @@ class Channel(SQLModel, table=True):
     last_scan_at: datetime | None = None
     last_status: str | None = Field(default=None, max_length=20)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # When the platform says the channel's access token stops working (0004); None when it does not say.
+    token_expires_at: datetime | None = None
 
 
 class Post(SQLModel, table=True):
@@ -133,7 +135,10 @@ class ScanRun(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
+    """One finding of an alert rule; the dedup key makes a second finding of the same thing a no-op."""
+
     __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_brand_open", "brand_id", "resolved_at", "acknowledged_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     brand_id: int = Field(foreign_key="brand.id", index=True)
@@ -148,6 +153,31 @@ class Alert(SQLModel, table=True):
     sent_at: datetime | None = None
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
+    # What the rule saw (observed value, baseline, comment text, link…), so a message can be
+    # worded in the brand's language when it is sent (0004).
+    facts: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class AlertDelivery(SQLModel, table=True):
+    """An alert's delivery to one destination (e-mail, a webhook): claimed, then sent or failed.
+
+    A process claims rows (`claimed_by`, `claimed_at`) in one statement before delivering, so two
+    overlapping `alerts send` runs never deliver the same alert to the same place; a claim older
+    than the lease is taken over (its process died).
+    """
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("alert_id", "destination", name="uq_alert_delivery_destination"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    destination: str = Field(max_length=100)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
 
 
 metadata = SQLModel.metadata

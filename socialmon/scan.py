@@ -9,6 +9,7 @@ channels' network requests; on SQLite, writes from this process are serialised.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,8 @@ class ScanReporter(Protocol):
     def record_rejected(self, label: str, rejected: RejectedRecord) -> None: ...
     def channel_finished(self, outcome: ChannelOutcome) -> None: ...
 
+    # Optional: `alerts_checked(brand, created, resolved, error)` after the alert rules ran.
+
 
 class SilentReporter:
     def channel_started(self, label: str) -> None:
@@ -59,6 +62,9 @@ class SilentReporter:
         pass
 
     def channel_finished(self, outcome: ChannelOutcome) -> None:
+        pass
+
+    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
         pass
 
 
@@ -185,7 +191,9 @@ async def run_scan(
             return await scan_channel(resolved, store, scoring, reporter, write_lock, http)
 
     try:
-        return list(await asyncio.gather(*(bounded(channel) for channel in channels)))
+        outcomes = list(await asyncio.gather(*(bounded(channel) for channel in channels)))
+        await asyncio.to_thread(check_alerts, channels, store, reporter)
+        return outcomes
     finally:
         await http.aclose()
         scoring.close()
@@ -193,6 +201,30 @@ async def run_scan(
         store.timings.scoring_workers_peak_rss = max(
             store.timings.scoring_workers_peak_rss, scoring.worker_peak_rss
         )
+
+
+def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: ScanReporter) -> None:
+    """Run the alert rules of every brand scanned; a rules failure is reported, the scan stands."""
+    brands = {channel.brand.slug: channel.brand for channel in channels}
+    if not brands:
+        return
+    notify = getattr(reporter, "alerts_checked", None)
+    try:
+        from socialmon.alerts import evaluate_alerts, reply_windows
+
+        windows = reply_windows(channel.connector_class for channel in channels)
+        evaluations = evaluate_alerts(store.database, list(brands.values()), channels[0].reports, windows)
+    except Exception as problem:  # the scan's data is stored whatever the rules do
+        message = f"alert rules failed: {type(problem).__name__}: {problem}"
+        if notify is not None:
+            for slug in brands:
+                notify(slug, 0, 0, message)
+        else:
+            print(f"{', '.join(brands)}: {message}", file=sys.stderr)
+        return
+    if notify is not None:
+        for evaluation in evaluations:
+            notify(evaluation.brand, len(evaluation.created), evaluation.resolved, None)
 
 
 class _NoLock:

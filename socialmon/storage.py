@@ -86,6 +86,7 @@ class PreparedPage:
 
     channel_id: int
     cursor: dict[str, Any] | None
+    token_expires_at: datetime | None = None
     post_rows: list[dict[str, Any]] = field(default_factory=list)
     comment_rows: list[dict[str, Any]] = field(default_factory=list)
     rows_to_score: list[dict[str, Any]] = field(default_factory=list)
@@ -216,7 +217,9 @@ class Store:
         A record whose content hash is unchanged is left alone; a comment keeps its stored
         score unless its text changed.
         """
-        prepared = PreparedPage(channel_id=channel_id, cursor=page.cursor)
+        prepared = PreparedPage(
+            channel_id=channel_id, cursor=page.cursor, token_expires_at=page.token_expires_at
+        )
         result = prepared.result
         result.rejected = len(page.rejected)
         started = time.perf_counter()
@@ -303,11 +306,14 @@ class Store:
                     ["channel_id", "platform_id"],
                     [*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at"],
                 )
+            channel_values: dict[str, Any] = {}
             if prepared.cursor is not None:
+                channel_values["cursor"] = prepared.cursor
+            if prepared.token_expires_at is not None:
+                channel_values["token_expires_at"] = prepared.token_expires_at
+            if channel_values:
                 connection.execute(
-                    update(_CHANNEL)
-                    .where(_CHANNEL.c.id == prepared.channel_id)
-                    .values(cursor=prepared.cursor)
+                    update(_CHANNEL).where(_CHANNEL.c.id == prepared.channel_id).values(**channel_values)
                 )
         self.timings.writing += time.perf_counter() - started
         return prepared.result

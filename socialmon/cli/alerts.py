@@ -1,3 +1,260 @@
-"""`socialmon alerts`: list, acknowledge and send the alerts the rules raise."""
+"""`socialmon alerts`: list, acknowledge, check and send the alerts the rules raise."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from socialmon.cli import app
+from socialmon.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    BrandOption,
+    ConfigOption,
+    DatabaseOption,
+    config_or_exit,
+    database_or_exit,
+    err,
+    fail,
+    out,
+    registry,
+)
+from socialmon.config import BrandConfig, Config, ConfigError
+
+if TYPE_CHECKING:
+    from socialmon.alerts import BrandEvaluation
+    from socialmon.database import Database
+
+alerts_app = typer.Typer(
+    name="alerts",
+    help=(
+        "Alerts: a negative spike, a customer waiting too long, a watch-list word, a comment heating "
+        "up, a reply window closing, a channel in trouble. Without a command: list the open ones.\n\n"
+        "For cron: `socialmon scan --quiet && socialmon alerts send`. Exit codes of `send`: 0 nothing "
+        "to send or all sent, 1 a delivery failed (retried next run), 2 config error (nothing sent)."
+    ),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(alerts_app)
+
+AllOption = Annotated[
+    bool, typer.Option("--all", "-a", help="Also acknowledged and resolved alerts (the last 100).")
+]
+
+
+def _brands(config: Config, brand: str | None) -> list[BrandConfig]:
+    if brand is None:
+        return list(config.brands)
+    chosen = config.brand(brand)
+    if chosen is None:
+        known = ", ".join(b.slug for b in config.brands) or "none"
+        fail(f"no brand {brand!r} in {config.path} (brands: {known})")
+    return [chosen]
+
+
+def _config_error(error: ConfigError) -> typer.Exit:
+    for problem in error.problems:
+        err.print(f"[bold red]config error:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _local(config: Config, slug: str, moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    brand = config.brand(slug)
+    zone = ZoneInfo(brand.timezone if brand else "UTC")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _list(brand: str | None, include_closed: bool, config: ConfigOption, database: DatabaseOption) -> None:
+    from socialmon.alerts import list_alerts
+
+    loaded = config_or_exit(config)
+    if brand is not None:
+        _brands(loaded, brand)
+    with database_or_exit(loaded, database) as db:
+        found = list_alerts(
+            db, brand=brand, include_closed=include_closed, limit=100 if include_closed else None
+        )
+    if not found:
+        out.print("No open alerts." if not include_closed else "No alerts yet.")
+        return
+    table = Table(title="Alerts" if include_closed else "Open alerts")
+    table.add_column("id", justify="right", style="bold")
+    table.add_column("brand")
+    table.add_column("severity")
+    table.add_column("rule")
+    table.add_column("raised")
+    table.add_column("status")
+    table.add_column("alert", overflow="fold")
+    colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
+    for alert in found:
+        link = alert.facts.get("url") if isinstance(alert.facts, dict) else None
+        title = escape(alert.title) + (f"\n[dim]{escape(link)}[/]" if link else "")
+        table.add_row(
+            str(alert.id),
+            alert.brand,
+            f"[{colours.get(alert.severity, 'white')}]{alert.severity}[/]",
+            alert.rule,
+            _local(loaded, alert.brand, alert.created_at),
+            alert.status,
+            title,
+        )
+    out.print(table)
+
+
+@alerts_app.callback()
+def alerts(
+    ctx: typer.Context,
+    brand: BrandOption = None,
+    include_closed: AllOption = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """List, acknowledge, check and send alerts."""
+    if ctx.invoked_subcommand is None:
+        _list(brand, include_closed, config, database)
+
+
+@alerts_app.command("list")
+def list_command(
+    brand: BrandOption = None,
+    include_closed: AllOption = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """The open alerts (neither acknowledged nor resolved), most severe first."""
+    _list(brand, include_closed, config, database)
+
+
+@alerts_app.command()
+def ack(
+    ids: Annotated[list[int], typer.Argument(help="Alert ids, as `socialmon alerts` lists them.")],
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Acknowledge alerts: they leave the open list, and are not sent if they were not yet."""
+    from socialmon.alerts import AlertNotFound, acknowledge
+
+    loaded = config_or_exit(config)
+    with database_or_exit(loaded, database) as db:
+        for alert_id in ids:
+            try:
+                changed = acknowledge(db, alert_id)
+            except AlertNotFound as error:
+                fail(str(error))
+            out.print(
+                f"alert {alert_id} acknowledged" if changed else f"alert {alert_id} was already acknowledged"
+            )
+
+
+def _evaluate(loaded: Config, db: Database, brands: list[BrandConfig]) -> list[BrandEvaluation]:
+    from socialmon.alerts import evaluate_alerts, reply_windows
+
+    connectors = registry()
+    found = [connectors.get(name) for name in connectors.names()]
+    windows = reply_windows(c for c in found if c is not None)
+    return evaluate_alerts(db, brands, loaded.settings.reports, windows)
+
+
+@alerts_app.command()
+def check(
+    brand: BrandOption = None,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Run the rules now and record what they find, without sending anything."""
+    loaded = config_or_exit(config)
+    brands = _brands(loaded, brand)
+    with database_or_exit(loaded, database) as db:
+        evaluations = _evaluate(loaded, db, brands)
+    for evaluation in evaluations:
+        if evaluation.skipped:
+            out.print(f"{evaluation.brand}: skipped, {evaluation.skipped}", highlight=False)
+            continue
+        out.print(
+            f"{evaluation.brand}: {len(evaluation.created)} new alert(s), {evaluation.resolved} resolved",
+            highlight=False,
+        )
+        for rule, note in evaluation.notes.items():
+            out.print(f"  {rule}: {note}", highlight=False, markup=False)
+
+
+@alerts_app.command()
+def send(
+    brand: BrandOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be sent; send nothing, mark nothing sent.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")] = False,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Run the rules, then deliver every unsent alert by e-mail and webhooks.
+
+    Exit code 0 when there was nothing to send or everything was delivered, 1 when a delivery
+    failed (it is retried by the next run; nothing is sent twice), 2 for a config error (nothing
+    is sent).
+    """
+    from socialmon.alerts import send_alerts
+    from socialmon.alerts.delivery import resolve_destinations
+
+    loaded = config_or_exit(config)
+    brands = _brands(loaded, brand)
+    try:
+        resolve_destinations(loaded, brands)  # config mistakes first: exit 2 before touching anything
+    except ConfigError as error:
+        raise _config_error(error) from None
+    with database_or_exit(loaded, database) as db:
+        _evaluate(loaded, db, brands)
+        try:
+            result = send_alerts(db, loaded, brands, dry_run=dry_run)
+        except ConfigError as error:
+            raise _config_error(error) from None
+    for preview in result.previews:
+        out.print(
+            f"--- would send {len(preview.alert_ids)} alert(s) of {preview.brand} to {preview.destination}",
+            highlight=False,
+            markup=False,
+        )
+        out.print(preview.content, highlight=False, markup=False, soft_wrap=True)
+    for slug, count in result.held.items():
+        if not quiet:
+            err.print(f"{slug}: {count} alert(s) held until the end of quiet hours", highlight=False)
+    for slug, count in result.unrouted.items():
+        if not quiet:
+            err.print(
+                f"{slug}: {count} alert(s) with nowhere to go: add [brands.alerts.email] or "
+                "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                highlight=False,
+                markup=False,
+            )
+    for delivery in result.deliveries:
+        if not delivery.ok:
+            err.print(
+                f"{delivery.brand}: delivery to {delivery.destination} FAILED, will retry next run: {delivery.error}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        elif not quiet:
+            err.print(
+                f"{delivery.brand}: sent {len(delivery.alert_ids)} alert(s) to {delivery.destination}",
+                highlight=False,
+            )
+        if delivery.refused:
+            err.print(
+                f"{delivery.brand}: {delivery.destination}: the server refused {', '.join(delivery.refused)}",
+                highlight=False,
+            )
+    if not (dry_run or result.deliveries or result.held or result.unrouted or quiet):
+        err.print("nothing to send", highlight=False)
+    raise typer.Exit(EXIT_FAILED if result.failed else EXIT_OK)

@@ -1,0 +1,220 @@
+"""`alerts send`: deliver every unsent alert to each of its brand's destinations, exactly once.
+
+For each brand: the alerts not yet sent, acknowledged or resolved (during the brand's quiet
+hours, only the critical ones; the rest wait for the first run after them); for each
+destination, the deliveries this run claims (see `store`), in batches the service accepts.
+A batch is marked delivered when the server accepted it, or failed with the server's answer
+and retried by the next run. An alert is sent once every destination has it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from socialmon.alerts import store
+from socialmon.alerts._errors import DeliveryError
+from socialmon.alerts.email import build_email, send_email
+from socialmon.alerts.webhooks import BATCH, build_payload, post
+from socialmon.alerts.wording import AlertText, word
+from socialmon.config import (
+    BrandConfig,
+    Config,
+    ConfigError,
+    ConfigProblem,
+    EmailDestination,
+    WebhookDestination,
+)
+from socialmon.database import Database
+from socialmon.models import utcnow
+from socialmon.render.i18n import Lang
+
+EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    brand: str
+    destination: str
+    alert_ids: list[int]
+    error: str | None = None
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What `--dry-run` would have sent."""
+
+    brand: str
+    destination: str
+    alert_ids: list[int]
+    content: str
+
+
+@dataclass
+class SendResult:
+    deliveries: list[Delivery] = field(default_factory=list)
+    previews: list[Preview] = field(default_factory=list)
+    held: dict[str, int] = field(default_factory=dict)  # brand -> alerts waiting for the end of quiet hours
+    unrouted: dict[str, int] = field(default_factory=dict)  # brand -> alerts with nowhere to go
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if not d.ok]
+
+    @property
+    def sent(self) -> int:
+        return sum(len(d.alert_ids) for d in self.deliveries if d.ok)
+
+
+@dataclass(frozen=True)
+class Destinations:
+    email: EmailDestination | None
+    webhooks: list[WebhookDestination]
+
+    @property
+    def names(self) -> list[str]:
+        return ([EMAIL] if self.email else []) + [hook.name for hook in self.webhooks]
+
+
+def in_quiet_hours(brand: BrandConfig, now: datetime) -> bool:
+    span = brand.alerts.quiet_range()
+    if span is None:
+        return False
+    start, end = span
+    moment: time = now.astimezone(ZoneInfo(brand.timezone)).time()
+    return start <= moment < end if start < end else (moment >= start or moment < end)
+
+
+def resolve_destinations(
+    config: Config, brands: list[BrandConfig], environ: Mapping[str, str] | None = None
+) -> dict[str, Destinations]:
+    """Every brand's destinations with secrets resolved: all config problems at once, before sending."""
+    problems: list[ConfigProblem] = []
+    found: dict[str, Destinations] = {}
+    for brand in brands:
+        try:
+            email, webhooks = config.alert_destinations(brand, dict(environ) if environ is not None else None)
+        except ConfigError as error:
+            problems.extend(p for p in error.problems if p not in problems)
+            continue
+        found[brand.slug] = Destinations(email, webhooks)
+    if problems:
+        raise ConfigError(problems)
+    return found
+
+
+def send_alerts(
+    database: Database,
+    config: Config,
+    brands: list[BrandConfig],
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    environ: Mapping[str, str] | None = None,
+    http: httpx.Client | None = None,
+) -> SendResult:
+    """Deliver the unsent alerts of these brands; raises ConfigError (nothing sent) on a config mistake."""
+    now = now or utcnow()
+    destinations = resolve_destinations(config, brands, environ)
+    result = SendResult()
+    client = http or httpx.Client(follow_redirects=False)
+    try:
+        for brand in brands:
+            _send_brand(database, brand, destinations[brand.slug], result, client, dry_run, now)
+    finally:
+        if http is None:
+            client.close()
+    return result
+
+
+def _send_brand(
+    database: Database,
+    brand: BrandConfig,
+    destinations: Destinations,
+    result: SendResult,
+    client: httpx.Client,
+    dry_run: bool,
+    now: datetime,
+) -> None:
+    brand_row = store.brand_id(database, brand.slug)
+    if brand_row is None:
+        return
+    waiting = store.deliverable(database, brand_row)
+    if in_quiet_hours(brand, now):
+        due = [a for a in waiting if a.severity == "critical"]
+        if len(due) < len(waiting):
+            result.held[brand.slug] = len(waiting) - len(due)
+        waiting = due
+    if not waiting:
+        return
+    if not destinations.names:
+        result.unrouted[brand.slug] = len(waiting)
+        return
+    lang = Lang(
+        brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
+    )
+    texts = {a.id: word(a.id, a.rule, a.severity, a.facts, a.created_at, lang) for a in waiting}
+    facts = {a.id: a.facts for a in waiting}
+    ids = [a.id for a in waiting]
+    brand_info = {"slug": brand.slug, "name": brand.name}
+
+    def deliver(name: str, batch_size: int, send: Any, preview: Any) -> None:
+        if dry_run:
+            already = store.delivered_already(database, ids, name)
+            todo = [i for i in ids if i not in already]
+            for start in range(0, len(todo), batch_size):
+                batch = todo[start : start + batch_size]
+                result.previews.append(Preview(brand.slug, name, batch, preview([texts[i] for i in batch])))
+            return
+        token = store.new_claim_token()
+        order = {alert_id: position for position, alert_id in enumerate(ids)}  # most severe first
+        while True:
+            batch = sorted(store.claim(database, ids, name, token, batch_size, now), key=order.__getitem__)
+            if not batch:
+                return
+            try:
+                refused = send([texts[i] for i in batch]) or []
+            except DeliveryError as error:
+                store.mark_failed(database, batch, name, token, str(error))
+                result.deliveries.append(Delivery(brand.slug, name, batch, str(error)))
+                return  # the destination is failing: the rest waits for the next run
+            except BaseException:
+                store.release(database, batch, name, token)
+                raise
+            store.mark_delivered(database, batch, name, token, destinations.names)
+            result.deliveries.append(Delivery(brand.slug, name, batch, refused=refused))
+
+    if destinations.email is not None:
+        email = destinations.email
+
+        def send_mail(batch: list[AlertText]) -> list[str]:
+            return send_email(email, build_email(email, brand.name, batch, lang))
+
+        def preview_mail(batch: list[AlertText]) -> str:
+            message = build_email(email, brand.name, batch, lang)
+            plain = message.get_body(("plain",))
+            body = plain.get_content() if plain is not None else ""
+            return f"To: {message['To']}\nSubject: {message['Subject']}\n\n{body}"
+
+        deliver(EMAIL, len(ids), send_mail, preview_mail)
+    for hook in destinations.webhooks:
+
+        def send_hook(batch: list[AlertText], hook: WebhookDestination = hook) -> None:
+            post(hook, build_payload(hook, brand_info, batch, lang, facts), client)
+
+        def preview_hook(batch: list[AlertText], hook: WebhookDestination = hook) -> str:
+            payload = build_payload(hook, brand_info, batch, lang, facts)
+            return json.dumps(payload, ensure_ascii=False, indent=2)
+
+        deliver(hook.name, BATCH[hook.kind], send_hook, preview_hook)

@@ -1,0 +1,44 @@
+"""What a rule hands to the alert store: findings, and which of its open alerts still hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NEGATIVE_SPIKE = "negative-spike"
+WAITING = "waiting"
+WATCH_LIST = "watch-list"
+HEATING_UP = "heating-up"
+REPLY_WINDOW = "reply-window"
+CONNECTOR_TROUBLE = "connector-trouble"
+RULES = (NEGATIVE_SPIKE, WAITING, WATCH_LIST, HEATING_UP, REPLY_WINDOW, CONNECTOR_TROUBLE)
+SEVERITIES = ("info", "warning", "critical")  # in increasing order
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule saw. `key` is the dedup key: the same thing seen again is the same key."""
+
+    rule: str
+    key: str
+    severity: str
+    facts: dict[str, Any]
+    channel_id: int | None = None
+    subject_id: int | None = None
+    cooldown_minutes: float | None = None  # no new alert of this rule for the brand within it
+
+
+@dataclass
+class RuleOutcome:
+    """A rule's findings, and which of its open alerts (keys starting with `prefix`) are still true.
+
+    With `still_open` None the rule's open alerts are left as they are; with a set, an open
+    alert whose key starting with `prefix` is not in it has resolved (the comment got an
+    answer, the channel scans again) and is closed.
+    """
+
+    rule: str
+    prefix: str
+    findings: list[Finding] = field(default_factory=list)
+    still_open: set[str] | None = None
+    note: str = ""  # why it did or did not fire, for `alerts check`

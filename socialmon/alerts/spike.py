@@ -1,0 +1,142 @@
+"""The negative-spike statistic: the last window against the brand's own recent baseline.
+
+Windows are consecutive, equally long and end at the moment of evaluation: W0 is the last
+`window` (24 h by default), W1 … WB the B windows before it that fill `baseline_days`
+(B = 7 for a day against the previous week). For each window the customer comments and the
+negative ones among them are counted, the label being a person's correction where there is one.
+
+- observed x: W0's negative share n0/t0 (metric "share") or its negative count n0 ("count");
+- baseline μ and s: the mean and sample standard deviation of the same figure over W1 … WB
+  (for the share, only windows that had comments);
+- noise floor: one window's own sampling noise, so a brand whose baseline barely moves does
+  not fire on a wobble — √(μ(1−μ)/t0) for a share (binomial), √μ for a count (Poisson);
+- σ = max(s, floor), z = (x − μ) / σ, ratio = x / μ.
+
+It fires when t0 ≥ min_comments, n0 ≥ min_negative and x > μ + k·σ. The volume minimums keep
+a quiet brand's one angry comment (1 of 2 comments: a 50 % share) from firing; the brand's own
+spread keeps a busy brand's ordinary ups and downs from firing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import fmean, stdev
+
+from sqlalchemy import Integer, and_, case, cast, false, func, literal, select
+
+from socialmon.analytics._sql import seconds_between
+from socialmon.config import NegativeSpikeRule
+from socialmon.database import Database
+from socialmon.labels import effective_label
+from socialmon.models import Comment
+
+_COMMENT = Comment.__table__
+
+
+@dataclass(frozen=True)
+class WindowCount:
+    comments: int
+    negative: int
+
+
+@dataclass(frozen=True)
+class SpikeResult:
+    fires: bool
+    metric: str
+    observed: float
+    baseline: float
+    spread: float  # σ: the larger of the baseline's standard deviation and the noise floor
+    threshold: float  # μ + k·σ
+    z: float | None  # None when σ is 0
+    ratio: float | None  # None when the baseline is 0
+    comments: int
+    negative: int
+    reason: str  # why it did or did not fire, for `alerts check` and tests
+
+
+def spike_statistic(
+    current: WindowCount, baseline: list[WindowCount], rule: NegativeSpikeRule
+) -> SpikeResult:
+    """Compare the current window with the baseline windows (most recent first)."""
+    if rule.metric == "share":
+        observed = current.negative / current.comments if current.comments else 0.0
+        values = [w.negative / w.comments for w in baseline if w.comments]
+    else:
+        observed = float(current.negative)
+        values = [float(w.negative) for w in baseline]
+    mean = fmean(values) if values else 0.0
+    spread = stdev(values) if len(values) >= 2 else 0.0
+    if rule.metric == "share":
+        floor = math.sqrt(mean * (1 - mean) / current.comments) if current.comments else 0.0
+    else:
+        floor = math.sqrt(mean)
+    sigma = max(spread, floor)
+    threshold = mean + rule.k * sigma
+    z = (observed - mean) / sigma if sigma > 0 else None
+    ratio = observed / mean if mean > 0 else None
+    if current.comments < rule.min_comments:
+        fires, reason = False, f"{current.comments} comments in the window, fewer than {rule.min_comments}"
+    elif current.negative < rule.min_negative:
+        fires, reason = False, f"{current.negative} negative comments, fewer than {rule.min_negative}"
+    elif observed <= threshold:
+        fires, reason = (
+            False,
+            f"{observed:.3g} is within the baseline {mean:.3g} + {rule.k:g}σ ({threshold:.3g})",
+        )
+    else:
+        fires, reason = (
+            True,
+            f"{observed:.3g} is above the baseline {mean:.3g} + {rule.k:g}σ ({threshold:.3g})",
+        )
+    return SpikeResult(
+        fires=fires,
+        metric=rule.metric,
+        observed=observed,
+        baseline=mean,
+        spread=sigma,
+        threshold=threshold,
+        z=z,
+        ratio=ratio,
+        comments=current.comments,
+        negative=current.negative,
+        reason=reason,
+    )
+
+
+def window_counts(
+    database: Database, channel_ids: list[int], now: datetime, window_minutes: float, baseline_days: int
+) -> tuple[WindowCount, list[WindowCount]]:
+    """Customer comments and negative ones per window: the current one, then the baseline's."""
+    window = timedelta(minutes=window_minutes)
+    count = 1 + max(int(timedelta(days=baseline_days) / window), 1)
+    if not channel_ids:
+        return WindowCount(0, 0), [WindowCount(0, 0)] * (count - 1)
+    dialect = database.dialect
+    start = now - window * count
+    age = seconds_between(literal(now, _COMMENT.c.created_at.type), _COMMENT.c.created_at, dialect)
+    seconds = int(window.total_seconds())
+    index = cast(age, Integer) // seconds if dialect == "sqlite" else func.floor(age / seconds)
+    index = index.label("window_index")
+    negative = case((effective_label() == "negative", 1), else_=0)
+    query = (
+        select(index, func.count(), func.sum(negative))
+        .where(
+            and_(
+                _COMMENT.c.channel_id.in_(channel_ids),
+                _COMMENT.c.is_business == false(),
+                _COMMENT.c.deleted == false(),
+                _COMMENT.c.created_at > start,  # window i holds ages in [i·w, (i+1)·w)
+                _COMMENT.c.created_at <= now,
+            )
+        )
+        .group_by(index)
+    )
+    counts = [WindowCount(0, 0) for _ in range(count)]
+    with database.read() as connection:
+        for position, comments, negatives in connection.execute(query):
+            slot = int(position)
+            if 0 <= slot < count:
+                counts[slot] = WindowCount(int(comments), int(negatives or 0))
+    return counts[0], counts[1:]

@@ -1,0 +1,232 @@
+"""An alert in words, in the brand's language (English or Spanish, like the reports).
+
+Numbers, shares, durations and dates are formatted by the reports' `Lang` (Babel), so an
+alert reads like the brand's report: "45 %" and "3,8×" in Spanish, "45%" and "3.8×" in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from socialmon.alerts.findings import (
+    CONNECTOR_TROUBLE,
+    HEATING_UP,
+    NEGATIVE_SPIKE,
+    REPLY_WINDOW,
+    WAITING,
+    WATCH_LIST,
+)
+from socialmon.render.i18n import Lang
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (English, Spanish)
+    "spike_title": (
+        "Negative comments are spiking: {observed} in the last {window} (usually {baseline})",
+        "Pico de comentarios negativos: {observed} en las últimas {window} (lo habitual: {baseline})",
+    ),
+    "spike_share": (
+        "{negative} of {comments} comments negative",
+        "{negative} de {comments} comentarios negativos",
+    ),
+    "spike_stat": (
+        "{factor} the usual level, {z} standard deviations above it (fires above {k} standard "
+        "deviations over the previous {days} days)",
+        "{factor} el nivel habitual, {z} desviaciones estándar por encima (se avisa a partir de {k} "
+        "desviaciones estándar sobre los {days} días anteriores)",
+    ),
+    "waiting_title": (
+        "Waiting {waited} for a reply (promised: {sla}): {author} on {channel}",
+        "Espera respuesta desde hace {waited} (plazo: {sla}): {author} en {channel}",
+    ),
+    "waiting_business": ("counted in business hours", "contado en horario de atención"),
+    "watch_title": (
+        "Watch-list word {terms}: {author} on {channel}",
+        "Palabra vigilada {terms}: {author} en {channel}",
+    ),
+    "heating_comment_title": (
+        "A negative comment is heating up: {engagement} likes and replies ({rate} per hour) on {channel}",
+        "Un comentario negativo se está calentando: {engagement} me gusta y respuestas ({rate} por hora) en "
+        "{channel}",
+    ),
+    "heating_post_title": (
+        "A post is drawing negative comments: {negative} in the last {window} on {channel}",
+        "Una publicación atrae comentarios negativos: {negative} en las últimas {window} en {channel}",
+    ),
+    "window_title": (
+        "Reply window closes in {left}: {author} on {channel}",
+        "El plazo para responder cierra en {left}: {author} en {channel}",
+    ),
+    "window_closes": (
+        "{platform} allows a reply until {when}",
+        "{platform} permite responder hasta el {when}",
+    ),
+    "failing_title": (
+        "{channel} failed its last {failures} scans",
+        "{channel} falló en sus últimos {failures} escaneos",
+    ),
+    "auth_title": (
+        "{channel} cannot sign in: renew its access token",
+        "{channel} no puede iniciar sesión: renueve su token de acceso",
+    ),
+    "token_title": (
+        "The access token of {channel} expires {when}",
+        "El token de acceso de {channel} vence el {when}",
+    ),
+    "someone": ("someone", "alguien"),
+    "comment": ("Comment", "Comentario"),
+    "post": ("Post", "Publicación"),
+    "written": ("Written", "Escrito"),
+    "error": ("Last error", "Último error"),
+    "open": ("Open", "Abrir"),
+    "brand": ("Brand", "Marca"),
+    "severity_info": ("info", "aviso"),
+    "severity_warning": ("warning", "advertencia"),
+    "severity_critical": ("critical", "crítico"),
+    "subject_one": ("[socialmon] {brand}: {title}", "[socialmon] {brand}: {title}"),
+    "subject_many": ("[socialmon] {brand}: {count} alerts", "[socialmon] {brand}: {count} alertas"),
+    "intro": (
+        "socialmon found {count} thing(s) that need you at {brand}.",
+        "socialmon encontró {count} asunto(s) que requieren su atención en {brand}.",
+    ),
+    "footer": (
+        "See every open alert with `socialmon alerts`; acknowledge one with `socialmon alerts ack ID`.",
+        "Vea las alertas abiertas con `socialmon alerts`; marque una como vista con `socialmon alerts ack ID`.",
+    ),
+}
+
+
+def say(lang: Lang, key: str, **values: object) -> str:
+    english, spanish = STRINGS[key]
+    text = spanish if lang.language == "es" else english
+    return text.format(**values) if values else text
+
+
+@dataclass(frozen=True)
+class AlertText:
+    """One alert worded for a person: a title, detail lines (label, value), a quote and a link."""
+
+    id: int
+    rule: str
+    severity: str
+    severity_word: str
+    title: str
+    lines: list[tuple[str, str]]
+    quote: str | None
+    url: str | None
+    created_at: datetime
+
+
+def title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
+    author = facts.get("author") or say(lang, "someone")
+    channel = facts.get("channel", "")
+    if rule == NEGATIVE_SPIKE:
+        return say(
+            lang,
+            "spike_title",
+            observed=_figure(lang, facts, "observed"),
+            window=_duration(lang, facts["window_minutes"]),
+            baseline=_figure(lang, facts, "baseline"),
+        )
+    if rule == WAITING:
+        return say(
+            lang,
+            "waiting_title",
+            waited=_duration(lang, facts["waited_minutes"]),
+            sla=_duration(lang, facts["sla_minutes"]),
+            author=author,
+            channel=channel,
+        )
+    if rule == WATCH_LIST:
+        terms = ", ".join(f"“{term}”" for term in facts["terms"])
+        return say(lang, "watch_title", terms=terms, author=author, channel=channel)
+    if rule == HEATING_UP and "likes" in facts:
+        return say(
+            lang,
+            "heating_comment_title",
+            engagement=lang.number(facts["likes"] + facts["replies"]),
+            rate=lang.number(facts["per_hour"], 1),
+            channel=channel,
+        )
+    if rule == HEATING_UP:
+        return say(
+            lang,
+            "heating_post_title",
+            negative=lang.number(facts["negative"]),
+            window=_duration(lang, facts["window_minutes"]),
+            channel=channel,
+        )
+    if rule == REPLY_WINDOW:
+        return say(
+            lang, "window_title", left=_duration(lang, facts["minutes_left"]), author=author, channel=channel
+        )
+    if rule == CONNECTOR_TROUBLE and facts.get("kind") == "token":
+        return say(lang, "token_title", channel=channel, when=lang.datetime(_moment(facts["expires_at"])))
+    if rule == CONNECTOR_TROUBLE and facts.get("kind") == "auth":
+        return say(lang, "auth_title", channel=channel)
+    return say(lang, "failing_title", channel=channel, failures=lang.number(facts.get("failures", 0)))
+
+
+def word(
+    alert_id: int, rule: str, severity: str, facts: dict[str, Any], created_at: datetime, lang: Lang
+) -> AlertText:
+    lines: list[tuple[str, str]] = []
+    quote = facts.get("text") or None
+    if rule == NEGATIVE_SPIKE:
+        share = say(
+            lang,
+            "spike_share",
+            negative=lang.number(facts["negative"]),
+            comments=lang.number(facts["comments"]),
+        )
+        factor = f"{lang.number(facts['factor'], 1)}×" if facts.get("factor") else "∞×"
+        z = lang.number(facts["z"], 1) if facts.get("z") is not None else "∞"
+        stat = say(
+            lang, "spike_stat", factor=factor, z=z, k=lang.number(facts["k"], 1), days=facts["baseline_days"]
+        )
+        lines += [("", share), ("", stat)]
+        quote = None
+    elif rule == WAITING and facts.get("business_hours"):
+        lines.append(("", say(lang, "waiting_business")))
+    elif rule == REPLY_WINDOW:
+        closes = lang.datetime(_moment(facts["closes_at"]))
+        lines.append(("", say(lang, "window_closes", platform=facts.get("platform", ""), when=closes)))
+    elif rule == CONNECTOR_TROUBLE and facts.get("error"):
+        lines.append((say(lang, "error"), facts["error"]))
+        quote = None
+    if facts.get("written_at"):
+        lines.append((say(lang, "written"), lang.datetime(_moment(facts["written_at"]))))
+    return AlertText(
+        id=alert_id,
+        rule=rule,
+        severity=severity,
+        severity_word=say(lang, f"severity_{severity}"),
+        title=title(rule, facts, lang),
+        lines=lines,
+        quote=quote,
+        url=_safe_link(facts.get("url")),
+        created_at=created_at,
+    )
+
+
+def _figure(lang: Lang, facts: dict[str, Any], key: str) -> str:
+    value = facts[key]
+    return lang.percent(value) if facts["metric"] == "share" else lang.number(value, 1)
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _safe_link(url: Any) -> str | None:
+    """Only web links become links: an export file could carry a `javascript:` URL."""
+    return url if isinstance(url, str) and url.lower().startswith(("https://", "http://")) else None
+
+
+def _duration(lang: Lang, minutes: float) -> str:
+    """Like the reports' durations, without a trailing ",0": "3 h", "2,5 h", "45 min", "6 d"."""
+    if minutes < 60:
+        return lang("minutes_short", n=lang.number(minutes))
+    value, key = (minutes / 60, "hours_short") if minutes < 48 * 60 else (minutes / 1440, "days_short")
+    return lang(key, n=lang.number(value, 0 if abs(value - round(value)) < 0.05 else 1))

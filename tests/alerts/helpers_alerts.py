@@ -1,0 +1,68 @@
+"""Building data for the rules: many comments at once, and running the rules at a fixed moment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from socialmon.alerts import evaluate_alerts
+from socialmon.alerts.service import BrandEvaluation
+from socialmon.config import BrandConfig, ReportOptions
+from socialmon.database import Database
+from socialmon.models import Alert, Comment
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday
+
+
+def comments_at(
+    database: Database, channel_id: int, moments: list[tuple[datetime, str]], prefix: str, **fields: Any
+) -> None:
+    """One customer comment per (moment, label), in one statement."""
+    rows = [
+        {
+            "channel_id": channel_id,
+            "platform_id": f"{prefix}{i}",
+            "kind": "comment",
+            "post_platform_id": "p1",
+            "author_id": f"user-{prefix}{i}",
+            "author_name": f"User {prefix}{i}",
+            "is_business": False,
+            "created_at": moment,
+            "record_hash": "x",
+            "text": f"comment {prefix}{i}",
+            "sentiment_label": label,
+            "first_seen_at": moment,
+            "updated_at": moment,
+            **fields,
+        }
+        for i, (moment, label) in enumerate(moments)
+    ]
+    with database.write() as connection:
+        connection.execute(insert(Comment.__table__), rows)
+
+
+def spread(start: datetime, hours: float, count: int) -> list[datetime]:
+    """`count` moments evenly spread over the `hours` after `start`."""
+    step = timedelta(hours=hours) / count
+    return [start + step * i for i in range(count)]
+
+
+def run_rules(
+    database: Database,
+    brand: BrandConfig,
+    now: datetime = NOW,
+    windows: dict[str, timedelta] | None = None,
+    reports: ReportOptions | None = None,
+) -> BrandEvaluation:
+    return evaluate_alerts(database, [brand], reports or ReportOptions(), windows or {}, now=now)[0]
+
+
+def alerts(database: Database, rule: str | None = None) -> list[Any]:
+    table = Alert.__table__
+    query = select(table).order_by(table.c.id)
+    if rule:
+        query = query.where(table.c.rule == rule)
+    with database.read() as connection:
+        return list(connection.execute(query).mappings())

@@ -1,0 +1,172 @@
+"""`socialmon alerts` as cron runs it: real processes, a real database, a real webhook receiver."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alerts.servers import HookServer
+from helpers import comment, post, write_config, write_jsonl
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+NEGATIVE = "Terrible service, rude staff. I hate it, this is a scam"
+
+
+def export(folder: Path, comments: int = 2) -> None:
+    """Comments written three hours ago (past the 2 h SLA of `write_config`'s brand), none answered."""
+    written = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    records = [post("p1", author_id="biz")]
+    records += [comment(f"c{i}", text=f"{NEGATIVE} #{i}", created_at=written) for i in range(comments)]
+    write_jsonl(folder / "export.jsonl", records)
+
+
+def project(folder: Path, alerts_toml: str, comments: int = 2, database: str | None = None) -> Path:
+    export(folder, comments)
+    channels = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n\n'
+    return write_config(folder, channels=channels + "[brands.alerts]\n" + alerts_toml, database=database)
+
+
+def cli(config: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    """The command in-process, as the other CLI tests run it (the overlap test uses real processes)."""
+    result = CliRunner().invoke(app, [*args, "--config", str(config)], env={"COLUMNS": "200", **(env or {})})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(autouse=True)
+def stderr_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich's consoles write to the streams CliRunner swaps in."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def test_scan_raises_alerts_that_are_listed_and_acknowledged(tmp_path: Path) -> None:
+    config = project(tmp_path, '[brands.alerts.watch_list]\nterms = ["scam"]\n')
+    assert cli(config, "scan", "--quiet").exit_code == 0  # the rules run after the scan
+
+    listed = cli(config, "alerts")
+    assert listed.exit_code == 0
+    assert listed.output.count("watch-list") == 2 and listed.output.count("waiting") == 2
+    assert "Palabra vigilada “scam”" in listed.output  # the brand speaks Spanish
+
+    assert cli(config, "alerts", "ack", "1", "2").exit_code == 0
+    assert cli(config, "alerts", "list").output.count("cafe") == 2
+    missing = cli(config, "alerts", "ack", "99")
+    assert missing.exit_code == 2 and "no alert with id 99" in missing.output
+
+
+def test_send_with_a_failing_webhook_exits_1_and_the_next_run_sends_once(
+    tmp_path: Path, hooks: HookServer
+) -> None:
+    config = project(tmp_path, '[[brands.alerts.webhooks]]\nkind = "json"\nurl = "${HOOK_URL}"\n')
+    env = {"HOOK_URL": f"{hooks.base}/hook"}
+    hooks.answers["/hook"] = [503, 200]
+    assert cli(config, "scan", "--quiet").exit_code == 0
+
+    dry = cli(config, "alerts", "send", "--dry-run", env=env)
+    assert dry.exit_code == 0 and '"source": "socialmon"' in dry.output and hooks.received == []
+
+    failed = cli(config, "alerts", "send", env=env)
+    assert failed.exit_code == 1 and "FAILED" in failed.output and "HTTP 503" in failed.output
+    assert hooks.base not in failed.output  # the webhook URL is a secret
+
+    retried = cli(config, "alerts", "send", env=env)
+    assert retried.exit_code == 0, retried.output
+    again = cli(config, "alerts", "send", env=env)
+    assert again.exit_code == 0 and "nothing to send" in again.output
+    (payload,) = hooks.bodies("/hook")
+    assert sorted(alert["rule"] for alert in payload["alerts"]) == ["waiting", "waiting"]
+
+
+def test_send_runs_the_rules_itself_before_sending(tmp_path: Path, hooks: HookServer) -> None:
+    config = project(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/hook"\n')
+    assert cli(config, "scan", "--quiet").exit_code == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'socialmon.db'}")
+    with engine.begin() as connection:  # as if the scan had not run the rules (an older socialmon)
+        connection.execute(text("DELETE FROM alert"))
+    engine.dispose()
+    assert cli(config, "alerts", "send").exit_code == 0
+    assert cli(config, "alerts", "send").exit_code == 0
+    (payload,) = hooks.bodies("/hook")
+    assert len(payload["alerts"]) == 2
+
+
+def test_two_overlapping_sends_deliver_each_alert_exactly_once(
+    tmp_path: Path, hooks: HookServer, database_url: str
+) -> None:
+    config = project(
+        tmp_path,
+        '[brands.alerts.watch_list]\nterms = ["scam"]\n'
+        f'[[brands.alerts.webhooks]]\nkind = "slack"\nurl = "{hooks.base}/slack"\n'
+        f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n',
+        comments=20,
+        database=database_url,
+    )
+    assert cli(config, "scan", "--quiet").exit_code == 0
+    hooks.delay = 0.1  # each answer takes a moment, so the two runs are sending at the same time
+    command = [sys.executable, "-m", "socialmon", "alerts", "send", "--config", str(config)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        stored = sorted(connection.execute(text("SELECT id FROM alert WHERE sent_at IS NOT NULL")).scalars())
+        unsent = connection.execute(text("SELECT count(*) FROM alert WHERE sent_at IS NULL")).scalar_one()
+    engine.dispose()
+    assert len(stored) >= 40 and unsent == 0  # 20 waiting, 20 watch-list, the spike and the post heating up
+    delivered = sorted(alert["id"] for body in hooks.bodies("/json") for alert in body["alerts"])
+    assert delivered == stored  # every alert once: none twice, none lost
+    slack_sections = [b for body in hooks.bodies("/slack") for b in body["blocks"] if b["type"] == "context"]
+    assert sorted(int(s["elements"][0]["text"].split()[0][1:]) for s in slack_sections) == stored
+
+
+@pytest.mark.parametrize(
+    ("alerts_toml", "field"),
+    [
+        ('quiet_hours = "late"\n', "alerts.quiet_hours"),
+        ("[brands.alerts.negative_spike]\nk = -1\n", "alerts.negative_spike.k"),
+        ('[brands.alerts.waiting]\nlookbak = "2d"\n', "alerts.waiting.lookbak"),
+        ('[[brands.alerts.webhooks]]\nkind = "telegram"\nurl = "https://x"\n', "alerts.webhooks.0.kind"),
+        ('[[brands.alerts.webhooks]]\nkind = "json"\nurl = "${NOT_SET_HOOK}"\n', "alerts.webhooks[0].url"),
+        ('[brands.alerts.email]\nto = "owner@cafe.example"\n', "alerts.email.host"),
+    ],
+)
+def test_a_mistake_in_the_alerts_section_exits_2_naming_file_brand_and_field(
+    tmp_path: Path, alerts_toml: str, field: str
+) -> None:
+    config = project(tmp_path, alerts_toml)
+    result = cli(config, "alerts", "send")
+    assert result.exit_code == 2
+    assert (
+        str(config) in result.output
+        and "brand 'cafe'" in result.output
+        and f"field '{field}'" in result.output
+    )
+
+
+def test_a_failure_of_the_rules_after_a_scan_is_reported_and_the_scan_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socialmon.alerts
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("rules exploded")
+
+    monkeypatch.setattr(socialmon.alerts, "evaluate_alerts", broken)
+    config = project(tmp_path, "")
+    result = cli(config, "scan", "--quiet")
+    assert result.exit_code == 0 and "alert rules failed: RuntimeError: rules exploded" in result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'socialmon.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM comment")).scalar_one() == 2
+    engine.dispose()

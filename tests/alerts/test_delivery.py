@@ -1,0 +1,290 @@
+"""Delivery to a real SMTP server and real webhook receivers on 127.0.0.1: shapes, retries, exactly once."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from alerts.helpers_alerts import NOW, alerts, run_rules
+from alerts.servers import PASSWORD, USER, HookServer, SmtpServer, self_signed_certificate, start_smtp_server
+from analytics.seeding import Seed
+
+from socialmon.alerts import acknowledge, send_alerts
+from socialmon.config import Config, load_config
+
+ANGRY = "¡Una <b>ESTAFA</b>! Me cobraron de más & nadie responde"
+
+
+def write(tmp_path: Path, alerts_toml: str, *, language: str = "es", smtp: str = "") -> Config:
+    path = tmp_path / "socialmon.toml"
+    path.write_text(
+        f'{smtp}\n[[brands]]\nname = "Café Uno"\nslug = "cafe"\nlanguage = "{language}"\n'
+        f'response_sla = "2h"\n\n[brands.alerts]\n{alerts_toml}',
+        encoding="utf-8",
+    )
+    return load_config(path)
+
+
+def smtp_section(server: SmtpServer, security: str = "none", extra: str = "") -> str:
+    return (
+        f'[smtp]\nhost = "127.0.0.1"\nport = {server.port}\nsecurity = "{security}"\n'
+        f'username = "${{SMTP_USER}}"\npassword = "${{SMTP_PASSWORD}}"\nfrom = "{USER}"\n{extra}'
+    )
+
+
+SMTP_ENV = {"SMTP_USER": USER, "SMTP_PASSWORD": PASSWORD}
+
+
+def angry_customer(seed: Seed, config: Config) -> None:
+    """A Spanish brand with one customer waiting 3 h for an answer to a comment with a watch-list word."""
+    brand = config.brands[0]
+    seed.brand("cafe", name=brand.name, language=brand.language)
+    fb = seed.channel()
+    seed.comment(
+        fb, "c1", (NOW - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"), label="negative", text=ANGRY
+    )
+    run_rules(seed.database, brand)
+
+
+def test_email_reaches_a_real_smtp_server_with_text_and_html_in_the_brands_language(
+    sqlite_seed: Seed, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path, '[brands.alerts.email]\nto = ["duena@cafe.example"]\n[brands.alerts.watch_list]\nterms = ["estafa"]\n',
+        smtp=smtp_section(smtp),
+    )  # fmt: skip
+    angry_customer(sqlite_seed, config)
+
+    result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, environ=SMTP_ENV)
+
+    assert result.failed == [] and result.sent == 2
+    (message,) = smtp.messages
+    assert smtp.logins == [USER] and smtp.envelopes == [(USER, ["duena@cafe.example"])]
+    assert message["Subject"] == "[socialmon] Café Uno: 2 alertas"
+    assert message["Content-Language"] == "es"
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Palabra vigilada “estafa”" in plain and "Espera respuesta desde hace 3 h" in plain
+    assert ANGRY in plain  # the text part quotes the comment as written
+    assert "&lt;b&gt;ESTAFA&lt;/b&gt;" in html and "<b>ESTAFA</b>" not in html  # the HTML part escapes it
+    assert 'href="https://example.com/c1"' in html and "Abrir" in html
+    assert all(alert["sent_at"] is not None for alert in alerts(sqlite_seed.database))
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its certificate with the openssl command")
+def test_email_over_starttls_verifies_the_server_with_its_ca(sqlite_seed: Seed, tmp_path: Path) -> None:
+    import ssl
+
+    cert, key = self_signed_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = start_smtp_server(tls_context=context)
+    try:
+        config = write(
+            tmp_path, '[brands.alerts.email]\nto = "duena@cafe.example"\n', language="en",
+            smtp=smtp_section(server, "starttls", f'ca_file = "{cert}"\n'),
+        )  # fmt: skip
+        angry_customer(sqlite_seed, config)
+        result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, environ=SMTP_ENV)
+        assert result.failed == [] and len(server.messages) == 1 and server.logins == [USER]
+        assert server.messages[0]["Subject"].startswith("[socialmon] Café Uno: Waiting 3")
+
+        untrusted = write(
+            tmp_path,
+            '[brands.alerts.email]\nto = "duena@cafe.example"\n',
+            smtp=smtp_section(server, "starttls"),
+        )
+        sqlite_seed.comment(sqlite_seed.channels["cafe/fb"], "c2", "2026-11-20 11:00", label="negative")
+        run_rules(sqlite_seed.database, untrusted.brands[0])
+        failed = send_alerts(sqlite_seed.database, untrusted, untrusted.brands, now=NOW, environ=SMTP_ENV)
+        assert "TLS" in failed.failed[0].error and len(server.messages) == 1
+    finally:
+        server.stop()
+
+
+WEBHOOKS = """
+[[brands.alerts.webhooks]]
+kind = "slack"
+url = "${HOOKS}/slack"
+[[brands.alerts.webhooks]]
+kind = "discord"
+url = "${HOOKS}/discord"
+[[brands.alerts.webhooks]]
+kind = "teams"
+url = "${HOOKS}/teams"
+[[brands.alerts.webhooks]]
+kind = "json"
+name = "ops"
+url = "${HOOKS}/json"
+headers = { Authorization = "Bearer ${OPS_TOKEN}" }
+"""
+
+
+def test_each_webhook_gets_the_payload_shape_its_service_expects(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path,
+        '[brands.alerts.waiting]\nenabled = false\n[brands.alerts.watch_list]\nterms = ["estafa"]\n'
+        + WEBHOOKS,
+    )
+    angry_customer(sqlite_seed, config)
+    hooks.answers["/discord"] = [204]
+    hooks.answers["/teams"] = [202]
+
+    result = send_alerts(
+        sqlite_seed.database,
+        config,
+        config.brands,
+        now=NOW,
+        environ={"HOOKS": hooks.base, "OPS_TOKEN": "t0k"},
+    )
+
+    assert result.failed == [] and sorted(d.destination for d in result.deliveries) == [
+        "discord",
+        "ops",
+        "slack",
+        "teams",
+    ]
+    (slack,) = hooks.bodies("/slack")
+    assert slack["text"].startswith("socialmon encontró 1 asunto")
+    assert [block["type"] for block in slack["blocks"]] == ["header", "section", "context"]
+    section = slack["blocks"][1]["text"]
+    assert section["type"] == "mrkdwn" and "&lt;b&gt;ESTAFA&lt;/b&gt;" in section["text"]
+    assert "<https://example.com/c1|Abrir>" in section["text"]
+
+    (discord,) = hooks.bodies("/discord")
+    assert discord["allowed_mentions"] == {"parse": []}
+    (embed,) = discord["embeds"]
+    assert (
+        embed["title"].startswith("[CRÍTICO] Palabra vigilada") and embed["url"] == "https://example.com/c1"
+    )
+    assert embed["color"] == 0xCF222E and datetime.fromisoformat(embed["timestamp"]).tzinfo is not None
+
+    (teams,) = hooks.bodies("/teams")
+    assert teams["type"] == "message"
+    (attachment,) = teams["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert card["body"][1]["items"][-1]["actions"][0] == {
+        "type": "Action.OpenUrl",
+        "title": "Abrir",
+        "url": "https://example.com/c1",
+    }
+
+    (generic,) = hooks.bodies("/json")
+    assert (
+        generic["source"] == "socialmon"
+        and generic["version"] == 1
+        and generic["brand"] == {"slug": "cafe", "name": "Café Uno"}
+    )
+    (alert,) = generic["alerts"]
+    assert (
+        alert["rule"] == "watch-list"
+        and alert["severity"] == "critical"
+        and alert["facts"]["terms"] == ["estafa"]
+    )
+    assert alert["text"] == ANGRY
+    (headers,) = [h for path, h, _ in hooks.received if path == "/json"]
+    assert headers["Authorization"] == "Bearer t0k"
+
+
+def test_a_failed_delivery_stays_unsent_and_the_next_run_sends_it_once_everywhere(
+    seed: Seed, hooks: HookServer, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path, '[brands.alerts.email]\nto = "duena@cafe.example"\n' + WEBHOOKS.split("[[brands.alerts.webhooks]]\nkind = \"discord\"")[0],
+        smtp=smtp_section(smtp),
+    )  # fmt: skip
+    angry_customer(seed, config)
+    env = {"HOOKS": hooks.base, **SMTP_ENV}
+    hooks.answers["/slack"] = [500, 200]
+
+    first = send_alerts(seed.database, config, config.brands, now=NOW, environ=env)
+    assert [d.destination for d in first.failed] == ["slack"] and "HTTP 500" in first.failed[0].error
+    assert hooks.base not in first.failed[0].error  # the URL is a secret
+    assert len(smtp.messages) == 1 and hooks.bodies("/slack") == []
+    assert all(alert["sent_at"] is None for alert in alerts(seed.database))
+
+    second = send_alerts(seed.database, config, config.brands, now=NOW + timedelta(minutes=15), environ=env)
+    assert second.failed == [] and [d.destination for d in second.deliveries] == ["slack"]
+    assert len(smtp.messages) == 1 and len(hooks.bodies("/slack")) == 1  # e-mail not sent twice
+    assert all(alert["sent_at"] is not None for alert in alerts(seed.database))
+
+    third = send_alerts(seed.database, config, config.brands, now=NOW + timedelta(minutes=30), environ=env)
+    assert third.deliveries == [] and len(hooks.bodies("/slack")) == 1
+
+
+def test_an_unreachable_webhook_is_a_reported_failure(sqlite_seed: Seed, tmp_path: Path) -> None:
+    config = write(
+        tmp_path, '[[brands.alerts.webhooks]]\nkind = "json"\nurl = "http://127.0.0.1:9/hook?key=SECRET"\n'
+    )
+    angry_customer(sqlite_seed, config)
+    result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, http=httpx.Client(timeout=5))
+    (failure,) = result.failed
+    assert failure.destination == "json" and "cannot reach" in failure.error and "SECRET" not in failure.error
+
+
+def test_quiet_hours_hold_non_critical_alerts_until_morning(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path,
+        'quiet_hours = "22:00-07:00"\n[brands.alerts.watch_list]\nterms = ["estafa"]\n'
+        f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n',
+    )
+    angry_customer(sqlite_seed, config)  # a critical watch-list alert and a warning about the wait
+    night = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
+    held = send_alerts(sqlite_seed.database, config, config.brands, now=night)
+    assert held.held == {"cafe": 1}
+    assert [a["rule"] for a in hooks.bodies("/json")[0]["alerts"]] == ["watch-list"]
+
+    morning = send_alerts(
+        sqlite_seed.database, config, config.brands, now=datetime(2026, 11, 21, 7, 5, tzinfo=UTC)
+    )
+    assert morning.held == {} and [a["rule"] for a in hooks.bodies("/json")[1]["alerts"]] == ["waiting"]
+
+
+def test_dry_run_sends_nothing_and_marks_nothing(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path
+) -> None:
+    config = write(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "slack"\nurl = "{hooks.base}/slack"\n')
+    angry_customer(sqlite_seed, config)
+    preview = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, dry_run=True)
+    assert hooks.received == [] and preview.deliveries == []
+    assert len(preview.previews) == 1 and '"blocks"' in preview.previews[0].content
+    assert all(alert["sent_at"] is None for alert in alerts(sqlite_seed.database))
+    assert send_alerts(sqlite_seed.database, config, config.brands, now=NOW).sent == 1
+
+
+def test_an_acknowledged_alert_is_not_sent(sqlite_seed: Seed, hooks: HookServer, tmp_path: Path) -> None:
+    config = write(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n')
+    angry_customer(sqlite_seed, config)
+    acknowledge(sqlite_seed.database, alerts(sqlite_seed.database)[0]["id"])
+    assert send_alerts(sqlite_seed.database, config, config.brands, now=NOW).deliveries == []
+    assert hooks.received == []
+
+
+@pytest.mark.parametrize("missing", ["SMTP_PASSWORD", "HOOKS"])
+def test_a_missing_secret_is_a_config_error_before_anything_is_sent(
+    sqlite_seed: Seed, smtp: SmtpServer, hooks: HookServer, tmp_path: Path, missing: str
+) -> None:
+    from socialmon.config import ConfigError
+
+    config = write(
+        tmp_path, '[brands.alerts.email]\nto = "a@b.example"\n[[brands.alerts.webhooks]]\nkind = "json"\nurl = "${HOOKS}/j"\n',
+        smtp=smtp_section(smtp),
+    )  # fmt: skip
+    angry_customer(sqlite_seed, config)
+    env = {"HOOKS": hooks.base, **SMTP_ENV}
+    del env[missing]
+    with pytest.raises(ConfigError) as error:
+        send_alerts(sqlite_seed.database, config, config.brands, now=NOW, environ=env)
+    (problem,) = error.value.problems
+    assert missing in problem.message
+    assert problem.field == ("smtp.password" if missing == "SMTP_PASSWORD" else "alerts.webhooks[0].url")
+    assert smtp.messages == [] and hooks.received == []

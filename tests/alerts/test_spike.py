@@ -1,0 +1,127 @@
+"""The negative-spike statistic: a quiet brand's one angry comment and a busy brand's normal noise do
+not fire; a real storm does, carrying the observed share, the baseline and the factor."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from alerts.helpers_alerts import NOW, alerts, comments_at, run_rules, spread
+from analytics.seeding import Seed
+
+from socialmon.alerts.spike import WindowCount, spike_statistic
+from socialmon.config import NegativeSpikeRule
+
+RULE = NegativeSpikeRule()
+
+
+def day_start(days_ago: int):  # just after the start of the 24 h window ending `days_ago` days before NOW
+    return NOW - timedelta(days=days_ago + 1) + timedelta(minutes=1)
+
+
+def busy_baseline(seed: Seed, channel: int, rng: random.Random) -> None:
+    """Seven ordinary days: 80–120 comments a day, about a fifth of them negative."""
+    for day in range(1, 8):
+        total = rng.randint(80, 120)
+        negative = sum(rng.random() < 0.2 for _ in range(total))
+        labels = ["negative"] * negative + ["positive"] * (total - negative)
+        rng.shuffle(labels)
+        comments_at(
+            seed.database,
+            channel,
+            list(zip(spread(day_start(day), 23.9, total), labels, strict=True)),
+            f"d{day}-",
+        )
+
+
+def test_a_quiet_brand_with_one_angry_comment_does_not_fire(seed: Seed) -> None:
+    brand = seed.brand("quiet")
+    channel = seed.channel(brand="quiet")
+    for day in range(1, 8):  # one or two friendly comments a day
+        comments_at(
+            seed.database,
+            channel,
+            [(day_start(day) + timedelta(hours=h), "positive") for h in (3, 9)][: 1 + day % 2],
+            f"d{day}-",
+        )
+    comments_at(seed.database, channel, [(NOW - timedelta(hours=2), "negative")], "angry-")
+
+    evaluation = run_rules(seed.database, brand)
+
+    assert alerts(seed.database, "negative-spike") == []
+    assert "fewer than 10" in evaluation.notes["negative-spike"]  # 100 % negative, but one comment
+
+
+def test_a_busy_brand_with_normal_noise_does_not_fire(seed: Seed) -> None:
+    rng = random.Random(7)
+    brand = seed.brand("busy")
+    channel = seed.channel(brand="busy")
+    busy_baseline(seed, channel, rng)
+    # Today: an ordinary bad-ish day, 26 negative of 110 (24 %), within the brand's own spread.
+    labels = ["negative"] * 26 + ["positive"] * 84
+    comments_at(
+        seed.database, channel, list(zip(spread(day_start(0), 23.9, 110), labels, strict=True)), "today-"
+    )
+
+    evaluation = run_rules(seed.database, brand)
+
+    assert alerts(seed.database, "negative-spike") == [], evaluation.notes
+    assert "within the baseline" in evaluation.notes["negative-spike"]
+
+
+def test_a_real_storm_fires_with_observed_baseline_and_factor(seed: Seed) -> None:
+    rng = random.Random(7)
+    brand = seed.brand("busy")
+    channel = seed.channel(brand="busy")
+    busy_baseline(seed, channel, rng)
+    labels = ["negative"] * 70 + ["positive"] * 70  # 50 % negative on a day with a little more traffic
+    comments_at(
+        seed.database, channel, list(zip(spread(day_start(0), 23.9, 140), labels, strict=True)), "today-"
+    )
+
+    run_rules(seed.database, brand)
+
+    (alert,) = alerts(seed.database, "negative-spike")
+    facts = alert["facts"]
+    assert alert["severity"] == "critical"
+    assert facts["observed"] == pytest.approx(0.5)
+    assert 0.15 < facts["baseline"] < 0.25
+    assert facts["factor"] == pytest.approx(facts["observed"] / facts["baseline"])
+    assert facts["z"] > 3 and facts["comments"] == 140 and facts["negative"] == 70
+    assert "Pico de comentarios negativos" not in alert["title"]  # the brand speaks English by default
+    assert "Negative comments are spiking" in alert["title"]
+
+
+def test_a_storm_alerts_once_within_the_cooldown_and_closes_when_it_passes(seed: Seed) -> None:
+    brand = seed.brand("busy")
+    channel = seed.channel(brand="busy")
+    busy_baseline(seed, channel, random.Random(3))
+    labels = ["negative"] * 70 + ["positive"] * 70
+    comments_at(
+        seed.database, channel, list(zip(spread(day_start(0), 23.9, 140), labels, strict=True)), "today-"
+    )
+
+    run_rules(seed.database, brand)
+    run_rules(seed.database, brand, now=NOW + timedelta(hours=2))  # a later hour: a new key, but cooling down
+    assert len(alerts(seed.database, "negative-spike")) == 1
+
+    run_rules(seed.database, brand, now=NOW + timedelta(days=2))  # the storm's day has left the window
+    (alert,) = alerts(seed.database, "negative-spike")
+    assert alert["resolved_at"] is not None
+
+
+def test_the_statistic_on_counts() -> None:
+    rule = NegativeSpikeRule(metric="count")
+    baseline = [WindowCount(100, n) for n in (18, 22, 20, 19, 21, 20, 20)]
+    calm = spike_statistic(WindowCount(100, 26), baseline, rule)  # √20 ≈ 4.5 is the noise floor
+    storm = spike_statistic(WindowCount(100, 40), baseline, rule)
+    assert not calm.fires and storm.fires
+    assert storm.baseline == pytest.approx(20) and storm.ratio == pytest.approx(2.0)
+    assert storm.spread == pytest.approx(20**0.5)  # the sample spread (1.3) is below the Poisson floor
+
+
+def test_a_steady_baseline_uses_the_sampling_noise_of_the_share() -> None:
+    baseline = [WindowCount(100, 20)] * 7  # exactly 20 % every day: a standard deviation of 0
+    assert not spike_statistic(WindowCount(100, 25), baseline, RULE).fires  # 25 % of 100 is noise
+    assert spike_statistic(WindowCount(100, 40), baseline, RULE).fires
