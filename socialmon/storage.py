@@ -40,6 +40,10 @@ _COMMENT_FIELDS = (
     "kind", "post_platform_id", "parent_platform_id", "author_id", "author_name", "is_business", "text",
     "url", "created_at", "edited_at", "deleted", "like_count", "reply_count", "rating",
 )  # fmt: skip
+# A platform that deletes a record usually blanks its text and author too ("[deleted]"): the
+# deletion is marked, and what was said and who said it stay on record, so a deleted business
+# reply still counts as the answer it was.
+_KEPT_ON_DELETION = ("text", "author_id", "author_name", "is_business")
 _SENTIMENT_FIELDS = (
     "language",
     "sentiment_compound",
@@ -124,6 +128,13 @@ def _post_values(record: PostRecord) -> dict[str, Any]:
     }
     values["record_hash"] = _hash(values[name] for name in _POST_FIELDS)
     return values
+
+
+def _keep_what_was_said(row: dict[str, Any], known: dict[str, Any]) -> None:
+    for name in ("text", "author_id", "author_name"):
+        if not row[name] and known[name]:
+            row[name] = known[name]
+    row["is_business"] = row["is_business"] or known["is_business"]
 
 
 def _comment_values(record: CommentRecord) -> dict[str, Any]:
@@ -225,12 +236,19 @@ class Store:
         started = time.perf_counter()
         posts = {record.platform_id: record for record in page.posts}  # the last copy in a page wins
         comments = {record.platform_id: record for record in page.comments}
-        existing_posts = self._existing(_POST, channel_id, list(posts), [_POST.c.record_hash])
+        existing_posts = self._existing(
+            _POST,
+            channel_id,
+            list(posts),
+            [_POST.c.record_hash] + [_POST.c[name] for name in _KEPT_ON_DELETION],
+        )
         existing_comments = self._existing(
             _COMMENT,
             channel_id,
             list(comments),
-            [_COMMENT.c.record_hash, _COMMENT.c.text] + [_COMMENT.c[name] for name in _SENTIMENT_FIELDS],
+            [_COMMENT.c.record_hash]
+            + [_COMMENT.c[name] for name in _KEPT_ON_DELETION]
+            + [_COMMENT.c[name] for name in _SENTIMENT_FIELDS],
         )
         self.timings.lookup += time.perf_counter() - started
 
@@ -240,19 +258,20 @@ class Store:
             known = existing_posts.get(platform_id)
             if known is not None and known["record_hash"] == values["record_hash"]:
                 continue
+            post_row = {
+                "channel_id": channel_id,
+                "platform_id": platform_id,
+                **values,
+                "first_seen_at": now,
+                "updated_at": now,
+            }
             if known is None:
                 result.new_posts += 1
             else:
                 result.updated_posts += 1
-            prepared.post_rows.append(
-                {
-                    "channel_id": channel_id,
-                    "platform_id": platform_id,
-                    **values,
-                    "first_seen_at": now,
-                    "updated_at": now,
-                }
-            )
+                if record.deleted:
+                    _keep_what_was_said(post_row, known)
+            prepared.post_rows.append(post_row)
 
         for platform_id, record in comments.items():
             values = _comment_values(record)
@@ -270,8 +289,8 @@ class Store:
                 result.new_comments += 1
             else:
                 result.updated_comments += 1
-                if record.deleted and not record.text:
-                    row["text"] = known["text"]  # a deletion is marked; what was said stays on record
+                if record.deleted:
+                    _keep_what_was_said(row, known)
             if known is not None and known["text"] == row["text"] and known["sentiment_label"] is not None:
                 row.update({name: known[name] for name in _SENTIMENT_FIELDS})
             else:

@@ -88,6 +88,39 @@ def test_a_deleted_comment_is_marked_and_keeps_its_text(store: Store) -> None:
     assert tuple(row) == ("Never again, they cheated me", True)
 
 
+def test_a_deleted_business_reply_and_post_keep_who_wrote_them_and_what(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    reply = CommentRecord(
+        platform_id="r1",
+        post_id="p1",
+        parent_id="c0",
+        created_at=WHEN,
+        author_id="b1",
+        author_name="Café Uno",
+        is_business=True,
+        text="Sorry, we refunded you",
+    )
+    store.save_page(channel.id, Page(posts=make_page(0, 1).posts, comments=[reply], cursor={"position": 1}))
+    # What Reddit and others send once it is deleted: no author, no text, not the business's.
+    blanked = reply.model_copy(
+        update={"author_id": None, "author_name": "", "is_business": False, "text": ""}
+    )
+    gone_post = PostRecord(platform_id="p1", created_at=WHEN, text="", deleted=True)
+    store.save_page(
+        channel.id, Page(posts=[gone_post], comments=[blanked.model_copy(update={"deleted": True})])
+    )
+    with store.database.read() as connection:
+        comment = connection.execute(select(Comment.__table__)).mappings().one()
+        post = connection.execute(select(Post.__table__)).mappings().one()
+    assert comment["deleted"] and comment["is_business"]
+    assert (comment["author_id"], comment["author_name"], comment["text"]) == (
+        "b1",
+        "Café Uno",
+        "Sorry, we refunded you",
+    )
+    assert post["deleted"] and post["text"] == "our post"
+
+
 def test_a_page_and_its_cursor_commit_together_or_not_at_all(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
