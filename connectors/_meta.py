@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from pydantic import Field, SecretStr
 
 from socialmon_connectors._paging import ApiSettings
-from socialmon_connectors.http import Action, Api, ErrorTable, Problem, RetryPolicy, Rule, UsageThrottle
+from socialmon_connectors.http import Action, ErrorTable, Problem, Rule, UsageThrottle
 
 GRAPH_BASE_URL = "https://graph.facebook.com/v25.0"
 
@@ -67,29 +66,14 @@ class GraphSettings(ApiSettings):
     comment_page_size: int = Field(default=100, ge=1, le=100, description="comments per request")
 
 
-def graph_api(
-    client: httpx.AsyncClient,
-    settings: GraphSettings,
-    *,
-    platform: str,
-    auth_hint: str,
-    policy: RetryPolicy,
-    sleep: Any,
-) -> Api:
-    token = settings.access_token.get_secret_value()
-    return Api(
-        client=client,
-        base_url=settings.base_url,
-        platform=platform,
-        errors=graph_errors(auth_hint),
-        parse_error=parse_graph_error,
-        headers={"Authorization": f"Bearer {token}"},
-        secrets=[token],
-        policy=policy,
-        sleep=sleep,
-        throttle=UsageThrottle(),
-        timeout=settings.timeout,
-    )
+def graph_options(settings: GraphSettings, auth_hint: str) -> dict[str, Any]:
+    """What a Graph API connector gives `SweepConnector.new_api()`: Meta's errors, the token, usage pacing."""
+    return {
+        "errors": graph_errors(auth_hint),
+        "parse_error": parse_graph_error,
+        "token": settings.access_token,
+        "throttle": UsageThrottle(),
+    }
 
 
 def author(raw: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -1,7 +1,9 @@
 """What the open-network connectors (Mastodon, Bluesky, Reddit) share: paging and pacing read from the response.
 
-- `CursorPaging`: a list and an opaque cursor in the body, sent back as one parameter
-  (Bluesky `feed` + `cursor`, Reddit `data.children` + `data.after`).
+(Their cursor-in-the-body paging is `_paging.CursorPaging`, which Google's page tokens use too.)
+
+- `read_account()`: the channel's account as the platform's parser reads it, or `NotFound`
+  telling the user to fix the config.
 - `LinkPaging`: the HTTP `Link` header's `rel="next"` (Mastodon). `Api.get` returns only
   the body, so `LinkedApi` hands list bodies to the paging with the links of their own
   response attached (`Linked`).
@@ -19,44 +21,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any, TypeVar
 
 import httpx
 
-from socialmon_connectors._paging import Raw, parse_time
-from socialmon_connectors.http import SECRET_PARAMS, Api, UsageThrottle
+from socialmon_connectors._paging import Raw, objects, parse_time, query_without_secrets
+from socialmon_connectors.errors import NotFound
+from socialmon_connectors.http import Api, UsageThrottle
+
+T = TypeVar("T")
 
 _EPOCH_FLOOR = 1_000_000_000  # a reset above this many seconds is a Unix time, not a duration
 
 
-def dig(body: Any, path: tuple[str, ...]) -> Any:
-    """body[path[0]][path[1]]…, or None where a step is missing or not an object."""
-    for key in path:
-        if not isinstance(body, dict):
-            return None
-        body = body.get(key)
-    return body
-
-
-class CursorPaging:
-    """Items at `items` and the next page's cursor at `cursor` (key paths), sent back as `param`.
-
-    The end is a missing or empty cursor, never a short page.
-    """
-
-    def __init__(self, items: tuple[str, ...], cursor: tuple[str, ...], param: str) -> None:
-        self.items_path = items
-        self.cursor_path = cursor
-        self.param = param
-
-    def items(self, body: Any) -> list[Raw]:
-        found = dig(body, self.items_path)
-        return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
-
-    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        cursor = dig(body, self.cursor_path)
-        return {**params, self.param: cursor} if isinstance(cursor, str) and cursor else None
+def read_account(parse: Callable[[str], T], account: str) -> T:
+    """The channel's account read by `parse`; a malformed one stops the channel before any request."""
+    try:
+        return parse(account)
+    except ValueError as error:
+        raise NotFound(str(error), hint="fix the channel's account in the config") from None
 
 
 class Linked(list[Any]):
@@ -71,13 +54,13 @@ class LinkPaging:
     """Follow `Link: <…>; rel="next"`; the next request keeps our parameters and takes the link's query."""
 
     def items(self, body: Any) -> list[Raw]:
-        return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+        return objects(body)
 
     def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
         url = (getattr(body, "links", {}).get("next") or {}).get("url")
         if not url:
             return None
-        query = {k: v for k, v in parse_qsl(urlsplit(url).query) if k.lower() not in SECRET_PARAMS}
+        query = query_without_secrets(url)
         return {**params, **query} if query else None
 
 
@@ -165,12 +148,11 @@ class LinkedApi(Api):
 
 
 __all__ = [
-    "CursorPaging",
     "LinkPaging",
     "Linked",
     "LinkedApi",
     "RateLimitHeaders",
-    "dig",
     "parse_links",
     "parse_reset",
+    "read_account",
 ]

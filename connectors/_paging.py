@@ -1,6 +1,7 @@
 """Paging strategies, the guarded paging loop, and the incremental sweep every platform connector runs.
 
-A connector picks a `Paging` strategy (Graph cursors, Google page tokens) and calls
+A connector picks a `Paging` strategy (a cursor in the body, Google page tokens, Graph
+cursors; `_open.LinkPaging` for the `Link` header) and calls
 `paginate()`, which follows the platform's "next" marker and stops safely: when the
 marker is absent, when it repeats, when a page brings only ids already seen, after
 two empty pages in a row, or after `max_pages`.
@@ -50,43 +51,67 @@ class Paging(Protocol):
         """The parameters of the next page, or None on the last page."""
 
 
-class GraphPaging:
+def dig(body: Any, path: tuple[str, ...]) -> Any:
+    """body[path[0]][path[1]]…, or None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(body, dict):
+            return None
+        body = body.get(key)
+    return body
+
+
+def objects(found: Any) -> list[Raw]:
+    """The JSON objects in a list; anything that is not a list holds none."""
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+def query_without_secrets(url: str) -> dict[str, str]:
+    """A next link's query parameters, less any credential in it (Meta's links carry `access_token`)."""
+    return {k: v for k, v in parse_qsl(urlsplit(url).query) if k.lower() not in SECRET_PARAMS}
+
+
+class CursorPaging:
+    """Items at `items` and the next page's cursor at `cursor` (key paths), sent back as `param`.
+
+    Bluesky `feed` + `cursor`, Reddit `data.children` + `data.after`, Google's page tokens
+    (`PageTokenPaging`). The end is a missing or empty cursor, never a short page.
+    """
+
+    def __init__(self, items: tuple[str, ...], cursor: tuple[str, ...], param: str) -> None:
+        self.items_path = items
+        self.cursor_path = cursor
+        self.param = param
+
+    def items(self, body: Any) -> list[Raw]:
+        return objects(dig(body, self.items_path))
+
+    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        cursor = dig(body, self.cursor_path)
+        return {**params, self.param: cursor} if isinstance(cursor, str) and cursor else None
+
+
+class PageTokenPaging(CursorPaging):
+    """Google APIs: `items` (or another list) + `nextPageToken`, continued with `pageToken`."""
+
+    def __init__(self, items_key: str = "items") -> None:
+        super().__init__(items=(items_key,), cursor=("nextPageToken",), param="pageToken")
+
+
+class GraphPaging(CursorPaging):
     """Meta Graph API: `data` + `paging.next`; continue with `paging.cursors.after`.
 
     The end is the absence of `paging.next`, never a short page. When a next link has
     no `after` cursor (time-based paging), its query is used, minus any access token.
     """
 
-    def items(self, body: Any) -> list[Raw]:
-        data = body.get("data") if isinstance(body, dict) else None
-        return [item for item in data or [] if isinstance(item, dict)]
+    def __init__(self) -> None:
+        super().__init__(items=("data",), cursor=("paging", "cursors", "after"), param="after")
 
     def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        paging = body.get("paging") if isinstance(body, dict) else None
-        if not isinstance(paging, dict) or not paging.get("next"):
+        link = dig(body, ("paging", "next"))
+        if not link:
             return None
-        after = (paging.get("cursors") or {}).get("after")
-        if after:
-            return {**params, "after": after}
-        query = {
-            k: v for k, v in parse_qsl(urlsplit(str(paging["next"])).query) if k.lower() not in SECRET_PARAMS
-        }
-        return {**params, **query}
-
-
-class PageTokenPaging:
-    """Google APIs: `items` (or another list) + `nextPageToken`, continued with `pageToken`."""
-
-    def __init__(self, items_key: str = "items") -> None:
-        self.items_key = items_key
-
-    def items(self, body: Any) -> list[Raw]:
-        data = body.get(self.items_key) if isinstance(body, dict) else None
-        return [item for item in data or [] if isinstance(item, dict)]
-
-    def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        token = body.get("nextPageToken") if isinstance(body, dict) else None
-        return {**params, "pageToken": token} if token else None
+        return super().next_params(body, params) or {**params, **query_without_secrets(str(link))}
 
 
 async def paginate(
@@ -242,9 +267,10 @@ def build(rejected: list[RejectedRecord], where: str, make: Callable[[], T]) -> 
 class SweepConnector(Connector):
     """A platform connector that lists items newest first and reads each item's thread.
 
-    Subclasses declare `make_api()` (base URL, credentials, error table), `listing()`
-    (yields pages of raw items, newest first), `item_time()`, `item()` (the pure parse
-    of one listed item) and `thread()` (the requests its comments need). A thread that
+    Subclasses declare `make_api()` (error table, credentials: `new_api()` fills in the
+    rest), `listing()` (yields pages of raw items, newest first), `item_time()`, `item()`
+    (the pure parse of one listed item) and `thread()` (the requests its comments need),
+    and `item_label()` where a listed item's id is not at `id` or `name`. A thread that
     cannot be read (`Skipped`, `NotFound`: comments turned off, the post just deleted)
     is skipped and the item is still stored.
     """
@@ -277,6 +303,34 @@ class SweepConnector(Connector):
         async with new_client(timeout=self.settings.timeout) as own:
             yield own
 
+    def new_api(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        kind: type[Api] = Api,
+        token: SecretStr | None = None,
+        **options: Any,
+    ) -> Api:
+        """An `Api` (or its subclass `kind`) for this channel, sending `token` as `Authorization: Bearer`.
+
+        The connector gives the platform name, the secrets, the retry policy, the sleep, and
+        the settings' base URL and timeout; `options` adds the platform's error table, error
+        parser, headers, throttle… and may override any of those.
+        """
+        if token is not None:
+            bearer = f"Bearer {token.get_secret_value()}"
+            options["headers"] = {"Authorization": bearer, **options.get("headers", {})}
+        common: dict[str, Any] = {
+            "client": client,
+            "base_url": self.settings.base_url,
+            "platform": self.platform,
+            "secrets": self.secrets(),
+            "policy": self.retry_policy(),
+            "sleep": self.sleep,
+            "timeout": self.settings.timeout,
+        }
+        return kind(**{**common, **options})
+
     @abstractmethod
     def make_api(self, client: httpx.AsyncClient) -> Api: ...
 
@@ -288,6 +342,10 @@ class SweepConnector(Connector):
 
     @abstractmethod
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]: ...
+
+    def item_label(self, raw: Raw) -> str:
+        """How messages name a listed item (its `id`, else its `name`)."""
+        return f"{self.platform} item {raw.get('id') or raw.get('name') or '?'}"
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
@@ -310,7 +368,7 @@ class SweepConnector(Connector):
                 times: list[datetime] = []
                 reached_since = False
                 for raw in batch:
-                    where = f"{self.platform} item {raw.get('id') or raw.get('name') or '?'}"
+                    where = self.item_label(raw)
                     try:
                         when = self.item_time(raw)
                     except (KeyError, ValueError, TypeError) as error:
@@ -341,12 +399,16 @@ class SweepConnector(Connector):
 
 __all__ = [
     "ApiSettings",
+    "CursorPaging",
     "GraphPaging",
     "PageTokenPaging",
     "Paging",
     "SweepConnector",
     "Window",
     "build",
+    "dig",
+    "objects",
     "paginate",
     "parse_time",
+    "query_without_secrets",
 ]

@@ -27,8 +27,17 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._open import CursorPaging, RateLimitHeaders
-from socialmon_connectors._paging import ApiSettings, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors._open import RateLimitHeaders, read_account
+from socialmon_connectors._paging import (
+    ApiSettings,
+    CursorPaging,
+    Raw,
+    SweepConnector,
+    Window,
+    build,
+    paginate,
+    parse_time,
+)
 from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -193,24 +202,15 @@ class BlueskyConnector(SweepConnector):
     did: str = ""
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
-        return Api(
-            client=client,
-            base_url=self.settings.base_url,
-            platform=self.platform,
+        return self.new_api(
+            client,
             errors=ERRORS,
             parse_error=parse_problem,
-            secrets=self.secrets(),
-            policy=self.retry_policy(),
-            sleep=self.sleep,
             throttle=RateLimitHeaders(prefix="ratelimit-", now=self.now),
-            timeout=self.settings.timeout,
         )
 
     async def prepare(self, api: Api) -> None:
-        try:
-            actor = parse_account(self.context.account)
-        except ValueError as error:
-            raise NotFound(str(error), hint="fix the channel's account in the config") from None
+        actor = read_account(parse_account, self.context.account)
         profile = await api.get("app.bsky.actor.getProfile", {"actor": actor})
         if not isinstance(profile, dict) or not profile.get("did"):
             raise NotFound(f"Bluesky account {actor} not found", hint=NOT_FOUND_HINT)
@@ -234,8 +234,11 @@ class BlueskyConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return sort_time(raw)
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Bluesky post {raw.get('uri') or '?'}"  # the listing yields the feed items' posts
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        post = build(rejected, f"Bluesky post {raw.get('uri')}", lambda: parse_post(raw, self.did))
+        post = build(rejected, self.item_label(raw), lambda: parse_post(raw, self.did))
         return [post] if post else []
 
     async def thread(

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, author, count, graph_api
+from socialmon_connectors._meta import GraphSettings, author, count, graph_options
 from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, parse_time
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -103,14 +103,7 @@ class FacebookConnector(SweepConnector):
         return self.settings.page_id or self.context.account
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
-        return graph_api(
-            client,
-            self.settings,
-            platform=self.platform,
-            auth_hint=AUTH_HINT,
-            policy=self.retry_policy(),
-            sleep=self.sleep,
-        )
+        return self.new_api(client, **graph_options(self.settings, AUTH_HINT))
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params: dict[str, Any] = {

@@ -108,18 +108,8 @@ class GoogleReviewsConnector(SweepConnector):
         return f"accounts/{account}/locations/{location}/reviews"
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
-        token = self.settings.access_token.get_secret_value()
-        return Api(
-            client=client,
-            base_url=self.settings.base_url,
-            platform=self.platform,
-            errors=ERRORS,
-            parse_error=parse_google_error,
-            headers={"Authorization": f"Bearer {token}"},
-            secrets=[token],
-            policy=self.retry_policy(),
-            sleep=self.sleep,
-            timeout=self.settings.timeout,
+        return self.new_api(
+            client, errors=ERRORS, parse_error=parse_google_error, token=self.settings.access_token
         )
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
@@ -130,8 +120,11 @@ class GoogleReviewsConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(raw.get("updateTime") or raw["createTime"])
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Google review {raw.get('reviewId') or raw.get('name') or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        records = build(rejected, f"Google review {raw.get('reviewId')}", lambda: parse_review(raw))
+        records = build(rejected, self.item_label(raw), lambda: parse_review(raw))
         return list(records or [])
 
 

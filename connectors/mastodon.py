@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
+from functools import partial
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._open import LinkedApi, LinkPaging, RateLimitHeaders
+from socialmon_connectors._open import LinkedApi, LinkPaging, RateLimitHeaders, read_account
 from socialmon_connectors._paging import ApiSettings, Raw, SweepConnector, Window, build, paginate, parse_time
 from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
@@ -184,24 +185,15 @@ class MastodonConnector(SweepConnector):
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
-        try:
-            _, domain = parse_account(self.context.account, instance=s.instance)
-        except ValueError as error:
-            raise NotFound(str(error), hint="fix the channel's account in the config") from None
-        base = s.base_url or f"{instance_url(s.instance or domain)}/api/v1"
-        token = s.access_token.get_secret_value() if s.access_token else ""
-        return LinkedApi(
-            client=client,
-            base_url=base,
-            platform=self.platform,
+        _, domain = read_account(partial(parse_account, instance=s.instance), self.context.account)
+        return self.new_api(
+            client,
+            kind=LinkedApi,
+            base_url=s.base_url or f"{instance_url(s.instance or domain)}/api/v1",
             errors=ERRORS,
             parse_error=parse_problem,
-            headers={"Authorization": f"Bearer {token}"} if token else {},
-            secrets=self.secrets(),
-            policy=self.retry_policy(),
-            sleep=self.sleep,
+            token=s.access_token or None,  # an empty token is none: public statuses need none
             throttle=RateLimitHeaders(now=self.now),
-            timeout=s.timeout,
         )
 
     async def prepare(self, api: Api) -> None:
@@ -229,10 +221,11 @@ class MastodonConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(raw["created_at"])
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Mastodon status {raw.get('id') or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        status = build(
-            rejected, f"Mastodon status {raw.get('id')}", lambda: parse_status(raw, self.account_id)
-        )
+        status = build(rejected, self.item_label(raw), lambda: parse_status(raw, self.account_id))
         return [status] if status else []
 
     async def thread(

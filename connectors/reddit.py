@@ -31,8 +31,18 @@ from typing import Any
 import httpx
 from pydantic import Field, SecretStr, model_validator
 
-from socialmon_connectors._open import CursorPaging, RateLimitHeaders, dig
-from socialmon_connectors._paging import ApiSettings, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors._open import RateLimitHeaders, read_account
+from socialmon_connectors._paging import (
+    ApiSettings,
+    CursorPaging,
+    Raw,
+    SweepConnector,
+    Window,
+    build,
+    dig,
+    paginate,
+    parse_time,
+)
 from socialmon_connectors.errors import AuthError, NotFound, PlatformError, RateLimited
 from socialmon_connectors.http import SOCIALMON_VERSION, Action, Api, ErrorTable, Problem, Rule, scrub
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -294,6 +304,7 @@ async def request_token(client: httpx.AsyncClient, settings: RedditSettings) -> 
     return token, float(lifetime) if isinstance(lifetime, int | float) else 3600.0
 
 
+@dataclass
 class _RedditApi(Api):
     """Sends the OAuth token, and gets a new one before it runs out, when the channel has credentials."""
 
@@ -340,28 +351,19 @@ class RedditConnector(SweepConnector):
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
-        try:
-            parse_account(self.context.account)
-        except ValueError as error:
-            raise NotFound(str(error), hint="fix the channel's account in the config") from None
-        api = _RedditApi(
-            client=client,
+        read_account(parse_account, self.context.account)
+        return self.new_api(
+            client,
+            kind=_RedditApi,
             base_url=s.base_url or (OAUTH_URL if s.oauth else PUBLIC_URL),
-            platform=self.platform,
             errors=ERRORS,
             parse_error=parse_problem,
             headers={"User-Agent": user_agent(s.username)},
             params={"raw_json": "1"},
-            secrets=self.secrets(),
-            policy=self.retry_policy(),
-            sleep=self.sleep,
             throttle=RateLimitHeaders(now=self.now),
-            timeout=s.timeout,
+            login=(lambda: request_token(client, s)) if s.oauth else None,
+            clock=self.now,
         )
-        if s.oauth:
-            api.login = lambda: request_token(client, s)
-            api.clock = self.now
-        return api
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         kind, name = parse_account(self.context.account)
@@ -375,9 +377,12 @@ class RedditConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(float(raw["data"]["created_utc"]))
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Reddit post {dig(raw, ('data', 'id')) or dig(raw, ('data', 'name')) or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
         data = raw["data"]
-        post = build(rejected, f"Reddit post {data.get('id')}", lambda: parse_submission(data, self.business))
+        post = build(rejected, self.item_label(raw), lambda: parse_submission(data, self.business))
         return [post] if post else []
 
     async def thread(

@@ -19,6 +19,7 @@ comments turned off is stored without comments.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -142,6 +143,7 @@ def parse_thread(raw: Raw, channel_id: str) -> tuple[list[CommentRecord], bool]:
 # --- the connector -------------------------------------------------------------------------
 
 
+@dataclass
 class _BudgetApi(Api):
     """Counts quota units; stops the channel cleanly when this scan's budget is spent."""
 
@@ -172,25 +174,16 @@ class YouTubeConnector(SweepConnector):
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
-        if s.api_key is not None:
-            headers = {"X-Goog-Api-Key": s.api_key.get_secret_value()}
-        else:
-            assert s.access_token is not None
-            headers = {"Authorization": f"Bearer {s.access_token.get_secret_value()}"}
-        api = _BudgetApi(
-            client=client,
-            base_url=s.base_url,
-            platform=self.platform,
+        key = {"X-Goog-Api-Key": s.api_key.get_secret_value()} if s.api_key is not None else {}
+        return self.new_api(
+            client,
+            kind=_BudgetApi,
             errors=ERRORS,
             parse_error=parse_google_error,
-            headers=headers,
-            secrets=self.secrets(),
-            policy=self.retry_policy(),
-            sleep=self.sleep,
-            timeout=self.settings.timeout,
+            headers=key,
+            token=s.access_token,
+            max_units=s.max_units,
         )
-        api.max_units = s.max_units
-        return api
 
     async def prepare(self, api: Api) -> None:
         body = await api.get("channels", {"part": "contentDetails", "id": self.channel_id})
@@ -221,9 +214,11 @@ class YouTubeConnector(SweepConnector):
         details = raw.get("contentDetails") or {}
         return parse_time(details.get("videoPublishedAt") or raw["snippet"]["publishedAt"])
 
+    def item_label(self, raw: Raw) -> str:
+        return f"YouTube video {(raw.get('contentDetails') or {}).get('videoId') or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        where = f"YouTube video {(raw.get('contentDetails') or {}).get('videoId')}"
-        video = build(rejected, where, lambda: parse_video(raw, self.channel_id))
+        video = build(rejected, self.item_label(raw), lambda: parse_video(raw, self.channel_id))
         return [video] if video else []
 
     async def thread(

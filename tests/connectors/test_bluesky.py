@@ -180,6 +180,21 @@ def test_a_branch_cut_at_the_depth_limit_is_read_again_from_its_deepest_post(tmp
     assert (replies[c].parent_id, replies[c].post_id) == (b, POST_A)
 
 
+def test_a_post_with_no_valid_time_is_reported_by_its_uri_and_the_rest_kept(tmp_path: Path) -> None:
+    feed = fixture("bluesky_feed_1.json")
+    del feed["feed"][0]["post"]["indexedAt"]
+    del feed["cursor"]
+    with respx.mock(base_url=BASE) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json=feed)
+        router.get(THREAD, params={"uri": POST_B}).respond(json=fixture("bluesky_thread_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    rejected = [r for page in pages for r in page.rejected]
+    assert [r.location for r in rejected] == [f"Bluesky post {POST_A}"]
+    assert "no valid time" in rejected[0].reason
+    assert POST_B in {r.platform_id for r in records(pages)}
+
+
 def test_an_unknown_handle_names_the_account_form(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE) as router:
         router.get("/app.bsky.actor.getProfile").respond(

@@ -171,6 +171,22 @@ def test_an_empty_page_with_a_next_link_is_followed_and_two_in_a_row_stop(tmp_pa
         assert records(pages) == [] and len(router.calls) == 2
 
 
+def test_a_next_link_without_a_cursor_is_followed_by_its_query_less_the_token(tmp_path: Path) -> None:
+    first = fixture("facebook_posts_1.json")
+    first["paging"] = {"next": f"{BASE}/{PAGE}/posts?until=1714500000&access_token={TOKEN}&limit=25"}
+    last = fixture("facebook_posts_2.json")
+    last["paging"] = {}
+    with respx.mock(base_url=BASE) as router:
+        following = router.get(f"/{PAGE}/posts", params={"until": "1714500000"}).respond(json=last)
+        router.get(f"/{PAGE}/posts").respond(json=first)
+        router.get(path__regex=r"/comments$").respond(json={"data": []})
+        pages = collect(CASE.connector(tmp_path))
+    sent = following.calls.last.request
+    assert "access_token" not in sent.url.params and TOKEN not in str(sent.url)
+    assert sent.url.params["limit"] == "25" and "fields" in sent.url.params  # our parameters stay
+    assert {r.platform_id for r in records(pages)} >= {r["id"] for r in last["data"]}
+
+
 def test_a_thread_that_vanished_is_skipped_and_the_post_kept(tmp_path: Path) -> None:
     body = fixture("facebook_posts_1.json")
     body["paging"] = {}

@@ -212,6 +212,20 @@ def test_load_more_requests_are_capped_and_a_failed_one_keeps_the_rest(tmp_path:
     assert any("more comments" in r.location for page in pages for r in page.rejected)
 
 
+def test_a_post_with_no_valid_time_is_reported_by_its_id_and_the_rest_kept(tmp_path: Path) -> None:
+    listing = fixture("reddit_new_1.json")
+    del listing["data"]["children"][0]["data"]["created_utc"]
+    listing["data"]["after"] = None
+    with respx.mock(base_url=BASE) as router:
+        router.get(NEW).respond(json=listing)
+        router.get("/comments/1caa999.json").respond(json=fixture("reddit_comments_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    rejected = [r for page in pages for r in page.rejected]
+    assert [r.location for r in rejected] == ["Reddit post 1cabc12"]
+    assert "no valid time" in rejected[0].reason
+    assert "1caa999" in {r.platform_id for r in records(pages)}
+
+
 def test_a_user_channel_reads_submissions_and_counts_the_user_as_the_business(tmp_path: Path) -> None:
     submission = fixture("reddit_new_1.json")["data"]["children"][1]
     submission["data"]["author"] = "Corner_Bistro"
