@@ -184,7 +184,8 @@ async def run_scan(
     # SQLite has one writer; PostgreSQL takes concurrent page writes.
     write_lock = asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()
     scoring = ScoringPool(store.scorer, scoring_workers)
-    http = new_client(max_connections=max(10, concurrency * 2))  # one client, shared by every channel
+    # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
+    http = new_client(max_connections=max(10, concurrency * 2), shared=True)
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:

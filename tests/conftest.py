@@ -7,19 +7,40 @@ they are mandatory: an unreachable server fails them). Elsewhere they are skippe
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import respx.mocks
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
+
+# respx mocks the client itself rather than httpx's default transport, so that scans, which
+# send through aiohttp's transport (socialmon_connectors.http.new_client(shared=True)), are mocked too.
+respx.mocks.DEFAULT_MOCKER = "httpx"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 POSTGRES_URL = os.environ.get("SOCIALMON_TEST_POSTGRES_URL")  # read before the env is cleaned
 POSTGRES_SKIP_REASON = (
     "PostgreSQL tests need SOCIALMON_TEST_POSTGRES_URL, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
 )
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request that escaped its mock fails here instead of reaching a real platform."""
+    resolve = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name not in LOOPBACK:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests never touch the internet (asked for {name})")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 @pytest.fixture(autouse=True)

@@ -11,14 +11,26 @@ with its first comments inline (`filter=stream` style: replies carry `parent`), 
 `/{post}/comments` for the rest, in the documented Graph shapes. Like Meta, its `paging.next`
 links carry `access_token` in the query. It runs in a thread (stdlib `ThreadingHTTPServer`),
 one thread per connection, so a latency per request overlaps across connections.
+
+A benchmark serves it from a child process instead (`serve_in_process`), so that its
+CPU time is not spent under the scanning process's GIL: a real platform's servers are
+not in our process either.
+
+    graph = FakeGraph(latency=0.1)
+    graph.add_page("111", token="tok-a", posts=100)
+    with graph.serve_in_process() as served:
+        ... served.url ...; len(served.log())
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +50,7 @@ class FakePage:
     page_id: str
     token: str
     posts: list[dict[str, Any]] = field(default_factory=list)  # newest first
+    post_times: list[float] = field(default_factory=list)  # epoch seconds of `posts`, for since/until
     comments: dict[str, list[dict[str, Any]]] = field(
         default_factory=dict
     )  # post id -> comments, oldest first
@@ -70,6 +83,7 @@ class FakeGraph:
         for i in range(posts):
             created = start - timedelta(hours=i)
             post_id = f"{page_id}_{i}"
+            page.post_times.append(created.timestamp())
             page.posts.append(
                 {
                     "id": post_id,
@@ -151,6 +165,36 @@ class FakeGraph:
         self.server.shutdown()
         self.server.server_close()
 
+    @contextmanager
+    def serve_in_process(self) -> Iterator[ServedGraph]:
+        """Serve this graph (as scripted so far) from a child process until the block ends."""
+        if self.server is not None:
+            raise RuntimeError("already serving in this process")
+        spawn = multiprocessing.get_context("spawn")  # the caller may have threads: don't fork them
+        ours, theirs = spawn.Pipe()
+        child = spawn.Process(target=_serve_child, args=(self, theirs), daemon=True)
+        child.start()
+        try:
+            if not ours.poll(30):
+                raise RuntimeError("the fake Graph API did not start within 30 s")
+            yield ServedGraph(ours.recv(), ours)
+        finally:
+            ours.send("stop")
+            child.join(10)
+            if child.is_alive():
+                child.kill()
+
+    def __getstate__(self) -> dict[str, Any]:  # what a child process needs: the script, not the server
+        state = {k: v for k, v in self.__dict__.items() if k not in ("lock", "server")}
+        return {**state, "faults": dict(self.faults), "used": dict(self.used)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.faults = defaultdict(deque, state["faults"])
+        self.used = defaultdict(int, state["used"])
+        self.lock = threading.Lock()
+        self.server = None
+
     def respond(self, raw_path: str, authorization: str) -> tuple[int, Any, dict[str, str]]:
         if self.latency:
             time.sleep(self.latency)
@@ -206,11 +250,7 @@ class FakeGraph:
     def _posts(self, page: FakePage, query: dict[str, str], token: str) -> tuple[int, Any]:
         since = int(query.get("since", 0))
         until = int(query.get("until", 2**40))
-        chosen = [
-            p
-            for p in page.posts
-            if since <= datetime.strptime(p["created_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() < until
-        ]
+        chosen = [p for p, when in zip(page.posts, page.post_times, strict=True) if since <= when < until]
         limit = int(query.get("limit", 25))
         start = int(query.get("after", "0") or 0)
         window = chosen[start : start + limit]
@@ -244,6 +284,28 @@ class FakeGraph:
             query = urlencode({"limit": size, "after": start + size, "access_token": token})
             paging["next"] = f"{self.url}/{path}?{query}"
         return paging
+
+
+@dataclass
+class ServedGraph:
+    """A FakeGraph running in a child process: its URL, and its request log on demand."""
+
+    url: str
+    _pipe: Any
+
+    def log(self) -> list[tuple[str, int]]:
+        """(path, status) of every request served so far."""
+        self._pipe.send("log")
+        return self._pipe.recv()
+
+
+def _serve_child(graph: FakeGraph, pipe: Any) -> None:
+    with graph:
+        pipe.send(graph.url)
+        while (command := pipe.recv()) != "stop":
+            if command == "log":
+                with graph.lock:
+                    pipe.send(list(graph.log))
 
 
 def _error(

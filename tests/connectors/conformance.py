@@ -2,11 +2,13 @@
 
     TestConformance = conformance_suite(FacebookCase())
 
-A case says how to build the connector and how to arrange its source (respx routes,
-files); the suite checks the contract: pages yield valid records with unique non-null
-ids, each page carries a cursor and the cursor moves, a second run from the saved cursor
-brings nothing new, a run resumed from any page's cursor loses nothing, a repeated
-platform cursor stops the run, and each failure surfaces as the right error class.
+A case says how to build the connector and how to arrange its source: respx routes for
+an API connector (`HttpCase`), files for the `file` connector (`ConnectorCase`). The
+suite checks the contract: pages yield valid records with unique non-null ids, each page
+carries a cursor and the cursor moves, a second run from the saved cursor brings nothing
+new (nothing at all, for a source that is not re-read), a run resumed from any page's
+cursor loses nothing, a repeated platform cursor stops the run, and each failure
+surfaces as the right error class.
 """
 
 from __future__ import annotations
@@ -66,13 +68,20 @@ class ConnectorCase(ABC):
 
     #: failure name -> the error class it must raise; `failing()` arranges each
     errors: ClassVar[dict[str, type[ConnectorError]]] = {}
+    #: whether a run from the last cursor may read again what the run before read (API
+    #: connectors re-read recent threads for new replies); if not, it must read nothing
+    rereads: ClassVar[bool] = True
 
     @abstractmethod
     def connector(self, tmp_path: Path) -> Connector: ...
 
     @abstractmethod
     def healthy(self, tmp_path: Path, *, strict: bool = True) -> AbstractContextManager[Any]:
-        """A source with at least two pages of data; `strict`: every route must be used."""
+        """A source with at least two pages of data, arranged for the `with` block.
+
+        `strict`: the run must use all of it (an HTTP case: every mocked route is called).
+        Arranging it again, for a second run, gives the same data.
+        """
 
     def repeating(self, tmp_path: Path) -> AbstractContextManager[Any] | None:
         """A source whose paging cursor repeats forever, or None when that cannot happen."""
@@ -140,6 +149,8 @@ def conformance_suite(case: ConnectorCase) -> type:
             with case.healthy(tmp_path, strict=False):
                 second = collect(case.connector(tmp_path), first[-1].cursor)
             assert keys(second) <= keys(first)
+            if not case.rereads:
+                assert records(second) == [], "a run from the last cursor read records again"
             if second:
                 assert second[-1].cursor == first[-1].cursor or second[-1].cursor is not None
 

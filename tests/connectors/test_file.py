@@ -9,10 +9,50 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conformance import ConnectorCase, conformance_suite, nullcontext
 from helpers import comment, post, write_jsonl
 
 from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord, SourceError
 from socialmon_connectors.file import FileConnector, FileSettings
+
+
+class FileCase(ConnectorCase):
+    """A folder of exports: JSON Lines and CSV, three records a page."""
+
+    rereads = False  # a second run reads only what was appended since
+
+    errors = {  # noqa: RUF012
+        "missing folder": SourceError,
+        "empty folder": SourceError,
+        "csv without a header": SourceError,
+    }
+
+    def connector(self, tmp_path: Path) -> FileConnector:
+        return connector(tmp_path, "exports", page_size=3)
+
+    def healthy(self, tmp_path: Path, *, strict: bool = True) -> nullcontext[None]:
+        folder = tmp_path / "exports"
+        folder.mkdir(exist_ok=True)
+        write_jsonl(
+            folder / "a.jsonl", [post("p1"), comment("c1"), comment("c2", parent_id="c1"), post("p2")]
+        )
+        (folder / "b.csv").write_text(
+            "type,id,post_id,created_at,text,rating\n"
+            "comment,c3,p2,2026-10-01T14:00:00Z,¡Qué rico!,\n"
+            "review,r1,,2026-10-02T08:00:00Z,Excelente,5\n",
+            encoding="utf-8",
+        )
+        return nullcontext()
+
+    def failing(self, tmp_path: Path, failure: str) -> nullcontext[None]:
+        if failure != "missing folder":
+            (tmp_path / "exports").mkdir()
+        if failure == "csv without a header":
+            (tmp_path / "exports" / "a.csv").write_text("comment,c1,p1\n", encoding="utf-8")
+        return nullcontext()
+
+
+TestConformance = conformance_suite(FileCase())
 
 
 def connector(folder: Path, path: str = "export.jsonl", **options: Any) -> FileConnector:

@@ -1,0 +1,484 @@
+"""The shared HTTP layer on its own: redaction, Retry-After, usage headers, the client, retries.
+
+`Api` runs over `httpx.MockTransport` (no respx, no network); the client's own behaviour
+(User-Agent on the wire, connection limit, timeouts, transport errors) is checked
+against a small HTTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib.metadata import version
+from typing import Any
+
+import httpx
+import pytest
+
+import socialmon
+from socialmon_connectors import AuthError, NotFound, PlatformError, RateLimited
+from socialmon_connectors.http import (
+    USER_AGENT,
+    Action,
+    Api,
+    ErrorTable,
+    Problem,
+    RetryPolicy,
+    Rule,
+    Skipped,
+    UsageThrottle,
+    new_client,
+    parse_retry_after,
+    redact_url,
+    scrub,
+)
+
+BASE = "https://api.example.com/v1"
+SECRET = "s3cr3t/Tok+en="
+
+
+def run(work: Awaitable[Any]) -> Any:
+    async def bounded() -> Any:
+        return await asyncio.wait_for(work, timeout=10)
+
+    return asyncio.run(bounded())
+
+
+class Sleeps(list[float]):
+    """An injected sleep: records the pause, never waits."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def parse_example_error(status: int, body: Any) -> Problem:
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return Problem(status=status, message=f"HTTP {status}")
+    return Problem(status=status, code=error.get("code"), message=error.get("message", ""))
+
+
+def make_api(
+    answers: list[httpx.Response | Exception],
+    *,
+    attempts: int = 3,
+    backoff: float = 1.0,
+    max_backoff: float = 30.0,
+    max_wait: float = 120.0,
+    **options: Any,
+) -> tuple[Api, Sleeps, list[httpx.Request]]:
+    """An Api whose requests get `answers` in turn (an exception is raised by the transport)."""
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        answer = answers[min(len(sent), len(answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    sleeps = Sleeps()
+    api = Api(
+        client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        base_url=BASE,
+        platform="Example",
+        parse_error=parse_example_error,
+        policy=RetryPolicy(attempts=attempts, backoff=backoff, max_backoff=max_backoff, max_wait=max_wait),
+        sleep=sleeps,
+        **options,
+    )
+    return api, sleeps, sent
+
+
+def ok(body: Any = None, **headers: str) -> httpx.Response:
+    return httpx.Response(200, json={"data": []} if body is None else body, headers=headers)
+
+
+def failed(status: int, code: str | None = None, message: str = "", **headers: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": {"code": code, "message": message}}, headers=headers)
+
+
+# --- redaction -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["access_token", "Access_Token", "key", "client_secret", "refresh_token", "appsecret_proof", "code"],
+)
+def test_redact_url_hides_credential_parameters_and_keeps_the_rest(name: str) -> None:
+    url = f"https://graph.facebook.com/v25.0/1/posts?limit=5&{name}=EAAB%2Fx%3D%3D&after=QVF"
+    assert redact_url(url) == f"https://graph.facebook.com/v25.0/1/posts?limit=5&{name}=***&after=QVF"
+
+
+def test_redact_url_leaves_a_url_without_credentials_as_it_is() -> None:
+    assert redact_url("https://www.googleapis.com/youtube/v3/videos") == (
+        "https://www.googleapis.com/youtube/v3/videos"
+    )
+    assert redact_url(httpx.URL("https://x.test/a?pageToken=abc&part=snippet")) == (
+        "https://x.test/a?pageToken=abc&part=snippet"
+    )
+
+
+def test_scrub_replaces_a_secret_as_written_percent_encoded_and_form_encoded() -> None:
+    text = f"raw {SECRET}, in a path s3cr3t%2FTok%2Ben%3D, in a form s3cr3t%2FTok%2Ben%3D&x=1, spaced"
+    scrubbed = scrub(text + " s3cr3t Tok", [SECRET, "s3cr3t Tok"])
+    assert "s3cr3t" not in scrubbed
+    assert scrubbed.startswith("raw ***, in a path ***, in a form ***&x=1")
+
+
+def test_scrub_redacts_credentials_in_query_strings_form_bodies_and_bearer_headers() -> None:
+    text = (
+        "body client_secret=abc123&code=xyz789&grant_type=authorization_code; "
+        'echoed "https://graph.test/me?fields=id&access_token=EAABzz" and Authorization: Bearer eyJ.abc-d_e'
+    )
+    scrubbed = scrub(text)
+    for leaked in ("abc123", "xyz789", "EAABzz", "eyJ.abc-d_e"):
+        assert leaked not in scrubbed
+    assert "client_secret=***&code=***&grant_type=authorization_code" in scrubbed
+    assert "fields=id&access_token=***" in scrubbed
+    assert scrubbed.endswith("Bearer ***")
+
+
+def test_scrub_ignores_an_empty_secret_and_replaces_the_longest_first() -> None:
+    assert scrub("nothing to hide", [""]) == "nothing to hide"
+    assert scrub("token abcdef and abc", ["abc", "abcdef"]) == "token *** and ***"
+
+
+def test_httpx_request_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        logging.getLogger("httpx").info(
+            'HTTP Request: GET %s "%s"', "https://g.test/x?access_token=EAAB1", "200"
+        )
+    assert [record.getMessage() for record in caplog.records] == [
+        'HTTP Request: GET https://g.test/x?access_token=*** "200"'
+    ]
+
+
+def test_no_error_message_carries_the_channel_secret() -> None:
+    echoed = failed(400, "12", f"bad request (access_token={SECRET}) {SECRET}")
+    api, _, _ = make_api([echoed], secrets=[SECRET], params={"key": SECRET})
+    with pytest.raises(PlatformError) as raised:
+        run(api.get("items"))
+    assert "s3cr3t" not in str(raised.value)
+    assert "(access_token=*** ***" in str(raised.value)
+
+    api, _, _ = make_api([httpx.ConnectError(f"cannot reach {BASE}/items?key={SECRET}")], secrets=[SECRET])
+    with pytest.raises(PlatformError) as raised:
+        run(api.get("items", {"key": SECRET}))
+    assert raised.value.code == "network"
+    assert "s3cr3t" not in str(raised.value)
+
+
+# --- Retry-After ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("7", 7.0), (" 2.5 ", 2.5), ("0", 0.0), ("-4", 0.0), ("", None), (None, None), ("soon", None)],
+)
+def test_retry_after_in_seconds(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("Wed, 21 Oct 2026 07:28:00 GMT", 90.0),
+        ("Wed, 21 Oct 2026 09:28:00 +0200", 90.0),
+        ("Wed, 21 Oct 2026 07:28:00 -0000", 90.0),  # no zone given: UTC
+        ("Wed, 21 Oct 2026 07:20:00 GMT", 0.0),  # already past
+    ],
+)
+def test_retry_after_as_an_http_date(value: str, seconds: float) -> None:
+    now = datetime(2026, 10, 21, 7, 26, 30, tzinfo=UTC).timestamp()
+    assert parse_retry_after(value, now=now) == seconds
+
+
+def test_the_api_waits_until_the_date_retry_after_names() -> None:
+    later = email.utils.formatdate(time.time() + 60, usegmt=True)
+    api, sleeps, sent = make_api([failed(503, message="busy", **{"Retry-After": later}), ok()])
+    assert run(api.get("items")) == {"data": []}
+    assert len(sent) == 2
+    assert len(sleeps) == 1 and 57 <= sleeps[0] <= 60
+
+
+def test_a_retry_after_longer_than_max_wait_is_rate_limited_at_once() -> None:
+    api, sleeps, sent = make_api([failed(429, message="slow down", **{"Retry-After": "3600"}), ok()])
+    with pytest.raises(RateLimited) as raised:
+        run(api.get("items"))
+    assert raised.value.retry_after == 3600
+    assert (len(sent), sleeps) == (1, [])
+
+
+# --- Meta's usage headers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("percent", "pause"),
+    [(0, 0.0), (74, 0.0), (75, 1.0), (80, 2.0), (86, 5.0), (90, 10.0), (94.9, 10.0), (95, 300.0)],
+)
+def test_usage_slows_down_in_steps_before_the_limit(percent: float, pause: float) -> None:
+    throttle = UsageThrottle()
+    throttle.observe({"x-app-usage": json.dumps({"call_count": percent, "total_time": 1})})
+    assert throttle.pause() == pause
+
+
+def test_the_highest_reading_of_any_header_and_metric_counts() -> None:
+    throttle = UsageThrottle()
+    throttle.observe(
+        {
+            "x-app-usage": json.dumps({"call_count": 10, "total_cputime": 3}),
+            "x-page-usage": json.dumps({"call_count": 12, "total_cputime": 86}),
+        }
+    )
+    assert (throttle.usage, throttle.pause()) == (86, 5.0)
+
+
+def test_a_response_without_usage_headers_keeps_the_last_reading_and_bad_json_is_ignored() -> None:
+    throttle = UsageThrottle()
+    throttle.observe({"x-app-usage": '{"call_count": 81}'})
+    throttle.observe({})
+    throttle.observe({"x-app-usage": "{not json", "x-business-use-case-usage": "[1,"})
+    assert throttle.pause() == 2.0
+
+
+def test_the_business_use_case_header_gives_the_time_to_regain_access() -> None:
+    throttle = UsageThrottle()
+    buc = {"104": [{"type": "pages", "call_count": 40, "estimated_time_to_regain_access": 3}]}
+    throttle.observe({"x-business-use-case-usage": json.dumps(buc)})
+    assert throttle.pause() == 180.0
+    buc["104"][0]["estimated_time_to_regain_access"] = 0
+    throttle.observe({"x-business-use-case-usage": json.dumps(buc)})
+    assert throttle.pause() == 0.0
+
+
+def test_the_api_pauses_before_the_next_request_and_stops_rather_than_wait_too_long() -> None:
+    near = ok(**{"X-App-Usage": '{"call_count": 81}'})
+    api, sleeps, sent = make_api([near, ok()], throttle=UsageThrottle())
+    run(api.get("items"))
+    run(api.get("items"))
+    assert (len(sent), sleeps) == (2, [2.0])
+
+    buc = json.dumps({"104": [{"call_count": 99, "estimated_time_to_regain_access": 10}]})
+    api, sleeps, sent = make_api([ok(**{"X-Business-Use-Case-Usage": buc}), ok()], throttle=UsageThrottle())
+    run(api.get("items"))
+    with pytest.raises(RateLimited) as raised:
+        run(api.get("items"))
+    assert raised.value.retry_after == 600
+    assert (len(sent), sleeps) == (1, [])  # the second request was never sent
+
+
+# --- retries -------------------------------------------------------------------------------
+
+
+def test_network_errors_are_retried_with_exponential_backoff_and_bounded_jitter() -> None:
+    network = [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("cut")]
+    api, sleeps, sent = make_api([*network, httpx.ConnectError("refused"), ok()], attempts=5)
+    assert run(api.get("items")) == {"data": []}
+    assert (len(sent), api.retries, len(sleeps)) == (5, 4, 4)
+    for attempt, pause in enumerate(sleeps):
+        assert 2**attempt <= pause <= 2**attempt + 1.0  # base doubling from 1 s, jitter at most 1 s
+
+
+def test_backoff_stops_growing_at_max_backoff_and_its_jitter_varies() -> None:
+    api, sleeps, sent = make_api([failed(502)], attempts=8, backoff=1.0, max_backoff=5.0)
+    with pytest.raises(PlatformError) as raised:
+        run(api.get("items"))
+    assert (raised.value.status, len(sent), len(sleeps)) == (502, 8, 7)
+    assert all(min(2**i, 5.0) <= pause <= 5.0 for i, pause in enumerate(sleeps))
+    firsts = set()
+    for _ in range(20):
+        api, sleeps, _ = make_api([failed(500), ok()])
+        run(api.get("items"))
+        firsts.add(sleeps[0])
+    assert all(1.0 <= pause <= 2.0 for pause in firsts) and len(firsts) > 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "requests"),
+    [
+        (failed(429, "4", "limit"), RateLimited, 3),  # retried, then rate limited
+        (failed(500), PlatformError, 3),
+        (failed(503), PlatformError, 3),
+        (failed(408), PlatformError, 3),
+        (httpx.Response(200, text="<html>proxy error</html>"), PlatformError, 3),  # malformed: retried
+        (failed(400, "12", "deprecated field"), PlatformError, 1),
+        (failed(401, "190", "expired"), AuthError, 1),
+        (failed(404, "803", "no such object"), NotFound, 1),
+    ],
+)
+def test_what_each_answer_becomes_and_how_often_it_is_tried(
+    answer: httpx.Response, error: type[Exception], requests: int
+) -> None:
+    api, sleeps, sent = make_api([answer])
+    with pytest.raises(error) as raised:
+        run(api.get("items"))
+    assert type(raised.value) is error
+    assert (len(sent), len(sleeps)) == (requests, requests - 1)
+    assert "Example" in str(raised.value)
+
+
+def test_a_malformed_body_is_retried_and_named() -> None:
+    api, _, _ = make_api([httpx.Response(200, text="{truncated")], attempts=2)
+    with pytest.raises(PlatformError) as raised:
+        run(api.get("items"))
+    assert raised.value.code == "malformed"
+    assert "malformed JSON" in str(raised.value)
+
+
+def test_the_error_table_most_specific_rule_wins() -> None:
+    table = ErrorTable(
+        {
+            (400, "100/33"): Action.NOT_FOUND,
+            (None, 100): Rule(Action.FAIL, "grant the permission"),
+            (None, "4"): Action.THROTTLE,
+            (403, None): Action.AUTH,
+            (None, "quotaExceeded"): Action.QUOTA,
+            (None, "commentsDisabled"): Action.SKIP,
+        }
+    )
+    assert table.rule(Problem(400, "100", "33")).action is Action.NOT_FOUND
+    assert table.rule(Problem(500, "100", "33")) == Rule(Action.FAIL, "grant the permission")
+    assert table.rule(Problem(400, "4")).action is Action.THROTTLE
+    assert table.rule(Problem(403, "999")).action is Action.AUTH
+    assert table.rule(Problem(503)).action is Action.RETRY  # no entry: the HTTP status decides
+    assert table.rule(Problem(418)).action is Action.FAIL
+
+
+def test_quota_is_not_retried_skip_is_its_own_class_and_hints_carry_through() -> None:
+    errors = ErrorTable(
+        {
+            (None, "quotaExceeded"): Rule(Action.QUOTA, "wait for the daily quota"),
+            (None, "commentsDisabled"): Action.SKIP,
+        }
+    )
+    api, sleeps, sent = make_api([failed(403, "quotaExceeded", "over quota")], errors=errors)
+    with pytest.raises(RateLimited) as quota:
+        run(api.get("items"))
+    assert (len(sent), sleeps) == (1, [])
+    assert quota.value.hint == "wait for the daily quota"
+    api, _, _ = make_api([failed(403, "commentsDisabled", "off")], errors=errors)
+    with pytest.raises(Skipped):
+        run(api.get("items"))
+
+
+# --- the client ----------------------------------------------------------------------------
+
+
+def test_the_user_agent_names_socialmon_and_its_installed_version() -> None:
+    assert socialmon.__version__ == version("socialmon")
+    assert USER_AGENT.startswith(f"socialmon/{socialmon.__version__} (")
+
+
+def test_timeouts_are_set_on_the_client() -> None:
+    assert new_client(timeout=12).timeout == httpx.Timeout(12, connect=10)
+    assert new_client(timeout=4, shared=True).timeout == httpx.Timeout(4)
+
+
+Reply = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def loopback(reply: Reply) -> AsyncIterator[tuple[str, list[bytes]]]:
+    """An HTTP server on 127.0.0.1; yields its URL and the request heads it received, one per request."""
+    heads: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                heads.append(head)
+                await reply(reader, writer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    async with server:
+        port = server.sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}/v1/items?access_token=EAAB", heads
+
+
+async def answer_ok(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_both_clients_send_the_user_agent(shared: bool) -> None:
+    async def fetch() -> list[bytes]:
+        async with loopback(answer_ok) as (url, heads), new_client(shared=shared) as client:
+            assert (await client.get(url)).json() == {}
+        return heads
+
+    [head] = run(fetch())
+    lines = head.decode().split("\r\n")[1:]
+    headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in lines if line)}
+    assert headers["user-agent"] == USER_AGENT
+    assert headers["accept"] == "application/json"
+
+
+def test_the_shared_client_opens_no_more_connections_than_its_limit() -> None:
+    connections: set[int] = set()
+
+    async def answer_slowly(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.add(id(writer))
+        await asyncio.sleep(0)  # let the other requests race for connections
+        await answer_ok(reader, writer)
+
+    async def fetch() -> None:
+        async with (
+            loopback(answer_slowly) as (url, heads),
+            new_client(max_connections=2, shared=True) as client,
+        ):
+            await asyncio.gather(*(client.get(url) for _ in range(8)))
+            assert len(heads) == 8
+
+    run(fetch())
+    assert 1 <= len(connections) <= 2
+
+
+async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"garbage\r\n\r\n")
+    writer.close()
+
+
+async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+async def bad_header(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n{}")
+    writer.close()
+
+
+async def truncated(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"data":')
+    writer.close()
+
+
+async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read()  # never answers; the client gives up first
+
+
+@pytest.mark.parametrize("shared", [False, True])
+@pytest.mark.parametrize("reply", [garbage, hang_up, bad_header, truncated, silent])
+def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply: Reply) -> None:
+    async def fetch() -> tuple[PlatformError, int]:
+        async with loopback(reply) as (url, heads), new_client(timeout=0.2, shared=shared) as client:
+            api = Api(client=client, base_url=url, platform="Example", sleep=Sleeps(), secrets=["EAAB"])
+            api.policy = RetryPolicy(attempts=2)
+            with pytest.raises(PlatformError) as raised:
+                await api.get(url)
+            return raised.value, len(heads)
+
+    error, requests = run(fetch())
+    assert error.code == "network"
+    assert requests >= 2  # aiohttp itself also resends a GET once when the server hung up on it
+    assert "EAAB" not in str(error) and "access_token=***" in str(error)
