@@ -78,10 +78,32 @@ class Comment(SQLModel, table=True):
     __tablename__ = "comment"
     __table_args__ = (
         UniqueConstraint("channel_id", "platform_id", name="uq_comment_channel_platform_id"),
-        Index("ix_comment_channel_post", "channel_id", "post_platform_id"),
         Index("ix_comment_created_at", "created_at"),
-        # Reports: a channel's comments in a period, and the first reply to a comment (0003).
-        Index("ix_comment_channel_created", "channel_id", "created_at"),
+        # Reports: a channel's comments in a period and a post's reactions, each covering every
+        # column the report reads of them (0005).
+        Index(
+            "ix_comment_report_window",
+            "channel_id",
+            "created_at",
+            "is_business",
+            "deleted",
+            "platform_id",
+            "parent_platform_id",
+            "sentiment_label",
+            "label_override",
+            "rating",
+            "sentiment_compound",
+        ),
+        Index(
+            "ix_comment_post_reactions",
+            "channel_id",
+            "post_platform_id",
+            "deleted",
+            "is_business",
+            "sentiment_label",
+            "label_override",
+        ),
+        # The first reply to a comment (0003).
         Index("ix_comment_reply_lookup", "channel_id", "parent_platform_id", "is_business", "created_at"),
     )
 

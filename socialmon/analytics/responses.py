@@ -33,7 +33,6 @@ from statistics import fmean
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    String,
     case,
     cast,
     false,
@@ -43,12 +42,11 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    type_coerce,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from socialmon.analytics._sql import local_bucket, seconds_between
-from socialmon.analytics.business_time import EPOCH, MICROSECOND, BusinessCalendar, epoch_micros
+from socialmon.analytics._sql import epoch_micros_of, local_bucket, seconds_between
+from socialmon.analytics.business_time import BusinessCalendar, epoch_micros
 from socialmon.analytics.results import (
     NeedsReply,
     PendingComment,
@@ -204,21 +202,6 @@ def first_responses(scope: Scope, dialect: str) -> Any:
     ).cte("first_response")
 
 
-_NAIVE_EPOCH = EPOCH.replace(tzinfo=None)
-
-
-def _micros(value: str | datetime) -> int:
-    """A stored datetime read raw (SQLite: UTC text; PostgreSQL: an aware datetime) -> epoch microseconds.
-
-    Skipping SQLAlchemy's datetime conversion matters at tens of thousands of rows per report.
-    """
-    if isinstance(value, str):
-        return (datetime.fromisoformat(value) - _NAIVE_EPOCH) // MICROSECOND
-    if value.tzinfo is None:
-        return (value - _NAIVE_EPOCH) // MICROSECOND
-    return epoch_micros(value)
-
-
 class PairedComment(NamedTuple):
     """A customer comment of the window with its first response (`first_reply` None: still waiting)."""
 
@@ -239,27 +222,26 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
     """
     if not scope.channel_ids:
         return []
-    paired = first_responses(scope, database.dialect)
+    dialect = database.dialect
+    paired = first_responses(scope, dialect)
     query = select(
         paired.c.id,
         paired.c.channel_id,
         paired.c.period,
-        type_coerce(paired.c.created_at, String),
-        type_coerce(paired.c.first_reply_at, String),
+        epoch_micros_of(paired.c.created_at, dialect),
+        epoch_micros_of(paired.c.first_reply_at, dialect),
         paired.c.label,
         paired.c.timed,
     )
     # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's strftime('%s')
     # counts whole seconds, PostgreSQL's epoch difference is exact.
-    whole_seconds = database.dialect == "sqlite"
+    whole_seconds = dialect == "sqlite"
     result = []
     with database.read() as connection:
         rows = connection.execute(query).all()
-    for id_, channel_id, period, created_at, first_reply_at, label, timed in rows:
-        created = _micros(created_at)
-        first_reply = wait = None
-        if first_reply_at is not None:
-            first_reply = _micros(first_reply_at)
+    for id_, channel_id, period, created, first_reply, label, timed in rows:
+        wait = None
+        if first_reply is not None:
             if whole_seconds:
                 wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
             else:
