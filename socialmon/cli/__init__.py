@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import typer
 
-from socialmon import __version__
-
 app = typer.Typer(
     name="socialmon",
     help=(
@@ -23,6 +21,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from socialmon import __version__  # read from the package metadata only when asked
+
         typer.echo(f"socialmon {__version__}")
         raise typer.Exit()
 
