@@ -66,8 +66,9 @@ class Connector(ABC):
     name: ClassVar[str]
     Settings: ClassVar[type[ConnectorSettings]] = ConnectorSettings
     summary: ClassVar[str] = ""
-    # How long after a comment the business can still answer it on this platform (None: no limit).
-    # The reply-window alert warns before it closes.
+    # How long after a comment the business can still answer it privately, the one answer that
+    # platforms limit in time (Meta's Private Replies: 7 days); None: no limit. The
+    # reply-window alert warns before it closes.
     reply_window: ClassVar[timedelta | None] = None
 
     def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:

@@ -8,6 +8,7 @@ a `ConfigProblem` that names the file, the brand and channel, and the field.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -295,6 +296,18 @@ class AlertOptions(_Strict):
         return self
 
 
+def _is_local(host: Any) -> bool:
+    """Whether a mail server is this machine, where an unencrypted login never crosses a network."""
+    if not isinstance(host, str):
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def parse_clock_range(value: str) -> tuple[time, time]:
     """'22:00-07:00' -> (22:00, 07:00); the range may cross midnight."""
     match = _CLOCK_RANGE.match(value)
@@ -517,6 +530,20 @@ class Config:
                             f"required to send e-mail: set it here or in [smtp] ({name} = ...)",
                         )
                     )
+            if (
+                merged.get("security") == "none"
+                and merged.get("username")
+                and not _is_local(merged.get("host"))
+            ):
+                problems.append(
+                    ConfigProblem(
+                        self.path,
+                        where,
+                        "alerts.email.security",
+                        "'none' would send the SMTP password unencrypted to a remote server: use "
+                        "'starttls' or 'ssl' ('none' is for a relay on this machine)",
+                    )
+                )
             if not problems:
                 email = validate(EmailDestination, merged, "alerts.email.")
         webhooks = []

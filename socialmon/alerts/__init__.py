@@ -10,7 +10,7 @@
 
 from socialmon.alerts.delivery import SendResult, send_alerts
 from socialmon.alerts.service import BrandEvaluation, evaluate_alerts, reply_windows
-from socialmon.alerts.store import AlertNotFound, StoredAlert, acknowledge, list_alerts
+from socialmon.alerts.store import AlertNotFound, StoredAlert, acknowledge, count_alerts, list_alerts
 
 __all__ = [
     "AlertNotFound",
@@ -18,6 +18,7 @@ __all__ = [
     "SendResult",
     "StoredAlert",
     "acknowledge",
+    "count_alerts",
     "evaluate_alerts",
     "list_alerts",
     "reply_windows",

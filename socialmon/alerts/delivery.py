@@ -1,10 +1,12 @@
 """`alerts send`: deliver every unsent alert to each of its brand's destinations, exactly once.
 
-For each brand: the alerts not yet sent, acknowledged or resolved (during the brand's quiet
-hours, only the critical ones; the rest wait for the first run after them); for each
-destination, the deliveries this run claims (see `store`), in batches the service accepts.
-A batch is marked delivered when the server accepted it, or failed with the server's answer
-and retried by the next run. An alert is sent once every destination has it.
+For each brand: the alerts not yet sent, acknowledged or resolved, most severe first (during
+the brand's quiet hours, only the critical ones; the rest wait for the first run after them);
+for each destination, the deliveries this run claims (see `store`). A person's destination
+(e-mail, a chat) gets one message a run: the most severe alerts in detail and a line summing
+up the rest; a JSON endpoint gets every alert, `JSON_BATCH` per POST. A message is marked
+delivered when the server accepted it, or failed with the server's answer and retried by the
+next run. An alert is sent once every destination has it.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import httpx
 
 from socialmon.alerts import store
 from socialmon.alerts._errors import DeliveryError
+from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, send_email
-from socialmon.alerts.webhooks import BATCH, build_payload, post
-from socialmon.alerts.wording import AlertText, word
+from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
+from socialmon.alerts.webhooks import JSON_BATCH, build_payload, post
+from socialmon.alerts.wording import AlertText, Batch, word
 from socialmon.config import (
     BrandConfig,
     Config,
@@ -164,27 +168,37 @@ def _send_brand(
     lang = Lang(
         brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
     )
-    texts = {a.id: word(a.id, a.rule, a.severity, a.facts, a.created_at, lang) for a in waiting}
+    by_id = {a.id: a for a in waiting}
+    texts: dict[int, AlertText] = {}
     facts = {a.id: a.facts for a in waiting}
     ids = [a.id for a in waiting]
     brand_info = {"slug": brand.slug, "name": brand.name}
 
-    def deliver(name: str, batch_size: int, send: Any, preview: Any) -> None:
+    def batch_of(alert_ids: list[int], detail: int) -> Batch:
+        """Word only what a message shows in full: a first run may hold tens of thousands of alerts."""
+        for alert_id in alert_ids[:detail]:
+            if alert_id not in texts:
+                a = by_id[alert_id]
+                texts[alert_id] = word(a.id, a.rule, a.severity, a.facts, a.created_at, lang)
+        return Batch([texts[i] for i in alert_ids[:detail]], [by_id[i].rule for i in alert_ids[detail:]])
+
+    def deliver(name: str, batch_size: int, detail: int, send: Any, preview: Any) -> None:
+        """Claim, send and record `batch_size` alerts at a time (`detail` of them in full) until none is left."""
         if dry_run:
             already = store.delivered_already(database, ids, name)
             todo = [i for i in ids if i not in already]
             for start in range(0, len(todo), batch_size):
                 batch = todo[start : start + batch_size]
-                result.previews.append(Preview(brand.slug, name, batch, preview([texts[i] for i in batch])))
+                result.previews.append(Preview(brand.slug, name, batch, preview(batch_of(batch, detail))))
             return
         token = store.new_claim_token()
         order = {alert_id: position for position, alert_id in enumerate(ids)}  # most severe first
         while True:
-            batch = sorted(store.claim(database, ids, name, token, batch_size, now), key=order.__getitem__)
+            batch = sorted(store.claim(database, ids, name, token, batch_size), key=order.__getitem__)
             if not batch:
                 return
             try:
-                refused = send([texts[i] for i in batch]) or []
+                refused = send(batch_of(batch, detail)) or []
             except DeliveryError as error:
                 store.mark_failed(database, batch, name, token, str(error))
                 result.deliveries.append(Delivery(brand.slug, name, batch, str(error)))
@@ -198,23 +212,26 @@ def _send_brand(
     if destinations.email is not None:
         email = destinations.email
 
-        def send_mail(batch: list[AlertText]) -> list[str]:
+        def send_mail(batch: Batch) -> list[str]:
             return send_email(email, build_email(email, brand.name, batch, lang))
 
-        def preview_mail(batch: list[AlertText]) -> str:
+        def preview_mail(batch: Batch) -> str:
             message = build_email(email, brand.name, batch, lang)
             plain = message.get_body(("plain",))
             body = plain.get_content() if plain is not None else ""
             return f"To: {message['To']}\nSubject: {message['Subject']}\n\n{body}"
 
-        deliver(EMAIL, len(ids), send_mail, preview_mail)
+        deliver(EMAIL, len(ids), EMAIL_DETAIL, send_mail, preview_mail)
     for hook in destinations.webhooks:
 
-        def send_hook(batch: list[AlertText], hook: WebhookDestination = hook) -> None:
+        def send_hook(batch: Batch, hook: WebhookDestination = hook) -> None:
             post(hook, build_payload(hook, brand_info, batch, lang, facts), client)
 
-        def preview_hook(batch: list[AlertText], hook: WebhookDestination = hook) -> str:
+        def preview_hook(batch: Batch, hook: WebhookDestination = hook) -> str:
             payload = build_payload(hook, brand_info, batch, lang, facts)
             return json.dumps(payload, ensure_ascii=False, indent=2)
 
-        deliver(hook.name, BATCH[hook.kind], send_hook, preview_hook)
+        if hook.kind == "json":
+            deliver(hook.name, JSON_BATCH, JSON_BATCH, send_hook, preview_hook)
+        else:
+            deliver(hook.name, len(ids), CHAT_DETAIL, send_hook, preview_hook)

@@ -1,5 +1,8 @@
 """Alerts by e-mail: one message per brand and run, with a plain-text and an HTML part.
 
+The message details the `DETAIL` most severe alerts and sums up the rest in one line, so a
+first run over a year of history is one readable e-mail.
+
 SMTP through the standard library: STARTTLS (port 587 by default), implicit TLS ("ssl",
 port 465) or none (port 25, for a relay on the same machine). The certificate is verified
 against the system's CAs, or against `ca_file` for a server with a private CA. The message
@@ -17,13 +20,14 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from socialmon.alerts._errors import DeliveryError
-from socialmon.alerts.wording import AlertText, say
+from socialmon.alerts.wording import Batch, intro, say, summarise
 from socialmon.config import EmailDestination
 from socialmon.render.i18n import Lang
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 30.0
 COLOURS = {"info": "#0969da", "warning": "#9a6700", "critical": "#cf222e"}
+DETAIL = 25  # alerts an e-mail shows one by one
 
 
 @cache
@@ -37,22 +41,22 @@ def _templates() -> Environment:
     )
 
 
-def subject(brand_name: str, texts: list[AlertText], lang: Lang) -> str:
-    if len(texts) == 1:
-        return say(lang, "subject_one", brand=brand_name, title=texts[0].title)
-    return say(lang, "subject_many", brand=brand_name, count=len(texts))
+def subject(brand_name: str, batch: Batch, lang: Lang) -> str:
+    if batch.count == 1 and batch.shown:
+        return say(lang, "subject_one", brand=brand_name, title=batch.shown[0].title)
+    return say(lang, "subject_many", brand=brand_name, count=lang.number(batch.count))
 
 
-def build_email(
-    destination: EmailDestination, brand_name: str, texts: list[AlertText], lang: Lang
-) -> EmailMessage:
+def build_email(destination: EmailDestination, brand_name: str, batch: Batch, lang: Lang) -> EmailMessage:
     """The message: headers, a text/plain part and a text/html alternative in the brand's language."""
+    more = summarise(lang, batch.hidden)
     values = {
-        "subject": subject(brand_name, texts, lang),
-        "intro": say(lang, "intro", count=len(texts), brand=brand_name),
+        "subject": subject(brand_name, batch, lang),
+        "intro": intro(lang, batch.count, brand_name),
         "footer": say(lang, "footer"),
         "open_word": say(lang, "open"),
-        "alerts": texts,
+        "alerts": batch.shown,
+        "more": more.text if more else None,
         "language": lang.language,
         "colours": COLOURS,
     }

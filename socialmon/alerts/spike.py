@@ -12,9 +12,12 @@ negative ones among them are counted, the label being a person's correction wher
   not fire on a wobble — √(μ(1−μ)/t0) for a share (binomial), √μ for a count (Poisson);
 - σ = max(s, floor), z = (x − μ) / σ, ratio = x / μ.
 
-It fires when t0 ≥ min_comments, n0 ≥ min_negative and x > μ + k·σ. The volume minimums keep
+It fires when t0 ≥ min_comments, n0 ≥ min_negative, at least `MIN_HISTORY` baseline windows
+(or all of them, when there are fewer) had comments, and x > μ + k·σ. The volume minimums keep
 a quiet brand's one angry comment (1 of 2 comments: a 50 % share) from firing; the brand's own
-spread keeps a busy brand's ordinary ups and downs from firing.
+spread keeps a busy brand's ordinary ups and downs from firing; the history minimum keeps a
+brand whose stored comments start today (a channel just added, a platform that only returns
+recent comments) from being compared with an empty past — μ = 0 would make any day a storm.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from socialmon.labels import effective_label
 from socialmon.models import Comment
 
 _COMMENT = Comment.__table__
+MIN_HISTORY = 3  # baseline windows with comments needed to judge a window against them
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,13 @@ def spike_statistic(
     threshold = mean + rule.k * sigma
     z = (observed - mean) / sigma if sigma > 0 else None
     ratio = observed / mean if mean > 0 else None
-    if current.comments < rule.min_comments:
+    history = sum(1 for w in baseline if w.comments)
+    if history < min(MIN_HISTORY, len(baseline)):
+        fires, reason = (
+            False,
+            f"{history} of the {len(baseline)} baseline windows had comments: too little history",
+        )
+    elif current.comments < rule.min_comments:
         fires, reason = False, f"{current.comments} comments in the window, fewer than {rule.min_comments}"
     elif current.negative < rule.min_negative:
         fires, reason = False, f"{current.negative} negative comments, fewer than {rule.min_negative}"

@@ -14,12 +14,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, text, update
+from sqlalchemy import Connection, and_, case, func, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from socialmon.alerts.findings import SEVERITIES, Finding, RuleOutcome
@@ -93,9 +93,16 @@ def record(
                 text("SELECT pg_advisory_xact_lock(:namespace, :brand)"),
                 {"namespace": _PG_ALERT_LOCK, "brand": brand_row},
             )
+        open_alerts: dict[str, list[tuple[int, str]]] = {}
+        for alert_id, rule, key in connection.execute(
+            select(_ALERT.c.id, _ALERT.c.rule, _ALERT.c.dedup_key).where(
+                _ALERT.c.brand_id == brand_row, _ALERT.c.resolved_at.is_(None)
+            )
+        ):
+            open_alerts.setdefault(rule, []).append((alert_id, key))
         for outcome in outcomes:
             if outcome.still_open is not None:
-                resolved += _resolve(connection, brand_row, outcome, now)
+                resolved += _resolve(connection, open_alerts.get(outcome.rule, []), outcome, now)
             known = _known_keys(connection, [finding.key for finding in outcome.findings])
             fresh = []
             for finding in outcome.findings:
@@ -109,6 +116,22 @@ def record(
     return Recorded(created, resolved)
 
 
+def open_keys(database: Database, brand_row: int, prefix: str) -> list[str]:
+    """Dedup keys of the brand's unresolved alerts starting with `prefix`, newest first."""
+    with database.read() as connection:
+        return list(
+            connection.execute(
+                select(_ALERT.c.dedup_key)
+                .where(
+                    _ALERT.c.brand_id == brand_row,
+                    _ALERT.c.resolved_at.is_(None),
+                    _ALERT.c.dedup_key.startswith(prefix, autoescape=True),
+                )
+                .order_by(_ALERT.c.id.desc())
+            ).scalars()
+        )
+
+
 def _known_keys(connection: Connection, keys: list[str]) -> set[str]:
     known: set[str] = set()
     for start in range(0, len(keys), _CHUNK):
@@ -119,19 +142,16 @@ def _known_keys(connection: Connection, keys: list[str]) -> set[str]:
     return known
 
 
-def _resolve(connection: Connection, brand_row: int, outcome: RuleOutcome, now: datetime) -> int:
+def _resolve(
+    connection: Connection, open_alerts: list[tuple[int, str]], outcome: RuleOutcome, now: datetime
+) -> int:
+    """Close the rule's open alerts (id, key) under the outcome's prefix that it no longer sees."""
     still_open = outcome.still_open or set()
-    open_keys = connection.execute(
-        select(_ALERT.c.id, _ALERT.c.dedup_key).where(
-            _ALERT.c.brand_id == brand_row,
-            _ALERT.c.rule == outcome.rule,
-            _ALERT.c.resolved_at.is_(None),
-            _ALERT.c.dedup_key.startswith(outcome.prefix, autoescape=True),
-        )
-    ).all()
-    closing = [row.id for row in open_keys if row.dedup_key not in still_open]
-    if closing:
-        connection.execute(update(_ALERT).where(_ALERT.c.id.in_(closing)).values(resolved_at=now))
+    prefix = outcome.prefix
+    closing = [id_ for id_, key in open_alerts if key not in still_open and key.startswith(prefix)]
+    for start in range(0, len(closing), _CHUNK):
+        chunk = closing[start : start + _CHUNK]
+        connection.execute(update(_ALERT).where(_ALERT.c.id.in_(chunk)).values(resolved_at=now))
     return len(closing)
 
 
@@ -188,10 +208,21 @@ def _insert(
 # --- reading and acknowledging -----------------------------------------------------------------
 
 
+def _listed(brand: str | None, include_closed: bool) -> Any:
+    """The alerts `list_alerts` and `count_alerts` look at: one brand's or all, open or all."""
+    condition = true()
+    if brand:
+        condition = and_(condition, or_(_BRAND.c.slug == brand, _BRAND.c.name == brand))
+    if not include_closed:
+        condition = and_(condition, _ALERT.c.resolved_at.is_(None), _ALERT.c.acknowledged_at.is_(None))
+    return condition
+
+
 def list_alerts(
     database: Database, *, brand: str | None = None, include_closed: bool = False, limit: int | None = None
 ) -> list[StoredAlert]:
     """Open alerts (not acknowledged, not resolved), most severe first, then newest first."""
+    severity = case({name: rank for rank, name in enumerate(SEVERITIES)}, value=_ALERT.c.severity, else_=-1)
     query = (
         select(
             _ALERT.c.id,
@@ -208,18 +239,24 @@ def list_alerts(
         )
         .join(_BRAND, _BRAND.c.id == _ALERT.c.brand_id)
         .outerjoin(_CHANNEL, _CHANNEL.c.id == _ALERT.c.channel_id)
-        .order_by(_ALERT.c.created_at.desc(), _ALERT.c.id.desc())
+        .where(_listed(brand, include_closed))
+        .order_by(severity.desc(), _ALERT.c.created_at.desc(), _ALERT.c.id.desc())
     )
-    if brand:
-        query = query.where(or_(_BRAND.c.slug == brand, _BRAND.c.name == brand))
-    if not include_closed:
-        query = query.where(_ALERT.c.resolved_at.is_(None), _ALERT.c.acknowledged_at.is_(None))
     if limit is not None:
         query = query.limit(limit)
     with database.read() as connection:
-        rows = [StoredAlert(*row[:6], row[6] or {}, *row[7:]) for row in connection.execute(query)]
-    # Most severe first, newest first within a severity (the sort is stable).
-    return sorted(rows, key=lambda a: -SEVERITIES.index(a.severity) if a.severity in SEVERITIES else 0)
+        return [StoredAlert(*row[:6], row[6] or {}, *row[7:]) for row in connection.execute(query)]
+
+
+def count_alerts(database: Database, *, brand: str | None = None, include_closed: bool = False) -> int:
+    """How many alerts `list_alerts` would give without a limit."""
+    query = (
+        select(func.count())
+        .select_from(_ALERT.join(_BRAND, _BRAND.c.id == _ALERT.c.brand_id))
+        .where(_listed(brand, include_closed))
+    )
+    with database.read() as connection:
+        return int(connection.execute(query).scalar_one())
 
 
 def acknowledge(database: Database, alert_id: int, now: datetime | None = None) -> bool:
@@ -251,7 +288,8 @@ class Deliverable:
 
 
 def deliverable(database: Database, brand_row: int) -> list[Deliverable]:
-    """The brand's alerts still to send: not sent, not acknowledged, not resolved; oldest first."""
+    """The brand's alerts still to send: not sent, not acknowledged, not resolved; most severe first,
+    then oldest first."""
     query = (
         select(_ALERT.c.id, _ALERT.c.rule, _ALERT.c.severity, _ALERT.c.facts, _ALERT.c.created_at)
         .where(
@@ -263,79 +301,84 @@ def deliverable(database: Database, brand_row: int) -> list[Deliverable]:
         .order_by(_ALERT.c.created_at, _ALERT.c.id)
     )
     with database.read() as connection:
-        return [
+        found = [
             Deliverable(row.id, row.rule, row.severity, row.facts or {}, row.created_at)
             for row in connection.execute(query)
         ]
+    return sorted(found, key=lambda a: -SEVERITIES.index(a.severity) if a.severity in SEVERITIES else 0)
 
 
 def new_claim_token() -> str:
     return uuid.uuid4().hex
 
 
-def claim(
-    database: Database,
-    alert_ids: list[int],
-    destination: str,
-    token: str,
-    limit: int,
-    now: datetime | None = None,
-) -> list[int]:
+def claim(database: Database, alert_ids: list[int], destination: str, token: str, limit: int) -> list[int]:
     """Claim up to `limit` unsent deliveries of these alerts to `destination`; the alert ids this run holds.
 
     One batch at a time, so two overlapping runs share the work batch by batch; on PostgreSQL
     the rows are picked `FOR UPDATE SKIP LOCKED`, and the UPDATE re-checks that nobody claimed
-    them in between (SQLite's write lock serialises the whole statement).
+    them in between (SQLite's write lock serialises the whole statement). Claims are stamped
+    and expired by the clock, never by the moment the rules judged (`send_alerts(now=...)`):
+    a lease is about processes, and a run that lasts longer than the lease must not see its
+    own fresh claims taken over. Rows are created in alert-id order, so two runs inserting
+    overlapping sets wait for each other instead of deadlocking; ids go in chunks, so a first
+    run with tens of thousands of alerts stays within the databases' bind-parameter limits.
     """
-    if not alert_ids:
-        return []
-    now = now or utcnow()
+    now = utcnow()
     dialect = postgresql if database.dialect == "postgresql" else sqlite
-    free = and_(
-        _DELIVERY.c.alert_id.in_(alert_ids),
-        _DELIVERY.c.destination == destination,
-        _DELIVERY.c.sent_at.is_(None),
-        or_(_DELIVERY.c.claimed_by.is_(None), _DELIVERY.c.claimed_at < now - CLAIM_LEASE),
-    )
+    claimed: list[int] = []
     with database.write() as connection:
-        rows = [{"alert_id": alert_id, "destination": destination, "attempts": 0} for alert_id in alert_ids]
-        connection.execute(
-            dialect.insert(_DELIVERY)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["alert_id", "destination"])
-        )
-        picked = (
-            select(_DELIVERY.c.id)
-            .where(free)
-            .order_by(_DELIVERY.c.alert_id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        ids = list(connection.execute(picked).scalars())
-        if not ids:
-            return []
-        connection.execute(
-            update(_DELIVERY).where(_DELIVERY.c.id.in_(ids), free).values(claimed_by=token, claimed_at=now)
-        )
-        claimed = connection.execute(
-            select(_DELIVERY.c.alert_id).where(_DELIVERY.c.id.in_(ids), _DELIVERY.c.claimed_by == token)
-        )
-        return sorted(claimed.scalars())
+        for chunk in _chunks(sorted(alert_ids)):
+            if len(claimed) >= limit:
+                break
+            connection.execute(
+                dialect.insert(_DELIVERY)
+                .values(
+                    [{"alert_id": alert_id, "destination": destination, "attempts": 0} for alert_id in chunk]
+                )
+                .on_conflict_do_nothing(index_elements=["alert_id", "destination"])
+            )
+            free = and_(
+                _DELIVERY.c.alert_id.in_(chunk),
+                _DELIVERY.c.destination == destination,
+                _DELIVERY.c.sent_at.is_(None),
+                or_(_DELIVERY.c.claimed_by.is_(None), _DELIVERY.c.claimed_at < now - CLAIM_LEASE),
+            )
+            picked = (
+                select(_DELIVERY.c.id)
+                .where(free)
+                .order_by(_DELIVERY.c.alert_id)
+                .limit(limit - len(claimed))
+                .with_for_update(skip_locked=True)
+            )
+            ids = list(connection.execute(picked).scalars())
+            if not ids:
+                continue
+            connection.execute(
+                update(_DELIVERY)
+                .where(_DELIVERY.c.id.in_(ids), free)
+                .values(claimed_by=token, claimed_at=now)
+            )
+            claimed += connection.execute(
+                select(_DELIVERY.c.alert_id).where(_DELIVERY.c.id.in_(ids), _DELIVERY.c.claimed_by == token)
+            ).scalars()
+    return sorted(claimed)
 
 
 def delivered_already(database: Database, alert_ids: list[int], destination: str) -> set[int]:
-    if not alert_ids:
-        return set()
+    found: set[int] = set()
     with database.read() as connection:
-        return set(
-            connection.execute(
-                select(_DELIVERY.c.alert_id).where(
-                    _DELIVERY.c.alert_id.in_(alert_ids),
-                    _DELIVERY.c.destination == destination,
-                    _DELIVERY.c.sent_at.is_not(None),
-                )
-            ).scalars()
-        )
+        for chunk in _chunks(alert_ids):
+            found.update(
+                connection.execute(
+                    select(_DELIVERY.c.alert_id).where(
+                        _DELIVERY.c.alert_id.in_(chunk),
+                        _DELIVERY.c.destination == destination,
+                        _DELIVERY.c.sent_at.is_not(None),
+                    )
+                ).scalars()
+            )
+    return found
 
 
 def mark_delivered(
@@ -348,37 +391,34 @@ def mark_delivered(
 ) -> None:
     """Record the server's acceptance; an alert delivered to every destination is sent."""
     now = now or utcnow()
+    done = (
+        select(func.count())
+        .where(
+            _DELIVERY.c.alert_id == _ALERT.c.id,
+            _DELIVERY.c.destination.in_(destinations),
+            _DELIVERY.c.sent_at.is_not(None),
+        )
+        .scalar_subquery()
+    )
     with database.write() as connection:
-        connection.execute(
-            update(_DELIVERY)
-            .where(
-                _DELIVERY.c.alert_id.in_(alert_ids),
-                _DELIVERY.c.destination == destination,
-                _DELIVERY.c.claimed_by == token,
+        for chunk in _chunks(alert_ids):
+            connection.execute(
+                update(_DELIVERY)
+                .where(_held(chunk, destination, token))
+                .values(
+                    sent_at=now,
+                    claimed_by=None,
+                    claimed_at=None,
+                    attempts=_DELIVERY.c.attempts + 1,
+                    last_attempt_at=now,
+                    last_error=None,
+                )
             )
-            .values(
-                sent_at=now,
-                claimed_by=None,
-                claimed_at=None,
-                attempts=_DELIVERY.c.attempts + 1,
-                last_attempt_at=now,
-                last_error=None,
+            connection.execute(
+                update(_ALERT)
+                .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.sent_at.is_(None), done >= len(destinations)))
+                .values(sent_at=now)
             )
-        )
-        done = (
-            select(func.count())
-            .where(
-                _DELIVERY.c.alert_id == _ALERT.c.id,
-                _DELIVERY.c.destination.in_(destinations),
-                _DELIVERY.c.sent_at.is_not(None),
-            )
-            .scalar_subquery()
-        )
-        connection.execute(
-            update(_ALERT)
-            .where(and_(_ALERT.c.id.in_(alert_ids), _ALERT.c.sent_at.is_(None), done >= len(destinations)))
-            .values(sent_at=now)
-        )
 
 
 def mark_failed(
@@ -391,33 +431,41 @@ def mark_failed(
 ) -> None:
     """Release the claim and keep the error: the next run tries again."""
     now = now or utcnow()
-    with database.write() as connection:
-        connection.execute(
-            update(_DELIVERY)
-            .where(
-                _DELIVERY.c.alert_id.in_(alert_ids),
-                _DELIVERY.c.destination == destination,
-                _DELIVERY.c.claimed_by == token,
-            )
-            .values(
-                claimed_by=None,
-                claimed_at=None,
-                attempts=_DELIVERY.c.attempts + 1,
-                last_attempt_at=now,
-                last_error=error[:ERROR_LIMIT],
-            )
-        )
+    _release(
+        database,
+        alert_ids,
+        destination,
+        token,
+        attempts=_DELIVERY.c.attempts + 1,
+        last_attempt_at=now,
+        last_error=error[:ERROR_LIMIT],
+    )
 
 
 def release(database: Database, alert_ids: list[int], destination: str, token: str) -> None:
     """Give back claims that were not attempted (a run stopped early)."""
+    _release(database, alert_ids, destination, token)
+
+
+def _release(database: Database, alert_ids: list[int], destination: str, token: str, **values: Any) -> None:
     with database.write() as connection:
-        connection.execute(
-            update(_DELIVERY)
-            .where(
-                _DELIVERY.c.alert_id.in_(alert_ids),
-                _DELIVERY.c.destination == destination,
-                _DELIVERY.c.claimed_by == token,
+        for chunk in _chunks(alert_ids):
+            connection.execute(
+                update(_DELIVERY)
+                .where(_held(chunk, destination, token))
+                .values(claimed_by=None, claimed_at=None, **values)
             )
-            .values(claimed_by=None, claimed_at=None)
-        )
+
+
+def _held(alert_ids: list[int], destination: str, token: str) -> Any:
+    """The deliveries of these alerts to `destination` that the run with `token` has claimed."""
+    return and_(
+        _DELIVERY.c.alert_id.in_(alert_ids),
+        _DELIVERY.c.destination == destination,
+        _DELIVERY.c.claimed_by == token,
+    )
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]

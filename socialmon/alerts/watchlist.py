@@ -5,6 +5,14 @@ Both the terms and the text are folded the same way: lower-cased and case-folded
 combining mark removed after Unicode decomposition (Greek tonos, Vietnamese tones…). So
 "intoxicación" matches "INTOXICACION" and "Intoxicacion", "refund" matches "Refund!" but not
 "refunded", and a phrase matches whatever spaces separate its words.
+
+Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese)
+and Korean, whose particles attach to the noun, have no word boundary to wait for: a term's
+edge in one of them matches inside a run of letters ("诈骗" in "这是诈骗！", "사기" in "사기꾼이").
+
+The rules run after every scan over every unanswered comment, so the common case is cheap: an
+ASCII text skips the Unicode decomposition, and one combined pattern rules out a text before
+the terms are told apart.
 """
 
 from __future__ import annotations
@@ -14,10 +22,28 @@ import unicodedata
 
 from socialmon.sentiment._text import fold
 
+# Letters of scripts that do not separate words with spaces (and Hangul, see above).
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
 
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", fold(text.casefold()))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    folded = fold(text.casefold())
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return unicodedata.normalize(
+        "NFC", "".join(char for char in decomposed if not unicodedata.combining(char))
+    )
+
+
+def _pattern(term: str) -> str:
+    words = normalise(term).split()
+    body = r"\s+".join(map(re.escape, words))
+    before = "" if _UNSPACED.match(words[0][0]) else r"(?<!\w)"
+    after = "" if _UNSPACED.match(words[-1][-1]) else r"(?!\w)"
+    return f"{before}{body}{after}"
 
 
 class WatchList:
@@ -25,14 +51,19 @@ class WatchList:
 
     def __init__(self, terms: list[str]) -> None:
         self.terms = [term.strip() for term in terms if term.strip()]
+        sources = [_pattern(term) for term in self.terms]
         self._patterns = [
-            (term, re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, normalise(term).split())) + r"(?!\w)"))
-            for term in self.terms
+            (term, re.compile(source)) for term, source in zip(self.terms, sources, strict=True)
         ]
+        self._any = re.compile("|".join(f"(?:{source})" for source in sources)) if sources else None
 
     def __bool__(self) -> bool:
         return bool(self._patterns)
 
     def matches(self, text: str) -> list[str]:
+        if self._any is None:
+            return []
         folded = normalise(text)
+        if not self._any.search(folded):
+            return []
         return [term for term, pattern in self._patterns if pattern.search(folded)]

@@ -1,33 +1,54 @@
-"""Alerts by webhook, in the payload each service expects.
+"""Alerts by webhook, in the payload each service expects and within the limits it enforces.
 
 - **slack**: an incoming webhook; `text` (the notification's fallback) and Block Kit `blocks`
-  (a header, then a mrkdwn section and a context line per alert). Slack answers 200 "ok".
+  (a header, then a mrkdwn section and a context line per alert). Limits: 50 blocks, 150
+  characters in a header, 3,000 in a section; Slack refuses a message whose blocks carry much
+  more than 12,000 characters in all (`msg_blocks_too_long`). Slack answers 200 "ok".
 - **discord**: a channel webhook; `content` plus one embed per alert (title, description,
-  link, colour by severity, timestamp), at most 10 embeds a message; mentions are disabled
-  so a customer's "@everyone" pings nobody. Discord answers 204.
-- **teams**: a Microsoft Teams Workflows webhook ("When a Teams webhook request is
-  received"); a `message` carrying one Adaptive Card 1.4 attachment. Teams answers 202.
+  link, colour by severity, timestamp), mentions disabled so a customer's "@everyone" pings
+  nobody. Limits: `content` 2,000 characters, 10 embeds, a title 256, a description 4,096,
+  and 6,000 characters in all the embeds' titles, descriptions and footers together. Discord
+  answers 204.
+- **teams**: a Microsoft Teams Workflows webhook ("Send webhook alerts to a channel" / "When
+  a Teams webhook request is received": Office 365 connectors are retired, a new channel
+  webhook is a Workflow); a `message` carrying one Adaptive Card 1.4 attachment. Limit:
+  about 28 KB a message. Teams answers 202.
 - **json**: any HTTP endpoint; a documented, stable JSON object (see the README):
-  `{"source": "socialmon", "version": 1, "brand": {...}, "alerts": [...]}`.
+  `{"source": "socialmon", "version": 1, "brand": {...}, "alerts": [...]}`, every alert in
+  full, up to `JSON_BATCH` per POST.
+
+A chat message is read by a person: it details the `DETAIL` most severe alerts of a run and
+sums up the rest in one line (how many, of which rules), so a first run over a year of
+history is one message, not hundreds. When a payload would pass a limit, quoted comments are
+shortened, then fewer alerts are detailed, until it fits: a message the service refuses
+would be retried, and refused, forever.
 
 Any 2xx answer means accepted. The URL is a secret (whoever has it can post): it is never
-printed, and an error names the destination by its `name`.
+printed or logged, and an error names the destination by its `name`.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
 from socialmon.alerts._errors import DeliveryError
-from socialmon.alerts.wording import AlertText, say
+from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, summarise
 from socialmon.config import WebhookDestination
 from socialmon.render.i18n import Lang
 
 COLOURS = {"info": 0x0969DA, "warning": 0x9A6700, "critical": 0xCF222E}
-BATCH = {"slack": 10, "discord": 10, "teams": 10, "json": 50}  # alerts per message: the services' limits
+DETAIL = 10  # alerts a chat message shows one by one (Discord takes 10 embeds); the rest are summed up
+JSON_BATCH = 50  # alerts per POST to a generic JSON endpoint
+QUOTE_LIMITS = (None, 280, 100, 0)  # tried in turn until the payload fits
+SLACK_BLOCKS, SLACK_TEXT = 50, 12_000
+DISCORD_CONTENT, DISCORD_EMBEDS, DISCORD_TOTAL = 2000, 10, 6000
+TEAMS_BYTES = 27_000  # Teams refuses a message over about 28 KB
 
 
 def _lines(alert: AlertText) -> list[str]:
@@ -38,7 +59,7 @@ def _slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[str, Any]:
+def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"socialmon · {brand['name']}"[:150]}}
     ]
@@ -48,16 +69,21 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[st
         if alert.quote:
             parts.append("> " + _slack_escape(alert.quote).replace("\n", "\n> "))
         if alert.url:
-            parts.append(f"<{alert.url}|{say(lang, 'open')}>")
+            parts.append(f"<{_slack_escape(alert.url).replace('|', '%7C')}|{say(lang, 'open')}>")
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(parts)[:3000]}})
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"#{alert.id} · {alert.rule}"}]}
         )
-    fallback = say(lang, "intro", count=len(alerts), brand=brand["name"])
-    return {"text": fallback, "blocks": blocks}
+    if more:
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(more.text)[:3000]}}
+        )
+    return {"text": intro(lang, len(alerts) + _count(more), brand["name"]), "blocks": blocks}
 
 
-def discord(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[str, Any]:
+def discord(
+    brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None
+) -> dict[str, Any]:
     embeds = []
     for alert in alerts:
         description = "\n".join(_lines(alert) + ([f"> {alert.quote}"] if alert.quote else []))
@@ -71,15 +97,16 @@ def discord(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[
         if alert.url:
             embed["url"] = alert.url
         embeds.append(embed)
+    content = intro(lang, len(alerts) + _count(more), brand["name"]) + (f"\n{more.text}" if more else "")
     return {
         "username": "socialmon",
-        "content": say(lang, "intro", count=len(alerts), brand=brand["name"])[:2000],
+        "content": content[:DISCORD_CONTENT],
         "embeds": embeds,
         "allowed_mentions": {"parse": []},
     }
 
 
-def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[str, Any]:
+def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
@@ -89,17 +116,14 @@ def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[st
             "wrap": True,
         }
     ]
+    colours = {"critical": "Attention", "warning": "Warning"}
     for alert in alerts:
         items: list[dict[str, Any]] = [
             {
                 "type": "TextBlock",
                 "weight": "Bolder",
                 "wrap": True,
-                "color": "Attention"
-                if alert.severity == "critical"
-                else "Warning"
-                if alert.severity == "warning"
-                else "Accent",
+                "color": colours.get(alert.severity, "Accent"),
                 "text": f"[{alert.severity_word.upper()}] {alert.title}",
             }
         ]
@@ -116,6 +140,8 @@ def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang) -> dict[st
                 }
             )
         body.append({"type": "Container", "separator": True, "items": items})
+    if more:
+        body.append({"type": "TextBlock", "wrap": True, "separator": True, "text": more.text})
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -155,21 +181,81 @@ def generic(
     }
 
 
+_CHATS: dict[str, Callable[[dict[str, str], list[AlertText], Lang, Summary | None], dict[str, Any]]] = {
+    "slack": slack,
+    "discord": discord,
+    "teams": teams,
+}
+
+
+def _count(more: Summary | None) -> int:
+    return 0 if more is None else more.count
+
+
+def fits(kind: str, payload: dict[str, Any]) -> bool:
+    """Whether the service takes a payload this size (see the module's docstring for the limits)."""
+    if kind == "slack":
+        texts = [block["text"]["text"] for block in payload["blocks"] if "text" in block]
+        texts += [e["text"] for block in payload["blocks"] for e in block.get("elements", [])]
+        return len(payload["blocks"]) <= SLACK_BLOCKS and sum(map(len, texts)) <= SLACK_TEXT
+    if kind == "discord":
+        embeds = payload["embeds"]
+        total = sum(len(e["title"]) + len(e["description"]) + len(e["footer"]["text"]) for e in embeds)
+        return len(embeds) <= DISCORD_EMBEDS and total <= DISCORD_TOTAL
+    if kind == "teams":
+        return len(json.dumps(payload, ensure_ascii=False).encode()) <= TEAMS_BYTES
+    return True
+
+
 def build_payload(
     hook: WebhookDestination,
     brand: dict[str, str],
-    alerts: list[AlertText],
+    batch: Batch,
     lang: Lang,
     facts: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
-    builders: dict[str, Callable[..., dict[str, Any]]] = {"slack": slack, "discord": discord, "teams": teams}
+    """The message for a batch: every alert for json; for a chat, as many in detail as fit, the rest summed up."""
     if hook.kind == "json":
-        return generic(brand, alerts, lang, facts)
-    return builders[hook.kind](brand, alerts, lang)
+        return generic(brand, batch.shown, lang, facts)
+    builder = _CHATS[hook.kind]
+    detailed = len(batch.shown)
+    while True:
+        shown = batch.shown[:detailed]
+        more = summarise(lang, [alert.rule for alert in batch.shown[detailed:]] + batch.hidden)
+        for limit in QUOTE_LIMITS:
+            payload = builder(brand, [_shorten(alert, limit) for alert in shown], lang, more)
+            if fits(hook.kind, payload) or detailed == 0:
+                return payload
+        detailed -= 1
+
+
+def _shorten(alert: AlertText, limit: int | None) -> AlertText:
+    if limit is None or alert.quote is None or len(alert.quote) <= limit:
+        return alert
+    return replace(alert, quote=alert.quote[:limit].rstrip() + "…" if limit else None)
+
+
+_POSTED_URLS: set[str] = set()
+
+
+class _HideWebhookUrls(logging.Filter):
+    """httpx logs every request's URL at INFO; a webhook's URL is its password."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(url in message for url in _POSTED_URLS):
+            for url in sorted(_POSTED_URLS, key=len, reverse=True):
+                message = message.replace(url, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+logging.getLogger("httpx").addFilter(_HideWebhookUrls())
 
 
 def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client) -> None:
     """POST the payload; raises DeliveryError unless the service answers 2xx."""
+    _POSTED_URLS.update({hook.url, str(httpx.URL(hook.url))})
     try:
         response = client.post(hook.url, json=payload, headers=hook.headers, timeout=hook.timeout)
     except httpx.HTTPError as error:

@@ -6,6 +6,7 @@ alert reads like the brand's report: "45 %" and "3,8×" in Spanish, "45%" and "3
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,8 +48,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "heating_comment_title": (
         "A negative comment is heating up: {engagement} likes and replies ({rate} per hour) on {channel}",
-        "Un comentario negativo se está calentando: {engagement} me gusta y respuestas ({rate} por hora) en "
-        "{channel}",
+        "Un comentario negativo gana interacción rápidamente: {engagement} me gusta y respuestas "
+        "({rate} por hora) en {channel}",
     ),
     "heating_post_title": (
         "A post is drawing negative comments: {negative} in the last {window} on {channel}",
@@ -59,8 +60,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "El plazo para responder cierra en {left}: {author} en {channel}",
     ),
     "window_closes": (
-        "{platform} allows a reply until {when}",
-        "{platform} permite responder hasta el {when}",
+        "{platform} allows a private reply until {when}",
+        "{platform} permite responder en privado hasta el {when}",
     ),
     "failing_title": (
         "{channel} failed its last {failures} scans",
@@ -86,10 +87,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "severity_critical": ("critical", "crítico"),
     "subject_one": ("[socialmon] {brand}: {title}", "[socialmon] {brand}: {title}"),
     "subject_many": ("[socialmon] {brand}: {count} alerts", "[socialmon] {brand}: {count} alertas"),
-    "intro": (
-        "socialmon found {count} thing(s) that need you at {brand}.",
-        "socialmon encontró {count} asunto(s) que requieren su atención en {brand}.",
+    "intro_one": (
+        "socialmon found 1 thing that needs you at {brand}.",
+        "socialmon encontró 1 asunto que requiere su atención en {brand}.",
     ),
+    "intro_many": (
+        "socialmon found {count} things that need you at {brand}.",
+        "socialmon encontró {count} asuntos que requieren su atención en {brand}.",
+    ),
+    "more_one": (
+        "…and 1 more alert ({rules}). `socialmon alerts` lists every open alert.",
+        "…y 1 alerta más ({rules}). `socialmon alerts` muestra todas las alertas abiertas.",
+    ),
+    "more_many": (
+        "…and {count} more alerts ({rules}). `socialmon alerts` lists every open alert.",
+        "…y {count} alertas más ({rules}). `socialmon alerts` muestra todas las alertas abiertas.",
+    ),
+    f"rule_{NEGATIVE_SPIKE}": ("negative spike", "pico de comentarios negativos"),
+    f"rule_{WAITING}": ("waiting for a reply", "espera de respuesta"),
+    f"rule_{WATCH_LIST}": ("watch-list word", "palabra vigilada"),
+    f"rule_{HEATING_UP}": ("heating up", "interacción en aumento"),
+    f"rule_{REPLY_WINDOW}": ("reply window closing", "plazo para responder por vencer"),
+    f"rule_{CONNECTOR_TROUBLE}": ("channel trouble", "problema con un canal"),
     "footer": (
         "See every open alert with `socialmon alerts`; acknowledge one with `socialmon alerts ack ID`.",
         "Vea las alertas abiertas con `socialmon alerts`; marque una como vista con `socialmon alerts ack ID`.",
@@ -101,6 +120,45 @@ def say(lang: Lang, key: str, **values: object) -> str:
     english, spanish = STRINGS[key]
     text = spanish if lang.language == "es" else english
     return text.format(**values) if values else text
+
+
+def intro(lang: Lang, count: int, brand: str) -> str:
+    """The first line of a message: how many things need the owner, with the right plural."""
+    if count == 1:
+        return say(lang, "intro_one", brand=brand)
+    return say(lang, "intro_many", count=lang.number(count), brand=brand)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one message carries: alerts worded in full (most severe first), and the rules of the
+    alerts it only sums up (a person's message details a few and counts the rest)."""
+
+    shown: list[AlertText]
+    hidden: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.shown) + len(self.hidden)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The line that stands for the alerts a message does not show one by one."""
+
+    count: int
+    text: str
+
+
+def summarise(lang: Lang, rules: list[str]) -> Summary | None:
+    """How many alerts a message leaves out, and of which rules; None when it shows them all."""
+    if not rules:
+        return None
+    counts = Counter(rules)
+    parts = ", ".join(f"{say(lang, f'rule_{rule}')}: {lang.number(n)}" for rule, n in counts.most_common())
+    if len(rules) == 1:
+        return Summary(1, say(lang, "more_one", rules=parts))
+    return Summary(len(rules), say(lang, "more_many", count=lang.number(len(rules)), rules=parts))
 
 
 @dataclass(frozen=True)

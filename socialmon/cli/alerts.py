@@ -36,8 +36,8 @@ alerts_app = typer.Typer(
     help=(
         "Alerts: a negative spike, a customer waiting too long, a watch-list word, a comment heating "
         "up, a reply window closing, a channel in trouble. Without a command: list the open ones.\n\n"
-        "For cron: `socialmon scan --quiet && socialmon alerts send`. Exit codes of `send`: 0 nothing "
-        "to send or all sent, 1 a delivery failed (retried next run), 2 config error (nothing sent)."
+        "For cron: `socialmon scan --quiet && socialmon alerts send --quiet`. Exit codes of `send`: 0 "
+        "nothing to send or all sent, 1 a delivery failed (retried next run), 2 config error (nothing sent)."
     ),
     invoke_without_command=True,
     no_args_is_help=False,
@@ -45,8 +45,9 @@ alerts_app = typer.Typer(
 )
 app.add_typer(alerts_app)
 
-AllOption = Annotated[
-    bool, typer.Option("--all", "-a", help="Also acknowledged and resolved alerts (the last 100).")
+AllOption = Annotated[bool, typer.Option("--all", "-a", help="Also acknowledged and resolved alerts.")]
+LimitOption = Annotated[
+    int, typer.Option("--limit", "-n", min=0, help="Show at most this many, most severe first (0: all).")
 ]
 
 
@@ -74,16 +75,17 @@ def _local(config: Config, slug: str, moment: datetime | None) -> str:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _list(brand: str | None, include_closed: bool, config: ConfigOption, database: DatabaseOption) -> None:
-    from socialmon.alerts import list_alerts
+def _list(
+    brand: str | None, include_closed: bool, limit: int, config: ConfigOption, database: DatabaseOption
+) -> None:
+    from socialmon.alerts import count_alerts, list_alerts
 
     loaded = config_or_exit(config)
     if brand is not None:
         _brands(loaded, brand)
     with database_or_exit(loaded, database) as db:
-        found = list_alerts(
-            db, brand=brand, include_closed=include_closed, limit=100 if include_closed else None
-        )
+        found = list_alerts(db, brand=brand, include_closed=include_closed, limit=limit or None)
+        total = count_alerts(db, brand=brand, include_closed=include_closed) if limit else len(found)
     if not found:
         out.print("No open alerts." if not include_closed else "No alerts yet.")
         return
@@ -109,6 +111,10 @@ def _list(brand: str | None, include_closed: bool, config: ConfigOption, databas
             title,
         )
     out.print(table)
+    if total > len(found):
+        out.print(
+            f"{len(found)} of {total:,} shown, the most severe first: --limit 0 shows all", highlight=False
+        )
 
 
 @alerts_app.callback()
@@ -116,23 +122,25 @@ def alerts(
     ctx: typer.Context,
     brand: BrandOption = None,
     include_closed: AllOption = False,
+    limit: LimitOption = 50,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """List, acknowledge, check and send alerts."""
     if ctx.invoked_subcommand is None:
-        _list(brand, include_closed, config, database)
+        _list(brand, include_closed, limit, config, database)
 
 
 @alerts_app.command("list")
 def list_command(
     brand: BrandOption = None,
     include_closed: AllOption = False,
+    limit: LimitOption = 50,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
     """The open alerts (neither acknowledged nor resolved), most severe first."""
-    _list(brand, include_closed, config, database)
+    _list(brand, include_closed, limit, config, database)
 
 
 @alerts_app.command()
@@ -199,6 +207,10 @@ def send(
     database: DatabaseOption = None,
 ) -> None:
     """Run the rules, then deliver every unsent alert by e-mail and webhooks.
+
+    E-mail, Slack, Discord and Teams get one message a run: the most severe alerts in detail,
+    the rest summed up in a line (`socialmon alerts` lists them all); a JSON webhook gets every
+    alert. During the brand's quiet hours only critical alerts go out.
 
     Exit code 0 when there was nothing to send or everything was delivered, 1 when a delivery
     failed (it is retried by the next run; nothing is sent twice), 2 for a config error (nothing

@@ -51,6 +51,15 @@ class _Rejections:
             print_line(f"{label}: more malformed records skipped; the summary counts them")  # type: ignore[operator]
 
 
+def alerts_line(brand: str, created: int, resolved: int, error: str | None) -> str:
+    """The one line a scan prints about the alert rules that ran after it, for one brand."""
+    if error is not None:
+        return f"{brand}: {error}"
+    if not (created or resolved):
+        return f"{brand}: no new alerts"
+    return f"{brand}: {created} new alert(s), {resolved} resolved (`socialmon alerts` lists the open ones)"
+
+
 class PlainReporter:
     """Lines for logs and cron: what started, what was skipped, how each channel ended."""
 
@@ -79,6 +88,10 @@ class PlainReporter:
         elif not self.quiet:
             r = outcome.result
             self._line(f"{outcome.label}: done, {r.new_posts} new posts, {r.new_comments} new comments")
+
+    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+        if error is not None or not self.quiet:
+            self._line(alerts_line(brand, created, resolved, error))
 
 
 class ProgressReporter:
@@ -126,6 +139,10 @@ class ProgressReporter:
         total = self.progress.tasks[task].total or 1
         word = {"ok": "[green]done", "failed": "[red]failed", "busy": "[yellow]busy"}[outcome.status]
         self.progress.update(task, completed=total, total=total, counts=word)
+
+    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+        line = alerts_line(brand, created, resolved, error)
+        self.progress.console.print(line, markup=False, highlight=False, style="red" if error else None)
 
 
 def summary_table(outcomes: list[ChannelOutcome]) -> Table:

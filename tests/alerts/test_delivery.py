@@ -288,3 +288,133 @@ def test_a_missing_secret_is_a_config_error_before_anything_is_sent(
     assert missing in problem.message
     assert problem.field == ("smtp.password" if missing == "SMTP_PASSWORD" else "alerts.webhooks[0].url")
     assert smtp.messages == [] and hooks.received == []
+
+
+# --- many alerts at once: one message a person can read, within each service's limits ---------------
+
+
+def waiting_customers(seed: Seed, config: Config, count: int, text: str = ANGRY) -> None:
+    """A brand with `count` negative comments unanswered for 3 hours."""
+    brand = config.brands[0]
+    seed.brand("cafe", name=brand.name, language=brand.language)
+    fb = seed.channel()
+    written = (NOW - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
+    for i in range(count):
+        seed.comment(fb, f"c{i}", written, label="negative", text=f"{text} #{i}")
+    run_rules(seed.database, brand)
+
+
+def test_a_first_run_with_many_alerts_sends_one_digest_per_person_and_every_alert_to_json(
+    sqlite_seed: Seed, hooks: HookServer, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path,
+        '[brands.alerts.email]\nto = "duena@cafe.example"\n' + WEBHOOKS,
+        smtp=smtp_section(smtp),
+    )
+    waiting_customers(sqlite_seed, config, 120)
+    hooks.answers["/discord"] = [204]
+
+    result = send_alerts(
+        sqlite_seed.database, config, config.brands, now=NOW,
+        environ={"HOOKS": hooks.base, "OPS_TOKEN": "t", **SMTP_ENV},
+    )  # fmt: skip
+
+    assert result.failed == [] and all(a["sent_at"] is not None for a in alerts(sqlite_seed.database))
+    (slack,) = hooks.bodies("/slack")
+    assert len([b for b in slack["blocks"] if b["type"] == "context"]) == 10
+    assert slack["text"].startswith("socialmon encontró 120 asuntos que requieren")
+    assert slack["blocks"][-1]["text"]["text"].startswith("…y 110 alertas más (espera de respuesta: 110)")
+    (discord,) = hooks.bodies("/discord")
+    assert len(discord["embeds"]) == 10 and "y 110 alertas más" in discord["content"]
+    (teams,) = hooks.bodies("/teams")
+    assert "y 110 alertas más" in teams["attachments"][0]["content"]["body"][-1]["text"]
+    (message,) = smtp.messages
+    plain = message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "[socialmon] Café Uno: 120 alertas"
+    assert plain.count("(alert #") == 25 and "…y 95 alertas más" in plain
+    json_ids = [alert["id"] for body in hooks.bodies("/json") for alert in body["alerts"]]
+    assert len(hooks.bodies("/json")) == 3 and sorted(json_ids) == [
+        a["id"] for a in alerts(sqlite_seed.database)
+    ]
+
+
+def test_one_alert_is_worded_in_the_singular(sqlite_seed: Seed, hooks: HookServer, tmp_path: Path) -> None:
+    config = write(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "slack"\nurl = "{hooks.base}/slack"\n')
+    waiting_customers(sqlite_seed, config, 1)
+    send_alerts(sqlite_seed.database, config, config.brands, now=NOW)
+    (slack,) = hooks.bodies("/slack")
+    assert slack["text"] == "socialmon encontró 1 asunto que requiere su atención en Café Uno."
+
+
+def long_alerts(count: int, quote: str) -> list:
+    from socialmon.alerts.wording import word
+    from socialmon.render.i18n import Lang
+
+    facts = {
+        "channel": "facebook", "platform": "facebook", "author": "Ana " * 40, "text": quote, "label": "negative",
+        "url": "https://example.com/c1", "written_at": NOW.isoformat(), "terms": ["estafa", "fraude", "robo"],
+    }  # fmt: skip
+    return [word(i, "watch-list", "critical", facts, NOW, Lang("es")) for i in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("quote", ["Me estafaron, nadie responde. " * 17, "😡🤬💀" * 170])
+def test_chat_payloads_stay_within_each_services_limits(quote: str) -> None:
+    import json
+
+    from socialmon.alerts.webhooks import build_payload
+    from socialmon.alerts.wording import Batch
+    from socialmon.config import WebhookDestination
+    from socialmon.render.i18n import Lang
+
+    alerts_ = long_alerts(10, quote[:500])  # a chat message's worth
+    brand = {"slug": "cafe", "name": "Café Uno"}
+
+    def payload(kind: str) -> dict:
+        hook = WebhookDestination(kind=kind, url="https://hooks.example/x")
+        return build_payload(hook, brand, Batch(alerts_, []), Lang("es"), {})
+
+    discord = payload("discord")  # 6,000 characters in all the embeds, 2,000 in content, 10 embeds
+    embeds = discord["embeds"]
+    assert 0 < len(embeds) <= 10 and len(discord["content"]) <= 2000
+    assert sum(len(e["title"]) + len(e["description"]) + len(e["footer"]["text"]) for e in embeds) <= 6000
+    teams = payload("teams")  # about 28 KB a message
+    assert len(json.dumps(teams, ensure_ascii=False).encode()) <= 28_000
+    slack = payload("slack")  # 50 blocks, 3,000 characters a section
+    assert len(slack["blocks"]) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in slack["blocks"] if b["type"] == "section")
+    shown = [("discord", len(embeds), discord["content"])]
+    containers = [b for b in teams["attachments"][0]["content"]["body"] if b["type"] == "Container"]
+    shown.append(("teams", len(containers), json.dumps(teams, ensure_ascii=False)))
+    for kind, detailed, text in shown:  # what is not detailed is summed up, never dropped
+        assert detailed == 10 or f"y {10 - detailed} alerta" in text, kind
+
+
+def test_a_claim_is_a_lease_on_the_clock_not_on_the_moment_the_rules_judged(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path
+) -> None:
+    """Another run holds the delivery right now: a send told to judge a later moment must not take it."""
+    from socialmon.alerts import store
+
+    config = write(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n')
+    angry_customer(sqlite_seed, config)
+    ids = [a["id"] for a in alerts(sqlite_seed.database)]
+    assert store.claim(sqlite_seed.database, ids, "json", "another-run", 50) == ids
+
+    later = send_alerts(
+        sqlite_seed.database, config, config.brands, now=datetime.now(UTC) + timedelta(hours=1)
+    )
+
+    assert later.deliveries == [] and hooks.received == []
+
+
+def test_the_webhook_url_never_reaches_the_logs(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = write(tmp_path, '[[brands.alerts.webhooks]]\nkind = "slack"\nurl = "${HOOK}"\n')
+    angry_customer(sqlite_seed, config)
+    secret = f"{hooks.base}/services/T000/B000/XXXXSECRET"
+    with caplog.at_level("DEBUG"):
+        result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, environ={"HOOK": secret})
+    assert result.sent == 1 and "HTTP Request: POST ***" in caplog.text
+    assert "XXXXSECRET" not in caplog.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alerts.helpers_alerts import NOW, alerts, run_rules
 from analytics.seeding import Seed
 from sqlalchemy import insert, update
@@ -265,3 +266,53 @@ def test_a_token_expiry_a_connector_reports_is_stored_on_the_channel(database_ur
         assert row.token_expires_at == datetime(2026, 12, 1, 14, tzinfo=UTC) and row.cursor == {"after": "x"}
     finally:
         database.dispose()
+
+
+# --- what the rules remember between runs ------------------------------------------------------------
+
+
+def test_a_post_heating_up_across_midnight_is_one_alert_that_closes_when_it_calms_down(seed: Seed) -> None:
+    brand = seed.brand("cafe", alerts={"waiting": {"enabled": False}})  # UTC
+    fb = seed.channel()
+    seed.post(fb, "p1", "2026-11-20 12:00")
+    for i in range(5):
+        seed.comment(fb, f"n{i}", f"2026-11-20 23:{10 * i:02d}", post="p1", label="negative")
+    before_midnight = datetime(2026, 11, 20, 23, 50, tzinfo=UTC)
+    run_rules(seed.database, brand, now=before_midnight)
+    run_rules(seed.database, brand, now=before_midnight + timedelta(minutes=30))  # the next day
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" not in a["facts"]]
+    assert alert["resolved_at"] is None
+
+    run_rules(seed.database, brand, now=before_midnight + timedelta(hours=8))  # the post window passed
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" not in a["facts"]]
+    assert alert["resolved_at"] is not None
+
+
+def test_an_alert_about_a_comment_past_every_lookback_closes(seed: Seed) -> None:
+    """Open alerts never stretch what the rules read: the report's needs-reply list keeps the comment."""
+    brand = seed.brand("cafe", response_sla="2h")
+    fb = seed.channel()
+    seed.comment(fb, "c1", ago(hours=3), label="negative")
+    run_rules(seed.database, brand)
+    (alert,) = alerts(seed.database, "waiting")
+    assert alert["resolved_at"] is None
+    later = run_rules(seed.database, brand, now=NOW + timedelta(days=8))  # still unanswered, 8 days old
+    assert later.resolved == 1 and alerts(seed.database, "waiting")[0]["resolved_at"] is not None
+
+
+def test_a_later_run_does_not_judge_again_what_already_raised_an_alert(
+    seed: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialmon.alerts.watchlist import WatchList
+
+    brand = seed.brand("cafe", alerts={"watch_list": {"terms": ["estafa"]}, "waiting": {"enabled": False}})
+    fb = seed.channel()
+    for i in range(3):
+        seed.comment(fb, f"c{i}", ago(hours=1), text=f"una estafa #{i}")
+    assert len(run_rules(seed.database, brand).created) == 3
+    judged: list[str] = []
+    original = WatchList.matches
+    monkeypatch.setattr(WatchList, "matches", lambda self, text: judged.append(text) or original(self, text))
+
+    assert run_rules(seed.database, brand, now=NOW + timedelta(minutes=15)).created == []
+    assert judged == []

@@ -125,3 +125,37 @@ def test_a_steady_baseline_uses_the_sampling_noise_of_the_share() -> None:
     baseline = [WindowCount(100, 20)] * 7  # exactly 20 % every day: a standard deviation of 0
     assert not spike_statistic(WindowCount(100, 25), baseline, RULE).fires  # 25 % of 100 is noise
     assert spike_statistic(WindowCount(100, 40), baseline, RULE).fires
+
+
+def test_a_brand_without_history_is_not_judged(seed: Seed) -> None:
+    """Comments stored only since today (a channel just added): an empty past is not a baseline."""
+    brand = seed.brand("new")
+    channel = seed.channel(brand="new")
+    labels = ["negative"] * 10 + ["positive"] * 10
+    comments_at(
+        seed.database, channel, list(zip(spread(day_start(0), 23.9, 20), labels, strict=True)), "today-"
+    )
+
+    evaluation = run_rules(seed.database, brand)
+
+    assert alerts(seed.database, "negative-spike") == []
+    assert "too little history" in evaluation.notes["negative-spike"]
+
+
+def test_a_storm_longer_than_the_cooldown_is_still_one_alert(seed: Seed) -> None:
+    brand = seed.brand("busy", alerts={"negative_spike": {"cooldown": "1h"}})
+    channel = seed.channel(brand="busy")
+    busy_baseline(seed, channel, random.Random(3))
+    labels = ["negative"] * 70 + ["positive"] * 70
+    comments_at(
+        seed.database, channel, list(zip(spread(day_start(0), 23.9, 140), labels, strict=True)), "today-"
+    )
+
+    for hours in (0, 2):  # past the cooldown, the same storm still firing
+        run_rules(seed.database, brand, now=NOW + timedelta(hours=hours))
+
+    (alert,) = alerts(seed.database, "negative-spike")
+    assert (
+        alert["resolved_at"] is None
+        and run_rules(seed.database, brand, now=NOW + timedelta(hours=2)).created == []
+    )

@@ -30,3 +30,18 @@ def test_terms_match_on_word_boundaries_ignoring_case_and_accents(text: str, fou
 
 def test_an_empty_list_matches_nothing() -> None:
     assert not WatchList([" "]) and WatchList([]).matches("estafa") == []
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("诈骗", "这是诈骗！", True),  # Chinese has no spaces between words
+        ("返金", "返金してください", True),
+        ("โกง", "ร้านนี้โกงมาก", True),  # Thai
+        ("사기", "완전 사기꾼이네요", True),  # Korean: the particle attaches to the noun
+        ("refund", "refunded", False),  # spaced scripts keep their word boundaries
+        ("ESTAFA", "es una estafa", True),
+    ],
+)
+def test_scripts_without_spaces_match_inside_a_run_of_letters(term: str, text: str, found: bool) -> None:
+    assert WatchList([term]).matches(text) == ([term] if found else [])

@@ -1,0 +1,214 @@
+"""The alert rules after a scan: what they add to a scan, on a first run and on the runs after it.
+
+Run:  .venv/bin/python tests/benchmarks/bench_alerts.py [--unanswered 50000] [--days 365] [--profile]
+
+Builds a SQLite database through the real migrations and fills it with sqlite3 directly: one
+brand, three channels (Facebook and Instagram declare a 7-day reply window), `--days` of
+history ending now, about half the customer comments answered by the business, so that
+`--unanswered` customer comments are still waiting. `--days 7` puts every one of them inside
+the rules' lookback (the worst case). Prints one line per figure: the first evaluation (a new
+install whose first scan imported the history), the next one (the every-15-minutes case),
+the alerts created and the messages the first `alerts send` would produce per destination,
+then what the rules add to a real `socialmon scan` (a subprocess scanning a small export into
+that database, once with the brand's alerts on and once with them off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+CHANNELS = (("fb", "facebook"), ("ig", "instagram"), ("shop", "file"))
+WORDS = [
+    "servicio",
+    "lento",
+    "pedido",
+    "frío",
+    "excelente",
+    "pan",
+    "rico",
+    "demora",
+    "atención",
+    "amable",
+    "caro",
+    "estafa",
+    "refund",
+    "great",
+]
+LABELS = ("positive", "neutral", "negative", "negative", "positive", None)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def build(path: Path, unanswered: int, days: int, now: datetime, seed: int = 7) -> None:
+    from socialmon.database import open_database
+
+    open_database(f"sqlite:///{path}").dispose()
+    rng = random.Random(seed)
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO brand (slug, name, timezone, language, response_sla_minutes)"
+        " VALUES ('cafe', 'Café', 'America/Guayaquil', 'es', 120)"
+    )
+    channel_ids = []
+    for name, platform in CHANNELS:
+        connection.execute(
+            "INSERT INTO channel (brand_id, name, platform, account) VALUES (1, ?, ?, '')", (name, platform)
+        )
+        channel_ids.append(connection.execute("SELECT max(id) FROM channel").fetchone()[0])
+    start = now - timedelta(days=days)
+    posts_per_channel = max(days * 2, 10)
+    written = stamp(now)
+    connection.executemany(
+        "INSERT INTO post (channel_id, platform_id, author_id, is_business, text, created_at, deleted,"
+        " record_hash, first_seen_at, updated_at) VALUES (?, ?, 'biz', 1, ?, ?, 0, 'h', ?, ?)",
+        [
+            (
+                channel,
+                f"p{p}",
+                f"post {p}",
+                stamp(start + timedelta(days=days) * p / posts_per_channel),
+                written,
+                written,
+            )
+            for channel in channel_ids
+            for p in range(posts_per_channel)
+        ],
+    )
+
+    def rows():  # type: ignore[no-untyped-def]
+        waiting = 0
+        i = 0
+        while waiting < unanswered:
+            i += 1
+            channel = channel_ids[i % len(channel_ids)]
+            created = start + timedelta(seconds=rng.random() * (days * 86400 - 60))
+            post = int((created - start) / timedelta(days=days) * posts_per_channel)
+            label = rng.choice(LABELS)
+            text = " ".join(rng.choices(WORDS, k=8))
+            yield (channel, f"c{i}", "comment", f"p{post}", None, f"u{rng.randrange(5000)}", "Cliente", 0,
+                   text, f"https://example.com/c{i}", stamp(created), rng.randrange(5), label, written)  # fmt: skip
+            if rng.random() < 0.5:
+                reply = min(created + timedelta(minutes=rng.expovariate(1 / 300)), now)
+                yield (channel, f"r{i}", "reply", f"p{post}", f"c{i}", "biz", "Biz", 1, "¡Gracias!", None,
+                       stamp(reply), 0, None, written)  # fmt: skip
+            else:
+                waiting += 1
+
+    connection.executemany(
+        "INSERT INTO comment (channel_id, platform_id, kind, post_platform_id, parent_platform_id, author_id,"
+        " author_name, is_business, text, url, created_at, like_count, sentiment_label, first_seen_at,"
+        " updated_at, deleted, record_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'h')",
+        ((*row, written) for row in rows()),
+    )
+    connection.commit()
+    connection.close()
+
+
+def timed_scan(folder: Path, database: Path, now: datetime, alerts: bool) -> float:
+    """Seconds of one `socialmon scan` of a 20-comment export into the database, alerts on or off."""
+    export = folder / f"export-{alerts}.jsonl"
+    with export.open("w", encoding="utf-8") as handle:
+        for i in range(20):
+            record = {"type": "comment", "id": f"new-{alerts}-{i}", "post_id": "p1", "author_id": f"n{i}",
+                      "text": "muy lento el servicio", "created_at": (now - timedelta(minutes=i)).isoformat()}  # fmt: skip
+            handle.write(json.dumps(record) + "\n")
+    config = folder / "scan.toml"
+    config.write_text(
+        f'database = "{database}"\n[[brands]]\nname = "Café"\nslug = "cafe"\ntimezone = "America/Guayaquil"\n'
+        f'response_sla = "2h"\n[brands.alerts]\nenabled = {str(alerts).lower()}\n'
+        f'[[brands.channels]]\nname = "shop"\nplatform = "file"\npath = "{export}"\n',
+        encoding="utf-8",
+    )
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "socialmon", "scan", "--quiet", "--config", str(config)], check=True
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unanswered", type=int, default=50_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--profile", action="store_true", help="print the 25 costliest calls of a later run")
+    args = parser.parse_args()
+
+    from socialmon.alerts import evaluate_alerts
+    from socialmon.alerts.delivery import send_alerts
+    from socialmon.config import BrandConfig, Config, ReportOptions, Settings
+    from socialmon.database import open_database
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    brand = BrandConfig.model_validate(
+        {
+            "name": "Café",
+            "slug": "cafe",
+            "timezone": "America/Guayaquil",
+            "language": "es",
+            "response_sla": "2h",
+            "channels": [{"name": name, "platform": platform} for name, platform in CHANNELS],
+            "alerts": {
+                "watch_list": {"terms": ["estafa", "refund"]},
+                "webhooks": [{"kind": "slack", "url": "https://hooks.invalid/x"}],
+                "email": {"to": "owner@cafe.example", "host": "smtp.invalid", "from": "a@cafe.example"},
+            },
+        }
+    )
+    windows = {"facebook": timedelta(days=7), "instagram": timedelta(days=7)}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        started = time.perf_counter()
+        build(path, args.unanswered, args.days, now)
+        print(f"database: {args.unanswered:,} unanswered comments over {args.days} days, built in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        database = open_database(f"sqlite:///{path}")
+        try:
+            started = time.perf_counter()
+            (first,) = evaluate_alerts(database, [brand], ReportOptions(), windows, now=now)
+            print(f"first evaluation: {time.perf_counter() - started:.2f} s, {len(first.created):,} alerts")
+            later = now + timedelta(minutes=15)
+            profile = cProfile.Profile() if args.profile else None
+            started = time.perf_counter()
+            if profile:
+                profile.enable()
+            (second,) = evaluate_alerts(database, [brand], ReportOptions(), windows, now=later)
+            if profile:
+                profile.disable()
+            print(f"next evaluation (15 min later): {time.perf_counter() - started:.2f} s, "
+                  f"{len(second.created):,} new alerts")  # fmt: skip
+            config = Config(Path(tmp) / "socialmon.toml", Settings(brands=[brand]))
+            preview = send_alerts(database, config, [brand], dry_run=True, now=later)
+            per_destination: dict[str, int] = {}
+            for message in preview.previews:
+                per_destination[message.destination] = per_destination.get(message.destination, 0) + 1
+            print(f"messages the first `alerts send` would send: {per_destination or 'none'}")
+            # The best of three of each, alternating: the machine is shared and the figures noisy.
+            runs = [(timed_scan(Path(tmp), path, later, False), timed_scan(Path(tmp), path, later, True))
+                    for _ in range(3)]  # fmt: skip
+            without, with_rules = min(r[0] for r in runs), min(r[1] for r in runs)
+            print(f"`socialmon scan` of 20 new comments, best of 3: {without:.2f} s with alerts off, {with_rules:.2f} s "
+                  f"with them on (the rules add {with_rules - without:+.2f} s)")  # fmt: skip
+            if profile:
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        finally:
+            database.dispose()
+
+
+if __name__ == "__main__":
+    main()
