@@ -401,6 +401,24 @@ class Api:
         """GET `path` (relative to `base_url`, or a full URL) and return its JSON body."""
         url = self.url(path)
         query = {**self.params, **(params or {})}
+        try:
+            # Most requests succeed at once: the retry machinery is built only for those that do not.
+            return await self._once(url, query)
+        except _Retry as failed:
+            first_failure = failed
+        return await self._retry(url, query, first_failure)
+
+    async def _retry(self, url: str, query: dict[str, Any], first_failure: _Retry) -> Any:
+        """Attempts 2… of a request whose first attempt failed with `first_failure`."""
+        attempts = 0
+
+        async def attempt() -> Any:
+            nonlocal attempts
+            attempts += 1
+            if attempts == 1:  # tenacity counts, waits for and logs the first attempt like any other
+                raise first_failure
+            return await self._once(url, query)
+
         backoff = wait_exponential_jitter(
             initial=self.policy.backoff, max=self.policy.max_backoff, jitter=self.policy.backoff
         )
@@ -431,12 +449,9 @@ class Api:
             reraise=True,
         )
         try:
-            async for attempt in retrying:
-                with attempt:
-                    body = await self._once(url, query)
+            return await retrying(attempt)
         except _Retry as exhausted:
             raise exhausted.final from None
-        return body
 
     def clean(self, text: str) -> str:
         return scrub(text, self.secrets)

@@ -3,7 +3,8 @@
 Channels run concurrently, at most `concurrency` at a time. Each channel is scanned
 by one process at a time (see `locking`); one failing channel never stops the others.
 Storage and scoring run in a worker thread so the event loop keeps serving the other
-channels' network requests; on SQLite, writes from this process are serialised.
+channels' network requests; on SQLite, writes from this process are serialised. The
+pages that arrive while one transaction is written go together in the next (`PageWriter`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, Store
 from socialmon_connectors.errors import ConnectorError
 from socialmon_connectors.http import new_client
-from socialmon_connectors.records import Progress, RejectedRecord
+from socialmon_connectors.records import Page, Progress, RejectedRecord
 
 Status = Literal["ok", "failed", "busy"]
 
@@ -100,6 +101,71 @@ def redact(message: str, secrets: Sequence[str]) -> str:
 
 
 MAX_PAGES_IN_FLIGHT = 3  # pages being scored while the next ones are parsed; bounds memory
+MAX_PAGES_PER_TRANSACTION = 50
+
+
+class PageWriter:
+    """Stores the pages of every channel a scan reads at once, several in one transaction.
+
+    Pages that arrive while a transaction is being written wait, and go together in the
+    next one (group commit): one trip to a storage thread, one transaction and one
+    statement per table for all of them, each page still with its own cursor. Should that
+    transaction fail, its pages are stored one by one, so a page that cannot be stored
+    fails only its own channel. `lock` serialises this process's writes on SQLite.
+    """
+
+    def __init__(self, store: Store, lock: Any) -> None:
+        self.store = store
+        self.lock = lock
+        self._waiting: list[tuple[int, Page, asyncio.Future[PageResult]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def save(self, channel_id: int, page: Page) -> PageResult:
+        """Compare, score and store `page` with its cursor; returns once it is committed."""
+        saved: asyncio.Future[PageResult] = asyncio.get_running_loop().create_future()
+        self._waiting.append((channel_id, page, saved))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write_waiting())
+        return await saved
+
+    async def write(self, prepared: PreparedPage, sentiments: list[Sentiment]) -> PageResult:
+        """Store a page prepared and scored apart (see `Store.write_page`)."""
+        async with self.lock:
+            return await asyncio.to_thread(self.store.write_page, prepared, sentiments)
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch = self._waiting[:MAX_PAGES_PER_TRANSACTION]
+            del self._waiting[:MAX_PAGES_PER_TRANSACTION]
+            try:
+                async with self.lock:
+                    results = await asyncio.to_thread(
+                        self.store.save_pages, [(channel_id, page) for channel_id, page, _ in batch]
+                    )
+            except Exception as problem:
+                if len(batch) == 1:
+                    _settle(batch[0][2], error=problem)
+                    continue
+                for channel_id, page, saved in batch:
+                    try:
+                        async with self.lock:
+                            _settle(saved, await asyncio.to_thread(self.store.save_page, channel_id, page))
+                    except Exception as alone:
+                        _settle(saved, error=alone)
+                continue
+            for (_, _, saved), result in zip(batch, results, strict=True):
+                _settle(saved, result)
+
+
+def _settle(
+    future: asyncio.Future[PageResult], result: PageResult | None = None, error: Exception | None = None
+) -> None:
+    if future.done():  # its channel was cancelled meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 async def scan_channel(
@@ -107,7 +173,7 @@ async def scan_channel(
     store: Store,
     scoring: ScoringPool,
     reporter: ScanReporter,
-    write_lock: Any,
+    writer: PageWriter,
     http: Any = None,
 ) -> ChannelOutcome:
     label = resolved.label
@@ -131,9 +197,7 @@ async def scan_channel(
         async def store_oldest() -> None:
             nonlocal pages
             prepared, scores, progress = in_flight.popleft()
-            sentiments = await scores
-            async with write_lock:
-                saved = await asyncio.to_thread(store.write_page, prepared, sentiments)
+            saved = await writer.write(prepared, await scores)
             totals.add(saved)
             pages += 1
             reporter.page_saved(label, totals, progress)
@@ -145,6 +209,13 @@ async def scan_channel(
             async for page in connector.pages(cursor):
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
+                if not in_flight and scoring.scores_inline(len(page.comments)):
+                    # A small page is compared, scored and stored in one trip to a storage thread.
+                    saved = await writer.save(row.id, page)
+                    totals.add(saved)
+                    pages += 1
+                    reporter.page_saved(label, totals, page.progress)
+                    continue
                 prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
                 scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
                 in_flight.append((prepared, scores, page.progress))
@@ -182,14 +253,14 @@ async def run_scan(
     reporter = reporter or SilentReporter()
     limit = asyncio.Semaphore(concurrency)
     # SQLite has one writer; PostgreSQL takes concurrent page writes.
-    write_lock = asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()
+    writer = PageWriter(store, asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock())
     scoring = ScoringPool(store.scorer, scoring_workers)
     # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
     http = new_client(max_connections=max(10, concurrency * 2), shared=True)
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:
-            return await scan_channel(resolved, store, scoring, reporter, write_lock, http)
+            return await scan_channel(resolved, store, scoring, reporter, writer, http)
 
     try:
         outcomes = list(await asyncio.gather(*(bounded(channel) for channel in channels)))

@@ -49,10 +49,14 @@ class ScoringPool:
         self.worker_cpu_seconds = 0.0  # CPU time of the worker processes, known after close()
         self.worker_peak_rss = 0  # bytes, the largest worker's, known after close()
 
+    def scores_inline(self, texts: int) -> bool:
+        """Whether a batch of this many texts is scored in-process (no worker would pay for itself)."""
+        return self.workers == 0 or texts < INLINE_BELOW
+
     async def score(self, texts: Sequence[str]) -> list[Sentiment]:
         if not texts:
             return []
-        if self.workers == 0 or len(texts) < INLINE_BELOW:
+        if self.scores_inline(len(texts)):
             started = time.perf_counter()
             sentiments = self.scorer.score_many(texts)
             self.inline_seconds += time.perf_counter() - started

@@ -9,15 +9,18 @@ scored only when it is new or its text changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select, update
+from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
@@ -51,6 +54,13 @@ _SENTIMENT_FIELDS = (
     "sentiment_scorer",
     "sentiment_version",
 )
+_KEY = ("channel_id", "platform_id")
+_POST_UPDATES = (*_POST_FIELDS, "record_hash", "updated_at")
+_COMMENT_UPDATES = (*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at")
+_EXISTING_COLUMNS = {
+    _POST.name: ("record_hash", *_KEPT_ON_DELETION),
+    _COMMENT.name: ("record_hash", *_KEPT_ON_DELETION, *_SENTIMENT_FIELDS),
+}
 
 
 @dataclass
@@ -112,8 +122,9 @@ def _hash(values: Iterable[Any]) -> str:
     return hashlib.sha1("\x1f".join("" if v is None else str(v) for v in values).encode()).hexdigest()
 
 
-def _post_values(record: PostRecord) -> dict[str, Any]:
-    values = {
+def _post_row(record: PostRecord) -> dict[str, Any]:
+    """The stored columns of a post (in `_POST_FIELDS` order, which the hash covers) and its hash."""
+    row = {
         "author_id": record.author_id,
         "author_name": record.author_name,
         "is_business": record.is_business,
@@ -126,19 +137,21 @@ def _post_values(record: PostRecord) -> dict[str, Any]:
         "comment_count": record.comment_count,
         "share_count": record.share_count,
     }
-    values["record_hash"] = _hash(values[name] for name in _POST_FIELDS)
-    return values
+    row["record_hash"] = _hash(row.values())
+    row["platform_id"] = record.platform_id
+    return row
 
 
-def _keep_what_was_said(row: dict[str, Any], known: dict[str, Any]) -> None:
+def _keep_what_was_said(row: dict[str, Any], known: Mapping[str, Any]) -> None:
     for name in ("text", "author_id", "author_name"):
         if not row[name] and known[name]:
             row[name] = known[name]
     row["is_business"] = row["is_business"] or known["is_business"]
 
 
-def _comment_values(record: CommentRecord) -> dict[str, Any]:
-    values = {
+def _comment_row(record: CommentRecord) -> dict[str, Any]:
+    """The stored columns of a comment (in `_COMMENT_FIELDS` order, which the hash covers) and its hash."""
+    row = {
         "kind": record.kind,
         "post_platform_id": record.post_id,
         "parent_platform_id": record.parent_id,
@@ -154,8 +167,110 @@ def _comment_values(record: CommentRecord) -> dict[str, Any]:
         "reply_count": record.reply_count,
         "rating": record.rating,
     }
-    values["record_hash"] = _hash(values[name] for name in _COMMENT_FIELDS)
-    return values
+    row["record_hash"] = _hash(row.values())
+    row["platform_id"] = record.platform_id
+    return row
+
+
+# Statements are built once and reused: SQLAlchemy then finds their compiled form in its cache
+# by identity instead of rebuilding and re-keying a new statement for every page.
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table: Table, keys: tuple[str, ...], updates: tuple[str, ...]) -> Insert:
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in updates}
+    )
+
+
+@dataclass(frozen=True)
+class _DriverUpsert:
+    """An upsert compiled once, whose rows go to the database driver as SQLAlchemy would send them.
+
+    For an `executemany`, SQLAlchemy builds a dict of every parameter of every row and then
+    runs each type's converter in Python; on the pages' upserts that cost as much as the
+    database's own work. Here each row becomes the driver's tuple (or dict) in one pass,
+    through the very converters SQLAlchemy uses for those columns on that dialect, so
+    what is stored is the same.
+    """
+
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the statement's order
+    converters: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+    @classmethod
+    def compile(
+        cls, dialect: Dialect, statement: Insert, table: Table, columns: Sequence[str]
+    ) -> _DriverUpsert:
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+        names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(columns)
+        if set(names) != set(columns):
+            raise ValueError(f"unexpected parameters in the upsert of {table.name}: {names}")
+        converters = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+        return cls(compiled.string, names, converters, compiled.positional)
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        steps = list(zip(self.names, self.converters, strict=True))
+        if self.positional:
+            parameters: list[Any] = [
+                tuple(row[name] if convert is None else convert(row[name]) for name, convert in steps)
+                for row in rows
+            ]
+        else:
+            parameters = [
+                {name: row[name] if convert is None else convert(row[name]) for name, convert in steps}
+                for row in rows
+            ]
+        connection.exec_driver_sql(self.sql, parameters)
+
+
+_DRIVER_UPSERTS: dict[tuple[Any, ...], _DriverUpsert] = {}
+
+
+def _driver_upsert(
+    dialect: Dialect, table: Table, columns: tuple[str, ...], keys: tuple[str, ...], updates: tuple[str, ...]
+) -> _DriverUpsert:
+    key = (type(dialect), dialect.paramstyle, table, columns, keys, updates)
+    found = _DRIVER_UPSERTS.get(key)
+    if found is None:
+        statement = _upsert_statement(dialect.name, table, keys, updates)
+        found = _DRIVER_UPSERTS[key] = _DriverUpsert.compile(dialect, statement, table, columns)
+    return found
+
+
+@functools.cache
+def _existing_statement(table: Table, columns: tuple[str, ...]) -> Select[Any]:
+    return select(table.c.platform_id, *(table.c[name] for name in columns)).where(
+        table.c.channel_id == bindparam("channel"),
+        table.c.platform_id.in_(bindparam("platform_ids", expanding=True)),
+    )
+
+
+@functools.cache
+def _channel_update(parameters: tuple[str, ...]) -> Update:
+    """Sets each column `name` from the parameter `new_name`, on the channel whose id is `channel`."""
+    values = {}
+    for parameter in parameters:
+        column = _CHANNEL.c[parameter.removeprefix("new_")]
+        values[column] = bindparam(parameter, type_=column.type)
+    return update(_CHANNEL).where(_CHANNEL.c.id == bindparam("channel")).values(values)
+
+
+def _existing(
+    connection: Connection, table: Table, channel_id: int, platform_ids: Sequence[str]
+) -> dict[str, Mapping[str, Any]]:
+    """The stored hash, what a deletion keeps, and (comments) the score of each id that is stored."""
+    found: dict[str, Mapping[str, Any]] = {}
+    if not platform_ids:
+        return found
+    statement = _existing_statement(table, _EXISTING_COLUMNS[table.name])
+    for start in range(0, len(platform_ids), _LOOKUP_CHUNK):
+        chunk = platform_ids[start : start + _LOOKUP_CHUNK]
+        for row in connection.execute(statement, {"channel": channel_id, "platform_ids": chunk}).mappings():
+            found[row["platform_id"]] = row
+    return found
 
 
 class Store:
@@ -215,15 +330,48 @@ class Store:
     # --- pages --------------------------------------------------------------------
 
     def save_page(self, channel_id: int, page: Page) -> PageResult:
-        """Store a page's records and its cursor in one transaction, scoring in this process."""
-        prepared = self.prepare_page(channel_id, page)
-        started = time.perf_counter()
-        sentiments = self.scorer.score_many(prepared.texts_to_score)
-        self.timings.scoring += time.perf_counter() - started
-        return self.write_page(prepared, sentiments)
+        """Compare, score (in this thread) and store a page with its cursor: one transaction."""
+        return self.save_pages([(channel_id, page)])[0]
+
+    def save_pages(self, pages: Sequence[tuple[int, Page]]) -> list[PageResult]:
+        """Store several pages, each with its cursor, in one transaction (group commit); scores in this thread.
+
+        A scan reading many channels at once hands over the pages that arrived while the
+        last transaction ran: one transaction, one statement per table for all of them.
+        All are stored, or none (`PageWriter` then stores them one by one).
+        """
+        results: list[PageResult] = []
+        with self.database.write() as connection:
+            batch: list[PreparedPage] = []
+            for channel_id, page in pages:
+                if any(prepared.channel_id == channel_id for prepared in batch):
+                    # The next page of a channel is compared with what the one before it wrote.
+                    self._score_and_write(connection, batch)
+                    batch = []
+                batch.append(self._prepare(connection, channel_id, page))
+                results.append(batch[-1].result)
+            self._score_and_write(connection, batch)
+        return results
 
     def prepare_page(self, channel_id: int, page: Page) -> PreparedPage:
         """Compare the page with what is stored: the rows to write, and the texts that need a score.
+
+        For pages whose texts are scored elsewhere (a worker process) while the next page is read;
+        `write_page` stores the result.
+        """
+        with self.database.read() as connection:
+            return self._prepare(connection, channel_id, page)
+
+    def write_page(self, prepared: PreparedPage, sentiments: Sequence[Sentiment]) -> PageResult:
+        """Write a prepared page, with the scores of its `texts_to_score`, and its cursor: one transaction."""
+        started = time.perf_counter()
+        with self.database.write() as connection:
+            self._write(connection, [prepared], sentiments)
+        self.timings.writing += time.perf_counter() - started
+        return prepared.result
+
+    def _prepare(self, connection: Connection, channel_id: int, page: Page) -> PreparedPage:
+        """The rows of `page` that differ from what is stored, and the texts among them that need a score.
 
         A record whose content hash is unchanged is left alone; a comment keeps its stored
         score unless its text changed.
@@ -236,35 +384,17 @@ class Store:
         started = time.perf_counter()
         posts = {record.platform_id: record for record in page.posts}  # the last copy in a page wins
         comments = {record.platform_id: record for record in page.comments}
-        existing_posts = self._existing(
-            _POST,
-            channel_id,
-            list(posts),
-            [_POST.c.record_hash] + [_POST.c[name] for name in _KEPT_ON_DELETION],
-        )
-        existing_comments = self._existing(
-            _COMMENT,
-            channel_id,
-            list(comments),
-            [_COMMENT.c.record_hash]
-            + [_COMMENT.c[name] for name in _KEPT_ON_DELETION]
-            + [_COMMENT.c[name] for name in _SENTIMENT_FIELDS],
-        )
+        existing_posts = _existing(connection, _POST, channel_id, list(posts))
+        existing_comments = _existing(connection, _COMMENT, channel_id, list(comments))
         self.timings.lookup += time.perf_counter() - started
 
         now = utcnow()
         for platform_id, record in posts.items():
-            values = _post_values(record)
+            post_row = _post_row(record)
             known = existing_posts.get(platform_id)
-            if known is not None and known["record_hash"] == values["record_hash"]:
+            if known is not None and known["record_hash"] == post_row["record_hash"]:
                 continue
-            post_row = {
-                "channel_id": channel_id,
-                "platform_id": platform_id,
-                **values,
-                "first_seen_at": now,
-                "updated_at": now,
-            }
+            post_row.update(channel_id=channel_id, first_seen_at=now, updated_at=now)
             if known is None:
                 result.new_posts += 1
             else:
@@ -274,17 +404,11 @@ class Store:
             prepared.post_rows.append(post_row)
 
         for platform_id, record in comments.items():
-            values = _comment_values(record)
+            row = _comment_row(record)
             known = existing_comments.get(platform_id)
-            if known is not None and known["record_hash"] == values["record_hash"]:
+            if known is not None and known["record_hash"] == row["record_hash"]:
                 continue
-            row = {
-                "channel_id": channel_id,
-                "platform_id": platform_id,
-                **values,
-                "first_seen_at": now,
-                "updated_at": now,
-            }
+            row.update(channel_id=channel_id, first_seen_at=now, updated_at=now)
             if known is None:
                 result.new_comments += 1
             else:
@@ -298,77 +422,58 @@ class Store:
             prepared.comment_rows.append(row)
         return prepared
 
-    def write_page(self, prepared: PreparedPage, sentiments: Sequence[Sentiment]) -> PageResult:
-        """Write a prepared page, with the scores of its `texts_to_score`, and its cursor: one transaction."""
-        for row, sentiment in zip(prepared.rows_to_score, sentiments, strict=True):
+    def _score_and_write(self, connection: Connection, batch: list[PreparedPage]) -> None:
+        if not batch:
+            return
+        started = time.perf_counter()
+        sentiments = self.scorer.score_many([text for prepared in batch for text in prepared.texts_to_score])
+        scored = time.perf_counter()
+        self.timings.scoring += scored - started
+        self._write(connection, batch, sentiments)
+        self.timings.writing += time.perf_counter() - scored
+
+    def _write(
+        self, connection: Connection, batch: list[PreparedPage], sentiments: Sequence[Sentiment]
+    ) -> None:
+        """Write prepared pages of distinct channels, with the scores of their `texts_to_score` in order."""
+        scorer, version = self.scorer.name, self.scorer.version
+        to_score = [row for prepared in batch for row in prepared.rows_to_score]
+        for row, sentiment in zip(to_score, sentiments, strict=True):
             row["language"] = sentiment.language
             row["sentiment_compound"] = sentiment.compound
             row["sentiment_label"] = sentiment.label
-            row["sentiment_scorer"] = self.scorer.name
-            row["sentiment_version"] = self.scorer.version
+            row["sentiment_scorer"] = scorer
+            row["sentiment_version"] = version
         self.timings.texts_scored += len(sentiments)
-        started = time.perf_counter()
-        with self.database.write() as connection:
-            if prepared.post_rows:
-                self._upsert(
-                    connection,
-                    _POST,
-                    prepared.post_rows,
-                    ["channel_id", "platform_id"],
-                    [*_POST_FIELDS, "record_hash", "updated_at"],
-                )
-            if prepared.comment_rows:
-                self._upsert(
-                    connection,
-                    _COMMENT,
-                    prepared.comment_rows,
-                    ["channel_id", "platform_id"],
-                    [*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at"],
-                )
-            channel_values: dict[str, Any] = {}
+        post_rows = [row for prepared in batch for row in prepared.post_rows]
+        if post_rows:
+            self._upsert(connection, _POST, post_rows, _KEY, _POST_UPDATES)
+        comment_rows = [row for prepared in batch for row in prepared.comment_rows]
+        if comment_rows:
+            self._upsert(connection, _COMMENT, comment_rows, _KEY, _COMMENT_UPDATES)
+        channel_updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for prepared in batch:
+            values: dict[str, Any] = {}
             if prepared.cursor is not None:
-                channel_values["cursor"] = prepared.cursor
+                values["new_cursor"] = prepared.cursor
             if prepared.token_expires_at is not None:
-                channel_values["token_expires_at"] = prepared.token_expires_at
-            if channel_values:
-                connection.execute(
-                    update(_CHANNEL).where(_CHANNEL.c.id == prepared.channel_id).values(**channel_values)
-                )
-        self.timings.writing += time.perf_counter() - started
-        return prepared.result
-
-    def _existing(
-        self, table: Table, channel_id: int, platform_ids: Sequence[str], columns: list[Any]
-    ) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        if not platform_ids:
-            return found
-        with self.database.read() as connection:
-            for start in range(0, len(platform_ids), _LOOKUP_CHUNK):
-                chunk = platform_ids[start : start + _LOOKUP_CHUNK]
-                rows = connection.execute(
-                    select(table.c.platform_id, *columns).where(
-                        and_(table.c.channel_id == channel_id, table.c.platform_id.in_(chunk))
-                    )
-                )
-                for row in rows.mappings():
-                    found[row["platform_id"]] = dict(row)
-        return found
+                values["new_token_expires_at"] = prepared.token_expires_at
+            if values:
+                channel_updates[tuple(values)].append({"channel": prepared.channel_id, **values})
+        for names, parameters in channel_updates.items():
+            connection.execute(_channel_update(names), parameters)
 
     def _upsert(
         self,
         connection: Connection,
         table: Table,
         rows: list[dict[str, Any]],
-        keys: list[str],
-        updates: list[str],
+        keys: Sequence[str],
+        updates: Sequence[str],
     ) -> None:
-        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
-        statement = dialect.insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={name: statement.excluded[name] for name in updates}
-        )
-        connection.execute(statement, rows)
+        # Every row of a batch has the same columns (as `executemany` requires).
+        upsert = _driver_upsert(connection.dialect, table, tuple(rows[0]), tuple(keys), tuple(updates))
+        upsert.execute(connection, rows)
 
     # --- scan runs ----------------------------------------------------------------
 

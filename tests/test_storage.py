@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database, open_database
 from socialmon.models import Channel, Comment, Post, metadata
+from socialmon.scan import PageWriter
 from socialmon.sentiment import get_scorer
-from socialmon.storage import Store
+from socialmon.storage import PageResult, Store
 from socialmon_connectors.records import CommentRecord, Page, PostRecord
 
 BRAND = BrandConfig(name="Café Uno", timezone="America/Guayaquil", language="es")
@@ -144,6 +146,71 @@ def test_a_page_and_its_cursor_commit_together_or_not_at_all(
     assert store.cursor(channel.id) == {"position": 1}
 
 
+def test_pages_of_several_channels_commit_together_each_with_its_cursor(store: Store) -> None:
+    first = store.sync_channel(BRAND, CHANNEL)
+    second = store.sync_channel(BRAND, ChannelConfig(name="other", platform="file", account="cafe2"))
+    results = store.save_pages([(first.id, make_page(3, 1)), (second.id, make_page(2, 5))])
+    assert [(r.new_posts, r.new_comments) for r in results] == [(1, 3), (1, 2)]
+    assert count(store, Comment) == 5 and count(store, Post) == 2
+    assert (store.cursor(first.id), store.cursor(second.id)) == ({"position": 1}, {"position": 5})
+    with store.database.read() as connection:
+        labels = connection.execute(select(Comment.__table__.c.sentiment_label)).scalars().all()
+    assert labels == ["positive"] * 5  # the texts of both pages were scored
+
+
+def test_a_channels_second_page_in_one_transaction_sees_its_first(store: Store) -> None:
+    channel = store.sync_channel(BRAND, CHANNEL)
+    edited = make_page(2, 2, text="Terrible, rude staff")
+    first, second = store.save_pages([(channel.id, make_page(2, 1)), (channel.id, edited)])
+    assert (first.new_comments, second.new_comments, second.updated_comments) == (2, 0, 2)
+    assert count(store, Comment) == 2 and store.cursor(channel.id) == {"position": 2}
+
+
+def test_pages_stored_together_roll_back_together(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = store.sync_channel(BRAND, CHANNEL)
+    second = store.sync_channel(BRAND, ChannelConfig(name="other", platform="file", account="cafe2"))
+    original = store._upsert
+
+    def fail_on_comments(connection, table, rows, keys, updates):  # type: ignore[no-untyped-def]
+        if table.name == "comment":
+            raise RuntimeError("disk full")
+        return original(connection, table, rows, keys, updates)
+
+    monkeypatch.setattr(store, "_upsert", fail_on_comments)
+    with pytest.raises(RuntimeError):
+        store.save_pages([(first.id, make_page(3, 1)), (second.id, make_page(2, 5))])
+    assert count(store, Post) == 0 and store.cursor(first.id) is None and store.cursor(second.id) is None
+
+
+def test_the_scan_writer_stores_the_other_pages_when_one_cannot_be_stored(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = store.sync_channel(BRAND, CHANNEL)
+    bad = store.sync_channel(BRAND, ChannelConfig(name="other", platform="file", account="cafe2"))
+    original = store._upsert
+
+    def refuse_the_bad_channel(connection, table, rows, keys, updates):  # type: ignore[no-untyped-def]
+        if any(row["channel_id"] == bad.id for row in rows):
+            raise RuntimeError("constraint failed")
+        return original(connection, table, rows, keys, updates)
+
+    monkeypatch.setattr(store, "_upsert", refuse_the_bad_channel)
+
+    async def save_both() -> list[PageResult | BaseException]:
+        writer = PageWriter(store, asyncio.Lock())
+        return await asyncio.gather(
+            writer.save(good.id, make_page(3, 1)),
+            writer.save(bad.id, make_page(2, 5)),
+            return_exceptions=True,
+        )
+
+    saved, failed = asyncio.run(save_both())
+    assert isinstance(saved, PageResult) and saved.new_comments == 3
+    assert isinstance(failed, RuntimeError)
+    assert count(store, Comment) == 3 and store.cursor(good.id) == {"position": 1}
+    assert store.cursor(bad.id) is None
+
+
 def test_records_keep_utc_times_and_platform_ids(store: Store) -> None:
     channel = store.sync_channel(BRAND, CHANNEL)
     local = datetime.fromisoformat("2026-03-08T21:30:00-05:00")
@@ -162,6 +229,34 @@ def test_records_keep_utc_times_and_platform_ids(store: Store) -> None:
     assert row["created_at"] == datetime(2026, 3, 9, 2, 30, tzinfo=UTC)
     assert row["parent_platform_id"] == "c0" and row["is_business"] is True and row["rating"] == 4.5
     assert row["text"] == "¡Gracias! 🙌"
+
+
+def test_upserted_rows_are_stored_exactly_as_sqlalchemy_stores_them(store: Store) -> None:
+    """The pages' upsert sends rows to the driver itself: same types, same stored text, on each dialect."""
+    channel = store.sync_channel(BRAND, CHANNEL)
+    local = datetime.fromisoformat("2026-03-08T21:30:00.250000-05:00")
+    fields = {"post_id": "p1", "created_at": local, "is_business": True, "text": "¡Hola!", "rating": 4.0}
+    store.save_page(channel.id, Page(comments=[CommentRecord(platform_id="by-store", **fields)]))
+    table = Comment.__table__
+    with store.database.write() as connection:
+        stored = dict(
+            connection.execute(select(table).where(table.c.platform_id == "by-store")).mappings().one()
+        )
+        del stored["id"]
+        connection.execute(table.insert().values({**stored, "platform_id": "by-sqlalchemy"}))
+        as_text = [
+            tuple(row)
+            for row in connection.execute(
+                select(
+                    func.cast(table.c.created_at, Text),
+                    func.cast(table.c.first_seen_at, Text),
+                    func.cast(table.c.is_business, Text),
+                    func.cast(table.c.rating, Text),
+                ).order_by(table.c.platform_id)
+            )
+        ]
+    assert as_text[0] == as_text[1]
+    assert stored["created_at"] == datetime(2026, 3, 9, 2, 30, 0, 250000, tzinfo=UTC)
 
 
 def test_a_channel_whose_platform_changes_starts_without_a_cursor(store: Store) -> None:
