@@ -9,6 +9,9 @@
   unsent, unclaimed (or abandoned: claimed longer than `CLAIM_LEASE` ago) rows with this
   run's token, and only the rows carrying it are delivered. Two overlapping runs therefore never deliver the same
   alert to the same destination. A row is marked sent only after the server accepted it.
+- An alert is sent once every destination has it. Two runs recording different destinations
+  of one alert at the same moment take the alert's row lock first (in id order), so on
+  PostgreSQL the second sees the first's delivery instead of each counting only its own.
 """
 
 from __future__ import annotations
@@ -148,9 +151,10 @@ def _resolve(
     """Close the rule's open alerts (id, key) under the outcome's prefix that it no longer sees."""
     still_open = outcome.still_open or set()
     prefix = outcome.prefix
-    closing = [id_ for id_, key in open_alerts if key not in still_open and key.startswith(prefix)]
-    for start in range(0, len(closing), _CHUNK):
-        chunk = closing[start : start + _CHUNK]
+    closing = sorted(id_ for id_, key in open_alerts if key not in still_open and key.startswith(prefix))
+    for chunk in _chunks(closing):
+        # A send may be marking some of them: lock in the order it does, so the two never deadlock.
+        _lock_alerts(connection, chunk)
         connection.execute(update(_ALERT).where(_ALERT.c.id.in_(chunk)).values(resolved_at=now))
     return len(closing)
 
@@ -401,7 +405,12 @@ def mark_delivered(
         .scalar_subquery()
     )
     with database.write() as connection:
-        for chunk in _chunks(alert_ids):
+        for chunk in _chunks(sorted(alert_ids)):
+            # Another run may be recording another destination of these alerts at this moment: on
+            # PostgreSQL each transaction would count only its own delivery and neither would mark
+            # the alert sent. Holding the alert rows makes the second wait for the first to commit,
+            # and its statements then see the first's delivery (SQLite's write lock does the same).
+            _lock_alerts(connection, chunk)
             connection.execute(
                 update(_DELIVERY)
                 .where(_held(chunk, destination, token))
@@ -419,6 +428,20 @@ def mark_delivered(
                 .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.sent_at.is_(None), done >= len(destinations)))
                 .values(sent_at=now)
             )
+
+
+def _lock_alerts(connection: Connection, alert_ids: list[int]) -> None:
+    """Hold these alert rows until the transaction ends (PostgreSQL; SQLite holds the whole database).
+
+    In id order, so two transactions locking overlapping sets never deadlock; `FOR NO KEY UPDATE`,
+    so the foreign-key checks of `claim` inserting deliveries of these alerts do not wait for it.
+    """
+    connection.execute(
+        select(_ALERT.c.id)
+        .where(_ALERT.c.id.in_(alert_ids))
+        .order_by(_ALERT.c.id)
+        .with_for_update(key_share=True)
+    )
 
 
 def mark_failed(

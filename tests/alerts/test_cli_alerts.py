@@ -99,7 +99,7 @@ def test_send_runs_the_rules_itself_before_sending(tmp_path: Path, hooks: HookSe
 
 
 def test_two_overlapping_sends_deliver_each_alert_exactly_once(
-    tmp_path: Path, hooks: HookServer, database_url: str
+    tmp_path: Path, hooks: HookServer, own_database_url: str
 ) -> None:
     config = project(
         tmp_path,
@@ -107,7 +107,7 @@ def test_two_overlapping_sends_deliver_each_alert_exactly_once(
         f'[[brands.alerts.webhooks]]\nkind = "slack"\nurl = "{hooks.base}/slack"\n'
         f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n',
         comments=20,
-        database=database_url,
+        database=own_database_url,
     )
     assert cli(config, "scan", "--quiet").exit_code == 0
     hooks.delay = 0.1  # each answer takes a moment, so the two runs are sending at the same time
@@ -118,20 +118,40 @@ def test_two_overlapping_sends_deliver_each_alert_exactly_once(
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
 
-    engine = create_engine(database_url)
+    engine = create_engine(own_database_url)
     with engine.connect() as connection:
         stored = sorted(connection.execute(text("SELECT id FROM alert WHERE sent_at IS NOT NULL")).scalars())
         unsent = connection.execute(text("SELECT count(*) FROM alert WHERE sent_at IS NULL")).scalar_one()
+        rows = _dump(
+            connection,
+            "SELECT count(*) AS comments_stored_by_the_scan FROM comment",
+            "SELECT id, rule, created_at, sent_at, acknowledged_at, resolved_at FROM alert ORDER BY id",
+            "SELECT alert_id, destination, claimed_by, sent_at, attempts, last_error FROM alert_delivery"
+            " ORDER BY alert_id, destination",
+        )
     engine.dispose()
-    assert len(stored) >= 40 and unsent == 0  # 20 waiting, 20 watch-list, the spike and the post heating up
+    # On failure: what each run said, and every alert and delivery row, to tell a lost alert from a lost mark.
+    said = "\n".join(f"run {n}: stdout={out!r} stderr={err!r}" for n, (out, err) in enumerate(outputs))
+    # 20 waiting, 20 watch-list, the spike and the post heating up
+    assert len(stored) >= 40 and unsent == 0, f"{len(stored)} sent, {unsent} unsent\n{said}\n{rows}"
     delivered = sorted(alert["id"] for body in hooks.bodies("/json") for alert in body["alerts"])
-    assert delivered == stored  # every alert once: none twice, none lost
+    assert delivered == stored, f"{said}\n{rows}"  # every alert once: none twice, none lost
     # Slack is read by a person: one digest message (10 alerts in detail, the rest summed up)
     # covering every alert once, whichever run sent it.
     (digest,) = hooks.bodies("/slack")
     detailed = [b for b in digest["blocks"] if b["type"] == "context"]
     assert len(detailed) == 10 and f"encontró {len(stored)} asuntos" in digest["text"]
     assert f"y {len(stored) - 10} alertas más" in digest["blocks"][-1]["text"]["text"]
+
+
+def _dump(connection: Any, *queries: str) -> str:
+    """The rows of these queries, one a line under their column names, for a failure message."""
+    lines = []
+    for query in queries:
+        result = connection.execute(text(query))
+        lines.append(", ".join(result.keys()))
+        lines += [f"  {tuple(str(value) for value in row)}" for row in result]
+    return "\n".join(lines)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,9 +14,11 @@ import pytest
 from alerts.helpers_alerts import NOW, alerts, run_rules
 from alerts.servers import PASSWORD, USER, HookServer, SmtpServer, self_signed_certificate, start_smtp_server
 from analytics.seeding import Seed
+from sqlalchemy import Connection, text
 
 from socialmon.alerts import acknowledge, send_alerts
 from socialmon.config import Config, load_config
+from socialmon.database import Database, open_database
 
 ANGRY = "¡Una <b>ESTAFA</b>! Me cobraron de más & nadie responde"
 
@@ -386,8 +391,8 @@ def test_chat_payloads_stay_within_each_services_limits(quote: str) -> None:
     shown = [("discord", len(embeds), discord["content"])]
     containers = [b for b in teams["attachments"][0]["content"]["body"] if b["type"] == "Container"]
     shown.append(("teams", len(containers), json.dumps(teams, ensure_ascii=False)))
-    for kind, detailed, text in shown:  # what is not detailed is summed up, never dropped
-        assert detailed == 10 or f"y {10 - detailed} alerta" in text, kind
+    for kind, detailed, message in shown:  # what is not detailed is summed up, never dropped
+        assert detailed == 10 or f"y {10 - detailed} alerta" in message, kind
 
 
 def test_a_claim_is_a_lease_on_the_clock_not_on_the_moment_the_rules_judged(
@@ -418,3 +423,73 @@ def test_the_webhook_url_never_reaches_the_logs(
         result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW, environ={"HOOK": secret})
     assert result.sent == 1 and "HTTP Request: POST ***" in caplog.text
     assert "XXXXSECRET" not in caplog.text
+
+
+class _PausedBeforeCommit:
+    """A database whose write transactions stop before committing until `go` is set."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.dialect = database.dialect
+        self.backend_pid: int | None = None
+        self.written = threading.Event()
+        self.go = threading.Event()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.database.write() as connection:
+            self.backend_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            yield connection
+            self.written.set()
+            assert self.go.wait(timeout=60), "the test never let the transaction commit"
+
+
+def test_two_runs_marking_the_same_alerts_at_once_leave_them_sent(postgres_url: str, tmp_path: Path) -> None:
+    """Run A records the Slack delivery while run B records the JSON one, their transactions overlapping.
+
+    Each transaction alone sees one destination of two done; the alert must still end up sent, so
+    the second to mark has to see the first's delivery (PostgreSQL's READ COMMITTED would let both
+    miss it). SQLite needs no such test: its write transactions never overlap (`BEGIN IMMEDIATE`).
+    """
+    from socialmon.alerts import store
+
+    database = open_database(postgres_url)
+    paused = _PausedBeforeCommit(database)
+    try:
+        config = write(tmp_path, '[brands.alerts.watch_list]\nterms = ["estafa"]\n')
+        angry_customer(Seed(database), config)
+        ids = [a["id"] for a in alerts(database)]
+        destinations = ["slack", "json"]
+        assert store.claim(database, ids, "slack", "run-a", 50) == ids
+        assert store.claim(database, ids, "json", "run-b", 50) == ids
+
+        run_a = threading.Thread(
+            target=store.mark_delivered, args=(paused, ids, "slack", "run-a", destinations)
+        )
+        run_a.start()
+        assert paused.written.wait(timeout=60)
+        run_b = threading.Thread(
+            target=store.mark_delivered, args=(database, ids, "json", "run-b", destinations)
+        )
+        run_b.start()
+        # A commits once B has done all it can without A: finished, or waiting for a lock A holds
+        # (pg_locks is read afresh each time; pg_stat_activity would be a snapshot per transaction).
+        blocked = text(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND :pid = ANY(pg_blocking_pids(pid))"
+        )
+        while run_b.is_alive():
+            with database.read() as connection:
+                if connection.execute(blocked, {"pid": paused.backend_pid}).scalar_one():
+                    break
+            run_b.join(timeout=0.01)
+        paused.go.set()
+        run_a.join(timeout=60)
+        run_b.join(timeout=60)
+
+        assert [a["id"] for a in alerts(database) if a["sent_at"] is not None] == ids
+        with database.read() as connection:
+            marked = connection.execute(text("SELECT count(*) FROM alert_delivery WHERE sent_at IS NOT NULL"))
+            assert marked.scalar_one() == 2 * len(ids)
+    finally:
+        paused.go.set()
+        database.dispose()
