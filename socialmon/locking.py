@@ -16,7 +16,11 @@ from sqlalchemy import text
 
 from socialmon.database import Database
 
-_PG_LOCK_NAMESPACE = 0x50C1  # first key of pg_try_advisory_lock(int, int); the channel id is the second
+# PostgreSQL advisory locks belong to the whole database, not to a schema: two socialmon
+# databases kept as schemas of one PostgreSQL database must not lock each other's channel 1.
+# So the first key of the (int, int) lock is the lock's purpose and the schema, hashed; the
+# second is the row's id.
+PG_LOCK_KEY = "hashtext(:purpose || ':' || current_schema())"
 
 
 @contextmanager
@@ -26,8 +30,8 @@ def channel_lock(database: Database, channel_id: int) -> Iterator[bool]:
         with database.engine.connect() as connection:
             held = bool(
                 connection.execute(
-                    text("SELECT pg_try_advisory_lock(:namespace, :channel)"),
-                    {"namespace": _PG_LOCK_NAMESPACE, "channel": channel_id},
+                    text(f"SELECT pg_try_advisory_lock({PG_LOCK_KEY}, :channel)"),
+                    {"purpose": "socialmon-scan", "channel": channel_id},
                 ).scalar()
             )
             connection.commit()
@@ -36,8 +40,8 @@ def channel_lock(database: Database, channel_id: int) -> Iterator[bool]:
             finally:
                 if held:
                     connection.execute(
-                        text("SELECT pg_advisory_unlock(:namespace, :channel)"),
-                        {"namespace": _PG_LOCK_NAMESPACE, "channel": channel_id},
+                        text(f"SELECT pg_advisory_unlock({PG_LOCK_KEY}, :channel)"),
+                        {"purpose": "socialmon-scan", "channel": channel_id},
                     )
                     connection.commit()
         return

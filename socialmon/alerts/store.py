@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from socialmon.alerts.findings import SEVERITIES, Finding, RuleOutcome
 from socialmon.alerts.wording import title
 from socialmon.database import Database
+from socialmon.locking import PG_LOCK_KEY
 from socialmon.models import Alert, AlertDelivery, Brand, Channel, utcnow
 from socialmon.render.i18n import Lang
 
@@ -35,7 +36,6 @@ _ALERT = Alert.__table__
 _DELIVERY = AlertDelivery.__table__
 _BRAND = Brand.__table__
 _CHANNEL = Channel.__table__
-_PG_ALERT_LOCK = 0x50C2  # first key of pg_advisory_xact_lock(int, int); the brand id is the second
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a run that died
 ERROR_LIMIT = 1000
 _CHUNK = 500  # keys per IN (...) and rows per INSERT batch
@@ -93,8 +93,8 @@ def record(
     with database.write() as connection:
         if database.dialect == "postgresql":
             connection.execute(
-                text("SELECT pg_advisory_xact_lock(:namespace, :brand)"),
-                {"namespace": _PG_ALERT_LOCK, "brand": brand_row},
+                text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY}, :brand)"),
+                {"purpose": "socialmon-alerts", "brand": brand_row},
             )
         open_alerts: dict[str, list[tuple[int, str]]] = {}
         for alert_id, rule, key in connection.execute(
