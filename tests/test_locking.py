@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import POSTGRES_SKIP_REASON, POSTGRES_URL
 from sqlalchemy import create_engine, text
 
 from socialmon.database import open_database
@@ -16,10 +15,8 @@ from socialmon.locking import channel_lock
 @pytest.fixture
 def other_schema_url(postgres_url: str) -> Iterator[str]:
     """A second socialmon database in another schema of the same PostgreSQL database."""
-    if not POSTGRES_URL:
-        pytest.skip(POSTGRES_SKIP_REASON)
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
+    admin = create_engine(postgres_url.rsplit("options=", 1)[0].rstrip("?&"))
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield postgres_url.rsplit("search_path%3D", 1)[0] + f"search_path%3D{schema}"
