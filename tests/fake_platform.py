@@ -29,7 +29,7 @@ import multiprocessing
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +43,41 @@ EPOCH = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 def meta_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+# What a responder returns: HTTP status, a JSON-able body (or raw bytes), extra headers.
+Answer = tuple[int, Any, dict[str, str]]
+
+
+def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> ThreadingHTTPServer:
+    """Serve `respond`'s answers to GET requests on 127.0.0.1, from a background thread, until
+    the returned server is shut down. A real HTTP/1.1 stack with keep-alive, as platforms have."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are separate writes: don't wait for ACKs
+
+        def do_GET(self) -> None:
+            status, body, headers = respond(self)
+            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256
+
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 @dataclass
@@ -132,32 +167,9 @@ class FakeGraph:
         return f"http://{host}:{port}/{VERSION}"
 
     def __enter__(self) -> FakeGraph:
-        graph = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body are separate writes: don't wait for ACKs
-
-            def do_GET(self) -> None:
-                status, body, headers = graph.respond(self.path, self.headers.get("Authorization", ""))
-                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            request_queue_size = 256
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve_json(
+            lambda request: self.respond(request.path, request.headers.get("Authorization", ""))
+        )
         return self
 
     def __exit__(self, *_: object) -> None:

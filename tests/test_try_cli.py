@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import respx
+from fake_platform import Answer, serve_json
 from helpers import run_cli
 from typer.testing import CliRunner
 
@@ -165,27 +165,16 @@ class FakeMastodon:
 
     def __init__(self) -> None:
         self.paths: list[str] = []
-        fake = self
+        self.server: ThreadingHTTPServer | None = None
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                fake.paths.append(self.path)
-                status, body, headers = fake.respond(self.path)
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def answer(self, request: BaseHTTPRequestHandler) -> Answer:
+        self.paths.append(request.path)
+        return self.respond(request.path)
 
     def respond(self, raw: str) -> tuple[int, Any, dict[str, str]]:
         path, query = urlsplit(raw).path, parse_qs(urlsplit(raw).query)
@@ -210,10 +199,11 @@ class FakeMastodon:
         return 404, {"error": "Record not found"}, {}
 
     def __enter__(self) -> FakeMastodon:
-        self.thread.start()
+        self.server = serve_json(self.answer)
         return self
 
     def __exit__(self, *_: object) -> None:
+        assert self.server is not None
         self.server.shutdown()
         self.server.server_close()
 
