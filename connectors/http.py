@@ -165,6 +165,34 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
     return PooledTransport
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` that neither keeps nor sends cookies.
+
+    The platforms' APIs authenticate each request with a token, and one client serves the
+    channels of many accounts at once: a cookie one account's response sets must never ride
+    along on another account's requests. (Not reading them also spares a urllib request
+    object and a cookie parse on every response.)
+    """
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        if cookies:
+            raise ValueError("the connectors' client keeps no cookies")
+
+
 def new_client(
     *,
     timeout: float = 30.0,
@@ -182,7 +210,7 @@ def new_client(
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
     if shared and transport is None:
         transport = _pooled_transport_class()(limits=limits, trust_env=True)
-    return httpx.AsyncClient(
+    return _CookielessClient(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         limits=limits,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},

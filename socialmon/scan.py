@@ -10,9 +10,10 @@ pages that arrive while one transaction is written go together in the next (`Pag
 from __future__ import annotations
 
 import asyncio
+import inspect
 import sys
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import quote, quote_plus
@@ -102,6 +103,7 @@ def redact(message: str, secrets: Sequence[str]) -> str:
 
 MAX_PAGES_IN_FLIGHT = 3  # pages being scored while the next ones are parsed; bounds memory
 MAX_PAGES_PER_TRANSACTION = 50
+SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 
 
 class PageWriter:
@@ -109,9 +111,11 @@ class PageWriter:
 
     Pages that arrive while a transaction is being written wait, and go together in the
     next one (group commit): one trip to a storage thread, one transaction and one
-    statement per table for all of them, each page still with its own cursor. Should that
-    transaction fail, its pages are stored one by one, so a page that cannot be stored
-    fails only its own channel. `lock` serialises this process's writes on SQLite.
+    statement per table for all of them, each page still with its own cursor. Pages are
+    written in the order they were handed over. Should that transaction fail, its pages
+    are stored one by one, so a page that cannot be stored fails only its own channel —
+    and every later page of that channel fails with it, so that no cursor ever moves past
+    a page that was not stored. `lock` serialises this process's writes on SQLite.
     """
 
     def __init__(self, store: Store, lock: Any) -> None:
@@ -119,14 +123,26 @@ class PageWriter:
         self.lock = lock
         self._waiting: list[tuple[int, Page, asyncio.Future[PageResult]]] = []
         self._writing: asyncio.Task[None] | None = None
+        self._failed: dict[int, Exception] = {}  # channel id → why one of its pages was not stored
 
-    async def save(self, channel_id: int, page: Page) -> PageResult:
-        """Compare, score and store `page` with its cursor; returns once it is committed."""
+    def enqueue(self, channel_id: int, page: Page) -> asyncio.Future[PageResult]:
+        """Hand `page` over to be compared, scored and stored with its cursor; the future is its result."""
         saved: asyncio.Future[PageResult] = asyncio.get_running_loop().create_future()
+        if channel_id in self._failed:
+            saved.set_exception(_earlier_page_failed(self._failed[channel_id]))
+            return saved
         self._waiting.append((channel_id, page, saved))
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write_waiting())
-        return await saved
+        return saved
+
+    async def save(self, channel_id: int, page: Page) -> PageResult:
+        """Store `page` with its cursor; returns once it is committed."""
+        return await self.enqueue(channel_id, page)
+
+    def forget(self, channel_id: int) -> None:
+        """The channel's scan is over: a later scan of it starts with a clean slate."""
+        self._failed.pop(channel_id, None)
 
     async def write(self, prepared: PreparedPage, sentiments: list[Sentiment]) -> PageResult:
         """Store a page prepared and scored apart (see `Store.write_page`)."""
@@ -144,17 +160,51 @@ class PageWriter:
                     )
             except Exception as problem:
                 if len(batch) == 1:
-                    _settle(batch[0][2], error=problem)
+                    self._fail(batch[0][0], batch[0][2], problem)
                     continue
                 for channel_id, page, saved in batch:
+                    if channel_id in self._failed:
+                        _settle(saved, error=_earlier_page_failed(self._failed[channel_id]))
+                        continue
                     try:
                         async with self.lock:
                             _settle(saved, await asyncio.to_thread(self.store.save_page, channel_id, page))
                     except Exception as alone:
-                        _settle(saved, error=alone)
+                        self._fail(channel_id, saved, alone)
                 continue
             for (_, _, saved), result in zip(batch, results, strict=True):
                 _settle(saved, result)
+
+    def _fail(self, channel_id: int, saved: asyncio.Future[PageResult], problem: Exception) -> None:
+        self._failed[channel_id] = problem
+        _settle(saved, error=problem)
+        for waiting_channel, _, later in self._waiting:
+            if waiting_channel == channel_id:
+                _settle(later, error=_earlier_page_failed(problem))
+        self._waiting = [entry for entry in self._waiting if entry[0] != channel_id]
+
+
+class StorageFailed(Exception):
+    """A page of the channel could not be stored; the channel's scan stops there."""
+
+
+def _discard(saving: Awaitable[PageResult]) -> None:
+    """Drop a page that will not be stored, without leaving an unretrieved error or an unawaited coroutine."""
+    if isinstance(saving, asyncio.Future):
+        if saving.done() and not saving.cancelled():
+            saving.exception()  # retrieved: it was reported through the page before it
+        saving.cancel()
+    elif inspect.iscoroutine(saving):
+        saving.close()
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+def _earlier_page_failed(problem: Exception) -> Exception:
+    return RuntimeError(f"not stored, as an earlier page of the channel could not be: {problem}")
 
 
 def _settle(
@@ -191,16 +241,32 @@ async def scan_channel(
         totals = PageResult()
         pages = 0
         error: str | None = None
-        # Pages are stored strictly in the order the connector yielded them, each with its cursor.
-        in_flight: deque[tuple[PreparedPage, asyncio.Future[list[Sentiment]], Progress | None]] = deque()
+        # A page is stored while the next ones are fetched (at most MAX_PAGES_IN_FLIGHT ahead),
+        # but strictly in the order the connector yielded them, each with its cursor: a small
+        # page goes straight to the writer's queue; a big one is scored in a worker process
+        # first, so it waits until the pages before it are stored.
+        in_flight: deque[tuple[Awaitable[PageResult], Progress | None]] = deque()
 
         async def store_oldest() -> None:
             nonlocal pages
-            prepared, scores, progress = in_flight.popleft()
-            saved = await writer.write(prepared, await scores)
+            saving, progress = in_flight.popleft()
+            try:
+                saved = await saving
+            except Exception as problem:
+                raise StorageFailed(f"{type(problem).__name__}: {problem}") from problem
             totals.add(saved)
             pages += 1
             reporter.page_saved(label, totals, progress)
+
+        async def write_when_scored(
+            prepared: PreparedPage, scores: asyncio.Future[list[Sentiment]]
+        ) -> PageResult:
+            try:
+                sentiments = await scores
+            except BaseException:
+                scores.cancel()
+                raise
+            return await writer.write(prepared, sentiments)
 
         try:
             # The cursor is read under the lock: another process may have moved it.
@@ -209,29 +275,32 @@ async def scan_channel(
             async for page in connector.pages(cursor):
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
-                if not in_flight and scoring.scores_inline(len(page.comments)):
-                    # A small page is compared, scored and stored in one trip to a storage thread.
-                    saved = await writer.save(row.id, page)
-                    totals.add(saved)
-                    pages += 1
-                    reporter.page_saved(label, totals, page.progress)
-                    continue
-                prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
-                scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
-                in_flight.append((prepared, scores, page.progress))
+                if scoring.scores_inline(len(page.comments)):
+                    in_flight.append((writer.enqueue(row.id, page), page.progress))
+                else:
+                    while in_flight:  # compared with what the pages before it wrote
+                        await store_oldest()
+                    prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
+                    scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
+                    scores.add_done_callback(_retrieve)  # its page may be dropped before it is awaited
+                    in_flight.append((write_when_scored(prepared, scores), page.progress))
                 if len(in_flight) >= MAX_PAGES_IN_FLIGHT:
                     await store_oldest()
         except ConnectorError as problem:
             error = f"{type(problem).__name__}: {problem}"
+        except StorageFailed as problem:
+            error = f"storing failed: {problem}"
         except Exception as problem:  # a connector bug must not stop the other channels
             error = f"unexpected {type(problem).__name__}: {problem}"
         try:
             while in_flight:  # what was fetched before a failure is still stored
                 await store_oldest()
-        except Exception as problem:
-            error = error or f"storing failed: {type(problem).__name__}: {problem}"
-            for _, scores, _ in in_flight:
-                scores.cancel()
+        except StorageFailed as problem:
+            error = error or f"storing failed: {problem}"
+            for saving, _ in in_flight:  # later pages are not stored: no cursor moves past a lost page
+                _discard(saving)
+            in_flight.clear()
+        writer.forget(row.id)
         if error is not None:
             error = redact(error, secret_values(resolved.settings))
         status: Status = "ok" if error is None else "failed"
@@ -262,11 +331,17 @@ async def run_scan(
         async with limit:
             return await scan_channel(resolved, store, scoring, reporter, writer, http)
 
+    # Storage threads keep the GIL for up to the switch interval (5 ms by default) each time
+    # the event loop gives it up for a system call; with many channels in flight the loop
+    # then waits longer than it works. A shorter interval hands it back sooner.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, SCAN_SWITCH_INTERVAL))
     try:
         outcomes = list(await asyncio.gather(*(bounded(channel) for channel in channels)))
         await asyncio.to_thread(check_alerts, channels, store, reporter)
         return outcomes
     finally:
+        sys.setswitchinterval(switch_interval)
         await http.aclose()
         scoring.close()
         store.timings.scoring += scoring.inline_seconds + scoring.worker_cpu_seconds

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, select, update
+from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -241,10 +241,22 @@ def _driver_upsert(
 
 
 @functools.cache
-def _existing_statement(table: Table, columns: tuple[str, ...]) -> Select[Any]:
-    return select(table.c.platform_id, *(table.c[name] for name in columns)).where(
-        table.c.channel_id == bindparam("channel"),
-        table.c.platform_id.in_(bindparam("platform_ids", expanding=True)),
+def _existing_statement(table: Table, columns: tuple[str, ...], channels: int) -> Select[Any]:
+    """The stored rows of some ids in each of `channels` channels: one OR'd index search per channel.
+
+    (SQLite finds no index for a row-value `(channel_id, platform_id) IN (VALUES …)`; it does
+    search the unique key once per term of an OR.)
+    """
+    return select(table.c.channel_id, table.c.platform_id, *(table.c[name] for name in columns)).where(
+        or_(
+            *(
+                and_(
+                    table.c.channel_id == bindparam(f"channel_{i}"),
+                    table.c.platform_id.in_(bindparam(f"platform_ids_{i}", expanding=True)),
+                )
+                for i in range(channels)
+            )
+        )
     )
 
 
@@ -259,18 +271,50 @@ def _channel_update(parameters: tuple[str, ...]) -> Update:
 
 
 def _existing(
-    connection: Connection, table: Table, channel_id: int, platform_ids: Sequence[str]
-) -> dict[str, Mapping[str, Any]]:
-    """The stored hash, what a deletion keeps, and (comments) the score of each id that is stored."""
-    found: dict[str, Mapping[str, Any]] = {}
-    if not platform_ids:
-        return found
-    statement = _existing_statement(table, _EXISTING_COLUMNS[table.name])
-    for start in range(0, len(platform_ids), _LOOKUP_CHUNK):
-        chunk = platform_ids[start : start + _LOOKUP_CHUNK]
-        for row in connection.execute(statement, {"channel": channel_id, "platform_ids": chunk}).mappings():
-            found[row["platform_id"]] = row
+    connection: Connection, table: Table, wanted: Mapping[int, Sequence[str]]
+) -> dict[int, dict[str, Mapping[str, Any]]]:
+    """For each channel, the stored hash, what a deletion keeps, and (comments) the score of each wanted id.
+
+    One statement for the ids of many channels (the pages of a group commit), in chunks of
+    at most `_LOOKUP_CHUNK` ids.
+    """
+    found: dict[int, dict[str, Mapping[str, Any]]] = {channel_id: {} for channel_id in wanted}
+    chunk: list[tuple[int, Sequence[str]]] = []
+    size = 0
+
+    def look_up() -> None:
+        statement = _existing_statement(table, _EXISTING_COLUMNS[table.name], len(chunk))
+        parameters: dict[str, Any] = {}
+        for i, (channel_id, platform_ids) in enumerate(chunk):
+            parameters[f"channel_{i}"] = channel_id
+            parameters[f"platform_ids_{i}"] = platform_ids
+        for row in connection.execute(statement, parameters).mappings():
+            found[row["channel_id"]][row["platform_id"]] = row
+
+    for channel_id, platform_ids in wanted.items():
+        for start in range(0, len(platform_ids), _LOOKUP_CHUNK):
+            part = platform_ids[start : start + _LOOKUP_CHUNK]
+            if size + len(part) > _LOOKUP_CHUNK:
+                look_up()
+                chunk, size = [], 0
+            chunk.append((channel_id, part))
+            size += len(part)
+    if chunk:
+        look_up()
     return found
+
+
+def _distinct_channel_runs(pages: Sequence[tuple[int, Page]]) -> list[list[tuple[int, Page]]]:
+    """`pages` in order, cut wherever a channel comes again, so no run holds two pages of one channel."""
+    runs: list[list[tuple[int, Page]]] = []
+    seen: set[int] = set()
+    for channel_id, page in pages:
+        if not runs or channel_id in seen:
+            runs.append([])
+            seen.clear()
+        runs[-1].append((channel_id, page))
+        seen.add(channel_id)
+    return runs
 
 
 class Store:
@@ -342,15 +386,11 @@ class Store:
         """
         results: list[PageResult] = []
         with self.database.write() as connection:
-            batch: list[PreparedPage] = []
-            for channel_id, page in pages:
-                if any(prepared.channel_id == channel_id for prepared in batch):
-                    # The next page of a channel is compared with what the one before it wrote.
-                    self._score_and_write(connection, batch)
-                    batch = []
-                batch.append(self._prepare(connection, channel_id, page))
-                results.append(batch[-1].result)
-            self._score_and_write(connection, batch)
+            for distinct in _distinct_channel_runs(pages):
+                # The next page of a channel is compared with what the one before it wrote.
+                batch = self._prepare(connection, distinct)
+                results.extend(prepared.result for prepared in batch)
+                self._score_and_write(connection, batch)
         return results
 
     def prepare_page(self, channel_id: int, page: Page) -> PreparedPage:
@@ -360,7 +400,7 @@ class Store:
         `write_page` stores the result.
         """
         with self.database.read() as connection:
-            return self._prepare(connection, channel_id, page)
+            return self._prepare(connection, [(channel_id, page)])[0]
 
     def write_page(self, prepared: PreparedPage, sentiments: Sequence[Sentiment]) -> PageResult:
         """Write a prepared page, with the scores of its `texts_to_score`, and its cursor: one transaction."""
@@ -370,7 +410,39 @@ class Store:
         self.timings.writing += time.perf_counter() - started
         return prepared.result
 
-    def _prepare(self, connection: Connection, channel_id: int, page: Page) -> PreparedPage:
+    def _prepare(self, connection: Connection, pages: Sequence[tuple[int, Page]]) -> list[PreparedPage]:
+        """Pages of distinct channels compared with what is stored (one lookup per table for them all)."""
+        started = time.perf_counter()
+        # The last copy of a record in a page wins.
+        posts = [{record.platform_id: record for record in page.posts} for _, page in pages]
+        comments = [{record.platform_id: record for record in page.comments} for _, page in pages]
+        channel_ids = [channel_id for channel_id, _ in pages]
+        existing_posts = _existing(connection, _POST, dict(zip(channel_ids, map(list, posts), strict=True)))
+        existing_comments = _existing(
+            connection, _COMMENT, dict(zip(channel_ids, map(list, comments), strict=True))
+        )
+        self.timings.lookup += time.perf_counter() - started
+        return [
+            self._compare(
+                channel_id,
+                page,
+                page_posts,
+                page_comments,
+                existing_posts[channel_id],
+                existing_comments[channel_id],
+            )
+            for (channel_id, page), page_posts, page_comments in zip(pages, posts, comments, strict=True)
+        ]
+
+    def _compare(
+        self,
+        channel_id: int,
+        page: Page,
+        posts: Mapping[str, PostRecord],
+        comments: Mapping[str, CommentRecord],
+        existing_posts: Mapping[str, Mapping[str, Any]],
+        existing_comments: Mapping[str, Mapping[str, Any]],
+    ) -> PreparedPage:
         """The rows of `page` that differ from what is stored, and the texts among them that need a score.
 
         A record whose content hash is unchanged is left alone; a comment keeps its stored
@@ -381,13 +453,6 @@ class Store:
         )
         result = prepared.result
         result.rejected = len(page.rejected)
-        started = time.perf_counter()
-        posts = {record.platform_id: record for record in page.posts}  # the last copy in a page wins
-        comments = {record.platform_id: record for record in page.comments}
-        existing_posts = _existing(connection, _POST, channel_id, list(posts))
-        existing_comments = _existing(connection, _COMMENT, channel_id, list(comments))
-        self.timings.lookup += time.perf_counter() - started
-
         now = utcnow()
         for platform_id, record in posts.items():
             post_row = _post_row(record)
