@@ -150,6 +150,18 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
     from httpx_aiohttp import AiohttpTransport
 
     class PooledTransport(AiohttpTransport):
+        def get_client(self) -> aiohttp.ClientSession:
+            # As httpx-aiohttp builds its session, but with a jar that keeps no cookies
+            # (see _CookielessClient): aiohttp's own jar would otherwise keep them.
+            return aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    keepalive_timeout=self.limits.keepalive_expiry,
+                    ssl=self.ssl_context,
+                    limit=self.limits.max_connections or 0,
+                ),
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             try:
                 return await super().handle_async_request(request)

@@ -101,7 +101,7 @@ def redact(message: str, secrets: Sequence[str]) -> str:
     return message
 
 
-MAX_PAGES_IN_FLIGHT = 3  # pages being scored while the next ones are parsed; bounds memory
+MAX_PAGES_IN_FLIGHT = 3  # pages of a channel fetched but not yet stored; bounds memory
 MAX_PAGES_PER_TRANSACTION = 50
 SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 

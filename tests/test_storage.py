@@ -326,3 +326,39 @@ def test_a_database_from_the_first_release_upgrades_in_place(database_url: str) 
             assert connection.execute(text("SELECT count(label_override) FROM comment")).scalar_one() == 0
     finally:
         database.dispose()
+
+
+def test_a_channel_page_that_cannot_be_stored_stops_its_later_pages_so_no_cursor_skips_it(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan hands pages over before the ones before them are stored; a lost page must not be skipped."""
+    channel = store.sync_channel(BRAND, CHANNEL)
+    other = store.sync_channel(BRAND, ChannelConfig(name="other", platform="file", account="cafe2"))
+    original = store._upsert
+
+    def refuse_bad_text(connection, table, rows, keys, updates):  # type: ignore[no-untyped-def]
+        if any(row.get("text") == "bad" for row in rows):
+            raise RuntimeError("constraint failed")
+        return original(connection, table, rows, keys, updates)
+
+    monkeypatch.setattr(store, "_upsert", refuse_bad_text)
+
+    async def hand_over() -> list[PageResult | BaseException]:
+        writer = PageWriter(store, asyncio.Lock())
+        handed = [
+            writer.enqueue(channel.id, make_page(2, 1, text="bad")),
+            writer.enqueue(other.id, make_page(3, 1)),
+            writer.enqueue(channel.id, make_page(2, 2)),
+        ]
+        results = await asyncio.gather(*handed, return_exceptions=True)
+        results.append(
+            await asyncio.gather(writer.enqueue(channel.id, make_page(2, 3)), return_exceptions=True)
+        )
+        return results
+
+    first, stored, second, [third] = asyncio.run(hand_over())
+    assert isinstance(first, RuntimeError) and "constraint failed" in str(first)
+    assert isinstance(second, RuntimeError) and "earlier page" in str(second)
+    assert isinstance(third, RuntimeError) and "earlier page" in str(third)
+    assert isinstance(stored, PageResult) and stored.new_comments == 3
+    assert store.cursor(channel.id) is None and store.cursor(other.id) == {"position": 1}

@@ -424,6 +424,30 @@ def test_both_clients_send_the_user_agent(shared: bool) -> None:
     assert headers["accept"] == "application/json"
 
 
+async def answer_with_a_cookie(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: session=account-a; Path=/\r\n"
+        b"Content-Length: 2\r\n\r\n{}"
+    )
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_no_client_keeps_a_cookie_for_the_next_request(shared: bool) -> None:
+    """One client serves many accounts: a cookie set for one must never be sent for another."""
+
+    async def fetch_twice() -> list[bytes]:
+        async with loopback(answer_with_a_cookie) as (url, heads), new_client(shared=shared) as client:
+            url = url.replace("127.0.0.1", "localhost")  # cookie jars refuse cookies from an IP address
+            first = await client.get(url)
+            await client.get(url)
+        assert first.headers["set-cookie"].startswith("session=")
+        return heads
+
+    heads = run(fetch_twice())
+    assert len(heads) == 2
+    assert all(b"cookie:" not in head.lower() for head in heads)
+
+
 def test_the_shared_client_opens_no_more_connections_than_its_limit() -> None:
     # The connections' writers themselves (one per connection, whatever it carried): held here,
     # so that two connections can't be counted as one, as ids of collected objects can be.
