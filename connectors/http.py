@@ -401,6 +401,21 @@ def _percentages(entry: Mapping[str, Any]) -> list[float]:
 # --- the API helper ------------------------------------------------------------------------
 
 
+def _with_query(url: str, query: Mapping[str, Any]) -> httpx.URL | str:
+    """`url` with `query` (encoded as httpx encodes `params=`), as one parsed URL.
+
+    httpx parses a URL string and then parses it again to merge `params=` into it; the
+    parse walks every character in Python, and Graph queries (field expansions, cursors)
+    run to hundreds of characters. Built here, the URL is parsed once. A URL that has a
+    query of its own (a platform's next-page link) is left to httpx to merge.
+    """
+    if not query:
+        return url
+    if "?" in url:
+        return httpx.URL(url, params=query)
+    return httpx.URL(f"{url}?{httpx.QueryParams(query)}")
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 5  # tries per request, the first included
@@ -512,12 +527,11 @@ class Api:
                 log.info("%s: usage at %.0f%%, pausing %.1f s", self.platform, self.throttle.usage, pause)
                 await self.sleep(pause)
         try:
+            target = _with_query(url, query)
             if self.timeout is None:
-                response = await self.client.get(url, params=query, headers=self.headers)
+                response = await self.client.get(target, headers=self.headers)
             else:
-                response = await self.client.get(
-                    url, params=query, headers=self.headers, timeout=self.timeout
-                )
+                response = await self.client.get(target, headers=self.headers, timeout=self.timeout)
         except httpx.TransportError as error:
             detail = self.clean(str(error)) or type(error).__name__
             raise _Retry(
