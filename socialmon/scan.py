@@ -21,7 +21,7 @@ from urllib.parse import quote, quote_plus
 from pydantic import BaseModel, SecretStr
 
 from socialmon.config import ResolvedChannel
-from socialmon.locking import channel_lock
+from socialmon.locking import ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, Store
@@ -218,18 +218,24 @@ def _settle(
         future.set_result(result)
 
 
-async def scan_channel(
-    resolved: ResolvedChannel,
-    store: Store,
-    scoring: ScoringPool,
-    reporter: ScanReporter,
-    writer: PageWriter,
-    http: Any = None,
-) -> ChannelOutcome:
+@dataclass
+class ScanShared:
+    """What the channels of one scan share: storage, scoring, the HTTP client, the locks."""
+
+    store: Store
+    scoring: ScoringPool
+    reporter: ScanReporter
+    writer: PageWriter
+    locks: ChannelLocks
+    http: Any = None
+
+
+async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> ChannelOutcome:
+    store, scoring, reporter, writer = shared.store, shared.scoring, shared.reporter, shared.writer
     label = resolved.label
     platform = resolved.channel.platform
     row = await asyncio.to_thread(store.sync_channel, resolved.brand, resolved.channel)
-    with channel_lock(store.database, row.id) as held:
+    with shared.locks.hold(row.id) as held:
         if not held:
             outcome = ChannelOutcome(
                 label, platform, "busy", error="another socialmon process is scanning it"
@@ -271,7 +277,9 @@ async def scan_channel(
         try:
             # The cursor is read under the lock: another process may have moved it.
             cursor = await asyncio.to_thread(store.cursor, row.id)
-            connector = resolved.connector_class(resolved.settings, replace(resolved.context, http=http))
+            connector = resolved.connector_class(
+                resolved.settings, replace(resolved.context, http=shared.http)
+            )
             async for page in connector.pages(cursor):
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
@@ -319,17 +327,21 @@ async def run_scan(
     scoring_workers: int | None = None,
 ) -> list[ChannelOutcome]:
     """Scan every channel given, at most `concurrency` at a time; outcomes in the order given."""
-    reporter = reporter or SilentReporter()
     limit = asyncio.Semaphore(concurrency)
-    # SQLite has one writer; PostgreSQL takes concurrent page writes.
-    writer = PageWriter(store, asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock())
-    scoring = ScoringPool(store.scorer, scoring_workers)
-    # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
-    http = new_client(max_connections=max(10, concurrency * 2), shared=True)
+    shared = ScanShared(
+        store=store,
+        scoring=ScoringPool(store.scorer, scoring_workers),
+        reporter=reporter or SilentReporter(),
+        # SQLite has one writer; PostgreSQL takes concurrent page writes.
+        writer=PageWriter(store, asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()),
+        locks=ChannelLocks(store.database),
+        # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
+        http=new_client(max_connections=max(10, concurrency * 2), shared=True),
+    )
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:
-            return await scan_channel(resolved, store, scoring, reporter, writer, http)
+            return await scan_channel(resolved, shared)
 
     # Storage threads keep the GIL for up to the switch interval (5 ms by default) each time
     # the event loop gives it up for a system call; with many channels in flight the loop
@@ -338,11 +350,14 @@ async def run_scan(
     sys.setswitchinterval(min(switch_interval, SCAN_SWITCH_INTERVAL))
     try:
         outcomes = list(await asyncio.gather(*(bounded(channel) for channel in channels)))
-        await asyncio.to_thread(check_alerts, channels, store, reporter)
+        shared.locks.close()
+        await asyncio.to_thread(check_alerts, channels, store, shared.reporter)
         return outcomes
     finally:
         sys.setswitchinterval(switch_interval)
-        await http.aclose()
+        shared.locks.close()
+        await shared.http.aclose()
+        scoring = shared.scoring
         scoring.close()
         store.timings.scoring += scoring.inline_seconds + scoring.worker_cpu_seconds
         store.timings.scoring_workers_peak_rss = max(

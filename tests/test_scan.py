@@ -80,3 +80,58 @@ def test_the_next_page_is_fetched_while_a_page_is_stored_and_pages_are_stored_in
         assert store.cursor(store.sync_channel(brand, channel).id) == {"page": PAGES - 1}
     finally:
         database.dispose()
+
+
+class TwoPages(Connector):
+    """Two pages, the first once every channel of the scan has started (all hold their locks at once)."""
+
+    name = "two-pages"
+    channels: ClassVar[int] = 0
+    started: ClassVar[list[str]] = []
+    everyone_started: ClassVar[asyncio.Event | None] = None
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        account = self.context.account
+        if TwoPages.everyone_started is None:
+            TwoPages.everyone_started = asyncio.Event()
+        TwoPages.started.append(account)
+        if len(TwoPages.started) == TwoPages.channels:
+            TwoPages.everyone_started.set()
+        # The timeout only keeps a scan whose channels cannot all start from hanging the test.
+        await asyncio.wait_for(TwoPages.everyone_started.wait(), timeout=60)
+        for number in range(2):
+            yield Page(
+                comments=[
+                    CommentRecord(platform_id=f"{account}-c{number}", post_id="p", created_at=WHEN, text="ok")
+                ],
+                cursor={"page": number},
+            )
+
+
+def test_more_channels_at_once_than_the_database_pool_holds_all_finish(database_url: str) -> None:
+    """On PostgreSQL the channels' scan locks share one connection, so 40 at once need no 40 connections."""
+    database = open_database(database_url)
+    try:
+        store = Store(database, get_scorer("vader"))
+        brand = BrandConfig(name="Café Uno")
+        channels = []
+        for i in range(40):
+            channel = ChannelConfig(name=f"c{i}", platform="two-pages", account=f"a{i}")
+            channels.append(
+                ResolvedChannel(
+                    brand=brand,
+                    channel=channel,
+                    connector_class=TwoPages,
+                    settings=ConnectorSettings(),
+                    context=ChannelContext(brand=brand.slug, channel=channel.name, account=f"a{i}"),
+                )
+            )
+        TwoPages.channels, TwoPages.started, TwoPages.everyone_started = 40, [], None
+        outcomes = asyncio.run(run_scan(channels, store, concurrency=40))
+        assert [outcome.status for outcome in outcomes] == ["ok"] * 40
+        assert sum(outcome.result.new_comments for outcome in outcomes) == 80
+        TwoPages.channels, TwoPages.started, TwoPages.everyone_started = 1, [], None
+        again = asyncio.run(run_scan(channels[:1], store, concurrency=1))  # every lock was released
+        assert again[0].status == "ok"
+    finally:
+        database.dispose()
