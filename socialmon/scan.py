@@ -248,9 +248,10 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         pages = 0
         error: str | None = None
         # A page is stored while the next ones are fetched (at most MAX_PAGES_IN_FLIGHT ahead),
-        # but strictly in the order the connector yielded them, each with its cursor: a small
-        # page goes straight to the writer's queue; a big one is scored in a worker process
-        # first, so it waits until the pages before it are stored.
+        # but strictly in the order the connector yielded them, each with its cursor. A small
+        # page goes straight to the writer's queue. A big one is scored in a worker process
+        # while the next pages are read, and written when its turn comes; a small page after
+        # it waits until it is written, as the writer's queue would otherwise overtake it.
         in_flight: deque[tuple[Awaitable[PageResult], Progress | None]] = deque()
 
         async def store_oldest() -> None:
@@ -284,10 +285,10 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
                 if scoring.scores_inline(len(page.comments)):
+                    while any(inspect.iscoroutine(saving) for saving, _ in in_flight):
+                        await store_oldest()
                     in_flight.append((writer.enqueue(row.id, page), page.progress))
                 else:
-                    while in_flight:  # compared with what the pages before it wrote
-                        await store_oldest()
                     prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
                     scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
                     scores.add_done_callback(_retrieve)  # its page may be dropped before it is awaited
