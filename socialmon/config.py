@@ -16,10 +16,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from platformdirs import user_data_dir
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     BeforeValidator,
@@ -30,9 +31,11 @@ from pydantic import (
     model_validator,
 )
 
-from socialmon.plugins import ConnectorRegistry
 from socialmon.sentiment.registry import DEFAULT_SCORER
-from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings, TimeZoneName
+
+if TYPE_CHECKING:  # the connectors load only when a channel is resolved: a report never needs them
+    from socialmon.plugins import ConnectorRegistry
+    from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
 
 CONFIG_ENV = "SOCIALMON_CONFIG"
 DEFAULT_CONFIG_NAME = "socialmon.toml"
@@ -63,6 +66,19 @@ class ConfigError(Exception):
     def __init__(self, problems: list[ConfigProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def known_timezone(value: str) -> str:
+    """An IANA time zone name, checked as the connectors check theirs (`socialmon_connectors.base`,
+    not imported here so that loading a config loads no connector)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name like 'America/Guayaquil'") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(known_timezone)]
 
 
 def slugify(name: str) -> str:
@@ -597,6 +613,8 @@ class Config:
                     for item in error.errors()
                 ]
             ) from None
+        from socialmon_connectors.base import ChannelContext
+
         context = ChannelContext(
             brand=brand.slug, channel=channel.name, account=channel.account, base_dir=self.base_dir
         )
@@ -605,6 +623,8 @@ class Config:
 
 def database_url(value: str | None, base_dir: Path) -> str:
     if not value:
+        from platformdirs import user_data_dir  # only for a config that names no database
+
         folder = Path(user_data_dir("socialmon", appauthor=False))
         folder.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{folder / 'socialmon.db'}"

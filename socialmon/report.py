@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from socialmon.analytics import BrandReport, build_report
+from socialmon.analytics._tables import BRAND, CHANNEL, COMMENT, POST
+from socialmon.analytics.responses import effective_label
 from socialmon.config import Config
 from socialmon.database import Database
-from socialmon.labels import effective_label
-from socialmon.models import Brand, Channel, Comment, Post
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,7 @@ class ChannelSummary:
 def channel_summaries(
     database: Database, brand: str | None = None, channel: str | None = None
 ) -> list[ChannelSummary]:
-    brand_t, channel_t, post_t, comment_t = (
-        Brand.__table__,
-        Channel.__table__,
-        Post.__table__,
-        Comment.__table__,
-    )
+    brand_t, channel_t, post_t, comment_t = BRAND, CHANNEL, POST, COMMENT
     chosen = select(channel_t.c.id).join(brand_t, brand_t.c.id == channel_t.c.brand_id)
     if brand:
         chosen = chosen.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
@@ -64,7 +59,7 @@ def channel_summaries(
         .group_by(post_t.c.channel_id)
         .subquery()
     )
-    label = effective_label()  # a person's correction wins over the scorer
+    label = effective_label(comment_t)  # a person's correction wins over the scorer
     comments = (
         select(
             comment_t.c.channel_id,

@@ -286,7 +286,7 @@ def test_a_secret_in_a_mistyped_option_is_not_quoted(tmp_path: Path) -> None:
 @pytest.fixture
 def secret_registry(monkeypatch: pytest.MonkeyPatch) -> ConnectorRegistry:
     registry = ConnectorRegistry.of(FileConnector, SecretConnector)
-    monkeypatch.setattr("socialmon.cli._common.default_registry", lambda: registry)
+    monkeypatch.setattr("socialmon.plugins.default_registry", lambda: registry)
     monkeypatch.setenv("TOKEN", SECRET)
     return registry
 
@@ -475,3 +475,20 @@ def test_scan_channels_through_an_explicit_registry(tmp_path: Path) -> None:
         return [page async for page in connector.pages(None)]
 
     assert [p.platform_id for page in asyncio.run(pages()) for p in page.posts] == ["s1"]
+
+
+@pytest.mark.parametrize(
+    "name", ["America/Guayaquil", "UTC", "Mars/Olympus", "", "../etc/passwd", "America/"]
+)
+def test_the_config_checks_a_time_zone_as_the_connectors_do(name: str) -> None:
+    """config.py keeps its own copy of the check so that loading a config loads no connector."""
+    from socialmon.config import known_timezone as config_check
+    from socialmon_connectors.base import known_timezone as connector_check
+
+    def outcome(check: Any) -> str:
+        try:
+            return check(name)
+        except ValueError as error:
+            return f"error: {error}"
+
+    assert outcome(config_check) == outcome(connector_check)

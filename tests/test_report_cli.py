@@ -6,6 +6,9 @@ import builtins
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +126,65 @@ def test_pdf_when_the_extra_is_installed(tmp_path: Path, project: Path, cli: Cli
 def test_bad_window_is_a_usage_error(project: Path, cli: CliRunner) -> None:
     result = cli.invoke(app, ["report", "--since", "yesterday", "--config", str(project)])
     assert result.exit_code == 2 and "7d, 4w, 3m" in result.output
+
+
+def test_a_json_report_loads_only_what_it_runs(tmp_path: Path, project: Path) -> None:
+    """Start-up is most of a report's time: a JSON report loads no rich, no ORM classes, no
+    connector and no alert machinery (each is imported by the commands that use it)."""
+    loaded = tmp_path / "modules.txt"
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['socialmon', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('socialmon', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        f"open({str(loaded)!r}, 'w').write('\\n'.join(sys.modules))\n"
+    )
+    command = [
+        sys.executable,
+        "-c",
+        probe,
+        "report",
+        "-f",
+        "json",
+        "--timings",
+        *WINDOW,
+        "--config",
+        str(project),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["brands"][0]["brand"] == "cafe"
+    assert "reply_pairing:" in result.stderr
+    modules = set(loaded.read_text().split())
+    unwanted = (
+        "rich",
+        "sqlalchemy.orm",
+        "sqlmodel",
+        "socialmon.models",
+        "socialmon_connectors",
+        "socialmon.alerts",
+    )
+    assert sorted(name for name in modules if name.split(".")[0] in unwanted or name in unwanted) == []
+
+
+def test_the_garbage_collector_is_paused_only_while_a_report_computes(project: Path, cli: CliRunner) -> None:
+    import gc
+
+    from socialmon.cli._gc import collector_paused
+
+    seen: list[bool] = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+        with collector_paused():  # already paused: stays paused
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+    seen.append(gc.isenabled())
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("a failing report")
+    assert seen == [False, False, False, True] and gc.isenabled()
+    invoke(cli, project, "report", "-f", "json", *WINDOW)
+    assert cli.invoke(app, ["report", "--since", "yesterday", "--config", str(project)]).exit_code == 2
+    assert gc.isenabled()

@@ -340,7 +340,10 @@ STOP_WORDS = frozenset(_STOP_EN) | frozenset(_STOP_ES)
 
 def fold(word: str) -> str:
     """Lower case without accents, for matching stop words (qué -> que)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    lowered = word.lower()
+    if lowered.isascii():  # nothing to decompose: most words, and the decomposition is the slow part
+        return lowered
+    return "".join(c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c))
 
 
 def terms(text: str) -> set[str]:

@@ -12,14 +12,11 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from socialmon.analytics.responses import COMMENT, effective_label
+from socialmon.analytics._tables import CHANNEL, COMMENT, POST
+from socialmon.analytics.responses import effective_label
 from socialmon.analytics.results import ChannelEngagement, Engagement, PostEngagement, WorstComment
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
-from socialmon.models import Channel, Post
-
-POST = Post.__table__
-CHANNEL = Channel.__table__
 
 
 def engagement(database: Database, scope: Scope, *, top: int = 5, posts: int = 20) -> Engagement:

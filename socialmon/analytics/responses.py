@@ -33,19 +33,18 @@ from statistics import fmean
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    case,
-    cast,
     false,
     func,
-    literal,
     not_,
+    null,
     or_,
     select,
     true,
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from socialmon.analytics._sql import epoch_micros_of, local_bucket, seconds_between
+from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, seconds_between
+from socialmon.analytics._tables import CHANNEL, COMMENT
 from socialmon.analytics.business_time import BusinessCalendar, epoch_micros
 from socialmon.analytics.results import (
     NeedsReply,
@@ -56,10 +55,6 @@ from socialmon.analytics.results import (
 )
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
-from socialmon.models import Channel, Comment
-
-COMMENT = Comment.__table__
-CHANNEL = Channel.__table__
 
 
 def effective_label(table: Any) -> ColumnElement[Any]:
@@ -73,14 +68,18 @@ def _replies_to(reply: Any, comment: Any, scope: Scope) -> ColumnElement[bool]:
     return or_(reply.c.is_business == true(), reply.c.author_id.is_distinct_from(comment.c.author_id))
 
 
-def _first_replies(comment: Any, scope: Scope) -> tuple[ColumnElement[Any], ColumnElement[Any] | None]:
-    """Correlated scalar subqueries: the first direct reply, and (thread rule) the first later sibling reply.
+def _first_replies(
+    comment: Any, scope: Scope, dialect: str
+) -> tuple[ColumnElement[Any], ColumnElement[Any] | None]:
+    """Correlated scalar subqueries: the first direct reply, and (thread rule) the first later sibling
+    reply, each as epoch microseconds (the order of stored times, so the minimum is the first reply's).
 
-    Kept apart so each runs once per comment; callers combine them after materializing.
+    Each is selected once and the earlier of the two is taken in Python: SQLite repeats a correlated
+    subquery wherever its value is used, so neither is combined with the other in SQL.
     """
     direct = COMMENT.alias("direct_reply")
     direct_at = (
-        select(func.min(direct.c.created_at))
+        select(func.min(epoch_micros_of(direct.c.created_at, dialect)))
         .where(
             direct.c.channel_id == comment.c.channel_id,
             direct.c.parent_platform_id == comment.c.platform_id,
@@ -110,26 +109,22 @@ def _first_replies(comment: Any, scope: Scope) -> tuple[ColumnElement[Any], Colu
                 .exists()
             )
         )
-    return direct_at, select(func.min(sibling.c.created_at)).where(*conditions).scalar_subquery()
+    sibling_at = select(func.min(epoch_micros_of(sibling.c.created_at, dialect))).where(*conditions)
+    return direct_at, sibling_at.scalar_subquery()
 
 
-def _earliest(first: Any, second: Any) -> ColumnElement[Any]:
-    return case(
-        (first.is_(None), second),
-        (second.is_(None), first),
-        (second < first, second),
-        else_=first,
-    )
-
-
-def customer_comments(scope: Scope, *, alias: str = "c") -> Any:
+def customer_comments(
+    scope: Scope, *, alias: str = "c", since: datetime | None = None, until: datetime | None = None
+) -> Any:
+    """An alias of the comment table and the conditions that keep the customer comments of the
+    window (or of [since, until), a part of it)."""
     table = COMMENT.alias(alias)
     return table, [
         table.c.channel_id.in_(scope.channel_ids),
         table.c.is_business == false(),
         table.c.deleted == false(),
-        table.c.created_at >= scope.since,
-        table.c.created_at < scope.until,
+        table.c.created_at >= (since or scope.since),
+        table.c.created_at < (until or scope.until),
     ]
 
 
@@ -166,40 +161,28 @@ def _conversation_starts(scope: Scope, dialect: str) -> Any:
 
 
 def first_responses(scope: Scope, dialect: str) -> Any:
-    """One row per customer comment: channel, time, local period, first reply time, label, timed.
+    """One row per customer comment: id, channel, local period (as `local_bucket` gives it), time,
+    first direct reply and first later sibling reply (epoch microseconds; the thread one NULL
+    under `reply_match = "direct"`), label, timed.
 
     `timed` is false for a comment that continues a conversation (see `conversation_gap`):
-    response times skip it, needs-reply does not. The reply lookups are a MATERIALIZED CTE so
-    that they run exactly once per comment (SQLite would otherwise repeat a correlated
-    subquery everywhere its column is referenced).
+    response times skip it, needs-reply does not.
     """
     comment, conditions = customer_comments(scope)
-    direct_at, sibling_at = _first_replies(comment, scope)
+    direct_at, sibling_at = _first_replies(comment, scope, dialect)
     timed = comment.c.id.in_(_conversation_starts(scope, dialect)) if scope.rules.conversation_gap else true()
-    inner = select(
+    return select(
         comment.c.id,
         comment.c.channel_id,
-        comment.c.created_at,
         local_bucket(
             comment.c.created_at, scope.brand.timezone, scope.period, dialect, scope.since, scope.until
         ).label("period"),
-        direct_at.label("direct_at"),
-        (sibling_at if sibling_at is not None else cast(literal(None), COMMENT.c.created_at.type)).label(
-            "sibling_at"
-        ),
+        epoch_micros_of(comment.c.created_at, dialect).label("created"),
+        direct_at.label("direct_reply"),
+        (sibling_at if sibling_at is not None else null()).label("sibling_reply"),
         effective_label(comment).label("label"),
         timed.label("timed"),
     ).where(*conditions)
-    raw = inner.cte("reply_lookup").prefix_with("MATERIALIZED")
-    return select(
-        raw.c.id,
-        raw.c.channel_id,
-        raw.c.created_at,
-        raw.c.period,
-        _earliest(raw.c.direct_at, raw.c.sibling_at).label("first_reply_at"),
-        raw.c.label,
-        raw.c.timed,
-    ).cte("first_response")
 
 
 class PairedComment(NamedTuple):
@@ -222,31 +205,26 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
     """
     if not scope.channel_ids:
         return []
-    dialect = database.dialect
-    paired = first_responses(scope, dialect)
-    query = select(
-        paired.c.id,
-        paired.c.channel_id,
-        paired.c.period,
-        epoch_micros_of(paired.c.created_at, dialect),
-        epoch_micros_of(paired.c.first_reply_at, dialect),
-        paired.c.label,
-        paired.c.timed,
-    )
-    # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's strftime('%s')
-    # counts whole seconds, PostgreSQL's epoch difference is exact.
-    whole_seconds = dialect == "sqlite"
-    result = []
+    # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's date functions
+    # count whole seconds, PostgreSQL's epoch difference is exact.
+    whole_seconds = database.dialect == "sqlite"
     with database.read() as connection:
-        rows = connection.execute(query).all()
-    for id_, channel_id, period, created, first_reply, label, timed in rows:
-        wait = None
-        if first_reply is not None:
-            if whole_seconds:
-                wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
-            else:
-                wait = max((first_reply - created) / 1_000_000, 0.0)
-        result.append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
+        rows = connection.execute(first_responses(scope, database.dialect)).all()
+    result = []
+    append = result.append  # tens of thousands of rows: the loop is kept lean
+    periods: dict[Any, str] = {}
+    for id_, channel_id, bucket, created, direct, sibling, label, timed in rows:
+        period = periods.get(bucket) or periods.setdefault(bucket, bucket_start(bucket))
+        first_reply = (
+            sibling if direct is None else direct if sibling is None or direct <= sibling else sibling
+        )
+        if first_reply is None:
+            wait = None
+        elif whole_seconds:
+            wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
+        else:
+            wait = max((first_reply - created) / 1_000_000, 0.0)
+        append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
     return result
 
 
@@ -295,22 +273,30 @@ def _collect_waits(
     The pairing is SQL, run once per report (`pair_first_replies`); the order statistics are
     one sort per group, and the business clock is Python.
     """
-    overall = _Waits()
     channels: defaultdict[int, _Waits] = defaultdict(_Waits)
     periods: defaultdict[str, _Waits] = defaultdict(_Waits)
-    for row in paired:
-        if not row.timed:
+    business_micros = calendar.business_micros if calendar else None
+    for _, channel_id, period, created, first_reply, wait, _, timed in paired:
+        if not timed:
             continue
-        targets = (overall, channels[row.channel_id], periods[row.period])
-        for target in targets:
-            target.comments += 1
-        if row.wait is None or row.first_reply is None:
+        by_channel, by_period = channels[channel_id], periods[period]
+        by_channel.comments += 1
+        by_period.comments += 1
+        if wait is None or first_reply is None:
             continue
-        business = calendar.business_micros(row.created, row.first_reply) / 1_000_000 if calendar else None
-        for target in targets:
-            target.wall.append(row.wait)
-            if business is not None:
-                target.business.append(business)
+        by_channel.wall.append(wait)
+        by_period.wall.append(wait)
+        if business_micros is not None:
+            business = business_micros(created, first_reply) / 1_000_000
+            by_channel.business.append(business)
+            by_period.business.append(business)
+    # Overall, every channel's waits: the statistics sort them and sum them exactly (fsum), so
+    # the order they are gathered in does not matter.
+    overall = _Waits()
+    for waits in channels.values():
+        overall.comments += waits.comments
+        overall.wall += waits.wall
+        overall.business += waits.business
     groups: dict[tuple[str, Any], _Waits] = {("all", None): overall}
     groups.update({("channel", key): waits for key, waits in channels.items()})
     groups.update({("period", key): waits for key, waits in periods.items()})

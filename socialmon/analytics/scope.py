@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from socialmon.analytics._sql import Period
+from socialmon.analytics._tables import BRAND, CHANNEL
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
-from socialmon.models import Brand, Channel
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 DEFAULT_SINCE = "30d"
@@ -153,16 +153,16 @@ def make_scope(
     if since_at >= until_at:
         raise WindowError("the start of the window (--since) must be before its end (--until)")
     query = (
-        select(Channel.__table__.c.id, Channel.__table__.c.name, Channel.__table__.c.platform)
-        .join(Brand.__table__, Brand.__table__.c.id == Channel.__table__.c.brand_id)
-        .where(Brand.__table__.c.slug == brand.slug)
-        .order_by(Channel.__table__.c.name)
+        select(CHANNEL.c.id, CHANNEL.c.name, CHANNEL.c.platform)
+        .join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)
+        .where(BRAND.c.slug == brand.slug)
+        .order_by(CHANNEL.c.name)
     )
     if channel:
         brand_part, _, channel_part = channel.rpartition("/")
         if brand_part and brand_part not in (brand.slug, brand.name):
             query = query.where(False)
-        query = query.where(Channel.__table__.c.name == channel_part)
+        query = query.where(CHANNEL.c.name == channel_part)
     with database.read() as connection:
         channels = tuple(ChannelRef(*row) for row in connection.execute(query))
     return Scope(

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import case, func, select
 
-from socialmon.analytics._sql import local_bucket
+from socialmon.analytics._sql import bucket_start, local_bucket
 from socialmon.analytics._terms import terms
 from socialmon.analytics.responses import customer_comments, effective_label
 from socialmon.analytics.results import FeedbackTrend, RisingTerm, TrendPeriod
@@ -54,7 +54,7 @@ def feedback_trend(database: Database, scope: Scope, *, rising: int = RISING_TER
         .group_by(bucket)
     )
     with database.read() as connection:
-        found = {row[0]: row for row in connection.execute(query)}
+        found = {bucket_start(row[0]): row for row in connection.execute(query)}
     periods = []
     for start in starts:
         row = found.get(start.isoformat())
@@ -88,14 +88,12 @@ def _negative_texts(database: Database, scope: Scope, start: date, end: date) ->
     tz = ZoneInfo(scope.brand.timezone)
     low = max(datetime.combine(start, time(0), tzinfo=tz), scope.since)
     high = min(datetime.combine(end, time(0), tzinfo=tz), scope.until)
-    comment, conditions = customer_comments(scope)
+    # Only the period's bounds: given the window's too, SQLite reads the index over the whole window.
+    comment, conditions = customer_comments(scope, since=low, until=high)
     query = select(comment.c.text).where(
         *conditions,
         effective_label(comment) == "negative",
-        comment.c.created_at >= low,
-        comment.c.created_at < high,
         comment.c.text != "",
-        comment.c.is_business == false(),
     )
     with database.read() as connection:
         return [text for (text,) in connection.execute(query)]

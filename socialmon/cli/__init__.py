@@ -3,7 +3,10 @@ options, calls one service function and renders the result."""
 
 from __future__ import annotations
 
-import typer
+from socialmon.cli._gc import collector_paused
+
+with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
+    import typer
 
 app = typer.Typer(
     name="socialmon",
@@ -36,7 +39,8 @@ def _root(
     pass
 
 
-from socialmon.cli import alerts, pending, report, scan, sentiment, setup, try_account  # noqa: E402  (commands register themselves on `app`)
+with collector_paused(lasting=True):  # the commands register themselves on `app`
+    from socialmon.cli import alerts, pending, report, scan, sentiment, setup, try_account
 
 __all__ = ["alerts", "app", "main", "pending", "report", "scan", "sentiment", "setup", "try_account"]
 

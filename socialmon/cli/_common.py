@@ -1,4 +1,10 @@
-"""What every command shares: options, loading the config and database, exit codes, consoles."""
+"""What every command shares: options, loading the config and database, exit codes, consoles.
+
+Every command module is imported to register its command, so this module and the command
+modules import at their top only what parsing the options needs, and the config and the
+database every command opens; each command imports the rest of what it runs (a JSON report
+never loads rich, the connectors or the alert machinery).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from socialmon.config import Config, ConfigError, find_config_path, load_config
 from socialmon.database import Database, DatabaseError, open_database
-from socialmon.plugins import ConnectorRegistry, default_registry
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from socialmon.plugins import ConnectorRegistry
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a channel (or a delivery) failed; the rest was done
@@ -42,8 +51,30 @@ ChannelOption = Annotated[
     str | None, typer.Option("--channel", help="Only this channel (name or brand/name).")
 ]
 
-out = Console()
-err = Console(stderr=True)
+
+class LazyConsole:
+    """A rich `Console` made on first use, so that a command printing only plain text (a JSON
+    report) never loads rich. Attributes are the console's; `console` is the console itself,
+    for rich's own objects (a progress bar) that need the real one."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -52,6 +83,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def registry() -> ConnectorRegistry:
+    from socialmon.plugins import default_registry
+
     found = default_registry()
     for problem in found.problems:
         err.print(f"[yellow]warning:[/] {problem}", highlight=False)

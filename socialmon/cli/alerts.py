@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from socialmon.cli import app
 from socialmon.cli._common import (
@@ -62,6 +60,8 @@ def _brands(config: Config, brand: str | None) -> list[BrandConfig]:
 
 
 def _config_error(error: ConfigError) -> typer.Exit:
+    from rich.markup import escape
+
     for problem in error.problems:
         err.print(f"[bold red]config error:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_USAGE)
@@ -78,6 +78,9 @@ def _local(config: Config, slug: str, moment: datetime | None) -> str:
 def _list(
     brand: str | None, include_closed: bool, limit: int, config: ConfigOption, database: DatabaseOption
 ) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     from socialmon.alerts import count_alerts, list_alerts
 
     loaded = config_or_exit(config)

@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from socialmon.analytics import View, WindowError
-from socialmon.analytics.results import BrandReport
 from socialmon.cli import app
 from socialmon.cli._common import (
     BrandOption,
@@ -31,13 +27,16 @@ from socialmon.cli._common import (
     fail,
     out,
 )
+from socialmon.cli._gc import collector_paused
 from socialmon.config import Config
-from socialmon.report import build_reports, channel_summaries
 
 if TYPE_CHECKING:
+    from socialmon.analytics import View
+    from socialmon.analytics.results import BrandReport
     from socialmon.render.i18n import Lang
 
-# Renderers are imported where they are used: a JSON report need not load babel, jinja2 or pygal.
+# The analytics and the renderers are imported where they are used (see cli/_common.py): a JSON
+# report need not load rich, babel, jinja2 or pygal.
 
 
 class ReportFormat(StrEnum):
@@ -107,34 +106,46 @@ def run_report(
     limit: int | None = 20,
 ) -> None:
     """Compute one view for the selected brands and render it in the chosen format."""
-    loaded = config_or_exit(config)
-    if format is ReportFormat.pdf:
-        _require_pdf(loaded, brand, lang)
-    with database_or_exit(loaded, database) as db:
-        try:
-            reports = build_reports(
-                db,
-                loaded,
-                brand=brand,
-                channel=channel,
-                view=view,
-                since=since,
-                until=until,
-                period=period.value,
-                negative_first=negative_first,
-                limit=limit,
-            )
-        except WindowError as error:
-            fail(escape(str(error)))
-        started = time.perf_counter()
-        summaries = channel_summaries(db, brand, channel) if view == "summary" else None
-        overview_seconds = time.perf_counter() - started
-    if timings:
-        for report in reports:
-            for name, seconds in report.timings.items():
-                err.print(f"{report.slug} {name}: {seconds * 1000:.1f} ms", highlight=False)
+    # Computing makes an object per comment and no garbage (see cli/_gc.py); rendering, which
+    # may build templates and PDF layouts, runs with the collector.
+    with collector_paused():
+        from socialmon.analytics import WindowError
+        from socialmon.report import build_reports, channel_summaries
+
+        loaded = config_or_exit(config)
+        if format is ReportFormat.pdf:
+            _require_pdf(loaded, brand, lang)
+        with database_or_exit(loaded, database) as db:
+            try:
+                reports = build_reports(
+                    db,
+                    loaded,
+                    brand=brand,
+                    channel=channel,
+                    view=view,
+                    since=since,
+                    until=until,
+                    period=period.value,
+                    negative_first=negative_first,
+                    limit=limit,
+                )
+            except WindowError as error:
+                from rich.markup import escape
+
+                fail(escape(str(error)))
+            started = time.perf_counter()
+            summaries = channel_summaries(db, brand, channel) if view == "summary" else None
+            overview_seconds = time.perf_counter() - started
+    if timings:  # plain lines: a JSON report loads no rich for them
+        lines = [
+            f"{report.slug} {name}: {seconds * 1000:.1f} ms\n"
+            for report in reports
+            for name, seconds in report.timings.items()
+        ]
         if summaries is not None:
-            err.print(f"all channel_overview: {overview_seconds * 1000:.1f} ms", highlight=False)
+            lines.append(f"all channel_overview: {overview_seconds * 1000:.1f} ms\n")
+        sys.stderr.write("".join(lines))
+        sys.stderr.flush()
     if format is ReportFormat.json:
         from socialmon.render.json import render_json
 
@@ -180,6 +191,8 @@ def _print_tables(
     output: Path | None,
     lang: LangChoice | None,
 ) -> None:
+    from rich.console import Console
+
     from socialmon.render.i18n import STRINGS
     from socialmon.render.tables import channel_overview
     from socialmon.render.terminal import render_terminal
@@ -222,6 +235,8 @@ def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> 
     try:
         import weasyprint  # type: ignore[import-not-found]  # noqa: F401
     except (ImportError, OSError):
+        from rich.markup import escape
+
         language = (
             lang.value
             if lang

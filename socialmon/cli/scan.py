@@ -6,8 +6,6 @@ import asyncio
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from socialmon.cli import app
 from socialmon.cli._common import (
@@ -27,9 +25,11 @@ from socialmon.cli._common import (
     registry,
 )
 from socialmon.config import ConfigError, resolve_channels
-from socialmon.sentiment import get_scorer
 
-if TYPE_CHECKING:  # imported by `scan` itself: other commands need not load the HTTP stack
+if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
+    from rich.progress import TaskID
+    from rich.table import Table
+
     from socialmon.scan import ChannelOutcome
     from socialmon.storage import PageResult
     from socialmon_connectors.records import Progress as PageProgress
@@ -98,13 +98,15 @@ class ProgressReporter:
     """A live progress bar per channel, for a terminal."""
 
     def __init__(self) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             TextColumn("{task.percentage:>3.0f}%"),
             TextColumn("{task.fields[counts]}"),
             TimeElapsedColumn(),
-            console=err,
+            console=err.console,
             transient=False,
         )
         self.tasks: dict[str, TaskID] = {}
@@ -146,6 +148,8 @@ class ProgressReporter:
 
 
 def summary_table(outcomes: list[ChannelOutcome]) -> Table:
+    from rich.table import Table
+
     table = Table(title="Scan summary")
     table.add_column("channel", style="bold")
     table.add_column("platform")
@@ -205,6 +209,7 @@ def scan(
         )
         fail(f"no enabled channel matches {what}" if what else f"{loaded.path} has no enabled channels")
     from socialmon.scan import run_scan
+    from socialmon.sentiment import get_scorer
     from socialmon.storage import Store
 
     try:

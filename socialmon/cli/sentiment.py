@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from socialmon.cli import app
 from socialmon.cli._common import (
@@ -25,8 +24,6 @@ from socialmon.cli._common import (
     is_terminal,
     out,
 )
-from socialmon.labels import LabelError, find_comment, labelled_comments, set_label
-from socialmon.rescore import count_stale, rescore
 from socialmon.sentiment import LABELS, get_scorer
 
 
@@ -55,6 +52,10 @@ def rescore_command(
 
     Safe to interrupt: each batch is committed, and the next run continues where it stopped.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from socialmon.rescore import count_stale, rescore
+
     loaded = config_or_exit(config)
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)
@@ -68,7 +69,11 @@ def rescore_command(
             return
         if is_terminal():
             with Progress(
-                TextColumn("re-scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+                TextColumn("re-scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err.console,
             ) as progress:
                 task = progress.add_task("rescore", total=total)
                 done = rescore(
@@ -96,6 +101,8 @@ def label_command(
     database: DatabaseOption = None,
 ) -> None:
     """Correct a comment's sentiment label; reports and alerts use the correction from then on."""
+    from socialmon.labels import LabelError, find_comment, set_label
+
     if (label is None) == (not clear):
         fail("give a label (positive, neutral or negative) or --clear")
     loaded = config_or_exit(config)
@@ -125,6 +132,8 @@ def export_labels(
     database: DatabaseOption = None,
 ) -> None:
     """Write the comments people labelled (text, language, label) to build an evaluation set."""
+    from socialmon.labels import labelled_comments
+
     loaded = config_or_exit(config)
     fields = ["id", "brand", "channel", "text", "language", "label", "scorer_label", "scorer", "created_at"]
     with database_or_exit(loaded, database) as db:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from socialmon.cli import app
 from socialmon.cli._common import (
@@ -94,6 +93,8 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
 @app.command("connectors")
 def list_connectors() -> None:
     """List the installed connectors (built-in and from other packages)."""
+    from rich.table import Table
+
     found = registry()
     table = Table(title="Installed connectors")
     table.add_column("platform", style="bold")

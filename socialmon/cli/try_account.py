@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -46,8 +46,10 @@ from socialmon.cli.report import (
     run_report,
 )
 from socialmon.config import ConfigError, resolve_channels
-from socialmon_connectors.base import Connector
-from socialmon_connectors.records import Page
+
+if TYPE_CHECKING:  # the connectors load when a try runs (see cli/_common.py)
+    from socialmon_connectors.base import Connector
+    from socialmon_connectors.records import Page
 
 MARKER = "# written by `socialmon try`"
 DEFAULT_SINCE = "12m"  # a quiet account's newest posts can be months old

@@ -1,0 +1,78 @@
+"""The SQLite spellings in socialmon/analytics/_sql.py: local buckets and epoch microseconds."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+
+from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, utc_offsets
+from socialmon.analytics._tables import UTCDateTime
+from socialmon.analytics.business_time import epoch_micros
+from socialmon.analytics.scope import period_start
+
+TIMES = Table("times", MetaData(), Column("id", Integer, primary_key=True), Column("at", UTCDateTime()))
+START, END = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+# Clocks changed at 02:00 (New York), at midnight (Santiago), by half an hour (Lord Howe), and a
+# whole day skipped (Apia, 2011: not in the window, so only its ordinary offset).
+ZONES = ["America/New_York", "America/Santiago", "Australia/Lord_Howe", "Pacific/Apia", "Asia/Kolkata"]
+
+
+def _moments() -> list[datetime]:
+    """Around every clock change and every local midnight of the zones, and at random."""
+    moments = [START + timedelta(hours=7 * k, minutes=13 * k, microseconds=k) for k in range(1200)]
+    for name in ZONES:
+        for instant, _ in utc_offsets(name, START, END)[1:]:
+            moments += [instant + timedelta(seconds=s) for s in (-3601, -1, -0.25, 0, 0.25, 1, 3600)]
+        zone = ZoneInfo(name)
+        for k in range(0, 365, 5):
+            local = datetime.combine(date(2025, 1, 1) + timedelta(days=k), datetime.min.time(), tzinfo=zone)
+            moments += [local.astimezone(UTC) + timedelta(seconds=s) for s in (-1, -0.001, 0, 0.001)]
+    return [m for m in moments if START <= m < END]
+
+
+@pytest.fixture(scope="module")
+def stored() -> tuple[object, list[datetime]]:
+    engine = create_engine("sqlite://")
+    TIMES.metadata.create_all(engine)
+    moments = _moments()
+    with engine.begin() as connection:
+        connection.execute(insert(TIMES), [{"id": i, "at": m} for i, m in enumerate(moments)])
+    return engine, moments
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+@pytest.mark.parametrize("zone", ZONES)
+def test_sqlite_buckets_are_the_local_calendar(
+    stored: tuple[object, list[datetime]], zone: str, period: str
+) -> None:
+    engine, moments = stored
+    bucket = local_bucket(TIMES.c.at, zone, period, "sqlite", START, END)  # type: ignore[arg-type]
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        found = dict(connection.execute(select(TIMES.c.id, bucket)).all())
+    for i, moment in enumerate(moments):
+        local_day = moment.astimezone(ZoneInfo(zone)).date()
+        assert bucket_start(found[i]) == period_start(local_day, period).isoformat(), moment  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("unixepoch", [True, False], ids=["unixepoch", "strftime"])
+def test_epoch_micros_with_and_without_unixepoch(
+    stored: tuple[object, list[datetime]], unixepoch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite before 3.38 has no unixepoch(): strftime('%s') gives the same seconds."""
+    if unixepoch and sqlite3.sqlite_version_info < (3, 38):
+        pytest.skip("this SQLite has no unixepoch()")
+    if not unixepoch:
+        monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 37, 2))
+    engine, moments = stored
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        found = dict(connection.execute(select(TIMES.c.id, epoch_micros_of(TIMES.c.at, "sqlite"))).all())
+    # SQLite reads times to the millisecond, rounded: a time in the last half millisecond of a
+    # second counts that second as the next one. Only those differ from the exact figure.
+    for i, moment in enumerate(moments):
+        exact = epoch_micros(moment)
+        expected = exact + 1_000_000 if moment.microsecond >= 999_500 else exact
+        assert found[i] == expected, moment
