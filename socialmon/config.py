@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # the connectors load only when a channel is resolved: a repo
     from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
 
 CONFIG_ENV = "SOCIALMON_CONFIG"
+# Channels scanned at once. A scan waits on the network far more than it computes; each
+# channel is still read one request at a time, within its platform's limits.
+DEFAULT_CONCURRENCY = 20
 DEFAULT_CONFIG_NAME = "socialmon.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -394,7 +397,7 @@ class BrandConfig(_Strict):
 
 
 class ScanOptions(_Strict):
-    concurrency: int = Field(default=4, ge=1, le=64, description="channels scanned at once")
+    concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=64, description="channels scanned at once")
 
 
 class SentimentOptions(_Strict):

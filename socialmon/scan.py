@@ -20,7 +20,7 @@ from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
 
-from socialmon.config import ResolvedChannel
+from socialmon.config import DEFAULT_CONCURRENCY, ResolvedChannel
 from socialmon.locking import ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
@@ -323,7 +323,7 @@ async def run_scan(
     channels: Sequence[ResolvedChannel],
     store: Store,
     *,
-    concurrency: int = 4,
+    concurrency: int = DEFAULT_CONCURRENCY,
     reporter: ScanReporter | None = None,
     scoring_workers: int | None = None,
 ) -> list[ChannelOutcome]:

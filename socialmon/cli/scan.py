@@ -184,7 +184,7 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")] = False,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, max=64, help="Channels at once (default: from config, 4)."),
+        typer.Option("--concurrency", min=1, max=64, help="Channels at once (default: from config, 20)."),
     ] = None,
     timings: Annotated[
         bool,

@@ -1,7 +1,7 @@
 """Connector throughput: 100 Facebook channels × 20 pages each against the fake Graph API, 100 ms per request.
 
 Run:  .venv/bin/python tests/benchmarks/bench_connectors.py [--channels 100] [--pages 20] [--latency 0.1]
-                                                             [--concurrency 50 [20 …]]
+                                                             [--concurrency 20 [50 …]]  (default: the scan's, 20)
 
 The scan is the real one (`run_scan`: the shared HTTP client, storage in a SQLite file,
 scoring), in this process, after one untimed scan of two channels that loads what a
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fake_platform import FakeGraph
 
-from socialmon.config import load_config
+from socialmon.config import DEFAULT_CONCURRENCY, load_config
 from socialmon.database import open_database
 from socialmon.plugins import default_registry
 from socialmon.scan import run_scan
@@ -94,7 +94,9 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=100)
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[50])
+    parser.add_argument(
+        "--concurrency", type=int, nargs="+", default=[DEFAULT_CONCURRENCY], help="default: the scan's own"
+    )
     args = parser.parse_args()
     graph = FakeGraph(latency=args.latency)
     for i in range(args.channels):
