@@ -136,10 +136,6 @@ class PageWriter:
             self._writing = asyncio.create_task(self._write_waiting())
         return saved
 
-    async def save(self, channel_id: int, page: Page) -> PageResult:
-        """Store `page` with its cursor; returns once it is committed."""
-        return await self.enqueue(channel_id, page)
-
     def forget(self, channel_id: int) -> None:
         """The channel's scan is over: a later scan of it starts with a clean slate."""
         self._failed.pop(channel_id, None)

@@ -199,8 +199,8 @@ def test_the_scan_writer_stores_the_other_pages_when_one_cannot_be_stored(
     async def save_both() -> list[PageResult | BaseException]:
         writer = PageWriter(store, asyncio.Lock())
         return await asyncio.gather(
-            writer.save(good.id, make_page(3, 1)),
-            writer.save(bad.id, make_page(2, 5)),
+            writer.enqueue(good.id, make_page(3, 1)),
+            writer.enqueue(bad.id, make_page(2, 5)),
             return_exceptions=True,
         )
 
