@@ -9,11 +9,19 @@ from socialmon_connectors.errors import (
     AuthError,
     ConnectorError,
     NotFound,
+    PermissionDenied,
     PlatformError,
     RateLimited,
     SourceError,
 )
-from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
+from socialmon_connectors.records import (
+    CommentRecord,
+    Page,
+    PostRecord,
+    Progress,
+    RejectedRecord,
+    ThreadFailure,
+)
 
 __all__ = [
     "AuthError",
@@ -24,10 +32,12 @@ __all__ = [
     "ConnectorSettings",
     "NotFound",
     "Page",
+    "PermissionDenied",
     "PlatformError",
     "PostRecord",
     "Progress",
     "RateLimited",
     "RejectedRecord",
     "SourceError",
+    "ThreadFailure",
 ]

@@ -26,7 +26,7 @@ def graph_errors(auth_hint: str) -> ErrorTable:
     rules: dict[tuple[int | None, str | int | None], Rule | Action] = {
         (None, 190): Rule(Action.AUTH, auth_hint),  # expired, revoked, password changed, app removed
         (None, 102): Rule(Action.AUTH, auth_hint),  # session key invalid
-        (None, 10): Rule(Action.FAIL, _PERMISSION),
+        (None, 10): Rule(Action.DENIED, _PERMISSION),
         (None, "100/33"): Action.NOT_FOUND,  # object does not exist or is not visible to this token
         (None, 803): Action.NOT_FOUND,  # alias does not exist
         (None, 1): Action.RETRY,  # unknown; also "please reduce the amount of data"
@@ -41,7 +41,7 @@ def graph_errors(auth_hint: str) -> ErrorTable:
         (None, 80002): Action.THROTTLE,  # Instagram business-use-case limit
     }
     for code in range(200, 300):
-        rules[(None, code)] = Rule(Action.FAIL, _PERMISSION)
+        rules[(None, code)] = Rule(Action.DENIED, _PERMISSION)
     return ErrorTable(rules)
 
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from socialmon_connectors._paging import Raw, objects, parse_time, query_without_secrets
+from socialmon_connectors._paging import Raw, listed, parse_time, query_without_secrets
 from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Api, UsageThrottle
 
@@ -54,7 +54,7 @@ class LinkPaging:
     """Follow `Link: <…>; rel="next"`; the next request keeps our parameters and takes the link's query."""
 
     def items(self, body: Any) -> list[Raw]:
-        return objects(body)
+        return listed(body, ())
 
     def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
         url = (getattr(body, "links", {}).get("next") or {}).get("url")

@@ -31,9 +31,16 @@ import httpx
 from pydantic import Field, SecretStr, ValidationError
 
 from socialmon_connectors.base import Connector, ConnectorSettings
-from socialmon_connectors.errors import NotFound
+from socialmon_connectors.errors import NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import SECRET_PARAMS, Api, RetryPolicy, Skipped, new_client
-from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
+from socialmon_connectors.records import (
+    CommentRecord,
+    Page,
+    PostRecord,
+    Progress,
+    RejectedRecord,
+    ThreadFailure,
+)
 
 log = logging.getLogger("socialmon.http")
 
@@ -65,6 +72,42 @@ def objects(found: Any) -> list[Raw]:
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
+class UnexpectedShape(ValueError):
+    """A successful response whose body is not the shape the paging strategy reads."""
+
+
+def describe_json(value: Any) -> str:
+    """A short description of a JSON value for messages: its type and, for objects, its keys."""
+    if isinstance(value, dict):
+        keys = ", ".join(sorted(map(str, value))[:6])
+        return f"an object with keys [{keys}]" if value else "an empty object"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "null" if value is None else f"a {type(value).__name__}"
+
+
+def listed(body: Any, path: tuple[str, ...], *, optional: bool = False) -> list[Raw]:
+    """The objects of the list at `path` in `body`; a body of another shape is `UnexpectedShape`.
+
+    `optional`: the list may be left out when empty (Google's APIs omit empty fields).
+    Non-object entries of the list are dropped (a parser could not read them anyway).
+    """
+    node = body
+    for depth, key in enumerate(path):
+        if not isinstance(node, dict):
+            where = ".".join(path[:depth]) or "the body"
+            raise UnexpectedShape(f"{describe_json(node)} at {where} where an object was expected")
+        if key not in node or node[key] is None:
+            if optional:
+                return []
+            raise UnexpectedShape(f"{describe_json(body)}, without the list at {'.'.join(path)}")
+        node = node[key]
+    if not isinstance(node, list):
+        where = ".".join(path) or "the body"
+        raise UnexpectedShape(f"{describe_json(node)} at {where} where a list was expected")
+    return [item for item in node if isinstance(item, dict)]
+
+
 def query_without_secrets(url: str) -> dict[str, str]:
     """A next link's query parameters, less any credential in it (Meta's links carry `access_token`)."""
     return {k: v for k, v in parse_qsl(urlsplit(url).query) if k.lower() not in SECRET_PARAMS}
@@ -77,13 +120,16 @@ class CursorPaging:
     (`PageTokenPaging`). The end is a missing or empty cursor, never a short page.
     """
 
-    def __init__(self, items: tuple[str, ...], cursor: tuple[str, ...], param: str) -> None:
+    def __init__(
+        self, items: tuple[str, ...], cursor: tuple[str, ...], param: str, *, optional: bool = False
+    ) -> None:
         self.items_path = items
         self.cursor_path = cursor
         self.param = param
+        self.optional = optional  # the item list may be left out of an empty page
 
     def items(self, body: Any) -> list[Raw]:
-        return objects(dig(body, self.items_path))
+        return listed(body, self.items_path, optional=self.optional)
 
     def next_params(self, body: Any, params: Mapping[str, Any]) -> dict[str, Any] | None:
         cursor = dig(body, self.cursor_path)
@@ -93,8 +139,9 @@ class CursorPaging:
 class PageTokenPaging(CursorPaging):
     """Google APIs: `items` (or another list) + `nextPageToken`, continued with `pageToken`."""
 
-    def __init__(self, items_key: str = "items") -> None:
-        super().__init__(items=(items_key,), cursor=("nextPageToken",), param="pageToken")
+    def __init__(self, items_key: str = "items", *, optional: bool = True) -> None:
+        # Google's JSON leaves out empty fields: a page with nothing on it may have no list at all.
+        super().__init__(items=(items_key,), cursor=("nextPageToken",), param="pageToken", optional=optional)
 
 
 class GraphPaging(CursorPaging):
@@ -135,9 +182,19 @@ async def paginate(
     current = dict(params)
     for number in range(max_pages):
         body = first if number == 0 and first is not None else await api.get(path, current)
-        items = paging.items(body)
-        fresh = [item for item in items if item_id(item) not in seen_ids]
-        seen_ids.update(item_id(item) for item in fresh)
+        try:
+            items = paging.items(body)
+        except UnexpectedShape as shape:
+            raise PlatformError(
+                f"{api.platform}: {path} answered HTTP 200 with {shape}; "
+                "the platform may have changed its API, or a proxy answered in its place",
+                code="unexpected_body",
+                hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
+            ) from None
+        # An item without an id (Graph withholds them without the right token) is never taken for
+        # one served before: only ids can say that.
+        fresh = [item for item in items if (key := item_id(item)) is None or key not in seen_ids]
+        seen_ids.update(key for item in fresh if (key := item_id(item)) is not None)
         if items and not fresh:
             log.warning("%s: %s served only items it already served; stopping there", api.platform, path)
             return
@@ -192,12 +249,24 @@ def _parse_or_none(value: Any) -> datetime | None:
 
 @dataclass
 class Window:
-    """Where a scan starts and how far it got; saved as the channel's cursor after each page."""
+    """Where a scan starts and how far it got; saved as the channel's cursor after each page.
+
+    Nothing here trusts the platform's order. A scan reads every listed item at or after
+    `since` (the last finished scan's `watermark`, moved back by the look-back window
+    `recent_days`), and stops only after a whole listing page older than that; the
+    storage's upserts absorb the overlap. A killed scan resumes by listing again from
+    the top: an item among the first `listed` positions that is no older than `before`
+    (the oldest item time the killed scan finished) was done and is passed over; any
+    other item, wherever the platform put it, is read.
+    """
 
     watermark: datetime | None  # newest item time seen by the last finished scan
     since: datetime | None  # this scan lists items at or after this (None: the whole history)
-    before: datetime | None = None  # inside an unfinished scan: items newer than this are done
+    before: datetime | None = None  # inside an unfinished scan: the oldest item time it finished
     newest: datetime | None = None  # newest item time seen by this scan
+    listed: int = 0  # inside an unfinished scan: listing positions it went through
+    retried: int = 0  # remembered threads read again by this scan
+    resumed: int = 0  # positions done by the interrupted scan this one resumes (0: a fresh scan)
 
     @classmethod
     def open(cls, cursor: Mapping[str, Any] | None, now: datetime, recent_days: float) -> Window:
@@ -205,20 +274,28 @@ class Window:
         watermark = _parse_or_none(cursor.get("watermark"))
         run = cursor.get("run")
         if isinstance(run, dict):  # an interrupted scan: carry on where it stopped
+            listed = run.get("listed")
+            done = listed if isinstance(listed, int) and listed >= 0 else 0
             return cls(
                 watermark,
                 _parse_or_none(run.get("since")),
                 _parse_or_none(run.get("before")),
                 _parse_or_none(run.get("newest")),
+                resumed=done,
             )
         since = None if watermark is None else min(watermark, now - timedelta(days=recent_days))
         return cls(watermark, since)
 
     def wanted(self, when: datetime) -> bool:
-        """Inclusive at both ends: an item on the boundary is read again, and upserted."""
-        return (self.since is None or when >= self.since) and (self.before is None or when <= self.before)
+        """Inclusive: an item on the boundary is read again, and upserted."""
+        return self.since is None or when >= self.since
 
-    def done(self, times: list[datetime]) -> None:
+    def done_before(self, position: int, when: datetime) -> bool:
+        """Whether the interrupted scan this one resumes already read the item at `position`."""
+        return position < self.resumed and self.before is not None and when >= self.before
+
+    def done(self, times: list[datetime], positions: int) -> None:
+        self.listed += positions
         if times:
             oldest, newest = min(times), max(times)
             self.before = oldest if self.before is None else min(self.before, oldest)
@@ -227,7 +304,13 @@ class Window:
     def cursor(self) -> dict[str, Any]:
         return {
             "watermark": _iso(self.watermark),
-            "run": {"since": _iso(self.since), "before": _iso(self.before), "newest": _iso(self.newest)},
+            "run": {
+                "since": _iso(self.since),
+                "before": _iso(self.before),
+                "newest": _iso(self.newest),
+                "listed": max(self.listed, self.resumed),
+                "retried": self.retried,
+            },
         }
 
     def finished(self) -> dict[str, Any]:
@@ -254,13 +337,33 @@ class ApiSettings(ConnectorSettings):
     timeout: float = Field(default=30, gt=0, le=600, description="seconds per request")
 
 
+def why_rejected(error: Exception) -> str:
+    """What was wrong with a raw item, naming each field and its value's problem."""
+    if isinstance(error, ValidationError):
+        problems = []
+        for detail in error.errors()[:5]:
+            field = ".".join(str(part) for part in detail.get("loc", ())) or "the record"
+            value = detail.get("input")
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            problems.append(f"{field}: {detail.get('msg', 'invalid')} (got {shown})")
+        more = f" and {error.error_count() - 5} more" if error.error_count() > 5 else ""
+        return f"{error.title}: " + "; ".join(problems) + more
+    if isinstance(error, KeyError):
+        return f"missing field {error}"
+    if isinstance(error, TypeError | AttributeError):
+        return f"a field has an unexpected type ({error})"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+MALFORMED = (ValidationError, KeyError, ValueError, TypeError, AttributeError, IndexError)
+
+
 def build(rejected: list[RejectedRecord], where: str, make: Callable[[], T]) -> T | None:
     """Run a pure parser; a raw item it cannot turn into a record is reported and skipped."""
     try:
         return make()
-    except (ValidationError, KeyError, ValueError, TypeError, AttributeError) as error:
-        reason = str(error).splitlines()[0] if not isinstance(error, KeyError) else f"missing {error}"
-        rejected.append(RejectedRecord(location=where, reason=reason))
+    except MALFORMED as error:
+        rejected.append(RejectedRecord(location=where, reason=why_rejected(error)))
         return None
 
 
@@ -343,58 +446,123 @@ class SweepConnector(Connector):
     @abstractmethod
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]: ...
 
+    def item_key(self, raw: Raw) -> str | None:
+        """The listed item's platform id (its `id`, else its `name`), which keys a remembered thread."""
+        found = raw.get("id") or raw.get("name")
+        return str(found) if found else None
+
     def item_label(self, raw: Raw) -> str:
-        """How messages name a listed item (its `id`, else its `name`)."""
-        return f"{self.platform} item {raw.get('id') or raw.get('name') or '?'}"
+        """How messages name a listed item."""
+        return f"{self.platform} item {self.item_key(raw) or '?'}"
+
+    def retry_item(self, raw: Raw) -> Raw:
+        """What to remember of a listed item whose thread failed, to read it again (drop bulky parts)."""
+        return raw
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
-        """Yield the item's comments as they are read (kept even if a later request fails)."""
+        """Yield the item's comments as they are read (kept even if a later request fails).
+
+        Raise `PartialThread` when a budget stops it part way; any `PlatformError` leaves the
+        thread to be read again on the next scan, while the channel goes on.
+        """
         return
         yield
 
     async def prepare(self, api: Api) -> None:
         """Look up what the listing needs (an uploads playlist, an account name)."""
 
+    async def read_thread(self, api: Api, raw: Raw, key: str | None, page: Page, pending: set[str]) -> None:
+        """Read one item's thread into `page`; a failure of this thread alone is remembered, not raised.
+
+        Auth errors, rate limits and network outages stop the channel (raised); a thread the
+        platform says is gone or closed is skipped; any other platform error, or a budget that
+        ran out part way, becomes a `ThreadFailure` to read again on the next scan.
+        """
+        where = self.item_label(raw)
+        try:
+            async for comments in self.thread(api, raw, page.rejected):
+                page.comments.extend(comments)
+        except (Skipped, NotFound) as error:  # gone or closed: nothing to read again
+            log.warning("%s: skipped the thread of %s: %s", self.platform, where, _without_hint(error))
+        except PartialThread as error:
+            if key is not None:
+                resume = error.resume if error.resume is not None else self.retry_item(raw)
+                page.failed_threads.append(ThreadFailure(key=key, item=resume, reason=str(error)))
+            return
+        except PlatformError as error:
+            if error.code == "network":  # the next thread would fail the same way: stop the channel
+                raise
+            if key is None:
+                raise
+            log.warning("%s: the thread of %s is left for the next scan: %s", self.platform, where, error)
+            page.failed_threads.append(ThreadFailure(key=key, item=self.retry_item(raw), reason=str(error)))
+            return
+        except MALFORMED as error:
+            page.rejected.append(
+                RejectedRecord(location=f"the thread of {where}", reason=why_rejected(error))
+            )
+        if key is not None and key in pending:
+            page.resolved_threads.append(key)
+
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         window = Window.open(cursor, self.now(), self.settings.recent_days)
+        remembered = list(getattr(self.context, "pending_threads", ()))
+        pending = {failure.key for failure in remembered}
         async with self.client() as client:
             api = self.make_api(client)
             await self.prepare(api)
-            listed = 0
+            for failure in remembered:  # threads an earlier scan could not read: first
+                page = Page()
+                await self.read_thread(api, failure.item, failure.key, page, pending)
+                window.retried += 1
+                page.cursor = window.cursor()
+                yield page
+            position = 0
             async for batch in self.listing(api, window):
                 page = Page()
                 times: list[datetime] = []
-                reached_since = False
+                any_wanted = False
                 for raw in batch:
+                    position += 1
                     where = self.item_label(raw)
                     try:
                         when = self.item_time(raw)
-                    except (KeyError, ValueError, TypeError) as error:
-                        page.rejected.append(RejectedRecord(location=where, reason=f"no valid time: {error}"))
-                        continue
-                    if window.since is not None and when < window.since:
-                        reached_since = True  # newest first: everything after this is older
+                    except MALFORMED as error:
+                        page.rejected.append(
+                            RejectedRecord(location=where, reason=f"no valid time: {why_rejected(error)}")
+                        )
                         continue
                     if not window.wanted(when):
-                        continue  # done before an interruption
-                    for record in self.item(raw, page.rejected):
-                        (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                        continue  # older than the look-back window: read by an earlier scan
+                    any_wanted = True
+                    if window.done_before(position - 1, when):
+                        continue  # done by the interrupted scan this one resumes
                     try:
-                        async for comments in self.thread(api, raw, page.rejected):
-                            page.comments.extend(comments)
-                    except (Skipped, NotFound) as error:  # this thread only: the channel goes on
-                        log.warning("%s: skipped the thread of %s: %s", self.platform, where, error)
+                        made = self.item(raw, page.rejected)
+                    except MALFORMED as error:
+                        page.rejected.append(RejectedRecord(location=where, reason=why_rejected(error)))
+                        continue
+                    for record in made:
+                        (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                    await self.read_thread(api, raw, self.item_key(raw), page, pending)
                     times.append(when)
-                listed += len(batch)
-                window.done(times)
+                window.done(times, len(batch))
                 page.cursor = window.cursor()
-                page.progress = Progress(done=listed, unit="items")
+                page.progress = Progress(done=window.listed, unit="items")
                 yield page
-                if reached_since:
+                # Stop after a whole page older than the window, not at the first old item: a
+                # platform's order is not trusted (a playlist holds videos out of publish order).
+                if batch and not any_wanted and window.since is not None:
                     break
+        listed = window.listed
         yield Page(cursor=window.finished(), progress=Progress(done=listed, total=listed, unit="items"))
+
+
+def _without_hint(error: Exception) -> str:
+    """An error's message without its hint: "check the account" misleads about one deleted post."""
+    return Exception.__str__(error)
 
 
 __all__ = [
@@ -406,9 +574,12 @@ __all__ = [
     "SweepConnector",
     "Window",
     "build",
+    "describe_json",
     "dig",
+    "listed",
     "objects",
     "paginate",
     "parse_time",
     "query_without_secrets",
+    "why_rejected",
 ]

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from socialmon_connectors.records import Page
+from socialmon_connectors.records import Page, ThreadFailure
 
 if TYPE_CHECKING:
     import httpx
@@ -51,6 +51,8 @@ class ChannelContext:
     extra: dict[str, Any] = field(default_factory=dict)
     # The scan's shared HTTP client (see `socialmon_connectors.http.new_client`); None outside a scan.
     http: httpx.AsyncClient | None = None
+    # Threads an earlier scan could not read in full, to read again (see `ThreadFailure`).
+    pending_threads: tuple[ThreadFailure, ...] = ()
 
 
 class Connector(ABC):

@@ -2,16 +2,24 @@
 
     ConnectorError                 base class; never raised itself
      ├── AuthError                 token expired or revoked: stop this channel, tell the user how to renew
+     │    └── PermissionDenied     the token works but lacks a permission or role the channel needs
      ├── RateLimited               platform asked us to slow down: stop now, resume from the cursor next scan
      ├── NotFound                  the account, page or object does not exist (or is not visible to us)
      ├── PlatformError             any other error the platform reported, with its own code and message
+     │    └── PartialThread        a thread was read only in part (a budget ran out): read the rest later
      └── SourceError               a local source (file export) cannot be read
+
+A failure of one thread (one post's comments) that is not an `AuthError`, a `RateLimited`
+or a network outage does not stop the channel: the framework stores the rest, remembers
+the thread and reads it again on the next scan (see `records.ThreadFailure`).
 
 Messages must never contain a secret: connectors build them from the platform's
 error text and `redact()` anything that came from a URL or a token.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ConnectorError(Exception):
@@ -32,6 +40,12 @@ class ConnectorError(Exception):
 
 class AuthError(ConnectorError):
     hint = "renew the access token for this channel and update the environment variable that holds it"
+
+
+class PermissionDenied(AuthError):
+    """The token is valid but may not read what the channel needs: stop the channel and say what to grant."""
+
+    hint = "grant the missing permission to the app or token, renew the token and update its environment variable"
 
 
 class RateLimited(ConnectorError):
@@ -58,6 +72,20 @@ class PlatformError(ConnectorError):
         super().__init__(message, hint=hint)
         self.code = code
         self.status = status
+
+
+class PartialThread(PlatformError):
+    """A thread was read only in part: what was read is kept, the rest is read on a later scan.
+
+    `resume` is the raw item to hand `thread()` next time (e.g. with the unread branches
+    noted in it); None reads the whole thread again.
+    """
+
+    def __init__(
+        self, message: str, *, resume: dict[str, Any] | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(message, code="partial", hint=hint)
+        self.resume = resume
 
 
 class SourceError(ConnectorError):

@@ -112,8 +112,6 @@ class FacebookConnector(SweepConnector):
         }
         if window.since is not None:
             params["since"] = int(window.since.timestamp())
-        if window.before is not None:  # `until` is exclusive to the second: step past it to stay inclusive
-            params["until"] = int((window.before + timedelta(seconds=1)).timestamp())
         async for batch in paginate(api, f"{self.page_id}/posts", params, self.paging):
             yield batch
 

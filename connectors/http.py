@@ -58,7 +58,14 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
-from socialmon_connectors.errors import AuthError, ConnectorError, NotFound, PlatformError, RateLimited
+from socialmon_connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NotFound,
+    PermissionDenied,
+    PlatformError,
+    RateLimited,
+)
 
 log = logging.getLogger("socialmon.http")
 
@@ -240,6 +247,7 @@ class Action(StrEnum):
     THROTTLE = "throttle"  # slow down: retry after the wait asked for, else stop as RateLimited
     QUOTA = "quota"  # a budget that will not come back today: RateLimited now
     AUTH = "auth"  # the token is expired or revoked: AuthError
+    DENIED = "denied"  # the token lacks a permission the channel needs: PermissionDenied (stops it)
     NOT_FOUND = "not_found"
     SKIP = "skip"  # this object cannot be read, the channel goes on
     FAIL = "fail"  # anything else: PlatformError with the platform's code and message
@@ -582,6 +590,8 @@ class Api:
             return RateLimited(message, retry_after=retry_after, hint=rule.hint)
         if action is Action.AUTH:
             return AuthError(message, hint=rule.hint)
+        if action is Action.DENIED:
+            return PermissionDenied(message, hint=rule.hint)
         if action is Action.NOT_FOUND:
             return NotFound(message, hint=rule.hint)
         if action is Action.SKIP:

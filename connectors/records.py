@@ -74,6 +74,19 @@ class RejectedRecord(BaseModel):
     reason: str
 
 
+class ThreadFailure(BaseModel):
+    """A listed item (a post, a video) whose thread could not be read, or read only in part.
+
+    The item itself is stored; the framework remembers `item` (the raw listed item, as the
+    connector's `thread()` takes it) and reads the thread again on later scans until it
+    succeeds or the platform says it is gone. While any is pending the channel ends `partial`.
+    """
+
+    key: str = Field(min_length=1)  # the item's platform id, unique within the channel
+    item: dict[str, JSONValue]  # what `thread()` needs to read it again
+    reason: str  # why it could not be read, for the user (no secrets)
+
+
 class Progress(BaseModel):
     """How far the connector is, in units it chooses (bytes, pages); total may be unknown."""
 
@@ -93,6 +106,10 @@ class Page(BaseModel):
     comments: list[CommentRecord] = Field(default_factory=list)
     rejected: list[RejectedRecord] = Field(default_factory=list)
     cursor: dict[str, JSONValue] | None = None
+    # Threads that could not be read in full (remembered, read again next scan), and the keys of
+    # remembered ones that were read now or are gone: stored in the same transaction as the page.
+    failed_threads: list[ThreadFailure] = Field(default_factory=list)
+    resolved_threads: list[str] = Field(default_factory=list)
     progress: Progress | None = None
     # When the channel's access token expires, where the platform says (stored on the channel;
     # the connector-trouble alert warns before it).
@@ -101,4 +118,4 @@ class Page(BaseModel):
     _utc = field_validator("token_expires_at")(_to_utc)
 
 
-__all__ = ["CommentRecord", "Page", "PostRecord", "Progress", "RejectedRecord"]
+__all__ = ["CommentRecord", "Page", "PostRecord", "Progress", "RejectedRecord", "ThreadFailure"]

@@ -9,7 +9,7 @@ import httpx
 import respx
 from conformance import HttpCase, collect, conformance_suite, fixture, records
 
-from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors import AuthError, ChannelContext, NotFound, PermissionDenied, PlatformError, RateLimited
 from socialmon_connectors.instagram import InstagramConnector, InstagramSettings, parse_comment, parse_media
 
 BASE = "https://graph.facebook.com/v25.0"
@@ -28,6 +28,7 @@ class InstagramCase(HttpCase):
         "expired token": AuthError,
         "rate limited": RateLimited,
         "account does not exist": NotFound,
+        "missing permission": PermissionDenied,
         "other platform error": PlatformError,
     }
 
@@ -51,7 +52,8 @@ class InstagramCase(HttpCase):
             "expired token": httpx.Response(400, json=graph_error(190, f"Malformed access token {TOKEN}")),
             "rate limited": httpx.Response(429, json=graph_error(80002, "Too many calls")),
             "account does not exist": httpx.Response(400, json=graph_error(100, "does not exist", 33)),
-            "other platform error": httpx.Response(403, json=graph_error(10, "Permission denied")),
+            "missing permission": httpx.Response(403, json=graph_error(10, "Permission denied")),
+            "other platform error": httpx.Response(400, json=graph_error(100, "Invalid parameter")),
         }[failure]
 
 
