@@ -146,7 +146,7 @@ class ScanRun(SQLModel, table=True):
     channel_id: int = Field(foreign_key="channel.id", index=True)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
-    status: str = Field(default="running", max_length=20)  # running, ok, failed, busy
+    status: str = Field(default="running", max_length=20)  # running, ok, partial, failed, busy
     pages: int = 0
     new_posts: int = 0
     new_comments: int = 0
@@ -154,6 +154,26 @@ class ScanRun(SQLModel, table=True):
     updated_comments: int = 0
     rejected: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class PendingThread(SQLModel, table=True):
+    """A listed item whose thread a scan could not read in full: read again on each scan until it is (0006).
+
+    Written in the same transaction as the page that found it, and deleted in the one that
+    reads it, or learns it is gone; while a channel has any, its scans end `partial`.
+    """
+
+    __tablename__ = "pending_thread"
+    __table_args__ = (UniqueConstraint("channel_id", "item_key", name="uq_pending_thread_channel_item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    item_key: str = Field(max_length=200)  # the listed item's platform id
+    item: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # what the connector reads it from
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    attempts: int = 1
+    first_failed_at: datetime = Field(default_factory=utcnow)
+    last_failed_at: datetime = Field(default_factory=utcnow)
 
 
 class Alert(SQLModel, table=True):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from socialmon.analytics import BrandReport, build_report
-from socialmon.analytics._tables import BRAND, CHANNEL, COMMENT, POST
+from socialmon.analytics._tables import BRAND, CHANNEL, COMMENT, PENDING_THREAD, POST
 from socialmon.analytics.responses import effective_label
 from socialmon.config import Config
 from socialmon.database import Database
@@ -29,6 +29,7 @@ class ChannelSummary:
     neutral: int
     negative: int
     last_status: str | None
+    pending_threads: int = 0  # threads left for the next scan (a `partial` channel)
 
     def share(self, label: str) -> float:
         scored = self.positive + self.neutral + self.negative
@@ -72,6 +73,12 @@ def channel_summaries(
         .group_by(comment_t.c.channel_id)
         .subquery()
     )
+    pending = (
+        select(PENDING_THREAD.c.channel_id, func.count().label("pending"))
+        .where(PENDING_THREAD.c.channel_id.in_(chosen))
+        .group_by(PENDING_THREAD.c.channel_id)
+        .subquery()
+    )
     query = (
         select(
             brand_t.c.slug,
@@ -83,10 +90,12 @@ def channel_summaries(
             func.coalesce(comments.c.neutral, 0),
             func.coalesce(comments.c.negative, 0),
             channel_t.c.last_status,
+            func.coalesce(pending.c.pending, 0),
         )
         .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
         .outerjoin(posts, posts.c.channel_id == channel_t.c.id)
         .outerjoin(comments, comments.c.channel_id == channel_t.c.id)
+        .outerjoin(pending, pending.c.channel_id == channel_t.c.id)
         .where(channel_t.c.id.in_(chosen))
         .order_by(brand_t.c.slug, channel_t.c.name)
     )

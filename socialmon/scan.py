@@ -29,7 +29,9 @@ from socialmon_connectors.errors import ConnectorError
 from socialmon_connectors.http import new_client
 from socialmon_connectors.records import Page, Progress, RejectedRecord
 
-Status = Literal["ok", "failed", "busy"]
+# ok: everything read; partial: stored, but some threads are left for the next scan (see
+# `ThreadFailure`); failed: the channel stopped (its cursor stays where its last stored page left it).
+Status = Literal["ok", "partial", "failed", "busy"]
 
 
 @dataclass
@@ -40,6 +42,9 @@ class ChannelOutcome:
     result: PageResult = field(default_factory=PageResult)
     pages: int = 0
     error: str | None = None
+    # Threads of the channel waiting to be read again, and why (the first few), after this scan.
+    pending_threads: int = 0
+    pending_reasons: list[str] = field(default_factory=list)
 
 
 class ScanReporter(Protocol):
@@ -274,8 +279,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         try:
             # The cursor is read under the lock: another process may have moved it.
             cursor = await asyncio.to_thread(store.cursor, row.id)
+            retry = await asyncio.to_thread(store.pending_threads, row.id)
             connector = resolved.connector_class(
-                resolved.settings, replace(resolved.context, http=shared.http)
+                resolved.settings, replace(resolved.context, http=shared.http, pending_threads=retry)
             )
             async for page in connector.pages(cursor):
                 for rejected in page.rejected:
@@ -306,11 +312,16 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                 _discard(saving)
             in_flight.clear()
         writer.forget(row.id)
+        pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
+        status: Status = "ok" if error is None else "failed"
+        if error is None and pending:
+            status = "partial"
+            error = f"{pending} thread(s) left for the next scan: " + "; ".join(reasons)
         if error is not None:
             error = redact(error, secret_values(resolved.settings))
-        status: Status = "ok" if error is None else "failed"
+            reasons = [redact(reason, secret_values(resolved.settings)) for reason in reasons]
         await asyncio.to_thread(store.finish_run, run_id, row.id, status, totals, pages, error)
-    outcome = ChannelOutcome(label, platform, status, totals, pages, error)
+    outcome = ChannelOutcome(label, platform, status, totals, pages, error, pending, reasons)
     reporter.channel_finished(outcome)
     return outcome
 

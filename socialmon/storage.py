@@ -24,15 +24,16 @@ from sqlalchemy.sql.dml import Insert
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
-from socialmon.models import Brand, Channel, Comment, Post, ScanRun, utcnow
+from socialmon.models import Brand, Channel, Comment, PendingThread, Post, ScanRun, utcnow
 from socialmon.sentiment import Scorer, Sentiment
-from socialmon_connectors.records import CommentRecord, Page, PostRecord
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
 
 _BRAND = Brand.__table__
 _CHANNEL = Channel.__table__
 _POST = Post.__table__
 _COMMENT = Comment.__table__
 _SCAN_RUN = ScanRun.__table__
+_PENDING = PendingThread.__table__
 _LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable limit
 
 _POST_FIELDS = (
@@ -105,6 +106,8 @@ class PreparedPage:
     comment_rows: list[dict[str, Any]] = field(default_factory=list)
     rows_to_score: list[dict[str, Any]] = field(default_factory=list)
     result: PageResult = field(default_factory=PageResult)
+    failed_threads: list[ThreadFailure] = field(default_factory=list)
+    resolved_threads: list[str] = field(default_factory=list)
 
     @property
     def texts_to_score(self) -> list[str]:
@@ -449,7 +452,11 @@ class Store:
         score unless its text changed.
         """
         prepared = PreparedPage(
-            channel_id=channel_id, cursor=page.cursor, token_expires_at=page.token_expires_at
+            channel_id=channel_id,
+            cursor=page.cursor,
+            token_expires_at=page.token_expires_at,
+            failed_threads=page.failed_threads,
+            resolved_threads=page.resolved_threads,
         )
         result = prepared.result
         result.rejected = len(page.rejected)
@@ -527,6 +534,9 @@ class Store:
                 channel_updates[tuple(values)].append({"channel": prepared.channel_id, **values})
         for names, parameters in channel_updates.items():
             connection.execute(_channel_update(names), parameters)
+        for prepared in batch:
+            if prepared.resolved_threads or prepared.failed_threads:
+                _remember_threads(connection, prepared)
 
     def _upsert(
         self,
@@ -539,6 +549,28 @@ class Store:
         # Every row of a batch has the same columns (as `executemany` requires).
         upsert = _driver_upsert(connection.dialect, table, tuple(rows[0]), tuple(keys), tuple(updates))
         upsert.execute(connection, rows)
+
+    # --- threads left for the next scan ---------------------------------------------
+
+    def pending_threads(self, channel_id: int) -> tuple[ThreadFailure, ...]:
+        """The channel's threads that earlier scans could not read in full, oldest failure first."""
+        with self.database.read() as connection:
+            rows = connection.execute(
+                select(_PENDING.c.item_key, _PENDING.c.item, _PENDING.c.reason)
+                .where(_PENDING.c.channel_id == channel_id)
+                .order_by(_PENDING.c.first_failed_at, _PENDING.c.id)
+            ).all()
+        return tuple(ThreadFailure(key=row.item_key, item=row.item, reason=row.reason) for row in rows)
+
+    def pending_summary(self, channel_id: int) -> tuple[int, list[str]]:
+        """How many threads of the channel wait for a retry, and the reasons of the first few."""
+        with self.database.read() as connection:
+            rows = connection.execute(
+                select(_PENDING.c.item_key, _PENDING.c.reason)
+                .where(_PENDING.c.channel_id == channel_id)
+                .order_by(_PENDING.c.first_failed_at, _PENDING.c.id)
+            ).all()
+        return len(rows), [f"{row.item_key}: {row.reason}" for row in rows[:3]]
 
     # --- scan runs ----------------------------------------------------------------
 
@@ -572,4 +604,51 @@ class Store:
                 update(_CHANNEL)
                 .where(_CHANNEL.c.id == channel_id)
                 .values(last_scan_at=finished, last_status=status, last_error=error)
+            )
+
+
+def _remember_threads(connection: Connection, prepared: PreparedPage) -> None:
+    """Forget the page's resolved threads and remember (or count again) its failed ones."""
+    channel_id = prepared.channel_id
+    failed = {failure.key: failure for failure in prepared.failed_threads}
+    resolved = [key for key in prepared.resolved_threads if key not in failed]
+    if resolved:
+        connection.execute(
+            _PENDING.delete().where(
+                and_(_PENDING.c.channel_id == channel_id, _PENDING.c.item_key.in_(resolved))
+            )
+        )
+    if not failed:
+        return
+    known = set(
+        connection.execute(
+            select(_PENDING.c.item_key).where(
+                and_(_PENDING.c.channel_id == channel_id, _PENDING.c.item_key.in_(list(failed)))
+            )
+        ).scalars()
+    )
+    now = utcnow()
+    for key, failure in failed.items():
+        if key in known:
+            connection.execute(
+                update(_PENDING)
+                .where(and_(_PENDING.c.channel_id == channel_id, _PENDING.c.item_key == key))
+                .values(
+                    item=failure.item,
+                    reason=failure.reason,
+                    attempts=_PENDING.c.attempts + 1,
+                    last_failed_at=now,
+                )
+            )
+        else:
+            connection.execute(
+                _PENDING.insert().values(
+                    channel_id=channel_id,
+                    item_key=key,
+                    item=failure.item,
+                    reason=failure.reason,
+                    attempts=1,
+                    first_failed_at=now,
+                    last_failed_at=now,
+                )
             )

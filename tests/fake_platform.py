@@ -151,6 +151,10 @@ class FakeGraph:
         """The next requests about this page fail, one kind each: 429, 500, truncated, malformed, deprecated."""
         self.faults[page_id].extend(kinds)
 
+    def fail_thread(self, post_id: str, *kinds: str) -> None:
+        """The next requests for this post's comments fail, one kind each (as `fail`, and "error100")."""
+        self.faults[post_id].extend(kinds)
+
     def expire(self, token: str, after: int) -> None:
         """Requests with `token` succeed `after` times, then the token has expired."""
         self.expire_after[token] = after
@@ -234,6 +238,8 @@ class FakeGraph:
             self.used[token] += 1
             expired = token in self.expire_after and self.used[token] > self.expire_after[token]
             fault = self.faults[page.page_id].popleft() if self.faults[page.page_id] else None
+            if fault is None and edge == "comments" and self.faults[object_id]:
+                fault = self.faults[object_id].popleft()
         if expired:
             message = f"Error validating access token: Session has expired (token {token})"
             return 400, _error(190, message, subcode=463), {}
@@ -241,6 +247,8 @@ class FakeGraph:
             return 429, _error(4, "Application request limit reached"), {"Retry-After": "0"}
         if fault == "500":
             return 500, _error(2, "Service temporarily unavailable"), {}
+        if fault == "error100":  # what Graph answers for one post's comments it will not serve
+            return 400, _error(100, "Unsupported get request. Please read the Graph API documentation"), {}
         if fault == "deprecated":  # a permanent error that, like some of Meta's, echoes the request
             return 400, _error(12, f"(#12) fields deprecated for this version (access_token={token})"), {}
         status, body = (

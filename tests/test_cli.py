@@ -259,6 +259,7 @@ def test_report_as_json(project: Path, cli: CliRunner) -> None:
                 "neutral": 1,
                 "negative": 1,
                 "last_status": "ok",
+                "pending_threads": 0,
                 "shares": {"positive": 0.5, "neutral": 0.25, "negative": 0.25},
             }
         ]

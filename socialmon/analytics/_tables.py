@@ -55,6 +55,7 @@ CHANNEL = _table(
     Column("platform", String(50)),
     Column("last_status", String(20)),
 )
+PENDING_THREAD = _table("pending_thread", Column("channel_id", Integer))
 POST = _table(
     "post",
     Column("channel_id", Integer),

@@ -83,6 +83,12 @@ class PlainReporter:
     def channel_finished(self, outcome: ChannelOutcome) -> None:
         if outcome.status == "failed":
             self._line(f"{outcome.label}: FAILED: {outcome.error}")
+        elif outcome.status == "partial":
+            r = outcome.result
+            self._line(
+                f"{outcome.label}: PARTIAL, {r.new_posts} new posts, {r.new_comments} new comments; "
+                f"{outcome.pending_threads} thread(s) left for the next scan: {'; '.join(outcome.pending_reasons)}"
+            )
         elif outcome.status == "busy" and not self.quiet:
             self._line(f"{outcome.label}: skipped, {outcome.error}")
         elif not self.quiet:
@@ -139,7 +145,12 @@ class ProgressReporter:
         if task is None:
             task = self.tasks[outcome.label] = self.progress.add_task(outcome.label, total=1, counts="")
         total = self.progress.tasks[task].total or 1
-        word = {"ok": "[green]done", "failed": "[red]failed", "busy": "[yellow]busy"}[outcome.status]
+        word = {
+            "ok": "[green]done",
+            "partial": f"[yellow]partial: {outcome.pending_threads} thread(s) left for the next scan",
+            "failed": "[red]failed",
+            "busy": "[yellow]busy",
+        }[outcome.status]
         self.progress.update(task, completed=total, total=total, counts=word)
 
     def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
@@ -149,6 +160,7 @@ class ProgressReporter:
 
 def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Scan summary")
     table.add_column("channel", style="bold")
@@ -160,11 +172,22 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     table.add_column("status")
     for outcome in outcomes:
         r = outcome.result
-        status = {
-            "ok": "[green]ok[/]",
-            "busy": f"[yellow]busy[/] ({outcome.error})",
-            "failed": f"[red]failed[/]: {outcome.error}",
-        }[outcome.status]
+        # Platform errors are untrusted text: never rendered as markup.
+        status = Text.assemble(
+            {
+                "ok": ("ok", "green"),
+                "partial": ("partial", "yellow"),
+                "busy": ("busy", "yellow"),
+                "failed": ("failed", "red"),
+            }[outcome.status]
+        )
+        if outcome.status == "partial":
+            status.append(
+                f": {outcome.pending_threads} thread(s) left for the next scan: "
+                + "; ".join(outcome.pending_reasons)
+            )
+        elif outcome.error:
+            status.append(f": {outcome.error}")
         table.add_row(
             outcome.label,
             outcome.platform,
@@ -195,8 +218,9 @@ def scan(
 ) -> None:
     """Pull new posts, comments and reviews from the enabled channels and score them.
 
-    Exit code 0 when every channel succeeded, 1 when any failed (the others still
-    finish), 2 for a usage or config error.
+    Exit code 0 when every channel was read in full, 1 when any failed or ended partial
+    (the others still finish; a partial channel's unread threads are read again on the
+    next scan), 2 for a usage or config error.
     """
     connectors = registry()
     loaded = config_or_exit(config, connectors)
@@ -247,4 +271,5 @@ def scan(
             highlight=False,
             soft_wrap=True,
         )
-    raise typer.Exit(EXIT_FAILED if any(o.status == "failed" for o in outcomes) else EXIT_OK)
+    incomplete = any(o.status in ("failed", "partial") for o in outcomes)
+    raise typer.Exit(EXIT_FAILED if incomplete else EXIT_OK)

@@ -3,7 +3,7 @@
 ```
 { "schema_version": 1, "generated_at": ISO,
   "channels": [ {brand, channel, platform, posts, comments, positive, neutral, negative,
-                 last_status, shares: {positive, neutral, negative}} ],   # all-time overview
+                 last_status, pending_threads, shares: {positive, neutral, negative}} ],   # all-time overview
   "brands": [ {
      "brand", "name", "timezone", "language", "channels": [names],
      "window": {"since", "until", "period"},

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialmon.analytics.results import BrandReport, PostEngagement, ResponseGroup
-from socialmon.render.i18n import Lang
+from socialmon.render.i18n import STRINGS, Lang
 from socialmon.report import ChannelSummary
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -372,6 +372,17 @@ def headline(report: BrandReport, lang: Lang) -> list[tuple[str, str]]:
     return items
 
 
+def _scan_state(summary: ChannelSummary, lang: Lang) -> str:
+    """The channel's last scan as a person reads it: "partial · 3 threads pending" says what is missing."""
+    if summary.last_status is None:
+        return lang("never")
+    key = f"status_{summary.last_status}"
+    status = lang(key) if key in STRINGS else summary.last_status
+    if summary.pending_threads:
+        return lang("scan_pending", status=status, n=summary.pending_threads)
+    return status
+
+
 def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
     """All-time posts, customer comments and sentiment shares per channel, with the last scan status."""
     table = TableData(
@@ -399,7 +410,7 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
                 Cell(round(s.share("positive"), 4), lang.percent(s.share("positive")), "good"),
                 Cell(round(s.share("neutral"), 4), lang.percent(s.share("neutral"))),
                 Cell(round(s.share("negative"), 4), lang.percent(s.share("negative")), "bad"),
-                Cell(s.last_status, s.last_status or lang("never")),
+                Cell(s.last_status, _scan_state(s, lang)),
             ]
         )
     return table

@@ -136,3 +136,35 @@ def test_no_token_reaches_any_output_or_the_database_on_any_error_path(tmp_path:
     assert SECRET.encode() not in database.read_bytes()
     errors = rows(database, "SELECT error FROM scan_run WHERE error IS NOT NULL")
     assert len(errors) == len(expected) and all(SECRET not in e for (e,) in errors)
+
+
+def test_one_post_whose_comments_fail_leaves_the_channel_partial_and_is_read_on_the_next_scan(
+    tmp_path: Path,
+) -> None:
+    with FakeGraph(comment_page=4) as graph:
+        graph.add_page("555", token=f"{SECRET}-e", posts=6, comments_per_post=9)
+        graph.fail_thread("555_2", "error100")  # its second page of comments: the first came inline
+        config = write_config(tmp_path, channels=channel("p555", "555", graph.url, "FB_E"))
+        env = {"FB_E": f"{SECRET}-e"}
+        first = run_cli("scan", "--config", str(config), env=env)
+        database = tmp_path / "socialmon.db"
+        after_first = rows(database, "select count(*) from comment")
+        pending = rows(database, "select item_key, attempts, reason from pending_thread")
+        report = run_cli("report", "--config", str(config), "--lang", "en", "--format", "json", env=env)
+        second = run_cli("scan", "--config", str(config), env=env)
+
+    assert first.returncode == 1, first.stderr
+    assert "cafe/p555: PARTIAL" in first.stderr
+    assert "1 thread(s) left for the next scan" in first.stderr
+    assert "555_2: Facebook error 100" in first.stderr
+    # Every post, and every comment but those on the failed post's later pages, is stored.
+    assert rows(database, "select count(*) from post") == [(6,)]
+    assert after_first == [(6 * 9 - 5,)]
+    assert [(key, attempts) for key, attempts, _ in pending] == [("555_2", 1)]
+    assert "Unsupported get request" in pending[0][2]
+    assert '"last_status": "partial"' in report.stdout and '"pending_threads": 1' in report.stdout
+
+    assert second.returncode == 0, second.stderr
+    assert rows(database, "select count(*) from comment") == [(6 * 9,)]
+    assert rows(database, "select count(*) from pending_thread") == [(0,)]
+    assert rows(database, "select last_status from channel") == [("ok",)]
