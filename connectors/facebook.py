@@ -11,10 +11,17 @@ A comment whose `from.id` is the Page's id is the business's own reply. Counts c
 from `reactions.summary(total_count)` and `comments.summary(true)`. The Graph API does
 not mark edits or deletions of comments: an edited text arrives on the next re-read
 (the storage updates it and scores it again); a post marked `is_hidden` is not deleted.
+
+Graph withholds comment ids (and `from`) unless the token is a Page access token of a user
+who can perform the MODERATE task on the Page: a page of comments with no ids stops the
+channel with `PermissionDenied` saying so, rather than rejecting every comment. When a
+post's `comments.summary.total_count` says more than the thread gave, a warning says how
+many were not readable (hidden, deleted or restricted by privacy).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,8 +31,11 @@ from pydantic import Field
 
 from socialmon_connectors._meta import GraphSettings, author, count, graph_options
 from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors.errors import PermissionDenied
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+
+log = logging.getLogger("socialmon.http")
 
 AUTH_HINT = (
     "create a new Page access token (Graph API Explorer, or GET /me/accounts with a long-lived user "
@@ -36,6 +46,13 @@ COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,co
 POST_FIELDS = (
     "id,message,created_time,updated_time,permalink_url,from{id,name},shares,"
     "reactions.summary(total_count).limit(0)"
+)
+
+
+WITHHELD_IDS_HINT = (
+    "create a Page access token (GET /me/accounts with a long-lived user token) as a user who can perform "
+    "the MODERATE task on the Page, with the permissions pages_read_engagement and pages_read_user_content, "
+    "and put it in the environment variable this channel's access_token names"
 )
 
 
@@ -85,6 +102,29 @@ def parse_comment(raw: Raw, post_id: str, page_id: str) -> CommentRecord:
     )
 
 
+def ids_withheld(batch: list[Raw]) -> bool:
+    """Whether Graph left the ids out of a page of comments (it does so for the whole page).
+
+    Comments that carry text or a time but no id are what a token without the MODERATE
+    task on the Page gets; a single malformed comment among others with ids is not that.
+    """
+    return (
+        bool(batch)
+        and not any(item.get("id") for item in batch)
+        and any("created_time" in item or "message" in item for item in batch)
+    )
+
+
+def withheld_ids(post_id: str, batch: list[Raw]) -> PermissionDenied:
+    return PermissionDenied(
+        f"Facebook gave the comments on post {post_id} without their ids ({len(batch)} comments): the "
+        "token is not a Page access token of a user who can perform the MODERATE task on the Page "
+        "(a user token, or an app with Page Public Content Access, gets comments without ids or "
+        "authors), so no comment can be stored",
+        hint=WITHHELD_IDS_HINT,
+    )
+
+
 # --- the connector -------------------------------------------------------------------------
 
 
@@ -118,32 +158,54 @@ class FacebookConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(raw["created_time"])
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Facebook post {self.item_key(raw) or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        post = build(rejected, f"Facebook post {raw.get('id')}", lambda: parse_post(raw, self.page_id))
+        post = build(rejected, self.item_label(raw), lambda: parse_post(raw, self.page_id))
         return [post] if post else []
+
+    def retry_item(self, raw: Raw) -> Raw:
+        """The post less its inline comments (a retry requests `/{post-id}/comments` from the start).
+
+        The comment count (`comments.summary`) stays, for the warning about unreadable comments.
+        """
+        kept = {key: value for key, value in raw.items() if key != "comments"}
+        inline = raw.get("comments")
+        if isinstance(inline, dict) and isinstance(inline.get("summary"), dict):
+            kept["comments"] = {"summary": inline["summary"]}
+        return kept
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
         post_id = str(raw.get("id"))
         inline = raw.get("comments")
+        first = inline if isinstance(inline, dict) and "data" in inline else None
         params = {"filter": "stream", "fields": COMMENT_FIELDS, "limit": self.settings.comment_page_size}
-        async for batch in paginate(
-            api,
-            f"{post_id}/comments",
-            params,
-            self.paging,
-            first=inline if isinstance(inline, dict) else None,
-        ):
+        served = 0
+        async for batch in paginate(api, f"{post_id}/comments", params, self.paging, first=first):
+            if ids_withheld(batch):
+                raise withheld_ids(post_id, batch)
+            served += len(batch)
             parsed = [
                 build(
                     rejected,
-                    f"Facebook comment {item.get('id')}",
+                    f"Facebook comment {item.get('id') or '(no id)'} on post {post_id}",
                     lambda item=item: parse_comment(item, post_id, self.page_id),
                 )
                 for item in batch
             ]
             yield [record for record in parsed if record is not None]
+        total = count(inline)
+        if total is not None and total > served:
+            log.warning(
+                "Facebook post %s: the summary says %d comments, %d were readable "
+                "(hidden, deleted or restricted by privacy)",
+                post_id,
+                total,
+                served,
+            )
 
 
-__all__ = ["FacebookConnector", "FacebookSettings", "parse_comment", "parse_post"]
+__all__ = ["FacebookConnector", "FacebookSettings", "ids_withheld", "parse_comment", "parse_post"]

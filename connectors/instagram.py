@@ -118,11 +118,12 @@ class InstagramConnector(SweepConnector):
     def item_time(self, raw: Raw) -> datetime:
         return parse_time(raw["timestamp"])
 
+    def item_label(self, raw: Raw) -> str:
+        return f"Instagram media {self.item_key(raw) or '?'}"
+
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
         media = build(
-            rejected,
-            f"Instagram media {raw.get('id')}",
-            lambda: parse_media(raw, self.account_id, self.username),
+            rejected, self.item_label(raw), lambda: parse_media(raw, self.account_id, self.username)
         )
         return [media] if media else []
 
@@ -138,7 +139,7 @@ class InstagramConnector(SweepConnector):
                     item = {**item, "parent_id": parent_id}
                 record = build(
                     rejected,
-                    f"Instagram comment {item.get('id')}",
+                    f"Instagram comment {item.get('id') or '(no id)'} on media {media_id}",
                     lambda item=item: parse_comment(item, media_id, self.account_id, self.username),
                 )
                 if record is not None:
@@ -150,8 +151,8 @@ class InstagramConnector(SweepConnector):
             yield parse(batch)
             for comment in batch:
                 replies = comment.get("replies")
-                if not isinstance(replies, dict):
-                    continue
+                if not isinstance(replies, dict) or not comment.get("id"):
+                    continue  # a comment without an id is rejected above; its replies cannot be paged
                 reply_params = {"fields": REPLY_FIELDS, "limit": self.settings.comment_page_size}
                 async for reply_batch in paginate(
                     api, f"{comment['id']}/replies", reply_params, self.paging, first=replies

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,10 +12,25 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conformance import HttpCase, collect, conformance_suite, fixture, records
+from conformance import NOW, HttpCase, collect, conformance_suite, fixture, no_sleep, records
 
-from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
-from socialmon_connectors.facebook import FacebookConnector, FacebookSettings, parse_comment, parse_post
+from socialmon_connectors import (
+    AuthError,
+    ChannelContext,
+    NotFound,
+    Page,
+    PermissionDenied,
+    PlatformError,
+    RateLimited,
+    ThreadFailure,
+)
+from socialmon_connectors.facebook import (
+    FacebookConnector,
+    FacebookSettings,
+    ids_withheld,
+    parse_comment,
+    parse_post,
+)
 
 BASE = "https://graph.facebook.com/v25.0"
 PAGE = "104512345678901"
@@ -206,7 +224,7 @@ def test_a_malformed_post_is_reported_and_the_rest_stored(tmp_path: Path) -> Non
     with respx.mock(base_url=BASE) as router:
         router.get(f"/{PAGE}/posts").respond(json=body)
         pages = collect(CASE.connector(tmp_path))
-    assert [r.location for p in pages for r in p.rejected] == ["Facebook item broken"]
+    assert [r.location for p in pages for r in p.rejected] == ["Facebook post broken"]
     assert len(records(pages)) == 2
 
 
@@ -263,3 +281,160 @@ def test_a_long_regain_time_stops_with_rate_limited_instead_of_waiting(tmp_path:
         with pytest.raises(RateLimited) as raised:
             collect(CASE.connector(tmp_path))
         assert raised.value.retry_after == 1800 and len(router.calls) == 1
+
+
+# --- comment ids withheld, unreadable comments, threads read again ---------------------------------
+
+
+def connector_with(pending: tuple[ThreadFailure, ...] = ()) -> FacebookConnector:
+    context = ChannelContext(brand="b", channel="fb", account=PAGE, pending_threads=pending)
+    made = FacebookConnector(FacebookSettings(access_token=TOKEN), context)
+    made.sleep = no_sleep  # type: ignore[method-assign]
+    made.now = lambda: NOW  # type: ignore[method-assign]
+    return made
+
+
+def collect_until_error(connector: FacebookConnector) -> tuple[list[Page], Exception | None]:
+    """The pages yielded before the channel stopped, and the error that stopped it."""
+    pages: list[Page] = []
+
+    async def run() -> None:
+        async for page in connector.pages(None):
+            pages.append(page)
+
+    try:
+        asyncio.run(asyncio.wait_for(run(), timeout=20))
+    except Exception as error:  # the test looks at it
+        return pages, error
+    return pages, None
+
+
+def assert_names_cause_and_fix(error: Exception | None, post_id: str) -> None:
+    assert isinstance(error, PermissionDenied), error
+    said = str(error)
+    assert post_id in said and "without their ids" in said
+    for needed in ("MODERATE", "Page access token", "pages_read_engagement", "pages_read_user_content"):
+        assert needed in said
+    assert TOKEN not in said and "EAAGuserTokenLeaked" not in said
+
+
+def test_comments_without_ids_stop_the_channel_with_the_cause_and_the_fix() -> None:
+    """Graph withholds comment ids (and `from`) from a token without the MODERATE task on the Page."""
+    first = fixture("facebook_posts_2.json")
+    first["paging"]["next"] = f"{BASE}/{PAGE}/posts?after=QVFIUk4&access_token=EAAGuserTokenLeaked"
+    withheld = fixture("facebook_posts_withheld.json")
+    withheld_post = withheld["data"][0]["id"]
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts", params={"after": "QVFIUk4"}).respond(json=withheld)
+        router.get(f"/{PAGE}/posts").respond(json=first)
+        pages, error = collect_until_error(connector_with())
+        assert len(router.calls) == 2  # no request for the withheld post's comments, no third page
+    assert_names_cause_and_fix(error, withheld_post)
+    # The page stored before stays stored; the page holding the withheld post is not yielded, so
+    # the cursor does not move past it and the next scan (with a proper token) reads it.
+    assert {r.platform_id for r in records(pages)} == {f"{PAGE}_900000000000001", "900000000000001_301"}
+    assert [r for p in pages for r in p.rejected] == []
+    assert pages[-1].cursor is not None and pages[-1].cursor["run"]["listed"] == 1
+
+
+def test_comments_without_ids_on_a_thread_read_again_stop_the_channel_too() -> None:
+    """The `/comments` request of a remembered thread gives id-less comments: the same stop, no retry loop."""
+    remembered = ThreadFailure(
+        key=POST_A, item={"id": POST_A, "created_time": "2024-05-03T10:15:30+0000"}, reason="x"
+    )
+    with respx.mock(base_url=BASE, assert_all_called=False, assert_all_mocked=True) as router:
+        comments = router.get(f"/{POST_A}/comments").respond(json=fixture("facebook_comments_withheld.json"))
+        posts = router.get(f"/{PAGE}/posts").respond(json={"data": [], "paging": {}})
+        pages, error = collect_until_error(connector_with((remembered,)))
+        assert comments.call_count == 1 and posts.call_count == 0  # the next link is not followed
+    assert_names_cause_and_fix(error, POST_A)
+    assert pages == []
+
+
+def test_one_comment_without_an_id_among_others_is_rejected_alone() -> None:
+    """Only a whole page of id-less comments means withheld ids; a single malformed one is rejected."""
+    body = fixture("facebook_posts_1.json")
+    body["paging"] = {}
+    inline = body["data"][0]["comments"]
+    inline["data"].append({"message": "no id here", "created_time": "2024-05-03T11:50:00+0000"})
+    assert not ids_withheld(inline["data"])
+    assert ids_withheld(fixture("facebook_posts_withheld.json")["data"][0]["comments"]["data"])
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        router.get(f"/{POST_A}/comments").respond(json=fixture("facebook_comments_more.json"))
+        pages = collect(connector_with())
+    rejected = [r for p in pages for r in p.rejected]
+    assert [r.location for r in rejected] == [f"Facebook comment (no id) on post {POST_A}"]
+    assert "'id'" in rejected[0].reason
+    ids = {r.platform_id for r in records(pages)}
+    assert {"987654321098765_111", "987654321098765_112", "987654321098765_113"} <= ids
+
+
+def test_a_summary_count_above_the_comments_read_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    body = fixture("facebook_posts_hidden.json")
+    body["data"].extend(fixture("facebook_posts_2.json")["data"])  # its summary matches what is read
+    hidden_post = body["data"][0]["id"]
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        with caplog.at_level(logging.WARNING, logger="socialmon.http"):
+            pages = collect(connector_with())
+        assert len(router.calls) == 1  # the summary is read from the listing: no extra request
+    assert {"961200000000045_7001", "961200000000045_7002", "900000000000001_301"} <= {
+        r.platform_id for r in records(pages)
+    }
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        f"Facebook post {hidden_post}: the summary says 5 comments, 2 were readable "
+        "(hidden, deleted or restricted by privacy)"
+    ]
+
+
+def test_a_remembered_post_drops_its_inline_comments_and_keeps_what_the_thread_needs() -> None:
+    raw = fixture("facebook_posts_1.json")["data"][0]
+    kept = connector_with().retry_item(raw)
+    assert kept["id"] == POST_A and kept["created_time"] == raw["created_time"]
+    assert kept["comments"] == {"summary": raw["comments"]["summary"]}  # no data, no paging (no token)
+    assert "access_token" not in json.dumps(kept) and raw["comments"]["data"]  # the original is untouched
+    assert json.loads(json.dumps(kept)) == kept
+
+
+def test_a_failed_thread_is_remembered_and_read_first_by_the_next_scan() -> None:
+    body = fixture("facebook_posts_1.json")
+    body["data"].extend(fixture("facebook_posts_2.json")["data"])
+    body["paging"] = {}
+    invalid = graph_error(100, f"Invalid parameter (token {TOKEN})")
+    invalid["error"]["type"] = "GraphMethodException"
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        more = router.get(f"/{POST_A}/comments", params={"after": "MgZDZD"}).respond(400, json=invalid)
+        pages = collect(connector_with())
+        assert more.call_count == 1  # code 100 without a subcode: not retried, not "gone"
+    failures = [f for p in pages for f in p.failed_threads]
+    assert [f.key for f in failures] == [POST_A]
+    assert "100" in failures[0].reason and "Invalid parameter" in failures[0].reason
+    assert TOKEN not in failures[0].reason
+    assert "data" not in failures[0].item["comments"]  # retry_item: the inline page is not remembered
+    # The post, its inline comments and the other posts' comments stay on the page.
+    page = next(p for p in pages if p.failed_threads)
+    assert {r.platform_id for r in [*page.posts, *page.comments]} == {
+        POST_A,
+        f"{PAGE}_987654321000000",
+        f"{PAGE}_900000000000001",
+        "987654321098765_111",
+        "987654321098765_112",
+        "900000000000001_301",
+    }
+
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        thread = router.get(f"/{POST_A}/comments").respond(json=fixture("facebook_comments_full.json"))
+        router.get(f"/{PAGE}/posts").respond(json={"data": [], "paging": {}})
+        again = collect(connector_with(tuple(failures)), pages[-1].cursor)
+        assert router.calls[0].request.url.path == f"/v25.0/{POST_A}/comments"
+        sent = thread.calls.last.request.url.params
+        assert sent["filter"] == "stream" and "after" not in sent  # the whole thread, from the start
+    assert again[0].resolved_threads == [POST_A] and again[0].failed_threads == []
+    assert {c.platform_id for c in again[0].comments} == {
+        "987654321098765_111",
+        "987654321098765_112",
+        "987654321098765_113",
+    }

@@ -7,9 +7,17 @@ from typing import Any
 
 import httpx
 import respx
-from conformance import HttpCase, collect, conformance_suite, fixture, records
+from conformance import NOW, HttpCase, collect, conformance_suite, fixture, no_sleep, records
 
-from socialmon_connectors import AuthError, ChannelContext, NotFound, PermissionDenied, PlatformError, RateLimited
+from socialmon_connectors import (
+    AuthError,
+    ChannelContext,
+    NotFound,
+    PermissionDenied,
+    PlatformError,
+    RateLimited,
+    ThreadFailure,
+)
 from socialmon_connectors.instagram import InstagramConnector, InstagramSettings, parse_comment, parse_media
 
 BASE = "https://graph.facebook.com/v25.0"
@@ -85,3 +93,98 @@ def test_replies_inline_and_paged_and_the_username_looked_up(tmp_path: Path) -> 
     assert by_id["17873440459149999"].is_business is False
     assert by_id["17873440459141021"].is_business is True
     assert {"17912345678900000", MEDIA} <= set(by_id)
+
+
+MEDIA_2 = "17912345678900000"  # the second media item of instagram_media.json
+
+
+def connector_with(pending: tuple[ThreadFailure, ...] = ()) -> InstagramConnector:
+    context = ChannelContext(brand="b", channel="ig", account=ACCOUNT, pending_threads=pending)
+    made = InstagramConnector(InstagramSettings(access_token=TOKEN), context)
+    made.sleep = no_sleep  # type: ignore[method-assign]
+    made.now = lambda: NOW  # type: ignore[method-assign]
+    return made
+
+
+def test_media_keep_their_caption_whatever_their_type() -> None:
+    kinds = fixture("instagram_media_kinds.json")["data"][:3]
+    parsed = [parse_media(raw, ACCOUNT, "cornerbistro") for raw in kinds]
+    assert [raw["media_type"] for raw in kinds] == ["IMAGE", "VIDEO", "CAROUSEL_ALBUM"]
+    assert [m.text for m in parsed] == [raw["caption"] for raw in kinds]
+    assert [m.url for m in parsed] == [raw["permalink"] for raw in kinds]
+    assert all(m.is_business and m.author_id == ACCOUNT for m in parsed)
+    no_caption = {k: v for k, v in kinds[0].items() if k != "caption"}  # a photo posted without one
+    assert parse_media(no_caption, ACCOUNT, "cornerbistro").text == ""
+
+
+def test_missing_fields_are_rejected_naming_field_and_item_and_the_rest_kept(tmp_path: Path) -> None:
+    media = fixture("instagram_media_kinds.json")
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{ACCOUNT}", params={"fields": "id,username"}).respond(
+            json={"id": ACCOUNT, "username": "cornerbistro"}
+        )
+        router.get(f"/{ACCOUNT}/media").respond(json=media)
+        router.get("/17920000000000301/comments").respond(json=fixture("instagram_comments_gaps.json"))
+        router.get(path__regex=r"/comments$").respond(json={"data": []})
+        pages = collect(connector_with())
+    rejected = {r.location: r.reason for p in pages for r in p.rejected}
+    assert set(rejected) == {
+        "Instagram media 17920000000000304",
+        "Instagram comment 17890000000000402 on media 17920000000000301",
+        "Instagram comment (no id) on media 17920000000000301",
+    }
+    assert "timestamp" in rejected["Instagram media 17920000000000304"]
+    assert "timestamp" in rejected["Instagram comment 17890000000000402 on media 17920000000000301"]
+    assert "'id'" in rejected["Instagram comment (no id) on media 17920000000000301"]
+    by_id = {r.platform_id: r for r in records(pages)}
+    assert {"17920000000000301", "17920000000000302", "17920000000000303"} <= set(by_id)
+    assert by_id["17920000000000303"].text == "Swipe for the whole spring menu ➡️"  # the carousel's caption
+    # A comment without `from` is kept: its author is its `username`, and it is not the business's.
+    no_from = by_id["17890000000000401"]
+    assert (no_from.author_id, no_from.author_name, no_from.is_business) == (None, "ana.b", False)
+    # The comment after the id-less one keeps its replies (the id-less one's cannot be paged).
+    reply = by_id["17890000000000414"]
+    assert (reply.parent_id, reply.is_business) == ("17890000000000404", True)
+    assert "17890000000000413" not in by_id
+
+
+def test_a_failed_thread_is_remembered_and_read_first_by_the_next_scan(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        router.get(f"/{ACCOUNT}", params={"fields": "id,username"}).respond(
+            json={"id": ACCOUNT, "username": "cornerbistro"}
+        )
+        router.get(f"/{ACCOUNT}/media").respond(json=fixture("instagram_media.json"))
+        router.get(f"/{MEDIA}/comments").respond(json=fixture("instagram_comments.json"))
+        router.get("/17870913679156914/replies", params={"after": "R2"}).respond(
+            json=fixture("instagram_replies_more.json")
+        )
+        failing = router.get(f"/{MEDIA_2}/comments").respond(
+            400, json=graph_error(100, "Unsupported get request. Invalid parameter")
+        )
+        pages = collect(connector_with())
+        assert failing.call_count == 1
+    failures = [f for p in pages for f in p.failed_threads]
+    assert [f.key for f in failures] == [MEDIA_2]
+    assert "100" in failures[0].reason and "Invalid parameter" in failures[0].reason
+    assert failures[0].item["id"] == MEDIA_2
+    page = next(p for p in pages if p.failed_threads)
+    assert {r.platform_id for r in [*page.posts, *page.comments]} == {
+        MEDIA,
+        MEDIA_2,
+        "17870913679156914",
+        "17873440459141021",
+        "17873440459149999",
+    }
+
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        router.get(f"/{ACCOUNT}", params={"fields": "id,username"}).respond(
+            json={"id": ACCOUNT, "username": "cornerbistro"}
+        )
+        thread = router.get(f"/{MEDIA_2}/comments").respond(json=fixture("instagram_comments_retry.json"))
+        router.get(f"/{ACCOUNT}/media").respond(json={"data": [], "paging": {}})
+        again = collect(connector_with(tuple(failures)), pages[-1].cursor)
+        assert [c.request.url.path for c in router.calls][1] == f"/v25.0/{MEDIA_2}/comments"
+        assert thread.call_count == 1
+    assert again[0].resolved_threads == [MEDIA_2] and again[0].failed_threads == []
+    assert {c.platform_id for c in again[0].comments} == {"17888123400001234", "17888123400005678"}
+    assert all(c.post_id == MEDIA_2 for c in again[0].comments)
