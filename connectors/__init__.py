@@ -8,6 +8,8 @@ from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettin
 from socialmon_connectors.errors import (
     AuthError,
     ConnectorError,
+    Incomplete,
+    ListingCutShort,
     NotFound,
     PermissionDenied,
     PlatformError,
@@ -30,6 +32,8 @@ __all__ = [
     "Connector",
     "ConnectorError",
     "ConnectorSettings",
+    "Incomplete",
+    "ListingCutShort",
     "NotFound",
     "Page",
     "PermissionDenied",

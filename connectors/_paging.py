@@ -31,7 +31,7 @@ import httpx
 from pydantic import Field, SecretStr, ValidationError
 
 from socialmon_connectors.base import Connector, ConnectorSettings
-from socialmon_connectors.errors import NotFound, PartialThread, PlatformError
+from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import SECRET_PARAMS, Api, RetryPolicy, Skipped, new_client
 from socialmon_connectors.records import (
     CommentRecord,
@@ -173,6 +173,10 @@ async def paginate(
 ) -> AsyncIterator[list[Raw]]:
     """Yield each page's items (only ids not seen before in this listing), following the platform's markers.
 
+    The end is the platform's own (no next marker; two empty pages in a row). A cursor that
+    repeats or cycles, a page of only items already served, or more than `max_pages` pages is
+    `ListingCutShort`: what came before is kept, but the listing is not taken as complete.
+
     `first` is a page already in hand (Graph field expansion returns the first page of
     comments inside the post): it is used instead of requesting the first page.
     """
@@ -196,8 +200,7 @@ async def paginate(
         fresh = [item for item in items if (key := item_id(item)) is None or key not in seen_ids]
         seen_ids.update(key for item in fresh if (key := item_id(item)) is not None)
         if items and not fresh:
-            log.warning("%s: %s served only items it already served; stopping there", api.platform, path)
-            return
+            raise ListingCutShort(f"{api.platform}: {path} served a page of only items it had already served")
         empty_in_a_row = 0 if items else empty_in_a_row + 1
         if fresh:
             yield fresh
@@ -209,11 +212,10 @@ async def paginate(
             return
         marker = repr(sorted(following.items()))
         if marker in seen_markers or following == current:
-            log.warning("%s: %s repeated a page cursor; stopping there", api.platform, path)
-            return
+            raise ListingCutShort(f"{api.platform}: {path} repeated a page cursor after {number + 1} page(s)")
         seen_markers.add(marker)
         current = following
-    log.warning("%s: %s has more than %d pages; stopping there", api.platform, path, max_pages)
+    raise ListingCutShort(f"{api.platform}: {path} did not end after {max_pages:,} pages")
 
 
 # --- times -------------------------------------------------------------------------------
@@ -334,7 +336,28 @@ class ApiSettings(ConnectorSettings):
     max_wait: float = Field(
         default=120, ge=0, description="longest pause asked by the platform that is waited through"
     )
-    timeout: float = Field(default=30, gt=0, le=600, description="seconds per request")
+    timeout: float = Field(
+        default=30, gt=0, le=600, description="seconds a request may wait for the server to send anything"
+    )
+    request_deadline: float = Field(
+        default=120,
+        gt=0,
+        le=3600,
+        description="seconds one request may take in all, body included (a server trickling its answer "
+        "is cut off)",
+    )
+    max_pages_per_scan: int = Field(
+        default=2_000,
+        ge=1,
+        description="listing pages one scan of the channel reads; past it the channel ends partial and "
+        "the next scan goes on",
+    )
+    max_records_per_scan: int = Field(
+        default=500_000,
+        ge=1,
+        description="posts and comments one scan of the channel reads; past it the channel ends partial "
+        "and the next scan goes on",
+    )
 
 
 def why_rejected(error: Exception) -> str:
@@ -431,6 +454,7 @@ class SweepConnector(Connector):
             "policy": self.retry_policy(),
             "sleep": self.sleep,
             "timeout": self.settings.timeout,
+            "deadline": self.settings.request_deadline,
         }
         return kind(**{**common, **options})
 
@@ -520,6 +544,7 @@ class SweepConnector(Connector):
                 page.cursor = window.cursor()
                 yield page
             position = 0
+            worked_pages = records = 0
             async for batch in self.listing(api, window):
                 page = Page()
                 times: list[datetime] = []
@@ -552,6 +577,17 @@ class SweepConnector(Connector):
                 page.cursor = window.cursor()
                 page.progress = Progress(done=window.listed, unit="items")
                 yield page
+                # Pages a resumed scan only passes over do not count: each scan makes progress.
+                worked_pages += 1 if times else 0
+                records += len(page.posts) + len(page.comments)
+                if worked_pages >= self.settings.max_pages_per_scan:
+                    raise Incomplete(
+                        f"{self.platform}: stopped after {worked_pages:,} listing pages (max_pages_per_scan)"
+                    )
+                if records >= self.settings.max_records_per_scan:
+                    raise Incomplete(
+                        f"{self.platform}: stopped after {records:,} records (max_records_per_scan)"
+                    )
                 # Stop after a whole page older than the window, not at the first old item: a
                 # platform's order is not trusted (a playlist holds videos out of publish order).
                 if batch and not any_wanted and window.since is not None:

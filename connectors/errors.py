@@ -6,7 +6,9 @@
      ├── RateLimited               platform asked us to slow down: stop now, resume from the cursor next scan
      ├── NotFound                  the account, page or object does not exist (or is not visible to us)
      ├── PlatformError             any other error the platform reported, with its own code and message
-     │    └── PartialThread        a thread was read only in part (a budget ran out): read the rest later
+     │    ├── PartialThread        a thread was read only in part (a budget ran out): read the rest later
+     │    └── ListingCutShort      the platform's paging went wrong (a cursor repeated, an endless listing)
+     ├── Incomplete                the scan stopped early on purpose (a per-scan cap): the next one goes on
      └── SourceError               a local source (file export) cannot be read
 
 A failure of one thread (one post's comments) that is not an `AuthError`, a `RateLimited`
@@ -86,6 +88,29 @@ class PartialThread(PlatformError):
     ) -> None:
         super().__init__(message, code="partial", hint=hint)
         self.resume = resume
+
+
+class ListingCutShort(PlatformError):
+    """The platform's paging misbehaved: a cursor repeated or cycled, a page held only items already
+    served, or the listing did not end. What was read is kept; the channel does not count as read
+    to its end, so the next scan resumes where this one stopped instead of moving past the rest.
+    """
+
+    hint = (
+        "the platform's paging misbehaved; the next scan resumes from the last stored page — "
+        "if it keeps happening, report it with the channel's platform"
+    )
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, code="listing_cut_short", hint=hint)
+
+
+class Incomplete(ConnectorError):
+    """The channel stopped early on purpose (a per-scan cap reached): what was read is stored with its
+    cursor, and the next scan continues from there. The channel ends `partial`, not failed.
+    """
+
+    hint = "the next scan continues from here"
 
 
 class SourceError(ConnectorError):

@@ -451,7 +451,10 @@ class Api:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Sleep = asyncio.sleep
     throttle: UsageThrottle | None = None
-    timeout: float | None = None  # per request; None keeps the client's
+    timeout: float | None = None  # per read of the response; None keeps the client's
+    # Seconds one request may take in all: httpx's timeout bounds each read, so a server that
+    # trickles its body a few bytes at a time would otherwise hold the channel for ever.
+    deadline: float | None = None
     requests: int = 0  # responses received, for quota accounting and tests
     retries: int = 0
 
@@ -536,10 +539,19 @@ class Api:
                 await self.sleep(pause)
         try:
             target = _with_query(url, query)
-            if self.timeout is None:
-                response = await self.client.get(target, headers=self.headers)
-            else:
-                response = await self.client.get(target, headers=self.headers, timeout=self.timeout)
+            async with asyncio.timeout(self.deadline):
+                if self.timeout is None:
+                    response = await self.client.get(target, headers=self.headers)
+                else:
+                    response = await self.client.get(target, headers=self.headers, timeout=self.timeout)
+        except TimeoutError:
+            raise PlatformError(
+                f"{self.platform}: {self.describe(url)} took more than {self.deadline:g} s "
+                "(request_deadline) to answer",
+                code="network",
+                hint="the platform or the network is very slow; the channel resumes from where it stopped "
+                "on the next scan",
+            ) from None
         except httpx.TransportError as error:
             detail = self.clean(str(error)) or type(error).__name__
             raise _Retry(

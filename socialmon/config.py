@@ -41,6 +41,7 @@ CONFIG_ENV = "SOCIALMON_CONFIG"
 # Channels scanned at once. A scan waits on the network far more than it computes; each
 # channel is still read one request at a time, within its platform's limits.
 DEFAULT_CONCURRENCY = 20
+DEFAULT_CHANNEL_TIMEOUT = 2 * 60 * 60  # seconds one channel may spend fetching in one scan
 DEFAULT_CONFIG_NAME = "socialmon.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -398,6 +399,17 @@ class BrandConfig(_Strict):
 
 class ScanOptions(_Strict):
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=64, description="channels scanned at once")
+    channel_timeout: float = Field(
+        default=DEFAULT_CHANNEL_TIMEOUT / 60,
+        gt=0,
+        description="minutes one channel may spend fetching in one scan ('30m', '2h'); then it stops, "
+        "keeps what it read, and the next scan resumes from there",
+    )
+
+    @field_validator("channel_timeout", mode="before")
+    @classmethod
+    def _timeout(cls, value: Any) -> float:
+        return parse_minutes(value)
 
 
 class SentimentOptions(_Strict):

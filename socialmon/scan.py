@@ -10,22 +10,23 @@ pages that arrive while one transaction is written go together in the next (`Pag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import sys
 from collections import deque
-from collections.abc import Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
 
-from socialmon.config import DEFAULT_CONCURRENCY, ResolvedChannel
+from socialmon.config import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONCURRENCY, ResolvedChannel
 from socialmon.locking import ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, Store
-from socialmon_connectors.errors import ConnectorError
+from socialmon_connectors.errors import ConnectorError, Incomplete
 from socialmon_connectors.http import new_client
 from socialmon_connectors.records import Page, Progress, RejectedRecord
 
@@ -229,6 +230,7 @@ class ScanShared:
     writer: PageWriter
     locks: ChannelLocks
     http: Any = None
+    channel_timeout: float | None = None  # seconds one channel may spend fetching; None: no limit
 
 
 async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> ChannelOutcome:
@@ -276,14 +278,21 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                 raise
             return await writer.write(prepared, sentiments)
 
-        try:
-            # The cursor is read under the lock: another process may have moved it.
-            cursor = await asyncio.to_thread(store.cursor, row.id)
-            retry = await asyncio.to_thread(store.pending_threads, row.id)
-            connector = resolved.connector_class(
-                resolved.settings, replace(resolved.context, http=shared.http, pending_threads=retry)
-            )
-            async for page in connector.pages(cursor):
+        async def read_pages(source: AsyncIterator[Page]) -> None:
+            """Hand each page over to be stored, at most MAX_PAGES_IN_FLIGHT ahead of the writes.
+
+            `channel_timeout` bounds the fetching only: a write is never cut off half way, so no
+            cursor can move past a page that was not stored.
+            """
+            loop = asyncio.get_running_loop()
+            limit = shared.channel_timeout
+            deadline = None if limit is None else loop.time() + limit
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        page = await anext(source)
+                except StopAsyncIteration:
+                    return
                 for rejected in page.rejected:
                     reporter.record_rejected(label, rejected)
                 if scoring.scores_inline(len(page.comments)):
@@ -297,6 +306,29 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                     in_flight.append((write_when_scored(prepared, scores), page.progress))
                 if len(in_flight) >= MAX_PAGES_IN_FLIGHT:
                     await store_oldest()
+
+        stopped_early: str | None = None  # an `Incomplete`: the channel ends partial
+        try:
+            # The cursor is read under the lock: another process may have moved it.
+            cursor = await asyncio.to_thread(store.cursor, row.id)
+            retry = await asyncio.to_thread(store.pending_threads, row.id)
+            connector = resolved.connector_class(
+                resolved.settings, replace(resolved.context, http=shared.http, pending_threads=retry)
+            )
+            source = connector.pages(cursor)
+            try:
+                await read_pages(source)
+            finally:
+                with contextlib.suppress(Exception):
+                    await source.aclose()
+        except Incomplete as problem:
+            stopped_early = str(problem)
+        except TimeoutError:
+            minutes = (shared.channel_timeout or 0) / 60
+            error = (
+                f"stopped after {minutes:g} min (channel_timeout); the next scan resumes from the last "
+                "stored page"
+            )
         except ConnectorError as problem:
             error = f"{type(problem).__name__}: {problem}"
         except StorageFailed as problem:
@@ -314,9 +346,12 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         writer.forget(row.id)
         pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
         status: Status = "ok" if error is None else "failed"
-        if error is None and pending:
+        if error is None and (pending or stopped_early):
             status = "partial"
-            error = f"{pending} thread(s) left for the next scan: " + "; ".join(reasons)
+            parts = [stopped_early] if stopped_early else []
+            if pending:
+                parts.append(f"{pending} thread(s) left for the next scan: " + "; ".join(reasons))
+            error = "; ".join(parts)
         if error is not None:
             error = redact(error, secret_values(resolved.settings))
             reasons = [redact(reason, secret_values(resolved.settings)) for reason in reasons]
@@ -333,8 +368,13 @@ async def run_scan(
     concurrency: int = DEFAULT_CONCURRENCY,
     reporter: ScanReporter | None = None,
     scoring_workers: int | None = None,
+    channel_timeout: float | None = DEFAULT_CHANNEL_TIMEOUT,
 ) -> list[ChannelOutcome]:
-    """Scan every channel given, at most `concurrency` at a time; outcomes in the order given."""
+    """Scan every channel given, at most `concurrency` at a time; outcomes in the order given.
+
+    A channel still fetching after `channel_timeout` seconds stops there (failed); what it
+    fetched is stored, and the next scan resumes from its last stored page.
+    """
     limit = asyncio.Semaphore(concurrency)
     shared = ScanShared(
         store=store,
@@ -345,6 +385,7 @@ async def run_scan(
         locks=ChannelLocks(store.database),
         # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
         http=new_client(max_connections=max(10, concurrency * 2), shared=True),
+        channel_timeout=channel_timeout,
     )
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:

@@ -11,18 +11,21 @@ from socialmon.cli import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     BrandOption,
     ChannelOption,
     ConfigOption,
     DatabaseOption,
     config_or_exit,
+    config_problems,
     database_or_exit,
     err,
     fail,
     is_terminal,
     out,
+    plain,
     registry,
+    say,
+    terminal_text,
 )
 from socialmon.config import ConfigError, resolve_channels
 
@@ -68,7 +71,7 @@ class PlainReporter:
         self.rejections = _Rejections()
 
     def _line(self, text: str) -> None:
-        err.print(text, highlight=False, markup=False, soft_wrap=True)
+        say(err, text)
 
     def channel_started(self, label: str) -> None:
         if not self.quiet:
@@ -107,7 +110,7 @@ class ProgressReporter:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),  # a label from the config
             BarColumn(),
             TextColumn("{task.percentage:>3.0f}%"),
             TextColumn("{task.fields[counts]}"),
@@ -126,7 +129,7 @@ class ProgressReporter:
         self.progress.stop()
 
     def channel_started(self, label: str) -> None:
-        self.tasks[label] = self.progress.add_task(label, total=None, counts="starting")
+        self.tasks[label] = self.progress.add_task(terminal_text(label), total=None, counts="starting")
 
     def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
         counts = f"{totals.new_posts:,} new posts · {totals.new_comments:,} new comments"
@@ -138,12 +141,14 @@ class ProgressReporter:
             self.progress.update(self.tasks[label], counts=counts)
 
     def record_rejected(self, label: str, rejected: RejectedRecord) -> None:
-        self.rejections.report(label, rejected, lambda text: self.progress.console.print(text, markup=False))
+        self.rejections.report(label, rejected, lambda text: say(self.progress.console, text))
 
     def channel_finished(self, outcome: ChannelOutcome) -> None:
         task = self.tasks.get(outcome.label)
         if task is None:
-            task = self.tasks[outcome.label] = self.progress.add_task(outcome.label, total=1, counts="")
+            task = self.tasks[outcome.label] = self.progress.add_task(
+                terminal_text(outcome.label), total=1, counts=""
+            )
         total = self.progress.tasks[task].total or 1
         word = {
             "ok": "[green]done",
@@ -155,7 +160,7 @@ class ProgressReporter:
 
     def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
         line = alerts_line(brand, created, resolved, error)
-        self.progress.console.print(line, markup=False, highlight=False, style="red" if error else None)
+        say(self.progress.console, line, style="red" if error else "")
 
 
 def summary_table(outcomes: list[ChannelOutcome]) -> Table:
@@ -182,15 +187,17 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
             }[outcome.status]
         )
         if outcome.status == "partial":
-            status.append(
-                f": {outcome.pending_threads} thread(s) left for the next scan: "
-                + "; ".join(outcome.pending_reasons)
+            status.append_text(
+                plain(
+                    f": {outcome.pending_threads} thread(s) left for the next scan: "
+                    + "; ".join(outcome.pending_reasons)
+                )
             )
         elif outcome.error:
-            status.append(f": {outcome.error}")
+            status.append_text(plain(f": {outcome.error}"))
         table.add_row(
-            outcome.label,
-            outcome.platform,
+            plain(outcome.label),
+            plain(outcome.platform),
             f"{r.new_posts:,}",
             f"{r.new_comments:,}",
             f"{r.updated_posts + r.updated_comments:,}",
@@ -239,23 +246,20 @@ def scan(
     try:
         channels = resolve_channels(loaded, chosen, connectors)
     except ConfigError as error:
-        for problem in error.problems:
-            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        config_problems(error)
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
         fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
     limit = concurrency or loaded.settings.scan.concurrency
+    options = {"concurrency": limit, "channel_timeout": loaded.settings.scan.channel_timeout * 60}
     with database_or_exit(loaded, database) as db:
         store = Store(db, scorer)
         if is_terminal() and not quiet:
             with ProgressReporter() as reporter:
-                outcomes = asyncio.run(run_scan(channels, store, concurrency=limit, reporter=reporter))
+                outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
         else:
-            outcomes = asyncio.run(
-                run_scan(channels, store, concurrency=limit, reporter=PlainReporter(quiet))
-            )
+            outcomes = asyncio.run(run_scan(channels, store, reporter=PlainReporter(quiet), **options))
     if not quiet:
         out.print(summary_table(outcomes))
     if timings:
@@ -265,11 +269,10 @@ def scan(
             if t.scoring_workers_peak_rss
             else ""
         )
-        err.print(
+        say(
+            err,
             f"timings: scoring {t.scoring:.2f} s CPU ({t.texts_scored:,} texts), storage {t.storage:.2f} s "
             f"(lookups {t.lookup:.2f} s, writes {t.writing:.2f} s){workers}",
-            highlight=False,
-            soft_wrap=True,
         )
     incomplete = any(o.status in ("failed", "partial") for o in outcomes)
     raise typer.Exit(EXIT_FAILED if incomplete else EXIT_OK)
