@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conformance import NOW, collect, no_sleep
+from conformance import NOW, no_sleep
 
 from socialmon.config import BrandConfig, ChannelConfig, ResolvedChannel
 from socialmon.database import open_database
@@ -90,9 +90,7 @@ def finished(pages: list[Page]) -> bool:
     return any(page.cursor is not None and "run" not in page.cursor for page in pages)
 
 
-def test_a_cursor_cycle_fails_the_channel_keeps_its_resume_point_and_the_next_scan_reads_everything() -> (
-    None
-):
+def test_a_cursor_cycle_fails_the_channel_keeps_its_resume_point_and_the_next_scan_reads_everything() -> None:
     with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
         router.get(f"/{PAGE}/posts", params={"after": "B"}).respond(json=listing(range(20, 30), "A"))
         router.get(f"/{PAGE}/posts", params={"after": "A"}).respond(json=listing(range(10, 20), "B"))
