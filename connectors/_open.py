@@ -7,6 +7,11 @@
 - `LinkPaging`: the HTTP `Link` header's `rel="next"` (Mastodon). `Api.get` returns only
   the body, so `LinkedApi` hands list bodies to the paging with the links of their own
   response attached (`Linked`).
+- `unexpected_body()`: a successful answer of the wrong shape, as a `PlatformError` naming the
+  endpoint (the message `paginate` gives a listing page of the wrong shape).
+- `with_attachments()`: a post's text followed by its media descriptions and the text it
+  quotes, in one layout for every open network, so an image, video or quote post still has
+  words for sentiment and reports.
 - `RateLimitHeaders`: `X-RateLimit-Remaining`/`-Reset` style headers, read on every
   response through `Api`'s throttle hook. When few requests are left it spreads them
   over the time to the reset; when none are left it waits for the reset, and a wait
@@ -18,15 +23,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
 
-from socialmon_connectors._paging import Raw, listed, parse_time, query_without_secrets
-from socialmon_connectors.errors import NotFound
+from socialmon_connectors._paging import Raw, describe_json, listed, parse_time, query_without_secrets
+from socialmon_connectors.errors import NotFound, PlatformError
 from socialmon_connectors.http import Api, UsageThrottle
 
 T = TypeVar("T")
@@ -40,6 +45,36 @@ def read_account(parse: Callable[[str], T], account: str) -> T:
         return parse(account)
     except ValueError as error:
         raise NotFound(str(error), hint="fix the channel's account in the config") from None
+
+
+def unexpected_body(api: Api, path: str, found: Any) -> PlatformError:
+    """A successful answer of the wrong shape (`found`: a description, or the value itself), as `paginate` says it."""
+    shape = found if isinstance(found, str) else describe_json(found)
+    return PlatformError(
+        f"{api.platform}: {path} answered HTTP 200 with {shape}; "
+        "the platform may have changed its API, or a proxy answered in its place",
+        code="unexpected_body",
+        hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
+    )
+
+
+def with_attachments(
+    text: str, media: Iterable[tuple[str, str | None]] = (), quote: tuple[str | None, str] | None = None
+) -> str:
+    """The post's own text, then one `[kind: description]` line per described medium, then the quote.
+
+    `media` is (kind, alt text) per attachment: "image", "video"…; one without a description
+    adds nothing. `quote` is (the quoted author's handle or None, the quoted text), written as
+    `[quoting @handle] text`. Parts are separated by a blank line; an empty part is left out.
+    """
+    parts = [text.strip()] if text and text.strip() else []
+    described = [f"[{kind}: {' '.join(alt.split())}]" for kind, alt in media if alt and alt.strip()]
+    if described:
+        parts.append("\n".join(described))
+    if quote is not None and quote[1].strip():
+        who = f" @{quote[0].lstrip('@')}" if quote[0] else ""
+        parts.append(f"[quoting{who}] {quote[1].strip()}")
+    return "\n\n".join(parts)
 
 
 class Linked(list[Any]):
@@ -155,4 +190,6 @@ __all__ = [
     "parse_links",
     "parse_reset",
     "read_account",
+    "unexpected_body",
+    "with_attachments",
 ]

@@ -4,7 +4,10 @@ Requests (AT Protocol XRPC on https://public.api.bsky.app, which takes no authen
 
     GET app.bsky.actor.getProfile?actor=<handle or DID>     the account's DID (stable; handles change)
     GET app.bsky.feed.getAuthorFeed?actor=<DID>&filter=posts_no_replies&limit=…&cursor=…
-        newest first; reposts (a `reason`) and other authors' posts are left out
+        newest first; the filter is not trusted (it keeps the account's replies in its own
+        threads, and another AppView may ignore it): the connector itself leaves out reposts,
+        other authors' posts and the account's replies to other people's threads, and leaves
+        its replies in its own threads to the thread they are in
     GET app.bsky.feed.getPostThread?uri=at://…&depth=…&parentHeight=0
         the replies of a post that has any; a branch cut at `depth` with more replies
         below is read again from its deepest post (at most `deep_thread_requests` times)
@@ -14,6 +17,10 @@ earlier of its `createdAt` (set by the client: may be backdated or in the future
 `indexedAt`, as Bluesky recommends; the feed is ordered that way too. `notFoundPost`
 (deleted) and `blockedPost` nodes are skipped with what hangs below them, since the
 AppView does not show it. Posts cannot be edited on Bluesky.
+
+A post's text is its `record.text`, then the alt texts of its images or video, then the
+text of the post it quotes (`app.bsky.embed.images#view`, `video#view`, `record#view`,
+`recordWithMedia#view` in `post.embed`; the record's own `embed` when there is no view).
 """
 
 from __future__ import annotations
@@ -27,12 +34,13 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._open import RateLimitHeaders, read_account
+from socialmon_connectors._open import RateLimitHeaders, read_account, unexpected_body, with_attachments
 from socialmon_connectors._paging import (
     ApiSettings,
     CursorPaging,
     Raw,
     SweepConnector,
+    UnexpectedShape,
     Window,
     build,
     paginate,
@@ -48,6 +56,7 @@ BASE_URL = "https://public.api.bsky.app/xrpc"
 ACCOUNT_FORM = "a handle like name.bsky.social (or a DID like did:plc:…)"
 NOT_FOUND_HINT = f"check the account: {ACCOUNT_FORM}"
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
+QUOTED_POST = "app.bsky.embed.record#viewRecord"
 ERRORS = ErrorTable(
     {
         (None, "NotFound"): Rule(Action.NOT_FOUND, NOT_FOUND_HINT),
@@ -108,6 +117,62 @@ def permalink(post: Raw) -> str:
     return f"https://bsky.app/profile/{author.get('handle') or author.get('did')}/post/{rkey(post['uri'])}"
 
 
+def embed_parts(
+    embed: Any, *, quotes: bool = True
+) -> tuple[list[tuple[str, str | None]], tuple[str | None, str] | None]:
+    """(media as (kind, alt text), the quoted post as (handle, text)) from a post's embed.
+
+    Reads the views the AppView adds (`app.bsky.embed.images#view`…) and the record's own
+    embeds (`app.bsky.embed.images`…), which have the alt texts but not the quoted text.
+    """
+    if not isinstance(embed, dict):
+        return [], None
+    kind = str(embed.get("$type") or "").removesuffix("#view")
+    if kind == "app.bsky.embed.images":
+        images = embed.get("images")
+        alts = (
+            [image.get("alt") for image in images if isinstance(image, dict)]
+            if isinstance(images, list)
+            else []
+        )
+        return [("image", alt) for alt in alts if isinstance(alt, str)], None
+    if kind == "app.bsky.embed.video":
+        alt = embed.get("alt")
+        return ([("video", alt)] if isinstance(alt, str) else []), None
+    if kind == "app.bsky.embed.record":
+        return [], quoted_post(embed.get("record")) if quotes else None
+    if kind == "app.bsky.embed.recordWithMedia":
+        media, _ = embed_parts(embed.get("media"))
+        record = embed.get("record")
+        quote = quoted_post(record.get("record")) if quotes and isinstance(record, dict) else None
+        return media, quote
+    return [], None
+
+
+def quoted_post(view: Any) -> tuple[str | None, str] | None:
+    """(handle, text) of a quoted post the AppView shows (`viewRecord`); None when deleted, blocked, detached."""
+    if not isinstance(view, dict) or view.get("$type", QUOTED_POST) != QUOTED_POST:
+        return None
+    value = view.get("value")
+    if not isinstance(value, dict):
+        return None
+    embeds = view.get("embeds")
+    media: list[tuple[str, str | None]] = []
+    for embed in embeds if isinstance(embeds, list) else []:
+        media.extend(embed_parts(embed, quotes=False)[0])
+    author = view.get("author") if isinstance(view.get("author"), dict) else {}
+    text = with_attachments(str(value.get("text") or ""), media)
+    return (author.get("handle") or author.get("did"), text) if text else None
+
+
+def post_text(post: Raw) -> str:
+    """The post's text, the alt texts of its images or video, then the text it quotes."""
+    record = post.get("record") or {}
+    embed = post.get("embed") if isinstance(post.get("embed"), dict) else record.get("embed")
+    media, quote = embed_parts(embed)
+    return with_attachments(str(record.get("text") or ""), media, quote)
+
+
 def _author(post: Raw) -> tuple[str | None, str | None]:
     author = post.get("author")
     if not isinstance(author, dict):
@@ -122,7 +187,7 @@ def parse_post(post: Raw, did: str) -> PostRecord:
         author_id=author_id or did,
         author_name=author_name,
         is_business=author_id is None or author_id == did,
-        text=(post.get("record") or {}).get("text") or "",
+        text=post_text(post),
         url=permalink(post),
         created_at=sort_time(post),
         like_count=post.get("likeCount"),
@@ -140,7 +205,7 @@ def parse_reply(post: Raw, root_uri: str, parent_uri: str, did: str) -> CommentR
         author_id=author_id,
         author_name=author_name,
         is_business=author_id is not None and author_id == did,
-        text=(post.get("record") or {}).get("text") or "",
+        text=post_text(post),
         url=permalink(post),
         created_at=sort_time(post),
         like_count=post.get("likeCount"),
@@ -159,9 +224,11 @@ def walk_thread(
         current, depth = stack.pop()
         parent_uri = current["post"]["uri"]
         children = current.get("replies")
+        if children is not None and not isinstance(children, list):
+            raise UnexpectedShape(f"replies of {parent_uri} that are not a list")
         if depth >= depth_limit and not children and (current["post"].get("replyCount") or 0) > 0:
             cut.append(parent_uri)
-        for child in children if isinstance(children, list) else []:
+        for child in children or []:
             if not isinstance(child, dict):
                 continue
             kind = child.get("$type", THREAD_VIEW if "post" in child else "")
@@ -212,7 +279,9 @@ class BlueskyConnector(SweepConnector):
     async def prepare(self, api: Api) -> None:
         actor = read_account(parse_account, self.context.account)
         profile = await api.get("app.bsky.actor.getProfile", {"actor": actor})
-        if not isinstance(profile, dict) or not profile.get("did"):
+        if not isinstance(profile, dict):
+            raise unexpected_body(api, "app.bsky.actor.getProfile", profile)
+        if not profile.get("did"):
             raise NotFound(f"Bluesky account {actor} not found", hint=NOT_FOUND_HINT)
         self.did = str(profile["did"])
 
@@ -221,21 +290,39 @@ class BlueskyConnector(SweepConnector):
         async for batch in paginate(
             api, "app.bsky.feed.getAuthorFeed", params, self.paging, item_id=_feed_item_id
         ):
-            own = [
-                item["post"]
-                for item in batch
-                if isinstance(item.get("post"), dict)
-                and not item.get("reason")  # a repost
-                and (item["post"].get("author") or {}).get("did") == self.did
-            ]
+            own = [item["post"] for item in batch if self.is_own_post(item)]
             if own:
                 yield own
+
+    def is_own_post(self, item: Raw) -> bool:
+        """Whether a feed item is a post of the account's own: not a repost, not a reply.
+
+        `filter=posts_no_replies` is not trusted: it keeps the account's replies in its own
+        threads (read with that thread, as the business's replies), and an AppView may ignore
+        it and serve its replies to other people's threads (left out).
+        """
+        post = item.get("post")
+        if not isinstance(post, dict) or (post.get("author") or {}).get("did") != self.did:
+            return False
+        if item.get(
+            "reason"
+        ):  # a repost (`#reasonRepost`), of anyone's post: an original is listed as itself
+            return False
+        record = post.get("record") if isinstance(post.get("record"), dict) else {}
+        # A reply: in the account's own thread it is read with that thread; in another's, left out.
+        return not record.get("reply") and not item.get("reply")
 
     def item_time(self, raw: Raw) -> datetime:
         return sort_time(raw)
 
+    def item_key(self, raw: Raw) -> str | None:
+        return str(raw["uri"]) if raw.get("uri") else None  # posts have no `id`: their AT URI keys them
+
     def item_label(self, raw: Raw) -> str:
         return f"Bluesky post {raw.get('uri') or '?'}"  # the listing yields the feed items' posts
+
+    def retry_item(self, raw: Raw) -> Raw:
+        return {"uri": raw.get("uri"), "replyCount": raw.get("replyCount")}  # what `thread()` reads
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
         post = build(rejected, self.item_label(raw), lambda: parse_post(raw, self.did))
@@ -256,9 +343,14 @@ class BlueskyConnector(SweepConnector):
                 "app.bsky.feed.getPostThread", {"uri": uri, "depth": depth, "parentHeight": 0}
             )
             node = body.get("thread") if isinstance(body, dict) else None
-            if not isinstance(node, dict) or not isinstance(node.get("post"), dict):
+            if not isinstance(node, dict):
+                raise unexpected_body(api, "app.bsky.feed.getPostThread", body)
+            if not isinstance(node.get("post"), dict):
                 continue  # the post itself was deleted or is blocked
-            replies, cut = walk_thread(node, root_uri, self.did, rejected, depth)
+            try:
+                replies, cut = walk_thread(node, root_uri, self.did, rejected, depth)
+            except UnexpectedShape as shape:
+                raise unexpected_body(api, "app.bsky.feed.getPostThread", f"{shape}") from None
             fresh = [reply for reply in replies if reply.platform_id not in seen]
             seen.update(reply.platform_id for reply in fresh)
             yield fresh
@@ -282,6 +374,7 @@ __all__ = [
     "parse_account",
     "parse_post",
     "parse_reply",
+    "post_text",
     "sort_time",
     "walk_thread",
 ]

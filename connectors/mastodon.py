@@ -11,17 +11,28 @@ statuses, `Authorization: Bearer` when the channel gives one):
 
 A status in the thread whose `account.id` is the channel's account is the business's own
 reply. Content is HTML and becomes plain text (paragraphs and line breaks kept, tags
-dropped, entities decoded); a content warning (`spoiler_text`) comes first. `edited_at`
-marks edits. Mastodon does not show deleted statuses: a reply deleted on the platform
-simply stops appearing, and a status deleted between listing and thread is stored
-without its replies. The instance's `X-RateLimit-*` headers pace the requests.
+dropped, entities decoded); a content warning (`spoiler_text`) comes first, then the
+descriptions of its media (`media_attachments[].description`), then the status it quotes
+(Mastodon 4.4+ `quote.quoted_status`, whose `quote-inline` fallback link is then dropped
+from the content). `edited_at` marks edits. Mastodon does not show deleted statuses: a
+reply deleted on the platform simply stops appearing, and a status deleted (or made
+private) between listing and thread is stored without its replies, its thread skipped
+with a message saying so. The instance's `X-RateLimit-*` headers pace the requests.
 Without a token the context holds at most 60 replies, 20 levels deep (Mastodon 4.0+).
+
+Mastodon 4.5+ may answer a context while it is still fetching remote replies in the
+background, saying so in a `Mastodon-Async-Refresh: id="…", retry=<s>, result_count=<n>`
+header. What came is stored; when `retry` is at most `async_refresh_wait` seconds the
+context is read once more after that pause, else (or if it is still refreshing then) the
+thread is left for the next scan (`PartialThread`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from html.parser import HTMLParser
@@ -31,11 +42,30 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._open import LinkedApi, LinkPaging, RateLimitHeaders, read_account
-from socialmon_connectors._paging import ApiSettings, Raw, SweepConnector, Window, build, paginate, parse_time
-from socialmon_connectors.errors import NotFound
+from socialmon_connectors._open import (
+    LinkedApi,
+    LinkPaging,
+    RateLimitHeaders,
+    read_account,
+    unexpected_body,
+    with_attachments,
+)
+from socialmon_connectors._paging import (
+    ApiSettings,
+    Raw,
+    SweepConnector,
+    UnexpectedShape,
+    Window,
+    build,
+    listed,
+    paginate,
+    parse_time,
+)
+from socialmon_connectors.errors import NotFound, PartialThread
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+
+log = logging.getLogger("socialmon.http")
 
 ACCOUNT_FORM = "@name@instance, e.g. @cornerbistro@mastodon.social"
 AUTH_HINT = (
@@ -44,6 +74,8 @@ AUTH_HINT = (
     "environment variable this channel's access_token names"
 )
 NOT_FOUND_HINT = f"check the account ({ACCOUNT_FORM}) and that it is on that instance"
+# A 404 on one status's context is that status, not the account: nothing to fix in the config.
+GONE_STATUS_HINT = "nothing to fix: the status stays stored as last read, and its thread is no longer read"
 ERRORS = ErrorTable(
     {
         (401, None): Rule(Action.AUTH, AUTH_HINT),
@@ -85,6 +117,13 @@ class MastodonSettings(ApiSettings):
     )
     base_url: str = Field(default="", description="the API root; defaults to <instance>/api/v1")
     page_size: int = Field(default=40, ge=1, le=40, description="statuses per request")
+    async_refresh_wait: float = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="longest pause, in seconds, waited within a scan for an instance still fetching a "
+        "thread's remote replies (Mastodon-Async-Refresh); a longer one leaves the thread for the next scan",
+    )
 
 
 # --- parsing: raw Mastodon JSON → records (pure) -------------------------------------------
@@ -93,32 +132,78 @@ class MastodonSettings(ApiSettings):
 class _PlainText(HTMLParser):
     """Mastodon's status HTML as the text a reader sees, with paragraphs and line breaks."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, drop_quote_inline: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.drop_quote_inline = drop_quote_inline
+        self.dropping: str | None = None  # the tag of the `quote-inline` element being left out
+        self.depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dropping is not None:
+            self.depth += tag == self.dropping
+            return
+        classes = " ".join(value or "" for name, value in attrs if name == "class").split()
+        if self.drop_quote_inline and "quote-inline" in classes:
+            self.dropping, self.depth = tag, 1
+            return
         if tag == "br":
             self.parts.append("\n")
         elif tag in ("p", "blockquote", "li", "pre") and self.parts:
             self.parts.append("\n\n" if tag == "p" else "\n")
 
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping is not None and tag == self.dropping:
+            self.depth -= 1
+            if self.depth <= 0:
+                self.dropping = None
+
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if self.dropping is None:
+            self.parts.append(data)
 
 
-def html_to_text(html: str) -> str:
-    """Tags dropped, `<br>` and `<p>` kept as line breaks, entities decoded (links keep their full URL)."""
-    parser = _PlainText()
+def html_to_text(html: str, *, drop_quote_inline: bool = False) -> str:
+    """Tags dropped, `<br>` and `<p>` kept as line breaks, entities decoded (links keep their full URL).
+
+    `drop_quote_inline`: leave out the `quote-inline` element (Mastodon 4.4+ writes a
+    "RE: <link>" fallback there for clients that cannot show a quote; ours is shown in full).
+    """
+    parser = _PlainText(drop_quote_inline=drop_quote_inline)
     parser.feed(html or "")
     parser.close()
     return "".join(parser.parts).strip()
 
 
-def status_text(raw: Raw) -> str:
-    text = html_to_text(raw.get("content") or "")
+MEDIA_KINDS = {"image": "image", "gifv": "GIF", "video": "video", "audio": "audio"}
+
+
+def quoted_status(raw: Raw) -> Raw | None:
+    """The status this one quotes, when the instance shows it (a `quote` whose state is accepted)."""
+    quote = raw.get("quote")
+    if not isinstance(quote, dict) or quote.get("state", "accepted") != "accepted":
+        return None
+    quoted = quote.get("quoted_status")  # a ShallowQuote has only `quoted_status_id`: nothing to show
+    return quoted if isinstance(quoted, dict) else None
+
+
+def status_text(raw: Raw, *, quotes: bool = True) -> str:
+    """The content as text (its content warning first), its media descriptions, then the quoted status."""
+    quoted = quoted_status(raw) if quotes else None
+    text = html_to_text(raw.get("content") or "", drop_quote_inline=quoted is not None)
     warning = (raw.get("spoiler_text") or "").strip()
-    return f"{warning}\n\n{text}".strip() if warning else text
+    text = f"{warning}\n\n{text}".strip() if warning else text
+    attachments = raw.get("media_attachments")
+    media = [
+        (MEDIA_KINDS.get(str(item.get("type")), "media"), item.get("description"))
+        for item in (attachments if isinstance(attachments, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("description"), str)
+    ]
+    quote = None
+    if quoted is not None:
+        author = quoted.get("account") if isinstance(quoted.get("account"), dict) else {}
+        quote = (author.get("acct") or author.get("username"), status_text(quoted, quotes=False))
+    return with_attachments(text, media, quote)
 
 
 def _author(raw: Raw) -> tuple[str | None, str | None]:
@@ -170,6 +255,52 @@ def parse_problem(status: int, body: Any) -> Problem:
     return Problem(status=status, message=str(said) if said else f"HTTP {status}")
 
 
+@dataclass(frozen=True)
+class AsyncRefresh:
+    """A `Mastodon-Async-Refresh` header: the instance is still fetching what the answer lacks."""
+
+    id: str
+    retry: float | None  # seconds the instance suggests waiting before asking again
+    result_count: int | None  # items the refresh found so far, when the instance says
+
+
+_HEADER_PARAM = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|([^,\s]*))')
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def parse_async_refresh(value: str | None) -> AsyncRefresh | None:
+    """`id="…", retry=3, result_count=5` → an `AsyncRefresh`; None without the header."""
+    if not value or not value.strip():
+        return None
+    found = {
+        match.group(1).lower(): match.group(2) if match.group(2) is not None else match.group(3)
+        for match in _HEADER_PARAM.finditer(value)
+    }
+    retry, count = _number(found.get("retry")), _number(found.get("result_count"))
+    return AsyncRefresh(
+        id=found.get("id") or "?",
+        retry=max(0.0, retry) if retry is not None else None,
+        result_count=int(count) if count is not None else None,
+    )
+
+
+@dataclass
+class MastodonHeaders(RateLimitHeaders):
+    """The rate-limit headers, and the `Mastodon-Async-Refresh` header of the last response."""
+
+    async_refresh: AsyncRefresh | None = None
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        super().observe(headers)
+        self.async_refresh = parse_async_refresh(headers.get("mastodon-async-refresh"))
+
+
 # --- the connector -------------------------------------------------------------------------
 
 
@@ -193,7 +324,7 @@ class MastodonConnector(SweepConnector):
             errors=ERRORS,
             parse_error=parse_problem,
             token=s.access_token or None,  # an empty token is none: public statuses need none
-            throttle=RateLimitHeaders(now=self.now),
+            throttle=MastodonHeaders(now=self.now),
         )
 
     async def prepare(self, api: Api) -> None:
@@ -205,7 +336,9 @@ class MastodonConnector(SweepConnector):
         # On its home instance an account is looked up by its bare name; elsewhere as name@domain.
         acct = name if domain == home else f"{name}@{domain}"
         found = await api.get("accounts/lookup", {"acct": acct})
-        if not isinstance(found, dict) or not found.get("id"):
+        if not isinstance(found, dict):
+            raise unexpected_body(api, "accounts/lookup", found)
+        if not found.get("id"):
             raise NotFound(f"Mastodon account {self.context.account} not found", hint=NOT_FOUND_HINT)
         self.account_id = str(found["id"])
 
@@ -219,10 +352,16 @@ class MastodonConnector(SweepConnector):
                 yield posts
 
     def item_time(self, raw: Raw) -> datetime:
-        return parse_time(raw["created_at"])
+        try:
+            return parse_time(raw["created_at"])
+        except ValueError as error:
+            raise ValueError(f"created_at: {error}") from None
 
     def item_label(self, raw: Raw) -> str:
         return f"Mastodon status {raw.get('id') or '?'}"
+
+    def retry_item(self, raw: Raw) -> Raw:
+        return {"id": raw.get("id"), "replies_count": raw.get("replies_count")}  # what `thread()` reads
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
         status = build(rejected, self.item_label(raw), lambda: parse_status(raw, self.account_id))
@@ -234,18 +373,55 @@ class MastodonConnector(SweepConnector):
         if raw.get("replies_count") == 0:  # nothing to read: save the request
             return
         post_id = str(raw["id"])
-        context = await api.get(f"statuses/{post_id}/context")
-        descendants = context.get("descendants") if isinstance(context, dict) else None
-        parsed = [
-            build(
-                rejected,
-                f"Mastodon reply {item.get('id')}",
-                lambda item=item: parse_reply(item, post_id, self.account_id),
+        seen: set[str] = set()
+        waited = False
+        while True:
+            descendants, refresh = await self.context_of(api, post_id)
+            parsed = [
+                build(
+                    rejected,
+                    f"Mastodon reply {item.get('id')}",
+                    lambda item=item: parse_reply(item, post_id, self.account_id),
+                )
+                for item in descendants
+            ]
+            fresh = [record for record in parsed if record is not None and record.platform_id not in seen]
+            seen.update(record.platform_id for record in fresh)
+            yield fresh
+            if refresh is None:
+                return
+            found = f", {refresh.result_count} found so far" if refresh.result_count is not None else ""
+            if waited or refresh.retry is None or refresh.retry > self.settings.async_refresh_wait:
+                raise PartialThread(
+                    f"Mastodon: the instance is still fetching remote replies to status {post_id} "
+                    f"(refresh {refresh.id}{found}); what came is stored and the thread is read again "
+                    "on the next scan"
+                )
+            log.info(
+                "Mastodon: the instance is fetching remote replies to status %s%s; reading again in %.1f s",
+                post_id,
+                found,
+                refresh.retry,
             )
-            for item in descendants or []
-            if isinstance(item, dict)
-        ]
-        yield [record for record in parsed if record is not None]
+            await self.sleep(refresh.retry)
+            waited = True
+
+    async def context_of(self, api: Api, post_id: str) -> tuple[list[Raw], AsyncRefresh | None]:
+        """A status's replies (`descendants`), and the instance's note that it is still fetching more."""
+        path = f"statuses/{post_id}/context"
+        try:
+            context = await api.get(path)
+        except NotFound as error:  # the status, not the account: deleted, or no longer visible to us
+            raise NotFound(
+                f"Mastodon status {post_id} was deleted or is no longer visible ({Exception.__str__(error)})",
+                hint=GONE_STATUS_HINT,
+            ) from None
+        throttle = api.throttle
+        refresh = throttle.async_refresh if isinstance(throttle, MastodonHeaders) else None
+        try:
+            return listed(context, ("descendants",)), refresh
+        except UnexpectedShape as shape:
+            raise unexpected_body(api, path, str(shape)) from None
 
 
 __all__ = [
@@ -254,6 +430,7 @@ __all__ = [
     "html_to_text",
     "instance_url",
     "parse_account",
+    "parse_async_refresh",
     "parse_reply",
     "parse_status",
 ]

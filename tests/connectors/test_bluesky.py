@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,97 @@ def test_a_malformed_account_fails_before_any_request(tmp_path: Path) -> None:
     with respx.mock(base_url=BASE) as router, pytest.raises(NotFound, match="not a Bluesky account"):
         collect(CASE.make(account="not a handle"))
     assert not router.calls
+
+
+# --- what the feed holds besides posts, media and quotes, one thread failing -------------------
+
+ROOT = f"at://{DID}/app.bsky.feed.post/3kr5root0000"
+SELF_REPLY = f"at://{DID}/app.bsky.feed.post/3kr5self0001"
+REPLY_ELSEWHERE = f"at://{DID}/app.bsky.feed.post/3kr4else0001"
+DEEP_REPLY_ELSEWHERE = f"at://{DID}/app.bsky.feed.post/3kr3deep0002"
+PICTURE_REPLY = "at://did:plc:riley147/app.bsky.feed.post/3kr5pic00001"
+
+
+def media_post(rkey: str) -> str:
+    return f"at://{DID}/app.bsky.feed.post/{rkey}"
+
+
+def test_replies_to_other_peoples_threads_and_reposts_are_left_out_whatever_the_filter_served(
+    tmp_path: Path,
+) -> None:
+    # An AppView that ignored `posts_no_replies`: the account's replies in its own thread and in
+    # other people's, its repost of a customer's post and of its own.
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json=fixture("bluesky_feed_mixed.json"))
+        router.get(THREAD, params={"uri": ROOT}).respond(json=fixture("bluesky_thread_selfthread.json"))
+        pages = collect(CASE.connector(tmp_path))
+        threads = [c.request.url.params["uri"] for c in router.calls if c.request.url.path.endswith(THREAD)]
+    assert [post.platform_id for page in pages for post in page.posts] == [ROOT]
+    assert threads == [ROOT]  # not the threads of the account's replies elsewhere
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert set(comments) == {SELF_REPLY, PICTURE_REPLY}
+    # The self-thread is kept, as the business's reply in its own thread.
+    assert (comments[SELF_REPLY].post_id, comments[SELF_REPLY].parent_id) == (ROOT, None)
+    assert comments[SELF_REPLY].is_business
+    assert REPLY_ELSEWHERE not in comments and DEEP_REPLY_ELSEWHERE not in comments
+    # A reply that is only a picture keeps its alt text.
+    assert comments[PICTURE_REPLY].text == "[image: Two loaves of bread in a paper bag, held up with a grin]"
+
+
+def test_image_video_and_quote_posts_keep_their_alt_texts_and_quoted_text() -> None:
+    posts = {item["post"]["uri"]: item["post"] for item in fixture("bluesky_feed_media.json")["feed"]}
+    text = {uri: parse_post(post, DID).text for uri, post in posts.items()}
+    # Empty text: the alt texts are the text (an image without one adds nothing).
+    assert text[media_post("3ks1imgs0001")] == "[image: Strawberry tart with a glossy glaze]"
+    assert (
+        text[media_post("3ks1vide0001")]
+        == "Friday prep 🎬\n\n[video: Chef flipping crêpes two pans at a time]"
+    )
+    assert text[media_post("3ks1quot0001")] == (
+        "This made our week 🥹\n\n[quoting @avery.bsky.social] "
+        "Corner Bistro's onion soup is the best in the city, no contest.\n\n"
+        "[image: A bowl of onion soup with melted cheese]"
+    )
+    assert text[media_post("3ks1rwmd0001")] == (
+        "[image: Handwritten sign: gluten-free bread every day]\n\n"
+        "[quoting @drew.bsky.social] Does anyone nearby bake gluten-free bread?"
+    )
+    assert text[media_post("3ks1gone0001")] == "We are on it."  # the quoted post was deleted
+    # Without the AppView's view, the record's own embed still has the alt texts.
+    assert text[media_post("3ks1rawi0001")] == "[image: Menu board for the week]"
+
+
+def test_a_thread_failing_is_remembered_and_read_first_on_the_next_scan(tmp_path: Path) -> None:
+    refused = httpx.Response(400, json=xrpc_error("InvalidRequest", "Thread view is unavailable"))
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json={"feed": fixture("bluesky_feed_1.json")["feed"]})
+        failing = router.get(THREAD, params={"uri": POST_A}).mock(return_value=refused)
+        router.get(THREAD, params={"uri": POST_B}).respond(json=fixture("bluesky_thread_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    assert failing.call_count == 1  # a platform error, not retried
+    assert {r.platform_id for r in records(pages)} == {
+        POST_A,
+        POST_B,
+        "at://did:plc:sam321/app.bsky.feed.post/3kq1bbbbbbb3",
+    }
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == POST_A and "Thread view is unavailable" in failure.reason
+    assert failure.item == {"uri": POST_A, "replyCount": 3}
+
+    connector = CASE.connector(tmp_path)
+    connector.context = replace(connector.context, pending_threads=(failure,))
+    with respx.mock(base_url=BASE) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json={"feed": fixture("bluesky_feed_1.json")["feed"]})
+        router.get(THREAD, params={"uri": POST_A}).respond(json=fixture("bluesky_thread.json"))
+        router.get(THREAD, params={"uri": POST_B}).respond(json=fixture("bluesky_thread_small.json"))
+        again = collect(connector)
+        asked = [call.request.url for call in router.calls]
+    assert asked[1].path.endswith(THREAD) and asked[1].params["uri"] == POST_A  # right after the profile
+    assert again[0].resolved_threads == [POST_A] and not again[0].posts
+    assert "at://did:plc:robin456/app.bsky.feed.post/3kq2abd11111" in {
+        c.platform_id for c in again[0].comments
+    }
+    assert not [f for page in again for f in page.failed_threads]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -276,3 +279,154 @@ def test_a_status_continuing_the_accounts_own_thread_is_a_reply_in_it_not_a_post
     reply = next(c for page in pages for c in page.comments if c.platform_id == continued["id"])
     assert (reply.post_id, reply.parent_id, reply.is_business) == (FIRST, None, True)
     assert f"/api/v1/statuses/{continued['id']}/context" not in asked
+
+
+# --- media, quotes, deleted statuses, async refresh, one thread failing ------------------------
+
+MEDIA_POST, VIDEO_POST, QUOTE_POST, LOST_QUOTE_POST = (f"11235000000000010{n}" for n in "1234")
+REFRESHING = {"Mastodon-Async-Refresh": f'id="ctx-{FIRST}", retry=2, result_count=1'}
+
+
+def listing_routes(router: respx.MockRouter, statuses: list[Any]) -> None:
+    router.get("/accounts/lookup").respond(json=fixture("mastodon_account.json"))
+    router.get(STATUSES).respond(json=statuses)  # one page: no Link header
+
+
+def test_image_video_and_quote_statuses_keep_their_descriptions_and_quoted_text(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_media.json"))
+        router.get(f"/statuses/{MEDIA_POST}/context").respond(json=fixture("mastodon_context_media.json"))
+        pages = collect(CASE.connector(tmp_path))
+    text = {r.platform_id: r.text for r in records(pages)}
+    # Empty content: the media descriptions are the text (a medium without one adds nothing).
+    assert text[MEDIA_POST] == (
+        "[image: A tray of warm cinnamon rolls fresh out of the oven]\n[GIF: Icing drizzled over a roll, in a loop]"
+    )
+    assert (
+        text[VIDEO_POST]
+        == "Behind the counter this morning\n\n[video: Our baker shaping baguettes and laughing]"
+    )
+    # A quote: the "RE: <link>" fallback gives way to the quoted status, marked as quoted.
+    assert text[QUOTE_POST] == (
+        "Thank you, Jordan! See you next week 💛\n\n"
+        "[quoting @jordan@other.example] Best croissant I have had all year at Corner Bistro.\n\n"
+        "[image: A flaky croissant on a blue plate]"
+    )
+    # A quote the instance no longer shows keeps its fallback link.
+    assert text[LOST_QUOTE_POST] == "RE: https://other.example/@casey/112340000000009999\n\nWe hear you."
+    # A reply that is only a picture keeps its description.
+    assert (
+        text["112350000000000555"] == "[image: A half-eaten cinnamon roll next to a coffee, with a thumbs up]"
+    )
+
+
+def test_a_deleted_status_skips_its_thread_saying_so_not_to_check_the_account(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    gone = httpx.Response(404, json={"error": "Record not found"})
+    with respx.mock(base_url=BASE, assert_all_called=True) as router, caplog.at_level(logging.INFO):
+        listing_routes(router, fixture("mastodon_statuses_1.json"))
+        router.get(f"/statuses/{FIRST}/context").mock(return_value=gone)
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    assert {r.platform_id for r in records(pages)} == {FIRST, SECOND, "112340000000000777"}
+    assert not [f for page in pages for f in page.failed_threads]  # gone: nothing to read again
+    skipped = [r.getMessage() for r in caplog.records if "skipped the thread" in r.getMessage()]
+    assert len(skipped) == 1 and f"Mastodon status {FIRST} was deleted or is no longer visible" in skipped[0]
+    assert "check the account" not in caplog.text
+
+    # The error itself, hint included, does not send the user to the config…
+    connector = CASE.connector(tmp_path)
+    status = fixture("mastodon_statuses_1.json")[0]
+
+    async def read_thread() -> None:
+        async with connector.client() as client:
+            async for _ in connector.thread(connector.make_api(client), status, []):
+                pass
+
+    with respx.mock(base_url=BASE) as router, pytest.raises(NotFound) as raised:
+        router.get(f"/statuses/{FIRST}/context").mock(return_value=gone)
+        asyncio.run(read_thread())
+    assert "deleted or is no longer visible" in str(raised.value)
+    assert "check the account" not in str(raised.value)
+    # …while a 404 on the account's lookup still does.
+    with respx.mock(base_url=BASE) as router, pytest.raises(NotFound, match="check the account"):
+        router.get("/accounts/lookup").mock(return_value=gone)
+        collect(CASE.connector(tmp_path))
+
+
+def test_an_async_refresh_with_a_short_retry_is_waited_through_once_then_read_again(tmp_path: Path) -> None:
+    SLEPT.clear()
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_1.json"))
+        context = router.get(f"/statuses/{FIRST}/context")
+        context.side_effect = [
+            httpx.Response(200, json=fixture("mastodon_context_partial.json"), headers=REFRESHING),
+            httpx.Response(200, json=fixture("mastodon_context.json")),
+        ]
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    assert SLEPT == [2.0] and context.call_count == 2
+    replies = [c.platform_id for page in pages for c in page.comments]
+    assert sorted(replies) == sorted(
+        ["112345678901239999", "112345678901240001", "112345678901250000", "112340000000000777"]
+    )  # the reply of the first answer is not stored twice
+    assert not [f for page in pages for f in page.failed_threads]
+
+
+@pytest.mark.parametrize(
+    ("header", "wait", "slept", "calls"),
+    [
+        (f'id="ctx-{FIRST}", retry=30, result_count=1', 5.0, [], 1),  # longer than the wait allowed
+        (REFRESHING["Mastodon-Async-Refresh"], 0.0, [], 1),  # waiting turned off
+        (REFRESHING["Mastodon-Async-Refresh"], 5.0, [2.0], 2),  # still refreshing after the wait
+        (f'id="ctx-{FIRST}"', 5.0, [], 1),  # no retry given
+    ],
+)
+def test_an_async_refresh_not_finished_within_the_scan_leaves_the_thread_for_the_next(
+    tmp_path: Path, header: str, wait: float, slept: list[float], calls: int
+) -> None:
+    SLEPT.clear()
+    connector = CASE.connector(tmp_path)
+    connector.settings = MastodonSettings(async_refresh_wait=wait)
+    refreshing = httpx.Response(
+        200, json=fixture("mastodon_context_partial.json"), headers={"Mastodon-Async-Refresh": header}
+    )
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_1.json"))
+        context = router.get(f"/statuses/{FIRST}/context").mock(return_value=refreshing)
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        pages = collect(connector)
+    assert (SLEPT, context.call_count) == (slept, calls)
+    replies = {c.platform_id for page in pages for c in page.comments}
+    assert replies == {"112345678901239999", "112340000000000777"}  # what came is stored
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert (failure.key, failure.item["id"]) == (FIRST, FIRST)
+    assert "still fetching remote replies" in failure.reason and f"ctx-{FIRST}" in failure.reason
+
+
+def test_a_thread_failing_with_a_500_is_remembered_and_read_first_on_the_next_scan(tmp_path: Path) -> None:
+    SLEPT.clear()
+    broken = httpx.Response(500, json={"error": "Internal server error"})
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_1.json"))
+        failing = router.get(f"/statuses/{FIRST}/context").mock(return_value=broken)
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        pages = collect(CASE.connector(tmp_path))
+    assert failing.call_count == MastodonSettings().max_retries + 1
+    assert {r.platform_id for r in records(pages)} == {FIRST, SECOND, "112340000000000777"}
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == FIRST and "HTTP 500" in failure.reason
+
+    connector = CASE.connector(tmp_path)
+    connector.context = replace(connector.context, pending_threads=(failure,))
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_1.json"))
+        router.get(f"/statuses/{FIRST}/context").respond(json=fixture("mastodon_context.json"))
+        router.get(f"/statuses/{SECOND}/context").respond(json=fixture("mastodon_context_small.json"))
+        again = collect(connector)
+        asked = [call.request.url.path for call in router.calls]
+    assert asked[:2] == ["/api/v1/accounts/lookup", f"/api/v1/statuses/{FIRST}/context"]  # first of all
+    assert again[0].resolved_threads == [FIRST] and not again[0].posts
+    assert {c.platform_id for c in again[0].comments} >= {"112345678901239999", "112345678901240001"}
+    assert not [f for page in again for f in page.failed_threads]
