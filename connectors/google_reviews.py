@@ -10,17 +10,28 @@ reply's `updateTime` (Google keeps no separate creation time for replies). A rev
 `updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
 so an edited review comes back into the window; every scan also re-reads the last
 `recent_days` days of reviews to pick up new replies.
+
+Google machine-translates reviews (and owners' replies) written in another language than the
+reader's, and the API hands both texts in one `comment`: "(Translated by Google) …
+(Original) …", or the original first and the translation after "(Translated by Google)".
+Only the original is stored, so language detection and sentiment read what the reviewer wrote.
+
+A Cloud project whose Business Profile API access Google has not approved has a quota of 0
+requests per minute: Google answers HTTP 429 `RESOURCE_EXHAUSTED` as for a burst, but with
+`quota_limit_value` "0". That is not retried: the channel stops with `PermissionDenied`
+saying to request access.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 
 import httpx
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._google import google_errors, parse_google_error
+from socialmon_connectors._google import QUOTA_ZERO, google_errors, parse_google_error, time_at
 from socialmon_connectors._paging import (
     ApiSettings,
     PageTokenPaging,
@@ -29,9 +40,8 @@ from socialmon_connectors._paging import (
     Window,
     build,
     paginate,
-    parse_time,
 )
-from socialmon_connectors.http import Api
+from socialmon_connectors.http import Action, Api, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
 BASE_URL = "https://mybusiness.googleapis.com/v4"
@@ -40,7 +50,15 @@ AUTH_HINT = (
     "account that manages the location) and put it in the environment variable this channel's "
     "access_token names"
 )
-ERRORS = google_errors(AUTH_HINT)
+NOT_APPROVED_HINT = (
+    "the Google Cloud project's Business Profile API access is not approved (Google gives such a project "
+    "a quota of 0 requests per minute, and waiting does not change it): request access with Google's "
+    "Business Profile API access request form (linked from "
+    "https://developers.google.com/my-business/content/prereqs), wait for Google's approval, then check "
+    "the quota in the Cloud console (APIs & Services → the My Business API → Quotas): it shows 300 "
+    "requests per minute once access is approved (a quota increase request does not help meanwhile)"
+)
+ERRORS = google_errors(AUTH_HINT, **{QUOTA_ZERO: Rule(Action.DENIED, NOT_APPROVED_HINT)})
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 
 
@@ -57,6 +75,30 @@ class GoogleReviewsSettings(ApiSettings):
 # --- parsing: raw review JSON → records (pure) ---------------------------------------------
 
 
+_TRANSLATED = re.compile(r"^[ \t]*\(Translated by Google\)[ \t]*", re.MULTILINE)
+_ORIGINAL = re.compile(r"^[ \t]*\(Original\)[ \t]*", re.MULTILINE)
+
+
+def original_text(text: str) -> str:
+    """The text its author wrote, without the machine translation Google puts in the same field.
+
+    Google writes "(Translated by Google) <translation>\n\n(Original)\n<original>", or the
+    original first: "(Original)\n<original>\n\n(Translated by Google)\n<translation>", or
+    "<original>\n\n(Translated by Google)\n<translation>". A text without the
+    "(Translated by Google)" line is returned as it is, as is one with no original in it.
+    """
+    translated = _TRANSLATED.search(text)
+    if translated is None:
+        return text
+    original = _ORIGINAL.search(text)
+    if original is not None and original.start() > translated.start():
+        return text[original.end() :].strip()  # translation, then the original to the end
+    if original is not None:
+        return text[original.end() : translated.start()].strip()  # original, then the translation
+    head = text[: translated.start()].strip()
+    return head or text  # an unmarked original first; a translation alone is all there is
+
+
 def review_id(raw: Raw) -> str:
     return str(raw.get("reviewId") or str(raw["name"]).rsplit("/", 1)[-1])
 
@@ -65,13 +107,13 @@ def parse_review(raw: Raw) -> list[CommentRecord]:
     """The review, and the owner's reply to it when there is one."""
     rid = review_id(raw)
     reviewer = raw.get("reviewer") or {}
-    created = parse_time(raw["createTime"])
-    updated = parse_time(raw["updateTime"]) if raw.get("updateTime") else None
+    created = time_at(raw, "createTime")
+    updated = time_at(raw, "updateTime") if raw.get("updateTime") else None
     review = CommentRecord(
         kind="review",
         platform_id=rid,
         author_name=None if reviewer.get("isAnonymous") else reviewer.get("displayName"),
-        text=raw.get("comment") or "",
+        text=original_text(raw.get("comment") or ""),
         rating=STARS.get(str(raw.get("starRating"))),
         created_at=created,
         edited_at=updated if updated and updated > created else None,
@@ -86,8 +128,8 @@ def parse_review(raw: Raw) -> list[CommentRecord]:
             platform_id=f"{rid}/reply",
             parent_id=rid,
             is_business=True,
-            text=reply.get("comment") or "",
-            created_at=parse_time(reply["updateTime"]),
+            text=original_text(reply.get("comment") or ""),
+            created_at=time_at(raw, "reviewReply", "updateTime"),
         ),
     ]
 
@@ -118,7 +160,7 @@ class GoogleReviewsConnector(SweepConnector):
             yield batch
 
     def item_time(self, raw: Raw) -> datetime:
-        return parse_time(raw.get("updateTime") or raw["createTime"])
+        return time_at(raw, "updateTime" if raw.get("updateTime") else "createTime")
 
     def item_label(self, raw: Raw) -> str:
         return f"Google review {raw.get('reviewId') or raw.get('name') or '?'}"
@@ -128,4 +170,4 @@ class GoogleReviewsConnector(SweepConnector):
         return list(records or [])
 
 
-__all__ = ["GoogleReviewsConnector", "GoogleReviewsSettings", "parse_review"]
+__all__ = ["GoogleReviewsConnector", "GoogleReviewsSettings", "original_text", "parse_review"]

@@ -14,6 +14,12 @@ its `authorChannelId` is the channel's id; `updatedAt` later than `publishedAt` 
 When the daily quota runs out (`quotaExceeded`), or this scan has spent `max_units`, the
 channel stops with `RateLimited` and resumes from its cursor on the next scan. A video with
 comments turned off is stored without comments.
+
+The uploads playlist is not in publish order: a video uploaded earlier and premiered, scheduled
+or made public later keeps its place among older uploads. The framework never trusts the order
+(see `_paging.Window`). A video whose comments cannot be read (`forbidden`, `processingFailure`)
+is stored, and its thread is remembered by video id and read again on the next scans; a playlist
+item that cannot be read (no `contentDetails.videoId`, no time) is rejected with its reason.
 """
 
 from __future__ import annotations
@@ -26,18 +32,29 @@ from typing import Any
 import httpx
 from pydantic import Field, SecretStr, model_validator
 
-from socialmon_connectors._google import QUOTA_HINT, google_errors, parse_google_error
+from socialmon_connectors._google import (
+    QUOTA_HINT,
+    FieldError,
+    field_at,
+    google_errors,
+    parse_google_error,
+    time_at,
+)
 from socialmon_connectors._paging import (
     ApiSettings,
     PageTokenPaging,
     Raw,
     SweepConnector,
+    UnexpectedShape,
     Window,
     build,
+    describe_json,
+    dig,
+    listed,
+    objects,
     paginate,
-    parse_time,
 )
-from socialmon_connectors.errors import NotFound, RateLimited
+from socialmon_connectors.errors import NotFound, PlatformError, RateLimited
 from socialmon_connectors.http import Action, Api, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -53,7 +70,11 @@ ERRORS = google_errors(
     videoNotFound=Action.NOT_FOUND,
     channelNotFound=Action.NOT_FOUND,
     playlistNotFound=Action.NOT_FOUND,
-    forbidden=Rule(Action.FAIL, "the credentials may not read this channel's data"),
+    forbidden=Rule(
+        Action.FAIL,
+        "the credentials may not read this: an API key reads only public data, an OAuth token only what "
+        "its Google account may see",
+    ),
 )
 
 
@@ -87,39 +108,67 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _object(raw: Any, *path: str) -> dict[str, Any]:
+    """The object at `path`, or an empty one where it is missing or not an object (optional parts)."""
+    found = dig(raw, path)
+    return found if isinstance(found, dict) else {}
+
+
+def video_id(raw: Raw) -> str:
+    """A playlist item's video id (`contentDetails.videoId`); a `FieldError` naming it when missing."""
+    found = field_at(raw, "contentDetails", "videoId")
+    if not isinstance(found, str) or not found:
+        raise FieldError(
+            f"field 'videoId' (contentDetails.videoId) is {describe_json(found)}, not a video id"
+        )
+    return found
+
+
+def video_time(raw: Raw) -> datetime:
+    """When the video was published; the item's own time (added to the playlist) when that is absent."""
+    if _object(raw, "contentDetails").get("videoPublishedAt") is not None:
+        return time_at(raw, "contentDetails", "videoPublishedAt")
+    return time_at(raw, "snippet", "publishedAt")
+
+
 def parse_video(raw: Raw, channel_id: str) -> PostRecord:
     """A playlist item, with its `videos.list` resource under "video" when it was fetched."""
-    video_id = raw["contentDetails"]["videoId"]
-    video = raw.get("video") or {}
-    snippet = video.get("snippet") or raw.get("snippet") or {}
-    stats = video.get("statistics") or {}
-    title, description = snippet.get("title") or "", snippet.get("description") or ""
+    vid = video_id(raw)
+    snippet = _object(raw, "video", "snippet") or _object(raw, "snippet")
+    stats = _object(raw, "video", "statistics")
+    title, description = str(snippet.get("title") or ""), str(snippet.get("description") or "")
+    channel_title = snippet.get("channelTitle")
     return PostRecord(
-        platform_id=video_id,
+        platform_id=vid,
         author_id=channel_id,
-        author_name=snippet.get("channelTitle"),
+        author_name=str(channel_title) if channel_title else None,
         text=f"{title}\n\n{description}".strip(),
-        url=f"https://www.youtube.com/watch?v={video_id}",
-        created_at=parse_time(raw["contentDetails"].get("videoPublishedAt") or snippet["publishedAt"]),
+        url=f"https://www.youtube.com/watch?v={vid}",
+        created_at=video_time(raw),
         like_count=_int(stats.get("likeCount")),
         comment_count=_int(stats.get("commentCount")),
     )
 
 
 def parse_comment(raw: Raw, video_id: str, channel_id: str, reply_count: int | None = None) -> CommentRecord:
-    snippet = raw["snippet"]
-    author_id = (snippet.get("authorChannelId") or {}).get("value")
-    published = parse_time(snippet["publishedAt"])
-    updated = parse_time(snippet["updatedAt"]) if snippet.get("updatedAt") else None
+    snippet = field_at(raw, "snippet")
+    if not isinstance(snippet, dict):
+        raise FieldError(f"field 'snippet' is {describe_json(snippet)}, not an object")
+    comment_id = str(field_at(raw, "id"))
+    author = dig(snippet, ("authorChannelId", "value"))
+    author_id = str(author) if author else None
+    published = time_at(raw, "snippet", "publishedAt")
+    updated = time_at(raw, "snippet", "updatedAt") if snippet.get("updatedAt") else None
+    text = snippet.get("textOriginal") or snippet.get("textDisplay") or ""
     return CommentRecord(
-        platform_id=raw["id"],
+        platform_id=comment_id,
         post_id=video_id,
         parent_id=snippet.get("parentId"),
         author_id=author_id,
         author_name=snippet.get("authorDisplayName"),
         is_business=author_id is not None and author_id == channel_id,
-        text=snippet.get("textOriginal") or snippet.get("textDisplay") or "",
-        url=f"https://www.youtube.com/watch?v={video_id}&lc={raw['id']}",
+        text=str(text),
+        url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
         created_at=published,
         edited_at=updated if updated and updated > published else None,
         like_count=_int(snippet.get("likeCount")),
@@ -127,20 +176,51 @@ def parse_comment(raw: Raw, video_id: str, channel_id: str, reply_count: int | N
     )
 
 
-def parse_thread(raw: Raw, channel_id: str) -> tuple[list[CommentRecord], bool]:
-    """The thread's comments, and whether replies are missing (the thread embeds only a few)."""
-    snippet = raw["snippet"]
-    video_id = snippet.get("videoId") or snippet["topLevelComment"]["snippet"].get("videoId")
+def parse_thread(
+    raw: Raw,
+    channel_id: str,
+    video_id: str | None = None,
+    rejected: list[RejectedRecord] | None = None,
+) -> tuple[list[CommentRecord], bool]:
+    """The thread's comments, and whether replies are missing (the thread embeds only a few).
+
+    `video_id`: the video the thread was asked for, when the thread does not say. A reply that
+    cannot be read is put in `rejected` when given (the rest of the thread is kept), else raised.
+    """
+    top_raw = field_at(raw, "snippet", "topLevelComment")
+    snippet = field_at(raw, "snippet")
+    vid = snippet.get("videoId") or dig(top_raw, ("snippet", "videoId")) or video_id
+    if not vid:
+        raise FieldError("missing field 'videoId' (snippet.videoId)")
     total = _int(snippet.get("totalReplyCount")) or 0
-    top = parse_comment(snippet["topLevelComment"], video_id, channel_id, reply_count=total)
-    replies = [
-        parse_comment(reply, video_id, channel_id)
-        for reply in (raw.get("replies") or {}).get("comments") or []
-    ]
-    return [top, *replies], len(replies) < total
+    top = parse_comment(top_raw, str(vid), channel_id, reply_count=total)
+    replies: list[CommentRecord] = []
+    embedded = objects(dig(raw, ("replies", "comments")))
+    for reply in embedded:
+        if rejected is None:
+            replies.append(parse_comment(reply, str(vid), channel_id))
+            continue
+        where = f"YouTube reply {reply.get('id') or '?'} in thread {top.platform_id}"
+        record = build(rejected, where, lambda reply=reply: parse_comment(reply, str(vid), channel_id))
+        if record is not None:
+            replies.append(record)
+    return [top, *replies], len(embedded) < total
 
 
 # --- the connector -------------------------------------------------------------------------
+
+
+def _items(api: Api, path: str, body: Any) -> list[Raw]:
+    """The objects of a single answer's `items` (left out when empty); another shape is a PlatformError."""
+    try:
+        return listed(body, ("items",), optional=True)
+    except UnexpectedShape as shape:
+        raise PlatformError(
+            f"{api.platform}: {path} answered HTTP 200 with {shape}; "
+            "the platform may have changed its API, or a proxy answered in its place",
+            code="unexpected_body",
+            hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
+        ) from None
 
 
 @dataclass
@@ -187,11 +267,11 @@ class YouTubeConnector(SweepConnector):
 
     async def prepare(self, api: Api) -> None:
         body = await api.get("channels", {"part": "contentDetails", "id": self.channel_id})
-        items = body.get("items") or [] if isinstance(body, dict) else []
-        try:
-            self.uploads = items[0]["contentDetails"]["relatedPlaylists"]["uploads"]
-        except (IndexError, KeyError, TypeError):
-            raise NotFound(f"YouTube channel {self.channel_id} not found") from None
+        items = _items(api, "channels", body)  # Google leaves `items` out when no channel matches
+        uploads = dig(items[0] if items else None, ("contentDetails", "relatedPlaylists", "uploads"))
+        if not isinstance(uploads, str) or not uploads:
+            raise NotFound(f"YouTube channel {self.channel_id} not found")
+        self.uploads = uploads
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {
@@ -200,45 +280,61 @@ class YouTubeConnector(SweepConnector):
             "maxResults": self.settings.page_size,
         }
         async for batch in paginate(
-            api, "playlistItems", params, self.threads_paging, item_id=lambda i: i.get("id") or repr(i)
+            api, "playlistItems", params, self.threads_paging, item_id=lambda i: i.get("id")
         ):
-            ids = [str((item.get("contentDetails") or {}).get("videoId")) for item in batch]
-            videos = await api.get("videos", {"part": "snippet,statistics", "id": ",".join(ids)})
-            by_id = {v.get("id"): v for v in (videos or {}).get("items") or [] if isinstance(v, dict)}
+            ids = [self.item_key(item) for item in batch]
+            wanted = list(dict.fromkeys(vid for vid in ids if vid))
+            by_id: dict[Any, Raw] = {}
+            if wanted:  # titles and counts: 1 unit for the whole page
+                videos = await api.get("videos", {"part": "snippet,statistics", "id": ",".join(wanted)})
+                by_id = {v.get("id"): v for v in _items(api, "videos", videos)}
             yield [
-                {**item, "video": by_id.get(vid)} if vid in by_id else item
+                {**item, "video": by_id[vid]} if vid in by_id else item
                 for item, vid in zip(batch, ids, strict=True)
             ]
 
     def item_time(self, raw: Raw) -> datetime:
-        details = raw.get("contentDetails") or {}
-        return parse_time(details.get("videoPublishedAt") or raw["snippet"]["publishedAt"])
+        return video_time(raw)
+
+    def item_key(self, raw: Raw) -> str | None:
+        """The video id: a remembered thread is keyed by it (a playlist item's own id is not the video's)."""
+        found = dig(raw, ("contentDetails", "videoId"))
+        return found if isinstance(found, str) and found else None
 
     def item_label(self, raw: Raw) -> str:
-        return f"YouTube video {(raw.get('contentDetails') or {}).get('videoId') or '?'}"
+        key = self.item_key(raw)
+        if key is not None:
+            return f"YouTube video {key}"
+        return f"YouTube playlist item {raw.get('id') or '?'} (no contentDetails.videoId)"
+
+    def retry_item(self, raw: Raw) -> Raw:
+        """Only what `thread()` and the messages read: the video id (not titles, descriptions, counts)."""
+        return {"id": raw.get("id"), "contentDetails": {"videoId": self.item_key(raw)}}
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        video = build(rejected, self.item_label(raw), lambda: parse_video(raw, self.channel_id))
-        return [video] if video else []
+        # Raised, not caught here: the framework rejects the item with its reason and skips its thread.
+        return [parse_video(raw, self.channel_id)]
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
-        video_id = raw["contentDetails"]["videoId"]
+        vid = video_id(raw)
         params = {
             "part": "snippet,replies",
-            "videoId": video_id,
+            "videoId": vid,
             "maxResults": self.settings.comment_page_size,
             "order": "time",
             "textFormat": "plainText",
         }
         async for batch in paginate(api, "commentThreads", params, self.threads_paging):
             for item in batch:
-                try:
-                    comments, incomplete = parse_thread(item, self.channel_id)
-                except (KeyError, ValueError, TypeError) as error:
-                    build(rejected, f"YouTube thread {item.get('id')}", lambda e=error: _raise(e))
+                where = f"YouTube thread {item.get('id') or '?'} on video {vid}"
+                parsed = build(
+                    rejected, where, lambda item=item: parse_thread(item, self.channel_id, vid, rejected)
+                )
+                if parsed is None:
                     continue
+                comments, incomplete = parsed
                 if incomplete:
                     comments = comments[:1] + await self._replies(api, comments[0], rejected)
                 yield comments
@@ -265,10 +361,6 @@ class YouTubeConnector(SweepConnector):
         return replies
 
 
-def _raise(error: Exception) -> None:
-    raise error
-
-
 __all__ = [
     "QUOTA_HINT",
     "YouTubeConnector",
@@ -276,4 +368,6 @@ __all__ = [
     "parse_comment",
     "parse_thread",
     "parse_video",
+    "video_id",
+    "video_time",
 ]

@@ -12,6 +12,7 @@ import respx
 from conformance import HttpCase, collect, conformance_suite, fixture, records
 
 from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors._google import FieldError, parse_google_error
 from socialmon_connectors.youtube import YouTubeConnector, YouTubeSettings, parse_thread, parse_video
 
 BASE = "https://www.googleapis.com/youtube/v3"
@@ -140,3 +141,251 @@ def test_exactly_one_credential() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         YouTubeSettings(api_key="a", access_token="b")
     assert YouTubeSettings(access_token="b").api_key is None
+
+
+# --- an uploads playlist out of publish order (13 videos over 3 pages of 5) --------------------------
+
+UNORDERED = ("youtube_unordered_1.json", "youtube_unordered_2.json", "youtube_unordered_3.json")
+LATE = {"cbVideo0007", "cbVideo0009"}  # a premiere and a scheduled video, listed among April's uploads
+ALL_VIDEOS = {f"cbVideo{n:04d}" for n in range(1, 14)}
+
+
+def playlist_page(number: int, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Page `number` of the unordered uploads playlist, less the videos in `hidden` (not yet public)."""
+    body = fixture(UNORDERED[number - 1])
+    return {**body, "items": [i for i in body["items"] if i["contentDetails"]["videoId"] not in hidden]}
+
+
+def a_thread(video_id: str) -> dict[str, Any]:
+    """One top-level comment on `video_id`, in the commentThreads.list shape."""
+    comment_id = f"Ugz{video_id}"
+    snippet = {
+        "videoId": video_id,
+        "authorDisplayName": "@guest",
+        "authorChannelId": {"value": "UCguest000000000000000"},
+        "textDisplay": f"Lovely ({video_id})",
+        "textOriginal": f"Lovely ({video_id})",
+        "likeCount": 0,
+        "publishedAt": "2024-05-31T20:00:00Z",
+        "updatedAt": "2024-05-31T20:00:00Z",
+    }
+    return {
+        "kind": "youtube#commentThreadListResponse",
+        "pageInfo": {"totalResults": 1, "resultsPerPage": 100},
+        "items": [
+            {
+                "kind": "youtube#commentThread",
+                "id": comment_id,
+                "snippet": {
+                    "channelId": CHANNEL,
+                    "videoId": video_id,
+                    "totalReplyCount": 0,
+                    "topLevelComment": {"kind": "youtube#comment", "id": comment_id, "snippet": snippet},
+                },
+            }
+        ],
+    }
+
+
+def unordered_router(
+    hidden: frozenset[str] = frozenset(), failing: dict[str, httpx.Response] | None = None
+) -> respx.MockRouter:
+    """The channel with the unordered playlist; `failing` answers some videos' commentThreads instead."""
+    router = respx.mock(base_url=BASE, assert_all_called=False, assert_all_mocked=True)
+    router.get("/channels").respond(json=fixture("youtube_channels.json"))
+
+    def playlist(request: httpx.Request) -> httpx.Response:
+        token = request.url.params.get("pageToken")
+        return httpx.Response(200, json=playlist_page({None: 1, "UNORD2": 2, "UNORD3": 3}[token], hidden))
+
+    def threads(request: httpx.Request) -> httpx.Response:
+        video = request.url.params["videoId"]
+        if failing and video in failing:
+            return failing[video]
+        return httpx.Response(200, json=a_thread(video))
+
+    router.get("/playlistItems").mock(side_effect=playlist)
+    router.get("/videos").respond(json=fixture("youtube_unordered_videos.json"))
+    router.get("/commentThreads").mock(side_effect=threads)
+    return router
+
+
+def video_ids(pages: list[Any]) -> set[str]:
+    return {post.platform_id for page in pages for post in page.posts}
+
+
+def test_videos_listed_out_of_publish_order_are_all_stored_across_two_scans(tmp_path: Path) -> None:
+    first_connector = CASE.connector(tmp_path)
+    first_connector.now = lambda: datetime(2024, 5, 30, 18, tzinfo=UTC)  # type: ignore[method-assign]
+    with unordered_router(hidden=frozenset(LATE)):  # the premiere and the scheduled video: not public yet
+        first = collect(first_connector)
+    assert video_ids(first) == ALL_VIDEOS - LATE
+    # By the next scan both went public, and the playlist lists them on page 2, below page 1's
+    # oldest video (9 May, older than the look-back window): the scan must not stop at it.
+    with unordered_router() as router:
+        second = collect(CASE.connector(tmp_path), first[-1].cursor)
+        assert router.routes[1].call_count == 3, (
+            "the playlist is read down to a page wholly out of the window"
+        )
+    assert video_ids(second) >= LATE
+    assert video_ids(first) | video_ids(second) == ALL_VIDEOS
+    assert all(not page.rejected for page in first + second)
+
+
+def test_a_scan_killed_after_the_first_playlist_page_resumes_without_losing_late_videos(
+    tmp_path: Path,
+) -> None:
+    with unordered_router():
+        whole = collect(CASE.connector(tmp_path))
+    assert video_ids(whole) == ALL_VIDEOS
+    killed = whole[:1]  # stored: page 1 and its cursor; then the scan was killed
+    assert video_ids(killed) == {f"cbVideo{n:04d}" for n in range(1, 6)}
+    with unordered_router():
+        resumed = collect(CASE.connector(tmp_path), killed[-1].cursor)
+    assert video_ids(killed) | video_ids(resumed) == ALL_VIDEOS
+    assert not video_ids(killed) & video_ids(resumed), "page 1's videos are passed over on resuming"
+    comments = {c.post_id for page in killed + resumed for c in page.comments}
+    assert comments == ALL_VIDEOS
+
+
+# --- one video whose comments cannot be read ------------------------------------------------------
+
+
+def test_one_videos_comments_failing_is_remembered_and_read_first_next_scan(tmp_path: Path) -> None:
+    failing = {
+        "cbVideo0003": httpx.Response(
+            403,
+            json=google_error(
+                403, "forbidden", "Insufficient permissions to read this video's comment threads."
+            ),
+        ),
+        "cbVideo0006": httpx.Response(
+            400, json=google_error(400, "processingFailure", "The server could not process the request.")
+        ),
+        "cbVideo0008": httpx.Response(
+            403, json=google_error(403, "commentsDisabled", "Comments are turned off for this video.")
+        ),
+    }
+    with unordered_router(failing=failing) as router:
+        first = collect(CASE.connector(tmp_path))
+        assert router.routes[3].call_count == 13  # one failed thread does not stop the channel
+    assert video_ids(first) == ALL_VIDEOS  # every video stored, the failed ones included
+    commented = {c.post_id for page in first for c in page.comments}
+    assert commented == ALL_VIDEOS - {"cbVideo0003", "cbVideo0006", "cbVideo0008"}
+    failures = {f.key: f for page in first for f in page.failed_threads}
+    assert set(failures) == {"cbVideo0003", "cbVideo0006"}  # keyed by video id; commentsDisabled is a skip
+    assert "forbidden" in failures["cbVideo0003"].reason and "HTTP 403" in failures["cbVideo0003"].reason
+    assert "processingFailure" in failures["cbVideo0006"].reason
+    assert failures["cbVideo0003"].item == {
+        "id": "VVVjb3JuZXJ0003",
+        "contentDetails": {"videoId": "cbVideo0003"},
+    }
+    assert KEY not in repr(failures)
+
+    connector = YouTubeConnector(
+        YouTubeSettings(api_key=KEY),
+        ChannelContext(brand="b", channel="yt", account=CHANNEL, pending_threads=tuple(failures.values())),
+    )
+    connector.sleep = CASE.connector(tmp_path).sleep  # type: ignore[method-assign]
+    connector.now = lambda: datetime(2024, 6, 1, tzinfo=UTC)  # type: ignore[method-assign]
+    with unordered_router() as router:
+        second = collect(connector, first[-1].cursor)
+        asked = [call.request.url.params.get("videoId") for call in router.calls[1:3]]
+    assert asked == ["cbVideo0003", "cbVideo0006"], "the remembered threads are read first"
+    assert [page.resolved_threads for page in second[:2]] == [["cbVideo0003"], ["cbVideo0006"]]
+    assert [c.post_id for c in second[0].comments] == ["cbVideo0003"]
+    assert not any(page.failed_threads for page in second)
+
+
+# --- malformed items: rejected with their reason, never a crash --------------------------------------
+
+
+def test_a_playlist_item_without_content_details_is_rejected_and_the_rest_goes_on(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/channels").respond(json=fixture("youtube_channels.json"))
+        router.get("/playlistItems").respond(json=fixture("youtube_playlist_malformed.json"))
+        videos = router.get("/videos").respond(json={"kind": "youtube#videoListResponse", "items": []})
+        router.get("/commentThreads", params={"videoId": "cbGood00001"}).respond(
+            json=fixture("youtube_threads_malformed.json")
+        )
+        router.get("/commentThreads").respond(json={"kind": "youtube#commentThreadListResponse"})
+        pages = collect(CASE.connector(tmp_path))
+        assert videos.calls.last.request.url.params["id"] == "cbGood00001,cbNoTime001,cbGood00002"
+        threads_read = [
+            c.request.url.params.get("videoId")
+            for c in router.calls
+            if "commentThreads" in str(c.request.url)
+        ]
+    assert threads_read == ["cbGood00001", "cbGood00002"]
+    assert video_ids(pages) == {"cbGood00001", "cbGood00002"}
+    rejected = {r.location: r.reason for page in pages for r in page.rejected}
+    assert rejected["YouTube playlist item VVVjbNoDetails (no contentDetails.videoId)"] == (
+        "missing field 'contentDetails'"
+    )
+    assert "snippet" in rejected["YouTube video cbNoTime001"]
+    assert rejected["YouTube thread UgzNoTop on video cbGood00001"] == (
+        "missing field 'topLevelComment' (snippet.topLevelComment)"
+    )
+    assert rejected["YouTube reply UgzBadReply.NoTime in thread UgzBadReply"] == (
+        "missing field 'publishedAt' (snippet.publishedAt)"
+    )
+    assert not any("unexpected" in reason for reason in rejected.values())
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert set(comments) == {"UgzBadReply", "UgzBadReply.Ok01", "UgzFine"}
+    assert comments["UgzFine"].author_id is None  # authorChannelId not an object: no author id, still stored
+
+
+def test_parsers_name_the_missing_field() -> None:
+    with pytest.raises(FieldError, match="missing field 'contentDetails'"):
+        parse_video({"id": "VVVjbX", "snippet": {"publishedAt": "2024-05-01T00:00:00Z"}}, CHANNEL)
+    with pytest.raises(FieldError, match="field 'contentDetails' is a str"):
+        parse_video({"contentDetails": "cbGood00001"}, CHANNEL)
+    with pytest.raises(FieldError, match=r"'topLevelComment' \(snippet\.topLevelComment\)"):
+        parse_thread({"id": "Ugz", "snippet": {"videoId": "v"}}, CHANNEL)
+    with pytest.raises(FieldError, match="missing field 'snippet'"):
+        parse_thread({"id": "Ugz"}, CHANNEL)
+    connector = CASE.make()
+    assert connector.item_key({"id": "VVVjbX"}) is None
+    assert connector.item_key({"contentDetails": {"videoId": "cbGood00001"}, "id": "VVVjbX"}) == "cbGood00001"
+    assert connector.item_key({"contentDetails": None}) is None
+
+
+# --- Google's messages without HTML ----------------------------------------------------------------
+
+
+def test_the_quota_message_is_shown_without_its_html_link(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE) as router:
+        router.get("/channels").respond(403, json=fixture("youtube_error_quota_html.json"))
+        with pytest.raises(RateLimited) as raised:
+            collect(CASE.connector(tmp_path))
+    message = str(raised.value)
+    assert "because you have exceeded your quota." in message
+    assert "<" not in message and "href" not in message
+
+
+def test_parse_google_error_strips_tags_and_keeps_their_text() -> None:
+    body = fixture("youtube_error_quota_html.json")
+    problem = parse_google_error(403, body)
+    assert (problem.code, problem.message) == (
+        "quotaExceeded",
+        "The request cannot be completed because you have exceeded your quota.",
+    )
+    tagged = {"error": {"code": 400, "message": "Bad <b>value</b> &amp; <i>more</i>", "errors": "not a list"}}
+    assert parse_google_error(400, tagged).message == "Bad value & more"
+
+
+def test_a_videos_or_channels_answer_of_the_wrong_shape_is_a_platform_error(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/channels").respond(json=fixture("youtube_channels.json"))
+        router.get("/playlistItems").respond(json=fixture("youtube_unordered_3.json"))
+        router.get("/videos").respond(json={"items": {"id": "cbVideo0011"}})
+        with pytest.raises(PlatformError, match="videos answered HTTP 200 with an object"):
+            collect(CASE.connector(tmp_path))
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/channels").respond(json=[])
+        with pytest.raises(PlatformError, match="channels answered HTTP 200 with a list"):
+            collect(CASE.connector(tmp_path))
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:  # Google leaves out an empty list
+        router.get("/channels").respond(json={"kind": "youtube#channelListResponse", "pageInfo": {}})
+        with pytest.raises(NotFound, match="not found"):
+            collect(CASE.connector(tmp_path))
