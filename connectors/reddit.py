@@ -7,23 +7,38 @@ channel gives an app's client id and secret; the token comes from `token_url`):
         newest first, paged by the `after` fullname
     GET comments/<id>.json?sort=new&limit=…&depth=…&raw_json=1   the post and its comment tree
     GET api/morechildren.json?link_id=t3_…&children=a,b,…&api_type=json
-        "load more comments" stubs, up to 100 comments a request and `more_requests` requests
-        a post; a "continue this thread" stub re-reads the branch with `comments/<id>?comment=…`
+        the ids of "load more comments" stubs, up to 100 a request (from any stubs of the post)
+    GET comments/<id>.json?comment=<parent>&…                    a "continue this thread" branch
 
-(On oauth.reddit.com the same paths have no `.json`.) Every request carries a User-Agent in
-the form Reddit requires, `python:socialmon:<version> (by /u/<username>)`. A comment whose
-author is `username`, one of `business_accounts`, or the user a `u/<name>` channel reads is
-the business's own. A `[deleted]`/`[removed]` body marks the comment deleted (the text stored
-before stays); `edited` (false or an epoch time) becomes `edited_at`. Reddit's
-`X-Ratelimit-*` headers pace the requests; a 429 waits for the window to reset.
+(On oauth.reddit.com the same paths have no `.json`.) `api/morechildren` answers about 20
+comments a call (Reddit's `CHILD_FETCH_COUNT`), whatever `children` lists: the requested ids
+it leaves out, and those of any new `more` stubs it returns, are asked again. Reddit allows
+one morechildren call at a time, and 100 requests a minute per OAuth client id (averaged over
+ten minutes; about 10 without OAuth); the `X-Ratelimit-*` headers pace the requests and a 429
+waits for the window to reset.
+
+A post's thread is read whole within two budgets of "load more" requests (morechildren and
+"continue this thread"): the post's own, twice the ~20-comments-a-call estimate of what its
+`num_comments` leaves unread plus 10 (`more_requests` sets a fixed number instead), and the
+scan's (`more_requests_per_scan`: 1,000 with OAuth, ten minutes of the allowance; 200 without).
+Where a budget stops a thread, the comments read are kept and `PartialThread` hands the
+framework the unread ids and branches: the next scan reads those, not the whole tree again.
+
+Every request carries a User-Agent in the form Reddit requires,
+`python:socialmon:<version> (by /u/<username>)`. A comment whose author is `username`, one of
+`business_accounts`, or the user a `u/<name>` channel reads is the business's own. A
+`[deleted]`/`[removed]` body marks the comment deleted (the text stored before stays);
+`edited` (false or an epoch time) becomes `edited_at`. A post deleted after it was listed
+(its comments answer 404, or 403 when Reddit marks it removed) is skipped as gone.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -37,13 +52,17 @@ from socialmon_connectors._paging import (
     CursorPaging,
     Raw,
     SweepConnector,
+    UnexpectedShape,
     Window,
     build,
+    describe_json,
     dig,
+    listed,
+    objects,
     paginate,
     parse_time,
 )
-from socialmon_connectors.errors import AuthError, NotFound, PlatformError, RateLimited
+from socialmon_connectors.errors import AuthError, NotFound, PartialThread, PlatformError, RateLimited
 from socialmon_connectors.http import SOCIALMON_VERSION, Action, Api, ErrorTable, Problem, Rule, scrub
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -54,27 +73,50 @@ OAUTH_URL = "https://oauth.reddit.com"
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
 ACCOUNT_FORM = "r/<subreddit> or u/<username>, e.g. r/cornerbistro"
 DELETED_BODIES = frozenset({"[deleted]", "[removed]"})
-MORE_PER_REQUEST = 100  # Reddit's limit for api/morechildren
+MORE_IDS_PER_REQUEST = 100  # ids sent in one api/morechildren request
+COMMENTS_PER_MORE = 20  # comments api/morechildren answers a call, whatever `children` lists (measured)
+SCAN_MORE_OAUTH = 1000  # "load more" requests a scan of a channel may make: ten minutes at 100 a minute
+SCAN_MORE_PUBLIC = 200  # without OAuth (about 10 a minute): enough for a thread of ~4,000 comments
+RESUME = "socialmon_unread"  # the key, in a remembered post, of the branches a budget left unread
 AUTH_HINT = (
     "check the app's client id and secret (reddit.com/prefs/apps; a 'script' app also needs the username "
     "and password of a developer of the app) and the environment variables this channel's settings name"
 )
 NOT_FOUND_HINT = f"check the account ({ACCOUNT_FORM}): the subreddit or user may not exist or be banned"
-ERRORS = ErrorTable(
-    {
-        (401, None): Rule(Action.AUTH, AUTH_HINT),
-        (None, "private"): Rule(Action.FAIL, "the subreddit is private; socialmon reads public ones"),
-        (None, "quarantined"): Rule(Action.FAIL, "the subreddit is quarantined; socialmon reads public ones"),
-        (None, "banned"): Rule(Action.NOT_FOUND, "Reddit banned the subreddit"),
-        (None, "suspended"): Rule(Action.NOT_FOUND, "Reddit suspended the account"),
-        (403, None): Rule(
-            Action.FAIL,
-            "Reddit refused the request: set the channel's `username` so the User-Agent says who runs it, "
-            "or give client_id and client_secret to use OAuth",
-        ),
-        (404, None): Rule(Action.NOT_FOUND, NOT_FOUND_HINT),
-    }
+OAUTH_FORBIDDEN_HINT = (
+    "Reddit refused the app: the subreddit may be private or restricted, the account the app logs in "
+    "as may be banned or suspended, or Reddit has not approved the app or has blocked it "
+    "(reddit.com/prefs/apps; Reddit's Data API terms)"
 )
+GONE_HINT = "nothing to do: the post is stored as it was listed, and its thread is no longer read"
+
+
+def public_forbidden_hint(username: str) -> str:
+    """What a 403 to a channel without an app asks for (not the username when it is set)."""
+    who = "" if username else "set the channel's `username` so the User-Agent says who runs it, or "
+    return f"Reddit refused the request: {who}give client_id and client_secret to use OAuth"
+
+
+def error_table(*, oauth: bool, username: str = "") -> ErrorTable:
+    """The error rules of a channel: a 403 means something else to an app than to an anonymous reader."""
+    return ErrorTable(
+        {
+            (401, None): Rule(Action.AUTH, AUTH_HINT),
+            (None, "private"): Rule(Action.FAIL, "the subreddit is private; socialmon reads public ones"),
+            (None, "quarantined"): Rule(
+                Action.FAIL, "the subreddit is quarantined; socialmon reads public ones"
+            ),
+            (None, "banned"): Rule(Action.NOT_FOUND, "Reddit banned the subreddit"),
+            (None, "suspended"): Rule(Action.NOT_FOUND, "Reddit suspended the account"),
+            (403, None): Rule(
+                Action.FAIL, OAUTH_FORBIDDEN_HINT if oauth else public_forbidden_hint(username)
+            ),
+            (404, None): Rule(Action.NOT_FOUND, NOT_FOUND_HINT),
+        }
+    )
+
+
+ERRORS = error_table(oauth=False)
 _ACCOUNT = re.compile(
     r"^(?:https?://(?:www\.|old\.)?reddit\.com)?/?(?P<kind>r|u|user)/(?P<name>[A-Za-z0-9_-]{2,21})/?$"
 )
@@ -115,11 +157,20 @@ class RedditSettings(ApiSettings):
     page_size: int = Field(default=100, ge=1, le=100, description="posts per request")
     comment_limit: int = Field(default=500, ge=1, le=500, description="comments in a post's first request")
     comment_depth: int = Field(default=10, ge=1, le=50, description="reply levels in a post's first request")
-    more_requests: int = Field(
-        default=10,
+    more_requests: int | None = Field(
+        default=None,
         ge=0,
-        le=1000,
-        description="'load more comments' requests per post (0: the first tree only)",
+        le=10_000,
+        description="'load more comments' requests per post (0: the first tree only); default: twice "
+        f"what the post's unread comments need at ~{COMMENTS_PER_MORE} a request, plus 10",
+    )
+    more_requests_per_scan: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description=f"'load more comments' requests per scan of the channel; default {SCAN_MORE_OAUTH:,} with "
+        f"OAuth (ten minutes of Reddit's 100 a minute), {SCAN_MORE_PUBLIC} without; a thread the budget "
+        "stops is read on from there by the next scan",
     )
 
     @model_validator(mode="after")
@@ -241,6 +292,71 @@ def walk_comments(
     return comments, stubs
 
 
+@dataclass
+class Unread:
+    """What is left to read of a post's thread: comment ids for api/morechildren, and branches to re-read."""
+
+    ids: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)  # "continue this thread": fullnames of the parents
+    read: int = 0  # comments read so far, by this scan and the scans before
+    done: set[str] = field(default_factory=set)  # branches read (or queued) already
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.branches)
+
+    def add(self, stubs: list[MoreStub], seen: set[str]) -> None:
+        """Queue the stubs' ids not read nor queued yet, and their "continue this thread" branches."""
+        queued = set(self.ids)
+        for stub in stubs:
+            if stub.children:
+                fresh = [i for i in dict.fromkeys(stub.children) if i not in seen and i not in queued]
+                self.ids.extend(fresh)
+                queued.update(fresh)
+            elif stub.parent.startswith("t1_") and stub.parent not in self.done:
+                self.branches.append(stub.parent)
+                self.done.add(stub.parent)
+
+    def take(self) -> list[str]:
+        batch, self.ids = self.ids[:MORE_IDS_PER_REQUEST], self.ids[MORE_IDS_PER_REQUEST:]
+        return batch
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ids": list(self.ids), "branches": list(self.branches), "read": self.read}
+
+    @classmethod
+    def from_json(cls, value: Any) -> Unread | None:
+        """What a remembered post says was left unread; None when it says nothing (read the whole thread)."""
+        if not isinstance(value, dict):
+            return None
+        ids = [str(i) for i in value.get("ids") or [] if isinstance(i, str) and i]
+        branches = [str(b) for b in value.get("branches") or [] if isinstance(b, str) and b.startswith("t1_")]
+        read = value.get("read")
+        return cls(ids, branches, read if isinstance(read, int) and read >= 0 else 0, set(branches))
+
+
+def more_budget(num_comments: int, read: int) -> int:
+    """The post's budget of 'load more' requests: twice what its unread comments need at ~20 a call, plus 10.
+
+    The margin is for "continue this thread" branches (a request each, however few comments
+    they hold) and for calls that bring fewer than 20 (deleted comments, a short last batch).
+    """
+    return 2 * math.ceil(max(0, num_comments - read) / COMMENTS_PER_MORE) + 10
+
+
+def _said(error: Exception) -> str:
+    """An error's message without its hint (the account hint misleads about one post or one branch)."""
+    return Exception.__str__(error)
+
+
+def _removal(data: Raw) -> str | None:
+    """How the listing marks a post removed or deleted, if it does."""
+    category = data.get("removed_by_category")
+    if category:
+        return f"removed_by_category: {category}"
+    body = data.get("selftext")
+    return f"its text reads {body}" if body in DELETED_BODIES else None
+
+
 def parse_problem(status: int, body: Any) -> Problem:
     if not isinstance(body, dict):
         return Problem(status=status, message=f"HTTP {status}")
@@ -335,6 +451,7 @@ class RedditConnector(SweepConnector):
 
     settings: RedditSettings
     paging = CursorPaging(items=("data", "children"), cursor=("data", "after"), param="after")
+    _scan_more_spent = 0  # 'load more' requests this scan of the channel made so far
 
     @property
     def suffix(self) -> str:
@@ -356,7 +473,7 @@ class RedditConnector(SweepConnector):
             client,
             kind=_RedditApi,
             base_url=s.base_url or (OAUTH_URL if s.oauth else PUBLIC_URL),
-            errors=ERRORS,
+            errors=error_table(oauth=s.oauth, username=s.username),
             parse_error=parse_problem,
             headers={"User-Agent": user_agent(s.username)},
             params={"raw_json": "1"},
@@ -375,7 +492,10 @@ class RedditConnector(SweepConnector):
             yield [item for item in batch if item.get("kind") == "t3" and isinstance(item.get("data"), dict)]
 
     def item_time(self, raw: Raw) -> datetime:
-        return parse_time(float(raw["data"]["created_utc"]))
+        when = raw["data"]["created_utc"]
+        if not isinstance(when, int | float) or isinstance(when, bool):
+            raise ValueError(f"created_utc: not epoch seconds (got {describe_json(when)})")
+        return parse_time(float(when))
 
     def item_label(self, raw: Raw) -> str:
         return f"Reddit post {dig(raw, ('data', 'id')) or dig(raw, ('data', 'name')) or '?'}"
@@ -385,79 +505,250 @@ class RedditConnector(SweepConnector):
         post = build(rejected, self.item_label(raw), lambda: parse_submission(data, self.business))
         return [post] if post else []
 
+    def item_key(self, raw: Raw) -> str | None:
+        found = dig(raw, ("data", "id"))
+        return str(found) if found else None
+
+    def retry_item(self, raw: Raw) -> Raw:
+        """The listed post, less its text and media: what `thread()` and the messages need."""
+        data = raw.get("data") or {}
+        kept = {
+            k: data[k]
+            for k in ("id", "name", "num_comments", "created_utc", "removed_by_category")
+            if k in data
+        }
+        if data.get("selftext") in DELETED_BODIES:
+            kept["selftext"] = data["selftext"]
+        return {"kind": raw.get("kind") or "t3", "data": kept}
+
+    @property
+    def scan_more_budget(self) -> int:
+        """The 'load more' requests one scan of this channel may make, over all its posts."""
+        if self.settings.more_requests_per_scan is not None:
+            return self.settings.more_requests_per_scan
+        return SCAN_MORE_OAUTH if self.settings.oauth else SCAN_MORE_PUBLIC
+
+    @property
+    def tree_params(self) -> dict[str, Any]:
+        return {"sort": "new", "limit": self.settings.comment_limit, "depth": self.settings.comment_depth}
+
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
         data = raw["data"]
-        if not data.get("num_comments"):
-            return
         post_id = str(data["id"])
-        tree = {"sort": "new", "limit": self.settings.comment_limit, "depth": self.settings.comment_depth}
-        body = await api.get(f"comments/{post_id}{self.suffix}", tree)
-        comments, stubs = walk_comments(_tree(body), post_id, self.business, rejected)
-        seen = {comment.platform_id for comment in comments}
-        yield comments
-        budget = self.settings.more_requests
-        while stubs and budget > 0:
-            stub = stubs.pop(0)
-            budget -= 1
+        total = _count(data.get("num_comments")) or 0
+        seen: set[str] = set()
+        unread = Unread.from_json(raw.get(RESUME))
+        if unread is None:  # the whole thread; a remembered one goes on from its unread branches
+            if not total:
+                return
+            body = await self._first_tree(api, post_id, data)
+            things = _tree(body, f"comments/{post_id}{self.suffix}")
+            comments, stubs = walk_comments(things, post_id, self.business, rejected)
+            seen.update(comment.platform_id for comment in comments)
+            unread = Unread(read=len(comments))
+            unread.add(stubs, seen)
+            yield comments
+        fixed = self.settings.more_requests
+        allowed = fixed if fixed is not None else more_budget(total, unread.read)
+        spent = 0
+        while unread and spent < allowed and self._scan_more_spent < self.scan_more_budget:
+            spent += 1
+            self._scan_more_spent += 1
             try:
-                if stub.children:
-                    batch, rest = stub.children[:MORE_PER_REQUEST], stub.children[MORE_PER_REQUEST:]
-                    if rest:
-                        stubs.insert(0, MoreStub(rest, stub.parent))
-                    more = await api.get(
-                        f"api/morechildren{self.suffix}",
-                        {
-                            "link_id": f"t3_{post_id}",
-                            "children": ",".join(batch),
-                            "api_type": "json",
-                            "sort": "new",
-                        },
-                    )
-                    things = dig(more, ("json", "data", "things"))
-                elif stub.parent.startswith("t1_"):  # "continue this thread": read the branch on its own
-                    branch = await api.get(
-                        f"comments/{post_id}{self.suffix}", {**tree, "comment": stub.parent[3:]}
-                    )
-                    things = _tree(branch)
+                if unread.ids:
+                    fresh = await self._more_children(api, post_id, unread, seen, rejected)
                 else:
-                    continue
-            except (PlatformError, NotFound) as error:  # this branch only: the others are still read
-                rejected.append(
-                    RejectedRecord(location=f"Reddit post {post_id}: more comments", reason=str(error))
-                )
-                continue
-            found, deeper = walk_comments(
-                things if isinstance(things, list) else [], post_id, self.business, rejected
-            )
-            fresh = [comment for comment in found if comment.platform_id not in seen]
-            seen.update(comment.platform_id for comment in fresh)
-            stubs.extend(deeper)
+                    fresh = await self._branch(api, post_id, unread, seen, rejected)
+            except PlatformError as error:  # what was read is kept; the rest waits for the next scan
+                if error.code == "network":
+                    raise
+                raise self._partial(raw, post_id, total, unread, failure=error) from None
+            unread.read += len(fresh)
             yield fresh
-        if stubs:
-            log.info(
-                "Reddit: post %s has more comments than %d 'load more' requests read",
-                post_id,
-                self.settings.more_requests,
+        if not unread:
+            return
+        if allowed == 0:  # the channel asks for the first tree only
+            log.info("Reddit: post %s: read the first tree only (more_requests = 0)", post_id)
+            return
+        if spent >= allowed:
+            raise self._partial(raw, post_id, total, unread, budget=f"the post's budget of {spent:,}")
+        raise self._partial(
+            raw, post_id, total, unread, budget=f"the scan's budget of {self.scan_more_budget:,}"
+        )
+
+    async def _first_tree(self, api: Api, post_id: str, data: Raw) -> Any:
+        """The post's comment tree; a post deleted since it was listed is gone, not a wrong account."""
+        try:
+            return await api.get(f"comments/{post_id}{self.suffix}", self.tree_params)
+        except NotFound as error:
+            raise NotFound(
+                f"Reddit post {post_id} is gone, deleted or removed after it was listed ({_said(error)})",
+                hint=GONE_HINT,
+            ) from None
+        except PlatformError as error:
+            removal = _removal(data)
+            if error.status == 403 and error.code is None and removal is not None:
+                raise NotFound(
+                    f"Reddit post {post_id} was removed ({removal}) and its comments are closed "
+                    f"({_said(error)})",
+                    hint=GONE_HINT,
+                ) from None
+            raise
+
+    async def _more_children(
+        self, api: Api, post_id: str, unread: Unread, seen: set[str], rejected: list[RejectedRecord]
+    ) -> list[CommentRecord]:
+        """One api/morechildren call: about 20 of the ids asked come back; the others are queued again.
+
+        A failure puts the ids back and is raised (the thread is read on from them next scan),
+        but ids Reddit no longer has (404) are let go.
+        """
+        batch = unread.take()
+        path = f"api/morechildren{self.suffix}"
+        try:
+            answer = await api.get(
+                path,
+                {"link_id": f"t3_{post_id}", "children": ",".join(batch), "api_type": "json", "sort": "new"},
             )
+        except NotFound as error:
+            rejected.append(_gone(post_id, error, f"{len(batch)} more comments"))
+            return []
+        except PlatformError:
+            unread.ids[:0] = batch
+            raise
+        said = dig(answer, ("json", "errors"))
+        try:
+            if said:
+                raise PlatformError(f"Reddit: {path} answered the errors {said}", code="morechildren")
+            things = listed(answer, ("json", "data", "things"))
+        except UnexpectedShape as shape:
+            unread.ids[:0] = batch
+            raise PlatformError(
+                f"Reddit: {path} answered HTTP 200 with {shape}; Reddit may have changed its API, or a proxy "
+                "answered in its place",
+                code="unexpected_body",
+            ) from None
+        except PlatformError:
+            unread.ids[:0] = batch
+            raise
+        answered = {
+            str(d["id"])
+            for t in objects(things)
+            if t.get("kind") == "t1" and isinstance(d := t.get("data"), dict) and d.get("id")
+        }
+        if not answered - seen:  # none of them any more (deleted since): do not ask again
+            log.info(
+                "Reddit: post %s: api/morechildren brought none of %d comments asked", post_id, len(batch)
+            )
+            return []
+        found, deeper = walk_comments(things, post_id, self.business, rejected)
+        fresh = [comment for comment in found if comment.platform_id not in seen]
+        seen.update(answered)
+        # The ids asked that neither came back nor sit in a new stub: ask again, first.
+        in_stubs = {i for stub in deeper for i in stub.children}
+        left_out = [i for i in batch if i not in seen and i not in in_stubs]
+        unread.ids[:0] = [i for i in left_out if i not in unread.ids]
+        unread.add(deeper, seen)
+        return fresh
+
+    async def _branch(
+        self, api: Api, post_id: str, unread: Unread, seen: set[str], rejected: list[RejectedRecord]
+    ) -> list[CommentRecord]:
+        """A "continue this thread" branch, re-read from its parent comment (read already, not counted)."""
+        parent = unread.branches.pop(0)
+        try:
+            body = await api.get(
+                f"comments/{post_id}{self.suffix}", {**self.tree_params, "comment": parent[3:]}
+            )
+        except NotFound as error:
+            rejected.append(_gone(post_id, error, f"the replies to comment {parent[3:]}"))
+            return []
+        except PlatformError:
+            unread.branches.insert(0, parent)
+            raise
+        things = _tree(body, f"comments/{post_id}{self.suffix}?comment={parent[3:]}")
+        seen.add(parent[3:])
+        found, deeper = walk_comments(things, post_id, self.business, rejected)
+        fresh = [comment for comment in found if comment.platform_id not in seen]
+        seen.update(comment.platform_id for comment in fresh)
+        unread.add(deeper, seen)
+        return fresh
+
+    def _partial(
+        self,
+        raw: Raw,
+        post_id: str,
+        total: int,
+        unread: Unread,
+        *,
+        budget: str = "",
+        failure: PlatformError | None = None,
+    ) -> PartialThread:
+        """The thread read in part, with its unread ids and branches for the next scan."""
+        of = f" of {total:,}" if total >= unread.read else ""
+        left = [f"{len(unread.ids):,} comment ids"] if unread.ids else []
+        if unread.branches:
+            left.append(f"{len(unread.branches):,} 'continue this thread' branches")
+        if failure is not None:
+            why = f"{' and '.join(left)} left: {_said(failure)}"
+            hint = "nothing to do: the next scan reads them"
+        else:
+            why = f"{' and '.join(left)} left when {budget} 'load more' requests ran out"
+            if budget.startswith("the post's"):
+                hint = "nothing to do; to read such posts in one scan, raise the channel's `more_requests`"
+            elif self.settings.oauth:
+                hint = "nothing to do; to read more a scan, raise the channel's `more_requests_per_scan`"
+            else:
+                hint = (
+                    "nothing to do; to read more a scan, give client_id and client_secret (with OAuth Reddit "
+                    "allows 100 requests a minute, against about 10 without) or raise `more_requests_per_scan`"
+                )
+        return PartialThread(
+            f"Reddit post {post_id}: read {unread.read:,}{of} comments; the rest on the next scan ({why})",
+            resume={**self.retry_item(raw), RESUME: unread.to_json()},
+            hint=hint,
+        )
+
+
+def _gone(post_id: str, error: NotFound, what: str) -> RejectedRecord:
+    """A branch Reddit no longer has: its comments were deleted, or the post was, while it was read."""
+    return RejectedRecord(
+        location=f"Reddit post {post_id}: {what}",
+        reason=f"{_said(error)}: deleted since the post was listed",
+    )
 
 
 def _fullname(item: Raw) -> Any:
     return (item.get("data") or {}).get("name") or repr(item)
 
 
-def _tree(body: Any) -> list[Any]:
-    """The comment things of a `comments/<id>` answer: [post listing, comment listing]."""
-    if isinstance(body, list) and len(body) > 1:
-        children = dig(body[1], ("data", "children"))
-        return children if isinstance(children, list) else []
-    return []
+def _tree(body: Any, path: str) -> list[Any]:
+    """The comment things of a `comments/<id>` answer: [post listing, comment listing].
+
+    An answer of another shape is a `PlatformError` naming the endpoint (never a thread without comments).
+    """
+    if isinstance(body, list) and len(body) > 1 and isinstance(body[0], dict) and isinstance(body[1], dict):
+        try:
+            return listed(body[1], ("data", "children"))
+        except UnexpectedShape as shape:
+            said = str(shape)
+    else:
+        said = f"{describe_json(body)} where [the post's listing, its comments' listing] was expected"
+    raise PlatformError(
+        f"Reddit: {path} answered HTTP 200 with {said}; Reddit may have changed its API, or a proxy "
+        "answered in its place",
+        code="unexpected_body",
+    )
 
 
 __all__ = [
     "RedditConnector",
     "RedditSettings",
+    "Unread",
+    "error_table",
+    "more_budget",
     "parse_account",
     "parse_comment",
     "parse_problem",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,8 +17,12 @@ from conformance import HttpCase, collect, conformance_suite, fixture, records
 
 from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
 from socialmon_connectors.reddit import (
+    RESUME,
+    SCAN_MORE_OAUTH,
+    SCAN_MORE_PUBLIC,
     RedditConnector,
     RedditSettings,
+    more_budget,
     parse_account,
     parse_comment,
     parse_submission,
@@ -65,6 +73,10 @@ class RedditCase(HttpCase):
         router.get(NEW).respond(json=fixture("reddit_new_1.json"))  # "after" is always the same
         router.get(path__regex=r"/comments/").respond(json=[{}, {"data": {"children": []}}])
         return router
+
+    def positional(self, request: httpx.Request, path: tuple[str | int, ...]) -> bool:
+        # comments/<id> answers [the post's listing, the comments' listing]: a pair, not a listing.
+        return path == () and "/comments/" in request.url.path
 
     def error_response(self, failure: str) -> httpx.Response:
         return {
@@ -195,23 +207,6 @@ def test_full_scan_expands_load_more_and_continue_this_thread(tmp_path: Path) ->
     assert not any(r.url.path == "/comments/1c9zzzz.json" for r in calls)  # no comments: no request
 
 
-def test_load_more_requests_are_capped_and_a_failed_one_keeps_the_rest(tmp_path: Path) -> None:
-    connector = CASE.connector(tmp_path)
-    connector.settings = connector.settings.model_copy(update={"more_requests": 0})
-    with CASE.healthy(tmp_path, strict=False) as router:
-        pages = collect(connector)
-        assert not any("morechildren" in c.request.url.path for c in router.calls)
-    assert {"l2x0003", "l2x0008"}.isdisjoint(r.platform_id for r in records(pages))
-
-    with respx.mock(base_url=BASE, assert_all_called=False) as failing:
-        CASE.routes(failing)
-        failing.get("/api/morechildren.json").respond(413, text="Request Entity Too Large")  # replaces it
-        pages = collect(CASE.connector(tmp_path))
-    kept = {r.platform_id for r in records(pages)}
-    assert "l2x0003" not in kept and {"l2x0001", "l2x0008", "l1y0001"} <= kept
-    assert any("more comments" in r.location for page in pages for r in page.rejected)
-
-
 def test_a_post_with_no_valid_time_is_reported_by_its_id_and_the_rest_kept(tmp_path: Path) -> None:
     listing = fixture("reddit_new_1.json")
     del listing["data"]["children"][0]["data"]["created_utc"]
@@ -316,3 +311,363 @@ def test_a_429_waits_for_the_window_reset_once_then_goes_on(tmp_path: Path) -> N
         pages = collect(connector)
     # The retry waited for the reset; the pause before that retry must not wait for it again.
     assert slept == [42.0] and pages[-1].cursor == {"watermark": None}
+
+
+# --- whole threads: ~20 comments a morechildren call, budgets, resuming ----------------------
+
+BIG = "1cbig14"
+
+
+def listing_of(*posts: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "Listing", "data": {"after": None, "before": None, "children": list(posts)}}
+
+
+def with_context(connector: RedditConnector, **changes: Any) -> RedditConnector:
+    connector.context = replace(connector.context, **changes)
+    return connector
+
+
+class BigThread:
+    """A Reddit thread of `size` comments served as Reddit serves it (invented data).
+
+    The first tree holds the first 60 top-level comments, three replies each and three levels
+    deep, then `more` stubs (`children` ids, `count`) and "continue this thread" stubs
+    (`id: "_"`); api/morechildren answers at most 20 of the ids asked, flat, plus new stubs for
+    their replies, and leaves the other ids asked out; `comments/<id>?comment=` reads a branch.
+    """
+
+    def __init__(self, size: int = 1400, seed: int = 14) -> None:
+        rng = random.Random(seed)
+        self.parent: dict[str, str] = {}
+        self.depth: dict[str, int] = {}
+        self.replies: dict[str, list[str]] = {f"t3_{BIG}": []}
+        for n in range(size):
+            cid = f"q{n:05d}"
+            earlier = list(self.depth)
+            top = n < 250 or rng.random() < 0.25  # a busy top level, replies at any depth below
+            parent = f"t3_{BIG}" if top else f"t1_{rng.choice(earlier)}"
+            self.parent[cid] = parent
+            self.depth[cid] = 0 if parent.startswith("t3_") else self.depth[parent[3:]] + 1
+            self.replies[parent].append(cid)
+            self.replies[f"t1_{cid}"] = []
+        self.more_calls: list[list[str]] = []
+        self.branch_calls: list[str] = []
+        self.first_trees = 0
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self.parent)
+
+    def post(self) -> dict[str, Any]:
+        return {
+            "kind": "t3",
+            "data": {
+                "id": BIG,
+                "name": f"t3_{BIG}",
+                "title": "Ask us anything about the new kitchen",
+                "author": "cornerbistro",
+                "created_utc": 1715500000.0,
+                "num_comments": len(self.parent),
+                "score": 412,
+                "permalink": f"/r/cornerbistro/comments/{BIG}/ama/",
+                "edited": False,
+            },
+        }
+
+    def descendants(self, fullname: str) -> int:
+        return sum(1 + self.descendants(f"t1_{c}") for c in self.replies[fullname])
+
+    def t1(self, cid: str, replies: Any = "") -> dict[str, Any]:
+        return {
+            "kind": "t1",
+            "data": {
+                "id": cid,
+                "name": f"t1_{cid}",
+                "parent_id": self.parent[cid],
+                "link_id": f"t3_{BIG}",
+                "author": f"diner{int(cid[1:]) % 97}",
+                "body": f"comment {cid}",
+                "created_utc": 1715500000.0 + int(cid[1:]),
+                "depth": self.depth[cid],
+                "score": 1,
+                "edited": False,
+                "replies": replies,
+            },
+        }
+
+    def stub(self, ids: list[str], parent: str) -> dict[str, Any]:
+        count = sum(1 + self.descendants(f"t1_{i}") for i in ids)
+        return {
+            "kind": "more",
+            "data": {
+                "count": count,
+                "name": f"t1_{ids[0]}",
+                "id": ids[0],
+                "parent_id": parent,
+                "children": ids,
+            },
+        }
+
+    def go_on(self, parent: str) -> dict[str, Any]:
+        return {
+            "kind": "more",
+            "data": {"count": 0, "name": "t1__", "id": "_", "parent_id": parent, "children": []},
+        }
+
+    def tree(self, cid: str, levels: int) -> dict[str, Any]:
+        kids = self.replies[f"t1_{cid}"]
+        if not kids:
+            return self.t1(cid)
+        if levels == 0:
+            return self.t1(cid, listing_of(self.go_on(f"t1_{cid}")))
+        shown = [self.tree(k, levels - 1) for k in kids[:3]]
+        rest = [self.stub(kids[3:], f"t1_{cid}")] if kids[3:] else []
+        return self.t1(cid, listing_of(*shown, *rest))
+
+    def comments(self, request: httpx.Request) -> httpx.Response:
+        focus = request.url.params.get("comment")
+        if focus:
+            self.branch_calls.append(focus)
+            things = [self.tree(focus, 3)]
+        else:
+            self.first_trees += 1
+            top = self.replies[f"t3_{BIG}"]
+            things = [self.tree(c, 2) for c in top[:60]] + [self.stub(top[60:], f"t3_{BIG}")]
+        return httpx.Response(200, json=[listing_of(self.post()), listing_of(*things)])
+
+    def morechildren(self, request: httpx.Request) -> httpx.Response:
+        asked = request.url.params["children"].split(",")
+        assert request.url.params["link_id"] == f"t3_{BIG}" and len(asked) <= 100
+        self.more_calls.append(asked)
+        things = []
+        for cid in [c for c in asked if c in self.parent][:20]:  # Reddit answers about 20 a call
+            things.append(self.t1(cid))
+            kids = self.replies[f"t1_{cid}"]
+            if kids:
+                deep = self.depth[cid] >= 8
+                things.append(self.go_on(f"t1_{cid}") if deep else self.stub(kids, f"t1_{cid}"))
+        return httpx.Response(200, json={"json": {"errors": [], "data": {"things": things}}})
+
+    def routes(self, router: respx.MockRouter, *, listed: bool = True) -> None:
+        router.get(NEW).respond(json=listing_of(self.post()) if listed else listing_of())
+        router.get(f"/comments/{BIG}.json").mock(side_effect=self.comments)
+        router.get("/api/morechildren.json").mock(side_effect=self.morechildren)
+
+
+def read_comments(pages: list[Any]) -> set[str]:
+    return {c.platform_id for page in pages for c in page.comments}
+
+
+def test_a_1400_comment_thread_is_read_whole_by_default_at_20_comments_a_call(tmp_path: Path) -> None:
+    thread = BigThread(1400)
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        thread.routes(router)
+        pages = collect(CASE.connector(tmp_path))  # default settings, no OAuth
+    assert read_comments(pages) == thread.ids
+    assert not [f for page in pages for f in page.failed_threads]
+    load_more = len(thread.more_calls) + len(thread.branch_calls)
+    # Within the budgets: the post's (from num_comments at ~20 a call) and the scan's without OAuth.
+    assert load_more <= min(more_budget(1400, 0), SCAN_MORE_PUBLIC)
+    assert len(thread.more_calls) <= -(-(1400 - 200) // 20) + 15  # close to 20 comments a call
+    assert thread.first_trees == 1
+
+
+def test_a_budget_stops_a_thread_with_its_counts_and_the_next_scans_read_only_the_unread(
+    tmp_path: Path,
+) -> None:
+    thread = BigThread(1400)
+    connector = CASE.make(more_requests_per_scan=20)
+    connector.sleep, connector.now = CASE.connector(tmp_path).sleep, CASE.connector(tmp_path).now  # type: ignore[method-assign]
+    with respx.mock(base_url=BASE) as router:
+        thread.routes(router)
+        pages = collect(connector)
+    failures = [f for page in pages for f in page.failed_threads]
+    assert [f.key for f in failures] == [BIG]
+    read = read_comments(pages)
+    assert f"read {len(read):,} of 1,400 comments; the rest on the next scan" in failures[0].reason
+    assert "20 'load more' requests ran out" in failures[0].reason
+    unread = failures[0].item[RESUME]
+    assert isinstance(unread, dict) and unread["ids"] and set(unread["ids"]) <= thread.ids - read
+    assert {r.platform_id for page in pages for r in page.posts} == {BIG}  # the post itself is stored
+
+    scans = 1
+    while failures:
+        assert scans < 10, "the remembered thread does not get any further"
+        before = (thread.first_trees, len(thread.more_calls) + len(thread.branch_calls))
+        again = with_context(CASE.connector(tmp_path), pending_threads=tuple(failures))
+        again.settings = again.settings.model_copy(update={"more_requests_per_scan": 20})
+        with respx.mock(base_url=BASE, assert_all_called=False) as router:
+            thread.routes(router, listed=False)
+            pages = collect(again)
+        scans += 1
+        assert thread.first_trees == before[0]  # not started over: only the unread branches
+        assert len(thread.more_calls) + len(thread.branch_calls) - before[1] <= 20
+        read |= read_comments(pages)
+        failures = [f for page in pages for f in page.failed_threads]
+    assert read == thread.ids
+    assert BIG in {key for page in pages for key in page.resolved_threads}
+
+
+def test_morechildren_answers_about_20_and_the_ids_it_leaves_out_are_asked_again(tmp_path: Path) -> None:
+    busy = fixture("reddit_comments_busy.json")
+    first_batch = [f"m{n:04d}" for n in range(1, 23)] + ["c0001", "c0002", "c0003"]
+    answers = {
+        frozenset(first_batch): fixture("reddit_morechildren_busy_1.json"),
+        frozenset(["m0020", "m0021", "m0022", "c0001", "c0002", "c0003", "r0003", "r0004"])
+        | {"m0017", "m0018", "m0019"}: fixture("reddit_morechildren_busy_2.json"),
+    }
+    asked: list[list[str]] = []
+
+    def morechildren(request: httpx.Request) -> httpx.Response:
+        ids = request.url.params["children"].split(",")
+        asked.append(ids)
+        answer = answers.get(frozenset(ids))
+        return (
+            httpx.Response(200, json=answer)
+            if answer
+            else httpx.Response(400, json={"message": "unexpected"})
+        )
+
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(NEW).respond(json=listing_of(busy[0]["data"]["children"][0]))
+        router.get("/comments/1cbusy1.json", params={"comment": "b0002"}).respond(
+            json=fixture("reddit_continue_busy.json")
+        )
+        router.get("/comments/1cbusy1.json").respond(json=busy)
+        router.get("/api/morechildren.json").mock(side_effect=morechildren)
+        pages = collect(CASE.connector(tmp_path))
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert len(comments) == 33 == busy[0]["data"]["children"][0]["data"]["num_comments"]
+    assert asked[0] == first_batch and len(asked) == 2  # the six left out are asked again, first
+    assert asked[1][:6] == ["m0020", "m0021", "m0022", "c0001", "c0002", "c0003"]
+    assert (comments["r0004"].parent_id, comments["r0004"].is_business) == ("m0002", True)
+    assert comments["r0003"].deleted and comments["k0001"].parent_id == "b0002"
+    assert not [f for page in pages for f in page.failed_threads]
+    assert not [r for page in pages for r in page.rejected]
+
+
+def test_a_failed_load_more_keeps_what_was_read_and_the_next_scan_reads_the_rest(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as failing:
+        CASE.routes(failing)
+        failing.get("/api/morechildren.json").respond(413, text="Request Entity Too Large")  # replaces it
+        pages = collect(CASE.connector(tmp_path))
+    kept = {r.platform_id for r in records(pages)}
+    assert {"l2x0001", "l2x0002", "l1y0001"} <= kept and not {"l2x0003", "l2x0008"} & kept
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == "1cabc12" and "HTTP 413" in failure.reason
+    assert failure.item[RESUME] == {"ids": ["l2x0003", "l2x0004"], "branches": ["t1_l2x0002"], "read": 5}
+
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        CASE.routes(router)
+        router.get(NEW).respond(json=listing_of())
+        first_tree = router.get("/comments/1cabc12.json", params={"depth": "10"})
+        resumed = collect(with_context(CASE.connector(tmp_path), pending_threads=(failure,)))
+    assert {"l2x0003", "l2x0004", "l2x0008"} <= read_comments(resumed)
+    assert not first_tree.called and resumed[0].resolved_threads == ["1cabc12"]
+
+
+def test_more_requests_0_reads_the_first_tree_only_and_is_not_a_failure(tmp_path: Path) -> None:
+    connector = CASE.connector(tmp_path)
+    connector.settings = connector.settings.model_copy(update={"more_requests": 0})
+    with CASE.healthy(tmp_path, strict=False) as router:
+        pages = collect(connector)
+        assert not any("morechildren" in c.request.url.path for c in router.calls)
+    assert {"l2x0003", "l2x0008"}.isdisjoint(r.platform_id for r in records(pages))
+    assert not [f for page in pages for f in page.failed_threads]
+
+
+def test_the_default_budgets_follow_num_comments_and_the_rate_allowance() -> None:
+    assert more_budget(1400, 200) == 130 and more_budget(5, 5) == 10
+    public, app = CASE.make(), CASE.make(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    assert (
+        (public.scan_more_budget, app.scan_more_budget) == (SCAN_MORE_PUBLIC, SCAN_MORE_OAUTH) == (200, 1000)
+    )
+
+
+# --- hints that fit what happened -----------------------------------------------------------
+
+
+def read_thread(connector: RedditConnector, raw: dict[str, Any]) -> list[Any]:
+    async def run() -> list[Any]:
+        async with httpx.AsyncClient() as client:
+            api = connector.make_api(client)
+            return [c async for batch in connector.thread(api, raw, []) for c in batch]
+
+    return asyncio.run(run())
+
+
+def test_a_post_deleted_after_it_was_listed_is_skipped_without_blaming_the_account(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    post = fixture("reddit_new_1.json")["data"]["children"][1]  # 1caa999, one comment
+    with respx.mock(base_url=BASE) as router:
+        router.get(NEW).respond(json=listing_of(post))
+        router.get("/comments/1caa999.json").respond(404, json=reddit_error(404, "Not Found"))
+        with caplog.at_level(logging.WARNING, logger="socialmon.http"):
+            pages = collect(CASE.connector(tmp_path))
+        with pytest.raises(NotFound) as raised:
+            read_thread(CASE.connector(tmp_path), post)
+    assert {r.platform_id for r in records(pages)} == {"1caa999"}  # the post is kept as listed
+    assert not [f for page in pages for f in page.failed_threads]
+    said = [r.getMessage() for r in caplog.records if "1caa999" in r.getMessage()]
+    assert said and all("deleted or removed after it was listed" in s for s in said)
+    assert "check the account" not in str(raised.value) and "deleted" in str(raised.value)
+
+
+def test_a_removed_post_whose_thread_is_refused_is_gone_not_a_missing_app(tmp_path: Path) -> None:
+    removed = fixture("reddit_new_2.json")["data"]["children"][0]
+    removed["data"]["num_comments"] = 4
+    with respx.mock(base_url=BASE) as router:
+        router.get(NEW).respond(json=listing_of(removed))
+        router.get("/comments/1c9zzzz.json").respond(403, json=reddit_error(403, "Forbidden"))
+        pages = collect(CASE.connector(tmp_path))
+        with pytest.raises(NotFound) as raised:
+            read_thread(CASE.connector(tmp_path), removed)
+    assert not [f for page in pages for f in page.failed_threads]  # gone: not read again every scan
+    said = str(raised.value)
+    assert "removed_by_category: moderator" in said
+    assert "check the account" not in said and "client_id" not in said
+
+
+def test_a_branch_deleted_while_it_was_read_is_not_blamed_on_the_account(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        CASE.routes(router)
+        router.get("/comments/1cabc12.json", params={"comment": "l2x0002"}).respond(
+            404, json=reddit_error(404, "Not Found")
+        )
+        pages = collect(CASE.connector(tmp_path))
+    (rejected,) = [r for page in pages for r in page.rejected if "l2x0002" in r.location]
+    assert "check the account" not in rejected.reason and "deleted" in rejected.reason
+    assert "l2x0003" in read_comments(pages) and not [f for page in pages for f in page.failed_threads]
+
+
+def test_a_403_to_a_channel_with_an_app_does_not_ask_for_one(tmp_path: Path) -> None:
+    connector = CASE.make(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    connector.now = lambda: datetime(2024, 6, 1, tzinfo=UTC)  # type: ignore[method-assign]
+    with respx.mock() as router:
+        router.post("https://www.reddit.com/api/v1/access_token").respond(
+            json={"access_token": ACCESS, "token_type": "bearer", "expires_in": 3600, "scope": "*"}
+        )
+        router.get(f"{OAUTH}/r/cornerbistro/new").respond(403, json=reddit_error(403, "Forbidden"))
+        with pytest.raises(PlatformError) as raised:
+            collect(connector)
+    said = str(raised.value)
+    assert "client_id" not in said and "client_secret" not in said
+    assert "private" in said and "banned" in said and "approved" in said
+
+
+def test_a_403_without_an_app_asks_for_one_and_for_the_username_only_when_missing(tmp_path: Path) -> None:
+    def refused(connector: RedditConnector) -> str:
+        connector.sleep = CASE.connector(tmp_path).sleep  # type: ignore[method-assign]
+        with respx.mock(base_url=BASE) as router:
+            router.get(NEW).respond(403, json=reddit_error(403, "Forbidden"))
+            with pytest.raises(PlatformError) as raised:
+                collect(connector)
+        return str(raised.value)
+
+    named = refused(CASE.make())  # username="cornerbistro"
+    assert "client_id and client_secret" in named and "`username`" not in named
+    anonymous = refused(
+        RedditConnector(RedditSettings(), ChannelContext(brand="b", channel="r", account=SUB))
+    )
+    assert "`username`" in anonymous and "client_id and client_secret" in anonymous
