@@ -24,6 +24,7 @@ not in our process either.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import threading
@@ -66,7 +67,8 @@ def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> Threading
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client went away
+                self.wfile.write(payload)
 
         def log_message(self, *_: Any) -> None:
             pass
