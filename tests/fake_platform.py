@@ -4,6 +4,7 @@
         graph.add_page("111", token="tok-a", posts=60, comments_per_post=5)
         graph.fail("111", "429", "500", "truncated")   # the next requests for page 111 fail so
         graph.expire("tok-b", after=3)                 # the 4th request with tok-b gets code 190
+        graph.misbehave("111", "cursor_loop")          # a standing fault: see `MISBEHAVIOURS`
         ... point a `facebook` channel's base_url at graph.url ...
 
 It serves `/{page}/posts` newest first (with `since`/`until`, `limit`, `after`), each post
@@ -39,6 +40,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 VERSION = "v25.0"
+# Standing faults of a page's post listing: a cursor that cycles, a listing that never ends, a body
+# trickled 4 bytes a second, an error whose message carries markup, terminal escapes and the token.
+MISBEHAVIOURS = ("cursor_loop", "endless", "trickle", "hostile_error")
+HOSTILE_MESSAGE = (
+    "Invalid [/] request [bold red]x[/] \x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example/\x1b\\link"
+    "\x1b]8;;\x1b\\ \u202eevil (token {token})"
+)
 EPOCH = datetime(2024, 5, 20, 12, 0, tzinfo=UTC)
 
 
@@ -46,8 +54,17 @@ def meta_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-# What a responder returns: HTTP status, a JSON-able body (or raw bytes), extra headers.
+# What a responder returns: HTTP status, a JSON-able body (or raw bytes, or a `Trickle`), extra headers.
 Answer = tuple[int, Any, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """A body sent `step` bytes at a time, one step every `interval` seconds (a server stuck half way)."""
+
+    body: bytes
+    step: int = 4
+    interval: float = 1.0
 
 
 def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> ThreadingHTTPServer:
@@ -60,6 +77,9 @@ def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> Threading
 
         def do_GET(self) -> None:
             status, body, headers = respond(self)
+            trickle = body if isinstance(body, Trickle) else None
+            if trickle is not None:
+                body = trickle.body
             payload = body if isinstance(body, bytes) else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -68,7 +88,13 @@ def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> Threading
                 self.send_header(name, value)
             self.end_headers()
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client went away
-                self.wfile.write(payload)
+                if trickle is None:
+                    self.wfile.write(payload)
+                    return
+                for start in range(0, len(payload), trickle.step):
+                    time.sleep(trickle.interval)
+                    self.wfile.write(payload[start : start + trickle.step])
+                    self.wfile.flush()
 
         def log_message(self, *_: Any) -> None:
             pass
@@ -106,6 +132,7 @@ class FakeGraph:
         self.pages: dict[str, FakePage] = {}
         self.faults: dict[str, deque[str]] = defaultdict(deque)
         self.expire_after: dict[str, int] = {}
+        self.misbehaving: dict[str, str | None] = {}
         self.used: dict[str, int] = defaultdict(int)
         self.log: list[tuple[str, int]] = []  # (path, status) of every request
         self.lock = threading.Lock()
@@ -152,6 +179,12 @@ class FakeGraph:
     def fail(self, page_id: str, *kinds: str) -> None:
         """The next requests about this page fail, one kind each: 429, 500, truncated, malformed, deprecated."""
         self.faults[page_id].extend(kinds)
+
+    def misbehave(self, page_id: str, kind: str | None) -> None:
+        """A standing fault of the page's post listing (one of `MISBEHAVIOURS`), or None to behave."""
+        if kind is not None and kind not in MISBEHAVIOURS:
+            raise ValueError(f"unknown misbehaviour {kind!r}; one of {', '.join(MISBEHAVIOURS)}")
+        self.misbehaving[page_id] = kind
 
     def fail_thread(self, post_id: str, *kinds: str) -> None:
         """The next requests for this post's comments fail, one kind each (as `fail`, and "error100")."""
@@ -253,6 +286,9 @@ class FakeGraph:
             return 400, _error(100, "Unsupported get request. Please read the Graph API documentation"), {}
         if fault == "deprecated":  # a permanent error that, like some of Meta's, echoes the request
             return 400, _error(12, f"(#12) fields deprecated for this version (access_token={token})"), {}
+        misbehaving = self.misbehaving.get(page.page_id)
+        if edge == "posts" and misbehaving is not None:
+            return self._misbehave(misbehaving, page, query, token)
         status, body = (
             self._posts(page, query, token)
             if edge == "posts"
@@ -264,6 +300,44 @@ class FakeGraph:
         if fault == "malformed":
             return status, b"<html><body>Bad gateway</body></html>", headers
         return status, body, headers
+
+    def _misbehave(
+        self, kind: str, page: FakePage, query: dict[str, str], token: str
+    ) -> tuple[int, Any, dict[str, str]]:
+        if kind == "hostile_error":
+            return 400, _error(100, HOSTILE_MESSAGE.format(token=token)), {}
+        status, body = self._posts(page, query, token)
+        if kind == "trickle":
+            return status, Trickle(json.dumps(body).encode()), {}
+        after = int(query.get("after", "0") or 0)
+        if kind == "cursor_loop":  # the third page points back at the second, for ever
+            if after >= 2 * int(query.get("limit", 25)):
+                body["paging"]["cursors"]["after"] = query.get("limit", "25")
+                body["paging"]["next"] = f"{self.url}/{page.page_id}/posts?after={query.get('limit', '25')}"
+            return status, body, {}
+        # endless: every page has fresh posts and a next page, however far one reads
+        limit = int(query.get("limit", 25))
+        made = []
+        for i in range(after, after + limit):
+            made.append(
+                {
+                    "id": f"{page.page_id}_endless{i}",
+                    "message": f"endless post {i}",
+                    "created_time": meta_time(EPOCH - timedelta(minutes=i)),
+                    "comments": {"data": [], "summary": {"total_count": 0}},
+                }
+            )
+        return (
+            200,
+            {
+                "data": made,
+                "paging": {
+                    "cursors": {"after": str(after + limit)},
+                    "next": f"{self.url}/{page.page_id}/posts?after={after + limit}",
+                },
+            },
+            {},
+        )
 
     def _page_of_post(self, post_id: str) -> FakePage | None:
         page = self.pages.get(post_id.split("_", 1)[0])
