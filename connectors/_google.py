@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 from typing import Any
 
-from socialmon_connectors._paging import describe_json as _describe
-from socialmon_connectors._paging import parse_time
 from socialmon_connectors.http import Action, ErrorTable, Problem, Rule
 
 QUOTA_HINT = (
@@ -58,38 +55,6 @@ def google_errors(auth_hint: str, **extra: Rule | Action) -> ErrorTable:
     }
     rules.update({(None, code): rule for code, rule in extra.items()})
     return ErrorTable(rules)
-
-
-class FieldError(ValueError):
-    """A field of an item is missing or of the wrong type; the message names it ('videoId') and its path."""
-
-
-def _named(path: tuple[str, ...]) -> str:
-    dotted = ".".join(path)
-    return f"'{path[-1]}'" if len(path) == 1 else f"'{path[-1]}' ({dotted})"
-
-
-def field_at(raw: Any, *path: str) -> Any:
-    """raw[path[0]][path[1]]…; a `FieldError` naming the field when a step is missing, null or not an object."""
-    node = raw
-    for depth, key in enumerate(path):
-        if not isinstance(node, dict):
-            if depth == 0:
-                raise FieldError(f"the item is {_describe(node)}, not an object")
-            raise FieldError(f"field {_named(path[:depth])} is {_describe(node)}, not an object")
-        if node.get(key) is None:
-            raise FieldError(f"missing field {_named(path[: depth + 1])}")
-        node = node[key]
-    return node
-
-
-def time_at(raw: Any, *path: str) -> datetime:
-    """The RFC 3339 time at `path` in `raw`; a `FieldError` naming the field when it is missing or not a time."""
-    value = field_at(raw, *path)
-    try:
-        return parse_time(value)
-    except (TypeError, ValueError) as error:
-        raise FieldError(f"field {_named(path)}: {error}") from None
 
 
 def plain_text(message: str) -> str:

@@ -238,6 +238,38 @@ def parse_time(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
+class FieldError(ValueError):
+    """A field of an item is missing or of the wrong type; the message names it ('videoId') and its path."""
+
+
+def _named(path: tuple[str, ...]) -> str:
+    dotted = ".".join(path)
+    return f"'{path[-1]}'" if len(path) == 1 else f"'{path[-1]}' ({dotted})"
+
+
+def field_at(raw: Any, *path: str) -> Any:
+    """raw[path[0]][path[1]]…; a `FieldError` naming the field when a step is missing, null or not an object."""
+    node = raw
+    for depth, key in enumerate(path):
+        if not isinstance(node, dict):
+            if depth == 0:
+                raise FieldError(f"the item is {describe_json(node)}, not an object")
+            raise FieldError(f"field {_named(path[:depth])} is {describe_json(node)}, not an object")
+        if node.get(key) is None:
+            raise FieldError(f"missing field {_named(path[: depth + 1])}")
+        node = node[key]
+    return node
+
+
+def time_at(raw: Any, *path: str) -> datetime:
+    """The RFC 3339 time at `path` in `raw`; a `FieldError` naming the field when it is missing or not a time."""
+    value = field_at(raw, *path)
+    try:
+        return parse_time(value)
+    except (TypeError, ValueError) as error:
+        raise FieldError(f"field {_named(path)}: {error}") from None
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
@@ -604,6 +636,7 @@ def _without_hint(error: Exception) -> str:
 __all__ = [
     "ApiSettings",
     "CursorPaging",
+    "FieldError",
     "GraphPaging",
     "PageTokenPaging",
     "Paging",
@@ -612,10 +645,12 @@ __all__ = [
     "build",
     "describe_json",
     "dig",
+    "field_at",
     "listed",
     "objects",
     "paginate",
     "parse_time",
     "query_without_secrets",
+    "time_at",
     "why_rejected",
 ]

@@ -30,7 +30,7 @@ import httpx
 from pydantic import Field
 
 from socialmon_connectors._meta import GraphSettings, author, count, graph_options
-from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, time_at
 from socialmon_connectors.errors import PermissionDenied
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -77,7 +77,7 @@ def parse_post(raw: Raw, page_id: str) -> PostRecord:
         is_business=author_id is None or author_id == page_id,
         text=raw.get("message") or "",
         url=raw.get("permalink_url"),
-        created_at=parse_time(raw["created_time"]),
+        created_at=time_at(raw, "created_time"),
         like_count=count(raw.get("reactions")),
         comment_count=count(raw.get("comments")),
         share_count=(raw.get("shares") or {}).get("count"),
@@ -96,7 +96,7 @@ def parse_comment(raw: Raw, post_id: str, page_id: str) -> CommentRecord:
         is_business=author_id is not None and author_id == page_id,
         text=raw.get("message") or "",
         url=raw.get("permalink_url"),
-        created_at=parse_time(raw["created_time"]),
+        created_at=time_at(raw, "created_time"),
         like_count=raw.get("like_count"),
         reply_count=raw.get("comment_count"),
     )
@@ -156,7 +156,7 @@ class FacebookConnector(SweepConnector):
             yield batch
 
     def item_time(self, raw: Raw) -> datetime:
-        return parse_time(raw["created_time"])
+        return time_at(raw, "created_time")
 
     def item_label(self, raw: Raw) -> str:
         return f"Facebook post {self.item_key(raw) or '?'}"

@@ -31,7 +31,7 @@ from datetime import datetime
 import httpx
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._google import QUOTA_ZERO, google_errors, parse_google_error, time_at
+from socialmon_connectors._google import QUOTA_ZERO, google_errors, parse_google_error
 from socialmon_connectors._paging import (
     ApiSettings,
     PageTokenPaging,
@@ -40,6 +40,7 @@ from socialmon_connectors._paging import (
     Window,
     build,
     paginate,
+    time_at,
 )
 from socialmon_connectors.http import Action, Api, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord

@@ -25,7 +25,17 @@ import httpx
 from pydantic import Field
 
 from socialmon_connectors._meta import GraphSettings, author, graph_options
-from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, parse_time
+from socialmon_connectors._paging import (
+    GraphPaging,
+    Raw,
+    SweepConnector,
+    Window,
+    build,
+    describe_json,
+    paginate,
+    time_at,
+)
+from socialmon_connectors.errors import PlatformError
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -63,7 +73,7 @@ def parse_media(raw: Raw, account_id: str, username: str) -> PostRecord:
         author_name=raw.get("username") or username or None,
         text=raw.get("caption") or "",
         url=raw.get("permalink"),
-        created_at=parse_time(raw["timestamp"]),
+        created_at=time_at(raw, "timestamp"),
         like_count=raw.get("like_count"),
         comment_count=raw.get("comments_count"),
     )
@@ -79,7 +89,7 @@ def parse_comment(raw: Raw, media_id: str, account_id: str, username: str) -> Co
         author_name=author_name,
         is_business=is_business(raw, account_id, username),
         text=raw.get("text") or "",
-        created_at=parse_time(raw["timestamp"]),
+        created_at=time_at(raw, "timestamp"),
         like_count=raw.get("like_count"),
     )
 
@@ -107,8 +117,15 @@ class InstagramConnector(SweepConnector):
 
     async def prepare(self, api: Api) -> None:
         if not self.username:
-            account = await api.get(self.account_id, {"fields": "id,username"})
-            self.username = str((account or {}).get("username") or "")
+            path = self.account_id
+            account = await api.get(path, {"fields": "id,username"})
+            if not isinstance(account, dict):  # its replies would no longer be known as the business's
+                raise PlatformError(
+                    f"Instagram: {path}?fields=id,username answered HTTP 200 with {describe_json(account)} "
+                    "where the account object was expected",
+                    code="unexpected_body",
+                )
+            self.username = str(account.get("username") or "")
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {"fields": MEDIA_FIELDS, "limit": self.settings.page_size}
@@ -116,7 +133,7 @@ class InstagramConnector(SweepConnector):
             yield batch
 
     def item_time(self, raw: Raw) -> datetime:
-        return parse_time(raw["timestamp"])
+        return time_at(raw, "timestamp")
 
     def item_label(self, raw: Raw) -> str:
         return f"Instagram media {self.item_key(raw) or '?'}"

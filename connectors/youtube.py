@@ -32,16 +32,10 @@ from typing import Any
 import httpx
 from pydantic import Field, SecretStr, model_validator
 
-from socialmon_connectors._google import (
-    QUOTA_HINT,
-    FieldError,
-    field_at,
-    google_errors,
-    parse_google_error,
-    time_at,
-)
+from socialmon_connectors._google import QUOTA_HINT, google_errors, parse_google_error
 from socialmon_connectors._paging import (
     ApiSettings,
+    FieldError,
     PageTokenPaging,
     Raw,
     SweepConnector,
@@ -50,9 +44,11 @@ from socialmon_connectors._paging import (
     build,
     describe_json,
     dig,
+    field_at,
     listed,
     objects,
     paginate,
+    time_at,
 )
 from socialmon_connectors.errors import NotFound, PlatformError, RateLimited
 from socialmon_connectors.http import Action, Api, Rule

@@ -195,26 +195,7 @@ def described(error: BaseException) -> str:
 #: (connector name, check) -> {text every such problem contains: why}: connector bugs being fixed
 #: elsewhere. The check still runs and fails on any other problem; it is marked xfail only while
 #: every problem it finds is a known one. Remove an entry once its connector passes.
-KNOWN_BUGS: dict[tuple[str, str], dict[str, str]] = {
-    ("facebook", "malformed item: wrong type"): {
-        "created_time wrong type: the item was dropped without a rejection naming": (
-            "a wrong-typed created_time is rejected as 'not a timestamp: …' without naming the field "
-            "(facebook.py reads it with a bare parse_time)"
-        ),
-    },
-    ("instagram", "malformed item: wrong type"): {
-        "timestamp wrong type: the item was dropped without a rejection naming": (
-            "a wrong-typed timestamp is rejected as 'not a timestamp: …' without naming the field "
-            "(instagram.py reads it with a bare parse_time)"
-        ),
-    },
-    ("instagram", "wrong shape"): {
-        "fields=id,username answering a list where an object is expected: went unnoticed": (
-            "the username lookup takes a list body for 'no username' (`(account or {}).get`), so the "
-            "business's own replies are no longer recognised, with no error"
-        ),
-    },
-}
+KNOWN_BUGS: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def settle(case: ConnectorCase, tmp_path: Path, check: str, problems: list[str]) -> None:

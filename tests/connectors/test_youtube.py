@@ -12,7 +12,8 @@ import respx
 from conformance import HttpCase, collect, conformance_suite, fixture, records
 
 from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
-from socialmon_connectors._google import FieldError, parse_google_error
+from socialmon_connectors._google import parse_google_error
+from socialmon_connectors._paging import FieldError
 from socialmon_connectors.youtube import YouTubeConnector, YouTubeSettings, parse_thread, parse_video
 
 BASE = "https://www.googleapis.com/youtube/v3"
