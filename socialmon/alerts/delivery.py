@@ -6,7 +6,9 @@ for each destination, the deliveries this run claims (see `store`). A person's d
 (e-mail, a chat) gets one message a run: the most severe alerts in detail and a line summing
 up the rest; a JSON endpoint gets every alert, `JSON_BATCH` per POST. A message is marked
 delivered when the server accepted it, or failed with the server's answer and retried by the
-next run. An alert is sent once every destination has it.
+next run. An alert is sent once every destination has it. A failure's message, printed and
+kept in `alert_delivery.last_error`, is scrubbed of the destination's secrets (its URL, the
+key in its path or query, its header values, the SMTP password).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, send_email
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
-from socialmon.alerts.webhooks import JSON_BATCH, build_payload, post
+from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
 from socialmon.alerts.wording import AlertText, Batch, word
 from socialmon.config import (
     BrandConfig,
@@ -182,7 +184,7 @@ def _send_brand(
                 texts[alert_id] = word(a.id, a.rule, a.severity, a.facts, a.created_at, lang)
         return Batch([texts[i] for i in alert_ids[:detail]], [by_id[i].rule for i in alert_ids[detail:]])
 
-    def deliver(name: str, batch_size: int, detail: int, send: Any, preview: Any) -> None:
+    def deliver(name: str, batch_size: int, detail: int, send: Any, preview: Any, secrets: list[str]) -> None:
         """Claim, send and record `batch_size` alerts at a time (`detail` of them in full) until none is left."""
         if dry_run:
             already = store.delivered_already(database, ids, name)
@@ -200,8 +202,9 @@ def _send_brand(
             try:
                 refused = send(batch_of(batch, detail)) or []
             except DeliveryError as error:
-                store.mark_failed(database, batch, name, token, str(error))
-                result.deliveries.append(Delivery(brand.slug, name, batch, str(error)))
+                message = scrub(str(error), secrets)
+                store.mark_failed(database, batch, name, token, message)
+                result.deliveries.append(Delivery(brand.slug, name, batch, message))
                 return  # the destination is failing: the rest waits for the next run
             except BaseException:
                 store.release(database, batch, name, token)
@@ -221,7 +224,8 @@ def _send_brand(
             body = plain.get_content() if plain is not None else ""
             return f"To: {message['To']}\nSubject: {message['Subject']}\n\n{body}"
 
-        deliver(EMAIL, len(ids), EMAIL_DETAIL, send_mail, preview_mail)
+        password = [email.password] if email.password and len(email.password) >= 4 else []
+        deliver(EMAIL, len(ids), EMAIL_DETAIL, send_mail, preview_mail, password)
     for hook in destinations.webhooks:
 
         def send_hook(batch: Batch, hook: WebhookDestination = hook) -> None:
@@ -231,7 +235,8 @@ def _send_brand(
             payload = build_payload(hook, brand_info, batch, lang, facts)
             return json.dumps(payload, ensure_ascii=False, indent=2)
 
+        secrets = hook_secrets(hook)
         if hook.kind == "json":
-            deliver(hook.name, JSON_BATCH, JSON_BATCH, send_hook, preview_hook)
+            deliver(hook.name, JSON_BATCH, JSON_BATCH, send_hook, preview_hook, secrets)
         else:
-            deliver(hook.name, len(ids), CHAT_DETAIL, send_hook, preview_hook)
+            deliver(hook.name, len(ids), CHAT_DETAIL, send_hook, preview_hook, secrets)

@@ -24,16 +24,24 @@ shortened, then fewer alerts are detailed, until it fits: a message the service 
 would be retried, and refused, forever.
 
 Any 2xx answer means accepted. The URL is a secret (whoever has it can post): it is never
-printed or logged, and an error names the destination by its `name`.
+printed or logged, and an error names the destination by its `name`. A service's error
+body may echo the request: every error is scrubbed of the URL, the secrets in its path and
+query, the header values and anything that looks like a bearer token (`scrub`).
+
+A customer's words are not the service's markup: Slack's `<url|text>`, Discord's `[text](url)`,
+`<@id>` and `@everyone`, and Teams' `[text](url)` in a comment, an author's name or a
+platform error show as written, never as a live link or a mention.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 import httpx
 
@@ -56,7 +64,25 @@ def _lines(alert: AlertText) -> list[str]:
 
 
 def _slack_escape(text: str) -> str:
+    """Slack's mrkdwn: with `<`, `>` and `&` escaped no `<url|text>`, `<!everyone>` or `<@U1>` can be made."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_DISCORD_SPECIAL = re.compile(r"([\\*_~`|>\[\]()<#])")
+_EVERYONE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+
+
+def _discord_escape(text: str) -> str:
+    """Discord's markdown: every markup character backslash-escaped (Discord drops the
+    backslash), so `[text](url)` is no masked link and `<@id>` no mention; `@everyone` and
+    `@here` get a zero-width space (besides `allowed_mentions`, which stops any ping)."""
+    return _EVERYONE.sub("@\u200b\\1", _DISCORD_SPECIAL.sub(r"\\\1", text))
+
+
+def _teams_escape(text: str) -> str:
+    """Teams' TextBlock markdown: a zero-width space after each `]`, so a customer's
+    `[text](url)` (or `[text][1]` with `[1]: url`) shows as written, not as a link."""
+    return text.replace("]", "]\u200b")
 
 
 def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None) -> dict[str, Any]:
@@ -86,9 +112,10 @@ def discord(
 ) -> dict[str, Any]:
     embeds = []
     for alert in alerts:
-        description = "\n".join(_lines(alert) + ([f"> {alert.quote}"] if alert.quote else []))
+        lines = [_discord_escape(line) for line in _lines(alert)]
+        description = "\n".join(lines + ([f"> {_discord_escape(alert.quote)}"] if alert.quote else []))
         embed: dict[str, Any] = {
-            "title": f"[{alert.severity_word.upper()}] {alert.title}"[:256],
+            "title": f"[{alert.severity_word.upper()}] {_discord_escape(alert.title)}"[:256],
             "description": description[:4096],
             "color": COLOURS.get(alert.severity, COLOURS["info"]),
             "timestamp": alert.created_at.isoformat(),
@@ -97,7 +124,8 @@ def discord(
         if alert.url:
             embed["url"] = alert.url
         embeds.append(embed)
-    content = intro(lang, len(alerts) + _count(more), brand["name"]) + (f"\n{more.text}" if more else "")
+    name = _discord_escape(brand["name"])
+    content = intro(lang, len(alerts) + _count(more), name) + (f"\n{more.text}" if more else "")
     return {
         "username": "socialmon",
         "content": content[:DISCORD_CONTENT],
@@ -112,7 +140,7 @@ def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
             "type": "TextBlock",
             "size": "Medium",
             "weight": "Bolder",
-            "text": f"socialmon · {brand['name']}",
+            "text": f"socialmon · {_teams_escape(brand['name'])}",
             "wrap": True,
         }
     ]
@@ -124,14 +152,16 @@ def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
                 "weight": "Bolder",
                 "wrap": True,
                 "color": colours.get(alert.severity, "Accent"),
-                "text": f"[{alert.severity_word.upper()}] {alert.title}",
+                "text": f"[{alert.severity_word.upper()}] {_teams_escape(alert.title)}",
             }
         ]
         items += [
-            {"type": "TextBlock", "wrap": True, "spacing": "Small", "text": line} for line in _lines(alert)
+            {"type": "TextBlock", "wrap": True, "spacing": "Small", "text": _teams_escape(line)}
+            for line in _lines(alert)
         ]
         if alert.quote:
-            items.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "text": f"“{alert.quote}”"})
+            quote = f"“{_teams_escape(alert.quote)}”"
+            items.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "text": quote})
         if alert.url:
             items.append(
                 {
@@ -253,16 +283,62 @@ class _HideWebhookUrls(logging.Filter):
 logging.getLogger("httpx").addFilter(_HideWebhookUrls())
 
 
+_BEARER = re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{6,}")
+_SECRET_PARAM = re.compile(
+    r"(?i)\b(access_token|api_key|apikey|client_secret|key|password|secret|sig|signature|token)"
+    r"(=|\"\s*:\s*\")([^&\s\"'<>]+)"
+)
+
+
+def hook_secrets(hook: WebhookDestination) -> list[str]:
+    """What of a destination is secret: its URL, the parts of its path and the values of its
+    query that could be a key (Slack, Discord and Teams URLs carry theirs in the path), and its
+    header values (with the token of `Authorization: Bearer …` on its own)."""
+    secrets = {hook.url, str(httpx.URL(hook.url))}
+    parts = urlsplit(hook.url)
+    secrets |= {parts.password or "", parts.query}
+    for segment in parts.path.split("/"):
+        value = unquote(segment)
+        if len(value) >= 16 or (len(value) >= 6 and any(c.isdigit() for c in value)):
+            secrets.add(value)
+    secrets |= {value for _, value in parse_qsl(parts.query) if len(value) >= 6}
+    for value in hook.headers.values():
+        secrets.add(value)
+        secrets.update(word for word in value.split() if len(word) >= 6)
+    return sorted((s for s in secrets if len(s) >= 6), key=len, reverse=True)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each secret (as written, URL-encoded or JSON-escaped) and anything that
+    looks like a bearer token or a `key=…` credential replaced by ***."""
+    forms = {
+        form
+        for secret in secrets
+        if secret
+        for form in (secret, quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/"))
+    }
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    text = _SECRET_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    return _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+
+
 def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client) -> None:
-    """POST the payload; raises DeliveryError unless the service answers 2xx."""
+    """POST the payload; raises DeliveryError unless the service answers 2xx.
+
+    The error quotes what the service answered (200 characters of it), scrubbed of the
+    destination's secrets (see `scrub`): a service may echo the request it refused.
+    """
     _POSTED_URLS.update({hook.url, str(httpx.URL(hook.url))})
+    secrets = hook_secrets(hook)
     try:
         response = client.post(hook.url, json=payload, headers=hook.headers, timeout=hook.timeout)
     except httpx.HTTPError as error:
-        message = str(error).replace(hook.url, "***") or type(error).__name__
+        message = scrub(str(error), secrets) or type(error).__name__
         raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): cannot reach it: {message}") from None
     if not response.is_success:
-        body = response.text.strip().replace("\n", " ")[:200]
+        body = " ".join(scrub(response.text[:4000], secrets).split())
+        body = body[:200] + ("…" if len(body) > 200 else "")
         raise DeliveryError(
             f"webhook '{hook.name}' ({hook.kind}): HTTP {response.status_code}{': ' + body if body else ''}"
         )

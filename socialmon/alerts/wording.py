@@ -2,6 +2,10 @@
 
 Numbers, shares, durations and dates are formatted by the reports' `Lang` (Babel), so an
 alert reads like the brand's report: "45 %" and "3,8×" in Spanish, "45%" and "3.8×" in English.
+
+An alert quotes customers, authors and platforms: its words carry no control character,
+escape sequence or bidi override (`terminal_text`), whatever reads them (a terminal, a mail
+client, a chat).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from socialmon.alerts.findings import (
     WAITING,
     WATCH_LIST,
 )
+from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -255,15 +260,16 @@ def word(
         quote = None
     if facts.get("written_at"):
         lines.append((say(lang, "written"), lang.datetime(_moment(facts["written_at"]))))
+    url = _safe_link(facts.get("url"))
     return AlertText(
         id=alert_id,
         rule=rule,
         severity=severity,
         severity_word=say(lang, f"severity_{severity}"),
-        title=title(rule, facts, lang),
-        lines=lines,
-        quote=quote,
-        url=_safe_link(facts.get("url")),
+        title=terminal_text(title(rule, facts, lang)),
+        lines=[(label, terminal_text(value)) for label, value in lines],
+        quote=terminal_text(quote, multiline=True) if quote else None,
+        url=terminal_text(url) if url else None,
         created_at=created_at,
     )
 

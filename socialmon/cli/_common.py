@@ -15,18 +15,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from socialmon.config import Config, ConfigError, find_config_path, load_config
 from socialmon.database import Database, DatabaseError, open_database
+from socialmon.render._safe_text import error_summary, terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from socialmon.plugins import ConnectorRegistry
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a channel (or a delivery) failed; the rest was done
 EXIT_USAGE = 2  # usage or configuration error: nothing was done
+EXIT_STOPPED = 143  # `scan` stopped by SIGTERM (128 + 15): what was read is stored
 
 ConfigOption = Annotated[
     Path | None,
@@ -77,17 +81,48 @@ out = LazyConsole()
 err = LazyConsole(stderr=True)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+def plain(text: object, style: str = "", *, multiline: bool = False) -> Text:
+    """Untrusted text (a comment, a platform error, a config value, a path) for rich: never
+    read as markup, and without escape sequences or bidi overrides (see `terminal_text`)."""
+    from rich.text import Text
+
+    return Text(terminal_text(text, multiline=multiline), style=style)
+
+
+def say(console: LazyConsole | Console, *parts: object, style: str = "") -> None:
+    """Print one line of untrusted text; `(text, style)` tuples among `parts` are styled."""
+    from rich.text import Text
+
+    line = Text(style=style)
+    for part in parts:
+        text, part_style = part if isinstance(part, tuple) else (part, "")
+        line.append(terminal_text(text, multiline=True), style=part_style)
+    console.print(line, highlight=False, soft_wrap=True)
+
+
+def problem(label: str, message: object, style: str = "bold red") -> None:
+    """`label: message` on stderr, the label styled and the message printed as plain text."""
+    say(err, (f"{label}:", style), " ", message)
+
+
+def fail(message: object, code: int = EXIT_USAGE) -> NoReturn:
+    problem("error", message)
     raise typer.Exit(code)
+
+
+def config_problems(error: ConfigError) -> NoReturn:
+    """Every problem of the config, one a line; exit 2."""
+    for found in error.problems:
+        problem("config error", found)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def registry() -> ConnectorRegistry:
     from socialmon.plugins import default_registry
 
     found = default_registry()
-    for problem in found.problems:
-        err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+    for warning in found.problems:
+        problem("warning", warning, style="yellow")
     return found
 
 
@@ -101,29 +136,45 @@ def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None)
     try:
         return load_config(found, registry)
     except ConfigError as error:
-        for problem in error.problems:
-            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        config_problems(error)
 
 
 @contextmanager
 def database_or_exit(config: Config, override: str | None) -> Iterator[Database]:
+    """The database, upgraded. Any other database error is one line naming its cause (the
+    driver's first line), never the statement and its parameters (customers' texts): those
+    go to the debug log (see `error_summary`)."""
     url = config.database_url(override)
     try:
         database = Database(url)
         status = database.upgrade()
     except DatabaseError as error:
         fail(str(error))
+    except SQLAlchemyError as error:
+        fail(f"the database {display_database(url)} failed: {error_summary(error)}")
     if status is not None and status.current is not None:
-        err.print(f"upgraded the database schema from {status.current} to {status.head}", highlight=False)
+        say(err, f"upgraded the database schema from {status.current} to {status.head}")
     try:
         yield database
+    except SQLAlchemyError as error:
+        fail(f"the database {database.display_url()} failed: {error_summary(error)}", EXIT_FAILED)
     finally:
         database.dispose()
+
+
+def display_database(url: str) -> str:
+    """A database URL with its password hidden."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
 
 
 def is_terminal() -> bool:
     return err.is_terminal and sys.stderr.isatty()
 
 
-__all__ = ["Database", "open_database"]
+__all__ = ["Database", "open_database", "terminal_text"]

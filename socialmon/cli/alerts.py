@@ -12,16 +12,18 @@ from socialmon.cli import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     BrandOption,
     ConfigOption,
     DatabaseOption,
     config_or_exit,
+    config_problems,
     database_or_exit,
     err,
     fail,
     out,
+    plain,
     registry,
+    say,
 )
 from socialmon.config import BrandConfig, Config, ConfigError
 
@@ -59,14 +61,6 @@ def _brands(config: Config, brand: str | None) -> list[BrandConfig]:
     return [chosen]
 
 
-def _config_error(error: ConfigError) -> typer.Exit:
-    from rich.markup import escape
-
-    for problem in error.problems:
-        err.print(f"[bold red]config error:[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
-    return typer.Exit(EXIT_USAGE)
-
-
 def _local(config: Config, slug: str, moment: datetime | None) -> str:
     if moment is None:
         return "—"
@@ -78,7 +72,6 @@ def _local(config: Config, slug: str, moment: datetime | None) -> str:
 def _list(
     brand: str | None, include_closed: bool, limit: int, config: ConfigOption, database: DatabaseOption
 ) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from socialmon.alerts import count_alerts, list_alerts
@@ -90,7 +83,7 @@ def _list(
         found = list_alerts(db, brand=brand, include_closed=include_closed, limit=limit or None)
         total = count_alerts(db, brand=brand, include_closed=include_closed) if limit else len(found)
     if not found:
-        out.print("No open alerts." if not include_closed else "No alerts yet.")
+        say(out, "No open alerts." if not include_closed else "No alerts yet.")
         return
     table = Table(title="Alerts" if include_closed else "Open alerts")
     table.add_column("id", justify="right", style="bold")
@@ -102,22 +95,25 @@ def _list(
     table.add_column("alert", overflow="fold")
     colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
     for alert in found:
+        # Titles quote authors, channels and watch-list words; links come from the platform:
+        # plain text, never markup, with no escape sequence (see `plain`).
         link = alert.facts.get("url") if isinstance(alert.facts, dict) else None
-        title = escape(alert.title) + (f"\n[dim]{escape(link)}[/]" if link else "")
+        title = plain(alert.title)
+        if isinstance(link, str) and link:
+            title.append("\n")
+            title.append_text(plain(link, "dim"))
         table.add_row(
             str(alert.id),
-            alert.brand,
-            f"[{colours.get(alert.severity, 'white')}]{alert.severity}[/]",
-            alert.rule,
+            plain(alert.brand),
+            plain(alert.severity, colours.get(alert.severity, "white")),
+            plain(alert.rule),
             _local(loaded, alert.brand, alert.created_at),
-            alert.status,
+            plain(alert.status),
             title,
         )
     out.print(table)
     if total > len(found):
-        out.print(
-            f"{len(found)} of {total:,} shown, the most severe first: --limit 0 shows all", highlight=False
-        )
+        say(out, f"{len(found)} of {total:,} shown, the most severe first: --limit 0 shows all")
 
 
 @alerts_app.callback()
@@ -162,8 +158,9 @@ def ack(
                 changed = acknowledge(db, alert_id)
             except AlertNotFound as error:
                 fail(str(error))
-            out.print(
-                f"alert {alert_id} acknowledged" if changed else f"alert {alert_id} was already acknowledged"
+            say(
+                out,
+                f"alert {alert_id} acknowledged" if changed else f"alert {alert_id} was already acknowledged",
             )
 
 
@@ -189,14 +186,13 @@ def check(
         evaluations = _evaluate(loaded, db, brands)
     for evaluation in evaluations:
         if evaluation.skipped:
-            out.print(f"{evaluation.brand}: skipped, {evaluation.skipped}", highlight=False)
+            say(out, f"{evaluation.brand}: skipped, {evaluation.skipped}")
             continue
-        out.print(
-            f"{evaluation.brand}: {len(evaluation.created)} new alert(s), {evaluation.resolved} resolved",
-            highlight=False,
+        say(
+            out, f"{evaluation.brand}: {len(evaluation.created)} new alert(s), {evaluation.resolved} resolved"
         )
         for rule, note in evaluation.notes.items():
-            out.print(f"  {rule}: {note}", highlight=False, markup=False)
+            say(out, f"  {rule}: {note}")
 
 
 @alerts_app.command()
@@ -227,49 +223,42 @@ def send(
     try:
         resolve_destinations(loaded, brands)  # config mistakes first: exit 2 before touching anything
     except ConfigError as error:
-        raise _config_error(error) from None
+        config_problems(error)
     with database_or_exit(loaded, database) as db:
         _evaluate(loaded, db, brands)
         try:
             result = send_alerts(db, loaded, brands, dry_run=dry_run)
         except ConfigError as error:
-            raise _config_error(error) from None
+            config_problems(error)
     for preview in result.previews:
-        out.print(
+        say(
+            out,
             f"--- would send {len(preview.alert_ids)} alert(s) of {preview.brand} to {preview.destination}",
-            highlight=False,
-            markup=False,
         )
-        out.print(preview.content, highlight=False, markup=False, soft_wrap=True)
+        say(out, preview.content)
     for slug, count in result.held.items():
         if not quiet:
-            err.print(f"{slug}: {count} alert(s) held until the end of quiet hours", highlight=False)
+            say(err, f"{slug}: {count} alert(s) held until the end of quiet hours")
     for slug, count in result.unrouted.items():
         if not quiet:
-            err.print(
+            say(
+                err,
                 f"{slug}: {count} alert(s) with nowhere to go: add [brands.alerts.email] or "
                 "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
-                highlight=False,
-                markup=False,
             )
     for delivery in result.deliveries:
         if not delivery.ok:
-            err.print(
+            say(
+                err,
                 f"{delivery.brand}: delivery to {delivery.destination} FAILED, will retry next run: {delivery.error}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
             )
         elif not quiet:
-            err.print(
-                f"{delivery.brand}: sent {len(delivery.alert_ids)} alert(s) to {delivery.destination}",
-                highlight=False,
-            )
+            say(err, f"{delivery.brand}: sent {len(delivery.alert_ids)} alert(s) to {delivery.destination}")
         if delivery.refused:
-            err.print(
+            say(
+                err,
                 f"{delivery.brand}: {delivery.destination}: the server refused {', '.join(delivery.refused)}",
-                highlight=False,
             )
     if not (dry_run or result.deliveries or result.held or result.unrouted or quiet):
-        err.print("nothing to send", highlight=False)
+        say(err, "nothing to send")
     raise typer.Exit(EXIT_FAILED if result.failed else EXIT_OK)

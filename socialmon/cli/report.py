@@ -26,6 +26,8 @@ from socialmon.cli._common import (
     err,
     fail,
     out,
+    say,
+    terminal_text,
 )
 from socialmon.cli._gc import collector_paused
 from socialmon.config import Config
@@ -130,9 +132,7 @@ def run_report(
                     limit=limit,
                 )
             except WindowError as error:
-                from rich.markup import escape
-
-                fail(escape(str(error)))
+                fail(str(error))
             started = time.perf_counter()
             summaries = channel_summaries(db, brand, channel) if view == "summary" else None
             overview_seconds = time.perf_counter() - started
@@ -202,7 +202,7 @@ def _print_tables(
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
             english, spanish = STRINGS["no_data_yet"]
             language = lang.value if lang else (pairs[0][0].language if pairs else "en")
-            console.print(spanish if language == "es" else english, highlight=False)
+            say(console, spanish if language == "es" else english)
             return
         for report, report_lang in pairs:
             mine = [s for s in summaries or [] if s.brand == report.slug]
@@ -215,11 +215,13 @@ def _print_tables(
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
+        if sys.stdout.isatty():  # a CSV or Markdown report read in a terminal: no escape sequence
+            text = terminal_text(text, multiline=True)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
     output.write_text(text, encoding="utf-8")
-    err.print(f"wrote {output}", highlight=False)
+    say(err, f"wrote {output}")
 
 
 def _write_bytes(data: bytes, output: Path | None) -> None:
@@ -228,15 +230,13 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
         sys.stdout.flush()
         return
     output.write_bytes(data)
-    err.print(f"wrote {output}", highlight=False)
+    say(err, f"wrote {output}")
 
 
 def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> None:
     try:
         import weasyprint  # type: ignore[import-not-found]  # noqa: F401
     except (ImportError, OSError):
-        from rich.markup import escape
-
         language = (
             lang.value
             if lang
@@ -245,7 +245,7 @@ def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> 
         from socialmon.render.i18n import STRINGS
 
         english, spanish = STRINGS["pdf_missing"]
-        fail(escape(spanish if language == "es" else english))
+        fail(spanish if language == "es" else english)
 
 
 @report_app.callback()

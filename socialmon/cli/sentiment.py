@@ -23,6 +23,7 @@ from socialmon.cli._common import (
     fail,
     is_terminal,
     out,
+    say,
 )
 from socialmon.sentiment import LABELS, get_scorer
 
@@ -65,7 +66,7 @@ def rescore_command(
     with database_or_exit(loaded, database) as db:
         total = count_stale(db, scorer, start)
         if total == 0:
-            out.print(f"every comment is already scored by {scorer.name} {scorer.version}", highlight=False)
+            say(out, f"every comment is already scored by {scorer.name} {scorer.version}")
             return
         if is_terminal():
             with Progress(
@@ -85,7 +86,7 @@ def rescore_command(
                 )
         else:
             done = rescore(db, scorer, since=start, batch_size=batch_size)
-    out.print(f"re-scored {done:,} comments with {scorer.name} {scorer.version}", highlight=False)
+    say(out, f"re-scored {done:,} comments with {scorer.name} {scorer.version}")
 
 
 @app.command("label")
@@ -113,7 +114,7 @@ def label_command(
         except LabelError as error:
             fail(str(error))
     done = "correction removed" if clear else f"labelled {label}"
-    out.print(f"comment {comment_id}: {done}", highlight=False)
+    say(out, f"comment {comment_id}: {done}")
 
 
 class ExportFormat(StrEnum):
@@ -164,4 +165,4 @@ def export_labels(
         if output:
             handle.close()
     if output:
-        out.print(f"wrote {len(rows)} labelled comments to {output}", highlight=False)
+        say(out, f"wrote {len(rows)} labelled comments to {output}")

@@ -14,11 +14,15 @@ from socialmon.cli._common import (
     ConfigOption,
     DatabaseOption,
     config_or_exit,
+    config_problems,
     database_or_exit,
-    err,
+    display_database,
     fail,
     out,
+    plain,
+    problem,
     registry,
+    say,
 )
 from socialmon.config import ConfigError, check_channels, find_config_path, load_config
 from socialmon.database import Database, DatabaseError
@@ -43,7 +47,7 @@ def init(
         path.write_text(starter_config(), encoding="utf-8")
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror}")
-    out.print(f"wrote {path}: edit the brand and its channels, then run `socialmon check`", highlight=False)
+    say(out, f"wrote {path}: edit the brand and its channels, then run `socialmon check`")
 
 
 @app.command()
@@ -57,9 +61,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     try:
         loaded = load_config(found, connectors)
     except ConfigError as error:
-        for problem in error.problems:
-            err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        config_problems(error)
     problems += [str(problem) for problem in check_channels(loaded, connectors)]
     if loaded.settings.sentiment.scorer not in available_scorers():
         problems.append(
@@ -77,16 +79,15 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     except DatabaseError as error:
         problems.append(str(error))
         schema = "unusable"
-    for problem in problems:
-        err.print(f"[bold red]problem:[/] {problem}", highlight=False, soft_wrap=True)
+    for found_problem in problems:
+        problem("problem", found_problem)
     if problems:
         raise typer.Exit(EXIT_USAGE)
     channels = len(loaded.select())
-    out.print(
+    say(
+        out,
         f"config {loaded.path}: {len(loaded.brands)} brand(s), {channels} channel(s), all valid\n"
-        f"database {loaded.database_url(database)}: {schema}",
-        highlight=False,
-        soft_wrap=True,
+        f"database {display_database(loaded.database_url(database))}: {schema}",
     )
 
 
@@ -101,7 +102,7 @@ def list_connectors() -> None:
     table.add_column("package")
     table.add_column("what it pulls")
     for name in found.names():
-        table.add_row(name, found.sources.get(name, ""), found.connectors[name].summary)
+        table.add_row(plain(name), plain(found.sources.get(name, "")), plain(found.connectors[name].summary))
     out.print(table)
 
 
@@ -110,4 +111,4 @@ def upgrade(config: ConfigOption = None, database: DatabaseOption = None) -> Non
     """Upgrade the database schema to this version of socialmon (scan and report also do it)."""
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db:
-        out.print(f"database {db.display_url()} is at schema {db.schema_status().head}", highlight=False)
+        say(out, f"database {db.display_url()} is at schema {db.schema_status().head}")

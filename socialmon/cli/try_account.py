@@ -30,12 +30,13 @@ from socialmon.cli import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     config_or_exit,
+    config_problems,
     database_or_exit,
     err,
     fail,
     registry,
+    say,
 )
 from socialmon.cli.report import (
     FormatOption,
@@ -242,9 +243,7 @@ def try_account(
         try:
             (channel,) = resolve_channels(loaded, loaded.select(), connectors)
         except ConfigError as error:
-            for problem in error.problems:
-                err.print(f"[bold red]config error:[/] {problem}", highlight=False, soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE) from None
+            config_problems(error)
         channel = replace(channel, connector_class=newest_posts_only(channel.connector_class, posts))
         # Named outright: $SOCIALMON_DATABASE must not send a try into the user's real database.
         url = f"sqlite:///{database_path}"
@@ -268,10 +267,9 @@ def try_account(
                 database=url,
             )
         if database is not None:
-            err.print(
+            say(
+                err,
                 f"kept in {database_path}: `socialmon report --config {config_path}` shows it again, "
                 f"`socialmon scan --config {config_path}` carries on from there",
-                highlight=False,
-                soft_wrap=True,
             )
     raise typer.Exit(EXIT_FAILED if outcome.status == "failed" else EXIT_OK)

@@ -1,16 +1,33 @@
-"""Markdown: a heading per brand, a table per section, the rules at the foot."""
+"""Markdown: a heading per brand, a table per section, the rules at the foot.
+
+Text is escaped (no emphasis, link or HTML made of a customer's words; a `|` or a line break
+cannot end a table cell or row) and loses terminal escape sequences (a Markdown report is
+often read with `cat`). A link's target is percent-encoded where it could end the link, the
+cell or the row.
+"""
 
 from __future__ import annotations
 
 from socialmon.analytics.results import BrandReport
+from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
 from socialmon.render.tables import headline, report_tables, rules_lines
 
 
 def _escape(text: str) -> str:
+    text = terminal_text(text)
     for char in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
         text = text.replace(char, "\\" + char)
     return " ".join(text.split())
+
+
+# In `[text](<target>)` inside a table cell: `>` ends the target, `|` the cell (GFM splits
+# cells before it reads links), a line break the row; `<` and `\` are read too.
+_TARGET = {ord(c): f"%{ord(c):02X}" for c in "<>|\\ \t\n\r"}
+
+
+def _link_target(url: str) -> str:
+    return terminal_text(url, multiline=True).translate(_TARGET)
 
 
 def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
@@ -41,7 +58,7 @@ def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
                     cell = row[i]
                     text = _escape(cell.text)
                     if cell.link and cell.link.startswith(("https://", "http://")):
-                        text = f"[{text or lang('open')}](<{cell.link.replace('>', '%3E')}>)"
+                        text = f"[{text or _escape(lang('open'))}](<{_link_target(cell.link)}>)"
                     cells.append(text)
                 lines.append("| " + " | ".join(cells) + " |")
             lines.append("")
