@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _PG_UPGRADE_LOCK = 0x50C1A1  # advisory lock id serialising concurrent upgrades on PostgreSQL
@@ -24,6 +25,34 @@ _PG_UPGRADE_LOCK = 0x50C1A1  # advisory lock id serialising concurrent upgrades 
 
 class DatabaseError(Exception):
     """The database cannot be opened or upgraded; the message says what to do."""
+
+
+class DamagedDatabase(DatabaseError):
+    """The SQLite file is not a database, or a damaged one."""
+
+
+class NewerDatabase(DatabaseError):
+    """The schema was written by a newer socialmon: this version does not know its revision."""
+
+
+_SQLITE_CORRUPT = 11  # sqlite3's SQLITE_CORRUPT and SQLITE_NOTADB primary result codes
+_SQLITE_NOTADB = 26
+
+
+def damage(error: BaseException) -> str | None:
+    """What is wrong with the SQLite file, if `error` (from sqlite3) says that it is damaged; else None."""
+    import sqlite3
+
+    original = error.orig if isinstance(error, DBAPIError) else error
+    if not isinstance(original, sqlite3.DatabaseError):
+        return None
+    code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
+    message = str(original).lower()
+    if code == _SQLITE_NOTADB or "file is not a database" in message:
+        return "not a database"
+    if code == _SQLITE_CORRUPT or "database disk image is malformed" in message:
+        return "malformed"
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,18 +163,72 @@ class Database:
             return None
         return rows[0][0] if len(rows) == 1 else None
 
+    def _where(self) -> str:
+        return str(self.sqlite_path or self.display_url())
+
+    def damaged(self, error: BaseException) -> DamagedDatabase | None:
+        """The message for `error` (or an error it was raised from) if it says the SQLite file is damaged."""
+        if self.dialect != "sqlite":
+            return None
+        seen: BaseException | None = error
+        for _ in range(10):  # the chain of causes, bounded
+            if seen is None:
+                return None
+            what = damage(seen)
+            if what is not None:
+                return DamagedDatabase(
+                    f"the database file {self._where()} is damaged ({what}): restore a backup, "
+                    "or move it aside to start afresh"
+                )
+            seen = seen.__cause__ or seen.__context__
+        return None
+
+    def _cannot(self, action: str, error: SQLDatabaseError) -> DatabaseError:
+        return self.damaged(error) or DatabaseError(
+            f"cannot {action} the database {self.display_url()}: {error.orig}"
+        )
+
     def schema_status(self) -> SchemaStatus:
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
 
-        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+        script = ScriptDirectory(str(MIGRATIONS_DIR))
+        head = script.get_current_head()
         assert head is not None
         try:
             with self.read() as connection:
-                current = MigrationContext.configure(connection).get_current_revision()
-        except OperationalError as error:
-            raise DatabaseError(f"cannot open the database {self.display_url()}: {error.orig}") from None
-        return SchemaStatus(current=current, head=head)
+                recorded = MigrationContext.configure(connection).get_current_heads()
+        except SQLDatabaseError as error:
+            raise self._cannot("open", error) from None
+        known = {revision.revision for revision in script.walk_revisions()}
+        unknown = [revision for revision in recorded if revision not in known]
+        if unknown:
+            raise NewerDatabase(
+                f"the database {self._where()} was written by a newer socialmon "
+                f"(schema {', '.join(unknown)}): upgrade socialmon"
+            )
+        if len(recorded) > 1:
+            raise DatabaseError(
+                f"the database {self._where()} records several schema revisions ({', '.join(recorded)}): "
+                "restore a backup"
+            )
+        return SchemaStatus(current=recorded[0] if recorded else None, head=head)
+
+    def verify(self) -> None:
+        """Raise `DamagedDatabase` unless SQLite's quick check passes (reads every page: for `check`)."""
+        if self.dialect != "sqlite" or self.sqlite_path is None or not self.sqlite_path.exists():
+            return
+        try:
+            with self.read() as connection:
+                rows = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA quick_check(1)")]
+        except SQLDatabaseError as error:
+            raise self._cannot("check", error) from None
+        if rows != ["ok"]:
+            found = " ".join(" ".join(rows).replace("*** in database main ***", "").split())[:200]
+            raise DamagedDatabase(
+                f"the database file {self._where()} is damaged (malformed: {found}): "
+                "restore a backup, or move it aside to start afresh"
+            )
 
     def upgrade(self) -> SchemaStatus | None:
         """Bring the schema to the newest revision; returns the status before, or None if nothing was done."""
@@ -161,8 +244,8 @@ class Database:
                 if self.dialect == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
                 command.upgrade(self._alembic_config(connection), "head")
-        except OperationalError as error:
-            raise DatabaseError(f"cannot upgrade the database {self.display_url()}: {error.orig}") from None
+        except SQLDatabaseError as error:
+            raise self._cannot("upgrade", error) from None
         return status
 
     def dispose(self) -> None:

@@ -221,6 +221,27 @@ def _settle(
 
 
 @dataclass
+class StopRequest:
+    """Asked from a signal handler (SIGTERM) to stop the scan cleanly.
+
+    Each channel stops after the page it is reading; the pages already fetched are stored
+    with their cursors, so the next scan resumes there. Channels not started yet are not
+    started, and the alert rules do not run on the half-read channels. Only a plain
+    attribute is set, which is safe to do from a signal handler.
+    """
+
+    reason: str | None = None
+
+    def request(self, reason: str) -> None:
+        if self.reason is None:
+            self.reason = reason
+
+    @property
+    def requested(self) -> bool:
+        return self.reason is not None
+
+
+@dataclass
 class ScanShared:
     """What the channels of one scan share: storage, scoring, the HTTP client, the locks."""
 
@@ -231,6 +252,7 @@ class ScanShared:
     locks: ChannelLocks
     http: Any = None
     channel_timeout: float | None = None  # seconds one channel may spend fetching; None: no limit
+    stop: StopRequest = field(default_factory=StopRequest)
 
 
 async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> ChannelOutcome:
@@ -250,6 +272,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         totals = PageResult()
         pages = 0
         error: str | None = None
+        stopped = False  # a stop was requested: the channel's later pages are left for the next scan
         # A page is stored while the next ones are fetched (at most MAX_PAGES_IN_FLIGHT ahead),
         # but strictly in the order the connector yielded them, each with its cursor. A small
         # page goes straight to the writer's queue. A big one is scored in a worker process
@@ -284,6 +307,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             `channel_timeout` bounds the fetching only: a write is never cut off half way, so no
             cursor can move past a page that was not stored.
             """
+            nonlocal stopped
             loop = asyncio.get_running_loop()
             limit = shared.channel_timeout
             deadline = None if limit is None else loop.time() + limit
@@ -306,6 +330,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                     in_flight.append((write_when_scored(prepared, scores), page.progress))
                 if len(in_flight) >= MAX_PAGES_IN_FLIGHT:
                     await store_oldest()
+                if shared.stop.requested:
+                    stopped = True
+                    return
 
         stopped_early: str | None = None  # an `Incomplete`: the channel ends partial
         try:
@@ -345,6 +372,8 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             in_flight.clear()
         writer.forget(row.id)
         pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
+        if error is None and stopped:
+            error = f"{shared.stop.reason} after {pages} page(s); the next scan resumes there"
         status: Status = "ok" if error is None else "failed"
         if error is None and (pending or stopped_early):
             status = "partial"
@@ -369,8 +398,11 @@ async def run_scan(
     reporter: ScanReporter | None = None,
     scoring_workers: int | None = None,
     channel_timeout: float | None = DEFAULT_CHANNEL_TIMEOUT,
+    stop: StopRequest | None = None,
 ) -> list[ChannelOutcome]:
     """Scan every channel given, at most `concurrency` at a time; outcomes in the order given.
+
+    Once `stop` is requested, each channel stops after the page it is reading (see `StopRequest`).
 
     A channel still fetching after `channel_timeout` seconds stops there (failed); what it
     fetched is stored, and the next scan resumes from its last stored page.
@@ -386,10 +418,13 @@ async def run_scan(
         # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
         http=new_client(max_connections=max(10, concurrency * 2), shared=True),
         channel_timeout=channel_timeout,
+        stop=stop or StopRequest(),
     )
 
     async def bounded(resolved: ResolvedChannel) -> ChannelOutcome:
         async with limit:
+            if shared.stop.requested:
+                return _not_started(resolved, shared)
             return await scan_channel(resolved, shared)
 
     # Storage threads keep the GIL for up to the switch interval (5 ms by default) each time
@@ -400,7 +435,8 @@ async def run_scan(
     try:
         outcomes = list(await asyncio.gather(*(bounded(channel) for channel in channels)))
         shared.locks.close()
-        await asyncio.to_thread(check_alerts, channels, store, shared.reporter)
+        if not shared.stop.requested:  # the rules do not run on half-read channels
+            await asyncio.to_thread(check_alerts, channels, store, shared.reporter)
         return outcomes
     finally:
         sys.setswitchinterval(switch_interval)
@@ -412,6 +448,15 @@ async def run_scan(
         store.timings.scoring_workers_peak_rss = max(
             store.timings.scoring_workers_peak_rss, scoring.worker_peak_rss
         )
+
+
+def _not_started(resolved: ResolvedChannel, shared: ScanShared) -> ChannelOutcome:
+    """A channel still waiting for its turn when the scan was asked to stop: left alone."""
+    outcome = ChannelOutcome(
+        resolved.label, resolved.channel.platform, "failed", error=f"{shared.stop.reason}: not scanned"
+    )
+    shared.reporter.channel_finished(outcome)
+    return outcome
 
 
 def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: ScanReporter) -> None:

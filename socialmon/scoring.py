@@ -12,9 +12,13 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import signal
+import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from socialmon.sentiment import Scorer, Sentiment, get_scorer
 
@@ -23,8 +27,43 @@ INLINE_BELOW = 400  # texts; fewer are scored in-process
 _worker_scorer: Scorer | None = None
 
 
-def _start_worker(scorer_name: str) -> None:
+WATCHDOG_INTERVAL = 0.5  # seconds between a worker's checks that its scan is still alive
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the scan that started it dies, even by SIGKILL.
+
+    A worker blocks on its task queue, whose pipe it holds both ends of, so it would wait
+    forever for a dead scan (and keep the resource tracker alive with it). On Linux the
+    kernel sends SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG; strictly, when the
+    thread that started the worker ends: workers are started by the thread calling `score`,
+    a scan's event loop thread, which outlives the pool); everywhere, a watchdog thread notices that the
+    parent changed and exits.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to call: the watchdog still works
+            pass
+    if os.getppid() != parent:  # the scan died before the request was made
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="socialmon-parent-watchdog", daemon=True).start()
+
+
+def _start_worker(scorer_name: str, parent: int | None = None) -> None:
     global _worker_scorer
+    if parent is not None:
+        _exit_with_parent(parent)
     _worker_scorer = get_scorer(scorer_name)
 
 
@@ -45,31 +84,42 @@ class ScoringPool:
         self.scorer = scorer
         self.workers = default_workers() if workers is None else workers
         self._executor: ProcessPoolExecutor | None = None
+        self._broken = False  # a worker was killed: the rest of the scan scores in-process
         self.inline_seconds = 0.0  # scoring done in this process
         self.worker_cpu_seconds = 0.0  # CPU time of the worker processes, known after close()
         self.worker_peak_rss = 0  # bytes, the largest worker's, known after close()
 
     def scores_inline(self, texts: int) -> bool:
         """Whether a batch of this many texts is scored in-process (no worker would pay for itself)."""
-        return self.workers == 0 or texts < INLINE_BELOW
+        return self.workers == 0 or self._broken or texts < INLINE_BELOW
 
     async def score(self, texts: Sequence[str]) -> list[Sentiment]:
         if not texts:
             return []
         if self.scores_inline(len(texts)):
-            started = time.perf_counter()
-            sentiments = self.scorer.score_many(texts)
-            self.inline_seconds += time.perf_counter() - started
-            return sentiments
+            return self._score_inline(texts)
         if self._executor is None:
             # spawn, not fork: the scan has threads running, and forking those is unsafe.
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.scorer.name,),
+                initargs=(self.scorer.name, os.getpid()),
             )
-        return await asyncio.get_running_loop().run_in_executor(self._executor, _score_in_worker, texts)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, _score_in_worker, texts)
+        except BrokenProcessPool:
+            # A worker was killed: by the SIGTERM that `timeout` and systemd send to the whole
+            # process group (the scan itself then stops after its current page), or by the OOM
+            # killer. The page is still scored, here.
+            self._broken = True
+            return self._score_inline(texts)
+
+    def _score_inline(self, texts: Sequence[str]) -> list[Sentiment]:
+        started = time.perf_counter()
+        sentiments = self.scorer.score_many(texts)
+        self.inline_seconds += time.perf_counter() - started
+        return sentiments
 
     def close(self) -> None:
         if self._executor is not None:

@@ -156,8 +156,11 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
         say(err, f"upgraded the database schema from {status.current} to {status.head}")
     try:
         yield database
-    except SQLAlchemyError as error:
-        fail(f"the database {database.display_url()} failed: {error_summary(error)}", EXIT_FAILED)
+    except SQLAlchemyError as error:  # damage found past the pages read on opening
+        damaged = database.damaged(error)
+        if damaged is None:
+            fail(f"the database {database.display_url()} failed: {error_summary(error)}", EXIT_FAILED)
+        fail(str(damaged))
     finally:
         database.dispose()
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Annotated
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +15,7 @@ from socialmon.cli import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_STOPPED,
     BrandOption,
     ChannelOption,
     ConfigOption,
@@ -33,7 +38,7 @@ if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other comma
     from rich.progress import TaskID
     from rich.table import Table
 
-    from socialmon.scan import ChannelOutcome
+    from socialmon.scan import ChannelOutcome, StopRequest
     from socialmon.storage import PageResult
     from socialmon_connectors.records import Progress as PageProgress
     from socialmon_connectors.records import RejectedRecord
@@ -207,6 +212,29 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     return table
 
 
+@contextmanager
+def stop_on_sigterm() -> Iterator[StopRequest]:
+    """SIGTERM (from `kill`, `timeout`, systemd) asks the scan to stop after each channel's
+    current page, its pages stored; a second SIGTERM ends it at once (its scoring workers
+    end with it, see `scoring`)."""
+    from socialmon.scan import StopRequest
+
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():  # only the main thread takes signals
+        yield stop
+        return
+
+    def on_sigterm(_signum: int, _frame: Any) -> None:
+        stop.request("stopped by SIGTERM")
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @app.command()
 def scan(
     brand: BrandOption = None,
@@ -227,7 +255,8 @@ def scan(
 
     Exit code 0 when every channel was read in full, 1 when any failed or ended partial
     (the others still finish; a partial channel's unread threads are read again on the
-    next scan), 2 for a usage or config error.
+    next scan), 2 for a usage or config error, 143 when stopped by SIGTERM (each channel
+    stops after its current page, stored; the next scan resumes there).
     """
     connectors = registry()
     loaded = config_or_exit(config, connectors)
@@ -252,8 +281,12 @@ def scan(
     except KeyError as error:
         fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
     limit = concurrency or loaded.settings.scan.concurrency
-    options = {"concurrency": limit, "channel_timeout": loaded.settings.scan.channel_timeout * 60}
-    with database_or_exit(loaded, database) as db:
+    options: dict[str, Any] = {
+        "concurrency": limit,
+        "channel_timeout": loaded.settings.scan.channel_timeout * 60,
+    }
+    with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
+        options["stop"] = stop
         store = Store(db, scorer)
         if is_terminal() and not quiet:
             with ProgressReporter() as reporter:
@@ -274,5 +307,7 @@ def scan(
             f"timings: scoring {t.scoring:.2f} s CPU ({t.texts_scored:,} texts), storage {t.storage:.2f} s "
             f"(lookups {t.lookup:.2f} s, writes {t.writing:.2f} s){workers}",
         )
+    if stop.requested:
+        raise typer.Exit(EXIT_STOPPED)
     incomplete = any(o.status in ("failed", "partial") for o in outcomes)
     raise typer.Exit(EXIT_FAILED if incomplete else EXIT_OK)

@@ -69,7 +69,12 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
             f"(available: {', '.join(available_scorers())})"
         )
     try:
-        status = Database(loaded.database_url(database)).schema_status()
+        db = Database(loaded.database_url(database))
+        try:
+            db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
+            status = db.schema_status()
+        finally:
+            db.dispose()
         if status.current is None:
             schema = "new (created on the first scan)"
         elif status.up_to_date:

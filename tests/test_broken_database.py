@@ -1,0 +1,151 @@
+"""A damaged SQLite file, or a database from a newer socialmon, is named with what to do
+(exit 2) by every command that opens it and by `check`: never a traceback, never "valid"."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+DAMAGED = "restore a backup, or move it aside to start afresh"
+NEWER = "was written by a newer socialmon (schema zzzz_future): upgrade socialmon"
+
+# Every command that opens the database.
+COMMANDS = [
+    ["scan"],
+    ["report"],
+    ["report", "response-times"],
+    ["report", "trends"],
+    ["pending"],
+    ["alerts"],
+    ["alerts", "list"],
+    ["alerts", "ack", "1"],
+    ["alerts", "check"],
+    ["alerts", "send"],
+    ["label", "cafe/export/c1", "positive"],
+    ["export-labels"],
+    ["rescore"],
+    ["upgrade"],
+]
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one message, one line
+
+
+@pytest.fixture
+def project(tmp_path: Path, cli: CliRunner) -> Path:
+    """A config and its database, scanned once: tmp_path/socialmon.db."""
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [post("p1"), *(comment(f"c{i}", text="I love this place, wonderful!") for i in range(1, 40))],
+    )
+    config = write_config(tmp_path).resolve()
+    assert run(cli, config, "scan", "-q").exit_code == 0
+    return config
+
+
+def run(cli: CliRunner, config: Path, *args: str) -> Any:
+    result = cli.invoke(app, [*args, "--config", str(config)])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def garbage_header(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.write(b"this is not SQLite, it was overwritten! " * 3)
+
+
+def truncated(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+
+
+def damaged_table(path: Path) -> None:
+    """The comment table's pages overwritten (its indexes' too): the header and schema are fine."""
+    connection = sqlite3.connect(path)
+    roots = [
+        row[0] for row in connection.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'comment'")
+    ]
+    (pages,) = connection.execute("PRAGMA page_count").fetchone()
+    (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+    connection.close()
+    assert pages < 100 and len(roots) > 1  # a small database; overwriting its roots breaks each b-tree
+    with path.open("r+b") as handle:
+        for root in roots:
+            handle.seek((root - 1) * page_size)
+            handle.write(b"\xff" * page_size)
+
+
+@pytest.mark.parametrize("damage", [garbage_header, truncated], ids=["garbage header", "truncated"])
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_names_a_damaged_file(
+    project: Path, cli: CliRunner, damage: Any, command: list[str]
+) -> None:
+    database = project.parent / "socialmon.db"
+    damage(database)
+    result = run(cli, project, *command)
+    assert result.exit_code == 2, result.output
+    assert f"the database file {database} is damaged (" in result.output
+    assert DAMAGED in result.output
+
+
+@pytest.mark.parametrize("damage", [garbage_header, truncated, damaged_table])
+def test_check_finds_a_damaged_file(project: Path, cli: CliRunner, damage: Any) -> None:
+    database = project.parent / "socialmon.db"
+    damage(database)
+    result = run(cli, project, "check")
+    assert result.exit_code == 2, result.output
+    assert f"problem: the database file {database} is damaged (" in result.output
+    assert DAMAGED in result.output
+    assert "all valid" not in result.output
+
+
+def test_damage_found_after_opening_is_named_too(project: Path, cli: CliRunner) -> None:
+    database = project.parent / "socialmon.db"
+    damaged_table(database)
+    result = run(cli, project, "report", "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"the database file {database} is damaged (malformed): {DAMAGED}" in result.output
+
+
+def from_the_future(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'zzzz_future'"))
+    engine.dispose()
+
+
+@pytest.fixture
+def future(tmp_path: Path, database_url: str, cli: CliRunner) -> tuple[Path, str]:
+    """A config and a database (SQLite, PostgreSQL) whose schema is a revision this version does not know."""
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    config = write_config(tmp_path).resolve()
+    assert run(cli, config, "scan", "-q", "--database", database_url).exit_code == 0
+    from_the_future(database_url)
+    return config, database_url
+
+
+@pytest.mark.parametrize("command", [*COMMANDS, ["check"]], ids=" ".join)
+def test_a_database_from_a_newer_socialmon_is_named(
+    future: tuple[Path, str], cli: CliRunner, command: list[str]
+) -> None:
+    config, url = future
+    result = run(cli, config, *command, "--database", url)
+    assert result.exit_code == 2, result.output
+    assert NEWER in result.output
+    assert "upgraded on the next scan" not in result.output
+    assert "all valid" not in result.output
+    engine = create_engine(url)
+    with engine.connect() as connection:  # left as it was
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [("zzzz_future",)]
+    engine.dispose()
