@@ -95,7 +95,7 @@ class PlainReporter:
             r = outcome.result
             self._line(
                 f"{outcome.label}: PARTIAL, {r.new_posts} new posts, {r.new_comments} new comments; "
-                f"{outcome.pending_threads} thread(s) left for the next scan: {'; '.join(outcome.pending_reasons)}"
+                f"{outcome.error}"
             )
         elif outcome.status == "busy" and not self.quiet:
             self._line(f"{outcome.label}: skipped, {outcome.error}")
@@ -157,7 +157,7 @@ class ProgressReporter:
         total = self.progress.tasks[task].total or 1
         word = {
             "ok": "[green]done",
-            "partial": f"[yellow]partial: {outcome.pending_threads} thread(s) left for the next scan",
+            "partial": "[yellow]partial: the next scan reads the rest",
             "failed": "[red]failed",
             "busy": "[yellow]busy",
         }[outcome.status]
@@ -191,14 +191,7 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
                 "failed": ("failed", "red"),
             }[outcome.status]
         )
-        if outcome.status == "partial":
-            status.append_text(
-                plain(
-                    f": {outcome.pending_threads} thread(s) left for the next scan: "
-                    + "; ".join(outcome.pending_reasons)
-                )
-            )
-        elif outcome.error:
+        if outcome.error:
             status.append_text(plain(f": {outcome.error}"))
         table.add_row(
             plain(outcome.label),
