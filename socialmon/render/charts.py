@@ -10,18 +10,23 @@ from pygal.style import Style
 from socialmon.analytics.results import BrandReport
 from socialmon.render.i18n import Lang
 
+# Drawn small with large type: the SVG scales down to a 390 px phone (labels stay about 11 px) and
+# two charts sit side by side on a wide screen and on A4.
 _CONFIG = {
     "js": [],  # pygal links its tooltip script from the web by default: a self-contained report must not
     "disable_xml_declaration": True,
-    "width": 760,
-    "height": 300,
+    "width": 480,
+    "height": 340,
     "explicit_size": True,
     "legend_at_bottom": True,
     "legend_at_bottom_columns": 3,
     "print_values": False,
     "show_minor_x_labels": True,
     "truncate_label": 12,
+    "truncate_legend": -1,
     "x_label_rotation": 30,
+    "margin": 8,
+    "margin_bottom": 30,  # room for the legend under rotated labels (pygal places it at the very edge otherwise)
 }
 
 
@@ -33,10 +38,10 @@ def _style(accent: str) -> Style:
         foreground_strong="#111",
         foreground_subtle="#666",
         font_family="Helvetica, Arial, sans-serif",
-        label_font_size=11,
-        major_label_font_size=11,
-        legend_font_size=12,
-        title_font_size=14,
+        label_font_size=14,
+        major_label_font_size=14,
+        legend_font_size=15,
+        title_font_size=15,
         colors=("#2e9e4f", "#9aa0a6", "#d93025", accent),
     )
 

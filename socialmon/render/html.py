@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from socialmon.analytics.results import BrandReport
 from socialmon.render.charts import response_chart, sentiment_chart
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import headline, report_tables, rules_lines
+from socialmon.render.tables import TableData, headline, headline_notes, report_tables, rules_lines
 
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
@@ -46,6 +46,20 @@ def safe_link(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
 
+# Tables of people's words: on a phone each row becomes label/value lines instead of a wide table.
+_STACKED = {"needs_reply", "posts", "top_negative", "top_positive", "worst_comments"}
+
+
+def table_view(table: TableData) -> dict[str, object]:
+    """A table with how the HTML lays it out: stacked on a phone, and which columns hold long text."""
+    long = {
+        index
+        for index in range(len(table.columns))
+        if index not in table.numeric and any(len(row[index].text) > 24 for row in table.rows)
+    }
+    return {"table": table, "stack": table.key in _STACKED, "long": long}
+
+
 def render_html(reports: list[tuple[BrandReport, Lang]], base_dir: Path | None = None) -> str:
     lang = reports[0][1] if reports else Lang("en")
     items = [
@@ -53,7 +67,8 @@ def render_html(reports: list[tuple[BrandReport, Lang]], base_dir: Path | None =
             "report": report,
             "logo": logo_data_uri(report.logo, base_dir),
             "headline": headline(report, brand_lang),
-            "tables": report_tables(report, brand_lang),
+            "notes": headline_notes(report, brand_lang),
+            "tables": [table_view(table) for table in report_tables(report, brand_lang)],
             "rules": rules_lines(report, brand_lang),
             "sentiment_chart": sentiment_chart(report, brand_lang),
             "response_chart": response_chart(report, brand_lang),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "es")
@@ -47,7 +47,41 @@ STRINGS: dict[str, tuple[str, str]] = {
     "mean": ("Mean", "Promedio"),
     "within_sla": ("Within SLA ({sla})", "Dentro del plazo ({sla})"),
     "business_time": ("In business hours", "En horario de atención"),
-    "wall_time": ("Clock time", "Tiempo de reloj"),
+    "wall_time": ("Elapsed time", "Tiempo transcurrido"),
+    "business_headline": (
+        "Response time in business hours ({statistic})",
+        "Tiempo de respuesta en horario de atención ({statistic})",
+    ),
+    "business_note": (
+        "In business hours: only the part of each wait that fell within opening hours counts, so a "
+        "comment written after closing and answered before opening counts as 0 min.",
+        "En horario de atención: solo cuenta la parte de cada espera que cayó dentro del horario de "
+        "atención; un comentario escrito tras el cierre y respondido antes de abrir cuenta como 0 min.",
+    ),
+    "response_by": ("Response times by {period}", "Tiempos de respuesta por {period}"),
+    "per_day": ("day", "día"),
+    "per_week": ("week", "semana"),
+    "per_month": ("month", "mes"),
+    "customer_comments": ("Customer comments", "Comentarios de clientes"),
+    "comments_note": (
+        "Customer comments: those written in the window, on any post. Engagement counts the comments "
+        "on the posts published in the window, whenever they were written.",
+        "Comentarios de clientes: los escritos en el periodo, en cualquier publicación. La interacción "
+        "cuenta los comentarios de las publicaciones del periodo, sin importar cuándo se escribieron.",
+    ),
+    "comments_on_posts": ("Comments on these posts", "Comentarios en estas publicaciones"),
+    "engagement_note": (
+        "Posts published in the window, with the customer comments and business replies they "
+        "received, whenever written.",
+        "Publicaciones del periodo, con los comentarios de clientes y las respuestas del negocio que "
+        "recibieron, sin importar cuándo se escribieron.",
+    ),
+    "comment_date": ("Date", "Fecha"),
+    "published": ("Published", "Publicada"),
+    "negative_bar": ("Negative share (bar)", "Proporción negativa (barra)"),
+    "day_range": ("{first} to {last}", "{first} a {last}"),
+    "page_word": ("Page", "Página"),
+    "of_word": ("of", "de"),
     "needs_reply": ("Needs a reply", "Esperan respuesta"),
     "needs_reply_total": (
         "{total} waiting, {negative} negative, {over} past the SLA",
@@ -130,10 +164,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "plazo de {sla}; los comentarios sin respuesta cuentan en contra",
     ),
     "rule_hours": (
-        "business hours in {zone}{holidays}",
-        "horario de atención en {zone}{holidays}",
+        "business hours in {zone}: {hours}{holidays}",
+        "horario de atención en {zone}: {hours}{holidays}",
     ),
-    "rule_holidays": (", closed on public holidays of {country}", ", cerrado los feriados de {country}"),
+    "rule_holidays": ("; closed on public holidays of {country}", "; cerrado los feriados de {country}"),
     "rule_sentiment": (
         "sentiment: a person's correction of a label wins over the automatic score; "
         "net sentiment = positive share − negative share",
@@ -147,8 +181,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "month": ("Month", "Mes"),
     "chart_sentiment": ("Sentiment by period", "Sentimiento por periodo"),
     "chart_response": (
-        "Median response time by period (hours)",
-        "Mediana del tiempo de respuesta por periodo (horas)",
+        "Median response time (hours)",
+        "Mediana del tiempo de respuesta (horas)",
     ),
     "minutes_short": ("{n} min", "{n} min"),
     "hours_short": ("{n} h", "{n} h"),
@@ -203,8 +237,20 @@ class Lang:
         if minutes < 60:
             return self("minutes_short", n=self.number(minutes))
         if minutes < 48 * 60:
-            return self("hours_short", n=self.number(minutes / 60, 1))
-        return self("days_short", n=self.number(minutes / 1440, 1))
+            return self("hours_short", n=self._trimmed(minutes / 60))
+        return self("days_short", n=self._trimmed(minutes / 1440))
+
+    def _trimmed(self, value: float) -> str:
+        """One decimal, none when it would be zero: "2 h", "1,5 h"."""
+        return self.number(value, 0 if round(value, 1) == round(value) else 1)
+
+    def country(self, code: str) -> str:
+        """A holiday country's name in the report language: EC → Ecuador."""
+        return self.locale.territories.get(code.upper(), code.upper())
+
+    def weekday(self, index: int) -> str:
+        """0 = Monday, in the report language."""
+        return get_day_names("wide", locale=self.locale)[index]
 
     def date(self, value: date | datetime) -> str:
         if isinstance(value, datetime):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialmon.analytics.results import BrandReport, PostEngagement, ResponseGroup
+from socialmon.analytics.results import BrandReport, FeedbackTrend, PostEngagement, ResponseGroup
 from socialmon.render.i18n import STRINGS, Lang
 from socialmon.report import ChannelSummary
 
@@ -32,6 +32,8 @@ class TableData:
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
+    # The note as HTML and PDF print it, beside real charts: without the text sparklines (None: `note`).
+    html_note: str | None = None
 
 
 def spark(values: list[float | None], low: float | None = None, high: float | None = None) -> str:
@@ -134,13 +136,17 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 response_row(lang, times.overall, Cell("all", lang("all_channels")), business)
             )
         tables.append(overview)
+        if business:
+            overview.note = lang("business_note")
+            overview.html_note = ""  # HTML and PDF print it once, under the headline figures
         medians = [g.wall.median for g in times.by_period]
         by_period = TableData(
             "response_by_period",
-            f"{lang('response_times')} · {lang(report.period)}",
-            response_columns(lang, sla, business, lang("period")),
+            lang("response_by", period=lang(f"per_{report.period}")),
+            response_columns(lang, sla, business, lang(report.period)),
             note=f"{lang('median')}: {spark(medians)}",
             numeric=numeric,
+            html_note="",
         )
         for group in times.by_period:
             from datetime import date
@@ -194,16 +200,17 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             "trend",
             lang("trend"),
             [
-                lang("period"),
+                lang(report.period),
                 lang("volume"),
                 lang("positive_share"),
                 lang("neutral_share"),
                 lang("negative_share"),
                 lang("net_sentiment"),
-                "",
+                lang("negative_bar"),
                 lang("rating"),
             ],
             note=f"{lang('volume')}: {spark(volumes, low=0)}   {lang('net_sentiment')}: {spark(nets, -1, 1)}",
+            html_note="",
             numeric={1, 2, 3, 4, 5, 7},
         )
         for p in trend.periods:
@@ -227,7 +234,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 ]
             )
         tables.append(table)
-        if trend.compared is not None:
+        if trend.compared is not None and _compares_something(trend):
             latest, previous = trend.compared
             terms = TableData(
                 "rising_terms",
@@ -255,7 +262,8 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         table = TableData(
             "engagement_by_channel",
             lang("engagement"),
-            [lang("channel"), lang("posts"), lang("comments"), lang("replies"), lang("likes")],
+            [lang("channel"), lang("posts"), lang("comments_on_posts"), lang("replies"), lang("likes")],
+            note=lang("engagement_note"),
             numeric={1, 2, 3, 4},
         )
         for c in engagement.by_channel:
@@ -271,7 +279,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         tables.append(table)
         post_columns = [
             lang("channel"),
-            lang("post"),
+            lang("published"),
             lang("text"),
             lang("comments"),
             lang("replies"),
@@ -279,11 +287,14 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             lang("positive_share"),
             lang("negative_share"),
         ]
+        listed = {(p.channel, p.platform_id) for p in engagement.posts}
         for key, title, posts in (
             ("posts", lang("posts"), engagement.posts),
             ("top_negative", lang("top_negative"), engagement.top_negative),
             ("top_positive", lang("top_positive"), engagement.top_positive),
         ):
+            if key != "posts" and all((p.channel, p.platform_id) in listed for p in posts):
+                continue  # every post of it is already in the posts table, with the same figures
             table = TableData(key, title, post_columns, numeric={3, 4, 5, 6, 7})
             table.rows = [_post_cells(lang, p) for p in posts]
             tables.append(table)
@@ -291,7 +302,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         table = TableData(
             "worst_comments",
             lang("worst_comments"),
-            [lang("channel"), lang("author"), lang("post"), lang("sentiment"), lang("text")],
+            [lang("channel"), lang("author"), lang("comment_date"), lang("sentiment"), lang("text")],
         )
         for w in report.worst_comments:
             table.rows.append(
@@ -311,6 +322,44 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
     return tables
 
 
+def _compares_something(trend: FeedbackTrend) -> bool:
+    """Rising terms compare the latest period with the one before: not when neither had a negative comment."""
+    assert trend.compared is not None
+    negatives = {p.start: p.negative for p in trend.periods}
+    return any(negatives.get(start, 0) for start in trend.compared)
+
+
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only: "SLA 2 h", "America/Guayaquil" keep their capitals."""
+    return text[:1].upper() + text[1:]
+
+
+_WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def opening_hours(hours: dict[str, object], lang: Lang) -> str:
+    """ "Monday to Friday 07:00–19:00, Saturday 07:00–13:00": consecutive days with the same hours merged."""
+    runs: list[tuple[int, int, str]] = []
+    for index, day in enumerate(_WEEK):
+        value = hours.get(day)
+        if not value or value == "closed":
+            continue
+        text = str(value).replace("-", "–")
+        if runs and runs[-1][1] == index - 1 and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], index, text)
+        else:
+            runs.append((index, index, text))
+    parts = []
+    for first, last, text in runs:
+        days = (
+            lang.weekday(first)
+            if first == last
+            else lang("day_range", first=lang.weekday(first), last=lang.weekday(last))
+        )
+        parts.append(f"{days} {text}")
+    return ", ".join(parts)
+
+
 def rules_lines(report: BrandReport, lang: Lang) -> list[str]:
     """The measuring rules in force, one sentence each, for the foot of every report."""
     rules = report.rules
@@ -321,21 +370,20 @@ def rules_lines(report: BrandReport, lang: Lang) -> list[str]:
     if not rules["self_thread_replies"]:
         lines.append(lang("rule_self_thread_off") + ".")
     statistic = lang("median_word") if rules["statistic"] == "median" else lang("mean_word")
-    lines.append(lang("rule_statistic", statistic=statistic).capitalize() + ".")
+    lines.append(_sentence(lang("rule_statistic", statistic=statistic)) + ".")
     gap = rules["conversation_gap"]
     lines.append(
-        (lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")).capitalize() + "."
-    )  # type: ignore[arg-type]
-    lines.append(lang("rule_sla", sla=sla).capitalize() + ".")
+        _sentence(lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")) + "."  # type: ignore[arg-type]
+    )
+    lines.append(_sentence(lang("rule_sla", sla=sla)) + ".")
     if rules["business_hours"]:
-        holidays = lang("rule_holidays", country=rules["holidays"]) if rules["holidays"] else ""
-        hours = ", ".join(
-            f"{day[:3]} {value}" for day, value in rules["business_hours"].items() if value != "closed"
-        )  # type: ignore[union-attr]
+        country = rules["holidays"]
+        holidays = lang("rule_holidays", country=lang.country(str(country))) if country else ""
+        hours = opening_hours(rules["business_hours"], lang)  # type: ignore[arg-type]
         lines.append(
-            lang("rule_hours", zone=rules["timezone"], holidays=holidays).capitalize() + f": {hours}."
+            _sentence(lang("rule_hours", zone=rules["timezone"], hours=hours, holidays=holidays)) + "."
         )
-    lines.append(lang("rule_sentiment").capitalize() + ".")
+    lines.append(_sentence(lang("rule_sentiment")) + ".")
     return lines
 
 
@@ -355,7 +403,12 @@ def headline(report: BrandReport, lang: Lang) -> list[tuple[str, str]]:
         )
         if times.business_hours and overall.business:
             b_value = overall.business.median if statistic == "median" else overall.business.mean
-            items.append((lang("business_time"), lang.duration(b_value)))
+            items.append(
+                (
+                    lang("business_headline", statistic=lang(f"{statistic}_word")),
+                    lang.duration(b_value),
+                )
+            )
         items.append((lang("response_rate"), lang.percent(overall.response_rate)))
         items.append(
             (lang("within_sla", sla=lang.duration(times.sla_minutes)), lang.percent(overall.sla_share()))
@@ -367,9 +420,20 @@ def headline(report: BrandReport, lang: Lang) -> list[tuple[str, str]]:
         pos = sum(p.positive for p in report.trend.periods)
         neg = sum(p.negative for p in report.trend.periods)
         scored = sum(p.scored for p in report.trend.periods)
-        items.append((lang("comments"), lang.number(total)))
+        items.append((lang("customer_comments"), lang.number(total)))
         items.append((lang("net_sentiment"), lang.signed((pos - neg) / scored if scored else None)))
     return items
+
+
+def headline_notes(report: BrandReport, lang: Lang) -> list[str]:
+    """What the headline figures count, where two of them could be misread."""
+    notes = []
+    times = report.response_times
+    if times is not None and times.business_hours and times.overall.business:
+        notes.append(lang("business_note"))
+    if report.trend is not None and report.engagement is not None:
+        notes.append(lang("comments_note"))
+    return notes
 
 
 def _scan_state(summary: ChannelSummary, lang: Lang) -> str:

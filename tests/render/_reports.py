@@ -1,0 +1,145 @@
+"""Reports to look at in a browser and on paper: the sample, and a wide multi-channel one.
+
+Both go through the real path: an export scanned by the `socialmon` CLI into a temporary
+SQLite database, then the report computed by the library the CLI uses.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from socialmon.analytics.results import BrandReport
+from socialmon.cli import app
+from socialmon.config import load_config
+from socialmon.database import Database
+from socialmon.render.i18n import Lang
+from socialmon.report import build_reports
+
+CONFIG = Path(__file__).resolve().parents[2] / "config"
+SAMPLE_WINDOW = {"since": "2026-10-23", "until": "2026-11-21", "period": "week"}
+WIDE_WINDOW = {"since": "2026-11-02", "until": "2026-11-15", "period": "week"}
+HOSTILE = (
+    '<script>window.__pwned = 1; alert("x")</script><img src=x onerror="window.__pwned = 2; alert(2)">'
+    " Pésimo servicio, nunca más 😡"
+)
+LONG_CHANNELS = (
+    "instagram-panaderia-la-cosecha-sucursal-norte-quito",
+    "facebook-panaderia-la-cosecha-matriz-guayaquil-centro",
+    "resenas-google-la-cosecha",
+)
+
+
+def scan(config: Path) -> None:
+    result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+
+
+def reports(
+    config: Path, window: dict[str, str], language: str | None = None
+) -> list[tuple[BrandReport, Lang]]:
+    loaded = load_config(config)
+    database = Database(loaded.database_url(None))
+    database.upgrade()
+    pairs = []
+    for report in build_reports(database, loaded, view="summary", **window):
+        brand = loaded.brand(report.slug)
+        country = brand.business_hours.holidays if brand and brand.business_hours else None
+        pairs.append((report, Lang(language or report.language, country, report.timezone)))
+    return pairs
+
+
+def sample(folder: Path) -> Path:
+    """config/socialmon.toml's sample (Spanish, business hours, holidays in Ecuador), scanned."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("socialmon.toml", "sample-export.jsonl"):
+        shutil.copy(CONFIG / name, folder / name)
+    scan(folder / "socialmon.toml")
+    return folder / "socialmon.toml"
+
+
+def _records(channel: int) -> list[dict[str, object]]:
+    records: list[dict[str, object]] = []
+    texts = (
+        "¡Gracias! El pan de yuca estaba buenísimo 🥖😍 volveremos el fin de semana con toda la familia",
+        "Excelente atención, el personal muy amable y todo fresco 👏",
+        "La atención fue lenta y el pedido vino incompleto, muy mala experiencia",
+        "¿Tienen opción sin gluten? Mi hija es celíaca y nos encantaría probar",
+        HOSTILE,
+        "Supercalifragilisticoespialidosamenteextraordinarioelpandeyucaconquesoymantequilla",
+    )
+    for day in range(2, 14, 3):
+        pid = f"p{channel}-{day}"
+        records.append(
+            {
+                "type": "post",
+                "id": pid,
+                "created_at": f"2026-11-{day:02d}T08:00:00-05:00",
+                "author_id": "biz",
+                "is_business": True,
+                "text": "Promoción 2x1 en cafés 🎉 todos los lunes de noviembre, en todas nuestras sucursales "
+                "del país — ¡los esperamos! " + "#pan " * 5,
+                "url": f"https://example.com/{pid}",
+                "like_count": 10 * day + channel,
+            }
+        )
+        for n, text in enumerate(texts):
+            cid = f"c{channel}-{day}-{n}"
+            hour = 6 + 3 * n  # some before opening, some in business hours, some after closing
+            records.append(
+                {
+                    "type": "comment",
+                    "id": cid,
+                    "post_id": pid,
+                    "created_at": f"2026-11-{day:02d}T{hour:02d}:15:00-05:00",
+                    "author_id": f"u{n}",
+                    "author_name": f"Cliente número {n} 🙂",
+                    "is_business": False,
+                    "text": text,
+                    "url": f"https://example.com/{cid}",
+                }
+            )
+            if n % 2 == 0:
+                records.append(
+                    {
+                        "type": "reply",
+                        "id": f"r{cid}",
+                        "post_id": pid,
+                        "parent_id": cid,
+                        "created_at": f"2026-11-{day + 1:02d}T{hour:02d}:45:00-05:00",
+                        "author_id": "biz",
+                        "is_business": True,
+                        "text": "¡Gracias por escribirnos! 🙌",
+                    }
+                )
+    return records
+
+
+def wide(folder: Path) -> Path:
+    """Three channels with long names, business hours, Spanish, emoji and a hostile comment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    channels = ""
+    for index, name in enumerate(LONG_CHANNELS):
+        path = folder / f"{index}.jsonl"
+        path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(index)), encoding="utf-8"
+        )
+        channels += (
+            f'[[brands.channels]]\nname = "{name}"\nplatform = "file"\npath = "{path.name}"\n'
+            'business_authors = ["biz"]\n\n'
+        )
+    config = folder / "socialmon.toml"
+    config.write_text(
+        'database = "wide.db"\n\n[[brands]]\nname = "Panadería y Cafetería La Cosecha del Ecuador 🥖"\n'
+        'slug = "cosecha"\ntimezone = "America/Guayaquil"\nlanguage = "es"\nresponse_sla = "2h"\n\n'
+        "[brands.business_hours]\n"
+        + "".join(f'{day} = "08:00-18:00"\n' for day in ("monday", "tuesday", "wednesday", "thursday"))
+        + 'friday = "08:00-20:00"\nsaturday = "09:00-13:00"\nsunday = "closed"\nholidays = "EC"\n\n'
+        + channels,
+        encoding="utf-8",
+    )
+    scan(config)
+    return config
