@@ -286,7 +286,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             try:
                 saved = await saving
             except Exception as problem:
-                raise StorageFailed(f"{type(problem).__name__}: {problem}") from problem
+                raise StorageFailed(_described(problem)) from problem
             totals.add(saved)
             pages += 1
             reporter.page_saved(label, totals, progress)
@@ -361,7 +361,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         except StorageFailed as problem:
             error = f"storing failed: {problem}"
         except Exception as problem:  # a connector bug must not stop the other channels
-            error = f"unexpected {type(problem).__name__}: {problem}"
+            error = f"unexpected {_described(problem)}"
         try:
             while in_flight:  # what was fetched before a failure is still stored
                 await store_oldest()
@@ -373,7 +373,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         writer.forget(row.id)
         pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
         if error is None and stopped:
-            error = f"{shared.stop.reason} after {pages} page(s); the next scan resumes there"
+            stopped_early = f"{shared.stop.reason} after {pages} page(s); the next scan resumes there"
         status: Status = "ok" if error is None else "failed"
         if error is None and (pending or stopped_early):
             status = "partial"
@@ -471,7 +471,7 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
         windows = reply_windows(channel.connector_class for channel in channels)
         evaluations = evaluate_alerts(store.database, list(brands.values()), channels[0].reports, windows)
     except Exception as problem:  # the scan's data is stored whatever the rules do
-        message = f"alert rules failed: {type(problem).__name__}: {problem}"
+        message = f"alert rules failed: {_described(problem)}"
         if notify is not None:
             for slug in brands:
                 notify(slug, 0, 0, message)
@@ -481,6 +481,14 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
     if notify is not None:
         for evaluation in evaluations:
             notify(evaluation.brand, len(evaluation.created), evaluation.resolved, None)
+
+
+def _described(problem: BaseException) -> str:
+    """An exception for a stored error and the summary: a database error gives its cause, not its SQL
+    (a statement with its parameters runs to kilobytes of customers' text; it goes to the debug log)."""
+    from socialmon.render._safe_text import error_summary
+
+    return error_summary(problem)
 
 
 class _NoLock:
