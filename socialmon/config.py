@@ -339,6 +339,41 @@ def parse_clock_range(value: str) -> tuple[time, time]:
     return time(h1, m1), time(h2, m2)
 
 
+def parse_every(value: Any) -> float | None:
+    """A scan schedule (`every`): '30m', '1h', '1d', '10s' or a number of minutes -> minutes;
+    'off' -> 0 (no schedule). Workers run it as a cron schedule, so the period divides a minute,
+    an hour or a day."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() in ("off", "none", ""):
+        return 0.0
+    if isinstance(value, str) and value.strip().endswith("s") and value.strip()[:-1].strip().isdigit():
+        minutes = int(value.strip()[:-1]) / 60
+    else:
+        minutes = parse_minutes(value)
+    schedule_cron(minutes)  # raises ValueError for a period a schedule cannot keep
+    return minutes
+
+
+def schedule_cron(minutes: float) -> str:
+    """The cron expression (seconds as a sixth field) that runs every `minutes`."""
+    seconds = round(minutes * 60)
+    if seconds < 60 and 60 % seconds == 0 and seconds == minutes * 60:
+        return f"* * * * * */{seconds}"
+    if seconds % 60 == 0 and seconds < 3600 and 60 % (seconds // 60) == 0:
+        return f"*/{seconds // 60} * * * *"
+    if seconds % 3600 == 0 and seconds < 86400 and 24 % (seconds // 3600) == 0:
+        return f"0 */{seconds // 3600} * * *"
+    if seconds == 86400:
+        return "0 0 * * *"
+    raise ValueError(
+        "a schedule must divide a minute, an hour or a day: e.g. '15s', '10m', '30m', '1h', '6h', '1d'"
+    )
+
+
+Every = Annotated[float | None, BeforeValidator(parse_every)]
+
+
 class ChannelConfig(BaseModel):
     """A channel: the platform and account, plus the connector's own options as extra keys."""
 
@@ -348,6 +383,7 @@ class ChannelConfig(BaseModel):
     platform: str
     account: str = ""
     enabled: bool = True
+    every: Every = None  # the channel's own schedule in worker mode (see ScanOptions.every)
 
     @model_validator(mode="after")
     def _default_name(self) -> ChannelConfig:
@@ -370,6 +406,7 @@ class BrandConfig(_Strict):
     logo: str | None = Field(default=None, description="image file shown on HTML/PDF reports")
     accent_color: str = Field(default="#1f6feb", description="CSS hex colour of HTML/PDF reports")
     alerts: AlertOptions = Field(default_factory=AlertOptions)
+    every: Every = None  # the brand's own schedule in worker mode (see ScanOptions.every)
     channels: list[ChannelConfig] = Field(default_factory=list)
 
     @field_validator("accent_color")
@@ -397,7 +434,23 @@ class BrandConfig(_Strict):
         return self
 
 
+class PlatformLimits(_Strict):
+    """[scan.limits.<platform>]: bounds shared by every worker (`socialmon worker`) on one database."""
+
+    channels: int | None = Field(
+        default=None, ge=1, description="channels of this platform scanned at once across all workers"
+    )
+
+
 class ScanOptions(_Strict):
+    every: Every = Field(
+        default=None,
+        description="scan every channel this often in worker mode ('1h', '30m', '1d'); a brand or a "
+        "channel may set its own, or 'off'",
+    )
+    limits: dict[str, PlatformLimits] = Field(
+        default_factory=dict, description="per platform: e.g. [scan.limits.facebook] channels = 4"
+    )
     concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=64, description="channels scanned at once")
     channel_timeout: float = Field(
         default=DEFAULT_CHANNEL_TIMEOUT / 60,

@@ -40,9 +40,20 @@ def _root(
 
 
 with collector_paused(lasting=True):  # the commands register themselves on `app`
-    from socialmon.cli import alerts, pending, report, scan, sentiment, setup, try_account
+    from socialmon.cli import alerts, pending, report, scan, sentiment, setup, try_account, workers
 
-__all__ = ["alerts", "app", "main", "pending", "report", "scan", "sentiment", "setup", "try_account"]
+__all__ = [
+    "alerts",
+    "app",
+    "main",
+    "pending",
+    "report",
+    "scan",
+    "sentiment",
+    "setup",
+    "try_account",
+    "workers",
+]
 
 
 def main() -> None:

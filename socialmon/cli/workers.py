@@ -1,0 +1,269 @@
+"""`socialmon worker` and `socialmon workers migrate|status`: scans spread over worker processes (PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from socialmon.cli import app
+from socialmon.cli._common import (
+    EXIT_OK,
+    ConfigOption,
+    DatabaseOption,
+    config_or_exit,
+    database_or_exit,
+    err,
+    fail,
+    out,
+    plain,
+    registry,
+    say,
+)
+
+if TYPE_CHECKING:
+    from socialmon.config import BrandConfig, ChannelConfig, Config
+    from socialmon.workers.app import QueueDatabase
+
+workers_app = typer.Typer(
+    name="workers",
+    help="Worker mode on PostgreSQL: create the queue, see what the workers are doing.",
+    no_args_is_help=True,
+)
+app.add_typer(workers_app)
+
+
+def _queue_or_exit(loaded: Config, database: str | None) -> tuple[str, QueueDatabase]:
+    """The database URL and the queue's place in it; exit 2 on SQLite or without socialmon[workers]."""
+    from socialmon.workers import WorkersUnavailable, require_postgres
+
+    url = loaded.database_url(database)
+    try:
+        require_postgres(url)
+        from socialmon.workers.app import queue_database
+
+        return url, queue_database(url)
+    except WorkersUnavailable as error:
+        fail(str(error))
+
+
+def _queue_names(values: list[str] | None) -> list[str] | None:
+    """`--queues facebook,alerts` -> procrastinate's queue names (a platform's is scan.<platform>)."""
+    from socialmon.workers.app import ALERTS_QUEUE, SCAN_QUEUE_PREFIX, SCHEDULE_QUEUE, scan_queue
+
+    if not values:
+        return None
+    names = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [
+        name
+        if name in (ALERTS_QUEUE, SCHEDULE_QUEUE) or name.startswith(SCAN_QUEUE_PREFIX)
+        else scan_queue(name)
+        for name in names
+    ]
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            max=64,
+            help="Channels at once in this process (default: the config's scan concurrency, 20).",
+        ),
+    ] = None,
+    queues: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--queues",
+            help="Only these queues: platforms (facebook, instagram, …), 'alerts', 'schedule'; "
+            "comma-separated or repeated. Default: all.",
+        ),
+    ] = None,
+    until_empty: Annotated[
+        bool, typer.Option("--until-empty", help="Exit once the queue is empty instead of waiting for jobs.")
+    ] = False,
+    heartbeat: Annotated[
+        float, typer.Option("--heartbeat", min=0.1, help="Seconds between heartbeats.")
+    ] = 10.0,
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            "--stalled-after",
+            min=0.5,
+            help="Seconds without a heartbeat after which a worker's jobs are run again elsewhere.",
+        ),
+    ] = 30.0,
+    shutdown_timeout: Annotated[
+        float,
+        typer.Option(
+            "--shutdown-timeout", min=0, help="Seconds SIGTERM waits for running scans to hand back."
+        ),
+    ] = 60.0,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Times a failed channel is retried.")] = 3,
+    retry_wait: Annotated[
+        float, typer.Option("--retry-wait", min=0, help="Seconds before the first retry; doubled each time.")
+    ] = 60.0,
+    poll_interval: Annotated[
+        float,
+        typer.Option("--poll-interval", min=0.1, hidden=True, help="Seconds between polls of the queue."),
+    ] = 5.0,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Run one worker process: scan the channels put on the queue (by `scan --enqueue` or the
+    `every` schedule of the config), any number of them on any number of machines sharing the database.
+
+    SIGTERM: each running scan stops after its current page (stored) and hands its channel back
+    to the queue; exit 0. Needs PostgreSQL and `pip install 'socialmon\\[workers]'`.
+    """
+    import asyncio
+
+    loaded = config_or_exit(config, registry())
+    url, queue = _queue_or_exit(loaded, database)
+    from socialmon.workers import WorkersUnavailable
+    from socialmon.workers.runner import WorkerOptions, run_worker
+
+    options = WorkerOptions(
+        concurrency=concurrency or loaded.settings.scan.concurrency,
+        queues=_queue_names(queues),
+        wait=not until_empty,
+        heartbeat=heartbeat,
+        stalled_after=stalled_after,
+        shutdown_timeout=shutdown_timeout,
+        retries=retries,
+        retry_wait=retry_wait,
+        poll_interval=poll_interval,
+    )
+    try:
+        asyncio.run(run_worker(loaded, url, queue, options))
+    except WorkersUnavailable as error:
+        fail(str(error))
+    raise typer.Exit(EXIT_OK)
+
+
+@workers_app.command("migrate")
+def migrate_command(config: ConfigOption = None, database: DatabaseOption = None) -> None:
+    """Create the queue's tables in the database (schema `socialmon_queue`), or upgrade them in place."""
+    loaded = config_or_exit(config)
+    _, queue = _queue_or_exit(loaded, database)
+    from socialmon.workers import WorkersUnavailable
+    from socialmon.workers.app import installed_version, migrate
+
+    with database_or_exit(loaded, database):  # socialmon's own tables too
+        pass
+    try:
+        done = migrate(queue)
+    except WorkersUnavailable as error:
+        fail(str(error))
+    say(
+        err, done or f"the queue in schema {queue.schema} is up to date (procrastinate {installed_version()})"
+    )
+
+
+@workers_app.command("status")
+def status_command(
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    stalled_after: Annotated[
+        float, typer.Option("--stalled-after", help="Seconds without a heartbeat that mark a worker stalled.")
+    ] = 30.0,
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Jobs waiting / running / failed per platform, the oldest waiting job's age, each worker's
+    last heartbeat, each channel's last scan."""
+    if output not in ("table", "json"):
+        fail(f"--format must be 'table' or 'json', not {output!r}")
+    loaded = config_or_exit(config)
+    _, queue = _queue_or_exit(loaded, database)
+    from socialmon.workers.app import schema_ready
+    from socialmon.workers.status import queue_status
+
+    if not schema_ready(queue):
+        fail(f"no queue in {queue.display} yet: run `socialmon workers migrate`")
+    with database_or_exit(loaded, database) as db:
+        status = queue_status(db, queue, stalled_after)
+    if output == "json":
+        typer.echo(json.dumps(status, indent=2))
+        raise typer.Exit(EXIT_OK)
+    _print_status(status)
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _print_status(status: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    platforms = Table(title=f"Queue (schema {status['queue_schema']})")
+    for column in ("platform", "waiting", "running", "failed", "oldest waiting"):
+        platforms.add_column(column, justify="left" if column == "platform" else "right")
+    for name, row in status["platforms"].items():
+        platforms.add_row(
+            plain(name),
+            str(row["waiting"]),
+            str(row["running"]),
+            str(row["failed"]),
+            _age(row["oldest_waiting_seconds"]),
+        )
+    out.print(platforms)
+    for pause in status["paused"]:
+        say(out, f"{pause['platform']}: paused until {pause['until']} ({pause['reason']})")
+    workers = Table(title="Workers")
+    workers.add_column("worker", justify="right")
+    workers.add_column("last heartbeat")
+    workers.add_column("ago", justify="right")
+    for row in status["workers"]:
+        workers.add_row(
+            str(row["id"]),
+            row["last_heartbeat"],
+            _age(row["seconds_ago"]) + (" (stalled)" if row["stalled"] else ""),
+        )
+    out.print(workers)
+    channels = Table(title="Channels")
+    for column in ("channel", "platform", "last scan", "status", "queue"):
+        channels.add_column(column)
+    for row in status["channels"]:
+        last = row["last_status"] or "-"
+        if row["last_error"]:
+            last = f"{last}: {row['last_error']}"
+        channels.add_row(
+            plain(row["channel"]),
+            plain(row["platform"]),
+            row["last_scan"] or "never",
+            plain(last),
+            row["job"] or "-",
+        )
+    out.print(channels)
+
+
+def enqueue_and_exit(
+    loaded: Config, chosen: list[tuple[BrandConfig, ChannelConfig]], database: str | None
+) -> NoReturn:
+    """`socialmon scan --enqueue`: one job per channel on the queue, then return at once."""
+    import asyncio
+
+    _, queue = _queue_or_exit(loaded, database)
+    from socialmon.workers import WorkersUnavailable
+    from socialmon.workers.tasks import enqueue_now
+
+    try:
+        result = asyncio.run(enqueue_now(queue, [(b.slug, c.name, c.platform) for b, c in chosen]))
+    except WorkersUnavailable as error:
+        fail(str(error))
+    for label in result.already:
+        say(err, f"{label}: already waiting in the queue")
+    say(
+        err,
+        f"queued {len(result.queued)} channel(s), {len(result.already)} already queued (cycle {result.cycle})",
+    )
+    raise typer.Exit(EXIT_OK)

@@ -1,0 +1,204 @@
+"""One worker process (`socialmon worker`): procrastinate's worker, with socialmon's scan machinery.
+
+Every job of the process shares one store, one scoring pool, one page writer (group
+commits across channels), one HTTP client and one connection for the channels' advisory
+locks, as the channels of one `socialmon scan` do.
+
+Stalled jobs: every worker sends a heartbeat (`--heartbeat`, seconds); every worker also
+looks for jobs left `doing` by a worker whose heartbeat is older than `--stalled-after`
+seconds (killed, its machine lost) and puts them back on the queue. The channel then
+resumes from its last stored page, under the same channel lock.
+
+SIGTERM or SIGINT: no new job is taken; each running scan stops after the page it is
+reading, its pages stored, and hands its channel back to the queue; the worker exits 0
+within `--shutdown-timeout` seconds (running jobs still running then are cancelled, and
+recovered as stalled). A second signal ends the process at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from socialmon.workers.app import QueueDatabase, build_app, migrate
+from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, log, register_schedules
+
+
+@dataclass
+class WorkerOptions:
+    concurrency: int = 20
+    queues: list[str] | None = None
+    wait: bool = True  # False: exit once the queue is empty
+    heartbeat: float = 10.0
+    stalled_after: float = 30.0
+    shutdown_timeout: float = 60.0
+    retries: int = 3
+    retry_wait: float = 60.0
+    budget_wait: float = 30.0
+    name: str | None = None
+    poll_interval: float = 5.0
+
+
+async def recover_stalled(app: Any, stalled_after: float) -> int:
+    """Put back on the queue the jobs of workers whose heartbeat is older than `stalled_after` seconds."""
+    recovered = 0
+    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
+        try:
+            await app.job_manager.retry_job(job)
+        except Exception:  # another worker put it back first
+            continue
+        recovered += 1
+        print(f"recovered stalled job {job.id} ({job.call_string})", file=sys.stderr, flush=True)
+    await app.job_manager.prune_stalled_workers(max(stalled_after * 10, 300))
+    return recovered
+
+
+async def _unfinished(app: Any, queues: list[str] | None) -> int:
+    async with app.connector.pool.connection() as connection:
+        row = await (
+            await connection.execute(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
+                "AND (%s::varchar[] IS NULL OR queue_name = ANY(%s::varchar[]))",
+                [queues, queues],
+            )
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _recover_loop(app: Any, stalled_after: float) -> None:
+    interval = max(0.5, stalled_after / 3)
+    while True:
+        await asyncio.sleep(interval * (0.5 + random.random()))
+        try:
+            await recover_stalled(app, stalled_after)
+        except Exception as problem:  # the database is away: try again next time
+            log.warning("looking for stalled jobs failed: %s", problem)
+
+
+async def run_worker(config: Any, database_url: str, queue: QueueDatabase, options: WorkerOptions) -> None:
+    from socialmon.database import open_database
+    from socialmon.locking import ChannelLocks
+    from socialmon.plugins import default_registry
+    from socialmon.scan import SCAN_SWITCH_INTERVAL, PageWriter, ScanShared, StopRequest
+    from socialmon.scoring import ScoringPool
+    from socialmon.sentiment import get_scorer
+    from socialmon.storage import Store
+    from socialmon.workers.budgets import PlatformBudgets
+    from socialmon.workers.tasks import _LogReporter
+    from socialmon_connectors.http import new_client
+
+    done = await asyncio.to_thread(migrate, queue)
+    if done:
+        print(done, file=sys.stderr, flush=True)
+    database = await asyncio.to_thread(open_database, database_url)
+    scorer = get_scorer(config.settings.sentiment.scorer)
+    store = Store(database, scorer)
+    stop = StopRequest()
+    limits = {
+        platform: limit.channels for platform, limit in config.settings.scan.limits.items() if limit.channels
+    }
+    budgets = PlatformBudgets(queue, limits)
+    shared = ScanShared(
+        store=store,
+        scoring=ScoringPool(scorer, None),
+        reporter=_LogReporter(),
+        writer=PageWriter(store, _NoLock()),
+        locks=ChannelLocks(database),
+        http=new_client(max_connections=max(10, options.concurrency * 2), shared=True),
+        channel_timeout=config.settings.scan.channel_timeout * 60,
+        stop=stop,
+    )
+    rt = WorkerRuntime(
+        config=config,
+        registry=default_registry(),
+        store=store,
+        shared=shared,
+        budgets=budgets,
+        stop=stop,
+        retries=options.retries,
+        budget_wait=options.budget_wait,
+    )
+    app = build_app(queue, pool_size=min(options.concurrency + 4, 20))
+    app.tasks[SCAN_TASK].retry_strategy = ScanRetry(options.retries, options.retry_wait)
+    schedules = register_schedules(app, config)
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, SCAN_SWITCH_INTERVAL))  # as run_scan does
+    loop = asyncio.get_running_loop()
+    try:
+        async with app.open_async():
+
+            async def work() -> None:
+                while True:
+                    await app.run_worker_async(
+                        concurrency=options.concurrency,
+                        queues=options.queues,
+                        wait=options.wait,
+                        name=options.name,
+                        install_signal_handlers=False,
+                        additional_context={"socialmon": rt},
+                        update_heartbeat_interval=options.heartbeat,
+                        stalled_worker_timeout=options.stalled_after,
+                        shutdown_graceful_timeout=options.shutdown_timeout,
+                        fetch_job_polling_interval=options.poll_interval,
+                    )
+                    # --until-empty: done once no job waits or runs anywhere (a stalled one is
+                    # recovered meanwhile, a handed-back one comes due).
+                    if options.wait or stop.requested or not await _unfinished(app, options.queues):
+                        return
+                    await asyncio.sleep(0.5)
+
+            worker = asyncio.create_task(work())
+            recovery = asyncio.create_task(_recover_loop(app, options.stalled_after))
+
+            def on_signal(signum: int) -> None:
+                name = signal.Signals(signum).name
+                stop.request(f"worker stopping ({name})")
+                for each in (signal.SIGTERM, signal.SIGINT):  # a second signal ends the process at once
+                    loop.remove_signal_handler(each)
+                    signal.signal(each, signal.SIG_DFL)
+                worker.cancel()
+
+            for each in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(each, on_signal, each)
+            queues = ", ".join(options.queues) if options.queues else "all queues"
+            plans = "; ".join(f"every {seconds} s ({cron})" for seconds, cron in schedules) or "none"
+            print(
+                f"worker started: {options.concurrency} job(s) at once on {queues}, queue schema "
+                f"{queue.schema}; schedules: {plans}",
+                file=sys.stderr,
+                flush=True,
+            )
+            try:
+                await worker
+            except asyncio.CancelledError:
+                if not stop.requested:
+                    raise
+            finally:
+                recovery.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await recovery
+                for each in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(each)
+    finally:
+        sys.setswitchinterval(switch_interval)
+        shared.locks.close()
+        await shared.http.aclose()
+        shared.scoring.close()
+        await budgets.close()
+        database.dispose()
+    print(f"worker stopped{': ' + stop.reason if stop.reason else ''}", file=sys.stderr, flush=True)
+
+
+class _NoLock:
+    """PostgreSQL takes concurrent page writes: no lock around them (see `scan.PageWriter`)."""
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *_: object) -> None:
+        return None

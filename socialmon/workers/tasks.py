@@ -1,0 +1,381 @@
+"""The jobs the workers run, and putting them on the queue.
+
+- `socialmon.scan_channel(brand, channel, cycle)`: one channel, on the queue of its
+  platform (`scan.facebook`, …). Its queueing lock (the channel's label) keeps a channel
+  from waiting in the queue twice; its lock keeps two workers from running it at once.
+  The scan itself is `socialmon.scan.scan_channel`, the one `socialmon scan` runs, with
+  the same storage, scoring and cursor: the cursor stays the one truth, and the advisory
+  lock `scan_channel` takes also keeps a worker and a `socialmon scan` apart.
+- `socialmon.check_alerts(brand, cycle)`: the brand's alert rules, once its channels of the
+  cycle are all done (succeeded, or failed for good).
+- `socialmon.schedule(timestamp, seconds)`: a periodic task per distinct `every` of the
+  config; each tick enqueues the channels on that schedule. procrastinate defers each tick
+  once whatever the number of workers.
+
+A cycle is one enqueue of a set of channels; `socialmon_cycle_channel` records which of
+them are done, under a row lock of the brand's `socialmon_cycle` row, so that exactly one
+job finds the brand's cycle complete and puts its alert job on the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from socialmon.workers.app import ALERTS_QUEUE, SCHEDULE_QUEUE, scan_queue
+
+if TYPE_CHECKING:
+    from socialmon.config import BrandConfig, ChannelConfig, Config, ResolvedChannel
+    from socialmon.plugins import ConnectorRegistry
+    from socialmon.scan import ChannelOutcome, ScanShared, StopRequest
+    from socialmon.storage import Store
+    from socialmon.workers.budgets import PlatformBudgets
+
+SCAN_TASK = "socialmon.scan_channel"
+ALERTS_TASK = "socialmon.check_alerts"
+SCHEDULE_TASK = "socialmon.schedule"
+RATE_LIMIT_PAUSE = 60.0  # seconds a platform rests for every worker after a 429
+
+log = logging.getLogger("socialmon.workers")
+
+
+class ScanFailed(Exception):
+    """The channel's scan failed; procrastinate retries it with backoff, then leaves it failed."""
+
+
+def channel_label(brand: str, channel: str) -> str:
+    return f"{brand}/{channel}"
+
+
+def scan_lock(brand: str, channel: str) -> str:
+    return f"socialmon-scan:{channel_label(brand, channel)}"
+
+
+def every_seconds(scan_every: float | None, brand: BrandConfig, channel: ChannelConfig) -> int:
+    """The channel's schedule in seconds (0: none): its own, else its brand's, else [scan] every."""
+    for value in (channel.every, brand.every, scan_every):
+        if value is not None:
+            return round(value * 60)
+    return 0
+
+
+# --- the worker process's state -------------------------------------------------------------
+
+
+@dataclass
+class WorkerRuntime:
+    """What the jobs of one worker process share: the config, the store and the scan's machinery."""
+
+    config: Config
+    registry: ConnectorRegistry
+    store: Store
+    shared: ScanShared
+    budgets: PlatformBudgets
+    stop: StopRequest
+    retries: int = 3
+    budget_wait: float = 30.0  # seconds a job waits for its platform's budget before handing itself back
+    _resolved: dict[tuple[str, str], ResolvedChannel] = field(default_factory=dict)
+
+    def find(self, brand: str, channel: str) -> tuple[BrandConfig, ChannelConfig] | None:
+        for b, c in self.config.select(brand, channel_label(brand, channel)):
+            if b.slug == brand and c.name == channel and c.enabled:
+                return b, c
+        return None
+
+    def resolve(self, brand: str, channel: str) -> ResolvedChannel | None:
+        key = (brand, channel)
+        if key not in self._resolved:
+            found = self.find(brand, channel)
+            if found is None:
+                return None
+            self._resolved[key] = self.config.resolve(found[0], found[1], self.registry)
+        return self._resolved[key]
+
+    def brand_channels(self, brand: str) -> list[ResolvedChannel]:
+        chosen = [(b, c) for b, c in self.config.select(brand) if b.slug == brand and c.enabled]
+        return [r for r in (self.resolve(b.slug, c.name) for b, c in chosen) if r is not None]
+
+
+def runtime(context: Any) -> WorkerRuntime:
+    return context.additional_context["socialmon"]
+
+
+# --- the tasks ------------------------------------------------------------------------------
+
+
+async def scan_channel_job(context: Any, brand: str, channel: str, cycle: str) -> str:
+    from socialmon.scan import scan_channel
+
+    rt = runtime(context)
+    job = context.job
+    resolved = rt.resolve(brand, channel)
+    if resolved is None:
+        await finish_in_cycle(context.app, cycle, brand, channel)
+        return f"{channel_label(brand, channel)}: not an enabled channel of this worker's config"
+    if rt.stop.requested:
+        await hand_back(context.app, job, 0)
+        return "handed back: the worker is stopping"
+    platform = resolved.channel.platform
+    async with rt.budgets.slot(platform, wait=rt.budget_wait, stop=rt.stop) as held:
+        if not held:
+            await hand_back(context.app, job, 0 if rt.stop.requested else 1)
+            return f"handed back: no room in the {platform} budget"
+        outcome: ChannelOutcome = await scan_channel(resolved, rt.shared)
+    if outcome.status == "busy":  # another process (a `socialmon scan`, a stalled worker) holds it
+        await hand_back(context.app, job, 10)
+        return f"handed back: {outcome.error}"
+    if rt.stop.requested and outcome.error and outcome.error.startswith(rt.stop.reason or "\0"):
+        await hand_back(context.app, job, 0)  # stopped after a stored page: the next run resumes there
+        return f"handed back after {outcome.pages} page(s): the worker is stopping"
+    if outcome.status == "failed":
+        error = outcome.error or "failed"
+        if error.startswith("RateLimited"):
+            await rt.budgets.pause(platform, RATE_LIMIT_PAUSE, error)
+        if job.attempts >= rt.retries:  # the last attempt: the cycle goes on without it
+            await finish_in_cycle(context.app, cycle, brand, channel)
+        raise ScanFailed(f"{outcome.label}: {error}")
+    await finish_in_cycle(context.app, cycle, brand, channel)
+    r = outcome.result
+    return f"{outcome.label}: {outcome.status}, {outcome.pages} page(s), {r.new_posts} new posts, {r.new_comments} new comments"
+
+
+async def check_alerts_job(context: Any, brand: str, cycle: str) -> str:
+    from socialmon.scan import check_alerts
+
+    rt = runtime(context)
+    channels = rt.brand_channels(brand)
+    if not channels:
+        return f"{brand}: no enabled channel in this worker's config"
+    reporter = _LogReporter()
+    await asyncio.to_thread(check_alerts, channels, rt.store, reporter)
+    await _forget_old_cycles(context.app)
+    return reporter.line or f"{brand}: alert rules checked"
+
+
+async def schedule_job(context: Any, timestamp: int, seconds: int) -> str:
+    rt = runtime(context)
+    scan_every = rt.config.settings.scan.every
+    chosen = [
+        (b.slug, c.name, c.platform)
+        for b, c in rt.config.select()
+        if c.enabled and every_seconds(scan_every, b, c) == seconds
+    ]
+    result = await enqueue(context.app, chosen, cycle=f"every-{seconds}s@{timestamp}")
+    return f"schedule every {seconds} s: {len(result.queued)} queued, {len(result.already)} already queued"
+
+
+class ScanRetry:
+    """Retry a failed scan `retries` times, waiting `first_wait` seconds, then twice as long each time."""
+
+    def __new__(cls, retries: int, first_wait: float) -> Any:
+        from procrastinate import BaseRetryStrategy, RetryDecision
+
+        class _Retry(BaseRetryStrategy):
+            def get_retry_decision(self, *, exception: BaseException, job: Any) -> Any:
+                if job.attempts >= retries or not isinstance(exception, ScanFailed):
+                    return None
+                return RetryDecision(retry_in={"seconds": round(first_wait * 2**job.attempts)})
+
+        return _Retry()
+
+
+def register(app: Any) -> None:
+    app.task(name=SCAN_TASK, pass_context=True, retry=ScanRetry(3, 60))(scan_channel_job)
+    app.task(name=ALERTS_TASK, pass_context=True, queue=ALERTS_QUEUE)(check_alerts_job)
+    app.task(name=SCHEDULE_TASK, pass_context=True, queue=SCHEDULE_QUEUE)(schedule_job)
+
+
+def register_schedules(app: Any, config: Config) -> list[tuple[int, str]]:
+    """One periodic task per distinct schedule of the enabled channels; returns (seconds, cron) of each."""
+    from socialmon.config import schedule_cron
+
+    scan_every = config.settings.scan.every
+    periods = sorted({every_seconds(scan_every, b, c) for b, c in config.select() if c.enabled} - {0})
+    registered = []
+    for seconds in periods:
+        cron = schedule_cron(seconds / 60)
+        app.periodic(
+            cron=cron,
+            periodic_id=f"every-{seconds}s",
+            task_kwargs={"seconds": seconds},
+            queueing_lock=f"socialmon-schedule:{seconds}",
+        )(app.tasks[SCHEDULE_TASK])
+        registered.append((seconds, cron))
+    return registered
+
+
+# --- enqueueing -----------------------------------------------------------------------------
+
+
+@dataclass
+class EnqueueResult:
+    cycle: str
+    queued: list[str] = field(default_factory=list)  # labels
+    already: list[str] = field(default_factory=list)  # labels already waiting in the queue
+
+
+async def enqueue(
+    app: Any, channels: Sequence[tuple[str, str, str]], cycle: str | None = None
+) -> EnqueueResult:
+    """One scan job per (brand slug, channel name, platform), unless the channel already waits in the queue."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    result = EnqueueResult(cycle or f"manual@{uuid.uuid4().hex[:12]}")
+    brands = sorted({brand for brand, _, _ in channels})
+    # The cycle's rows exist before its first job does, so that no job finishes outside it.
+    async with (
+        app.connector.pool.connection() as connection,
+        connection.transaction(),
+        connection.cursor() as cursor,
+    ):
+        await cursor.executemany(
+            "INSERT INTO socialmon_cycle (cycle, brand) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [(result.cycle, brand) for brand in brands],
+        )
+        await cursor.executemany(
+            "INSERT INTO socialmon_cycle_channel (cycle, brand, channel) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [(result.cycle, brand, channel) for brand, channel, _ in channels],
+        )
+    already: list[tuple[str, str]] = []
+    task = app.tasks[SCAN_TASK]
+
+    async def defer(brand: str, channel: str, platform: str) -> None:
+        lock = scan_lock(brand, channel)
+        try:
+            await task.configure(queue=scan_queue(platform), lock=lock, queueing_lock=lock).defer_async(
+                brand=brand, channel=channel, cycle=result.cycle
+            )
+            result.queued.append(channel_label(brand, channel))
+        except AlreadyEnqueued:
+            already.append((brand, channel))
+            result.already.append(channel_label(brand, channel))
+
+    for start in range(0, len(channels), 20):
+        await asyncio.gather(*(defer(*channel) for channel in channels[start : start + 20]))
+    if already:
+        async with app.connector.pool.connection() as connection, connection.cursor() as cursor:
+            await cursor.executemany(
+                "DELETE FROM socialmon_cycle_channel WHERE cycle = %s AND brand = %s AND channel = %s",
+                [(result.cycle, brand, channel) for brand, channel in already],
+            )
+    for brand in brands:
+        await finish_in_cycle(app, result.cycle, brand, None)
+    return result
+
+
+async def finish_in_cycle(app: Any, cycle: str, brand: str, channel: str | None) -> None:
+    """Mark the channel done in its cycle; the last one of the brand puts the brand's alert job on the queue."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    async with app.connector.pool.connection() as connection, connection.transaction():
+        row = await (
+            await connection.execute(
+                "SELECT alerts_deferred FROM socialmon_cycle WHERE cycle = %s AND brand = %s FOR UPDATE",
+                [cycle, brand],
+            )
+        ).fetchone()
+        if row is None or row[0]:
+            return
+        if channel is not None:
+            await connection.execute(
+                "UPDATE socialmon_cycle_channel SET done = true "
+                "WHERE cycle = %s AND brand = %s AND channel = %s",
+                [cycle, brand, channel],
+            )
+        counts = await (
+            await connection.execute(
+                "SELECT count(*), count(*) FILTER (WHERE NOT done) FROM socialmon_cycle_channel "
+                "WHERE cycle = %s AND brand = %s",
+                [cycle, brand],
+            )
+        ).fetchone()
+        total, waiting = counts if counts else (0, 0)
+        if total == 0 or waiting:
+            return  # nothing of the brand in this cycle (all were queued already), or not yet
+        await connection.execute(
+            "UPDATE socialmon_cycle SET alerts_deferred = true WHERE cycle = %s AND brand = %s",
+            [cycle, brand],
+        )
+    lock = f"socialmon-alerts:{brand}"
+    # An alert job of the brand already waiting will see this cycle's data too.
+    with contextlib.suppress(AlreadyEnqueued):
+        await (
+            app.tasks[ALERTS_TASK]
+            .configure(lock=lock, queueing_lock=lock)
+            .defer_async(brand=brand, cycle=cycle)
+        )
+
+
+async def hand_back(app: Any, job: Any, delay: float) -> None:
+    """Put a copy of the job back on the queue (for another worker, or later); the current one then ends."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    with contextlib.suppress(AlreadyEnqueued):  # the channel may wait in the queue already
+        await (
+            app.tasks[job.task_name]
+            .configure(
+                queue=job.queue,
+                lock=job.lock,
+                queueing_lock=job.queueing_lock,
+                schedule_in={"seconds": delay} if delay else None,
+            )
+            .defer_async(**job.task_kwargs)
+        )
+
+
+async def _forget_old_cycles(app: Any) -> None:
+    async with app.connector.pool.connection() as connection:
+        await connection.execute(
+            "DELETE FROM socialmon_cycle_channel c USING socialmon_cycle y WHERE c.cycle = y.cycle "
+            "AND c.brand = y.brand AND y.created_at < now() - interval '7 days'"
+        )
+        await connection.execute("DELETE FROM socialmon_cycle WHERE created_at < now() - interval '7 days'")
+
+
+class _LogReporter:
+    """What a worker prints about its scans: one line per channel and per brand's alerts."""
+
+    line: str | None = None
+
+    def channel_started(self, label: str) -> None:
+        pass
+
+    def page_saved(self, label: str, totals: Any, progress: Any) -> None:
+        pass
+
+    def record_rejected(self, label: str, rejected: Any) -> None:
+        pass
+
+    def channel_finished(self, outcome: ChannelOutcome) -> None:
+        r = outcome.result
+        detail = f": {outcome.error}" if outcome.error else ""
+        _say(
+            f"{outcome.label}: {outcome.status}, {r.new_posts} new posts, {r.new_comments} new comments{detail}"
+        )
+
+    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+        self.line = f"{brand}: {error}" if error else f"{brand}: {created} new alert(s), {resolved} resolved"
+        _say(self.line)
+
+
+def _say(line: str) -> None:
+    """One line to stderr; platform errors are untrusted text: control characters are dropped."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in line)
+    print(printable, file=sys.stderr, flush=True)
+
+
+async def enqueue_now(queue: Any, channels: Sequence[tuple[str, str, str]]) -> EnqueueResult:
+    """Create the queue if need be, then `enqueue` the channels (for `socialmon scan --enqueue`)."""
+    from socialmon.workers.app import build_app, migrate
+
+    await asyncio.to_thread(migrate, queue)
+    app = build_app(queue, pool_size=4)
+    async with app.open_async():
+        return await enqueue(app, channels)

@@ -1,0 +1,236 @@
+"""Worker mode end to end: real `socialmon worker` processes, a real PostgreSQL, the fake Graph API."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_platform import FakeGraph
+from sqlalchemy import create_engine, text
+from workers.helpers_workers import POSTS_PER_PAGE, wait_for, write_config
+
+from socialmon.cli import app
+
+
+def rows(url: str, query: str, **params: Any) -> list[Any]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text(query), params).all())
+    finally:
+        engine.dispose()
+
+
+class CountingGraph(FakeGraph):
+    """The fake Graph API, counting the pages (channels) with a request in flight at once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.active: Counter[str] = Counter()
+        self.most_pages_at_once = 0
+        self.counting = threading.Lock()
+
+    def respond(self, raw_path: str, authorization: str) -> Any:
+        page = raw_path.split("?", 1)[0].rstrip("/").split("/")[-2].split("_", 1)[0]
+        with self.counting:
+            self.active[page] += 1
+            self.most_pages_at_once = max(self.most_pages_at_once, sum(1 for n in self.active.values() if n))
+        try:
+            return super().respond(raw_path, authorization)
+        finally:
+            with self.counting:
+                self.active[page] -= 1
+
+
+def add_pages(graph: FakeGraph, channels: int, pages: int) -> None:
+    for i in range(channels):
+        graph.add_page(str(1000 + i), token=f"tok-{i}", posts=pages * POSTS_PER_PAGE, comments_per_post=2)
+
+
+def enqueue(cli: Any, config: Path, *args: str) -> Any:
+    result = cli.invoke(app, ["scan", "--enqueue", "--config", str(config), *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def stored(url: str) -> tuple[int, int, int, int]:
+    (posts, distinct_posts, comments, distinct_comments) = rows(
+        url,
+        "SELECT (SELECT count(*) FROM post), (SELECT count(DISTINCT (channel_id, platform_id)) FROM post), "
+        "(SELECT count(*) FROM comment), (SELECT count(DISTINCT (channel_id, platform_id)) FROM comment)",
+    )[0]
+    return posts, distinct_posts, comments, distinct_comments
+
+
+FAST = ["--heartbeat", "0.5", "--stalled-after", "2", "--poll-interval", "0.5", "--retry-wait", "1"]
+
+
+@pytest.mark.postgres
+def test_two_workers_one_killed_every_channel_scanned_once(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
+) -> None:
+    channels, pages = 50, 6
+    graph = FakeGraph(latency=0.1)
+    add_pages(graph, channels, pages)
+    with graph:
+        config = write_config(tmp_path, postgres_url, graph.url, channels)
+        enqueue(cli, config)
+        pool = workers(config)
+        doomed = pool.start("--concurrency", "5", *FAST)
+        q = f'"{queue_schema}"'
+        wait_for(
+            lambda: (
+                rows(postgres_url, f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE status = 'doing'")[0][
+                    0
+                ]
+                >= 5
+            ),
+            30,
+            "the first worker to be scanning",
+            pool.logs,
+        )
+        survivor = pool.start("--concurrency", "10", "--until-empty", *FAST)
+        time.sleep(0.5)
+        doomed.send_signal(signal.SIGKILL)  # mid-scan: its channels' jobs stay `doing`, then stall
+        doomed.wait(10)
+        assert survivor.wait(60) == 0, pool.logs()
+    assert "recovered stalled job" in pool.logs()
+    posts, distinct_posts, comments, distinct_comments = stored(postgres_url)
+    assert posts == distinct_posts == channels * pages * POSTS_PER_PAGE
+    assert comments == distinct_comments == channels * pages * POSTS_PER_PAGE * 2
+    jobs = rows(
+        postgres_url,
+        f"SELECT args->>'channel', status::text FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.scan_channel'",
+    )
+    assert len(jobs) == channels  # one job per channel: the killed worker's were run again, not copied
+    assert {status for _, status in jobs} == {"succeeded"}
+    last = rows(postgres_url, "SELECT last_status, count(*) FROM channel GROUP BY 1")
+    assert last == [("ok", channels)]
+    alerts = rows(
+        postgres_url,
+        f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.check_alerts'",
+    )
+    assert alerts == [(1,)]  # once for the brand and the cycle
+
+
+@pytest.mark.postgres
+def test_a_channel_enqueued_twice_runs_once(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
+) -> None:
+    graph = FakeGraph(latency=0.0)
+    add_pages(graph, 2, 3)
+    with graph:
+        config = write_config(tmp_path, postgres_url, graph.url, 2)
+        first = enqueue(cli, config, "--channel", "c0")
+        second = enqueue(cli, config, "--channel", "bench/c0")
+        assert "queued 1 channel(s), 0 already queued" in first.output
+        assert "bench/c0: already waiting in the queue" in second.output
+        assert "queued 0 channel(s), 1 already queued" in second.output
+        pool = workers(config)
+        assert pool.start("--until-empty", *FAST).wait(30) == 0, pool.logs()
+        listed = [path for path, status in graph.log if path.endswith("/1000/posts")]
+    assert len(listed) == 3  # its three pages, read once
+    q = f'"{queue_schema}"'
+    jobs = rows(
+        postgres_url,
+        f"SELECT status::text FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.scan_channel'",
+    )
+    assert jobs == [("succeeded",)]
+    assert stored(postgres_url)[0] == 3 * POSTS_PER_PAGE
+
+
+@pytest.mark.postgres
+def test_a_platform_budget_bounds_the_channels_in_flight_across_workers(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
+) -> None:
+    channels, pages = 8, 3
+    graph = CountingGraph(latency=0.15)
+    add_pages(graph, channels, pages)
+    with graph:
+        config = write_config(
+            tmp_path, postgres_url, graph.url, channels, extra="[scan.limits.facebook]\nchannels = 2\n"
+        )
+        enqueue(cli, config)
+        pool = workers(config)
+        one = pool.start("--concurrency", "4", "--until-empty", *FAST)
+        two = pool.start("--concurrency", "4", "--until-empty", *FAST)
+        assert one.wait(60) == 0, pool.logs()
+        assert two.wait(60) == 0, pool.logs()
+    assert graph.most_pages_at_once == 2  # the budget was used, and never exceeded
+    assert stored(postgres_url)[0] == channels * pages * POSTS_PER_PAGE
+
+
+@pytest.mark.postgres
+def test_the_schedule_enqueues_each_channel_once_per_period(
+    postgres_url: str, queue_schema: str, tmp_path: Path, workers: Any
+) -> None:
+    graph = FakeGraph(latency=0.0)
+    add_pages(graph, 4, 1)
+    with graph:
+        config = write_config(
+            tmp_path,
+            postgres_url,
+            graph.url,
+            4,
+            extra='[scan]\nevery = "2s"\n',
+            channel_extra=lambda i: 'every = "off"\n' if i == 3 else "",
+        )
+        pool = workers(config)
+        started = [pool.start("--concurrency", "4", *FAST) for _ in range(2)]
+        q = f'"{queue_schema}"'
+
+        def ticks() -> int:
+            try:
+                return rows(
+                    postgres_url,
+                    f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.schedule' "
+                    "AND status = 'succeeded'",
+                )[0][0]
+            except Exception:  # the queue's schema is not there yet
+                return 0
+
+        wait_for(lambda: ticks() >= 3, 30, "three ticks of the schedule", pool.logs)
+        for process in started:
+            process.send_signal(signal.SIGTERM)
+        for process in started:
+            assert process.wait(30) == 0, pool.logs()  # SIGTERM: hand back, exit 0
+    schedule = rows(
+        postgres_url,
+        f"SELECT args->>'timestamp' FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.schedule'",
+    )
+    timestamps = [stamp for (stamp,) in schedule]
+    assert len(timestamps) == len(set(timestamps))  # each tick deferred once, whatever the workers
+    done_ticks = ticks()
+    per_channel = Counter(
+        channel
+        for (channel,) in rows(
+            postgres_url,
+            f"SELECT args->>'channel' FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.scan_channel'",
+        )
+    )
+    assert "c3" not in per_channel  # every = "off"
+    for channel in ("c0", "c1", "c2"):
+        assert done_ticks <= per_channel[channel] <= len(timestamps), (per_channel, done_ticks, timestamps)
+    cycles = rows(
+        postgres_url,
+        f"SELECT cycle, count(*) FROM {q}.socialmon_cycle_channel GROUP BY 1 ORDER BY 1",
+    )
+    assert all(count == 3 for _, count in cycles), cycles  # c0, c1, c2 in each tick's cycle, once
+
+
+def test_worker_commands_refuse_sqlite(tmp_path: Path, cli: Any) -> None:
+    config = tmp_path / "socialmon.toml"
+    config.write_text(
+        'database = "local.db"\n\n[[brands]]\nname = "A"\n\n[[brands.channels]]\nplatform = "file"\n'
+        'path = "x.json"\n',
+        encoding="utf-8",
+    )
+    for args in (["worker"], ["workers", "migrate"], ["workers", "status"], ["scan", "--enqueue"]):
+        result = cli.invoke(app, [*args, "--config", str(config)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "worker mode needs PostgreSQL" in result.output
