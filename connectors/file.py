@@ -6,6 +6,10 @@ any platform socialmon does not speak yet. The format is documented in the READM
 offset after the last complete record, so a re-run reads only what was appended.
 A file that shrank or whose beginning changed is read again from the start; the
 storage's upserts absorb what was already there.
+
+A line that cannot become a record (broken JSON, JSON nested too deep, a time or count
+out of range, an id too long to store…) is reported as a `RejectedRecord` naming the file
+and line, and the rest of the file is read and stored: one bad row never stops a channel.
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 RECORD_TYPES = {"post", "comment", "reply", "review"}
 _Item = tuple[dict[str, Any] | str, int, int, int, list[str] | None]
 _HEAD_BYTES = 4096  # enough of a file's start to notice that it was replaced, not appended to
+# What turning one line's data into a record can raise besides ValidationError: a number or
+# time out of range, nesting too deep for the parser, a value of an unexpected type.
+_RECORD_ERRORS = (ValueError, TypeError, ArithmeticError, RecursionError, LookupError, AttributeError)
+# A CSV cell may be as long as a JSON Lines text (the csv module rejects cells over 128 KiB by
+# default, and the limit is the module's, process-wide: it is only ever raised here).
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 class FileSettings(ConnectorSettings):
@@ -48,6 +58,27 @@ class FileSettings(ConnectorSettings):
     business_authors: list[str] = Field(
         default_factory=list, description="author ids or names that are the business itself"
     )
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A short repr of a value from a file, for a rejection reason."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_error(error: Exception) -> str:
+    """Why one line could not become a record, in one short line."""
+    if isinstance(error, ValidationError):
+        return describe_validation_error(error)
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    message = str(error).splitlines()[0] if str(error) else ""
+    if isinstance(error, ValueError) and message:
+        return message
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -66,15 +97,26 @@ class _Parser:
         self.zone = ZoneInfo(settings.timezone)
         self.business_authors = set(settings.business_authors)
 
-    def timestamp(self, value: Any) -> Any:
+    @staticmethod
+    def epoch(field: str, value: float) -> datetime:
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):
+            raise ValueError(f"{field}: Unix time {_shown(value)} is out of range") from None
+
+    def timestamp(self, field: str, value: Any) -> Any:
         if value is None or value == "":
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC)
+            return self.epoch(field, value)
         if isinstance(value, str):
             text = value.strip()
             if text.lstrip("-").replace(".", "", 1).isdigit():
-                return datetime.fromtimestamp(float(text), UTC)
+                try:
+                    number = float(text)
+                except ValueError:  # digits float() does not read, such as "²"
+                    return value  # let validation name the field
+                return self.epoch(field, number)
             try:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
             except ValueError:
@@ -92,10 +134,14 @@ class _Parser:
             data["platform_id"] = data.pop("id")
         for field in ("created_at", "edited_at"):
             if field in data:
-                data[field] = self.timestamp(data[field])
+                data[field] = self.timestamp(field, data[field])
         if data.get("is_business") is None:
             data.pop("is_business", None)
-            author = {data.get("author_id"), data.get("author_name")}
+            author = {
+                str(value)
+                for value in (data.get("author_id"), data.get("author_name"))
+                if isinstance(value, str | int)
+            }
             if self.business_authors & author:
                 data["is_business"] = True
         if data.get("deleted") is None:
@@ -202,12 +248,8 @@ class FileConnector(Connector):
                 else:
                     try:
                         record = parser.record(item)
-                    except ValidationError as error:
-                        page.rejected.append(
-                            RejectedRecord(location=location, reason=describe_validation_error(error))
-                        )
-                    except ValueError as error:
-                        page.rejected.append(RejectedRecord(location=location, reason=str(error)))
+                    except (ValidationError, *_RECORD_ERRORS) as error:
+                        page.rejected.append(RejectedRecord(location=location, reason=describe_error(error)))
                     else:
                         (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
                 if len(page.posts) + len(page.comments) + len(page.rejected) >= self.settings.page_size:
@@ -243,8 +285,11 @@ class FileConnector(Connector):
                 continue
             try:
                 item = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                yield f"not valid JSON ({error})", offset, lines_read, line, None
+            except RecursionError:
+                yield "not valid JSON (nested too deeply)", offset, lines_read, line, None
+                continue
+            except ValueError as error:  # also bad UTF-8, and integers too long to read (4300+ digits)
+                yield f"not valid JSON ({str(error)[:200]})", offset, lines_read, line, None
                 continue
             if not isinstance(item, dict):
                 yield "not a JSON object", offset, lines_read, line, None
@@ -266,9 +311,11 @@ class FileConnector(Connector):
         header: list[str] | None = start.get("header")
         if header is None:
             try:
-                header = [name.strip().lower() for name in next(reader)]
+                header = [name.replace("\x00", "").strip().lower() for name in next(reader)]
             except StopIteration:
                 return
+            except csv.Error as error:
+                raise SourceError(f"{path.name}: the header line is not valid CSV ({error})") from None
             if "type" not in header or "id" not in header:
                 raise SourceError(
                     f"{path.name}: the first line must be a header with at least 'type' and 'id'"
@@ -297,4 +344,4 @@ class FileConnector(Connector):
             )
 
 
-__all__ = ["FileConnector", "FileSettings", "describe_validation_error"]
+__all__ = ["FileConnector", "FileSettings", "describe_error", "describe_validation_error"]

@@ -3,10 +3,27 @@
 Records use the platform's own ids (as strings) to point at each other: a reply names
 its parent comment and its post by platform id, so pages can arrive in any order.
 All datetimes are timezone-aware and converted to UTC on validation.
+
+Every record is checked against what both databases (SQLite and PostgreSQL) store, so that
+no connector can hand the scan a record that fails its page (a `ValidationError` names the
+field; connectors report it as a `RejectedRecord`):
+
+- ids (platform_id, author_id, post_id, parent_id) of at most `MAX_ID_LENGTH` characters,
+  without NUL characters or lone surrogates; anything else is rejected (an id cannot be
+  shortened or altered without risking collisions);
+- author names longer than `MAX_NAME_LENGTH` characters are cut to it (ending in "…");
+- texts, author names and URLs lose NUL characters (PostgreSQL cannot store them) and have
+  lone surrogates (a stray "\\ud800" escape) replaced by U+FFFD (neither database stores them);
+- counts (likes, comments, shares, replies) between 0 and `MAX_COUNT`, the largest value of
+  the INTEGER columns they are stored in on PostgreSQL; larger ones are rejected;
+- datetimes from `EARLIEST` to before `LATEST` (UTC): well inside both databases' and
+  Python's ranges, so that converting to any time zone or a report window around them
+  cannot overflow; out-of-range ones are rejected.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -14,16 +31,60 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 JSONValue = Any
 
+MAX_ID_LENGTH = 200  # the id columns: VARCHAR(200)
+MAX_NAME_LENGTH = 300  # author_name: VARCHAR(300)
+MAX_COUNT = 2**31 - 1  # the count columns: INTEGER, 32-bit signed on PostgreSQL
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def _to_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
+def _storable_time(value: datetime | None) -> datetime | None:
+    """`value` in UTC, if it lies from `EARLIEST` to before `LATEST`."""
+    if value is None:
+        return None
+    try:
+        converted = value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        raise ValueError(f"must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC)") from None
+    if not EARLIEST <= converted < LATEST:
+        raise ValueError(f"must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} (UTC)")
+    return converted
+
+
+def storable_text(value: str) -> str:
+    """`value` without NUL characters and with lone surrogates replaced by U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _storable_text(value: str | None) -> str | None:
+    return None if value is None else storable_text(value)
+
+
+def _storable_id(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if storable_text(value) != value:
+        raise ValueError("must not contain NUL characters or lone surrogates")
+    return value
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
-    platform_id: str = Field(min_length=1)
-    author_id: str | None = None
+    platform_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
+    author_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
     author_name: str | None = None
     is_business: bool = False
     text: str = ""
@@ -31,9 +92,11 @@ class _Record(BaseModel):
     created_at: AwareDatetime
     edited_at: AwareDatetime | None = None
     deleted: bool = False
-    like_count: int | None = Field(default=None, ge=0)
+    like_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
 
-    _utc = field_validator("created_at", "edited_at")(_to_utc)
+    _utc = field_validator("created_at", "edited_at")(_storable_time)
+    _storable = field_validator("text", "url")(_storable_text)
+    _ids_storable = field_validator("platform_id", "author_id")(_storable_id)
 
     @field_validator("platform_id", "author_id", mode="before")
     @classmethod
@@ -41,12 +104,20 @@ class _Record(BaseModel):
         # Platforms hand out numeric ids that overflow JavaScript and SQL integers.
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("author_name")
+    @classmethod
+    def _name_fits(cls, value: str | None) -> str | None:
+        value = _storable_text(value)
+        if value is not None and len(value) > MAX_NAME_LENGTH:
+            value = value[: MAX_NAME_LENGTH - 1] + "…"
+        return value
+
 
 class PostRecord(_Record):
     """Something the business published: a post, a video, a photo, a location page."""
 
-    comment_count: int | None = Field(default=None, ge=0)
-    share_count: int | None = Field(default=None, ge=0)
+    comment_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    share_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     is_business: bool = True
 
 
@@ -54,10 +125,14 @@ class CommentRecord(_Record):
     """A customer comment, a business reply, or a review."""
 
     kind: Literal["comment", "review"] = "comment"
-    post_id: str | None = None  # None for reviews of a place rather than a post
-    parent_id: str | None = None  # the comment this one answers, if any
-    reply_count: int | None = Field(default=None, ge=0)
+    # None for reviews of a place rather than a post
+    post_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    # the comment this one answers, if any
+    parent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
+    reply_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     rating: float | None = Field(default=None, ge=0, le=5)
+
+    _refs_storable = field_validator("post_id", "parent_id")(_storable_id)
 
     @field_validator("post_id", "parent_id", mode="before")
     @classmethod
@@ -118,4 +193,17 @@ class Page(BaseModel):
     _utc = field_validator("token_expires_at")(_to_utc)
 
 
-__all__ = ["CommentRecord", "Page", "PostRecord", "Progress", "RejectedRecord", "ThreadFailure"]
+__all__ = [
+    "EARLIEST",
+    "LATEST",
+    "MAX_COUNT",
+    "MAX_ID_LENGTH",
+    "MAX_NAME_LENGTH",
+    "CommentRecord",
+    "Page",
+    "PostRecord",
+    "Progress",
+    "RejectedRecord",
+    "ThreadFailure",
+    "storable_text",
+]

@@ -51,6 +51,43 @@ _RUN2 = re.compile(r"(.)\1+")
 _RUN2_ELONGATED = re.compile(r"([^rlscn])\1+")
 
 
+# Language detection reads at most this many characters of a text (lingua's time grows with
+# the square of a word's length: 100 KB of one word took 20 s), and scoring at most
+# SCORED_CHARS (the first and the last half of them): the rule engines are linear, but a
+# 10 MB text still took up to 14 s. Platforms cap comments at a few thousand characters
+# (63,206 for a Facebook post), so only pathological texts are cut.
+DETECTED_CHARS = 1_000
+SCORED_CHARS = 20_000
+_SPACES = " \n\t\r\u3000"
+
+
+def head(text: str, limit: int) -> str:
+    """At most `limit` characters from the start of `text`, cut after its last space in
+    the second half of them if there is one (so no word is cut in two)."""
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(space, limit // 2, limit + 1) for space in _SPACES)
+    return text[:cut] if cut > 0 else text[:limit]
+
+
+def tail(text: str, limit: int) -> str:
+    """At most `limit` characters from the end of `text`, cut at a space as `head` does."""
+    if len(text) <= limit:
+        return text
+    start = len(text) - limit
+    found = [i for i in (text.find(space, start - 1, start + limit // 2) for space in _SPACES) if i >= 0]
+    return text[min(found) + 1 :] if found else text[start:]
+
+
+def for_scoring(text: str) -> str:
+    """`text`, or for one longer than `SCORED_CHARS` its first and last `SCORED_CHARS // 2`
+    characters (cut at spaces) on two lines: the opening and the conclusion of a long text
+    carry its tone, and scoring them takes a bounded time."""
+    if len(text) <= SCORED_CHARS:
+        return text
+    return head(text, SCORED_CHARS // 2) + "\n" + tail(text, SCORED_CHARS // 2)
+
+
 def fold(word: str) -> str:
     """Lower-case and strip accents: "Atención" → "atencion"."""
     return word.lower().translate(_FOLD)

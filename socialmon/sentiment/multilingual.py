@@ -30,6 +30,10 @@ Design
   wider band for es/pt gains a little macro-F1 and loses more pos/neg recall.
 - **Other** languages are scored by the English rules (emoji and emoticons still
   count); comments with no letters at all (emoji only) by the es/pt emoji table.
+- **Long texts** are bounded: the language is detected on the first 1,000 characters
+  (`_text.DETECTED_CHARS`) and a text over 20,000 characters (`_text.SCORED_CHARS`,
+  far above what platforms allow in a comment) is scored on its first and last 10,000,
+  cut at spaces, so that a 10 MB text scores in well under a second.
 
 `version` changes whenever a lexicon or a rule changes, so stored scores can be
 found and re-scored after an upgrade.
@@ -43,6 +47,7 @@ from collections.abc import Iterable
 from socialmon.sentiment import _languages
 from socialmon.sentiment._engine import score_english, score_tokens
 from socialmon.sentiment._langid import OTHER, LanguageIdentifier
+from socialmon.sentiment._text import for_scoring
 from socialmon.sentiment.base import Label, Sentiment
 
 __all__ = ["MultilingualScorer"]
@@ -100,6 +105,7 @@ class MultilingualScorer:
         return [scored[text] for text in texts]
 
     def _score_as(self, text: str, language: str) -> Sentiment:
+        text = for_scoring(text)
         lang = self._languages.get(language)
         if lang is None:
             # Emoji-only comments get the emoji table shared by es/pt (VADER's English

@@ -7,11 +7,16 @@ from importlib.metadata import version as package_version
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from socialmon.sentiment._text import for_scoring
 from socialmon.sentiment.base import Sentiment, label_for
 
 
 class VaderScorer:
-    """VADER as shipped by the `vaderSentiment` package; reports every text as English."""
+    """VADER as shipped by the `vaderSentiment` package; reports every text as English.
+
+    A text over 20,000 characters is scored on its first and last 10,000 (`_text.for_scoring`),
+    so that one huge text cannot hold up a scan.
+    """
 
     name = "vader"
 
@@ -20,7 +25,7 @@ class VaderScorer:
         self.version = package_version("vaderSentiment")
 
     def score(self, text: str) -> Sentiment:
-        compound = self._analyzer.polarity_scores(text)["compound"]
+        compound = self._analyzer.polarity_scores(for_scoring(text))["compound"]
         return Sentiment(language="en", compound=compound, label=label_for(compound))
 
     def score_many(self, texts: Iterable[str]) -> list[Sentiment]:

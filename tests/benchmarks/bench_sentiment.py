@@ -6,6 +6,12 @@ The texts are synthetic comments built from small English, Spanish and Portugues
 word lists (a third each, some emoji, informal spellings, accents dropped), so the
 benchmark ships no third-party text. "ours" includes language detection.
 Target: ours ≥ 0.5 × plain VADER.
+
+The last line times one 10 MB text with no space in it (10 million characters: letters,
+an accent, an emoji) through the multilingual scorer's score() and plain VADER's score,
+with the machine's load average (1, 5, 15 minutes) beside it, since a busy machine slows
+it. Target: each < 1 s. Detection reads the first 1,000 characters and scoring the first
+and last 10,000 (socialmon.sentiment._text): without those bounds it did not finish.
 """
 
 from __future__ import annotations
@@ -226,6 +232,24 @@ def main() -> None:
         print(f"multilingual score_many() pages of {_PAGE} ({label}): {multi[index]:,.0f} texts/s")
         print(f"ratio score_many / VADER ({label}): {multi[index] / plain[index]:.2f} (target >= 0.50)")
         print(f"ratio score / VADER ({label}): {single[index] / plain[index]:.2f}")
+    print(long_text_line(ours))
+
+
+def long_text_line(ours: object) -> str:
+    """Seconds to score one 10 MB one-word text, with the load average beside them."""
+    from socialmon.sentiment.vader import VaderScorer
+
+    text = "muybuenoñ😡" * 1_000_000
+    seconds = []
+    for scorer in (ours, VaderScorer()):
+        started = time.perf_counter()
+        scorer.score(text)  # type: ignore[attr-defined]
+        seconds.append(time.perf_counter() - started)
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"one 10 MB word: multilingual {seconds[0]:.3f} s, plain VADER scorer {seconds[1]:.3f} s "
+        f"(target < 1 s each; load average {load})"
+    )
 
 
 if __name__ == "__main__":

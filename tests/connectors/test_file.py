@@ -492,3 +492,90 @@ def test_a_page_size_that_divides_the_file_yields_no_empty_page(tmp_path: Path) 
     write_jsonl(tmp_path / "export.jsonl", [post(f"p{i}") for i in range(4)])
     pages = read(connector(tmp_path, page_size=2))
     assert [len(page.posts) for page in pages] == [2, 2]
+
+
+# --- hostile rows: each is rejected or cleaned, never the end of the channel (issue 13) -----------
+
+
+def test_rows_out_of_range_or_too_deep_are_rejected_with_file_and_line_and_the_rest_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        line(post("p1"))  # 1
+        + line(comment("epoch", created_at=1e20))  # 2: OverflowError from fromtimestamp
+        + line(comment("epoch-string", created_at="-100000000000000"))  # 3
+        + line(comment("year", created_at="99999-01-01T00:00:00Z"))  # 4
+        + line(comment("early", created_at="0001-01-01T00:00:00+05:00"))  # 5: before year 1 in UTC
+        + line(comment("late", created_at="9999-12-31T23:00:00-05:00"))  # 6: after year 9999 in UTC
+        + '{"type": "comment", "id": "deep", "text": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}\n"  # 7
+        + line(comment("count", like_count=2**63))  # 8
+        + line(comment("c1"))  # 9
+        + line(comment("x" * 201))  # 10: an id the database cannot hold
+        + line(comment("nan", created_at=float("nan")))  # 11 (json writes NaN, and reads it)
+        + '{"type": "comment", "id": "digits", "like_count": '
+        + "9" * 5000
+        + "}\n"  # 12
+        + line(comment("who", author_id={"a": 1}))  # 13: unhashable author
+        + line(comment("c2")),  # 14
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path))
+    assert ids(pages) == ["p1", "c1", "c2"]
+    problems = dict(rejected(pages))
+    assert list(problems) == [f"export.jsonl line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13)]
+    assert problems["export.jsonl line 2"] == "created_at: Unix time 1e+20 is out of range"
+    assert problems["export.jsonl line 7"] == "not valid JSON (nested too deeply)"
+    assert problems["export.jsonl line 8"].startswith("like_count:")
+    assert problems["export.jsonl line 10"].startswith("platform_id:")
+    assert problems["export.jsonl line 12"].startswith("not valid JSON")
+    assert problems["export.jsonl line 13"].startswith("author_id:")
+    for n in (3, 4, 5, 6, 11):
+        assert problems[f"export.jsonl line {n}"].startswith("created_at:")
+
+
+def test_text_is_cleaned_of_nul_and_lone_surrogates_and_long_names_are_cut(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    path.write_text(
+        line(comment("c1", text="a\x00b", author_name="Ana\x00"))
+        + '{"type": "comment", "id": "c2", "created_at": "2026-10-01T13:00:00Z", '
+        '"text": "bad \\ud800 escape \\udc00\\ud83d\\ude00", "author_name": "\\udfff"}\n'
+        + line(comment("c3", author_name="N" * 1000)),
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path))
+    assert rejected(pages) == []
+    found = records(pages)
+    assert (found["c1"].text, found["c1"].author_name) == ("ab", "Ana")
+    assert found["c2"].text == "bad \ufffd escape \ufffd😀"
+    assert found["c2"].author_name == "\ufffd"
+    name = found["c3"].author_name
+    assert name is not None and len(name) == 300 and name.endswith("…")
+
+
+def test_csv_rows_out_of_range_are_rejected_with_their_line(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        "type,id,created_at,like_count,author_name,text\n"  # 1
+        f"post,p1,1e20,,,x\n"  # 2
+        f"post,p2,2026-10-01T09:00:00Z,{2**63},,x\n"  # 3
+        f"post,{'x' * 250},2026-10-01T09:00:00Z,,,x\n"  # 4
+        f'post,p3,2026-10-01T09:00:00Z,{2**31 - 1},{"ñ" * 400},"a\x00b"\n',  # 5
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["p3"]
+    assert [location for location, _ in rejected(pages)] == [f"export.csv line {n}" for n in (2, 3, 4)]
+    p3 = records(pages)["p3"]
+    assert (p3.text, p3.like_count, len(p3.author_name or "")) == ("ab", 2**31 - 1, 300)
+
+
+def test_a_csv_text_longer_than_the_csv_modules_default_field_limit_is_read(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        f"type,id,created_at,text\npost,p1,2026-10-01T09:00:00Z,{'a' * 1_000_000}\n", encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert rejected(pages) == []
+    assert len(records(pages)["p1"].text) == 1_000_000
