@@ -73,7 +73,10 @@ def response_chart(report: BrandReport, lang: Lang) -> str | None:
     times = report.response_times
     if times is None or not any(g.wall.median is not None for g in times.by_period):
         return None
-    chart = pygal.Bar(style=_style(report.accent_color), title=lang("chart_response"), **_CONFIG)
+    # Two long series names ("Tiempo transcurrido", "En horario de atención") overlap in three
+    # columns at this width: one per row.
+    config = {**_CONFIG, "legend_at_bottom_columns": 1}
+    chart = pygal.Bar(style=_style(report.accent_color), title=lang("chart_response"), **config)
     chart.x_labels = [g.key for g in times.by_period]
     from datetime import date
 
