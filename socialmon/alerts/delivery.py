@@ -195,10 +195,13 @@ def _send_brand(
             return
         token = store.new_claim_token()
         order = {alert_id: position for position, alert_id in enumerate(ids)}  # most severe first
+        remaining = list(ids)  # what this run has not claimed yet: each claim looks at less
         while True:
-            batch = sorted(store.claim(database, ids, name, token, batch_size), key=order.__getitem__)
+            batch = sorted(store.claim(database, remaining, name, token, batch_size), key=order.__getitem__)
             if not batch:
                 return
+            taken = set(batch)
+            remaining = [alert_id for alert_id in remaining if alert_id not in taken]
             try:
                 refused = send(batch_of(batch, detail)) or []
             except DeliveryError as error:

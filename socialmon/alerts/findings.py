@@ -11,13 +11,21 @@ WATCH_LIST = "watch-list"
 HEATING_UP = "heating-up"
 REPLY_WINDOW = "reply-window"
 CONNECTOR_TROUBLE = "connector-trouble"
+DIGEST = "digest"  # not a rule: the alerts a run raised beyond the brand's cap, summed up in one
 RULES = (NEGATIVE_SPIKE, WAITING, WATCH_LIST, HEATING_UP, REPLY_WINDOW, CONNECTOR_TROUBLE)
 SEVERITIES = ("info", "warning", "critical")  # in increasing order
 
 
 @dataclass(frozen=True)
 class Finding:
-    """Something a rule saw. `key` is the dedup key: the same thing seen again is the same key."""
+    """Something a rule saw. `key` is the dedup key: the same thing seen again is the same key.
+
+    A group (a wave of late comments, a burst of watch-list words, one day's comments heating
+    up or whose reply window closes) carries `comment_ids` in its facts: the comments it adds.
+    Found again under the same key it is merged into the stored alert, which grows (see
+    `store.record`). A finding with a `count` fact (a spike, a post heating up) replaces the
+    stored facts when its count grew.
+    """
 
     rule: str
     key: str
@@ -42,3 +50,7 @@ class RuleOutcome:
     findings: list[Finding] = field(default_factory=list)
     still_open: set[str] | None = None
     note: str = ""  # why it did or did not fire, for `alerts check`
+    # For group alerts: the comments that still hold (unanswered, within the reach, window still
+    # open). An open group alert under `prefix` with none of its comments among them has resolved;
+    # one with a comment on a channel skipped this run (half-imported) is left as it is.
+    live: set[int] | None = None

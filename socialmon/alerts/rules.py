@@ -11,15 +11,25 @@ the past. Waits in business hours use the reports' `BusinessCalendar`.
 The rules run after every scan and at every `alerts send`, mostly over data they have seen:
 a comment that already has an alert of a rule is not judged by it again, and only the
 comments still to judge are read in full.
+
+The comment rules group what they find: one alert per brand, rule and local day the comments
+were written (a wave of late comments, a burst of watch-list words, the comments heating up,
+the reply windows closing), keyed `<rule>:<brand id>:<day>`, carrying the count, the ids of
+its comments and the `WORST` worst of them quoted. Found again, a group grows (`store.record`).
+
+A channel whose last scan failed, ended partial or is still running is half-imported: its
+comments are not judged in that run, and its open alerts are left as they are
+(`half_imported`; connector-trouble still looks at it, that is its point).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, false, func, select
 
@@ -29,6 +39,7 @@ from socialmon.alerts.findings import (
     HEATING_UP,
     NEGATIVE_SPIKE,
     REPLY_WINDOW,
+    SEVERITIES,
     WAITING,
     WATCH_LIST,
     Finding,
@@ -51,6 +62,8 @@ _ALERT = Alert.__table__
 _SCAN_RUN = ScanRun.__table__
 _LOOKUP_CHUNK = 500
 TEXT_LIMIT = 500  # characters of a comment kept in an alert
+WORST = 5  # comments a group alert quotes; `socialmon alerts show ID` lists them all
+HALF_IMPORTED = ("failed", "partial", "running")  # a channel's last scan in these: not judged
 COMMENT_RULES = (WAITING, WATCH_LIST, REPLY_WINDOW, HEATING_UP)
 HEATING_COMMENT = f"{HEATING_UP}:comment:"
 HEATING_POST = f"{HEATING_UP}:post:"
@@ -115,15 +128,19 @@ class CommentData:
     context: BrandContext
     scope: Scope
     unanswered: list[Unanswered]  # negative first, then oldest first
-    raised: set[str]  # dedup keys of the comment rules' alerts about comments within the reach
+    raised: dict[str, set[int]]  # key prefix -> comments already in an alert of it (within the reach)
+    skipped: dict[int, str] = field(default_factory=dict)  # half-imported channel -> why
     _details: dict[int, CommentDetails] = field(default_factory=dict)
 
     def within(self, minutes: float) -> list[Unanswered]:
         since = epoch_micros(self.context.now - timedelta(minutes=minutes))
         return [comment for comment in self.unanswered if comment.created >= since]
 
-    def keys(self, prefix: str) -> set[str]:
-        return {f"{prefix}{comment.id}" for comment in self.unanswered}
+    def live(self) -> set[int]:
+        return {comment.id for comment in self.unanswered}
+
+    def seen(self, prefix: str) -> set[int]:
+        return self.raised.get(prefix, set())
 
     def platform(self, comment: Unanswered) -> str:
         return self._platforms[comment.channel_id]
@@ -131,6 +148,16 @@ class CommentData:
     @cached_property
     def _platforms(self) -> dict[int, str]:
         return {c.id: c.platform for c in self.scope.channels}
+
+    def texts(self, ids: list[int]) -> Iterable[tuple[int, str]]:
+        """(id, text) of these comments, read in chunks: only what the watch-list needs to judge them."""
+        ordered = sorted(ids)
+        with self.context.database.read() as connection:
+            for start in range(0, len(ordered), _LOOKUP_CHUNK * 10):
+                chunk = ordered[start : start + _LOOKUP_CHUNK * 10]
+                query = select(_COMMENT.c.id, _COMMENT.c.text).where(_COMMENT.c.id.in_(chunk))
+                for comment_id, text in connection.execute(query):
+                    yield comment_id, text or ""
 
     def details(self, ids: Iterable[int]) -> dict[int, CommentDetails]:
         """Channel, author, text, link and counts of these comments, read once each."""
@@ -172,15 +199,17 @@ class CommentData:
         return {i: self._details[i] for i in ids if i in self._details}
 
 
-def evaluate_brand(context: BrandContext) -> list[RuleOutcome]:
-    """Every enabled rule of the brand; each outcome says what fired and which alerts still hold."""
+def evaluate_brand(context: BrandContext, skipped: Mapping[int, str] | None = None) -> list[RuleOutcome]:
+    """Every enabled rule of the brand; each outcome says what fired and which alerts still hold.
+
+    `skipped`: half-imported channels (see `half_imported`), whose comments are not judged."""
     options = context.brand.alerts
     if not options.enabled:
         return []
     outcomes: list[RuleOutcome] = []
-    data = _comment_data(context)
+    data = _comment_data(context, dict(skipped or {}))
     if options.negative_spike.enabled:
-        outcomes.append(negative_spike(context, data.scope))
+        outcomes.append(negative_spike(context, data))
     if options.waiting.enabled:
         outcomes.append(waiting(data))
     if options.watch_list.enabled and options.watch_list.terms:
@@ -208,37 +237,126 @@ def reach_minutes(context: BrandContext) -> float:
     )
 
 
-def _comment_data(context: BrandContext) -> CommentData:
+def half_imported(database: Database, brand_row: int) -> dict[int, str]:
+    """The brand's channels whose last scan (a `busy` one aside) failed, ended partial or is still
+    running: channel id -> "<name>: last scan <status>". A channel never scanned is not among them."""
+    latest = (
+        select(func.max(_SCAN_RUN.c.id))
+        .select_from(_SCAN_RUN.join(_CHANNEL, _CHANNEL.c.id == _SCAN_RUN.c.channel_id))
+        .where(_CHANNEL.c.brand_id == brand_row, _SCAN_RUN.c.status != "busy")
+        .group_by(_SCAN_RUN.c.channel_id)
+    )
+    query = (
+        select(_CHANNEL.c.id, _CHANNEL.c.name, _SCAN_RUN.c.status)
+        .join(_SCAN_RUN, _SCAN_RUN.c.channel_id == _CHANNEL.c.id)
+        .where(_SCAN_RUN.c.id.in_(latest), _SCAN_RUN.c.status.in_(HALF_IMPORTED))
+    )
+    with database.read() as connection:
+        return {
+            channel_id: f"{name}: last scan {'still running' if status == 'running' else status}"
+            for channel_id, name, status in connection.execute(query)
+        }
+
+
+def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData:
     since = context.now - timedelta(minutes=reach_minutes(context))
     scope = make_scope(
         context.database, context.brand, context.reports, since=since, until=context.now, now=context.now
     )
+    if skipped:
+        scope = replace(scope, channels=tuple(c for c in scope.channels if c.id not in skipped))
     unanswered = [
         Unanswered(row.id, row.channel_id, row.created, row.label)
         for row in (pair_first_replies(context.database, scope) if scope.channel_ids else [])
         if row.first_reply is None
     ]
     unanswered.sort(key=lambda c: (c.label != "negative", c.created, c.id))
+    raised: dict[str, set[int]] = {}
+    prefixes = (f"{WAITING}:", f"{WATCH_LIST}:", f"{REPLY_WINDOW}:", HEATING_COMMENT)
     with context.database.read() as connection:
         # An alert about a comment is raised after the comment was written: within the reach.
-        raised = set(
-            connection.execute(
-                select(_ALERT.c.dedup_key).where(
-                    _ALERT.c.brand_id == context.brand_id,
-                    _ALERT.c.rule.in_(COMMENT_RULES),
-                    _ALERT.c.created_at >= since,
-                )
-            ).scalars()
-        )
-    return CommentData(context, scope, unanswered, raised)
+        for key, subject, facts in connection.execute(
+            select(_ALERT.c.dedup_key, _ALERT.c.subject_id, _ALERT.c.facts).where(
+                _ALERT.c.brand_id == context.brand_id,
+                _ALERT.c.rule.in_(COMMENT_RULES),
+                _ALERT.c.created_at >= since,
+            )
+        ):
+            prefix = next((p for p in prefixes if key.startswith(p)), None)
+            if prefix is None:
+                continue
+            seen = raised.setdefault(prefix, set())
+            seen.update(members(facts, subject))
+    return CommentData(context, scope, unanswered, raised, skipped)
+
+
+def members(facts: dict[str, Any] | None, subject_id: int | None) -> list[int]:
+    """The comments of a comment rule's alert: a group's, or the one of an alert from before groups."""
+    ids = (facts or {}).get("comment_ids")
+    if ids is not None:
+        return list(ids)
+    return [subject_id] if subject_id is not None else []
+
+
+@dataclass
+class Member:
+    """A comment a rule found, before it is grouped: its severity, how bad (larger is worse), its facts."""
+
+    comment: Unanswered
+    severity: str
+    rank: float
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def group(
+    data: CommentData, rule: str, prefix: str, found: list[Member], common: dict[str, Any]
+) -> list[Finding]:
+    """One finding per local day the comments were written: the count, every id, the worst few quoted."""
+    context = data.context
+    zone = ZoneInfo(context.brand.timezone)
+    days: dict[str, list[Member]] = {}
+    for member in found:
+        day = member.comment.created_at.astimezone(zone).date().isoformat()
+        days.setdefault(day, []).append(member)
+    for members_ in days.values():
+        members_.sort(key=lambda m: (m.comment.label != "negative", -m.rank, m.comment.id))
+    details = data.details(m.comment.id for members_ in days.values() for m in members_[:WORST])
+    findings = []
+    for day, members_ in sorted(days.items()):
+        worst = [
+            {
+                **details[m.comment.id].facts(),
+                **m.facts,
+                "id": m.comment.id,
+                "order": [int(m.comment.label != "negative"), -m.rank, m.comment.id],
+            }
+            for m in members_[:WORST]
+            if m.comment.id in details
+        ]
+        facts = {
+            **common,
+            "day": day,
+            "count": len(members_),
+            "negative": sum(1 for m in members_ if m.comment.label == "negative"),
+            "comment_ids": [m.comment.id for m in members_],
+            "channel_ids": sorted({m.comment.channel_id for m in members_}),
+            "comments": worst,
+        }
+        severity = max((m.severity for m in members_), key=SEVERITIES.index)
+        findings.append(Finding(rule, f"{prefix}{context.brand_id}:{day}", severity, facts))
+    return findings
 
 
 # --- the rules ---------------------------------------------------------------------------------
 
 
-def negative_spike(context: BrandContext, scope: Scope) -> RuleOutcome:
-    """One alert per storm: it stays the same alert while the storm lasts and closes when it passes."""
+def negative_spike(context: BrandContext, data: CommentData) -> RuleOutcome:
+    """One alert per storm: it stays the same alert while the storm lasts and closes when it passes.
+
+    While a channel is skipped (half-imported) the storm is judged on the others, and an open
+    spike alert is not closed for want of that channel's comments."""
     rule = context.brand.alerts.negative_spike
+    scope = data.scope
     prefix = f"{NEGATIVE_SPIKE}:{context.brand_id}:"
     current, baseline = window_counts(
         context.database, scope.channel_ids, context.now, rule.window, rule.baseline_days
@@ -246,6 +364,8 @@ def negative_spike(context: BrandContext, scope: Scope) -> RuleOutcome:
     result = spike_statistic(current, baseline, rule)
     outcome = RuleOutcome(NEGATIVE_SPIKE, prefix, still_open=set(), note=result.reason)
     if not result.fires:
+        if data.skipped:
+            outcome.still_open = None
         return outcome  # the storm has passed: an open spike alert closes
     ongoing = store.open_keys(context.database, context.brand_id, prefix)
     key = ongoing[0] if ongoing else f"{prefix}{context.now:%Y%m%dT%H%M}"
@@ -261,13 +381,40 @@ def negative_spike(context: BrandContext, scope: Scope) -> RuleOutcome:
         "k": rule.k,
         "comments": result.comments,
         "negative": result.negative,
+        "count": result.negative,
         "window_minutes": rule.window,
         "baseline_days": rule.baseline_days,
+        "worst": _spike_comments(data, rule.window),
     }
     outcome.findings.append(
         Finding(NEGATIVE_SPIKE, key, rule.severity, facts, cooldown_minutes=rule.cooldown)
     )
     return outcome
+
+
+def _spike_comments(data: CommentData, window_minutes: float) -> list[dict[str, Any]]:
+    """The window's `WORST` negative comments that drew the most likes and replies."""
+    context = data.context
+    if not data.scope.channel_ids:
+        return []
+    engagement = func.coalesce(_COMMENT.c.like_count, 0) + func.coalesce(_COMMENT.c.reply_count, 0)
+    query = (
+        select(_COMMENT.c.id)
+        .where(
+            _COMMENT.c.channel_id.in_(data.scope.channel_ids),
+            _COMMENT.c.is_business == false(),
+            _COMMENT.c.deleted == false(),
+            _COMMENT.c.created_at > context.now - timedelta(minutes=window_minutes),
+            _COMMENT.c.created_at <= context.now,
+            effective_label() == "negative",
+        )
+        .order_by(engagement.desc(), _COMMENT.c.created_at.desc(), _COMMENT.c.id.desc())
+        .limit(WORST)
+    )
+    with context.database.read() as connection:
+        ids = list(connection.execute(query).scalars())
+    details = data.details(ids)
+    return [{**details[i].facts(), "id": i} for i in ids if i in details]
 
 
 def _calendar(brand: BrandConfig) -> BusinessCalendar | None:
@@ -278,89 +425,75 @@ def _calendar(brand: BrandConfig) -> BusinessCalendar | None:
 
 
 def waiting(data: CommentData) -> RuleOutcome:
+    """A wave of comments waiting past the SLA: one alert per brand and day they were written."""
     context = data.context
     rule = context.brand.alerts.waiting
-    outcome = RuleOutcome(WAITING, f"{WAITING}:", still_open=data.keys(f"{WAITING}:"))
+    prefix = f"{WAITING}:"
+    outcome = RuleOutcome(WAITING, prefix, still_open=None, live=data.live())
     sla = rule.sla or context.brand.response_sla
     calendar = _calendar(context.brand)
-    late: list[tuple[Unanswered, float]] = []
+    seen = data.seen(prefix)
+    late: list[Member] = []
     for comment in data.within(rule.lookback):
         if rule.include == "negative" and comment.label != "negative":
             continue
-        if f"{WAITING}:{comment.id}" in data.raised:
+        if comment.id in seen:
             continue
         if calendar is not None:
             waited = calendar.business_seconds(comment.created_at, context.now) / 60
         else:
             waited = (context.now - comment.created_at).total_seconds() / 60
         if waited > sla:
-            late.append((comment, waited))
-    details = data.details(comment.id for comment, _ in late)
-    for comment, waited in late:
-        negative = comment.label == "negative"
-        facts = {
-            **details[comment.id].facts(),
-            "waited_minutes": waited,
-            "sla_minutes": sla,
-            "business_hours": calendar is not None,
-        }
-        outcome.findings.append(
-            Finding(
-                WAITING,
-                f"{WAITING}:{comment.id}",
-                rule.severity_negative if negative else rule.severity,
-                facts,
-                comment.channel_id,
-                comment.id,
-            )
-        )
+            negative = comment.label == "negative"
+            severity = rule.severity_negative if negative else rule.severity
+            late.append(Member(comment, severity, waited, {"waited_minutes": waited}))
+    common = {"sla_minutes": sla, "business_hours": calendar is not None}
+    outcome.findings = group(data, WAITING, prefix, late, common)
     return outcome
 
 
 def watch_list(data: CommentData) -> RuleOutcome:
+    """A burst of comments with watch-list words: one alert per brand and day they were written."""
     rule = data.context.brand.alerts.watch_list
     terms = WatchList(rule.terms)
-    outcome = RuleOutcome(WATCH_LIST, f"{WATCH_LIST}:", still_open=data.keys(f"{WATCH_LIST}:"))
-    candidates = [c.id for c in data.within(rule.lookback) if f"{WATCH_LIST}:{c.id}" not in data.raised]
-    for comment_id, comment in data.details(candidates).items():
-        found = terms.matches(comment.text)
-        if found:
-            outcome.findings.append(
-                Finding(
-                    WATCH_LIST,
-                    f"{WATCH_LIST}:{comment_id}",
-                    rule.severity,
-                    {**comment.facts(), "terms": found},
-                    comment.channel_id,
-                    comment_id,
-                )
-            )
+    prefix = f"{WATCH_LIST}:"
+    outcome = RuleOutcome(WATCH_LIST, prefix, still_open=None, live=data.live())
+    seen = data.seen(prefix)
+    candidates = {c.id: c for c in data.within(rule.lookback) if c.id not in seen}
+    found: list[Member] = []
+    for comment_id, text in data.texts(list(candidates)):
+        words = terms.matches(text)
+        if words:
+            comment = candidates[comment_id]  # the oldest first among the negative ones
+            found.append(Member(comment, rule.severity, -comment.created / 1e12, {"terms": words}))
+    outcome.findings = group(data, WATCH_LIST, prefix, found, {})
+    by_id = {m.comment.id: m.facts["terms"] for m in found}
+    for finding in outcome.findings:  # the terms the group's comments contain, in the list's order
+        finding.facts["terms"] = [
+            t for t in terms.terms if any(t in by_id[i] for i in finding.facts["comment_ids"])
+        ]
     return outcome
 
 
 def heating_comments(data: CommentData) -> RuleOutcome:
-    """An unanswered negative comment gathering likes and replies fast."""
+    """Unanswered negative comments gathering likes and replies fast: one alert per brand and day."""
     context = data.context
     rule = context.brand.alerts.heating_up
-    outcome = RuleOutcome(HEATING_UP, HEATING_COMMENT, still_open=data.keys(HEATING_COMMENT))
-    candidates = [
-        c.id
-        for c in data.within(rule.lookback)
-        if c.label == "negative" and f"{HEATING_COMMENT}{c.id}" not in data.raised
-    ]
+    outcome = RuleOutcome(HEATING_UP, HEATING_COMMENT, still_open=None, live=data.live())
+    seen = data.seen(HEATING_COMMENT)
+    candidates = {c.id: c for c in data.within(rule.lookback) if c.label == "negative" and c.id not in seen}
     details = data.details(candidates)
     stored = _stored_replies(context.database, list(details.values()))
+    found: list[Member] = []
     for comment_id, comment in details.items():
         replies = max(comment.replies, stored.get(comment_id, 0))
         engagement = comment.likes + replies
         hours = max((context.now - comment.created_at).total_seconds() / 3600, 1.0)
         rate = engagement / hours
         if engagement >= rule.min_engagement and rate >= rule.min_rate:
-            facts = {**comment.facts(), "likes": comment.likes, "replies": replies, "per_hour": rate}
-            key = f"{HEATING_COMMENT}{comment_id}"
-            outcome.findings.append(
-                Finding(HEATING_UP, key, rule.severity, facts, comment.channel_id, comment_id)
-            )
+            facts = {"likes": comment.likes, "replies": replies, "per_hour": rate}
+            found.append(Member(candidates[comment_id], rule.severity, rate, facts))
+    outcome.findings = group(data, HEATING_UP, HEATING_COMMENT, found, {"kind": "comments"})
     return outcome
 
 
@@ -439,6 +572,7 @@ def heating_posts(context: BrandContext, scope: Scope) -> RuleOutcome:
             "text": (text or "")[:TEXT_LIMIT],
             "url": url,
             "negative": count,
+            "count": count,
             "window_minutes": rule.post_window,
         }
         outcome.findings.append(Finding(HEATING_UP, key, rule.severity, facts, channel_id, post_id))
@@ -446,36 +580,31 @@ def heating_posts(context: BrandContext, scope: Scope) -> RuleOutcome:
 
 
 def reply_window(data: CommentData) -> RuleOutcome:
+    """Comments whose reply window closes soon: one alert per brand and day they were written."""
     context = data.context
     rule = context.brand.alerts.reply_window
-    still_open: set[str] = set()
-    outcome = RuleOutcome(REPLY_WINDOW, f"{REPLY_WINDOW}:", still_open=still_open)
+    prefix = f"{REPLY_WINDOW}:"
+    live: set[int] = set()
+    outcome = RuleOutcome(REPLY_WINDOW, prefix, still_open=None, live=live)
     warn = timedelta(minutes=rule.warn_before)
     now_micros = epoch_micros(context.now)
-    closing: list[tuple[Unanswered, datetime]] = []
+    seen = data.seen(prefix)
+    closing: list[Member] = []
     for comment in data.unanswered:
-        key = f"{REPLY_WINDOW}:{comment.id}"
         window = context.reply_windows.get(data.platform(comment))
         if window is None:  # not known in this run (a plug-in missing): leave its alerts as they are
-            still_open.add(key)
+            live.add(comment.id)
             continue
         closes_micros = comment.created + window // MICROSECOND
         if closes_micros <= now_micros:
             continue  # closed: nothing left to do, and an open alert about it closes too
-        still_open.add(key)
-        if now_micros >= closes_micros - warn // MICROSECOND and key not in data.raised:
-            closing.append((comment, comment.created_at + window))
-    details = data.details(comment.id for comment, _ in closing)
-    for comment, closes in closing:
-        facts = {
-            **details[comment.id].facts(),
-            "closes_at": closes.isoformat(),
-            "minutes_left": (closes - context.now).total_seconds() / 60,
-        }
-        key = f"{REPLY_WINDOW}:{comment.id}"
-        outcome.findings.append(
-            Finding(REPLY_WINDOW, key, rule.severity, facts, comment.channel_id, comment.id)
-        )
+        live.add(comment.id)
+        if now_micros >= closes_micros - warn // MICROSECOND and comment.id not in seen:
+            closes = comment.created_at + window
+            left = (closes - context.now).total_seconds() / 60
+            facts = {"closes_at": closes.isoformat(), "minutes_left": left}
+            closing.append(Member(comment, rule.severity, -left, facts))
+    outcome.findings = group(data, REPLY_WINDOW, prefix, closing, {})
     return outcome
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialmon.alerts import store
-from socialmon.alerts.rules import BrandContext, evaluate_brand
+from socialmon.alerts.rules import BrandContext, evaluate_brand, half_imported
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 from socialmon.models import utcnow
@@ -18,10 +18,21 @@ from socialmon_connectors.base import Connector
 @dataclass
 class BrandEvaluation:
     brand: str
-    created: list[int] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)  # new alerts (a digest counts as one)
     resolved: int = 0
     notes: dict[str, str] = field(default_factory=dict)  # rule -> why it did or did not fire
     skipped: str | None = None
+    # Half-imported channels the rules did not judge this run: "<name>: last scan failed".
+    skipped_channels: list[str] = field(default_factory=list)
+    grown: list[int] = field(default_factory=list)  # alerts that took in new comments
+    requeued: list[int] = field(default_factory=list)  # …of which will be sent again, as an update
+    folded: list[int] = field(default_factory=list)  # new alerts past the cap, sent within a digest
+
+
+def max_per_run(brand: BrandConfig) -> int:
+    """The brand's cap on new alerts per run (`[brands.alerts] max_per_run`)."""
+    value = getattr(brand.alerts, "max_per_run", None)
+    return store.DEFAULT_MAX_PER_RUN if value is None else int(value)
 
 
 def reply_windows(connectors: Iterable[type[Connector]]) -> dict[str, timedelta]:
@@ -50,12 +61,19 @@ def evaluate_alerts(
             evaluation.skipped = "not scanned yet"
             continue
         context = BrandContext(database, brand, brand_row, reports, now, windows)
-        outcomes = evaluate_brand(context)
+        skipped = half_imported(database, brand_row)
+        evaluation.skipped_channels = sorted(skipped.values())
+        outcomes = evaluate_brand(context, skipped)
         evaluation.notes = {o.rule: o.note for o in outcomes if o.note}
         lang = Lang(
             brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
         )
-        recorded = store.record(database, brand_row, outcomes, lang, now)
+        recorded = store.record(
+            database, brand_row, outcomes, lang, now, skipped=skipped, max_per_run=max_per_run(brand)
+        )
         evaluation.created = recorded.created
         evaluation.resolved = recorded.resolved
+        evaluation.grown = recorded.grown
+        evaluation.requeued = recorded.requeued
+        evaluation.folded = recorded.folded
     return evaluations

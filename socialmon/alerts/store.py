@@ -9,6 +9,15 @@
   unsent, unclaimed (or abandoned: claimed longer than `CLAIM_LEASE` ago) rows with this
   run's token, and only the rows carrying it are delivered. Two overlapping runs therefore never deliver the same
   alert to the same destination. A row is marked sent only after the server accepted it.
+- A group alert (see `rules`) found again under its key **grows**: its new comments are merged
+  in (count, ids, the worst few), its title reworded. One already sent is queued again, as an
+  update, once it has grown by `GROWTH` (at least twice the count last sent, and `MIN_GROWTH`
+  more comments), or when it had resolved and comes back; otherwise the next message about it
+  is the one that was sent. A spike or a post heating up grows the same way with its count.
+- At most `max_per_run` new alerts per brand and run (the brand's `[brands.alerts]` setting,
+  `DEFAULT_MAX_PER_RUN` by default), the most severe first; the rest are stored folded into one
+  **digest** alert ("…and N more alerts") that is sent instead of them, and they count as sent
+  with it. A digest resolves when all its alerts have.
 - An alert is sent once every destination has it. Two runs recording different destinations
   of one alert at the same moment take the alert's row lock first (in id order), so on
   PostgreSQL the second sees the first's delivery instead of each counting only its own.
@@ -17,15 +26,16 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from socialmon.alerts.findings import SEVERITIES, Finding, RuleOutcome
+from socialmon.alerts.findings import DIGEST, SEVERITIES, Finding, RuleOutcome
 from socialmon.alerts.wording import title
 from socialmon.database import Database
 from socialmon.locking import PG_LOCK_KEY
@@ -39,6 +49,10 @@ _CHANNEL = Channel.__table__
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a run that died
 ERROR_LIMIT = 1000
 _CHUNK = 500  # keys per IN (...) and rows per INSERT batch
+DEFAULT_MAX_PER_RUN = 10  # new alerts per brand and run before the rest go into one digest alert
+GROWTH = 2.0  # a sent group alert is sent again (an update) once its count is this many times…
+MIN_GROWTH = 5  # …and this many more than the count last sent
+WORST = 5  # comments a group alert quotes (as `rules.WORST`)
 
 
 class AlertNotFound(Exception):
@@ -47,8 +61,20 @@ class AlertNotFound(Exception):
 
 @dataclass(frozen=True)
 class Recorded:
-    created: list[int]
+    created: list[int]  # new alerts, a digest among them (the alerts it folds are not)
     resolved: int
+    grown: list[int] = field(default_factory=list)  # group alerts that took in new comments
+    requeued: list[int] = field(default_factory=list)  # …of which sent again as an update
+    folded: list[int] = field(default_factory=list)  # new alerts past the cap, in the digest
+
+
+@dataclass(frozen=True)
+class _Open:
+    id: int
+    key: str
+    channel_id: int | None
+    subject_id: int | None
+    facts: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -85,38 +111,173 @@ def record(
     outcomes: Iterable[RuleOutcome],
     lang: Lang,
     now: datetime | None = None,
+    *,
+    skipped: Iterable[int] = (),
+    max_per_run: int = DEFAULT_MAX_PER_RUN,
 ) -> Recorded:
-    """Store new findings (once each) and close the open alerts their rules no longer see."""
+    """Store new findings (once each), grow the groups found again, close the open alerts their
+    rules no longer see (those of `skipped` channels aside), and fold what passes the cap."""
     now = now or utcnow()
+    outcomes = list(outcomes)
+    keep = set(skipped)
     created: list[int] = []
+    grown: list[int] = []
+    requeued: list[int] = []
     resolved = 0
+    fresh: list[Finding] = []
     with database.write() as connection:
         if database.dialect == "postgresql":
             connection.execute(
                 text(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY}, :brand)"),
                 {"purpose": "socialmon-alerts", "brand": brand_row},
             )
-        open_alerts: dict[str, list[tuple[int, str]]] = {}
-        for alert_id, rule, key in connection.execute(
-            select(_ALERT.c.id, _ALERT.c.rule, _ALERT.c.dedup_key).where(
-                _ALERT.c.brand_id == brand_row, _ALERT.c.resolved_at.is_(None)
-            )
+        open_alerts: dict[str, list[_Open]] = {}
+        for row in connection.execute(
+            select(
+                _ALERT.c.id,
+                _ALERT.c.rule,
+                _ALERT.c.dedup_key,
+                _ALERT.c.channel_id,
+                _ALERT.c.subject_id,
+                _ALERT.c.facts,
+            ).where(_ALERT.c.brand_id == brand_row, _ALERT.c.resolved_at.is_(None))
         ):
-            open_alerts.setdefault(rule, []).append((alert_id, key))
+            open_alerts.setdefault(row.rule, []).append(
+                _Open(row.id, row.dedup_key, row.channel_id, row.subject_id, row.facts or {})
+            )
         for outcome in outcomes:
-            if outcome.still_open is not None:
-                resolved += _resolve(connection, open_alerts.get(outcome.rule, []), outcome, now)
-            known = _known_keys(connection, [finding.key for finding in outcome.findings])
-            fresh = []
+            found_keys = {finding.key for finding in outcome.findings}
+            resolved += _resolve(
+                connection, open_alerts.get(outcome.rule, []), outcome, keep, found_keys, now
+            )
+            existing = _existing(connection, [finding.key for finding in outcome.findings])
             for finding in outcome.findings:
-                if finding.key in known:
+                row = existing.get(finding.key)
+                if row is not None:
+                    change = _grow(connection, row, finding, lang, now)
+                    if change:
+                        grown.append(row.id)
+                        if change == "requeued":
+                            requeued.append(row.id)
                     continue
                 if finding.cooldown_minutes and _cooling_down(connection, brand_row, finding, now):
                     continue
-                known.add(finding.key)
+                existing[finding.key] = None  # type: ignore[assignment]  # once per run
                 fresh.append(finding)
-            created += _insert(connection, database.dialect, brand_row, fresh, lang, now)
-    return Recorded(created, resolved)
+        resolved += _resolve_digests(connection, open_alerts.get(DIGEST, []), now)
+        ranked = sorted(fresh, key=lambda f: -SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 0)
+        shown, rest = ranked[:max_per_run], ranked[max_per_run:]
+        created += _insert(connection, database.dialect, brand_row, shown, lang, now)
+        folded: list[int] = []
+        if rest:
+            digest = _digest_finding(brand_row, rest, lang, now)
+            (digest_id,) = _insert(connection, database.dialect, brand_row, [digest], lang, now)
+            created.append(digest_id)
+            marked = [replace(f, facts={**f.facts, "digest_id": digest_id}) for f in rest]
+            folded = _insert(connection, database.dialect, brand_row, marked, lang, now)
+            facts = {**digest.facts, "alert_ids": folded, "count": len(folded)}
+            connection.execute(
+                update(_ALERT)
+                .where(_ALERT.c.id == digest_id)
+                .values(facts=facts, title=title(DIGEST, facts, lang))
+            )
+    return Recorded(sorted(created), resolved, grown, requeued, folded)
+
+
+def _digest_finding(brand_row: int, rest: list[Finding], lang: Lang, now: datetime) -> Finding:
+    """The alert that stands for the new alerts past the cap: how many, of which rules, the first titles."""
+    rules = Counter(finding.rule for finding in rest)
+    facts = {
+        "count": len(rest),
+        "rules": dict(rules.most_common()),
+        "titles": [title(finding.rule, finding.facts, lang) for finding in rest[:WORST]],
+    }
+    severity = rest[0].severity  # the most severe first
+    return Finding(DIGEST, f"{DIGEST}:{brand_row}:{now:%Y%m%dT%H%M%S%f}", severity, facts)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    id: int
+    rule: str
+    severity: str
+    subject_id: int | None
+    facts: dict[str, Any]
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+
+
+def _existing(connection: Connection, keys: list[str]) -> dict[str, _Stored]:
+    found: dict[str, _Stored] = {}
+    columns = (
+        _ALERT.c.dedup_key,
+        _ALERT.c.id,
+        _ALERT.c.rule,
+        _ALERT.c.severity,
+        _ALERT.c.subject_id,
+        _ALERT.c.facts,
+        _ALERT.c.sent_at,
+        _ALERT.c.acknowledged_at,
+        _ALERT.c.resolved_at,
+    )
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        for key, *rest in connection.execute(select(*columns).where(_ALERT.c.dedup_key.in_(chunk))):
+            stored = _Stored(*rest)
+            found[key] = replace(stored, facts=dict(stored.facts or {}))
+    return found
+
+
+def _grow(connection: Connection, row: _Stored, finding: Finding, lang: Lang, now: datetime) -> str | None:
+    """Merge a finding into the stored alert of its key; "grown", "requeued" (sent again) or None."""
+    old = row.facts
+    new = finding.facts
+    reopened = row.resolved_at is not None
+    if "comment_ids" in new:
+        have = set(old.get("comment_ids") or ([row.subject_id] if row.subject_id is not None else []))
+        added = [i for i in new["comment_ids"] if i not in have]
+        if not added:
+            return None
+        facts = {
+            **old,
+            **{k: v for k, v in new.items() if k not in ("comment_ids", "comments", "count", "negative")},
+        }
+        facts["comment_ids"] = list(old.get("comment_ids") or have) + added
+        facts["count"] = len(facts["comment_ids"])
+        facts["negative"] = int(old.get("negative") or 0) + int(new.get("negative") or 0)
+        facts["channel_ids"] = sorted(set(old.get("channel_ids") or []) | set(new.get("channel_ids") or []))
+        quoted = {c["id"]: c for c in [*(old.get("comments") or []), *new.get("comments", [])]}
+        facts["comments"] = sorted(quoted.values(), key=lambda c: c.get("order") or [1, 0, c["id"]])[:WORST]
+        if "terms" in new:
+            terms = list(old.get("terms") or [])
+            facts["terms"] = terms + [t for t in new["terms"] if t not in terms]
+    else:
+        if not reopened and int(new.get("count") or 0) <= int(old.get("count") or 0):
+            return None
+        facts = {**new, **{k: old[k] for k in ("queued_count", "update", "digest_id") if k in old}}
+    count = int(facts.get("count") or 1)
+    queued = int(old.get("queued_count") or old.get("count") or 1)
+    values: dict[str, Any] = {"resolved_at": None} if reopened else {}
+    change = "grown"
+    grew_enough = count >= GROWTH * queued and count - queued >= MIN_GROWTH
+    if row.sent_at is not None and row.acknowledged_at is None and (reopened or grew_enough):
+        # Sent as it was: send it again, once, as an update (its deliveries start over).
+        facts["queued_count"] = count
+        facts["update"] = int(old.get("update") or 0) + 1
+        facts.pop("digest_id", None)
+        _lock_alerts(connection, [row.id])
+        connection.execute(_DELIVERY.delete().where(_DELIVERY.c.alert_id == row.id))
+        values["sent_at"] = None
+        change = "requeued"
+    elif row.sent_at is None:
+        facts["queued_count"] = count  # the message still to go will carry the latest count
+    severity = max(
+        row.severity, finding.severity, key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else -1
+    )
+    values.update(facts=facts, title=title(row.rule, facts, lang), severity=severity)
+    connection.execute(update(_ALERT).where(_ALERT.c.id == row.id).values(**values))
+    return change
 
 
 def open_keys(database: Database, brand_row: int, prefix: str) -> list[str]:
@@ -135,27 +296,58 @@ def open_keys(database: Database, brand_row: int, prefix: str) -> list[str]:
         )
 
 
-def _known_keys(connection: Connection, keys: list[str]) -> set[str]:
-    known: set[str] = set()
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        known.update(
-            connection.execute(select(_ALERT.c.dedup_key).where(_ALERT.c.dedup_key.in_(chunk))).scalars()
-        )
-    return known
-
-
 def _resolve(
-    connection: Connection, open_alerts: list[tuple[int, str]], outcome: RuleOutcome, now: datetime
+    connection: Connection,
+    open_alerts: list[_Open],
+    outcome: RuleOutcome,
+    keep: set[int],
+    found: set[str],
+    now: datetime,
 ) -> int:
-    """Close the rule's open alerts (id, key) under the outcome's prefix that it no longer sees."""
-    still_open = outcome.still_open or set()
+    """Close the rule's open alerts under the outcome's prefix that it no longer sees.
+
+    A group alert holds while any of its comments is live (or the rule found it again); any
+    alert about a channel skipped this run (half-imported) is left as it is."""
     prefix = outcome.prefix
-    closing = sorted(id_ for id_, key in open_alerts if key not in still_open and key.startswith(prefix))
+    closing: list[int] = []
+    for alert in open_alerts:
+        if not alert.key.startswith(prefix):
+            continue
+        channels = alert.facts.get("channel_ids") or [alert.channel_id]
+        if keep and any(channel in keep for channel in channels):
+            continue
+        if outcome.live is not None:
+            ids = alert.facts.get("comment_ids")
+            members = ids if ids is not None else [alert.subject_id]
+            if alert.key in found or any(i in outcome.live for i in members):
+                continue
+        elif outcome.still_open is None or alert.key in outcome.still_open:
+            continue
+        closing.append(alert.id)
+    closing.sort()
     for chunk in _chunks(closing):
         # A send may be marking some of them: lock in the order it does, so the two never deadlock.
         _lock_alerts(connection, chunk)
         connection.execute(update(_ALERT).where(_ALERT.c.id.in_(chunk)).values(resolved_at=now))
+    return len(closing)
+
+
+def _resolve_digests(connection: Connection, digests: list[_Open], now: datetime) -> int:
+    """A digest closes once every alert it folds has."""
+    closing = []
+    for digest in digests:
+        ids = list(digest.facts.get("alert_ids") or [])
+        still = any(
+            connection.execute(
+                select(_ALERT.c.id).where(_ALERT.c.id.in_(chunk), _ALERT.c.resolved_at.is_(None)).limit(1)
+            ).first()
+            for chunk in _chunks(ids)
+        )
+        if not still:
+            closing.append(digest.id)
+    if closing:
+        _lock_alerts(connection, closing)
+        connection.execute(update(_ALERT).where(_ALERT.c.id.in_(closing)).values(resolved_at=now))
     return len(closing)
 
 
@@ -191,7 +383,9 @@ def _insert(
             "title": title(finding.rule, finding.facts, lang),
             "detail": None,
             "subject_id": finding.subject_id,
-            "facts": finding.facts,
+            "facts": {**finding.facts, "queued_count": finding.facts["count"]}
+            if "count" in finding.facts
+            else finding.facts,
             "created_at": now,
         }
         for finding in findings
@@ -308,6 +502,7 @@ def deliverable(database: Database, brand_row: int) -> list[Deliverable]:
         found = [
             Deliverable(row.id, row.rule, row.severity, row.facts or {}, row.created_at)
             for row in connection.execute(query)
+            if not (row.facts or {}).get("digest_id")  # sent within its digest
         ]
     return sorted(found, key=lambda a: -SEVERITIES.index(a.severity) if a.severity in SEVERITIES else 0)
 
@@ -428,6 +623,18 @@ def mark_delivered(
                 .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.sent_at.is_(None), done >= len(destinations)))
                 .values(sent_at=now)
             )
+            # A digest sent: the alerts it stands for went out with it.
+            for (facts,) in connection.execute(
+                select(_ALERT.c.facts).where(
+                    _ALERT.c.id.in_(chunk), _ALERT.c.rule == DIGEST, _ALERT.c.sent_at.is_not(None)
+                )
+            ):
+                for folded in _chunks(sorted((facts or {}).get("alert_ids") or [])):
+                    connection.execute(
+                        update(_ALERT)
+                        .where(_ALERT.c.id.in_(folded), _ALERT.c.sent_at.is_(None))
+                        .values(sent_at=now)
+                    )
 
 
 def _lock_alerts(connection: Connection, alert_ids: list[int]) -> None:

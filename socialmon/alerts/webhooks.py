@@ -52,7 +52,8 @@ from socialmon.render.i18n import Lang
 
 COLOURS = {"info": 0x0969DA, "warning": 0x9A6700, "critical": 0xCF222E}
 DETAIL = 10  # alerts a chat message shows one by one (Discord takes 10 embeds); the rest are summed up
-JSON_BATCH = 50  # alerts per POST to a generic JSON endpoint
+JSON_BATCH = 200  # alerts per POST to a generic JSON endpoint: each carries at most 5 quoted
+# comments of 500 characters, so a POST stays around 1 MB at worst
 QUOTE_LIMITS = (None, 280, 100, 0)  # tried in turn until the payload fits
 SLACK_BLOCKS, SLACK_TEXT = 50, 12_000
 DISCORD_CONTENT, DISCORD_EMBEDS, DISCORD_TOTAL = 2000, 10, 6000
@@ -96,6 +97,15 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
             parts.append("> " + _slack_escape(alert.quote).replace("\n", "\n> "))
         if alert.url:
             parts.append(f"<{_slack_escape(alert.url).replace('|', '%7C')}|{say(lang, 'open')}>")
+        for comment in alert.comments:
+            head = f"• *{_slack_escape(comment.who)}*" + (
+                f" · {_slack_escape(comment.note)}" if comment.note else ""
+            )
+            if comment.url:
+                head += f" <{_slack_escape(comment.url).replace('|', '%7C')}|{say(lang, 'open')}>"
+            parts.append(head)
+            if comment.text:
+                parts.append("> " + _slack_escape(comment.text).replace("\n", "\n> "))
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(parts)[:3000]}})
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"#{alert.id} · {alert.rule}"}]}
@@ -113,7 +123,13 @@ def discord(
     embeds = []
     for alert in alerts:
         lines = [_discord_escape(line) for line in _lines(alert)]
-        description = "\n".join(lines + ([f"> {_discord_escape(alert.quote)}"] if alert.quote else []))
+        lines += [f"> {_discord_escape(alert.quote)}"] if alert.quote else []
+        for comment in alert.comments:
+            note = f" · {_discord_escape(comment.note)}" if comment.note else ""
+            lines.append(f"• **{_discord_escape(comment.who)}**{note}")
+            if comment.text:
+                lines.append("> " + _discord_escape(comment.text).replace("\n", "\n> "))
+        description = "\n".join(lines)
         embed: dict[str, Any] = {
             "title": f"[{alert.severity_word.upper()}] {_discord_escape(alert.title)}"[:256],
             "description": description[:4096],
@@ -162,6 +178,26 @@ def teams(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
         if alert.quote:
             quote = f"“{_teams_escape(alert.quote)}”"
             items.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "text": quote})
+        for comment in alert.comments:
+            note = f" · {_teams_escape(comment.note)}" if comment.note else ""
+            items.append(
+                {
+                    "type": "TextBlock",
+                    "wrap": True,
+                    "spacing": "Small",
+                    "weight": "Bolder",
+                    "text": f"{_teams_escape(comment.who)}{note}",
+                }
+            )
+            if comment.text:
+                items.append(
+                    {
+                        "type": "TextBlock",
+                        "wrap": True,
+                        "isSubtle": True,
+                        "text": f"“{_teams_escape(comment.text)}”",
+                    }
+                )
         if alert.url:
             items.append(
                 {
@@ -204,11 +240,18 @@ def generic(
                 "text": alert.quote,
                 "url": alert.url,
                 "created_at": alert.created_at.isoformat(),
-                "facts": facts.get(alert.id, {}),
+                "facts": _public(facts.get(alert.id, {})),
             }
             for alert in alerts
         ],
     }
+
+
+def _public(facts: dict[str, Any]) -> dict[str, Any]:
+    """What the rule saw, without the bookkeeping: a group's ids (thousands, for a long wave:
+    `socialmon alerts show ID` lists them), the count last queued, the digest it is folded in."""
+    hidden = ("comment_ids", "alert_ids", "queued_count", "digest_id")
+    return {key: value for key, value in facts.items() if key not in hidden}
 
 
 _CHATS: dict[str, Callable[[dict[str, str], list[AlertText], Lang, Summary | None], dict[str, Any]]] = {
@@ -260,9 +303,16 @@ def build_payload(
 
 
 def _shorten(alert: AlertText, limit: int | None) -> AlertText:
-    if limit is None or alert.quote is None or len(alert.quote) <= limit:
+    if limit is None:
         return alert
-    return replace(alert, quote=alert.quote[:limit].rstrip() + "…" if limit else None)
+    comments = [replace(c, text=_cut(c.text, limit) or "") for c in alert.comments]
+    return replace(alert, quote=_cut(alert.quote, limit), comments=comments)
+
+
+def _cut(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + "…" if limit else None
 
 
 _POSTED_URLS: set[str] = set()

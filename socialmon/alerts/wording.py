@@ -11,12 +11,13 @@ client, a chat).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from socialmon.alerts.findings import (
     CONNECTOR_TROUBLE,
+    DIGEST,
     HEATING_UP,
     NEGATIVE_SPIKE,
     REPLY_WINDOW,
@@ -80,6 +81,38 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The access token of {channel} expires {when}",
         "El token de acceso de {channel} vence el {when}",
     ),
+    "waiting_group": (
+        "{count} comments have waited longer than {sla} for a reply (written {day})",
+        "{count} comentarios esperan respuesta desde hace más de {sla} (escritos el {day})",
+    ),
+    "watch_group": (
+        "Watch-list words {terms} in {count} comments (written {day})",
+        "Palabras vigiladas {terms} en {count} comentarios (escritos el {day})",
+    ),
+    "heating_group": (
+        "{count} negative comments are heating up (written {day})",
+        "{count} comentarios negativos ganan interacción rápidamente (escritos el {day})",
+    ),
+    "window_group": (
+        "Reply window closing for {count} comments: the first closes {when}",
+        "El plazo para responder vence para {count} comentarios: el primero, el {when}",
+    ),
+    "digest_one": (
+        "…and 1 more alert this run ({rules})",
+        "…y 1 alerta más en esta ejecución ({rules})",
+    ),
+    "digest_many": (
+        "…and {count} more alerts this run ({rules})",
+        "…y {count} alertas más en esta ejecución ({rules})",
+    ),
+    "update": ("Update: {title}", "Actualización: {title}"),
+    "group_negative": ("{negative} of the {count} negative", "{negative} de los {count}, negativos"),
+    "group_worst": ("The worst {shown} of {count}:", "Los {shown} peores de {count}:"),
+    "full_list": ("Full list", "Lista completa"),
+    "waited": ("waiting {waited}", "espera desde hace {waited}"),
+    "closes": ("closes {when}", "vence el {when}"),
+    "engagement": ("{engagement} likes and replies", "{engagement} me gusta y respuestas"),
+    "on_channel": ("{author} on {channel}", "{author} en {channel}"),
     "someone": ("someone", "alguien"),
     "comment": ("Comment", "Comentario"),
     "post": ("Post", "Publicación"),
@@ -114,6 +147,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     f"rule_{HEATING_UP}": ("heating up", "interacción en aumento"),
     f"rule_{REPLY_WINDOW}": ("reply window closing", "plazo para responder por vencer"),
     f"rule_{CONNECTOR_TROUBLE}": ("channel trouble", "problema con un canal"),
+    f"rule_{DIGEST}": ("digest", "resumen"),
     "footer": (
         "See every open alert with `socialmon alerts`; acknowledge one with `socialmon alerts ack ID`.",
         "Vea las alertas abiertas con `socialmon alerts`; marque una como vista con `socialmon alerts ack ID`.",
@@ -167,8 +201,19 @@ def summarise(lang: Lang, rules: list[str]) -> Summary | None:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """One comment of a group alert, as a message lists it: who and where, what it says, a link."""
+
+    who: str
+    note: str
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class AlertText:
-    """One alert worded for a person: a title, detail lines (label, value), a quote and a link."""
+    """One alert worded for a person: a title, detail lines (label, value), a quote and a link;
+    a group alert also lists its worst comments (`comments`)."""
 
     id: int
     rule: str
@@ -179,9 +224,36 @@ class AlertText:
     quote: str | None
     url: str | None
     created_at: datetime
+    comments: list[Quoted] = field(default_factory=list)
+
+
+def is_group(facts: dict[str, Any]) -> bool:
+    return "comment_ids" in facts
+
+
+def _single(facts: dict[str, Any]) -> dict[str, Any] | None:
+    """A group of one comment reads like an alert about that comment."""
+    if is_group(facts) and facts.get("count") == 1 and facts.get("comments"):
+        return {**facts, **facts["comments"][0]}
+    return None
 
 
 def title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
+    text = _title(rule, facts, lang)
+    return say(lang, "update", title=text) if facts.get("update") else text
+
+
+def _title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
+    if rule == DIGEST:
+        parts = _rule_counts(lang, facts.get("rules") or {})
+        if facts.get("count") == 1:
+            return say(lang, "digest_one", rules=parts)
+        return say(lang, "digest_many", count=lang.number(facts.get("count", 0)), rules=parts)
+    single = _single(facts)
+    if single is not None:
+        facts = single
+    elif is_group(facts):
+        return _group_title(rule, facts, lang)
     author = facts.get("author") or say(lang, "someone")
     channel = facts.get("channel", "")
     if rule == NEGATIVE_SPIKE:
@@ -231,10 +303,64 @@ def title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
     return say(lang, "failing_title", channel=channel, failures=lang.number(facts.get("failures", 0)))
 
 
+def _rule_counts(lang: Lang, rules: dict[str, int]) -> str:
+    return ", ".join(f"{say(lang, f'rule_{rule}')}: {lang.number(n)}" for rule, n in rules.items())
+
+
+def _group_title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
+    count = lang.number(facts.get("count", 0))
+    day = lang.date(date.fromisoformat(facts["day"])) if facts.get("day") else ""
+    if rule == WAITING:
+        return say(lang, "waiting_group", count=count, sla=_duration(lang, facts["sla_minutes"]), day=day)
+    if rule == WATCH_LIST:
+        terms = ", ".join(f"“{term}”" for term in facts.get("terms", []))
+        return say(lang, "watch_group", terms=terms, count=count, day=day)
+    if rule == REPLY_WINDOW:
+        closing = [c["closes_at"] for c in facts.get("comments", []) if c.get("closes_at")]
+        when = lang.datetime(_moment(min(closing))) if closing else ""
+        return say(lang, "window_group", count=count, when=when)
+    return say(lang, "heating_group", count=count, day=day)
+
+
+def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
+    who = say(
+        lang,
+        "on_channel",
+        author=comment.get("author") or say(lang, "someone"),
+        channel=comment.get("channel", ""),
+    )
+    if rule == WAITING and "waited_minutes" in comment:
+        note = say(lang, "waited", waited=_duration(lang, comment["waited_minutes"]))
+    elif rule == WATCH_LIST:
+        note = ", ".join(f"“{term}”" for term in comment.get("terms", []))
+    elif rule == REPLY_WINDOW and comment.get("closes_at"):
+        note = say(lang, "closes", when=lang.datetime(_moment(comment["closes_at"])))
+    elif "likes" in comment:
+        note = say(lang, "engagement", engagement=lang.number(comment["likes"] + comment.get("replies", 0)))
+    else:
+        note = lang.datetime(_moment(comment["written_at"])) if comment.get("written_at") else ""
+    text = (comment.get("text") or "")[:QUOTE_LIMIT]
+    url = _safe_link(comment.get("url"))
+    return Quoted(
+        terminal_text(who),
+        terminal_text(note),
+        terminal_text(text, multiline=True),
+        terminal_text(url) if url else None,
+    )
+
+
+QUOTE_LIMIT = 280  # characters of each comment a group alert quotes
+
+
 def word(
     alert_id: int, rule: str, severity: str, facts: dict[str, Any], created_at: datetime, lang: Lang
 ) -> AlertText:
+    single = _single(facts)
+    if (is_group(facts) and single is None) or rule == DIGEST:
+        return _word_group(alert_id, rule, severity, facts, created_at, lang)
     lines: list[tuple[str, str]] = []
+    if single is not None:
+        facts = single
     quote = facts.get("text") or None
     if rule == NEGATIVE_SPIKE:
         share = say(
@@ -250,6 +376,20 @@ def word(
         )
         lines += [("", share), ("", stat)]
         quote = None
+        worst = [_quoted(rule, c, lang) for c in facts.get("worst") or []]
+        if worst:
+            lines.append(
+                (
+                    "",
+                    say(
+                        lang,
+                        "group_worst",
+                        shown=lang.number(len(worst)),
+                        count=lang.number(facts["negative"]),
+                    ),
+                )
+            )
+        return _text(alert_id, rule, severity, facts, created_at, lang, lines, None, None, worst)
     elif rule == WAITING and facts.get("business_hours"):
         lines.append(("", say(lang, "waiting_business")))
     elif rule == REPLY_WINDOW:
@@ -260,7 +400,56 @@ def word(
         quote = None
     if facts.get("written_at"):
         lines.append((say(lang, "written"), lang.datetime(_moment(facts["written_at"]))))
-    url = _safe_link(facts.get("url"))
+    return _text(
+        alert_id, rule, severity, facts, created_at, lang, lines, quote, _safe_link(facts.get("url")), []
+    )
+
+
+def _word_group(
+    alert_id: int, rule: str, severity: str, facts: dict[str, Any], created_at: datetime, lang: Lang
+) -> AlertText:
+    """A group: how many (how many negative), the worst few quoted, and where the full list is."""
+    lines: list[tuple[str, str]] = []
+    comments: list[Quoted] = []
+    count = int(facts.get("count") or 0)
+    if rule == DIGEST:
+        lines.extend(("", t) for t in facts.get("titles") or [])
+    else:
+        if facts.get("negative") and rule != HEATING_UP:
+            lines.append(
+                (
+                    "",
+                    say(
+                        lang,
+                        "group_negative",
+                        negative=lang.number(facts["negative"]),
+                        count=lang.number(count),
+                    ),
+                )
+            )
+        if rule == WAITING and facts.get("business_hours"):
+            lines.append(("", say(lang, "waiting_business")))
+        comments = [_quoted(rule, c, lang) for c in facts.get("comments") or []]
+        if comments and len(comments) < count:
+            lines.append(
+                ("", say(lang, "group_worst", shown=lang.number(len(comments)), count=lang.number(count)))
+            )
+    lines.append((say(lang, "full_list"), f"socialmon alerts show {alert_id}"))
+    return _text(alert_id, rule, severity, facts, created_at, lang, lines, None, None, comments)
+
+
+def _text(
+    alert_id: int,
+    rule: str,
+    severity: str,
+    facts: dict[str, Any],
+    created_at: datetime,
+    lang: Lang,
+    lines: list[tuple[str, str]],
+    quote: str | None,
+    url: str | None,
+    comments: list[Quoted],
+) -> AlertText:
     return AlertText(
         id=alert_id,
         rule=rule,
@@ -271,6 +460,7 @@ def word(
         quote=terminal_text(quote, multiline=True) if quote else None,
         url=terminal_text(url) if url else None,
         created_at=created_at,
+        comments=comments,
     )
 
 

@@ -174,6 +174,70 @@ def _evaluate(loaded: Config, db: Database, brands: list[BrandConfig]) -> list[B
 
 
 @alerts_app.command()
+def show(
+    alert_id: Annotated[int, typer.Argument(help="An alert id, as `socialmon alerts` lists them.")],
+    config: ConfigOption = None,
+    database: DatabaseOption = None,
+) -> None:
+    """One alert in full: every comment of a wave or burst, every alert of a digest."""
+    from rich.table import Table
+    from sqlalchemy import func, select
+
+    from socialmon.models import Alert, Channel, Comment
+
+    alert_t, comment_t, channel_t = Alert.__table__, Comment.__table__, Channel.__table__
+    loaded = config_or_exit(config)
+    with database_or_exit(loaded, database) as db, db.read() as connection:
+        row = connection.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
+        if row is None:
+            fail(f"no alert with id {alert_id}: `socialmon alerts` lists them")
+        facts = row.facts or {}
+        say(out, f"#{row.id} [{row.severity}] {row.rule}")
+        out.print(plain(row.title))
+        table = Table()
+        if row.rule == "digest":
+            for name in ("id", "rule", "severity", "alert"):
+                table.add_column(name)
+            ids = list(facts.get("alert_ids") or [])
+            for start in range(0, len(ids), 500):
+                query = select(alert_t.c.id, alert_t.c.rule, alert_t.c.severity, alert_t.c.title).where(
+                    alert_t.c.id.in_(ids[start : start + 500])
+                )
+                for found in connection.execute(query.order_by(alert_t.c.id)):
+                    table.add_row(str(found.id), plain(found.rule), plain(found.severity), plain(found.title))
+        else:
+            ids = list(facts.get("comment_ids") or [c["id"] for c in facts.get("worst") or []])
+            for name in ("id", "channel", "author", "written", "label", "comment"):
+                table.add_column(name, overflow="fold")
+            for start in range(0, len(ids), 500):
+                query = (
+                    select(
+                        comment_t.c.id,
+                        channel_t.c.name,
+                        func.coalesce(comment_t.c.author_name, comment_t.c.author_id),
+                        comment_t.c.created_at,
+                        func.coalesce(comment_t.c.label_override, comment_t.c.sentiment_label),
+                        comment_t.c.text,
+                        comment_t.c.url,
+                    )
+                    .join(channel_t, channel_t.c.id == comment_t.c.channel_id)
+                    .where(comment_t.c.id.in_(ids[start : start + 500]))
+                    .order_by(comment_t.c.created_at, comment_t.c.id)
+                )
+                for id_, channel, author, created, label, body, url in connection.execute(query):
+                    cell = plain((body or "")[:500])
+                    if url:
+                        cell.append("\n")
+                        cell.append_text(plain(url, "dim"))
+                    written = created.strftime("%Y-%m-%d %H:%M") if created else "—"
+                    table.add_row(
+                        str(id_), plain(channel), plain(author or ""), written, plain(label or ""), cell
+                    )
+    if table.row_count:
+        out.print(table)
+
+
+@alerts_app.command()
 def check(
     brand: BrandOption = None,
     config: ConfigOption = None,
@@ -191,6 +255,12 @@ def check(
         say(
             out, f"{evaluation.brand}: {len(evaluation.created)} new alert(s), {evaluation.resolved} resolved"
         )
+        if evaluation.grown:
+            say(out, f"  {len(evaluation.grown)} alert(s) took in new comments")
+        if evaluation.folded:
+            say(out, f"  {len(evaluation.folded)} more past the cap, in one digest alert")
+        for skipped in evaluation.skipped_channels:
+            say(out, f"  skipped {skipped} (half-imported: judged after its next complete scan)")
         for rule, note in evaluation.notes.items():
             say(out, f"  {rule}: {note}")
 

@@ -66,3 +66,13 @@ def alerts(database: Database, rule: str | None = None) -> list[Any]:
         query = query.where(table.c.rule == rule)
     with database.read() as connection:
         return list(connection.execute(query).mappings())
+
+
+def members(alert: Any) -> list[int]:
+    """The comments of a group alert (a wave, a burst): every id, in the order they joined."""
+    return list(alert["facts"]["comment_ids"])
+
+
+def quoted(alert: Any) -> dict[int, dict[str, Any]]:
+    """The worst few comments a group alert quotes, by comment id."""
+    return {comment["id"]: comment for comment in alert["facts"]["comments"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -102,7 +103,7 @@ def test_email_over_starttls_verifies_the_server_with_its_ca(sqlite_seed: Seed, 
             '[brands.alerts.email]\nto = "duena@cafe.example"\n',
             smtp=smtp_section(server, "starttls"),
         )
-        sqlite_seed.comment(sqlite_seed.channels["cafe/fb"], "c2", "2026-11-20 11:00", label="negative")
+        sqlite_seed.comment(sqlite_seed.channels["cafe/fb"], "c2", "2026-11-19 11:00", label="negative")
         run_rules(sqlite_seed.database, untrusted.brands[0])
         failed = send_alerts(sqlite_seed.database, untrusted, untrusted.brands, now=NOW, environ=SMTP_ENV)
         assert "TLS" in failed.failed[0].error and len(server.messages) == 1
@@ -309,9 +310,10 @@ def waiting_customers(seed: Seed, config: Config, count: int, text: str = ANGRY)
     run_rules(seed.database, brand)
 
 
-def test_a_first_run_with_many_alerts_sends_one_digest_per_person_and_every_alert_to_json(
+def test_a_wave_of_120_late_comments_is_one_alert_that_lists_the_worst_everywhere(
     sqlite_seed: Seed, hooks: HookServer, smtp: SmtpServer, tmp_path: Path
 ) -> None:
+    """Issue 13 point 10: 120 comments past the SLA used to be 120 alerts; they are one wave."""
     config = write(
         tmp_path,
         '[brands.alerts.email]\nto = "duena@cafe.example"\n' + WEBHOOKS,
@@ -325,23 +327,63 @@ def test_a_first_run_with_many_alerts_sends_one_digest_per_person_and_every_aler
         environ={"HOOKS": hooks.base, "OPS_TOKEN": "t", **SMTP_ENV},
     )  # fmt: skip
 
-    assert result.failed == [] and all(a["sent_at"] is not None for a in alerts(sqlite_seed.database))
+    (wave,) = alerts(sqlite_seed.database)
+    assert result.failed == [] and wave["sent_at"] is not None and wave["facts"]["count"] == 120
+    title = "120 comentarios esperan respuesta desde hace más de 2 h (escritos el 20 nov 2026)"
+    command = f"socialmon alerts show {wave['id']}"
     (slack,) = hooks.bodies("/slack")
-    assert len([b for b in slack["blocks"] if b["type"] == "context"]) == 10
-    assert slack["text"].startswith("socialmon encontró 120 asuntos que requieren")
-    assert slack["blocks"][-1]["text"]["text"].startswith("…y 110 alertas más (espera de respuesta: 110)")
+    section = slack["blocks"][1]["text"]["text"]
+    assert title in section and "Los 5 peores de 120:" in section and command in section
+    assert section.count("> ¡Una &lt;b&gt;ESTAFA") == 5
     (discord,) = hooks.bodies("/discord")
-    assert len(discord["embeds"]) == 10 and "y 110 alertas más" in discord["content"]
+    (embed,) = discord["embeds"]
+    assert embed["description"].count("> ¡Una") == 5 and command in embed["description"]
     (teams,) = hooks.bodies("/teams")
-    assert "y 110 alertas más" in teams["attachments"][0]["content"]["body"][-1]["text"]
+    assert json.dumps(teams, ensure_ascii=False).count("“¡Una <b>ESTAFA") == 5
     (message,) = smtp.messages
     plain = message.get_body(("plain",)).get_content()
-    assert message["Subject"] == "[socialmon] Café Uno: 120 alertas"
-    assert plain.count("(alert #") == 25 and "…y 95 alertas más" in plain
-    json_ids = [alert["id"] for body in hooks.bodies("/json") for alert in body["alerts"]]
-    assert len(hooks.bodies("/json")) == 3 and sorted(json_ids) == [
-        a["id"] for a in alerts(sqlite_seed.database)
+    html = message.get_body(("html",)).get_content()
+    assert message["Subject"] == f"[socialmon] Café Uno: {title}"
+    assert plain.count("“¡Una <b>ESTAFA") == 5 and command in plain and "esperan respuesta" in plain
+    assert html.count("“¡Una &lt;b&gt;ESTAFA") == 5 and "<b>ESTAFA" not in html
+    ((alert,),) = [body["alerts"] for body in hooks.bodies("/json")]
+    assert alert["facts"]["count"] == 120 and len(alert["facts"]["comments"]) == 5
+    assert "comment_ids" not in alert["facts"]  # `socialmon alerts show ID` lists them all
+
+
+def test_a_json_webhook_gets_a_thousand_alerts_in_few_posts(
+    sqlite_seed: Seed, hooks: HookServer, tmp_path: Path
+) -> None:
+    """Issue 13 point 11: every alert once, a list per POST, up to JSON_BATCH (200) in each."""
+    from sqlalchemy import insert
+
+    from socialmon.alerts.webhooks import JSON_BATCH
+    from socialmon.models import Alert
+
+    config = write(tmp_path, f'[[brands.alerts.webhooks]]\nkind = "json"\nurl = "{hooks.base}/json"\n')
+    sqlite_seed.brand("cafe", name="Café Uno", language="es")
+    facts = {"channel": "fb", "kind": "failing", "failures": 3, "error": "HTTP 500"}
+    rows = [
+        {
+            "brand_id": 1,
+            "rule": "connector-trouble",
+            "dedup_key": f"k{i}",
+            "severity": "warning",
+            "title": "t",
+            "facts": facts,
+            "created_at": NOW,
+        }
+        for i in range(1000)
     ]
+    with sqlite_seed.database.write() as connection:
+        connection.execute(insert(Alert.__table__), rows)
+
+    result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW)
+
+    bodies = hooks.bodies("/json")
+    assert JSON_BATCH >= 200 and len(bodies) == 5 and all(len(b["alerts"]) == 200 for b in bodies)
+    assert sorted(a["id"] for b in bodies for a in b["alerts"]) == list(range(1, 1001))
+    assert result.sent == 1000 and send_alerts(sqlite_seed.database, config, config.brands, now=NOW).sent == 0
 
 
 def test_one_alert_is_worded_in_the_singular(sqlite_seed: Seed, hooks: HookServer, tmp_path: Path) -> None:

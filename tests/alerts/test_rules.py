@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alerts.helpers_alerts import NOW, alerts, run_rules
+from alerts.helpers_alerts import NOW, alerts, members, quoted, run_rules
 from analytics.seeding import Seed
 from sqlalchemy import insert, update
 
@@ -43,14 +43,12 @@ def test_a_comment_waiting_past_the_sla_alerts_negative_ones_more_severely(seed:
 
     run_rules(seed.database, brand)
 
-    found = {a["subject_id"]: a for a in alerts(seed.database, "waiting")}
-    assert set(found) == {comment_id(seed, "late-neg"), comment_id(seed, "late-pos")}
-    assert found[comment_id(seed, "late-neg")]["severity"] == "warning"
-    assert found[comment_id(seed, "late-pos")]["severity"] == "info"
-    facts = found[comment_id(seed, "late-neg")]["facts"]
-    assert (
-        facts["waited_minutes"] == 180 and facts["sla_minutes"] == 120 and facts["url"].endswith("late-neg")
-    )
+    (wave,) = alerts(seed.database, "waiting")  # one wave: the day's late comments, negative first
+    assert members(wave) == [comment_id(seed, "late-neg"), comment_id(seed, "late-pos")]
+    assert wave["severity"] == "warning" and wave["facts"]["negative"] == 1 and wave["facts"]["count"] == 2
+    facts = quoted(wave)[comment_id(seed, "late-neg")]
+    assert facts["waited_minutes"] == 180 and wave["facts"]["sla_minutes"] == 120
+    assert facts["url"].endswith("late-neg")
 
 
 def test_the_rules_run_twice_make_one_alert_and_an_answer_closes_it(seed: Seed) -> None:
@@ -91,7 +89,7 @@ def test_waiting_counts_business_hours_when_the_brand_declares_them(seed: Seed) 
     assert alerts(seed.database) == [] and run_rules(seed.database, brand, now=monday_morning).created == []
     run_rules(seed.database, brand, now=monday_morning + timedelta(hours=1))
     (alert,) = alerts(seed.database, "waiting")
-    assert alert["facts"]["waited_minutes"] == 150 and alert["facts"]["business_hours"] is True
+    assert alert["facts"]["comments"][0]["waited_minutes"] == 150 and alert["facts"]["business_hours"] is True
 
 
 def test_a_persons_label_wins_over_the_scorer(seed: Seed) -> None:
@@ -102,9 +100,8 @@ def test_a_persons_label_wins_over_the_scorer(seed: Seed) -> None:
     set_label(seed.database, comment_id(seed, "scorer-says-negative"), "neutral")
     set_label(seed.database, comment_id(seed, "person-says-negative"), "negative")
     run_rules(seed.database, brand)
-    assert [a["subject_id"] for a in alerts(seed.database, "waiting")] == [
-        comment_id(seed, "person-says-negative")
-    ]
+    (wave,) = alerts(seed.database, "waiting")
+    assert members(wave) == [comment_id(seed, "person-says-negative")]
 
 
 # --- watch-list ------------------------------------------------------------------------------------
@@ -123,7 +120,9 @@ def test_watch_list_words_match_without_accents_case_or_partial_words(seed: Seed
 
     run_rules(seed.database, brand)
 
-    found = {a["subject_id"]: a["facts"]["terms"] for a in alerts(seed.database, "watch-list")}
+    (burst,) = alerts(seed.database, "watch-list")  # one burst: the day's comments with a listed word
+    found = {i: c["terms"] for i, c in quoted(burst).items()}
+    assert burst["facts"]["terms"] == ["estafa", "intoxicación", "refund"] and burst["facts"]["count"] == 3
     assert found == {
         comment_id(seed, "c1"): ["intoxicación"],
         comment_id(seed, "c2"): ["estafa"],
@@ -145,9 +144,10 @@ def test_a_negative_comment_gaining_likes_and_replies_fast_heats_up(seed: Seed) 
 
     run_rules(seed.database, brand)
 
-    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" in a["facts"]]
-    assert alert["subject_id"] == comment_id(seed, "hot")
-    assert (alert["facts"]["likes"], alert["facts"]["replies"]) == (9, 3)
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "comment_ids" in a["facts"]]
+    assert members(alert) == [comment_id(seed, "hot")]
+    hot = quoted(alert)[comment_id(seed, "hot")]
+    assert (hot["likes"], hot["replies"]) == (9, 3)
 
 
 def test_a_post_drawing_negative_comments_fast_heats_up(seed: Seed) -> None:
@@ -158,7 +158,7 @@ def test_a_post_drawing_negative_comments_fast_heats_up(seed: Seed) -> None:
         seed.comment(fb, f"n{i}", ago(hours=i + 0.5), post="p1", label="negative")
     run_rules(seed.database, brand)
     run_rules(seed.database, brand, now=NOW + timedelta(minutes=15))
-    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" not in a["facts"]]
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "comment_ids" not in a["facts"]]
     assert alert["facts"]["negative"] == 5 and alert["facts"]["url"] == "https://example.com/p1"
 
 
@@ -174,8 +174,8 @@ def test_the_reply_window_warns_before_it_closes(seed: Seed) -> None:
 
     run_rules(seed.database, brand, windows=windows)
     (alert,) = alerts(seed.database, "reply-window")
-    assert alert["subject_id"] == comment_id(seed, "closing")
-    assert alert["facts"]["minutes_left"] == 22 * 60
+    assert members(alert) == [comment_id(seed, "closing")]
+    assert quoted(alert)[comment_id(seed, "closing")]["minutes_left"] == 22 * 60
 
     run_rules(seed.database, brand, now=NOW + timedelta(days=1), windows=windows)  # it closed unanswered
     assert alerts(seed.database, "reply-window")[0]["resolved_at"] is not None
@@ -237,7 +237,7 @@ def test_an_acknowledged_alert_leaves_the_open_list(seed: Seed) -> None:
     brand = seed.brand("cafe", response_sla="2h")
     fb = seed.channel()
     seed.comment(fb, "c1", ago(hours=3), label="negative")
-    seed.comment(fb, "c2", ago(hours=4), label="negative")
+    seed.comment(fb, "c2", ago(hours=20), label="negative")  # the day before: another wave
     run_rules(seed.database, brand)
     first, second = list_alerts(seed.database)
     assert acknowledge(seed.database, first.id) is True
@@ -280,11 +280,11 @@ def test_a_post_heating_up_across_midnight_is_one_alert_that_closes_when_it_calm
     before_midnight = datetime(2026, 11, 20, 23, 50, tzinfo=UTC)
     run_rules(seed.database, brand, now=before_midnight)
     run_rules(seed.database, brand, now=before_midnight + timedelta(minutes=30))  # the next day
-    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" not in a["facts"]]
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "comment_ids" not in a["facts"]]
     assert alert["resolved_at"] is None
 
     run_rules(seed.database, brand, now=before_midnight + timedelta(hours=8))  # the post window passed
-    (alert,) = [a for a in alerts(seed.database, "heating-up") if "likes" not in a["facts"]]
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "comment_ids" not in a["facts"]]
     assert alert["resolved_at"] is not None
 
 
@@ -309,7 +309,8 @@ def test_a_later_run_does_not_judge_again_what_already_raised_an_alert(
     fb = seed.channel()
     for i in range(3):
         seed.comment(fb, f"c{i}", ago(hours=1), text=f"una estafa #{i}")
-    assert len(run_rules(seed.database, brand).created) == 3
+    assert len(run_rules(seed.database, brand).created) == 1  # one burst of three
+    assert alerts(seed.database, "watch-list")[0]["facts"]["count"] == 3
     judged: list[str] = []
     original = WatchList.matches
     monkeypatch.setattr(WatchList, "matches", lambda self, text: judged.append(text) or original(self, text))
