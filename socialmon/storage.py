@@ -607,11 +607,25 @@ class Store:
             )
 
 
+_THREAD_KEY_LENGTH = 200  # pending_thread.item_key
+
+
+def _thread_key(key: str) -> str:
+    """The stored form of a thread's key: itself, or a digest of one too long for the column.
+
+    The connector gets the stored key back with the remembered item, so a digest matches the
+    next time it fails or is read.
+    """
+    if len(key) <= _THREAD_KEY_LENGTH:
+        return key
+    return "sha1:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _remember_threads(connection: Connection, prepared: PreparedPage) -> None:
     """Forget the page's resolved threads and remember (or count again) its failed ones."""
     channel_id = prepared.channel_id
-    failed = {failure.key: failure for failure in prepared.failed_threads}
-    resolved = [key for key in prepared.resolved_threads if key not in failed]
+    failed = {_thread_key(failure.key): failure for failure in prepared.failed_threads}
+    resolved = [key for key in map(_thread_key, prepared.resolved_threads) if key not in failed]
     if resolved:
         connection.execute(
             _PENDING.delete().where(
