@@ -290,6 +290,9 @@ class AlertOptions(_Strict):
     heating_up: HeatingUpRule = Field(default_factory=HeatingUpRule)
     reply_window: ReplyWindowRule = Field(default_factory=ReplyWindowRule)
     connector_trouble: ConnectorTroubleRule = Field(default_factory=ConnectorTroubleRule)
+    max_per_run: int = Field(
+        default=10, ge=1, description="new alerts per brand and run before the rest go into one digest alert"
+    )
     email: EmailDestination | None = None
     webhooks: list[WebhookDestination] = Field(default_factory=list)
 

@@ -241,6 +241,12 @@ def scan(
         bool,
         typer.Option("--timings", help="Also print where the time went: scoring, storage lookups, writes."),
     ] = False,
+    enqueue: Annotated[
+        bool,
+        typer.Option(
+            "--enqueue", help="Put one job per channel on the workers' queue (PostgreSQL) and return at once."
+        ),
+    ] = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -261,6 +267,10 @@ def scan(
             if part
         )
         fail(f"no enabled channel matches {what}" if what else f"{loaded.path} has no enabled channels")
+    if enqueue:  # worker mode: `socialmon worker` processes scan them (see socialmon.workers)
+        from socialmon.cli.workers import enqueue_and_exit
+
+        enqueue_and_exit(loaded, chosen, database)
     from socialmon.scan import run_scan
     from socialmon.sentiment import get_scorer
     from socialmon.storage import Store
