@@ -57,6 +57,7 @@ class ConfigProblem:
     where: str  # "brand 'cafe', channel 'export'" or "" for top level
     field: str
     message: str
+    variable: str = ""  # the unset environment variable, when that is the problem
 
     def __str__(self) -> str:
         place = f"{self.where}, " if self.where else ""
@@ -581,9 +582,9 @@ class Config:
         problems: list[ConfigProblem] = []
 
         def reporter(place: str, prefix: str) -> Any:
-            def report(field: str, message: str) -> None:
+            def report(field: str, message: str, variable: str = "") -> None:
                 name = "from" if field == "sender" else field
-                problems.append(ConfigProblem(self.path, place, f"{prefix}{name}", message))
+                problems.append(ConfigProblem(self.path, place, f"{prefix}{name}", message, variable))
 
             return report
 
@@ -671,7 +672,9 @@ class Config:
         options = _resolve_env(
             channel.options,
             env,
-            lambda field, msg: problems.append(ConfigProblem(self.path, where, field, msg)),
+            lambda field, msg, variable="": problems.append(
+                ConfigProblem(self.path, where, field, msg, variable)
+            ),
         )
         if problems:
             raise ConfigError(problems)
@@ -711,7 +714,7 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "") -> Any:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in env:
-                report(field, f"environment variable {name} is not set")
+                report(field, f"environment variable {name} is not set", name)
                 return ""
             return env[name]
 
@@ -799,6 +802,44 @@ def resolve_channels(
     if problems:
         raise ConfigError(problems)
     return resolved
+
+
+@dataclass(frozen=True)
+class SkippedChannel:
+    """A channel left out of a scan because an environment variable its config names is not set."""
+
+    brand: BrandConfig
+    channel: ChannelConfig
+    problems: list[ConfigProblem]
+
+    @property
+    def label(self) -> str:
+        return f"{self.brand.slug}/{self.channel.name}"
+
+
+def resolve_available(
+    config: Config,
+    channels: list[tuple[BrandConfig, ChannelConfig]],
+    registry: ConnectorRegistry,
+    environ: dict[str, str] | None = None,
+) -> tuple[list[ResolvedChannel], list[SkippedChannel]]:
+    """Resolve every channel given, setting aside those whose only problem is an unset `${ENV}`
+    secret (the config is right; this environment lacks it), so that the others can still be
+    scanned. Any other problem raises one ConfigError with the problems of all channels."""
+    resolved: list[ResolvedChannel] = []
+    skipped: list[SkippedChannel] = []
+    problems: list[ConfigProblem] = []
+    for brand, channel in channels:
+        try:
+            resolved.append(config.resolve(brand, channel, registry, environ))
+        except ConfigError as error:
+            if all(problem.variable for problem in error.problems):
+                skipped.append(SkippedChannel(brand, channel, error.problems))
+            else:
+                problems.extend(error.problems)
+    if problems:
+        raise ConfigError(problems)
+    return resolved, skipped
 
 
 def check_channels(

@@ -288,7 +288,9 @@ def test_report_filters_by_brand_and_channel(tmp_path: Path, cli: CliRunner) -> 
     assert channels("--channel", "second") == [("second", 2)]
     assert channels("--brand", "cafe") == [("export", 1), ("second", 2)]
     assert channels("--brand", "Café Uno") == [("export", 1), ("second", 2)]
-    assert channels("--brand", "other") == []
+    unknown = cli.invoke(app, ["report", "--brand", "other", "--config", str(config)])
+    assert unknown.exit_code == 2  # an unknown brand is a mistake, not "no data yet"
+    assert "unknown brand 'other'" in unknown.stderr and "known brands: cafe" in unknown.stderr
 
 
 def test_report_accepts_brand_slash_channel_like_scan(tmp_path: Path, cli: CliRunner) -> None:

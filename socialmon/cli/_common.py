@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -108,6 +108,30 @@ def problem(label: str, message: object, style: str = "bold red") -> None:
 def fail(message: object, code: int = EXIT_USAGE) -> NoReturn:
     problem("error", message)
     raise typer.Exit(code)
+
+
+def output_problem(path: Path) -> str | None:
+    """Why `path` cannot be written as an output file, or None: said before any work is done."""
+    folder = path.expanduser().absolute().parent
+    if path.is_dir():
+        return f"cannot write {path}: it is a folder; name a file in it, e.g. {path / 'report.html'}"
+    if not folder.is_dir():
+        return f"cannot write {path}: the folder {folder} does not exist (create it first, or choose another)"
+    return None
+
+
+def open_output(path: Path, mode: str = "w", *, newline: str | None = None) -> IO[Any]:
+    """`path` opened for writing (text in UTF-8, or bytes with mode "wb"); a path that cannot be
+    written (a missing folder, a folder, no permission) is one line and exit 2, not a traceback."""
+    problem_found = output_problem(path)
+    if problem_found is not None:
+        fail(problem_found)
+    try:
+        if "b" in mode:
+            return path.expanduser().open(mode)
+        return path.expanduser().open(mode, encoding="utf-8", newline=newline)
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
 
 
 def config_problems(error: ConfigError) -> NoReturn:

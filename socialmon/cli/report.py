@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +26,9 @@ from socialmon.cli._common import (
     database_or_exit,
     err,
     fail,
+    open_output,
     out,
+    output_problem,
     say,
     terminal_text,
 )
@@ -50,6 +53,19 @@ class ReportFormat(StrEnum):
     pdf = "pdf"
 
 
+# What `--output`'s extension says the format is, when `--format` is not given.
+FORMAT_BY_SUFFIX = {
+    ".html": ReportFormat.html,
+    ".htm": ReportFormat.html,
+    ".pdf": ReportFormat.pdf,
+    ".json": ReportFormat.json,
+    ".csv": ReportFormat.csv,
+    ".md": ReportFormat.md,
+    ".markdown": ReportFormat.md,
+    ".txt": ReportFormat.table,
+}
+
+
 class PeriodChoice(StrEnum):
     day = "day"
     week = "week"
@@ -71,7 +87,27 @@ UntilOption = Annotated[str | None, typer.Option("--until", help="End date, incl
 PeriodOption = Annotated[
     PeriodChoice, typer.Option("--period", help="Trend buckets, in the brand's time zone.")
 ]
-FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+# Whether this run's command line gave --format (set by its callback); True when run_report is
+# called from code, which always means the format it passes.
+_format_given: ContextVar[bool] = ContextVar("format_given", default=True)
+
+
+def _note_format(ctx: typer.Context, param: typer.CallbackParam, value: ReportFormat) -> ReportFormat:
+    source = ctx.get_parameter_source(param.name or "format")
+    _format_given.set(source is None or source.name not in ("DEFAULT", "DEFAULT_MAP"))
+    return value
+
+
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        callback=_note_format,
+        help="Output format. Default: from --output's extension (.html .pdf .json .csv .md, .txt for "
+        "table), else table.",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
@@ -114,7 +150,13 @@ def run_report(
         from socialmon.analytics import WindowError
         from socialmon.report import build_reports, channel_summaries
 
+        if output is not None:
+            format = output_format(format, output, given=_format_given.get())
+            problem_found = output_problem(output)
+            if problem_found is not None:
+                fail(problem_found)
         loaded = config_or_exit(config)
+        check_selection(loaded, brand, channel)
         if format is ReportFormat.pdf:
             _require_pdf(loaded, brand, lang)
         with database_or_exit(loaded, database) as db:
@@ -177,6 +219,49 @@ def run_report(
         _print_tables(pairs, summaries, output, lang)
 
 
+def output_format(format: ReportFormat, output: Path, *, given: bool) -> ReportFormat:
+    """The format to write `output` in: `--format` when given, else the file's extension; exit 2
+    when they disagree, or when the extension says nothing and `--format` was not given."""
+    suffix = output.suffix.lower()
+    known = ", ".join(sorted({s for s in FORMAT_BY_SUFFIX if s not in (".htm", ".markdown")}))
+    implied = FORMAT_BY_SUFFIX.get(suffix)
+    if given:
+        if implied is not None and implied is not format:
+            fail(
+                f"--format {format.value} does not match {output.name} (a {suffix} file is written as "
+                f"{implied.value}): drop --format, or name the file {output.with_suffix(_suffix_of(format)).name}"
+            )
+        return format
+    if implied is not None:
+        return implied
+    if not suffix:
+        return format  # no extension: the terminal's table, as plain text
+    fail(f"cannot tell the format of {output.name} from {suffix!r}: use one of {known}, or give --format")
+
+
+def _suffix_of(format: ReportFormat) -> str:
+    return ".txt" if format is ReportFormat.table else f".{format.value}"
+
+
+def check_selection(config: Config, brand: str | None, channel: str | None) -> None:
+    """An unknown --brand or --channel is a usage error that lists the known ones (exit 2)."""
+    brands = [b for b in config.brands if not brand or brand in (b.slug, b.name)]
+    if brand and not brands:
+        known = ", ".join(b.slug for b in config.brands) or "none: add one to the config"
+        fail(f"unknown brand {brand!r} in {config.path}; known brands: {known}")
+    if channel:
+        found = [
+            (b, c)
+            for b in brands
+            for c in b.channels
+            if channel in (c.name, f"{b.slug}/{c.name}", f"{b.name}/{c.name}")
+        ]
+        if not found:
+            known = ", ".join(f"{b.slug}/{c.name}" for b in brands for c in b.channels) or "none"
+            scope = f" of brand {brand!r}" if brand else ""
+            fail(f"unknown channel {channel!r}{scope} in {config.path}; known channels: {known}")
+
+
 def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
     from socialmon.render.i18n import Lang
 
@@ -197,7 +282,7 @@ def _print_tables(
     from socialmon.render.tables import channel_overview
     from socialmon.render.terminal import render_terminal
 
-    console = Console(file=output.open("w", encoding="utf-8"), width=140) if output else out
+    console = Console(file=open_output(output), width=140) if output else out
     try:
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
             english, spanish = STRINGS["no_data_yet"]
@@ -220,7 +305,8 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    output.write_text(text, encoding="utf-8")
+    with open_output(output) as handle:
+        handle.write(text)
     say(err, f"wrote {output}")
 
 
@@ -229,7 +315,8 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    output.write_bytes(data)
+    with open_output(output, "wb") as handle:
+        handle.write(data)
     say(err, f"wrote {output}")
 
 

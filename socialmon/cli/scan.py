@@ -28,11 +28,12 @@ from socialmon.cli._common import (
     is_terminal,
     out,
     plain,
+    problem,
     registry,
     say,
     terminal_text,
 )
-from socialmon.config import ConfigError, resolve_channels
+from socialmon.config import ConfigError, ConfigProblem, SkippedChannel, resolve_available
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
     from rich.progress import TaskID
@@ -168,6 +169,27 @@ class ProgressReporter:
         say(self.progress.console, line, style="red" if error else "")
 
 
+def skipped_line(left_out: SkippedChannel, found: ConfigProblem) -> str:
+    """Why a channel was left out of the scan, naming the file, brand, channel, field and variable."""
+    return (
+        f"{left_out.label} not scanned: {found}; set {found.variable} in the environment the scan runs in "
+        "(for cron or systemd: the env file they read); the other channels are scanned"
+    )
+
+
+def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
+    """A summary row for a channel left out for want of a secret: failed, so the scan exits 1."""
+    from socialmon.scan import ChannelOutcome
+
+    names = ", ".join(dict.fromkeys(p.variable for p in left_out.problems))
+    return ChannelOutcome(
+        label=left_out.label,
+        platform=left_out.channel.platform,
+        status="failed",
+        error=f"not scanned: environment variable {names} is not set",
+    )
+
+
 def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     from rich.table import Table
     from rich.text import Text
@@ -276,9 +298,14 @@ def scan(
     from socialmon.storage import Store
 
     try:
-        channels = resolve_channels(loaded, chosen, connectors)
+        channels, skipped = resolve_available(loaded, chosen, connectors)
     except ConfigError as error:
         config_problems(error)
+    for left_out in skipped:
+        for found in left_out.problems:
+            problem("skipped", skipped_line(left_out, found))
+    if not channels:  # every channel lacks a secret: nothing was done
+        fail("no channel can be scanned: set the environment variables named above")
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
@@ -296,6 +323,7 @@ def scan(
                 outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
         else:
             outcomes = asyncio.run(run_scan(channels, store, reporter=PlainReporter(quiet), **options))
+    outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
         out.print(summary_table(outcomes))
     if timings:

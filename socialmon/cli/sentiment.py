@@ -22,6 +22,7 @@ from socialmon.cli._common import (
     err,
     fail,
     is_terminal,
+    open_output,
     out,
     say,
 )
@@ -152,7 +153,7 @@ def export_labels(
             }
             for item in labelled_comments(db, brand)
         ]
-    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    handle = open_output(output, newline="") if output else sys.stdout  # a missing folder: exit 2
     try:
         if format is ExportFormat.csv:
             writer = csv.DictWriter(handle, fieldnames=fields)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,9 +24,21 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.config import ConfigError, check_channels, find_config_path, load_config
+from socialmon.config import (
+    Config,
+    ConfigError,
+    ConfigProblem,
+    check_channels,
+    find_config_path,
+    load_config,
+)
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
+
+if TYPE_CHECKING:
+    from socialmon.plugins import ConnectorRegistry
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an HTML/PDF report shows
 
 
 def starter_config() -> str:
@@ -62,7 +74,11 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         loaded = load_config(found, connectors)
     except ConfigError as error:
         config_problems(error)
-    problems += [str(problem) for problem in check_channels(loaded, connectors)]
+    channel_problems = check_channels(loaded, connectors)
+    problems += [str(problem) for problem in channel_problems]
+    problems += [str(problem) for problem in source_problems(loaded, connectors, channel_problems)]
+    problems += [str(problem) for problem in alert_problems(loaded)]
+    problems += [str(problem) for problem in logo_problems(loaded)]
     if loaded.settings.sentiment.scorer not in available_scorers():
         problems.append(
             f"{loaded.path}: field 'sentiment.scorer': unknown scorer {loaded.settings.sentiment.scorer!r} "
@@ -94,6 +110,73 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         f"config {loaded.path}: {len(loaded.brands)} brand(s), {channels} channel(s), all valid\n"
         f"database {display_database(loaded.database_url(database))}: {schema}",
     )
+
+
+def source_problems(
+    config: Config, connectors: ConnectorRegistry, known: list[ConfigProblem]
+) -> list[ConfigProblem]:
+    """What an enabled channel reads from this machine and is not there (the `file` connector's
+    `path`): found now rather than by the next scan. Channels with a problem already are left out."""
+    flawed = {problem.where for problem in known}
+    problems = []
+    for brand, channel in config.select():
+        where = f"brand '{brand.slug}', channel '{channel.name}'"
+        if not channel.enabled or where in flawed:
+            continue
+        connector = config.resolve(brand, channel, connectors).connector()
+        files = getattr(connector, "files", None)  # a connector reading local files says which
+        if not callable(files):
+            continue
+        try:
+            files()
+        except Exception as error:  # the connector's own words: file not found, empty folder
+            problems.append(ConfigProblem(config.path, where, "path", str(error) or type(error).__name__))
+    return problems
+
+
+def alert_problems(config: Config) -> list[ConfigProblem]:
+    """What `alerts send` would refuse: every brand's destinations with their `${ENV}` secrets
+    resolved (SMTP password, webhook URLs), a missing mail server, a `ca_file` that is not there."""
+    problems: list[ConfigProblem] = []
+    for brand in config.brands:
+        try:
+            email, _ = config.alert_destinations(brand)
+        except ConfigError as error:
+            problems += [p for p in error.problems if p not in problems]  # [smtp]'s are every brand's
+            continue
+        if email is not None and email.ca_file and not Path(email.ca_file).expanduser().is_file():
+            problem_found = ConfigProblem(
+                config.path,
+                f"brand '{brand.slug}'",
+                "alerts.email.ca_file",
+                f"file not found: {Path(email.ca_file).expanduser().absolute()}",
+            )
+            if problem_found not in problems:
+                problems.append(problem_found)
+    return problems
+
+
+def logo_problems(config: Config) -> list[ConfigProblem]:
+    """A brand's `logo` that HTML and PDF reports would silently leave out."""
+    problems = []
+    for brand in config.brands:
+        if not brand.logo:
+            continue
+        path = Path(brand.logo).expanduser()
+        path = path if path.is_absolute() else config.base_dir / path
+        where = f"brand '{brand.slug}'"
+        if not path.is_file():
+            problems.append(ConfigProblem(config.path, where, "logo", f"file not found: {path}"))
+        elif path.suffix.lower() not in _IMAGE_SUFFIXES:
+            problems.append(
+                ConfigProblem(
+                    config.path,
+                    where,
+                    "logo",
+                    f"{path.name} is not an image reports can show (use {', '.join(_IMAGE_SUFFIXES)})",
+                )
+            )
+    return problems
 
 
 @app.command("connectors")

@@ -3,6 +3,7 @@
     socialmon try bluesky:cornerbistro.bsky.social
     socialmon try mastodon:@cornerbistro@mastodon.social
     socialmon try reddit:r/cornerbistro --database trial.db
+    socialmon try https://bsky.app/profile/cornerbistro.bsky.social   (a profile's address, pasted)
 
 It writes a config with one brand and one channel (in a temporary folder, or beside
 `--database` so that `socialmon scan --config` and `socialmon report --config` carry on
@@ -23,6 +24,7 @@ from contextlib import aclosing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -46,7 +48,7 @@ from socialmon.cli.report import (
     ReportFormat,
     run_report,
 )
-from socialmon.config import ConfigError, resolve_channels
+from socialmon.config import ConfigError, ResolvedChannel, resolve_channels
 
 if TYPE_CHECKING:  # the connectors load when a try runs (see cli/_common.py)
     from socialmon_connectors.base import Connector
@@ -56,6 +58,8 @@ MARKER = "# written by `socialmon try`"
 DEFAULT_SINCE = "12m"  # a quiet account's newest posts can be months old
 _KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _RESERVED = frozenset({"name", "platform", "account", "enabled"})
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+CONNECT_TIMEOUT = 5.0  # seconds the first request waits to connect: no network is said at once
 
 
 def _account_checks() -> dict[str, Callable[[str, dict[str, Any]], object]]:
@@ -72,6 +76,34 @@ def _account_checks() -> dict[str, Callable[[str, dict[str, Any]], object]]:
         ),
         "reddit": lambda account, _: reddit.parse_account(account),
     }
+
+
+def target_from_url(url: str) -> tuple[str, str, dict[str, str]] | None:
+    """A profile's address as a browser shows it → (platform, account, channel options), or None.
+
+    https://bsky.app/profile/NAME → bluesky; https://www.reddit.com/r/NAME (or /u/, /user/) →
+    reddit; https://INSTANCE/@NAME → mastodon on that instance (any other host with /@NAME).
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if parts.scheme.lower() not in ("http", "https") or not host or not segments:
+        return None
+    if host in ("bsky.app", "www.bsky.app") and segments[0] == "profile" and len(segments) >= 2:
+        return "bluesky", segments[1], {}
+    if (host == "reddit.com" or host.endswith(".reddit.com")) and len(segments) >= 2:
+        kind = {"r": "r", "u": "u", "user": "u"}.get(segments[0].lower())
+        return ("reddit", f"{kind}/{segments[1]}", {}) if kind else None
+    if segments[0].startswith("@") and len(segments[0]) > 1:
+        name = segments[0][1:]
+        if "@" in name:  # another instance's account, as this one shows it: @name@home
+            return "mastodon", f"@{name}", {}
+        # An instance served over plain http (a test server) is named outright; https is the default.
+        options = (
+            {} if parts.scheme.lower() == "https" else {"instance": json.dumps(f"http://{parts.netloc}")}
+        )
+        return "mastodon", f"@{name}@{parts.netloc}", options
+    return None
 
 
 def parse_target(target: str) -> tuple[str, str]:
@@ -142,6 +174,57 @@ def newest_posts_only(connector_class: type[Connector], posts: int) -> type[Conn
     return NewestPosts
 
 
+def api_root(channel: ResolvedChannel) -> str:
+    """The address the channel's first request goes to (its API's root)."""
+    settings = channel.settings
+    base = str(getattr(settings, "base_url", "") or "")
+    if base:
+        return base
+    if channel.channel.platform == "mastodon":
+        from socialmon_connectors.mastodon import instance_url, parse_account
+
+        instance = str(getattr(settings, "instance", "") or "")
+        _, domain = parse_account(channel.channel.account, instance=instance)
+        return instance_url(instance or domain)
+    if channel.channel.platform == "reddit":
+        from socialmon_connectors.reddit import OAUTH_URL, PUBLIC_URL
+
+        return OAUTH_URL if getattr(settings, "oauth", False) else PUBLIC_URL
+    return ""
+
+
+def reachable_or_exit(channel: ResolvedChannel) -> None:
+    """One quick request to the platform's host, with a short connect timeout: no network (no
+    name resolution, a refused or unanswered connection) is said at once, naming the host,
+    instead of after the scan's retries. Any answer at all, or any other failure, lets the scan
+    go on and speak for itself."""
+    import httpx
+
+    from socialmon_connectors.http import USER_AGENT
+
+    root = api_root(channel)
+    parts = urlsplit(root)
+    if not parts.scheme or not parts.netloc:
+        return
+    try:
+        with httpx.Client(
+            timeout=httpx.Timeout(CONNECT_TIMEOUT * 2, connect=CONNECT_TIMEOUT),
+            headers={"User-Agent": USER_AGENT},
+            trust_env=True,
+        ) as client:
+            client.head(f"{parts.scheme}://{parts.netloc}/")
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as error:
+        reason = str(error) or type(error).__name__
+        timed_out = isinstance(error, httpx.ConnectTimeout)
+        fail(
+            f"cannot reach {parts.netloc} ({'no answer in ' + str(int(CONNECT_TIMEOUT)) + ' s' if timed_out else reason}): "
+            "check your connection (or your proxy, if you use one) and try again",
+            EXIT_FAILED,
+        )
+    except Exception:  # an answer of any kind, or not a network failure: the scan says it
+        pass
+
+
 @contextmanager
 def workspace(database: Path | None) -> Iterator[tuple[Path, Path]]:
     """(config path, database path): in a temporary folder, or beside the database to keep."""
@@ -208,10 +291,28 @@ def try_account(
     reported), 2 for an unknown platform, a malformed account or a bad option.
     """
     try:
-        platform, account = parse_target(target)
         options = parse_settings(settings or [])
+        from_url = target_from_url(target) if _URL.match(target.strip()) else None
+        if from_url is not None:
+            platform, account, implied = from_url
+        else:
+            platform, account = parse_target(target)
+            implied = {}
+            if _URL.match(account):  # bluesky:https://bsky.app/profile/… names the platform twice
+                from_url = target_from_url(account)
+                if from_url is None or from_url[0] != platform:
+                    raise ValueError(f"{account!r} is not a {platform} profile address")
+                _, account, implied = from_url
+        for key, value in implied.items():
+            options.setdefault(key, value)
     except ValueError as error:
         fail(str(error))
+    if _URL.match(target.strip()) and from_url is None:
+        fail(
+            f"{target!r} is not a profile address socialmon knows: paste one like "
+            "https://bsky.app/profile/NAME, https://mastodon.social/@NAME or https://www.reddit.com/r/NAME, "
+            "or write PLATFORM:ACCOUNT, e.g. bluesky:cornerbistro.bsky.social"
+        )
     connectors = registry()
     checks = _account_checks()
     if platform not in checks:
@@ -244,6 +345,7 @@ def try_account(
             (channel,) = resolve_channels(loaded, loaded.select(), connectors)
         except ConfigError as error:
             config_problems(error)
+        reachable_or_exit(channel)
         channel = replace(channel, connector_class=newest_posts_only(channel.connector_class, posts))
         # Named outright: $SOCIALMON_DATABASE must not send a try into the user's real database.
         url = f"sqlite:///{database_path}"
