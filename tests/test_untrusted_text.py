@@ -7,6 +7,8 @@ printed; no escape sequence, control character or bidi override reaches the outp
 
 from __future__ import annotations
 
+import re
+
 import json
 import logging
 from datetime import UTC, datetime, timedelta
@@ -146,7 +148,13 @@ def test_alert_titles_reach_the_terminal_without_escape_sequences(tmp_path: Path
     listed = run("alerts", "--config", str(config))
     assert listed.exit_code == 0 and "scam" in listed.output, listed.output
     clean(listed.output)
-    assert "Evetxt.exe" in listed.output and MARKUP in listed.output  # as written, controls dropped
+    # A burst is one alert; `alerts show` lists its comments, with their authors.
+    alert_id = re.search(r"│\s*(\d+)\s*│", listed.output)
+    assert alert_id is not None, listed.output
+    shown = run("alerts", "show", alert_id.group(1), "--config", str(config))
+    assert shown.exit_code == 0, shown.output
+    clean(shown.output)
+    assert "Evetxt.exe" in shown.output and MARKUP in shown.output  # as written, controls dropped
     preview = run("alerts", "send", "--dry-run", "--config", str(config))
     clean(preview.output)
 
