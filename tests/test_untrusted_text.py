@@ -7,10 +7,9 @@ printed; no escape sequence, control character or bidi override reaches the outp
 
 from __future__ import annotations
 
-import re
-
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
