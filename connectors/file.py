@@ -1,4 +1,4 @@
-"""The `file` connector: posts and comments from JSON Lines or CSV exports.
+"""The `file` connector: posts and comments from JSON Lines, CSV or Excel (.xlsx) exports.
 
 The offline path: the quick start, exports a platform lets a business download, and
 any platform socialmon does not speak yet. The format is documented in the README
@@ -10,21 +10,33 @@ storage's upserts absorb what was already there.
 A line that cannot become a record (broken JSON, JSON nested too deep, a time or count
 out of range, an id too long to store…) is reported as a `RejectedRecord` naming the file
 and line, and the rest of the file is read and stored: one bad row never stops a channel.
+A file none of whose rows could be read is a `SourceError` naming it, after its rejections.
+
+Spreadsheets are read as a Spanish-locale (or any) Excel writes them: a CSV separated by
+commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM or
+Windows-1252, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
+are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra).
+
+Times may be written relative to the file's anchor day (`today-3d 14:00`), fixed at the
+channel's first scan of that file and kept in the cursor: the README's sample never goes stale.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
 from socialmon_connectors.errors import SourceError
@@ -36,9 +48,56 @@ from socialmon_connectors.records import (
     RejectedRecord,
 )
 
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
 RECORD_TYPES = {"post", "comment", "reply", "review"}
-_Item = tuple[dict[str, Any] | str, int, int, int, list[str] | None]
+# The columns (JSON keys) a record is made of; any other is ignored, and named once per file.
+FIELDS = frozenset(
+    {
+        "type",
+        "id",
+        "post_id",
+        "parent_id",
+        "created_at",
+        "edited_at",
+        "author_id",
+        "author_name",
+        "is_business",
+        "text",
+        "url",
+        "like_count",
+        "reply_count",
+        "comment_count",
+        "share_count",
+        "rating",
+        "deleted",
+    }
+)
+_COUNTS = ("like_count", "reply_count", "comment_count", "share_count")
+DELIMITERS = (",", ";", "\t")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# (mapping or rejection reason, offset after it, lines read, line of the record, what the cursor
+# keeps for the file besides offset and line: a CSV's header and delimiter)
+_Item = tuple[dict[str, Any] | str, int, int, int, dict[str, Any] | None]
+log = logging.getLogger("socialmon.file")
+# `today-3d 14:00`, `today+1d`, `today 09:30-05:00`: the file's anchor day, a number of days
+# before or after it, a clock time (00:00 when left out) and an offset (the channel's zone when
+# left out).
+_RELATIVE = re.compile(
+    r"^today\s*(?:([+-])\s*(\d{1,5})\s*d)?(?:(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+# `20/11/2026 11:00`, `20-11-26`, `20.11.2026 9:05:30`, `3/4/2026 11:00 p. m.`: a spreadsheet's
+# dates, day and month in either order.
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})"
+    r"(?:(?:\s+|T|,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?(?:\s*([ap])\.?\s*m\.?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
+_TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
+_FALSE = {"falso", "não", "nao"}
 _HEAD_BYTES = 4096  # enough of a file's start to notice that it was replaced, not appended to
 # What turning one line's data into a record can raise besides ValidationError: a number or
 # time out of range, nesting too deep for the parser, a value of an unexpected type.
@@ -49,8 +108,10 @@ csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 class FileSettings(ConnectorSettings):
-    path: str = Field(description="a file, a folder (its *.jsonl, *.ndjson and *.csv files) or a glob")
-    format: Literal["auto", "jsonl", "csv"] = "auto"
+    path: str = Field(
+        description="a file, a folder (its *.jsonl, *.ndjson, *.csv, *.tsv and *.xlsx files) or a glob"
+    )
+    format: Literal["auto", "jsonl", "csv", "xlsx"] = "auto"
     page_size: int = Field(default=1000, ge=1, le=100_000, description="records per stored page")
     timezone: TimeZoneName = Field(
         default="UTC", description="time zone of timestamps written without an offset"
@@ -58,6 +119,30 @@ class FileSettings(ConnectorSettings):
     business_authors: list[str] = Field(
         default_factory=list, description="author ids or names that are the business itself"
     )
+    date_order: Literal["auto", "day-first", "month-first"] = Field(
+        default="auto",
+        description="how to read 03/04/2026: auto decides per file from all its dates (day-first "
+        "when none tells)",
+    )
+    anchor: str = Field(
+        default="first-scan",
+        description="the day `today` means in relative times: first-scan, a weekday (the last one on "
+        "or before the first scan) or a date",
+    )
+
+    @field_validator("anchor")
+    @classmethod
+    def _known_anchor(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value == "first-scan" or value in WEEKDAYS:
+            return value
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                "must be first-scan, a weekday (monday … sunday) or a date like 2026-11-21"
+            ) from None
+        return value
 
 
 def _shown(value: Any, limit: int = 40) -> str:
@@ -90,12 +175,58 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+class _FileDates:
+    """What reading one file's times needs beyond the channel's zone: the anchor day of its relative
+    times and the order of day and month in its numeric dates, each decided once when first needed
+    and kept in the file's cursor."""
+
+    def __init__(
+        self,
+        anchor: date | None,
+        order: str | None,
+        choose_anchor: Callable[[], date],
+        choose_order: Callable[[], str],
+    ) -> None:
+        self.anchor, self.order = anchor, order
+        self._choose_anchor, self._choose_order = choose_anchor, choose_order
+        self.remembered: dict[str, str] = {}
+
+    def anchor_day(self) -> date:
+        if self.anchor is None:
+            self.anchor = self._choose_anchor()
+            self.remembered["anchor"] = self.anchor.isoformat()
+        return self.anchor
+
+    def ambiguous_order(self) -> str:
+        if self.order is None:
+            self.order = self._choose_order()
+            self.remembered["date_order"] = self.order
+        return self.order
+
+
+def _numeric_date_parts(text: str) -> tuple[int, int] | None:
+    match = _NUMERIC_DATE.match(text.strip())
+    return (int(match.group(1)), int(match.group(3))) if match else None
+
+
+def date_order_of(pairs: Iterator[tuple[int, int]]) -> str:
+    """Day-first or month-first, from a file's numeric dates: 20/11 can only be day-first, 11/20
+    only month-first; when none tells (or they disagree), day-first."""
+    day_first = month_first = False
+    for first, second in pairs:
+        day_first = day_first or (first > 12 >= second)
+        month_first = month_first or (second > 12 >= first)
+    return "month-first" if month_first and not day_first else "day-first"
+
+
 class _Parser:
     """Turns one raw mapping from a file into a record, or explains why it can't."""
 
     def __init__(self, settings: FileSettings) -> None:
         self.zone = ZoneInfo(settings.timezone)
         self.business_authors = set(settings.business_authors)
+        self.dates: _FileDates | None = None  # set for each file
+        self.unknown: set[str] = set()  # the columns or keys ignored in the current file
 
     @staticmethod
     def epoch(field: str, value: float) -> datetime:
@@ -104,9 +235,53 @@ class _Parser:
         except (OverflowError, ValueError, OSError):
             raise ValueError(f"{field}: Unix time {_shown(value)} is out of range") from None
 
+    def _at(self, day: date, clock: time, offset: str | None) -> datetime:
+        moment = datetime.combine(day, clock)
+        if not offset:
+            return moment.replace(tzinfo=self.zone)
+        if offset.upper() != "Z" and ":" not in offset:
+            offset = f"{offset[:3]}:{offset[3:]}"
+        return datetime.fromisoformat(moment.isoformat() + ("+00:00" if offset.upper() == "Z" else offset))
+
+    def relative(self, field: str, match: re.Match[str]) -> datetime:
+        sign, days, hour, minute, second, offset = match.groups()
+        if self.dates is None:
+            raise ValueError(f"{field}: a relative time needs a file")
+        shift = int(days or 0) * (-1 if sign == "-" else 1)
+        try:
+            day = self.dates.anchor_day() + timedelta(days=shift)
+            clock = time(int(hour or 0), int(minute or 0), int(second or 0))
+        except (ValueError, OverflowError):
+            raise ValueError(f"{field}: {_shown(match.string)} is out of range") from None
+        return self._at(day, clock, offset)
+
+    def numeric(self, field: str, match: re.Match[str]) -> datetime | None:
+        first, _, second, year, hour, minute, sec, fraction, half, offset = match.groups()
+        a, b = int(first), int(second)
+        if a > 12 >= b:
+            day, month = a, b
+        elif b > 12 >= a:
+            day, month = b, a
+        else:
+            order = self.dates.ambiguous_order() if self.dates is not None else "day-first"
+            day, month = (a, b) if order == "day-first" else (b, a)
+        full_year = int(year) + (2000 if len(year) == 2 else 0)
+        clock_hour = int(hour or 0)
+        if half:
+            if not 1 <= clock_hour <= 12:
+                return None
+            clock_hour = clock_hour % 12 + (12 if half.lower() == "p" else 0)
+        try:
+            clock = time(clock_hour, int(minute or 0), int(sec or 0), int((fraction or "0").ljust(6, "0")))
+            return self._at(date(full_year, month, day), clock, offset)
+        except ValueError:
+            return None  # 31/02/2026: validation names the field
+
     def timestamp(self, field: str, value: Any) -> Any:
         if value is None or value == "":
             return None
+        if isinstance(value, datetime):  # a spreadsheet's date cell
+            return value if value.tzinfo else value.replace(tzinfo=self.zone)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return self.epoch(field, value)
         if isinstance(value, str):
@@ -117,6 +292,12 @@ class _Parser:
                 except ValueError:  # digits float() does not read, such as "²"
                     return value  # let validation name the field
                 return self.epoch(field, number)
+            relative = _RELATIVE.match(text)
+            if relative:
+                return self.relative(field, relative)
+            numeric = _NUMERIC_DATE.match(text)
+            if numeric:
+                return self.numeric(field, numeric) or value
             try:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
             except ValueError:
@@ -124,17 +305,51 @@ class _Parser:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
         return value
 
+    @staticmethod
+    def spreadsheet_values(data: dict[str, Any]) -> None:
+        """What a spreadsheet in another locale writes, as the record reads it: `4,5` stars,
+        `1.234` likes, VERDADERO/FALSO."""
+        rating = data.get("rating")
+        if isinstance(rating, str) and _DECIMAL_COMMA.match(rating.strip()):
+            data["rating"] = rating.strip().replace(",", ".")
+        for field in _COUNTS:
+            value = data.get(field)
+            if isinstance(value, str) and _THOUSANDS.match(value.strip()):
+                data[field] = re.sub(r"\D", "", value)
+            elif isinstance(value, float) and value.is_integer():
+                data[field] = int(value)
+        for field in ("is_business", "deleted"):
+            value = data.get(field)
+            if isinstance(value, str):
+                word = value.strip().lower()
+                if word in _TRUE:
+                    data[field] = True
+                elif word in _FALSE:
+                    data[field] = False
+
     def record(self, raw: dict[str, Any]) -> PostRecord | CommentRecord:
-        # An empty cell or null means "not given": the field takes its default.
-        data = {key: value for key, value in raw.items() if key and value not in ("", None)}
+        # An empty cell or null means "not given": the field takes its default. A column socialmon
+        # does not use is left out (and named once per file, see FileConnector.pages).
+        data = {}
+        for key, value in raw.items():
+            if not key or value in ("", None):
+                continue
+            if key in FIELDS:
+                data[key] = value
+            else:
+                self.unknown.add(key)
         record_type = str(data.pop("type", "") or "").strip().lower()
         if record_type not in RECORD_TYPES:
             raise ValueError(f"type: must be one of {', '.join(sorted(RECORD_TYPES))}, got {record_type!r}")
         if "id" in data:
             data["platform_id"] = data.pop("id")
+        for field in ("platform_id", "post_id", "parent_id", "author_id"):
+            if isinstance(data.get(field), float) and data[field].is_integer():  # a spreadsheet's number
+                data[field] = int(data[field])
         for field in ("created_at", "edited_at"):
             if field in data:
                 data[field] = self.timestamp(field, data[field])
+        self.spreadsheet_values(data)
         if data.get("is_business") is None:
             data.pop("is_business", None)
             author = {
@@ -158,10 +373,37 @@ def _head_hash(path: Path, length: int) -> str:
         return hashlib.sha1(handle.read(min(length, _HEAD_BYTES))).hexdigest()
 
 
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _decoded(raw: bytes, first: bool) -> str:
+    """A line as Excel writes it: UTF-8 (a BOM on the first line) or, failing that, Windows-1252."""
+    if first and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _column(name: object) -> str:
+    return str(name).replace("\x00", "").replace("\ufeff", "").strip().lower() if name is not None else ""
+
+
+_FORMAT_HINT = (
+    "write a header row naming the columns (type, id, created_at, …), as the README's file format says"
+)
+
+
 class FileConnector(Connector):
     name = "file"
     Settings = FileSettings
-    summary = "posts, comments and reviews from JSON Lines or CSV exports (offline)"
+    summary = "posts, comments and reviews from JSON Lines or CSV exports and Excel workbooks (offline)"
 
     settings: FileSettings
 
@@ -170,7 +412,11 @@ class FileConnector(Connector):
         raw = Path(self.settings.path).expanduser()
         path = raw if raw.is_absolute() else self.context.base_dir / raw
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith("~$")
+            )
         elif any(ch in str(raw) for ch in "*?["):
             anchor = Path(path.anchor) if path.is_absolute() else self.context.base_dir
             pattern = str(path.relative_to(anchor)) if path.is_absolute() else str(raw)
@@ -180,7 +426,7 @@ class FileConnector(Connector):
         else:
             raise SourceError(f"export file not found: {path}")
         if not found:
-            raise SourceError(f"no .jsonl, .ndjson or .csv files in {path}")
+            raise SourceError(f"no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path}")
         return found
 
     def _format(self, path: Path) -> str:
@@ -190,7 +436,8 @@ class FileConnector(Connector):
             return SUFFIXES[path.suffix.lower()]
         except KeyError:
             raise SourceError(
-                f'cannot tell the format of {path.name}; set format = "jsonl" or "csv" for this channel'
+                f'cannot tell the format of {path.name}; set format = "jsonl", "csv" or "xlsx" for this channel',
+                hint="set the channel's format option",
             ) from None
 
     def _key(self, path: Path) -> str:
@@ -198,6 +445,50 @@ class FileConnector(Connector):
             return str(path.relative_to(self.context.base_dir))
         except ValueError:
             return str(path)
+
+    def _reader(self, fmt: str) -> Callable[[Path, dict[str, Any]], Iterator[_Item]]:
+        return {"jsonl": self._read_jsonl, "csv": self._read_csv, "xlsx": self._read_xlsx}[fmt]
+
+    def _choose_anchor(self) -> date:
+        """The day `today` means in a file's relative times, on its first scan."""
+        setting = self.settings.anchor
+        today = datetime.now(ZoneInfo(self.settings.timezone)).date()
+        if setting in WEEKDAYS:
+            return today - timedelta(days=(today.weekday() - WEEKDAYS.index(setting)) % 7)
+        return today
+
+    def _file_dates(self, path: Path, fmt: str, kept: dict[str, Any], fresh: bool) -> _FileDates:
+        fixed = self.settings.anchor not in ("first-scan", *WEEKDAYS)
+        anchor = (
+            date.fromisoformat(self.settings.anchor)
+            if fixed
+            else date.fromisoformat(kept["anchor"])
+            if kept.get("anchor")
+            else None
+        )
+        order = None if self.settings.date_order == "auto" else self.settings.date_order
+        if order is None and not fresh:
+            order = kept.get("date_order")
+
+        def choose_order() -> str:
+            # Every numeric date of the file's date columns, read once with the file's own reader.
+            def pairs() -> Iterator[tuple[int, int]]:
+                for item, *_ in self._reader(fmt)(path, {"offset": 0, "line": 0}):
+                    if isinstance(item, dict):
+                        for field in ("created_at", "edited_at"):
+                            value = item.get(field)
+                            parts = _numeric_date_parts(value) if isinstance(value, str) else None
+                            if parts:
+                                yield parts
+
+            return date_order_of(pairs())
+
+        dates = _FileDates(anchor, order, self._choose_anchor, choose_order)
+        if kept.get("anchor") and not fixed:
+            dates.remembered["anchor"] = kept["anchor"]  # a file read again keeps its anchor
+        if order is not None and self.settings.date_order == "auto":
+            dates.remembered["date_order"] = order
+        return dates
 
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         files = self.files()
@@ -209,12 +500,27 @@ class FileConnector(Connector):
         parser = _Parser(self.settings)
         page = Page()
         pending = False  # the cursor moved since the last page was yielded
+        # The file being read, its cursor entry before this scan, and whether a row of it was read:
+        # until one is, the cursor keeps its old entry (a file whose every row is rejected is read
+        # again, and fails again, until it is fixed).
+        current: dict[str, Any] = {"key": None, "previous": None, "accepted": 0}
+        unreadable: list[str] = []
+
+        def cursor_files() -> dict[str, Any]:
+            kept = {k: dict(v) for k, v in state.items()}
+            key = current["key"]
+            if key is not None and not current["accepted"]:
+                if current["previous"] is None:
+                    kept.pop(key, None)
+                else:
+                    kept[key] = dict(current["previous"])
+            return kept
 
         def flush(done: int) -> Page:
             nonlocal page
             ready = page.model_copy(
                 update={
-                    "cursor": {"files": {k: dict(v) for k, v in state.items()}},
+                    "cursor": {"files": cursor_files()},
                     "progress": Progress(done=done, total=total, unit="bytes"),
                 }
             )
@@ -224,41 +530,78 @@ class FileConnector(Connector):
         done = 0
         for path in files:
             key = self._key(path)
+            fmt = self._format(path)
             previous = state.get(key)
-            if (
-                previous
-                and previous["offset"] <= path.stat().st_size
+            digest = _file_hash(path) if fmt == "xlsx" else None
+            if previous and (
+                previous.get("digest") == digest
+                if fmt == "xlsx"
+                else previous["offset"] <= path.stat().st_size
                 and previous.get("head") == _head_hash(path, previous["offset"])
             ):
                 start = previous
             else:
                 start = {"offset": 0, "line": 0}
                 pending = pending or previous is not None
+            current.update(key=key, previous=previous, accepted=0)
+            parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
+            parser.unknown = set()
+            rejections: list[str] = []
             done = finished_bytes + start["offset"]
-            reader = self._read_jsonl if self._format(path) == "jsonl" else self._read_csv
-            for item, offset, lines_read, record_line, header in reader(path, start):
-                state[key] = {"offset": offset, "line": lines_read, "head": _head_hash(path, offset)}
-                if header is not None:
-                    state[key]["header"] = header
-                done = finished_bytes + offset
-                pending = True
+            for item, offset, lines_read, record_line, kept in self._reader(fmt)(path, start):
                 location = f"{path.name} line {record_line}"
                 if isinstance(item, str):
                     page.rejected.append(RejectedRecord(location=location, reason=item))
+                    rejections.append(item)
                 else:
                     try:
                         record = parser.record(item)
                     except (ValidationError, *_RECORD_ERRORS) as error:
-                        page.rejected.append(RejectedRecord(location=location, reason=describe_error(error)))
+                        reason = describe_error(error)
+                        page.rejected.append(RejectedRecord(location=location, reason=reason))
+                        rejections.append(reason)
                     else:
                         (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                        current["accepted"] += 1
+                entry: dict[str, Any] = {"offset": offset, "line": lines_read, **(kept or {})}
+                if digest is not None:
+                    entry["digest"] = digest
+                else:
+                    entry["head"] = _head_hash(path, offset)
+                state[key] = {**entry, **parser.dates.remembered}
+                done = finished_bytes + offset
+                pending = True
                 if len(page.posts) + len(page.comments) + len(page.rejected) >= self.settings.page_size:
                     yield flush(done)
                     pending = False
                     await asyncio.sleep(0)  # let other channels run between pages
+            if parser.unknown and start["line"] == 0:
+                log.warning(
+                    "%s/%s: %s: ignored the columns socialmon does not use: %s",
+                    self.context.brand,
+                    self.context.channel,
+                    path.name,
+                    ", ".join(sorted(parser.unknown)),
+                )
+            if rejections and not current["accepted"]:
+                # Nothing of it could be read: its cursor stays, so the next scan says so again.
+                if previous is None:
+                    state.pop(key, None)
+                else:
+                    state[key] = previous
+                unreadable.append(
+                    f"{path.name}: none of its {len(rejections)} row(s) could be read (the first: {rejections[0]})"
+                )
+            current.update(key=None, previous=None, accepted=0)
             finished_bytes += path.stat().st_size
         if pending:
             yield flush(done)
+        if unreadable:
+            raise SourceError(
+                "; ".join(unreadable),
+                hint="see the rejected rows above; fix the file, or the channel's options (format, "
+                "timezone, date_order)",
+            )
 
     def _lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int, bool]]:
         """Complete lines from `offset`, each with the offset just after it.
@@ -274,7 +617,8 @@ class FileConnector(Connector):
                     offset += len(raw)
                 yield raw, offset, complete
 
-    # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record, csv header).
+    # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record,
+    # what the cursor keeps for the file).
 
     def _read_jsonl(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         line = start["line"]
@@ -296,6 +640,33 @@ class FileConnector(Connector):
                 continue
             yield item, offset, lines_read, line, None
 
+    @staticmethod
+    def _header(path: Path, first: str) -> tuple[list[str], str]:
+        """The header row and the delimiter that makes it one: commas, semicolons (Excel in a
+        locale with decimal commas) or tabs, whichever gives a header with 'type' and 'id'."""
+        found: list[tuple[int, str, list[str]]] = []
+        problem: csv.Error | None = None
+        for delimiter in DELIMITERS:
+            try:
+                names = [_column(name) for name in next(csv.reader([first], delimiter=delimiter), [])]
+            except csv.Error as error:
+                problem = problem or error
+                continue
+            if "type" in names and "id" in names:
+                found.append((len(names), delimiter, names))
+        if not found:
+            if problem is not None:
+                raise SourceError(
+                    f"{path.name}: the header line is not valid CSV ({problem})", hint=_FORMAT_HINT
+                )
+            raise SourceError(
+                f"{path.name}: the first line must be a header with at least 'type' and 'id', separated "
+                "by commas, semicolons or tabs",
+                hint=_FORMAT_HINT,
+            )
+        _, delimiter, names = max(found, key=lambda candidate: candidate[0])
+        return names, delimiter
+
     def _read_csv(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         # "line" counts every line handed to the csv reader; "complete" only those ending in a newline.
         consumed = {"offset": start["offset"], "line": start["line"], "complete": start["line"]}
@@ -305,21 +676,18 @@ class FileConnector(Connector):
                 consumed["offset"] = offset
                 consumed["line"] += 1
                 consumed["complete"] += complete
-                yield raw.decode("utf-8-sig" if consumed["line"] == 1 else "utf-8", errors="replace")
+                yield _decoded(raw, consumed["line"] == 1)
 
-        reader = csv.reader(text_lines())
+        lines = text_lines()
         header: list[str] | None = start.get("header")
+        delimiter: str = start.get("delimiter", ",")
         if header is None:
-            try:
-                header = [name.replace("\x00", "").strip().lower() for name in next(reader)]
-            except StopIteration:
+            first = next(lines, None)
+            if first is None:
                 return
-            except csv.Error as error:
-                raise SourceError(f"{path.name}: the header line is not valid CSV ({error})") from None
-            if "type" not in header or "id" not in header:
-                raise SourceError(
-                    f"{path.name}: the first line must be a header with at least 'type' and 'id'"
-                )
+            header, delimiter = self._header(path, first)
+        kept = {"header": header, "delimiter": delimiter}
+        reader = csv.reader(lines, delimiter=delimiter)
         while True:
             record_line = consumed["line"] + 1
             try:
@@ -327,21 +695,69 @@ class FileConnector(Connector):
             except StopIteration:
                 return
             except csv.Error as error:
-                yield f"bad CSV ({error})", consumed["offset"], consumed["complete"], record_line, header
+                yield f"bad CSV ({error})", consumed["offset"], consumed["complete"], record_line, kept
                 continue
             if not any(cell.strip() for cell in row):
                 continue
+            if len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :]):
+                row = row[: len(header)]  # a spreadsheet's trailing empty cells
             if len(row) != len(header):
                 reason = f"expected {len(header)} columns, found {len(row)}"
-                yield reason, consumed["offset"], consumed["complete"], record_line, header
+                yield reason, consumed["offset"], consumed["complete"], record_line, kept
                 continue
             yield (
                 dict(zip(header, row, strict=True)),
                 consumed["offset"],
                 consumed["complete"],
                 record_line,
-                header,
+                kept,
             )
 
+    def _read_xlsx(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
+        """The first sheet of an Excel workbook: a header row, then one record per row. The cursor
+        keeps the rows read and the file's digest: a changed workbook is read again in full."""
+        try:
+            import openpyxl  # type: ignore[import-untyped]
+        except ImportError:
+            raise SourceError(
+                f"{path.name}: reading .xlsx files needs openpyxl",
+                hint="pip install 'socialmon[spreadsheets]', or save the sheet as CSV",
+            ) from None
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # a zip or XML error: the file is not a workbook
+            raise SourceError(
+                f"{path.name}: not a readable .xlsx workbook ({type(error).__name__}: {error})",
+                hint="save it again from the spreadsheet as .xlsx, or as CSV",
+            ) from None
+        size = path.stat().st_size
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
+            first = next(rows, None)
+            if first is None:
+                return
+            header = [_column(name) for name in first]
+            if "type" not in header or "id" not in header:
+                raise SourceError(
+                    f"{path.name}: the first row of its first sheet must be a header with at least "
+                    "'type' and 'id'",
+                    hint=_FORMAT_HINT,
+                )
+            for number, row in enumerate(rows, start=2):
+                if number <= start["line"]:
+                    continue
+                if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+                    continue
+                item = {name: cell for name, cell in zip(header, row, strict=False) if name}
+                yield item, size, number, number, None
+        finally:
+            book.close()
 
-__all__ = ["FileConnector", "FileSettings", "describe_error", "describe_validation_error"]
+
+__all__ = [
+    "FileConnector",
+    "FileSettings",
+    "date_order_of",
+    "describe_error",
+    "describe_validation_error",
+]

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from socialmon.analytics._sql import Period
+from socialmon.analytics.coverage import comment_coverage, since_oldest_comment
 from socialmon.analytics.engagement import engagement, worst_comments
 from socialmon.analytics.responses import PairedComment, needs_reply, pair_first_replies, response_times
 from socialmon.analytics.results import BrandReport
@@ -42,6 +43,8 @@ def build_report(
     scope = make_scope(
         database, brand, rules, since=since, until=until, period=period, channel=channel, now=now
     )
+    if view == "pending" and since is None:  # every comment still waiting, whatever its age
+        scope = since_oldest_comment(database, scope)
     report = BrandReport(
         slug=brand.slug,
         name=brand.name,
@@ -80,6 +83,9 @@ def build_report(
     if view == "summary":
         report.engagement = timed("engagement", lambda: engagement(database, scope))
         report.worst_comments = timed("worst_comments", lambda: worst_comments(database, scope))
+    report.comments_in_window, report.newest_comment_at = timed(
+        "coverage", lambda: comment_coverage(database, scope)
+    )
     return report
 
 

@@ -172,3 +172,7 @@ class BrandReport:
     logo: str | None = None
     holidays: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # The customer comments written in the window, and the newest one at any time: a window that
+    # holds none says where the data is.
+    comments_in_window: int | None = None
+    newest_comment_at: datetime | None = None

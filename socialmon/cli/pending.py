@@ -14,7 +14,6 @@ from socialmon.cli.report import (
     OutputOption,
     PeriodChoice,
     ReportFormat,
-    SinceOption,
     UntilOption,
     run_report,
 )
@@ -24,7 +23,14 @@ from socialmon.cli.report import (
 def pending(
     brand: BrandOption = None,
     channel: ChannelOption = None,
-    since: SinceOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only comments written since: a date (2026-11-01) or a span back from today: 7d, 4w, "
+            "3m. Default: every comment still waiting, whatever its age.",
+        ),
+    ] = None,
     until: UntilOption = None,
     negative_first: Annotated[
         bool,

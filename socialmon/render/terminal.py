@@ -38,9 +38,41 @@ def rich_table(data: TableData) -> Table:
     return table
 
 
+_EMPTY_WINDOW = {
+    "en": (
+        "No comments in this window; the newest is from {day} — try --since {span}",
+        "No comments in this window; the newest is from {day} — try without --until",
+        "No customer comments in these channels yet.",
+    ),
+    "es": (
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe --since {span}",
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe sin --until",
+        "Aún no hay comentarios de clientes en estos canales.",
+    ),
+}
+
+
+def empty_window_hint(report: BrandReport, lang: Lang) -> str | None:
+    """When the window holds no customer comment: say so, and where the data is."""
+    if report.comments_in_window != 0 or not report.channels:
+        return None
+    before, after, none = _EMPTY_WINDOW["es" if lang.language == "es" else "en"]
+    newest = report.newest_comment_at
+    if newest is None:
+        return none
+    if newest >= report.until:
+        return after.format(day=lang.date(newest))
+    today = report.generated_at.astimezone(lang.zone).date()
+    days = (today - newest.astimezone(lang.zone).date()).days + 1
+    return before.format(day=lang.date(newest), span=f"{-(-days // 30) * 30}d")
+
+
 def render_terminal(report: BrandReport, lang: Lang, extra: list[TableData] | None = None) -> RenderableType:
     """One brand's report; `extra` tables (the channel overview) come right after the headline."""
     parts: list[RenderableType] = []
+    hint = empty_window_hint(report, lang)
+    if hint:
+        parts.append(_text(hint, "bold yellow"))
     title = _text(f"{report.name} — {lang('report_title')}", "bold")
     window = lang("window", since=lang.date(report.since), until=lang.date(report.until))
     figures = Table.grid(padding=(0, 3))

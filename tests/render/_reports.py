@@ -21,6 +21,7 @@ from socialmon.report import build_reports
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 SAMPLE_WINDOW = {"since": "2026-10-23", "until": "2026-11-21", "period": "week"}
+SAMPLE_ANCHOR = "2026-11-21"  # what `today` means in the sample export's relative times
 WIDE_WINDOW = {"since": "2026-11-02", "until": "2026-11-15", "period": "week"}
 HOSTILE = (
     '<script>window.__pwned = 1; alert("x")</script><img src=x onerror="window.__pwned = 2; alert(2)">'
@@ -57,6 +58,13 @@ def sample(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("socialmon.toml", "sample-export.jsonl"):
         shutil.copy(CONFIG / name, folder / name)
+    # The sample's times are relative to the day of its first scan: pinned here to the Saturday
+    # SAMPLE_WINDOW ends on, for the golden figures.
+    config = folder / "socialmon.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('anchor = "saturday"', f'anchor = "{SAMPLE_ANCHOR}"'),
+        encoding="utf-8",
+    )
     scan(folder / "socialmon.toml")
     return folder / "socialmon.toml"
 
