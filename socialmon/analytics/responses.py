@@ -33,6 +33,7 @@ from statistics import fmean
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    case,
     false,
     func,
     not_,
@@ -57,9 +58,22 @@ from socialmon.analytics.scope import Scope
 from socialmon.database import Database
 
 
+def rating_label(rating: Any) -> ColumnElement[Any]:
+    """The label a star rating gives, NULL without one: 1–2 stars negative, 3 neutral, 4–5
+    positive (a half star rounds to the nearest: 2.5 is neutral, 3.5 positive)."""
+    return case(
+        (rating.is_(None), null()),
+        (rating < 2.5, "negative"),
+        (rating < 3.5, "neutral"),
+        else_="positive",
+    )
+
+
 def effective_label(table: Any) -> ColumnElement[Any]:
-    """A person's correction wins over the scorer's label."""
-    return func.coalesce(table.c.label_override, table.c.sentiment_label)
+    """The label every report, trend, alert and `pending --negative-first` uses: a person's
+    correction, else the customer's own stars (a review's rating), else the scorer's label of
+    the text. The text's score (`sentiment_label`, `sentiment_compound`) stays stored beside it."""
+    return func.coalesce(table.c.label_override, rating_label(table.c.rating), table.c.sentiment_label)
 
 
 def _replies_to(reply: Any, comment: Any, scope: Scope) -> ColumnElement[bool]:

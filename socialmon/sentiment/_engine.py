@@ -68,6 +68,31 @@ class Rules:
     bare_negation: float = 0.0
     # |compound| below this is labelled neutral.
     neutral_band: float = 0.05
+    # Mixed opinion: the weaker of the positive and negative proportions is at least
+    # `mixed_share` of the two together and at least `mixed_floor` of the text. 0 disables it
+    # (English keeps VADER's labels).
+    mixed_share: float = 0.0
+    mixed_floor: float = 0.0
+    # ... and |compound| is below this (a clear verdict beside a side remark stays a verdict).
+    mixed_compound: float = 1.0
+    # Lukewarm verdicts ("normal", "nada del otro mundo", "razoável"): each also counts as
+    # one unit of praise and one of complaint in the proportions, so that they read mixed.
+    tepid: frozenset[str] = frozenset()
+
+
+def is_mixed(scores: Scores, rules: Rules) -> bool:
+    """Whether a text with these scores holds substantial praise and complaint (see `Rules`)."""
+    share = rules.mixed_share
+    if not share:
+        return False
+    positive, negative = scores.positive, scores.negative
+    weaker = min(positive, negative)
+    return (
+        weaker > 0
+        and weaker >= rules.mixed_floor
+        and weaker >= share * (positive + negative)
+        and abs(scores.compound) < rules.mixed_compound
+    )
 
 
 def normalize(score: float, alpha: float = _ALPHA) -> float:
@@ -84,16 +109,50 @@ def punctuation_emphasis(exclamations: int, questions: int) -> float:
     return amplifier
 
 
-def _compound(sentiments: Sequence[float], exclamations: int, questions: int) -> float:
+class Scores(NamedTuple):
+    """VADER's four figures for one text: the compound and the proportions of the text that
+    are positive, negative and neutral (`polarity_scores`' "pos", "neg", "neu")."""
+
+    compound: float
+    positive: float
+    negative: float
+    neutral: float
+
+
+_NO_SCORES = Scores(0.0, 0.0, 0.0, 0.0)
+
+
+def _scores(sentiments: Sequence[float], exclamations: int, questions: int, tepid: int = 0) -> Scores:
+    """VADER's `score_valence`: the compound, and the proportions from `_sift_sentiment_scores`
+    (each sentiment word counts its valence plus one, each other token one neutral unit;
+    `tepid` lukewarm words add one unit to both sides)."""
     if not sentiments:
-        return 0.0
+        return _NO_SCORES
     total = float(sum(sentiments))
     emphasis = punctuation_emphasis(exclamations, questions)
     if total > 0:
         total += emphasis
     elif total < 0:
         total -= emphasis
-    return round(normalize(total), 4)
+    polar = [s for s in sentiments if s]
+    neu_count = len(sentiments) - len(polar)
+    pos_sum, neg_sum = float(tepid), -float(tepid)
+    for s in polar:
+        if s > 0:
+            pos_sum += s + 1
+        else:
+            neg_sum += s - 1
+    if pos_sum > -neg_sum:
+        pos_sum += emphasis
+    elif pos_sum < -neg_sum:
+        neg_sum -= emphasis
+    size = pos_sum - neg_sum + neu_count
+    return Scores(
+        round(normalize(total), 4),
+        round(pos_sum / size, 3),
+        round(abs(neg_sum) / size, 3),
+        round(neu_count / size, 3),
+    )
 
 
 # --------------------------------------------------------------------------- English
@@ -104,8 +163,8 @@ def _strip_punc_if_word(token: str) -> str:
     return token if len(stripped) <= 2 else stripped
 
 
-def score_english(text: str, rules: Rules, emoji_descriptions: Mapping[str, str]) -> float:
-    """vaderSentiment's `polarity_scores(text)["compound"]`, reproduced exactly."""
+def score_english(text: str, rules: Rules, emoji_descriptions: Mapping[str, str]) -> Scores:
+    """vaderSentiment's `polarity_scores(text)`, reproduced exactly."""
     if not text.isascii():
         pieces: list[str] = []
         prev_space = True
@@ -168,7 +227,7 @@ def score_english(text: str, rules: Rules, emoji_descriptions: Mapping[str, str]
 
     if "but" in lower:
         _english_but(lower.index("but"), sentiments)
-    return _compound(sentiments, text.count("!"), text.count("?"))
+    return _scores(sentiments, text.count("!"), text.count("?"))
 
 
 def _english_scalar(
@@ -274,7 +333,7 @@ class Token(NamedTuple):
     clause: int
 
 
-def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rules: Rules) -> float:
+def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rules: Rules) -> Scores:
     """VADER's algorithm with negative concord, clause-bounded scope and concessives."""
     lexicon = rules.lexicon
     boosters = rules.boosters
@@ -285,16 +344,20 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
     window = rules.negation_window
     n = len(tokens)
     if n == 0:
-        return 0.0
+        return _NO_SCORES
     upper_count = sum(1 for t in tokens if t.is_upper)
     is_cap_diff = 0 < n - upper_count < n
 
+    tepid_words = rules.tepid
+    tepid = 0
     sentiments = [0.0] * n
     used_negators: set[int] = set()
     for i, tok in enumerate(tokens):
         valence = lexicon.get(tok.key)
         if valence is None:
             continue
+        if tok.key in tepid_words:
+            tepid += 1
         if (
             tok.key in discourse
             and (i == 0 or tokens[i - 1].clause != tok.clause)
@@ -353,7 +416,7 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
                 bare_clauses.discard(t.clause)
     if rules.contrast or rules.concessive:
         _contrast(tokens, sentiments, rules)
-    return _compound(sentiments, exclamations, questions)
+    return _scores(sentiments, exclamations, questions, tepid)
 
 
 def _contrast(tokens: Sequence[Token], sentiments: list[float], rules: Rules) -> None:

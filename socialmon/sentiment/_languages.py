@@ -268,6 +268,20 @@ ES_MARKERS = _words(
     """
 )
 
+# Lukewarm verdicts, the words of a 3-star review (see `Rules.tepid`).
+ES_TEPID = frozenset(
+    [
+        *(w + end for w in ("normal", "aceptable", "pasable", "regular") for end in ("", "es")),
+        *(w + end for w in ("normalit", "regularcit", "justit", "correct") for end in ("o", "a", "os", "as")),
+        "sin mas",
+        "nada del otro mundo",
+        "nada especial",
+        "nada de especial",
+        "del monton",
+        "ni fu ni fa",
+    ]
+)
+
 # --------------------------------------------------------------------------- Portuguese
 
 PT_NEGATORS = frozenset(
@@ -387,6 +401,21 @@ PT_ABBREVIATIONS = {
     "vsf": "vsf",
     "kk": LAUGH_KEY,
 }
+PT_TEPID = frozenset(
+    [
+        "normal",
+        "normais",
+        "razoavel",
+        "razoaveis",
+        "regular",
+        "regulares",
+        *("median" + end for end in ("o", "a", "os", "as")),
+        "nada demais",
+        "nada de mais",
+        "nada especial",
+        "nada de especial",
+    ]
+)
 PT_MARKERS = _words(
     """
     o os do da dos das na nas nao e em um uma com muito muita voce eu isso isto mas tambem
@@ -478,6 +507,11 @@ class _Spec:
     negated_negative: float = -0.4
     laugh: float = 0.8
     discourse_markers: frozenset[str] = frozenset()
+    tepid: frozenset[str] = frozenset()
+    # The mixed-opinion rule (`Rules.mixed_share`, tuned on the dev sets only).
+    mixed_share: float = 0.0
+    mixed_floor: float = 0.0
+    mixed_compound: float = 1.0
 
 
 def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
@@ -508,6 +542,10 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         bare_negation=spec.bare_negation,
         negated_negative=spec.negated_negative,
         neutral_band=spec.neutral_band,
+        tepid=spec.tepid,
+        mixed_share=spec.mixed_share,
+        mixed_floor=spec.mixed_floor,
+        mixed_compound=spec.mixed_compound,
     )
     vocabulary = {*lexicon, *rule_words, *spec.markers}
     shared = _shared_lexicon()
@@ -535,6 +573,10 @@ SPANISH = _Spec(
     discourse_markers=frozenset({"bueno", "bien", "mejor", "vale", "ok", "okey", "listo", "claro"}),
     # "jajaja" in Spanish comments marks mockery about as often as amusement: a weak cue.
     laugh=0.5,
+    tepid=ES_TEPID,
+    mixed_share=0.3,
+    mixed_floor=0.08,
+    mixed_compound=0.3,
 )
 PORTUGUESE = _Spec(
     code="pt",
@@ -547,6 +589,11 @@ PORTUGUESE = _Spec(
     markers=PT_MARKERS,
     dual_boosters=PT_DUAL_BOOSTERS,
     discourse_markers=frozenset({"bom", "bem", "enfim", "ok", "beleza", "claro", "certo"}),
+    tepid=PT_TEPID,
+    # Tweets (TweetSentBR) lose from a looser rule, so Portuguese asks for more of both.
+    mixed_share=0.3,
+    mixed_floor=0.2,
+    mixed_compound=0.2,
 )
 
 

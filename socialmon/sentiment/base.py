@@ -30,6 +30,14 @@ class Sentiment:
     language: str  # "en", "es", "pt" or "other"
     compound: float  # in [-1, 1]
     label: Label
+    # VADER's proportions of the text that read positive, negative and neutral (they sum to
+    # about 1; all 0 for a text with no tokens), kept beside the compound.
+    positive: float = 0.0
+    negative: float = 0.0
+    neutral: float = 0.0
+    # Substantial praise *and* complaint in one text (see `MultilingualScorer`): labelled
+    # "neutral" whatever the compound's sign, and listed as mixed in reports.
+    mixed: bool = False
 
 
 @runtime_checkable

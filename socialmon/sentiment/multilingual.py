@@ -28,6 +28,11 @@ Design
   Portuguese adaptation of VADER plus ours (`lexicons/README.md`).
 - **Labels** use VADER's ±0.05 neutral band in every language: on the dev data a
   wider band for es/pt gains a little macro-F1 and loses more pos/neg recall.
+- **Mixed opinions** (es, pt; 1.3): VADER's positive/negative/neutral proportions are kept
+  on every `Sentiment`; a text whose weaker side is a substantial share of both and of the
+  text, with a compound near 0 (`Rules.mixed_*`, per language, tuned on the dev sets only),
+  is labelled neutral and flagged `mixed`. Lukewarm verdicts (`Rules.tepid`) count on both
+  sides. English never is, so its labels stay VADER's.
 - **Other** languages are scored by the English rules (emoji and emoticons still
   count); comments with no letters at all (emoji only) by the es/pt emoji table.
 - **Long texts** are bounded: the language is detected on the first 1,000 characters
@@ -45,7 +50,7 @@ import re
 from collections.abc import Iterable
 
 from socialmon.sentiment import _languages
-from socialmon.sentiment._engine import score_english, score_tokens
+from socialmon.sentiment._engine import is_mixed, score_english, score_tokens
 from socialmon.sentiment._langid import OTHER, LanguageIdentifier
 from socialmon.sentiment._text import for_scoring
 from socialmon.sentiment.base import Label, Sentiment
@@ -67,7 +72,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.2.0"
+    version = "1.3.0"
 
     def __init__(self) -> None:
         self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}
@@ -113,12 +118,18 @@ class MultilingualScorer:
             lang = self._languages["en" if _HAS_LETTER.search(text) else "es"]
         rules = lang.rules
         if lang.tokenizer is None:
-            compound = score_english(text, rules, self._emoji)
+            scores = score_english(text, rules, self._emoji)
         else:
             tokens = lang.tokenizer.tokenize(text)
-            compound = score_tokens(tokens, text.count("!"), text.count("?"), rules)
+            scores = score_tokens(tokens, text.count("!"), text.count("?"), rules)
+        compound, positive, negative = scores.compound, scores.positive, scores.negative
+        mixed = is_mixed(scores, rules)
         return Sentiment(
             language=language if language in self._languages else OTHER,
             compound=compound,
-            label=_label(compound, rules.neutral_band),
+            label="neutral" if mixed else _label(compound, rules.neutral_band),
+            positive=positive,
+            negative=negative,
+            neutral=scores.neutral,
+            mixed=mixed,
         )

@@ -25,8 +25,16 @@ class VaderScorer:
         self.version = package_version("vaderSentiment")
 
     def score(self, text: str) -> Sentiment:
-        compound = self._analyzer.polarity_scores(for_scoring(text))["compound"]
-        return Sentiment(language="en", compound=compound, label=label_for(compound))
+        scores = self._analyzer.polarity_scores(for_scoring(text))
+        compound = scores["compound"]
+        return Sentiment(
+            language="en",
+            compound=compound,
+            label=label_for(compound),
+            positive=scores["pos"],
+            negative=scores["neg"],
+            neutral=scores["neu"],
+        )
 
     def score_many(self, texts: Iterable[str]) -> list[Sentiment]:
         return [self.score(text) for text in texts]

@@ -28,8 +28,9 @@ def test_trend_per_local_day_across_the_dst_change(seed: Seed) -> None:
     assert list(days) == ["2026-10-31", "2026-11-01", "2026-11-02"]
     assert [days[d].comments for d in days] == [1, 2, 2]
     sunday = days["2026-11-01"]
-    assert (sunday.positive, sunday.neutral, sunday.negative) == (0, 1, 1)
-    assert sunday.net_sentiment == pytest.approx(-0.5)
+    # "c" reads neutral but gave 5 stars: the customer's own label wins (issue 18).
+    assert (sunday.positive, sunday.neutral, sunday.negative) == (1, 0, 1)
+    assert sunday.net_sentiment == pytest.approx(0.0)
     assert sunday.average_rating == pytest.approx(3.5) and sunday.rated == 2
     monday = days["2026-11-02"]
     assert monday.share("negative") == pytest.approx(0.5)  # the override wins
