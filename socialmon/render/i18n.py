@@ -169,10 +169,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "rule_holidays": ("; closed on public holidays of {country}", "; cerrado los feriados de {country}"),
     "rule_sentiment": (
-        "sentiment: a person's correction of a label wins over the automatic score; "
-        "net sentiment = positive share − negative share",
-        "sentimiento: la corrección manual de una etiqueta prevalece sobre la puntuación automática; "
-        "sentimiento neto = % positivos − % negativos",
+        "sentiment: a person's correction wins, then a review's stars (1–2 negative, 3 neutral, "
+        "4–5 positive), then the text's score; net sentiment = positive share − negative share",
+        "sentimiento: manda la corrección manual, luego las estrellas (1–2 negativa, 3 neutra, "
+        "4–5 positiva), luego el texto; sentimiento neto = % positivos − % negativos",
     ),
     "median_word": ("median", "mediana"),
     "mean_word": ("mean", "media"),
