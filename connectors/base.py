@@ -51,6 +51,10 @@ class ChannelContext:
     extra: dict[str, Any] = field(default_factory=dict)
     # The scan's shared HTTP client (see `socialmon_connectors.http.new_client`); None outside a scan.
     http: httpx.AsyncClient | None = None
+    # The brand's time zone and language: the defaults for a connector that reads local times
+    # (an export's timestamps without an offset, a chat export) or words.
+    timezone: str = "UTC"
+    language: str = "en"
     # Threads an earlier scan could not read in full, to read again (see `ThreadFailure`).
     pending_threads: tuple[ThreadFailure, ...] = ()
 

@@ -113,8 +113,9 @@ class FileSettings(ConnectorSettings):
     )
     format: Literal["auto", "jsonl", "csv", "xlsx"] = "auto"
     page_size: int = Field(default=1000, ge=1, le=100_000, description="records per stored page")
-    timezone: TimeZoneName = Field(
-        default="UTC", description="time zone of timestamps written without an offset"
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description="time zone of timestamps written without an offset (default: the brand's)",
     )
     business_authors: list[str] = Field(
         default_factory=list, description="author ids or names that are the business itself"
@@ -222,8 +223,8 @@ def date_order_of(pairs: Iterator[tuple[int, int]]) -> str:
 class _Parser:
     """Turns one raw mapping from a file into a record, or explains why it can't."""
 
-    def __init__(self, settings: FileSettings) -> None:
-        self.zone = ZoneInfo(settings.timezone)
+    def __init__(self, settings: FileSettings, zone: str) -> None:
+        self.zone = ZoneInfo(zone)
         self.business_authors = set(settings.business_authors)
         self.dates: _FileDates | None = None  # set for each file
         self.unknown: set[str] = set()  # the columns or keys ignored in the current file
@@ -449,10 +450,15 @@ class FileConnector(Connector):
     def _reader(self, fmt: str) -> Callable[[Path, dict[str, Any]], Iterator[_Item]]:
         return {"jsonl": self._read_jsonl, "csv": self._read_csv, "xlsx": self._read_xlsx}[fmt]
 
+    @property
+    def zone_name(self) -> str:
+        """The channel's `timezone`, else the brand's."""
+        return self.settings.timezone or getattr(self.context, "timezone", None) or "UTC"
+
     def _choose_anchor(self) -> date:
         """The day `today` means in a file's relative times, on its first scan."""
         setting = self.settings.anchor
-        today = datetime.now(ZoneInfo(self.settings.timezone)).date()
+        today = datetime.now(ZoneInfo(self.zone_name)).date()
         if setting in WEEKDAYS:
             return today - timedelta(days=(today.weekday() - WEEKDAYS.index(setting)) % 7)
         return today
@@ -497,7 +503,7 @@ class FileConnector(Connector):
         }
         total = sum(path.stat().st_size for path in files)
         finished_bytes = 0  # bytes of the files already read to their end
-        parser = _Parser(self.settings)
+        parser = _Parser(self.settings, self.zone_name)
         page = Page()
         pending = False  # the cursor moved since the last page was yielded
         # The file being read, its cursor entry before this scan, and whether a row of it was read:

@@ -690,7 +690,12 @@ class Config:
         from socialmon_connectors.base import ChannelContext
 
         context = ChannelContext(
-            brand=brand.slug, channel=channel.name, account=channel.account, base_dir=self.base_dir
+            brand=brand.slug,
+            channel=channel.name,
+            account=channel.account,
+            base_dir=self.base_dir,
+            timezone=brand.timezone,
+            language=brand.language,
         )
         return ResolvedChannel(brand, channel, connector_class, settings, context, self.settings.reports)
 

@@ -191,6 +191,28 @@ def test_naive_timestamps_default_to_utc_and_follow_daylight_saving(tmp_path: Pa
     assert madrid["summer"].created_at == datetime(2026, 7, 15, 10, tzinfo=UTC)
 
 
+def test_naive_timestamps_take_the_brands_time_zone_unless_the_channel_gives_one(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post("p", created_at="2026-11-20 11:00")])
+    context = ChannelContext(
+        brand="b", channel="c", account="x", base_dir=tmp_path, timezone="America/Guayaquil"
+    )
+    brands = FileConnector(FileSettings(path="export.jsonl"), context)
+    assert records(read(brands))["p"].created_at == datetime(2026, 11, 20, 16, tzinfo=UTC)
+    own = FileConnector(FileSettings(path="export.jsonl", timezone="UTC"), context)
+    assert records(read(own))["p"].created_at == datetime(2026, 11, 20, 11, tzinfo=UTC)
+
+
+def test_the_config_hands_the_brands_time_zone_and_language_to_its_channels(tmp_path: Path) -> None:
+    from helpers import write_config
+
+    from socialmon.config import load_config, resolve_channels
+    from socialmon.plugins import default_registry
+
+    loaded = load_config(write_config(tmp_path))
+    [resolved] = resolve_channels(loaded, loaded.select(), default_registry())
+    assert (resolved.context.timezone, resolved.context.language) == ("America/Guayaquil", "es")
+
+
 def test_csv_with_bom_quoted_newline_comma_and_accents(tmp_path: Path) -> None:
     path = tmp_path / "comments.csv"
     path.write_bytes(
