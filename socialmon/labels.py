@@ -7,12 +7,15 @@ report and alert reads the effective label: the correction when there is one.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 
+from socialmon.analytics.refs import comment_code, comment_ref, looks_like_code
 from socialmon.database import Database
 from socialmon.models import Brand, Channel, Comment, utcnow
 from socialmon.sentiment import LABELS
@@ -45,35 +48,143 @@ class LabelledComment:
     created_at: datetime
 
 
-def find_comment(database: Database, reference: str) -> int:
-    """A comment's row id from its id, or from `brand/channel/platform_id` or a platform id."""
-    query = select(_COMMENT.c.id).join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
-    query = query.join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
-    if reference.isdigit():
-        with database.read() as connection:
-            found = connection.execute(select(_COMMENT.c.id).where(_COMMENT.c.id == int(reference))).scalar()
-        if found is not None:
-            return found
-    parts = reference.split("/", 2)
-    if len(parts) == 3:
-        query = query.where(
-            and_(_BRAND.c.slug == parts[0], _CHANNEL.c.name == parts[1], _COMMENT.c.platform_id == parts[2])
+# The words `label` takes for each label: English and Spanish, any case, with or without accents.
+_WORDS = {
+    "positive": "positive",
+    "positivo": "positive",
+    "positiva": "positive",
+    "neutral": "neutral",
+    "neutro": "neutral",
+    "neutra": "neutral",
+    "negative": "negative",
+    "negativo": "negative",
+    "negativa": "negative",
+}
+
+
+def normalize_label(word: str) -> str | None:
+    """`positive`, `neutral` or `negative` from English or Spanish (`Negativo`, `NEUTRAL`, `positívo`)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", word.strip()) if not unicodedata.combining(c))
+    return _WORDS.get(bare.casefold())
+
+
+@dataclass(frozen=True)
+class FoundComment:
+    """The comment a reference names, with what `label` shows of it."""
+
+    id: int
+    brand: str
+    channel: str
+    platform_id: str
+    text: str
+    author: str | None
+    is_business: bool
+    scorer_label: str | None
+    label_override: str | None
+
+    @property
+    def ref(self) -> str:
+        return comment_ref(self.brand, self.channel, self.platform_id)
+
+    @property
+    def address(self) -> str:
+        return f"{self.brand}/{self.channel}/{self.platform_id}"
+
+
+def _found_query() -> Select[Any]:
+    return (
+        select(
+            _COMMENT.c.id,
+            _BRAND.c.slug,
+            _CHANNEL.c.name,
+            _COMMENT.c.platform_id,
+            _COMMENT.c.text,
+            func.coalesce(_COMMENT.c.author_name, _COMMENT.c.author_id),
+            _COMMENT.c.is_business,
+            _COMMENT.c.sentiment_label,
+            _COMMENT.c.label_override,
         )
-    else:
-        query = query.where(_COMMENT.c.platform_id == reference)
+        .join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
+        .join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
+    )
+
+
+def resolve_comment(database: Database, reference: str) -> FoundComment:
+    """The comment `reference` names: its reference (`#k3m9x2`, the `#` optional), its platform
+    id, or `brand/channel/platform-id`. A bare number is a platform id, never a row id (row ids
+    differ between databases and are never shown). Two comments matching is an error that
+    lists both, never a guess.
+    """
+    text = reference.strip()
+    found: dict[int, FoundComment] = {}
     with database.read() as connection:
-        ids = connection.execute(query.limit(2)).scalars().all()
-    if not ids:
-        raise LabelError(f"no comment {reference!r}: give its id, or brand/channel/platform-id")
-    if len(ids) > 1:
-        raise LabelError(f"{reference!r} is in more than one channel: write it as brand/channel/{reference}")
-    return ids[0]
+        parts = text.split("/", 2)
+        if len(parts) == 3:
+            query = _found_query().where(
+                _BRAND.c.slug == parts[0], _CHANNEL.c.name == parts[1], _COMMENT.c.platform_id == parts[2]
+            )
+            found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
+        if not found:  # a platform id, which may hold slashes itself (Bluesky's at:// URIs)
+            query = _found_query().where(_COMMENT.c.platform_id == text)
+            found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
+        code = text[1:] if text.startswith("#") else text
+        if looks_like_code(code):
+            code = code.lower()
+            keys = select(_COMMENT.c.id, _BRAND.c.slug, _CHANNEL.c.name, _COMMENT.c.platform_id)
+            keys = keys.join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
+            keys = keys.join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
+            ids = [row[0] for row in connection.execute(keys) if comment_code(*row[1:]) == code]
+            if ids:
+                query = _found_query().where(_COMMENT.c.id.in_(ids))
+                found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
+    if not found:
+        raise LabelError(
+            f"no comment {reference!r}: give its reference (like #k3m9x2, shown by `socialmon pending` "
+            "and the reports), its platform id, or brand/channel/platform-id"
+        )
+    if len(found) > 1:
+        names = ", ".join(f"{c.address} ({c.ref})" for c in found.values())
+        raise LabelError(
+            f"{reference!r} names more than one comment: {names}; write it as brand/channel/platform-id"
+        )
+    return next(iter(found.values()))
+
+
+def find_comment(database: Database, reference: str) -> int:
+    """A comment's row id from a reference `resolve_comment` takes."""
+    return resolve_comment(database, reference).id
+
+
+def label_comment(database: Database, reference: str, label: str | None) -> tuple[FoundComment, str | None]:
+    """Store a person's label (English or Spanish; None removes the correction) for a customer comment.
+
+    The business's own replies are not labelled (reports and alerts measure customers only);
+    a correction left on one by an older socialmon can still be removed.
+    """
+    comment = resolve_comment(database, reference)
+    normalized = None if label is None else _checked_label(label)
+    if comment.is_business and not (label is None and comment.label_override):
+        raise LabelError(
+            f"{comment.ref} ({comment.address}) is the business's own reply, not a customer comment: "
+            "only customers' comments are labelled"
+        )
+    set_label(database, comment.id, normalized)
+    return comment, normalized
+
+
+def _checked_label(label: str) -> str:
+    normalized = normalize_label(label)
+    if normalized is None:
+        raise LabelError(
+            f"unknown label {label!r}: use one of {', '.join(LABELS)} (or positivo, neutral, negativo)"
+        )
+    return normalized
 
 
 def set_label(database: Database, comment_id: int, label: str | None) -> None:
     """Store a person's label for the comment (None removes the correction)."""
-    if label is not None and label not in LABELS:
-        raise LabelError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
+    if label is not None:
+        label = _checked_label(label)
     with database.write() as connection:
         changed = connection.execute(
             update(_COMMENT)

@@ -13,6 +13,7 @@ import pytest
 from helpers import comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
+from socialmon.analytics.refs import comment_ref
 from socialmon.cli import app
 from socialmon.database import open_database
 from socialmon.rescore import count_stale, rescore
@@ -49,10 +50,10 @@ def sql(config: Path, statement: str) -> list[tuple[Any, ...]]:
 
 
 def test_a_label_correction_is_used_by_the_report_and_exported(project: Path) -> None:
-    comment_id = sql(project, "select id from comment where platform_id = 'c0'")[0][0]
+    reference = comment_ref("cafe", "export", "c0")  # as `pending` and the reports show it
     before = json.loads(invoke(project, "report", "--format", "json").output)
 
-    result = invoke(project, "label", str(comment_id), "negative")
+    result = invoke(project, "label", reference, "negative")
     assert result.exit_code == 0, result.output
 
     after = json.loads(invoke(project, "report", "--format", "json").output)

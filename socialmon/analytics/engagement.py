@@ -146,6 +146,7 @@ def worst_comments(database: Database, scope: Scope, *, limit: int = 5) -> list[
             COMMENT.c.sentiment_compound,
             COMMENT.c.text,
             COMMENT.c.url,
+            COMMENT.c.platform_id,
         )
         .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
         .where(

@@ -147,6 +147,7 @@ class WorstComment:
     compound: float | None
     text: str
     url: str | None
+    platform_id: str = ""  # with the brand and channel: its reference (socialmon.analytics.refs)
 
 
 @dataclass

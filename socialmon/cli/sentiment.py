@@ -26,7 +26,7 @@ from socialmon.cli._common import (
     out,
     say,
 )
-from socialmon.sentiment import LABELS, get_scorer
+from socialmon.sentiment import get_scorer
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -92,9 +92,20 @@ def rescore_command(
 
 @app.command("label")
 def label_command(
-    comment: Annotated[str, typer.Argument(help="The comment: its id, or brand/channel/platform-id.")],
+    comment: Annotated[
+        str,
+        typer.Argument(
+            help="The comment: its reference as `pending` and the reports show it (#k3m9x2, or k3m9x2: "
+            "unquoted, a shell reads # as a comment), its platform id, or brand/channel/platform-id.",
+            show_default=False,
+        ),
+    ],
     label: Annotated[
-        str | None, typer.Argument(help=f"The right label: {', '.join(LABELS)}.", show_default=False)
+        str | None,
+        typer.Argument(
+            help="The right label: positive, neutral or negative (or positivo, neutral, negativo).",
+            show_default=False,
+        ),
     ] = None,
     clear: Annotated[
         bool, typer.Option("--clear", help="Remove the correction; the scorer's label applies again.")
@@ -102,20 +113,23 @@ def label_command(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Correct a comment's sentiment label; reports and alerts use the correction from then on."""
-    from socialmon.labels import LabelError, find_comment, set_label
+    """Correct a customer comment's sentiment label; reports and alerts use the correction from then on."""
+    from socialmon.labels import LabelError, label_comment
 
     if (label is None) == (not clear):
-        fail("give a label (positive, neutral or negative) or --clear")
+        fail("give a label (positive, neutral or negative; positivo, neutral, negativo) or --clear")
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db:
         try:
-            comment_id = find_comment(db, comment)
-            set_label(db, comment_id, None if clear else label)
+            found, stored = label_comment(db, comment, None if clear else label)
         except LabelError as error:
             fail(str(error))
-    done = "correction removed" if clear else f"labelled {label}"
-    say(out, f"comment {comment_id}: {done}")
+    text = " ".join(found.text.split())
+    text = text if len(text) <= 100 else text[:99] + "…"
+    author = f" by {found.author}" if found.author else ""
+    say(out, (found.ref, "bold"), f" {found.address}{author}: “{text}”")
+    scorer = f" (the scorer says {found.scorer_label})" if found.scorer_label else ""
+    say(out, "correction removed" + scorer if clear else f"labelled {stored}" + scorer)
 
 
 class ExportFormat(StrEnum):

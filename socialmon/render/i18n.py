@@ -195,6 +195,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Para PDF hace falta WeasyPrint: pip install 'socialmon[pdf]' (y la biblioteca Pango: "
         "apt install libpango-1.0-0 libpangoft2-1.0-0 en Debian/Ubuntu, brew install pango en macOS)",
     ),
+    # A comment's reference (socialmon.analytics.refs), which `socialmon label` takes.
+    "ref": ("Ref.", "Ref."),
+    # Short column headings of the terminal's compact layout (below 120 columns).
+    "short_comments": ("Comments", "Coment."),
+    "short_rate": ("Rate", "Tasa"),
+    "short_p90": ("P90", "P90"),
+    "short_within_sla": ("In SLA", "En plazo"),
+    "short_business_median": ("Median, open hours", "Mediana en horario"),
+    "short_business_sla": ("In SLA, open hours", "En plazo en horario"),
+    "all_time": ("All time", "Desde el inicio"),
+    "short_positive": ("Pos.", "Pos."),
+    "short_neutral": ("Neu.", "Neu."),
+    "short_negative": ("Neg.", "Neg."),
+    "short_net": ("Net", "Neto"),
+    "short_rating": ("Rating", "Valoración"),
+    "short_replies": ("Replies", "Resp."),
+    "short_now": ("Now", "Ahora"),
+    "more_pending": ("{n} more in socialmon pending", "{n} más en socialmon pending"),
+    "more_posts": ("{n} more in a wider terminal or -f md", "{n} más en una terminal más ancha o con -f md"),
+    "business_note_short": (
+        "In business hours: only the part of a wait within opening hours counts.",
+        "En horario de atención: solo cuenta la parte de la espera dentro del horario.",
+    ),
 }
 
 

@@ -10,13 +10,15 @@
      "response_times": null | {"sla_minutes", "business_hours": bool, "overall": GROUP,
                                "by_channel": [GROUP], "by_period": [GROUP]},
      "needs_reply": null | {"total", "negative", "over_sla", "items": [{"channel", "id", "author",
-                     "created_at", "age_minutes", "label", "compound", "text", "url", "over_sla"}]},
+                     "created_at", "age_minutes", "label", "compound", "text", "url", "over_sla",
+                     "ref"}]},
      "trend": null | {"periods": [{"start", "comments", "positive", "neutral", "negative",
                      "shares": {…}, "net_sentiment", "rated", "average_rating"}],
                      "rising_terms": {"latest", "previous", "terms": [{"term", "count", "share",
                      "previous_share"}]} | null},
      "engagement": null | {"by_channel": [...], "posts": [POST], "top_negative": [POST], "top_positive": [POST]},
-     "worst_comments": null | [{"channel", "author", "created_at", "label", "compound", "text", "url"}],
+     "worst_comments": null | [{"channel", "author", "created_at", "label", "compound", "text", "url",
+                                "platform_id", "ref"}],
      "rules": {"reply_match", "reply_by", "statistic", "conversation_gap", "self_thread_replies",
                "response_sla_minutes", "business_hours", "holidays", "timezone"} } ] }
 GROUP = {"key", "comments", "answered", "response_rate", "median_minutes", "p90_minutes",
@@ -24,6 +26,9 @@ GROUP = {"key", "comments", "answered", "response_rate", "median_minutes", "p90_
          "p90_minutes", "mean_minutes", "within_sla", "within_sla_share"}}
 ```
 Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
+`id` and `platform_id` are the platform's id of a comment; `ref` (an added key, so still
+`schema_version` 1) is its short reference, "#k3m9x2", as the other formats show it and
+`socialmon label` takes it (see socialmon/analytics/refs.py).
 A focused view (`report response-times`, `report trends`, `pending`) sets the sections it
 does not compute to null.
 """
@@ -35,6 +40,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
+from socialmon.analytics.refs import comment_ref
 from socialmon.analytics.results import BrandReport, ResponseGroup, WaitStats
 
 SCHEMA_VERSION = 1
@@ -123,6 +129,7 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
                     "text": i.text,
                     "url": i.url,
                     "over_sla": i.over_sla,
+                    "ref": comment_ref(report.slug, i.channel, i.platform_id),
                 }
                 for i in pending.items
             ],
@@ -164,7 +171,10 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
             "top_positive": posts(e.top_positive),
         }
     if report.worst_comments is not None:
-        data["worst_comments"] = [_plain(asdict(w)) for w in report.worst_comments]
+        data["worst_comments"] = [
+            {**_plain(asdict(w)), "ref": comment_ref(report.slug, w.channel, w.platform_id)}
+            for w in report.worst_comments
+        ]
     return data
 
 

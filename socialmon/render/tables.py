@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialmon.analytics.refs import comment_ref
 from socialmon.analytics.results import BrandReport, FeedbackTrend, PostEngagement, ResponseGroup
 from socialmon.render.i18n import STRINGS, Lang
 from socialmon.report import ChannelSummary
@@ -161,7 +162,15 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         table = TableData(
             "needs_reply",
             lang("needs_reply"),
-            [lang("channel"), lang("author"), lang("age"), lang("sentiment"), lang("text"), lang("link")],
+            [
+                lang("ref"),
+                lang("channel"),
+                lang("author"),
+                lang("age"),
+                lang("sentiment"),
+                lang("text"),
+                lang("link"),
+            ],
             note=lang(
                 "needs_reply_total",
                 total=lang.number(pending.total),
@@ -173,12 +182,14 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 if len(pending.items) >= pending.total
                 else f" ({lang('showing', shown=len(pending.items), total=pending.total)})"
             ),
-            numeric={2},
+            numeric={3},
         )
         for item in pending.items:
             style = "bad" if item.label == "negative" else "good" if item.label == "positive" else ""
+            ref = comment_ref(report.slug, item.channel, item.platform_id)
             table.rows.append(
                 [
+                    Cell(ref, ref),
                     Cell(item.channel, item.channel),
                     Cell(item.author or "", item.author or ""),
                     Cell(
@@ -302,11 +313,20 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         table = TableData(
             "worst_comments",
             lang("worst_comments"),
-            [lang("channel"), lang("author"), lang("comment_date"), lang("sentiment"), lang("text")],
+            [
+                lang("ref"),
+                lang("channel"),
+                lang("author"),
+                lang("comment_date"),
+                lang("sentiment"),
+                lang("text"),
+            ],
         )
         for w in report.worst_comments:
+            ref = comment_ref(report.slug, w.channel, w.platform_id)
             table.rows.append(
                 [
+                    Cell(ref, ref),
                     Cell(w.channel, w.channel),
                     Cell(w.author or "", w.author or ""),
                     Cell(w.created_at.isoformat(), lang.date(w.created_at)),

@@ -1,5 +1,18 @@
 """Rich tables for the terminal, with inline trend bars; the rules in a dim footer.
 
+The layout follows the width it is printed at (a terminal's, or 80 columns when piped or
+run from cron):
+
+- 120 columns and more: every table with every column, boxed.
+- Below that, a compact layout: the channel tables (overview, response times and engagement
+  per channel) as one block per channel with `label: value` pairs; the other tables with
+  fewer columns, short headings and one line per row (long texts end in "…"); the summary
+  lists the first few comments waiting for a reply and points to `socialmon pending`.
+
+In both, column widths are computed here, never below the longest word of a heading, so
+no heading or value is broken in the middle of a word (only a single word longer than a
+whole column, such as a URL, is folded).
+
 Every string here may quote a customer, an author or a platform: each is rich `Text` (never
 markup) passed through `terminal_text`, so no escape sequence or bidi override reaches the
 terminal.
@@ -7,7 +20,12 @@ terminal.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,27 +33,410 @@ from rich.text import Text
 from socialmon.analytics.results import BrandReport
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import TableData, headline, report_tables, rules_lines
+from socialmon.render.tables import Cell, TableData, headline, report_tables, rules_lines
 
 _STYLES = {"good": "green", "bad": "red", "muted": "dim", "bar": "red"}
+
+COMPACT_BELOW = 120  # columns: narrower than this, the compact layout
+SUMMARY_PENDING = 5  # comments waiting for a reply that the compact summary lists
+SHORT_VALUE = 16  # a column whose values are all this short is never wrapped (numbers, dates, names)
+SUMMARY_POSTS = 5  # posts a compact post table lists
+POSTS = {"posts", "top_negative", "top_positive"}
+
+# The compact layout of each table: the columns it keeps, by index, with a short heading
+# (an i18n key, or None for the table's own) and how a cell is laid out: "fixed" (short
+# values, never wrapped), "wrap" (wrapped at spaces) or "line" (one line, cut with "…").
+# Keyed by (table key, its number of columns), so a table whose columns change falls back to
+# blocks rather than to the wrong headings. "channel" columns are kept only for brands with
+# more than one channel.
+_Spec = list[tuple[int, str | None, str]]
+_PERIOD: _Spec = [
+    (0, None, "fixed"),
+    (1, "short_comments", "fixed"),
+    (3, "short_rate", "fixed"),
+    (4, None, "fixed"),
+    (5, "short_p90", "fixed"),
+    (7, "short_within_sla", "fixed"),
+]
+_POSTS: _Spec = [
+    (0, "channel", "line"),
+    (1, None, "fixed"),
+    (2, None, "line"),
+    (3, "short_comments", "fixed"),
+    (4, "short_replies", "fixed"),
+    (5, None, "fixed"),
+    (6, "short_positive", "fixed"),
+    (7, "short_negative", "fixed"),
+]
+COMPACT: dict[tuple[str, int], _Spec] = {
+    ("response_by_period", 8): _PERIOD,
+    ("response_by_period", 10): [*_PERIOD, (8, "short_business_median", "fixed")],
+    ("needs_reply", 7): [
+        (0, None, "fixed"),
+        (1, "channel", "line"),
+        (2, None, "line"),
+        (3, None, "fixed"),
+        (4, None, "fixed"),
+        (5, None, "line"),
+    ],
+    ("trend", 8): [
+        (0, None, "fixed"),
+        (1, None, "fixed"),
+        (2, "short_positive", "fixed"),
+        (3, "short_neutral", "fixed"),
+        (4, "short_negative", "fixed"),
+        (5, "short_net", "fixed"),
+        (6, "", "fixed"),
+        (7, "short_rating", "fixed"),
+    ],
+    ("rising_terms", 4): [
+        (0, None, "wrap"),
+        (1, None, "fixed"),
+        (2, "short_now", "fixed"),
+        (3, None, "fixed"),
+    ],
+    ("posts", 8): _POSTS,
+    ("top_negative", 8): _POSTS,
+    ("top_positive", 8): _POSTS,
+    ("worst_comments", 6): [
+        (0, None, "fixed"),
+        (1, "channel", "line"),
+        (2, None, "line"),
+        (3, None, "fixed"),
+        (4, None, "fixed"),
+        (5, None, "line"),
+    ],
+}
+BLOCKS = {"channels", "response_by_channel", "engagement_by_channel"}  # one block per channel
+SPARK_NOTES = {"response_by_period", "trend"}  # notes that are only sparklines of the table's columns
 
 
 def _text(text: object, style: str = "", *, multiline: bool = False) -> Text:
     return Text(terminal_text(text, multiline=multiline), style=style)
 
 
-def rich_table(data: TableData) -> Table:
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+def _longest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+@dataclass
+class _Column:
+    heading: str
+    cells: list[Cell]
+    kind: str  # "fixed", "wrap", "line"
+    right: bool
+
+    def bounds(self) -> tuple[int, int]:
+        """(narrowest, natural) width: never narrower than a word of the heading."""
+        texts = [terminal_text(c.text, multiline=True) for c in self.cells]
+        widest = max((_longest_line(t) for t in texts), default=0)
+        if self.kind == "fixed":
+            low = max(widest, _longest_word(self.heading))
+        elif self.kind == "line":
+            low = max(min(widest, 10), cell_len(self.heading))
+        else:
+            low = max(min(max((_longest_word(t) for t in texts), default=0), 20), _longest_word(self.heading))
+        return low, max(low, widest, cell_len(self.heading))
+
+
+def fit_widths(bounds: list[tuple[int, int]], available: int) -> list[int] | None:
+    """Natural widths, the widest narrowed first down to its floor; None when even the floors do not fit."""
+    if sum(low for low, _ in bounds) > available:
+        return None
+    widths = [high for _, high in bounds]
+    excess = sum(widths) - available
+    while excess > 0:  # the widest column that can still narrow: widths even out, headings wrap least
+        index = max((i for i, (low, _) in enumerate(bounds) if widths[i] > low), key=lambda i: widths[i])
+        widths[index] -= 1
+        excess -= 1
+    return widths
+
+
+def _table(data: TableData, columns: list[_Column], width: int, *, compact: bool) -> Table | None:
+    """A table at exactly fitting column widths, or None when it cannot fit in `width`."""
+    count = len(columns)
+    overhead = 2 * (count - 1) if compact else 3 * count + 1
+    widths = fit_widths([c.bounds() for c in columns], width - overhead)
+    if widths is None:
+        return None
     table = Table(
-        title=_text(data.title),
-        caption=_text(data.note, multiline=True) if data.note else None,
+        title=_text(data.title, "bold" if compact else ""),
+        caption=_text(data.note, "dim" if compact else "", multiline=True) if data.note else None,
         title_justify="left",
         caption_justify="left",
+        box=None if compact else box.HEAVY_HEAD,
+        pad_edge=not compact,
+        show_edge=not compact,
+        header_style="bold underline" if compact else "table.header",
     )
-    for index, column in enumerate(data.columns):
-        table.add_column(_text(column), justify="right" if index in data.numeric else "left", overflow="fold")
-    for row in data.rows:
-        table.add_row(*(_text(cell.text, _STYLES.get(cell.style, ""), multiline=True) for cell in row))
+    for column, size in zip(columns, widths, strict=True):
+        table.add_column(_text(column.heading), justify="right" if column.right else "left", width=size)
+    for index in range(len(columns[0].cells) if columns else 0):
+        cells = []
+        for column in columns:
+            cell = column.cells[index]
+            text = _text(cell.text, _STYLES.get(cell.style, ""), multiline=column.kind != "line")
+            if column.kind == "line":
+                text.no_wrap, text.overflow = True, "ellipsis"
+            else:
+                text.overflow = "fold"  # only a word longer than the whole column
+            cells.append(text)
+        table.add_row(*cells)
     return table
+
+
+def _all_columns(data: TableData) -> list[_Column]:
+    """Every column: numbers, dates and other short values are never wrapped, texts wrap at spaces."""
+    columns = []
+    for i, heading in enumerate(data.columns):
+        cells = [row[i] for row in data.rows]
+        short = i in data.numeric or all(cell_len(c.text) <= SHORT_VALUE for c in cells)
+        columns.append(_Column(heading, cells, "fixed" if short else "wrap", i in data.numeric))
+    return columns
+
+
+def rich_table(data: TableData, width: int = 200) -> RenderableType:
+    """Every column of `data`, boxed, fitted to `width` (label: value blocks when it cannot fit)."""
+    return _table(data, _all_columns(data), width, compact=False) or _blocks(data, width)
+
+
+def _pairs(items: Iterable[tuple[str, str, str]], width: int, indent: int = 2) -> Text:
+    """`label: value` pairs, as many to a line as fit, never one cut between two lines."""
+    out = Text()
+    line = 0
+    for label, value, style in items:
+        label, value = terminal_text(label), terminal_text(value)
+        if not value:  # a lead: "Response times:" before the pairs it heads
+            out.append(" " * (indent if not line else 3))
+            out.append(f"{label}:", style=style)
+            line += (indent if not line else 3) + cell_len(label) + 1
+            continue
+        size = cell_len(label) + (2 if label else 0) + cell_len(value)
+        if line and line + 3 + size > width:
+            out.append("\n")
+            line = 0
+        out.append(" " * (indent if not line else 3))
+        if label:
+            out.append(f"{label}: ", style="dim")
+        out.append(value, style=style or "bold")
+        line += (indent if not line else 3) + size
+    return out
+
+
+def _blocks(data: TableData, width: int) -> RenderableType:
+    """The title, then one block per row: its first cell, then the other cells as `heading: value`."""
+    parts: list[RenderableType] = [_text(data.title, "bold")]
+    for row in data.rows:
+        head, *rest = row
+        parts.append(_text(head.text, "bold"))
+        items = [
+            (data.columns[i], cell.text or "—", _STYLES.get(cell.style, ""))
+            for i, cell in enumerate(rest, start=1)
+            if data.columns[i]
+        ]
+        parts.append(_pairs(items, width))
+    if data.note:
+        parts.append(_text(data.note, "dim", multiline=True))
+    return Group(*parts)
+
+
+def _compact(data: TableData, lang: Lang, width: int, *, channels: int, summary: bool) -> RenderableType:
+    """Fewer columns, short headings; in a summary, a line per row (`socialmon pending` wraps its texts)."""
+    spec = COMPACT.get((data.key, len(data.columns)))
+    if data.key in BLOCKS or spec is None:
+        return _blocks(data, width)
+    columns = [
+        _Column(
+            data.columns[i] if short is None else lang(short) if short else "",
+            [row[i] for row in data.rows],
+            "wrap" if kind == "line" and short is None and not summary else kind,
+            i in data.numeric,
+        )
+        for i, short, kind in spec
+        if not (short == "channel" and channels <= 1)
+    ]
+    return _table(data, columns, width, compact=True) or _blocks(data, width)
+
+
+def _summary_pending(data: TableData, report: BrandReport, lang: Lang) -> TableData:
+    """The first few comments waiting for a reply, and how many more `socialmon pending` lists."""
+    pending = report.needs_reply
+    if pending is None or pending.total <= SUMMARY_PENDING:
+        return data
+    counts = lang(
+        "needs_reply_total",
+        total=lang.number(pending.total),
+        negative=lang.number(pending.negative),
+        over=lang.number(pending.over_sla),
+    )
+    note = f"{counts} · {lang('more_pending', n=lang.number(pending.total - SUMMARY_PENDING))}"
+    return TableData(data.key, data.title, data.columns, data.rows[:SUMMARY_PENDING], note, data.numeric)
+
+
+def _channel_of(data: TableData, cell: Cell) -> str:
+    """The channel a row is about: the overview names it `brand/channel`, the others `channel`."""
+    value = str(cell.value)
+    return value.split("/", 1)[1] if data.key == "channels" and "/" in value else value
+
+
+# The per-channel tables of the compact layout: each a line (or two) of `label: value` pairs
+# under the channel's name, led by a title; the columns it keeps with a short heading, as above.
+_BLOCK_RESPONSE = [
+    (1, "short_comments"),
+    (2, None),
+    (3, "short_rate"),
+    (4, None),
+    (5, "short_p90"),
+    (6, None),
+    (7, "short_within_sla"),
+]
+BLOCK_SPECS: dict[tuple[str, int], tuple[str, list[tuple[int, str | None]]]] = {
+    ("channels", 8): (
+        "all_time",
+        [
+            (2, None),
+            (3, "short_comments"),
+            (4, "short_positive"),
+            (5, "short_neutral"),
+            (6, "short_negative"),
+        ],
+    ),
+    ("response_by_channel", 8): ("response_times", _BLOCK_RESPONSE),
+    ("response_by_channel", 10): (
+        "response_times",
+        [*_BLOCK_RESPONSE, (8, "short_business_median"), (9, "short_business_sla")],
+    ),
+    ("engagement_by_channel", 5): ("engagement", [(1, None), (2, "short_comments"), (3, None), (4, None)]),
+}
+# What the headline shows of a brand with one channel: its response rate, median, share within the
+# SLA and median in business hours; its block leaves them out.
+IN_HEADLINE = {"response_by_channel": {3, 4, 7, 8}}
+
+
+def _channel_blocks(tables: list[TableData], lang: Lang, width: int, *, channels: int) -> RenderableType:
+    """The per-channel tables as one block per channel, a line (or two) per table, led by its title.
+
+    For a brand with one channel, the figures the headline already shows are left out.
+    """
+    heads: dict[str, Text] = {}
+    lines: dict[str, list[Text]] = {}
+    for data in tables:
+        lead, spec = BLOCK_SPECS.get(
+            (data.key, len(data.columns)), (None, [(i, None) for i in range(1, len(data.columns))])
+        )
+        for row in data.rows:
+            head = row[0]
+            key = _channel_of(data, head)
+            if key not in heads:
+                heads[key] = _text(lang("all_channels") if head.value == "all" else head.text, "bold")
+            if data.key == "channels" and len(row) == 8:  # platform and last scan beside the name
+                heads[key].append(f" ({terminal_text(row[1].text)}) · ")
+                heads[key].append(f"{terminal_text(data.columns[7])}: {terminal_text(row[7].text)}", "dim")
+            pairs = [
+                (
+                    lang(short) if short else data.columns[i],
+                    row[i].text or lang("none"),
+                    _STYLES.get(row[i].style, ""),
+                )
+                for i, short in spec
+                if data.columns[i] and not (channels == 1 and i in IN_HEADLINE.get(data.key, ()))
+            ]
+            if pairs:
+                title = lang(lead) if lead else data.title
+                lines.setdefault(key, []).append(_pairs([(title, "", "bold"), *pairs], width))
+    parts: list[RenderableType] = []
+    for key, head in heads.items():
+        parts += [head, *lines.get(key, [])]
+    for data in tables:
+        if data.key == "response_by_channel" and data.note:  # the business-hours note, in short
+            parts.append(_text(lang("business_note_short"), "dim"))
+    return Group(*parts)
+
+
+def _summary_posts(data: TableData, lang: Lang) -> TableData:
+    if len(data.rows) <= SUMMARY_POSTS:
+        return data
+    note = lang("more_posts", n=lang.number(len(data.rows) - SUMMARY_POSTS))
+    return TableData(data.key, data.title, data.columns, data.rows[:SUMMARY_POSTS], note, data.numeric)
+
+
+class TerminalReport:
+    """One brand's report, laid out for the width it is printed at."""
+
+    def __init__(self, report: BrandReport, lang: Lang, extra: list[TableData] | None = None) -> None:
+        self.report, self.lang, self.extra = report, lang, extra or []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        tables = [*self.extra, *report_tables(self.report, self.lang)]
+        hint = empty_window_hint(self.report, self.lang)
+        if hint:
+            yield _text(hint, "bold yellow")
+        if width < COMPACT_BELOW:
+            yield from self._compact(tables, width)
+            return
+        yield self._wide_headline()
+        for data in tables:
+            if not data.rows and data.note:
+                yield _text(f"{data.title}: {data.note}", multiline=True)
+            else:
+                yield rich_table(data, width)
+        footer = _text(self.lang("rules") + ":\n", "dim bold", multiline=True)
+        for line in rules_lines(self.report, self.lang):
+            footer.append(f"• {terminal_text(line)}\n", style="dim")
+        yield footer
+
+    def _compact(self, tables: list[TableData], width: int) -> Iterator[RenderableType]:
+        report, lang = self.report, self.lang
+        items = headline(report, lang)
+        window = _text(lang("window", since=lang.date(report.since), until=lang.date(report.until)))
+        yield Panel(
+            _pairs(((label, value, "") for label, value in items), width - 4, indent=0),
+            title=_text(f"{report.name} — {lang('report_title')}", "bold"),
+            title_align="left",
+            subtitle=window,
+            subtitle_align="left",
+            box=box.ROUNDED,
+        )
+        summary = any(s is not None for s in (report.response_times, report.trend, report.engagement))
+        blocks = [t for t in tables if t.key in BLOCKS and t.rows]
+        shown_blocks = False
+        for data in tables:
+            if data in blocks:
+                if not shown_blocks:
+                    yield _channel_blocks(blocks, lang, width, channels=len(report.channels))
+                    shown_blocks = True
+                continue
+            if not data.rows and data.note:
+                if data.key != "rising_terms":  # "no term rose": said by the wide layout only
+                    yield _text(f"{data.title}: {data.note}", "bold", multiline=True)
+                continue
+            if data.key == "needs_reply" and summary:
+                data = _summary_pending(data, report, lang)
+            if data.key in POSTS:
+                data = _summary_posts(data, lang)
+            if data.key in SPARK_NOTES:  # sparklines of the very columns shown
+                data = TableData(data.key, data.title, data.columns, data.rows, "", data.numeric)
+            yield _compact(data, lang, width, channels=len(report.channels), summary=summary)
+        rules = " ".join(terminal_text(line) for line in rules_lines(report, lang))
+        yield _text(f"{lang('rules')}: {rules}", "dim")
+
+    def _wide_headline(self) -> RenderableType:
+        report, lang = self.report, self.lang
+        title = _text(f"{report.name} — {lang('report_title')}", "bold")
+        window = lang("window", since=lang.date(report.since), until=lang.date(report.until))
+        figures = Table.grid(padding=(0, 3))
+        items = headline(report, lang)
+        for _ in items:
+            figures.add_column(justify="left")
+        if items:
+            figures.add_row(*(_text(label, "dim") for label, _ in items))
+            figures.add_row(*(_text(value, "bold") for _, value in items))
+        return Panel(Group(_text(window), figures), title=title, title_align="left")
 
 
 _EMPTY_WINDOW = {
@@ -68,28 +469,8 @@ def empty_window_hint(report: BrandReport, lang: Lang) -> str | None:
 
 
 def render_terminal(report: BrandReport, lang: Lang, extra: list[TableData] | None = None) -> RenderableType:
-    """One brand's report; `extra` tables (the channel overview) come right after the headline."""
-    parts: list[RenderableType] = []
-    hint = empty_window_hint(report, lang)
-    if hint:
-        parts.append(_text(hint, "bold yellow"))
-    title = _text(f"{report.name} — {lang('report_title')}", "bold")
-    window = lang("window", since=lang.date(report.since), until=lang.date(report.until))
-    figures = Table.grid(padding=(0, 3))
-    items = headline(report, lang)
-    for _ in items:
-        figures.add_column(justify="left")
-    if items:
-        figures.add_row(*(_text(label, "dim") for label, _ in items))
-        figures.add_row(*(_text(value, "bold") for _, value in items))
-    parts.append(Panel(Group(_text(window), figures), title=title, title_align="left"))
-    for data in [*(extra or []), *report_tables(report, lang)]:
-        if not data.rows and data.note:
-            parts.append(_text(f"{data.title}: {data.note}", multiline=True))
-            continue
-        parts.append(rich_table(data))
-    footer = _text(lang("rules") + ":\n", "dim bold", multiline=True)
-    for line in rules_lines(report, lang):
-        footer.append(f"• {terminal_text(line)}\n", style="dim")
-    parts.append(footer)
-    return Group(*parts)
+    """One brand's report; `extra` tables (the channel overview) come right after the headline.
+
+    Compact below `COMPACT_BELOW` columns (see the module's docstring).
+    """
+    return TerminalReport(report, lang, extra)

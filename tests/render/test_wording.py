@@ -66,7 +66,7 @@ GOLDEN = {
             "Mediana: ",
             "Volumen: ",
         ],
-        "worst": ["Canal", "Autor", "Fecha", "Sentimiento", "Texto"],
+        "worst": ["Ref.", "Canal", "Autor", "Fecha", "Sentimiento", "Texto"],
         "engagement": [
             "Canal",
             "Publicaciones",
@@ -95,7 +95,7 @@ GOLDEN = {
             "on the posts published in the window, whenever they were written.",
         ],
         "absent": ["Sla ", "4.0 h", "america/guayaquil", " ec.", "Clock time", "Median: ", "Volume: "],
-        "worst": ["Channel", "Author", "Date", "Sentiment", "Text"],
+        "worst": ["Ref.", "Channel", "Author", "Date", "Sentiment", "Text"],
         "engagement": ["Channel", "Posts", "Comments on these posts", "Replies", "Likes"],
         "trend_bar": "Negative share (bar)",
         "worst_title": "Most negative comments",
