@@ -73,6 +73,8 @@ class Rules:
     # (English keeps VADER's labels).
     mixed_share: float = 0.0
     mixed_floor: float = 0.0
+    # ... and at least this much in VADER's units (two plain words of each side: about 4).
+    mixed_mass: float = 0.0
     # ... and |compound| is below this (a clear verdict beside a side remark stays a verdict).
     mixed_compound: float = 1.0
     # Lukewarm verdicts ("normal", "nada del otro mundo", "razoável"): each also counts as
@@ -89,6 +91,7 @@ def is_mixed(scores: Scores, rules: Rules) -> bool:
     weaker = min(positive, negative)
     return (
         weaker > 0
+        and scores.weaker >= rules.mixed_mass
         and weaker >= rules.mixed_floor
         and weaker >= share * (positive + negative)
         and abs(scores.compound) < rules.mixed_compound
@@ -117,6 +120,9 @@ class Scores(NamedTuple):
     positive: float
     negative: float
     neutral: float
+    # The weaker side in VADER's units (valence + 1 per word): how much of the less
+    # prevalent of praise and complaint there is, whatever the text's length.
+    weaker: float = 0.0
 
 
 _NO_SCORES = Scores(0.0, 0.0, 0.0, 0.0)
@@ -152,6 +158,7 @@ def _scores(sentiments: Sequence[float], exclamations: int, questions: int, tepi
         round(pos_sum / size, 3),
         round(abs(neg_sum) / size, 3),
         round(neu_count / size, 3),
+        min(pos_sum, -neg_sum),
     )
 
 

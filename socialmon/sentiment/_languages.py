@@ -511,6 +511,7 @@ class _Spec:
     # The mixed-opinion rule (`Rules.mixed_share`, tuned on the dev sets only).
     mixed_share: float = 0.0
     mixed_floor: float = 0.0
+    mixed_mass: float = 0.0
     mixed_compound: float = 1.0
 
 
@@ -545,6 +546,7 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         tepid=spec.tepid,
         mixed_share=spec.mixed_share,
         mixed_floor=spec.mixed_floor,
+        mixed_mass=spec.mixed_mass,
         mixed_compound=spec.mixed_compound,
     )
     vocabulary = {*lexicon, *rule_words, *spec.markers}
@@ -576,7 +578,8 @@ SPANISH = _Spec(
     tepid=ES_TEPID,
     mixed_share=0.3,
     mixed_floor=0.08,
-    mixed_compound=0.3,
+    mixed_mass=4.0,
+    mixed_compound=0.4,
 )
 PORTUGUESE = _Spec(
     code="pt",
@@ -590,10 +593,10 @@ PORTUGUESE = _Spec(
     dual_boosters=PT_DUAL_BOOSTERS,
     discourse_markers=frozenset({"bom", "bem", "enfim", "ok", "beleza", "claro", "certo"}),
     tepid=PT_TEPID,
-    # Tweets (TweetSentBR) lose from a looser rule, so Portuguese asks for more of both.
     mixed_share=0.3,
-    mixed_floor=0.2,
-    mixed_compound=0.2,
+    mixed_floor=0.08,
+    mixed_mass=4.0,
+    mixed_compound=0.4,
 )
 
 

@@ -29,8 +29,9 @@ Design
 - **Labels** use VADER's ±0.05 neutral band in every language: on the dev data a
   wider band for es/pt gains a little macro-F1 and loses more pos/neg recall.
 - **Mixed opinions** (es, pt; 1.3): VADER's positive/negative/neutral proportions are kept
-  on every `Sentiment`; a text whose weaker side is a substantial share of both and of the
-  text, with a compound near 0 (`Rules.mixed_*`, per language, tuned on the dev sets only),
+  on every `Sentiment`; a text whose weaker side is a substantial share of both, of the
+  text and in absolute terms (about two words), with a compound near 0 (`Rules.mixed_*`,
+  per language, tuned on the dev sets only),
   is labelled neutral and flagged `mixed`. Lukewarm verdicts (`Rules.tepid`) count on both
   sides. English never is, so its labels stay VADER's.
 - **Other** languages are scored by the English rules (emoji and emoticons still
@@ -72,7 +73,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.3.0"
+    version = "1.3.1"
 
     def __init__(self) -> None:
         self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}

@@ -106,9 +106,9 @@ def test_english_never_mixed() -> None:
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("La comida buena, el servicio malo.", "es"),
+        ("La comida buena y abundante; el servicio lento y antipático.", "es"),
         ("El hotel es bonito y limpio. El desayuno, malo y caro.", "es"),
-        ("O produto é bom. A entrega foi ruim.", "pt"),
+        ("O produto é ótimo e bonito. A entrega foi lenta e ruim.", "pt"),
     ],
 )
 def test_praise_and_complaint_is_mixed_and_neutral(
@@ -151,20 +151,27 @@ def test_lukewarm_verdicts_read_mixed(scorer: MultilingualScorer) -> None:
         assert result.label == "neutral", text
 
 
-def test_mixed_rule_thresholds() -> None:
-    rules = _languages.spanish().rules
-    share, floor = rules.mixed_share, rules.mixed_floor
-    balanced = _engine.Scores(0.1, 0.2, 0.2, 0.6)
-    assert _engine.is_mixed(balanced, rules)
-    assert not _engine.is_mixed(_engine.Scores(0.1, floor / 2, floor / 2, 0.9), rules)  # too little of both
-    lopsided = _engine.Scores(0.1, 0.5, 0.5 * share * 0.9, 0.3)
-    assert not _engine.is_mixed(lopsided, rules)
-    strong = _engine.Scores(0.95, 0.2, 0.2, 0.6)  # a clear overall verdict
-    assert not _engine.is_mixed(strong, rules)
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_mixed_rule_thresholds(language: str) -> None:
+    rules = _languages.by_code(language).rules
+    share, floor, mass = rules.mixed_share, rules.mixed_floor, rules.mixed_mass
+    assert _engine.is_mixed(_engine.Scores(0.1, 0.2, 0.2, 0.6, mass), rules)
+    # too little of the weaker side, in the text or in absolute terms (a short tweet's one word)
+    assert not _engine.is_mixed(_engine.Scores(0.1, floor / 2, floor / 2, 0.9, mass), rules)
+    assert not _engine.is_mixed(_engine.Scores(0.1, 0.2, 0.2, 0.6, mass / 2), rules)
+    # lopsided: the weaker side is under `share` of the two
+    assert not _engine.is_mixed(_engine.Scores(0.1, 0.5, 0.5 * share * 0.9, 0.3, mass), rules)
+    # a clear overall verdict
+    assert not _engine.is_mixed(_engine.Scores(0.95, 0.2, 0.2, 0.6, mass), rules)
+
+
+def test_one_complaint_word_in_a_short_text_is_not_mixed(scorer: MultilingualScorer) -> None:
+    result = scorer.score_as("Bonito pero caro", "es")
+    assert not result.mixed
 
 
 def test_mixed_is_exposed_on_the_sentiment(scorer: MultilingualScorer) -> None:
-    result = scorer.score("La comida buena, el servicio malo.", hint="es")
+    result = scorer.score("La comida buena y abundante; el servicio lento y antipático.", hint="es")
     assert result.mixed is True
     assert scorer.score("Todo perfecto, gracias", hint="es").mixed is False
 
