@@ -9,7 +9,6 @@ a worker would cost more than it saves.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import resource
 import signal
@@ -17,10 +16,14 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from socialmon.sentiment import Scorer, Sentiment, get_scorer
+
+if TYPE_CHECKING:
+    # Imported when the first batch big enough for workers comes, not with the scan: a scan of a
+    # few texts (the quick start's 31) starts no worker and needs no multiprocessing machinery.
+    from concurrent.futures import ProcessPoolExecutor
 
 INLINE_BELOW = 400  # texts; fewer are scored in-process
 
@@ -98,6 +101,10 @@ class ScoringPool:
             return []
         if self.scores_inline(len(texts)):
             return self._score_inline(texts)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._executor is None:
             # spawn, not fork: the scan has threads running, and forking those is unsafe.
             self._executor = ProcessPoolExecutor(

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from socialmon.config import Config, ConfigError, find_config_path, load_config
 from socialmon.database import Database, DatabaseError, open_database
@@ -168,6 +167,8 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
     """The database, upgraded. Any other database error is one line naming its cause (the
     driver's first line), never the statement and its parameters (customers' texts): those
     go to the debug log (see `error_summary`)."""
+    from sqlalchemy.exc import SQLAlchemyError  # not at the top: see database.py
+
     url = config.database_url(override)
     try:
         database = Database(url)

@@ -294,7 +294,7 @@ def scan(
 
         enqueue_and_exit(loaded, chosen, database)
     from socialmon.scan import run_scan
-    from socialmon.sentiment import get_scorer
+    from socialmon.sentiment.registry import LazyScorer
     from socialmon.storage import Store
 
     try:
@@ -307,7 +307,9 @@ def scan(
     if not channels:  # every channel lacks a secret: nothing was done
         fail("no channel can be scanned: set the environment variables named above")
     try:
-        scorer = get_scorer(loaded.settings.sentiment.scorer)
+        # Built on the first new text: a scan that adds nothing never reads the lexicons nor
+        # loads the language models (see LazyScorer).
+        scorer = LazyScorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
         fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
     limit = concurrency or loaded.settings.scan.concurrency

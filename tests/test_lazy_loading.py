@@ -1,0 +1,124 @@
+"""The everyday commands load only what they need (speed: tests/benchmarks/bench_everyday.py).
+
+These tests check what is loaded and started, never how long it takes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.sentiment.multilingual import MultilingualScorer
+
+# What `socialmon --help` must not import: the database layer, language models, the scan's
+# progress bars, migrations, the HTTP stack.
+NOT_FOR_HELP = ("sqlalchemy", "alembic", "lingua", "rich.progress", "aiohttp", "httpx")
+
+
+def modules_after(*argv: str, tmp_path: Path) -> set[str]:
+    """The modules a real `socialmon ARGV` process had imported when it exited."""
+    listing = tmp_path / "modules.json"
+    program = (
+        "import atexit, json, sys\n"
+        f"atexit.register(lambda: open({str(listing)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['socialmon', *{list(argv)!r}]\n"
+        "import runpy\n"
+        "runpy.run_module('socialmon', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code, wherever it is installed from
+    )
+    assert done.returncode in (0, 2) and "Usage" in done.stdout, done.stderr  # no arguments: help, exit 2
+    return set(json.loads(listing.read_text()))
+
+
+@pytest.mark.parametrize("argv", [("--help",), ()])
+def test_help_imports_no_database_language_models_or_progress_bars(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    loaded = modules_after(*argv, tmp_path=tmp_path)
+    assert "socialmon.cli.scan" in loaded  # every command was registered
+    found = sorted(m for m in loaded if any(m == name or m.startswith(name + ".") for name in NOT_FOR_HELP))
+    assert found == []
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The quick start's config and export, in a folder of their own."""
+    for name in ("socialmon.toml", "sample-export.jsonl"):
+        shutil.copy(REPO / "config" / name, tmp_path / name)
+    return tmp_path / "socialmon.toml"
+
+
+@pytest.fixture
+def scorers_built(monkeypatch: pytest.MonkeyPatch) -> list[MultilingualScorer]:
+    built: list[MultilingualScorer] = []
+    original = MultilingualScorer.__init__
+
+    def counting(self: MultilingualScorer) -> None:
+        original(self)
+        built.append(self)
+
+    monkeypatch.setattr(MultilingualScorer, "__init__", counting)
+    return built
+
+
+def scan(config: Path) -> None:
+    result = CliRunner().invoke(app, ["scan", "--quiet", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_scan_that_adds_nothing_builds_no_scorer(
+    sample: Path, scorers_built: list[MultilingualScorer]
+) -> None:
+    scan(sample)
+    assert len(scorers_built) == 1  # the sample's texts were scored
+    scan(sample)
+    assert len(scorers_built) == 1  # nothing new: no lexicons read, no language models loaded
+
+
+def test_a_scan_of_the_sample_starts_no_worker_process(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures.process
+
+    started: list[object] = []
+
+    def refuse(self: object, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        raise AssertionError("a scoring worker pool was started for 31 texts")
+
+    monkeypatch.setattr(concurrent.futures.process.ProcessPoolExecutor, "__init__", refuse)
+    scan(sample)
+    assert started == []
+
+
+def test_the_lazy_scorer_scores_as_the_scorer_it_stands_for() -> None:
+    from socialmon.sentiment.registry import LazyScorer
+
+    lazy = LazyScorer("multilingual")
+    assert (lazy.name, lazy.version) == ("multilingual", MultilingualScorer.version)
+    assert lazy.score_many([]) == [] and not lazy.built  # naming and versioning build nothing
+    text = "¡Qué rico el pan! Mañana vuelvo"
+    assert lazy.score_many([text]) == MultilingualScorer().score_many([text])
+    assert lazy.built
+    assert LazyScorer("vader").version  # an instance attribute: the scorer is built for it
+
+
+def test_an_unknown_scorer_fails_before_any_work() -> None:
+    from socialmon.sentiment.registry import LazyScorer
+
+    with pytest.raises(KeyError, match="unknown scorer 'nope'"):
+        LazyScorer("nope")
