@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -102,6 +103,10 @@ def serve_json(respond: Callable[[BaseHTTPRequestHandler], Answer]) -> Threading
     class Server(ThreadingHTTPServer):
         daemon_threads = True
         request_queue_size = 256
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], ConnectionError):  # a client killed mid-request
+                super().handle_error(request, client_address)
 
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
