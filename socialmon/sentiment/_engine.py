@@ -126,6 +126,8 @@ class Scores(NamedTuple):
 
 
 _NO_SCORES = Scores(0.0, 0.0, 0.0, 0.0)
+_new_scores = tuple.__new__  # a NamedTuple without its Python-level __new__ (the hot path)
+_ALL_NEUTRAL = Scores(0.0, 0.0, 0.0, 1.0)
 
 
 def _scores(sentiments: Sequence[float], exclamations: int, questions: int, tepid: int = 0) -> Scores:
@@ -134,31 +136,37 @@ def _scores(sentiments: Sequence[float], exclamations: int, questions: int, tepi
     `tepid` lukewarm words add one unit to both sides)."""
     if not sentiments:
         return _NO_SCORES
-    total = float(sum(sentiments))
-    emphasis = punctuation_emphasis(exclamations, questions)
+    polar = [s for s in sentiments if s]
+    if not polar and not tepid:
+        return _ALL_NEUTRAL
+    total = float(sum(polar))  # the zeros change nothing: VADER's sum of every sentiment
+    emphasis = punctuation_emphasis(exclamations, questions) if exclamations or questions else 0.0
     if total > 0:
         total += emphasis
     elif total < 0:
         total -= emphasis
-    polar = [s for s in sentiments if s]
-    neu_count = len(sentiments) - len(polar)
-    pos_sum, neg_sum = float(tepid), -float(tepid)
+    pos_sum = neg_sum = float(tepid)
     for s in polar:
         if s > 0:
             pos_sum += s + 1
         else:
-            neg_sum += s - 1
-    if pos_sum > -neg_sum:
+            neg_sum += 1 - s
+    if pos_sum > neg_sum:
         pos_sum += emphasis
-    elif pos_sum < -neg_sum:
-        neg_sum -= emphasis
-    size = pos_sum - neg_sum + neu_count
-    return Scores(
-        round(normalize(total), 4),
-        round(pos_sum / size, 3),
-        round(abs(neg_sum) / size, 3),
-        round(neu_count / size, 3),
-        min(pos_sum, -neg_sum),
+    elif pos_sum < neg_sum:
+        neg_sum += emphasis
+    neu_count = len(sentiments) - len(polar)
+    size = pos_sum + neg_sum + neu_count
+    # The proportions are not rounded (VADER rounds them to 3 places): they are only compared.
+    return _new_scores(
+        Scores,
+        (
+            round(normalize(total), 4),
+            pos_sum / size,
+            neg_sum / size,
+            neu_count / size,
+            pos_sum if pos_sum < neg_sum else neg_sum,
+        ),
     )
 
 

@@ -123,14 +123,15 @@ class MultilingualScorer:
         else:
             tokens = lang.tokenizer.tokenize(text)
             scores = score_tokens(tokens, text.count("!"), text.count("?"), rules)
-        compound, positive, negative = scores.compound, scores.positive, scores.negative
-        mixed = is_mixed(scores, rules)
+        compound = scores.compound
+        # (most texts have too little of the weaker side: skip the call for them)
+        mixed = scores.weaker >= rules.mixed_mass and bool(rules.mixed_share) and is_mixed(scores, rules)
         return Sentiment(
-            language=language if language in self._languages else OTHER,
-            compound=compound,
-            label="neutral" if mixed else _label(compound, rules.neutral_band),
-            positive=positive,
-            negative=negative,
-            neutral=scores.neutral,
-            mixed=mixed,
+            language if language in self._languages else OTHER,
+            compound,
+            "neutral" if mixed else _label(compound, rules.neutral_band),
+            scores.positive,
+            scores.negative,
+            scores.neutral,
+            mixed,
         )

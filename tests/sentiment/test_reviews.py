@@ -94,8 +94,8 @@ def test_proportions_are_kept_and_english_equals_vader(scorer: MultilingualScore
         ours, theirs = scorer.score_as(text, "en"), vader.score(text)
         assert (ours.compound, ours.label) == (theirs.compound, theirs.label)
         assert (ours.positive, ours.negative, ours.neutral) == pytest.approx(
-            (theirs.positive, theirs.negative, theirs.neutral)
-        )
+            (theirs.positive, theirs.negative, theirs.neutral), abs=5e-4
+        )  # VADER rounds them to 3 places
         assert not ours.mixed
 
 
