@@ -21,12 +21,15 @@ _PERMISSION = (
 )
 
 
-def graph_errors(auth_hint: str) -> ErrorTable:
-    """Graph API codes (https://developers.facebook.com/docs/graph-api/guides/error-handling)."""
+def graph_errors(auth_hint: str, permission_hint: str = _PERMISSION) -> ErrorTable:
+    """Graph API codes (https://developers.facebook.com/docs/graph-api/guides/error-handling).
+
+    `permission_hint`: what a `PermissionDenied` (codes 10 and 200-299) tells the user to grant.
+    """
     rules: dict[tuple[int | None, str | int | None], Rule | Action] = {
         (None, 190): Rule(Action.AUTH, auth_hint),  # expired, revoked, password changed, app removed
         (None, 102): Rule(Action.AUTH, auth_hint),  # session key invalid
-        (None, 10): Rule(Action.DENIED, _PERMISSION),
+        (None, 10): Rule(Action.DENIED, permission_hint),
         (None, "100/33"): Action.NOT_FOUND,  # object does not exist or is not visible to this token
         (None, 803): Action.NOT_FOUND,  # alias does not exist
         (None, 1): Action.RETRY,  # unknown; also "please reduce the amount of data"
@@ -41,7 +44,7 @@ def graph_errors(auth_hint: str) -> ErrorTable:
         (None, 80002): Action.THROTTLE,  # Instagram business-use-case limit
     }
     for code in range(200, 300):
-        rules[(None, code)] = Rule(Action.DENIED, _PERMISSION)
+        rules[(None, code)] = Rule(Action.DENIED, permission_hint)
     return ErrorTable(rules)
 
 
@@ -66,10 +69,12 @@ class GraphSettings(ApiSettings):
     comment_page_size: int = Field(default=100, ge=1, le=100, description="comments per request")
 
 
-def graph_options(settings: GraphSettings, auth_hint: str) -> dict[str, Any]:
+def graph_options(
+    settings: GraphSettings, auth_hint: str, permission_hint: str = _PERMISSION
+) -> dict[str, Any]:
     """What a Graph API connector gives `SweepConnector.new_api()`: Meta's errors, the token, usage pacing."""
     return {
-        "errors": graph_errors(auth_hint),
+        "errors": graph_errors(auth_hint, permission_hint),
         "parse_error": parse_graph_error,
         "token": settings.access_token,
         "throttle": UsageThrottle(),

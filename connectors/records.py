@@ -114,17 +114,27 @@ class _Record(BaseModel):
 
 
 class PostRecord(_Record):
-    """Something the business published: a post, a video, a photo, a location page."""
+    """Something the business published: a post, a video, a photo, a location page.
 
+    Or a private conversation (`kind="conversation"`: a Messenger or Instagram Direct thread, a
+    WhatsApp chat), whose messages are `CommentRecord`s of kind "message" under it: its author is
+    the customer, `is_business` False, `created_at` its last activity.
+    """
+
+    kind: Literal["post", "conversation"] = "post"
     comment_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     share_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     is_business: bool = True
 
 
 class CommentRecord(_Record):
-    """A customer comment, a business reply, or a review."""
+    """A customer comment, a business reply, a review, or a private message.
 
-    kind: Literal["comment", "review"] = "comment"
+    A message (`kind="message"`) belongs to the conversation whose id is its `post_id`, has no
+    `parent_id`, and is the business's own when `is_business` is set.
+    """
+
+    kind: Literal["comment", "review", "message"] = "comment"
     # None for reviews of a place rather than a post
     post_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
     # the comment this one answers, if any

@@ -56,6 +56,8 @@ class Post(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(foreign_key="channel.id")
     platform_id: str = Field(max_length=200)
+    # "post", or "conversation": a private thread whose comments are its messages (0007)
+    kind: str = Field(default="post", max_length=20, sa_column_kwargs={"server_default": "post"})
     author_id: str | None = Field(default=None, max_length=200)
     author_name: str | None = Field(default=None, max_length=300)
     is_business: bool = True
@@ -73,7 +75,7 @@ class Post(SQLModel, table=True):
 
 
 class Comment(SQLModel, table=True):
-    """A customer comment, a business reply or a review, with its sentiment."""
+    """A customer comment, a business reply, a review or a private message (`kind`), with its sentiment."""
 
     __tablename__ = "comment"
     __table_args__ = (

@@ -38,7 +38,7 @@ _LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable lim
 
 _POST_FIELDS = (
     "author_id", "author_name", "is_business", "text", "url", "created_at", "edited_at", "deleted",
-    "like_count", "comment_count", "share_count",
+    "like_count", "comment_count", "share_count", "kind",
 )  # fmt: skip
 _COMMENT_FIELDS = (
     "kind", "post_platform_id", "parent_platform_id", "author_id", "author_name", "is_business", "text",
@@ -140,7 +140,10 @@ def _post_row(record: PostRecord) -> dict[str, Any]:
         "comment_count": record.comment_count,
         "share_count": record.share_count,
     }
-    row["record_hash"] = _hash(row.values())
+    # The hash covers the kind only when it is not "post", so that the posts stored before
+    # there were kinds keep their hash (and are not all rewritten by the next scan).
+    row["record_hash"] = _hash(row.values() if record.kind == "post" else (*row.values(), record.kind))
+    row["kind"] = record.kind
     row["platform_id"] = record.platform_id
     return row
 

@@ -1,0 +1,59 @@
+"""The `facebook_messages` connector: a Facebook Page's Messenger conversations and their messages.
+
+    GET /{page-id}/conversations?platform=messenger&fields=id,updated_time,participants,
+        messages.limit(N){id,message,from,created_time}
+    GET /{conversation-id}/messages?fields=id,message,from,created_time&after=…
+
+See `_conversations` for the sweep (cursor paging only, stopped by `updated_time` with an
+overlap window). A message whose `from.id` is the Page's id is the business's own. The token
+must be a Page access token of someone who can perform the MESSAGING (or MODERATE) task on the
+Page, with `pages_messaging`, `pages_read_engagement` and `pages_manage_metadata`.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
+
+AUTH_HINT = (
+    "create a new Page access token (GET /me/accounts with a long-lived user token) as someone who can "
+    "perform the MESSAGING task on the Page, with the permissions pages_messaging, pages_read_engagement "
+    "and pages_manage_metadata, and put it in the environment variable this channel's access_token names"
+)
+PERMISSION_HINT = (
+    "reading Messenger conversations needs a Page access token of someone who can perform the MESSAGING "
+    "task on the Page, with the permissions pages_messaging, pages_read_engagement and "
+    "pages_manage_metadata (Advanced Access for customers without a role on the app); grant them, "
+    "renew the token and update its environment variable"
+)
+
+
+class FacebookMessagesSettings(ConversationSettings):
+    page_id: str = Field(default="", description="the Page's numeric id; defaults to the channel's account")
+
+
+class FacebookMessagesConnector(ConversationsConnector):
+    name = "facebook_messages"
+    platform = "Messenger"
+    Settings = FacebookMessagesSettings
+    summary = "a Facebook Page's Messenger conversations (Graph API Conversations)"
+    platform_param = "messenger"
+    auth_hint = AUTH_HINT
+    permission_hint = PERMISSION_HINT
+
+    settings: FacebookMessagesSettings
+
+    @property
+    def page_id(self) -> str:
+        return self.settings.page_id or self.context.account
+
+    @property
+    def path_id(self) -> str:
+        return self.page_id
+
+    def business(self) -> Business:
+        return Business(self.page_id)
+
+
+__all__ = ["FacebookMessagesConnector", "FacebookMessagesSettings"]

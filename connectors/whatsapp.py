@@ -1,0 +1,537 @@
+"""The `whatsapp_export` connector: chats exported with WhatsApp's (or WhatsApp Business's) "Export chat".
+
+The app writes one chat per file: a `.txt` (Android, or unzipped) or a `.zip` holding it (iOS:
+`_chat.txt`), named after the chat: "WhatsApp Chat with X", "Chat de WhatsApp con X", "Conversa
+do WhatsApp com X" (a second copy gets " (1)", which is dropped). The setting `path` is one file
+or a folder of them. Both layouts are read, in every locale the apps write:
+
+    Android   12/11/26, 9:15 a. m. - Nombre: texto        (also 12/11/2026 09:15 - Nome: texto)
+    iOS       [12/11/26, 9:15:32] Nombre: texto           (also [11/12/26, 9:15:32 AM] Name: text)
+
+12- or 24-hour clocks ("a. m."/"p. m."/"AM"/"PM"), 2- or 4-digit years, `/`, `.` or `-` between
+day and month, and day and month in either order, decided per file from all its dates: a date
+whose first field is over 12 makes the file day-first, one whose second is over 12 month-first;
+when none tells, the channel's `locale` does (month-first for en-US, else day-first), and the
+setting `date_order` forces it. The apps put Unicode direction marks (U+200E) and no-break or
+narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain spaces or dropped.
+
+A line that does not start with a date is the continuation of the message before it. System
+lines (the encryption notice, joins and exits, subject changes, the business-account notices;
+on iOS, texts that start with U+200E) are skipped, except media left out of the export
+("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "imagen omitida"…), stored as a
+message of its sender with an empty text, and deleted messages ("Se eliminó este mensaje", "This
+message was deleted", "Mensagem apagada"…), stored as a deleted message of its sender. The
+"<Se editó este mensaje.>" mark is dropped from an edited text.
+
+Each chat is a post of kind "conversation" (id: a digest of the chat's name; its author the
+customer; `created_at` its last message) and each message a comment of kind "message" under it,
+the business's own when its sender is one of `business_names`. Times are wall-clock times of the
+channel's `timezone`; an hour that a daylight-saving change repeats is told apart by the order of
+the messages. A message's id is a digest of the chat, its minute, its sender and its place among
+that sender's messages of that minute: the same chat exported again later gives its old messages
+the same ids, so re-importing a grown export stores only the new ones. The cursor keeps each
+file's digest and how many of its records were handed over: an unchanged file is not read again,
+a scan stopped part way resumes inside the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import zipfile
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
+from socialmon_connectors.errors import SourceError
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
+
+log = logging.getLogger("socialmon.whatsapp")
+
+SUFFIXES = (".txt", ".zip")
+# Direction marks and other invisible characters the apps put around names and texts.
+_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+_SPACE_CHARS = "\u202f\u00a0\u2007"
+# A message's first line: the date, the time, then "] " (iOS) or " - " (Android); `[^\S\n]` is any
+# space but a line break (the apps write U+202F and U+00A0 too).
+_LEAD = r"^[\u200e\u200f\ufeff]*(\[)?"
+_TIME = r"\.?,?[^\S\n]+(\d{1,2})[:.](\d{2})"
+_HEADER = re.compile(
+    _LEAD + r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})" + _TIME + r"(?:[:.](\d{2}))?"
+    r"(?:[^\S\n]*([aApP])\.?[^\S\n]*[mM]\.?)?(?(1)\][^\S\n]?|[^\S\n]+[-–][^\S\n])",
+    re.MULTILINE,
+)
+# A date that can only be day-first (13/11/26), or only month-first (11/13/26), at a line's start.
+_OVER_12 = r"(?:1[3-9]|2\d|3[01])"
+_UP_TO_12 = r"(?:0?[1-9]|1[0-2])"
+_DAY_FIRST = re.compile(_LEAD + _OVER_12 + r"[/.\-]" + _UP_TO_12 + r"[/.\-]\d{2,4}" + _TIME, re.MULTILINE)
+_MONTH_FIRST = re.compile(_LEAD + _UP_TO_12 + r"[/.\-]" + _OVER_12 + r"[/.\-]\d{2,4}" + _TIME, re.MULTILINE)
+_CHAT_NAME = re.compile(
+    r"^(?:WhatsApp Chat with|WhatsApp Chat con|Chat de WhatsApp con|Chat de WhatsApp com|"
+    r"Conversa do WhatsApp com|Conversa de WhatsApp com|WhatsApp Chat\s*-|Chat de WhatsApp\s*-|"
+    r"Conversa do WhatsApp\s*-)\s*(.+?)$",
+    re.IGNORECASE,
+)
+_COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
+# Media left out of an export without media, and attachments of an export with media.
+_MEDIA = re.compile(
+    r"^(?:<(?:multimedia omitido|media omitted|m[íi]dia oculta|arquivo de m[íi]dia oculto|"
+    r"archivo multimedia omitido)>"
+    r"|<(?:attached|adjunto|anexado|archivo adjunto): [^>]+>"
+    r"|.+ \((?:archivo adjunto|file attached|arquivo anexado)\))$",
+    re.IGNORECASE,
+)
+# iOS: "‎imagen omitida", "‎image omitted", "‎vídeo omitido", "‎Contact card omitted",
+# "‎Presupuesto.pdf • 2 páginas ‎documento omitido" (only after U+200E or inside <…>).
+_MEDIA_WORDS = re.compile(
+    r"(?:^|\s)(?:imagen|image|imagem|video|vídeo|audio|áudio|sticker|figurinha|gif|documento|document|"
+    r"tarjeta de contacto|contact card|cartão de contato|contato|ubicación|location)\s+"
+    r"(?:omitid[oa]|omitted|ocultad[oa]|ocult[oa]|omitid[oa]s)$",
+    re.IGNORECASE,
+)
+_DELETED = frozenset(
+    {
+        "se eliminó este mensaje",
+        "eliminaste este mensaje",
+        "este mensaje fue eliminado",
+        "this message was deleted",
+        "you deleted this message",
+        "mensagem apagada",
+        "você apagou esta mensagem",
+        "esta mensagem foi apagada",
+    }
+)
+_EDITED = re.compile(
+    r"\s*<(?:se editó este mensaje\.?|this message was edited|mensagem editada|editado|edited)>$",
+    re.IGNORECASE,
+)
+
+
+class WhatsAppSettings(ConnectorSettings):
+    path: str = Field(description="an exported chat (.txt or .zip) or a folder of them")
+    business_names: list[str] = Field(
+        default_factory=list,
+        description="the names the business's own messages are sent under (as the export writes them)",
+    )
+    timezone: TimeZoneName | None = Field(
+        default=None, description="time zone of the export's times (the phone's); default: the brand's"
+    )
+    date_order: Literal["auto", "dmy", "mdy"] = Field(
+        default="auto",
+        description="day and month order of the dates: auto decides per file from all its dates",
+    )
+    locale: str = Field(
+        default="es",
+        description="the phone's language and region (es, pt-BR, en-US…): the date order when no date tells",
+    )
+    page_size: int = Field(default=2000, ge=1, le=100_000, description="records per stored page")
+
+
+# --- parsing: an export's text → messages (pure) --------------------------------------------
+
+
+class Message(NamedTuple):
+    platform_id: str
+    sender: str
+    is_business: bool
+    text: str
+    created_at: datetime  # UTC
+    deleted: bool
+    line: int
+
+
+@dataclass
+class Chat:
+    """One export read: its chat, its messages in order, the lines that could not be read."""
+
+    name: str
+    messages: list[Message] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    headers: int = 0  # lines that start a message or a system notice
+    date_order: str = "dmy"
+
+    @property
+    def platform_id(self) -> str:
+        return chat_id(self.name)
+
+
+def chat_id(name: str) -> str:
+    return "wa-chat-" + hashlib.sha1(_name_key(name).encode()).hexdigest()[:24]
+
+
+def _name_key(name: str) -> str:
+    """A sender's or chat's name as compared: no marks, single spaces, no "~ " (iOS, non-contacts), casefolded."""
+    return " ".join(_clean(name).lstrip("~").split()).casefold()
+
+
+def chat_name(filename: str) -> str:
+    """The chat's name from an export's file name ("WhatsApp Chat with Ana (1).txt" → "Ana")."""
+    stem = Path(filename).stem
+    stem = _COPY.sub("", _clean(stem)).strip()
+    found = _CHAT_NAME.match(stem)
+    return found.group(1).strip() if found else stem
+
+
+def default_date_order(locale: str) -> str:
+    """Month-first for US English (and a bare "en"), day-first for every other locale the apps write."""
+    parts = re.split(r"[-_]", locale.strip().lower())
+    if parts[0] == "en" and (len(parts) == 1 or parts[1] in ("us", "ph")):
+        return "mdy"
+    return "dmy"
+
+
+def _kind(text: str, marked: bool) -> str:
+    """What a line's text is: "text", "media", "deleted" or "system" (skipped)."""
+    if not text:
+        return "system" if marked else "text"
+    if 15 <= len(text) <= 28 and text.rstrip(".").strip().casefold() in _DELETED:
+        return "deleted"
+    if (text[0] == "<" or marked or text[-1] == ")") and (
+        _MEDIA.match(text) or (marked and _MEDIA_WORDS.search(text))
+    ):
+        return "media"
+    return "system" if marked else "text"
+
+
+def _clean(text: str) -> str:
+    """`text` without direction marks, its no-break and narrow spaces as plain spaces."""
+    if text.isascii():
+        return text
+    for mark in _MARKS:
+        if mark in text:
+            text = text.replace(mark, "")
+    for space in _SPACE_CHARS:
+        if space in text:
+            text = text.replace(space, " ")
+    return text
+
+
+def _date_order_of(text: str, fallback: str) -> str:
+    """Day-first or month-first from every date of the file (two searches, at C speed)."""
+    day_first = _DAY_FIRST.search(text) is not None
+    month_first = _MONTH_FIRST.search(text) is not None
+    if day_first != month_first:
+        return "dmy" if day_first else "mdy"
+    return fallback
+
+
+def _hour(
+    a: int, b: int, c: int, hour: int, half: str | None, order: str, zone: ZoneInfo
+) -> tuple[int, int, int, int, timedelta, timedelta, str]:
+    """(year, month, day, 24-hour hour, the zone's offset at it (fold 0, fold 1), "YYYY-MM-DDTHH:")."""
+    if a > 31:
+        year, month, day = a, b, c
+    elif order == "dmy":
+        day, month, year = a, b, c
+    else:
+        month, day, year = a, b, c
+    if year < 100:
+        year += 2000
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{hour} is not an hour of a 12-hour clock")
+        hour = hour % 12 + (12 if half in "pP" else 0)
+    early = datetime(year, month, day, hour, tzinfo=zone)  # ValueError for 31/02
+    late = early.replace(fold=1)
+    zero = timedelta(0)
+    prefix = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:"
+    return year, month, day, hour, early.utcoffset() or zero, late.utcoffset() or zero, prefix
+
+
+def parse_export(
+    text: str,
+    *,
+    chat: str,
+    zone: ZoneInfo,
+    business_names: Iterable[str] = (),
+    date_order: str = "auto",
+    locale: str = "es",
+) -> Chat:
+    """Every message of one exported chat, in the file's order, with UTC times and stable ids.
+
+    Each line that starts with a date and time begins a message (or a system notice); the lines
+    up to the next such line are its continuation.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    business = {_name_key(name) for name in business_names}
+    found = Chat(chat)
+    order = date_order if date_order != "auto" else _date_order_of(text, default_date_order(locale))
+    found.date_order = order
+    chat_key = _name_key(chat)
+    per_minute: dict[tuple[str, str], int] = {}
+    hours: dict[tuple[str, str, str, str, str | None], Any] = {}
+    senders: dict[str, tuple[str, bool, str]] = {}
+    previous: datetime | None = None
+    sha1 = hashlib.sha1
+    messages = found.messages
+    rejected = found.rejected
+    new = tuple.__new__
+    # [text before the first message, then per message: "[", a, b, c, hour, minute, second, half, body]
+    parts = _HEADER.split(text)
+    line = 1 + parts[0].count("\n")
+    found.headers = (len(parts) - 1) // 9
+    for i in range(1, len(parts), 9):
+        at = line
+        body = parts[i + 8]
+        line += body.count("\n")
+        newline = body.find("\n")
+        first = body if newline < 0 else body[:newline]
+        sender, colon, said = first.partition(": ")
+        if not colon:
+            if first.endswith(":") and ": " not in first:  # a message whose text is empty
+                sender, said = first[:-1], ""
+            else:  # Android's system lines have no sender
+                continue
+        marked = said[:1] in _MARKS if said else False
+        clean = _clean(said).strip()
+        if marked or not clean or 15 <= len(clean) <= 28 or clean[0] == "<" or clean[-1] == ")":
+            kind = _kind(clean, marked)
+            if kind == "system":
+                continue
+        else:
+            kind = "text"
+        key = (parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4], parts[i + 7])
+        hour = hours.get(key)
+        if hour is None:
+            try:
+                hour = _hour(int(key[0]), int(key[1]), int(key[2]), int(key[3]), key[4], order, zone)
+            except ValueError as error:
+                hour = f"{'/'.join(key[:3])} {key[3]}h is not a date and time (read {order}): {error}"
+            hours[key] = hour
+        if isinstance(hour, str):
+            rejected.append((at, hour))
+            continue
+        year, month, day, h24, early, late, prefix = hour
+        minute = parts[i + 5]
+        second = parts[i + 6]
+        try:
+            utc_wall = datetime(year, month, day, h24, int(minute), int(second) if second else 0, tzinfo=UTC)
+        except ValueError as error:
+            rejected.append((at, f"{key[3]}:{minute} is not a time: {error}"))
+            continue
+        moment = utc_wall - early
+        if early != late and previous is not None and moment < previous:
+            # An hour the clocks repeat (DST ends): the second pass follows the first in the file.
+            later = utc_wall - late
+            if later >= previous:
+                moment = later
+        previous = moment
+        known = senders.get(sender)
+        if known is None:
+            name = " ".join(_clean(sender).lstrip("~").split())
+            known = senders[sender] = (name, _name_key(name) in business, name.casefold())
+        name, is_business, folded = known
+        seq_key = (prefix + minute, folded)
+        n = per_minute.get(seq_key, 0)
+        per_minute[seq_key] = n + 1
+        digest = sha1(f"{chat_key}\x1f{prefix}{minute}\x1f{folded}\x1f{n}".encode()).hexdigest()[:24]
+        if kind == "text":
+            if 0 <= newline < len(body) - 1:  # continuation lines
+                more = body[newline + 1 :].rstrip("\n")
+                clean = f"{clean}\n{_clean(more)}" if more else clean
+            if clean.endswith(">"):
+                clean = _EDITED.sub("", clean)
+        else:
+            clean = ""
+        messages.append(
+            new(Message, ("wa-" + digest, name, is_business, clean, moment, kind == "deleted", at))
+        )
+    return found
+
+
+def conversation_record(chat: Chat) -> PostRecord:
+    """The chat as a post of kind "conversation": its customer, its last message's time."""
+    customer = next((m.sender for m in chat.messages if not m.is_business), None)
+    return PostRecord(
+        kind="conversation",
+        platform_id=chat.platform_id,
+        author_id=customer or chat.name,
+        author_name=customer or chat.name,
+        is_business=False,
+        text="",
+        created_at=chat.messages[-1].created_at,
+        comment_count=len(chat.messages),
+    )
+
+
+def message_record(message: Message, conversation: str) -> CommentRecord:
+    return CommentRecord(
+        kind="message",
+        platform_id=message.platform_id,
+        post_id=conversation,
+        author_id=message.sender,
+        author_name=message.sender,
+        is_business=message.is_business,
+        text=message.text,
+        created_at=message.created_at,
+        deleted=message.deleted,
+    )
+
+
+# --- the connector -------------------------------------------------------------------------
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    """An export's text (bytes) and the name its chat is named by: the file's, or a zip's inner .txt's."""
+    if path.suffix.lower() != ".zip":
+        return path.read_bytes(), path.name
+    try:
+        with zipfile.ZipFile(path) as archive:
+            texts = [info for info in archive.infolist() if info.filename.lower().endswith(".txt")]
+            if not texts:
+                raise SourceError(f"{path.name}: the zip holds no .txt chat export")
+            inner = next((i for i in texts if Path(i.filename).name == "_chat.txt"), None) or min(
+                texts, key=lambda i: (not _CHAT_NAME.match(Path(i.filename).stem), i.filename)
+            )
+            data = archive.read(inner)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise SourceError(f"{path.name}: not a readable zip ({error})") from None
+    inner_name = Path(inner.filename).name
+    return data, (path.name if inner_name == "_chat.txt" else inner_name)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+class WhatsAppExportConnector(Connector):
+    name = "whatsapp_export"
+    Settings = WhatsAppSettings
+    summary = "chats exported from the WhatsApp or WhatsApp Business app (Export chat: .txt or .zip)"
+
+    settings: WhatsAppSettings
+
+    def zone(self) -> ZoneInfo:
+        name = self.settings.timezone or self.context.extra.get("timezone")
+        if not name:
+            log.warning(
+                "%s/%s: no timezone set for the WhatsApp exports; their times are read as UTC",
+                self.context.brand,
+                self.context.channel,
+            )
+            name = "UTC"
+        return ZoneInfo(str(name))
+
+    def files(self) -> list[Path]:
+        raw = Path(self.settings.path).expanduser()
+        path = raw if raw.is_absolute() else self.context.base_dir / raw
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not found:
+                raise SourceError(f"no WhatsApp exports (.txt or .zip) in {path}")
+            return found
+        if path.is_file():
+            return [path]
+        raise SourceError(f"WhatsApp export not found: {path}")
+
+    def _key(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.context.base_dir))
+        except ValueError:
+            return str(path)
+
+    def parse(self, path: Path, data: bytes, name: str, zone: ZoneInfo) -> Chat:
+        chat = parse_export(
+            _decode(data),
+            chat=chat_name(name),
+            zone=zone,
+            business_names=self.settings.business_names,
+            date_order=self.settings.date_order,
+            locale=self.settings.locale,
+        )
+        if not chat.headers:
+            raise SourceError(
+                f"{path.name}: not a WhatsApp chat export (no line starts like "
+                "'12/11/26, 9:15 - ' or '[12/11/26, 9:15:32] ')",
+                hint="export the chat with WhatsApp's Export chat (without media) and point path at the "
+                ".txt or .zip it writes",
+            )
+        return chat
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        files = self.files()
+        zone = self.zone()
+        state: dict[str, dict[str, Any]] = {
+            k: dict(v) for k, v in ((cursor or {}).get("files") or {}).items()
+        }
+        total = sum(path.stat().st_size for path in files)
+        page = Page()
+        done_bytes = 0
+        size = self.settings.page_size
+        pending = False  # the cursor moved since the last page was yielded
+
+        def flush(progress: int) -> Page:
+            nonlocal page, pending
+            pending = False
+            ready = page.model_copy(
+                update={
+                    "cursor": {"files": {k: dict(v) for k, v in state.items()}},
+                    "progress": Progress(done=progress, total=total, unit="bytes"),
+                }
+            )
+            page = Page()
+            return ready
+
+        for path in files:
+            key = self._key(path)
+            data, name = _read(path)
+            digest = hashlib.sha1(data).hexdigest()
+            known = state.get(key)
+            skip = known["done"] if known and known.get("digest") == digest else 0
+            if known and known.get("digest") == digest and known.get("complete"):
+                done_bytes += path.stat().st_size
+                continue
+            chat = self.parse(path, data, name, zone)
+            for line, reason in chat.rejected:
+                page.rejected.append(RejectedRecord(location=f"{path.name} line {line}", reason=reason))
+            made: list[PostRecord | CommentRecord] = []
+            if chat.messages:
+                conversation = chat.platform_id
+                made.append(conversation_record(chat))
+                made.extend(message_record(m, conversation) for m in chat.messages)
+            position = skip
+            state[key] = {"digest": digest, "done": position, "complete": False}
+            pending = True
+            while position < len(made):
+                room = max(1, size - len(page.posts) - len(page.comments))
+                for record in made[position : position + room]:
+                    (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                position = min(len(made), position + room)
+                state[key] = {"digest": digest, "done": position, "complete": position >= len(made)}
+                pending = True
+                if len(page.posts) + len(page.comments) >= size:
+                    yield flush(done_bytes)
+                    await asyncio.sleep(0)  # let other channels run between pages
+            finished = {"digest": digest, "done": len(made), "complete": True}
+            if state[key] != finished:
+                state[key] = finished
+                pending = True
+            done_bytes += path.stat().st_size
+        if pending or page.rejected:
+            yield flush(done_bytes)
+
+
+__all__ = [
+    "Chat",
+    "Message",
+    "WhatsAppExportConnector",
+    "WhatsAppSettings",
+    "chat_id",
+    "chat_name",
+    "conversation_record",
+    "default_date_order",
+    "message_record",
+    "parse_export",
+]

@@ -1,0 +1,137 @@
+"""The `instagram_messages` connector: Instagram Direct through the Graph Conversations API (respx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conformance import NOW, HttpCase, collect, conformance_suite, fixture, no_sleep, records
+
+from socialmon_connectors import (
+    AuthError,
+    ChannelContext,
+    CommentRecord,
+    NotFound,
+    PermissionDenied,
+    PlatformError,
+    PostRecord,
+    RateLimited,
+)
+from socialmon_connectors.instagram_messages import InstagramMessagesConnector, InstagramMessagesSettings
+
+BASE = "https://graph.facebook.com/v25.0"
+PAGE = "104512345678901"  # the Facebook Page linked to the Instagram account
+IG = "17841400000000001"
+TOKEN = "EAABsecretTOKEN456"
+CONVERSATION = "aWdfZAG06MTpJR01lc3NhZA1"
+
+
+def graph_error(code: int, message: str, subcode: int | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Ab1"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return {"error": error}
+
+
+class InstagramDirectCase(HttpCase):
+    base_url = BASE
+    errors = {  # noqa: RUF012
+        "expired token": AuthError,
+        "missing permission": PermissionDenied,
+        "rate limited": RateLimited,
+        "account does not exist": NotFound,
+        "other platform error": PlatformError,
+    }
+
+    def make(self, **options: Any) -> InstagramMessagesConnector:
+        options.setdefault("page_id", PAGE)
+        settings = InstagramMessagesSettings(access_token=TOKEN, **options)
+        return InstagramMessagesConnector(settings, ChannelContext(brand="b", channel="ig-dm", account=IG))
+
+    def connector_with(self, **options: Any) -> InstagramMessagesConnector:
+        made = self.make(**options)
+        made.sleep = no_sleep  # type: ignore[method-assign]
+        made.now = lambda: NOW  # type: ignore[method-assign]
+        return made
+
+    def routes(self, router: respx.MockRouter) -> None:
+        router.get(f"/{IG}", params={"fields": "id,username"}).respond(
+            json={"id": IG, "username": "cosecha.pan"}
+        )
+        router.get(f"/{PAGE}/conversations", params={"platform": "instagram"}).respond(
+            json=fixture("instagram_conversations.json")
+        )
+        router.get(f"/{CONVERSATION}/messages", params={"after": "QVFIUmlnMQ"}).respond(
+            json=fixture("instagram_messages_more.json")
+        )
+
+    def error_response(self, failure: str) -> httpx.Response:
+        return {
+            "expired token": httpx.Response(
+                400, json=graph_error(190, f"Error validating access token: Session has expired {TOKEN}", 463)
+            ),
+            "missing permission": httpx.Response(
+                403, json=graph_error(230, "(#230) Requires instagram_manage_messages permission")
+            ),
+            "rate limited": httpx.Response(400, json=graph_error(80002, "Instagram business use case limit")),
+            "account does not exist": httpx.Response(
+                400, json=graph_error(100, "Object with ID does not exist", 33)
+            ),
+            "other platform error": httpx.Response(400, json=graph_error(12, "field is deprecated")),
+        }[failure]
+
+
+CASE = InstagramDirectCase()
+TestConformance = conformance_suite(CASE)
+
+
+def test_direct_conversations_with_the_business_known_by_its_username(tmp_path: Path) -> None:
+    with CASE.healthy(tmp_path) as router:
+        pages = collect(CASE.connector(tmp_path))
+        calls = list(router.calls)
+    found = records(pages)
+    posts = [r for r in found if isinstance(r, PostRecord)]
+    messages = [r for r in found if isinstance(r, CommentRecord)]
+    assert {(p.kind, p.author_name, p.is_business) for p in posts} == {
+        ("conversation", "ana.luz", False),
+        ("conversation", "beto_r", False),
+    }
+    assert len(messages) == 4 and {m.kind for m in messages} == {"message"}
+    # the business's answer comes from an Instagram-scoped id, not the account id: its username tells
+    business = [m for m in messages if m.is_business]
+    assert [(m.author_name, m.text) for m in business] == [("cosecha.pan", "¡Claro! Te lo apartamos")]
+    listing = next(c.request.url.params for c in calls if c.request.url.path.endswith("/conversations"))
+    assert listing["platform"] == "instagram"
+    assert all(c.request.headers["Authorization"] == f"Bearer {TOKEN}" for c in calls)
+
+
+def test_with_instagram_login_the_account_itself_is_listed_and_a_set_username_is_not_looked_up(
+    tmp_path: Path,
+) -> None:
+    base = "https://graph.instagram.com/v25.0"
+    with respx.mock(base_url=base, assert_all_mocked=True) as router:
+        listing = router.get(f"/{IG}/conversations").respond(json={"data": [], "paging": {}})
+        collect(CASE.connector_with(page_id="", username="@cosecha.pan", base_url=base))
+    assert listing.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        graph_error(10, "(#10) Requires instagram_manage_messages permission to manage the object"),
+        graph_error(298, "(#298) Requires extended permission: read_mailbox"),
+        graph_error(200, "(#200) The user does not have the MESSAGING task on the linked Page"),
+    ],
+)
+def test_a_token_without_instagram_manage_messages_says_so(tmp_path: Path, body: dict[str, Any]) -> None:
+    with respx.mock(base_url=BASE) as router:
+        router.get(f"/{IG}").respond(json={"id": IG, "username": "cosecha.pan"})
+        router.get(f"/{PAGE}/conversations").respond(403, json=body)
+        with pytest.raises(PermissionDenied) as raised:
+            collect(CASE.connector(tmp_path))
+    said = str(raised.value)
+    assert "instagram_manage_messages" in said and "MESSAGING task" in said
+    assert body["error"]["message"] in said and TOKEN not in said
