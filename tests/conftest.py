@@ -50,6 +50,10 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("SOCIALMON_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # The CLI speaks the brand's language (the test brands' is Spanish), else the locale's: tests
+    # read its English unless they choose otherwise (tests/test_cli_language.py).
+    monkeypatch.setenv("SOCIALMON_LANG", "en")
+    monkeypatch.setenv("LANGUAGE", "en")  # socialmon.cli._i18n.use sets it for typer's own words
 
 
 @pytest.fixture

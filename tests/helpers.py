@@ -58,6 +58,9 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `socialmon` command in a subprocess."""
     command = [sys.executable, "-m", "socialmon", *args]
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
+    # SOCIALMON_LANG is the tests' own (conftest.py pins English), never the developer's.
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_") or k == "SOCIALMON_LANG"
+    }
     full_env.update(env or {})
     return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)

@@ -109,6 +109,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_negative": ("{negative} of the {count} negative", "{negative} de los {count}, negativos"),
     "group_worst": ("The worst {shown} of {count}:", "Los {shown} peores de {count}:"),
     "full_list": ("Full list", "Lista completa"),
+    "alert_reference": ("alert #{id}", "alerta n.º {id}"),
     "waited": ("waiting {waited}", "espera desde hace {waited}"),
     "closes": ("closes {when}", "vence el {when}"),
     "engagement": ("{engagement} likes and replies", "{engagement} me gusta y respuestas"),
@@ -225,6 +226,7 @@ class AlertText:
     url: str | None
     created_at: datetime
     comments: list[Quoted] = field(default_factory=list)
+    reference: str = ""  # "alert #9", "alerta n.º 9": how the e-mail names it
 
 
 def is_group(facts: dict[str, Any]) -> bool:
@@ -461,6 +463,7 @@ def _text(
         url=terminal_text(url) if url else None,
         created_at=created_at,
         comments=comments,
+        reference=say(lang, "alert_reference", id=alert_id),
     )
 
 

@@ -4,13 +4,15 @@ options, calls one service function and renders the result."""
 from __future__ import annotations
 
 from socialmon.cli._gc import collector_paused
+from socialmon.cli._i18n import _, hide_type_tags, use_environment
 
 with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
     import typer
 
+hide_type_tags()  # no <bool>, <str> in --help
 app = typer.Typer(
     name="socialmon",
-    help=(
+    help=_(
         "Monitor your business's social channels: pull posts, comments and reviews, score "
         "what customers say, and report who is waiting for an answer.\n\n"
         "Exit codes: 0 success, 1 a channel failed or ended partial, or a delivery failed, 2 usage or "
@@ -34,10 +36,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version."
+        False, "--version", callback=_version, is_eager=True, help=_("Print the version.")
     ),
 ) -> None:
-    pass
+    use_environment()  # each command starts in the locale's language (see _i18n)
 
 
 with collector_paused(lasting=True):  # the commands register themselves on `app`

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from socialmon.cli._i18n import _, use_for
 from socialmon.config import Config, ConfigError, find_config_path, load_config
 from socialmon.database import Database, DatabaseError, open_database
 from socialmon.render._safe_text import error_summary, terminal_text
@@ -36,7 +37,7 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help="Config file. Default: $SOCIALMON_CONFIG, then ./socialmon.toml.",
+        help=_("Config file. Default: $SOCIALMON_CONFIG, then ./socialmon.toml."),
         show_default=False,
         dir_okay=False,
     ),
@@ -45,13 +46,13 @@ DatabaseOption = Annotated[
     str | None,
     typer.Option(
         "--database",
-        help="Database URL or SQLite path, overriding the config (also $SOCIALMON_DATABASE).",
+        help=_("Database URL or SQLite path, overriding the config (also $SOCIALMON_DATABASE)."),
         show_default=False,
     ),
 ]
-BrandOption = Annotated[str | None, typer.Option("--brand", "-b", help="Only this brand (slug or name).")]
+BrandOption = Annotated[str | None, typer.Option("--brand", "-b", help=_("Only this brand (slug or name)."))]
 ChannelOption = Annotated[
-    str | None, typer.Option("--channel", help="Only this channel (name or brand/name).")
+    str | None, typer.Option("--channel", help=_("Only this channel (name or brand/name)."))
 ]
 
 
@@ -105,7 +106,7 @@ def problem(label: str, message: object, style: str = "bold red") -> None:
 
 
 def fail(message: object, code: int = EXIT_USAGE) -> NoReturn:
-    problem("error", message)
+    problem(_("error"), message)
     raise typer.Exit(code)
 
 
@@ -113,9 +114,13 @@ def output_problem(path: Path) -> str | None:
     """Why `path` cannot be written as an output file, or None: said before any work is done."""
     folder = path.expanduser().absolute().parent
     if path.is_dir():
-        return f"cannot write {path}: it is a folder; name a file in it, e.g. {path / 'report.html'}"
+        return _("cannot write {path}: it is a folder; name a file in it, e.g. {example}").format(
+            path=path, example=path / "report.html"
+        )
     if not folder.is_dir():
-        return f"cannot write {path}: the folder {folder} does not exist (create it first, or choose another)"
+        return _(
+            "cannot write {path}: the folder {folder} does not exist (create it first, or choose another)"
+        ).format(path=path, folder=folder)
     return None
 
 
@@ -130,13 +135,13 @@ def open_output(path: Path, mode: str = "w", *, newline: str | None = None) -> I
             return path.expanduser().open(mode)
         return path.expanduser().open(mode, encoding="utf-8", newline=newline)
     except OSError as error:
-        fail(f"cannot write {path}: {error.strerror or error}")
+        fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
 
 
 def config_problems(error: ConfigError) -> NoReturn:
     """Every problem of the config, one a line; exit 2."""
     for found in error.problems:
-        problem("config error", found)
+        problem(_("config error"), found)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -145,7 +150,7 @@ def registry() -> ConnectorRegistry:
 
     found = default_registry()
     for warning in found.problems:
-        problem("warning", warning, style="yellow")
+        problem(_("warning"), warning, style="yellow")
     return found
 
 
@@ -153,13 +158,17 @@ def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None)
     found = find_config_path(path)
     if found is None:
         fail(
-            "no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init` "
-            "to write ./socialmon.toml"
+            _(
+                "no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init` "
+                "to write ./socialmon.toml"
+            )
         )
     try:
-        return load_config(found, registry)
+        loaded = load_config(found, registry)
     except ConfigError as error:
         config_problems(error)
+    use_for(loaded)  # the brands' language, when they share one (see _i18n)
+    return loaded
 
 
 @contextmanager
@@ -176,15 +185,27 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
     except DatabaseError as error:
         fail(str(error))
     except SQLAlchemyError as error:
-        fail(f"the database {display_database(url)} failed: {error_summary(error)}")
+        fail(
+            _("the database {database} failed: {cause}").format(
+                database=display_database(url), cause=error_summary(error)
+            )
+        )
     if status is not None and status.current is not None:
-        say(err, f"upgraded the database schema from {status.current} to {status.head}")
+        say(
+            err,
+            _("upgraded the database schema from {old} to {new}").format(old=status.current, new=status.head),
+        )
     try:
         yield database
     except SQLAlchemyError as error:  # damage found past the pages read on opening
         damaged = database.damaged(error)
         if damaged is None:
-            fail(f"the database {database.display_url()} failed: {error_summary(error)}", EXIT_FAILED)
+            fail(
+                _("the database {database} failed: {cause}").format(
+                    database=database.display_url(), cause=error_summary(error)
+                ),
+                EXIT_FAILED,
+            )
         fail(str(damaged))
     finally:
         database.dispose()
@@ -198,7 +219,7 @@ def display_database(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(not a database URL)"
+        return _("(not a database URL)")
 
 
 def is_terminal() -> bool:

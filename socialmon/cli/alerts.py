@@ -25,6 +25,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
+from socialmon.cli._i18n import _, use_for
 from socialmon.config import BrandConfig, Config, ConfigError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 alerts_app = typer.Typer(
     name="alerts",
-    help=(
+    help=_(
         "Alerts: a negative spike, a customer waiting too long, a watch-list word, a comment heating "
         "up, a reply window closing, a channel in trouble. Without a command: list the open ones.\n\n"
         "For cron: `socialmon scan --quiet && socialmon alerts send --quiet`. Exit codes of `send`: 0 "
@@ -45,9 +46,9 @@ alerts_app = typer.Typer(
 )
 app.add_typer(alerts_app)
 
-AllOption = Annotated[bool, typer.Option("--all", "-a", help="Also acknowledged and resolved alerts.")]
+AllOption = Annotated[bool, typer.Option("--all", "-a", help=_("Also acknowledged and resolved alerts."))]
 LimitOption = Annotated[
-    int, typer.Option("--limit", "-n", min=0, help="Show at most this many, most severe first (0: all).")
+    int, typer.Option("--limit", "-n", min=0, help=_("Show at most this many, most severe first (0: all)."))
 ]
 
 
@@ -56,8 +57,13 @@ def _brands(config: Config, brand: str | None) -> list[BrandConfig]:
         return list(config.brands)
     chosen = config.brand(brand)
     if chosen is None:
-        known = ", ".join(b.slug for b in config.brands) or "none"
-        fail(f"no brand {brand!r} in {config.path} (brands: {known})")
+        known = ", ".join(b.slug for b in config.brands) or _("none")
+        fail(
+            _("no brand {brand} in {path} (brands: {known})").format(
+                brand=repr(brand), path=config.path, known=known
+            )
+        )
+    use_for(config, chosen.slug)
     return [chosen]
 
 
@@ -83,16 +89,16 @@ def _list(
         found = list_alerts(db, brand=brand, include_closed=include_closed, limit=limit or None)
         total = count_alerts(db, brand=brand, include_closed=include_closed) if limit else len(found)
     if not found:
-        say(out, "No open alerts." if not include_closed else "No alerts yet.")
+        say(out, _("No open alerts.") if not include_closed else _("No alerts yet."))
         return
-    table = Table(title="Alerts" if include_closed else "Open alerts")
-    table.add_column("id", justify="right", style="bold")
-    table.add_column("brand")
-    table.add_column("severity")
-    table.add_column("rule")
-    table.add_column("raised")
-    table.add_column("status")
-    table.add_column("alert", overflow="fold")
+    table = Table(title=_("Alerts") if include_closed else _("Open alerts"))
+    table.add_column(_("id"), justify="right", style="bold")
+    table.add_column(_("brand"))
+    table.add_column(_("severity"))
+    table.add_column(_("rule"))
+    table.add_column(_("raised"))
+    table.add_column(_("status"))
+    table.add_column(_("alert"), overflow="fold")
     colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
     for alert in found:
         # Titles quote authors, channels and watch-list words; links come from the platform:
@@ -113,10 +119,15 @@ def _list(
         )
     out.print(table)
     if total > len(found):
-        say(out, f"{len(found)} of {total:,} shown, the most severe first: --limit 0 shows all")
+        say(
+            out,
+            _("{shown} of {total} shown, the most severe first: --limit 0 shows all").format(
+                shown=len(found), total=f"{total:,}"
+            ),
+        )
 
 
-@alerts_app.callback()
+@alerts_app.callback(help=_("List, acknowledge, check and send alerts."))
 def alerts(
     ctx: typer.Context,
     brand: BrandOption = None,
@@ -125,12 +136,11 @@ def alerts(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """List, acknowledge, check and send alerts."""
     if ctx.invoked_subcommand is None:
         _list(brand, include_closed, limit, config, database)
 
 
-@alerts_app.command("list")
+@alerts_app.command("list", help=_("The open alerts (neither acknowledged nor resolved), most severe first."))
 def list_command(
     brand: BrandOption = None,
     include_closed: AllOption = False,
@@ -138,17 +148,17 @@ def list_command(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """The open alerts (neither acknowledged nor resolved), most severe first."""
     _list(brand, include_closed, limit, config, database)
 
 
-@alerts_app.command()
+@alerts_app.command(
+    help=_("Acknowledge alerts: they leave the open list, and are not sent if they were not yet.")
+)
 def ack(
-    ids: Annotated[list[int], typer.Argument(help="Alert ids, as `socialmon alerts` lists them.")],
+    ids: Annotated[list[int], typer.Argument(help=_("Alert ids, as `socialmon alerts` lists them."))],
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Acknowledge alerts: they leave the open list, and are not sent if they were not yet."""
     from socialmon.alerts import AlertNotFound, acknowledge
 
     loaded = config_or_exit(config)
@@ -160,7 +170,9 @@ def ack(
                 fail(str(error))
             say(
                 out,
-                f"alert {alert_id} acknowledged" if changed else f"alert {alert_id} was already acknowledged",
+                _("alert {id} acknowledged").format(id=alert_id)
+                if changed
+                else _("alert {id} was already acknowledged").format(id=alert_id),
             )
 
 
@@ -173,13 +185,12 @@ def _evaluate(loaded: Config, db: Database, brands: list[BrandConfig]) -> list[B
     return evaluate_alerts(db, brands, loaded.settings.reports, windows)
 
 
-@alerts_app.command()
+@alerts_app.command(help=_("One alert in full: every comment of a wave or burst, every alert of a digest."))
 def show(
-    alert_id: Annotated[int, typer.Argument(help="An alert id, as `socialmon alerts` lists them.")],
+    alert_id: Annotated[int, typer.Argument(help=_("An alert id, as `socialmon alerts` lists them."))],
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """One alert in full: every comment of a wave or burst, every alert of a digest."""
     from rich.table import Table
     from sqlalchemy import func, select
 
@@ -190,13 +201,13 @@ def show(
     with database_or_exit(loaded, database) as db, db.read() as connection:
         row = connection.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
         if row is None:
-            fail(f"no alert with id {alert_id}: `socialmon alerts` lists them")
+            fail(_("no alert with id {id}: `socialmon alerts` lists them").format(id=alert_id))
         facts = row.facts or {}
         say(out, f"#{row.id} [{row.severity}] {row.rule}")
         out.print(plain(row.title))
         table = Table()
         if row.rule == "digest":
-            for name in ("id", "rule", "severity", "alert"):
+            for name in (_("id"), _("rule"), _("severity"), _("alert")):
                 table.add_column(name)
             ids = list(facts.get("alert_ids") or [])
             for start in range(0, len(ids), 500):
@@ -207,7 +218,7 @@ def show(
                     table.add_row(str(found.id), plain(found.rule), plain(found.severity), plain(found.title))
         else:
             ids = list(facts.get("comment_ids") or [c["id"] for c in facts.get("worst") or []])
-            for name in ("id", "channel", "author", "written", "label", "comment"):
+            for name in (_("id"), _("channel"), _("author"), _("written"), _("label"), _("comment")):
                 table.add_column(name, overflow="fold")
             for start in range(0, len(ids), 500):
                 query = (
@@ -237,54 +248,66 @@ def show(
         out.print(table)
 
 
-@alerts_app.command()
+@alerts_app.command(help=_("Run the rules now and record what they find, without sending anything."))
 def check(
     brand: BrandOption = None,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run the rules now and record what they find, without sending anything."""
     loaded = config_or_exit(config)
     brands = _brands(loaded, brand)
     with database_or_exit(loaded, database) as db:
         evaluations = _evaluate(loaded, db, brands)
     for evaluation in evaluations:
         if evaluation.skipped:
-            say(out, f"{evaluation.brand}: skipped, {evaluation.skipped}")
+            say(
+                out, _("{brand}: skipped, {reason}").format(brand=evaluation.brand, reason=evaluation.skipped)
+            )
             continue
         say(
-            out, f"{evaluation.brand}: {len(evaluation.created)} new alert(s), {evaluation.resolved} resolved"
+            out,
+            _("{brand}: {created} new alert(s), {resolved} resolved").format(
+                brand=evaluation.brand, created=len(evaluation.created), resolved=evaluation.resolved
+            ),
         )
         if evaluation.grown:
-            say(out, f"  {len(evaluation.grown)} alert(s) took in new comments")
+            say(out, _("  {count} alert(s) took in new comments").format(count=len(evaluation.grown)))
         if evaluation.folded:
-            say(out, f"  {len(evaluation.folded)} more past the cap, in one digest alert")
+            say(
+                out,
+                _("  {count} more past the cap, in one digest alert").format(count=len(evaluation.folded)),
+            )
         for skipped in evaluation.skipped_channels:
-            say(out, f"  skipped {skipped} (half-imported: judged after its next complete scan)")
+            say(
+                out,
+                _("  skipped {channel} (half-imported: judged after its next complete scan)").format(
+                    channel=skipped
+                ),
+            )
         for rule, note in evaluation.notes.items():
             say(out, f"  {rule}: {note}")
 
 
-@alerts_app.command()
+@alerts_app.command(
+    help=_(
+        "Run the rules, then deliver every unsent alert by e-mail and webhooks.\n\n"
+        "E-mail, Slack, Discord and Teams get one message a run: the most severe alerts in detail, "
+        "the rest summed up in a line (`socialmon alerts` lists them all); a JSON webhook gets every "
+        "alert. During the brand's quiet hours only critical alerts go out.\n\n"
+        "Exit code 0 when there was nothing to send or everything was delivered, 1 when a delivery "
+        "failed (it is retried by the next run; nothing is sent twice), 2 for a config error (nothing "
+        "is sent)."
+    )
+)
 def send(
     brand: BrandOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print what would be sent; send nothing, mark nothing sent.")
+        bool, typer.Option("--dry-run", help=_("Print what would be sent; send nothing, mark nothing sent."))
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Print only problems (for cron)."))] = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run the rules, then deliver every unsent alert by e-mail and webhooks.
-
-    E-mail, Slack, Discord and Teams get one message a run: the most severe alerts in detail,
-    the rest summed up in a line (`socialmon alerts` lists them all); a JSON webhook gets every
-    alert. During the brand's quiet hours only critical alerts go out.
-
-    Exit code 0 when there was nothing to send or everything was delivered, 1 when a delivery
-    failed (it is retried by the next run; nothing is sent twice), 2 for a config error (nothing
-    is sent).
-    """
     from socialmon.alerts import send_alerts
     from socialmon.alerts.delivery import resolve_destinations
 
@@ -303,32 +326,52 @@ def send(
     for preview in result.previews:
         say(
             out,
-            f"--- would send {len(preview.alert_ids)} alert(s) of {preview.brand} to {preview.destination}",
+            _("--- would send {count} alert(s) of {brand} to {destination}").format(
+                count=len(preview.alert_ids), brand=preview.brand, destination=preview.destination
+            ),
         )
         say(out, preview.content)
     for slug, count in result.held.items():
         if not quiet:
-            say(err, f"{slug}: {count} alert(s) held until the end of quiet hours")
+            say(
+                err,
+                _("{brand}: {count} alert(s) held until the end of quiet hours").format(
+                    brand=slug, count=count
+                ),
+            )
     for slug, count in result.unrouted.items():
         if not quiet:
             say(
                 err,
-                f"{slug}: {count} alert(s) with nowhere to go: add [brands.alerts.email] or "
-                "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                _(
+                    "{brand}: {count} alert(s) with nowhere to go: add [brands.alerts.email] or "
+                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)"
+                ).format(brand=slug, count=count),
             )
     for delivery in result.deliveries:
         if not delivery.ok:
             say(
                 err,
-                f"{delivery.brand}: delivery to {delivery.destination} FAILED, will retry next run: {delivery.error}",
+                _("{brand}: delivery to {destination} FAILED, will retry next run: {error}").format(
+                    brand=delivery.brand, destination=delivery.destination, error=delivery.error
+                ),
             )
         elif not quiet:
-            say(err, f"{delivery.brand}: sent {len(delivery.alert_ids)} alert(s) to {delivery.destination}")
+            say(
+                err,
+                _("{brand}: sent {count} alert(s) to {destination}").format(
+                    brand=delivery.brand, count=len(delivery.alert_ids), destination=delivery.destination
+                ),
+            )
         if delivery.refused:
             say(
                 err,
-                f"{delivery.brand}: {delivery.destination}: the server refused {', '.join(delivery.refused)}",
+                _("{brand}: {destination}: the server refused {addresses}").format(
+                    brand=delivery.brand,
+                    destination=delivery.destination,
+                    addresses=", ".join(delivery.refused),
+                ),
             )
     if not (dry_run or result.deliveries or result.held or result.unrouted or quiet):
-        say(err, "nothing to send")
+        say(err, _("nothing to send"))
     raise typer.Exit(EXIT_FAILED if result.failed else EXIT_OK)

@@ -8,6 +8,7 @@ import typer
 
 from socialmon.cli import app
 from socialmon.cli._common import BrandOption, ChannelOption, ConfigOption, DatabaseOption
+from socialmon.cli._i18n import _
 from socialmon.cli.report import (
     FormatOption,
     LangOption,
@@ -19,7 +20,9 @@ from socialmon.cli.report import (
 )
 
 
-@app.command()
+@app.command(
+    help=_("Who is still waiting for an answer: channel, author, how long, sentiment and link, oldest first.")
+)
 def pending(
     brand: BrandOption = None,
     channel: ChannelOption = None,
@@ -27,25 +30,26 @@ def pending(
         str | None,
         typer.Option(
             "--since",
-            help="Only comments written since: a date (2026-11-01) or a span back from today: 7d, 4w, "
-            "3m. Default: every comment still waiting, whatever its age.",
+            help=_(
+                "Only comments written since: a date (2026-11-01) or a span back from today: 7d, 4w, "
+                "3m. Default: every comment still waiting, whatever its age."
+            ),
         ),
     ] = None,
     until: UntilOption = None,
     negative_first: Annotated[
         bool,
         typer.Option(
-            "--negative-first", help="Negative comments first, then the rest; oldest first in each."
+            "--negative-first", help=_("Negative comments first, then the rest; oldest first in each.")
         ),
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help=_("Show at most this many."))] = 50,
     format: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     lang: LangOption = None,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Who is still waiting for an answer: channel, author, how long, sentiment and link, oldest first."""
     run_report(
         "pending",
         brand=brand,

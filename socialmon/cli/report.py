@@ -33,6 +33,7 @@ from socialmon.cli._common import (
     terminal_text,
 )
 from socialmon.cli._gc import collector_paused
+from socialmon.cli._i18n import _, use_for
 from socialmon.config import Config
 
 if TYPE_CHECKING:
@@ -80,12 +81,12 @@ class LangChoice(StrEnum):
 SinceOption = Annotated[
     str | None,
     typer.Option(
-        "--since", help="Start: a date (2026-11-01) or a span back from today: 7d, 4w, 3m. Default 30d."
+        "--since", help=_("Start: a date (2026-11-01) or a span back from today: 7d, 4w, 3m. Default 30d.")
     ),
 ]
-UntilOption = Annotated[str | None, typer.Option("--until", help="End date, inclusive. Default: now.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help=_("End date, inclusive. Default: now."))]
 PeriodOption = Annotated[
-    PeriodChoice, typer.Option("--period", help="Trend buckets, in the brand's time zone.")
+    PeriodChoice, typer.Option("--period", help=_("Trend buckets, in the brand's time zone."))
 ]
 # Whether this run's command line gave --format (set by its callback); True when run_report is
 # called from code, which always means the format it passes.
@@ -104,21 +105,24 @@ FormatOption = Annotated[
         "--format",
         "-f",
         callback=_note_format,
-        help="Output format. Default: from --output's extension (.html .pdf .json .csv .md, .txt for "
-        "table), else table.",
+        help=_(
+            "Output format. Default: from --output's extension (.html .pdf .json .csv .md, .txt for "
+            "table), else table."
+        ),
     ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False),
+    typer.Option("--output", "-o", help=_("Write to this file instead of the terminal."), dir_okay=False),
 ]
 LangOption = Annotated[
-    LangChoice | None, typer.Option("--lang", help="Report language. Default: the brand's language.")
+    LangChoice | None,
+    typer.Option("--lang", help=_("Language of the report and the messages. Default: the brand's language.")),
 ]
-TimingsOption = Annotated[bool, typer.Option("--timings", help="Print seconds per metric to stderr.")]
+TimingsOption = Annotated[bool, typer.Option("--timings", help=_("Print seconds per metric to stderr."))]
 
 report_app = typer.Typer(
-    help="What the data says: response times, who is waiting for an answer, feedback trend, engagement.",
+    help=_("What the data says: response times, who is waiting for an answer, feedback trend, engagement."),
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode="rich",
@@ -150,12 +154,13 @@ def run_report(
         from socialmon.analytics import WindowError
         from socialmon.report import build_reports, channel_summaries
 
+        loaded = config_or_exit(config)
+        use_for(loaded, brand, lang.value if lang else None)  # the problems below are said in it
         if output is not None:
             format = output_format(format, output, given=_format_given.get())
             problem_found = output_problem(output)
             if problem_found is not None:
                 fail(problem_found)
-        loaded = config_or_exit(config)
         check_selection(loaded, brand, channel)
         if format is ReportFormat.pdf:
             _require_pdf(loaded, brand, lang)
@@ -228,15 +233,27 @@ def output_format(format: ReportFormat, output: Path, *, given: bool) -> ReportF
     if given:
         if implied is not None and implied is not format:
             fail(
-                f"--format {format.value} does not match {output.name} (a {suffix} file is written as "
-                f"{implied.value}): drop --format, or name the file {output.with_suffix(_suffix_of(format)).name}"
+                _(
+                    "--format {format} does not match {file} (a {suffix} file is written as {implied}): "
+                    "drop --format, or name the file {other}"
+                ).format(
+                    format=format.value,
+                    file=output.name,
+                    suffix=suffix,
+                    implied=implied.value,
+                    other=output.with_suffix(_suffix_of(format)).name,
+                )
             )
         return format
     if implied is not None:
         return implied
     if not suffix:
         return format  # no extension: the terminal's table, as plain text
-    fail(f"cannot tell the format of {output.name} from {suffix!r}: use one of {known}, or give --format")
+    fail(
+        _("cannot tell the format of {file} from {suffix}: use one of {known}, or give --format").format(
+            file=output.name, suffix=repr(suffix), known=known
+        )
+    )
 
 
 def _suffix_of(format: ReportFormat) -> str:
@@ -247,8 +264,12 @@ def check_selection(config: Config, brand: str | None, channel: str | None) -> N
     """An unknown --brand or --channel is a usage error that lists the known ones (exit 2)."""
     brands = [b for b in config.brands if not brand or brand in (b.slug, b.name)]
     if brand and not brands:
-        known = ", ".join(b.slug for b in config.brands) or "none: add one to the config"
-        fail(f"unknown brand {brand!r} in {config.path}; known brands: {known}")
+        known = ", ".join(b.slug for b in config.brands) or _("none: add one to the config")
+        fail(
+            _("unknown brand {brand} in {path}; known brands: {known}").format(
+                brand=repr(brand), path=config.path, known=known
+            )
+        )
     if channel:
         found = [
             (b, c)
@@ -257,9 +278,13 @@ def check_selection(config: Config, brand: str | None, channel: str | None) -> N
             if channel in (c.name, f"{b.slug}/{c.name}", f"{b.name}/{c.name}")
         ]
         if not found:
-            known = ", ".join(f"{b.slug}/{c.name}" for b in brands for c in b.channels) or "none"
-            scope = f" of brand {brand!r}" if brand else ""
-            fail(f"unknown channel {channel!r}{scope} in {config.path}; known channels: {known}")
+            known = ", ".join(f"{b.slug}/{c.name}" for b in brands for c in b.channels) or _("none")
+            scope = _(" of brand {brand}").format(brand=repr(brand)) if brand else ""
+            fail(
+                _("unknown channel {channel}{scope} in {path}; known channels: {known}").format(
+                    channel=repr(channel), scope=scope, path=config.path, known=known
+                )
+            )
 
 
 def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
@@ -307,7 +332,7 @@ def _write(text: str, output: Path | None) -> None:
         return
     with open_output(output) as handle:
         handle.write(text)
-    say(err, f"wrote {output}")
+    say(err, _("wrote {path}").format(path=output))
 
 
 def _write_bytes(data: bytes, output: Path | None) -> None:
@@ -317,7 +342,7 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
         return
     with open_output(output, "wb") as handle:
         handle.write(data)
-    say(err, f"wrote {output}")
+    say(err, _("wrote {path}").format(path=output))
 
 
 def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> None:
@@ -335,7 +360,11 @@ def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> 
         fail(spanish if language == "es" else english)
 
 
-@report_app.callback()
+@report_app.callback(
+    help=_(
+        "The summary: response times, who is waiting for an answer, feedback trend, engagement, per channel."
+    )
+)
 def report(
     ctx: typer.Context,
     brand: BrandOption = None,
@@ -350,7 +379,6 @@ def report(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """The summary: response times, who is waiting for an answer, feedback trend, engagement, per channel."""
     if ctx.invoked_subcommand is not None:
         return
     run_report(
@@ -369,7 +397,12 @@ def report(
     )
 
 
-@report_app.command("response-times")
+@report_app.command(
+    "response-times",
+    help=_(
+        "First response times per channel and period: count, response rate, median, p90, mean, SLA share."
+    ),
+)
 def response_times(
     brand: BrandOption = None,
     channel: ChannelOption = None,
@@ -383,7 +416,6 @@ def response_times(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """First response times per channel and period: count, response rate, median, p90, mean, SLA share."""
     run_report(
         "response-times",
         brand=brand,
@@ -400,7 +432,12 @@ def response_times(
     )
 
 
-@report_app.command("trends")
+@report_app.command(
+    "trends",
+    help=_(
+        "Feedback per day, week or month: volume, sentiment shares, net sentiment, rating, rising negative terms."
+    ),
+)
 def trends(
     brand: BrandOption = None,
     channel: ChannelOption = None,
@@ -414,7 +451,6 @@ def trends(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Feedback per day, week or month: volume, sentiment shares, net sentiment, rating, rising negative terms."""
     run_report(
         "trends",
         brand=brand,

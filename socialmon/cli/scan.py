@@ -33,6 +33,7 @@ from socialmon.cli._common import (
     say,
     terminal_text,
 )
+from socialmon.cli._i18n import _, use_for
 from socialmon.config import ConfigError, ConfigProblem, SkippedChannel, resolve_available
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
@@ -55,9 +56,15 @@ class _Rejections:
         count = self.counts.get(label, 0) + 1
         self.counts[label] = count
         if count <= MAX_REJECTIONS_SHOWN:
-            print_line(f"{label}: skipped {rejected.location}: {rejected.reason}")  # type: ignore[operator]
+            print_line(  # type: ignore[operator]
+                _("{label}: skipped {location}: {reason}").format(
+                    label=label, location=rejected.location, reason=rejected.reason
+                )
+            )
         elif count == MAX_REJECTIONS_SHOWN + 1:
-            print_line(f"{label}: more malformed records skipped; the summary counts them")  # type: ignore[operator]
+            print_line(
+                _("{label}: more malformed records skipped; the summary counts them").format(label=label)
+            )  # type: ignore[operator]
 
 
 def alerts_line(brand: str, created: int, resolved: int, error: str | None) -> str:
@@ -65,8 +72,10 @@ def alerts_line(brand: str, created: int, resolved: int, error: str | None) -> s
     if error is not None:
         return f"{brand}: {error}"
     if not (created or resolved):
-        return f"{brand}: no new alerts"
-    return f"{brand}: {created} new alert(s), {resolved} resolved (`socialmon alerts` lists the open ones)"
+        return _("{brand}: no new alerts").format(brand=brand)
+    return _(
+        "{brand}: {created} new alert(s), {resolved} resolved (`socialmon alerts` lists the open ones)"
+    ).format(brand=brand, created=created, resolved=resolved)
 
 
 class PlainReporter:
@@ -81,7 +90,7 @@ class PlainReporter:
 
     def channel_started(self, label: str) -> None:
         if not self.quiet:
-            self._line(f"{label}: scanning")
+            self._line(_("{label}: scanning").format(label=label))
 
     def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
         pass
@@ -91,18 +100,23 @@ class PlainReporter:
 
     def channel_finished(self, outcome: ChannelOutcome) -> None:
         if outcome.status == "failed":
-            self._line(f"{outcome.label}: FAILED: {outcome.error}")
+            self._line(_("{label}: FAILED: {error}").format(label=outcome.label, error=outcome.error))
         elif outcome.status == "partial":
             r = outcome.result
             self._line(
-                f"{outcome.label}: PARTIAL, {r.new_posts} new posts, {r.new_comments} new comments; "
-                f"{outcome.error}"
+                _("{label}: PARTIAL, {posts} new posts, {comments} new comments; {error}").format(
+                    label=outcome.label, posts=r.new_posts, comments=r.new_comments, error=outcome.error
+                )
             )
         elif outcome.status == "busy" and not self.quiet:
-            self._line(f"{outcome.label}: skipped, {outcome.error}")
+            self._line(_("{label}: skipped, {error}").format(label=outcome.label, error=outcome.error))
         elif not self.quiet:
             r = outcome.result
-            self._line(f"{outcome.label}: done, {r.new_posts} new posts, {r.new_comments} new comments")
+            self._line(
+                _("{label}: done, {posts} new posts, {comments} new comments").format(
+                    label=outcome.label, posts=r.new_posts, comments=r.new_comments
+                )
+            )
 
     def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
         if error is not None or not self.quiet:
@@ -135,10 +149,12 @@ class ProgressReporter:
         self.progress.stop()
 
     def channel_started(self, label: str) -> None:
-        self.tasks[label] = self.progress.add_task(terminal_text(label), total=None, counts="starting")
+        self.tasks[label] = self.progress.add_task(terminal_text(label), total=None, counts=_("starting"))
 
     def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
-        counts = f"{totals.new_posts:,} new posts · {totals.new_comments:,} new comments"
+        counts = _("{posts} new posts · {comments} new comments").format(
+            posts=f"{totals.new_posts:,}", comments=f"{totals.new_comments:,}"
+        )
         if progress is not None and progress.total:
             self.progress.update(
                 self.tasks[label], completed=progress.done, total=progress.total, counts=counts
@@ -157,10 +173,10 @@ class ProgressReporter:
             )
         total = self.progress.tasks[task].total or 1
         word = {
-            "ok": "[green]done",
-            "partial": "[yellow]partial: the next scan reads the rest",
-            "failed": "[red]failed",
-            "busy": "[yellow]busy",
+            "ok": "[green]" + _("done"),
+            "partial": "[yellow]" + _("partial: the next scan reads the rest"),
+            "failed": "[red]" + _("failed"),
+            "busy": "[yellow]" + _("busy"),
         }[outcome.status]
         self.progress.update(task, completed=total, total=total, counts=word)
 
@@ -171,10 +187,10 @@ class ProgressReporter:
 
 def skipped_line(left_out: SkippedChannel, found: ConfigProblem) -> str:
     """Why a channel was left out of the scan, naming the file, brand, channel, field and variable."""
-    return (
-        f"{left_out.label} not scanned: {found}; set {found.variable} in the environment the scan runs in "
+    return _(
+        "{channel} not scanned: {problem}; set {variable} in the environment the scan runs in "
         "(for cron or systemd: the env file they read); the other channels are scanned"
-    )
+    ).format(channel=left_out.label, problem=found, variable=found.variable)
 
 
 def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
@@ -186,7 +202,7 @@ def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
         label=left_out.label,
         platform=left_out.channel.platform,
         status="failed",
-        error=f"not scanned: environment variable {names} is not set",
+        error=_("not scanned: environment variable {names} is not set").format(names=names),
     )
 
 
@@ -194,23 +210,23 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Scan summary")
-    table.add_column("channel", style="bold")
-    table.add_column("platform")
-    table.add_column("new posts", justify="right")
-    table.add_column("new comments", justify="right")
-    table.add_column("updated", justify="right")
-    table.add_column("skipped", justify="right")
-    table.add_column("status")
+    table = Table(title=_("Scan summary"))
+    table.add_column(_("channel"), style="bold")
+    table.add_column(_("platform"))
+    table.add_column(_("new posts"), justify="right")
+    table.add_column(_("new comments"), justify="right")
+    table.add_column(_("updated"), justify="right")
+    table.add_column(_("skipped"), justify="right")
+    table.add_column(_("status"))
     for outcome in outcomes:
         r = outcome.result
         # Platform errors are untrusted text: never rendered as markup.
         status = Text.assemble(
             {
-                "ok": ("ok", "green"),
-                "partial": ("partial", "yellow"),
-                "busy": ("busy", "yellow"),
-                "failed": ("failed", "red"),
+                "ok": (_("ok"), "green"),
+                "partial": (_("partial"), "yellow"),
+                "busy": (_("busy"), "yellow"),
+                "failed": (_("failed"), "red"),
             }[outcome.status]
         )
         if outcome.error:
@@ -250,45 +266,57 @@ def stop_on_sigterm() -> Iterator[StopRequest]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Pull new posts, comments and reviews from the enabled channels and score them.\n\n"
+        "Exit code 0 when every channel was read in full, 1 when any failed or ended partial (the "
+        "others still finish; a partial channel's unread threads are read again on the next scan), 2 "
+        "for a usage or config error, 143 when stopped by SIGTERM (each channel stops after its "
+        "current page, stored; the next scan resumes there)."
+    )
+)
 def scan(
     brand: BrandOption = None,
     channel: ChannelOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_("Print only problems (for cron)."))] = False,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, max=64, help="Channels at once (default: from config, 20)."),
+        typer.Option("--concurrency", min=1, max=64, help=_("Channels at once (default: from config, 20).")),
     ] = None,
     timings: Annotated[
         bool,
-        typer.Option("--timings", help="Also print where the time went: scoring, storage lookups, writes."),
+        typer.Option(
+            "--timings", help=_("Also print where the time went: scoring, storage lookups, writes.")
+        ),
     ] = False,
     enqueue: Annotated[
         bool,
         typer.Option(
-            "--enqueue", help="Put one job per channel on the workers' queue (PostgreSQL) and return at once."
+            "--enqueue",
+            help=_("Put one job per channel on the workers' queue (PostgreSQL) and return at once."),
         ),
     ] = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Pull new posts, comments and reviews from the enabled channels and score them.
-
-    Exit code 0 when every channel was read in full, 1 when any failed or ended partial
-    (the others still finish; a partial channel's unread threads are read again on the
-    next scan), 2 for a usage or config error, 143 when stopped by SIGTERM (each channel
-    stops after its current page, stored; the next scan resumes there).
-    """
     connectors = registry()
     loaded = config_or_exit(config, connectors)
+    use_for(loaded, brand)
     chosen = [(b, c) for b, c in loaded.select(brand, channel) if c.enabled]
     if not chosen:
         what = " ".join(
             part
-            for part in (f"brand {brand!r}" if brand else "", f"channel {channel!r}" if channel else "")
+            for part in (
+                _("brand {brand}").format(brand=repr(brand)) if brand else "",
+                _("channel {channel}").format(channel=repr(channel)) if channel else "",
+            )
             if part
         )
-        fail(f"no enabled channel matches {what}" if what else f"{loaded.path} has no enabled channels")
+        fail(
+            _("no enabled channel matches {what}").format(what=what)
+            if what
+            else _("{path} has no enabled channels").format(path=loaded.path)
+        )
     if enqueue:  # worker mode: `socialmon worker` processes scan them (see socialmon.workers)
         from socialmon.cli.workers import enqueue_and_exit
 
@@ -303,15 +331,15 @@ def scan(
         config_problems(error)
     for left_out in skipped:
         for found in left_out.problems:
-            problem("skipped", skipped_line(left_out, found))
+            problem(_("skipped"), skipped_line(left_out, found))
     if not channels:  # every channel lacks a secret: nothing was done
-        fail("no channel can be scanned: set the environment variables named above")
+        fail(_("no channel can be scanned: set the environment variables named above"))
     try:
         # Built on the first new text: a scan that adds nothing never reads the lexicons nor
         # loads the language models (see LazyScorer).
         scorer = LazyScorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
-        fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
+        fail(_("{path}: field 'sentiment.scorer': {problem}").format(path=loaded.path, problem=error.args[0]))
     limit = concurrency or loaded.settings.scan.concurrency
     options: dict[str, Any] = {
         "concurrency": limit,
@@ -331,14 +359,25 @@ def scan(
     if timings:
         t = store.timings
         workers = (
-            f", scoring workers' peak RSS {t.scoring_workers_peak_rss / 2**20:.0f} MB"
+            _(", scoring workers' peak RSS {megabytes} MB").format(
+                megabytes=f"{t.scoring_workers_peak_rss / 2**20:.0f}"
+            )
             if t.scoring_workers_peak_rss
             else ""
         )
         say(
             err,
-            f"timings: scoring {t.scoring:.2f} s CPU ({t.texts_scored:,} texts), storage {t.storage:.2f} s "
-            f"(lookups {t.lookup:.2f} s, writes {t.writing:.2f} s){workers}",
+            _(
+                "timings: scoring {scoring} s CPU ({texts} texts), storage {storage} s "
+                "(lookups {lookup} s, writes {writing} s){workers}"
+            ).format(
+                scoring=f"{t.scoring:.2f}",
+                texts=f"{t.texts_scored:,}",
+                storage=f"{t.storage:.2f}",
+                lookup=f"{t.lookup:.2f}",
+                writing=f"{t.writing:.2f}",
+                workers=workers,
+            ),
         )
     if stop.requested:
         raise typer.Exit(EXIT_STOPPED)

@@ -26,6 +26,7 @@ from socialmon.cli._common import (
     out,
     say,
 )
+from socialmon.cli._i18n import _, use_for
 from socialmon.sentiment import get_scorer
 
 
@@ -35,25 +36,28 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--since {value!r} is not a date like 2026-01-31")
+        fail(_("--since {value} is not a date like 2026-01-31").format(value=repr(value)))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@app.command("rescore")
+@app.command(
+    "rescore",
+    help=_(
+        "Re-score comments scored by an older scorer or version, in batches.\n\n"
+        "Safe to interrupt: each batch is committed, and the next run continues where it stopped."
+    ),
+)
 def rescore_command(
     since: Annotated[
-        str | None, typer.Option("--since", help="Only comments written on or after this date (2026-01-31).")
+        str | None,
+        typer.Option("--since", help=_("Only comments written on or after this date (2026-01-31).")),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, max=100_000, help="Comments per commit.")
+        int, typer.Option("--batch-size", min=1, max=100_000, help=_("Comments per commit."))
     ] = 2000,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Re-score comments scored by an older scorer or version, in batches.
-
-    Safe to interrupt: each batch is committed, and the next run continues where it stopped.
-    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from socialmon.rescore import count_stale, rescore
@@ -62,16 +66,21 @@ def rescore_command(
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer)
     except KeyError as error:
-        fail(f"{loaded.path}: field 'sentiment.scorer': {error.args[0]}")
+        fail(_("{path}: field 'sentiment.scorer': {problem}").format(path=loaded.path, problem=error.args[0]))
     start = parse_since(since)
     with database_or_exit(loaded, database) as db:
         total = count_stale(db, scorer, start)
         if total == 0:
-            say(out, f"every comment is already scored by {scorer.name} {scorer.version}")
+            say(
+                out,
+                _("every comment is already scored by {scorer} {version}").format(
+                    scorer=scorer.name, version=scorer.version
+                ),
+            )
             return
         if is_terminal():
             with Progress(
-                TextColumn("re-scoring"),
+                TextColumn(_("re-scoring")),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -87,37 +96,48 @@ def rescore_command(
                 )
         else:
             done = rescore(db, scorer, since=start, batch_size=batch_size)
-    say(out, f"re-scored {done:,} comments with {scorer.name} {scorer.version}")
+    say(
+        out,
+        _("re-scored {count} comments with {scorer} {version}").format(
+            count=f"{done:,}", scorer=scorer.name, version=scorer.version
+        ),
+    )
 
 
-@app.command("label")
+@app.command(
+    "label",
+    help=_(
+        "Correct a customer comment's sentiment label; reports and alerts use the correction from then on."
+    ),
+)
 def label_command(
     comment: Annotated[
         str,
         typer.Argument(
-            help="The comment: its reference as `pending` and the reports show it (#k3m9x2, or k3m9x2: "
-            "unquoted, a shell reads # as a comment), its platform id, or brand/channel/platform-id.",
+            help=_(
+                "The comment: its reference as `pending` and the reports show it (#k3m9x2, or k3m9x2: "
+                "unquoted, a shell reads # as a comment), its platform id, or brand/channel/platform-id."
+            ),
             show_default=False,
         ),
     ],
     label: Annotated[
         str | None,
         typer.Argument(
-            help="The right label: positive, neutral or negative (or positivo, neutral, negativo).",
+            help=_("The right label: positive, neutral or negative (or positivo, neutral, negativo)."),
             show_default=False,
         ),
     ] = None,
     clear: Annotated[
-        bool, typer.Option("--clear", help="Remove the correction; the scorer's label applies again.")
+        bool, typer.Option("--clear", help=_("Remove the correction; the scorer's label applies again."))
     ] = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Correct a customer comment's sentiment label; reports and alerts use the correction from then on."""
     from socialmon.labels import LabelError, label_comment
 
     if (label is None) == (not clear):
-        fail("give a label (positive, neutral or negative; positivo, neutral, negativo) or --clear")
+        fail(_("give a label (positive, neutral or negative; positivo, neutral, negativo) or --clear"))
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db:
         try:
@@ -126,10 +146,13 @@ def label_command(
             fail(str(error))
     text = " ".join(found.text.split())
     text = text if len(text) <= 100 else text[:99] + "…"
-    author = f" by {found.author}" if found.author else ""
+    author = _(" by {author}").format(author=found.author) if found.author else ""
     say(out, (found.ref, "bold"), f" {found.address}{author}: “{text}”")
-    scorer = f" (the scorer says {found.scorer_label})" if found.scorer_label else ""
-    say(out, "correction removed" + scorer if clear else f"labelled {stored}" + scorer)
+    scorer = _(" (the scorer says {label})").format(label=found.scorer_label) if found.scorer_label else ""
+    say(
+        out,
+        _("correction removed") + scorer if clear else _("labelled {label}").format(label=stored) + scorer,
+    )
 
 
 class ExportFormat(StrEnum):
@@ -137,20 +160,25 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
 
 
-@app.command("export-labels")
+@app.command(
+    "export-labels",
+    help=_("Write the comments people labelled (text, language, label) to build an evaluation set."),
+)
 def export_labels(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+        Path | None, typer.Option("--output", "-o", help=_("File to write (default: standard output)."))
     ] = None,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv or jsonl.")] = ExportFormat.csv,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help=_("csv or jsonl."))
+    ] = ExportFormat.csv,
     brand: BrandOption = None,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Write the comments people labelled (text, language, label) to build an evaluation set."""
     from socialmon.labels import labelled_comments
 
     loaded = config_or_exit(config)
+    use_for(loaded, brand)
     fields = ["id", "brand", "channel", "text", "language", "label", "scorer_label", "scorer", "created_at"]
     with database_or_exit(loaded, database) as db:
         rows = [
@@ -180,4 +208,4 @@ def export_labels(
         if output:
             handle.close()
     if output:
-        say(out, f"wrote {len(rows)} labelled comments to {output}")
+        say(out, _("wrote {count} labelled comments to {path}").format(count=len(rows), path=output))

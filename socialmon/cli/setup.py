@@ -24,6 +24,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
+from socialmon.cli._i18n import _, use_for
 from socialmon.config import (
     Config,
     ConfigError,
@@ -45,35 +46,34 @@ def starter_config() -> str:
     return files("socialmon").joinpath("templates/socialmon.toml").read_text(encoding="utf-8")
 
 
-@app.command()
+@app.command(help=_("Write an annotated starter config (socialmon.toml) to edit."))
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the config.", dir_okay=False)] = Path(
+    path: Annotated[Path, typer.Argument(help=_("Where to write the config."), dir_okay=False)] = Path(
         "socialmon.toml"
     ),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing file."))] = False,
 ) -> None:
-    """Write an annotated starter config (socialmon.toml) to edit."""
     if path.exists() and not force:
-        fail(f"{path} already exists; use --force to overwrite it")
+        fail(_("{path} already exists; use --force to overwrite it").format(path=path))
     try:
         path.write_text(starter_config(), encoding="utf-8")
     except OSError as error:
-        fail(f"cannot write {path}: {error.strerror}")
-    say(out, f"wrote {path}: edit the brand and its channels, then run `socialmon check`")
+        fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror))
+    say(out, _("wrote {path}: edit the brand and its channels, then run `socialmon check`").format(path=path))
 
 
-@app.command()
+@app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    """Validate the config, the secrets it references and the database; one line per problem."""
     found = find_config_path(config)
     if found is None:
-        fail("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`")
+        fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
     connectors = registry()
     problems: list[str] = []
     try:
         loaded = load_config(found, connectors)
     except ConfigError as error:
         config_problems(error)
+    use_for(loaded)
     channel_problems = check_channels(loaded, connectors)
     problems += [str(problem) for problem in channel_problems]
     problems += [str(problem) for problem in source_problems(loaded, connectors, channel_problems)]
@@ -81,8 +81,11 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     problems += [str(problem) for problem in logo_problems(loaded)]
     if loaded.settings.sentiment.scorer not in available_scorers():
         problems.append(
-            f"{loaded.path}: field 'sentiment.scorer': unknown scorer {loaded.settings.sentiment.scorer!r} "
-            f"(available: {', '.join(available_scorers())})"
+            _("{path}: field 'sentiment.scorer': unknown scorer {scorer} (available: {available})").format(
+                path=loaded.path,
+                scorer=repr(loaded.settings.sentiment.scorer),
+                available=", ".join(available_scorers()),
+            )
         )
     try:
         db = Database(loaded.database_url(database))
@@ -92,23 +95,30 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         finally:
             db.dispose()
         if status.current is None:
-            schema = "new (created on the first scan)"
+            schema = _("new (created on the first scan)")
         elif status.up_to_date:
-            schema = f"schema {status.current} (newest)"
+            schema = _("schema {current} (newest)").format(current=status.current)
         else:
-            schema = f"schema {status.current}, newest is {status.head}: upgraded on the next scan or `socialmon upgrade`"
+            schema = _(
+                "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
+            ).format(current=status.current, head=status.head)
     except DatabaseError as error:
         problems.append(str(error))
-        schema = "unusable"
+        schema = _("unusable")
     for found_problem in problems:
-        problem("problem", found_problem)
+        problem(_("problem"), found_problem)
     if problems:
         raise typer.Exit(EXIT_USAGE)
     channels = len(loaded.select())
     say(
         out,
-        f"config {loaded.path}: {len(loaded.brands)} brand(s), {channels} channel(s), all valid\n"
-        f"database {display_database(loaded.database_url(database))}: {schema}",
+        _("config {path}: {brands} brand(s), {channels} channel(s), all valid").format(
+            path=loaded.path, brands=len(loaded.brands), channels=channels
+        )
+        + "\n"
+        + _("database {database}: {schema}").format(
+            database=display_database(loaded.database_url(database)), schema=schema
+        ),
     )
 
 
@@ -149,7 +159,7 @@ def alert_problems(config: Config) -> list[ConfigProblem]:
                 config.path,
                 f"brand '{brand.slug}'",
                 "alerts.email.ca_file",
-                f"file not found: {Path(email.ca_file).expanduser().absolute()}",
+                _("file not found: {path}").format(path=Path(email.ca_file).expanduser().absolute()),
             )
             if problem_found not in problems:
                 problems.append(problem_found)
@@ -166,37 +176,44 @@ def logo_problems(config: Config) -> list[ConfigProblem]:
         path = path if path.is_absolute() else config.base_dir / path
         where = f"brand '{brand.slug}'"
         if not path.is_file():
-            problems.append(ConfigProblem(config.path, where, "logo", f"file not found: {path}"))
+            problems.append(
+                ConfigProblem(config.path, where, "logo", _("file not found: {path}").format(path=path))
+            )
         elif path.suffix.lower() not in _IMAGE_SUFFIXES:
             problems.append(
                 ConfigProblem(
                     config.path,
                     where,
                     "logo",
-                    f"{path.name} is not an image reports can show (use {', '.join(_IMAGE_SUFFIXES)})",
+                    _("{name} is not an image reports can show (use {suffixes})").format(
+                        name=path.name, suffixes=", ".join(_IMAGE_SUFFIXES)
+                    ),
                 )
             )
     return problems
 
 
-@app.command("connectors")
+@app.command("connectors", help=_("List the installed connectors (built-in and from other packages)."))
 def list_connectors() -> None:
-    """List the installed connectors (built-in and from other packages)."""
     from rich.table import Table
 
     found = registry()
-    table = Table(title="Installed connectors")
-    table.add_column("platform", style="bold")
-    table.add_column("package")
-    table.add_column("what it pulls")
+    table = Table(title=_("Installed connectors"))
+    table.add_column(_("platform"), style="bold")
+    table.add_column(_("package"))
+    table.add_column(_("what it pulls"))
     for name in found.names():
         table.add_row(plain(name), plain(found.sources.get(name, "")), plain(found.connectors[name].summary))
     out.print(table)
 
 
-@app.command()
+@app.command(help=_("Upgrade the database schema to this version of socialmon (scan and report also do it)."))
 def upgrade(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    """Upgrade the database schema to this version of socialmon (scan and report also do it)."""
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db:
-        say(out, f"database {db.display_url()} is at schema {db.schema_status().head}")
+        say(
+            out,
+            _("database {database} is at schema {schema}").format(
+                database=db.display_url(), schema=db.schema_status().head
+            ),
+        )

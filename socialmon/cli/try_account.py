@@ -40,6 +40,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
+from socialmon.cli._i18n import _
 from socialmon.cli.report import (
     FormatOption,
     LangChoice,
@@ -110,7 +111,11 @@ def parse_target(target: str) -> tuple[str, str]:
     """`platform:account` → (platform, account); ValueError with an example when it is not that."""
     platform, separator, account = target.partition(":")
     if not separator or not platform.strip() or not account.strip():
-        raise ValueError(f"{target!r}: write PLATFORM:ACCOUNT, e.g. bluesky:cornerbistro.bsky.social")
+        raise ValueError(
+            _("{target}: write PLATFORM:ACCOUNT, e.g. bluesky:cornerbistro.bsky.social").format(
+                target=repr(target)
+            )
+        )
     return platform.strip().lower(), account.strip()
 
 
@@ -121,9 +126,13 @@ def parse_settings(pairs: list[str]) -> dict[str, str]:
         key, separator, value = pair.partition("=")
         key = key.strip()
         if not separator or not _KEY.match(key):
-            raise ValueError(f"--set {pair!r}: write KEY=VALUE, e.g. --set instance=https://mastodon.social")
+            raise ValueError(
+                _("--set {pair}: write KEY=VALUE, e.g. --set instance=https://mastodon.social").format(
+                    pair=repr(pair)
+                )
+            )
         if key in _RESERVED:
-            raise ValueError(f"--set {key}: give the account as PLATFORM:ACCOUNT instead")
+            raise ValueError(_("--set {key}: give the account as PLATFORM:ACCOUNT instead").format(key=key))
         try:
             tomllib.loads(f"value = {value}")
             settings[key] = value
@@ -184,7 +193,7 @@ def api_root(channel: ResolvedChannel) -> str:
         from socialmon_connectors.mastodon import instance_url, parse_account
 
         instance = str(getattr(settings, "instance", "") or "")
-        _, domain = parse_account(channel.channel.account, instance=instance)
+        domain = parse_account(channel.channel.account, instance=instance)[1]
         return instance_url(instance or domain)
     if channel.channel.platform == "reddit":
         from socialmon_connectors.reddit import OAUTH_URL, PUBLIC_URL
@@ -216,9 +225,11 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as error:
         reason = str(error) or type(error).__name__
         timed_out = isinstance(error, httpx.ConnectTimeout)
+        why = _("no answer in {seconds} s").format(seconds=int(CONNECT_TIMEOUT)) if timed_out else reason
         fail(
-            f"cannot reach {parts.netloc} ({'no answer in ' + str(int(CONNECT_TIMEOUT)) + ' s' if timed_out else reason}): "
-            "check your connection (or your proxy, if you use one) and try again",
+            _(
+                "cannot reach {host} ({why}): check your connection (or your proxy, if you use one) and try again"
+            ).format(host=parts.netloc, why=why),
             EXIT_FAILED,
         )
     except Exception:  # an answer of any kind, or not a network failure: the scan says it
@@ -235,30 +246,47 @@ def workspace(database: Path | None) -> Iterator[tuple[Path, Path]]:
     database = database.expanduser().resolve()
     config = database.with_suffix(".toml")
     if config.exists() and not config.read_text(encoding="utf-8", errors="replace").startswith(MARKER):
-        fail(f"{config} exists and was not written by `socialmon try`: choose another --database")
+        fail(
+            _("{path} exists and was not written by `socialmon try`: choose another --database").format(
+                path=config
+            )
+        )
     if not database.parent.is_dir():
-        fail(f"the folder for --database does not exist: {database.parent}")
+        fail(_("the folder for --database does not exist: {path}").format(path=database.parent))
     yield config, database
 
 
-@app.command("try")
+@app.command(
+    "try",
+    help=_(
+        "Try socialmon on one public account (Mastodon, Bluesky, Reddit): scan its newest posts and print "
+        "the report.\n\n"
+        "Exit code 0 when the scan succeeded, 1 when the platform failed (what was read is still "
+        "reported), 2 for an unknown platform, a malformed account or a bad option."
+    ),
+)
 def try_account(
     target: Annotated[
         str,
         typer.Argument(
-            help="PLATFORM:ACCOUNT: bluesky:name.bsky.social, mastodon:@name@instance, reddit:r/sub or reddit:u/name.",
+            help=_(
+                "PLATFORM:ACCOUNT: bluesky:name.bsky.social, mastodon:@name@instance, reddit:r/sub or "
+                "reddit:u/name, or a profile's address."
+            ),
             show_default=False,
         ),
     ],
     posts: Annotated[
-        int, typer.Option("--posts", min=1, max=1000, help="How many of the newest posts to read.")
+        int, typer.Option("--posts", min=1, max=1000, help=_("How many of the newest posts to read."))
     ] = 20,
     database: Annotated[
         Path | None,
         typer.Option(
             "--database",
-            help="Keep the data in this SQLite file (and its config beside it, as .toml). "
-            "Default: a temporary database, deleted afterwards.",
+            help=_(
+                "Keep the data in this SQLite file (and its config beside it, as .toml). "
+                "Default: a temporary database, deleted afterwards."
+            ),
             dir_okay=False,
             show_default=False,
         ),
@@ -267,29 +295,40 @@ def try_account(
         list[str] | None,
         typer.Option(
             "--set",
-            help="A channel option, KEY=VALUE (repeatable): --set instance=https://mastodon.social, "
-            "--set 'access_token=${MASTODON_TOKEN}', --set username=you.",
+            help=_(
+                "A channel option, KEY=VALUE (repeatable): --set instance=https://mastodon.social, "
+                "--set 'access_token=${MASTODON_TOKEN}', --set username=you."
+            ),
             show_default=False,
         ),
     ] = None,
     since: Annotated[
         str,
         typer.Option(
-            "--since", help="Report from: a date (2026-11-01) or a span back from today: 30d, 4w, 12m."
+            "--since", help=_("Report from: a date (2026-11-01) or a span back from today: 30d, 4w, 12m.")
         ),
     ] = DEFAULT_SINCE,
     period: PeriodOption = PeriodChoice.month,
     format: FormatOption = ReportFormat.table,
-    lang: Annotated[LangChoice, typer.Option("--lang", help="Report language.")] = LangChoice.en,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(
+            "--lang",
+            help=_(
+                "Language of the report and the messages. Default: $SOCIALMON_LANG, else the locale's, "
+                "else English."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     timezone: Annotated[
-        str, typer.Option("--timezone", help="The brand's time zone for the report, e.g. America/Guayaquil.")
+        str,
+        typer.Option("--timezone", help=_("The brand's time zone for the report, e.g. America/Guayaquil.")),
     ] = "UTC",
 ) -> None:
-    """Try socialmon on one public account (Mastodon, Bluesky, Reddit): scan its newest posts and print the report.
+    from socialmon.cli._i18n import environment_language, use
 
-    Exit code 0 when the scan succeeded, 1 when the platform failed (what was read is still
-    reported), 2 for an unknown platform, a malformed account or a bad option.
-    """
+    lang = LangChoice(use(lang.value if lang else environment_language()))
     try:
         options = parse_settings(settings or [])
         from_url = target_from_url(target) if _URL.match(target.strip()) else None
@@ -301,27 +340,39 @@ def try_account(
             if _URL.match(account):  # bluesky:https://bsky.app/profile/… names the platform twice
                 from_url = target_from_url(account)
                 if from_url is None or from_url[0] != platform:
-                    raise ValueError(f"{account!r} is not a {platform} profile address")
-                _, account, implied = from_url
+                    raise ValueError(
+                        _("{account} is not a {platform} profile address").format(
+                            account=repr(account), platform=platform
+                        )
+                    )
+                account, implied = from_url[1], from_url[2]
         for key, value in implied.items():
             options.setdefault(key, value)
     except ValueError as error:
         fail(str(error))
     if _URL.match(target.strip()) and from_url is None:
         fail(
-            f"{target!r} is not a profile address socialmon knows: paste one like "
-            "https://bsky.app/profile/NAME, https://mastodon.social/@NAME or https://www.reddit.com/r/NAME, "
-            "or write PLATFORM:ACCOUNT, e.g. bluesky:cornerbistro.bsky.social"
+            _(
+                "{target} is not a profile address socialmon knows: paste one like "
+                "https://bsky.app/profile/NAME, https://mastodon.social/@NAME or https://www.reddit.com/r/NAME, "
+                "or write PLATFORM:ACCOUNT, e.g. bluesky:cornerbistro.bsky.social"
+            ).format(target=repr(target))
         )
     connectors = registry()
     checks = _account_checks()
     if platform not in checks:
         if connectors.get(platform) is None:
-            fail(f"unknown platform {platform!r}; `socialmon try` works with {', '.join(sorted(checks))}")
+            fail(
+                _("unknown platform {platform}; `socialmon try` works with {platforms}").format(
+                    platform=repr(platform), platforms=", ".join(sorted(checks))
+                )
+            )
         fail(
-            f"{platform} needs credentials, so it cannot be tried in one command: add it to a config "
-            f"(`socialmon init`, then see the README's connector table); `socialmon try` works with "
-            f"{', '.join(sorted(checks))}"
+            _(
+                "{platform} needs credentials, so it cannot be tried in one command: add it to a config "
+                "(`socialmon init`, then see the README's connector table); `socialmon try` works with "
+                "{platforms}"
+            ).format(platform=platform, platforms=", ".join(sorted(checks)))
         )
     try:
         checks[platform](
@@ -341,6 +392,7 @@ def try_account(
             try_config(platform, account, options, database_path, timezone, lang.value), encoding="utf-8"
         )
         loaded = config_or_exit(config_path, connectors)
+        use(lang.value)
         try:
             (channel,) = resolve_channels(loaded, loaded.select(), connectors)
         except ConfigError as error:
@@ -371,7 +423,9 @@ def try_account(
         if database is not None:
             say(
                 err,
-                f"kept in {database_path}: `socialmon report --config {config_path}` shows it again, "
-                f"`socialmon scan --config {config_path}` carries on from there",
+                _(
+                    "kept in {database}: `socialmon report --config {config}` shows it again, "
+                    "`socialmon scan --config {config}` carries on from there"
+                ).format(database=database_path, config=config_path),
             )
     raise typer.Exit(EXIT_FAILED if outcome.status == "failed" else EXIT_OK)

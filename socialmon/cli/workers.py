@@ -21,6 +21,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
+from socialmon.cli._i18n import _
 
 if TYPE_CHECKING:
     from socialmon.config import BrandConfig, ChannelConfig, Config
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 workers_app = typer.Typer(
     name="workers",
-    help="Worker mode on PostgreSQL: create the queue, see what the workers are doing.",
+    help=_("Worker mode on PostgreSQL: create the queue, see what the workers are doing."),
     no_args_is_help=True,
 )
 app.add_typer(workers_app)
@@ -63,7 +64,15 @@ def _queue_names(values: list[str] | None) -> list[str] | None:
     ]
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Run one worker process: scan the channels put on the queue (by `scan --enqueue` or the "
+        "`every` schedule of the config), any number of them on any number of machines sharing the "
+        "database.\n\n"
+        "SIGTERM: each running scan stops after its current page (stored) and hands its channel back "
+        "to the queue; exit 0. Needs PostgreSQL and `pip install 'socialmon\\[workers]'`."
+    )
+)
 def worker(
     concurrency: Annotated[
         int | None,
@@ -71,40 +80,46 @@ def worker(
             "--concurrency",
             min=1,
             max=64,
-            help="Channels at once in this process (default: the config's scan concurrency, 20).",
+            help=_("Channels at once in this process (default: the config's scan concurrency, 20)."),
         ),
     ] = None,
     queues: Annotated[
         list[str] | None,
         typer.Option(
             "--queues",
-            help="Only these queues: platforms (facebook, instagram, …), 'alerts', 'schedule'; "
-            "comma-separated or repeated. Default: all.",
+            help=_(
+                "Only these queues: platforms (facebook, instagram, …), 'alerts', 'schedule'; "
+                "comma-separated or repeated. Default: all."
+            ),
         ),
     ] = None,
     until_empty: Annotated[
-        bool, typer.Option("--until-empty", help="Exit once the queue is empty instead of waiting for jobs.")
+        bool,
+        typer.Option("--until-empty", help=_("Exit once the queue is empty instead of waiting for jobs.")),
     ] = False,
     heartbeat: Annotated[
-        float, typer.Option("--heartbeat", min=0.1, help="Seconds between heartbeats.")
+        float, typer.Option("--heartbeat", min=0.1, help=_("Seconds between heartbeats."))
     ] = 10.0,
     stalled_after: Annotated[
         float,
         typer.Option(
             "--stalled-after",
             min=0.5,
-            help="Seconds without a heartbeat after which a worker's jobs are run again elsewhere.",
+            help=_("Seconds without a heartbeat after which a worker's jobs are run again elsewhere."),
         ),
     ] = 30.0,
     shutdown_timeout: Annotated[
         float,
         typer.Option(
-            "--shutdown-timeout", min=0, help="Seconds SIGTERM waits for running scans to hand back."
+            "--shutdown-timeout", min=0, help=_("Seconds SIGTERM waits for running scans to hand back.")
         ),
     ] = 60.0,
-    retries: Annotated[int, typer.Option("--retries", min=0, help="Times a failed channel is retried.")] = 3,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help=_("Times a failed channel is retried."))
+    ] = 3,
     retry_wait: Annotated[
-        float, typer.Option("--retry-wait", min=0, help="Seconds before the first retry; doubled each time.")
+        float,
+        typer.Option("--retry-wait", min=0, help=_("Seconds before the first retry; doubled each time.")),
     ] = 60.0,
     poll_interval: Annotated[
         float,
@@ -113,12 +128,6 @@ def worker(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Run one worker process: scan the channels put on the queue (by `scan --enqueue` or the
-    `every` schedule of the config), any number of them on any number of machines sharing the database.
-
-    SIGTERM: each running scan stops after its current page (stored) and hands its channel back
-    to the queue; exit 0. Needs PostgreSQL and `pip install 'socialmon\\[workers]'`.
-    """
     import asyncio
 
     loaded = config_or_exit(config, registry())
@@ -144,11 +153,13 @@ def worker(
     raise typer.Exit(EXIT_OK)
 
 
-@workers_app.command("migrate")
+@workers_app.command(
+    "migrate",
+    help=_("Create the queue's tables in the database (schema `socialmon_queue`), or upgrade them in place."),
+)
 def migrate_command(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    """Create the queue's tables in the database (schema `socialmon_queue`), or upgrade them in place."""
     loaded = config_or_exit(config)
-    _, queue = _queue_or_exit(loaded, database)
+    queue = _queue_or_exit(loaded, database)[1]
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.app import installed_version, migrate
 
@@ -159,30 +170,39 @@ def migrate_command(config: ConfigOption = None, database: DatabaseOption = None
     except WorkersUnavailable as error:
         fail(str(error))
     say(
-        err, done or f"the queue in schema {queue.schema} is up to date (procrastinate {installed_version()})"
+        err,
+        done
+        or _("the queue in schema {schema} is up to date (procrastinate {version})").format(
+            schema=queue.schema, version=installed_version()
+        ),
     )
 
 
-@workers_app.command("status")
+@workers_app.command(
+    "status",
+    help=_(
+        "Jobs waiting / running / failed per platform, the oldest waiting job's age, each worker's "
+        "last heartbeat, each channel's last scan."
+    ),
+)
 def status_command(
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[str, typer.Option("--format", help=_("table or json."))] = "table",
     stalled_after: Annotated[
-        float, typer.Option("--stalled-after", help="Seconds without a heartbeat that mark a worker stalled.")
+        float,
+        typer.Option("--stalled-after", help=_("Seconds without a heartbeat that mark a worker stalled.")),
     ] = 30.0,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Jobs waiting / running / failed per platform, the oldest waiting job's age, each worker's
-    last heartbeat, each channel's last scan."""
     if output not in ("table", "json"):
-        fail(f"--format must be 'table' or 'json', not {output!r}")
+        fail(_("--format must be 'table' or 'json', not {value}").format(value=repr(output)))
     loaded = config_or_exit(config)
-    _, queue = _queue_or_exit(loaded, database)
+    queue = _queue_or_exit(loaded, database)[1]
     from socialmon.workers.app import schema_ready
     from socialmon.workers.status import queue_status
 
     if not schema_ready(queue):
-        fail(f"no queue in {queue.display} yet: run `socialmon workers migrate`")
+        fail(_("no queue in {database} yet: run `socialmon workers migrate`").format(database=queue.display))
     with database_or_exit(loaded, database) as db:
         status = queue_status(db, queue, stalled_after)
     if output == "json":
@@ -204,9 +224,11 @@ def _age(seconds: float | None) -> str:
 def _print_status(status: dict[str, Any]) -> None:
     from rich.table import Table
 
-    platforms = Table(title=f"Queue (schema {status['queue_schema']})")
-    for column in ("platform", "waiting", "running", "failed", "oldest waiting"):
-        platforms.add_column(column, justify="left" if column == "platform" else "right")
+    platforms = Table(title=_("Queue (schema {schema})").format(schema=status["queue_schema"]))
+    for index, column in enumerate(
+        (_("platform"), _("waiting"), _("running"), _("failed"), _("oldest waiting"))
+    ):
+        platforms.add_column(column, justify="left" if index == 0 else "right")
     for name, row in status["platforms"].items():
         platforms.add_row(
             plain(name),
@@ -217,20 +239,25 @@ def _print_status(status: dict[str, Any]) -> None:
         )
     out.print(platforms)
     for pause in status["paused"]:
-        say(out, f"{pause['platform']}: paused until {pause['until']} ({pause['reason']})")
-    workers = Table(title="Workers")
-    workers.add_column("worker", justify="right")
-    workers.add_column("last heartbeat")
-    workers.add_column("ago", justify="right")
+        say(
+            out,
+            _("{platform}: paused until {until} ({reason})").format(
+                platform=pause["platform"], until=pause["until"], reason=pause["reason"]
+            ),
+        )
+    workers = Table(title=_("Workers"))
+    workers.add_column(_("worker"), justify="right")
+    workers.add_column(_("last heartbeat"))
+    workers.add_column(_("ago"), justify="right")
     for row in status["workers"]:
         workers.add_row(
             str(row["id"]),
             row["last_heartbeat"],
-            _age(row["seconds_ago"]) + (" (stalled)" if row["stalled"] else ""),
+            _age(row["seconds_ago"]) + (_(" (stalled)") if row["stalled"] else ""),
         )
     out.print(workers)
-    channels = Table(title="Channels")
-    for column in ("channel", "platform", "last scan", "status", "queue"):
+    channels = Table(title=_("Channels"))
+    for column in (_("channel"), _("platform"), _("last scan"), _("status"), _("queue")):
         channels.add_column(column)
     for row in status["channels"]:
         last = row["last_status"] or "-"
@@ -239,7 +266,7 @@ def _print_status(status: dict[str, Any]) -> None:
         channels.add_row(
             plain(row["channel"]),
             plain(row["platform"]),
-            row["last_scan"] or "never",
+            row["last_scan"] or _("never"),
             plain(last),
             row["job"] or "-",
         )
@@ -252,7 +279,7 @@ def enqueue_and_exit(
     """`socialmon scan --enqueue`: one job per channel on the queue, then return at once."""
     import asyncio
 
-    _, queue = _queue_or_exit(loaded, database)
+    queue = _queue_or_exit(loaded, database)[1]
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.tasks import enqueue_now
 
@@ -261,9 +288,11 @@ def enqueue_and_exit(
     except WorkersUnavailable as error:
         fail(str(error))
     for label in result.already:
-        say(err, f"{label}: already waiting in the queue")
+        say(err, _("{channel}: already waiting in the queue").format(channel=label))
     say(
         err,
-        f"queued {len(result.queued)} channel(s), {len(result.already)} already queued (cycle {result.cycle})",
+        _("queued {queued} channel(s), {already} already queued (cycle {cycle})").format(
+            queued=len(result.queued), already=len(result.already), cycle=result.cycle
+        ),
     )
     raise typer.Exit(EXIT_OK)

@@ -1,0 +1,178 @@
+"""The language the CLI speaks: its messages, table headers and `--help`, in English or Spanish.
+
+The words come from gettext catalogues in `socialmon/locale` (written with Babel: see
+`socialmon/locale/README.md`). A command speaks, the first that applies:
+
+1. its `--lang` option (report, pending, try);
+2. `$SOCIALMON_LANG` (en or es), the user's standing choice;
+3. the brand's `language` when the command works on one brand, or on brands that all share one;
+4. the locale: the first of `$LC_ALL`, `$LC_MESSAGES`, `$LANG` that is set (es_EC.UTF-8 → es);
+5. English.
+
+`--help` is written before any config is read, so it follows 2, 4 and 5.
+
+Loading stays cheap: in English no catalogue is read; in Spanish the one `.mo` file is read on
+the first message. `gettext` itself is loaded by typer already.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
+
+    from socialmon.config import Config
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "messages"
+DEFAULT = "en"
+LANGUAGES = ("en", "es")  # the languages with a catalogue (English is the source text)
+
+_catalogues: dict[str, NullTranslations] = {}
+_chrome_bound = False  # typer's and click's own words ("Usage", "Options") follow ours
+
+
+def _catalogue(language: str) -> NullTranslations:
+    found = _catalogues.get(language)
+    if found is None:
+        import gettext
+
+        found = _catalogues[language] = gettext.translation(
+            DOMAIN, LOCALE_DIR, languages=[language], fallback=True
+        )
+    return found
+
+
+def known(value: str | None) -> str | None:
+    """`value` as a language with a catalogue ("es", "es_EC.UTF-8" → "es"), or None."""
+    if not value:
+        return None
+    code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def locale_language() -> str:
+    """The locale's language (the first of LC_ALL, LC_MESSAGES, LANG that is set), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return known(value) or DEFAULT
+    return DEFAULT
+
+
+def environment_language() -> str:
+    """The language before a config is read: $SOCIALMON_LANG, else the locale."""
+    return known(os.environ.get("SOCIALMON_LANG")) or locale_language()
+
+
+_current = environment_language()
+
+
+def current() -> str:
+    return _current
+
+
+def use(language: str | None) -> str:
+    """Speak `language` from now on (an unknown one is English); returns the one chosen."""
+    global _current, _chrome_bound
+    _current = known(language) or DEFAULT
+    if _current != DEFAULT or _chrome_bound:
+        # typer and click call gettext.gettext, which reads the "messages" domain in the
+        # language $LANGUAGE names: point both at this catalogue and this language.
+        import gettext
+
+        if not _chrome_bound:
+            gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+            _chrome_bound = True
+        os.environ["LANGUAGE"] = _current
+    return _current
+
+
+def use_environment() -> str:
+    """Back to the language before a config is read (each command starts there)."""
+    return use(environment_language())
+
+
+def use_for(config: Config, brand: str | None = None, override: str | None = None) -> str:
+    """Speak the language for a command on `config`'s brands (or its one `brand`), `override`
+    being its --lang: see the module's docstring for the order."""
+    chosen = known(override) or known(os.environ.get("SOCIALMON_LANG"))
+    if chosen is None:
+        # An unknown --brand is said in the language all the brands share, if they do.
+        brands = [b for b in config.brands if brand in (b.slug, b.name)] or list(config.brands)
+        spoken = {b.language for b in brands}
+        if len(spoken) == 1:
+            chosen = known(spoken.pop())
+    return use(chosen or locale_language())
+
+
+def _(message: str) -> str:
+    """`message` in the current language (English is the message itself)."""
+    if _current == DEFAULT:
+        return message
+    return _catalogue(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """`singular` or `plural`, as `n` asks, in the current language."""
+    if _current == DEFAULT:
+        return singular if n == 1 else plural
+    return _catalogue(_current).ngettext(singular, plural, n)
+
+
+def hide_type_tags() -> None:
+    """`--help` without typer's raw type tags (`<bool>`, `<str>`, `<int range>`, `<file>`): an
+    option's help says what it takes. A choice still shows its values (table|json|csv), and an
+    explicit `metavar` is kept. Older typers (which printed no tags) are left as they are."""
+    from typer import core
+
+    base = getattr(core, "_TyperParameter", None)
+    shown = getattr(base, "display_type", None)
+    if base is None or shown is None or getattr(base, "_socialmon_plain", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        if self.metavar is not None:
+            return self.metavar or None
+        descriptor = getattr(self, "type_descriptor", None)
+        if descriptor is not None and descriptor.is_choice:
+            return shown(self, ctx).strip("<>")
+        return None
+
+    for cls in (base, getattr(core, "TyperOption", None), getattr(core, "TyperArgument", None)):
+        if cls is not None and "display_type_rich" in vars(cls):
+            cls.display_type_rich = display_type_rich
+    base._socialmon_plain = True
+
+    # The --help option's own help, in the CLI's language (typer's click writes it in English).
+    command = getattr(getattr(core, "_click", None), "core", None)
+    command = getattr(command, "Command", None)
+    help_option = getattr(command, "get_help_option", None)
+    if help_option is not None:
+
+        def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+            option = help_option(self, ctx)
+            if option is not None:
+                option.help = _("Show this message and exit.")
+            return option
+
+        command.get_help_option = get_help_option
+
+
+if _current != DEFAULT:
+    use(_current)
+
+__all__ = [
+    "LANGUAGES",
+    "LOCALE_DIR",
+    "_",
+    "current",
+    "hide_type_tags",
+    "ngettext",
+    "use",
+    "use_environment",
+    "use_for",
+]

@@ -1,0 +1,246 @@
+"""The CLI speaks the brand's language: messages, table headers and `--help` in English or Spanish.
+
+The order: `--lang`, $SOCIALMON_LANG, the brand's `language` (one brand, or brands sharing one),
+the locale (LC_ALL, LC_MESSAGES, LANG), English. conftest.py pins SOCIALMON_LANG=en for the
+other tests; these unset it where they test what comes after it.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from helpers import REPO, comment, post, run_cli, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import _i18n, app
+
+CLI_DIR = REPO / "socialmon" / "cli"
+LOCALE = REPO / "socialmon" / "locale"
+PO = LOCALE / "es" / "LC_MESSAGES" / "messages.po"
+MO = LOCALE / "es" / "LC_MESSAGES" / "messages.mo"
+TYPE_TAGS = ("<bool>", "<str>", "<int", "<float", "<path>", "<file>", "<list", "<text>")
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture
+def no_choice(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No $SOCIALMON_LANG and an English-less locale: the brand decides."""
+    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return monkeypatch
+
+
+def project(folder: Path, *, language: str = "es", extra_brand: str = "") -> Path:
+    write_jsonl(
+        folder / "export.jsonl",
+        [post("p1", author_id="biz"), comment("c1", text="Excelente atención, gracias")],
+    )
+    path = write_config(folder)
+    text = path.read_text(encoding="utf-8").replace('language = "es"', f'language = "{language}"')
+    path.write_text(text + extra_brand, encoding="utf-8")
+    return path.resolve()
+
+
+def scan(cli: CliRunner, config: Path, *args: str) -> str:
+    result = cli.invoke(app, ["scan", "--config", str(config), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+# --- choosing the language -----------------------------------------------------------------
+
+
+def test_the_scan_summary_speaks_the_brands_spanish(tmp_path: Path, cli: CliRunner, no_choice) -> None:
+    output = scan(cli, project(tmp_path))
+    for words in ("Resumen del escaneo", "publicaciones nuevas", "comentarios nuevos", "estado"):
+        assert words in output
+    assert "Scan summary" not in output and "new posts" not in output
+
+
+def test_the_scan_summary_speaks_english_for_an_english_brand_whatever_the_locale(
+    tmp_path: Path, cli: CliRunner, no_choice
+) -> None:
+    no_choice.setenv("LANG", "es_EC.UTF-8")
+    output = scan(cli, project(tmp_path, language="en"))
+    assert "Scan summary" in output and "new posts" in output and "new comments" in output
+
+
+def test_socialmon_lang_outranks_the_brand(tmp_path: Path, cli: CliRunner, no_choice) -> None:
+    no_choice.setenv("SOCIALMON_LANG", "en")
+    output = scan(cli, project(tmp_path))
+    assert "Scan summary" in output and "Resumen del escaneo" not in output
+
+
+def test_brands_of_different_languages_leave_it_to_the_locale(
+    tmp_path: Path, cli: CliRunner, no_choice
+) -> None:
+    other = '\n[[brands]]\nname = "Corner Shop"\nslug = "corner"\nlanguage = "en"\n'
+    config = project(tmp_path, extra_brand=other)
+    no_choice.setenv("LANG", "en_US.UTF-8")
+    assert "Scan summary" in scan(cli, config)
+    no_choice.setenv("LANG", "es_MX.UTF-8")
+    assert "Resumen del escaneo" in scan(cli, config)
+    no_choice.setenv("LANG", "en_US.UTF-8")  # --brand picks one brand, and its language
+    assert "Resumen del escaneo" in scan(cli, config, "--brand", "cafe")
+
+
+def test_lang_option_outranks_the_brand(tmp_path: Path, cli: CliRunner, no_choice) -> None:
+    config = project(tmp_path)
+    scan(cli, config)
+    spanish = cli.invoke(app, ["report", "--config", str(config), "--brand", "nope"])
+    assert spanish.exit_code == 2
+    assert "marca desconocida 'nope'" in spanish.output and "marcas conocidas: cafe" in spanish.output
+    english = cli.invoke(app, ["pending", "--config", str(config), "--channel", "nope", "--lang", "en"])
+    assert english.exit_code == 2
+    assert "unknown channel 'nope'" in english.output and "known channels: cafe/export" in english.output
+
+
+def test_a_missing_folder_is_said_in_spanish(tmp_path: Path, cli: CliRunner, no_choice) -> None:
+    config = project(tmp_path)
+    result = cli.invoke(app, ["report", "--config", str(config), "-o", str(tmp_path / "nodir" / "x.html")])
+    assert result.exit_code == 2
+    assert "no se encontró la carpeta" in result.output
+
+
+def test_no_new_alerts_in_spanish(tmp_path: Path, cli: CliRunner, no_choice) -> None:
+    from socialmon.cli.scan import alerts_line
+
+    _i18n.use("es")
+    try:
+        assert alerts_line("cafe", 0, 0, None) == "cafe: sin alertas nuevas"
+    finally:
+        _i18n.use("en")
+    assert alerts_line("cafe", 0, 0, None) == "cafe: no new alerts"
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"LANG": "es_EC.UTF-8"}, "es"),
+        ({"LANG": "es_MX"}, "es"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "pt_BR.UTF-8"}, "en"),  # no Portuguese catalogue (yet): English
+        ({"LC_ALL": "es_EC.UTF-8", "LANG": "en_US.UTF-8"}, "es"),
+        ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "es_EC.UTF-8"}, "en"),
+        ({"SOCIALMON_LANG": "es", "LANG": "en_US.UTF-8"}, "es"),
+        ({"SOCIALMON_LANG": "en", "LANG": "es_EC.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_language_before_a_config_is_read(
+    environment: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SOCIALMON_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _i18n.environment_language() == expected
+
+
+# --- --help ----------------------------------------------------------------------------------
+
+
+def test_help_is_spanish_under_a_spanish_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOCIALMON_LANG")
+    main = run_cli("--help", env={"LANG": "es_EC.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert main.returncode == 0, main.stderr
+    assert "Monitoree las redes sociales de su negocio" in main.stdout
+    assert "Opciones" in main.stdout and "Comandos" in main.stdout
+    assert "Mostrar esta ayuda y salir." in main.stdout
+    assert "Show this message and exit" not in main.stdout and "Options" not in main.stdout
+    scan_help = run_cli("scan", "--help", env={"LANG": "es_EC.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert "Mostrar solo los problemas (para cron)." in scan_help.stdout
+    assert not [tag for tag in TYPE_TAGS if tag in main.stdout + scan_help.stdout]
+
+
+def test_help_is_english_when_socialmon_lang_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli("--help", env={"LANG": "es_EC.UTF-8", "SOCIALMON_LANG": "en"})
+    assert "Monitor your business's social channels" in result.stdout and "Options" in result.stdout
+
+
+def command_paths() -> list[list[str]]:
+    import typer.main
+
+    root = typer.main.get_command(app)
+    paths: list[list[str]] = [[]]
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        paths += [[name, sub] for sub in getattr(command, "commands", {})]
+    return paths
+
+
+def test_help_shows_no_raw_type_tags(cli: CliRunner) -> None:
+    paths = command_paths()
+    assert ["report", "trends"] in paths and ["alerts", "send"] in paths
+    for path in paths:
+        result = cli.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        found = [tag for tag in TYPE_TAGS if tag in result.output]
+        assert not found, (path, found, result.output)
+    report = cli.invoke(app, ["report", "--help"]).output
+    assert "table|json|csv|md|html|pdf" in report  # a choice still shows its values
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+def cli_messages() -> set[str]:
+    found = extract_from_dir(str(CLI_DIR), method_map=[("**.py", "python")], keywords={"_": None})
+    return {message for _, _, message, *_ in found if isinstance(message, str)}
+
+
+def test_every_cli_message_has_a_spanish_translation() -> None:
+    catalogue = {m.id: m for m in read_po(PO.open("rb")) if m.id}
+    messages = cli_messages()
+    assert len(messages) > 150  # the extraction found the CLI's words
+    untranslated = sorted(m for m in messages if m not in catalogue or not catalogue[m].string)
+    assert not untranslated, "add to socialmon/locale (see its README): " + repr(untranslated)
+    fuzzy = sorted(m for m in messages if catalogue[m].fuzzy)
+    assert not fuzzy
+    for message in messages:
+        fields = set(re.findall(r"\{[^}]*\}", message))
+        assert set(re.findall(r"\{[^}]*\}", str(catalogue[message].string))) == fields, message
+
+
+def test_the_compiled_catalogue_matches_the_po_file() -> None:
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for message in read_po(PO.open("rb")):
+        if message.id and message.string and not message.fuzzy:
+            assert compiled.gettext(message.id) == message.string, (
+                f"{MO} is stale: run `pybabel compile -d socialmon/locale` ({message.id!r})"
+            )
+
+
+# --- the Spanish e-mail ----------------------------------------------------------------------
+
+
+def test_the_spanish_email_names_the_alert_in_spanish() -> None:
+    from socialmon.alerts.email import build_email
+    from socialmon.alerts.wording import Batch, word
+    from socialmon.config import EmailDestination
+    from socialmon.render.i18n import Lang
+
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    facts = {
+        "channel": "facebook", "platform": "facebook", "author": "Ana", "text": "Me estafaron",
+        "label": "negative", "url": "https://example.com/c1", "written_at": now.isoformat(), "terms": ["estafa"],
+    }  # fmt: skip
+    destination = EmailDestination(host="localhost", sender="a@example.com", to=["b@example.com"])
+    for language, expected, absent in (("es", "(alerta n.º 9)", "(alert #"), ("en", "(alert #9)", "alerta")):
+        batch = Batch(shown=[word(9, "watch-list", "critical", facts, now, Lang(language))], hidden=[])
+        text = build_email(destination, "Café Uno", batch, Lang(language)).get_body(("plain",)).get_content()
+        assert expected in text and absent not in text
