@@ -18,7 +18,8 @@ narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain s
 A line that does not start with a date is the continuation of the message before it. System
 lines (the encryption notice, joins and exits, subject changes, the business-account notices;
 on iOS, texts that start with U+200E) are skipped, except media left out of the export
-("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "imagen omitida"…), stored as a
+("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "imagen omitida"…, and Android's
+"null" for a view-once photo), stored as a
 message of its sender with an empty text, and deleted messages ("Se eliminó este mensaje", "This
 message was deleted", "Mensagem apagada"…), stored as a deleted message of its sender. The
 "<Se editó este mensaje.>" mark is dropped from an edited text.
@@ -80,6 +81,7 @@ _CHAT_NAME = re.compile(
     r"Conversa do WhatsApp\s*-)\s*(.+?)$",
     re.IGNORECASE,
 )
+_QUOTES = frozenset('"“”«»')  # never in a sender's name as exported; in subject changes
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
 # Media left out of an export without media, and attachments of an export with media.
 _MEDIA = re.compile(
@@ -291,9 +293,13 @@ def parse_export(
                 sender, said = first[:-1], ""
             else:  # Android's system lines have no sender
                 continue
+        elif _QUOTES.intersection(sender):  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
+            continue
         marked = said[:1] in _MARKS if said else False
         clean = _clean(said).strip()
-        if marked or not clean or 15 <= len(clean) <= 28 or clean[0] == "<" or clean[-1] == ")":
+        if clean == "null":  # Android: a view-once photo or video
+            kind = "media"
+        elif marked or not clean or 15 <= len(clean) <= 28 or clean[0] == "<" or clean[-1] == ")":
             kind = _kind(clean, marked)
             if kind == "system":
                 continue

@@ -162,6 +162,16 @@ def test_continuation_lines_edits_and_system_lines() -> None:
     assert len(english.messages) == 4  # "joined using this group's invite link" is not a message
 
 
+def test_system_lines_with_a_colon_and_view_once_media() -> None:
+    text = (
+        '12/11/26, 9:15 - Ana cambió el asunto de "Pedidos: noviembre" a "Pedidos"\n'
+        "12/11/26, 9:16 - Ana changed the subject from “Orders: Nov” to “Orders”\n"
+        "12/11/26, 9:17 - Ana: null\n"
+    )
+    (message,) = parse(text).messages
+    assert (message.sender, message.text, message.line) == ("Ana", "", 3)
+
+
 def test_the_same_chat_has_the_same_ids_whatever_the_layout() -> None:
     """Ids come from the chat, the minute, the sender and the n-th message: not the file's layout."""
     android, ios = parse(ANDROID_ES), parse(IOS_ES)
