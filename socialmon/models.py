@@ -7,7 +7,7 @@ be stored in whatever order a platform pages them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
@@ -222,6 +222,29 @@ class AlertDelivery(SQLModel, table=True):
     attempts: int = 0
     last_attempt_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ReportDelivery(SQLModel, table=True):
+    """A report sent by e-mail (`socialmon report --email`): one row per brand, view and window.
+
+    The window is its first and last local day, so cron running the same report twice that day
+    finds the row and sends nothing (`--force` sends again). The row is written before sending
+    (`sent_at` empty) and removed if sending fails; a second run at the same moment finds it.
+    """
+
+    __tablename__ = "report_delivery"
+    __table_args__ = (
+        UniqueConstraint("brand", "view", "first_day", "last_day", name="uq_report_delivery_window"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand: str = Field(max_length=100)
+    view: str = Field(max_length=20)
+    first_day: date
+    last_day: date
+    recipients: str = Field(sa_column=Column(Text, nullable=False))
+    claimed_at: datetime
+    sent_at: datetime | None = None
 
 
 metadata = SQLModel.metadata

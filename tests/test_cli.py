@@ -245,7 +245,7 @@ def test_report_as_json(project: Path, cli: CliRunner) -> None:
     result = invoke(cli, project, "report", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["schema_version"] == 1  # the full report; "channels" keeps the all-time overview
+    assert data["schema_version"] == 2  # the full report; "channels" keeps the all-time overview
     assert [b["brand"] for b in data["brands"]] == ["cafe"]
     assert {k: v for k, v in data.items() if k == "channels"} == {
         "channels": [

@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from socialmon.analytics._sql import Period
 from socialmon.analytics.coverage import comment_coverage, since_oldest_comment
 from socialmon.analytics.engagement import engagement, worst_comments
+from socialmon.analytics.previous import headline_figures, previous_period, previous_window
 from socialmon.analytics.responses import PairedComment, needs_reply, pair_first_replies, response_times
 from socialmon.analytics.results import BrandReport
 from socialmon.analytics.scope import Scope, WindowError, make_scope, parse_moment
@@ -38,8 +39,13 @@ def build_report(
     now: datetime | None = None,
     negative_first: bool = False,
     limit: int | None = 20,
+    compare: bool = True,
 ) -> BrandReport:
-    """Compute the sections of `view` for one brand; `timings` holds seconds per metric."""
+    """Compute the sections of `view` for one brand; `timings` holds seconds per metric.
+
+    With `compare` (not for `pending`), `previous` holds the headline figures of the window of
+    the same length just before, for the change against the previous period.
+    """
     scope = make_scope(
         database, brand, rules, since=since, until=until, period=period, channel=channel, now=now
     )
@@ -86,6 +92,8 @@ def build_report(
     report.comments_in_window, report.newest_comment_at = timed(
         "coverage", lambda: comment_coverage(database, scope)
     )
+    if compare and view != "pending":
+        report.previous = timed("previous_period", lambda: previous_period(database, scope, report))
     return report
 
 
@@ -112,10 +120,13 @@ __all__ = [
     "build_report",
     "engagement",
     "feedback_trend",
+    "headline_figures",
     "make_scope",
     "needs_reply",
     "pair_first_replies",
     "parse_moment",
+    "previous_period",
+    "previous_window",
     "response_times",
     "rules_in_force",
     "worst_comments",

@@ -150,6 +150,28 @@ class WorstComment:
     platform_id: str = ""  # with the brand and channel: its reference (socialmon.analytics.refs)
 
 
+@dataclass(frozen=True)
+class HeadlineFigures:
+    """The figures a report leads with; None where the view does not compute one or nothing was measured."""
+
+    response_minutes: float | None  # the headline statistic (median or mean) of the waits
+    business_minutes: float | None  # … counting business hours only (brands with business hours)
+    response_rate: float | None
+    within_sla_share: float | None
+    needs_reply: int | None
+    customer_comments: int | None
+    net_sentiment: float | None
+
+
+@dataclass(frozen=True)
+class PreviousPeriod:
+    """The window of the same length just before the report's, and its headline figures."""
+
+    since: datetime
+    until: datetime
+    figures: HeadlineFigures
+
+
 @dataclass
 class BrandReport:
     """One brand's report; a focused view leaves the sections it does not show as None."""
@@ -177,3 +199,5 @@ class BrandReport:
     # holds none says where the data is.
     comments_in_window: int | None = None
     newest_comment_at: datetime | None = None
+    # The headline figures of the window just before (socialmon.analytics.previous), for the change.
+    previous: PreviousPeriod | None = None

@@ -52,6 +52,7 @@ class ReportFormat(StrEnum):
     md = "md"
     html = "html"
     pdf = "pdf"
+    xlsx = "xlsx"
 
 
 # What `--output`'s extension says the format is, when `--format` is not given.
@@ -64,6 +65,8 @@ FORMAT_BY_SUFFIX = {
     ".md": ReportFormat.md,
     ".markdown": ReportFormat.md,
     ".txt": ReportFormat.table,
+    ".xlsx": ReportFormat.xlsx,
+    ".zip": ReportFormat.csv,  # one CSV per table, zipped
 }
 
 
@@ -120,6 +123,32 @@ LangOption = Annotated[
     typer.Option("--lang", help=_("Language of the report and the messages. Default: the brand's language.")),
 ]
 TimingsOption = Annotated[bool, typer.Option("--timings", help=_("Print seconds per metric to stderr."))]
+CsvDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv-dir",
+        help="Write one CSV per table into this folder (local dates, units in headings, the locale's "
+        "decimals, UTF-8 with BOM). `--output report.zip` zips the same files.",
+        file_okay=False,
+    ),
+]
+EmailOption = Annotated[
+    bool,
+    typer.Option(
+        "--email",
+        help="E-mail the report (HTML body, PDF attached with the pdf extra) to the brand's alert "
+        "recipients through the alerts' [smtp] settings; once per brand and window.",
+    ),
+]
+EmailToOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--email-to", help="E-mail the report to this address instead (repeatable); implies --email."
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="With --email: send even if this window's report was sent already.")
+]
 
 report_app = typer.Typer(
     help=_("What the data says: response times, who is waiting for an answer, feedback trend, engagement."),
@@ -146,6 +175,10 @@ def run_report(
     timings: bool = False,
     negative_first: bool = False,
     limit: int | None = 20,
+    csv_dir: Path | None = None,
+    email: bool = False,
+    email_to: list[str] | None = None,
+    force: bool = False,
 ) -> None:
     """Compute one view for the selected brands and render it in the chosen format."""
     # Computing makes an object per comment and no garbage (see cli/_gc.py); rendering, which
@@ -164,6 +197,11 @@ def run_report(
         check_selection(loaded, brand, channel)
         if format is ReportFormat.pdf:
             _require_pdf(loaded, brand, lang)
+        if format is ReportFormat.xlsx:
+            _require_xlsx(loaded, brand, lang)
+        if csv_dir is not None:
+            format = _csv_dir_format(format, csv_dir)
+        mail_to = _email_destinations(loaded, brand, email_to) if email or email_to else None
         with database_or_exit(loaded, database) as db:
             try:
                 reports = build_reports(
@@ -193,6 +231,13 @@ def run_report(
             lines.append(f"all channel_overview: {overview_seconds * 1000:.1f} ms\n")
         sys.stderr.write("".join(lines))
         sys.stderr.flush()
+    if mail_to is not None:
+        _email_reports(loaded, database, reports, lang, view, mail_to, force=force)
+        if output is None and csv_dir is None:
+            return  # for cron: the e-mail is the report
+    if csv_dir is not None or format is ReportFormat.xlsx or (format is ReportFormat.csv and _zip(output)):
+        _write_spreadsheets([(r, _lang(loaded, r, lang)) for r in reports], format, output, csv_dir)
+        return
     if format is ReportFormat.json:
         from socialmon.render.json import render_json
 
@@ -360,6 +405,126 @@ def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> 
         fail(spanish if language == "es" else english)
 
 
+def _require_xlsx(config: Config, brand: str | None, lang: LangChoice | None) -> None:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        from socialmon.render.spreadsheets import XLSX_MISSING
+
+        language = (
+            lang.value
+            if lang
+            else next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en")
+        )
+        fail(XLSX_MISSING[1] if language == "es" else XLSX_MISSING[0])
+
+
+def _zip(output: Path | None) -> bool:
+    return output is not None and output.suffix.lower() == ".zip"
+
+
+def _csv_dir_format(format: ReportFormat, folder: Path) -> ReportFormat:
+    """`--csv-dir` writes CSVs: with no --format (or -f csv) it is the CSV format; a folder whose parent
+    does not exist is a usage error."""
+    if _format_given.get() and format is not ReportFormat.csv:
+        fail(f"--csv-dir writes CSV files: drop --format {format.value}, or use -f csv")
+    parent = folder.expanduser().absolute().parent
+    if not parent.is_dir():
+        fail(
+            f"cannot write {folder}: the folder {parent} does not exist (create it first, or choose another)"
+        )
+    return ReportFormat.csv
+
+
+def _write_spreadsheets(
+    pairs: list[tuple[BrandReport, Lang]], format: ReportFormat, output: Path | None, csv_dir: Path | None
+) -> None:
+    """One CSV per table (a folder, or a zip) or an xlsx with a sheet per table (socialmon/render/spreadsheets.py)."""
+    from socialmon.render import spreadsheets
+    from socialmon.render.tables import report_tables
+
+    sections = [(r.slug, lang_, report_tables(r, lang_)) for r, lang_ in pairs]
+    if format is ReportFormat.xlsx:
+        data = spreadsheets.render_xlsx(sections)
+        if output is None and sys.stdout.isatty():
+            fail("an xlsx file is not for a terminal: give --output report.xlsx")
+        _write_bytes(data, output)
+        return
+    files = spreadsheets.csv_files(sections)
+    if csv_dir is not None:
+        spreadsheets.write_csv_folder(files, csv_dir)
+        say(err, f"wrote {len(files)} CSV files in {csv_dir}")
+    if _zip(output):
+        _write_bytes(spreadsheets.csv_zip(files), output)
+
+
+def _email_destinations(config: Config, brand: str | None, to: list[str] | None) -> dict[str, Any]:
+    """Each selected brand's mail settings with its recipients, resolved before anything is computed:
+    no recipient or an incomplete [smtp] is a usage error (exit 2)."""
+    from socialmon.config import ConfigError
+    from socialmon.report_email import ReportEmailError, report_destination
+
+    found = {}
+    for brand_config in config.brands:
+        if brand and brand not in (brand_config.slug, brand_config.name):
+            continue
+        try:
+            found[brand_config.slug] = report_destination(config, brand_config, to)
+        except (ConfigError, ReportEmailError) as error:
+            fail(f"--email: {error}")
+    return found
+
+
+def _email_reports(
+    config: Config,
+    database: str | None,
+    reports: list[BrandReport],
+    lang: LangChoice | None,
+    view: str,
+    destinations: dict[str, Any],
+    *,
+    force: bool,
+) -> None:
+    """Send each brand's report once per window; exit 1 when the mail server did not take one."""
+    from socialmon.alerts._errors import DeliveryError
+    from socialmon.cli._common import EXIT_FAILED
+    from socialmon.render.html import render_html, render_pdf
+    from socialmon.report_email import build_report_email, send_report
+
+    try:
+        import weasyprint  # type: ignore[import-not-found]  # noqa: F401
+    except (ImportError, OSError):
+        with_pdf = False
+    else:
+        with_pdf = True
+    failed = False
+    with database_or_exit(config, database) as db:
+        for report in reports:
+            destination = destinations.get(report.slug)
+            if destination is None:
+                continue
+            report_lang = _lang(config, report, lang)
+            html = render_html([(report, report_lang)], config.base_dir)
+            message = build_report_email(
+                destination, report, report_lang, html, render_pdf(html) if with_pdf else None
+            )
+            window = f"{report.slug}, {{first}} to {{last}}"
+            try:
+                result = send_report(db, destination, report, message, view=view, force=force)
+            except DeliveryError as error:
+                failed = True
+                say(err, f"error: the report of {report.slug} was not sent: {error}", style="red")
+                continue
+            window = window.format(first=result.first_day, last=result.last_day)
+            if result.sent:
+                refused = f" (refused: {', '.join(result.refused)})" if result.refused else ""
+                say(err, f"e-mailed the report ({window}) to {', '.join(result.recipients)}{refused}")
+            else:
+                say(err, f"the report ({window}) was e-mailed already; nothing sent (--force sends it again)")
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
 @report_app.callback(
     help=_(
         "The summary: response times, who is waiting for an answer, feedback trend, engagement, per channel."
@@ -378,6 +543,10 @@ def report(
     timings: TimingsOption = False,
     config: ConfigOption = None,
     database: DatabaseOption = None,
+    csv_dir: CsvDirOption = None,
+    email: EmailOption = False,
+    email_to: EmailToOption = None,
+    force: ForceOption = False,
 ) -> None:
     if ctx.invoked_subcommand is not None:
         return
@@ -394,6 +563,10 @@ def report(
         config=config,
         database=database,
         timings=timings,
+        csv_dir=csv_dir,
+        email=email,
+        email_to=email_to,
+        force=force,
     )
 
 

@@ -15,7 +15,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from socialmon.analytics.results import BrandReport
 from socialmon.render.charts import response_chart, sentiment_chart
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import TableData, headline, headline_notes, report_tables, rules_lines
+from socialmon.render.tables import (
+    TableData,
+    headline_items,
+    headline_notes,
+    previous_window_line,
+    report_tables,
+    rules_lines,
+)
 
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
@@ -66,7 +73,8 @@ def render_html(reports: list[tuple[BrandReport, Lang]], base_dir: Path | None =
         {
             "report": report,
             "logo": logo_data_uri(report.logo, base_dir),
-            "headline": headline(report, brand_lang),
+            "headline": headline_items(report, brand_lang),
+            "compared": previous_window_line(report, brand_lang),
             "notes": headline_notes(report, brand_lang),
             "tables": [table_view(table) for table in report_tables(report, brand_lang)],
             "rules": rules_lines(report, brand_lang),

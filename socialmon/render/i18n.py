@@ -214,6 +214,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "short_now": ("Now", "Ahora"),
     "more_pending": ("{n} more in socialmon pending", "{n} más en socialmon pending"),
     "more_posts": ("{n} more in a wider terminal or -f md", "{n} más en una terminal más ancha o con -f md"),
+    # The change of a headline figure against the previous period (the window just before).
+    "changed": (
+        "{arrow} {change} (previous period: {value})",
+        "{arrow} {change} (periodo anterior: {value})",
+    ),
+    "unchanged": ("= no change (previous period: {value})", "= sin cambio (periodo anterior: {value})"),
+    "previous_only": ("(previous period: {value})", "(periodo anterior: {value})"),
+    "previous_short": ("prev. {value}", "antes {value}"),
+    "points_short": ("{n} pts", "{n} p. p."),
+    "compared_with": (
+        "▲/▼: change against the previous period, {window}.",
+        "▲/▼: cambio frente al periodo anterior, {window}.",
+    ),
     "business_note_short": (
         "In business hours: only the part of a wait within opening hours counts.",
         "En horario de atención: solo cuenta la parte de la espera dentro del horario.",

@@ -1,7 +1,7 @@
-"""The JSON report (`schema_version` 1). Stable: keys are only ever added, never renamed.
+"""The JSON report (`schema_version` 2). Stable: keys are only ever added, never renamed.
 
 ```
-{ "schema_version": 1, "generated_at": ISO,
+{ "schema_version": 2, "generated_at": ISO,
   "channels": [ {brand, channel, platform, posts, comments, positive, neutral, negative,
                  last_status, pending_threads, shares: {positive, neutral, negative}} ],   # all-time overview
   "brands": [ {
@@ -20,11 +20,23 @@
      "worst_comments": null | [{"channel", "author", "created_at", "label", "compound", "text", "url",
                                 "platform_id", "ref"}],
      "rules": {"reply_match", "reply_by", "statistic", "conversation_gap", "self_thread_replies",
-               "response_sla_minutes", "business_hours", "holidays", "timezone"} } ] }
+               "response_sla_minutes", "business_hours", "holidays", "timezone"},
+     "headline": FIGURES,                                                  # added in version 2
+     "previous": null | {"window": {"since", "until"}, "headline": FIGURES,  # added in version 2
+                         "change": FIGURES} } ] }
 GROUP = {"key", "comments", "answered", "response_rate", "median_minutes", "p90_minutes",
          "mean_minutes", "within_sla", "within_sla_share", "business": null | {"median_minutes",
          "p90_minutes", "mean_minutes", "within_sla", "within_sla_share"}}
+FIGURES = {"response_minutes", "business_response_minutes", "response_rate", "within_sla_share",
+           "needs_reply", "customer_comments", "net_sentiment"}   # each a number or null
 ```
+Version 2 added `headline` and `previous` (every version-1 key is unchanged): the figures the
+report leads with (`response_minutes` is the rules' `statistic`, median or mean, of the waits;
+`business_response_minutes` the same in business hours; `net_sentiment` a fraction in [−1, 1]),
+and the same figures over the previous period — the window of the same length just before
+(`previous.window`; see socialmon/analytics/previous.py) — with `change` = now − before (null
+where either is null). A figure the view does not compute is null; `pending` has no `previous`.
+
 Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
 `id` and `platform_id` are the platform's id of a comment; `ref` (an added key, so still
 `schema_version` 1) is its short reference, "#k3m9x2", as the other formats show it and
@@ -40,10 +52,11 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
+from socialmon.analytics.previous import headline_figures
 from socialmon.analytics.refs import comment_ref
-from socialmon.analytics.results import BrandReport, ResponseGroup, WaitStats
+from socialmon.analytics.results import BrandReport, HeadlineFigures, ResponseGroup, WaitStats
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -83,6 +96,33 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _figures(figures: HeadlineFigures) -> dict[str, Any]:
+    return {
+        "response_minutes": _round(figures.response_minutes, 2),
+        "business_response_minutes": _round(figures.business_minutes, 2),
+        "response_rate": _round(figures.response_rate),
+        "within_sla_share": _round(figures.within_sla_share),
+        "needs_reply": figures.needs_reply,
+        "customer_comments": figures.customer_comments,
+        "net_sentiment": _round(figures.net_sentiment),
+    }
+
+
+def _previous(report: BrandReport) -> dict[str, Any] | None:
+    previous = report.previous
+    if previous is None:
+        return None
+    now, before = _figures(headline_figures(report)), _figures(previous.figures)
+    return {
+        "window": {"since": previous.since.isoformat(), "until": previous.until.isoformat()},
+        "headline": before,
+        "change": {
+            key: None if now[key] is None or before[key] is None else _round(now[key] - before[key])
+            for key in now
+        },
+    }
+
+
 def brand_dict(report: BrandReport) -> dict[str, Any]:
     data: dict[str, Any] = {
         "brand": report.slug,
@@ -101,6 +141,8 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
         "engagement": None,
         "worst_comments": None,
         "rules": _plain(report.rules),
+        "headline": _figures(headline_figures(report)),
+        "previous": _previous(report),
     }
     times = report.response_times
     if times is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from socialmon.analytics.results import BrandReport
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import headline, report_tables, rules_lines
+from socialmon.render.tables import headline_items, previous_window_line, report_tables, rules_lines
 
 
 def _escape(text: str) -> str:
@@ -38,8 +38,12 @@ def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
         lines.append(lang("window", since=lang.date(report.since), until=lang.date(report.until)) + "  ")
         lines.append(lang("generated", when=lang.datetime(report.generated_at)))
         lines.append("")
-        for label, value in headline(report, lang):
-            lines.append(f"- **{_escape(label)}:** {_escape(value)}")
+        for item in headline_items(report, lang):
+            change = f" {_escape(item.change)}" if item.change else ""
+            lines.append(f"- **{_escape(item.label)}:** {_escape(item.value)}{change}")
+        compared = previous_window_line(report, lang)
+        if compared:
+            lines += ["", _escape(compared)]
         lines.append("")
         for table in report_tables(report, lang):
             lines.append(f"## {_escape(table.title)}")

@@ -7,6 +7,7 @@ the same figures under the same headings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from socialmon.analytics.refs import comment_ref
@@ -23,6 +24,9 @@ class Cell:
     text: str  # localized for people
     style: str = ""  # "good", "bad", "muted", "bar", or ""
     link: str | None = None
+    # What `value` is, for spreadsheets: "minutes", "share" (a fraction), "datetime" (ISO, UTC),
+    # "date" (ISO, a local day), "number", or "" (text).
+    kind: str = ""
 
 
 @dataclass
@@ -59,15 +63,15 @@ def bar(share: float | None, width: int = 10) -> str:
 
 
 def _num(lang: Lang, value: float | int | None, digits: int = 0) -> Cell:
-    return Cell(value, lang.number(value, digits))
+    return Cell(value, lang.number(value, digits), kind="number")
 
 
 def _pct(lang: Lang, value: float | None) -> Cell:
-    return Cell(None if value is None else round(value, 4), lang.percent(value))
+    return Cell(None if value is None else round(value, 4), lang.percent(value), kind="share")
 
 
 def _minutes(lang: Lang, value: float | None) -> Cell:
-    return Cell(None if value is None else round(value, 1), lang.duration(value))
+    return Cell(None if value is None else round(value, 1), lang.duration(value), kind="minutes")
 
 
 def response_columns(lang: Lang, sla: str, business: bool, first: str) -> list[str]:
@@ -102,13 +106,13 @@ def _post_cells(lang: Lang, post: PostEngagement) -> list[Cell]:
     text = post.text.replace("\n", " ")
     return [
         Cell(post.channel, post.channel),
-        Cell(post.created_at.isoformat(), lang.date(post.created_at)),
+        Cell(post.created_at.isoformat(), lang.date(post.created_at), kind="datetime"),
         Cell(text, _short(text, 60), link=post.url),
         _num(lang, post.comments),
         _num(lang, post.replies),
         _num(lang, post.likes),
-        Cell(post.positive, lang.number(post.positive), "good"),
-        Cell(post.negative, lang.number(post.negative), "bad"),
+        Cell(post.positive, lang.number(post.positive), "good", kind="number"),
+        Cell(post.negative, lang.number(post.negative), "bad", kind="number"),
     ]
 
 
@@ -154,7 +158,9 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
 
             start = date.fromisoformat(group.key)
             by_period.rows.append(
-                response_row(lang, group, Cell(group.key, lang.period(start, report.period)), business)
+                response_row(
+                    lang, group, Cell(group.key, lang.period(start, report.period), kind="date"), business
+                )
             )
         tables.append(by_period)
     pending = report.needs_reply
@@ -196,6 +202,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                         round(item.age_minutes, 1),
                         lang.duration(item.age_minutes),
                         "bad" if item.over_sla else "",
+                        kind="minutes",
                     ),
                     Cell(item.label, lang.label(item.label), style),
                     Cell(item.text, _short(item.text, 70)),
@@ -228,7 +235,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             net = p.net_sentiment
             table.rows.append(
                 [
-                    Cell(p.start.isoformat(), lang.period(p.start, report.period)),
+                    Cell(p.start.isoformat(), lang.period(p.start, report.period), kind="date"),
                     _num(lang, p.comments),
                     _pct(lang, p.share("positive")),
                     _pct(lang, p.share("neutral")),
@@ -237,6 +244,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                         None if net is None else round(net, 4),
                         lang.signed(net),
                         "good" if (net or 0) > 0 else "bad" if (net or 0) < 0 else "",
+                        kind="share",
                     ),
                     Cell(None, bar(p.share("negative")), "bar"),
                     _num(lang, p.average_rating, 1)
@@ -329,11 +337,12 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                     Cell(ref, ref),
                     Cell(w.channel, w.channel),
                     Cell(w.author or "", w.author or ""),
-                    Cell(w.created_at.isoformat(), lang.date(w.created_at)),
+                    Cell(w.created_at.isoformat(), lang.date(w.created_at), kind="datetime"),
                     Cell(
                         w.compound,
                         lang.number(w.compound, 2) if w.compound is not None else lang.label(w.label),
                         "bad",
+                        kind="number",
                     ),
                     Cell(w.text, _short(w.text, 90), link=w.url),
                 ]
@@ -445,6 +454,117 @@ def headline(report: BrandReport, lang: Lang) -> list[tuple[str, str]]:
     return items
 
 
+@dataclass
+class HeadlineItem:
+    """A headline figure with its change against the previous period (empty when not compared)."""
+
+    label: str
+    value: str
+    change: str = ""  # "▲ +15 min (previous period: 30 min)"
+    short_change: str = ""  # "▲ prev. 30 min", for the compact terminal
+    style: str = ""  # "good", "bad" or "": whether the change is for the better
+
+
+# How each headline figure is formatted, and which way is better: 1 up, -1 down, 0 neither.
+_FIGURES: dict[str, tuple[str, int]] = {
+    "response_minutes": ("duration", -1),
+    "business_minutes": ("duration", -1),
+    "response_rate": ("percent", 1),
+    "within_sla_share": ("percent", 1),
+    "needs_reply": ("count", -1),
+    "customer_comments": ("count", 0),
+    "net_sentiment": ("points", 1),
+}
+
+
+def _figure_text(lang: Lang, kind: str, value: float | None) -> str:
+    if kind == "duration":
+        return lang.duration(value)
+    if kind == "percent":
+        return lang.percent(value)
+    if kind == "points":
+        return lang.signed(value)
+    return lang.number(value)
+
+
+def _difference(lang: Lang, kind: str, now: float, before: float) -> tuple[int, str]:
+    """(sign, "+15 min" / "−3 pts" / "+2"): the change as a person reads it, 0 when it shows no change."""
+    if kind == "duration":
+        diff = now - before
+        shown = lang.duration(abs(diff))
+        sign = 0 if lang.duration(now) == lang.duration(before) else (1 if diff > 0 else -1)
+    elif kind in ("percent", "points"):
+        points = round(now * 100) - round(before * 100)
+        shown = lang("points_short", n=lang.number(abs(points)))
+        sign = (points > 0) - (points < 0)
+    else:
+        diff = round(now - before)
+        shown = lang.number(abs(diff))
+        sign = (diff > 0) - (diff < 0)
+    return sign, ("+" if sign > 0 else "−" if sign < 0 else "") + shown
+
+
+def _change(lang: Lang, key: str, now: float | None, before: float | None) -> tuple[str, str, str]:
+    """(change, short change, style) of one headline figure against the previous period."""
+    kind, better = _FIGURES[key]
+    previous = _figure_text(lang, kind, before)
+    if now is None or before is None:
+        return lang("previous_only", value=previous), lang("previous_short", value=previous), ""
+    sign, diff = _difference(lang, kind, now, before)
+    if sign == 0:
+        return lang("unchanged", value=previous), f"= {lang('previous_short', value=previous)}", ""
+    arrow = "▲" if sign > 0 else "▼"
+    style = "" if not better else ("good" if sign == better else "bad")
+    return (
+        lang("changed", arrow=arrow, change=diff, value=previous),
+        f"{arrow} {lang('previous_short', value=previous)}",
+        style,
+    )
+
+
+def headline_items(report: BrandReport, lang: Lang) -> list[HeadlineItem]:
+    """`headline`'s figures, each with its change against the previous period when it was computed."""
+    from socialmon.analytics.previous import headline_figures
+
+    pairs = headline(report, lang)
+    keys = _headline_keys(report)
+    items = [HeadlineItem(label, value) for label, value in pairs]
+    if report.previous is None:
+        return items
+    now, before = headline_figures(report), report.previous.figures
+    for item, key in zip(items, keys, strict=True):
+        item.change, item.short_change, item.style = _change(
+            lang, key, getattr(now, key), getattr(before, key)
+        )
+    return items
+
+
+def _headline_keys(report: BrandReport) -> list[str]:
+    """The `HeadlineFigures` field behind each of `headline`'s pairs, in its order."""
+    keys: list[str] = []
+    times = report.response_times
+    if times is not None:
+        keys.append("response_minutes")
+        if times.business_hours and times.overall.business:
+            keys.append("business_minutes")
+        keys += ["response_rate", "within_sla_share"]
+    if report.needs_reply is not None:
+        keys.append("needs_reply")
+    if report.trend is not None:
+        keys += ["customer_comments", "net_sentiment"]
+    return keys
+
+
+def previous_window_line(report: BrandReport, lang: Lang) -> str:
+    """ "Changes against the previous period, 24 Sep 2026 to 30 Sep 2026", or "" when not compared."""
+    previous = report.previous
+    if previous is None:
+        return ""
+    last = previous.until - timedelta(microseconds=1)
+    window = lang("window", since=lang.date(previous.since), until=lang.date(last))
+    return lang("compared_with", window=window)
+
+
 def headline_notes(report: BrandReport, lang: Lang) -> list[str]:
     """What the headline figures count, where two of them could be misread."""
     notes = []
@@ -491,9 +611,9 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
                 Cell(s.platform, s.platform),
                 _num(lang, s.posts),
                 _num(lang, s.comments),
-                Cell(round(s.share("positive"), 4), lang.percent(s.share("positive")), "good"),
-                Cell(round(s.share("neutral"), 4), lang.percent(s.share("neutral"))),
-                Cell(round(s.share("negative"), 4), lang.percent(s.share("negative")), "bad"),
+                Cell(round(s.share("positive"), 4), lang.percent(s.share("positive")), "good", kind="share"),
+                Cell(round(s.share("neutral"), 4), lang.percent(s.share("neutral")), kind="share"),
+                Cell(round(s.share("negative"), 4), lang.percent(s.share("negative")), "bad", kind="share"),
                 Cell(s.last_status, _scan_state(s, lang)),
             ]
         )

@@ -33,7 +33,14 @@ from rich.text import Text
 from socialmon.analytics.results import BrandReport
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import Cell, TableData, headline, report_tables, rules_lines
+from socialmon.render.tables import (
+    Cell,
+    TableData,
+    headline_items,
+    previous_window_line,
+    report_tables,
+    rules_lines,
+)
 
 _STYLES = {"good": "green", "bad": "red", "muted": "dim", "bar": "red"}
 
@@ -392,10 +399,14 @@ class TerminalReport:
 
     def _compact(self, tables: list[TableData], width: int) -> Iterator[RenderableType]:
         report, lang = self.report, self.lang
-        items = headline(report, lang)
+        items = headline_items(report, lang)
         window = _text(lang("window", since=lang.date(report.since), until=lang.date(report.until)))
+        pairs = (
+            (item.label, f"{item.value} ({item.short_change})" if item.short_change else item.value, "")
+            for item in items
+        )
         yield Panel(
-            _pairs(((label, value, "") for label, value in items), width - 4, indent=0),
+            _pairs(pairs, width - 4, indent=0),
             title=_text(f"{report.name} — {lang('report_title')}", "bold"),
             title_align="left",
             subtitle=window,
@@ -430,13 +441,19 @@ class TerminalReport:
         title = _text(f"{report.name} — {lang('report_title')}", "bold")
         window = lang("window", since=lang.date(report.since), until=lang.date(report.until))
         figures = Table.grid(padding=(0, 3))
-        items = headline(report, lang)
+        items = headline_items(report, lang)
         for _ in items:
             figures.add_column(justify="left")
         if items:
-            figures.add_row(*(_text(label, "dim") for label, _ in items))
-            figures.add_row(*(_text(value, "bold") for _, value in items))
-        return Panel(Group(_text(window), figures), title=title, title_align="left")
+            figures.add_row(*(_text(item.label, "dim") for item in items))
+            figures.add_row(*(_text(item.value, "bold") for item in items))
+            if any(item.change for item in items):
+                figures.add_row(*(_text(item.change, _STYLES.get(item.style, "dim")) for item in items))
+        parts: list[RenderableType] = [_text(window), figures]
+        compared = previous_window_line(report, lang)
+        if compared:
+            parts.append(_text(compared, "dim"))
+        return Panel(Group(*parts), title=title, title_align="left")
 
 
 _EMPTY_WINDOW = {

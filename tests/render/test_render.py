@@ -54,7 +54,7 @@ def test_csv_cells_cannot_run_as_formulas(report: BrandReport) -> None:
 
 def test_json_has_a_schema_version_and_every_section(report: BrandReport) -> None:
     data = json.loads(render_json([report], datetime(2026, 11, 10, tzinfo=UTC), None))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     brand = data["brands"][0]
     assert set(brand) >= {"response_times", "needs_reply", "trend", "engagement", "worst_comments", "rules"}
     overall = brand["response_times"]["overall"]

@@ -1,0 +1,213 @@
+"""The report's tables for a spreadsheet: one CSV per table (a folder or a zip), or one xlsx.
+
+`render_csv` (socialmon/render/csv.py) writes every table into one file with raw values; these
+files are for a person opening them in Excel or LibreOffice in the brand's locale:
+
+- one file (or sheet) per table, named `<brand>-<table>.csv` (`cafe-response_by_channel.csv`);
+- headings in the report language, with the unit of a column: "Mediana (min)", "Tasa de
+  respuesta (%)";
+- dates and times in the brand's time zone: "2026-10-01 09:15" (a period: its first day);
+- numbers with the locale's decimal separator and no thousands separator; where the decimal
+  separator is a comma (es_EC, es_ES) the delimiter is `;`, as Excel expects in those locales;
+- UTF-8 with a byte-order mark, so Excel reads accents and emoji;
+- a text cell that a spreadsheet would run as a formula is prefixed with `'` (see `safe_cell`).
+
+The xlsx (`openpyxl`, the `spreadsheets` extra) has one sheet per table, numbers as numbers,
+shares as percentages, minutes as numbers under "(min)", and dates and times as date cells
+in the brand's time zone; a text starting with = + - @ is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from socialmon.render.csv import safe_cell
+from socialmon.render.i18n import Lang
+from socialmon.render.tables import Cell, TableData
+
+BOM = "\ufeff"
+UNITS = {"minutes": "min", "share": "%"}
+XLSX_MISSING = (
+    "xlsx output needs openpyxl: pip install 'socialmon[spreadsheets]'",
+    "Para xlsx hace falta openpyxl: pip install 'socialmon[spreadsheets]'",
+)
+
+
+def decimal_separator(lang: Lang) -> str:
+    return str(lang.locale.number_symbols.get("latn", {}).get("decimal", "."))
+
+
+def delimiter(lang: Lang) -> str:
+    """`;` where the decimal separator is a comma (as Excel in es locales expects), else `,`."""
+    return ";" if decimal_separator(lang) == "," else ","
+
+
+def _kept(table: TableData) -> list[int]:
+    """Columns with a heading and a value: the text bars of the trend table are left out."""
+    return [
+        i
+        for i, heading in enumerate(table.columns)
+        if heading and not all(row[i].style == "bar" and row[i].value is None for row in table.rows)
+    ]
+
+
+def heading(table: TableData, index: int) -> str:
+    """The column's heading with its unit: "Mediana (min)", "Tasa de respuesta (%)"."""
+    kinds = {row[index].kind for row in table.rows if row[index].value is not None}
+    unit = UNITS.get(next(iter(kinds))) if len(kinds) == 1 else None
+    name = table.columns[index]
+    return f"{name} ({unit})" if unit and f"({unit})" not in name else name
+
+
+def _local(value: str, lang: Lang) -> datetime:
+    return datetime.fromisoformat(value).astimezone(lang.zone)
+
+
+def _text_of(cell: Cell) -> str:
+    """A text cell: the whole text (the tables shorten long ones with "…"), or its localized word."""
+    if isinstance(cell.value, str) and cell.text.endswith("…") and cell.value != cell.text:
+        return cell.value
+    return cell.text
+
+
+def _number(value: float, digits: int, separator: str) -> str:
+    text = f"{value:.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", separator) if text not in ("-0",) else "0"
+
+
+def csv_value(cell: Cell, lang: Lang) -> str:
+    """A cell as a spreadsheet in the brand's locale reads it."""
+    if cell.value is None:
+        return ""
+    separator = decimal_separator(lang)
+    if cell.kind == "minutes":
+        return _number(float(cell.value), 1, separator)
+    if cell.kind == "share":
+        return _number(float(cell.value) * 100, 1, separator)
+    if cell.kind == "number":
+        return _number(float(cell.value), 2, separator)
+    if cell.kind == "datetime":
+        return _local(str(cell.value), lang).strftime("%Y-%m-%d %H:%M")
+    if cell.kind == "date":
+        return str(cell.value)
+    return str(safe_cell(_text_of(cell)))
+
+
+def file_name(brand: str, table: TableData) -> str:
+    return f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', brand)}-{table.key}.csv"
+
+
+def table_csv(table: TableData, lang: Lang) -> str:
+    """One table as a CSV file's text, BOM first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter(lang), lineterminator="\r\n")
+    keep = _kept(table)
+    writer.writerow([safe_cell(heading(table, i)) for i in keep])
+    for row in table.rows:
+        writer.writerow([csv_value(row[i], lang) for i in keep])
+    return BOM + buffer.getvalue()
+
+
+def csv_files(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> list[tuple[str, str]]:
+    """(file name, text) of every table of every brand: `sections` are (brand slug, its Lang, tables)."""
+    return [
+        (file_name(brand, table), table_csv(table, lang))
+        for brand, lang, tables in sections
+        for table in tables
+        if table.rows
+    ]
+
+
+def write_csv_folder(files: list[tuple[str, str]], folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, text in files:
+        (folder / name).write_bytes(text.encode("utf-8"))
+
+
+def csv_zip(files: list[tuple[str, str]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files:
+            archive.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name.lower())
+    return name
+
+
+def _xlsx_value(cell: Cell, lang: Lang) -> tuple[Any, str | None]:
+    """(value, number format) of a cell: real numbers, and dates as dates in the brand's time zone."""
+    if cell.value is None:
+        return None, None
+    if cell.kind == "minutes":
+        return float(cell.value), "0.0"
+    if cell.kind == "share":
+        return float(cell.value), "0.0%"
+    if cell.kind == "number":
+        return cell.value, None
+    if cell.kind == "datetime":
+        return _local(str(cell.value), lang).replace(tzinfo=None), "yyyy-mm-dd hh:mm"
+    if cell.kind == "date":
+        return date.fromisoformat(str(cell.value)), "yyyy-mm-dd"
+    return _text_of(cell), None
+
+
+def render_xlsx(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> bytes:
+    """One sheet per table; ImportError when openpyxl (the `spreadsheets` extra) is missing."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    sections = list(sections)
+    several = len(sections) > 1
+    for brand, lang, tables in sections:
+        for table in tables:
+            if not table.rows:
+                continue
+            sheet = workbook.create_sheet(
+                _sheet_title(f"{brand} {table.title}" if several else table.title, used)
+            )
+            keep = _kept(table)
+            sheet.append([heading(table, i) for i in keep])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            for row in table.rows:
+                sheet.append([None] * len(keep))
+                for column, index in enumerate(keep, start=1):
+                    value, number_format = _xlsx_value(row[index], lang)
+                    target = sheet.cell(row=sheet.max_row, column=column)
+                    target.value = value
+                    if isinstance(value, str):
+                        target.data_type = "s"  # never a formula, whatever it starts with
+                    if number_format:
+                        target.number_format = number_format
+            for column, index in enumerate(keep, start=1):
+                widest = max([len(heading(table, index))] + [len(_text_of(r[index])) for r in table.rows])
+                sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
+                    60, max(10, widest + 2)
+                )
+            sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

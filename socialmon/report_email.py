@@ -1,0 +1,207 @@
+"""`socialmon report … --email`: a brand's report by e-mail, for cron, at most once per window.
+
+The message goes through the alerts' mail settings ([smtp] merged with the brand's
+[brands.alerts.email], `${ENV}` resolved, the same `send_email`), to the brand's alert
+recipients or the addresses given. Its body is the HTML report (a plain-text part sums up the
+headline figures); the PDF report is attached when the `pdf` extra is installed.
+
+Never twice for the same brand and window: a `report_delivery` row keyed by the brand, the
+view and the window's first and last local day is written before sending and kept once the
+server accepted the message, so cron running the same report again that day sends nothing;
+`force` sends again. If sending fails the row is removed and the next run tries again. An
+error's text is scrubbed of the SMTP password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from socialmon.alerts._errors import DeliveryError
+from socialmon.alerts.email import send_email
+from socialmon.alerts.webhooks import scrub
+from socialmon.analytics.results import BrandReport
+from socialmon.config import BrandConfig, Config, EmailDestination
+from socialmon.database import Database
+from socialmon.models import ReportDelivery, utcnow
+from socialmon.render.i18n import Lang
+
+DELIVERY = ReportDelivery.__table__  # type: ignore[attr-defined]
+
+_WORDS = {
+    "subject": ("[socialmon] {brand}: engagement report, {window}", "[socialmon] {brand}: informe, {window}"),
+    "intro": ("{brand} — engagement report, {window}.", "{brand} — informe de interacción, {window}."),
+    "attached": (
+        "The full report is the HTML part of this message; the PDF is attached.",
+        "El informe completo es la parte HTML de este mensaje; el PDF va adjunto.",
+    ),
+    "html_only": (
+        "The full report is the HTML part of this message.",
+        "El informe completo es la parte HTML de este mensaje.",
+    ),
+    "footer": ("Sent by socialmon report --email.", "Enviado por socialmon report --email."),
+}
+
+
+class ReportEmailError(Exception):
+    """The brand has nowhere to send its report, or its mail settings are incomplete (nothing sent)."""
+
+
+@dataclass(frozen=True)
+class ReportEmailResult:
+    brand: str
+    first_day: date
+    last_day: date
+    recipients: list[str]
+    sent: bool  # False: already sent for this window (and not forced)
+    sent_at: datetime | None = None
+    refused: list[str] = field(default_factory=list)
+
+
+def _say(lang: Lang, key: str, **values: object) -> str:
+    english, spanish = _WORDS[key]
+    return (spanish if lang.language == "es" else english).format(**values)
+
+
+def window_days(report: BrandReport) -> tuple[date, date]:
+    """The window's first and last local day: what "the same period" means for `--email`."""
+    return (
+        report.since.astimezone(_zone(report)).date(),
+        (report.until - timedelta(microseconds=1)).astimezone(_zone(report)).date(),
+    )
+
+
+def _zone(report: BrandReport):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(report.timezone)
+
+
+def report_destination(
+    config: Config, brand: BrandConfig, to: list[str] | None = None, environ: Mapping[str, str] | None = None
+) -> EmailDestination:
+    """The brand's alert e-mail settings (merged over [smtp]) with `to` as recipients when given.
+
+    Raises ReportEmailError when there is no recipient, ConfigError for incomplete settings.
+    """
+    own = brand.alerts.email
+    if to:
+        email = own.model_copy(update={"to": list(to)}) if own else EmailDestination(to=list(to))
+    elif own is None:
+        raise ReportEmailError(
+            f"brand {brand.slug!r} has no e-mail recipients: set [brands.alerts.email] to = [...] "
+            "in the config, or give --email-to ADDRESS"
+        )
+    else:
+        email = own
+    only_email = brand.model_copy(
+        update={"alerts": brand.alerts.model_copy(update={"email": email, "webhooks": []})}
+    )
+    destination, _ = config.alert_destinations(only_email, dict(environ) if environ is not None else None)
+    assert destination is not None
+    return destination
+
+
+def build_report_email(
+    destination: EmailDestination,
+    report: BrandReport,
+    lang: Lang,
+    html: str,
+    pdf: bytes | None,
+) -> EmailMessage:
+    """Subject, a plain-text summary, the HTML report as the body, and the PDF attached when given."""
+    from socialmon.render.tables import headline_items, previous_window_line
+
+    first, last = window_days(report)
+    window = lang("window", since=lang.date(first), until=lang.date(last))
+    lines = [_say(lang, "intro", brand=report.name, window=window), ""]
+    for item in headline_items(report, lang):
+        lines.append(f"- {item.label}: {item.value}" + (f" {item.change}" if item.change else ""))
+    compared = previous_window_line(report, lang)
+    lines += ["", compared] if compared else []
+    lines += ["", _say(lang, "attached" if pdf else "html_only"), "", "-- ", _say(lang, "footer")]
+    message = EmailMessage()
+    message["Subject"] = _say(lang, "subject", brand=report.name, window=window)
+    message["From"] = destination.sender or ""
+    message["To"] = ", ".join(destination.to)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=(destination.sender or "socialmon").rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content("\n".join(lines) + "\n")
+    message.add_alternative(html, subtype="html")
+    if pdf is not None:
+        message.add_attachment(
+            pdf, maintype="application", subtype="pdf", filename=f"{report.slug}-{first}-{last}.pdf"
+        )
+    message["Content-Language"] = lang.language
+    return message
+
+
+def _key(brand: str, view: str, first: date, last: date) -> object:
+    return and_(
+        DELIVERY.c.brand == brand,
+        DELIVERY.c.view == view,
+        DELIVERY.c.first_day == first,
+        DELIVERY.c.last_day == last,
+    )
+
+
+def send_report(
+    database: Database,
+    destination: EmailDestination,
+    report: BrandReport,
+    message: EmailMessage,
+    *,
+    view: str = "summary",
+    force: bool = False,
+) -> ReportEmailResult:
+    """Send `message` unless this brand's report for this window was sent already; raises
+    DeliveryError (scrubbed of the password) when the server does not take it."""
+    first, last = window_days(report)
+    key = _key(report.slug, view, first, last)
+    recipients = list(destination.to)
+    existing = None
+    try:
+        with database.write() as connection:  # SQLite: BEGIN IMMEDIATE, one run at a time
+            if force:
+                connection.execute(delete(DELIVERY).where(key))
+            existing = connection.execute(select(DELIVERY.c.id, DELIVERY.c.sent_at).where(key)).first()
+            if existing is None:
+                connection.execute(
+                    insert(DELIVERY).values(
+                        brand=report.slug,
+                        view=view,
+                        first_day=first,
+                        last_day=last,
+                        recipients=", ".join(recipients),
+                        claimed_at=utcnow(),
+                    )
+                )
+    except IntegrityError:  # PostgreSQL: another run claimed this window at the same moment
+        return ReportEmailResult(report.slug, first, last, recipients, sent=False)
+    if existing is not None:
+        return ReportEmailResult(report.slug, first, last, recipients, sent=False, sent_at=existing.sent_at)
+    try:
+        refused = send_email(destination, message)
+    except DeliveryError as error:
+        _release(database, key)
+        secrets = [destination.password] if destination.password and len(destination.password) >= 4 else []
+        raise DeliveryError(scrub(str(error), secrets)) from None
+    except BaseException:
+        _release(database, key)
+        raise
+    now = utcnow()
+    with database.write() as connection:
+        connection.execute(update(DELIVERY).where(key).values(sent_at=now))
+    return ReportEmailResult(report.slug, first, last, recipients, sent=True, sent_at=now, refused=refused)
+
+
+def _release(database: Database, key: object) -> None:
+    with database.write() as connection:
+        connection.execute(delete(DELIVERY).where(key, DELIVERY.c.sent_at.is_(None)))  # type: ignore[arg-type]

@@ -1,0 +1,160 @@
+"""Issue 15, point 5: `socialmon report … --email` through the alerts' SMTP settings, to a real
+SMTP server on 127.0.0.1 (aiosmtpd): HTML body, PDF attached with the `pdf` extra, once per
+brand and window (`--force` sends again), and a clear exit code on SMTP failure, password scrubbed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alerts.servers import PASSWORD, USER, SmtpServer, start_smtp_server
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+WINDOW = ("--since", "2026-10-01", "--until", "2026-10-07")
+CHANNEL = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'
+RECIPIENTS = '\n[brands.alerts.email]\nto = ["duena@cafe.example"]\n'
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = start_smtp_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _smtp(port: int, password: str = "${SMTP_PASSWORD}") -> str:
+    return (
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+        f'username = "{USER}"\npassword = "{password}"\nfrom = "{USER}"\n'
+    )
+
+
+def project(tmp_path: Path, cli: CliRunner, port: int, *, recipients: bool = True) -> Path:
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [
+            post("p1", author_id="biz", like_count=4),
+            comment("c1", text="I love this place, wonderful!"),
+            comment("r1", type="reply", parent_id="c1", is_business=True, created_at="2026-10-01T14:00:00Z"),
+            comment("c2", text="Terrible, awful service. <b>=cmd</b>", created_at="2026-10-02T13:00:00Z"),
+        ],
+    )
+    config = write_config(
+        tmp_path, extra=_smtp(port), channels=CHANNEL + (RECIPIENTS if recipients else "")
+    ).resolve()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    return config
+
+
+@pytest.fixture(autouse=True)
+def smtp_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
+
+
+def _has_pdf() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def test_the_report_reaches_the_brands_recipients_once_per_window(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+) -> None:
+    config = project(tmp_path, cli, smtp.port)
+    first = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == ""  # for cron: the e-mail is the report
+    assert "duena@cafe.example" in first.stderr and "2026-10-01 to 2026-10-07" in first.stderr
+    (message,) = smtp.messages
+    assert smtp.logins == [USER] and smtp.envelopes == [(USER, ["duena@cafe.example"])]
+    assert message["Subject"] == "[socialmon] Café Uno: informe, del 1 oct 2026 al 7 oct 2026"
+    html = message.get_body(("html",)).get_content()
+    plain = message.get_body(("plain",)).get_content()
+    assert "Esperan respuesta" in html and "&lt;b&gt;=cmd&lt;/b&gt;" in html and "<b>=cmd" not in html
+    assert "Tiempos de respuesta (mediana): 1 h" in plain and "periodo anterior" in plain
+    attachments = list(message.iter_attachments())
+    if _has_pdf():
+        (pdf,) = attachments
+        assert pdf.get_content_type() == "application/pdf"
+        assert pdf.get_filename() == "cafe-2026-10-01-2026-10-07.pdf"
+        assert pdf.get_content().startswith(b"%PDF")
+    else:
+        assert attachments == []
+
+    again = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert again.exit_code == 0 and len(smtp.messages) == 1  # never twice for the same brand and window
+    assert "already" in again.stderr and "--force" in again.stderr
+
+    forced = cli.invoke(app, ["report", "--email", "--force", *WINDOW, "--config", str(config)])
+    assert forced.exit_code == 0, forced.output
+    assert len(smtp.messages) == 2
+
+    other = cli.invoke(
+        app, ["report", "--email", "--since", "2026-10-02", "--until", "2026-10-07", "--config", str(config)]
+    )
+    assert other.exit_code == 0 and len(smtp.messages) == 3  # another window: sent
+
+
+def test_email_to_overrides_the_recipients_and_output_is_still_written(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+) -> None:
+    config = project(tmp_path, cli, smtp.port, recipients=False)
+    out = tmp_path / "report.json"
+    result = cli.invoke(
+        app,
+        ["report", "--email-to", "consultora@example.org", "-o", str(out), *WINDOW, "--config", str(config)],
+    )
+    assert result.exit_code == 0, result.output
+    assert smtp.envelopes == [(USER, ["consultora@example.org"])]
+    assert out.read_text(encoding="utf-8").startswith("{")
+
+
+def test_no_recipient_is_a_usage_error_before_anything_is_sent(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+) -> None:
+    config = project(tmp_path, cli, smtp.port, recipients=False)
+    result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert result.exit_code == 2
+    assert "--email-to" in result.stderr and smtp.messages == []
+
+
+class Rejecting:
+    """A server that refuses the message, quoting the password it was given (as some relays echo)."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        return f"554 5.7.1 refused: policy for {USER}:{PASSWORD}"
+
+
+def test_an_smtp_failure_exits_1_with_the_password_scrubbed_and_the_next_run_retries(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+) -> None:
+    config = project(tmp_path, cli, smtp.port)
+    accepting = smtp.controller.handler
+    smtp.controller.handler = Rejecting()
+    failed = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert failed.exit_code == 1, failed.output
+    assert "the report of cafe was not sent" in failed.stderr and "answered 554" in failed.stderr
+    assert PASSWORD not in failed.output and "***" in failed.stderr and smtp.messages == []
+
+    smtp.controller.handler = accepting
+    retried = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert retried.exit_code == 0, retried.output
+    assert len(smtp.messages) == 1  # the failed attempt did not count as sent
+
+
+def test_a_server_that_is_down_exits_1(tmp_path: Path, cli: CliRunner) -> None:
+    server = start_smtp_server()
+    port = server.port
+    server.stop()
+    config = project(tmp_path, cli, port)
+    result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert result.exit_code == 1
+    assert f"cannot deliver through 127.0.0.1:{port}" in result.stderr
