@@ -26,8 +26,11 @@ _BRAND = Brand.__table__
 
 
 def effective_label() -> ColumnElement[str]:
-    """The label every report should use: a person's correction, else the scorer's."""
-    return func.coalesce(_COMMENT.c.label_override, _COMMENT.c.sentiment_label)
+    """The label every report and alert uses: a person's correction, else a review's stars, else the
+    scorer's label of the text (the rule itself lives with the reports, `analytics.responses`)."""
+    from socialmon.analytics.responses import effective_label as label_of
+
+    return label_of(_COMMENT)
 
 
 class LabelError(Exception):

@@ -194,6 +194,7 @@ def show(
     from rich.table import Table
     from sqlalchemy import func, select
 
+    from socialmon.analytics.responses import effective_label
     from socialmon.models import Alert, Channel, Comment
 
     alert_t, comment_t, channel_t = Alert.__table__, Comment.__table__, Channel.__table__
@@ -227,7 +228,7 @@ def show(
                         channel_t.c.name,
                         func.coalesce(comment_t.c.author_name, comment_t.c.author_id),
                         comment_t.c.created_at,
-                        func.coalesce(comment_t.c.label_override, comment_t.c.sentiment_label),
+                        effective_label(comment_t),
                         comment_t.c.text,
                         comment_t.c.url,
                     )

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alerts.helpers_alerts import NOW, alerts, members, quoted, run_rules
 from analytics.seeding import Seed
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from socialmon.alerts import acknowledge, list_alerts
 from socialmon.config import BusinessHours
-from socialmon.labels import set_label
+from socialmon.labels import effective_label, set_label
 from socialmon.models import Channel, Comment, ScanRun
 
 
@@ -102,6 +102,21 @@ def test_a_persons_label_wins_over_the_scorer(seed: Seed) -> None:
     run_rules(seed.database, brand)
     (wave,) = alerts(seed.database, "waiting")
     assert members(wave) == [comment_id(seed, "person-says-negative")]
+
+
+def test_a_reviews_stars_are_its_label_for_the_alerts_too(seed: Seed) -> None:
+    brand = seed.brand("cafe", response_sla="2h", alerts={"waiting": {"include": "negative"}})
+    fb = seed.channel()
+    seed.comment(fb, "one-star-kind-words", ago(hours=3), label="positive", kind="review", rating=1)
+    seed.comment(fb, "five-stars-harsh-words", ago(hours=3), label="negative", kind="review", rating=5)
+    run_rules(seed.database, brand)
+    (wave,) = alerts(seed.database, "waiting")
+    assert members(wave) == [comment_id(seed, "one-star-kind-words")]
+    # The rules' own label (spikes, watch-list quotes) is the same as the reports'.
+    with seed.database.read() as connection:
+        table = Comment.__table__
+        labels = dict(connection.execute(select(table.c.platform_id, effective_label())).all())
+    assert labels == {"one-star-kind-words": "negative", "five-stars-harsh-words": "positive"}
 
 
 # --- watch-list ------------------------------------------------------------------------------------
