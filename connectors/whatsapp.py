@@ -420,15 +420,8 @@ class WhatsAppExportConnector(Connector):
     settings: WhatsAppSettings
 
     def zone(self) -> ZoneInfo:
-        name = self.settings.timezone or self.context.extra.get("timezone")
-        if not name:
-            log.warning(
-                "%s/%s: no timezone set for the WhatsApp exports; their times are read as UTC",
-                self.context.brand,
-                self.context.channel,
-            )
-            name = "UTC"
-        return ZoneInfo(str(name))
+        """The channel's `timezone`, else the brand's (the apps write local times without a zone)."""
+        return ZoneInfo(self.settings.timezone or getattr(self.context, "timezone", None) or "UTC")
 
     def files(self) -> list[Path]:
         raw = Path(self.settings.path).expanduser()

@@ -397,9 +397,7 @@ def test_the_brands_time_zone_is_the_default(tmp_path: Path) -> None:
     write(tmp_path / "chats", "a.txt", "12/11/26, 9:15 - Ana: hola\n")
     source = WhatsAppExportConnector(
         WhatsAppSettings(path="chats"),
-        ChannelContext(
-            brand="b", channel="w", account="", base_dir=tmp_path, extra={"timezone": "America/Bogota"}
-        ),
+        ChannelContext(brand="b", channel="w", account="", base_dir=tmp_path, timezone="America/Bogota"),
     )
     message = next(r for r in records(read(source)) if isinstance(r, CommentRecord))
     assert message.created_at == datetime(2026, 11, 12, 14, 15, tzinfo=UTC)
