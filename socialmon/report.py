@@ -56,7 +56,7 @@ def channel_summaries(
     # Count only the chosen channels' rows: a report for one brand must not read every brand's comments.
     posts = (
         select(post_t.c.channel_id, func.count().label("posts"))
-        .where(post_t.c.channel_id.in_(chosen))
+        .where(post_t.c.channel_id.in_(chosen), post_t.c.kind != "conversation")
         .group_by(post_t.c.channel_id)
         .subquery()
     )

@@ -3,7 +3,8 @@
 Per post: likes and shares as the platform last reported them, customer comments and
 business replies stored for it, and its positive and negative comments (effective label).
 Top posts by negative reaction are those with the most negative comments (ties: more
-comments first), and likewise for positive.
+comments first), and likewise for positive. Private conversations (posts of kind
+"conversation") are not posts: they and the channels that hold only them are left out.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def engagement(database: Database, scope: Scope, *, top: int = 5, posts: int = 2
             POST.c.created_at >= scope.since,
             POST.c.created_at < scope.until,
             POST.c.deleted.is_(False),
+            *([POST.c.kind != "conversation"] if scope.has_messages else []),
         )
         .group_by(
             POST.c.id,
@@ -107,6 +109,8 @@ def engagement(database: Database, scope: Scope, *, top: int = 5, posts: int = 2
             likes=int(totals[c.id].channel_likes or 0) if c.id in totals else 0,
         )
         for c in scope.channels
+        # a channel of private conversations only has no posts to show
+        if c.id in totals or c.id not in scope.message_channels
     ]
     busiest = listed(lambda row: row.busy_rank, posts)
     top_negative = listed(lambda row: row.negative_rank, top, lambda row: row.negative > 0)

@@ -21,6 +21,16 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
   and is not timed on its own (Hootsuite's conversation model); otherwise every customer
   comment is timed.
 - Replies that arrive after the window's end still count: the report is as of now.
+
+Private messages (comments of kind "message": Messenger, Instagram Direct, WhatsApp chats) are
+measured by **turns**, not one by one: a customer's turn is one or more consecutive customer
+messages of a conversation (deleted ones left out); it waits from its first message until the
+business's next message in that conversation — the turn's first response — and a turn with no
+business message after it is waiting. A turn belongs to the window its first message is in, is
+timed once and listed once (by its first message) among those waiting; its label is negative
+when any of its messages is, else its first message's. `reply_match`, `reply_by` and
+`conversation_gap` are rules of public threads and do not apply to turns. Every figure is given
+for public comments and messages together, and, for a brand with messages, for each apart.
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from sqlalchemy import (
     case,
     false,
     func,
+    literal,
     not_,
     null,
     or_,
@@ -45,9 +56,10 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, seconds_between
-from socialmon.analytics._tables import CHANNEL, COMMENT
+from socialmon.analytics._tables import CHANNEL, COMMENT, POST
 from socialmon.analytics.business_time import BusinessCalendar, epoch_micros
 from socialmon.analytics.results import (
+    KindCount,
     NeedsReply,
     PendingComment,
     ResponseGroup,
@@ -127,19 +139,38 @@ def _first_replies(
     return direct_at, sibling_at.scalar_subquery()
 
 
+MESSAGE = "message"  # the comment kind of a private message
+KINDS = ("comment", "message")  # public comments (comments, replies, reviews) and private messages
+
+
+def kind_of(table: Any) -> ColumnElement[Any]:
+    """ "message" for a private message, "comment" for any public comment, reply or review."""
+    return case((table.c.kind == MESSAGE, literal(MESSAGE)), else_=literal("comment"))
+
+
 def customer_comments(
-    scope: Scope, *, alias: str = "c", since: datetime | None = None, until: datetime | None = None
+    scope: Scope,
+    *,
+    alias: str = "c",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kind: str | None = None,
 ) -> Any:
     """An alias of the comment table and the conditions that keep the customer comments of the
-    window (or of [since, until), a part of it)."""
+    window (or of [since, until), a part of it); `kind` "comment" or "message" keeps one kind."""
     table = COMMENT.alias(alias)
-    return table, [
+    conditions = [
         table.c.channel_id.in_(scope.channel_ids),
         table.c.is_business == false(),
         table.c.deleted == false(),
         table.c.created_at >= (since or scope.since),
         table.c.created_at < (until or scope.until),
     ]
+    if kind == MESSAGE:
+        conditions.append(table.c.kind == MESSAGE)
+    elif kind is not None:
+        conditions.append(table.c.kind != MESSAGE)
+    return table, conditions
 
 
 def _conversation_starts(scope: Scope, dialect: str) -> Any:
@@ -182,7 +213,7 @@ def first_responses(scope: Scope, dialect: str) -> Any:
     `timed` is false for a comment that continues a conversation (see `conversation_gap`):
     response times skip it, needs-reply does not.
     """
-    comment, conditions = customer_comments(scope)
+    comment, conditions = customer_comments(scope, kind="comment" if scope.has_messages else None)
     direct_at, sibling_at = _first_replies(comment, scope, dialect)
     timed = comment.c.id.in_(_conversation_starts(scope, dialect)) if scope.rules.conversation_gap else true()
     return select(
@@ -200,7 +231,8 @@ def first_responses(scope: Scope, dialect: str) -> Any:
 
 
 class PairedComment(NamedTuple):
-    """A customer comment of the window with its first response (`first_reply` None: still waiting)."""
+    """A customer comment of the window with its first response (`first_reply` None: still waiting),
+    or a customer's turn of a conversation, by its first message (`kind` "message")."""
 
     id: int
     channel_id: int
@@ -210,6 +242,111 @@ class PairedComment(NamedTuple):
     wait: float | None  # wall-clock seconds (whole seconds on SQLite)
     label: str | None
     timed: bool
+    kind: str = "comment"  # "comment" (public: comments, replies, reviews) or "message" (a turn)
+    turn: tuple[int, ...] = ()  # a turn's other messages (ids), after its first
+
+
+def turn_messages(scope: Scope, dialect: str) -> Any:
+    """The customer messages written in the window, each with the business's next message in its
+    conversation (epoch microseconds, NULL: none yet) and whether it begins a turn (the message
+    before it in the conversation is the business's, or there is none). Deleted messages are left
+    out of the conversation. Columns: id, channel, conversation, period, created, reply, starts, label."""
+    message = COMMENT.alias("m")
+    conversation = (message.c.channel_id, message.c.post_platform_id)
+    order = (message.c.created_at, message.c.id)
+    ordered = (
+        select(
+            message.c.id,
+            message.c.channel_id,
+            message.c.post_platform_id,
+            message.c.created_at,
+            message.c.is_business,
+            effective_label(message).label("label"),
+            func.lag(message.c.is_business)
+            .over(partition_by=conversation, order_by=order)
+            .label("previous_business"),
+            func.min(case((message.c.is_business == true(), epoch_micros_of(message.c.created_at, dialect))))
+            .over(partition_by=conversation, order_by=order, rows=(1, None))
+            .label("reply"),
+        )
+        .where(
+            message.c.channel_id.in_(sorted(scope.message_channels.intersection(scope.channel_ids))),
+            message.c.kind == MESSAGE,
+            message.c.deleted == false(),
+        )
+        .subquery("conversation")
+    )
+    starts = or_(ordered.c.previous_business.is_(None), ordered.c.previous_business == true())
+    return (
+        select(
+            ordered.c.id,
+            ordered.c.channel_id,
+            ordered.c.post_platform_id,
+            local_bucket(
+                ordered.c.created_at, scope.brand.timezone, scope.period, dialect, scope.since, scope.until
+            ).label("period"),
+            epoch_micros_of(ordered.c.created_at, dialect).label("created"),
+            ordered.c.reply,
+            case((starts, 1), else_=0).label("starts"),
+            ordered.c.label,
+        )
+        .where(
+            ordered.c.is_business == false(),
+            ordered.c.created_at >= scope.since,
+            ordered.c.created_at < scope.until,
+        )
+        .order_by(ordered.c.channel_id, ordered.c.post_platform_id, ordered.c.created_at, ordered.c.id)
+    )
+
+
+def _pair_turns(database: Database, scope: Scope) -> list[PairedComment]:
+    """The window's customer turns, each by its first message, with its first response."""
+    whole_seconds = database.dialect == "sqlite"
+    with database.read() as connection:
+        rows = connection.execute(turn_messages(scope, database.dialect)).all()
+    result: list[PairedComment] = []
+    current: list[Any] = []  # the turn being gathered: its messages' rows, first message first
+
+    def close() -> None:
+        if not current or not current[0].starts:
+            return  # (a turn begun before the window is the earlier window's)
+        first = current[0]
+        reply = first.reply
+        if reply is None:
+            wait = None
+        elif whole_seconds:
+            wait = float(max(reply // 1_000_000 - first.created // 1_000_000, 0))
+        else:
+            wait = max((reply - first.created) / 1_000_000, 0.0)
+        labels = [row.label for row in current]
+        label = "negative" if "negative" in labels else first.label
+        result.append(
+            PairedComment(
+                first.id,
+                first.channel_id,
+                bucket_start(first.period),
+                first.created,
+                reply,
+                wait,
+                label,
+                True,
+                MESSAGE,
+                tuple(row.id for row in current[1:]),
+            )
+        )
+
+    for row in rows:
+        if (
+            row.starts
+            or not current
+            or (row.channel_id, row.post_platform_id) != (current[0].channel_id, current[0].post_platform_id)
+        ):
+            close()
+            current = [row]
+        else:
+            current.append(row)
+    close()
+    return result
 
 
 def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
@@ -219,6 +356,7 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
     """
     if not scope.channel_ids:
         return []
+    turns = _pair_turns(database, scope) if scope.has_messages else []
     # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's date functions
     # count whole seconds, PostgreSQL's epoch difference is exact.
     whole_seconds = database.dialect == "sqlite"
@@ -239,6 +377,9 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
         else:
             wait = max((first_reply - created) / 1_000_000, 0.0)
         append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
+    if turns:
+        result += turns
+        result.sort(key=lambda row: (row.created, row.id))
     return result
 
 
@@ -289,21 +430,29 @@ def _collect_waits(
     """
     channels: defaultdict[int, _Waits] = defaultdict(_Waits)
     periods: defaultdict[str, _Waits] = defaultdict(_Waits)
+    channel_kinds: defaultdict[tuple[int, str], _Waits] = defaultdict(_Waits)
     business_micros = calendar.business_micros if calendar else None
-    for _, channel_id, period, created, first_reply, wait, _, timed in paired:
+    for _, channel_id, period, created, first_reply, wait, _, timed, kind, _ in paired:
         if not timed:
             continue
-        by_channel, by_period = channels[channel_id], periods[period]
+        by_channel, by_period, by_kind = (
+            channels[channel_id],
+            periods[period],
+            channel_kinds[channel_id, kind],
+        )
         by_channel.comments += 1
         by_period.comments += 1
+        by_kind.comments += 1
         if wait is None or first_reply is None:
             continue
         by_channel.wall.append(wait)
         by_period.wall.append(wait)
+        by_kind.wall.append(wait)
         if business_micros is not None:
             business = business_micros(created, first_reply) / 1_000_000
             by_channel.business.append(business)
             by_period.business.append(business)
+            by_kind.business.append(business)
     # Overall, every channel's waits: the statistics sort them and sum them exactly (fsum), so
     # the order they are gathered in does not matter.
     overall = _Waits()
@@ -311,8 +460,15 @@ def _collect_waits(
         overall.comments += waits.comments
         overall.wall += waits.wall
         overall.business += waits.business
+    kinds: defaultdict[str, _Waits] = defaultdict(_Waits)
+    for (_, kind), waits in channel_kinds.items():
+        kinds[kind].comments += waits.comments
+        kinds[kind].wall += waits.wall
+        kinds[kind].business += waits.business
     groups: dict[tuple[str, Any], _Waits] = {("all", None): overall}
     groups.update({("channel", key): waits for key, waits in channels.items()})
+    groups.update({("channel_kind", key): waits for key, waits in channel_kinds.items()})
+    groups.update({("kind", key): waits for key, waits in kinds.items()})
     groups.update({("period", key): waits for key, waits in periods.items()})
     return groups
 
@@ -332,7 +488,7 @@ def response_times(
     groups = _collect_waits(paired, calendar)
     empty = _Waits()
 
-    def group(kind: str, value: Any, label: str) -> ResponseGroup:
+    def group(kind: str, value: Any, label: str, of: str | None = None) -> ResponseGroup:
         waits = groups.get((kind, value), empty)
         return ResponseGroup(
             key=label,
@@ -340,14 +496,28 @@ def response_times(
             answered=len(waits.wall),
             wall=_wait_stats(waits.wall, sla_seconds),
             business=_wait_stats(waits.business, sla_seconds) if calendar else None,
+            kind=of,
         )
 
+    by_kind: list[ResponseGroup] = []
+    by_channel_kind: list[ResponseGroup] = []
+    if scope.has_messages:
+        by_kind = [group("kind", kind, f"{kind}s", kind) for kind in KINDS]
+        for channel in scope.channels:
+            held = [kind for kind in KINDS if ("channel_kind", (channel.id, kind)) in groups]
+            if not held:  # nothing in the window: the kind the channel holds
+                held = [MESSAGE if channel.id in scope.message_channels else "comment"]
+            by_channel_kind += [
+                group("channel_kind", (channel.id, kind), channel.name, kind) for kind in held
+            ]
     return ResponseTimes(
         sla_minutes=scope.brand.response_sla,
         overall=group("all", None, "all"),
         by_channel=[group("channel", c.id, c.name) for c in scope.channels],
         by_period=[group("period", d.isoformat(), d.isoformat()) for d in scope.period_starts()],
         business_hours=calendar is not None,
+        by_kind=by_kind,
+        by_channel_kind=by_channel_kind,
     )
 
 
@@ -375,20 +545,35 @@ def needs_reply(
         return (0 if negative_first and row.label == "negative" else 1, row.created, row.id)
 
     listed = sorted(waiting, key=order) if limit is None else heapq.nsmallest(limit, waiting, key=order)
+    by_kind: list[KindCount] = []
+    if scope.has_messages:
+        for kind in KINDS:
+            rows = [row for row in waiting if row.kind == kind]
+            by_kind.append(
+                KindCount(
+                    kind,
+                    len(rows),
+                    sum(1 for row in rows if row.label == "negative"),
+                    sum(1 for row in rows if row.created <= sla_micros),
+                )
+            )
     return NeedsReply(
         total=len(waiting),
         negative=sum(1 for row in waiting if row.label == "negative"),
         over_sla=sum(1 for row in waiting if row.created <= sla_micros),
-        items=_pending_details(database, scope, [row.id for row in listed], sla_limit),
+        items=_pending_details(database, scope, listed, sla_limit),
+        by_kind=by_kind,
     )
 
 
 def _pending_details(
-    database: Database, scope: Scope, ids: list[int], sla_limit: datetime
+    database: Database, scope: Scope, listed: list[PairedComment], sla_limit: datetime
 ) -> list[PendingComment]:
-    """The listed comments' channel, author, text and link, in the order of `ids`."""
-    if not ids:
+    """The listed comments' channel, author, text and link (a turn's: its first message's, and its
+    conversation's name), in the order of `listed`."""
+    if not listed:
         return []
+    ids = [row.id for row in listed]
     query = (
         select(
             COMMENT.c.id,
@@ -400,15 +585,29 @@ def _pending_details(
             COMMENT.c.sentiment_compound,
             COMMENT.c.text,
             COMMENT.c.url,
+            COMMENT.c.post_platform_id,
         )
         .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
         .where(COMMENT.c.id.in_(ids))
     )
     with database.read() as connection:
         found = {row[0]: row[1:] for row in connection.execute(query)}
+        names: dict[tuple[int, str], str | None] = {}
+        conversations = {(row.channel_id, found[row.id][-1]) for row in listed if row.kind == MESSAGE}
+        for channel_id in {channel for channel, _ in conversations}:
+            wanted = [post for channel, post in conversations if channel == channel_id]
+            names.update(
+                ((channel_id, platform_id), name)
+                for platform_id, name in connection.execute(
+                    select(POST.c.platform_id, POST.c.author_name).where(
+                        POST.c.channel_id == channel_id, POST.c.platform_id.in_(wanted)
+                    )
+                )
+            )
     items = []
-    for comment_id in ids:
-        channel, platform_id, author, created_at, label, compound, text, url = found[comment_id]
+    for row in listed:
+        channel, platform_id, author, created_at, label, compound, text, url, post = found[row.id]
+        message = row.kind == MESSAGE
         items.append(
             PendingComment(
                 channel=channel,
@@ -416,11 +615,15 @@ def _pending_details(
                 author=author,
                 created_at=created_at,
                 age_minutes=max((scope.now - created_at).total_seconds() / 60, 0.0),
-                label=label,
+                label=row.label if message else label,
                 compound=compound,
                 text=text,
                 url=url,
                 over_sla=created_at <= sla_limit,
+                kind=row.kind,
+                conversation=(names.get((row.channel_id, post)) or post) if message else None,
+                conversation_id=post if message else None,
+                turn_messages=1 + len(row.turn),
             )
         )
     return items

@@ -23,6 +23,9 @@ class ResponseGroup:
     answered: int
     wall: WaitStats
     business: WaitStats | None = None  # when the brand declares business hours
+    # "comment" (public comments, replies, reviews) or "message" (private messages, counted by
+    # turns: `comments` is then the customer turns timed); None: both together.
+    kind: str | None = None
 
     @property
     def response_rate(self) -> float | None:
@@ -42,6 +45,11 @@ class ResponseTimes:
     by_channel: list[ResponseGroup]
     by_period: list[ResponseGroup]
     business_hours: bool
+    # For a brand with private messages (empty otherwise): public comments and messages apart,
+    # over every channel (`by_kind`, key "comments"/"messages") and per channel and kind
+    # (`by_channel_kind`, key the channel's name, for each kind the channel holds).
+    by_kind: list[ResponseGroup] = field(default_factory=list)
+    by_channel_kind: list[ResponseGroup] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,20 @@ class PendingComment:
     text: str
     url: str | None
     over_sla: bool
+    kind: str = "comment"  # "comment", or "message": a customer's turn, by its first message
+    conversation: str | None = None  # a message's conversation: its name (the customer or the chat)
+    conversation_id: str | None = None  # … and its platform id
+    turn_messages: int = 1  # the messages of the turn
+
+
+@dataclass(frozen=True)
+class KindCount:
+    """Of those waiting, one kind's: "comment" or "message" (turns)."""
+
+    kind: str
+    total: int
+    negative: int
+    over_sla: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,7 @@ class NeedsReply:
     negative: int
     over_sla: int
     items: list[PendingComment]
+    by_kind: list[KindCount] = field(default_factory=list)  # a brand with messages: each kind apart
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,7 @@ class TrendPeriod:
     negative: int
     rated: int
     average_rating: float | None
+    kind: str | None = None  # "comment" or "message" in `FeedbackTrend.by_kind`; None: both
 
     @property
     def scored(self) -> int:
@@ -103,6 +127,9 @@ class FeedbackTrend:
     periods: list[TrendPeriod]
     rising_terms: list[RisingTerm]
     compared: tuple[date, date] | None  # (latest period, the one before) for rising_terms
+    # For a brand with private messages (empty otherwise): the periods of each kind apart,
+    # "comment" (public) and "message"; `periods` counts both.
+    by_kind: dict[str, list[TrendPeriod]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

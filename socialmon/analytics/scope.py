@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from socialmon.analytics._sql import Period
-from socialmon.analytics._tables import BRAND, CHANNEL
+from socialmon.analytics._tables import BRAND, CHANNEL, POST
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 
@@ -92,10 +92,17 @@ class Scope:
     period: Period = "week"
     channels: tuple[ChannelRef, ...] = field(default_factory=tuple)
     channel_filter: str | None = None
+    # The channels that hold private conversations (posts of kind "conversation"): a brand with
+    # none has no messages, and its reports show no message figures.
+    message_channels: frozenset[int] = frozenset()
 
     @property
     def channel_ids(self) -> list[int]:
         return [c.id for c in self.channels]
+
+    @property
+    def has_messages(self) -> bool:
+        return any(c.id in self.message_channels for c in self.channels)
 
     def channel_name(self, channel_id: int) -> str:
         return next((c.name for c in self.channels if c.id == channel_id), str(channel_id))
@@ -165,6 +172,12 @@ def make_scope(
         query = query.where(CHANNEL.c.name == channel_part)
     with database.read() as connection:
         channels = tuple(ChannelRef(*row) for row in connection.execute(query))
+        conversations = (
+            select(POST.c.channel_id)
+            .where(POST.c.channel_id.in_([c.id for c in channels]), POST.c.kind == "conversation")
+            .group_by(POST.c.channel_id)
+        )
+        message_channels = frozenset(connection.execute(conversations).scalars()) if channels else frozenset()
     return Scope(
         brand=brand,
         rules=rules,
@@ -174,4 +187,5 @@ def make_scope(
         period=period,
         channels=channels,
         channel_filter=channel,
+        message_channels=message_channels,
     )

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from socialmon.analytics._sql import bucket_start, local_bucket
 from socialmon.analytics._terms import terms
-from socialmon.analytics.responses import customer_comments, effective_label
+from socialmon.analytics.responses import KINDS, customer_comments, effective_label, kind_of
 from socialmon.analytics.results import FeedbackTrend, RisingTerm, TrendPeriod
 from socialmon.analytics.scope import Scope, next_period
 from socialmon.database import Database
@@ -40,9 +40,11 @@ def feedback_trend(database: Database, scope: Scope, *, rising: int = RISING_TER
     bucket = local_bucket(
         comment.c.created_at, scope.brand.timezone, scope.period, database.dialect, scope.since, scope.until
     ).label("period")
+    kind = kind_of(comment).label("kind") if scope.has_messages else literal("comment").label("kind")
     query = (
         select(
             bucket,
+            kind,
             func.count(),
             func.sum(case((label == "positive", 1), else_=0)),
             func.sum(case((label == "neutral", 1), else_=0)),
@@ -51,18 +53,14 @@ def feedback_trend(database: Database, scope: Scope, *, rising: int = RISING_TER
             func.avg(comment.c.rating),
         )
         .where(*conditions)
-        .group_by(bucket)
+        .group_by(bucket, kind)
     )
+    found: dict[str, list[TrendPeriod]] = {}
     with database.read() as connection:
-        found = {bucket_start(row[0]): row for row in connection.execute(query)}
-    periods = []
-    for start in starts:
-        row = found.get(start.isoformat())
-        if row is None:
-            periods.append(TrendPeriod(start, 0, 0, 0, 0, 0, None))
-        else:
-            _, count, pos, neu, neg, rated, rating = row
-            periods.append(
+        for row in connection.execute(query):
+            bucket_, kind_, count, pos, neu, neg, rated, rating = row
+            start = date.fromisoformat(bucket_start(bucket_))
+            found.setdefault(start.isoformat(), []).append(
                 TrendPeriod(
                     start,
                     int(count),
@@ -71,14 +69,44 @@ def feedback_trend(database: Database, scope: Scope, *, rising: int = RISING_TER
                     int(neg or 0),
                     int(rated),
                     float(rating) if rating is not None else None,
+                    kind_,
                 )
             )
+    periods = [_together(start, found.get(start.isoformat(), [])) for start in starts]
+    by_kind: dict[str, list[TrendPeriod]] = {}
+    if scope.has_messages:
+        for kind_ in KINDS:
+            by_kind[kind_] = [
+                next((p for p in found.get(start.isoformat(), []) if p.kind == kind_), None)
+                or TrendPeriod(start, 0, 0, 0, 0, 0, None, kind_)
+                for start in starts
+            ]
     rising_terms: list[RisingTerm] = []
     compared = None
     if len(starts) >= 2:
         compared = (starts[-1], starts[-2])
         rising_terms = _rising_terms(database, scope, starts[-2], starts[-1], rising)
-    return FeedbackTrend(periods=periods, rising_terms=rising_terms, compared=compared)
+    return FeedbackTrend(periods=periods, rising_terms=rising_terms, compared=compared, by_kind=by_kind)
+
+
+def _together(start: date, parts: list[TrendPeriod]) -> TrendPeriod:
+    """One period's comments of every kind: counts added, the rating averaged over the rated."""
+    if len(parts) == 1:
+        part = parts[0]
+        return TrendPeriod(
+            start, part.comments, part.positive, part.neutral, part.negative, part.rated, part.average_rating
+        )
+    rated = sum(p.rated for p in parts)
+    rating_sum = sum(p.average_rating * p.rated for p in parts if p.average_rating is not None)
+    return TrendPeriod(
+        start,
+        sum(p.comments for p in parts),
+        sum(p.positive for p in parts),
+        sum(p.neutral for p in parts),
+        sum(p.negative for p in parts),
+        rated,
+        rating_sum / rated if rated else None,
+    )
 
 
 def _negative_texts(database: Database, scope: Scope, start: date, end: date) -> list[str]:
