@@ -33,6 +33,13 @@ that sender's messages of that minute: the same chat exported again later gives 
 the same ids, so re-importing a grown export stores only the new ones. The cursor keeps each
 file's digest and how many of its records were handed over: an unchanged file is not read again,
 a scan stopped part way resumes inside the file.
+
+With `anchor` set (off by default), a file's times are moved by whole days, on the wall clock,
+so that its last message's day lands on the anchor day: `first-scan` (the day the channel first
+reads the file), a weekday (the last one on or before that day), or a date, each optionally
+followed by `-Nd` (that many days before). The move is chosen on the file's first scan and kept
+in the cursor, so a re-scan (even of the same chat exported again later) moves nothing twice.
+The quick start's sample export uses it to stay recent; real exports need it not.
 """
 
 from __future__ import annotations
@@ -44,12 +51,12 @@ import re
 import zipfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
 from socialmon_connectors.errors import SourceError
@@ -135,6 +142,69 @@ class WhatsAppSettings(ConnectorSettings):
         description="the phone's language and region (es, pt-BR, en-US…): the date order when no date tells",
     )
     page_size: int = Field(default=2000, ge=1, le=100_000, description="records per stored page")
+    anchor: str | None = Field(
+        default=None,
+        description="move each export's times by whole days so its last day lands on this day: "
+        "first-scan, a weekday (the last one on or before the first scan) or a date, optionally "
+        "followed by -Nd (days before); kept from the first scan on. Default: off (the real times)",
+    )
+
+    @field_validator("anchor")
+    @classmethod
+    def _known_anchor(cls, value: str | None) -> str | None:
+        if value is None or value.strip().lower() in ("", "off", "none"):
+            return None
+        value = value.strip().lower()
+        anchor_parts(value)  # ValueError when it cannot be read
+        return value
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ANCHOR = re.compile(r"^(first-scan|[a-z]+|\d{4}-\d{2}-\d{2})(?:-(\d{1,4})d)?$")
+
+
+def anchor_parts(value: str) -> tuple[str, int]:
+    """("first-scan" | a weekday | an ISO date, days before) of an `anchor` setting."""
+    found = _ANCHOR.match(value)
+    base = found.group(1) if found else ""
+    if found and base not in ("first-scan", *WEEKDAYS):
+        try:
+            date.fromisoformat(base)
+        except ValueError:
+            found = None
+    if not found:
+        raise ValueError(
+            "must be first-scan, a weekday (monday … sunday) or a date like 2026-11-21, optionally "
+            "followed by -Nd (e.g. saturday-5d)"
+        )
+    return base, int(found.group(2) or 0)
+
+
+def anchor_day(value: str, today: date) -> date:
+    """The day an `anchor` setting means, on a first scan made on `today`."""
+    base, before = anchor_parts(value)
+    if base == "first-scan":
+        day = today
+    elif base in WEEKDAYS:
+        day = today - timedelta(days=(today.weekday() - WEEKDAYS.index(base)) % 7)
+    else:
+        day = date.fromisoformat(base)
+    return day - timedelta(days=before)
+
+
+def shifted(messages: list[Message], days: int, zone: ZoneInfo) -> list[Message]:
+    """`messages` moved by `days` whole days on the wall clock of `zone`."""
+    if not days:
+        return messages
+    step = timedelta(days=days)
+    return [
+        m._replace(
+            created_at=(m.created_at.astimezone(zone).replace(tzinfo=None) + step)
+            .replace(tzinfo=zone)
+            .astimezone(UTC)
+        )
+        for m in messages
+    ]
 
 
 # --- parsing: an export's text → messages (pure) --------------------------------------------
@@ -493,6 +563,16 @@ class WhatsAppExportConnector(Connector):
                 done_bytes += path.stat().st_size
                 continue
             chat = self.parse(path, data, name, zone)
+            moved: dict[str, Any] = {}  # the anchor's move, kept in the file's cursor
+            if self.settings.anchor and chat.messages:
+                if known and "shift_days" in known:
+                    days = int(known["shift_days"])
+                else:
+                    today = datetime.now(zone).date()
+                    last = chat.messages[-1].created_at.astimezone(zone).date()
+                    days = (anchor_day(self.settings.anchor, today) - last).days
+                moved = {"shift_days": days}
+                chat.messages = shifted(chat.messages, days, zone)
             for line, reason in chat.rejected:
                 page.rejected.append(RejectedRecord(location=f"{path.name} line {line}", reason=reason))
             made: list[PostRecord | CommentRecord] = []
@@ -501,19 +581,24 @@ class WhatsAppExportConnector(Connector):
                 made.append(conversation_record(chat))
                 made.extend(message_record(m, conversation) for m in chat.messages)
             position = skip
-            state[key] = {"digest": digest, "done": position, "complete": False}
+            state[key] = {"digest": digest, "done": position, "complete": False, **moved}
             pending = True
             while position < len(made):
                 room = max(1, size - len(page.posts) - len(page.comments))
                 for record in made[position : position + room]:
                     (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
                 position = min(len(made), position + room)
-                state[key] = {"digest": digest, "done": position, "complete": position >= len(made)}
+                state[key] = {
+                    "digest": digest,
+                    "done": position,
+                    "complete": position >= len(made),
+                    **moved,
+                }
                 pending = True
                 if len(page.posts) + len(page.comments) >= size:
                     yield flush(done_bytes)
                     await asyncio.sleep(0)  # let other channels run between pages
-            finished = {"digest": digest, "done": len(made), "complete": True}
+            finished = {"digest": digest, "done": len(made), "complete": True, **moved}
             if state[key] != finished:
                 state[key] = finished
                 pending = True
