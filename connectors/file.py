@@ -382,14 +382,28 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A UTF-16 surrogate written as UTF-8 (what JavaScript, Java and Python's surrogatepass write for a
+# lone surrogate): broken UTF-8, never Windows-1252 text ("í" + NBSP + "€" is not a thing people write).
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+
+
 def _decoded(raw: bytes, first: bool) -> str:
-    """A line as Excel writes it: UTF-8 (a BOM on the first line) or, failing that, Windows-1252."""
+    """A line as Excel writes it: UTF-8 (a BOM on the first line) or, failing that, Windows-1252.
+
+    A line that is not valid UTF-8 is read as Windows-1252 only when none of its non-ASCII bytes
+    makes sense as UTF-8: a UTF-8 line with one bad sequence keeps its accents, the bad sequence
+    becoming U+FFFD.
+    """
     if first and raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        pass
+    text = raw.decode("utf-8", errors="replace")
+    if _ENCODED_SURROGATE.search(raw) or any(ord(c) > 0x7F and c != "\ufffd" for c in text):
+        return text
+    return raw.decode("cp1252", errors="replace")
 
 
 def _column(name: object) -> str:
@@ -511,6 +525,11 @@ class FileConnector(Connector):
         # again, and fails again, until it is fixed).
         current: dict[str, Any] = {"key": None, "previous": None, "accepted": 0}
         unreadable: list[str] = []
+        # Files none of whose rows could be read, with their entries before this scan: when no row of
+        # any file was read either, the channel fails and these keep their old place, so the next
+        # scan reads them again (and says so again) until they are fixed.
+        restores: list[tuple[str, dict[str, Any] | None]] = []
+        accepted_total = 0
 
         def cursor_files() -> dict[str, Any]:
             kept = {k: dict(v) for k, v in state.items()}
@@ -589,20 +608,27 @@ class FileConnector(Connector):
                     path.name,
                     ", ".join(sorted(parser.unknown)),
                 )
+            accepted_total += current["accepted"]
             if rejections and not current["accepted"]:
-                # Nothing of it could be read: its cursor stays, so the next scan says so again.
-                if previous is None:
-                    state.pop(key, None)
-                else:
-                    state[key] = previous
+                # Pages flushed while reading it kept its old entry: the next page carries the new one.
+                pending = True
+                restores.append((key, previous))
                 unreadable.append(
                     f"{path.name}: none of its {len(rejections)} row(s) could be read (the first: {rejections[0]})"
                 )
             current.update(key=None, previous=None, accepted=0)
             finished_bytes += path.stat().st_size
+        if unreadable and not accepted_total:
+            # Every row this scan read was rejected: the channel fails, and those files keep their place.
+            for key, previous in restores:
+                if previous is None:
+                    state.pop(key, None)
+                else:
+                    state[key] = previous
+            pending = True
         if pending:
             yield flush(done)
-        if unreadable:
+        if unreadable and not accepted_total:
             raise SourceError(
                 "; ".join(unreadable),
                 hint="see the rejected rows above; fix the file, or the channel's options (format, "
