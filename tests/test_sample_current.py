@@ -49,7 +49,7 @@ def times(pages: list[Page]) -> dict[str, datetime]:
 
 def sample(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("socialmon.toml", "sample-export.jsonl"):
+    for name in ("socialmon.toml", "sample-export.jsonl", "sample-whatsapp.txt"):
         shutil.copy(REPO / "config" / name, folder / name)
     return folder / "socialmon.toml"
 
@@ -106,8 +106,8 @@ def test_the_quick_start_report_holds_every_sample_comment_today(tmp_path: Path)
     loaded = load_config(config)
     database = Database(loaded.database_url(None))
     [report] = build_reports(database, loaded, view="summary")  # the default window: 30 days
-    assert report.comments_in_window == 25
-    assert report.needs_reply is not None and report.needs_reply.total == 19
+    assert report.comments_in_window == 25 + 9  # the export's comments and the WhatsApp customer's messages
+    assert report.needs_reply is not None and report.needs_reply.total == 19 + 1  # and one waiting turn
     # Scanned again, nothing moves: the anchor is kept.
     before = report.newest_comment_at
     assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0

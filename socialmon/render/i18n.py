@@ -199,6 +199,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ref": ("Ref.", "Ref."),
     # Short column headings of the terminal's compact layout (below 120 columns).
     "short_comments": ("Comments", "Coment."),
+    "kind": ("Kind", "Tipo"),
+    "kind_comment": ("comment", "comentario"),
+    "kind_message": ("message", "mensaje"),
+    "kinds_comment": ("Public comments", "Comentarios públicos"),
+    "kinds_message": ("Messages (turns)", "Mensajes (turnos)"),
+    "response_by_kind": (
+        "Response times: comments and messages",
+        "Tiempos de respuesta: comentarios y mensajes",
+    ),
+    "trend_by_kind": ("Sentiment: comments and messages", "Opiniones: comentarios y mensajes"),
+    "turns": ("Turns", "Turnos"),
+    "conversation": ("Conversation", "Conversación"),
+    "waiting_by_kind": (
+        "{comments} comment(s) and {messages} conversation turn(s)",
+        "{comments} comentario(s) y {messages} turno(s) de conversación",
+    ),
+    "rule_turns_short": (
+        "Messages are timed by the customer's turn.",
+        "Los mensajes se miden por turno del cliente.",
+    ),
+    "rule_turns": (
+        "private messages are timed by the customer's turn: from its first message to the business's "
+        "next message in the conversation",
+        "los mensajes privados se miden por turno del cliente: desde su primer mensaje hasta el "
+        "siguiente mensaje del negocio en la conversación",
+    ),
     "short_rate": ("Rate", "Tasa"),
     "short_p90": ("P90", "P90"),
     "short_within_sla": ("In SLA", "En plazo"),

@@ -141,6 +141,8 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 response_row(lang, times.overall, Cell("all", lang("all_channels")), business)
             )
         tables.append(overview)
+        if times.by_kind:
+            tables.append(_response_by_kind(report, lang, sla, business, numeric))
         if business:
             overview.note = lang("business_note")
             overview.html_note = ""  # HTML and PDF print it once, under the headline figures
@@ -165,11 +167,13 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         tables.append(by_period)
     pending = report.needs_reply
     if pending is not None:
+        kinds = {k.kind: k.total for k in pending.by_kind}
         table = TableData(
             "needs_reply",
             lang("needs_reply"),
             [
                 lang("ref"),
+                *([lang("kind")] if kinds else []),
                 lang("channel"),
                 lang("author"),
                 lang("age"),
@@ -187,17 +191,26 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 ""
                 if len(pending.items) >= pending.total
                 else f" ({lang('showing', shown=len(pending.items), total=pending.total)})"
+            )
+            + (
+                f" — {lang('waiting_by_kind', comments=kinds.get('comment', 0), messages=kinds.get('message', 0))}"
+                if kinds
+                else ""
             ),
-            numeric={3},
+            numeric={4} if kinds else {3},
         )
         for item in pending.items:
             style = "bad" if item.label == "negative" else "good" if item.label == "positive" else ""
             ref = comment_ref(report.slug, item.channel, item.platform_id)
+            author = item.author or ""
+            if item.conversation and item.conversation != author:
+                author = f"{author} ({item.conversation})" if author else item.conversation
             table.rows.append(
                 [
                     Cell(ref, ref),
+                    *([Cell(item.kind, lang(f"kind_{item.kind}"))] if kinds else []),
                     Cell(item.channel, item.channel),
-                    Cell(item.author or "", item.author or ""),
+                    Cell(author, author),
                     Cell(
                         round(item.age_minutes, 1),
                         lang.duration(item.age_minutes),
@@ -253,6 +266,8 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 ]
             )
         tables.append(table)
+        if trend.by_kind:
+            tables.append(_trend_by_kind(report, lang))
         if trend.compared is not None and _compares_something(trend):
             latest, previous = trend.compared
             terms = TableData(
@@ -351,6 +366,76 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
     return tables
 
 
+def _response_by_kind(
+    report: BrandReport, lang: Lang, sla: str, business: bool, numeric: set[int]
+) -> TableData:
+    """Public comments and private messages (by turns) apart: over every channel, then per channel
+    for a channel that holds both."""
+    times = report.response_times
+    assert times is not None
+    table = TableData(
+        "response_by_kind",
+        lang("response_by_kind"),
+        response_columns(lang, sla, business, lang("kind")),
+        numeric=numeric,
+    )
+    for group in times.by_kind:
+        kind = group.kind or "comment"
+        table.rows.append(response_row(lang, group, Cell(kind, lang(f"kinds_{kind}")), business))
+    held: dict[str, int] = {}
+    for group in times.by_channel_kind:
+        held[group.key] = held.get(group.key, 0) + 1
+    for group in times.by_channel_kind:
+        if held[group.key] > 1:
+            kind = group.kind or "comment"
+            label = f"{group.key} · {lang(f'kinds_{kind}')}"
+            table.rows.append(response_row(lang, group, Cell(f"{group.key}/{kind}", label), business))
+    return table
+
+
+def _trend_by_kind(report: BrandReport, lang: Lang) -> TableData:
+    """The window's sentiment of public comments and of private messages, with each one's trend."""
+    trend = report.trend
+    assert trend is not None
+    table = TableData(
+        "trend_by_kind",
+        lang("trend_by_kind"),
+        [
+            lang("kind"),
+            lang("volume"),
+            lang("positive_share"),
+            lang("neutral_share"),
+            lang("negative_share"),
+            lang("net_sentiment"),
+            f"{lang('net_sentiment')} · {lang(report.period)}",
+        ],
+        numeric={1, 2, 3, 4, 5},
+    )
+    for kind, periods in trend.by_kind.items():
+        pos, neu, neg = (
+            sum(getattr(p, label) for p in periods) for label in ("positive", "neutral", "negative")
+        )
+        scored = pos + neu + neg
+        net = (pos - neg) / scored if scored else None
+        table.rows.append(
+            [
+                Cell(kind, lang(f"kinds_{kind}")),
+                _num(lang, sum(p.comments for p in periods)),
+                _pct(lang, pos / scored if scored else None),
+                _pct(lang, neu / scored if scored else None),
+                _pct(lang, neg / scored if scored else None),
+                Cell(
+                    None if net is None else round(net, 4),
+                    lang.signed(net),
+                    "good" if (net or 0) > 0 else "bad" if (net or 0) < 0 else "",
+                    kind="share",
+                ),
+                Cell(None, spark([p.net_sentiment for p in periods], -1, 1), "bar"),
+            ]
+        )
+    return table
+
+
 def _compares_something(trend: FeedbackTrend) -> bool:
     """Rising terms compare the latest period with the one before: not when neither had a negative comment."""
     assert trend.compared is not None
@@ -405,6 +490,8 @@ def rules_lines(report: BrandReport, lang: Lang) -> list[str]:
         _sentence(lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")) + "."  # type: ignore[arg-type]
     )
     lines.append(_sentence(lang("rule_sla", sla=sla)) + ".")
+    if report.response_times is not None and report.response_times.by_kind:
+        lines.append(_sentence(lang("rule_turns")) + ".")
     if rules["business_hours"]:
         country = rules["holidays"]
         holidays = lang("rule_holidays", country=lang.country(str(country))) if country else ""

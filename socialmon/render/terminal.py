@@ -86,6 +86,15 @@ COMPACT: dict[tuple[str, int], _Spec] = {
         (4, None, "fixed"),
         (5, None, "line"),
     ],
+    ("needs_reply", 8): [
+        (0, None, "fixed"),
+        (1, None, "fixed"),
+        (2, "channel", "line"),
+        (3, None, "line"),
+        (4, None, "fixed"),
+        (5, None, "fixed"),
+        (6, None, "line"),
+    ],
     ("trend", 8): [
         (0, None, "fixed"),
         (1, None, "fixed"),
@@ -115,6 +124,9 @@ COMPACT: dict[tuple[str, int], _Spec] = {
     ],
 }
 BLOCKS = {"channels", "response_by_channel", "engagement_by_channel"}  # one block per channel
+# Shown by the wide layout only: the compact one gives a message channel's figures in its block.
+WIDE_ONLY = {"response_by_kind", "trend_by_kind"}
+LEADING_EMPTY = {"response_by_period", "trend"}  # periods before the first comment: left out
 SPARK_NOTES = {"response_by_period", "trend"}  # notes that are only sparklines of the table's columns
 
 
@@ -324,13 +336,49 @@ BLOCK_SPECS: dict[tuple[str, int], tuple[str, list[tuple[int, str | None]]]] = {
 IN_HEADLINE = {"response_by_channel": {3, 4, 7, 8}}
 
 
-def _channel_blocks(tables: list[TableData], lang: Lang, width: int, *, channels: int) -> RenderableType:
+def _message_channels(report: BrandReport) -> set[str]:
+    """The channels that hold only private messages (none for a brand without messages)."""
+    times = report.response_times
+    if times is None or not times.by_kind:
+        return set()
+    kinds: dict[str, set[str]] = {}
+    for group in times.by_channel_kind:
+        kinds.setdefault(group.key, set()).add(group.kind or "comment")
+    return {name for name, held in kinds.items() if held == {"message"}}
+
+
+# A message channel's block: its all-time opinions and one combined line of its turns' figures.
+_MESSAGE_LINE = [(3, "short_rate"), (4, None), (7, "short_within_sla")]
+
+
+def _message_block(data: TableData, row: list[Cell], lang: Lang, width: int) -> Text | None:
+    if data.key == "channels" and len(row) == 8:
+        pairs = [
+            (lang(short), row[i].text, _STYLES.get(row[i].style, ""))
+            for i, short in BLOCK_SPECS[data.key, 8][1][1:]
+        ]
+        return _pairs([(lang("all_time"), "", "bold"), *pairs], width)
+    if data.key == "response_by_channel":
+        pairs = [
+            (lang(short) if short else data.columns[i], row[i].text or lang("none"), "")
+            for i, short in _MESSAGE_LINE
+        ]
+        return _pairs([(lang("kinds_message"), row[1].text, "bold"), *pairs], width)
+    return None
+
+
+def _channel_blocks(
+    tables: list[TableData], lang: Lang, width: int, *, channels: int, messages: set[str] | None = None
+) -> RenderableType:
     """The per-channel tables as one block per channel, a line (or two) per table, led by its title.
 
-    For a brand with one channel, the figures the headline already shows are left out.
+    For a brand with one channel, the figures the headline already shows are left out. For a brand
+    with private messages (`messages`: its message channels), a message channel's block is its
+    opinions and one line of its turns' figures, and the all-channels figures are the headline's.
     """
     heads: dict[str, Text] = {}
     lines: dict[str, list[Text]] = {}
+    messages = messages or set()
     for data in tables:
         lead, spec = BLOCK_SPECS.get(
             (data.key, len(data.columns)), (None, [(i, None) for i in range(1, len(data.columns))])
@@ -343,6 +391,14 @@ def _channel_blocks(tables: list[TableData], lang: Lang, width: int, *, channels
             if data.key == "channels" and len(row) == 8:  # platform and last scan beside the name
                 heads[key].append(f" ({terminal_text(row[1].text)}) · ")
                 heads[key].append(f"{terminal_text(data.columns[7])}: {terminal_text(row[7].text)}", "dim")
+            if messages and head.value == "all" and data.key == "response_by_channel":
+                del heads[key]
+                continue
+            if key in messages:
+                line = _message_block(data, row, lang, width)
+                if line is not None:
+                    lines.setdefault(key, []).append(line)
+                continue
             pairs = [
                 (
                     lang(short) if short else data.columns[i],
@@ -362,6 +418,17 @@ def _channel_blocks(tables: list[TableData], lang: Lang, width: int, *, channels
         if data.key == "response_by_channel" and data.note:  # the business-hours note, in short
             parts.append(_text(lang("business_note_short"), "dim"))
     return Group(*parts)
+
+
+def _from_first_comment(data: TableData) -> TableData:
+    """The periods from the first that holds a comment (the window may start before the data)."""
+    rows = data.rows
+    first = next((i for i, row in enumerate(rows) if row[1].value), len(rows) - 1)
+    if first <= 0:
+        return data
+    return TableData(
+        data.key, data.title, data.columns, rows[first:], data.note, data.numeric, data.html_note
+    )
 
 
 def _summary_posts(data: TableData, lang: Lang) -> TableData:
@@ -399,6 +466,7 @@ class TerminalReport:
 
     def _compact(self, tables: list[TableData], width: int) -> Iterator[RenderableType]:
         report, lang = self.report, self.lang
+        turns = lang("rule_turns")[:1].upper() + lang("rule_turns")[1:] + "."  # said in short
         items = headline_items(report, lang)
         window = _text(lang("window", since=lang.date(report.since), until=lang.date(report.until)))
         pairs = (
@@ -419,9 +487,15 @@ class TerminalReport:
         for data in tables:
             if data in blocks:
                 if not shown_blocks:
-                    yield _channel_blocks(blocks, lang, width, channels=len(report.channels))
+                    yield _channel_blocks(
+                        blocks, lang, width, channels=len(report.channels), messages=_message_channels(report)
+                    )
                     shown_blocks = True
                 continue
+            if data.key in WIDE_ONLY:
+                continue
+            if data.key in LEADING_EMPTY:
+                data = _from_first_comment(data)
             if not data.rows and data.note:
                 if data.key != "rising_terms":  # "no term rose": said by the wide layout only
                     yield _text(f"{data.title}: {data.note}", "bold", multiline=True)
@@ -433,7 +507,10 @@ class TerminalReport:
             if data.key in SPARK_NOTES:  # sparklines of the very columns shown
                 data = TableData(data.key, data.title, data.columns, data.rows, "", data.numeric)
             yield _compact(data, lang, width, channels=len(report.channels), summary=summary)
-        rules = " ".join(terminal_text(line) for line in rules_lines(report, lang))
+        rules = " ".join(
+            terminal_text(lang("rule_turns_short") if line == turns else line)
+            for line in rules_lines(report, lang)
+        )
         yield _text(f"{lang('rules')}: {rules}", "dim")
 
     def _wide_headline(self) -> RenderableType:

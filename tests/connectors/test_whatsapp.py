@@ -471,6 +471,6 @@ def test_the_sample_export_in_config_reads_cleanly() -> None:
         business_names=[BUSINESS],
     )
     assert chat.rejected == [] and chat.date_order == "dmy"
-    assert len(chat.messages) == 13
-    assert sum(m.is_business for m in chat.messages) == 3
+    assert len(chat.messages) == 15
+    assert sum(m.is_business for m in chat.messages) == 5
     assert not chat.messages[-1].is_business  # a customer still waiting for an answer

@@ -56,13 +56,15 @@ def reports(
 def sample(folder: Path) -> Path:
     """config/socialmon.toml's sample (Spanish, business hours, holidays in Ecuador), scanned."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("socialmon.toml", "sample-export.jsonl"):
+    for name in ("socialmon.toml", "sample-export.jsonl", "sample-whatsapp.txt"):
         shutil.copy(CONFIG / name, folder / name)
     # The sample's times are relative to the day of its first scan: pinned here to the Saturday
     # SAMPLE_WINDOW ends on, for the golden figures.
     config = folder / "socialmon.toml"
     config.write_text(
-        config.read_text(encoding="utf-8").replace('anchor = "saturday"', f'anchor = "{SAMPLE_ANCHOR}"'),
+        config.read_text(encoding="utf-8")
+        .replace('anchor = "saturday"', f'anchor = "{SAMPLE_ANCHOR}"')
+        .replace('anchor = "saturday-', f'anchor = "{SAMPLE_ANCHOR}-'),
         encoding="utf-8",
     )
     scan(folder / "socialmon.toml")
