@@ -394,7 +394,7 @@ def _response_by_kind(
 
 
 def _trend_by_kind(report: BrandReport, lang: Lang) -> TableData:
-    """The window's sentiment of public comments and of private messages, with each one's trend."""
+    """The window's sentiment of public comments and of private messages."""
     trend = report.trend
     assert trend is not None
     table = TableData(
@@ -407,7 +407,6 @@ def _trend_by_kind(report: BrandReport, lang: Lang) -> TableData:
             lang("neutral_share"),
             lang("negative_share"),
             lang("net_sentiment"),
-            f"{lang('net_sentiment')} · {lang(report.period)}",
         ],
         numeric={1, 2, 3, 4, 5},
     )
@@ -430,7 +429,6 @@ def _trend_by_kind(report: BrandReport, lang: Lang) -> TableData:
                     "good" if (net or 0) > 0 else "bad" if (net or 0) < 0 else "",
                     kind="share",
                 ),
-                Cell(None, spark([p.net_sentiment for p in periods], -1, 1), "bar"),
             ]
         )
     return table

@@ -52,7 +52,7 @@ GOLDEN = {
             "Tiempo de respuesta en horario de atención (mediana) 7 min",  # comments and messages together
             "En horario de atención: solo cuenta la parte de cada espera que cayó dentro del horario de "
             "atención; un comentario escrito tras el cierre y respondido antes de abrir cuenta como 0 min.",
-            "Comentarios de clientes 25",
+            "Comentarios de clientes 34",  # 25 comments and 9 WhatsApp messages
             "Comentarios de clientes: los escritos en el periodo, en cualquier publicación. La interacción "
             "cuenta los comentarios de las publicaciones del periodo, sin importar cuándo se escribieron.",
             "Página",
@@ -90,7 +90,7 @@ GOLDEN = {
             "Response time in business hours (median) 7 min",  # comments and messages together
             "In business hours: only the part of each wait that fell within opening hours counts, so a "
             "comment written after closing and answered before opening counts as 0 min.",
-            "Customer comments 25",
+            "Customer comments 34",  # 25 comments and 9 WhatsApp messages
             "Customer comments: those written in the window, on any post. Engagement counts the comments "
             "on the posts published in the window, whenever they were written.",
         ],
