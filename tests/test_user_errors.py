@@ -112,7 +112,7 @@ def test_a_pdf_name_never_gets_terminal_text(project: Path, cli: CliRunner, tmp_
     [
         (["-f", "json", "-o", "x.csv"], "--format json does not match x.csv"),
         (["-f", "table", "-o", "x.html"], "--format table does not match x.html"),
-        (["-o", "x.xlsx"], "cannot tell the format of x.xlsx"),
+        (["-o", "x.docx"], "cannot tell the format of x.docx"),
     ],
 )
 def test_a_format_the_extension_contradicts_is_refused(
