@@ -37,6 +37,16 @@ and the same figures over the previous period — the window of the same length 
 (`previous.window`; see socialmon/analytics/previous.py) — with `change` = now − before (null
 where either is null). A figure the view does not compute is null; `pending` has no `previous`.
 
+Private messages (issue 17; added keys, still version 2), only for a brand that has conversations:
+`response_times.by_kind` [GROUP + "kind"] (key "comments" / "messages"; a message GROUP counts
+customer turns: consecutive customer messages of a conversation, timed from the first to the
+business's next message), `response_times.by_channel_kind` [GROUP + "kind"] (key the channel),
+`needs_reply.by_kind` [{"kind", "total", "negative", "over_sla"}], and on each waiting item
+"kind" ("comment" / "message": a waiting turn, listed once by its first message),
+"conversation" (its name), "conversation_id", "turn_messages"; `trend.by_kind` {"comment" |
+"message": [{"start", "comments", "positive", "neutral", "negative", "net_sentiment"}]}.
+Everything else counts comments and messages together.
+
 Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
 `id` and `platform_id` are the platform's id of a comment; `ref` (an added key, so still
 `schema_version` 1) is its short reference, "#k3m9x2", as the other formats show it and
@@ -153,6 +163,11 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
             "by_channel": [_group(g) for g in times.by_channel],
             "by_period": [_group(g) for g in times.by_period],
         }
+        if times.by_kind:  # a brand with private messages
+            data["response_times"]["by_kind"] = [{**_group(g), "kind": g.kind} for g in times.by_kind]
+            data["response_times"]["by_channel_kind"] = [
+                {**_group(g), "kind": g.kind} for g in times.by_channel_kind
+            ]
     if report.needs_reply is not None:
         pending = report.needs_reply
         data["needs_reply"] = {
@@ -176,6 +191,15 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
                 for i in pending.items
             ],
         }
+        if pending.by_kind:  # a brand with private messages: each item's kind and conversation
+            data["needs_reply"]["by_kind"] = [asdict(k) for k in pending.by_kind]
+            for item, i in zip(data["needs_reply"]["items"], pending.items, strict=True):
+                item.update(
+                    kind=i.kind,
+                    conversation=i.conversation,
+                    conversation_id=i.conversation_id,
+                    turn_messages=i.turn_messages,
+                )
     if report.trend is not None:
         trend = report.trend
         data["trend"] = {
@@ -203,6 +227,15 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
                 "terms": [_plain(asdict(t)) for t in trend.rising_terms],
             },
         }
+        if trend.by_kind:  # a brand with private messages
+            data["trend"]["by_kind"] = {
+                kind: [
+                    {"start": p.start.isoformat(), "comments": p.comments, "positive": p.positive,
+                     "neutral": p.neutral, "negative": p.negative, "net_sentiment": _round(p.net_sentiment)}
+                    for p in periods
+                ]
+                for kind, periods in trend.by_kind.items()
+            }  # fmt: skip
     if report.engagement is not None:
         e = report.engagement
         posts = lambda items: [_plain(asdict(p)) for p in items]  # noqa: E731
