@@ -59,8 +59,8 @@ def test_help_imports_no_database_language_models_or_progress_bars(
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """The quick start's config and export, in a folder of their own."""
-    for name in ("socialmon.toml", "sample-export.jsonl"):
-        shutil.copy(REPO / "config" / name, tmp_path / name)
+    for path in (REPO / "config").iterdir():
+        shutil.copy(path, tmp_path / path.name)
     return tmp_path / "socialmon.toml"
 
 
