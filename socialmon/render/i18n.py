@@ -6,7 +6,7 @@ country (es_EC, es_MX: Mexico writes 1,234.5 and Ecuador 1.234,5).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -318,6 +318,11 @@ class Lang:
         if isinstance(value, datetime):
             value = value.astimezone(self.zone).date()
         return format_date(value, format="medium", locale=self.locale)
+
+    def window(self, since: datetime, until: datetime) -> str:
+        """ "del 23 oct 2026 al 21 nov 2026": a report's `until` is the moment after its last day."""
+        last = until - timedelta(microseconds=1)
+        return self("window", since=self.date(since), until=self.date(last))
 
     def datetime(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.zone), format="short", locale=self.locale)

@@ -35,7 +35,7 @@ def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
     for report, lang in reports:
         lines.append(f"# {_escape(report.name)} — {lang('report_title')}")
         lines.append("")
-        lines.append(lang("window", since=lang.date(report.since), until=lang.date(report.until)) + "  ")
+        lines.append(lang.window(report.since, report.until) + "  ")
         lines.append(lang("generated", when=lang.datetime(report.generated_at)))
         lines.append("")
         for item in headline_items(report, lang):

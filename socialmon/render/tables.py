@@ -7,7 +7,6 @@ the same figures under the same headings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from socialmon.analytics.refs import comment_ref
@@ -645,9 +644,7 @@ def previous_window_line(report: BrandReport, lang: Lang) -> str:
     previous = report.previous
     if previous is None:
         return ""
-    last = previous.until - timedelta(microseconds=1)
-    window = lang("window", since=lang.date(previous.since), until=lang.date(last))
-    return lang("compared_with", window=window)
+    return lang("compared_with", window=lang.window(previous.since, previous.until))
 
 
 def headline_notes(report: BrandReport, lang: Lang) -> list[str]:

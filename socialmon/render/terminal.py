@@ -468,7 +468,7 @@ class TerminalReport:
         report, lang = self.report, self.lang
         turns = lang("rule_turns")[:1].upper() + lang("rule_turns")[1:] + "."  # said in short
         items = headline_items(report, lang)
-        window = _text(lang("window", since=lang.date(report.since), until=lang.date(report.until)))
+        window = _text(lang.window(report.since, report.until))
         pairs = (
             (item.label, f"{item.value} ({item.short_change})" if item.short_change else item.value, "")
             for item in items
@@ -516,7 +516,7 @@ class TerminalReport:
     def _wide_headline(self) -> RenderableType:
         report, lang = self.report, self.lang
         title = _text(f"{report.name} — {lang('report_title')}", "bold")
-        window = lang("window", since=lang.date(report.since), until=lang.date(report.until))
+        window = lang.window(report.since, report.until)
         figures = Table.grid(padding=(0, 3))
         items = headline_items(report, lang)
         for _ in items:
