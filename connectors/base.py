@@ -76,6 +76,8 @@ class Connector(ABC):
     # platforms limit in time (Meta's Private Replies: 7 days); None: no limit. The
     # reply-window alert warns before it closes.
     reply_window: ClassVar[timedelta | None] = None
+    # Whether it reads over HTTP (the scan's shared client is built only when a channel does).
+    uses_http: ClassVar[bool] = True
 
     def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
         self.settings = settings

@@ -417,6 +417,7 @@ _FORMAT_HINT = (
 
 class FileConnector(Connector):
     name = "file"
+    uses_http = False  # local files
     Settings = FileSettings
     summary = "posts, comments and reviews from JSON Lines or CSV exports and Excel workbooks (offline)"
 

@@ -484,6 +484,7 @@ def _decode(data: bytes) -> str:
 
 class WhatsAppExportConnector(Connector):
     name = "whatsapp_export"
+    uses_http = False  # local files
     Settings = WhatsAppSettings
     summary = "chats exported from the WhatsApp or WhatsApp Business app (Export chat: .txt or .zip)"
 

@@ -777,12 +777,13 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
             if registry.get(channel.platform) is None:
                 known = ", ".join(registry.names()) or "none installed"
                 where = f"brand '{brand.slug}', channel '{channel.name}'"
+                broken = getattr(registry, "problem", lambda _name: None)(channel.platform)
                 problems.append(
                     ConfigProblem(
                         config.path,
                         where,
                         "platform",
-                        f"unknown platform {channel.platform!r} (known: {known})",
+                        broken or f"unknown platform {channel.platform!r} (known: {known})",
                     )
                 )
         if problems:

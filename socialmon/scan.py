@@ -27,7 +27,6 @@ from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, Store
 from socialmon_connectors.errors import ConnectorError, Incomplete
-from socialmon_connectors.http import new_client
 from socialmon_connectors.records import Page, Progress, RejectedRecord
 
 # ok: everything read; partial: stored, but some threads are left for the next scan (see
@@ -415,8 +414,9 @@ async def run_scan(
         # SQLite has one writer; PostgreSQL takes concurrent page writes.
         writer=PageWriter(store, asyncio.Lock() if store.database.dialect == "sqlite" else _NoLock()),
         locks=ChannelLocks(store.database),
-        # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client).
-        http=new_client(max_connections=max(10, concurrency * 2), shared=True),
+        # One client, shared by every channel, on aiohttp's pool (see socialmon_connectors.http.new_client);
+        # none for a scan of local exports only (aiohttp and the client take ~0.25 s to load and build).
+        http=_shared_client(channels, concurrency),
         channel_timeout=channel_timeout,
         stop=stop or StopRequest(),
     )
@@ -441,7 +441,8 @@ async def run_scan(
     finally:
         sys.setswitchinterval(switch_interval)
         shared.locks.close()
-        await shared.http.aclose()
+        if shared.http is not None:
+            await shared.http.aclose()
         scoring = shared.scoring
         scoring.close()
         store.timings.scoring += scoring.inline_seconds + scoring.worker_cpu_seconds
@@ -457,6 +458,14 @@ def _not_started(resolved: ResolvedChannel, shared: ScanShared) -> ChannelOutcom
     )
     shared.reporter.channel_finished(outcome)
     return outcome
+
+
+def _shared_client(channels: Sequence[ResolvedChannel], concurrency: int) -> Any:
+    if not any(getattr(channel.connector_class, "uses_http", True) for channel in channels):
+        return None
+    from socialmon_connectors.http import new_client
+
+    return new_client(max_connections=max(10, concurrency * 2), shared=True)
 
 
 def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: ScanReporter) -> None:

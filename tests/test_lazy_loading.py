@@ -122,3 +122,22 @@ def test_an_unknown_scorer_fails_before_any_work() -> None:
 
     with pytest.raises(KeyError, match="unknown scorer 'nope'"):
         LazyScorer("nope")
+
+
+def test_a_scan_of_local_exports_loads_no_api_connector_and_no_http_stack(sample: Path) -> None:
+    """A `file` or WhatsApp export channel needs neither the API connectors nor aiohttp."""
+    probe = (
+        "import sys\n"
+        "from socialmon.cli import app\n"
+        "try:\n"
+        f"    app(['scan', '--quiet', '--config', {str(sample)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "loaded = [m for m in ('aiohttp', 'socialmon_connectors.facebook', 'socialmon_connectors.reddit')"
+        " if m in sys.modules]\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=sample.parent
+    )
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr

@@ -146,12 +146,16 @@ def config_problems(error: ConfigError) -> NoReturn:
 
 
 def registry() -> ConnectorRegistry:
+    """The installed connectors; each is imported when a command asks for it (see `warn_broken`)."""
     from socialmon.plugins import default_registry
 
-    found = default_registry()
-    for warning in found.problems:
+    return default_registry()
+
+
+def warn_broken(found: ConnectorRegistry) -> None:
+    """A warning for each installed connector that cannot be loaded (imports them all)."""
+    for warning in found.load_all().problems:
         problem(_("warning"), warning, style="yellow")
-    return found
 
 
 def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None) -> Config:

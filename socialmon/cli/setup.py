@@ -23,6 +23,7 @@ from socialmon.cli._common import (
     problem,
     registry,
     say,
+    warn_broken,
 )
 from socialmon.cli._i18n import _, use_for
 from socialmon.config import (
@@ -68,6 +69,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     if found is None:
         fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
     connectors = registry()
+    warn_broken(connectors)  # `check` looks at every installed connector, not only those in use
     problems: list[str] = []
     try:
         loaded = load_config(found, connectors)
@@ -198,6 +200,7 @@ def list_connectors() -> None:
     from rich.table import Table
 
     found = registry()
+    warn_broken(found)
     table = Table(title=_("Installed connectors"))
     table.add_column(_("platform"), style="bold")
     table.add_column(_("package"))
