@@ -8,9 +8,37 @@
   worded in the brand's language by `wording`.
 """
 
-from socialmon.alerts.delivery import SendResult, send_alerts
-from socialmon.alerts.service import BrandEvaluation, evaluate_alerts, reply_windows
-from socialmon.alerts.store import AlertNotFound, StoredAlert, acknowledge, count_alerts, list_alerts
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from socialmon.alerts.delivery import SendResult, send_alerts
+    from socialmon.alerts.service import BrandEvaluation, evaluate_alerts, reply_windows
+    from socialmon.alerts.store import AlertNotFound, StoredAlert, acknowledge, count_alerts, list_alerts
+
+# Each name is imported from its module when first used: a scan runs the rules but never delivers,
+# and delivery (e-mail, webhooks, templates) took a tenth of a second to import.
+_WHERE = {
+    "SendResult": "delivery",
+    "send_alerts": "delivery",
+    "BrandEvaluation": "service",
+    "evaluate_alerts": "service",
+    "reply_windows": "service",
+    "AlertNotFound": "store",
+    "StoredAlert": "store",
+    "acknowledge": "store",
+    "count_alerts": "store",
+    "list_alerts": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"socialmon.alerts.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'socialmon.alerts' has no attribute {name!r}")
+
 
 __all__ = [
     "AlertNotFound",
