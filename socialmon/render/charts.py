@@ -26,6 +26,7 @@ _CONFIG = {
     "truncate_legend": -1,
     "x_label_rotation": 30,
     "margin": 8,
+    "max_scale": 6,  # at most about six value labels: pygal's default of 16 crowds a small chart
     "margin_bottom": 30,  # room for the legend under rotated labels (pygal places it at the very edge otherwise)
 }
 
