@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._paging import ApiSettings
-from socialmon_connectors.http import Action, ErrorTable, Problem, Rule, UsageThrottle
+from socialmon_connectors._paging import ApiSettings, unexpected_body
+from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule, UsageThrottle
 
 GRAPH_BASE_URL = "https://graph.facebook.com/v25.0"
 
@@ -99,3 +99,16 @@ def count(value: Any) -> int | None:
         total = (value.get("summary") or {}).get("total_count")
         return total if isinstance(total, int) else None
     return None
+
+
+async def account_username(api: Api, account_id: str) -> str:
+    """An Instagram account's username, which some of Meta's answers name its own messages and replies by.
+
+    An answer of another shape is an error, not "no username": the business's own words would no
+    longer be known as its own.
+    """
+    path = account_id
+    account = await api.get(path, {"fields": "id,username"})
+    if not isinstance(account, dict):
+        raise unexpected_body(api, f"{path}?fields=id,username", account)
+    return str(account.get("username") or "")

@@ -7,8 +7,8 @@
 - `LinkPaging`: the HTTP `Link` header's `rel="next"` (Mastodon). `Api.get` returns only
   the body, so `LinkedApi` hands list bodies to the paging with the links of their own
   response attached (`Linked`).
-- `unexpected_body()`: a successful answer of the wrong shape, as a `PlatformError` naming the
-  endpoint (the message `paginate` gives a listing page of the wrong shape).
+- `unexpected_body()` (from `_paging`, re-exported here for these connectors): a successful
+  answer of the wrong shape, as a `PlatformError` naming the endpoint.
 - `with_attachments()`: a post's text followed by its media descriptions and the text it
   quotes, in one layout for every open network, so an image, video or quote post still has
   words for sentiment and reports.
@@ -30,8 +30,14 @@ from typing import Any, TypeVar
 
 import httpx
 
-from socialmon_connectors._paging import Raw, describe_json, listed, parse_time, query_without_secrets
-from socialmon_connectors.errors import NotFound, PlatformError
+from socialmon_connectors._paging import (
+    Raw,
+    listed,
+    parse_time,
+    query_without_secrets,
+    unexpected_body,
+)
+from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Api, UsageThrottle
 
 T = TypeVar("T")
@@ -45,17 +51,6 @@ def read_account(parse: Callable[[str], T], account: str) -> T:
         return parse(account)
     except ValueError as error:
         raise NotFound(str(error), hint="fix the channel's account in the config") from None
-
-
-def unexpected_body(api: Api, path: str, found: Any) -> PlatformError:
-    """A successful answer of the wrong shape (`found`: a description, or the value itself), as `paginate` says it."""
-    shape = found if isinstance(found, str) else describe_json(found)
-    return PlatformError(
-        f"{api.platform}: {path} answered HTTP 200 with {shape}; "
-        "the platform may have changed its API, or a proxy answered in its place",
-        code="unexpected_body",
-        hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
-    )
 
 
 def with_attachments(

@@ -86,6 +86,19 @@ def describe_json(value: Any) -> str:
     return "null" if value is None else f"a {type(value).__name__}"
 
 
+def unexpected_body(api: Api | str, path: str, found: Any) -> PlatformError:
+    """A successful answer of the wrong shape (`found`: a description, or the value itself); `api` is
+    the requests' `Api` or the platform's name."""
+    shape = found if isinstance(found, str) else describe_json(found)
+    platform = api if isinstance(api, str) else api.platform
+    return PlatformError(
+        f"{platform}: {path} answered HTTP 200 with {shape}; "
+        "the platform may have changed its API, or a proxy answered in its place",
+        code="unexpected_body",
+        hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
+    )
+
+
 def listed(body: Any, path: tuple[str, ...], *, optional: bool = False) -> list[Raw]:
     """The objects of the list at `path` in `body`; a body of another shape is `UnexpectedShape`.
 
@@ -189,12 +202,7 @@ async def paginate(
         try:
             items = paging.items(body)
         except UnexpectedShape as shape:
-            raise PlatformError(
-                f"{api.platform}: {path} answered HTTP 200 with {shape}; "
-                "the platform may have changed its API, or a proxy answered in its place",
-                code="unexpected_body",
-                hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
-            ) from None
+            raise unexpected_body(api, path, str(shape)) from None
         # An item without an id (Graph withholds them without the right token) is never taken for
         # one served before: only ids can say that.
         fresh = [item for item in items if (key := item_id(item)) is None or key not in seen_ids]
@@ -652,5 +660,6 @@ __all__ = [
     "parse_time",
     "query_without_secrets",
     "time_at",
+    "unexpected_body",
     "why_rejected",
 ]

@@ -24,18 +24,16 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, author, graph_options
+from socialmon_connectors._meta import GraphSettings, account_username, author, graph_options
 from socialmon_connectors._paging import (
     GraphPaging,
     Raw,
     SweepConnector,
     Window,
     build,
-    describe_json,
     paginate,
     time_at,
 )
-from socialmon_connectors.errors import PlatformError
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -117,15 +115,7 @@ class InstagramConnector(SweepConnector):
 
     async def prepare(self, api: Api) -> None:
         if not self.username:
-            path = self.account_id
-            account = await api.get(path, {"fields": "id,username"})
-            if not isinstance(account, dict):  # its replies would no longer be known as the business's
-                raise PlatformError(
-                    f"Instagram: {path}?fields=id,username answered HTTP 200 with {describe_json(account)} "
-                    "where the account object was expected",
-                    code="unexpected_body",
-                )
-            self.username = str(account.get("username") or "")
+            self.username = await account_username(api, self.account_id)
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {"fields": MEDIA_FIELDS, "limit": self.settings.page_size}

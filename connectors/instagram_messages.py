@@ -21,8 +21,7 @@ from typing import Any
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
-from socialmon_connectors._paging import describe_json
-from socialmon_connectors.errors import PlatformError
+from socialmon_connectors._meta import account_username
 from socialmon_connectors.http import Api
 
 AUTH_HINT = (
@@ -79,15 +78,7 @@ class InstagramMessagesConnector(ConversationsConnector):
 
     async def prepare(self, api: Api) -> None:
         if not self.username:
-            path = self.account_id
-            account = await api.get(path, {"fields": "id,username"})
-            if not isinstance(account, dict):  # its messages would no longer be known as the business's
-                raise PlatformError(
-                    f"Instagram Direct: {path}?fields=id,username answered HTTP 200 with "
-                    f"{describe_json(account)} where the account object was expected",
-                    code="unexpected_body",
-                )
-            self.username = str(account.get("username") or "")
+            self.username = await account_username(api, self.account_id)
 
 
 __all__ = ["InstagramMessagesConnector", "InstagramMessagesSettings"]

@@ -61,6 +61,7 @@ from socialmon_connectors._paging import (
     objects,
     paginate,
     parse_time,
+    unexpected_body,
 )
 from socialmon_connectors.errors import AuthError, NotFound, PartialThread, PlatformError, RateLimited
 from socialmon_connectors.http import SOCIALMON_VERSION, Action, Api, ErrorTable, Problem, Rule, scrub
@@ -625,11 +626,7 @@ class RedditConnector(SweepConnector):
             things = listed(answer, ("json", "data", "things"))
         except UnexpectedShape as shape:
             unread.ids[:0] = batch
-            raise PlatformError(
-                f"Reddit: {path} answered HTTP 200 with {shape}; Reddit may have changed its API, or a proxy "
-                "answered in its place",
-                code="unexpected_body",
-            ) from None
+            raise unexpected_body(api, path, str(shape)) from None
         except PlatformError:
             unread.ids[:0] = batch
             raise
@@ -736,11 +733,7 @@ def _tree(body: Any, path: str) -> list[Any]:
             said = str(shape)
     else:
         said = f"{describe_json(body)} where [the post's listing, its comments' listing] was expected"
-    raise PlatformError(
-        f"Reddit: {path} answered HTTP 200 with {said}; Reddit may have changed its API, or a proxy "
-        "answered in its place",
-        code="unexpected_body",
-    )
+    raise unexpected_body("Reddit", path, said)
 
 
 __all__ = [

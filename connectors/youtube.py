@@ -49,8 +49,9 @@ from socialmon_connectors._paging import (
     objects,
     paginate,
     time_at,
+    unexpected_body,
 )
-from socialmon_connectors.errors import NotFound, PlatformError, RateLimited
+from socialmon_connectors.errors import NotFound, RateLimited
 from socialmon_connectors.http import Action, Api, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -211,12 +212,7 @@ def _items(api: Api, path: str, body: Any) -> list[Raw]:
     try:
         return listed(body, ("items",), optional=True)
     except UnexpectedShape as shape:
-        raise PlatformError(
-            f"{api.platform}: {path} answered HTTP 200 with {shape}; "
-            "the platform may have changed its API, or a proxy answered in its place",
-            code="unexpected_body",
-            hint="check the channel's base_url; if it is the platform's own, report this to socialmon",
-        ) from None
+        raise unexpected_body(api, path, str(shape)) from None
 
 
 @dataclass
