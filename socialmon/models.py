@@ -132,6 +132,8 @@ class Comment(SQLModel, table=True):
     sentiment_label: str | None = Field(default=None, max_length=10)
     sentiment_scorer: str | None = Field(default=None, max_length=50)
     sentiment_version: str | None = Field(default=None, max_length=50)
+    # The text mixes substantial praise and complaint (labelled neutral for it); NULL before 0009.
+    sentiment_mixed: bool | None = None
     # A person's correction of the label; every report and alert prefers it to the scorer's.
     label_override: str | None = Field(default=None, max_length=10)
     label_override_at: datetime | None = None

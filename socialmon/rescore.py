@@ -60,6 +60,7 @@ def rescore(
             language=bindparam("new_language"),
             sentiment_compound=bindparam("new_compound"),
             sentiment_label=bindparam("new_label"),
+            sentiment_mixed=bindparam("new_mixed"),
             sentiment_scorer=scorer.name,
             sentiment_version=scorer.version,
         )
@@ -82,6 +83,7 @@ def rescore(
                     "new_language": s.language,
                     "new_compound": s.compound,
                     "new_label": s.label,
+                    "new_mixed": s.mixed,
                 }
                 for (row_id, _), s in zip(batch, sentiments, strict=True)
             ]

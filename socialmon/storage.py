@@ -49,6 +49,7 @@ _COMMENT_FIELDS = (
 # reply still counts as the answer it was.
 _KEPT_ON_DELETION = ("text", "author_id", "author_name", "is_business")
 _SENTIMENT_FIELDS = (
+    "sentiment_mixed",
     "language",
     "sentiment_compound",
     "sentiment_label",
@@ -519,6 +520,7 @@ class Store:
             row["sentiment_label"] = sentiment.label
             row["sentiment_scorer"] = scorer
             row["sentiment_version"] = version
+            row["sentiment_mixed"] = sentiment.mixed
         self.timings.texts_scored += len(sentiments)
         post_rows = [row for prepared in batch for row in prepared.post_rows]
         if post_rows:

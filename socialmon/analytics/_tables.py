@@ -86,5 +86,6 @@ COMMENT = _table(
     Column("rating", Float),
     Column("sentiment_compound", Float),
     Column("sentiment_label", String(10)),
+    Column("sentiment_mixed", Boolean),
     Column("label_override", String(10)),
 )

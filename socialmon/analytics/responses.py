@@ -585,6 +585,7 @@ def _pending_details(
             COMMENT.c.sentiment_compound,
             COMMENT.c.text,
             COMMENT.c.url,
+            COMMENT.c.sentiment_mixed,
             COMMENT.c.post_platform_id,
         )
         .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
@@ -606,7 +607,7 @@ def _pending_details(
             )
     items = []
     for row in listed:
-        channel, platform_id, author, created_at, label, compound, text, url, post = found[row.id]
+        channel, platform_id, author, created_at, label, compound, text, url, mixed, post = found[row.id]
         message = row.kind == MESSAGE
         items.append(
             PendingComment(
@@ -624,6 +625,7 @@ def _pending_details(
                 conversation=(names.get((row.channel_id, post)) or post) if message else None,
                 conversation_id=post if message else None,
                 turn_messages=1 + len(row.turn),
+                mixed=bool(mixed),
             )
         )
     return items

@@ -68,6 +68,7 @@ class PendingComment:
     conversation: str | None = None  # a message's conversation: its name (the customer or the chat)
     conversation_id: str | None = None  # … and its platform id
     turn_messages: int = 1  # the messages of the turn
+    mixed: bool = False  # its text mixes praise and complaint (the scorer's `mixed`)
 
 
 @dataclass(frozen=True)

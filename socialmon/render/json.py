@@ -11,7 +11,7 @@
                                "by_channel": [GROUP], "by_period": [GROUP]},
      "needs_reply": null | {"total", "negative", "over_sla", "items": [{"channel", "id", "author",
                      "created_at", "age_minutes", "label", "compound", "text", "url", "over_sla",
-                     "ref"}]},
+                     "ref", "mixed"}]},   # mixed: praise and complaint in one text (added in 2)
      "trend": null | {"periods": [{"start", "comments", "positive", "neutral", "negative",
                      "shares": {…}, "net_sentiment", "rated", "average_rating"}],
                      "rising_terms": {"latest", "previous", "terms": [{"term", "count", "share",
@@ -187,6 +187,7 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
                     "url": i.url,
                     "over_sla": i.over_sla,
                     "ref": comment_ref(report.slug, i.channel, i.platform_id),
+                    "mixed": i.mixed,
                 }
                 for i in pending.items
             ],
