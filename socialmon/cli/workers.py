@@ -263,12 +263,15 @@ def _print_status(status: dict[str, Any]) -> None:
         last = row["last_status"] or "-"
         if row["last_error"]:
             last = f"{last}: {row['last_error']}"
+        job = row["job"] or "-"
+        if row["job"] == "failed" and row["job_error"]:  # e.g. the database refused a connection
+            job = f"{job} ({row['attempts']}): {row['job_error']}"
         channels.add_row(
             plain(row["channel"]),
             plain(row["platform"]),
             row["last_scan"] or _("never"),
             plain(last),
-            row["job"] or "-",
+            plain(job),
         )
     out.print(channels)
 

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS socialmon_cycle_channel (
     done boolean NOT NULL DEFAULT false,
     PRIMARY KEY (cycle, brand, channel)
 );
+-- Why the channel's last failed attempt in the cycle failed (shown by `workers status`).
+ALTER TABLE socialmon_cycle_channel ADD COLUMN IF NOT EXISTS error text;
 -- A platform that answered 429: no worker starts a channel of it before `until`.
 CREATE TABLE IF NOT EXISTS socialmon_platform_pause (
     platform text PRIMARY KEY,

@@ -21,10 +21,11 @@ def queue_status(database: Database, queue: QueueDatabase, stalled_after: float 
     with database.read() as connection:
         latest = connection.execute(
             text(
-                f"SELECT DISTINCT ON (args->>'brand', args->>'channel') args->>'brand' AS brand, "
-                f"args->>'channel' AS channel, queue_name, status::text AS status, attempts "
-                f"FROM {q}.procrastinate_jobs WHERE task_name = :task "
-                "ORDER BY args->>'brand', args->>'channel', id DESC"
+                f"SELECT DISTINCT ON (j.args->>'brand', j.args->>'channel') j.args->>'brand' AS brand, "
+                f"j.args->>'channel' AS channel, j.queue_name, j.status::text AS status, j.attempts, c.error "
+                f"FROM {q}.procrastinate_jobs j LEFT JOIN {q}.socialmon_cycle_channel c "
+                "ON c.cycle = j.args->>'cycle' AND c.brand = j.args->>'brand' AND c.channel = j.args->>'channel' "
+                "WHERE j.task_name = :task ORDER BY j.args->>'brand', j.args->>'channel', j.id DESC"
             ),
             {"task": SCAN_TASK},
         ).all()
@@ -75,11 +76,23 @@ def queue_status(database: Database, queue: QueueDatabase, stalled_after: float 
         )
     for queue_name, age in oldest:
         platform(queue_name.removeprefix(SCAN_QUEUE_PREFIX))["oldest_waiting_seconds"] = round(age, 1)
-    job_of: dict[tuple[str, str], tuple[str, int]] = {}
-    for brand, channel, queue_name, status, attempts in latest:
-        job_of[(brand, channel)] = (status, attempts)
+    # The latest job of each channel: status, attempts, why its last failed attempt failed, platform.
+    job_of: dict[tuple[str, str], tuple[str | None, int, str | None, str]] = {}
+    for brand, channel, queue_name, status, attempts, error in latest:
+        platform_name = queue_name.removeprefix(SCAN_QUEUE_PREFIX)
+        job_of[(brand, channel)] = (status, attempts, error, platform_name)
         if status == "failed":
-            platform(queue_name.removeprefix(SCAN_QUEUE_PREFIX))["failed"] += 1
+            platform(platform_name)["failed"] += 1
+    # A channel whose job failed before its first scan started has no row of its own yet.
+    scanned = {(slug, name) for slug, name, *_ in channels}
+    channels = sorted(
+        [
+            *channels,
+            *((b, c, job[3], None, None, None) for (b, c), job in job_of.items() if (b, c) not in scanned),
+        ],
+        key=lambda row: (row[0], row[1]),
+    )
+    no_job = (None, 0, None, "")
     return {
         "queue_schema": queue.schema,
         "platforms": {name: platforms[name] for name in sorted(platforms)},
@@ -100,8 +113,9 @@ def queue_status(database: Database, queue: QueueDatabase, stalled_after: float 
                 "last_scan": _iso(last_scan),
                 "last_status": last_status,
                 "last_error": last_error,
-                "job": job_of.get((slug, name), (None, 0))[0],
-                "attempts": job_of.get((slug, name), (None, 0))[1],
+                "job": job_of.get((slug, name), no_job)[0],
+                "attempts": job_of.get((slug, name), no_job)[1],
+                "job_error": job_of.get((slug, name), no_job)[2],
             }
             for slug, name, platform_name, last_scan, last_status, last_error in channels
         ],

@@ -110,10 +110,49 @@ def runtime(context: Any) -> WorkerRuntime:
 
 
 async def scan_channel_job(context: Any, brand: str, channel: str, cycle: str) -> str:
-    from socialmon.scan import scan_channel
-
     rt = runtime(context)
     job = context.job
+    try:
+        return await _scan_channel(context, rt, job, brand, channel, cycle)
+    except ScanFailed:
+        raise
+    except Exception as problem:
+        # Not a failed scan but the job around it: the database refused a connection ("too many
+        # clients already"), lost one, a bug. Retried as a failed scan is, then left failed; before,
+        # procrastinate failed such a job for good at its first attempt, the channel's pages were
+        # never read and its brand's alert rules never ran for the cycle.
+        error = f"unexpected {type(problem).__name__}: {_first_line(problem)}"
+        last = job.attempts >= rt.retries
+        _say(f"{channel_label(brand, channel)}: failed: {error}{'' if last else '; to be retried'}")
+        await _attempt_failed(context.app, rt, job, cycle, brand, channel, error)
+        raise ScanFailed(f"{channel_label(brand, channel)}: {error}") from problem
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
+
+
+async def _attempt_failed(
+    app: Any, rt: WorkerRuntime, job: Any, cycle: str, brand: str, channel: str, error: str
+) -> None:
+    """Record why the attempt failed; on the last attempt the cycle goes on without the channel."""
+    try:
+        async with app.connector.pool.connection() as connection:
+            await connection.execute(
+                "UPDATE socialmon_cycle_channel SET error = %s WHERE cycle = %s AND brand = %s AND channel = %s",
+                [error[:1000], cycle, brand, channel],
+            )
+        if job.attempts >= rt.retries:
+            await finish_in_cycle(app, cycle, brand, channel)
+    except Exception as problem:  # the database is away: the job is retried or failed all the same
+        log.warning("%s: recording the failure failed: %s", channel_label(brand, channel), problem)
+
+
+async def _scan_channel(
+    context: Any, rt: WorkerRuntime, job: Any, brand: str, channel: str, cycle: str
+) -> str:
+    from socialmon.scan import scan_channel
+
     resolved = rt.resolve(brand, channel)
     if resolved is None:
         await finish_in_cycle(context.app, cycle, brand, channel)
@@ -137,8 +176,7 @@ async def scan_channel_job(context: Any, brand: str, channel: str, cycle: str) -
         error = outcome.error or "failed"
         if error.startswith("RateLimited"):
             await rt.budgets.pause(platform, RATE_LIMIT_PAUSE, error)
-        if job.attempts >= rt.retries:  # the last attempt: the cycle goes on without it
-            await finish_in_cycle(context.app, cycle, brand, channel)
+        await _attempt_failed(context.app, rt, job, cycle, brand, channel, error)
         raise ScanFailed(f"{outcome.label}: {error}")
     await finish_in_cycle(context.app, cycle, brand, channel)
     r = outcome.result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import time
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, text
 from workers.helpers_workers import POSTS_PER_PAGE, wait_for, write_config
 
 from socialmon.cli import app
+from socialmon.database import open_database
 
 
 def rows(url: str, query: str, **params: Any) -> list[Any]:
@@ -71,6 +73,7 @@ FAST = ["--heartbeat", "0.5", "--stalled-after", "2", "--poll-interval", "0.5", 
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_two_workers_one_killed_every_channel_scanned_once(
     postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
 ) -> None:
@@ -119,6 +122,7 @@ def test_two_workers_one_killed_every_channel_scanned_once(
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_channel_enqueued_twice_runs_once(
     postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
 ) -> None:
@@ -145,6 +149,7 @@ def test_a_channel_enqueued_twice_runs_once(
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_platform_budget_bounds_the_channels_in_flight_across_workers(
     postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
 ) -> None:
@@ -166,6 +171,7 @@ def test_a_platform_budget_bounds_the_channels_in_flight_across_workers(
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_the_schedule_enqueues_each_channel_once_per_period(
     postgres_url: str, queue_schema: str, tmp_path: Path, workers: Any
 ) -> None:
@@ -236,3 +242,58 @@ def test_worker_commands_refuse_sqlite(tmp_path: Path, cli: Any) -> None:
         result = cli.invoke(app, [*args, "--config", str(config)])
         assert result.exit_code == 2, (args, result.output)
         assert "worker mode needs PostgreSQL" in result.output
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_database_error_outside_the_pages_is_retried_not_lost(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any, workers: Any
+) -> None:
+    """A scan job that raises something other than a failed scan (here the database refuses the
+    channel's scan run once, as it does with "too many clients") is retried like a failed scan:
+    before, its channel was left failed at the first attempt, its posts never stored, and its brand's
+    alert job never put on the queue."""
+    channels, pages = 4, 2
+    graph = FakeGraph(latency=0.0)
+    add_pages(graph, channels, pages)
+    with graph:
+        config = write_config(tmp_path, postgres_url, graph.url, channels)
+        enqueue(cli, config)
+        open_database(postgres_url).dispose()  # socialmon's tables, for the trigger below
+        engine = create_engine(postgres_url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "CREATE SEQUENCE refuse_once; "
+                    "CREATE FUNCTION refuse_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "IF (SELECT name FROM channel WHERE id = NEW.channel_id) = 'c2' "
+                    "AND nextval('refuse_once') = 1 THEN "
+                    "RAISE EXCEPTION 'sorry, too many clients already (simulated)'; END IF; RETURN NEW; END $$; "
+                    "CREATE TRIGGER refuse_once BEFORE INSERT ON scan_run FOR EACH ROW "
+                    "EXECUTE FUNCTION refuse_once()"
+                )
+            )
+        engine.dispose()
+        pool = workers(config)
+        assert pool.start("--concurrency", "4", "--until-empty", *FAST).wait(60) == 0, pool.logs()
+    assert "too many clients already (simulated)" in pool.logs()  # it did fail once
+    assert stored(postgres_url)[0] == channels * pages * POSTS_PER_PAGE
+    q = f'"{queue_schema}"'
+    jobs = dict(
+        rows(
+            postgres_url,
+            f"SELECT args->>'channel', status::text FROM {q}.procrastinate_jobs "
+            "WHERE task_name = 'socialmon.scan_channel'",
+        )
+    )
+    assert jobs == {f"c{i}": "succeeded" for i in range(channels)}
+    alerts = rows(
+        postgres_url,
+        f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.check_alerts'",
+    )
+    assert alerts == [(1,)]
+    status = cli.invoke(app, ["workers", "status", "--config", str(config), "--format", "json"])
+    assert status.exit_code == 0, status.output
+    c2 = next(row for row in json.loads(status.output)["channels"] if row["channel"] == "bench/c2")
+    assert (c2["job"], c2["last_status"]) == ("succeeded", "ok")
+    assert "too many clients already (simulated)" in c2["job_error"]  # why its first attempt failed
