@@ -81,7 +81,8 @@ def start_hook_server() -> HookServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     hook = HookServer(server)
     holder["server"] = hook
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Polled often: shutdown() waits up to one poll interval (the default 0.5 s, after every test).
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     return hook
 
 
