@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +67,26 @@ def run_cli(
     }
     full_env.update(env or {})
     return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)
+
+
+@contextlib.contextmanager
+def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
+    """The environment conftest.py's `clean_environ` gives each test, for a fixture shared by several."""
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("SOCIALMON_"):
+                patch.delenv(name)
+        patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        patch.setenv("SOCIALMON_LANG", "en")
+        patch.setenv("LANGUAGE", "en")
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        yield
+
+
+def copy_project(template: Path, folder: Path) -> Path:
+    """A copy, in `folder`, of a project scanned once for a whole module (config, exports, database)."""
+    shutil.copytree(template, folder, dirs_exist_ok=True)
+    return folder / "socialmon.toml"

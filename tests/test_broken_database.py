@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
@@ -41,16 +41,24 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "300")  # one message, one line
 
 
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A config and its database, scanned once for the module (each test damages a copy)."""
+    folder = tmp_path_factory.mktemp("scanned")
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="300"):
+        write_jsonl(
+            folder / "export.jsonl",
+            [post("p1"), *(comment(f"c{i}", text="I love this place, wonderful!") for i in range(1, 40))],
+        )
+        config = write_config(folder).resolve()
+        assert run(CliRunner(), config, "scan", "-q").exit_code == 0
+    return folder
+
+
 @pytest.fixture
-def project(tmp_path: Path, cli: CliRunner) -> Path:
+def project(tmp_path: Path, scanned: Path) -> Path:
     """A config and its database, scanned once: tmp_path/socialmon.db."""
-    write_jsonl(
-        tmp_path / "export.jsonl",
-        [post("p1"), *(comment(f"c{i}", text="I love this place, wonderful!") for i in range(1, 40))],
-    )
-    config = write_config(tmp_path).resolve()
-    assert run(cli, config, "scan", "-q").exit_code == 0
-    return config
+    return copy_project(scanned, tmp_path).resolve()
 
 
 def run(cli: CliRunner, config: Path, *args: str) -> Any:

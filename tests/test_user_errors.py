@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import respx
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -39,15 +39,23 @@ def said(result: Any) -> str:
     return " ".join(result.stderr.split())
 
 
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project scanned once for the module; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("scanned")
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+        write_jsonl(
+            folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Terrible, awful.")]
+        )
+        write_jsonl(folder / "second.jsonl", [post("s1")])
+        config = write_config(folder, channels=TWO_CHANNELS).resolve()
+        assert invoke(CliRunner(), "scan", "-q", "--config", str(config)).exit_code == 0
+    return folder
+
+
 @pytest.fixture
-def project(tmp_path: Path, cli: CliRunner) -> Path:
-    write_jsonl(
-        tmp_path / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Terrible, awful.")]
-    )
-    write_jsonl(tmp_path / "second.jsonl", [post("s1")])
-    config = write_config(tmp_path, channels=TWO_CHANNELS).resolve()
-    assert invoke(cli, "scan", "-q", "--config", str(config)).exit_code == 0
-    return config
+def project(tmp_path: Path, scanned: Path) -> Path:
+    return copy_project(scanned, tmp_path).resolve()
 
 
 # --- output files ----------------------------------------------------------------------------
