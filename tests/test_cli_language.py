@@ -153,6 +153,7 @@ def test_the_language_before_a_config_is_read(
 # --- --help ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_help_is_spanish_under_a_spanish_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOCIALMON_LANG")
     main = run_cli("--help", env={"LANG": "es_EC.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
@@ -166,6 +167,7 @@ def test_help_is_spanish_under_a_spanish_locale(monkeypatch: pytest.MonkeyPatch)
     assert not [tag for tag in TYPE_TAGS if tag in main.stdout + scan_help.stdout]
 
 
+@pytest.mark.slow
 def test_help_is_english_when_socialmon_lang_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run_cli("--help", env={"LANG": "es_EC.UTF-8", "SOCIALMON_LANG": "en"})
     assert "Monitor your business's social channels" in result.stdout and "Options" in result.stdout

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from helpers import comment, post, run_cli, write_config, write_jsonl
 
 GYE = ZoneInfo("America/Guayaquil")
@@ -52,6 +53,7 @@ def project(folder: Path) -> Path:
     return write_config(folder, channels=channels)
 
 
+@pytest.mark.slow
 def test_comments_and_whatsapp_messages_end_to_end(tmp_path: Path) -> None:
     config = project(tmp_path)
     scan = run_cli("scan", "--config", str(config), env={"SOCIALMON_LANG": "en"})

@@ -130,6 +130,7 @@ def test_the_env_file_is_written_so_that_sh_and_systemd_read_the_same_values() -
     assert "$$" in env_example()  # the example shows the case that an unquoted value mangles
 
 
+@pytest.mark.slow
 def test_the_crontab_runs_under_crons_path_and_sends_alerts_when_the_scan_fails(home: Path) -> None:
     variables, commands = crontab()
     assert variables.get("SHELL", "/bin/sh") == "/bin/sh"
@@ -168,6 +169,7 @@ def test_the_systemd_scan_unit_sends_alerts_after_a_failed_scan() -> None:
     }
 
 
+@pytest.mark.slow
 def test_the_systemd_units_verify(home: Path, tmp_path: Path) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:

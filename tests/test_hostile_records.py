@@ -496,6 +496,7 @@ def fuzz_store(database_url: str, scorer: Scorer) -> Iterator[tuple[Database, St
         database.dispose()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

@@ -47,6 +47,7 @@ def modules_after(*argv: str, tmp_path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("argv", [("--help",), ()])
+@pytest.mark.slow
 def test_help_imports_no_database_language_models_or_progress_bars(
     tmp_path: Path, argv: tuple[str, ...]
 ) -> None:
@@ -124,6 +125,7 @@ def test_an_unknown_scorer_fails_before_any_work() -> None:
         LazyScorer("nope")
 
 
+@pytest.mark.slow
 def test_a_scan_of_local_exports_loads_no_api_connector_and_no_http_stack(sample: Path) -> None:
     """A `file` or WhatsApp export channel needs neither the API connectors nor aiohttp."""
     probe = (

@@ -71,6 +71,7 @@ def env(site: Path) -> dict[str, str]:
     return {"PYTHONPATH": str(site), "COLUMNS": "200"}
 
 
+@pytest.mark.slow
 def test_a_connector_from_another_package_is_listed(site: Path, tmp_path: Path) -> None:
     result = run_cli("connectors", env=env(site), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -81,6 +82,7 @@ def test_a_connector_from_another_package_is_listed(site: Path, tmp_path: Path) 
     assert "warning" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_connector_from_another_package_scans(site: Path, tmp_path: Path) -> None:
     channels = '[[brands.channels]]\nname = "acme"\nplatform = "acme"\ngreeting = "Hi from Acme"\n'
     config = write_config(tmp_path, channels=channels)
@@ -98,6 +100,7 @@ def test_a_connector_from_another_package_scans(site: Path, tmp_path: Path) -> N
     db.close()
 
 
+@pytest.mark.slow
 def test_a_broken_plugin_is_a_warning_not_a_crash(site: Path, tmp_path: Path) -> None:
     install(
         site,

@@ -95,6 +95,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]
     return snapshot(url)
 
 
+@pytest.mark.slow
 def test_a_scan_killed_mid_import_resumes_to_the_same_data(
     tmp_path: Path, database_url: str, reference: dict[str, list[tuple]]
 ) -> None:
@@ -119,6 +120,7 @@ def test_a_scan_killed_mid_import_resumes_to_the_same_data(
     assert snapshot(database_url) == reference
 
 
+@pytest.mark.slow
 def test_two_scans_started_at_once_store_everything_once(
     tmp_path: Path, database_url: str, reference: dict[str, list[tuple]]
 ) -> None:

@@ -116,6 +116,7 @@ def test_pdf_without_weasyprint_says_how_to_install(
     assert "pip install 'socialmon[pdf]'" in result.output
 
 
+@pytest.mark.slow
 def test_pdf_when_the_extra_is_installed(tmp_path: Path, project: Path, cli: CliRunner) -> None:
     pytest.importorskip("weasyprint")
     target = tmp_path / "report.pdf"
@@ -128,6 +129,7 @@ def test_bad_window_is_a_usage_error(project: Path, cli: CliRunner) -> None:
     assert result.exit_code == 2 and "7d, 4w, 3m" in result.output
 
 
+@pytest.mark.slow
 def test_a_json_report_loads_only_what_it_runs(tmp_path: Path, project: Path) -> None:
     """Start-up is most of a report's time: a JSON report loads no rich, no ORM classes, no
     connector and no alert machinery (each is imported by the commands that use it)."""

@@ -65,6 +65,7 @@ def _has_pdf() -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_the_report_reaches_the_brands_recipients_once_per_window(
     tmp_path: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:

@@ -186,6 +186,7 @@ def _local_date(day: date) -> str:
     return format_date(day, format="medium", locale="es_EC")
 
 
+@pytest.mark.slow
 def test_the_readmes_sample_output_is_what_a_run_today_prints(tmp_path: Path) -> None:
     config = sample(tmp_path)
     scan = run_cli("scan", "--config", str(config))

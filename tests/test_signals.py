@@ -138,6 +138,7 @@ def test_scan_help_documents_exit_143() -> None:
     assert "143" in result.output and "SIGTERM" in result.output
 
 
+@pytest.mark.slow
 def test_a_scan_killed_with_sigkill_leaves_no_process_behind(
     tmp_path: Path, database_url: str, run: str
 ) -> None:
@@ -162,6 +163,7 @@ def test_a_scan_killed_with_sigkill_leaves_no_process_behind(
 
 
 @pytest.mark.parametrize("to", ["process", "process group"])
+@pytest.mark.slow
 def test_sigterm_stops_the_scan_cleanly_and_leaves_no_process_behind(
     tmp_path: Path, database_url: str, run: str, to: str
 ) -> None:

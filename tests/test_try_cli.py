@@ -208,6 +208,7 @@ class FakeMastodon:
         self.server.server_close()
 
 
+@pytest.mark.slow
 def test_the_real_command_reads_a_mastodon_account_on_its_instance(tmp_path: Path) -> None:
     with FakeMastodon() as instance:
         result = run_cli(

@@ -102,6 +102,7 @@ def test_send_runs_the_rules_itself_before_sending(tmp_path: Path, hooks: HookSe
     assert [alert["facts"]["count"] for alert in payload["alerts"]] == [2]
 
 
+@pytest.mark.slow
 def test_two_overlapping_sends_deliver_each_alert_exactly_once(
     tmp_path: Path, hooks: HookServer, own_database_url: str
 ) -> None:

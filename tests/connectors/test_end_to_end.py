@@ -6,6 +6,7 @@ import socket
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fake_platform import FakeGraph
 from helpers import run_cli, write_config
 
@@ -31,6 +32,7 @@ def rows(database: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+@pytest.mark.slow
 def test_scan_stores_everything_once_retries_failures_and_isolates_an_expired_token(tmp_path: Path) -> None:
     with FakeGraph(comment_page=4) as graph:
         served = {
@@ -87,6 +89,7 @@ def test_scan_stores_everything_once_retries_failures_and_isolates_an_expired_to
     assert SECRET.encode() not in database.read_bytes()
 
 
+@pytest.mark.slow
 def test_no_token_reaches_any_output_or_the_database_on_any_error_path(tmp_path: Path) -> None:
     with FakeGraph(comment_page=3) as graph:
         graph.add_page("1", token=f"{SECRET}-auth", posts=5)
@@ -138,6 +141,7 @@ def test_no_token_reaches_any_output_or_the_database_on_any_error_path(tmp_path:
     assert len(errors) == len(expected) and all(SECRET not in e for (e,) in errors)
 
 
+@pytest.mark.slow
 def test_one_post_whose_comments_fail_leaves_the_channel_partial_and_is_read_on_the_next_scan(
     tmp_path: Path,
 ) -> None:

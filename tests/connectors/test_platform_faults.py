@@ -12,6 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fake_platform import FakeGraph
 from helpers import run_cli, write_config
 
@@ -37,6 +38,7 @@ def watermark_finished(database: Path) -> bool:
     return cursor is not None and "run" not in json.loads(cursor)
 
 
+@pytest.mark.slow
 def test_a_cursor_loop_fails_the_channel_and_the_next_scan_reads_the_rest(tmp_path: Path) -> None:
     with FakeGraph(comment_page=5) as graph:
         graph.add_page("777", token=SECRET, posts=30, comments_per_post=2)
@@ -58,6 +60,7 @@ def test_a_cursor_loop_fails_the_channel_and_the_next_scan_reads_the_rest(tmp_pa
     assert rows(database, "select last_status from channel") == [("ok",)]
 
 
+@pytest.mark.slow
 def test_an_endless_listing_stops_at_the_cap_and_ends_partial(tmp_path: Path) -> None:
     with FakeGraph() as graph:
         graph.add_page("777", token=SECRET, posts=3)
@@ -73,6 +76,7 @@ def test_an_endless_listing_stops_at_the_cap_and_ends_partial(tmp_path: Path) ->
     assert not watermark_finished(database)
 
 
+@pytest.mark.slow
 def test_a_trickled_body_is_cut_off_at_the_request_deadline(tmp_path: Path) -> None:
     with FakeGraph() as graph:
         graph.add_page("777", token=SECRET, posts=3)
@@ -84,6 +88,7 @@ def test_a_trickled_body_is_cut_off_at_the_request_deadline(tmp_path: Path) -> N
     assert "cafe/fb: FAILED" in result.stderr and "request_deadline" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_error_body_with_markup_escapes_and_the_token_is_printed_safely(tmp_path: Path) -> None:
     with FakeGraph() as graph:
         graph.add_page("777", token=SECRET, posts=3)

@@ -100,6 +100,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ["sample", "wide"])
+@pytest.mark.slow
 def test_report_fits_the_screen(browser: Browser, pages: dict[str, Path], name: str, width: int) -> None:
     started = time.perf_counter()
     page: Page = browser.open(pages[name].as_uri(), width)

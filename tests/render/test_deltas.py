@@ -188,6 +188,7 @@ def _brand(report: BrandReport):  # type: ignore[no-untyped-def]
     return BrandConfig(name=report.name, slug=report.slug, timezone=ZONE, response_sla="90m")
 
 
+@pytest.mark.slow
 def test_the_pdf_prints_each_change(seed: Seed, tmp_path: Path) -> None:
     from _chromium import REQUIRED
 

@@ -52,6 +52,7 @@ def _pdf_text(tmp_path: Path, html: str) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("name", ["sample", "wide"])
+@pytest.mark.slow
 def test_every_header_and_figure_is_on_paper(tmp_path: Path, name: str) -> None:
     _require()
     config = (sample if name == "sample" else wide)(tmp_path / name)
@@ -79,6 +80,7 @@ def test_every_header_and_figure_is_on_paper(tmp_path: Path, name: str) -> None:
     assert text.count(_squeeze(report.name)[:20]) >= pages or squeezed.count(_squeeze(report.name)) >= pages
 
 
+@pytest.mark.slow
 def test_english_pages_are_numbered_in_english(tmp_path: Path) -> None:
     _require()
     pairs = reports(sample(tmp_path / "sample"), SAMPLE_WINDOW, language="en")
