@@ -24,6 +24,9 @@ from socialmon.workers.app import QueueDatabase
 
 _PURPOSE = "socialmon-budget:"
 POLL_INTERVAL = 0.25  # seconds between two looks for a free slot (with jitter)
+# Seconds a worker trusts what it last read of a platform's pause: a pause another worker sets
+# (60 s after a 429) is seen this much later at most, and a job costs no query for it.
+PAUSE_CACHE_SECONDS = 2.0
 
 
 class PlatformBudgets:
@@ -34,6 +37,9 @@ class PlatformBudgets:
         self._lock = asyncio.Lock()  # one statement at a time on the connection
         # A session's advisory locks stack: the slots this process holds are skipped here.
         self._held: set[tuple[str, int]] = set()
+        # platform -> (loop time it was read, loop time its pause ends); see PAUSE_CACHE_SECONDS.
+        self._pauses: dict[str, tuple[float, float]] = {}
+        self._pause_reads: dict[str, asyncio.Lock] = {}
 
     async def _execute(self, query: str, params: list[Any]) -> Any:
         import psycopg
@@ -64,13 +70,20 @@ class PlatformBudgets:
                 self._connection = None
 
     async def paused_for(self, platform: str) -> float:
-        """Seconds until the platform may be scanned again (0: now)."""
-        row = await self._execute(
-            "SELECT GREATEST(0, EXTRACT(EPOCH FROM until - now()))::float FROM socialmon_platform_pause "
-            "WHERE platform = %s",
-            [platform],
-        )
-        return float(row[0]) if row else 0.0
+        """Seconds until the platform may be scanned again (0: now), as read at most
+        `PAUSE_CACHE_SECONDS` ago (jobs starting together read it once)."""
+        loop = asyncio.get_running_loop()
+        async with self._pause_reads.setdefault(platform, asyncio.Lock()):
+            cached = self._pauses.get(platform)
+            if cached is None or loop.time() - cached[0] >= PAUSE_CACHE_SECONDS:
+                row = await self._execute(
+                    "SELECT GREATEST(0, EXTRACT(EPOCH FROM until - now()))::float "
+                    "FROM socialmon_platform_pause WHERE platform = %s",
+                    [platform],
+                )
+                now = loop.time()
+                cached = self._pauses[platform] = (now, now + (float(row[0]) if row else 0.0))
+        return max(0.0, cached[1] - loop.time())
 
     async def pause(self, platform: str, seconds: float, reason: str) -> None:
         """Pause the platform for every worker (after a 429), unless it is paused for longer already."""
@@ -81,6 +94,9 @@ class PlatformBudgets:
             "EXCLUDED.until), reason = EXCLUDED.reason RETURNING until",
             [platform, seconds, reason[:500]],
         )
+        now = asyncio.get_running_loop().time()  # this worker rests at once
+        until = max(self._pauses.get(platform, (now, now))[1], now + seconds)
+        self._pauses[platform] = (now, until)
 
     async def _try_slot(self, platform: str, slot: int, function: str = "pg_try_advisory_lock") -> bool:
         row = await self._execute(

@@ -28,6 +28,8 @@ from typing import Any
 from socialmon.workers.app import QueueDatabase, build_app, migrate
 from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, log, register_schedules
 
+POOL_SIZE = 8  # connections of the queue's pool per worker process, at most
+
 
 @dataclass
 class WorkerOptions:
@@ -123,7 +125,9 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
         retries=options.retries,
         budget_wait=options.budget_wait,
     )
-    app = build_app(queue, pool_size=min(options.concurrency + 4, 20))
+    # procrastinate fetches and finishes jobs, and a job marks its cycle, on short statements: a few
+    # connections serve 20 jobs; every one more per worker counts against max_connections.
+    app = build_app(queue, pool_size=min(options.concurrency + 2, POOL_SIZE))
     app.tasks[SCAN_TASK].retry_strategy = ScanRetry(options.retries, options.retry_wait)
     schedules = register_schedules(app, config)
     switch_interval = sys.getswitchinterval()

@@ -309,38 +309,36 @@ async def enqueue(
 
 
 async def finish_in_cycle(app: Any, cycle: str, brand: str, channel: str | None) -> None:
-    """Mark the channel done in its cycle; the last one of the brand puts the brand's alert job on the queue."""
+    """Mark the channel done in its cycle; the last one of the brand puts the brand's alert job on the queue.
+
+    Two short statements, no lock held between them: the channel is marked done (committed), then
+    one UPDATE flags the brand's cycle if none of its channels is left. Of two jobs ending together,
+    the one whose UPDATE starts last sees both done; if both see it, the row lock and the
+    `NOT alerts_deferred` check (re-read after the lock) let one through.
+    """
     from procrastinate.exceptions import AlreadyEnqueued
 
-    async with app.connector.pool.connection() as connection, connection.transaction():
-        row = await (
-            await connection.execute(
-                "SELECT alerts_deferred FROM socialmon_cycle WHERE cycle = %s AND brand = %s FOR UPDATE",
-                [cycle, brand],
-            )
-        ).fetchone()
-        if row is None or row[0]:
-            return
+    async with app.connector.pool.connection() as connection:
         if channel is not None:
             await connection.execute(
                 "UPDATE socialmon_cycle_channel SET done = true "
-                "WHERE cycle = %s AND brand = %s AND channel = %s",
+                "WHERE cycle = %s AND brand = %s AND channel = %s AND NOT done",
                 [cycle, brand, channel],
             )
-        counts = await (
+            await connection.commit()
+        flagged = await (
             await connection.execute(
-                "SELECT count(*), count(*) FILTER (WHERE NOT done) FROM socialmon_cycle_channel "
-                "WHERE cycle = %s AND brand = %s",
+                "UPDATE socialmon_cycle y SET alerts_deferred = true "
+                "WHERE y.cycle = %s AND y.brand = %s AND NOT y.alerts_deferred "
+                # nothing of the brand in this cycle (all were queued already): no alerts
+                "AND EXISTS (SELECT 1 FROM socialmon_cycle_channel c WHERE c.cycle = y.cycle AND c.brand = y.brand) "
+                "AND NOT EXISTS (SELECT 1 FROM socialmon_cycle_channel c "
+                "WHERE c.cycle = y.cycle AND c.brand = y.brand AND NOT c.done) RETURNING 1",
                 [cycle, brand],
             )
         ).fetchone()
-        total, waiting = counts if counts else (0, 0)
-        if total == 0 or waiting:
-            return  # nothing of the brand in this cycle (all were queued already), or not yet
-        await connection.execute(
-            "UPDATE socialmon_cycle SET alerts_deferred = true WHERE cycle = %s AND brand = %s",
-            [cycle, brand],
-        )
+    if flagged is None:
+        return
     lock = f"socialmon-alerts:{brand}"
     # An alert job of the brand already waiting will see this cycle's data too.
     with contextlib.suppress(AlreadyEnqueued):

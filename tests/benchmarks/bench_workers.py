@@ -103,6 +103,47 @@ class Schema:
         return posts, comments, checksum
 
 
+def failures(schema: Schema) -> list[tuple[str, int]]:
+    """Channels whose scan job ended failed, by reason (why the job's last attempt failed, else the
+    channel's last error), most frequent first."""
+    q = f'"{schema.name}_queue"'
+    return [
+        (reason, count)
+        for reason, count in schema.query(
+            "SELECT coalesce(c.error, ch.last_error, '(no reason recorded)'), count(*) "
+            f"FROM {q}.procrastinate_jobs j LEFT JOIN {q}.socialmon_cycle_channel c "
+            "ON c.cycle = j.args->>'cycle' AND c.brand = j.args->>'brand' AND c.channel = j.args->>'channel' "
+            "LEFT JOIN channel ch ON ch.name = j.args->>'channel' "
+            "WHERE j.task_name = 'socialmon.scan_channel' AND j.status = 'failed' GROUP BY 1 ORDER BY 2 DESC"
+        )
+    ]
+
+
+def retried(schema: Schema) -> int:
+    """Scan jobs that needed more than one attempt."""
+    q = f'"{schema.name}_queue"'
+    return schema.query(
+        f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.scan_channel' AND attempts > 1"
+    )[0][0]
+
+
+def compared(found: tuple[int, int, str], clean: tuple[int, int, str], schema: Schema) -> str:
+    """How what a run stored compares with the clean single-process scan, and why channels failed."""
+    if found == clean:
+        verdict = "stored = the single-process scan's"
+    else:
+        verdict = f"stored DIFFERS: {found[0]:,} of {clean[0]:,} posts, {found[1]:,} of {clean[1]:,} comments"
+    failed = failures(schema)
+    if failed:
+        total = sum(count for _, count in failed)
+        reasons = "; ".join(f"{count}× {reason[:160]}" for reason, count in failed[:3])
+        verdict += f"; {total} channel(s) ended FAILED after their retries: {reasons}"
+    again = retried(schema)
+    if again:
+        verdict += f"; {again} job(s) needed a retry"
+    return verdict
+
+
 def write_config(folder: Path, url: str, channels: int, base_url: str) -> Path:
     blocks = "".join(
         f'[[brands.channels]]\nname = "c{i}"\nplatform = "facebook"\naccount = "{1000 + i}"\n'
@@ -232,6 +273,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--kill-every", type=float, default=20.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--no-kill", action="store_true", help="skip the run with SIGKILLed workers")
+    parser.add_argument("--no-overhead", action="store_true", help="skip the queue overhead measure")
     args = parser.parse_args()
     base = os.environ.get("SOCIALMON_BENCH_POSTGRES_URL") or os.environ.get("SOCIALMON_TEST_POSTGRES_URL")
     if not base:
@@ -264,11 +307,14 @@ def main() -> None:
             with Schema(base) as schema:
                 config = write_config(folder, schema.url, args.channels, served.url)
                 w_wall, cpu, _, _ = workers_run(config, schema.url, workers, args.concurrency, folder)
-                assert schema.stored() == clean, (schema.stored(), clean)
-            throughput[workers] = pages / w_wall
+                found = schema.stored()
+                verdict = compared(found, clean, schema)
+            # Only the pages stored count (a failed channel's pages are not throughput).
+            done = pages * found[0] / clean[0] if clean[0] else pages
+            throughput[workers] = done / w_wall
             say(
-                f"[{workers} worker(s)] wall time {w_wall:.2f} s, {pages / w_wall:.0f} pages/s, workers' CPU "
-                f"{cpu:.1f} s = {cpu / pages * 1000:.1f} ms per page; stored = the single-process scan's"
+                f"[{workers} worker(s)] wall time {w_wall:.2f} s, {done / w_wall:.0f} pages/s stored, workers' "
+                f"CPU {cpu:.1f} s = {cpu / max(done, 1) * 1000:.1f} ms per page; {verdict}"
             )
             if workers == 1:
                 say(f"[1 worker] throughput vs the single-process scan: {wall / w_wall:.2f}× (target ≥ 0.9)")
@@ -278,19 +324,10 @@ def main() -> None:
                 say(
                     f"[{workers} workers] throughput vs one worker: {throughput[workers] / throughput[1]:.2f}×{goal}"
                 )
-        with Schema(base) as schema:
-            config = write_config(folder, schema.url, args.channels, served.url)
-            k_wall, _, kills, drain = workers_run(
-                config, schema.url, 4, args.concurrency, folder, kill_every=args.kill_every
-            )
-            found = schema.stored()
-        same = "equal to" if found == clean else f"DIFFERENT from ({clean})"
-        say(
-            f"[4 workers, one SIGKILLed every {args.kill_every:g} s] wall time {k_wall:.2f} s, {kills} kill(s); "
-            f"rows {found[0]:,} posts + {found[1]:,} comments, checksum {found[2][:12]}, {same} the clean run"
-        )
-        if drain is not None:
-            say(f"[4 workers, SIGKILL] drain time after the last kill: {drain:.2f} s")
+        if not args.no_kill:
+            kill_run(args, base, folder, served.url, clean)
+        if args.no_overhead:
+            return
         with Schema(base) as schema:
             config = write_config(folder, schema.url, min(args.channels, 80), served.url)
             delays = queue_overhead(config, schema.url, schema, folder)
@@ -300,6 +337,31 @@ def main() -> None:
                 f"[queue overhead] enqueue → start on an idle worker, {len(delays)} jobs: median "
                 f"{statistics.median(delays) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
             )
+
+
+def kill_run(
+    args: argparse.Namespace, base: str, folder: Path, url: str, clean: tuple[int, int, str]
+) -> None:
+    """4 workers, one SIGKILLed (and replaced) every `--kill-every` seconds, against the clean run."""
+    with Schema(base) as schema:
+        config = write_config(folder, schema.url, args.channels, url)
+        k_wall, _, kills, drain = workers_run(
+            config, schema.url, 4, args.concurrency, folder, kill_every=args.kill_every
+        )
+        found = schema.stored()
+        failed = failures(schema)
+    same = "equal to" if found == clean else f"DIFFERENT from ({clean})"
+    why = ""
+    if failed:
+        why = f"; {sum(n for _, n in failed)} channel(s) FAILED: " + "; ".join(
+            f"{n}× {reason[:160]}" for reason, n in failed[:3]
+        )
+    say(
+        f"[4 workers, one SIGKILLed every {args.kill_every:g} s] wall time {k_wall:.2f} s, {kills} kill(s); "
+        f"rows {found[0]:,} posts + {found[1]:,} comments, checksum {found[2][:12]}, {same} the clean run{why}"
+    )
+    if drain is not None:
+        say(f"[4 workers, SIGKILL] drain time after the last kill: {drain:.2f} s")
 
 
 if __name__ == "__main__":
