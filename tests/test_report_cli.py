@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -26,22 +26,34 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Café Uno (Guayaquil, Spanish, SLA 2 h): c1 answered after 1 h, c2 negative and unanswered.
+
+    Scanned once for the module; each test gets a copy (`project`)."""
+    folder = tmp_path_factory.mktemp("scanned")
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+        write_jsonl(
+            folder / "export.jsonl",
+            [
+                post("p1", author_id="biz", like_count=4),
+                comment("c1", text="I love this place, wonderful!"),
+                comment(
+                    "r1", type="reply", parent_id="c1", is_business=True, created_at="2026-10-01T14:00:00Z"
+                ),
+                comment("c2", text="Terrible, awful service. <b>=cmd</b>", created_at="2026-10-02T13:00:00Z"),
+                comment("c3", text="-1 star", created_at="2026-10-03T13:00:00Z"),
+            ],
+        )
+        config = write_config(folder).resolve()
+        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    return folder
+
+
 @pytest.fixture
-def project(tmp_path: Path, cli: CliRunner) -> Path:
-    """Café Uno (Guayaquil, Spanish, SLA 2 h): c1 answered after 1 h, c2 negative and unanswered."""
-    write_jsonl(
-        tmp_path / "export.jsonl",
-        [
-            post("p1", author_id="biz", like_count=4),
-            comment("c1", text="I love this place, wonderful!"),
-            comment("r1", type="reply", parent_id="c1", is_business=True, created_at="2026-10-01T14:00:00Z"),
-            comment("c2", text="Terrible, awful service. <b>=cmd</b>", created_at="2026-10-02T13:00:00Z"),
-            comment("c3", text="-1 star", created_at="2026-10-03T13:00:00Z"),
-        ],
-    )
-    config = write_config(tmp_path).resolve()
-    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
-    return config
+def project(tmp_path: Path, scanned: Path) -> Path:
+    """A copy of the scanned project: its config."""
+    return copy_project(scanned, tmp_path).resolve()
 
 
 def invoke(cli: CliRunner, config: Path, *args: str) -> Any:
