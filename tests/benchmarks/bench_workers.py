@@ -3,6 +3,7 @@
 Run:  SOCIALMON_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
       .venv/bin/python tests/benchmarks/bench_workers.py [--channels 1000] [--pages 5] [--latency 0.1]
                                                           [--concurrency 20] [--kill-every 20]
+                                                          [--workers 1 2 4] [--no-kill] [--no-overhead]
 
 Prints one line per figure, each with the machine's load average (1, 5, 15 min):
 - the single-process scan (`run_scan`, the same code `socialmon scan` runs) on PostgreSQL;
@@ -13,6 +14,10 @@ Prints one line per figure, each with the machine's load average (1, 5, 15 min):
 - 4 workers with one SIGKILLed (and replaced) every `--kill-every` seconds: rows and a
   checksum of what was stored against the clean run, the kills, the drain time after the last kill;
 - the queue's overhead per job, enqueue → start, on an idle worker: median and p99.
+
+Each worker run also says whether it stored what the single-process scan stored, how many
+channels ended failed after their retries and why, and how many jobs needed a retry; its
+pages/s count only the pages stored.
 
 The fake Graph API runs in a child process (as in bench_connectors.py). Each run stores into
 a fresh schema (dropped afterwards).
