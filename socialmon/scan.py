@@ -370,7 +370,11 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                 _discard(saving)
             in_flight.clear()
         writer.forget(row.id)
-        pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
+        try:
+            pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
+        except Exception as problem:  # the database went away: the run is still recorded as failed
+            pending, reasons = 0, []
+            error = error or f"storing failed: {_described(problem)}"
         if error is None and stopped:
             stopped_early = f"{shared.stop.reason} after {pages} page(s); the next scan resumes there"
         status: Status = "ok" if error is None else "failed"
