@@ -189,9 +189,10 @@ def _local_date(day: date) -> str:
 @pytest.mark.slow
 def test_the_readmes_sample_output_is_what_a_run_today_prints(tmp_path: Path) -> None:
     config = sample(tmp_path)
-    scan = run_cli("scan", "--config", str(config))
+    brands_language = {"SOCIALMON_LANG": ""}  # as a user runs it: the sample brand speaks Spanish
+    scan = run_cli("scan", "--config", str(config), env=brands_language)
     assert scan.returncode == 0, scan.stderr
-    report = run_cli("report", "--config", str(config))
+    report = run_cli("report", "--config", str(config), env=brands_language)
     assert report.returncode == 0, report.stderr
     printed = [line.rstrip() for line in (scan.stderr + scan.stdout + report.stdout).splitlines()]
     today = datetime.now(GYE).date()

@@ -206,18 +206,40 @@ def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
     )
 
 
-def summary_table(outcomes: list[ChannelOutcome]) -> Table:
+COMPACT_SUMMARY_BELOW = 100  # columns: a narrower console gets the table without its box
+
+
+def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
+    """One row per channel. No heading word is ever cut ("publicaciones" stays whole): each column is
+    at least as wide as its heading's longest word, and below `COMPACT_SUMMARY_BELOW` columns the
+    box goes, which gives the seven columns room at 80 in Spanish too; long channel names wrap."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=_("Scan summary"))
-    table.add_column(_("channel"), style="bold")
-    table.add_column(_("platform"))
-    table.add_column(_("new posts"), justify="right")
-    table.add_column(_("new comments"), justify="right")
-    table.add_column(_("updated"), justify="right")
-    table.add_column(_("skipped"), justify="right")
-    table.add_column(_("status"))
+    compact = width < COMPACT_SUMMARY_BELOW
+    table = Table(
+        title=_("Scan summary"),
+        box=None if compact else box.HEAVY_HEAD,
+        pad_edge=not compact,
+        header_style="bold underline" if compact else "table.header",
+    )
+
+    def column(heading: str, least: int = 0, **options: Any) -> None:
+        longest = max(len(word) for word in heading.split())
+        if compact and options.get("justify") == "right":  # figures: as wide as the heading's longest word
+            options["max_width"] = max(longest, least)
+        table.add_column(heading, min_width=max(longest, least), **options)
+
+    labels = max((len(outcome.label) for outcome in outcomes), default=0)
+    column(_("channel"), min(labels, 19), style="bold", overflow="fold")
+    if not compact:  # narrow: the channel's name says enough, and the status must keep its room
+        column(_("platform"), overflow="fold")
+    column(_("new posts"), justify="right")
+    column(_("new comments"), justify="right")
+    column(_("updated"), justify="right")
+    column(_("skipped"), justify="right")
+    column(_("status"), overflow="fold")
     for outcome in outcomes:
         r = outcome.result
         # Platform errors are untrusted text: never rendered as markup.
@@ -233,7 +255,7 @@ def summary_table(outcomes: list[ChannelOutcome]) -> Table:
             status.append_text(plain(f": {outcome.error}"))
         table.add_row(
             plain(outcome.label),
-            plain(outcome.platform),
+            *([] if compact else [plain(outcome.platform)]),
             f"{r.new_posts:,}",
             f"{r.new_comments:,}",
             f"{r.updated_posts + r.updated_comments:,}",
@@ -355,7 +377,7 @@ def scan(
             outcomes = asyncio.run(run_scan(channels, store, reporter=PlainReporter(quiet), **options))
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
-        out.print(summary_table(outcomes))
+        out.print(summary_table(outcomes, out.width))
     if timings:
         t = store.timings
         workers = (

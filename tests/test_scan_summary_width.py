@@ -1,0 +1,38 @@
+"""The scan's summary at 80 columns (cron, a pipe): every heading word whole, the status always shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.cli._common import out
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", ["canal", "publicaciones", "nuevas", "comentarios", "actualizados", "omitidos", "estado"]),
+        ("en", ["channel", "new", "posts", "comments", "updated", "skipped", "status"]),
+    ],
+)
+def test_the_summary_fits_80_columns_with_whole_headings_and_the_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: list[str]
+) -> None:
+    monkeypatch.setenv("SOCIALMON_LANG", lang)
+    monkeypatch.setattr(out, "_console", None)  # a console of its own, as a fresh process at 80 columns
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    channels = (
+        '[[brands.channels]]\nname = "exportaciones-de-la-tienda"\nplatform = "file"\npath = "export.jsonl"\n'
+    )
+    config = write_config(tmp_path, channels=channels)
+    result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+    found = {word for line in lines for word in line.split()}
+    assert set(words) <= found, "\n".join(lines)
+    assert any(line.rstrip().endswith("ok") for line in lines), "\n".join(lines)
