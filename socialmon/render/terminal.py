@@ -75,26 +75,20 @@ _POSTS: _Spec = [
     (6, "short_positive", "fixed"),
     (7, "short_negative", "fixed"),
 ]
+_NEEDS_REPLY: _Spec = [
+    (0, None, "fixed"),
+    (1, "channel", "line"),
+    (2, None, "line"),
+    (3, None, "fixed"),
+    (4, None, "fixed"),
+    (5, None, "line"),
+]
 COMPACT: dict[tuple[str, int], _Spec] = {
     ("response_by_period", 8): _PERIOD,
     ("response_by_period", 10): [*_PERIOD, (8, "short_business_median", "fixed")],
-    ("needs_reply", 7): [
-        (0, None, "fixed"),
-        (1, "channel", "line"),
-        (2, None, "line"),
-        (3, None, "fixed"),
-        (4, None, "fixed"),
-        (5, None, "line"),
-    ],
-    ("needs_reply", 8): [
-        (0, None, "fixed"),
-        (1, None, "fixed"),
-        (2, "channel", "line"),
-        (3, None, "line"),
-        (4, None, "fixed"),
-        (5, None, "fixed"),
-        (6, None, "line"),
-    ],
+    ("needs_reply", 7): _NEEDS_REPLY,
+    # A brand with private messages: a Kind column after the reference, the rest as above.
+    ("needs_reply", 8): [(0, None, "fixed"), *((i + 1, key, fit) for i, key, fit in _NEEDS_REPLY)],
     ("trend", 8): [
         (0, None, "fixed"),
         (1, None, "fixed"),
