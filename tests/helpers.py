@@ -38,6 +38,22 @@ def comment(cid: str, post_id: str = "p1", **fields: Any) -> dict[str, Any]:
     }
 
 
+def threaded_export(path: Path, posts: int, comments: int) -> Path:
+    """A JSON Lines export of `posts` posts and `comments` comments spread over them, a third of
+    them negative and every fifth one a reply to the comment before it."""
+    records = [post(f"p{i}") for i in range(posts)]
+    records += [
+        comment(
+            f"c{i}",
+            post_id=f"p{i % posts}",
+            text=("great coffee, love it" if i % 3 else "cold food and rude staff, never again") + f" #{i}",
+            parent_id=f"c{i - 1}" if i % 5 == 4 else None,
+        )
+        for i in range(comments)
+    ]
+    return write_jsonl(path, records)
+
+
 def write_config(
     folder: Path, *, database: str | None = None, channels: str | None = None, extra: str = ""
 ) -> Path:

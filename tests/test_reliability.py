@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import threaded_export, write_config
 from sqlalchemy import create_engine, select, text
 
 from socialmon.models import Channel, Comment, Post
@@ -20,17 +20,7 @@ VOLATILE = {"id", "first_seen_at", "updated_at"}  # differ between any two runs 
 
 
 def make_export(folder: Path) -> Path:
-    records = [post(f"p{i}") for i in range(POSTS)]
-    records += [
-        comment(
-            f"c{i}",
-            post_id=f"p{i % POSTS}",
-            text=("great coffee, love it" if i % 3 else "cold food and rude staff, never again") + f" #{i}",
-            parent_id=f"c{i - 1}" if i % 5 == 4 else None,
-        )
-        for i in range(COMMENTS)
-    ]
-    return write_jsonl(folder / "export.jsonl", records)
+    return threaded_export(folder / "export.jsonl", POSTS, COMMENTS)
 
 
 def config_for(folder: Path) -> Path:

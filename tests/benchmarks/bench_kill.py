@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fake_platform import FakeGraph
-from helpers import comment, post, write_jsonl
+from helpers import threaded_export
 from sqlalchemy import create_engine, select, text
 
 from socialmon.models import Comment, Post
@@ -48,17 +48,7 @@ CHANNELS = 40
 
 
 def export_workload(folder: Path) -> str:
-    records = [post(f"p{i}") for i in range(POSTS)]
-    records += [
-        comment(
-            f"c{i}",
-            post_id=f"p{i % POSTS}",
-            text=("great coffee, love it" if i % 3 else "cold food and rude staff, never again") + f" #{i}",
-            parent_id=f"c{i - 1}" if i % 5 == 4 else None,
-        )
-        for i in range(COMMENTS)
-    ]
-    write_jsonl(folder / "export.jsonl", records)
+    threaded_export(folder / "export.jsonl", POSTS, COMMENTS)
     return f'[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "{folder / "export.jsonl"}"\npage_size = 250\n'
 
 
