@@ -80,6 +80,22 @@ class Rules:
     # Lukewarm verdicts ("normal", "nada del otro mundo", "razoável"): each also counts as
     # one unit of praise and one of complaint in the proportions, so that they read mixed.
     tepid: frozenset[str] = frozenset()
+    # Phrases that carry their own negator ("nunca mais", "nada a ver", "sin respuesta"):
+    # by negative concord a negator before them ("não volto nunca mais", "no tiene nada
+    # que ver") repeats that negation instead of reversing the phrase.
+    self_negated: frozenset[str] = frozenset()
+    # Irrealis markers ("deveria", "poderia", "esperava", "fosse"): a sentiment word after
+    # one in its clause describes what the product should or could have been, not what it
+    # is ("deveria ser mais resistente", "achei que fosse melhor"). As in SO-CAL (Taboada
+    # et al. 2011, "Lexicon-based methods for sentiment analysis", irrealis blocking), its
+    # valence is multiplied by `irrealis_positive` or `irrealis_negative`.
+    irrealis: frozenset[str] = frozenset()
+    irrealis_positive: float = 0.0
+    irrealis_negative: float = 0.0
+    # "but" joins opposite opinions (Hatzivassiloglou & McKeown 1997): when what follows a
+    # contrast word has no sentiment word of its own ("bom, mas a tampa é pequena"), the
+    # contrast word itself counts this much against the sentence's opinion before it.
+    contrast_cue: float = 0.0
 
 
 def is_mixed(scores: Scores, rules: Rules) -> bool:
@@ -357,6 +373,7 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
     dual = rules.dual_boosters
     discourse = rules.discourse_markers
     window = rules.negation_window
+    self_negated = rules.self_negated
     n = len(tokens)
     if n == 0:
         return _NO_SCORES
@@ -416,7 +433,7 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
                 if is_cap_diff and prev.is_upper:
                     scalar = scalar + C_INCR if valence > 0 else scalar - C_INCR
                 valence += scalar * (1.0, 0.95, 0.9)[distance - 1]
-        if negated:
+        if negated and tok.key not in self_negated:
             valence *= N_SCALAR if valence > 0 else rules.negated_negative
         sentiments[i] = valence
 
@@ -429,9 +446,28 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
             if t.clause in bare_clauses and t.key in negators:
                 sentiments[k] = rules.bare_negation
                 bare_clauses.discard(t.clause)
+    irrealis = rules.irrealis
+    if irrealis and any(t.key in irrealis for t in tokens):
+        _irrealis(tokens, sentiments, rules)
     if rules.contrast or rules.concessive:
         _contrast(tokens, sentiments, rules)
     return _scores(sentiments, exclamations, questions, tepid)
+
+
+def _irrealis(tokens: Sequence[Token], sentiments: list[float], rules: Rules) -> None:
+    irrealis = rules.irrealis
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.key not in irrealis:
+            continue
+        for k in range(i + 1, n):
+            if tokens[k].clause != tok.clause:
+                break
+            valence = sentiments[k]
+            if valence > 0:
+                sentiments[k] = valence * rules.irrealis_positive
+            elif valence < 0:
+                sentiments[k] = valence * rules.irrealis_negative
 
 
 def _contrast(tokens: Sequence[Token], sentiments: list[float], rules: Rules) -> None:
@@ -452,8 +488,32 @@ def _contrast(tokens: Sequence[Token], sentiments: list[float], rules: Rules) ->
                 sentiments[k] *= 0.5
     if not pivot_by_sentence:
         return
+    if rules.contrast_cue:
+        _contrast_cue(tokens, sentiments, pivot_by_sentence, rules.contrast_cue)
     for i, tok in enumerate(tokens):
         pivot = pivot_by_sentence.get(tok.sentence)
         if pivot is None or i == pivot:
             continue
         sentiments[i] *= 0.5 if i < pivot else 1.5
+
+
+def _contrast_cue(
+    tokens: Sequence[Token], sentiments: list[float], pivots: dict[int, int], cue: float
+) -> None:
+    before: dict[int, float] = {}
+    after: dict[int, float] = {}
+    for i, tok in enumerate(tokens):
+        sentence = tok.sentence
+        pivot = pivots.get(sentence)
+        if pivot is None or i == pivot:
+            continue
+        if i < pivot:
+            before[sentence] = before.get(sentence, 0.0) + sentiments[i]
+        else:
+            after[sentence] = after.get(sentence, 0.0) + abs(sentiments[i])
+    for sentence, pivot in pivots.items():
+        if after.get(sentence, 1.0):  # opinion after the contrast word, or no word at all
+            continue
+        opinion = before.get(sentence, 0.0)
+        if opinion:
+            sentiments[pivot] = -cue if opinion > 0 else cue

@@ -414,6 +414,39 @@ PT_TEPID = frozenset(
         "nada de mais",
         "nada especial",
         "nada de especial",
+        "ok",
+        *("basic" + end for end in ("o", "a", "os", "as")),
+        "meia boca",
+        "pelo preco",
+        "pelo valor",
+        "aceitavel",
+        "aceitaveis",
+        "unico problema",
+        "unico defeito",
+        "unica coisa",
+        "ponto negativo",
+        "pena que",
+    ]
+)
+# Irrealis markers (see `Rules.irrealis`): what a product should, could or was expected to be.
+PT_IRREALIS = frozenset(
+    [
+        *(verb + end for verb in ("dever", "poder") for end in ("ia", "iam")),
+        *(verb + end for verb in ("dev", "pod") for end in ("ia", "iam")),
+        "seria",
+        "seriam",
+        "fosse",
+        "fossem",
+        "esperava",
+        "esperavam",
+        "esperavamos",
+        "imaginava",
+        "imaginei",
+        "gostaria",
+        "queria",
+        "pensei",
+        "acreditava",
+        "achei que",
     ]
 )
 PT_MARKERS = _words(
@@ -513,6 +546,10 @@ class _Spec:
     mixed_floor: float = 0.0
     mixed_mass: float = 0.0
     mixed_compound: float = 1.0
+    irrealis: frozenset[str] = frozenset()
+    irrealis_positive: float = 0.0
+    irrealis_negative: float = 0.0
+    contrast_cue: float = 0.0
 
 
 def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
@@ -527,7 +564,7 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
     for word in rule_words:
         if word not in dual:
             lexicon.pop(word, None)  # rule words are not sentiment words
-    phrases = [e for e in (*lexicon, *rule_words) if " " in e]
+    phrases = [e for e in (*lexicon, *rule_words, *spec.irrealis) if " " in e]
     for word in [w for w, v in lexicon.items() if v == 0.0]:
         del lexicon[word]  # a zero entry neutralises a source entry or a phrase ("a lo mejor")
     rules = Rules(
@@ -548,6 +585,11 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         mixed_floor=spec.mixed_floor,
         mixed_mass=spec.mixed_mass,
         mixed_compound=spec.mixed_compound,
+        self_negated=frozenset(w for w in lexicon if " " in w and w.split()[0] in spec.negators),
+        irrealis=spec.irrealis,
+        irrealis_positive=spec.irrealis_positive,
+        irrealis_negative=spec.irrealis_negative,
+        contrast_cue=spec.contrast_cue,
     )
     vocabulary = {*lexicon, *rule_words, *spec.markers}
     shared = _shared_lexicon()
@@ -593,6 +635,8 @@ PORTUGUESE = _Spec(
     dual_boosters=PT_DUAL_BOOSTERS,
     discourse_markers=frozenset({"bom", "bem", "enfim", "ok", "beleza", "claro", "certo"}),
     tepid=PT_TEPID,
+    irrealis=PT_IRREALIS,
+    contrast_cue=1.0,
     mixed_share=0.3,
     mixed_floor=0.08,
     mixed_mass=4.0,
