@@ -51,6 +51,7 @@ class WatchList:
 
     def __init__(self, terms: list[str]) -> None:
         self.terms = [term.strip() for term in terms if term.strip()]
+        self.words = [normalise(term).split() for term in self.terms]  # each term's words, folded
         sources = [_pattern(term) for term in self.terms]
         self._patterns = [
             (term, re.compile(source)) for term, source in zip(self.terms, sources, strict=True)
