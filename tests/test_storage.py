@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Text, func, select
+from sqlalchemy import Text, func, select, text
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database, open_database
@@ -281,8 +283,9 @@ def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    database = open_database(database_url)
+    database = Database(database_url)
     try:
+        database.upgrade(direct_create=False)  # the migration chain, not the models' direct creation
         with database.read() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), metadata)
         assert differences == []
@@ -291,6 +294,68 @@ def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
         assert database.upgrade() is None  # nothing left to do
     finally:
         database.dispose()
+
+
+def _schema(database: Database) -> dict[str, Any]:
+    """Tables, columns (name, type, nullability, default), indexes and unique constraints, comparable."""
+    from sqlalchemy import inspect
+
+    with database.read() as connection:
+        inspector = inspect(connection)
+        schema: dict[str, Any] = {}
+        for table in sorted(inspector.get_table_names()):
+            schema[table] = {
+                "columns": sorted(
+                    (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                    for c in inspector.get_columns(table)
+                ),
+                "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in inspector.get_indexes(table)
+                ),
+                "unique": sorted(
+                    (u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)
+                ),
+                "foreign keys": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                    for f in inspector.get_foreign_keys(table)
+                ),
+            }
+        schema["alembic_version"]["rows"] = connection.execute(
+            text("SELECT version_num FROM alembic_version")
+        ).all()
+    return schema
+
+
+def test_a_new_database_created_directly_has_the_migration_chains_schema(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A database with no table is created from the models and stamped, not migrated step by step:
+    the result must be the schema the nine migrations build, column for column and index for index."""
+    if database_url.startswith("sqlite"):
+        migrated_url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    else:
+        migrated_url = database_url
+    direct = Database(database_url)
+    try:
+        before = direct.upgrade()
+        assert before is not None and before.current is None and before.head == direct.schema_status().head
+        assert direct.schema_status().up_to_date
+        assert direct.upgrade() is None
+        created = _schema(direct)
+    finally:
+        direct.dispose()
+    if not database_url.startswith("sqlite"):  # one PostgreSQL schema per test: empty it for the second way
+        with Database(database_url).write() as connection:
+            for table in created:
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    migrated = Database(migrated_url)
+    try:
+        migrated.upgrade(direct_create=False)
+        assert _schema(migrated) == created
+    finally:
+        migrated.dispose()
 
 
 def test_an_empty_database_reports_no_schema_until_upgraded(database_url: str) -> None:
