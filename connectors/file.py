@@ -374,6 +374,20 @@ def _head_hash(path: Path, length: int) -> str:
         return hashlib.sha1(handle.read(min(length, _HEAD_BYTES))).hexdigest()
 
 
+def _file_entry(
+    path: Path, read: tuple[int, int, dict[str, Any] | None], digest: str | None, remembered: dict[str, str]
+) -> dict[str, Any]:
+    """A file's cursor entry once `read` = (offset, lines read, what the reader keeps) is stored: an
+    .xlsx workbook's `digest`, or the hash of the head of what was read (see `_HEAD_BYTES`)."""
+    offset, lines_read, kept = read
+    entry: dict[str, Any] = {"offset": offset, "line": lines_read, **(kept or {})}
+    if digest is not None:
+        entry["digest"] = digest
+    else:
+        entry["head"] = _head_hash(path, offset)
+    return {**entry, **remembered}
+
+
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha1()
     with path.open("rb") as handle:
@@ -574,33 +588,39 @@ class FileConnector(Connector):
             parser.unknown = set()
             rejections: list[str] = []
             done = finished_bytes + start["offset"]
+            name = path.name
+            posts, comments, rejected = page.posts, page.comments, page.rejected
+            # Where the file's reading stands after its last item (offset, lines read, what the
+            # reader keeps): written into the file's cursor entry once per page, not per
+            # record: hashing the file's head for every record took 16% of a scan's main process.
+            read: tuple[int, int, dict[str, Any] | None] | None = None
+
             for item, offset, lines_read, record_line, kept in self._reader(fmt)(path, start):
-                location = f"{path.name} line {record_line}"
                 if isinstance(item, str):
-                    page.rejected.append(RejectedRecord(location=location, reason=item))
+                    rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=item))
                     rejections.append(item)
                 else:
                     try:
                         record = parser.record(item)
                     except (ValidationError, *_RECORD_ERRORS) as error:
                         reason = describe_error(error)
-                        page.rejected.append(RejectedRecord(location=location, reason=reason))
+                        rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=reason))
                         rejections.append(reason)
                     else:
-                        (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                        (posts if isinstance(record, PostRecord) else comments).append(record)
                         current["accepted"] += 1
-                entry: dict[str, Any] = {"offset": offset, "line": lines_read, **(kept or {})}
-                if digest is not None:
-                    entry["digest"] = digest
-                else:
-                    entry["head"] = _head_hash(path, offset)
-                state[key] = {**entry, **parser.dates.remembered}
+                read = (offset, lines_read, kept)
                 done = finished_bytes + offset
                 pending = True
-                if len(page.posts) + len(page.comments) + len(page.rejected) >= self.settings.page_size:
+                if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
+                    state[key] = _file_entry(path, read, digest, parser.dates.remembered)
+                    read = None
                     yield flush(done)
+                    posts, comments, rejected = page.posts, page.comments, page.rejected
                     pending = False
                     await asyncio.sleep(0)  # let other channels run between pages
+            if read is not None:
+                state[key] = _file_entry(path, read, digest, parser.dates.remembered)
             if parser.unknown and start["line"] == 0:
                 log.warning(
                     "%s/%s: %s: ignored the columns socialmon does not use: %s",
