@@ -68,6 +68,10 @@ class Rules:
     bare_negation: float = 0.0
     # |compound| below this is labelled neutral.
     neutral_band: float = 0.05
+    # A compound at or above this is positive (None: `neutral_band`). Portuguese puts it a
+    # little higher: LeIA's valences, translated from VADER's, run positive (every polite
+    # "obrigado", "bom dia", "ajuda" counts), so a faintly positive text is mostly neutral.
+    positive_band: float | None = None
     # Mixed opinion: the weaker of the positive and negative proportions is at least
     # `mixed_share` of the two together and at least `mixed_floor` of the text. 0 disables it
     # (English keeps VADER's labels).

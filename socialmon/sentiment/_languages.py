@@ -426,13 +426,18 @@ PT_TEPID = frozenset(
         "unica coisa",
         "ponto negativo",
         "pena que",
+        # A plain "good" beside a complaint is a middling verdict (unlike "ótimo", "excelente").
+        "bom",
+        "boa",
+        "bons",
+        "boas",
     ]
 )
 # Irrealis markers (see `Rules.irrealis`): what a product should, could or was expected to be.
 PT_IRREALIS = frozenset(
     [
-        *(verb + end for verb in ("dever", "poder") for end in ("ia", "iam")),
-        *(verb + end for verb in ("dev", "pod") for end in ("ia", "iam")),
+        # conditional and imperfect of dever/poder: "deveria", "podiam"
+        *(stem + end for stem in ("dever", "poder", "dev", "pod") for end in ("ia", "iam")),
         "seria",
         "seriam",
         "fosse",
@@ -534,6 +539,7 @@ class _Spec:
     markers: frozenset[str]
     dual_boosters: frozenset[str]
     neutral_band: float = 0.05
+    positive_band: float | None = None
     bare_negation: float = -0.9
     # A negated negative word is a weak positive ("no está mal" is not "bueno"), as in
     # SO-CAL's shifted negation, rather than VADER's symmetric ×-0.74.
@@ -580,6 +586,7 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         bare_negation=spec.bare_negation,
         negated_negative=spec.negated_negative,
         neutral_band=spec.neutral_band,
+        positive_band=spec.positive_band,
         tepid=spec.tepid,
         mixed_share=spec.mixed_share,
         mixed_floor=spec.mixed_floor,
@@ -637,10 +644,12 @@ PORTUGUESE = _Spec(
     tepid=PT_TEPID,
     irrealis=PT_IRREALIS,
     contrast_cue=1.0,
+    # Tuned on the pt dev sets (reviews and TweetSentBR), checked on both halves of each.
+    positive_band=0.1,
     mixed_share=0.3,
-    mixed_floor=0.08,
-    mixed_mass=4.0,
-    mixed_compound=0.4,
+    mixed_floor=0.1,
+    mixed_mass=3.5,
+    mixed_compound=0.6,
 )
 
 

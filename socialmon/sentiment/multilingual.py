@@ -27,7 +27,14 @@ Design
   positive cue (weaker in Spanish, where "jajaja" marks mockery as often as fun). Lexicons: ours for Spanish, LeIA's
   Portuguese adaptation of VADER plus ours (`lexicons/README.md`).
 - **Labels** use VADER's ±0.05 neutral band in every language: on the dev data a
-  wider band for es/pt gains a little macro-F1 and loses more pos/neg recall.
+  wider band for es/pt gains a little macro-F1 and loses more pos/neg recall. Portuguese
+  (1.3.2) calls a text positive from +0.1 (`Rules.positive_band`): LeIA's valences run
+  positive, so a faintly positive Portuguese text is more often neutral.
+- **Review rules** (pt, 1.3.2): phrases that carry their own negator are not negated again
+  ("não volto nunca mais", negative concord); sentiment after an irrealis marker in its
+  clause is blocked as in SO-CAL ("deveria ser mais resistente", "achei que fosse melhor");
+  a contrast word followed by no opinion counts against the opinion before it ("bom, mas
+  a tampa é pequena"). Each is a `Rules` field, off for the other languages.
 - **Mixed opinions** (es, pt; 1.3): VADER's positive/negative/neutral proportions are kept
   on every `Sentiment`; a text whose weaker side is a substantial share of both, of the
   text and in absolute terms (about two words), with a compound near 0 (`Rules.mixed_*`,
@@ -61,8 +68,8 @@ __all__ = ["MultilingualScorer"]
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
-def _label(compound: float, band: float) -> Label:
-    if compound >= band:
+def _label(compound: float, band: float, positive_band: float | None = None) -> Label:
+    if compound >= (band if positive_band is None else positive_band):
         return "positive"
     if compound <= -band:
         return "negative"
@@ -73,7 +80,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.3.1"
+    version = "1.3.2"
 
     def __init__(self) -> None:
         self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}
@@ -129,7 +136,7 @@ class MultilingualScorer:
         return Sentiment(
             language if language in self._languages else OTHER,
             compound,
-            "neutral" if mixed else _label(compound, rules.neutral_band),
+            "neutral" if mixed else _label(compound, rules.neutral_band, rules.positive_band),
             scores.positive,
             scores.negative,
             scores.neutral,
