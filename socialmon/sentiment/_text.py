@@ -93,9 +93,14 @@ def fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
+# Every spelling above starts with one of these letters: building the three lexicons asks
+# about 31,000 words (150,000 regex calls), which was 0.03 s of the scorer's 0.15 s start.
+_LAUGH_FIRST = frozenset("ajhksr")
+
+
 def is_laugh(word: str) -> bool:
     """Whether a folded word is a spelling of laughter ("jajaja", "kkkk", "rsrs")."""
-    return len(word) >= 4 and any(r.fullmatch(word) for r in _LAUGH_RES)
+    return len(word) >= 4 and word[0] in _LAUGH_FIRST and any(r.fullmatch(word) for r in _LAUGH_RES)
 
 
 class Tokenizer:
