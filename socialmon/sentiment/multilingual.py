@@ -30,11 +30,12 @@ Design
   wider band for es/pt gains a little macro-F1 and loses more pos/neg recall. Portuguese
   (1.3.2) calls a text positive from +0.1 (`Rules.positive_band`): LeIA's valences run
   positive, so a faintly positive Portuguese text is more often neutral.
-- **Review rules** (pt, 1.3.2): phrases that carry their own negator are not negated again
-  ("não volto nunca mais", negative concord); sentiment after an irrealis marker in its
-  clause is blocked as in SO-CAL ("deveria ser mais resistente", "achei que fosse melhor");
-  a contrast word followed by no opinion counts against the opinion before it ("bom, mas
-  a tampa é pequena"). Each is a `Rules` field, off for the other languages.
+- **Review rules** (1.3.2): in es and pt, phrases that carry their own negator are not
+  negated again ("não volto nunca mais", "no tiene nada que ver": negative concord). In pt
+  only (`Rules` fields, off elsewhere): sentiment after an irrealis marker in its clause is
+  blocked as in SO-CAL ("deveria ser mais resistente", "achei que fosse melhor"), and a
+  contrast word followed by no opinion counts against the opinion before it ("bom, mas a
+  tampa é pequena").
 - **Mixed opinions** (es, pt; 1.3): VADER's positive/negative/neutral proportions are kept
   on every `Sentiment`; a text whose weaker side is a substantial share of both, of the
   text and in absolute terms (about two words), with a compound near 0 (`Rules.mixed_*`,
