@@ -104,6 +104,7 @@ class Comment(SQLModel, table=True):
             "is_business",
             "sentiment_label",
             "label_override",
+            "rating",  # (0010)
         ),
         # The first reply to a comment (0003).
         Index("ix_comment_reply_lookup", "channel_id", "parent_platform_id", "is_business", "created_at"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, null, select, true, union_all
 
 from socialmon.analytics._tables import CHANNEL, COMMENT, POST
 from socialmon.analytics.responses import effective_label
@@ -23,100 +23,123 @@ from socialmon.database import Database
 def engagement(database: Database, scope: Scope, *, top: int = 5, posts: int = 20) -> Engagement:
     if not scope.channel_ids:
         return Engagement(by_channel=[], posts=[], top_negative=[], top_positive=[])
-    label = effective_label(COMMENT)
-    customer = COMMENT.c.is_business.is_(False)
-    per_post = (
-        select(
-            POST.c.channel_id,
-            POST.c.platform_id,
-            POST.c.created_at,
-            POST.c.text,
-            POST.c.url,
-            func.coalesce(POST.c.like_count, 0).label("likes"),
-            func.coalesce(POST.c.share_count, 0).label("shares"),
-            func.count(case((customer, COMMENT.c.id))).label("comments"),
-            func.count(case((COMMENT.c.is_business.is_(True), COMMENT.c.id))).label("replies"),
-            func.count(case(((label == "positive") & customer, COMMENT.c.id))).label("positive"),
-            func.count(case(((label == "negative") & customer, COMMENT.c.id))).label("negative"),
-        )
-        .select_from(POST)
-        .outerjoin(
-            COMMENT,
-            (COMMENT.c.channel_id == POST.c.channel_id)
-            & (COMMENT.c.post_platform_id == POST.c.platform_id)
-            & COMMENT.c.deleted.is_(False),
-        )
-        .where(
-            POST.c.channel_id.in_(scope.channel_ids),
-            POST.c.created_at >= scope.since,
-            POST.c.created_at < scope.until,
-            POST.c.deleted.is_(False),
-            *([POST.c.kind != "conversation"] if scope.has_messages else []),
-        )
-        .group_by(
-            POST.c.id,
-            POST.c.channel_id,
-            POST.c.platform_id,
-            POST.c.created_at,
-            POST.c.text,
-            POST.c.url,
-            POST.c.like_count,
-            POST.c.share_count,
-        )
-        .cte("per_post")
-        .prefix_with("MATERIALIZED")
-    )
+    per_post = _per_post(scope, database.dialect).cte("per_post").prefix_with("MATERIALIZED")
 
-    # One statement, one aggregation pass: each post ranked three ways, plus per-channel totals
-    # as window sums; only the rows a list needs come back (and one per channel for totals).
-    # Ranking all posts and then keeping `negative > 0` gives the same order as filtering first.
-    def rank(*order: Any) -> Any:
-        return func.row_number().over(order_by=(*order, per_post.c.created_at.desc(), per_post.c.platform_id))
+    def first(kind: str, limit: int, *order: Any, where: Any = None) -> Any:
+        """The first `limit` posts in `order` (ties: newer first, then by platform id), tagged `kind`."""
+        chosen = select(literal(kind).label("list"), *per_post.c).order_by(
+            *order, per_post.c.created_at.desc(), per_post.c.platform_id
+        )
+        if where is not None:
+            chosen = chosen.where(where)
+        return select(chosen.limit(limit).subquery())
 
-    by_channel = {"partition_by": per_post.c.channel_id}
-    ranked = select(
-        per_post,
-        rank((per_post.c.comments + per_post.c.likes).desc()).label("busy_rank"),
-        rank(per_post.c.negative.desc(), per_post.c.comments.desc()).label("negative_rank"),
-        rank(per_post.c.positive.desc(), per_post.c.comments.desc()).label("positive_rank"),
-        func.row_number().over(**by_channel).label("channel_row"),
-        func.count().over(**by_channel).label("channel_posts"),
-        func.sum(per_post.c.comments).over(**by_channel).label("channel_comments"),
-        func.sum(per_post.c.replies).over(**by_channel).label("channel_replies"),
-        func.sum(per_post.c.likes).over(**by_channel).label("channel_likes"),
-    ).subquery("ranked")
-    query = select(ranked).where(
-        (ranked.c.busy_rank <= posts)
-        | ((ranked.c.negative > 0) & (ranked.c.negative_rank <= top))
-        | ((ranked.c.positive > 0) & (ranked.c.positive_rank <= top))
-        | (ranked.c.channel_row == 1)
+    # One statement, one aggregation pass: each list is its posts sorted and cut (a top-N sort),
+    # and one row per channel holds its totals. Ranking every post three ways with window
+    # functions instead took 41 ms of CPU against 26 ms (SQLite, bench_report, 1M comments).
+    totals = select(
+        literal("totals").label("list"),
+        per_post.c.channel_id,
+        null().label("platform_id"),
+        null().label("created_at"),
+        null().label("text"),
+        null().label("url"),
+        func.sum(per_post.c.likes).label("likes"),
+        func.count().label("shares"),  # the channel's posts
+        func.sum(per_post.c.comments).label("comments"),
+        func.sum(per_post.c.replies).label("replies"),
+        literal(0).label("positive"),
+        literal(0).label("negative"),
+    ).group_by(per_post.c.channel_id)
+    query = union_all(
+        first("busy", posts, (per_post.c.comments + per_post.c.likes).desc()),
+        first(
+            "negative",
+            top,
+            per_post.c.negative.desc(),
+            per_post.c.comments.desc(),
+            where=per_post.c.negative > 0,
+        ),
+        first(
+            "positive",
+            top,
+            per_post.c.positive.desc(),
+            per_post.c.comments.desc(),
+            where=per_post.c.positive > 0,
+        ),
+        totals,  # last: the first select gives the columns their types (created_at's)
     )
     with database.read() as connection:
         rows = connection.execute(query).all()
-    totals = {row.channel_id: row for row in rows if row.channel_row == 1}
-
-    def listed(rank_of: Any, limit: int, keep: Any = None) -> list[PostEngagement]:
-        chosen = [row for row in rows if rank_of(row) <= limit and (keep is None or keep(row))]
-        return [_post(scope, row) for row in sorted(chosen, key=rank_of)]
-
+    totals_of = {row.channel_id: row for row in rows if row.list == "totals"}
     channel_rows = [
         ChannelEngagement(
             channel=c.name,
             platform=c.platform,
-            posts=int(totals[c.id].channel_posts) if c.id in totals else 0,
-            comments=int(totals[c.id].channel_comments or 0) if c.id in totals else 0,
-            replies=int(totals[c.id].channel_replies or 0) if c.id in totals else 0,
-            likes=int(totals[c.id].channel_likes or 0) if c.id in totals else 0,
+            posts=int(totals_of[c.id].shares) if c.id in totals_of else 0,
+            comments=int(totals_of[c.id].comments or 0) if c.id in totals_of else 0,
+            replies=int(totals_of[c.id].replies or 0) if c.id in totals_of else 0,
+            likes=int(totals_of[c.id].likes or 0) if c.id in totals_of else 0,
         )
         for c in scope.channels
         # a channel of private conversations only has no posts to show
-        if c.id in totals or c.id not in scope.message_channels
+        if c.id in totals_of or c.id not in scope.message_channels
     ]
-    busiest = listed(lambda row: row.busy_rank, posts)
-    top_negative = listed(lambda row: row.negative_rank, top, lambda row: row.negative > 0)
-    top_positive = listed(lambda row: row.positive_rank, top, lambda row: row.positive > 0)
+
+    def listed(kind: str) -> list[PostEngagement]:
+        return [_post(scope, row) for row in rows if row.list == kind]
+
     return Engagement(
-        by_channel=channel_rows, posts=busiest, top_negative=top_negative, top_positive=top_positive
+        by_channel=channel_rows,
+        posts=listed("busy"),
+        top_negative=listed("negative"),
+        top_positive=listed("positive"),
+    )
+
+
+def _per_post(scope: Scope, dialect: str) -> Any:
+    """Each post of the window with its likes, shares, and comments counted by kind and label."""
+    label = effective_label(COMMENT)
+    customer = COMMENT.c.is_business.is_(False)
+    counts = [
+        func.count(case((customer, COMMENT.c.id))).label("comments"),
+        func.count(case((COMMENT.c.is_business.is_(True), COMMENT.c.id))).label("replies"),
+        func.count(case(((label == "positive") & customer, COMMENT.c.id))).label("positive"),
+        func.count(case(((label == "negative") & customer, COMMENT.c.id))).label("negative"),
+    ]
+    of_post = (
+        (COMMENT.c.channel_id == POST.c.channel_id)
+        & (COMMENT.c.post_platform_id == POST.c.platform_id)
+        & COMMENT.c.deleted.is_(False)
+    )
+    columns = [
+        POST.c.channel_id,
+        POST.c.platform_id,
+        POST.c.created_at,
+        POST.c.text,
+        POST.c.url,
+        func.coalesce(POST.c.like_count, 0).label("likes"),
+        func.coalesce(POST.c.share_count, 0).label("shares"),
+    ]
+    in_window = [
+        POST.c.channel_id.in_(scope.channel_ids),
+        POST.c.created_at >= scope.since,
+        POST.c.created_at < scope.until,
+        POST.c.deleted.is_(False),
+        *([POST.c.kind != "conversation"] if scope.has_messages else []),
+    ]
+    if dialect == "postgresql":
+        # Each post's comments counted through the (channel, post) index: joined and grouped, the
+        # planner hashed all the channels' comments (1M comments: ~0.5 s against ~30 ms).
+        reactions = select(*counts).where(of_post).lateral("reactions")
+        return select(*columns, *reactions.c).select_from(POST).join(reactions, true()).where(*in_window)
+    # SQLite has no LATERAL; its nested loop join reads each post's comments from the index already.
+    return (
+        select(*columns, *counts)
+        .select_from(POST)
+        .outerjoin(COMMENT, of_post)
+        .where(*in_window)
+        .group_by(POST.c.id)
     )
 
 
