@@ -28,6 +28,11 @@ _UNSPACED = re.compile(
 )
 
 
+# Characters beyond ASCII common in texts written in Latin script: Latin-1, Latin Extended-A and
+# general punctuation ("¡", "¿", "é", "ñ", "…", "’"). See `WatchList.inert`.
+_COMMON = (*range(0xA0, 0x180), *range(0x2010, 0x2028))
+
+
 def normalise(text: str) -> str:
     folded = fold(text.casefold())
     if folded.isascii():
@@ -58,6 +63,25 @@ class WatchList:
         ]
         self._any = re.compile("|".join(f"(?:{source})" for source in sources)) if sources else None
 
+    def inert(self) -> str:
+        """Characters beyond ASCII that cannot be part of a match of these terms, as ranges ("á-ã"…).
+
+        Each folds (`normalise`), on its own and the same between other letters, to something
+        that is not empty and holds no character of any term: a text made of ASCII and these
+        alone holds a term only if its lower-cased ASCII holds the term's words. So the database
+        can tell most Spanish, Portuguese or French texts that match nothing ("frío" for the
+        terms "estafa" and "refund") without their being read and folded here.
+        """
+        used = {char for words in self.words for word in words for char in word}
+        codes = [code for code in _COMMON if _inert(chr(code), used)]
+        ranges: list[list[int]] = []
+        for code in codes:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
     def __bool__(self) -> bool:
         return bool(self._patterns)
 
@@ -68,3 +92,10 @@ class WatchList:
         if not self._any.search(folded):
             return []
         return [term for term, pattern in self._patterns if pattern.search(folded)]
+
+
+def _inert(char: str, used: set[str]) -> bool:
+    if unicodedata.combining(char):
+        return False
+    folded = normalise(char)
+    return bool(folded) and not used.intersection(folded) and normalise(f"a{char}a") == f"a{folded}a"
