@@ -34,6 +34,8 @@ _COMMON = (*range(0xA0, 0x180), *range(0x2010, 0x2028))
 
 
 def normalise(text: str) -> str:
+    if text.isascii():  # case-folding and `fold` are lower() on ASCII: 35,000 texts of a first run, 0.15 s
+        return text.lower()
     folded = fold(text.casefold())
     if folded.isascii():
         return folded
