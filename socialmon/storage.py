@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,18 +225,37 @@ class _DriverUpsert:
         return cls(compiled.string, names, converters, compiled.positional)
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        steps = list(zip(self.names, self.converters, strict=True))
-        if self.positional:
-            parameters: list[Any] = [
-                tuple(row[name] if convert is None else convert(row[name]) for name, convert in steps)
-                for row in rows
-            ]
-        else:
-            parameters = [
-                {name: row[name] if convert is None else convert(row[name]) for name, convert in steps}
-                for row in rows
-            ]
-        connection.exec_driver_sql(self.sql, parameters)
+        connection.exec_driver_sql(self.sql, self.parameters(rows))
+
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Each row as the driver takes it: a tuple in the statement's order, or a dict.
+
+        A converter's result is remembered per value (and type) within the call: the columns with
+        converters are booleans and datetimes, whose values repeat (a page's rows share their
+        `first_seen_at` and `updated_at`, most `edited_at` are None); running SQLAlchemy's
+        converters once per row and column took ~11 µs per comment, a fifth of storing it.
+        """
+        names = self.names
+        values = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        converting = [
+            (position, convert, {}) for position, convert in enumerate(self.converters) if convert is not None
+        ]
+        parameters: list[Any] = []
+        for row in rows:
+            found = values(row)
+            if converting:
+                found = list(found)
+                for position, convert, seen in converting:
+                    value = found[position]
+                    key = (value.__class__, value)
+                    try:
+                        found[position] = seen[key]
+                    except KeyError:
+                        found[position] = seen[key] = convert(value)
+                    except TypeError:  # not hashable: converted every time
+                        found[position] = convert(value)
+            parameters.append(tuple(found) if self.positional else dict(zip(names, found, strict=True)))
+        return parameters
 
 
 _DRIVER_UPSERTS: dict[tuple[Any, ...], _DriverUpsert] = {}
