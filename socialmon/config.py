@@ -471,6 +471,14 @@ class ScanOptions(_Strict):
 
 class SentimentOptions(_Strict):
     scorer: str = DEFAULT_SCORER
+    languages: tuple[Literal["en", "es", "pt"], ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="the languages your customers write in, some of en, es, pt (default: all three). "
+        "Comments are told apart between these only, so fewer load fewer language models and a "
+        "shop whose customers all write Portuguese never sees one taken for Spanish; a comment in "
+        "none of them is 'other'. Changing it marks the stored scores for `socialmon rescore`.",
+    )
 
 
 class ReportOptions(_Strict):

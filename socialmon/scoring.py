@@ -63,11 +63,13 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="socialmon-parent-watchdog", daemon=True).start()
 
 
-def _start_worker(scorer_name: str, parent: int | None = None) -> None:
+def _start_worker(
+    scorer_name: str, parent: int | None = None, languages: Sequence[str] | None = None
+) -> None:
     global _worker_scorer
     if parent is not None:
         _exit_with_parent(parent)
-    _worker_scorer = get_scorer(scorer_name)
+    _worker_scorer = get_scorer(scorer_name, languages)
 
 
 def _score_in_worker(texts: Sequence[str]) -> list[Sentiment]:
@@ -111,7 +113,7 @@ class ScoringPool:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.scorer.name, os.getpid()),
+                initargs=(self.scorer.name, os.getpid(), getattr(self.scorer, "languages", None)),
             )
         try:
             return await asyncio.get_running_loop().run_in_executor(self._executor, _score_in_worker, texts)

@@ -359,7 +359,7 @@ def scan(
     try:
         # Built on the first new text: a scan that adds nothing never reads the lexicons nor
         # loads the language models (see LazyScorer).
-        scorer = LazyScorer(loaded.settings.sentiment.scorer)
+        scorer = LazyScorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
     except KeyError as error:
         fail(_("{path}: field 'sentiment.scorer': {problem}").format(path=loaded.path, problem=error.args[0]))
     limit = concurrency or loaded.settings.scan.concurrency

@@ -64,7 +64,7 @@ def rescore_command(
 
     loaded = config_or_exit(config)
     try:
-        scorer = get_scorer(loaded.settings.sentiment.scorer)
+        scorer = get_scorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
     except KeyError as error:
         fail(_("{path}: field 'sentiment.scorer': {problem}").format(path=loaded.path, problem=error.args[0]))
     start = parse_since(since)

@@ -402,7 +402,9 @@ def try_account(
         # Named outright: $SOCIALMON_DATABASE must not send a try into the user's real database.
         url = f"sqlite:///{database_path}"
         with database_or_exit(loaded, url) as db:
-            store = Store(db, get_scorer(loaded.settings.sentiment.scorer))
+            store = Store(
+                db, get_scorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
+            )
             (outcome,) = asyncio.run(
                 run_scan([channel], store, concurrency=1, reporter=PlainReporter(quiet=False))
             )

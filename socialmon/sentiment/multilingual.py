@@ -82,9 +82,15 @@ class MultilingualScorer:
 
     name = "multilingual"
     version = "1.3.2"
+    DEFAULT_LANGUAGES = ("en", "es", "pt")
 
-    def __init__(self) -> None:
-        self._languages = {code: _languages.by_code(code) for code in ("en", "es", "pt")}
+    def __init__(self, languages: Iterable[str] | None = None) -> None:
+        """`languages`: the ones the comments are told apart in (default all three); a text
+        in none of them is "other". Fewer languages load fewer language models."""
+        self.languages = self.languages_of(languages)
+        self.version = self.version_for(self.languages)
+        self._languages = {code: _languages.by_code(code) for code in self.languages}
+        self._fallbacks: dict[str, _languages.Language] = {}
         self._emoji = _languages.emoji_descriptions()
         self._identifier = LanguageIdentifier(
             markers={c: lang.markers for c, lang in self._languages.items()},
@@ -94,6 +100,27 @@ class MultilingualScorer:
             },
             vocabularies={c: lang.vocabulary for c, lang in self._languages.items()},
         )
+
+    @classmethod
+    def languages_of(cls, languages: Iterable[str] | None) -> tuple[str, ...]:
+        """The configured languages in a fixed order; ValueError for an unknown or empty list."""
+        if languages is None:
+            return cls.DEFAULT_LANGUAGES
+        chosen = set(languages)
+        unknown = sorted(chosen - set(cls.DEFAULT_LANGUAGES))
+        if unknown or not chosen:
+            raise ValueError(
+                f"languages must be some of {', '.join(cls.DEFAULT_LANGUAGES)}"
+                + (f", not {', '.join(unknown)}" if unknown else "")
+            )
+        return tuple(code for code in cls.DEFAULT_LANGUAGES if code in chosen)
+
+    @classmethod
+    def version_for(cls, languages: Iterable[str] | None) -> str:
+        """The version stored with each score: "+en,es" is added when not all three languages are
+        told apart, so that `socialmon rescore` finds the comments scored under other settings."""
+        chosen = cls.languages_of(languages)
+        return cls.version if chosen == cls.DEFAULT_LANGUAGES else f"{cls.version}+{','.join(chosen)}"
 
     def detect_language(self, text: str, hint: str | None = None) -> str:
         """ "en", "es", "pt" or "other"."""
@@ -118,13 +145,22 @@ class MultilingualScorer:
         scored = {text: self._score_as(text, lang) for text, lang in zip(unique, languages, strict=True)}
         return [scored[text] for text in texts]
 
+    def _fallback(self, code: str) -> _languages.Language:
+        """The rules of `code` for a text in no configured language, built when first needed."""
+        lang = self._languages.get(code) or self._fallbacks.get(code)
+        if lang is None:
+            lang = self._fallbacks[code] = _languages.by_code(code)
+        return lang
+
     def _score_as(self, text: str, language: str) -> Sentiment:
         text = for_scoring(text)
         lang = self._languages.get(language)
+        if lang is None and language in self.DEFAULT_LANGUAGES:  # `score_as` a language not detected
+            lang = self._fallback(language)
         if lang is None:
             # Emoji-only comments get the emoji table shared by es/pt (VADER's English
             # one misses 😡, 👍, 🙏…); words in another language get English rules.
-            lang = self._languages["en" if _HAS_LETTER.search(text) else "es"]
+            lang = self._fallback("en" if _HAS_LETTER.search(text) else "es")
         rules = lang.rules
         if lang.tokenizer is None:
             scores = score_english(text, rules, self._emoji)
@@ -135,7 +171,7 @@ class MultilingualScorer:
         # (most texts have too little of the weaker side: skip the call for them)
         mixed = scores.weaker >= rules.mixed_mass and bool(rules.mixed_share) and is_mixed(scores, rules)
         return Sentiment(
-            language if language in self._languages else OTHER,
+            language if language in self.DEFAULT_LANGUAGES else OTHER,
             compound,
             "neutral" if mixed else _label(compound, rules.neutral_band, rules.positive_band),
             scores.positive,

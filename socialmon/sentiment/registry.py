@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from socialmon.sentiment.base import Scorer, Sentiment
@@ -36,9 +36,25 @@ def _scorer_class(name: str) -> type[Scorer]:
     return factory()
 
 
-def get_scorer(name: str = DEFAULT_SCORER) -> Scorer:
-    """Build the scorer called `name`; raises KeyError for an unknown name."""
-    return _scorer_class(name)()
+def get_scorer(name: str = DEFAULT_SCORER, languages: Sequence[str] | None = None) -> Scorer:
+    """Build the scorer called `name`; raises KeyError for an unknown name.
+
+    `languages` (`[sentiment] languages`) goes to a scorer that tells languages apart (the
+    multilingual one); VADER is English only and ignores it.
+    """
+    cls = _scorer_class(name)
+    if languages is not None and hasattr(cls, "languages_of"):
+        return cls(languages=languages)  # type: ignore[call-arg]
+    return cls()
+
+
+def _version(cls: type[Scorer], languages: Sequence[str] | None) -> str | None:
+    """A scorer's version known from its class and options, without building it."""
+    version_for = getattr(cls, "version_for", None)
+    if version_for is not None:
+        return str(version_for(languages))
+    known = getattr(cls, "version", None)  # a class attribute needs no scorer
+    return known if isinstance(known, str) else None
 
 
 class LazyScorer:
@@ -49,10 +65,11 @@ class LazyScorer:
     brings nothing new, or only texts already scored, needs neither.
     """
 
-    def __init__(self, name: str = DEFAULT_SCORER) -> None:
+    def __init__(self, name: str = DEFAULT_SCORER, languages: Sequence[str] | None = None) -> None:
         if name not in _FACTORIES:  # an unknown name fails here, before any work
             _scorer_class(name)
         self.name = name
+        self.languages = tuple(languages) if languages is not None else None
         self._scorer: Scorer | None = None
 
     @property
@@ -62,13 +79,13 @@ class LazyScorer:
     @property
     def scorer(self) -> Scorer:
         if self._scorer is None:
-            self._scorer = _scorer_class(self.name)()
+            self._scorer = get_scorer(self.name, self.languages)
         return self._scorer
 
     @property
     def version(self) -> str:
-        known = getattr(_scorer_class(self.name), "version", None)  # a class attribute needs no scorer
-        return known if isinstance(known, str) else self.scorer.version
+        known = _version(_scorer_class(self.name), self.languages)
+        return known if known is not None else self.scorer.version
 
     def score(self, text: str, *args: Any, **kwargs: Any) -> Sentiment:
         return self.scorer.score(text, *args, **kwargs)  # type: ignore[call-arg]

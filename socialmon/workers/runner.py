@@ -98,7 +98,7 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     if done:
         print(done, file=sys.stderr, flush=True)
     database = await asyncio.to_thread(open_database, database_url)
-    scorer = get_scorer(config.settings.sentiment.scorer)
+    scorer = get_scorer(config.settings.sentiment.scorer, config.settings.sentiment.languages)
     store = Store(database, scorer)
     stop = StopRequest()
     limits = {
