@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from socialmon.analytics import BrandReport, build_report
 from socialmon.analytics._tables import BRAND, CHANNEL, COMMENT, PENDING_THREAD, POST
@@ -65,9 +65,9 @@ def channel_summaries(
         select(
             comment_t.c.channel_id,
             func.count().label("comments"),
-            func.sum(case((label == "positive", 1), else_=0)).label("positive"),
-            func.sum(case((label == "neutral", 1), else_=0)).label("neutral"),
-            func.sum(case((label == "negative", 1), else_=0)).label("negative"),
+            func.count().filter(label == "positive").label("positive"),
+            func.count().filter(label == "neutral").label("neutral"),
+            func.count().filter(label == "negative").label("negative"),
         )
         .where(comment_t.c.is_business.is_(False), comment_t.c.channel_id.in_(chosen))
         .group_by(comment_t.c.channel_id)

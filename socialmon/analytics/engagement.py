@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, literal, null, select, true, union_all
+from sqlalchemy import func, literal, null, select, true, union_all
 
 from socialmon.analytics._tables import CHANNEL, COMMENT, POST
 from socialmon.analytics.responses import effective_label
@@ -101,11 +101,14 @@ def _per_post(scope: Scope, dialect: str) -> Any:
     """Each post of the window with its likes, shares, and comments counted by kind and label."""
     label = effective_label(COMMENT)
     customer = COMMENT.c.is_business.is_(False)
+    # FILTER, not count(CASE … THEN comment.id END): the id is not in PostgreSQL's reactions index,
+    # and reading it fetched every comment's row (1M comments: 290 ms against ~20 ms). A row the
+    # outer join adds for a post without comments matches no filter (NULL IS FALSE is false).
     counts = [
-        func.count(case((customer, COMMENT.c.id))).label("comments"),
-        func.count(case((COMMENT.c.is_business.is_(True), COMMENT.c.id))).label("replies"),
-        func.count(case(((label == "positive") & customer, COMMENT.c.id))).label("positive"),
-        func.count(case(((label == "negative") & customer, COMMENT.c.id))).label("negative"),
+        func.count().filter(customer).label("comments"),
+        func.count().filter(COMMENT.c.is_business.is_(True)).label("replies"),
+        func.count().filter((label == "positive") & customer).label("positive"),
+        func.count().filter((label == "negative") & customer).label("negative"),
     ]
     of_post = (
         (COMMENT.c.channel_id == POST.c.channel_id)

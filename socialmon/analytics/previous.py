@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from socialmon.analytics.responses import effective_label, pair_first_replies, response_times
 from socialmon.analytics.results import BrandReport, HeadlineFigures, PreviousPeriod
@@ -62,9 +62,9 @@ def _sentiment_totals(database: Database, scope: Scope) -> tuple[int, float | No
     label = effective_label(comment)
     query = select(
         func.count(),
-        func.sum(case((label == "positive", 1), else_=0)),
-        func.sum(case((label == "neutral", 1), else_=0)),
-        func.sum(case((label == "negative", 1), else_=0)),
+        func.count().filter(label == "positive"),
+        func.count().filter(label == "neutral"),
+        func.count().filter(label == "negative"),
     ).where(*conditions)
     with database.read() as connection:
         count, positive, neutral, negative = connection.execute(query).one()

@@ -197,8 +197,7 @@ def build_sqlite(path: Path, comments: int) -> None:
     connection.executemany(
         f"INSERT INTO comment ({COMMENT_COLUMNS}) VALUES ({', '.join('?' * 19)})", rows.comment_rows()
     )
-    connection.commit()
-    connection.execute("ANALYZE")
+    connection.commit()  # no ANALYZE: socialmon never runs it, so a user's database has no statistics
     connection.close()
 
 
