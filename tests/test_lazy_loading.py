@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import REPO
@@ -70,8 +71,8 @@ def scorers_built(monkeypatch: pytest.MonkeyPatch) -> list[MultilingualScorer]:
     built: list[MultilingualScorer] = []
     original = MultilingualScorer.__init__
 
-    def counting(self: MultilingualScorer) -> None:
-        original(self)
+    def counting(self: MultilingualScorer, languages: Any = None) -> None:
+        original(self, languages)
         built.append(self)
 
     monkeypatch.setattr(MultilingualScorer, "__init__", counting)
