@@ -2,9 +2,11 @@
 
 - seconds between two stored datetimes, and a stored datetime as integer epoch microseconds;
 - the local calendar bucket (day, week from Monday, month) of a UTC datetime in a time
-  zone. PostgreSQL converts natively (`AT TIME ZONE`); SQLite has no time zone database,
-  so the UTC offsets in force over the report's window are looked up in Python
-  (zoneinfo) and applied with a CASE over the DST transitions — correct across changes;
+  zone. SQLite has no time zone database, so the UTC offsets in force over the report's
+  window are looked up in Python (zoneinfo) and applied with a CASE over the DST
+  transitions — correct across changes; PostgreSQL takes the same integer path by day and
+  by week (its own conversion costs five times as much per row) and converts natively
+  (`AT TIME ZONE`) by month;
 - a percentile by linear interpolation (like PostgreSQL's `percentile_cont`) from
   window functions, which both dialects have.
 """
@@ -44,12 +46,23 @@ def epoch_micros_of(column: Any, dialect: str) -> ColumnElement[int]:
 
     Computed by the database so that tens of thousands of rows need no datetime parsing in
     Python. SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from the date functions,
-    the microseconds from the text. PostgreSQL's epoch is exact (numeric) from version 14, and
-    rounding to the microsecond keeps older versions' double precision exact too.
+    the microseconds from the text. PostgreSQL: whole seconds (see `_postgresql_seconds`) and the
+    microseconds of the minute's seconds field, both in double precision and exact — extract()'s
+    numeric epoch took three times as long (167k rows: 33 ms against 11 ms).
     """
     if dialect == "postgresql":
-        return cast(func.round(func.extract("epoch", column) * 1_000_000), BigInteger)
+        micros = cast(func.date_part("microseconds", column), BigInteger) % 1_000_000
+        return _postgresql_seconds(column) * 1_000_000 + micros
     return _sqlite_seconds(column) * 1_000_000 + cast(func.substr(column, 21, 6), Integer)
+
+
+def _postgresql_seconds(column: Any) -> ColumnElement[int]:
+    """Whole seconds since the epoch of a PostgreSQL timestamp, as SQLite's unixepoch counts them.
+
+    date_part's double precision is exact to well under a microsecond until 2106, and a stored
+    time is a whole number of microseconds, so the floor is the exact second.
+    """
+    return cast(func.floor(func.date_part("epoch", column)), BigInteger)
 
 
 @lru_cache(maxsize=32)
@@ -91,13 +104,13 @@ def local_bucket(
 ) -> ColumnElement[Any]:
     """The day/week/month that holds each UTC `column` value in local time; `bucket_start` names it.
 
-    PostgreSQL gives the first local date ('YYYY-MM-DD'), and so does SQLite by month. By day
-    and by week SQLite gives the first local day's number instead (see `_SECONDS_BEFORE_1970`),
-    counted in whole seconds: date() with modifiers parses and formats every row, several
-    times the cost of the query's other work on it. The two give the same buckets, from the
-    same parse of the stored text.
+    By month both give the first local date ('YYYY-MM-DD'). By day and by week both give the
+    first local day's number instead (see `_SECONDS_BEFORE_1970`), counted in whole seconds with
+    the UTC offsets in force: SQLite's date() with modifiers parses and formats every row,
+    several times the cost of the query's other work on it, and PostgreSQL's to_char(date_trunc(
+    AT TIME ZONE)) took 75 ms against 14 ms over 167k rows.
     """
-    if dialect == "postgresql":
+    if dialect == "postgresql" and period == "month":
         local = func.timezone(zone, column)
         return func.to_char(func.date_trunc(period, local), "YYYY-MM-DD")
     offsets = utc_offsets(zone, start - timedelta(days=1), end + timedelta(days=1))
@@ -113,7 +126,8 @@ def local_bucket(
         return in_force(
             lambda offset: func.strftime("%Y-%m-01", column, literal_column(f"'{offset:+d} seconds'"))
         )
-    local_seconds = _sqlite_seconds(column) + in_force(literal) + _SECONDS_BEFORE_1970
+    seconds = _postgresql_seconds(column) if dialect == "postgresql" else _sqlite_seconds(column)
+    local_seconds = seconds + in_force(literal) + _SECONDS_BEFORE_1970
     return local_seconds // 86_400 if period == "day" else local_seconds // (7 * 86_400) * 7
 
 

@@ -1,13 +1,15 @@
-"""The SQLite spellings in socialmon/analytics/_sql.py: local buckets and epoch microseconds."""
+"""The dialect spellings in socialmon/analytics/_sql.py: local buckets and epoch microseconds."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, literal, select
 
 from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, utc_offsets
 from socialmon.analytics._tables import UTCDateTime
@@ -76,3 +78,49 @@ def test_epoch_micros_with_and_without_unixepoch(
         exact = epoch_micros(moment)
         expected = exact + 1_000_000 if moment.microsecond >= 999_500 else exact
         assert found[i] == expected, moment
+
+
+@pytest.fixture
+def stored_postgresql(postgres_url: str) -> Iterator[tuple[object, list[datetime]]]:
+    """The same moments in a PostgreSQL table (conftest's fresh schema)."""
+    engine = create_engine(postgres_url)
+    TIMES.metadata.create_all(engine)
+    moments = _moments()
+    with engine.begin() as connection:
+        connection.execute(insert(TIMES), [{"id": i, "at": m} for i, m in enumerate(moments)])
+    yield engine, moments
+    engine.dispose()
+
+
+def _in_schema(engine: Any, statement: Any) -> dict[int, Any]:
+    with engine.connect() as connection:
+        return dict(connection.execute(statement).all())
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+@pytest.mark.parametrize("zone", ZONES)
+def test_postgresql_buckets_are_the_local_calendar(
+    stored_postgresql: tuple[object, list[datetime]], zone: str, period: str
+) -> None:
+    """By day and week PostgreSQL counts with the offsets as SQLite does; by month it converts."""
+    engine, moments = stored_postgresql
+    bucket = local_bucket(TIMES.c.at, zone, period, "postgresql", START, END)  # type: ignore[arg-type]
+    found = _in_schema(engine, select(TIMES.c.id, bucket))
+    for i, moment in enumerate(moments):
+        local_day = moment.astimezone(ZoneInfo(zone)).date()
+        assert bucket_start(found[i]) == period_start(local_day, period).isoformat(), moment  # type: ignore[arg-type]
+
+
+@pytest.mark.postgres
+def test_postgresql_epoch_micros_are_exact(stored_postgresql: tuple[object, list[datetime]]) -> None:
+    engine, moments = stored_postgresql
+    found = _in_schema(engine, select(TIMES.c.id, epoch_micros_of(TIMES.c.at, "postgresql")))
+    late = datetime(2105, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)  # double precision's hardest case here
+    with engine.connect() as connection:  # type: ignore[attr-defined]
+        last = connection.execute(
+            select(epoch_micros_of(literal(late, UTCDateTime()), "postgresql"))
+        ).scalar()
+    assert last == epoch_micros(late)
+    for i, moment in enumerate(moments):
+        assert found[i] == epoch_micros(moment), moment
