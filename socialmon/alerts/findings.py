@@ -50,7 +50,11 @@ class RuleOutcome:
     findings: list[Finding] = field(default_factory=list)
     still_open: set[str] | None = None
     note: str = ""  # why it did or did not fire, for `alerts check`
-    # For group alerts: the comments that still hold (unanswered, within the reach, window still
-    # open). An open group alert under `prefix` with none of its comments among them has resolved;
-    # one with a comment on a channel skipped this run (half-imported) is left as it is.
+    # For group alerts: comments that still hold (unanswered, within the reach, window still open),
+    # at least one of each open alert that holds. An open group alert under `prefix` with none of
+    # its comments among them has resolved; one with a comment on a channel skipped this run
+    # (half-imported) is left as it is.
     live: set[int] | None = None
+    # With `live`: the open alerts the rule judged (their keys). One it did not see (another
+    # process raised it after the rule read the alerts) is left as it is, for the next run.
+    judged: set[str] | None = None

@@ -9,8 +9,10 @@ a comment older than that closes too, so the work of a run never grows with the 
 the past. Waits in business hours use the reports' `BusinessCalendar`.
 
 The rules run after every scan and at every `alerts send`, mostly over data they have seen:
-a comment that already has an alert of a rule is not judged by it again, and only the
-comments still to judge are read in full.
+a comment that already has an alert of a rule is not judged by it again (the database leaves
+it out: `_still_to_judge`), and an open alert is kept by the first of its comments found still
+waiting (`_holding`), so a later run reads what may change, not every waiting comment. Nothing
+is remembered beside the alerts themselves: time passing, a reply, an edit are seen as they are.
 
 The comment rules group what they find: one alert per brand, rule and local day the comments
 were written (a wave of late comments, a burst of watch-list words, the comments heating up,
@@ -31,7 +33,22 @@ from functools import cached_property
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import LargeBinary, and_, case, cast, exists, false, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    LargeBinary,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from socialmon.alerts import store
 from socialmon.alerts.findings import (
@@ -75,6 +92,8 @@ HALF_IMPORTED = ("failed", "partial", "running")  # a channel's last scan in the
 COMMENT_RULES = (WAITING, WATCH_LIST, REPLY_WINDOW, HEATING_UP)
 HEATING_COMMENT = f"{HEATING_UP}:comment:"
 HEATING_POST = f"{HEATING_UP}:post:"
+COMMENT_PREFIXES = (f"{WAITING}:", f"{WATCH_LIST}:", f"{REPLY_WINDOW}:", HEATING_COMMENT)
+_SLACK = timedelta(seconds=1)  # the database's time bounds are this much wider than the rules'
 
 
 @dataclass(frozen=True)
@@ -131,28 +150,39 @@ class CommentDetails:
 
 @dataclass
 class CommentData:
-    """The brand's unanswered comments within the reach, the keys already raised, details on demand."""
+    """The brand's unanswered comments a rule may still find, the keys already raised, details on demand."""
 
     context: BrandContext
     scope: Scope
+    # The unanswered comments within the reach that some rule may find: those its alerts have not
+    # raised yet and its time and label conditions may hold for (`_candidates`); each rule still
+    # judges them in full.
     unanswered: list[Unanswered]
     raised: dict[str, set[int]]  # key prefix -> comments already in an alert of it (within the reach)
     skipped: dict[int, str] = field(default_factory=dict)  # half-imported channel -> why
     # The unanswered comments whose text the watch-list may match, as the database judged it
     # (`_may_match`); None: every one may.
     may_match: set[int] | None = None
+    # Key prefix -> the open alerts under it judged this run (`_live`), and comments of theirs
+    # that still hold (at least one per alert that does).
+    judged: dict[str, set[str]] = field(default_factory=dict)
+    holding: dict[str, set[int]] = field(default_factory=dict)
+    engaged: list[tuple[int, int, int]] = field(default_factory=list)  # `_engaged`, when heating-up is on
     _details: dict[int, CommentDetails] = field(default_factory=dict)
 
     def within(self, minutes: float) -> list[Unanswered]:
         since = epoch_micros(self.context.now - timedelta(minutes=minutes))
         return [comment for comment in self.unanswered if comment.created >= since]
 
-    def live(self) -> set[int]:
-        return self._live
-
-    @cached_property
-    def _live(self) -> set[int]:  # three rules ask for it: built once
-        return {comment.id for comment in self.unanswered}
+    def outcome(self, rule: str, prefix: str) -> RuleOutcome:
+        """A comment rule's outcome, with the open alerts it judged and the comments that keep them."""
+        return RuleOutcome(
+            rule,
+            prefix,
+            still_open=None,
+            live=self.holding.get(prefix, set()),
+            judged=self.judged.get(prefix, set()),
+        )
 
     def seen(self, prefix: str) -> set[int]:
         return self.raised.get(prefix, set())
@@ -274,6 +304,16 @@ def half_imported(database: Database, brand_row: int) -> dict[int, str]:
 
 
 def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData:
+    """What the comment rules judge: the unanswered comments they may still find, and which open
+    alerts of theirs still hold.
+
+    A later run (every 15 minutes) mostly sees what an earlier one judged: the comments it
+    raised alerts about, the comments answered since. The database leaves those out
+    (`_still_to_judge`), and an open alert is kept by the first of its comments found still
+    waiting (`_holding`). On the benchmark (`bench_alerts.py --days 7`) reading all 50,000
+    unanswered comments (with the watch-list's flag) took 0.41 s of CPU a run; the comments
+    still to judge, 0.15 s.
+    """
     since = context.now - timedelta(minutes=reach_minutes(context))
     scope = make_scope(
         context.database, context.brand, context.reports, since=since, until=context.now, now=context.now
@@ -282,31 +322,69 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
         scope = replace(scope, channels=tuple(c for c in scope.channels if c.id not in skipped))
     options = context.brand.alerts
     terms = WatchList(options.watch_list.terms) if options.watch_list.enabled else None
-    unanswered, may_match = _unanswered(context.database, scope, terms or None)
     raised: dict[str, set[int]] = {}
-    prefixes = (f"{WAITING}:", f"{WATCH_LIST}:", f"{REPLY_WINDOW}:", HEATING_COMMENT)
+    open_alerts: list[tuple[str, str, list[int]]] = []  # (prefix, key, comments)
     with context.database.read() as connection:
         # An alert about a comment is raised after the comment was written: within the reach.
-        for key, subject, facts in connection.execute(
-            select(_ALERT.c.dedup_key, _ALERT.c.subject_id, _ALERT.c.facts).where(
+        for key, subject, facts, recent, resolved_at in connection.execute(
+            select(
+                _ALERT.c.dedup_key,
+                _ALERT.c.subject_id,
+                _ALERT.c.facts,
+                _ALERT.c.created_at >= since,
+                _ALERT.c.resolved_at,
+            ).where(
                 _ALERT.c.brand_id == context.brand_id,
                 _ALERT.c.rule.in_(COMMENT_RULES),
-                _ALERT.c.created_at >= since,
+                or_(_ALERT.c.created_at >= since, _ALERT.c.resolved_at.is_(None)),
             )
         ):
-            prefix = next((p for p in prefixes if key.startswith(p)), None)
+            prefix = next((p for p in COMMENT_PREFIXES if key.startswith(p)), None)
             if prefix is None:
                 continue
-            seen = raised.setdefault(prefix, set())
-            seen.update(members(facts, subject))
-    return CommentData(context, scope, unanswered, raised, skipped, may_match)
+            ids = members(facts, subject)
+            if recent:
+                raised.setdefault(prefix, set()).update(ids)
+            if resolved_at is None:
+                open_alerts.append((prefix, key, ids))
+    engaged = []
+    if options.heating_up.enabled:
+        engaged = _engaged(context, scope, options.heating_up.lookback, options.heating_up.min_engagement)
+    unanswered, may_match = _unanswered(
+        context.database,
+        scope,
+        terms or None,
+        lambda comment: _still_to_judge(context, scope, since, comment, engaged, terms or None),
+    )
+    judged, holding = _holding(context, scope, unanswered, open_alerts)
+    return CommentData(context, scope, unanswered, raised, skipped, may_match, judged, holding, engaged)
+
+
+def _waiting_comments(database: Database, scope: Scope) -> tuple[Any, list[Any], list[Any]]:
+    """The comment table's alias, the conditions that keep the scope's customer comments, and those
+    that keep the ones with no first response, as the reports' pairing gives them (`_unanswered`)."""
+    comment, conditions = customer_comments(scope, kind="comment" if scope.has_messages else None)
+    replies = _first_replies(comment, scope, database.dialect)
+    return comment, conditions, [_no_reply(reply_at) for reply_at in replies if reply_at is not None]
+
+
+def _no_reply(reply_at: Any) -> Any:
+    """No reply of this kind: `NOT EXISTS` of the lookup's rows, which stops at the first one; a
+    lookup the pairing wraps (a CASE that skips it where it cannot match) has no value at all."""
+    if isinstance(reply_at, ScalarSelect):
+        return ~exists().where(reply_at.element.whereclause)
+    return reply_at.is_(None)
 
 
 def _unanswered(
-    database: Database, scope: Scope, terms: WatchList | None
+    database: Database,
+    scope: Scope,
+    terms: WatchList | None,
+    narrow: Callable[[Any], Any] | None = None,
 ) -> tuple[list[Unanswered], set[int] | None]:
     """The scope's customer comments with no first response, as the reports' pairing gives them,
-    and (with `terms`) those among them whose text the watch-list may match.
+    and (with `terms`) those among them whose text the watch-list may match. `narrow(comment)`:
+    a condition that keeps some of them (the private messages' turns are kept all).
 
     The pairing's own conditions (`analytics.responses`), asked as `NOT EXISTS` in the database:
     only the comments still waiting come back, and no reply time is computed. Pairing every
@@ -316,10 +394,10 @@ def _unanswered(
     """
     if not scope.channel_ids:
         return [], None
-    comment, conditions = customer_comments(scope, kind="comment" if scope.has_messages else None)
-    for reply_at in _first_replies(comment, scope, database.dialect):
-        if reply_at is not None:  # the earliest reply's time: none at all is `NOT EXISTS` of its rows
-            conditions.append(~exists().where(reply_at.element.whereclause))
+    comment, conditions, no_reply = _waiting_comments(database, scope)
+    if narrow is not None:
+        conditions.append(narrow(comment))
+    conditions += no_reply
     columns = [
         comment.c.id,
         comment.c.channel_id,
@@ -339,6 +417,170 @@ def _unanswered(
                 if may_match is not None:
                     may_match.add(turn.id)  # a turn's text is its first message's: judged in Python
     return unanswered, may_match
+
+
+def _still_to_judge(
+    context: BrandContext,
+    scope: Scope,
+    since: datetime,
+    comment: Any,
+    engaged: list[tuple[int, int, int]],
+    terms: WatchList | None,
+) -> Any:
+    """The comments some rule may find this run: within its lookback, past its time and label
+    conditions, and not in an alert it raised within the reach (the comments `CommentData.seen`
+    gives). Wider than the rules by `_SLACK` at each time bound: they judge the rest exactly.
+
+    A comment can cross the SLA no earlier than `created_at + SLA` on the wall clock (business
+    hours only make its wait shorter), and its reply window warns from `created_at + window -
+    warn_before` to `created_at + window`.
+    """
+    options = context.brand.alerts
+    now = context.now
+    created = comment.c.created_at
+    label = label_of(comment)
+    dialect = context.database.dialect
+    branches = []
+
+    def fresh(prefix: str) -> Any:
+        return comment.c.id.not_in(_covered(context.brand_id, since, prefix, dialect))
+
+    if options.waiting.enabled:
+        rule = options.waiting
+        sla = rule.sla or context.brand.response_sla
+        waiting_ = [
+            created >= now - timedelta(minutes=rule.lookback) - _SLACK,
+            created < now - timedelta(minutes=sla) + _SLACK,
+            fresh(f"{WAITING}:"),
+        ]
+        if rule.include == "negative":
+            waiting_.insert(0, label == "negative")
+        branches.append(and_(*waiting_))
+    if options.watch_list.enabled and terms:
+        lookback = timedelta(minutes=options.watch_list.lookback)
+        # Not `_may_match`: the text is not in the window index, and on SQLite any condition on it
+        # reads every comment's row of the week (0.36 s against 0.08 s without); the flag is read
+        # for the comments that come back only.
+        branches.append(and_(created >= now - lookback - _SLACK, fresh(f"{WATCH_LIST}:")))
+    if options.heating_up.enabled and engaged:
+        lookback = timedelta(minutes=options.heating_up.lookback)
+        heating = [label == "negative", created >= now - lookback - _SLACK, fresh(HEATING_COMMENT)]
+        if len(engaged) <= _LOOKUP_CHUNK:  # (rare: more would be judged without this bound)
+            heating.append(comment.c.id.in_([row[0] for row in engaged]))
+        branches.append(and_(*heating))
+    if options.reply_window.enabled:
+        warn = timedelta(minutes=options.reply_window.warn_before)
+        for platform, window in sorted(context.reply_windows.items()):
+            channels = [c.id for c in scope.channels if c.platform == platform]
+            if channels:
+                branches.append(
+                    and_(
+                        comment.c.channel_id.in_(channels),
+                        created > now - window - _SLACK,
+                        created <= now - window + warn + _SLACK,
+                        fresh(f"{REPLY_WINDOW}:"),
+                    )
+                )
+    return or_(false(), *branches)
+
+
+def _covered(brand_row: int, since: datetime, prefix: str, dialect: str) -> Any:
+    """The comments in the brand's alerts under `prefix` raised within the reach, as `members` reads
+    them from each alert's facts, as a subquery of ids (the database reads the JSON)."""
+    alert = _ALERT
+    recent = (
+        alert.c.brand_id == brand_row,
+        alert.c.rule.in_(COMMENT_RULES),
+        alert.c.created_at >= since,
+        alert.c.dedup_key.startswith(prefix, autoescape=True),
+    )
+    if dialect == "postgresql":
+        ids = alert.c.facts.op("->")("comment_ids")
+        kind = func.json_typeof(ids)
+        listed = func.json_array_elements_text(
+            case((kind == "array", ids), else_=literal_column("'[]'::json"))
+        ).table_valued("value")
+        value = cast(listed.c.value, BigInteger)
+        none = or_(ids.is_(None), kind == "null")
+    else:
+        listed = func.json_each(alert.c.facts, "$.comment_ids").table_valued("value", "type")
+        value = listed.c.value
+        kind = func.json_type(alert.c.facts, "$.comment_ids")
+        none = or_(kind.is_(None), kind == "null")
+        recent = (*recent, kind == "array")  # json_each of a scalar gives the scalar
+    in_groups = (
+        select(value.label("id"))
+        .select_from(alert.join(listed, true()))
+        .where(*recent, listed.c.value.is_not(None))
+    )
+    singles = select(alert.c.subject_id).where(*recent[:4], none, alert.c.subject_id.is_not(None))
+    return in_groups.union_all(singles)
+
+
+def _holding(
+    context: BrandContext,
+    scope: Scope,
+    candidates: list[Unanswered],
+    open_alerts: list[tuple[str, str, list[int]]],
+) -> tuple[dict[str, set[str]], dict[str, set[int]]]:
+    """Which open alerts of the comment rules still hold: those with a comment still unanswered
+    within the reach (for reply-window, with its window still open or unknown in this run).
+
+    The first such comment of each alert is enough, so an alert whose comments still wait costs
+    one small lookup; one whose comments were all answered is read through once, and closes.
+    Returns the keys judged per prefix, and per prefix one comment that holds each alert that does.
+    """
+    now_micros = epoch_micros(context.now)
+    platforms = {c.id: c.platform for c in scope.channels}
+    known: dict[int, Unanswered | None] = {c.id: c for c in candidates}
+    judged: dict[str, set[str]] = {}
+    holding: dict[str, set[int]] = {}
+    reply_prefix = f"{REPLY_WINDOW}:"
+
+    def holds(prefix: str, comment: Unanswered | None) -> bool:
+        if comment is None:
+            return False
+        if prefix != reply_prefix:
+            return True
+        window = context.reply_windows.get(platforms[comment.channel_id])
+        # Unknown in this run (a plug-in missing): its alerts are left as they are.
+        return window is None or comment.created + window // MICROSECOND > now_micros
+
+    if not open_alerts:
+        return judged, holding
+    database = context.database
+    query = _unanswered_among(database, scope) if scope.channel_ids else None
+    with database.read() as connection:
+        for prefix, key, ids in open_alerts:
+            judged.setdefault(prefix, set()).add(key)
+            found = holding.setdefault(prefix, set())
+            hit = next((i for i in ids if holds(prefix, known.get(i))), None)
+            rest = [i for i in ids if i not in known]
+            size = 50  # the first few: most open alerts hold by one of them
+            while hit is None and rest and query is not None:
+                chunk, rest = rest[:size], rest[size:]
+                size = _LOOKUP_CHUNK
+                known.update(dict.fromkeys(chunk))
+                for row in connection.execute(query, {"ids": chunk}):
+                    known[row[0]] = Unanswered(row[0], row[1], row[2], row[3])
+                hit = next((i for i in chunk if holds(prefix, known[i])), None)
+            if hit is not None:
+                found.add(hit)
+    return judged, holding
+
+
+def _unanswered_among(database: Database, scope: Scope) -> Any:
+    """`_unanswered`'s rows among the comments of the `ids` parameter (a list)."""
+    comment, conditions, no_reply = _waiting_comments(database, scope)
+    # Inside a CASE the conditions give SQLite no index to choose: it looks the ids up by their key
+    # (0.5 ms for 50 comments) instead of reading the week's range of the window index (30 ms).
+    unanswered = case((and_(*conditions, *no_reply), true()), else_=false())
+    return select(
+        comment.c.id,
+        comment.c.channel_id,
+        epoch_micros_of(comment.c.created_at, database.dialect),
+        label_of(comment),
+    ).where(comment.c.id.in_(bindparam("ids", expanding=True)), unanswered)
 
 
 def _may_match(text: Any, terms: WatchList, dialect: str) -> Any:
@@ -525,7 +767,7 @@ def waiting(data: CommentData) -> RuleOutcome:
     context = data.context
     rule = context.brand.alerts.waiting
     prefix = f"{WAITING}:"
-    outcome = RuleOutcome(WAITING, prefix, still_open=None, live=data.live())
+    outcome = data.outcome(WAITING, prefix)
     sla = rule.sla or context.brand.response_sla
     calendar = _calendar(context.brand)
     seen = data.seen(prefix)
@@ -558,7 +800,7 @@ def watch_list(data: CommentData) -> RuleOutcome:
     rule = data.context.brand.alerts.watch_list
     terms = WatchList(rule.terms)
     prefix = f"{WATCH_LIST}:"
-    outcome = RuleOutcome(WATCH_LIST, prefix, still_open=None, live=data.live())
+    outcome = data.outcome(WATCH_LIST, prefix)
     seen = data.seen(prefix)
     may_match = data.may_match
     candidates = {
@@ -585,12 +827,12 @@ def heating_comments(data: CommentData) -> RuleOutcome:
     """Unanswered negative comments gathering likes and replies fast: one alert per brand and day."""
     context = data.context
     rule = context.brand.alerts.heating_up
-    outcome = RuleOutcome(HEATING_UP, HEATING_COMMENT, still_open=None, live=data.live())
+    outcome = data.outcome(HEATING_UP, HEATING_COMMENT)
     seen = data.seen(HEATING_COMMENT)
     candidates = {c.id: c for c in data.within(rule.lookback) if c.label == "negative" and c.id not in seen}
     now_micros = epoch_micros(context.now)
     found: list[Member] = []
-    for comment_id, likes, replies in _engaged(context, data.scope, rule.lookback, rule.min_engagement):
+    for comment_id, likes, replies in data.engaged:
         comment = candidates.get(comment_id)
         if comment is None:
             continue
@@ -708,8 +950,7 @@ def reply_window(data: CommentData) -> RuleOutcome:
     context = data.context
     rule = context.brand.alerts.reply_window
     prefix = f"{REPLY_WINDOW}:"
-    live: set[int] = set()
-    outcome = RuleOutcome(REPLY_WINDOW, prefix, still_open=None, live=live)
+    outcome = data.outcome(REPLY_WINDOW, prefix)  # (`_holding` keeps an alert while a window is open)
     warn = timedelta(minutes=rule.warn_before)
     now_micros = epoch_micros(context.now)
     seen = data.seen(prefix)
@@ -717,12 +958,10 @@ def reply_window(data: CommentData) -> RuleOutcome:
     for comment in data.unanswered:
         window = context.reply_windows.get(data.platform(comment))
         if window is None:  # not known in this run (a plug-in missing): leave its alerts as they are
-            live.add(comment.id)
             continue
         closes_micros = comment.created + window // MICROSECOND
         if closes_micros <= now_micros:
             continue  # closed: nothing left to do, and an open alert about it closes too
-        live.add(comment.id)
         if now_micros >= closes_micros - warn // MICROSECOND and comment.id not in seen:
             closes = comment.created_at + window
             left = (closes - context.now).total_seconds() / 60

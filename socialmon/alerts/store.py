@@ -320,6 +320,8 @@ def _resolve(
             members = ids if ids is not None else [alert.subject_id]
             if alert.key in found or any(i in outcome.live for i in members):
                 continue
+            if outcome.judged is not None and alert.key not in outcome.judged:
+                continue  # raised by another process after the rule read the alerts: not judged
         elif outcome.still_open is None or alert.key in outcome.still_open:
             continue
         closing.append(alert.id)
