@@ -167,6 +167,24 @@ def worst_comments(database: Database, scope: Scope, *, limit: int = 5) -> list[
     if not scope.channel_ids:
         return []
     label = effective_label(COMMENT)
+    order = (func.coalesce(COMMENT.c.sentiment_compound, 0), COMMENT.c.created_at, COMMENT.c.id)
+    # The worst chosen from the window index's columns (and the id), then their texts and channels
+    # read: joining every negative comment's channel before the sort took 33 ms against 22 on
+    # PostgreSQL (1M comments); SQLite takes 11 ms either way.
+    worst = (
+        select(COMMENT.c.id, *(column.label(f"order_{i}") for i, column in enumerate(order)))
+        .where(
+            COMMENT.c.channel_id.in_(scope.channel_ids),
+            COMMENT.c.is_business.is_(False),
+            COMMENT.c.deleted.is_(False),
+            COMMENT.c.created_at >= scope.since,
+            COMMENT.c.created_at < scope.until,
+            label == "negative",
+        )
+        .order_by(*order)
+        .limit(limit)
+        .subquery("worst")
+    )
     query = (
         select(
             CHANNEL.c.name,
@@ -178,17 +196,10 @@ def worst_comments(database: Database, scope: Scope, *, limit: int = 5) -> list[
             COMMENT.c.url,
             COMMENT.c.platform_id,
         )
+        .select_from(worst)
+        .join(COMMENT, COMMENT.c.id == worst.c.id)
         .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
-        .where(
-            COMMENT.c.channel_id.in_(scope.channel_ids),
-            COMMENT.c.is_business.is_(False),
-            COMMENT.c.deleted.is_(False),
-            COMMENT.c.created_at >= scope.since,
-            COMMENT.c.created_at < scope.until,
-            label == "negative",
-        )
-        .order_by(func.coalesce(COMMENT.c.sentiment_compound, 0), COMMENT.c.created_at, COMMENT.c.id)
-        .limit(limit)
+        .order_by(worst.c.order_0, worst.c.order_1, worst.c.order_2)
     )
     with database.read() as connection:
         return [WorstComment(*row) for row in connection.execute(query)]
