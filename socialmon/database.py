@@ -107,6 +107,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoint the write-ahead log every 20,000 pages (~80 MB) instead of SQLite's 1,000:
+        # a scan's page of 2,000 comments dirties thousands of index pages, so with the default every
+        # commit copied them all back into the database; here a checkpoint copies each page once for
+        # several commits (bench_scan storage CPU 73-75 -> 58-62 us per comment at 200,000).
+        cursor.execute("PRAGMA wal_autocheckpoint=20000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
