@@ -436,11 +436,20 @@ class Store:
 
     def write_page(self, prepared: PreparedPage, sentiments: Sequence[Sentiment]) -> PageResult:
         """Write a prepared page, with the scores of its `texts_to_score`, and its cursor: one transaction."""
+        return self.write_pages([(prepared, sentiments)])[0]
+
+    def write_pages(self, pages: Sequence[tuple[PreparedPage, Sequence[Sentiment]]]) -> list[PageResult]:
+        """Write prepared pages (of one channel or several, in order), each with its scores and cursor,
+        in one transaction: all are stored, or none."""
         started = time.perf_counter()
         with self.database.write() as connection:
-            self._write(connection, [prepared], sentiments)
+            self._write(
+                connection,
+                [prepared for prepared, _ in pages],
+                [sentiment for _, sentiments in pages for sentiment in sentiments],
+            )
         self.timings.writing += time.perf_counter() - started
-        return prepared.result
+        return [prepared.result for prepared, _ in pages]
 
     def _prepare(self, connection: Connection, pages: Sequence[tuple[int, Page]]) -> list[PreparedPage]:
         """Pages of distinct channels compared with what is stored (one lookup per table for them all)."""
@@ -536,7 +545,11 @@ class Store:
     def _write(
         self, connection: Connection, batch: list[PreparedPage], sentiments: Sequence[Sentiment]
     ) -> None:
-        """Write prepared pages of distinct channels, with the scores of their `texts_to_score` in order."""
+        """Write prepared pages, with the scores of their `texts_to_score` in order.
+
+        Pages of one channel are written in order: each record's last copy and the channel's last
+        cursor win, as if each page had been written in a transaction of its own.
+        """
         scorer, version = self.scorer.name, self.scorer.version
         to_score = [row for prepared in batch for row in prepared.rows_to_score]
         for row, sentiment in zip(to_score, sentiments, strict=True):
@@ -553,15 +566,19 @@ class Store:
         comment_rows = [row for prepared in batch for row in prepared.comment_rows]
         if comment_rows:
             self._upsert(connection, _COMMENT, comment_rows, _KEY, _COMMENT_UPDATES)
-        channel_updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        # Per channel, what its pages set, the later page's value winning (a channel's pages set its
+        # cursor once, not once per page).
+        channel_values: dict[int, dict[str, Any]] = {}
         for prepared in batch:
-            values: dict[str, Any] = {}
+            values = channel_values.setdefault(prepared.channel_id, {})
             if prepared.cursor is not None:
                 values["new_cursor"] = prepared.cursor
             if prepared.token_expires_at is not None:
                 values["new_token_expires_at"] = prepared.token_expires_at
+        channel_updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for channel_id, values in channel_values.items():
             if values:
-                channel_updates[tuple(values)].append({"channel": prepared.channel_id, **values})
+                channel_updates[tuple(sorted(values))].append({"channel": channel_id, **values})
         for names, parameters in channel_updates.items():
             connection.execute(_channel_update(names), parameters)
         for prepared in batch:
