@@ -362,23 +362,26 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
     # The wall-clock wait as the dialect's own date arithmetic gives it: SQLite's date functions
     # count whole seconds, PostgreSQL's epoch difference is exact.
     whole_seconds = database.dialect == "sqlite"
-    with database.read() as connection:
-        rows = connection.execute(first_responses(scope, database.dialect)).all()
     result = []
     append = result.append  # tens of thousands of rows: the loop is kept lean
     periods: dict[Any, str] = {}
-    for id_, channel_id, bucket, created, direct, sibling, label, timed in rows:
-        period = periods.get(bucket) or periods.setdefault(bucket, bucket_start(bucket))
-        first_reply = (
-            sibling if direct is None else direct if sibling is None or direct <= sibling else sibling
-        )
-        if first_reply is None:
-            wait = None
-        elif whole_seconds:
-            wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
-        else:
-            wait = max((first_reply - created) / 1_000_000, 0.0)
-        append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
+    with database.read() as connection:
+        # Rows are read as they come, not into a list first: that list and the result side by
+        # side were 25 MB of a 90-day report's peak over 50,000 comments.
+        for id_, channel_id, bucket, created, direct, sibling, label, timed in connection.execute(
+            first_responses(scope, database.dialect)
+        ):
+            period = periods.get(bucket) or periods.setdefault(bucket, bucket_start(bucket))
+            first_reply = (
+                sibling if direct is None else direct if sibling is None or direct <= sibling else sibling
+            )
+            if first_reply is None:
+                wait = None
+            elif whole_seconds:
+                wait = float(max(first_reply // 1_000_000 - created // 1_000_000, 0))
+            else:
+                wait = max((first_reply - created) / 1_000_000, 0.0)
+            append(PairedComment(id_, channel_id, period, created, first_reply, wait, label, bool(timed)))
     if turns:
         result += turns
         result.sort(key=lambda row: (row.created, row.id))
