@@ -36,3 +36,22 @@ def test_the_summary_fits_80_columns_with_whole_headings_and_the_status(
     found = {word for line in lines for word in line.split()}
     assert set(words) <= found, "\n".join(lines)
     assert any(line.rstrip().endswith("ok") for line in lines), "\n".join(lines)
+
+
+def test_each_command_in_one_process_prints_for_the_terminal_it_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console is made anew for each command (tests and `try` run several in one process):
+    a wide command after a narrow one is not cut at the narrow one's width."""
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1", text="x" * 150)])
+    config = write_config(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "80"}).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(out, "_console", None)
+    assert out.width == 80  # the console an earlier command made, at 80 columns
+    wide = runner.invoke(
+        app, ["pending", "--since", "2026-09-01", "--config", str(config)], env={"COLUMNS": "250"}
+    )
+    assert wide.exit_code == 0, wide.output
+    assert max(len(line) for line in wide.stdout.splitlines()) > 80, wide.stdout

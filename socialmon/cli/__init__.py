@@ -40,6 +40,10 @@ def _root(
     ),
 ) -> None:
     use_environment()  # each command starts in the locale's language (see _i18n)
+    from socialmon.cli._common import err, out
+
+    out.reset()  # and with consoles for the terminal as it is now
+    err.reset()
 
 
 with collector_paused(lasting=True):  # the commands register themselves on `app`

@@ -73,6 +73,11 @@ class LazyConsole:
             self._console = Console(stderr=self._stderr)
         return self._console
 
+    def reset(self) -> None:
+        """Forget the console: the next use makes one for the terminal as it is then (its width is
+        read once, when it is made, and commands run in one process — tests, `try` — may differ)."""
+        self._console = None
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.console, name)
 
