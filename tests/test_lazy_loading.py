@@ -21,8 +21,17 @@ from socialmon.cli import app
 from socialmon.sentiment.multilingual import MultilingualScorer
 
 # What `socialmon --help` must not import: the database layer, language models, the scan's
-# progress bars, migrations, the HTTP stack.
-NOT_FOR_HELP = ("sqlalchemy", "alembic", "lingua", "rich.progress", "aiohttp", "httpx")
+# progress bars, migrations, the HTTP stack, the config's models (pydantic).
+NOT_FOR_HELP = (
+    "sqlalchemy",
+    "alembic",
+    "lingua",
+    "rich.progress",
+    "aiohttp",
+    "httpx",
+    "pydantic",
+    "socialmon.config",
+)
 
 
 def modules_after(*argv: str, tmp_path: Path) -> set[str]:

@@ -26,10 +26,10 @@ from socialmon.cli._common import (
     say,
 )
 from socialmon.cli._i18n import _, use_for
-from socialmon.config import BrandConfig, Config, ConfigError
 
 if TYPE_CHECKING:
     from socialmon.alerts import BrandEvaluation
+    from socialmon.config import BrandConfig, Config
     from socialmon.database import Database
 
 alerts_app = typer.Typer(
@@ -311,6 +311,7 @@ def send(
 ) -> None:
     from socialmon.alerts import send_alerts
     from socialmon.alerts.delivery import resolve_destinations
+    from socialmon.config import ConfigError
 
     loaded = config_or_exit(config)
     brands = _brands(loaded, brand)

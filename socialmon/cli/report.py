@@ -34,11 +34,11 @@ from socialmon.cli._common import (
 )
 from socialmon.cli._gc import collector_paused
 from socialmon.cli._i18n import _, use_for
-from socialmon.config import Config
 
 if TYPE_CHECKING:
     from socialmon.analytics import View
     from socialmon.analytics.results import BrandReport
+    from socialmon.config import Config
     from socialmon.render.i18n import Lang
 
 # The analytics and the renderers are imported where they are used (see cli/_common.py): a JSON

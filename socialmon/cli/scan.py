@@ -34,12 +34,12 @@ from socialmon.cli._common import (
     terminal_text,
 )
 from socialmon.cli._i18n import _, use_for
-from socialmon.config import ConfigError, ConfigProblem, SkippedChannel, resolve_available
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
     from rich.progress import TaskID
     from rich.table import Table
 
+    from socialmon.config import ConfigProblem, SkippedChannel
     from socialmon.scan import ChannelOutcome, StopRequest
     from socialmon.storage import PageResult
     from socialmon_connectors.records import Progress as PageProgress
@@ -343,6 +343,7 @@ def scan(
         from socialmon.cli.workers import enqueue_and_exit
 
         enqueue_and_exit(loaded, chosen, database)
+    from socialmon.config import ConfigError, resolve_available
     from socialmon.scan import run_scan
     from socialmon.sentiment.registry import LazyScorer
     from socialmon.storage import Store

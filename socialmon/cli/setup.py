@@ -26,18 +26,11 @@ from socialmon.cli._common import (
     warn_broken,
 )
 from socialmon.cli._i18n import _, use_for
-from socialmon.config import (
-    Config,
-    ConfigError,
-    ConfigProblem,
-    check_channels,
-    find_config_path,
-    load_config,
-)
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
 
 if TYPE_CHECKING:
+    from socialmon.config import Config, ConfigProblem
     from socialmon.plugins import ConnectorRegistry
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an HTML/PDF report shows
@@ -65,6 +58,8 @@ def init(
 
 @app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
+    from socialmon.config import ConfigError, check_channels, find_config_path, load_config
+
     found = find_config_path(config)
     if found is None:
         fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
@@ -129,6 +124,8 @@ def source_problems(
 ) -> list[ConfigProblem]:
     """What an enabled channel reads from this machine and is not there (the `file` connector's
     `path`): found now rather than by the next scan. Channels with a problem already are left out."""
+    from socialmon.config import ConfigProblem
+
     flawed = {problem.where for problem in known}
     problems = []
     for brand, channel in config.select():
@@ -149,6 +146,8 @@ def source_problems(
 def alert_problems(config: Config) -> list[ConfigProblem]:
     """What `alerts send` would refuse: every brand's destinations with their `${ENV}` secrets
     resolved (SMTP password, webhook URLs), a missing mail server, a `ca_file` that is not there."""
+    from socialmon.config import ConfigError, ConfigProblem
+
     problems: list[ConfigProblem] = []
     for brand in config.brands:
         try:
@@ -170,6 +169,8 @@ def alert_problems(config: Config) -> list[ConfigProblem]:
 
 def logo_problems(config: Config) -> list[ConfigProblem]:
     """A brand's `logo` that HTML and PDF reports would silently leave out."""
+    from socialmon.config import ConfigProblem
+
     problems = []
     for brand in config.brands:
         if not brand.logo:

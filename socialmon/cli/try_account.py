@@ -49,9 +49,9 @@ from socialmon.cli.report import (
     ReportFormat,
     run_report,
 )
-from socialmon.config import ConfigError, ResolvedChannel, resolve_channels
 
 if TYPE_CHECKING:  # the connectors load when a try runs (see cli/_common.py)
+    from socialmon.config import ResolvedChannel
     from socialmon_connectors.base import Connector
     from socialmon_connectors.records import Page
 
@@ -393,6 +393,8 @@ def try_account(
         )
         loaded = config_or_exit(config_path, connectors)
         use(lang.value)
+        from socialmon.config import ConfigError, resolve_channels
+
         try:
             (channel,) = resolve_channels(loaded, loaded.select(), connectors)
         except ConfigError as error:
