@@ -16,13 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, update
 
 from socialmon.analytics.refs import comment_code, comment_ref, looks_like_code
+from socialmon.clock import utcnow
 from socialmon.database import Database
-from socialmon.models import Brand, Channel, Comment, utcnow
 from socialmon.sentiment import LABELS
-
-_COMMENT = Comment.__table__
-_CHANNEL = Channel.__table__
-_BRAND = Brand.__table__
+from socialmon.tables import BRAND, CHANNEL, COMMENT
 
 
 def effective_label() -> ColumnElement[str]:
@@ -30,7 +27,7 @@ def effective_label() -> ColumnElement[str]:
     scorer's label of the text (the rule itself lives with the reports, `analytics.responses`)."""
     from socialmon.analytics.responses import effective_label as label_of
 
-    return label_of(_COMMENT)
+    return label_of(COMMENT)
 
 
 class LabelError(Exception):
@@ -97,18 +94,18 @@ class FoundComment:
 def _found_query() -> Select[Any]:
     return (
         select(
-            _COMMENT.c.id,
-            _BRAND.c.slug,
-            _CHANNEL.c.name,
-            _COMMENT.c.platform_id,
-            _COMMENT.c.text,
-            func.coalesce(_COMMENT.c.author_name, _COMMENT.c.author_id),
-            _COMMENT.c.is_business,
-            _COMMENT.c.sentiment_label,
-            _COMMENT.c.label_override,
+            COMMENT.c.id,
+            BRAND.c.slug,
+            CHANNEL.c.name,
+            COMMENT.c.platform_id,
+            COMMENT.c.text,
+            func.coalesce(COMMENT.c.author_name, COMMENT.c.author_id),
+            COMMENT.c.is_business,
+            COMMENT.c.sentiment_label,
+            COMMENT.c.label_override,
         )
-        .join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
-        .join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
+        .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
+        .join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)
     )
 
 
@@ -124,21 +121,21 @@ def resolve_comment(database: Database, reference: str) -> FoundComment:
         parts = text.split("/", 2)
         if len(parts) == 3:
             query = _found_query().where(
-                _BRAND.c.slug == parts[0], _CHANNEL.c.name == parts[1], _COMMENT.c.platform_id == parts[2]
+                BRAND.c.slug == parts[0], CHANNEL.c.name == parts[1], COMMENT.c.platform_id == parts[2]
             )
             found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
         if not found:  # a platform id, which may hold slashes itself (Bluesky's at:// URIs)
-            query = _found_query().where(_COMMENT.c.platform_id == text)
+            query = _found_query().where(COMMENT.c.platform_id == text)
             found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
         code = text[1:] if text.startswith("#") else text
         if looks_like_code(code):
             code = code.lower()
-            keys = select(_COMMENT.c.id, _BRAND.c.slug, _CHANNEL.c.name, _COMMENT.c.platform_id)
-            keys = keys.join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
-            keys = keys.join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
+            keys = select(COMMENT.c.id, BRAND.c.slug, CHANNEL.c.name, COMMENT.c.platform_id)
+            keys = keys.join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
+            keys = keys.join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)
             ids = [row[0] for row in connection.execute(keys) if comment_code(*row[1:]) == code]
             if ids:
-                query = _found_query().where(_COMMENT.c.id.in_(ids))
+                query = _found_query().where(COMMENT.c.id.in_(ids))
                 found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
     if not found:
         raise LabelError(
@@ -190,8 +187,8 @@ def set_label(database: Database, comment_id: int, label: str | None) -> None:
         label = _checked_label(label)
     with database.write() as connection:
         changed = connection.execute(
-            update(_COMMENT)
-            .where(_COMMENT.c.id == comment_id)
+            update(COMMENT)
+            .where(COMMENT.c.id == comment_id)
             .values(label_override=label, label_override_at=utcnow() if label else None)
         ).rowcount
     if not changed:
@@ -202,24 +199,24 @@ def labelled_comments(database: Database, brand: str | None = None) -> Iterator[
     """Every comment a person labelled, oldest correction first."""
     query = (
         select(
-            _COMMENT.c.id,
-            _BRAND.c.slug,
-            _CHANNEL.c.name,
-            _COMMENT.c.platform_id,
-            _COMMENT.c.text,
-            _COMMENT.c.language,
-            _COMMENT.c.label_override,
-            _COMMENT.c.sentiment_label,
-            _COMMENT.c.sentiment_scorer,
-            _COMMENT.c.created_at,
+            COMMENT.c.id,
+            BRAND.c.slug,
+            CHANNEL.c.name,
+            COMMENT.c.platform_id,
+            COMMENT.c.text,
+            COMMENT.c.language,
+            COMMENT.c.label_override,
+            COMMENT.c.sentiment_label,
+            COMMENT.c.sentiment_scorer,
+            COMMENT.c.created_at,
         )
-        .join(_CHANNEL, _CHANNEL.c.id == _COMMENT.c.channel_id)
-        .join(_BRAND, _BRAND.c.id == _CHANNEL.c.brand_id)
-        .where(_COMMENT.c.label_override.is_not(None))
-        .order_by(_COMMENT.c.label_override_at, _COMMENT.c.id)
+        .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
+        .join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)
+        .where(COMMENT.c.label_override.is_not(None))
+        .order_by(COMMENT.c.label_override_at, COMMENT.c.id)
     )
     if brand:
-        query = query.where((_BRAND.c.slug == brand) | (_BRAND.c.name == brand))
+        query = query.where((BRAND.c.slug == brand) | (BRAND.c.name == brand))
     with database.read() as connection:
         for row in connection.execute(query):
             yield LabelledComment(*row)

@@ -1,5 +1,9 @@
 """The database tables. All datetimes are stored in UTC and read back timezone-aware; reports convert to the brand's zone.
 
+This is the schema's definition (the migrations' autogenerate compares with it). The commands
+read and write the same tables through `socialmon.tables`, their SQLAlchemy Core description,
+without loading SQLModel and the ORM; tests/test_tables.py keeps the two identical.
+
 Posts and comments point at each other by the platform's ids within a channel
 (`post_platform_id`, `parent_platform_id`) rather than by row ids, so that records can
 be stored in whatever order a platform pages them.
@@ -7,15 +11,13 @@ be stored in whatever order a platform pages them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from socialmon.clock import utcnow
 
 
 class Brand(SQLModel, table=True):

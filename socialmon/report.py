@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from socialmon.analytics import BrandReport, build_report
-from socialmon.analytics._tables import BRAND, CHANNEL, COMMENT, PENDING_THREAD, POST
 from socialmon.analytics.responses import effective_label
 from socialmon.config import Config
 from socialmon.database import Database
+from socialmon.tables import BRAND, CHANNEL, COMMENT, PENDING_THREAD, POST
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,11 @@ from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import send_email
 from socialmon.alerts.webhooks import scrub
 from socialmon.analytics.results import BrandReport
+from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, Config, EmailDestination
 from socialmon.database import Database
-from socialmon.models import ReportDelivery, utcnow
 from socialmon.render.i18n import Lang
-
-DELIVERY = ReportDelivery.__table__  # type: ignore[attr-defined]
+from socialmon.tables import REPORT_DELIVERY
 
 _WORDS = {
     "subject": ("[socialmon] {brand}: engagement report, {window}", "[socialmon] {brand}: informe, {window}"),
@@ -145,10 +144,10 @@ def build_report_email(
 
 def _key(brand: str, view: str, first: date, last: date) -> object:
     return and_(
-        DELIVERY.c.brand == brand,
-        DELIVERY.c.view == view,
-        DELIVERY.c.first_day == first,
-        DELIVERY.c.last_day == last,
+        REPORT_DELIVERY.c.brand == brand,
+        REPORT_DELIVERY.c.view == view,
+        REPORT_DELIVERY.c.first_day == first,
+        REPORT_DELIVERY.c.last_day == last,
     )
 
 
@@ -170,11 +169,13 @@ def send_report(
     try:
         with database.write() as connection:  # SQLite: BEGIN IMMEDIATE, one run at a time
             if force:
-                connection.execute(delete(DELIVERY).where(key))
-            existing = connection.execute(select(DELIVERY.c.id, DELIVERY.c.sent_at).where(key)).first()
+                connection.execute(delete(REPORT_DELIVERY).where(key))
+            existing = connection.execute(
+                select(REPORT_DELIVERY.c.id, REPORT_DELIVERY.c.sent_at).where(key)
+            ).first()
             if existing is None:
                 connection.execute(
-                    insert(DELIVERY).values(
+                    insert(REPORT_DELIVERY).values(
                         brand=report.slug,
                         view=view,
                         first_day=first,
@@ -198,10 +199,10 @@ def send_report(
         raise
     now = utcnow()
     with database.write() as connection:
-        connection.execute(update(DELIVERY).where(key).values(sent_at=now))
+        connection.execute(update(REPORT_DELIVERY).where(key).values(sent_at=now))
     return ReportEmailResult(report.slug, first, last, recipients, sent=True, sent_at=now, refused=refused)
 
 
 def _release(database: Database, key: object) -> None:
     with database.write() as connection:
-        connection.execute(delete(DELIVERY).where(key, DELIVERY.c.sent_at.is_(None)))  # type: ignore[arg-type]
+        connection.execute(delete(REPORT_DELIVERY).where(key, REPORT_DELIVERY.c.sent_at.is_(None)))  # type: ignore[arg-type]

@@ -14,24 +14,22 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from socialmon.database import Database
-from socialmon.models import Comment
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Scorer
-
-_COMMENT = Comment.__table__
+from socialmon.tables import COMMENT
 
 
 def _stale(scorer: Scorer, since: datetime | None) -> list:
     conditions = [
         or_(
-            _COMMENT.c.sentiment_scorer.is_(None),
-            _COMMENT.c.sentiment_scorer != scorer.name,
-            _COMMENT.c.sentiment_version.is_(None),
-            _COMMENT.c.sentiment_version != scorer.version,
+            COMMENT.c.sentiment_scorer.is_(None),
+            COMMENT.c.sentiment_scorer != scorer.name,
+            COMMENT.c.sentiment_version.is_(None),
+            COMMENT.c.sentiment_version != scorer.version,
         )
     ]
     if since is not None:
-        conditions.append(_COMMENT.c.created_at >= since)
+        conditions.append(COMMENT.c.created_at >= since)
     return conditions
 
 
@@ -54,8 +52,8 @@ def rescore(
     done = 0
     after_id = 0
     statement = (
-        update(_COMMENT)
-        .where(_COMMENT.c.id == bindparam("row_id"))
+        update(COMMENT)
+        .where(COMMENT.c.id == bindparam("row_id"))
         .values(
             language=bindparam("new_language"),
             sentiment_compound=bindparam("new_compound"),
@@ -69,9 +67,9 @@ def rescore(
         while True:
             with database.read() as connection:
                 batch = connection.execute(
-                    select(_COMMENT.c.id, _COMMENT.c.text)
-                    .where(and_(_COMMENT.c.id > after_id, *_stale(scorer, since)))
-                    .order_by(_COMMENT.c.id)
+                    select(COMMENT.c.id, COMMENT.c.text)
+                    .where(and_(COMMENT.c.id > after_id, *_stale(scorer, since)))
+                    .order_by(COMMENT.c.id)
                     .limit(batch_size)
                 ).all()
             if not batch:

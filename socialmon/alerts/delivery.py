@@ -29,6 +29,7 @@ from socialmon.alerts.email import build_email, send_email
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
 from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
 from socialmon.alerts.wording import AlertText, Batch, word
+from socialmon.clock import utcnow
 from socialmon.config import (
     BrandConfig,
     Config,
@@ -38,7 +39,6 @@ from socialmon.config import (
     WebhookDestination,
 )
 from socialmon.database import Database
-from socialmon.models import utcnow
 from socialmon.render.i18n import Lang
 
 EMAIL = "email"

@@ -78,13 +78,8 @@ from socialmon.analytics.scope import Scope
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 from socialmon.labels import effective_label
-from socialmon.models import Alert, Channel, Comment, Post, ScanRun
+from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN
 
-_COMMENT = Comment.__table__
-_POST = Post.__table__
-_CHANNEL = Channel.__table__
-_ALERT = Alert.__table__
-_SCAN_RUN = ScanRun.__table__
 _LOOKUP_CHUNK = 500
 TEXT_LIMIT = 500  # characters of a comment kept in an alert
 WORST = 5  # comments a group alert quotes; `socialmon alerts show ID` lists them all
@@ -200,7 +195,7 @@ class CommentData:
         with self.context.database.read() as connection:
             for start in range(0, len(ordered), _LOOKUP_CHUNK * 10):
                 chunk = ordered[start : start + _LOOKUP_CHUNK * 10]
-                query = select(_COMMENT.c.id, _COMMENT.c.text).where(_COMMENT.c.id.in_(chunk))
+                query = select(COMMENT.c.id, COMMENT.c.text).where(COMMENT.c.id.in_(chunk))
                 for comment_id, text in connection.execute(query):
                     yield comment_id, text or ""
 
@@ -210,21 +205,21 @@ class CommentData:
         missing = sorted({i for i in ids if i not in self._details})
         names = {c.id: (c.name, c.platform) for c in self.scope.channels}
         columns = (
-            _COMMENT.c.id,
-            _COMMENT.c.channel_id,
-            _COMMENT.c.platform_id,
-            func.coalesce(_COMMENT.c.author_name, _COMMENT.c.author_id),
-            _COMMENT.c.created_at,
+            COMMENT.c.id,
+            COMMENT.c.channel_id,
+            COMMENT.c.platform_id,
+            func.coalesce(COMMENT.c.author_name, COMMENT.c.author_id),
+            COMMENT.c.created_at,
             effective_label(),
-            _COMMENT.c.text,
-            _COMMENT.c.url,
-            _COMMENT.c.like_count,
-            _COMMENT.c.reply_count,
+            COMMENT.c.text,
+            COMMENT.c.url,
+            COMMENT.c.like_count,
+            COMMENT.c.reply_count,
         )
         with self.context.database.read() as connection:
             for start in range(0, len(missing), _LOOKUP_CHUNK):
                 chunk = missing[start : start + _LOOKUP_CHUNK]
-                for row in connection.execute(select(*columns).where(_COMMENT.c.id.in_(chunk))):
+                for row in connection.execute(select(*columns).where(COMMENT.c.id.in_(chunk))):
                     id_, channel_id, platform_id, author, created, label, text, url, likes, replies = row
                     channel, platform = names[channel_id]
                     self._details[id_] = CommentDetails(
@@ -286,15 +281,15 @@ def half_imported(database: Database, brand_row: int) -> dict[int, str]:
     """The brand's channels whose last scan (a `busy` one aside) failed, ended partial or is still
     running: channel id -> "<name>: last scan <status>". A channel never scanned is not among them."""
     latest = (
-        select(func.max(_SCAN_RUN.c.id))
-        .select_from(_SCAN_RUN.join(_CHANNEL, _CHANNEL.c.id == _SCAN_RUN.c.channel_id))
-        .where(_CHANNEL.c.brand_id == brand_row, _SCAN_RUN.c.status != "busy")
-        .group_by(_SCAN_RUN.c.channel_id)
+        select(func.max(SCAN_RUN.c.id))
+        .select_from(SCAN_RUN.join(CHANNEL, CHANNEL.c.id == SCAN_RUN.c.channel_id))
+        .where(CHANNEL.c.brand_id == brand_row, SCAN_RUN.c.status != "busy")
+        .group_by(SCAN_RUN.c.channel_id)
     )
     query = (
-        select(_CHANNEL.c.id, _CHANNEL.c.name, _SCAN_RUN.c.status)
-        .join(_SCAN_RUN, _SCAN_RUN.c.channel_id == _CHANNEL.c.id)
-        .where(_SCAN_RUN.c.id.in_(latest), _SCAN_RUN.c.status.in_(HALF_IMPORTED))
+        select(CHANNEL.c.id, CHANNEL.c.name, SCAN_RUN.c.status)
+        .join(SCAN_RUN, SCAN_RUN.c.channel_id == CHANNEL.c.id)
+        .where(SCAN_RUN.c.id.in_(latest), SCAN_RUN.c.status.in_(HALF_IMPORTED))
     )
     with database.read() as connection:
         return {
@@ -329,15 +324,15 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
         # An alert about a comment is raised after the comment was written: within the reach.
         for key, subject, facts, recent, resolved_at in connection.execute(
             select(
-                _ALERT.c.dedup_key,
-                _ALERT.c.subject_id,
-                _ALERT.c.facts,
-                _ALERT.c.created_at >= since,
-                _ALERT.c.resolved_at,
+                ALERT.c.dedup_key,
+                ALERT.c.subject_id,
+                ALERT.c.facts,
+                ALERT.c.created_at >= since,
+                ALERT.c.resolved_at,
             ).where(
-                _ALERT.c.brand_id == context.brand_id,
-                _ALERT.c.rule.in_(COMMENT_RULES),
-                or_(_ALERT.c.created_at >= since, _ALERT.c.resolved_at.is_(None)),
+                ALERT.c.brand_id == context.brand_id,
+                ALERT.c.rule.in_(COMMENT_RULES),
+                or_(ALERT.c.created_at >= since, ALERT.c.resolved_at.is_(None)),
             )
         ):
             prefix = next((p for p in COMMENT_PREFIXES if key.startswith(p)), None)
@@ -488,7 +483,7 @@ def _still_to_judge(
 def _covered(brand_row: int, since: datetime, prefix: str, dialect: str) -> Any:
     """The comments in the brand's alerts under `prefix` raised within the reach, as `members` reads
     them from each alert's facts, as a subquery of ids (the database reads the JSON)."""
-    alert = _ALERT
+    alert = ALERT
     recent = (
         alert.c.brand_id == brand_row,
         alert.c.rule.in_(COMMENT_RULES),
@@ -736,18 +731,18 @@ def _spike_comments(data: CommentData, window_minutes: float) -> list[dict[str, 
     context = data.context
     if not data.scope.channel_ids:
         return []
-    engagement = func.coalesce(_COMMENT.c.like_count, 0) + func.coalesce(_COMMENT.c.reply_count, 0)
+    engagement = func.coalesce(COMMENT.c.like_count, 0) + func.coalesce(COMMENT.c.reply_count, 0)
     query = (
-        select(_COMMENT.c.id)
+        select(COMMENT.c.id)
         .where(
-            _COMMENT.c.channel_id.in_(data.scope.channel_ids),
-            _COMMENT.c.is_business == false(),
-            _COMMENT.c.deleted == false(),
-            _COMMENT.c.created_at > context.now - timedelta(minutes=window_minutes),
-            _COMMENT.c.created_at <= context.now,
+            COMMENT.c.channel_id.in_(data.scope.channel_ids),
+            COMMENT.c.is_business == false(),
+            COMMENT.c.deleted == false(),
+            COMMENT.c.created_at > context.now - timedelta(minutes=window_minutes),
+            COMMENT.c.created_at <= context.now,
             effective_label() == "negative",
         )
-        .order_by(engagement.desc(), _COMMENT.c.created_at.desc(), _COMMENT.c.id.desc())
+        .order_by(engagement.desc(), COMMENT.c.created_at.desc(), COMMENT.c.id.desc())
         .limit(WORST)
     )
     with context.database.read() as connection:
@@ -859,8 +854,8 @@ def _engaged(
     """
     if not scope.channel_ids:
         return []
-    comment = _COMMENT.alias("engaged")  # the models' table: the reports' one has no counts
-    reply = _COMMENT.alias("stored_reply")
+    comment = COMMENT.alias("engaged")  # the models' table: the reports' one has no counts
+    reply = COMMENT.alias("stored_reply")
     stored = (
         select(func.count())
         .where(
@@ -894,34 +889,32 @@ def heating_posts(context: BrandContext, scope: Scope) -> RuleOutcome:
     negatives = func.count().label("negatives")
     query = (
         select(
-            _POST.c.id,
-            _POST.c.channel_id,
-            _CHANNEL.c.name,
-            _CHANNEL.c.platform,
-            _POST.c.text,
-            _POST.c.url,
+            POST.c.id,
+            POST.c.channel_id,
+            CHANNEL.c.name,
+            CHANNEL.c.platform,
+            POST.c.text,
+            POST.c.url,
             negatives,
         )
         .select_from(
-            _COMMENT.join(
-                _POST,
+            COMMENT.join(
+                POST,
                 and_(
-                    _POST.c.channel_id == _COMMENT.c.channel_id,
-                    _POST.c.platform_id == _COMMENT.c.post_platform_id,
+                    POST.c.channel_id == COMMENT.c.channel_id,
+                    POST.c.platform_id == COMMENT.c.post_platform_id,
                 ),
-            ).join(_CHANNEL, _CHANNEL.c.id == _POST.c.channel_id)
+            ).join(CHANNEL, CHANNEL.c.id == POST.c.channel_id)
         )
         .where(
-            _COMMENT.c.channel_id.in_(scope.channel_ids),
-            _COMMENT.c.is_business == false(),
-            _COMMENT.c.deleted == false(),
-            _COMMENT.c.created_at >= since,
-            _COMMENT.c.created_at < context.now,
+            COMMENT.c.channel_id.in_(scope.channel_ids),
+            COMMENT.c.is_business == false(),
+            COMMENT.c.deleted == false(),
+            COMMENT.c.created_at >= since,
+            COMMENT.c.created_at < context.now,
             effective_label() == "negative",
         )
-        .group_by(
-            _POST.c.id, _POST.c.channel_id, _CHANNEL.c.name, _CHANNEL.c.platform, _POST.c.text, _POST.c.url
-        )
+        .group_by(POST.c.id, POST.c.channel_id, CHANNEL.c.name, CHANNEL.c.platform, POST.c.text, POST.c.url)
         .having(func.count() >= rule.post_negative_comments)
     )
     with context.database.read() as connection:
@@ -981,17 +974,17 @@ def connector_trouble(context: BrandContext) -> list[RuleOutcome]:
     horizon = context.now + timedelta(minutes=rule.token_expiry_warning)
     with context.database.read() as connection:
         channels = connection.execute(
-            select(_CHANNEL.c.id, _CHANNEL.c.name, _CHANNEL.c.platform, _CHANNEL.c.token_expires_at).where(
-                _CHANNEL.c.brand_id == context.brand_id
+            select(CHANNEL.c.id, CHANNEL.c.name, CHANNEL.c.platform, CHANNEL.c.token_expires_at).where(
+                CHANNEL.c.brand_id == context.brand_id
             )
         ).all()
         for channel_id, name, platform, expires_at in channels:
             if name not in enabled:
                 continue
             runs = connection.execute(
-                select(_SCAN_RUN.c.id, _SCAN_RUN.c.status, _SCAN_RUN.c.error, _SCAN_RUN.c.started_at)
-                .where(_SCAN_RUN.c.channel_id == channel_id, _SCAN_RUN.c.status.in_(("ok", "failed")))
-                .order_by(_SCAN_RUN.c.id.desc())
+                select(SCAN_RUN.c.id, SCAN_RUN.c.status, SCAN_RUN.c.error, SCAN_RUN.c.started_at)
+                .where(SCAN_RUN.c.channel_id == channel_id, SCAN_RUN.c.status.in_(("ok", "failed")))
+                .order_by(SCAN_RUN.c.id.desc())
                 .limit(rule.failed_scans)
             ).all()
             streak = 0
@@ -1001,13 +994,13 @@ def connector_trouble(context: BrandContext) -> list[RuleOutcome]:
                 streak += 1
             if streak:
                 started = connection.execute(
-                    select(func.min(_SCAN_RUN.c.id)).where(
-                        _SCAN_RUN.c.channel_id == channel_id,
-                        _SCAN_RUN.c.status == "failed",
-                        _SCAN_RUN.c.id
+                    select(func.min(SCAN_RUN.c.id)).where(
+                        SCAN_RUN.c.channel_id == channel_id,
+                        SCAN_RUN.c.status == "failed",
+                        SCAN_RUN.c.id
                         > func.coalesce(
-                            select(func.max(_SCAN_RUN.c.id))
-                            .where(_SCAN_RUN.c.channel_id == channel_id, _SCAN_RUN.c.status == "ok")
+                            select(func.max(SCAN_RUN.c.id))
+                            .where(SCAN_RUN.c.channel_id == channel_id, SCAN_RUN.c.status == "ok")
                             .scalar_subquery(),
                             0,
                         ),

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from socialmon.alerts import store
 from socialmon.alerts.rules import BrandContext, evaluate_brand, half_imported
+from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
-from socialmon.models import utcnow
 from socialmon.render.i18n import Lang
 from socialmon_connectors.base import Connector
 

@@ -33,9 +33,8 @@ from socialmon.analytics._sql import seconds_between
 from socialmon.config import NegativeSpikeRule
 from socialmon.database import Database
 from socialmon.labels import effective_label
-from socialmon.models import Comment
+from socialmon.tables import COMMENT
 
-_COMMENT = Comment.__table__
 MIN_HISTORY = 3  # baseline windows with comments needed to judge a window against them
 
 
@@ -125,7 +124,7 @@ def window_counts(
         return WindowCount(0, 0), [WindowCount(0, 0)] * (count - 1)
     dialect = database.dialect
     start = now - window * count
-    age = seconds_between(literal(now, _COMMENT.c.created_at.type), _COMMENT.c.created_at, dialect)
+    age = seconds_between(literal(now, COMMENT.c.created_at.type), COMMENT.c.created_at, dialect)
     seconds = int(window.total_seconds())
     index = cast(age, Integer) // seconds if dialect == "sqlite" else func.floor(age / seconds)
     index = index.label("window_index")
@@ -134,11 +133,11 @@ def window_counts(
         select(index, func.count(), func.sum(negative))
         .where(
             and_(
-                _COMMENT.c.channel_id.in_(channel_ids),
-                _COMMENT.c.is_business == false(),
-                _COMMENT.c.deleted == false(),
-                _COMMENT.c.created_at > start,  # window i holds ages in [i·w, (i+1)·w)
-                _COMMENT.c.created_at <= now,
+                COMMENT.c.channel_id.in_(channel_ids),
+                COMMENT.c.is_business == false(),
+                COMMENT.c.deleted == false(),
+                COMMENT.c.created_at > start,  # window i holds ages in [i·w, (i+1)·w)
+                COMMENT.c.created_at <= now,
             )
         )
         .group_by(index)

@@ -36,15 +36,12 @@ from sqlalchemy import Connection, and_, case, func, or_, select, text, true, up
 
 from socialmon.alerts.findings import DIGEST, SEVERITIES, Finding, RuleOutcome
 from socialmon.alerts.wording import title
+from socialmon.clock import utcnow
 from socialmon.database import Database
 from socialmon.locking import PG_LOCK_KEY
-from socialmon.models import Alert, AlertDelivery, Brand, Channel, utcnow
 from socialmon.render.i18n import Lang
+from socialmon.tables import ALERT, ALERT_DELIVERY, BRAND, CHANNEL
 
-_ALERT = Alert.__table__
-_DELIVERY = AlertDelivery.__table__
-_BRAND = Brand.__table__
-_CHANNEL = Channel.__table__
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a run that died
 ERROR_LIMIT = 1000
 _CHUNK = 500  # keys per IN (...) and rows per INSERT batch
@@ -101,7 +98,7 @@ class StoredAlert:
 
 def brand_id(database: Database, slug: str) -> int | None:
     with database.read() as connection:
-        return connection.execute(select(_BRAND.c.id).where(_BRAND.c.slug == slug)).scalar()
+        return connection.execute(select(BRAND.c.id).where(BRAND.c.slug == slug)).scalar()
 
 
 def record(
@@ -133,13 +130,13 @@ def record(
         open_alerts: dict[str, list[_Open]] = {}
         for row in connection.execute(
             select(
-                _ALERT.c.id,
-                _ALERT.c.rule,
-                _ALERT.c.dedup_key,
-                _ALERT.c.channel_id,
-                _ALERT.c.subject_id,
-                _ALERT.c.facts,
-            ).where(_ALERT.c.brand_id == brand_row, _ALERT.c.resolved_at.is_(None))
+                ALERT.c.id,
+                ALERT.c.rule,
+                ALERT.c.dedup_key,
+                ALERT.c.channel_id,
+                ALERT.c.subject_id,
+                ALERT.c.facts,
+            ).where(ALERT.c.brand_id == brand_row, ALERT.c.resolved_at.is_(None))
         ):
             open_alerts.setdefault(row.rule, []).append(
                 _Open(row.id, row.dedup_key, row.channel_id, row.subject_id, row.facts or {})
@@ -176,8 +173,8 @@ def record(
             folded = _insert(connection, database.dialect, brand_row, marked, lang, now)
             facts = {**digest.facts, "alert_ids": folded, "count": len(folded)}
             connection.execute(
-                update(_ALERT)
-                .where(_ALERT.c.id == digest_id)
+                update(ALERT)
+                .where(ALERT.c.id == digest_id)
                 .values(facts=facts, title=title(DIGEST, facts, lang))
             )
     return Recorded(sorted(created), resolved, grown, requeued, folded)
@@ -210,19 +207,19 @@ class _Stored:
 def _existing(connection: Connection, keys: list[str]) -> dict[str, _Stored]:
     found: dict[str, _Stored] = {}
     columns = (
-        _ALERT.c.dedup_key,
-        _ALERT.c.id,
-        _ALERT.c.rule,
-        _ALERT.c.severity,
-        _ALERT.c.subject_id,
-        _ALERT.c.facts,
-        _ALERT.c.sent_at,
-        _ALERT.c.acknowledged_at,
-        _ALERT.c.resolved_at,
+        ALERT.c.dedup_key,
+        ALERT.c.id,
+        ALERT.c.rule,
+        ALERT.c.severity,
+        ALERT.c.subject_id,
+        ALERT.c.facts,
+        ALERT.c.sent_at,
+        ALERT.c.acknowledged_at,
+        ALERT.c.resolved_at,
     )
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
-        for key, *rest in connection.execute(select(*columns).where(_ALERT.c.dedup_key.in_(chunk))):
+        for key, *rest in connection.execute(select(*columns).where(ALERT.c.dedup_key.in_(chunk))):
             stored = _Stored(*rest)
             found[key] = replace(stored, facts=dict(stored.facts or {}))
     return found
@@ -266,7 +263,7 @@ def _grow(connection: Connection, row: _Stored, finding: Finding, lang: Lang, no
         facts["update"] = int(old.get("update") or 0) + 1
         facts.pop("digest_id", None)
         _lock_alerts(connection, [row.id])
-        connection.execute(_DELIVERY.delete().where(_DELIVERY.c.alert_id == row.id))
+        connection.execute(ALERT_DELIVERY.delete().where(ALERT_DELIVERY.c.alert_id == row.id))
         values["sent_at"] = None
         change = "requeued"
     elif row.sent_at is None:
@@ -275,7 +272,7 @@ def _grow(connection: Connection, row: _Stored, finding: Finding, lang: Lang, no
         row.severity, finding.severity, key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else -1
     )
     values.update(facts=facts, title=title(row.rule, facts, lang), severity=severity)
-    connection.execute(update(_ALERT).where(_ALERT.c.id == row.id).values(**values))
+    connection.execute(update(ALERT).where(ALERT.c.id == row.id).values(**values))
     return change
 
 
@@ -284,13 +281,13 @@ def open_keys(database: Database, brand_row: int, prefix: str) -> list[str]:
     with database.read() as connection:
         return list(
             connection.execute(
-                select(_ALERT.c.dedup_key)
+                select(ALERT.c.dedup_key)
                 .where(
-                    _ALERT.c.brand_id == brand_row,
-                    _ALERT.c.resolved_at.is_(None),
-                    _ALERT.c.dedup_key.startswith(prefix, autoescape=True),
+                    ALERT.c.brand_id == brand_row,
+                    ALERT.c.resolved_at.is_(None),
+                    ALERT.c.dedup_key.startswith(prefix, autoescape=True),
                 )
-                .order_by(_ALERT.c.id.desc())
+                .order_by(ALERT.c.id.desc())
             ).scalars()
         )
 
@@ -329,7 +326,7 @@ def _resolve(
     for chunk in _chunks(closing):
         # A send may be marking some of them: lock in the order it does, so the two never deadlock.
         _lock_alerts(connection, chunk)
-        connection.execute(update(_ALERT).where(_ALERT.c.id.in_(chunk)).values(resolved_at=now))
+        connection.execute(update(ALERT).where(ALERT.c.id.in_(chunk)).values(resolved_at=now))
     return len(closing)
 
 
@@ -340,7 +337,7 @@ def _resolve_digests(connection: Connection, digests: list[_Open], now: datetime
         ids = list(digest.facts.get("alert_ids") or [])
         still = any(
             connection.execute(
-                select(_ALERT.c.id).where(_ALERT.c.id.in_(chunk), _ALERT.c.resolved_at.is_(None)).limit(1)
+                select(ALERT.c.id).where(ALERT.c.id.in_(chunk), ALERT.c.resolved_at.is_(None)).limit(1)
             ).first()
             for chunk in _chunks(ids)
         )
@@ -348,7 +345,7 @@ def _resolve_digests(connection: Connection, digests: list[_Open], now: datetime
             closing.append(digest.id)
     if closing:
         _lock_alerts(connection, closing)
-        connection.execute(update(_ALERT).where(_ALERT.c.id.in_(closing)).values(resolved_at=now))
+        connection.execute(update(ALERT).where(ALERT.c.id.in_(closing)).values(resolved_at=now))
     return len(closing)
 
 
@@ -356,11 +353,11 @@ def _cooling_down(connection: Connection, brand_row: int, finding: Finding, now:
     since = now - timedelta(minutes=finding.cooldown_minutes or 0)
     return (
         connection.execute(
-            select(_ALERT.c.id)
+            select(ALERT.c.id)
             .where(
-                _ALERT.c.brand_id == brand_row,
-                _ALERT.c.rule == finding.rule,
-                _ALERT.c.created_at > since,
+                ALERT.c.brand_id == brand_row,
+                ALERT.c.rule == finding.rule,
+                ALERT.c.created_at > since,
             )
             .limit(1)
         ).first()
@@ -391,7 +388,7 @@ def _insert(
         }
         for finding in findings
     ]
-    statement = _dialect_insert(dialect)(_ALERT)
+    statement = _dialect_insert(dialect)(ALERT)
     statement = statement.on_conflict_do_nothing(index_elements=["dedup_key"])
     ids: list[int] = []
     for start in range(0, len(rows), _CHUNK):
@@ -399,7 +396,7 @@ def _insert(
         connection.execute(statement, chunk)
         keys = [row["dedup_key"] for row in chunk]
         ids += connection.execute(
-            select(_ALERT.c.id).where(_ALERT.c.dedup_key.in_(keys), _ALERT.c.created_at == now)
+            select(ALERT.c.id).where(ALERT.c.dedup_key.in_(keys), ALERT.c.created_at == now)
         ).scalars()
     return sorted(ids)
 
@@ -411,9 +408,9 @@ def _listed(brand: str | None, include_closed: bool) -> Any:
     """The alerts `list_alerts` and `count_alerts` look at: one brand's or all, open or all."""
     condition = true()
     if brand:
-        condition = and_(condition, or_(_BRAND.c.slug == brand, _BRAND.c.name == brand))
+        condition = and_(condition, or_(BRAND.c.slug == brand, BRAND.c.name == brand))
     if not include_closed:
-        condition = and_(condition, _ALERT.c.resolved_at.is_(None), _ALERT.c.acknowledged_at.is_(None))
+        condition = and_(condition, ALERT.c.resolved_at.is_(None), ALERT.c.acknowledged_at.is_(None))
     return condition
 
 
@@ -421,25 +418,25 @@ def list_alerts(
     database: Database, *, brand: str | None = None, include_closed: bool = False, limit: int | None = None
 ) -> list[StoredAlert]:
     """Open alerts (not acknowledged, not resolved), most severe first, then newest first."""
-    severity = case({name: rank for rank, name in enumerate(SEVERITIES)}, value=_ALERT.c.severity, else_=-1)
+    severity = case({name: rank for rank, name in enumerate(SEVERITIES)}, value=ALERT.c.severity, else_=-1)
     query = (
         select(
-            _ALERT.c.id,
-            _BRAND.c.slug,
-            _CHANNEL.c.name,
-            _ALERT.c.rule,
-            _ALERT.c.severity,
-            _ALERT.c.title,
-            _ALERT.c.facts,
-            _ALERT.c.created_at,
-            _ALERT.c.sent_at,
-            _ALERT.c.acknowledged_at,
-            _ALERT.c.resolved_at,
+            ALERT.c.id,
+            BRAND.c.slug,
+            CHANNEL.c.name,
+            ALERT.c.rule,
+            ALERT.c.severity,
+            ALERT.c.title,
+            ALERT.c.facts,
+            ALERT.c.created_at,
+            ALERT.c.sent_at,
+            ALERT.c.acknowledged_at,
+            ALERT.c.resolved_at,
         )
-        .join(_BRAND, _BRAND.c.id == _ALERT.c.brand_id)
-        .outerjoin(_CHANNEL, _CHANNEL.c.id == _ALERT.c.channel_id)
+        .join(BRAND, BRAND.c.id == ALERT.c.brand_id)
+        .outerjoin(CHANNEL, CHANNEL.c.id == ALERT.c.channel_id)
         .where(_listed(brand, include_closed))
-        .order_by(severity.desc(), _ALERT.c.created_at.desc(), _ALERT.c.id.desc())
+        .order_by(severity.desc(), ALERT.c.created_at.desc(), ALERT.c.id.desc())
     )
     if limit is not None:
         query = query.limit(limit)
@@ -451,7 +448,7 @@ def count_alerts(database: Database, *, brand: str | None = None, include_closed
     """How many alerts `list_alerts` would give without a limit."""
     query = (
         select(func.count())
-        .select_from(_ALERT.join(_BRAND, _BRAND.c.id == _ALERT.c.brand_id))
+        .select_from(ALERT.join(BRAND, BRAND.c.id == ALERT.c.brand_id))
         .where(_listed(brand, include_closed))
     )
     with database.read() as connection:
@@ -461,13 +458,13 @@ def count_alerts(database: Database, *, brand: str | None = None, include_closed
 def acknowledge(database: Database, alert_id: int, now: datetime | None = None) -> bool:
     """Mark an alert seen; an acknowledged alert that was not sent yet is not sent. False if it already was."""
     with database.write() as connection:
-        exists = connection.execute(select(_ALERT.c.acknowledged_at).where(_ALERT.c.id == alert_id)).first()
+        exists = connection.execute(select(ALERT.c.acknowledged_at).where(ALERT.c.id == alert_id)).first()
         if exists is None:
             raise AlertNotFound(f"no alert with id {alert_id}: `socialmon alerts` lists them")
         if exists.acknowledged_at is not None:
             return False
         connection.execute(
-            update(_ALERT).where(_ALERT.c.id == alert_id).values(acknowledged_at=now or utcnow())
+            update(ALERT).where(ALERT.c.id == alert_id).values(acknowledged_at=now or utcnow())
         )
     return True
 
@@ -490,14 +487,14 @@ def deliverable(database: Database, brand_row: int) -> list[Deliverable]:
     """The brand's alerts still to send: not sent, not acknowledged, not resolved; most severe first,
     then oldest first."""
     query = (
-        select(_ALERT.c.id, _ALERT.c.rule, _ALERT.c.severity, _ALERT.c.facts, _ALERT.c.created_at)
+        select(ALERT.c.id, ALERT.c.rule, ALERT.c.severity, ALERT.c.facts, ALERT.c.created_at)
         .where(
-            _ALERT.c.brand_id == brand_row,
-            _ALERT.c.sent_at.is_(None),
-            _ALERT.c.acknowledged_at.is_(None),
-            _ALERT.c.resolved_at.is_(None),
+            ALERT.c.brand_id == brand_row,
+            ALERT.c.sent_at.is_(None),
+            ALERT.c.acknowledged_at.is_(None),
+            ALERT.c.resolved_at.is_(None),
         )
-        .order_by(_ALERT.c.created_at, _ALERT.c.id)
+        .order_by(ALERT.c.created_at, ALERT.c.id)
     )
     with database.read() as connection:
         found = [
@@ -532,22 +529,22 @@ def claim(database: Database, alert_ids: list[int], destination: str, token: str
             if len(claimed) >= limit:
                 break
             connection.execute(
-                insert(_DELIVERY)
+                insert(ALERT_DELIVERY)
                 .values(
                     [{"alert_id": alert_id, "destination": destination, "attempts": 0} for alert_id in chunk]
                 )
                 .on_conflict_do_nothing(index_elements=["alert_id", "destination"])
             )
             free = and_(
-                _DELIVERY.c.alert_id.in_(chunk),
-                _DELIVERY.c.destination == destination,
-                _DELIVERY.c.sent_at.is_(None),
-                or_(_DELIVERY.c.claimed_by.is_(None), _DELIVERY.c.claimed_at < now - CLAIM_LEASE),
+                ALERT_DELIVERY.c.alert_id.in_(chunk),
+                ALERT_DELIVERY.c.destination == destination,
+                ALERT_DELIVERY.c.sent_at.is_(None),
+                or_(ALERT_DELIVERY.c.claimed_by.is_(None), ALERT_DELIVERY.c.claimed_at < now - CLAIM_LEASE),
             )
             picked = (
-                select(_DELIVERY.c.id)
+                select(ALERT_DELIVERY.c.id)
                 .where(free)
-                .order_by(_DELIVERY.c.alert_id)
+                .order_by(ALERT_DELIVERY.c.alert_id)
                 .limit(limit - len(claimed))
                 .with_for_update(skip_locked=True)
             )
@@ -555,12 +552,14 @@ def claim(database: Database, alert_ids: list[int], destination: str, token: str
             if not ids:
                 continue
             connection.execute(
-                update(_DELIVERY)
-                .where(_DELIVERY.c.id.in_(ids), free)
+                update(ALERT_DELIVERY)
+                .where(ALERT_DELIVERY.c.id.in_(ids), free)
                 .values(claimed_by=token, claimed_at=now)
             )
             claimed += connection.execute(
-                select(_DELIVERY.c.alert_id).where(_DELIVERY.c.id.in_(ids), _DELIVERY.c.claimed_by == token)
+                select(ALERT_DELIVERY.c.alert_id).where(
+                    ALERT_DELIVERY.c.id.in_(ids), ALERT_DELIVERY.c.claimed_by == token
+                )
             ).scalars()
     return sorted(claimed)
 
@@ -571,10 +570,10 @@ def delivered_already(database: Database, alert_ids: list[int], destination: str
         for chunk in _chunks(alert_ids):
             found.update(
                 connection.execute(
-                    select(_DELIVERY.c.alert_id).where(
-                        _DELIVERY.c.alert_id.in_(chunk),
-                        _DELIVERY.c.destination == destination,
-                        _DELIVERY.c.sent_at.is_not(None),
+                    select(ALERT_DELIVERY.c.alert_id).where(
+                        ALERT_DELIVERY.c.alert_id.in_(chunk),
+                        ALERT_DELIVERY.c.destination == destination,
+                        ALERT_DELIVERY.c.sent_at.is_not(None),
                     )
                 ).scalars()
             )
@@ -594,9 +593,9 @@ def mark_delivered(
     done = (
         select(func.count())
         .where(
-            _DELIVERY.c.alert_id == _ALERT.c.id,
-            _DELIVERY.c.destination.in_(destinations),
-            _DELIVERY.c.sent_at.is_not(None),
+            ALERT_DELIVERY.c.alert_id == ALERT.c.id,
+            ALERT_DELIVERY.c.destination.in_(destinations),
+            ALERT_DELIVERY.c.sent_at.is_not(None),
         )
         .scalar_subquery()
     )
@@ -608,32 +607,32 @@ def mark_delivered(
             # and its statements then see the first's delivery (SQLite's write lock does the same).
             _lock_alerts(connection, chunk)
             connection.execute(
-                update(_DELIVERY)
+                update(ALERT_DELIVERY)
                 .where(_held(chunk, destination, token))
                 .values(
                     sent_at=now,
                     claimed_by=None,
                     claimed_at=None,
-                    attempts=_DELIVERY.c.attempts + 1,
+                    attempts=ALERT_DELIVERY.c.attempts + 1,
                     last_attempt_at=now,
                     last_error=None,
                 )
             )
             connection.execute(
-                update(_ALERT)
-                .where(and_(_ALERT.c.id.in_(chunk), _ALERT.c.sent_at.is_(None), done >= len(destinations)))
+                update(ALERT)
+                .where(and_(ALERT.c.id.in_(chunk), ALERT.c.sent_at.is_(None), done >= len(destinations)))
                 .values(sent_at=now)
             )
             # A digest sent: the alerts it stands for went out with it.
             for (facts,) in connection.execute(
-                select(_ALERT.c.facts).where(
-                    _ALERT.c.id.in_(chunk), _ALERT.c.rule == DIGEST, _ALERT.c.sent_at.is_not(None)
+                select(ALERT.c.facts).where(
+                    ALERT.c.id.in_(chunk), ALERT.c.rule == DIGEST, ALERT.c.sent_at.is_not(None)
                 )
             ):
                 for folded in _chunks(sorted((facts or {}).get("alert_ids") or [])):
                     connection.execute(
-                        update(_ALERT)
-                        .where(_ALERT.c.id.in_(folded), _ALERT.c.sent_at.is_(None))
+                        update(ALERT)
+                        .where(ALERT.c.id.in_(folded), ALERT.c.sent_at.is_(None))
                         .values(sent_at=now)
                     )
 
@@ -645,9 +644,9 @@ def _lock_alerts(connection: Connection, alert_ids: list[int]) -> None:
     so the foreign-key checks of `claim` inserting deliveries of these alerts do not wait for it.
     """
     connection.execute(
-        select(_ALERT.c.id)
-        .where(_ALERT.c.id.in_(alert_ids))
-        .order_by(_ALERT.c.id)
+        select(ALERT.c.id)
+        .where(ALERT.c.id.in_(alert_ids))
+        .order_by(ALERT.c.id)
         .with_for_update(key_share=True)
     )
 
@@ -667,7 +666,7 @@ def mark_failed(
         alert_ids,
         destination,
         token,
-        attempts=_DELIVERY.c.attempts + 1,
+        attempts=ALERT_DELIVERY.c.attempts + 1,
         last_attempt_at=now,
         last_error=error[:ERROR_LIMIT],
     )
@@ -682,7 +681,7 @@ def _release(database: Database, alert_ids: list[int], destination: str, token: 
     with database.write() as connection:
         for chunk in _chunks(alert_ids):
             connection.execute(
-                update(_DELIVERY)
+                update(ALERT_DELIVERY)
                 .where(_held(chunk, destination, token))
                 .values(claimed_by=None, claimed_at=None, **values)
             )
@@ -691,9 +690,9 @@ def _release(database: Database, alert_ids: list[int], destination: str, token: 
 def _held(alert_ids: list[int], destination: str, token: str) -> Any:
     """The deliveries of these alerts to `destination` that the run with `token` has claimed."""
     return and_(
-        _DELIVERY.c.alert_id.in_(alert_ids),
-        _DELIVERY.c.destination == destination,
-        _DELIVERY.c.claimed_by == token,
+        ALERT_DELIVERY.c.alert_id.in_(alert_ids),
+        ALERT_DELIVERY.c.destination == destination,
+        ALERT_DELIVERY.c.claimed_by == token,
     )
 
 

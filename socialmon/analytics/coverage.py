@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, false, func, select
 
-from socialmon.analytics._tables import COMMENT
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
+from socialmon.tables import COMMENT
 
 
 def _customer_comments(scope: Scope) -> list[object]:

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, literal, null, select, true, union_all
 
-from socialmon.analytics._tables import CHANNEL, COMMENT, POST
 from socialmon.analytics.responses import effective_label
 from socialmon.analytics.results import ChannelEngagement, Engagement, PostEngagement, WorstComment
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
+from socialmon.tables import CHANNEL, COMMENT, POST
 
 
 def engagement(database: Database, scope: Scope, *, top: int = 5, posts: int = 20) -> Engagement:

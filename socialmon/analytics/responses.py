@@ -56,7 +56,6 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, seconds_between
-from socialmon.analytics._tables import CHANNEL, COMMENT, POST
 from socialmon.analytics.business_time import BusinessCalendar, epoch_micros
 from socialmon.analytics.results import (
     KindCount,
@@ -68,6 +67,7 @@ from socialmon.analytics.results import (
 )
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
+from socialmon.tables import CHANNEL, COMMENT, POST
 
 
 def rating_label(rating: Any) -> ColumnElement[Any]:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from socialmon.analytics._sql import Period
-from socialmon.analytics._tables import BRAND, CHANNEL, POST
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
+from socialmon.tables import BRAND, CHANNEL, POST
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 DEFAULT_SINCE = "30d"

@@ -195,9 +195,9 @@ def show(
     from sqlalchemy import func, select
 
     from socialmon.analytics.responses import effective_label
-    from socialmon.models import Alert, Channel, Comment
+    from socialmon.tables import ALERT, CHANNEL, COMMENT
 
-    alert_t, comment_t, channel_t = Alert.__table__, Comment.__table__, Channel.__table__
+    alert_t, comment_t, channel_t = ALERT, COMMENT, CHANNEL
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db, db.read() as connection:
         row = connection.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()

@@ -13,6 +13,7 @@ from socialmon.alerts import acknowledge, list_alerts
 from socialmon.config import BusinessHours
 from socialmon.labels import effective_label, set_label
 from socialmon.models import Channel, Comment, ScanRun
+from socialmon.tables import COMMENT
 
 
 def iso(moment: datetime) -> str:
@@ -114,8 +115,8 @@ def test_a_reviews_stars_are_its_label_for_the_alerts_too(seed: Seed) -> None:
     assert members(wave) == [comment_id(seed, "one-star-kind-words")]
     # The rules' own label (spikes, watch-list quotes) is the same as the reports'.
     with seed.database.read() as connection:
-        table = Comment.__table__
-        labels = dict(connection.execute(select(table.c.platform_id, effective_label())).all())
+        # The label is an expression on the commands' Core table of comments (socialmon.tables).
+        labels = dict(connection.execute(select(COMMENT.c.platform_id, effective_label())).all())
     assert labels == {"one-star-kind-words": "negative", "five-stars-harsh-words": "positive"}
 
 

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, literal, select
 
 from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, utc_offsets
-from socialmon.analytics._tables import UTCDateTime
 from socialmon.analytics.business_time import epoch_micros
 from socialmon.analytics.scope import period_start
+from socialmon.tables import UTCDateTime
 
 TIMES = Table("times", MetaData(), Column("id", Integer, primary_key=True), Column("at", UTCDateTime()))
 START, END = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
