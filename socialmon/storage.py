@@ -123,7 +123,7 @@ class ChannelRow:
 
 
 def _hash(values: Iterable[Any]) -> str:
-    return hashlib.sha1("\x1f".join("" if v is None else str(v) for v in values).encode()).hexdigest()
+    return hashlib.sha1("\x1f".join(["" if v is None else str(v) for v in values]).encode()).hexdigest()
 
 
 def _post_row(record: PostRecord) -> dict[str, Any]:
