@@ -135,3 +135,72 @@ def test_more_channels_at_once_than_the_database_pool_holds_all_finish(database_
         assert again[0].status == "ok"
     finally:
         database.dispose()
+
+
+BIG_PAGES = 5
+BIG_PAGE = 500  # comments: scored in a worker process (see socialmon.scoring.INLINE_BELOW)
+
+
+class BigPages(Connector):
+    """BIG_PAGES pages of BIG_PAGE comments each."""
+
+    name = "big-pages"
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        for number in range(BIG_PAGES):
+            yield Page(
+                comments=[
+                    CommentRecord(
+                        platform_id=f"c{number}-{i}", post_id="p", created_at=WHEN, text="great coffee"
+                    )
+                    for i in range(BIG_PAGE)
+                ],
+                cursor={"page": number},
+            )
+
+
+class FailingOnceStore(Store):
+    """Fails the first transaction of several pages; notes how many pages each transaction held."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.transactions: list[list[Any]] = []
+        self.failed = False
+
+    def write_pages(self, pages: Sequence[tuple[Any, Any]]) -> list[PageResult]:
+        self.transactions.append([prepared.cursor for prepared, _ in pages])
+        if len(pages) > 1 and not self.failed:
+            self.failed = True
+            raise RuntimeError("disk full, once")
+        return super().write_pages(pages)
+
+
+def test_big_pages_of_a_channel_are_written_together_and_one_by_one_when_that_fails(
+    database_url: str,
+) -> None:
+    database = open_database(database_url)
+    try:
+        store = FailingOnceStore(database, get_scorer("vader"))
+        brand = BrandConfig(name="Café Uno")
+        channel = ChannelConfig(name="big", platform="big-pages", account="x")
+        resolved = ResolvedChannel(
+            brand=brand,
+            channel=channel,
+            connector_class=BigPages,
+            settings=ConnectorSettings(),
+            context=ChannelContext(brand=brand.slug, channel=channel.name, account="x"),
+        )
+        [outcome] = asyncio.run(run_scan([resolved], store, concurrency=1, scoring_workers=1))
+        assert outcome.status == "ok" and outcome.pages == BIG_PAGES
+        assert outcome.result.new_comments == BIG_PAGES * BIG_PAGE
+        cursors = [{"page": n} for n in range(BIG_PAGES)]
+        # All five in one transaction, which failed; then each page in its own, in order.
+        assert store.transactions == [cursors, *([cursor] for cursor in cursors)]
+        assert store.cursor(store.sync_channel(brand, channel).id) == {"page": BIG_PAGES - 1}
+        with database.read() as connection:
+            assert (
+                connection.exec_driver_sql("select count(*) from comment").scalar_one()
+                == BIG_PAGES * BIG_PAGE
+            )
+    finally:
+        database.dispose()
