@@ -160,3 +160,19 @@ def test_stored_times_are_written_and_read_back_as_the_models_do() -> None:
         assert isinstance(mine.coerce_compared_value(None, timedelta(hours=1)), Interval)
         assert isinstance(theirs.coerce_compared_value(None, timedelta(hours=1)), Interval)
         assert mine.coerce_compared_value(None, local) is mine
+
+
+def test_the_migration_chain_builds_exactly_the_core_tables(database_url: str) -> None:
+    """What the migrations build is what the commands read and write (as it is the models': test_storage.py)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from socialmon.database import Database
+
+    database = Database(database_url)
+    try:
+        database.upgrade(direct_create=False)
+        with database.read() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), tables.metadata) == []
+    finally:
+        database.dispose()
