@@ -22,18 +22,19 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, or_, select, update
 from sqlalchemy.sql.dml import Insert
 
+from socialmon import tables
+from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
-from socialmon.models import Brand, Channel, Comment, PendingThread, Post, ScanRun, utcnow
 from socialmon.sentiment import Scorer, Sentiment
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
 
-_BRAND = Brand.__table__
-_CHANNEL = Channel.__table__
-_POST = Post.__table__
-_COMMENT = Comment.__table__
-_SCAN_RUN = ScanRun.__table__
-_PENDING = PendingThread.__table__
+_BRAND = tables.BRAND
+_CHANNEL = tables.CHANNEL
+_POST = tables.POST
+_COMMENT = tables.COMMENT
+_SCAN_RUN = tables.SCAN_RUN
+_PENDING = tables.PENDING_THREAD
 _LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable limit
 
 _POST_FIELDS = (

@@ -35,7 +35,7 @@ NOT_FOR_HELP = (
 
 
 def modules_after(*argv: str, tmp_path: Path) -> set[str]:
-    """The modules a real `socialmon ARGV` process had imported when it exited."""
+    """The modules a real `socialmon ARGV` process had imported when it exited (it must succeed)."""
     listing = tmp_path / "modules.json"
     program = (
         "import atexit, json, sys\n"
@@ -52,8 +52,16 @@ def modules_after(*argv: str, tmp_path: Path) -> set[str]:
         timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code, wherever it is installed from
     )
-    assert done.returncode in (0, 2) and "Usage" in done.stdout, done.stderr  # no arguments: help, exit 2
+    if argv in ((), ("--help",)):
+        assert done.returncode in (0, 2) and "Usage" in done.stdout, done.stderr  # no arguments: help, exit 2
+    else:
+        assert done.returncode == 0, done.stdout + done.stderr
     return set(json.loads(listing.read_text()))
+
+
+def imported(loaded: set[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules of `loaded` that are one of `packages` or inside one."""
+    return sorted(m for m in loaded if any(m == name or m.startswith(name + ".") for name in packages))
 
 
 @pytest.mark.parametrize("argv", [("--help",), ()])
@@ -63,8 +71,7 @@ def test_help_imports_no_database_language_models_or_progress_bars(
 ) -> None:
     loaded = modules_after(*argv, tmp_path=tmp_path)
     assert "socialmon.cli.scan" in loaded  # every command was registered
-    found = sorted(m for m in loaded if any(m == name or m.startswith(name + ".") for name in NOT_FOR_HELP))
-    assert found == []
+    assert imported(loaded, NOT_FOR_HELP) == []
 
 
 @pytest.fixture
@@ -153,3 +160,21 @@ def test_a_scan_of_local_exports_loads_no_api_connector_and_no_http_stack(sample
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=sample.parent
     )
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+# What the everyday commands must not import: they read and write the Core tables of
+# socialmon.tables; the models (SQLModel classes) and the ORM are for the migrations.
+NOT_FOR_EVERYDAY_COMMANDS = ("sqlmodel", "sqlalchemy.orm", "socialmon.models")
+
+
+@pytest.mark.slow  # five real processes, ~8 s
+def test_the_everyday_commands_import_neither_the_models_nor_the_orm(sample: Path) -> None:
+    config = ("--config", str(sample))
+    folder = sample.parent
+    first_scan = modules_after("scan", "--quiet", *config, tmp_path=folder)  # creates the database
+    assert "socialmon.storage" in first_scan and "socialmon.tables" in first_scan
+    assert imported(first_scan, NOT_FOR_EVERYDAY_COMMANDS) == []
+    for argv in (("scan", "--quiet"), ("report",), ("pending",), ("alerts",)):
+        loaded = modules_after(*argv, *config, tmp_path=folder)
+        assert "sqlalchemy" in loaded, argv  # the command did read the database
+        assert imported(loaded, NOT_FOR_EVERYDAY_COMMANDS) == [], argv
