@@ -41,6 +41,7 @@ SCAN_TASK = "socialmon.scan_channel"
 ALERTS_TASK = "socialmon.check_alerts"
 SCHEDULE_TASK = "socialmon.schedule"
 RATE_LIMIT_PAUSE = 60.0  # seconds a platform rests for every worker after a 429
+ANALYZE_AFTER = 200  # jobs queued at once after which the queue's table is analysed (see `enqueue`)
 
 log = logging.getLogger("socialmon.workers")
 
@@ -81,12 +82,17 @@ class WorkerRuntime:
     retries: int = 3
     budget_wait: float = 30.0  # seconds a job waits for its platform's budget before handing itself back
     _resolved: dict[tuple[str, str], ResolvedChannel] = field(default_factory=dict)
+    _enabled: dict[tuple[str, str], tuple[BrandConfig, ChannelConfig]] | None = None
 
     def find(self, brand: str, channel: str) -> tuple[BrandConfig, ChannelConfig] | None:
-        for b, c in self.config.select(brand, channel_label(brand, channel)):
-            if b.slug == brand and c.name == channel and c.enabled:
-                return b, c
-        return None
+        # An index, built once: looking through the whole config for each job made the jobs of a
+        # cycle cost O(channels²) (1,000 channels: 0.24 ms of CPU a job).
+        if self._enabled is None:
+            self._enabled = {}
+            for b, c in self.config.select():
+                if c.enabled:
+                    self._enabled.setdefault((b.slug, c.name), (b, c))
+        return self._enabled.get((brand, channel))
 
     def resolve(self, brand: str, channel: str) -> ResolvedChannel | None:
         key = (brand, channel)
@@ -298,14 +304,35 @@ async def enqueue(
     for start in range(0, len(channels), 20):
         await asyncio.gather(*(defer(*channel) for channel in channels[start : start + 20]))
     if already:
-        async with app.connector.pool.connection() as connection, connection.cursor() as cursor:
+        async with (
+            app.connector.pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
             await cursor.executemany(
                 "DELETE FROM socialmon_cycle_channel WHERE cycle = %s AND brand = %s AND channel = %s",
                 [(result.cycle, brand, channel) for brand, channel in already],
             )
+    if len(result.queued) >= ANALYZE_AFTER:
+        await _analyze_jobs(app)
     for brand in brands:
         await finish_in_cycle(app, result.cycle, brand, None)
     return result
+
+
+async def _analyze_jobs(app: Any) -> None:
+    """Let the planner see the jobs just queued.
+
+    Until autovacuum gets to it, PostgreSQL plans procrastinate's fetch from the statistics of the
+    table before the enqueue: for a table that held few waiting jobs, a scan and sort of every
+    waiting job at each fetch. 3,000 channels enqueued: 88 ms of PostgreSQL CPU per job fetched
+    and finished, 1.1 ms after an ANALYZE (0.9 ms with the index of `app.OWN_INDEXES`).
+    """
+    try:
+        async with app.connector.pool.connection() as connection:
+            await connection.execute("ANALYZE procrastinate_jobs")
+    except Exception as problem:  # not the table's owner: the fetches are slower, not wrong
+        log.warning("ANALYZE of the queue failed: %s", problem)
 
 
 async def finish_in_cycle(app: Any, cycle: str, brand: str, channel: str | None) -> None:
