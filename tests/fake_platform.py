@@ -233,7 +233,7 @@ class FakeGraph:
         try:
             if not ours.poll(30):
                 raise RuntimeError("the fake Graph API did not start within 30 s")
-            yield ServedGraph(ours.recv(), ours)
+            yield ServedGraph(ours.recv(), ours, child.pid)
         finally:
             ours.send("stop")
             child.join(10)
@@ -393,6 +393,7 @@ class ServedGraph:
 
     url: str
     _pipe: Any
+    pid: int | None = None  # the child process (a benchmark reads its CPU time)
 
     def log(self) -> list[tuple[str, int]]:
         """(path, status) of every request served so far."""
