@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from socialmon.database import Database
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Scorer
-from socialmon.tables import COMMENT
+from socialmon.tables import BRAND, CHANNEL, COMMENT
 
 
 def _stale(scorer: Scorer, since: datetime | None) -> list:
@@ -67,14 +68,19 @@ def rescore(
         while True:
             with database.read() as connection:
                 batch = connection.execute(
-                    select(COMMENT.c.id, COMMENT.c.text)
+                    select(COMMENT.c.id, COMMENT.c.text, BRAND.c.language)
+                    .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
+                    .join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)
                     .where(and_(COMMENT.c.id > after_id, *_stale(scorer, since)))
                     .order_by(COMMENT.c.id)
                     .limit(batch_size)
                 ).all()
             if not batch:
                 return done
-            sentiments = asyncio.run(pool.score([text for _, text in batch]))
+            # Scored with their brand's language as the hint, as a scan scores them.
+            sentiments = []
+            for hint, rows_of_brand in groupby(batch, key=lambda row: row.language):
+                sentiments += asyncio.run(pool.score([row.text for row in rows_of_brand], hint))
             rows = [
                 {
                     "row_id": row_id,
@@ -83,7 +89,7 @@ def rescore(
                     "new_label": s.label,
                     "new_mixed": s.mixed,
                 }
-                for (row_id, _), s in zip(batch, sentiments, strict=True)
+                for (row_id, _, _), s in zip(batch, sentiments, strict=True)
             ]
             with database.write() as connection:
                 connection.execute(statement, rows)

@@ -393,7 +393,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                     in_flight.append((writer.enqueue(row.id, page), page.progress))
                 else:
                     prepared = await asyncio.to_thread(store.prepare_page, row.id, page)
-                    scores = asyncio.ensure_future(scoring.score(prepared.texts_to_score))
+                    scores = asyncio.ensure_future(
+                        scoring.score(prepared.texts_to_score, resolved.brand.language)
+                    )
                     scores.add_done_callback(_retrieve)  # its page may be dropped before it is awaited
                     in_flight.append((_ScoredPage(prepared, scores), page.progress))
                 if len(in_flight) >= MAX_PAGES_IN_FLIGHT and (

@@ -72,9 +72,9 @@ def _start_worker(
     _worker_scorer = get_scorer(scorer_name, languages)
 
 
-def _score_in_worker(texts: Sequence[str]) -> list[Sentiment]:
+def _score_in_worker(texts: Sequence[str], hint: str | None = None) -> list[Sentiment]:
     assert _worker_scorer is not None
-    return _worker_scorer.score_many(texts)
+    return _worker_scorer.score_many(texts, hint)
 
 
 def default_workers() -> int:
@@ -98,11 +98,12 @@ class ScoringPool:
         """Whether a batch of this many texts is scored in-process (no worker would pay for itself)."""
         return self.workers == 0 or self._broken or texts < INLINE_BELOW
 
-    async def score(self, texts: Sequence[str]) -> list[Sentiment]:
+    async def score(self, texts: Sequence[str], hint: str | None = None) -> list[Sentiment]:
+        """Scores of `texts`; `hint` is their brand's language (see `Scorer.score_many`)."""
         if not texts:
             return []
         if self.scores_inline(len(texts)):
-            return self._score_inline(texts)
+            return self._score_inline(texts, hint)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -116,17 +117,19 @@ class ScoringPool:
                 initargs=(self.scorer.name, os.getpid(), getattr(self.scorer, "languages", None)),
             )
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, _score_in_worker, texts)
+            return await asyncio.get_running_loop().run_in_executor(
+                self._executor, _score_in_worker, texts, hint
+            )
         except BrokenProcessPool:
             # A worker was killed: by the SIGTERM that `timeout` and systemd send to the whole
             # process group (the scan itself then stops after its current page), or by the OOM
             # killer. The page is still scored, here.
             self._broken = True
-            return self._score_inline(texts)
+            return self._score_inline(texts, hint)
 
-    def _score_inline(self, texts: Sequence[str]) -> list[Sentiment]:
+    def _score_inline(self, texts: Sequence[str], hint: str | None = None) -> list[Sentiment]:
         started = time.perf_counter()
-        sentiments = self.scorer.score_many(texts)
+        sentiments = self.scorer.score_many(texts, hint)
         self.inline_seconds += time.perf_counter() - started
         return sentiments
 

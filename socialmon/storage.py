@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Select, Table, Update, and_, bindparam, or_, select, update
@@ -354,6 +355,7 @@ class Store:
     def __init__(self, database: Database, scorer: Scorer) -> None:
         self.database = database
         self.scorer = scorer
+        self._languages: dict[int, str] = {}  # channel id -> its brand's language (see sync_channel)
         self.timings = StoreTimings()
 
     # --- brands and channels --------------------------------------------------------
@@ -363,6 +365,12 @@ class Store:
 
         A channel whose platform or account changed starts again with no cursor.
         """
+        row = self._sync_channel(brand, channel)
+        # Its comments are scored with the brand's language as the hint for near-ties.
+        self._languages[row.id] = brand.language
+        return row
+
+    def _sync_channel(self, brand: BrandConfig, channel: ChannelConfig) -> ChannelRow:
         with self.database.write() as connection:
             brand_values = {
                 "name": brand.name,
@@ -537,7 +545,12 @@ class Store:
         if not batch:
             return
         started = time.perf_counter()
-        sentiments = self.scorer.score_many([text for prepared in batch for text in prepared.texts_to_score])
+        sentiments: list[Sentiment] = []
+        languages = self._languages.get
+        for hint, pages in groupby(batch, key=lambda prepared: languages(prepared.channel_id)):
+            sentiments += self.scorer.score_many(
+                [text for page in pages for text in page.texts_to_score], hint
+            )
         scored = time.perf_counter()
         self.timings.scoring += scored - started
         self._write(connection, batch, sentiments)

@@ -24,7 +24,7 @@ class VaderScorer:
         self._analyzer = SentimentIntensityAnalyzer()
         self.version = package_version("vaderSentiment")
 
-    def score(self, text: str) -> Sentiment:
+    def score(self, text: str, hint: str | None = None) -> Sentiment:  # English only: no hint needed
         scores = self._analyzer.polarity_scores(for_scoring(text))
         compound = scores["compound"]
         return Sentiment(
@@ -36,5 +36,5 @@ class VaderScorer:
             neutral=scores["neu"],
         )
 
-    def score_many(self, texts: Iterable[str]) -> list[Sentiment]:
+    def score_many(self, texts: Iterable[str], hint: str | None = None) -> list[Sentiment]:
         return [self.score(text) for text in texts]

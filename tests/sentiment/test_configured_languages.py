@@ -75,3 +75,19 @@ def test_a_scan_stores_the_configured_languages_and_their_version(tmp_path: Path
         ).fetchall()
     version = f"{MultilingualScorer.version}+pt"
     assert rows == [("c1", "pt", "positive", version), ("c2", "other", "negative", version)]
+
+
+@pytest.mark.parametrize(("brand_language", "expected"), [("es", "es"), ("pt", "pt")])
+def test_a_scan_scores_short_comments_with_their_brands_language_as_the_hint(
+    tmp_path: Path, cli: CliRunner, brand_language: str, expected: str
+) -> None:
+    """ "Excelente" is Spanish and Portuguese alike: the brand's language decides it."""
+    import sqlite3
+
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1", text="Excelente")])
+    path = write_config(tmp_path)
+    path.write_text(path.read_text().replace('language = "es"', f'language = "{brand_language}"'))
+    result = cli.invoke(app, ["scan", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(tmp_path / "socialmon.db") as db:
+        assert db.execute("SELECT language FROM comment WHERE platform_id = 'c1'").fetchone() == (expected,)
