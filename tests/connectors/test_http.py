@@ -496,9 +496,11 @@ async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
 @pytest.mark.parametrize("shared", [False, True])
 @pytest.mark.parametrize("reply", [garbage, hang_up, bad_header, truncated, silent])
 def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply: Reply) -> None:
+    sleeps = Sleeps()
+
     async def fetch() -> tuple[PlatformError, int]:
         async with loopback(reply) as (url, heads), new_client(timeout=0.2, shared=shared) as client:
-            api = Api(client=client, base_url=url, platform="Example", sleep=Sleeps(), secrets=["EAAB"])
+            api = Api(client=client, base_url=url, platform="Example", sleep=sleeps, secrets=["EAAB"])
             api.policy = RetryPolicy(attempts=2)
             with pytest.raises(PlatformError) as raised:
                 await api.get(url)
@@ -506,5 +508,9 @@ def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply:
 
     error, requests = run(fetch())
     assert error.code == "network"
-    assert requests >= 2  # aiohttp itself also resends a GET once when the server hung up on it
+    # Retried: one pause between the two attempts. The server's count of requests is not the
+    # measure: the second attempt may fail before its request reaches the server (a machine under
+    # load: 1 of 1,347 tests failed once on `requests >= 2`), and aiohttp itself also resends a
+    # GET once when the server hung up on it.
+    assert len(sleeps) == 1 and requests >= 1
     assert "EAAB" not in str(error) and "access_token=***" in str(error)
