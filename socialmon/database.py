@@ -252,7 +252,7 @@ class Database:
     def upgrade(self, *, direct_create: bool = True) -> SchemaStatus | None:
         """Bring the schema to the newest revision; returns the status before, or None if nothing was done.
 
-        A database with no tables at all gets the models' schema directly and is stamped with the
+        A database with no tables at all gets the whole schema at once and is stamped with the
         newest revision, the way Alembic's documentation describes for a new database
         ("create_all, then stamp head"): the first scan of the quick start spent 0.25 s importing
         Alembic and replaying nine migrations (measured with -X importtime and cProfile), against
@@ -294,9 +294,8 @@ class Database:
             with self.write() as connection:
                 if self.dialect == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
-                if inspect(
-                    connection
-                ).get_table_names():  # checked under the lock: another process may have won
+                # Checked under the lock: another process may have created them meanwhile.
+                if inspect(connection).get_table_names():
                     return False
                 metadata.create_all(connection)
                 # Alembic's own version table, as `alembic stamp` makes it.
