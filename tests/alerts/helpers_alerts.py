@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from analytics.seeding import Seed
 from sqlalchemy import insert, select
 
 from socialmon.alerts import evaluate_alerts
@@ -41,6 +42,21 @@ def comments_at(
     ]
     with database.write() as connection:
         connection.execute(insert(Comment.__table__), rows)
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def ago(**delta: float) -> str:
+    """A seed time `delta` before NOW."""
+    return iso(NOW - timedelta(**delta))
+
+
+def comment_id(seed: Seed, platform_id: str) -> int:
+    with seed.database.read() as connection:
+        table = Comment.__table__
+        return connection.execute(table.select().where(table.c.platform_id == platform_id)).one().id
 
 
 def spread(start: datetime, hours: float, count: int) -> list[datetime]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alerts.helpers_alerts import NOW, alerts, members, run_rules
+from alerts.helpers_alerts import NOW, ago, alerts, comment_id, iso, members, run_rules
 from analytics.seeding import Seed
 from sqlalchemy import update
 
@@ -15,20 +15,6 @@ from socialmon.alerts.rules import BrandContext, _comment_data
 from socialmon.config import BrandConfig, BusinessHours, ReportOptions
 from socialmon.models import Comment
 from socialmon.render.i18n import Lang
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def ago(**delta: float) -> str:
-    return iso(NOW - timedelta(**delta))
-
-
-def comment_id(seed: Seed, platform_id: str) -> int:
-    with seed.database.read() as connection:
-        table = Comment.__table__
-        return connection.execute(table.select().where(table.c.platform_id == platform_id)).one().id
 
 
 def still_to_judge(seed: Seed, brand: BrandConfig, now: datetime = NOW) -> set[int]:

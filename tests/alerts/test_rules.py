@@ -5,30 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alerts.helpers_alerts import NOW, alerts, members, quoted, run_rules
+from alerts.helpers_alerts import NOW, ago, alerts, comment_id, iso, members, quoted, run_rules
 from analytics.seeding import Seed
 from sqlalchemy import insert, select, update
 
 from socialmon.alerts import acknowledge, list_alerts
 from socialmon.config import BusinessHours
 from socialmon.labels import effective_label, set_label
-from socialmon.models import Channel, Comment, ScanRun
+from socialmon.models import Channel, ScanRun
 from socialmon.tables import COMMENT
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
-
-
-def ago(**delta: float) -> str:
-    return iso(NOW - timedelta(**delta))
-
-
-def comment_id(seed: Seed, platform_id: str) -> int:
-    with seed.database.read() as connection:
-        table = Comment.__table__
-        return connection.execute(table.select().where(table.c.platform_id == platform_id)).one().id
-
 
 # --- waiting too long ----------------------------------------------------------------------------
 
