@@ -108,14 +108,7 @@ COMPACT: dict[tuple[str, int], _Spec] = {
     ("posts", 8): _POSTS,
     ("top_negative", 8): _POSTS,
     ("top_positive", 8): _POSTS,
-    ("worst_comments", 6): [
-        (0, None, "fixed"),
-        (1, "channel", "line"),
-        (2, None, "line"),
-        (3, None, "fixed"),
-        (4, None, "fixed"),
-        (5, None, "line"),
-    ],
+    ("worst_comments", 6): _NEEDS_REPLY,  # the same columns: reference, channel, author, …, text
 }
 BLOCKS = {"channels", "response_by_channel", "engagement_by_channel"}  # one block per channel
 # Shown by the wide layout only: the compact one gives a message channel's figures in its block.
