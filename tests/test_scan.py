@@ -20,6 +20,21 @@ WHEN = datetime(2026, 10, 1, 12, tzinfo=UTC)
 PAGES = 4
 
 
+def resolved(
+    connector_class: type[Connector], name: str, platform: str, account: str = "x"
+) -> ResolvedChannel:
+    """One channel of the brand "Café Uno", read by `connector_class`."""
+    brand = BrandConfig(name="Café Uno")
+    channel = ChannelConfig(name=name, platform=platform, account=account)
+    return ResolvedChannel(
+        brand=brand,
+        channel=channel,
+        connector_class=connector_class,
+        settings=ConnectorSettings(),
+        context=ChannelContext(brand=brand.slug, channel=channel.name, account=account),
+    )
+
+
 class CountingConnector(Connector):
     """Yields PAGES pages; notes when each one is asked for."""
 
@@ -63,21 +78,13 @@ def test_the_next_page_is_fetched_while_a_page_is_stored_and_pages_are_stored_in
     database = open_database(database_url)
     try:
         store = WatchingStore(database, get_scorer("vader"))
-        brand = BrandConfig(name="Café Uno")
-        channel = ChannelConfig(name="counting", platform="counting", account="x")
-        resolved = ResolvedChannel(
-            brand=brand,
-            channel=channel,
-            connector_class=CountingConnector,
-            settings=ConnectorSettings(),
-            context=ChannelContext(brand=brand.slug, channel=channel.name, account="x"),
-        )
-        [outcome] = asyncio.run(run_scan([resolved], store, concurrency=1))
+        counting = resolved(CountingConnector, "counting", "counting")
+        [outcome] = asyncio.run(run_scan([counting], store, concurrency=1))
         assert outcome.status == "ok" and outcome.pages == PAGES
         assert outcome.result.new_comments == PAGES
         assert store.second_asked_before_first_stored is True
         assert store.cursors == [{"page": n} for n in range(PAGES)]
-        assert store.cursor(store.sync_channel(brand, channel).id) == {"page": PAGES - 1}
+        assert store.cursor(store.sync_channel(counting.brand, counting.channel).id) == {"page": PAGES - 1}
     finally:
         database.dispose()
 
@@ -113,19 +120,7 @@ def test_more_channels_at_once_than_the_database_pool_holds_all_finish(database_
     database = open_database(database_url)
     try:
         store = Store(database, get_scorer("vader"))
-        brand = BrandConfig(name="Café Uno")
-        channels = []
-        for i in range(40):
-            channel = ChannelConfig(name=f"c{i}", platform="two-pages", account=f"a{i}")
-            channels.append(
-                ResolvedChannel(
-                    brand=brand,
-                    channel=channel,
-                    connector_class=TwoPages,
-                    settings=ConnectorSettings(),
-                    context=ChannelContext(brand=brand.slug, channel=channel.name, account=f"a{i}"),
-                )
-            )
+        channels = [resolved(TwoPages, f"c{i}", "two-pages", account=f"a{i}") for i in range(40)]
         TwoPages.channels, TwoPages.started, TwoPages.everyone_started = 40, [], None
         outcomes = asyncio.run(run_scan(channels, store, concurrency=40))
         assert [outcome.status for outcome in outcomes] == ["ok"] * 40
@@ -181,22 +176,14 @@ def test_big_pages_of_a_channel_are_written_together_and_one_by_one_when_that_fa
     database = open_database(database_url)
     try:
         store = FailingOnceStore(database, get_scorer("vader"))
-        brand = BrandConfig(name="Café Uno")
-        channel = ChannelConfig(name="big", platform="big-pages", account="x")
-        resolved = ResolvedChannel(
-            brand=brand,
-            channel=channel,
-            connector_class=BigPages,
-            settings=ConnectorSettings(),
-            context=ChannelContext(brand=brand.slug, channel=channel.name, account="x"),
-        )
-        [outcome] = asyncio.run(run_scan([resolved], store, concurrency=1, scoring_workers=1))
+        big = resolved(BigPages, "big", "big-pages")
+        [outcome] = asyncio.run(run_scan([big], store, concurrency=1, scoring_workers=1))
         assert outcome.status == "ok" and outcome.pages == BIG_PAGES
         assert outcome.result.new_comments == BIG_PAGES * BIG_PAGE
         cursors = [{"page": n} for n in range(BIG_PAGES)]
         # All five in one transaction, which failed; then each page in its own, in order.
         assert store.transactions == [cursors, *([cursor] for cursor in cursors)]
-        assert store.cursor(store.sync_channel(brand, channel).id) == {"page": BIG_PAGES - 1}
+        assert store.cursor(store.sync_channel(big.brand, big.channel).id) == {"page": BIG_PAGES - 1}
         with database.read() as connection:
             assert (
                 connection.exec_driver_sql("select count(*) from comment").scalar_one()
