@@ -145,8 +145,9 @@ class MultilingualScorer:
         scored = {text: self._score_as(text, lang) for text, lang in zip(unique, languages, strict=True)}
         return [scored[text] for text in texts]
 
-    def _fallback(self, code: str) -> _languages.Language:
-        """The rules of `code` for a text in no configured language, built when first needed."""
+    def _rules_of(self, code: str) -> _languages.Language:
+        """The rules of `code`: a configured language's, or one built when first needed (a text
+        in no configured language, or `score_as` a language not detected)."""
         lang = self._languages.get(code) or self._fallbacks.get(code)
         if lang is None:
             lang = self._fallbacks[code] = _languages.by_code(code)
@@ -154,13 +155,10 @@ class MultilingualScorer:
 
     def _score_as(self, text: str, language: str) -> Sentiment:
         text = for_scoring(text)
-        lang = self._languages.get(language)
-        if lang is None and language in self.DEFAULT_LANGUAGES:  # `score_as` a language not detected
-            lang = self._fallback(language)
-        if lang is None:
-            # Emoji-only comments get the emoji table shared by es/pt (VADER's English
-            # one misses 😡, 👍, 🙏…); words in another language get English rules.
-            lang = self._fallback("en" if _HAS_LETTER.search(text) else "es")
+        # Other languages: emoji-only comments get the emoji table shared by es/pt (VADER's
+        # English one misses 😡, 👍, 🙏…); words get English rules.
+        known = language in self.DEFAULT_LANGUAGES
+        lang = self._rules_of(language if known else "en" if _HAS_LETTER.search(text) else "es")
         rules = lang.rules
         if lang.tokenizer is None:
             scores = score_english(text, rules, self._emoji)
@@ -171,7 +169,7 @@ class MultilingualScorer:
         # (most texts have too little of the weaker side: skip the call for them)
         mixed = scores.weaker >= rules.mixed_mass and bool(rules.mixed_share) and is_mixed(scores, rules)
         return Sentiment(
-            language if language in self.DEFAULT_LANGUAGES else OTHER,
+            language if known else OTHER,
             compound,
             "neutral" if mixed else _label(compound, rules.neutral_band, rules.positive_band),
             scores.positive,
