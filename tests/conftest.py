@@ -6,8 +6,10 @@ they are mandatory: an unreachable server fails them). Elsewhere they are skippe
 
 from __future__ import annotations
 
+import compileall
 import os
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,18 @@ POSTGRES_SKIP_REASON = (
     "PostgreSQL tests need SOCIALMON_TEST_POSTGRES_URL, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
 )
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """socialmon's bytecode, compiled once: the processes tests start (`python -m socialmon`, the
+    scan's scoring workers) read it instead of compiling every module again. Where
+    PYTHONDONTWRITEBYTECODE is set (as on our CI machines) no process writes it, and each one
+    spent 0.1-0.3 s compiling. Up-to-date files are skipped, so this costs nothing the second time."""
+    if sys.flags.dont_write_bytecode:
+        for package in ("socialmon", "connectors"):
+            compileall.compile_dir(REPO / package, quiet=1)
 
 
 @pytest.fixture(autouse=True)
