@@ -13,7 +13,11 @@ time is the steadier figure.
 - scan: the sample scanned into a fresh database each run (31 comments to score);
 - re-scan: the sample scanned again into a database that already has it (adds nothing);
 - report: the terminal report of the scanned sample;
-- help: `socialmon --help`.
+- help: `socialmon --help`;
+- floor: no socialmon at all, only the interpreter starting and importing the libraries every
+  database command needs (SQLAlchemy, typer, rich, pydantic): what no change to socialmon can
+  go below on this machine. Its ratio to the last session's machine says how far the targets,
+  set on a faster one, are from this machine's reach.
 
 Before the timed runs, one untimed scan and report compile the bytecode (as an installed
 package has it).
@@ -35,10 +39,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TARGETS = {"scan": 1.0, "re-scan": 0.6, "report": 0.5, "help": 0.3}
+FLOOR = "import sqlalchemy, typer, rich.console, pydantic"
 
 
-def run(folder: Path, *args: str) -> tuple[float, float]:
-    """Wall and CPU seconds of `python -m socialmon ARGS` in `folder`; a failure stops the benchmark."""
+def run(folder: Path, *args: str, module: bool = True) -> tuple[float, float]:
+    """Wall and CPU seconds of `python -m socialmon ARGS` (`python ARGS` when not `module`) in
+    `folder`; a failure stops the benchmark."""
     # Bytecode as an installed package has it: socialmon's own modules compiled once, into a cache
     # beside the copied config. With PYTHONDONTWRITEBYTECODE set (as on the development machines)
     # every run compiled them all again: 0.3-0.5 s of each figure was the compiler.
@@ -50,7 +56,7 @@ def run(folder: Path, *args: str) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "socialmon", *args],
+        [sys.executable, *(("-m", "socialmon") if module else ()), *args],
         cwd=folder,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -85,13 +91,16 @@ def figure(
         times.append(wall)
         cpus.append(cpu)
     median = statistics.median(times)
-    target = TARGETS[name]
+    target = TARGETS.get(name)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    verdict = "ok" if median <= target else "OVER"
+    verdict = (
+        f"target <= {target:.1f} s: {'ok' if median <= target else 'OVER'}"
+        if target is not None
+        else "no target: the libraries alone"
+    )
     print(
         f"{name:<8} median of {runs}: {median:5.2f} s wall (fastest {min(times):.2f}, slowest {max(times):.2f}), "
-        f"{statistics.median(cpus):.2f} s CPU; "
-        f"target <= {target:.1f} s: {verdict}; load {load}",
+        f"{statistics.median(cpus):.2f} s CPU; {verdict}; load {load}",
         flush=True,
     )
 
@@ -113,6 +122,7 @@ def main() -> None:
         figure("re-scan", args.runs, lambda: run(folder, "scan", *config))
         figure("report", args.runs, lambda: run(folder, "report", *config))
         figure("help", args.runs, lambda: run(folder, "--help"))
+        figure("floor", args.runs, lambda: run(folder, "-c", FLOOR, module=False))
 
 
 if __name__ == "__main__":
