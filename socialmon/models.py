@@ -252,4 +252,28 @@ class ReportDelivery(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class WatchExamined(SQLModel, table=True):
+    """A comment's text the watch-list rule examined with a brand's terms (0011).
+
+    `terms` is a digest of the terms (and of the matcher's version); `text_length` and
+    `updated_at` are the comment's row as it was read. A later run skips the comment while all three are the same: its text was
+    matched then, and what matched is in an alert. Written in the transaction that stores the
+    alerts the examination raised; rows older than the rule's lookback are deleted.
+    """
+
+    __tablename__ = "watch_examined"
+    __table_args__ = (
+        UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
+        Index("ix_watch_examined_brand_examined", "brand_id", "examined_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id")
+    comment_id: int
+    terms: str = Field(max_length=64)
+    text_length: int
+    updated_at: datetime
+    examined_at: datetime
+
+
 metadata = SQLModel.metadata

@@ -276,3 +276,20 @@ REPORT_DELIVERY = Table(
     _optional("sent_at", UTCDateTime()),
     UniqueConstraint("brand", "view", "first_day", "last_day", name="uq_report_delivery_window"),
 )
+
+# The texts the watch-list rule examined (matched, or ruled out by the database) with a brand's
+# terms: a later run skips a comment whose row still has the length and update time it had then
+# (`alerts.rules`). Written with the alerts the examination raised, in the same transaction.
+WATCH_EXAMINED = Table(
+    "watch_examined",
+    metadata,
+    _id(),
+    _required("brand_id", Integer, ForeignKey("brand.id")),
+    _required("comment_id", Integer),
+    _required("terms", String(64)),
+    _required("text_length", Integer),
+    _required("updated_at", UTCDateTime()),
+    _required("examined_at", UTCDateTime()),
+    UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
+    Index("ix_watch_examined_brand_examined", "brand_id", "examined_at"),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 NEGATIVE_SPIKE = "negative-spike"
@@ -36,6 +37,20 @@ class Finding:
     cooldown_minutes: float | None = None  # no new alert of this rule for the brand within it
 
 
+@dataclass(frozen=True)
+class Examined:
+    """The texts the watch-list rule examined in a run, for the next runs to skip (`rules.watch_list`).
+
+    `comments`: (comment id, text length, `updated_at`) as the rule read each row;
+    `terms`: the digest of the terms they were matched with; `keep_since`: rows examined before
+    this moment are of comments past the rule's lookback, and are deleted.
+    """
+
+    terms: str
+    comments: list[tuple[int, int, Any]]  # `updated_at` as stored (`rules.as_stored`)
+    keep_since: datetime
+
+
 @dataclass
 class RuleOutcome:
     """A rule's findings, and which of its open alerts (keys starting with `prefix`) are still true.
@@ -58,3 +73,5 @@ class RuleOutcome:
     # With `live`: the open alerts the rule judged (their keys). One it did not see (another
     # process raised it after the rule read the alerts) is left as it is, for the next run.
     judged: set[str] | None = None
+    # The watch-list's texts examined this run: stored with the alerts (`store.record`).
+    examined: Examined | None = None

@@ -11,8 +11,11 @@ the past. Waits in business hours use the reports' `BusinessCalendar`.
 The rules run after every scan and at every `alerts send`, mostly over data they have seen:
 a comment that already has an alert of a rule is not judged by it again (the database leaves
 it out: `_still_to_judge`), and an open alert is kept by the first of its comments found still
-waiting (`_holding`), so a later run reads what may change, not every waiting comment. Nothing
-is remembered beside the alerts themselves: time passing, a reply, an edit are seen as they are.
+waiting (`_holding`), so a later run reads what may change, not every waiting comment. Beside
+the alerts, one thing is remembered: the texts the watch-list examined with the brand's terms
+(`watch_examined`, stored with the alerts they raised), so a later run reads only a text it
+has not examined, or whose row changed since (`_examined`). Time passing, a reply, an edit are
+seen as they are.
 
 The comment rules group what they find: one alert per brand, rule and local day the comments
 were written (a wave of late comments, a burst of watch-list words, the comments heating up,
@@ -36,6 +39,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     BigInteger,
     LargeBinary,
+    String,
     and_,
     bindparam,
     case,
@@ -47,6 +51,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
 )
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -59,6 +64,7 @@ from socialmon.alerts.findings import (
     SEVERITIES,
     WAITING,
     WATCH_LIST,
+    Examined,
     Finding,
     RuleOutcome,
 )
@@ -78,7 +84,7 @@ from socialmon.analytics.scope import Scope
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 from socialmon.labels import effective_label
-from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN
+from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN, WATCH_EXAMINED
 
 _LOOKUP_CHUNK = 500
 TEXT_LIMIT = 500  # characters of a comment kept in an alert
@@ -143,6 +149,19 @@ class CommentDetails:
         }
 
 
+@dataclass(frozen=True)
+class TextState:
+    """The unanswered comments' texts as the database judged them for the watch-list, unread."""
+
+    # Not examined with these terms by an earlier run (`watch_examined`), or changed since.
+    fresh: set[int]
+    # …of which the database cannot rule out a match (`_may_match`): the texts read in Python.
+    may_match: set[int]
+    # A fresh comment's row as read: (text length, `updated_at`), what the next runs compare to
+    # know the text unchanged (a private message's turn has none: read every run).
+    rows: dict[int, tuple[int, Any]]
+
+
 @dataclass
 class CommentData:
     """The brand's unanswered comments a rule may still find, the keys already raised, details on demand."""
@@ -155,9 +174,9 @@ class CommentData:
     unanswered: list[Unanswered]
     raised: dict[str, set[int]]  # key prefix -> comments already in an alert of it (within the reach)
     skipped: dict[int, str] = field(default_factory=dict)  # half-imported channel -> why
-    # The unanswered comments whose text the watch-list may match, as the database judged it
-    # (`_may_match`); None: every one may.
-    may_match: set[int] | None = None
+    # What the database told of their texts before the watch-list reads any (`_unanswered`);
+    # None: every text is still to examine, and may match.
+    text_state: TextState | None = None
     # Key prefix -> the open alerts under it judged this run (`_live`), and comments of theirs
     # that still hold (at least one per alert that does).
     judged: dict[str, set[str]] = field(default_factory=dict)
@@ -307,8 +326,9 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     (`_still_to_judge`), and an open alert is kept by the first of its comments found still
     waiting (`_holding`). On the benchmark (`bench_alerts.py --days 7`, a run 15 minutes after
     the first) the query read all 50,000 unanswered comments with the watch-list's flag in 0.41 s
-    of CPU; the 15,000 still to judge take 0.31 s, half of it reading the texts of the comments
-    no watch-list term matches (judged again every run: nothing records a text judged).
+    of CPU; the 15,000 still to judge took 0.31 s, half of it reading the texts of the comments
+    no watch-list term matches, examined again every run. The watch-list now leaves out the texts
+    an earlier run examined with the same terms (`_examined`): 128 comments come back.
     """
     since = context.now - timedelta(minutes=reach_minutes(context))
     scope = make_scope(
@@ -346,14 +366,16 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     engaged = []
     if options.heating_up.enabled:
         engaged = _engaged(context, scope, options.heating_up.lookback, options.heating_up.min_engagement)
-    unanswered, may_match = _unanswered(
+    examined = _examined(context, terms) if terms else None
+    unanswered, text_state = _unanswered(
         context.database,
         scope,
         terms or None,
-        lambda comment: _still_to_judge(context, scope, since, comment, engaged, terms or None),
+        lambda comment: _still_to_judge(context, scope, since, comment, engaged, terms or None, examined),
+        examined,
     )
     judged, holding = _holding(context, scope, unanswered, open_alerts)
-    return CommentData(context, scope, unanswered, raised, skipped, may_match, judged, holding, engaged)
+    return CommentData(context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged)
 
 
 def _waiting_comments(database: Database, scope: Scope) -> tuple[Any, list[Any], list[Any]]:
@@ -377,10 +399,13 @@ def _unanswered(
     scope: Scope,
     terms: WatchList | None,
     narrow: Callable[[Any], Any] | None = None,
-) -> tuple[list[Unanswered], set[int] | None]:
+    examined: Callable[[Any], Any] | None = None,
+) -> tuple[list[Unanswered], TextState | None]:
     """The scope's customer comments with no first response, as the reports' pairing gives them,
-    and (with `terms`) those among them whose text the watch-list may match. `narrow(comment)`:
-    a condition that keeps some of them (the private messages' turns are kept all).
+    and (with `terms`) what the database tells of their texts: those an earlier run did not examine
+    (`examined(comment)` is the condition that it did) and, among them, those the watch-list may
+    match. `narrow(comment)`: a condition that keeps some of them (the private messages' turns are
+    kept all).
 
     The pairing's own conditions (`analytics.responses`), asked as `NOT EXISTS` in the database:
     only the comments still waiting come back, and no reply time is computed. Pairing every
@@ -401,18 +426,29 @@ def _unanswered(
         label_of(comment),
     ]
     if terms is not None:
-        columns.append(_may_match(comment.c.text, terms, database.dialect))
+        # 0: examined already, 1: still to examine and may match, 2: still to examine, matches nothing.
+        may = (_may_match(comment.c.text, terms, database.dialect), 1)
+        examined_ = [(examined(comment), 0)] if examined is not None else []
+        columns += [
+            case(*examined_, may, else_=2),
+            func.length(comment.c.text),
+            as_stored(comment.c.updated_at, database.dialect),
+        ]
     with database.read() as connection:
         rows = connection.execute(select(*columns).where(*conditions)).all()
     unanswered = [Unanswered(row[0], row[1], row[2], row[3]) for row in rows]
-    may_match = {row[0] for row in rows if row[4]} if terms is not None else None
+    state = None
+    if terms is not None:
+        read = {row[0]: (row[5], row[6]) for row in rows if row[4]}
+        state = TextState(set(read), {row[0] for row in rows if row[4] == 1}, read)
     if scope.has_messages:
         for turn in _pair_turns(database, scope):
             if turn.first_reply is None:
                 unanswered.append(Unanswered(turn.id, turn.channel_id, turn.created, turn.label))
-                if may_match is not None:
-                    may_match.add(turn.id)  # a turn's text is its first message's: judged in Python
-    return unanswered, may_match
+                if state is not None:  # a turn's text is its first message's: judged in Python
+                    state.fresh.add(turn.id)
+                    state.may_match.add(turn.id)
+    return unanswered, state
 
 
 def _still_to_judge(
@@ -422,6 +458,7 @@ def _still_to_judge(
     comment: Any,
     engaged: list[tuple[int, int, int]],
     terms: WatchList | None,
+    examined: Callable[[Any], Any] | None = None,
 ) -> Any:
     """The comments some rule may find this run: within its lookback, past its time and label
     conditions, and not in an alert it raised within the reach (the comments `CommentData.seen`
@@ -457,7 +494,10 @@ def _still_to_judge(
         # Not `_may_match`: the text is not in the window index, and on SQLite any condition on it
         # reads every comment's row of the week (0.36 s against 0.08 s without); the flag is read
         # for the comments that come back only.
-        branches.append(and_(created >= now - lookback - _SLACK, fresh(f"{WATCH_LIST}:")))
+        watch = [created >= now - lookback - _SLACK, fresh(f"{WATCH_LIST}:")]
+        if examined is not None:
+            watch.append(~examined(comment))  # (a lookup by the comment's id, then its row)
+        branches.append(and_(*watch))
     if options.heating_up.enabled and engaged:
         lookback = timedelta(minutes=options.heating_up.lookback)
         heating = [label == "negative", created >= now - lookback - _SLACK, fresh(HEATING_COMMENT)]
@@ -478,6 +518,33 @@ def _still_to_judge(
                     )
                 )
     return or_(false(), *branches)
+
+
+def as_stored(value: Any, dialect: str) -> Any:
+    """A time as the database stores it, not read into a datetime nor written from one: SQLite's
+    text (a first run reads and writes back 50,000 of them: 0.3 s as datetimes); PostgreSQL's
+    driver reads its timestamps itself."""
+    return type_coerce(value, String) if dialect == "sqlite" else value
+
+
+def _examined(context: BrandContext, terms: WatchList) -> Callable[[Any], Any]:
+    """The condition that an earlier run examined a comment's text with these terms, and its row
+    still has the length and update time it had then (`watch_examined`, written by `store.record`
+    with the alerts the examination raised): its text matches what it matched then, and that is in
+    an alert the rule's `seen` holds."""
+    digest = terms.digest()
+    seen = WATCH_EXAMINED
+
+    def examined(comment: Any) -> Any:
+        return exists().where(
+            seen.c.brand_id == context.brand_id,
+            seen.c.comment_id == comment.c.id,
+            seen.c.terms == digest,
+            seen.c.text_length == func.length(comment.c.text),
+            seen.c.updated_at == comment.c.updated_at,  # as stored: no time computed per comment
+        )
+
+    return examined
 
 
 def _covered(brand_row: int, since: datetime, prefix: str, dialect: str) -> Any:
@@ -798,14 +865,15 @@ def watch_list(data: CommentData) -> RuleOutcome:
     prefix = f"{WATCH_LIST}:"
     outcome = data.outcome(WATCH_LIST, prefix)
     seen = data.seen(prefix)
-    may_match = data.may_match
+    state = data.text_state
     candidates = {
         c.id: c
         for c in data.within(rule.lookback)
-        if c.id not in seen and (may_match is None or c.id in may_match)
+        if c.id not in seen and (state is None or c.id in state.fresh)
     }
+    to_read = list(candidates) if state is None else [i for i in candidates if i in state.may_match]
     found: list[Member] = []
-    for comment_id, text in data.texts(list(candidates)):
+    for comment_id, text in data.texts(to_read):
         words = terms.matches(text)
         if words:
             comment = candidates[comment_id]  # the oldest first among the negative ones
@@ -816,6 +884,10 @@ def watch_list(data: CommentData) -> RuleOutcome:
         finding.facts["terms"] = [
             t for t in terms.terms if any(t in by_id[i] for i in finding.facts["comment_ids"])
         ]
+    if state is not None:  # what the next runs need not read again, stored with these alerts
+        keep_since = data.context.now - timedelta(minutes=rule.lookback)
+        examined = [(i, *state.rows[i]) for i in candidates if i in state.rows]
+        outcome.examined = Examined(terms.digest(), examined, keep_since)  # type: ignore[arg-type]
     return outcome
 
 

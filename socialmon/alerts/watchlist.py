@@ -17,6 +17,8 @@ the terms are told apart.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 
@@ -31,6 +33,11 @@ _UNSPACED = re.compile(
 # Characters beyond ASCII common in texts written in Latin script: Latin-1, Latin Extended-A and
 # general punctuation ("¡", "¿", "é", "ñ", "…", "’"). See `WatchList.inert`.
 _COMMON = (*range(0xA0, 0x180), *range(0x2010, 0x2028))
+
+
+# Raise when what a text matches changes (folding, word boundaries): the texts earlier runs
+# examined (`WatchList.digest`) are examined again.
+MATCHER_VERSION = 1
 
 
 def normalise(text: str) -> str:
@@ -83,6 +90,11 @@ class WatchList:
             else:
                 ranges.append([code, code])
         return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+    def digest(self) -> str:
+        """What a text's examination depends on: these terms in this order, and this matcher."""
+        source = json.dumps([MATCHER_VERSION, self.terms], ensure_ascii=False)
+        return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
 
     def __bool__(self) -> bool:
         return bool(self._patterns)
