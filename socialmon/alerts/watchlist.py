@@ -35,8 +35,8 @@ _UNSPACED = re.compile(
 _COMMON = (*range(0xA0, 0x180), *range(0x2010, 0x2028))
 
 
-# Raise when what a text matches changes (folding, word boundaries): the texts earlier runs
-# examined (`WatchList.digest`) are examined again.
+# Raise when what a text matches changes (folding, word boundaries, what the database rules
+# out in `rules._may_match`): the texts earlier runs examined (`WatchList.digest`) are examined again.
 MATCHER_VERSION = 1
 
 
