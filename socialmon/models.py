@@ -262,10 +262,7 @@ class WatchExamined(SQLModel, table=True):
     """
 
     __tablename__ = "watch_examined"
-    __table_args__ = (
-        UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
-        Index("ix_watch_examined_brand_examined", "brand_id", "examined_at"),
-    )
+    __table_args__ = (UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),)
 
     id: int | None = Field(default=None, primary_key=True)
     brand_id: int = Field(foreign_key="brand.id")

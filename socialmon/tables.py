@@ -291,5 +291,4 @@ WATCH_EXAMINED = Table(
     _required("updated_at", UTCDateTime()),
     _required("examined_at", UTCDateTime()),
     UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
-    Index("ix_watch_examined_brand_examined", "brand_id", "examined_at"),
 )

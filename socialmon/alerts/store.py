@@ -209,11 +209,13 @@ def _remember_examined(connection: Connection, brand_row: int, examined: Examine
         f" ON CONFLICT (brand_id, comment_id) DO UPDATE SET"
         f" {', '.join(f'{name} = excluded.{name}' for name in changing)}"
     )
-    write_time = WATCH_EXAMINED.c.examined_at.type.bind_processor(connection.dialect)
+    write_time = WATCH_EXAMINED.c.examined_at.type.dialect_impl(connection.dialect).bind_processor(
+        connection.dialect
+    )
     moment = write_time(now) if write_time is not None else now
     rows = [
         (brand_row, comment_id, examined.terms, length, updated, moment)
-        for comment_id, length, updated in examined.comments
+        for comment_id, length, updated in sorted(examined.comments)  # in the unique index's order
     ]
     for start in range(0, len(rows), _CHUNK * 10):
         connection.exec_driver_sql(statement, rows[start : start + _CHUNK * 10])

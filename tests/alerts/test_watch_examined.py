@@ -171,6 +171,10 @@ def test_the_texts_examined_are_forgotten_past_the_lookback(seed: Seed) -> None:
     run_rules(seed.database, brand)
     with seed.database.read() as connection:
         assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 4
+        assert set(connection.execute(select(WATCH_EXAMINED.c.examined_at)).scalars()) == {NOW}
+    run_rules(seed.database, brand, now=NOW + timedelta(days=1))
+    with seed.database.read() as connection:  # examined a day ago to the microsecond: kept (the bound is `<`)
+        assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 4
 
     run_rules(seed.database, brand, now=NOW + timedelta(days=1, minutes=1))
 

@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
     )
-    op.create_index("ix_watch_examined_brand_examined", "watch_examined", ["brand_id", "examined_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_watch_examined_brand_examined", table_name="watch_examined")
     op.drop_table("watch_examined")
