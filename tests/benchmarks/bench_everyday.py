@@ -71,6 +71,20 @@ def run(folder: Path, *args: str, module: bool = True) -> tuple[float, float]:
     return seconds, cpu
 
 
+def loop_seconds() -> float:
+    """A plain Python loop's time, best of 3: how fast this machine runs Python right now, so that
+    figures taken on two machines, or on one shared machine on two days, can be compared. (It
+    read 1.0-1.7 s on a day when every command here ran 2-3 times slower than the day before.)"""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def fresh(folder: Path) -> None:
     """The sample as never scanned: no database (the export's anchor lives in it)."""
     for found in folder.glob("sample.db*"):
@@ -113,7 +127,11 @@ def main() -> None:
         folder = Path(tmp) / "config"
         shutil.copytree(REPO / "config", folder, ignore=shutil.ignore_patterns("*.db", "*.db-*"))
         config = ("--config", "socialmon.toml")
-        print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {folder}", flush=True)
+        print(
+            f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {folder}; "
+            f"this machine's speed: {loop_seconds():.2f} s for 10 million iterations of a Python loop",
+            flush=True,
+        )
         fresh(folder)
         run(folder, "scan", *config)  # untimed: compiles the bytecode
         run(folder, "report", *config)
