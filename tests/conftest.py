@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 def pytest_sessionstart(session: pytest.Session) -> None:
     """socialmon's bytecode, compiled once: the processes tests start (`python -m socialmon`, the
     scan's scoring workers) read it instead of compiling every module again. Where
-    PYTHONDONTWRITEBYTECODE is set (as on our CI machines) no process writes it, and each one
+    PYTHONDONTWRITEBYTECODE is set (as on this project's CI machine) no process writes it, and each one
     spent 0.1-0.3 s compiling. Up-to-date files are skipped, so this costs nothing the second time."""
     if sys.flags.dont_write_bytecode:
         for package in ("socialmon", "connectors"):

@@ -96,7 +96,7 @@ def test_a_scan_killed_mid_import_resumes_to_the_same_data(
     try:
         # Wait for the first committed pages, then kill. Polled every 20 ms on one engine: a loop
         # opening a connection per check kept a core busy beside the scan it waited for (the
-        # PostgreSQL case took 40 s instead of 12 with another test process beside it).
+        # PostgreSQL case took 41 s; 17 s since).
         engine = create_engine(database_url)
         try:
             while comment_count(engine) == 0:
