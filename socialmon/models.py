@@ -256,9 +256,10 @@ class WatchExamined(SQLModel, table=True):
     """A comment's text the watch-list rule examined with a brand's terms (0011).
 
     `terms` is a digest of the terms (and of the matcher's version); `text_length` and
-    `updated_at` are the comment's row as it was read. A later run skips the comment while all three are the same: its text was
-    matched then, and what matched is in an alert. Written in the transaction that stores the
-    alerts the examination raised; rows older than the rule's lookback are deleted.
+    `updated_at` are the comment's row as it was read. A later run skips the comment while all
+    three are the same: its text was matched then, and what matched is in an alert. Written in
+    the transaction that stores the alerts the examination raised; rows older than the rule's
+    lookback are deleted.
     """
 
     __tablename__ = "watch_examined"
