@@ -32,6 +32,12 @@ POSTGRES_SKIP_REASON = (
 
 REPO = Path(__file__).resolve().parents[1]
 
+# pytest keeps each test module with its asserts rewritten as bytecode, unless writing bytecode is
+# off (PYTHONDONTWRITEBYTECODE, as on this project's CI machine): then every run, and every xdist
+# worker, parsed and rewrote all ~200 test modules again, 60% of collecting the suite (about 5 s
+# per process there). The test processes write their bytecode, as pytest does by default.
+sys.dont_write_bytecode = False
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """socialmon's bytecode, compiled once: the processes tests start (`python -m socialmon`, the
