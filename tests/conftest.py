@@ -6,7 +6,6 @@ they are mandatory: an unreachable server fails them). Elsewhere they are skippe
 
 from __future__ import annotations
 
-import compileall
 import os
 import socket
 import sys
@@ -30,23 +29,13 @@ POSTGRES_SKIP_REASON = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test (.ci/run sets it)"
 )
 
-REPO = Path(__file__).resolve().parents[1]
-
-# pytest keeps each test module with its asserts rewritten as bytecode, unless writing bytecode is
-# off (PYTHONDONTWRITEBYTECODE, as on this project's CI machine): then every run, and every xdist
-# worker, parsed and rewrote all ~200 test modules again, 60% of collecting the suite (about 5 s
-# per process there). The test processes write their bytecode, as pytest does by default.
+# The test run writes bytecode, as Python and pytest do by default, even where
+# PYTHONDONTWRITEBYTECODE turns it off (as on this project's CI machine). Without it, every run and
+# every xdist worker parsed and rewrote the asserts of all ~200 test modules again (60% of
+# collecting the suite: 8.0 s against 2.8 s), and every process a test starts (`python -m
+# socialmon`, the scan's scoring workers) compiled socialmon again (0.1-0.3 s each).
 sys.dont_write_bytecode = False
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """socialmon's bytecode, compiled once: the processes tests start (`python -m socialmon`, the
-    scan's scoring workers) read it instead of compiling every module again. Where
-    PYTHONDONTWRITEBYTECODE is set (as on this project's CI machine) no process writes it, and each one
-    spent 0.1-0.3 s compiling. Up-to-date files are skipped, so this costs nothing the second time."""
-    if sys.flags.dont_write_bytecode:
-        for package in ("socialmon", "connectors"):
-            compileall.compile_dir(REPO / package, quiet=1)
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # for the processes the tests start
 
 
 @pytest.fixture(autouse=True)
