@@ -43,6 +43,7 @@ from socialmon.database import Database
 from socialmon.locking import PG_LOCK_KEY
 from socialmon.render.i18n import Lang
 from socialmon.tables import ALERT, ALERT_DELIVERY, BRAND, CHANNEL, WATCH_EXAMINED
+from socialmon.upsert import driver_upsert
 
 CLAIM_LEASE = timedelta(minutes=10)  # a claim older than this belonged to a run that died
 ERROR_LIMIT = 1000
@@ -197,28 +198,24 @@ def _remember_examined(connection: Connection, brand_row: int, examined: Examine
     )
     if not examined.comments:
         return
-    # The driver's own executemany: a first run examines 50,000 texts, and SQLAlchemy's parameter
-    # handling of as many rows took longer than the database's writing them (0.9 s against 0.3 s).
-    # The statement is the same on SQLite and PostgreSQL; `updated_at` is as the rule read it
-    # (`rules.as_stored`), the moment as the column's type writes it.
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # The driver's own executemany (`socialmon.upsert`): a first run examines 50,000 texts, and
+    # SQLAlchemy's parameter handling of as many rows took longer than the database's writing them
+    # (0.9 s against 0.3 s). `updated_at` is passed as the rule read it (`rules.as_stored`).
     columns = ("brand_id", "comment_id", "terms", "text_length", "updated_at", "examined_at")
-    changing = columns[2:]
-    statement = (
-        f"INSERT INTO {WATCH_EXAMINED.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        f" ON CONFLICT (brand_id, comment_id) DO UPDATE SET"
-        f" {', '.join(f'{name} = excluded.{name}' for name in changing)}"
+    upsert = driver_upsert(
+        connection.dialect,
+        WATCH_EXAMINED,
+        columns,
+        columns[:2],
+        columns[2:],
+        as_stored=frozenset({"updated_at"}),
     )
-    write_time = WATCH_EXAMINED.c.examined_at.type.dialect_impl(connection.dialect).bind_processor(
-        connection.dialect
-    )
-    moment = write_time(now) if write_time is not None else now
     rows = [
-        (brand_row, comment_id, examined.terms, length, updated, moment)
+        dict(zip(columns, (brand_row, comment_id, examined.terms, length, updated, now), strict=True))
         for comment_id, length, updated in sorted(examined.comments)  # in the unique index's order
     ]
     for start in range(0, len(rows), _CHUNK * 10):
-        connection.exec_driver_sql(statement, rows[start : start + _CHUNK * 10])
+        upsert.execute(connection, rows[start : start + _CHUNK * 10])
 
 
 def _digest_finding(brand_row: int, rest: list[Finding], lang: Lang, now: datetime) -> Finding:
