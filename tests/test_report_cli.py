@@ -202,3 +202,27 @@ def test_the_garbage_collector_is_paused_only_while_a_report_computes(project: P
     invoke(cli, project, "report", "-f", "json", *WINDOW)
     assert cli.invoke(app, ["report", "--since", "yesterday", "--config", str(project)]).exit_code == 2
     assert gc.isenabled()
+
+
+_FREEZE_PROBE = """
+import gc, sys
+from socialmon.cli import _gc
+if sys.argv[1] == "command":
+    _gc.process_ends_with_command()
+before = gc.get_freeze_count()
+with _gc.collector_paused(until_exit=True):
+    kept = [[i] for i in range(1000)]
+print(gc.get_freeze_count() - before, gc.isenabled())
+"""
+
+
+@pytest.mark.parametrize(("process", "frozen"), [("command", True), ("caller", False)])
+def test_what_a_report_keeps_is_frozen_only_in_the_socialmon_process(process: str, frozen: bool) -> None:
+    # Frozen objects are never scanned again (not even by the collection at exit); a process that
+    # goes on after the command (the tests) must keep collecting what the report left.
+    done = subprocess.run(
+        [sys.executable, "-c", _FREEZE_PROBE, process], capture_output=True, text=True, check=True
+    )
+    newly_frozen, enabled = done.stdout.split()
+    assert (int(newly_frozen) >= 1000) is frozen and (newly_frozen == "0") is not frozen
+    assert enabled == "True"

@@ -3,7 +3,7 @@ options, calls one service function and renders the result."""
 
 from __future__ import annotations
 
-from socialmon.cli._gc import collector_paused
+from socialmon.cli._gc import collector_paused, keep_until_exit, process_ends_with_command
 from socialmon.cli._i18n import _, hide_type_tags, use_environment
 
 with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
@@ -64,4 +64,8 @@ __all__ = [
 
 
 def main() -> None:
-    app()
+    process_ends_with_command()
+    try:
+        app()
+    finally:
+        keep_until_exit()  # no last collection at exit (see _gc.py)

@@ -182,8 +182,9 @@ def run_report(
 ) -> None:
     """Compute one view for the selected brands and render it in the chosen format."""
     # Computing makes an object per comment and no garbage (see cli/_gc.py); rendering, which
-    # may build templates and PDF layouts, runs with the collector.
-    with collector_paused():
+    # may build templates and PDF layouts, runs with the collector. What the block keeps (the
+    # reports, the modules it loads) lives until the command ends.
+    with collector_paused(until_exit=True):
         from socialmon.analytics import WindowError
         from socialmon.report import build_reports, channel_summaries
 

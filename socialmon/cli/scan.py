@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 from collections.abc import Iterator
@@ -368,6 +367,8 @@ def scan(
         "concurrency": limit,
         "channel_timeout": loaded.settings.scan.channel_timeout * 60,
     }
+    import asyncio  # here, not at the top: every other command loads this module (13 ms)
+
     with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
         options["stop"] = stop
         store = Store(db, scorer)

@@ -14,7 +14,6 @@ platforms need credentials, so they go in a config.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import tempfile
@@ -407,6 +406,8 @@ def try_account(
             store = Store(
                 db, get_scorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
             )
+            import asyncio  # here: every command loads this module (see cli/scan.py)
+
             (outcome,) = asyncio.run(
                 run_scan([channel], store, concurrency=1, reporter=PlainReporter(quiet=False))
             )
