@@ -427,3 +427,17 @@ def test_a_channel_page_that_cannot_be_stored_stops_its_later_pages_so_no_cursor
     assert isinstance(third, RuntimeError) and "earlier page" in str(third)
     assert isinstance(stored, PageResult) and stored.new_comments == 3
     assert store.cursor(channel.id) is None and store.cursor(other.id) == {"position": 1}
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit_and_keep_the_urls_own_options(postgres_url: str) -> None:
+    # The URL carries its own libpq options (a search_path): both it and jit=off must hold.
+    database = Database(postgres_url)
+    try:
+        with database.read() as connection:
+            jit = connection.exec_driver_sql("SHOW jit").scalar_one()
+            search_path = connection.exec_driver_sql("SHOW search_path").scalar_one()
+    finally:
+        database.dispose()
+    assert jit == "off"
+    assert search_path.startswith("t_")
