@@ -59,6 +59,7 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("SOCIALMON_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the holiday dates' cache
     # The CLI speaks the brand's language (the test brands' is Spanish), else the locale's: tests
     # read its English unless they choose otherwise (tests/test_cli_language.py).
     monkeypatch.setenv("SOCIALMON_LANG", "en")

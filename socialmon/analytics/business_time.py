@@ -15,13 +15,11 @@ each: a wait's business time is then two binary searches (`business_micros`).
 
 from __future__ import annotations
 
-import importlib.util
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from socialmon.analytics.public_holidays import HolidayDates
 from socialmon.config import WEEKDAYS, BusinessHours
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,37 +33,13 @@ def epoch_micros(moment: datetime) -> int:
     return (moment - EPOCH) // MICROSECOND
 
 
-def country_holidays(country: str) -> Any:
-    """The `holidays` calendar of one country, loading only that country's module.
-
-    `holidays.country_holidays` imports `holidays.countries`, whose package imports all
-    ~250 countries (about 150 ms at start-up); the registry names the one module we need.
-    Anything unexpected falls back to the library's own lookup.
-    """
-    import holidays
-    from holidays.registry import COUNTRIES
-
-    code = country.upper()
-    try:
-        module_name, class_name = next((m, names[0]) for m, names in COUNTRIES.items() if code in names[1:])
-        path = Path(holidays.__file__).parent / "countries" / f"{module_name}.py"
-        spec = importlib.util.spec_from_file_location(f"holidays.countries.{module_name}", path)
-        if spec is None or spec.loader is None:
-            raise ImportError(path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return getattr(module, class_name)()
-    except Exception:  # a layout this shortcut does not know: the library decides (and raises)
-        return holidays.country_holidays(code)
-
-
 class BusinessCalendar:
     def __init__(self, hours: BusinessHours, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         ranges = hours.ranges()
         self._ranges = [ranges[day] for day in WEEKDAYS]
         self.country = hours.holidays
-        self._holidays = country_holidays(self.country) if self.country else None
+        self._holidays = HolidayDates(self.country) if self.country else None
         self._open_cache: dict[date, list[tuple[datetime, datetime]]] = {}
         # The laid-out intervals (see the module docstring) and the local days they cover.
         self._days: tuple[date, date] | None = None

@@ -1,0 +1,128 @@
+"""A country's public holidays as dates, kept in a small cache file between runs.
+
+Business hours close on the brand's country's public holidays, which the maintained `holidays`
+package knows. Importing it (with dateutil) and building one country's calendar costs ~20 ms,
+a twentieth of `socialmon report` on the quick start's sample (0.41 s), for a few dates a year
+that never change for a given release of the package. So the dates of each year asked for are
+written to `$XDG_CACHE_HOME/socialmon/holidays-<CC>.json` (default `~/.cache`), tagged with the
+installed package's file (path, size, modification time): another release of `holidays`, or
+a damaged or missing file, means the dates are computed again. A cache that cannot be written
+is not an error: the dates are computed every run, as without it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+_FORMAT = 1  # bump when the file's layout changes
+
+
+def cache_folder() -> Path:
+    """Where the cache files live: $XDG_CACHE_HOME/socialmon, else ~/.cache/socialmon."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "socialmon"
+
+
+def _package_tag() -> str | None:
+    """The installed `holidays` package as path, size and modification time, without importing it."""
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        found = os.stat(spec.origin)
+    except OSError:
+        return None
+    return f"{_FORMAT}:{spec.origin}:{found.st_size}:{found.st_mtime_ns}"
+
+
+def country_calendar(country: str, year: int) -> Any:
+    """The `holidays` calendar of one country for one year, loading only that country's module.
+
+    `holidays.country_holidays` imports `holidays.countries`, whose package imports all
+    ~250 countries (about 150 ms at start-up); the registry names the one module we need.
+    Anything unexpected falls back to the library's own lookup.
+    """
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    code = country.upper()
+    try:
+        module_name, class_name = next((m, names[0]) for m, names in COUNTRIES.items() if code in names[1:])
+        path = Path(holidays.__file__).parent / "countries" / f"{module_name}.py"
+        spec = importlib.util.spec_from_file_location(f"holidays.countries.{module_name}", path)
+        if spec is None or spec.loader is None:
+            raise ImportError(path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return getattr(module, class_name)(years=year)
+    except Exception:  # a layout this shortcut does not know: the library decides (and raises)
+        return holidays.country_holidays(code, years=year)
+
+
+class HolidayDates:
+    """`day in dates`: whether `day` is a public holiday of `country`; a year at a time, cached."""
+
+    def __init__(self, country: str, folder: Path | None = None) -> None:
+        self.country = country.upper()
+        self._path = (folder or cache_folder()) / f"holidays-{self.country}.json"
+        self._years: dict[int, frozenset[date]] = {}
+        self._stored: dict[str, list[str]] | None = None  # the file's years, read once
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        dates = self._years.get(day.year)
+        if dates is None:
+            dates = self._years[day.year] = self._year(day.year)
+        return day in dates
+
+    def _year(self, year: int) -> frozenset[date]:
+        stored = self._read()
+        days = stored.get(str(year))
+        if isinstance(days, list):
+            try:
+                return frozenset(date.fromisoformat(day) for day in days)
+            except (TypeError, ValueError):
+                pass  # damaged: computed again below
+        dates = frozenset(day for day in country_calendar(self.country, year) if day.year == year)
+        stored[str(year)] = sorted(day.isoformat() for day in dates)
+        self._write(stored)
+        return dates
+
+    def _read(self) -> dict[str, list[str]]:
+        if self._stored is None:
+            self._stored = {}
+            tag = _package_tag()
+            try:
+                found = json.loads(self._path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                found = None
+            if isinstance(found, dict) and tag is not None and found.get("package") == tag:
+                years = found.get("years")
+                if isinstance(years, dict):
+                    self._stored = years
+        return self._stored
+
+    def _write(self, years: dict[str, list[str]]) -> None:
+        tag = _package_tag()
+        if tag is None:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            # Whole or not at all: two runs writing at once each leave a complete file.
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=self._path.parent, prefix=self._path.name, delete=False
+            ) as handle:
+                json.dump({"package": tag, "years": years}, handle, sort_keys=True)
+            os.replace(handle.name, self._path)
+        except OSError:
+            pass  # not writable: the dates are computed again next run
