@@ -130,6 +130,19 @@ class BusinessHours(_Strict):
         parse_hours(value)
         return value
 
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from socialmon.public_holidays import known_country
+
+        if not known_country(value):
+            raise ValueError(
+                f"{value!r} is not a country the holidays package knows: an ISO code such as 'EC'"
+            )
+        return value.upper()
+
     def ranges(self) -> dict[str, list[tuple[time, time]]]:
         return {day: parse_hours(getattr(self, day)) for day in WEEKDAYS}
 

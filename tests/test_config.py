@@ -453,6 +453,36 @@ def test_bad_business_hours_in_the_config_name_the_day(tmp_path: Path) -> None:
     assert problems["brand 'cafe'", "business_hours.funday"] == "unknown option (check the spelling)"
 
 
+@pytest.mark.parametrize("country", ["XX", "Ecuador"])
+def test_a_holidays_country_the_package_does_not_know_is_a_config_error(
+    tmp_path: Path, cli: CliRunner, country: str
+) -> None:
+    # It used to pass `check` and then end `report` with a NotImplementedError traceback.
+    path = tmp_path / "socialmon.toml"
+    path.write_text(
+        BRAND + f'[brands.business_hours]\nmonday = "09:00-17:00"\nholidays = "{country}"\n' + FILE_CHANNEL,
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    problems = {(p.where, p.field): p.message for p in raised.value.problems}
+    assert (
+        "is not a country the holidays package knows" in problems["brand 'cafe'", "business_hours.holidays"]
+    )
+    result = invoke(cli, "check", "--config", str(path))
+    assert result.exit_code == 2 and "business_hours.holidays" in result.output
+
+
+def test_a_holidays_country_is_taken_in_any_case(tmp_path: Path) -> None:
+    path = tmp_path / "socialmon.toml"
+    path.write_text(
+        BRAND + '[brands.business_hours]\nmonday = "09:00-17:00"\nholidays = "ec"\n' + FILE_CHANNEL,
+        encoding="utf-8",
+    )
+    hours = load_config(path).brands[0].business_hours
+    assert hours is not None and hours.holidays == "EC"
+
+
 def test_scan_with_a_good_config_and_check_agree(tmp_path: Path, cli: CliRunner) -> None:
     export(tmp_path)
     path = write_config(tmp_path).resolve()

@@ -19,8 +19,8 @@ from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from socialmon.analytics.public_holidays import HolidayDates
 from socialmon.config import WEEKDAYS, BusinessHours
+from socialmon.public_holidays import HolidayDates
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)

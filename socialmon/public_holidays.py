@@ -44,6 +44,16 @@ def _package_tag() -> str | None:
     return f"{_FORMAT}:{spec.origin}:{found.st_size}:{found.st_mtime_ns}"
 
 
+def known_country(country: str, folder: Path | None = None) -> bool:
+    """Whether the `holidays` package knows `country`: a cache file says so without loading it."""
+    code = country.upper()
+    if ((folder or cache_folder()) / f"holidays-{code}.json").is_file():
+        return True  # written only for a country the package computed
+    import holidays
+
+    return code in holidays.list_supported_countries()
+
+
 def country_calendar(country: str, year: int) -> Any:
     """The `holidays` calendar of one country for one year, loading only that country's module.
 

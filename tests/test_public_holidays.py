@@ -12,7 +12,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from socialmon.analytics.public_holidays import HolidayDates
+from socialmon.public_holidays import HolidayDates
 
 
 def _every_day(year: int) -> list[date]:
@@ -38,7 +38,7 @@ def test_the_dates_are_the_holidays_packages_first_from_it_then_from_the_cache(
 _PROBE = """
 import sys
 from datetime import date
-from socialmon.analytics.public_holidays import HolidayDates
+from socialmon.public_holidays import HolidayDates
 dates = HolidayDates("EC")
 print(date(2026, 1, 1) in dates, date(2026, 1, 2) in dates, "holidays" in sys.modules)
 """
