@@ -60,6 +60,10 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the holiday dates' cache
+    # A first scan's language models load in this process, not in a helper that loads them anew
+    # for each test's new database (+0.5 s of CPU each; tests/sentiment/test_lingua_process.py
+    # tests the helper, and that it changes no result).
+    monkeypatch.setenv("SOCIALMON_MODELS_AHEAD", "0")
     # The CLI speaks the brand's language (the test brands' is Spanish), else the locale's: tests
     # read its English unless they choose otherwise (tests/test_cli_language.py).
     monkeypatch.setenv("SOCIALMON_LANG", "en")

@@ -77,10 +77,9 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `socialmon` command in a subprocess."""
     command = [sys.executable, "-m", "socialmon", *args]
-    # SOCIALMON_LANG is the tests' own (conftest.py pins English), never the developer's.
-    full_env = {
-        k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_") or k == "SOCIALMON_LANG"
-    }
+    # SOCIALMON_LANG and SOCIALMON_MODELS_AHEAD are the tests' own (see conftest.py), never the developer's.
+    kept = ("SOCIALMON_LANG", "SOCIALMON_MODELS_AHEAD")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_") or k in kept}
     full_env.update(env or {})
     return subprocess.run(command, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=timeout)
 
@@ -96,6 +95,7 @@ def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
                 patch.delenv(name)
         patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
         patch.setenv("SOCIALMON_LANG", "en")
+        patch.setenv("SOCIALMON_MODELS_AHEAD", "0")
         patch.setenv("LANGUAGE", "en")
         for name, value in variables.items():
             patch.setenv(name, value)

@@ -50,7 +50,9 @@ where there is one: lingua's time grows with the square of a word's length (one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -93,6 +95,62 @@ _SINK_WORDS = frozenset(_SINK_TEXT.split())
 LANGUAGES = ("en", "es", "pt")
 OTHER = "other"
 
+if TYPE_CHECKING:
+    from socialmon.sentiment._lingua_process import LinguaProcess
+
+
+class _Detector(Protocol):
+    """What is asked of a lingua detector: its confidences (`.language`, `.value`) for a text."""
+
+    def compute_language_confidence_values(self, text: str) -> Sequence[Any]: ...
+
+
+def _detector_languages(codes: tuple[str, ...]) -> tuple[tuple[Language, ...], tuple[Language, ...]]:
+    """lingua's languages for our `codes`, and the sink languages beside them."""
+    ours = tuple(language for language, code in _OURS.items() if code in codes)
+    # English, when not one of ours, is a sink too: it is the one foreign language an SME's
+    # customers often write in, and "other" is scored with VADER's English rules. (Spanish
+    # and Portuguese are not: a shop that names one of them wants the other read as it.)
+    return ours, (*_SINKS, *([Language.ENGLISH] if "en" not in codes else []))
+
+
+_helper: LinguaProcess | None = None
+
+
+@contextmanager
+def models_loaded_ahead(languages: Sequence[str], low_accuracy: bool = False) -> Iterator[None]:
+    """Within the block, a `LanguageIdentifier` for these languages asks a helper process that
+    loads lingua's models from the start (see `_lingua_process`), instead of loading them itself
+    when its first undecided text comes."""
+    global _helper
+    from socialmon.sentiment._lingua_process import LinguaProcess
+
+    codes = tuple(code for code in LANGUAGES if code in languages)
+    helper = LinguaProcess(*_detector_languages(codes), low_accuracy=low_accuracy) if codes else None
+    previous, _helper = _helper, helper
+    try:
+        yield
+    finally:
+        _helper = previous
+        if helper is not None:
+            helper.close()
+
+
+class _AskedOfHelper:
+    """One of the helper's detectors; this process's own (built when first needed) if it cannot answer."""
+
+    def __init__(self, helper: LinguaProcess, name: str, own: LanguageDetectorBuilder) -> None:
+        self._helper, self._name, self._builder = helper, name, own
+        self._own: LanguageDetector | None = None
+
+    def compute_language_confidence_values(self, text: str) -> Sequence[Any]:
+        found = self._helper.confidences(self._name, text)
+        if found is not None:
+            return found
+        if self._own is None:
+            self._own = self._builder.build()
+        return self._own.compute_language_confidence_values(text)
+
 
 class LanguageIdentifier:
     """Detects "en", "es", "pt" or "other" for one text."""
@@ -109,25 +167,30 @@ class LanguageIdentifier:
         self._codes = tuple(code for code in LANGUAGES if code in markers)
         if not self._codes:
             raise ValueError(f"no language to detect: give some of {', '.join(LANGUAGES)}")
-        self._lingua = {language: code for language, code in _OURS.items() if code in self._codes}
-        # English, when not one of ours, is a sink too: it is the one foreign language an SME's
-        # customers often write in, and "other" is scored with VADER's English rules. (Spanish
-        # and Portuguese are not: a shop that names one of them wants the other read as it.)
-        sinks = (*_SINKS, *([Language.ENGLISH] if "en" not in self._codes else []))
-        ours = LanguageDetectorBuilder.from_languages(*self._lingua) if len(self._lingua) > 1 else None
-        every = LanguageDetectorBuilder.from_languages(*self._lingua, *sinks)
+        languages, sinks = _detector_languages(self._codes)
+        self._lingua = {language: _OURS[language] for language in languages}
+        ours = LanguageDetectorBuilder.from_languages(*languages) if len(languages) > 1 else None
+        every = LanguageDetectorBuilder.from_languages(*languages, *sinks)
         if low_accuracy:
             every = every.with_low_accuracy_mode()
             ours = ours.with_low_accuracy_mode() if ours is not None else None
-        # One language alone needs no detector: the text is in it, or in another (the sinks).
-        self._ours = ours.build() if ours is not None else None
-        self._every = every.build()
         # The sinks' full models cost as much to load as ours (0.5 s of CPU for French, Italian
         # and German; lingua holds the GIL while loading): their trigram models (0.05 s) first
         # say whether another language is possible at all; see `detect`.
-        self._every_quick = (
-            LanguageDetectorBuilder.from_languages(*self._lingua, *sinks).with_low_accuracy_mode().build()
-        )
+        quick = LanguageDetectorBuilder.from_languages(*languages, *sinks).with_low_accuracy_mode()
+        # One language alone needs no detector: the text is in it, or in another (the sinks).
+        self._ours: _Detector | None
+        self._every: _Detector
+        self._every_quick: _Detector
+        helper = _helper
+        if helper is not None and helper.serves(languages, sinks, low_accuracy):
+            self._ours = _AskedOfHelper(helper, "ours", ours) if ours is not None else None
+            self._every = _AskedOfHelper(helper, "every", every)
+            self._every_quick = _AskedOfHelper(helper, "quick", quick)
+        else:
+            self._ours = ours.build() if ours is not None else None
+            self._every = every.build()
+            self._every_quick = quick.build()
         evidence: dict[str, tuple[str, float]] = {}
         ours_only = {c: w for c, w in (lexicons or {}).items() if c in self._codes}
         for code, words in _exclusive(ours_only).items():
@@ -171,7 +234,7 @@ class LanguageIdentifier:
         # the dev files (none of them in another language) that sends 1-7 % of these texts
         # on, and matches the files' language as often or more often than asking it always.
         evidence = max(scores.values())
-        detector: LanguageDetector | None = self._ours
+        detector: _Detector | None = self._ours
         if evidence < _DECISIVE and (
             evidence == 0.0 or not _SINK_WORDS.isdisjoint(words) or not self._mostly_known(words, scores)
         ):
@@ -188,7 +251,7 @@ class LanguageIdentifier:
         return code
 
     def _totals(
-        self, detector: LanguageDetector, text: str, evidence: dict[str, float], hint: str | None, words: int
+        self, detector: _Detector, text: str, evidence: dict[str, float], hint: str | None, words: int
     ) -> tuple[dict[str, float], float]:
         """Our languages' word evidence plus the detector's confidences (plus the hint's weight),
         and the best sink language's confidence."""

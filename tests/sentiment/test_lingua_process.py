@@ -1,0 +1,133 @@
+"""lingua's models loaded by a helper process: the same languages as without it, whatever befalls it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.sentiment import _langid, _lingua_process
+from socialmon.sentiment.multilingual import MultilingualScorer
+
+# Written for these tests: short and long, each language, sink languages, words that decide
+# nothing ("ok", "Excelente"), emoji, mixed — texts that reach each of the three detectors.
+TEXTS = [
+    "hola amigo",
+    "¡Qué rico! Mañana paso temprano",
+    "great bread but the service was slow",
+    "muito bom o pão, voltarei",
+    "c'est très bon, merci beaucoup",
+    "ciao bella, grazie mille per tutto",
+    "das Brot war sehr gut, danke",
+    "ok",
+    "Excelente",
+    "the cake 😍😍",
+    "no me gustó nada el trato",
+    "pésimo servicio, nunca más vuelvo",
+    "buenísimo el pan de yuca",
+    "Obrigada pela atenção de sempre!",
+    "precio? delivery?",
+]
+
+
+def _languages(codes: tuple[str, ...]) -> list[str]:
+    scorer = MultilingualScorer(codes)
+    return [scorer.detect_language(text, "es") for text in TEXTS]
+
+
+@pytest.mark.parametrize("codes", [("es", "en"), ("es",), ("en", "es", "pt")])
+def test_the_helper_gives_the_languages_the_process_gives_itself(codes: tuple[str, ...]) -> None:
+    expected = _languages(codes)
+    with _langid.models_loaded_ahead(codes):
+        helper = _langid._helper
+        assert helper is not None and helper._process is not None
+        assert _languages(codes) == expected
+        process = helper._process
+    assert _langid._helper is None
+    assert process.poll() is not None  # the block ended it
+
+
+def test_a_helper_that_dies_is_replaced_by_the_processs_own_detectors() -> None:
+    expected = _languages(("es", "en"))
+    with _langid.models_loaded_ahead(("es", "en")):
+        scorer = MultilingualScorer(("es", "en"))
+        first = [scorer.detect_language(text, "es") for text in TEXTS[:3]]
+        helper = _langid._helper
+        assert helper is not None and helper._process is not None
+        helper._process.kill()
+        helper._process.wait()
+        rest = [scorer.detect_language(text, "es") for text in TEXTS[3:]]
+    assert first + rest == expected
+
+
+def test_a_helper_that_cannot_start_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _languages(("es", "en"))
+    monkeypatch.setattr(_lingua_process.sys, "executable", "/nonexistent/python")
+    with _langid.models_loaded_ahead(("es", "en")):
+        helper = _langid._helper
+        assert helper is not None and helper._process is None
+        assert _languages(("es", "en")) == expected
+
+
+def test_the_helper_answers_an_error_for_a_question_it_cannot_read_and_goes_on() -> None:
+    script = _lingua_process.__file__
+    spec = '{"ours": ["ENGLISH", "SPANISH"], "sinks": ["FRENCH"], "low": true}'
+    done = subprocess.run(
+        [sys.executable, script, spec],
+        input='["nope", "hola"]\nnot json\n["ours", "hola amigo"]\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert [line.startswith('{"error"') for line in lines] == [True, True, False]
+    assert {name for name, _ in json.loads(lines[2])} == {"ENGLISH", "SPANISH"}
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    calls: list[Any] = []
+    real = _lingua_process.LinguaProcess.__init__
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(_lingua_process.LinguaProcess, "__init__", spy)
+    return calls
+
+
+def test_only_a_scan_into_a_new_database_starts_the_helper(
+    tmp_path: Path, cli: CliRunner, started: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALMON_MODELS_AHEAD", "1")  # the tests' default is 0 (see conftest.py)
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the scan loads the models itself")
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1", text="hola amigo, qué tal el pan")])
+    config = write_config(tmp_path, extra='[sentiment]\nscorer = "multilingual"\nlanguages = ["es", "en"]\n')
+    first = cli.invoke(app, ["scan", "--quiet", "--config", str(config)])
+    assert first.exit_code == 0, first.output
+    assert len(started) == 1
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1"), comment("c2", text="ok")])
+    again = cli.invoke(app, ["scan", "--quiet", "--config", str(config)])
+    assert again.exit_code == 0, again.output
+    assert len(started) == 1  # the database exists: the models load here, if a text needs them
+    assert _langid._helper is None
+
+
+def test_socialmon_models_ahead_0_keeps_the_models_in_the_scans_process(
+    tmp_path: Path, cli: CliRunner, started: list[Any]
+) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1", text="hola amigo, qué tal el pan")])
+    config = write_config(tmp_path)
+    assert cli.invoke(app, ["scan", "--quiet", "--config", str(config)]).exit_code == 0
+    assert started == []
