@@ -12,6 +12,7 @@ is not an error: the dates are computed every run, as without it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -23,10 +24,37 @@ from typing import Any
 _FORMAT = 1  # bump when the file's layout changes
 
 
-def cache_folder() -> Path:
-    """Where the cache files live: $XDG_CACHE_HOME/socialmon, else ~/.cache/socialmon."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_folder() -> Path | None:
+    """Where the cache files live: $XDG_CACHE_HOME/socialmon, else ~/.cache/socialmon; None when
+    there is no home to put it in (a container's uid with no passwd entry and no $HOME)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError, OSError):
+            return None
     return Path(base) / "socialmon"
+
+
+def _read_cache(path: Path | None) -> dict[str, list[str]]:
+    """The years a cache file holds, when the installed `holidays` package wrote it; else none."""
+    if path is None:
+        return {}
+    tag = _package_tag()
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(found, dict) and tag is not None and found.get("package") == tag:
+        years = found.get("years")
+        if isinstance(years, dict):
+            return years
+    return {}
+
+
+def _cache_path(country: str, folder: Path | None) -> Path | None:
+    folder = folder or cache_folder()
+    return folder / f"holidays-{country.upper()}.json" if folder is not None else None
 
 
 def _package_tag() -> str | None:
@@ -47,8 +75,8 @@ def _package_tag() -> str | None:
 def known_country(country: str, folder: Path | None = None) -> bool:
     """Whether the `holidays` package knows `country`: a cache file says so without loading it."""
     code = country.upper()
-    if ((folder or cache_folder()) / f"holidays-{code}.json").is_file():
-        return True  # written only for a country the package computed
+    if _read_cache(_cache_path(code, folder)):
+        return True  # written only for a country this release of the package computed
     import holidays
 
     return code in holidays.list_supported_countries()
@@ -83,7 +111,7 @@ class HolidayDates:
 
     def __init__(self, country: str, folder: Path | None = None) -> None:
         self.country = country.upper()
-        self._path = (folder or cache_folder()) / f"holidays-{self.country}.json"
+        self._path = _cache_path(self.country, folder)
         self._years: dict[int, frozenset[date]] = {}
         self._stored: dict[str, list[str]] | None = None  # the file's years, read once
 
@@ -110,29 +138,26 @@ class HolidayDates:
 
     def _read(self) -> dict[str, list[str]]:
         if self._stored is None:
-            self._stored = {}
-            tag = _package_tag()
-            try:
-                found = json.loads(self._path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                found = None
-            if isinstance(found, dict) and tag is not None and found.get("package") == tag:
-                years = found.get("years")
-                if isinstance(years, dict):
-                    self._stored = years
+            self._stored = _read_cache(self._path)
         return self._stored
 
     def _write(self, years: dict[str, list[str]]) -> None:
-        tag = _package_tag()
-        if tag is None:
+        tag, path = _package_tag(), self._path
+        if tag is None or path is None:
             return
+        # Years another run wrote meanwhile are kept beside ours.
+        years = {**_read_cache(path), **years}
+        temporary: str | None = None
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             # Whole or not at all: two runs writing at once each leave a complete file.
             with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self._path.parent, prefix=self._path.name, delete=False
+                "w", encoding="utf-8", dir=path.parent, prefix=path.name, delete=False
             ) as handle:
+                temporary = handle.name
                 json.dump({"package": tag, "years": years}, handle, sort_keys=True)
-            os.replace(handle.name, self._path)
-        except OSError:
-            pass  # not writable: the dates are computed again next run
+            os.replace(temporary, path)
+        except OSError:  # not writable, full, or in use: the dates are computed again next run
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)

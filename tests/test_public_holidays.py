@@ -12,7 +12,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from socialmon.public_holidays import HolidayDates
+from socialmon.public_holidays import HolidayDates, cache_folder, known_country
 
 
 def _every_day(year: int) -> list[date]:
@@ -79,3 +79,44 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_computing(tmp_path
     dates = HolidayDates("EC", folder=blocked / "socialmon")
     assert date(2026, 1, 1) in dates and date(2026, 1, 2) not in dates
     assert "not a date" not in dates
+
+
+def test_without_a_home_the_dates_are_computed_and_the_config_still_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A container's uid with no passwd entry and no $HOME: Path.home() raises.
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    assert cache_folder() is None
+    dates = HolidayDates("EC")
+    assert date(2026, 1, 1) in dates and date(2026, 1, 2) not in dates
+    assert known_country("EC") and not known_country("XX")
+
+
+def test_a_cache_file_from_another_release_does_not_vouch_for_its_country(tmp_path: Path) -> None:
+    path = tmp_path / "holidays-XX.json"
+    path.write_text(json.dumps({"package": "1:elsewhere:1:1", "years": {"2026": []}}), encoding="utf-8")
+    assert not known_country("XX", folder=tmp_path)
+    HolidayDates("EC", folder=tmp_path).__contains__(date(2026, 1, 1))
+    assert known_country("EC", folder=tmp_path)  # written by this release
+
+
+def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_other_runs_years(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = HolidayDates("EC", folder=tmp_path)
+    assert ours._read() == {}  # read before the other run wrote
+    HolidayDates("EC", folder=tmp_path).__contains__(date(2025, 1, 1))  # another run writes 2025
+    assert date(2026, 1, 1) in ours  # ours writes 2026: both stay
+    stored = json.loads((tmp_path / "holidays-EC.json").read_text(encoding="utf-8"))
+    assert sorted(stored["years"]) == ["2025", "2026"]
+
+    def refused(*args: object) -> None:
+        raise OSError("in use")
+
+    monkeypatch.setattr(os, "replace", refused)
+    assert date(2027, 1, 1) in HolidayDates("EC", folder=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["holidays-EC.json"]

@@ -430,14 +430,25 @@ def test_a_channel_page_that_cannot_be_stored_stops_its_later_pages_so_no_cursor
 
 
 @pytest.mark.postgres
-def test_postgresql_connections_run_without_jit_and_keep_the_urls_own_options(postgres_url: str) -> None:
-    # The URL carries its own libpq options (a search_path): both it and jit=off must hold.
+def test_postgresql_connections_run_without_jit_and_keep_the_users_options(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The URL's own libpq options (a search_path) and PGOPTIONS (a statement_timeout) both hold.
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=7s")
     database = Database(postgres_url)
     try:
         with database.read() as connection:
-            jit = connection.exec_driver_sql("SHOW jit").scalar_one()
-            search_path = connection.exec_driver_sql("SHOW search_path").scalar_one()
+            shown = [
+                connection.exec_driver_sql(f"SHOW {name}").scalar_one() for name in ("jit", "search_path")
+            ]
+        with database.write() as connection:  # a transaction of its own still sees it
+            shown.append(connection.exec_driver_sql("SHOW jit").scalar_one())
     finally:
         database.dispose()
-    assert jit == "off"
-    assert search_path.startswith("t_")
+    assert shown[0] == "off" and shown[1].startswith("t_") and shown[2] == "off"
+    plain = Database(postgres_url.split("?")[0])
+    try:
+        with plain.read() as connection:
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "7s"
+    finally:
+        plain.dispose()

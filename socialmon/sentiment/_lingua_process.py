@@ -14,6 +14,7 @@ models in-process as before: the results are the same either way, only the time 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -89,17 +90,16 @@ class LinguaProcess:
                 self._stop(self._process)
 
     def _stop(self, process: subprocess.Popen[str]) -> None:
+        # Killed, not asked to finish: it holds nothing worth keeping, and a scan that needed no
+        # model (texts decided by their words, an empty export, an error) must not wait for its
+        # loading to end (0.27 s measured).
         self._process = None
-        try:
-            if process.stdin is not None:
-                process.stdin.close()  # the helper ends at the end of its input
-            process.wait(timeout=1)
-        except (OSError, subprocess.TimeoutExpired):
-            process.kill()
-            process.wait()
-        finally:
-            if process.stdout is not None:
-                process.stdout.close()
+        process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
 
 
 def _serve(spec: dict[str, Any], questions: IO[str], answers: IO[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from helpers import comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
+from socialmon.cli import scan as scan_cli
 from socialmon.sentiment import _langid, _lingua_process
 from socialmon.sentiment.multilingual import MultilingualScorer
 
@@ -110,7 +110,7 @@ def test_only_a_scan_into_a_new_database_starts_the_helper(
     tmp_path: Path, cli: CliRunner, started: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOCIALMON_MODELS_AHEAD", "1")  # the tests' default is 0 (see conftest.py)
-    if len(os.sched_getaffinity(0)) < 2:
+    if not scan_cli._models_ahead_wanted():
         pytest.skip("one core: the scan loads the models itself")
     write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1", text="hola amigo, qué tal el pan")])
     config = write_config(tmp_path, extra='[sentiment]\nscorer = "multilingual"\nlanguages = ["es", "en"]\n')
@@ -131,3 +131,12 @@ def test_socialmon_models_ahead_0_keeps_the_models_in_the_scans_process(
     config = write_config(tmp_path)
     assert cli.invoke(app, ["scan", "--quiet", "--config", str(config)]).exit_code == 0
     assert started == []
+
+
+def test_closing_the_helper_does_not_wait_for_its_models_to_load() -> None:
+    helper = _lingua_process.LinguaProcess(*_langid._detector_languages(("en", "es", "pt")))
+    assert helper._process is not None
+    process = helper._process
+    helper.close()  # at once, while it is still loading the three languages' models
+    assert process.poll() is not None and process.returncode != 0  # killed, not waited for
+    assert helper.confidences("ours", "hola amigo") is None  # closed: the caller asks its own
