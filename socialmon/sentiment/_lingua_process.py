@@ -50,7 +50,9 @@ class LinguaProcess:
         }
         try:
             self._process = subprocess.Popen(
-                [sys.executable, __file__, json.dumps(spec)],
+                # -P: the script's folder (socialmon/sentiment, with its base.py, registry.py, …)
+                # is not put first on sys.path, where it could shadow a library's module.
+                [sys.executable, "-P", __file__, json.dumps(spec)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

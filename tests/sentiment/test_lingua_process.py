@@ -81,7 +81,7 @@ def test_the_helper_answers_an_error_for_a_question_it_cannot_read_and_goes_on()
     script = _lingua_process.__file__
     spec = '{"ours": ["ENGLISH", "SPANISH"], "sinks": ["FRENCH"], "low": true}'
     done = subprocess.run(
-        [sys.executable, script, spec],
+        [sys.executable, "-P", script, spec],
         input='["nope", "hola"]\nnot json\n["ours", "hola amigo"]\n',
         capture_output=True,
         text=True,
