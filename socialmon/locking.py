@@ -9,7 +9,7 @@ scan killed with SIGKILL never leaves a channel locked.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, text
@@ -72,14 +72,34 @@ class ChannelLocks:
             self._connection = None
 
     def _pg_lock(self, function: str, channel_id: int) -> bool:
+        from sqlalchemy.exc import DBAPIError
+
         if self._connection is None:
             self._connection = self.database.engine.connect()
-        result = self._connection.execute(
-            text(f"SELECT {function}({PG_LOCK_KEY}, :channel)"),
-            {"purpose": "socialmon-scan", "channel": channel_id},
-        ).scalar()
-        self._connection.commit()
+        try:
+            result = self._connection.execute(
+                text(f"SELECT {function}({PG_LOCK_KEY}, :channel)"),
+                {"purpose": "socialmon-scan", "channel": channel_id},
+            ).scalar()
+            self._connection.commit()
+        except DBAPIError:
+            # The session is gone (the database restarted or refused us for a while, the network
+            # dropped, the backend was ended), and the server released the locks it held with it.
+            # Kept, it would refuse every later lock ("Can't reconnect until invalid transaction is
+            # rolled back"): a worker never scanned again after a 30 s outage. The next lock opens
+            # a new session; a lock to release is released already.
+            self._discard()
+            if function == "pg_advisory_unlock":
+                return True
+            raise
         return bool(result)
+
+    def _discard(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with suppress(Exception):  # it is broken: closing it may fail too
+                connection.invalidate()
+                connection.close()
 
     def _file_lock(self, channel_id: int) -> FileLock | bool:
         path = self.database.sqlite_path

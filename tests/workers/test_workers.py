@@ -297,3 +297,72 @@ def test_a_database_error_outside_the_pages_is_retried_not_lost(
     c2 = next(row for row in json.loads(status.output)["channels"] if row["channel"] == "bench/c2")
     assert (c2["job"], c2["last_status"]) == ("succeeded", "ok")
     assert "too many clients already (simulated)" in c2["job_error"]  # why its first attempt failed
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_worker_that_loses_the_database_for_30_s_carries_on(
+    postgres_url: str, tmp_path: Path, cli: Any, workers: Any
+) -> None:
+    """The database refuses every connection for 30 s and drops the open ones, mid-run: the worker
+    stays up, and when the database is back every channel ends scanned once."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    server = postgres_url.split("?", 1)[0]  # the test database, without the fixture's schema
+    name = f"outage_{uuid.uuid4().hex[:10]}"  # a database of its own: the other tests keep theirs
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    channels, pages = 24, 8
+    graph = FakeGraph(latency=0.1)
+    add_pages(graph, channels, pages)
+    try:
+        with graph:
+            config = write_config(tmp_path, url, graph.url, channels)
+            enqueue(cli, config)
+            pool = workers(config)
+            # Retries 10, 20 and 40 s after a failure: a job failing at the outage's start is
+            # tried again after it (the default waits 60 s, 120 s, 240 s).
+            fast = [*FAST[:-1], "10"]
+            worker = pool.start("--concurrency", "3", "--until-empty", *fast)
+            q = '"socialmon_queue"'
+            wait_for(
+                lambda: rows(url, f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE status = 'doing'")[0][
+                    0
+                ],
+                30,
+                "the worker to be scanning",
+                pool.logs,
+            )
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+                connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                    {"name": name},
+                )
+            time.sleep(30)  # the outage itself, not a wait for something to happen
+            assert worker.poll() is None, pool.logs()  # still up
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+            assert worker.wait(180) == 0, pool.logs()
+        posts, distinct_posts, comments, distinct_comments = stored(url)
+        assert posts == distinct_posts == channels * pages * POSTS_PER_PAGE, pool.logs()
+        assert comments == distinct_comments == channels * pages * POSTS_PER_PAGE * 2
+        # Every job ended well. A channel may have had more than one: a job whose lock was still
+        # held when it was run again hands a copy of itself back to the queue (see hand_back).
+        jobs = rows(
+            url,
+            f"SELECT args->>'channel', status::text FROM {q}.procrastinate_jobs "
+            "WHERE task_name = 'socialmon.scan_channel'",
+        )
+        assert {status for _, status in jobs} == {"succeeded"}, pool.logs()
+        assert {channel for channel, _ in jobs} == {f"c{i}" for i in range(channels)}
+        assert rows(url, "SELECT last_status, count(*) FROM channel GROUP BY 1") == [("ok", channels)]
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
