@@ -13,6 +13,7 @@ is not an error: the dates are computed every run, as without it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -57,6 +58,7 @@ def _cache_path(country: str, folder: Path | None) -> Path | None:
     return folder / f"holidays-{country.upper()}.json" if folder is not None else None
 
 
+@functools.cache  # read and written files ask it again; the package a process runs is the same throughout
 def _package_tag() -> str | None:
     """The installed `holidays` package as path, size and modification time, without importing it."""
     try:
