@@ -8,9 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+import pytest
+
+import socialmon.scan as scan_module
 from socialmon.config import BrandConfig, ChannelConfig, ResolvedChannel
 from socialmon.database import open_database
-from socialmon.scan import run_scan
+from socialmon.scan import PageWriter, run_scan
 from socialmon.sentiment import get_scorer
 from socialmon.storage import PageResult, Store
 from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
@@ -189,5 +192,79 @@ def test_big_pages_of_a_channel_are_written_together_and_one_by_one_when_that_fa
                 connection.exec_driver_sql("select count(*) from comment").scalar_one()
                 == BIG_PAGES * BIG_PAGE
             )
+    finally:
+        database.dispose()
+
+
+class CountingStore(Store):
+    """Stores as usual; notes how many pages each transaction of small pages held."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.transactions: list[int] = []
+
+    def save_pages(self, pages: Sequence[tuple[int, Page]]) -> list[PageResult]:
+        self.transactions.append(len(pages))
+        return super().save_pages(pages)
+
+
+def one_page(account: str) -> Page:
+    return Page(
+        comments=[CommentRecord(platform_id=f"{account}-c", post_id="p", created_at=WHEN, text="ok")],
+        cursor={"page": 0},
+    )
+
+
+def test_pages_handed_over_while_a_write_lingers_share_its_transaction(database_url: str) -> None:
+    """Two channels' pages, the second handed over after the writer started on the first: one
+    transaction (written as they came, each page had its own)."""
+    database = open_database(database_url)
+    try:
+        store = CountingStore(database, get_scorer("vader"))
+        first = store.sync_channel(
+            BrandConfig(name="Café Uno"), ChannelConfig(name="a", platform="x", account="a")
+        )
+        second = store.sync_channel(
+            BrandConfig(name="Café Uno"), ChannelConfig(name="b", platform="x", account="b")
+        )
+
+        async def hand_over() -> list[PageResult]:
+            writer = PageWriter(store, asyncio.Lock(), linger=3600)
+            saving_first = writer.enqueue(first.id, one_page("a"))
+            for _ in range(5):  # the writer's task starts, and lingers
+                await asyncio.sleep(0)
+            saving_second = writer.enqueue(second.id, one_page("b"))
+            writer.hurry()  # a channel now waits for its page: the write goes at once
+            async with asyncio.timeout(60):  # only keeps a writer that ignores `hurry` from hanging
+                return list(await asyncio.gather(saving_first, saving_second))
+
+        results = asyncio.run(hand_over())
+        assert [result.new_comments for result in results] == [1, 1]
+        assert store.transactions == [2]
+        assert store.cursor(first.id) == {"page": 0} and store.cursor(second.id) == {"page": 0}
+    finally:
+        database.dispose()
+
+
+def test_a_channel_that_reads_faster_than_it_writes_never_waits_for_the_linger(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an hour's linger, a channel whose pages come at once (an export) is stored all the
+    same: it asks for its pages when it has read MAX_PAGES_IN_FLIGHT ahead and when it ends."""
+    monkeypatch.setattr(scan_module, "WRITE_LINGER", 3600.0)
+    CountingConnector.asked = [threading.Event() for _ in range(PAGES)]
+    database = open_database(database_url)
+    try:
+        store = CountingStore(database, get_scorer("vader"))
+        counting = resolved(CountingConnector, "counting", "counting")
+
+        async def scan() -> list[Any]:
+            async with asyncio.timeout(60):  # only keeps a scan that waits out the linger from hanging
+                return await run_scan([counting], store, concurrency=1)
+
+        [outcome] = asyncio.run(scan())
+        assert outcome.status == "ok" and outcome.pages == PAGES
+        assert sum(store.transactions) == PAGES
+        assert store.cursor(store.sync_channel(counting.brand, counting.channel).id) == {"page": PAGES - 1}
     finally:
         database.dispose()
