@@ -30,7 +30,7 @@ def seconds_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[Any
     """Whole seconds from `earlier` to `later` (both stored datetimes)."""
     if dialect == "postgresql":
         return cast(func.extract("epoch", later - earlier), Float)
-    return cast(func.strftime("%s", later), Integer) - cast(func.strftime("%s", earlier), Integer)
+    return _sqlite_seconds(later) - _sqlite_seconds(earlier)
 
 
 def _sqlite_seconds(column: Any) -> ColumnElement[int]:
