@@ -145,6 +145,7 @@ class PageWriter:
         self.lock = lock
         self.linger = WRITE_LINGER if linger is None else linger
         self._hurry = asyncio.Event()
+        self._urgent: set[asyncio.Future[PageResult]] = set()  # pages a channel waits for, until stored
         self._waiting: list[tuple[int, Page, asyncio.Future[PageResult]]] = []
         self._writing: asyncio.Task[None] | None = None
         self._failed: dict[int, Exception] = {}  # channel id → why one of its pages was not stored
@@ -156,6 +157,8 @@ class PageWriter:
             saved.set_exception(_earlier_page_failed(self._failed[channel_id]))
             return saved
         self._waiting.append((channel_id, page, saved))
+        if len(self._waiting) >= MAX_PAGES_PER_TRANSACTION:
+            self._hurry.set()  # a full transaction's worth: no need to wait for more
         if self._writing is None or self._writing.done():
             self._writing = asyncio.create_task(self._write_waiting())
         return saved
@@ -173,21 +176,27 @@ class PageWriter:
         async with self.lock:
             return await asyncio.to_thread(self.store.write_pages, pages)
 
-    def hurry(self) -> None:
-        """A channel waits for one of its pages to be stored: write what is waiting without lingering."""
+    def hurry(self, saved: asyncio.Future[PageResult]) -> None:
+        """A channel waits for the page `saved` stands for: the write that holds it does not linger."""
+        if saved.done():
+            return
+        self._urgent.add(saved)
+        saved.add_done_callback(self._urgent.discard)
         self._hurry.set()
 
     async def _write_waiting(self) -> None:
         while self._waiting:
+            # A channel's wait is remembered until its page is stored: a hurry for a page left
+            # for the next transaction (more than one transaction's worth waiting) still counts.
             if (
                 self.linger > 0
                 and len(self._waiting) < MAX_PAGES_PER_TRANSACTION
-                and not self._hurry.is_set()
+                and not any(saved in self._urgent for _, _, saved in self._waiting)
             ):
+                self._hurry.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.linger):
                         await self._hurry.wait()
-            self._hurry.clear()  # a channel that waits from now on asks again
             batch = self._waiting[:MAX_PAGES_PER_TRANSACTION]
             del self._waiting[:MAX_PAGES_PER_TRANSACTION]
             try:
@@ -344,8 +353,8 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             if isinstance(saving, _ScoredPage):
                 await store_scored(saving, progress)
                 return
-            if isinstance(saving, asyncio.Future) and not saving.done():
-                writer.hurry()
+            if isinstance(saving, asyncio.Future):
+                writer.hurry(saving)
             try:
                 result = await saving
             except Exception as problem:

@@ -234,7 +234,7 @@ def test_pages_handed_over_while_a_write_lingers_share_its_transaction(database_
             for _ in range(5):  # the writer's task starts, and lingers
                 await asyncio.sleep(0)
             saving_second = writer.enqueue(second.id, one_page("b"))
-            writer.hurry()  # a channel now waits for its page: the write goes at once
+            writer.hurry(saving_second)  # a channel now waits for its page: the write goes at once
             async with asyncio.timeout(60):  # only keeps a writer that ignores `hurry` from hanging
                 return list(await asyncio.gather(saving_first, saving_second))
 
@@ -266,5 +266,39 @@ def test_a_channel_that_reads_faster_than_it_writes_never_waits_for_the_linger(
         assert outcome.status == "ok" and outcome.pages == PAGES
         assert sum(store.transactions) == PAGES
         assert store.cursor(store.sync_channel(counting.brand, counting.channel).id) == {"page": PAGES - 1}
+    finally:
+        database.dispose()
+
+
+def test_a_page_waited_for_beyond_the_first_transaction_does_not_wait_for_the_linger(
+    database_url: str,
+) -> None:
+    """More pages waiting than one transaction holds, a channel waiting for the last: the
+    transaction after the first does not linger either."""
+    database = open_database(database_url)
+    try:
+        store = CountingStore(database, get_scorer("vader"))
+        channel = store.sync_channel(
+            BrandConfig(name="Café Uno"), ChannelConfig(name="a", platform="x", account="a")
+        )
+        count = scan_module.MAX_PAGES_PER_TRANSACTION + 1
+
+        async def hand_over() -> PageResult:
+            writer = PageWriter(store, asyncio.Lock(), linger=3600)
+            pages = [
+                Page(
+                    comments=[CommentRecord(platform_id=f"c{n}", post_id="p", created_at=WHEN, text="ok")],
+                    cursor={"page": n},
+                )
+                for n in range(count)
+            ]
+            savings = [writer.enqueue(channel.id, page) for page in pages]
+            writer.hurry(savings[-1])
+            async with asyncio.timeout(60):  # only keeps a writer that lingers from hanging
+                return await savings[-1]
+
+        assert asyncio.run(hand_over()).new_comments == 1
+        assert store.transactions == [scan_module.MAX_PAGES_PER_TRANSACTION, 1]
+        assert store.cursor(channel.id) == {"page": count - 1}
     finally:
         database.dispose()
