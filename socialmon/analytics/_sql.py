@@ -35,10 +35,15 @@ def seconds_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[Any
 
 def _sqlite_seconds(column: Any) -> ColumnElement[int]:
     """Whole seconds since the epoch of a time SQLite stores as text: unixepoch (SQLite 3.38+), else
-    strftime('%s'), the same seconds formatted as text and read back, several times slower per row."""
+    strftime('%s'), the same seconds formatted as text and read back, several times slower per row.
+
+    Read from the text's first 19 characters ('YYYY-MM-DD HH:MM:SS'): SQLite's date functions round
+    the fraction to the millisecond, so '…:12.999600' gave second 13, and `epoch_micros_of`, adding
+    the stored microseconds to it, a time one second late."""
+    whole = func.substr(column, 1, 19)
     if sqlite3.sqlite_version_info >= (3, 38):
-        return func.unixepoch(column, type_=Integer)
-    return cast(func.strftime("%s", column), Integer)
+        return func.unixepoch(whole, type_=Integer)
+    return cast(func.strftime("%s", whole), Integer)
 
 
 def epoch_micros_of(column: Any, dialect: str) -> ColumnElement[int]:
@@ -124,7 +129,9 @@ def local_bucket(
 
     if period == "month":
         return in_force(
-            lambda offset: func.strftime("%Y-%m-01", column, literal_column(f"'{offset:+d} seconds'"))
+            lambda offset: func.strftime(
+                "%Y-%m-01", func.substr(column, 1, 19), literal_column(f"'{offset:+d} seconds'")
+            )
         )
     seconds = _postgresql_seconds(column) if dialect == "postgresql" else _sqlite_seconds(column)
     local_seconds = seconds + in_force(literal) + _SECONDS_BEFORE_1970

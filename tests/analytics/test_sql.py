@@ -32,7 +32,11 @@ def _moments() -> list[datetime]:
         zone = ZoneInfo(name)
         for k in range(0, 365, 5):
             local = datetime.combine(date(2025, 1, 1) + timedelta(days=k), datetime.min.time(), tzinfo=zone)
-            moments += [local.astimezone(UTC) + timedelta(seconds=s) for s in (-1, -0.001, 0, 0.001)]
+            # -0.0004 s and -1 µs: in the last half millisecond, which SQLite's date functions round up.
+            moments += [
+                local.astimezone(UTC) + timedelta(seconds=s)
+                for s in (-1, -0.001, -0.0004, -0.000001, 0, 0.001)
+            ]
     return [m for m in moments if START <= m < END]
 
 
@@ -72,12 +76,11 @@ def test_epoch_micros_with_and_without_unixepoch(
     engine, moments = stored
     with engine.connect() as connection:  # type: ignore[attr-defined]
         found = dict(connection.execute(select(TIMES.c.id, epoch_micros_of(TIMES.c.at, "sqlite"))).all())
-    # SQLite reads times to the millisecond, rounded: a time in the last half millisecond of a
-    # second counts that second as the next one. Only those differ from the exact figure.
+    # Exact to the microsecond, the last half millisecond of a second included (SQLite's date
+    # functions round it up to the next second; the seconds are read without the fraction).
+    assert any(moment.microsecond >= 999_500 for moment in moments)
     for i, moment in enumerate(moments):
-        exact = epoch_micros(moment)
-        expected = exact + 1_000_000 if moment.microsecond >= 999_500 else exact
-        assert found[i] == expected, moment
+        assert found[i] == epoch_micros(moment), moment
 
 
 @pytest.fixture
