@@ -119,8 +119,8 @@ SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 # Seconds a write waits for other channels' pages to join its transaction, unless a channel is
 # waiting for one of its pages to be stored. Against a platform that answers in 100 ms, 20 channels
 # at once hand over a page every 5 ms or so: written as they came, nearly each had a transaction,
-# a trip to a storage thread and a wake-up of its own (bench_connectors: 4.3-4.5 ms of CPU per page;
-# waiting 30 ms: 3.3-3.8; 100 ms: 3.2; the wall time the same).
+# a trip to a storage thread and a wake-up of its own (bench_connectors: 4.3-4.9 ms of CPU per page;
+# waiting 30 ms: 3.3-3.8; 50 ms: 2.9-3.3; 100 ms: 3.2; the wall time the same).
 WRITE_LINGER = 0.05
 
 
@@ -136,8 +136,8 @@ class PageWriter:
     a page that was not stored. `lock` serialises this process's writes on SQLite.
 
     A write first waits up to `linger` seconds for more pages, unless a channel is waiting for
-    one of its pages to be stored (`hurry`): a channel that reads ahead of its writes never
-    waits for the linger, one that does not lose nothing by it.
+    one of its pages to be stored (`hurry`): a channel held up by its writes never waits for
+    the linger, and one that reads on meanwhile loses nothing by it.
     """
 
     def __init__(self, store: Store, lock: Any, linger: float | None = None) -> None:

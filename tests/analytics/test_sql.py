@@ -37,6 +37,9 @@ def _moments() -> list[datetime]:
                 local.astimezone(UTC) + timedelta(seconds=s)
                 for s in (-1, -0.001, -0.0004, -0.000001, 0, 0.001)
             ]
+        for month in range(1, 13):  # the last half millisecond of each local month
+            first = datetime(2025, month, 1, tzinfo=zone).astimezone(UTC)
+            moments += [first - timedelta(seconds=0.0004), first - timedelta(microseconds=1)]
     return [m for m in moments if START <= m < END]
 
 
