@@ -938,13 +938,24 @@ def _engaged(
     likes = func.coalesce(comment.c.like_count, 0)
     counted = func.coalesce(comment.c.reply_count, 0)
     replies = (func.greatest if context.database.dialect == "postgresql" else func.max)(counted, stored)
+    # The label first, and messages only where a channel holds conversations (the turns the rule
+    # judges come from those alone, `_pair_turns`): the label is in the index the query reads,
+    # `kind` only in the row, and SQLite tests an OR's terms in order. Reading the row of every
+    # comment of the lookback for its kind took the query from 40-46 ms to 84-98 ms on the benchmark.
+    negative = label_of(comment) == "negative"
+    conversations = sorted(scope.message_channels.intersection(scope.channel_ids))
+    wanted = (
+        or_(negative, and_(comment.c.channel_id.in_(conversations), comment.c.kind == MESSAGE))
+        if conversations
+        else negative
+    )
     query = select(comment.c.id, likes, replies).where(
         comment.c.channel_id.in_(scope.channel_ids),
         comment.c.is_business == false(),
         comment.c.deleted == false(),
         comment.c.created_at >= context.now - timedelta(minutes=lookback),
         comment.c.created_at < context.now,
-        or_(comment.c.kind == MESSAGE, label_of(comment) == "negative"),
+        wanted,
         likes + replies >= min_engagement,
     )
     with context.database.read() as connection:

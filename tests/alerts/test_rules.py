@@ -151,6 +151,24 @@ def test_a_negative_comment_gaining_likes_and_replies_fast_heats_up(seed: Seed) 
     assert (hot["likes"], hot["replies"]) == (9, 3)
 
 
+def test_a_turn_heats_up_by_its_first_message_whatever_that_message_says(seed: Seed) -> None:
+    """A turn is negative when any of its messages is, and its engagement is its first message's: a
+    neutral first message gaining reactions fast heats up when a later message of the turn is negative."""
+    brand = seed.brand("cafe", alerts={"waiting": {"enabled": False}})
+    chat = seed.channel("wa", platform="whatsapp")
+    seed.post(chat, "chat-a", ago(hours=3), kind="conversation")
+    seed.comment(chat, "m1", ago(hours=1), post="chat-a", kind="message", label="neutral", like_count=12)
+    seed.comment(chat, "m2", ago(minutes=50), post="chat-a", kind="message", label="negative")
+    fb = seed.channel()  # a channel without conversations beside it
+    seed.comment(fb, "calm", ago(hours=1), label="neutral", like_count=30)  # not negative: no alert
+
+    run_rules(seed.database, brand)
+
+    (alert,) = [a for a in alerts(seed.database, "heating-up") if "comment_ids" in a["facts"]]
+    assert members(alert) == [comment_id(seed, "m1")]
+    assert quoted(alert)[comment_id(seed, "m1")]["likes"] == 12
+
+
 def test_a_post_drawing_negative_comments_fast_heats_up(seed: Seed) -> None:
     brand = seed.brand("cafe", alerts={"waiting": {"enabled": False}})
     fb = seed.channel()
