@@ -369,7 +369,9 @@ def _schema_ddl(dialect: Any) -> list[str]:
         def collect(element: Any, *_: Any, **__: Any) -> None:
             found.append(str(element.compile(dialect=dialect)).strip())
 
-        metadata.create_all(create_mock_engine(f"{dialect.name}://", collect), checkfirst=False)
+        metadata.create_all(
+            create_mock_engine(f"{dialect.name}+{dialect.driver}://", collect), checkfirst=False
+        )
         _DDL[key] = found
     return found
 
