@@ -922,7 +922,8 @@ def _engaged(
 
     Asked of the database: reading every negative comment of two days to count their replies
     cost 0.14–0.28 s a run on the benchmark, where none of them comes near the threshold.
-    A message counts whatever its own label (a turn is negative when any of its messages is).
+    A message in a channel that holds conversations counts whatever its own label (a turn is
+    negative when any of its messages is).
     """
     if not scope.channel_ids:
         return []
