@@ -33,14 +33,17 @@ def seconds_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[Any
     return _sqlite_seconds(later) - _sqlite_seconds(earlier)
 
 
+def _sqlite_whole_second(column: Any) -> ColumnElement[str]:
+    """A time SQLite stores as text, without its fraction ('YYYY-MM-DD HH:MM:SS'), for its date
+    functions: they round the fraction to the millisecond, so '…:12.999600' read as second 13 (and
+    `epoch_micros_of`, adding the stored microseconds to it, gave a time one second late)."""
+    return func.substr(column, 1, 19)
+
+
 def _sqlite_seconds(column: Any) -> ColumnElement[int]:
     """Whole seconds since the epoch of a time SQLite stores as text: unixepoch (SQLite 3.38+), else
-    strftime('%s'), the same seconds formatted as text and read back, several times slower per row.
-
-    Read from the text's first 19 characters ('YYYY-MM-DD HH:MM:SS'): SQLite's date functions round
-    the fraction to the millisecond, so '…:12.999600' gave second 13, and `epoch_micros_of`, adding
-    the stored microseconds to it, a time one second late."""
-    whole = func.substr(column, 1, 19)
+    strftime('%s'), the same seconds formatted as text and read back, several times slower per row."""
+    whole = _sqlite_whole_second(column)
     if sqlite3.sqlite_version_info >= (3, 38):
         return func.unixepoch(whole, type_=Integer)
     return cast(func.strftime("%s", whole), Integer)
@@ -130,7 +133,7 @@ def local_bucket(
     if period == "month":
         return in_force(
             lambda offset: func.strftime(
-                "%Y-%m-01", func.substr(column, 1, 19), literal_column(f"'{offset:+d} seconds'")
+                "%Y-%m-01", _sqlite_whole_second(column), literal_column(f"'{offset:+d} seconds'")
             )
         )
     seconds = _postgresql_seconds(column) if dialect == "postgresql" else _sqlite_seconds(column)
