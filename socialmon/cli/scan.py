@@ -365,6 +365,8 @@ def _language_models_ahead(loaded: Config, database: str | None) -> Iterator[Non
     with one core, or with SOCIALMON_MODELS_AHEAD=0."""
     sentiment = loaded.settings.sentiment
     url = loaded.database_url(database)
+    # The URL read by hand, not by SQLAlchemy (`Database.sqlite_path`): the helper starts before
+    # SQLAlchemy is imported, so that the two overlap. A spelling this misses only loses the head start.
     new_file = url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :].split("?")[0]).exists()
     if sentiment.scorer != "multilingual" or not new_file or not _models_ahead_wanted():
         yield
