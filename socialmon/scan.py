@@ -330,7 +330,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             reporter.channel_finished(outcome)
             return outcome
         reporter.channel_started(label)
-        run_id = await asyncio.to_thread(store.start_run, row.id)
+        # The cursor is read under the lock, with the run recorded: another process may have moved it.
+        started = await asyncio.to_thread(store.begin_run, row.id)
+        run_id = started.run_id
         totals = PageResult()
         pages = 0
         error: str | None = None
@@ -446,13 +448,11 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
 
         stopped_early: str | None = None  # an `Incomplete`: the channel ends partial
         try:
-            # The cursor is read under the lock: another process may have moved it.
-            cursor = await asyncio.to_thread(store.cursor, row.id)
-            retry = await asyncio.to_thread(store.pending_threads, row.id)
             connector = resolved.connector_class(
-                resolved.settings, replace(resolved.context, http=shared.http, pending_threads=retry)
+                resolved.settings,
+                replace(resolved.context, http=shared.http, pending_threads=started.pending_threads),
             )
-            source = connector.pages(cursor)
+            source = connector.pages(started.cursor)
             try:
                 await read_pages(source)
             finally:
