@@ -120,8 +120,10 @@ SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 # waiting for one of its pages to be stored. Against a platform that answers in 100 ms, 20 channels
 # at once hand over a page every 5 ms or so: written as they came, nearly each had a transaction,
 # a trip to a storage thread and a wake-up of its own (bench_connectors: 4.3-4.9 ms of CPU per page;
-# waiting 30 ms: 3.3-3.8; 50 ms: 2.9-3.3; 100 ms: 3.2; the wall time the same).
-WRITE_LINGER = 0.05
+# waiting 30 ms: 3.3-3.8; 50 ms: 2.9-3.3; 100 ms: 3.2; the wall time the same). On a slower machine,
+# interleaved, 3 runs each: 50 ms 4.1-4.9 ms per page in 181-212 transactions, 150 ms 3.7-3.9 in
+# 97-113, wall time 1.17-1.23 and 1.19-1.21 times the ideal; 250 ms: 3.9, but 1.34-1.35 the ideal.
+WRITE_LINGER = 0.15
 
 
 class PageWriter:
