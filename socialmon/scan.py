@@ -25,7 +25,7 @@ from socialmon.config import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONCURRENCY, Resol
 from socialmon.locking import ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
-from socialmon.storage import PageResult, PreparedPage, Store
+from socialmon.storage import PageResult, PreparedPage, RunStart, Store
 from socialmon_connectors.errors import ConnectorError, Incomplete
 from socialmon_connectors.records import Page, Progress, RejectedRecord
 
@@ -120,9 +120,10 @@ SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 # waiting for one of its pages to be stored. Against a platform that answers in 100 ms, 20 channels
 # at once hand over a page every 5 ms or so: written as they came, nearly each had a transaction,
 # a trip to a storage thread and a wake-up of its own (bench_connectors: 4.3-4.9 ms of CPU per page;
-# waiting 30 ms: 3.3-3.8; 50 ms: 2.9-3.3; 100 ms: 3.2; the wall time the same). On a slower machine,
-# interleaved, 3 runs each: 50 ms 4.1-4.9 ms per page in 181-212 transactions, 150 ms 3.7-3.9 in
-# 97-113, wall time 1.17-1.23 and 1.19-1.21 times the ideal; 250 ms: 3.9, but 1.34-1.35 the ideal.
+# waiting 30 ms: 3.3-3.8; 50 ms: 2.9-3.3; 100 ms: 3.2; the wall time the same). On another host
+# (a Python loop of 10 million steps 0.34-0.47 s), interleaved, 3 runs each: 50 ms 4.1-4.9 ms per
+# page in 181-212 transactions, 150 ms 3.7-3.9 in 97-113, wall time 1.17-1.23 and 1.19-1.21 times
+# the ideal; 250 ms: 3.9, but 1.34-1.35 times the ideal.
 WRITE_LINGER = 0.15
 
 
@@ -333,8 +334,13 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             return outcome
         reporter.channel_started(label)
         # The cursor is read under the lock, with the run recorded: another process may have moved it.
-        started = await asyncio.to_thread(store.begin_run, row.id)
-        run_id = started.run_id
+        started: RunStart | None = None
+        try:
+            started = await asyncio.to_thread(store.begin_run, row.id)
+            run_id = started.run_id
+        except Exception as problem:  # an unreadable cursor or thread: rolled back with the run
+            unreadable = problem
+            run_id = await asyncio.to_thread(store.start_run, row.id)  # the run fails below, recorded
         totals = PageResult()
         pages = 0
         error: str | None = None
@@ -450,6 +456,8 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
 
         stopped_early: str | None = None  # an `Incomplete`: the channel ends partial
         try:
+            if started is None:
+                raise unreadable
             connector = resolved.connector_class(
                 resolved.settings,
                 replace(resolved.context, http=shared.http, pending_threads=started.pending_threads),

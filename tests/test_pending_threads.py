@@ -65,11 +65,11 @@ def test_a_run_begins_with_its_row_recorded_and_the_cursor_and_threads_it_resume
     store.save_page(channel, Page(failed_threads=[failure("p2"), failure("p1")], cursor={"n": 7}))
     first = store.begin_run(channel)
     assert first.cursor == {"n": 7}
-    assert [thread.key for thread in first.pending_threads] == ["p2", "p1"]  # oldest failure first
+    assert [thread.key for thread in first.pending_threads] == ["p2", "p1"]  # failed together: as stored
     second = store.begin_run(channel)
     assert second.run_id > first.run_id
     with store.database.read() as connection:
         started = connection.exec_driver_sql(
-            "select id, channel_id from scan_run where started_at is not null order by id"
+            "select id, channel_id from scan_run where status = 'running' and finished_at is null order by id"
         ).all()
     assert [tuple(row) for row in started] == [(first.run_id, channel), (second.run_id, channel)]

@@ -17,7 +17,7 @@ from socialmon.scan import PageWriter, run_scan
 from socialmon.sentiment import get_scorer
 from socialmon.storage import PageResult, Store
 from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings
-from socialmon_connectors.records import CommentRecord, Page, PostRecord
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
 
 WHEN = datetime(2026, 10, 1, 12, tzinfo=UTC)
 PAGES = 4
@@ -300,5 +300,42 @@ def test_a_page_waited_for_beyond_the_first_transaction_does_not_wait_for_the_li
         assert asyncio.run(hand_over()).new_comments == 1
         assert store.transactions == [scan_module.MAX_PAGES_PER_TRANSACTION, 1]
         assert store.cursor(channel.id) == {"page": count - 1}
+    finally:
+        database.dispose()
+
+
+class OnePage(Connector):
+    """One page of one comment, whatever threads it is asked to read again."""
+
+    name = "one-page"
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        yield one_page(self.context.account)
+
+
+def test_a_channel_whose_remembered_thread_cannot_be_read_fails_alone_with_its_run_recorded(
+    database_url: str,
+) -> None:
+    database = open_database(database_url)
+    try:
+        store = Store(database, get_scorer("vader"))
+        good, bad = resolved(OnePage, "good", "one-page", "a1"), resolved(OnePage, "bad", "one-page", "a2")
+        bad_id = store.sync_channel(bad.brand, bad.channel).id
+        remembered = ThreadFailure(key="p1", item={"id": "p1"}, reason="HTTP 500")
+        store.save_page(bad_id, Page(failed_threads=[remembered], cursor={"page": 0}))
+        with database.write() as connection:  # what no connector can turn back into a thread
+            connection.exec_driver_sql("update pending_thread set item = '[1]'")
+        outcomes = asyncio.run(run_scan([good, bad], store, concurrency=2))
+        assert [(outcome.label, outcome.status) for outcome in outcomes] == [
+            (good.label, "ok"),
+            (bad.label, "failed"),
+        ]
+        assert outcomes[1].error and outcomes[1].error.startswith("unexpected ValidationError")
+        with database.read() as connection:
+            runs = connection.exec_driver_sql(
+                "select channel.name, scan_run.status from scan_run join channel on channel.id = "
+                "scan_run.channel_id where scan_run.finished_at is not null order by channel.name"
+            ).all()
+        assert [tuple(run) for run in runs] == [("bad", "failed"), ("good", "ok")]
     finally:
         database.dispose()

@@ -137,7 +137,8 @@ def main() -> None:
             served_before, server_cpu = len(served.log()), process_cpu(served.pid)
             measured = scan(config, concurrency)
             server_cpu = process_cpu(served.pid) - server_cpu
-            runs.append((concurrency, measured, len(served.log()) - served_before, server_cpu))
+            load = " ".join(f"{value:.2f}" for value in os.getloadavg())  # as the run ends
+            runs.append((concurrency, measured, len(served.log()) - served_before, server_cpu, load))
         served_before = len(served.log())
         one = scan(config, 1, only=1)  # one channel: its requests go strictly one at a time (warm, last)
         per_request = one.wall / (len(served.log()) - served_before)
@@ -145,7 +146,7 @@ def main() -> None:
         f"requests per scan: {args.channels * args.pages:,} ({args.channels} channels × {args.pages} pages, "
         f"{args.latency * 1000:.0f} ms each; the fake server in its own process)"
     )
-    for concurrency, measured, requests, server_cpu in runs:
+    for concurrency, measured, requests, server_cpu, load in runs:
         assert measured.posts == args.channels * args.pages * POSTS_PER_PAGE, measured.posts
         assert requests == args.channels * args.pages, requests  # the comments came inline
         waves = math.ceil(args.channels / concurrency)
@@ -170,10 +171,9 @@ def main() -> None:
             f"[concurrency {concurrency}] speed-up over one at a time: {serial / measured.wall:.1f}× "
             "(target ≥ 10)"
         )
-        load = " ".join(f"{value:.2f}" for value in os.getloadavg())
         print(
             f"[concurrency {concurrency}] fake server CPU meanwhile: {server_cpu / requests * 1000:.1f} ms per "
-            f"request (on the other vCPU); load average {load}, {os.cpu_count()} CPUs"
+            f"request (in its own process); load average as the scan ended {load}, {os.cpu_count()} CPUs"
         )
 
 
