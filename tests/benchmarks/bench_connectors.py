@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _processes import process_cpu
 from fake_platform import FakeGraph
 
 from socialmon.config import DEFAULT_CONCURRENCY, load_config
@@ -101,16 +102,9 @@ def scan(config_path: Path, concurrency: int, only: int | None = None) -> Measur
     return Measured(wall, cpu, workers_cpu, sum(o.result.new_posts for o in outcomes))
 
 
-def process_cpu(pid: int | None) -> float:
-    """CPU seconds (user + system) a process has used so far, from /proc; 0 where it cannot be read."""
-    if pid is None:
-        return 0.0
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def server_cpu_now(pid: int | None) -> float:
+    """The fake server's CPU seconds so far; 0 where they cannot be read."""
+    return (process_cpu(pid) or 0.0) if pid is not None else 0.0
 
 
 def main() -> None:
@@ -134,9 +128,9 @@ def main() -> None:
         scan(config, args.concurrency[0], only=2)
         runs = []
         for concurrency in args.concurrency:
-            served_before, server_cpu = len(served.log()), process_cpu(served.pid)
+            served_before, server_cpu = len(served.log()), server_cpu_now(served.pid)
             measured = scan(config, concurrency)
-            server_cpu = process_cpu(served.pid) - server_cpu
+            server_cpu = server_cpu_now(served.pid) - server_cpu
             load = " ".join(f"{value:.2f}" for value in os.getloadavg())  # as the run ends
             runs.append((concurrency, measured, len(served.log()) - served_before, server_cpu, load))
         served_before = len(served.log())

@@ -49,6 +49,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from _processes import process_cpu  # beside this script
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -787,14 +789,7 @@ def cpu_seconds(pids: list[int]) -> float:
     """CPU time of this process and of the given local processes (PostgreSQL's backends): less
     disturbed by other work on a shared machine than wall time. A backend's time counts in ticks
     (10 ms), so only a whole round's total is printed."""
-    total = time.process_time()
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # not local, or gone
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+    return time.process_time() + sum(process_cpu(pid) or 0.0 for pid in pids)  # not local, or gone: 0
 
 
 def load() -> str:

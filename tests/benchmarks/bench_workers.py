@@ -52,6 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _processes import process_cpu
 from fake_platform import FakeGraph
 from sqlalchemy import create_engine, make_url, text
 
@@ -79,18 +80,6 @@ def load() -> str:
 
 def say(line: str) -> None:
     print(f"{line} {load()}", flush=True)
-
-
-CLOCK_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) of a live process, from /proc; None once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
 
 class CpuMeter:
