@@ -15,7 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from socialmon.analytics.responses import effective_label, pair_first_replies, response_times
+from socialmon.analytics.responses import (
+    PairedComment,
+    effective_label,
+    pair_first_replies,
+    response_times,
+)
 from socialmon.analytics.results import BrandReport, HeadlineFigures, PreviousPeriod
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
@@ -73,14 +78,26 @@ def _sentiment_totals(database: Database, scope: Scope) -> tuple[int, float | No
     return int(count or 0), ((positive - negative) / scored if scored else None)
 
 
-def previous_period(database: Database, scope: Scope, report: BrandReport) -> PreviousPeriod:
-    """The headline figures of `report` measured over the window just before `scope`'s."""
+def earlier_scope(scope: Scope) -> Scope:
+    """`scope` over the window just before its own (`previous_window`)."""
     since, until = previous_window(scope.since, scope.until, scope.brand.timezone)
-    earlier = replace(scope, since=since, until=until)
+    return replace(scope, since=since, until=until)
+
+
+def previous_period(
+    database: Database, scope: Scope, report: BrandReport, paired: list[PairedComment] | None = None
+) -> PreviousPeriod:
+    """The headline figures of `report` measured over the window just before `scope`'s.
+
+    `paired`: that window's comments paired with their first replies, if already read
+    (`pair_first_replies` over `earlier_scope(scope)`)."""
+    earlier = earlier_scope(scope)
+    since, until = earlier.since, earlier.until
     current = headline_figures(report)
     response = business = rate = within = pending = comments = net = None
     if report.response_times is not None or report.needs_reply is not None:
-        paired = pair_first_replies(database, earlier)
+        if paired is None:
+            paired = pair_first_replies(database, earlier)
         if report.response_times is not None:
             times = response_times(database, earlier, paired)
             figures = headline_figures(

@@ -39,6 +39,7 @@ import heapq
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from itertools import chain
 from statistics import fmean
 from typing import Any, NamedTuple
 
@@ -367,9 +368,12 @@ def pair_first_replies(database: Database, scope: Scope) -> list[PairedComment]:
     periods: dict[Any, str] = {}
     with database.read() as connection:
         # Rows are read as they come, not into a list first: that list and the result side by
-        # side were 25 MB of a 90-day report's peak over 50,000 comments.
-        for id_, channel_id, bucket, created, direct, sibling, label, timed in connection.execute(
-            first_responses(scope, database.dialect)
+        # side were 25 MB of a 90-day report's peak over 50,000 comments. They come in batches of
+        # 500, not one by one: a row at a time cost psycopg ~1 µs of Python each (32,000 rows:
+        # 38-56 ms of CPU against 25-33 ms in batches; SQLite ~10 ms less too, bench_report data).
+        rows = connection.execute(first_responses(scope, database.dialect))
+        for id_, channel_id, bucket, created, direct, sibling, label, timed in chain.from_iterable(
+            rows.partitions(500)
         ):
             period = periods.get(bucket) or periods.setdefault(bucket, bucket_start(bucket))
             first_reply = (
