@@ -26,8 +26,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import fmean, stdev
+from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, false, func, literal, select
+from sqlalchemy import Integer, case, cast, false, func, literal, select, union_all
 
 from socialmon.analytics._sql import seconds_between
 from socialmon.config import NegativeSpikeRule
@@ -114,34 +115,56 @@ def spike_statistic(
     )
 
 
+# Up to this many windows (the default: a day against the 7 before), each is counted over its
+# own range of the comments' time index, in one statement: no date arithmetic per comment and
+# no sort (bench_alerts --days 7: 57 -> 18 ms on SQLite). More windows (an hour against weeks)
+# are counted in one grouped pass, as a statement per window would take longer to build than run.
+RANGED_WINDOWS = 32
+
+
 def window_counts(
     database: Database, channel_ids: list[int], now: datetime, window_minutes: float, baseline_days: int
 ) -> tuple[WindowCount, list[WindowCount]]:
-    """Customer comments and negative ones per window: the current one, then the baseline's."""
+    """Customer comments and negative ones per window: the current one, then the baseline's.
+
+    Window i holds the comments whose age at `now`, in whole seconds of the window's length,
+    is in [i·w, (i+1)·w): ages as `seconds_between` counts them (whole seconds on SQLite).
+    """
     window = timedelta(minutes=window_minutes)
     count = 1 + max(int(timedelta(days=baseline_days) / window), 1)
     if not channel_ids:
         return WindowCount(0, 0), [WindowCount(0, 0)] * (count - 1)
-    dialect = database.dialect
-    start = now - window * count
-    age = seconds_between(literal(now, COMMENT.c.created_at.type), COMMENT.c.created_at, dialect)
     seconds = int(window.total_seconds())
-    index = cast(age, Integer) // seconds if dialect == "sqlite" else func.floor(age / seconds)
-    index = index.label("window_index")
     negative = case((effective_label() == "negative", 1), else_=0)
-    query = (
-        select(index, func.count(), func.sum(negative))
-        .where(
-            and_(
-                COMMENT.c.channel_id.in_(channel_ids),
-                COMMENT.c.is_business == false(),
-                COMMENT.c.deleted == false(),
+    customer = (
+        COMMENT.c.channel_id.in_(channel_ids),
+        COMMENT.c.is_business == false(),
+        COMMENT.c.deleted == false(),
+    )
+    if count <= RANGED_WINDOWS:
+        query: Any = union_all(
+            *(
+                select(literal(slot, Integer), func.count(), func.sum(negative)).where(
+                    *customer, *_window_range(slot, now, seconds, database.dialect)
+                )
+                for slot in range(count)
+            )
+        )
+    else:
+        dialect = database.dialect
+        start = now - window * count
+        age = seconds_between(literal(now, COMMENT.c.created_at.type), COMMENT.c.created_at, dialect)
+        index = cast(age, Integer) // seconds if dialect == "sqlite" else func.floor(age / seconds)
+        index = index.label("window_index")
+        query = (
+            select(index, func.count(), func.sum(negative))
+            .where(
+                *customer,
                 COMMENT.c.created_at > start,  # window i holds ages in [i·w, (i+1)·w)
                 COMMENT.c.created_at <= now,
             )
+            .group_by(index)
         )
-        .group_by(index)
-    )
     counts = [WindowCount(0, 0) for _ in range(count)]
     with database.read() as connection:
         for position, comments, negatives in connection.execute(query):
@@ -149,3 +172,20 @@ def window_counts(
             if 0 <= slot < count:
                 counts[slot] = WindowCount(int(comments), int(negatives or 0))
     return counts[0], counts[1:]
+
+
+def _window_range(slot: int, now: datetime, seconds: int, dialect: str) -> tuple[Any, ...]:
+    """The conditions on `created_at` of the comments in window `slot` (see `window_counts`).
+
+    PostgreSQL's ages are exact: now - (i+1)·w < created_at <= now - i·w. SQLite's count whole
+    seconds of both times, so the bounds move to the second after: created_at from
+    now' - (i+1)·w + 1 s to before now' - i·w + 1 s, where now' is `now` without its fraction;
+    the last window still ends at `now`.
+    """
+    created = COMMENT.c.created_at
+    length = timedelta(seconds=seconds)
+    if dialect == "postgresql":
+        return created > now - length * (slot + 1), created <= now - length * slot
+    whole = now.replace(microsecond=0) + timedelta(seconds=1)
+    upper = created <= now if slot == 0 else created < whole - length * slot
+    return created >= whole - length * (slot + 1), upper

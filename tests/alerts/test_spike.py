@@ -159,3 +159,34 @@ def test_a_storm_longer_than_the_cooldown_is_still_one_alert(seed: Seed) -> None
         alert["resolved_at"] is None
         and run_rules(seed.database, brand, now=NOW + timedelta(hours=2)).created == []
     )
+
+
+@pytest.mark.parametrize("fraction", [0, 400_000, 999_999])
+def test_each_window_counted_over_its_own_range_matches_one_grouped_pass_at_every_edge(
+    seed: Seed, monkeypatch: pytest.MonkeyPatch, fraction: int
+) -> None:
+    """A few windows are counted over their own ranges of the time index (`RANGED_WINDOWS`), many
+    in one grouped pass: the same counts, comments a microsecond either side of every edge
+    included, whatever fraction of a second the evaluation starts at (SQLite counts whole seconds)."""
+    from socialmon.alerts import spike
+
+    seed.brand("edges")
+    channel = seed.channel(brand="edges")
+    now = NOW + timedelta(microseconds=fraction)
+    whole = NOW + timedelta(seconds=1)
+    moments = []
+    for day in range(9):
+        for edge in (now - timedelta(days=day), whole - timedelta(days=day)):
+            for step in (-1_500_000, -1_000_000, -500_000, -1, 0, 1, 500_000, 1_000_000):
+                moments.append(edge + timedelta(microseconds=step))
+    labels = ["negative" if i % 3 == 0 else "positive" for i in range(len(moments))]
+    comments_at(seed.database, channel, list(zip(moments, labels, strict=True)), "edge-")
+
+    ranged = spike.window_counts(seed.database, [channel], now, 24 * 60, 7)
+    monkeypatch.setattr(spike, "RANGED_WINDOWS", 0)
+    grouped = spike.window_counts(seed.database, [channel], now, 24 * 60, 7)
+
+    assert ranged == grouped
+    current, baseline = ranged
+    assert len(baseline) == 7 and current.comments > 0 and all(w.comments > 0 for w in baseline)
+    assert current.comments + sum(w.comments for w in baseline) < len(moments)  # some beyond, some ahead
