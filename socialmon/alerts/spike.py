@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import fmean, stdev
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, false, func, literal, select, union_all
+from sqlalchemy import Integer, bindparam, case, cast, false, func, literal, select, union_all
 
 from socialmon.analytics._sql import seconds_between
 from socialmon.config import NegativeSpikeRule
@@ -134,10 +134,14 @@ def window_counts(
     count = 1 + max(int(timedelta(days=baseline_days) / window), 1)
     if not channel_ids:
         return WindowCount(0, 0), [WindowCount(0, 0)] * (count - 1)
+    now = now.astimezone(UTC)  # window edges in real time, whatever zone `now` came in
     seconds = int(window.total_seconds())
     negative = case((effective_label() == "negative", 1), else_=0)
     customer = (
-        COMMENT.c.channel_id.in_(channel_ids),
+        # Written into the statement (integers): bound, they would be repeated in every window's part.
+        COMMENT.c.channel_id.in_(
+            bindparam("spike_channels", channel_ids, expanding=True, literal_execute=True)
+        ),
         COMMENT.c.is_business == false(),
         COMMENT.c.deleted == false(),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -51,7 +51,9 @@ def build_report(
     With `compare` (not for `pending`), `previous` holds the headline figures of the window of
     the same length just before, for the change against the previous period.
 
-    Every section reads through one connection and one transaction (see `_OneConnection`).
+    Every section reads through one connection and one transaction (see `_OneConnection`); on
+    PostgreSQL, where each statement reads a snapshot of its own anyway, the previous period's
+    pairing reads on a second one, alongside (`_paired_alongside`).
     """
     with database.read() as connection:
         if database.dialect == "postgresql":
@@ -123,16 +125,57 @@ def _build_report(
         holidays=brand.business_hours.holidays if brand.business_hours else None,
     )
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialmon-earlier") as pool:
-        earlier = None
-        if alongside is not None and compare and view in ("summary", "response-times"):
-            earlier = pool.submit(pair_first_replies, alongside, earlier_scope(scope))
-        try:
-            _sections(database, scope, report, view, negative_first, limit, compare, earlier)
-        finally:
-            if earlier is not None:
-                earlier.cancel()  # not started yet (an error before the thread ran): not run at all
+    wanted = alongside is not None and compare and view in ("summary", "response-times")
+    with _paired_alongside(alongside if wanted else None, scope, report) as earlier:
+        _sections(database, scope, report, view, negative_first, limit, compare, earlier)
     return report
+
+
+@contextmanager
+def _paired_alongside(
+    database: Database | None, scope: Scope, report: BrandReport
+) -> Iterator[Future[list[PairedComment]] | None]:
+    """`pair_first_replies` over the window before `scope`'s, in a thread, on a connection of its
+    own (`database` None: not at all).
+
+    Its seconds are `report.timings["previous_pairing_alongside"]`, beside the sections' (the
+    main thread's `previous_period` counts only the wait for it). If the report fails meanwhile,
+    the server is asked to cancel the query, so the error is not held back until it ends.
+    """
+    if database is None:
+        yield None
+        return
+
+    earlier = earlier_scope(scope)
+
+    def pair(connection: Connection) -> list[PairedComment]:
+        started = time.perf_counter()
+        try:
+            return pair_first_replies(_OneConnection(database, connection), earlier)
+        finally:
+            report.timings["previous_pairing_alongside"] = time.perf_counter() - started
+
+    with (
+        database.read() as connection,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="socialmon-earlier") as pool,
+    ):
+        connection.exec_driver_sql("SET LOCAL jit = off")  # (as `build_report`'s own connection)
+        pairing = pool.submit(pair, connection)
+        try:
+            yield pairing
+        except BaseException:
+            if not pairing.cancel() and not pairing.done():
+                _cancel_query(connection)
+            raise
+
+
+def _cancel_query(connection: Connection) -> None:
+    """Ask PostgreSQL to cancel the statement running on `connection` (from another thread)."""
+    driver = connection.connection.dbapi_connection
+    cancel = getattr(driver, "cancel_safe", None) or getattr(driver, "cancel", None)
+    if cancel is not None:
+        with suppress(Exception):  # the query ended meanwhile, or the server is gone: nothing to stop
+            cancel()
 
 
 def _sections(

@@ -4,7 +4,7 @@ not fire; a real storm does, carrying the observed share, the baseline and the f
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from alerts.helpers_alerts import NOW, alerts, comments_at, run_rules, spread
@@ -190,3 +190,24 @@ def test_each_window_counted_over_its_own_range_matches_one_grouped_pass_at_ever
     current, baseline = ranged
     assert len(baseline) == 7 and current.comments > 0 and all(w.comments > 0 for w in baseline)
     assert current.comments + sum(w.comments for w in baseline) < len(moments)  # some beyond, some ahead
+
+
+def test_windows_are_real_time_whatever_zone_the_moment_comes_in(seed: Seed) -> None:
+    """24 h before 12:00 on the day Madrid's clocks went forward is 11:00 the day before, local
+    time: a day's window holds 24 hours of comments, not 23."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from socialmon.alerts.spike import window_counts
+
+    seed.brand("madrid")
+    channel = seed.channel(brand="madrid")
+    now = datetime(2024, 3, 31, 12, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+    real = now.astimezone(UTC)  # (arithmetic on a zoned time moves its wall clock)
+    hourly = [(real - timedelta(minutes=30) - timedelta(hours=h), "negative") for h in range(48)]
+    comments_at(seed.database, channel, hourly, "h-")
+
+    local, _ = window_counts(seed.database, [channel], now, 24 * 60, 7)
+    utc, _ = window_counts(seed.database, [channel], now.astimezone(UTC), 24 * 60, 7)
+
+    assert local == utc == WindowCount(24, 24)

@@ -212,30 +212,3 @@ def test_the_pdf_prints_each_change(seed: Seed, tmp_path: Path) -> None:
     )
     for line in SPANISH:
         assert line in text, line
-
-
-def test_on_postgresql_the_previous_period_is_paired_alongside_with_the_same_figures(
-    seed: Seed, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """PostgreSQL pairs the window before on a second connection while the report reads its own
-    (each statement has a snapshot of its own there anyway); SQLite reads all in one snapshot."""
-    import threading
-
-    import socialmon.analytics as analytics
-
-    threads: list[str] = []
-    pair = analytics.pair_first_replies
-
-    def recorded(*args: object) -> object:
-        threads.append(threading.current_thread().name)
-        return pair(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(analytics, "pair_first_replies", recorded)
-    report = seeded(seed)
-    assert report.previous is not None and report.previous.figures.response_minutes == 150.0
-    assert report.previous.figures.needs_reply == 1
-    alongside = [name for name in threads if name.startswith("socialmon-earlier")]
-    if seed.database.dialect == "postgresql":
-        assert len(threads) == 2 and len(alongside) == 1
-    else:
-        assert threads == [threading.current_thread().name]
