@@ -18,6 +18,9 @@ line per figure, each with its target and the load average: per section and in a
 hand SQL (target <= 1.3x) on each database, and PostgreSQL / SQLite (target <= 1.2x). Wall time
 decides; beside the totals, CPU time (this process and, on a local server, PostgreSQL's backends
 as /proc counts them, parallel workers left out) is less disturbed by other work on the machine.
+On PostgreSQL the report pairs the previous period on a second connection while it computes its
+own sections (`analytics._paired_alongside`): its wall time overlaps theirs, which neither the
+hand SQL nor SQLite does, so the CPU line is the like-for-like comparison of the work done.
 It checks first that the indexes the report reads exist, with their columns, on each database.
 A SQLite database is not ANALYZEd, as socialmon never does; PostgreSQL's autovacuum would be.
 
