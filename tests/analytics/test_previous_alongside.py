@@ -103,7 +103,10 @@ def test_a_report_that_fails_meanwhile_cancels_the_pairing_alongside(
         with database.read() as watch:  # until the sleep is on the server, where a cancel can reach it
             for _ in range(1000):
                 found = watch.execute(
-                    text("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'")
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'"
+                        " AND state = 'active' AND pid <> pg_backend_pid()"
+                    )
                 ).scalar()
                 if found:
                     break
