@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import insert, select
@@ -14,6 +14,9 @@ from sqlalchemy import insert, select
 from socialmon.config import BrandConfig, BusinessHours, ReportOptions
 from socialmon.database import Database, open_database
 from socialmon.models import Brand, Channel, Comment, Post
+
+if TYPE_CHECKING:
+    from socialmon.analytics.results import BrandReport
 
 
 def at(text: str) -> datetime:
@@ -107,4 +110,33 @@ def seed(database_url: str) -> Iterator[Seed]:
 
 
 RULES = ReportOptions()
-__all__ = ["RULES", "BusinessHours", "Seed", "at"]
+TWO_WEEKS_NOW = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+
+
+def two_weeks_report(seed: Seed) -> BrandReport:
+    """A brand in Guayaquil (SLA 90 min), its report for 8 to 14 October at `TWO_WEEKS_NOW`:
+    c1 answered after 20 min, c3 after 40 min, c2 (negative) waiting; the week before (the previous
+    period), p1 answered after 150 min, p2 (negative) waiting; one comment before both."""
+    from socialmon.analytics import build_report
+
+    brand = seed.brand("cafe", name="Café Uno", timezone="America/Guayaquil", response_sla="90m")
+    fb = seed.channel()
+    seed.post(fb, "p1", "2026-09-30 12:00")
+    # the previous period (local days 1 to 7 October; Guayaquil is UTC−5)
+    seed.comment(fb, "p1c", "2026-10-02 15:00", label="positive")
+    seed.comment(fb, "p1r", "2026-10-02 17:30", parent="p1c", business=True)
+    seed.comment(fb, "p2c", "2026-10-03 15:00", label="negative")
+    # the report's window (8 to 14 October)
+    seed.comment(fb, "c1", "2026-10-08 15:00", label="positive")
+    seed.comment(fb, "r1", "2026-10-08 15:20", parent="c1", business=True)
+    seed.comment(fb, "c2", "2026-10-09 15:00", label="negative")
+    seed.comment(fb, "c3", "2026-10-10 15:00", label="positive")
+    seed.comment(fb, "r3", "2026-10-10 15:40", parent="c3", business=True)
+    # before both windows: counted in neither
+    seed.comment(fb, "old", "2026-09-20 15:00", label="negative")
+    return build_report(
+        seed.database, brand, RULES, since="2026-10-08", until="2026-10-14", now=TWO_WEEKS_NOW
+    )
+
+
+__all__ = ["RULES", "TWO_WEEKS_NOW", "BusinessHours", "Seed", "at", "two_weeks_report"]

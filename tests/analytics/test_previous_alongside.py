@@ -6,35 +6,16 @@ the query rather than waiting for it."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
-from analytics.seeding import RULES, Seed
+from analytics.seeding import Seed, two_weeks_report
 from sqlalchemy import text
 
 import socialmon.analytics as analytics
 import socialmon.analytics.previous as previous
-from socialmon.analytics import build_report
-from socialmon.analytics.results import BrandReport, HeadlineFigures
-
-NOW = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
-
-
-def seeded(seed: Seed) -> BrandReport:
-    """A week with two comments answered and one waiting; the week before, one of each."""
-    brand = seed.brand("cafe", name="Café Uno", timezone="America/Guayaquil", response_sla="90m")
-    fb = seed.channel()
-    seed.post(fb, "p1", "2026-09-30 12:00")
-    seed.comment(fb, "p1c", "2026-10-02 15:00", label="positive")
-    seed.comment(fb, "p1r", "2026-10-02 17:30", parent="p1c", business=True)
-    seed.comment(fb, "p2c", "2026-10-03 15:00", label="negative")
-    seed.comment(fb, "c1", "2026-10-08 15:00", label="positive")
-    seed.comment(fb, "r1", "2026-10-08 15:20", parent="c1", business=True)
-    seed.comment(fb, "c2", "2026-10-09 15:00", label="negative")
-    seed.comment(fb, "c3", "2026-10-10 15:00", label="positive")
-    seed.comment(fb, "r3", "2026-10-10 15:40", parent="c3", business=True)
-    return build_report(seed.database, brand, RULES, since="2026-10-08", until="2026-10-14", now=NOW)
+from socialmon.analytics.results import HeadlineFigures
 
 
 def test_the_previous_period_is_paired_once_alongside_on_postgresql_and_in_turn_on_sqlite(
@@ -53,7 +34,7 @@ def test_the_previous_period_is_paired_once_alongside_on_postgresql_and_in_turn_
 
     recorded(analytics)  # the report's own window, and the previous one alongside
     recorded(previous)  # the previous one, in turn
-    report = seeded(seed)
+    report = two_weeks_report(seed)
 
     assert report.previous is not None
     assert report.previous.figures == HeadlineFigures(
@@ -120,7 +101,7 @@ def test_a_report_that_fails_meanwhile_cancels_the_pairing_alongside(
     monkeypatch.setattr(analytics, "engagement", failing_engagement)
     try:
         with pytest.raises(RuntimeError, match="engagement failed"):
-            seeded(seed)
+            two_weeks_report(seed)
     finally:
         database.dispose()
     assert len(ended) == 1 and "cancel" in str(ended[0]).lower()

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from analytics.seeding import RULES, Seed
+from analytics.seeding import RULES, TWO_WEEKS_NOW, Seed, two_weeks_report
 from rich.console import Console
 
 from socialmon.analytics import build_report
@@ -31,27 +31,11 @@ from socialmon.render.json import render_json
 from socialmon.render.markdown import render_markdown
 from socialmon.render.terminal import render_terminal
 
-NOW = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
+NOW = TWO_WEEKS_NOW
 ZONE = "America/Guayaquil"
 
 
-def seeded(seed: Seed) -> BrandReport:
-    brand = seed.brand("cafe", name="Café Uno", timezone=ZONE, response_sla="90m")
-    fb = seed.channel()
-    seed.post(fb, "p1", "2026-09-30 12:00")
-    # the previous period (local days 1 to 7 October; Guayaquil is UTC−5)
-    seed.comment(fb, "p1c", "2026-10-02 15:00", label="positive")
-    seed.comment(fb, "p1r", "2026-10-02 17:30", parent="p1c", business=True)
-    seed.comment(fb, "p2c", "2026-10-03 15:00", label="negative")
-    # the report's window (8 to 14 October)
-    seed.comment(fb, "c1", "2026-10-08 15:00", label="positive")
-    seed.comment(fb, "r1", "2026-10-08 15:20", parent="c1", business=True)
-    seed.comment(fb, "c2", "2026-10-09 15:00", label="negative")
-    seed.comment(fb, "c3", "2026-10-10 15:00", label="positive")
-    seed.comment(fb, "r3", "2026-10-10 15:40", parent="c3", business=True)
-    # before both windows: counted in neither
-    seed.comment(fb, "old", "2026-09-20 15:00", label="negative")
-    return build_report(seed.database, brand, RULES, since="2026-10-08", until="2026-10-14", now=NOW)
+seeded = two_weeks_report  # (its comments: the module's docstring)
 
 
 def test_the_previous_period_is_the_window_of_the_same_length_just_before(seed: Seed) -> None:
