@@ -60,9 +60,7 @@ def build_report(
             # The pairing's plan costs over jit_above_cost; compiling it took 22 ms and the query ran
             # 17 ms slower than without (1M comments, bench_report): too short for JIT to pay.
             connection.exec_driver_sql("SET LOCAL jit = off")
-        # PostgreSQL reads each statement in a snapshot of its own (READ COMMITTED) whatever
-        # connection runs it: the window before is paired on a second one, alongside.
-        alongside = database if database.dialect == "postgresql" else None
+        alongside = database if database.dialect == "postgresql" else None  # (see the docstring)
         return _build_report(
             _OneConnection(database, connection), brand, rules, view=view, since=since, until=until,
             period=period, channel=channel, now=now, negative_first=negative_first, limit=limit, compare=compare,
