@@ -125,7 +125,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="socialmon-everyday-") as tmp:
         folder = Path(tmp) / "config"
-        shutil.copytree(REPO / "config", folder, ignore=shutil.ignore_patterns("*.db", "*.db-*", "*.db.locks"))
+        shutil.copytree(
+            REPO / "config", folder, ignore=shutil.ignore_patterns("*.db", "*.db-*", "*.db.locks")
+        )
         config = ("--config", "socialmon.toml")
         print(
             f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {folder}; "
