@@ -4,6 +4,7 @@ brand and window (`--force` sends again), and a clear exit code on SMTP failure,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def smtp_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
 
 
+@pytest.fixture
+def html_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report goes without its PDF, as without the `pdf` extra: rendering one took 1-2 s of
+    each test below, which is about recipients, failures and retries, not the attachment (the
+    first test, `slow`, checks the PDF)."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` raises ImportError
+
+
 def _has_pdf() -> bool:
     try:
         import weasyprint  # noqa: F401
@@ -105,7 +114,7 @@ def test_the_report_reaches_the_brands_recipients_once_per_window(
 
 
 def test_email_to_overrides_the_recipients_and_output_is_still_written(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, html_only: None
 ) -> None:
     config = project(tmp_path, cli, smtp.port, recipients=False)
     out = tmp_path / "report.json"
@@ -135,7 +144,7 @@ class Rejecting:
 
 
 def test_an_smtp_failure_exits_1_with_the_password_scrubbed_and_the_next_run_retries(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, html_only: None
 ) -> None:
     config = project(tmp_path, cli, smtp.port)
     accepting = smtp.controller.handler
@@ -151,7 +160,7 @@ def test_an_smtp_failure_exits_1_with_the_password_scrubbed_and_the_next_run_ret
     assert len(smtp.messages) == 1  # the failed attempt did not count as sent
 
 
-def test_a_server_that_is_down_exits_1(tmp_path: Path, cli: CliRunner) -> None:
+def test_a_server_that_is_down_exits_1(tmp_path: Path, cli: CliRunner, html_only: None) -> None:
     server = start_smtp_server()
     port = server.port
     server.stop()
