@@ -39,8 +39,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Examined:
-    """The texts the watch-list rule examined in a run and found no term in, for the next runs to
-    skip (`rules.watch_list`; a text that matched is in its alert).
+    """The texts the watch-list rule examined in a run, for the next runs to skip (`rules.watch_list`).
 
     `comments`: (comment id, text length, `updated_at`) as the rule read each row;
     `terms`: the digest of the terms they were matched with; `keep_since`: rows examined before

@@ -18,8 +18,8 @@
   `DEFAULT_MAX_PER_RUN` by default), the most severe first; the rest are stored folded into one
   **digest** alert ("…and N more alerts") that is sent instead of them, and they count as sent
   with it. A digest resolves when all its alerts have.
-- The texts the watch-list examined and found no term in (`rules._examined`) are recorded in
-  the transaction that stores the run's alerts, after them: a run that dies has examined nothing.
+- The texts the watch-list examined (`rules._examined`) are recorded in the transaction that
+  stores the alerts they raised, after them: a run that dies has examined nothing.
 - An alert is sent once every destination has it. Two runs recording different destinations
   of one alert at the same moment take the alert's row lock first (in id order), so on
   PostgreSQL the second sees the first's delivery instead of each counting only its own.
@@ -187,11 +187,10 @@ def record(
 
 
 def _remember_examined(connection: Connection, brand_row: int, examined: Examined, now: datetime) -> None:
-    """Record the texts the watch-list examined and found no term in, after the run's alerts, in
-    their transaction: a run that dies before its alerts are stored has examined nothing. Forget
-    the rows older than the lookback: their comments are past it (a text is examined after it was
-    written). A row of other terms is of no use, and replaced when its comment is examined with
-    the new ones."""
+    """Record the texts the watch-list examined, after the alerts they raised, in their transaction:
+    a run that dies before its alerts are stored has examined nothing. Forget the rows older than
+    the lookback: their comments are past it (a text is examined after it was written). A row of
+    other terms is of no use, and replaced when its comment is examined with the new ones."""
     connection.execute(
         WATCH_EXAMINED.delete().where(
             WATCH_EXAMINED.c.brand_id == brand_row, WATCH_EXAMINED.c.examined_at < examined.keep_since

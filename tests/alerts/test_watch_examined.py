@@ -166,50 +166,15 @@ def test_a_run_that_dies_before_its_alerts_are_stored_has_examined_nothing(
     assert members(alert) == [comment_id(seed, "scam")]
 
 
-def remembered(seed: Seed) -> set[int]:
-    with seed.database.read() as connection:
-        return set(connection.execute(select(WATCH_EXAMINED.c.comment_id)).scalars())
-
-
-def test_only_the_texts_that_matched_nothing_are_remembered(seed: Seed, reads: list[int]) -> None:
-    """The text that matched is in its alert, which keeps it from the rule: no row of its own."""
-    brand = watching(seed, "estafa")
-    run_rules(seed.database, brand)
-
-    assert remembered(seed) == ids(seed, "plain", "accents", "greek")
-    reads.clear()
-    assert run_rules(seed.database, brand, now=NOW + timedelta(minutes=15)).created == []
-    assert reads == []  # the matched text is not read again either
-
-
-def test_a_matched_text_whose_alert_left_the_reach_raises_nothing_new(seed: Seed) -> None:
-    """A comment that grew a day's alert written before it: a week later the alert is past the
-    reach and the comment not yet past the lookback. Its text is read again, and the alert, which
-    holds it already, neither grows nor is sent again; no alert is raised."""
-    brand = watching(seed, "estafa")
-    run_rules(seed.database, brand)  # the day's alert, written at NOW
-    seed.comment(seed.channels["cafe/fb"], "late", ago(hours=-5), text="otra estafa")
-    assert run_rules(seed.database, brand, now=NOW + timedelta(hours=5, minutes=15)).grown != []
-    (before,) = alerts(seed.database, "watch-list")
-
-    week_later = NOW + timedelta(days=7, minutes=1)
-    assert to_examine(seed, brand, week_later) == ids(seed, "late")
-    week = run_rules(seed.database, brand, now=week_later)
-
-    assert (week.created, week.grown, week.requeued) == ([], [], [])
-    (after,) = alerts(seed.database, "watch-list")
-    assert members(after) == members(before) == sorted(ids(seed, "scam", "late"))
-
-
 def test_the_texts_examined_are_forgotten_past_the_lookback(seed: Seed) -> None:
     brand = watching(seed, "estafa", lookback="1d")
     run_rules(seed.database, brand)
     with seed.database.read() as connection:
-        assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 3
+        assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 4
         assert set(connection.execute(select(WATCH_EXAMINED.c.examined_at)).scalars()) == {NOW}
     run_rules(seed.database, brand, now=NOW + timedelta(days=1))
     with seed.database.read() as connection:  # examined a day ago to the microsecond: kept (the bound is `<`)
-        assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 3
+        assert connection.execute(select(func.count()).select_from(WATCH_EXAMINED)).scalar() == 4
 
     run_rules(seed.database, brand, now=NOW + timedelta(days=1, minutes=1))
 
