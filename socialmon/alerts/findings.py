@@ -35,6 +35,9 @@ class Finding:
     channel_id: int | None = None
     subject_id: int | None = None
     cooldown_minutes: float | None = None  # no new alert of this rule for the brand within it
+    # Of `comment_ids`, those labelled negative: a group that grows counts the negative ones among
+    # the comments it adds, not every one found again.
+    negative_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -740,7 +740,10 @@ def group(
             "comments": worst,
         }
         severity = max((m.severity for m in members_), key=SEVERITIES.index)
-        findings.append(Finding(rule, f"{prefix}{context.brand_id}:{day}", severity, facts))
+        negative = frozenset(m.comment.id for m in members_ if m.comment.label == "negative")
+        findings.append(
+            Finding(rule, f"{prefix}{context.brand_id}:{day}", severity, facts, negative_ids=negative)
+        )
     return findings
 
 

@@ -148,3 +148,26 @@ def test_an_alert_raised_by_another_process_after_the_rules_read_is_left_to_the_
     # …while one it judged, with none of its comments waiting, is.
     seen = RuleOutcome(WAITING, prefix, live=set(), judged={wave["dedup_key"]})
     assert store.record(seed.database, brand_row, [seen], lang, NOW).resolved == 1
+
+
+def test_a_wave_whose_alert_left_the_reach_counts_only_the_negative_comments_it_adds(seed: Seed) -> None:
+    """A day's wave written early in the day is past the reach (7 days) a week later, while the
+    comments that joined it that evening are still within the lookback: the rule finds them again,
+    with one more comment of that day imported late. The wave takes in the new one, and its count
+    of negative comments grows by that one alone."""
+    brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
+    fb = seed.channel()
+    seed.comment(fb, "morning", ago(hours=3), label="neutral")
+    run_rules(seed.database, brand)  # the day's wave, written at NOW
+    seed.comment(fb, "evening", ago(hours=-5), label="negative")
+    assert run_rules(seed.database, brand, now=NOW + timedelta(hours=7, minutes=15)).grown != []
+    (wave,) = alerts(seed.database, WAITING)
+    assert (wave["facts"]["count"], wave["facts"]["negative"]) == (2, 1)
+
+    seed.comment(fb, "imported-late", ago(hours=-6), label="negative")
+    week_later = run_rules(seed.database, brand, now=NOW + timedelta(days=7, minutes=1))
+
+    (wave,) = alerts(seed.database, WAITING)
+    assert week_later.grown == [wave["id"]] and week_later.created == []
+    assert members(wave) == [comment_id(seed, name) for name in ("morning", "evening", "imported-late")]
+    assert (wave["facts"]["count"], wave["facts"]["negative"]) == (3, 2)
