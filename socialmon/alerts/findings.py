@@ -22,9 +22,9 @@ class Finding:
     """Something a rule saw. `key` is the dedup key: the same thing seen again is the same key.
 
     A group (a wave of late comments, a burst of watch-list words, one day's comments heating
-    up or whose reply window closes) carries `comment_ids` in its facts: the comments it adds.
-    Found again under the same key it is merged into the stored alert, which grows (see
-    `store.record`). A finding with a `count` fact (a spike, a post heating up) replaces the
+    up or whose reply window closes) carries `comment_ids` in its facts: the comments it found,
+    and `negative_ids`. Found again under the same key it is merged into the stored alert, which
+    grows by the comments it does not hold yet (see `store.record`). A finding with a `count` fact (a spike, a post heating up) replaces the
     stored facts when its count grew.
     """
 
@@ -36,7 +36,8 @@ class Finding:
     subject_id: int | None = None
     cooldown_minutes: float | None = None  # no new alert of this rule for the brand within it
     # Of `comment_ids`, those labelled negative: a group that grows counts the negative ones among
-    # the comments it adds, not every one found again.
+    # the comments it adds, not every one found again. Whatever writes `comment_ids` fills it
+    # (`rules.group`): left empty, a growing group would count none of its new comments negative.
     negative_ids: frozenset[int] = frozenset()
 
 

@@ -151,7 +151,7 @@ def test_an_alert_raised_by_another_process_after_the_rules_read_is_left_to_the_
 
 
 def test_a_wave_whose_alert_left_the_reach_counts_only_the_negative_comments_it_adds(seed: Seed) -> None:
-    """A day's wave written early in the day is past the reach (7 days) a week later, while the
+    """A day's wave written at 15:00 is past the reach (7 days) a week later, while the
     comments that joined it that evening are still within the lookback: the rule finds them again,
     with one more comment of that day imported late. The wave takes in the new one, and its count
     of negative comments grows by that one alone."""
