@@ -77,7 +77,8 @@ def test_help_imports_no_database_language_models_or_progress_bars(
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """The quick start's config and export, in a folder of their own: not the database the quick
-    start's own run leaves beside them, nor its lock folder (the README runs the tests after it)."""
+    start's scan leaves beside them, nor its lock folder (the README's second command, the tests,
+    runs after the first)."""
     ignore = shutil.ignore_patterns("*.db", "*.db-*", "*.db.locks")
     shutil.copytree(REPO / "config", tmp_path, ignore=ignore, dirs_exist_ok=True)
     return tmp_path / "socialmon.toml"

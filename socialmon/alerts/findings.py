@@ -24,8 +24,8 @@ class Finding:
     A group (a wave of late comments, a burst of watch-list words, one day's comments heating
     up or whose reply window closes) carries `comment_ids` in its facts: the comments it found,
     and `negative_ids`. Found again under the same key it is merged into the stored alert, which
-    grows by the comments it does not hold yet (see `store.record`). A finding with a `count` fact (a spike, a post heating up) replaces the
-    stored facts when its count grew.
+    grows by the comments it does not hold yet (see `store.record`). A finding with a `count`
+    fact (a spike, a post heating up) replaces the stored facts when its count grew.
     """
 
     rule: str
