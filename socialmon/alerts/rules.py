@@ -90,6 +90,13 @@ from socialmon.labels import effective_label
 from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN, WATCH_EXAMINED
 
 _LOOKUP_CHUNK = 500
+# How long before a comment the alert that holds it may have been written: a group alert is
+# written for a local day after that day's first comment, and a later comment of the same day
+# joins it, up to a day later (25 h across a clock change). The rules take the alerts written
+# within the reach and this before it as those that hold the reach's comments. With the reach
+# alone, the comments that joined a day's alert that evening were found again, read and grouped,
+# on every run of the day after the alert left the reach (7 days by default), to add nothing.
+_GROUP_DAY = timedelta(hours=25)
 TEXT_LIMIT = 500  # characters of a comment kept in an alert
 WORST = 5  # comments a group alert quotes; `socialmon alerts show ID` lists them all
 HALF_IMPORTED = ("failed", "partial", "running")  # a channel's last scan in these: not judged
@@ -355,19 +362,19 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     terms = WatchList(options.watch_list.terms) if options.watch_list.enabled else None
     raised: dict[str, set[int]] = {}
     open_alerts: list[tuple[str, str, list[int]]] = []  # (prefix, key, comments)
+    raised_since = since - _GROUP_DAY
     with context.database.read() as connection:
-        # An alert about a comment is raised after the comment was written: within the reach.
         for key, subject, facts, recent, resolved_at in connection.execute(
             select(
                 ALERT.c.dedup_key,
                 ALERT.c.subject_id,
                 ALERT.c.facts,
-                ALERT.c.created_at >= since,
+                ALERT.c.created_at >= raised_since,
                 ALERT.c.resolved_at,
             ).where(
                 ALERT.c.brand_id == context.brand_id,
                 ALERT.c.rule.in_(COMMENT_RULES),
-                or_(ALERT.c.created_at >= since, ALERT.c.resolved_at.is_(None)),
+                or_(ALERT.c.created_at >= raised_since, ALERT.c.resolved_at.is_(None)),
             )
         ):
             prefix = next((p for p in COMMENT_PREFIXES if key.startswith(p)), None)
@@ -386,7 +393,9 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
         context.database,
         scope,
         terms or None,
-        lambda comment: _still_to_judge(context, scope, since, comment, engaged, terms or None, examined),
+        lambda comment: _still_to_judge(
+            context, scope, raised_since, comment, engaged, terms or None, examined
+        ),
         examined,
     )
     judged, holding = _holding(context, scope, unanswered, open_alerts)
@@ -469,7 +478,7 @@ def _unanswered(
 def _still_to_judge(
     context: BrandContext,
     scope: Scope,
-    since: datetime,
+    raised_since: datetime,
     comment: Any,
     engaged: list[tuple[int, int, int]],
     terms: WatchList | None,
@@ -491,7 +500,7 @@ def _still_to_judge(
     branches = []
 
     def fresh(prefix: str) -> Any:
-        return comment.c.id.not_in(_covered(context.brand_id, since, prefix, dialect))
+        return comment.c.id.not_in(_covered(context.brand_id, raised_since, prefix, dialect))
 
     if options.waiting.enabled:
         rule = options.waiting
@@ -563,8 +572,9 @@ def _examined(context: BrandContext, terms: WatchList) -> Callable[[Any], Any]:
 
 
 def _covered(brand_row: int, since: datetime, prefix: str, dialect: str) -> Any:
-    """The comments in the brand's alerts under `prefix` raised within the reach, as `members` reads
-    them from each alert's facts, as a subquery of ids (the database reads the JSON)."""
+    """The comments in the brand's alerts under `prefix` raised since `since` (`_GROUP_DAY` before
+    the reach), as `members` reads them from each alert's facts, as a subquery of ids (the
+    database reads the JSON)."""
     alert = ALERT
     recent = (
         alert.c.brand_id == brand_row,

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from socialmon.alerts import store
 from socialmon.alerts.findings import WAITING, RuleOutcome
-from socialmon.alerts.rules import BrandContext, _comment_data
+from socialmon.alerts.rules import BrandContext, _comment_data, evaluate_brand
 from socialmon.config import BrandConfig, BusinessHours, ReportOptions
 from socialmon.models import Comment
 from socialmon.render.i18n import Lang
@@ -150,24 +150,48 @@ def test_an_alert_raised_by_another_process_after_the_rules_read_is_left_to_the_
     assert store.record(seed.database, brand_row, [seen], lang, NOW).resolved == 1
 
 
-def test_a_wave_whose_alert_left_the_reach_counts_only_the_negative_comments_it_adds(seed: Seed) -> None:
-    """A day's wave written at 15:00 is past the reach (7 days) a week later, while the
-    comments that joined it that evening are still within the lookback: the rule finds them again,
-    with one more comment of that day imported late. The wave takes in the new one, and its count
-    of negative comments grows by that one alone."""
+def test_the_comments_a_wave_took_in_later_are_not_judged_again_when_its_alert_leaves_the_reach(
+    seed: Seed,
+) -> None:
+    """A day's wave written at 15:00 takes in a comment written that evening. A week later the
+    alert is past the reach (7 days) and the evening's comment is not yet past the lookback: the
+    alert still holds it, and the rules leave it out."""
     brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
     fb = seed.channel()
     seed.comment(fb, "morning", ago(hours=3), label="neutral")
     run_rules(seed.database, brand)  # the day's wave, written at NOW
     seed.comment(fb, "evening", ago(hours=-5), label="negative")
     assert run_rules(seed.database, brand, now=NOW + timedelta(hours=7, minutes=15)).grown != []
-    (wave,) = alerts(seed.database, WAITING)
-    assert (wave["facts"]["count"], wave["facts"]["negative"]) == (2, 1)
 
-    seed.comment(fb, "imported-late", ago(hours=-6), label="negative")
-    week_later = run_rules(seed.database, brand, now=NOW + timedelta(days=7, minutes=1))
+    week_later = NOW + timedelta(days=7, minutes=1)
+    assert still_to_judge(seed, brand, week_later) == set()
+    assert run_rules(seed.database, brand, now=week_later).grown == []
+    (wave,) = alerts(seed.database, WAITING)
+    assert members(wave) == [comment_id(seed, "morning"), comment_id(seed, "evening")]
+
+
+def test_two_runs_at_once_count_each_negative_comment_of_a_wave_once(seed: Seed) -> None:
+    """Two processes judge the brand at the same moment; a comment arrives between their reads.
+    The second to store finds the first one's comment again, with its own: the wave takes in its
+    own, and counts the negative ones once."""
+    brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
+    fb = seed.channel()
+    seed.comment(fb, "morning", ago(hours=3), label="neutral")
+    run_rules(seed.database, brand)  # the day's wave: 1 comment, none negative
+    brand_row = store.brand_id(seed.database, "cafe")
+    assert brand_row is not None
+    later = NOW + timedelta(hours=3)
+
+    def judged() -> list[RuleOutcome]:
+        return evaluate_brand(BrandContext(seed.database, brand, brand_row, ReportOptions(), later, {}))
+
+    seed.comment(fb, "first", ago(minutes=-30), label="negative")
+    one = judged()
+    seed.comment(fb, "second", ago(minutes=-45), label="negative")
+    other = judged()  # finds "first" too: the first process has not stored it yet
+    store.record(seed.database, brand_row, one, Lang("en"), later)
+    store.record(seed.database, brand_row, other, Lang("en"), later)
 
     (wave,) = alerts(seed.database, WAITING)
-    assert week_later.grown == [wave["id"]] and week_later.created == []
-    assert members(wave) == [comment_id(seed, name) for name in ("morning", "evening", "imported-late")]
+    assert members(wave) == [comment_id(seed, name) for name in ("morning", "first", "second")]
     assert (wave["facts"]["count"], wave["facts"]["negative"]) == (3, 2)
