@@ -91,11 +91,13 @@ from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN, WATCH_EXAM
 
 _LOOKUP_CHUNK = 500
 # How long before a comment the alert that holds it may have been written: a group alert is
-# written for a local day after that day's first comment, and a later comment of the same day
-# joins it, up to a day later (25 h across a clock change). The rules take the alerts written
+# written for a local day after that day's first comment, and holds comments written that day,
+# at most a day later (25 h across the usual clock change). The rules take the alerts written
 # within the reach and this before it as those that hold the reach's comments. With the reach
 # alone, the comments that joined a day's alert that evening were found again, read and grouped,
 # on every run of the day after the alert left the reach (7 days by default), to add nothing.
+# A longer day (a clock set back by more than an hour) or a brand's timezone moved west can
+# still leave such a comment out of reach of its alert: it is found again and adds nothing.
 _GROUP_DAY = timedelta(hours=25)
 TEXT_LIMIT = 500  # characters of a comment kept in an alert
 WORST = 5  # comments a group alert quotes; `socialmon alerts show ID` lists them all
@@ -182,7 +184,9 @@ class CommentData:
     # raised yet and its time and label conditions may hold for (`_candidates`); each rule still
     # judges them in full.
     unanswered: list[Unanswered]
-    raised: dict[str, set[int]]  # key prefix -> comments already in an alert of it (within the reach)
+    # Key prefix -> comments already in an alert of it (written within the reach or `_GROUP_DAY`
+    # before it).
+    raised: dict[str, set[int]]
     skipped: dict[int, str] = field(default_factory=dict)  # half-imported channel -> why
     # What the database told of their texts before the watch-list reads any (`_unanswered`);
     # None: every text is still to examine, and may match.
@@ -485,8 +489,8 @@ def _still_to_judge(
     examined: Callable[[Any], Any] | None = None,
 ) -> Any:
     """The comments some rule may find this run: within its lookback, past its time and label
-    conditions, and not in an alert it raised within the reach (the comments `CommentData.seen`
-    gives). Wider than the rules by `_SLACK` at each time bound: they judge the rest exactly.
+    conditions, and not in an alert it raised within the reach or `_GROUP_DAY` before it (the
+    comments `CommentData.seen` gives). Wider than the rules by `_SLACK` at each time bound: they judge the rest exactly.
 
     A comment can cross the SLA no earlier than `created_at + SLA` on the wall clock (business
     hours only make its wait shorter), and its reply window warns from `created_at + window -

@@ -280,7 +280,8 @@ def _grow(connection: Connection, row: _Stored, finding: Finding, lang: Lang, no
         facts["comment_ids"] = list(old.get("comment_ids") or have) + added
         facts["count"] = len(facts["comment_ids"])
         # The comments found again are counted already: only those added. (Found again: by two
-        # runs at once, the later to store finding what the other stored after it read.)
+        # runs at once, the later to store finding what the other stored after it read; or past
+        # the reach of the alert that holds them, see `rules._GROUP_DAY`.)
         facts["negative"] = int(old.get("negative") or 0) + sum(1 for i in added if i in finding.negative_ids)
         facts["channel_ids"] = sorted(set(old.get("channel_ids") or []) | set(new.get("channel_ids") or []))
         quoted = {c["id"]: c for c in [*(old.get("comments") or []), *new.get("comments", [])]}

@@ -169,6 +169,14 @@ def test_the_comments_a_wave_took_in_later_are_not_judged_again_when_its_alert_l
     (wave,) = alerts(seed.database, WAITING)
     assert members(wave) == [comment_id(seed, "morning"), comment_id(seed, "evening")]
 
+    # A comment of that day imported only now is not in it: judged, it joins the wave.
+    seed.comment(fb, "imported-late", ago(hours=-6), label="negative")
+    assert still_to_judge(seed, brand, week_later) == {comment_id(seed, "imported-late")}
+    assert run_rules(seed.database, brand, now=week_later).grown == [wave["id"]]
+    (wave,) = alerts(seed.database, WAITING)
+    assert members(wave)[-1] == comment_id(seed, "imported-late")
+    assert (wave["facts"]["count"], wave["facts"]["negative"]) == (3, 2)
+
 
 def test_two_runs_at_once_count_each_negative_comment_of_a_wave_once(seed: Seed) -> None:
     """Two processes judge the brand at the same moment; a comment arrives between their reads.
