@@ -303,3 +303,16 @@ def test_try_accepts_a_pasted_bluesky_address(cli: CliRunner) -> None:
     assert profile.calls.last.request.url.params["actor"] == "nobody.bsky.social"
     assert result.exit_code == 1  # the account does not exist: the platform says so, by name
     assert "nobody-bsky-social/bluesky: FAILED" in said(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        (["report", "--format", "xml"], "'xml' is not one of 'table', 'json', 'csv'"),
+        (["report", "--period", "13x"], "'13x' is not one of 'day', 'week', 'month'"),
+    ],
+)
+def test_a_refused_option_value_is_said_plainly(cli: CliRunner, args: list[str], refused: str) -> None:
+    result = invoke(cli, *args)
+    assert result.exit_code == 2
+    assert refused in said(result) and "Value error" not in said(result)

@@ -162,6 +162,28 @@ def hide_type_tags() -> None:
         command.get_help_option = get_help_option
 
 
+def plain_value_errors() -> None:
+    """A refused option value said plainly: "'xml' is not one of 'table', 'json', …", without the
+    "Value error, " newer typers put before it (they check values with pydantic, which names the
+    kind of error). Older typers, whose click writes its own message, are left as they are."""
+    import importlib
+
+    for name in ("typer._coercion", "typer._param_types"):  # (already loaded by typer)
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # an older typer
+            continue
+        shown = getattr(module, "get_error_msg", None)
+        if shown is None or getattr(shown, "_socialmon_plain", False):
+            continue
+
+        def get_error_msg(exc, shown=shown):  # type: ignore[no-untyped-def]
+            return shown(exc).removeprefix("Value error, ")
+
+        get_error_msg._socialmon_plain = True  # type: ignore[attr-defined]
+        module.get_error_msg = get_error_msg
+
+
 if _current != DEFAULT:
     use(_current)
 
@@ -172,6 +194,7 @@ __all__ = [
     "current",
     "hide_type_tags",
     "ngettext",
+    "plain_value_errors",
     "use",
     "use_environment",
     "use_for",
