@@ -490,7 +490,8 @@ def _still_to_judge(
 ) -> Any:
     """The comments some rule may find this run: within its lookback, past its time and label
     conditions, and not in an alert it raised within the reach or `_GROUP_DAY` before it (the
-    comments `CommentData.seen` gives). Wider than the rules by `_SLACK` at each time bound: they judge the rest exactly.
+    comments `CommentData.seen` gives). Wider than the rules by `_SLACK` at each time bound: they
+    judge the rest exactly.
 
     A comment can cross the SLA no earlier than `created_at + SLA` on the wall clock (business
     hours only make its wait shorter), and its reply window warns from `created_at + window -
