@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sqlalchemy import insert, select
 
+from socialmon.analytics.results import HeadlineFigures
 from socialmon.config import BrandConfig, BusinessHours, ReportOptions
 from socialmon.database import Database, open_database
 from socialmon.models import Brand, Channel, Comment, Post
@@ -139,4 +140,17 @@ def two_weeks_report(seed: Seed) -> BrandReport:
     )
 
 
-__all__ = ["RULES", "TWO_WEEKS_NOW", "BusinessHours", "Seed", "at", "two_weeks_report"]
+# The previous period's headline figures in `two_weeks_report`: p1 answered after 150 min (past
+# the SLA), p2 waiting; one positive and one negative comment.
+TWO_WEEKS_PREVIOUS = HeadlineFigures(
+    response_minutes=150.0,
+    business_minutes=None,
+    response_rate=0.5,
+    within_sla_share=0.0,
+    needs_reply=1,
+    customer_comments=2,
+    net_sentiment=0.0,
+)
+
+
+__all__ = ["RULES", "TWO_WEEKS_NOW", "TWO_WEEKS_PREVIOUS", "BusinessHours", "Seed", "at", "two_weeks_report"]

@@ -10,12 +10,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from analytics.seeding import Seed, two_weeks_report
+from analytics.seeding import TWO_WEEKS_PREVIOUS, Seed, two_weeks_report
 from sqlalchemy import text
 
 import socialmon.analytics as analytics
 import socialmon.analytics.previous as previous
-from socialmon.analytics.results import HeadlineFigures
 
 
 def test_the_previous_period_is_paired_once_alongside_on_postgresql_and_in_turn_on_sqlite(
@@ -37,15 +36,7 @@ def test_the_previous_period_is_paired_once_alongside_on_postgresql_and_in_turn_
     report = two_weeks_report(seed)
 
     assert report.previous is not None
-    assert report.previous.figures == HeadlineFigures(
-        response_minutes=150.0,
-        business_minutes=None,
-        response_rate=0.5,
-        within_sla_share=0.0,
-        needs_reply=1,
-        customer_comments=2,
-        net_sentiment=0.0,
-    )
+    assert report.previous.figures == TWO_WEEKS_PREVIOUS
     main = threading.current_thread().name
     earlier = report.previous.since
     if seed.database.dialect == "postgresql":

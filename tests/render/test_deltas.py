@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from analytics.seeding import RULES, TWO_WEEKS_NOW, Seed, two_weeks_report
+from analytics.seeding import RULES, TWO_WEEKS_NOW, TWO_WEEKS_PREVIOUS, Seed, two_weeks_report
 from rich.console import Console
 
 from socialmon.analytics import build_report
 from socialmon.analytics.previous import previous_window
-from socialmon.analytics.results import BrandReport, HeadlineFigures
+from socialmon.analytics.results import BrandReport
 from socialmon.render.html import render_html
 from socialmon.render.i18n import Lang
 from socialmon.render.json import render_json
@@ -43,15 +43,7 @@ def test_the_previous_period_is_the_window_of_the_same_length_just_before(seed: 
     assert report.previous is not None
     assert report.previous.since == datetime(2026, 10, 1, 5, tzinfo=UTC)  # local midnight, 1 October
     assert report.previous.until == report.since == datetime(2026, 10, 8, 5, tzinfo=UTC)
-    assert report.previous.figures == HeadlineFigures(
-        response_minutes=150.0,
-        business_minutes=None,
-        response_rate=0.5,
-        within_sla_share=0.0,
-        needs_reply=1,
-        customer_comments=2,
-        net_sentiment=0.0,
-    )
+    assert report.previous.figures == TWO_WEEKS_PREVIOUS
 
 
 def test_a_window_ending_now_and_across_a_clock_change_keeps_local_midnight() -> None:
