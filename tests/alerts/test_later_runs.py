@@ -150,16 +150,23 @@ def test_an_alert_raised_by_another_process_after_the_rules_read_is_left_to_the_
     assert store.record(seed.database, brand_row, [seen], lang, NOW).resolved == 1
 
 
+def wave_of_the_morning(seed: Seed) -> tuple[BrandConfig, int]:
+    """A brand (SLA 2 h, in UTC, no watch-list) and its channel, whose day's wave is written at NOW
+    with one comment, neutral, written that morning."""
+    brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
+    fb = seed.channel()
+    seed.comment(fb, "morning", ago(hours=3), label="neutral")
+    run_rules(seed.database, brand)
+    return brand, fb
+
+
 def test_the_comments_a_wave_took_in_later_are_not_judged_again_when_its_alert_leaves_the_reach(
     seed: Seed,
 ) -> None:
     """A day's wave written at 15:00 takes in a comment written that evening. A week later the
     alert is past the reach (7 days) and the evening's comment is not yet past the lookback: the
     alert still holds it, and the rules leave it out."""
-    brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
-    fb = seed.channel()
-    seed.comment(fb, "morning", ago(hours=3), label="neutral")
-    run_rules(seed.database, brand)  # the day's wave, written at NOW
+    brand, fb = wave_of_the_morning(seed)
     seed.comment(fb, "evening", ago(hours=-5), label="negative")
     assert run_rules(seed.database, brand, now=NOW + timedelta(hours=7, minutes=15)).grown != []
 
@@ -182,10 +189,7 @@ def test_two_runs_at_once_count_each_negative_comment_of_a_wave_once(seed: Seed)
     """Two processes judge the brand at the same moment; a comment arrives between their reads.
     The second to store finds the first one's comment again, with its own: the wave takes in its
     own, and counts the negative ones once."""
-    brand = seed.brand("cafe", response_sla="2h", timezone="UTC", alerts={"watch_list": {"enabled": False}})
-    fb = seed.channel()
-    seed.comment(fb, "morning", ago(hours=3), label="neutral")
-    run_rules(seed.database, brand)  # the day's wave: 1 comment, none negative
+    brand, fb = wave_of_the_morning(seed)
     brand_row = store.brand_id(seed.database, "cafe")
     assert brand_row is not None
     later = NOW + timedelta(hours=3)
