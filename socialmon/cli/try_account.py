@@ -208,7 +208,7 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
     go on and speak for itself."""
     import httpx
 
-    from socialmon_connectors.http import USER_AGENT
+    from socialmon_connectors.http import USER_AGENT, verified_tls
 
     root = api_root(channel)
     parts = urlsplit(root)
@@ -219,6 +219,7 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
             timeout=httpx.Timeout(CONNECT_TIMEOUT * 2, connect=CONNECT_TIMEOUT),
             headers={"User-Agent": USER_AGENT},
             trust_env=True,
+            verify=verified_tls(),
         ) as client:
             client.head(f"{parts.scheme}://{parts.netloc}/")
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as error:
