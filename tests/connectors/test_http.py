@@ -11,15 +11,21 @@ import asyncio
 import email.utils
 import json
 import logging
+import shutil
+import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from alerts.servers import self_signed_certificate
 
 import socialmon
 from socialmon_connectors import AuthError, NotFound, PlatformError, RateLimited
@@ -37,6 +43,7 @@ from socialmon_connectors.http import (
     parse_retry_after,
     redact_url,
     scrub,
+    verified_tls,
 )
 
 BASE = "https://api.example.com/v1"
@@ -516,3 +523,54 @@ def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply:
     # GET once when the server hung up on it.
     assert len(sleeps) == 1 and requests >= 1
     assert "EAAB" not in str(error) and "access_token=***" in str(error)
+
+
+# --- TLS: every client verifies the server, with the one context of the process ---------------
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its certificate with the openssl command")
+def test_clients_refuse_an_unknown_certificate_and_trust_the_one_ssl_cert_file_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed_certificate(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/"
+
+    async def fetch(shared: bool) -> str:
+        async with new_client(timeout=5, shared=shared) as client:
+            try:
+                return (await client.get(url)).text
+            except httpx.TransportError as error:
+                return f"refused: {error}"
+
+    try:
+        verified_tls.cache_clear()
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        for shared in (False, True):  # httpx's own transport, and aiohttp's pool
+            said = asyncio.run(fetch(shared))
+            assert said.startswith("refused") and "certificate" in said.lower(), (shared, said)
+
+        verified_tls.cache_clear()  # a new process, whose environment names the certificate
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert [asyncio.run(fetch(shared)) for shared in (False, True)] == ["ok", "ok"]
+        assert verified_tls() is verified_tls()  # loaded once
+    finally:
+        verified_tls.cache_clear()
+        server.shutdown()
+        server.server_close()
