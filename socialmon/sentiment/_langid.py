@@ -52,6 +52,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
@@ -191,13 +192,10 @@ class LanguageIdentifier:
             self._ours = ours.build() if ours is not None else None
             self._every = every.build()
             self._every_quick = quick.build()
-        evidence: dict[str, tuple[str, float]] = {}
-        ours_only = {c: w for c, w in (lexicons or {}).items() if c in self._codes}
-        for code, words in _exclusive(ours_only).items():
-            evidence.update((w, (code, _LEXICON_WEIGHT)) for w in words)
-        for code, words in _exclusive({c: w for c, w in markers.items() if c in self._codes}).items():
-            evidence.update((w, (code, _MARKER_WEIGHT)) for w in words)
-        self._evidence = evidence
+        self._evidence = _evidence(
+            tuple((c, w) for c, w in (lexicons or {}).items() if c in self._codes),
+            tuple((c, w) for c, w in markers.items() if c in self._codes),
+        )
         self._vocabularies = dict(vocabularies or {})
 
     def detect(self, text: str, hint: str | None = None) -> str:
@@ -296,6 +294,22 @@ class LanguageIdentifier:
             return None
         known = sum(1 for w in words if w in vocabulary)
         return best if known >= share * len(words) else None
+
+
+@cache
+def _evidence(
+    lexicons: tuple[tuple[str, frozenset[str]], ...], markers: tuple[tuple[str, frozenset[str]], ...]
+) -> dict[str, tuple[str, float]]:
+    """What each word says of its text's language: (language, weight) for the words of one
+    language's lexicon or markers that no other language told apart has. Never changed once
+    made, and made once per process for the same words (the scorer's are the same objects each
+    time): a scorer is built for each scan, and the tests build hundreds (20-30 ms each)."""
+    evidence: dict[str, tuple[str, float]] = {}
+    for code, words in _exclusive(dict(lexicons)).items():
+        evidence.update((w, (code, _LEXICON_WEIGHT)) for w in words)
+    for code, words in _exclusive(dict(markers)).items():
+        evidence.update((w, (code, _MARKER_WEIGHT)) for w in words)
+    return evidence
 
 
 def _exclusive(vocabularies: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from socialmon.sentiment import _languages
 from socialmon.sentiment._engine import is_mixed, score_english, score_tokens
@@ -77,6 +78,15 @@ def _label(compound: float, band: float, positive_band: float | None = None) -> 
     return "neutral"
 
 
+@cache
+def _telling_words(code: str) -> frozenset[str]:
+    """The words of a language's lexicon that may tell which language a text is in (plain ASCII
+    letters, longer than two), made once per process: the same object for every scorer, so that
+    the identifier's evidence built from them is made once too (`_langid._evidence`)."""
+    lexicon = _languages.by_code(code).rules.lexicon
+    return frozenset(w for w in lexicon if w.isalpha() and w.isascii() and len(w) > 2)
+
+
 class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
@@ -94,10 +104,7 @@ class MultilingualScorer:
         self._emoji = _languages.emoji_descriptions()
         self._identifier = LanguageIdentifier(
             markers={c: lang.markers for c, lang in self._languages.items()},
-            lexicons={
-                c: frozenset(w for w in lang.rules.lexicon if w.isalpha() and w.isascii() and len(w) > 2)
-                for c, lang in self._languages.items()
-            },
+            lexicons={c: _telling_words(c) for c in self._languages},
             vocabularies={c: lang.vocabulary for c, lang in self._languages.items()},
         )
 
