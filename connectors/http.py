@@ -218,7 +218,9 @@ def verified_tls() -> ssl.SSLContext:
     """The certificates this process's clients verify servers with, chosen as httpx chooses them
     ($SSL_CERT_FILE, $SSL_CERT_DIR, else certifi's bundle) and loaded once. httpx loads them again
     for every client and transport it builds: 30-50 ms of CPU each, and the quick test suite
-    built 308 (11 s of its CPU; 50 since). One context serves any number of connections."""
+    built 308 (11 s of its CPU; 50 since). One context serves any number of connections; being
+    shared, it is never changed here (no client certificate, no http2: httpcore sets the context's
+    ALPN protocols on each connection, "http/1.1" for every client made here)."""
     return httpx.create_ssl_context(trust_env=True)
 
 

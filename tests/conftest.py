@@ -44,8 +44,9 @@ def _build_each_command_once() -> None:
     every annotation of the ~20 commands again (26 ms) and, as options are parsed, builds their
     converters anew. The quick suite invoked it 447 times: 21 s of its 113 s of CPU. A process
     running `socialmon` builds it once; here it is built once per language, the one thing the
-    build reads that a test changes (the help texts are `_()` calls inside the annotations,
-    evaluated as it is built). A typer without this private name builds it on every call, as before."""
+    build reads that a test changes (the help texts written in a command's signature are `_()`
+    calls evaluated as it is built; those of shared option types are fixed at import). A typer
+    without this private name builds it on every call, as before."""
     import typer.testing
 
     build = getattr(typer.testing, "_get_command", None)

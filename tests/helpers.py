@@ -106,3 +106,18 @@ def copy_project(template: Path, folder: Path) -> Path:
     """A copy, in `folder`, of a project scanned once for a whole module (config, exports, database)."""
     shutil.copytree(template, folder, dirs_exist_ok=True)
     return folder / "socialmon.toml"
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with the openssl command (its own CA)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key

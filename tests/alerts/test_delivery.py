@@ -13,8 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 from alerts.helpers_alerts import NOW, alerts, run_rules
-from alerts.servers import PASSWORD, USER, HookServer, SmtpServer, self_signed_certificate, start_smtp_server
+from alerts.servers import PASSWORD, USER, HookServer, SmtpServer, start_smtp_server
 from analytics.seeding import Seed
+from helpers import self_signed_certificate
 from sqlalchemy import Connection, text
 
 from socialmon.alerts import acknowledge, send_alerts
