@@ -189,7 +189,8 @@ def set_label(database: Database, comment_id: int, label: str | None) -> None:
         changed = connection.execute(
             update(COMMENT)
             .where(COMMENT.c.id == comment_id)
-            .values(label_override=label, label_override_at=utcnow() if label else None)
+            # `updated_at`: a new label is a change the alert rules look for (written since a run).
+            .values(label_override=label, label_override_at=utcnow() if label else None, updated_at=utcnow())
         ).rowcount
     if not changed:
         raise LabelError(f"no comment with id {comment_id}")

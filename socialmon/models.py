@@ -110,6 +110,7 @@ class Comment(SQLModel, table=True):
         ),
         # The first reply to a comment (0003).
         Index("ix_comment_reply_lookup", "channel_id", "parent_platform_id", "is_business", "created_at"),
+        Index("ix_comment_updated_at", "updated_at"),  # alert rules: the comments written since a run (0012)
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -272,6 +273,24 @@ class WatchExamined(SQLModel, table=True):
     text_length: int
     updated_at: datetime
     examined_at: datetime
+
+
+class AlertProgress(SQLModel, table=True):
+    """How far the comment rules have judged a brand (0012), so that a later run reads what may have
+    changed: `rules` is a digest of the settings they judged with, `judged_at` the moment they
+    judged, `changed_since` a moment before which every comment written had been read, `skipped`
+    the channels they left out (half-imported), `pending` the comments to judge again. Written in
+    the transaction that stores the alerts of the run.
+    """
+
+    __tablename__ = "alert_progress"
+
+    brand_id: int = Field(foreign_key="brand.id", primary_key=True)
+    rules: str = Field(max_length=64)
+    judged_at: datetime
+    changed_since: datetime
+    skipped: list[int] = Field(sa_column=Column(JSON, nullable=False))
+    pending: list[int] = Field(sa_column=Column(JSON, nullable=False))
 
 
 metadata = SQLModel.metadata

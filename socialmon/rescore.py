@@ -14,6 +14,7 @@ from itertools import groupby
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
+from socialmon.clock import utcnow
 from socialmon.database import Database
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Scorer
@@ -62,6 +63,8 @@ def rescore(
             sentiment_mixed=bindparam("new_mixed"),
             sentiment_scorer=scorer.name,
             sentiment_version=scorer.version,
+            # A new label is a change the alert rules look for (`alerts.rules`: written since a run).
+            updated_at=bindparam("changed_at"),
         )
     )
     try:
@@ -81,9 +84,11 @@ def rescore(
             sentiments = []
             for hint, rows_of_brand in groupby(batch, key=lambda row: row.language):
                 sentiments += asyncio.run(pool.score([row.text for row in rows_of_brand], hint))
+            changed_at = utcnow()
             rows = [
                 {
                     "row_id": row_id,
+                    "changed_at": changed_at,
                     "new_language": s.language,
                     "new_compound": s.compound,
                     "new_label": s.label,

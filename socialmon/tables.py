@@ -195,6 +195,7 @@ COMMENT = Table(
         "rating",
     ),
     Index("ix_comment_reply_lookup", "channel_id", "parent_platform_id", "is_business", "created_at"),
+    Index("ix_comment_updated_at", "updated_at"),  # the alert rules: what was written since a run
 )
 
 SCAN_RUN = Table(
@@ -291,4 +292,19 @@ WATCH_EXAMINED = Table(
     _required("updated_at", UTCDateTime()),
     _required("examined_at", UTCDateTime()),
     UniqueConstraint("brand_id", "comment_id", name="uq_watch_examined_brand_comment"),
+)
+
+# How far the comment rules have judged a brand (`alerts.rules`, 0012): when, with which settings
+# (a digest), the channels they skipped, and the comments they left to judge again. A later run
+# with the same settings reads those, the comments written since, and the ones time brought in.
+# Written with the alerts of the run, in the same transaction.
+ALERT_PROGRESS = Table(
+    "alert_progress",
+    metadata,
+    Column("brand_id", Integer, ForeignKey("brand.id"), primary_key=True),
+    _required("rules", String(64)),
+    _required("judged_at", UTCDateTime()),
+    _required("changed_since", UTCDateTime()),
+    _required("skipped", JSON),
+    _required("pending", JSON),
 )

@@ -58,7 +58,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from socialmon.alerts import store
+from socialmon.alerts import progress, store
 from socialmon.alerts.findings import (
     CONNECTOR_TROUBLE,
     HEATING_UP,
@@ -84,6 +84,7 @@ from socialmon.analytics.responses import (
 )
 from socialmon.analytics.responses import effective_label as label_of
 from socialmon.analytics.scope import Scope
+from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 from socialmon.labels import effective_label
@@ -117,6 +118,8 @@ class BrandContext:
     reports: ReportOptions
     now: datetime
     reply_windows: Mapping[str, timedelta]  # platform -> how long a comment can still be answered
+    # Start from what the last run vouches for (`alerts.progress`); False: read the reach in full.
+    incremental: bool = True
 
 
 class Unanswered(NamedTuple):
@@ -196,6 +199,8 @@ class CommentData:
     judged: dict[str, set[str]] = field(default_factory=dict)
     holding: dict[str, set[int]] = field(default_factory=dict)
     engaged: list[tuple[int, int, int]] = field(default_factory=list)  # `_engaged`, when heating-up is on
+    # What this run vouches for, for the next one to start from (stored with the alerts).
+    progress: progress.Progress | None = None
     _details: dict[int, CommentDetails] = field(default_factory=dict)
 
     def within(self, minutes: float) -> list[Unanswered]:
@@ -288,9 +293,16 @@ def evaluate_brand(context: BrandContext, skipped: Mapping[int, str] | None = No
     """Every enabled rule of the brand; each outcome says what fired and which alerts still hold.
 
     `skipped`: half-imported channels (see `half_imported`), whose comments are not judged."""
+    return judge_brand(context, skipped)[0]
+
+
+def judge_brand(
+    context: BrandContext, skipped: Mapping[int, str] | None = None
+) -> tuple[list[RuleOutcome], progress.Progress | None]:
+    """`evaluate_brand`, and what the run vouches for: stored with its alerts (`store.record`)."""
     options = context.brand.alerts
     if not options.enabled:
-        return []
+        return [], None
     outcomes: list[RuleOutcome] = []
     data = _comment_data(context, dict(skipped or {}))
     if options.negative_spike.enabled:
@@ -305,7 +317,7 @@ def evaluate_brand(context: BrandContext, skipped: Mapping[int, str] | None = No
         outcomes.append(reply_window(data))
     if options.connector_trouble.enabled:
         outcomes.extend(connector_trouble(context))
-    return outcomes
+    return outcomes, data.progress
 
 
 # --- shared: the comments still waiting --------------------------------------------------------
@@ -356,7 +368,9 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     no watch-list term matches, examined again every run. The watch-list now leaves out the texts
     an earlier run examined with the same terms (`_examined`): 128 comments come back.
     """
-    since = context.now - timedelta(minutes=reach_minutes(context))
+    started = utcnow()  # the wall clock, as the writers of `updated_at` read it (`alerts.progress`)
+    reach = timedelta(minutes=reach_minutes(context))
+    since = context.now - reach
     scope = make_scope(
         context.database, context.brand, context.reports, since=since, until=context.now, now=context.now
     )
@@ -393,17 +407,59 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     if options.heating_up.enabled:
         engaged = _engaged(context, scope, options.heating_up.lookback, options.heating_up.min_engagement)
     examined = _examined(context, terms) if terms else None
-    unanswered, text_state = _unanswered(
-        context.database,
-        scope,
-        terms or None,
-        lambda comment: _still_to_judge(
-            context, scope, raised_since, comment, engaged, terms or None, examined
-        ),
-        examined,
-    )
+    digest = progress.settings_digest(context.brand, context.reports, context.reply_windows)
+    before = progress.load(context.database, context.brand_id) if context.incremental else None
+    again = None
+    if before is not None and progress.trusted(before, digest, context.now, reach, skipped):
+        again = _to_judge_again(context, scope, before, engaged)
+    dialect = context.database.dialect
+
+    def narrow(comment: Any) -> Any:
+        still = _still_to_judge(context, scope, raised_since, comment, engaged, terms or None, examined)
+        return still if again is None else and_(progress.ids_among(comment.c.id, again, dialect), still)
+
+    unanswered, text_state = _unanswered(context.database, scope, terms or None, narrow, examined)
     judged, holding = _holding(context, scope, unanswered, open_alerts)
-    return CommentData(context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged)
+    # (A private message's turn among them is judged again as every run judges turns, in full.)
+    vouched = progress.Progress(
+        digest,
+        context.now,
+        started - progress.CHANGE_MARGIN,
+        tuple(sorted(skipped)),
+        tuple(sorted(c.id for c in unanswered)),
+    )
+    return CommentData(
+        context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged, vouched
+    )
+
+
+def _to_judge_again(
+    context: BrandContext, scope: Scope, before: progress.Progress, engaged: list[tuple[int, int, int]]
+) -> list[int] | None:
+    """The comments that may have become ones to judge since the run `before` vouches for
+    (`alerts.progress`): those it returned, those written since and their threads', those time
+    brought past the waiting SLA or into a reply window's warning, those heating-up may find.
+    None: more than reading the reach in full would cost."""
+    options = context.brand.alerts
+    database = context.database
+    if options.heating_up.enabled and len(engaged) > _LOOKUP_CHUNK:
+        return None  # (`_still_to_judge` has no bound on them either)
+    found = progress.changed(database, scope.channel_ids, before.changed_since)
+    if found is None:
+        return None
+    ids = {*found, *before.pending, *(row[0] for row in engaged)}
+    slices = []
+    if options.waiting.enabled:
+        sla = timedelta(minutes=options.waiting.sla or context.brand.response_sla)
+        slices.append((scope.channel_ids, before.judged_at - sla - _SLACK, context.now - sla + _SLACK))
+    if options.reply_window.enabled:
+        warn = timedelta(minutes=options.reply_window.warn_before)
+        for platform, window in sorted(context.reply_windows.items()):
+            channels = [c.id for c in scope.channels if c.platform == platform]
+            opens, now = before.judged_at - window + warn, context.now - window + warn
+            slices.append((channels, opens - _SLACK, now + _SLACK))
+    ids.update(progress.crossed(database, slices))
+    return sorted(ids) if len(ids) <= progress.MOST else None
 
 
 def _waiting_comments(database: Database, scope: Scope) -> tuple[Any, list[Any], list[Any]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialmon.alerts import store
-from socialmon.alerts.rules import BrandContext, evaluate_brand, half_imported
+from socialmon.alerts.rules import BrandContext, half_imported, judge_brand
 from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
@@ -46,8 +46,13 @@ def evaluate_alerts(
     reports: ReportOptions,
     windows: Mapping[str, timedelta],
     now: datetime | None = None,
+    *,
+    incremental: bool = True,
 ) -> list[BrandEvaluation]:
-    """Run every enabled rule of each brand and record the findings (once each); close what resolved."""
+    """Run every enabled rule of each brand and record the findings (once each); close what resolved.
+
+    `incremental`: the comment rules start from what the last run vouches for (`alerts.progress`);
+    False reads their whole reach, as a first run does (the tests compare the two)."""
     now = now or utcnow()
     evaluations = []
     for brand in brands:
@@ -60,16 +65,23 @@ def evaluate_alerts(
         if brand_row is None:
             evaluation.skipped = "not scanned yet"
             continue
-        context = BrandContext(database, brand, brand_row, reports, now, windows)
+        context = BrandContext(database, brand, brand_row, reports, now, windows, incremental)
         skipped = half_imported(database, brand_row)
         evaluation.skipped_channels = sorted(skipped.values())
-        outcomes = evaluate_brand(context, skipped)
+        outcomes, vouched = judge_brand(context, skipped)
         evaluation.notes = {o.rule: o.note for o in outcomes if o.note}
         lang = Lang(
             brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
         )
         recorded = store.record(
-            database, brand_row, outcomes, lang, now, skipped=skipped, max_per_run=max_per_run(brand)
+            database,
+            brand_row,
+            outcomes,
+            lang,
+            now,
+            skipped=skipped,
+            max_per_run=max_per_run(brand),
+            progress=vouched,
         )
         evaluation.created = recorded.created
         evaluation.resolved = recorded.resolved

@@ -37,6 +37,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, or_, select, text, true, update
 
 from socialmon.alerts.findings import DIGEST, SEVERITIES, Examined, Finding, RuleOutcome
+from socialmon.alerts.progress import Progress
+from socialmon.alerts.progress import save as remember_progress
 from socialmon.alerts.wording import title
 from socialmon.clock import utcnow
 from socialmon.database import Database
@@ -113,9 +115,11 @@ def record(
     *,
     skipped: Iterable[int] = (),
     max_per_run: int = DEFAULT_MAX_PER_RUN,
+    progress: Progress | None = None,
 ) -> Recorded:
     """Store new findings (once each), grow the groups found again, close the open alerts their
-    rules no longer see (those of `skipped` channels aside), and fold what passes the cap."""
+    rules no longer see (those of `skipped` channels aside), and fold what passes the cap; then
+    what the run vouches for (`progress`), for the next run to start from."""
     now = now or utcnow()
     outcomes = list(outcomes)
     keep = set(skipped)
@@ -183,6 +187,8 @@ def record(
         for outcome in outcomes:
             if outcome.examined is not None:
                 _remember_examined(connection, brand_row, outcome.examined, now)
+        if progress is not None:
+            remember_progress(connection, brand_row, progress)
     return Recorded(sorted(created), resolved, grown, requeued, folded)
 
 
