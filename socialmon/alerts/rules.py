@@ -406,15 +406,25 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
                 raised.setdefault(prefix, set()).update(ids)
             if resolved_at is None:
                 open_alerts.append((prefix, key, ids))
-    engaged = []
-    if options.heating_up.enabled:
-        engaged = _engaged(context, scope, options.heating_up.lookback, options.heating_up.min_engagement)
     examined = _examined(context, terms) if terms else None
     digest = progress.settings_digest(context.brand, context.reports, context.reply_windows)
     before = progress.load(context.database, context.brand_id) if context.incremental else None
     again = None
     if before is not None and progress.trusted(before, digest, context.now, reach, skipped):
-        again = _to_judge_again(context, scope, before, engaged)
+        again = _to_judge_again(context, scope, before)
+    engaged = []
+    if options.heating_up.enabled:
+        # A comment gains likes and replies by a write to its row or a reply's (`_to_judge_again`
+        # reads both), and its rate only falls with time: the comments to judge again are the only
+        # ones heating-up may find that it did not. A private conversation's turns are paired in
+        # full every run: their engagement is read in full too.
+        among = again if not scope.has_messages else None
+        heating = options.heating_up
+        engaged = _engaged(context, scope, heating.lookback, heating.min_engagement, among)
+        if again is not None and among is None:
+            again = sorted({*again, *(row[0] for row in engaged)})
+            if len(engaged) > _LOOKUP_CHUNK or len(again) > progress.MOST:
+                again = None  # (`_still_to_judge` has no bound on them either)
     covered = None
     if again is not None:  # of the few comments to look at, those the alerts hold: bound as values
         kept = set(again)
@@ -461,21 +471,17 @@ def _pending(data: CommentData, outcomes: list[RuleOutcome]) -> tuple[int, ...]:
     return tuple(sorted(c.id for c in judged if c.id not in done))
 
 
-def _to_judge_again(
-    context: BrandContext, scope: Scope, before: progress.Progress, engaged: list[tuple[int, int, int]]
-) -> list[int] | None:
+def _to_judge_again(context: BrandContext, scope: Scope, before: progress.Progress) -> list[int] | None:
     """The comments that may have become ones to judge since the run `before` vouches for
     (`alerts.progress`): those it returned, those written since and their threads', those time
-    brought past the waiting SLA or into a reply window's warning, those heating-up may find.
-    None: more than reading the reach in full would cost."""
+    brought past the waiting SLA or into a reply window's warning. None: more than reading the
+    reach in full would cost."""
     options = context.brand.alerts
     database = context.database
-    if options.heating_up.enabled and len(engaged) > _LOOKUP_CHUNK:
-        return None  # (`_still_to_judge` has no bound on them either)
     found = progress.changed(database, scope.channel_ids, before.changed_since)
     if found is None:
         return None
-    ids = {*found, *before.pending, *(row[0] for row in engaged)}
+    ids = {*found, *before.pending}
     # The comments written between the two runs' moments: a comment dated ahead of the clock (a
     # platform's clock ahead of ours) was out of the earlier run's window, and is in this one's.
     slices = [(scope.channel_ids, before.judged_at - _SLACK, context.now + _SLACK)]
@@ -1054,10 +1060,11 @@ def heating_comments(data: CommentData) -> RuleOutcome:
 
 
 def _engaged(
-    context: BrandContext, scope: Scope, lookback: float, min_engagement: int
+    context: BrandContext, scope: Scope, lookback: float, min_engagement: int, among: list[int] | None = None
 ) -> list[tuple[int, int, int]]:
     """(id, likes, replies) of the customer comments of the lookback with at least `min_engagement`
-    likes and replies, replies being the larger of the platform's count and the replies stored.
+    likes and replies, replies being the larger of the platform's count and the replies stored;
+    `among`: of these comments only (`alerts.progress`).
 
     Asked of the database: reading every negative comment of two days to count their replies
     cost 0.14–0.28 s a run on the benchmark, where none of them comes near the threshold.
@@ -1098,6 +1105,9 @@ def _engaged(
         wanted,
         likes + replies >= min_engagement,
     )
+    if among is not None:
+        read_first, kept = progress.among(comment, among, context.database.dialect)
+        query = query.where(kept).select_from(read_first) if read_first is not None else query.where(kept)
     with context.database.read() as connection:
         return [(id_, int(likes_), int(replies_)) for id_, likes_, replies_ in connection.execute(query)]
 
