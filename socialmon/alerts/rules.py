@@ -754,16 +754,27 @@ def _holding(
         for prefix, key, ids in open_alerts:
             judged.setdefault(prefix, set()).add(key)
             found = holding.setdefault(prefix, set())
-            hit = next((i for i in ids if holds(prefix, known.get(i))), None)
-            rest = [i for i in ids if i not in known]
+            hit = None
+            chunk: list[int] = []
             size = 50  # the first few: most open alerts hold by one of them
-            while hit is None and rest and query is not None:
-                chunk, rest = rest[:size], rest[size:]
-                size = _LOOKUP_CHUNK
-                known.update(dict.fromkeys(chunk))
-                for row in connection.execute(query, {"ids": chunk}):
-                    known[row[0]] = Unanswered(row[0], row[1], row[2], row[3])
-                hit = next((i for i in chunk if holds(prefix, known[i])), None)
+            # In the alert's order, the comments known so far judged as they come, the others looked
+            # up a chunk at a time: a group holding 50,000 comments is read no further than its first
+            # holding one (a pass over every id of the benchmark's 11 alerts took 50 ms a run).
+            for position, comment_id in enumerate(ids):
+                if comment_id in known:
+                    if holds(prefix, known[comment_id]):
+                        hit = comment_id
+                        break
+                elif query is not None:
+                    chunk.append(comment_id)
+                if chunk and (len(chunk) == size or position == len(ids) - 1):
+                    known.update(dict.fromkeys(chunk))
+                    for row in connection.execute(query, {"ids": chunk}):
+                        known[row[0]] = Unanswered(row[0], row[1], row[2], row[3])
+                    hit = next((i for i in chunk if holds(prefix, known[i])), None)
+                    chunk, size = [], _LOOKUP_CHUNK
+                    if hit is not None:
+                        break
             if hit is not None:
                 found.add(hit)
     return judged, holding

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from socialmon.alerts import store
 from socialmon.alerts.rules import BrandContext, CommentData, _comment_data
+from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.models import Comment
 from socialmon.tables import WATCH_EXAMINED
@@ -112,11 +113,13 @@ def test_a_text_edited_to_the_same_length_is_examined_again(seed: Seed) -> None:
     brand = watching(seed, "estafa")
     run_rules(seed.database, brand)
     table = Comment.__table__
-    with seed.database.write() as connection:  # as a scan stores an edit: a new update time
+    # As a scan stores an edit: a new update time, from the wall clock (the rules' `now` is the
+    # tests' fixed moment; `updated_at` is always the writer's clock, see `alerts.progress`).
+    with seed.database.write() as connection:
         connection.execute(
             update(table)
             .where(table.c.platform_id == "plain")
-            .values(text="todo estafa, gracias"[: len(TEXTS["plain"])], updated_at=NOW + timedelta(minutes=5))
+            .values(text="todo estafa, gracias"[: len(TEXTS["plain"])], updated_at=utcnow())
         )
 
     run_rules(seed.database, brand, now=NOW + timedelta(minutes=15))
