@@ -278,7 +278,8 @@ class WatchExamined(SQLModel, table=True):
 class AlertProgress(SQLModel, table=True):
     """How far the comment rules have judged a brand (0012), so that a later run reads what may have
     changed: `rules` is a digest of the settings they judged with, `judged_at` the moment they
-    judged, `changed_since` a moment before which every comment written had been read, `skipped`
+    judged, `changed_since` a moment before which every comment written had been read, `read_in_full_at`
+    the last time a run read the whole reach, `skipped`
     the channels they left out (half-imported), `pending` the comments to judge again. Written in
     the transaction that stores the alerts of the run.
     """
@@ -289,6 +290,7 @@ class AlertProgress(SQLModel, table=True):
     rules: str = Field(max_length=64)
     judged_at: datetime
     changed_since: datetime
+    read_in_full_at: datetime
     skipped: list[int] = Field(sa_column=Column(JSON, nullable=False))
     pending: list[int] = Field(sa_column=Column(JSON, nullable=False))
 

@@ -305,6 +305,7 @@ ALERT_PROGRESS = Table(
     _required("rules", String(64)),
     _required("judged_at", UTCDateTime()),
     _required("changed_since", UTCDateTime()),
+    _required("read_in_full_at", UTCDateTime()),
     _required("skipped", JSON),
     _required("pending", JSON),
 )

@@ -138,7 +138,7 @@ def test_stored_times_are_written_and_read_back_as_the_models_do() -> None:
         for column in table.columns
         if type(column.type).__name__ == "UTCDateTime"
     ]
-    assert len(datetime_columns) == 28  # …alert_progress's judged_at and changed_since (0012)
+    assert len(datetime_columns) == 29  # …alert_progress's judged_at, changed_since, read_in_full_at (0012)
     dialect = sqlite.dialect()
     stored = datetime(2026, 11, 2, 10, 30, 15, 123456)
     local = datetime(2026, 11, 2, 5, 30, tzinfo=timezone(timedelta(hours=-5)))

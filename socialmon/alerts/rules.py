@@ -441,12 +441,9 @@ def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData
     )
     judged, holding = _holding(context, scope, unanswered, open_alerts)
     # `pending` is filled in once the rules have judged them (`_pending`).
+    read_in_full_at = context.now if before is None or again is None else before.read_in_full_at
     vouched = progress.Progress(
-        digest,
-        context.now,
-        started - progress.CHANGE_MARGIN,
-        tuple(sorted(skipped)),
-        tuple(sorted(c.id for c in unanswered)),
+        digest, context.now, started - progress.CHANGE_MARGIN, read_in_full_at, tuple(sorted(skipped)), ()
     )
     return CommentData(
         context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged, vouched

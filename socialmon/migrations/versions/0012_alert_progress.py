@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("rules", sa.String(length=64), nullable=False),
         sa.Column("judged_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changed_since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_in_full_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("skipped", sa.JSON(), nullable=False),
         sa.Column("pending", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["brand_id"], ["brand.id"]),
