@@ -133,6 +133,10 @@ def _first_replies(
                     parent.c.platform_id == comment.c.parent_platform_id,
                     parent.c.is_business == true(),
                 )
+                # With the comment judged, two levels out: left to itself SQLAlchemy correlates with
+                # the sibling's query only, and read the comment table again, so that one reply under
+                # any business comment made every thread's later reply answer no one.
+                .correlate(comment)
                 .exists()
             )
         )

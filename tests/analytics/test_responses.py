@@ -76,10 +76,15 @@ def test_self_thread_replies_option(seed: Seed) -> None:
     seed.comment(fb, "b1", "2026-11-02 10:00", business=True)  # the business asks a question
     seed.comment(fb, "c1", "2026-11-02 11:00", parent="b1")  # a customer replies in its thread
     seed.comment(fb, "b2", "2026-11-02 12:00", parent="b1", business=True)  # the business replies there
+    seed.comment(fb, "t1", "2026-11-02 10:30")  # a customer's own thread…
+    seed.comment(fb, "c2", "2026-11-02 10:40", parent="t1")  # …another customer joins it…
+    seed.comment(fb, "b3", "2026-11-02 11:30", parent="t1", business=True)  # …the business answers both
     counted = make_scope(seed.database, brand, RULES, **WINDOW)
-    assert response_times(seed.database, counted).overall.answered == 1
+    assert response_times(seed.database, counted).overall.answered == 3  # c1, t1, c2
     strict = make_scope(seed.database, brand, ReportOptions(self_thread_replies=False), **WINDOW)
-    assert response_times(seed.database, strict).overall.answered == 0
+    # c1 waits: b2 is in the business's own thread. c2 is still answered by b3 in t1's thread (a
+    # reply under any business comment once made every thread's later reply answer no one).
+    assert response_times(seed.database, strict).overall.answered == 2
 
 
 def test_conversation_gap_times_a_conversation_once(seed: Seed) -> None:
