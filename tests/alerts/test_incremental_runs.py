@@ -16,9 +16,10 @@ dated ahead of the clock, replies direct and in threads, private messages, delet
 overrides, rescoring, edits, likes, failed and partial scans, configuration changes, business
 hours, reply windows) runs over several seeds, and a spy on `rules._to_judge_again` checks that
 the narrowed path was taken, so that a stub that always reads in full would not pass. Targeted
-cases follow, each with the alerts it must raise. Two of them record divergences found this way
+cases follow, each with the alerts it must raise. Two of them show known limits, found this way,
 that `alerts.progress` leaves to its daily full read (a wall clock set back by more than the
-margin, a reply moved to another parent): they fail until those are dealt with. A third found
+margin, a reply moved to another parent): the incremental run misses them, the daily full read
+finds them. A third found
 the pairing's `self_thread_replies = false` test uncorrelated with the comment judged (fixed in
 `analytics.responses`), and keeps it so.
 """
