@@ -753,9 +753,13 @@ def random_settings(rng: random.Random) -> dict[str, Any]:
 # reply_match and reply_by, waiting for negative comments only, the cap on new alerts, three zones.
 SEEDS = (0, 2, 3, 4, 6, 8)
 STEPS = 9  # runs after the first; each pair of runs costs ~0.15-0.2 s on SQLite
+# Two stories in the quick suite (`-m "not slow"`), every one in the whole suite: 2-3 s each.
+QUICK = 2
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize(
+    "seed", [s if i < QUICK else pytest.param(s, marks=pytest.mark.slow) for i, s in enumerate(SEEDS)]
+)
 def test_incremental_runs_raise_what_full_runs_raise(
     databases: tuple[Database, Database], clock: Clock, narrowing: Narrowing, seed: int
 ) -> None:
