@@ -278,10 +278,10 @@ class WatchExamined(SQLModel, table=True):
 class AlertProgress(SQLModel, table=True):
     """How far the comment rules have judged a brand (0012), so that a later run reads what may have
     changed: `rules` is a digest of the settings they judged with, `judged_at` the moment they
-    judged, `changed_since` a moment before which every comment written had been read, `read_in_full_at`
-    the last time a run read the whole reach, `skipped`
-    the channels they left out (half-imported), `pending` the comments to judge again. Written in
-    the transaction that stores the alerts of the run.
+    judged, `changed_since` a moment before which every comment written had been read,
+    `read_in_full_at` the last time a run read the whole reach, `skipped` the channels they left
+    out (half-imported), `pending` the waiting rule's comments to judge again. Written in the
+    transaction that stores the alerts of the run.
     """
 
     __tablename__ = "alert_progress"

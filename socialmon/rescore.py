@@ -63,7 +63,8 @@ def rescore(
             sentiment_mixed=bindparam("new_mixed"),
             sentiment_scorer=scorer.name,
             sentiment_version=scorer.version,
-            # A new label is a change the alert rules look for (`alerts.rules`: written since a run).
+            # A new label is a change the alert rules look for (`alerts.progress`: written since a run);
+            # the watch-list reads the text again once too (`watch_examined` compares this time).
             updated_at=bindparam("changed_at"),
         )
     )

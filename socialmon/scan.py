@@ -602,7 +602,15 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
     try:
         from socialmon.alerts import evaluate_alerts, reply_windows
 
-        windows = reply_windows(channel.connector_class for channel in channels)
+        # The windows of every platform the brands have channels on, not only those scanned (`scan
+        # --channel`): `alerts send` passes them all, and the rules' reach and settings digest
+        # (`alerts.progress`) must not change with the command.
+        from socialmon.plugins import default_registry
+
+        loaded = {channel.connector_class.name: channel.connector_class for channel in channels}
+        platforms = sorted({c.platform for brand in brands.values() for c in brand.channels} - set(loaded))
+        others = [default_registry().get(platform) for platform in platforms]
+        windows = reply_windows([*loaded.values(), *(c for c in others if c is not None)])
         evaluations = evaluate_alerts(store.database, list(brands.values()), channels[0].reports, windows)
     except Exception as problem:  # the scan's data is stored whatever the rules do
         message = f"alert rules failed: {_described(problem)}"

@@ -7,8 +7,8 @@ that read the 99,000 comments of `bench_alerts.py --days 7` on every run, to fin
 
 Between two runs with the same settings, a comment can become one that some rule finds only if:
 
-- the waiting rule judged it and did not find it late (`pending`: late on the wall clock, not yet
-  in business hours);
+- the waiting rule judged it and did not find it late (`pending`: late on the wall clock, say, and
+  not yet in business hours);
 - its row was written since (a new comment, an edit, a new label, more likes: `updated_at`, which
   every writer sets from its wall clock), or a row that decides whether it is answered, or how
   many replies it drew, was (a reply, a sibling in its thread, its parent: `_neighbours`);
@@ -61,7 +61,9 @@ MOST = 20_000
 # later run could not see (a reply moved to another parent, a row written by hand without its
 # update time, clocks set apart by more than the margin) is found within a day.
 READ_IN_FULL_EVERY = timedelta(days=1)
-# Bumped when what a run vouches for changes: older progress is then not trusted.
+# Bumped when what a run vouches for changes, or what the rules or the pairing find: older
+# progress is then not trusted, and the next run reads in full. (Not the package's version: its
+# lookup in the installed metadata costs a scan ~20 ms, and the daily full read bounds a miss.)
 _VERSION = "1"
 
 
@@ -74,21 +76,30 @@ class Progress:
     changed_since: datetime  # every row written before this was visible to it
     read_in_full_at: datetime  # the rules' `now` when a run last read the whole reach
     skipped: tuple[int, ...]  # the half-imported channels it left out
-    pending: tuple[int, ...]  # the comments it returned: judged again next run, as time passes
+    pending: tuple[int, ...]  # the waiting rule's comments it did not find late: judged again next run
 
 
-def settings_digest(brand: BrandConfig, reports: ReportOptions, windows: Mapping[str, timedelta]) -> str:
-    """A digest of everything the comment rules judge with, apart from the data and the time."""
+def settings_digest(
+    brand: BrandConfig,
+    reports: ReportOptions,
+    windows: Mapping[str, timedelta],
+    channels: Iterable[tuple[int, str]],
+) -> str:
+    """A digest of everything the comment rules judge with, apart from the data and the time: the
+    brand's and the reports' settings, the reply windows of its platforms, its channels as stored
+    (id, platform), and `_VERSION`."""
     settings = {
         "version": _VERSION,
         "brand": brand.model_dump(mode="json"),
         "reports": reports.model_dump(mode="json"),
         "windows": {platform: window.total_seconds() for platform, window in sorted(windows.items())},
+        "channels": [list(channel) for channel in channels],
     }
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def load(database: Database, brand_row: int) -> Progress | None:
+    """What the brand's last run vouches for; None before its first run."""
     with database.read() as connection:
         row = connection.execute(select(ALERT_PROGRESS).where(ALERT_PROGRESS.c.brand_id == brand_row)).first()
     if row is None:

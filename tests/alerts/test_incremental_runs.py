@@ -45,7 +45,7 @@ from socialmon.alerts.findings import HEATING_UP, REPLY_WINDOW, WAITING, WATCH_L
 from socialmon.alerts.progress import CHANGE_MARGIN
 from socialmon.config import BrandConfig, BusinessHours, ChannelConfig, ReportOptions
 from socialmon.database import Database, open_database
-from socialmon.tables import ALERT, COMMENT, SCAN_RUN
+from socialmon.tables import ALERT, CHANNEL, COMMENT, SCAN_RUN
 
 WINDOWS = {"facebook": timedelta(days=7), "instagram": timedelta(days=7)}
 START = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)  # a Wednesday
@@ -297,12 +297,12 @@ class Twin:
 
     # runs
 
-    def run(self, where: str = "", *, compare: bool = True) -> None:
+    def run(self, where: str = "", *, compare: bool = True, windows: dict[str, timedelta] = WINDOWS) -> None:
         """Judge both at the clock's time, and compare what they stored."""
         now = self.clock.now
         brand = self.brand
-        (fast,) = evaluate_alerts(self.incremental, [brand], self.reports, WINDOWS, now=now, incremental=True)
-        (slow,) = evaluate_alerts(self.full, [brand], self.reports, WINDOWS, now=now, incremental=False)
+        (fast,) = evaluate_alerts(self.incremental, [brand], self.reports, windows, now=now, incremental=True)
+        (slow,) = evaluate_alerts(self.full, [brand], self.reports, windows, now=now, incremental=False)
         if not compare:
             return
         seen = self.alerts(self.incremental), self.alerts(self.full)
@@ -1084,3 +1084,43 @@ def test_a_reply_under_a_business_thread_does_not_change_other_threads(
 
     assert twin.open_groups(WAITING) == {"waiting:1:2026-11-18": ("fb/X",)}
     assert len(narrowing.narrowed()) == 1
+
+
+def test_a_platform_changed_in_the_configuration_is_judged_once_the_scan_stores_it(
+    databases: tuple[Database, Database], clock: Clock, narrowing: Narrowing
+) -> None:
+    """The rules take a channel's platform from its stored row, which the next scan updates: no
+    comment is written then, yet the comments of the channel now have a reply window (found by
+    the review of the incremental runs)."""
+    twin = plain_twin(databases, clock, reply_window={"warn_before": "1d"}, waiting={"enabled": False})
+    old = clock.now - timedelta(days=6, hours=12)
+    twin.comment("web", "old", old, written=old)
+    twin.run()
+    twin.platforms["web"] = "facebook"  # the configuration edited…
+    clock.advance(minutes=15)
+    twin.run()  # …read in full under the new settings, the row still "file"
+    for database in twin.both:  # the next scan stores the channel's platform
+        with database.write() as connection:
+            connection.execute(
+                update(CHANNEL).where(CHANNEL.c.id == twin.channels["web"]).values(platform="facebook")
+            )
+    clock.advance(minutes=15)
+    twin.run()
+
+    assert twin.open_groups(REPLY_WINDOW) == {"reply-window:1:2026-11-11": ("web/old",)}
+
+
+def test_the_reply_windows_of_platforms_the_brand_has_no_channel_on_change_nothing(
+    databases: tuple[Database, Database], clock: Clock, narrowing: Narrowing
+) -> None:
+    """A scan passes the windows of the brand's platforms, `alerts send` those of every installed
+    connector: the runs of one and the other start from each other's progress."""
+    twin = plain_twin(databases, clock)
+    twin.comment("fb", "c1", clock.now - timedelta(hours=3), written=clock.now - timedelta(hours=3))
+    twin.run()
+    for step in range(4):
+        clock.advance(minutes=15)
+        extra = {**WINDOWS, "tiktok": timedelta(days=30)} if step % 2 else WINDOWS
+        twin.run(windows=extra)
+
+    assert len(narrowing.narrowed()) == 4

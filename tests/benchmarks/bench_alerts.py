@@ -4,7 +4,8 @@ Run:  .venv/bin/python tests/benchmarks/bench_alerts.py [--unanswered 50000] [--
 
 Builds a SQLite database through the real migrations and fills it with sqlite3 directly: one
 brand, three channels (Facebook and Instagram declare a 7-day reply window), `--days` of
-history ending 15 minutes ago (imported by a scan 20 minutes ago), about half the customer comments answered by the business, so that
+history ending 15 minutes ago (imported by a scan 20 minutes ago), about half the customer
+comments answered by the business, so that
 `--unanswered` customer comments are still waiting. `--days 7` puts every one of them inside
 the rules' lookback (the worst case). Prints one line per figure: the first evaluation (a new
 install whose first scan imported the history), the next one (the every-15-minutes case),
