@@ -43,10 +43,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, BigInteger, all_, and_, any_, bindparam, func, or_, select, true
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.selectable import Join
 
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
@@ -130,53 +128,16 @@ def save(connection: Connection, brand_row: int, progress: Progress) -> None:
     )
 
 
-def trusted(
-    before: Progress | None, digest: str, now: datetime, reach: timedelta, skipped: Iterable[int]
-) -> bool:
+def trusted(before: Progress, digest: str, now: datetime, reach: timedelta, skipped: Iterable[int]) -> bool:
     """Whether a run may start from `before`: same settings, the clock moved forward within the
     reach, a run read the reach in full within `READ_IN_FULL_EVERY`, and no channel it left out is
     back (its comments were not judged)."""
     return (
-        before is not None
-        and before.rules == digest
+        before.rules == digest
         and before.judged_at <= now <= before.judged_at + reach
         and before.read_in_full_at <= now < before.read_in_full_at + READ_IN_FULL_EVERY
         and not set(before.skipped) - set(skipped)
     )
-
-
-class _ReadFirst(Join):
-    """A join whose left side SQLite reads first (`CROSS JOIN`)."""
-
-    inherit_cache = True
-
-
-@compiles(_ReadFirst, "sqlite")
-def _cross_join(element: _ReadFirst, compiler: Any, **kw: Any) -> str:
-    return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
-
-
-def among(comment: Any, ids: list[int], dialect: str) -> tuple[Any, Any]:
-    """(FROM clause or None, condition) that keep the rows of `comment` (an alias of the comment
-    table) among `ids`, bound as one value, each looked up by its key.
-
-    On SQLite the ids are a JSON array read first (`CROSS JOIN`): as `id IN (…)` the planner, with
-    no statistics, preferred the reports' window index and read the reach's 99,000 index entries
-    to keep 921 comments (0.23 s of a run on the benchmark, against a few ms by key)."""
-    if dialect == "postgresql":
-        return None, comment.c.id == any_(bindparam("judge_again", ids, type_=ARRAY(BigInteger)))
-    listed = func.json_each(bindparam("judge_again", ids, type_=JSON)).table_valued("value").alias("judged")
-    return _ReadFirst(listed, comment, comment.c.id == listed.c.value), true()
-
-
-def not_among(column: Any, ids: list[int], dialect: str) -> Any:
-    """`column` not among `ids`, bound as one value (a JSON array on SQLite, an array on PostgreSQL)."""
-    if not ids:
-        return true()
-    if dialect == "postgresql":
-        return column != all_(bindparam(None, ids, type_=ARRAY(BigInteger)))
-    listed = func.json_each(bindparam(None, ids, type_=JSON)).table_valued("value")
-    return column.not_in(select(listed.c.value))
 
 
 def changed(database: Database, channels: list[int], since: datetime, limit: int = MOST) -> list[int] | None:
