@@ -12,7 +12,7 @@ import typer
 from helpers import REPO, comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
-from socialmon.cli import app
+from socialmon.cli import _app_for, app
 
 POSITIVE = "I love this place, absolutely wonderful!"
 NEGATIVE = "This is terrible, awful service. I hate it."
@@ -354,6 +354,20 @@ def test_every_command_has_help(cli: CliRunner, command: str) -> None:
     docstring = typer.main.get_command(app).commands[command].help  # type: ignore[attr-defined]
     assert docstring
     assert docstring.split()[0] in result.output
+
+
+@pytest.mark.parametrize("command", command_names())
+def test_a_process_builds_only_the_command_it_runs_and_it_reads_the_same(cli: CliRunner, command: str) -> None:
+    only = _app_for([command, "--help"])
+    assert sorted(typer.main.get_command(only).commands) == [command]  # type: ignore[attr-defined]
+    alone, whole = cli.invoke(only, [command, "--help"]), cli.invoke(app, [command, "--help"])
+    assert alone.exit_code == whole.exit_code == 0
+    assert alone.output == whole.output
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["no-such-command"], ["--config", "x.toml"]])
+def test_a_first_word_that_names_no_command_gets_every_command(argv: list[str]) -> None:
+    assert _app_for(argv) is app
 
 
 def test_the_top_level_help_lists_every_command(cli: CliRunner) -> None:

@@ -3,6 +3,8 @@ options, calls one service function and renders the result."""
 
 from __future__ import annotations
 
+import sys
+
 from socialmon.cli._gc import collector_paused, keep_until_exit, process_ends_with_command
 from socialmon.cli._i18n import _, hide_type_tags, plain_value_errors, use_environment
 
@@ -64,9 +66,36 @@ __all__ = [
 ]
 
 
+def _app_for(argv: list[str]) -> typer.Typer:
+    """`app` with only the command `argv` names first; `app` itself when it names none.
+
+    typer builds the click command of every command and group before parsing (it reads each
+    one's signature and help): 16-27 ms of a `socialmon report`, for the one command it runs.
+    The root's own options (`--version`, `--help`) come before any command name, so a first
+    word that is an option gets the whole `app`, as does an unknown word (click says so).
+    """
+    if not argv or argv[0].startswith("-"):
+        return app
+    import copy
+
+    from typer.main import get_command_name, solve_typer_info_defaults
+
+    commands = [
+        info
+        for info in app.registered_commands
+        if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == argv[0]
+    ]
+    groups = [info for info in app.registered_groups if solve_typer_info_defaults(info).name == argv[0]]
+    if len(commands) + len(groups) != 1:
+        return app
+    only = copy.copy(app)  # the same callback, help and settings
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
 def main() -> None:
     process_ends_with_command()
     try:
-        app()
+        _app_for(sys.argv[1:])()
     finally:
         keep_until_exit()  # no last collection at exit (see _gc.py)
