@@ -357,7 +357,9 @@ def test_every_command_has_help(cli: CliRunner, command: str) -> None:
 
 
 @pytest.mark.parametrize("command", command_names())
-def test_a_process_builds_only_the_command_it_runs_and_it_reads_the_same(cli: CliRunner, command: str) -> None:
+def test_a_process_builds_only_the_command_it_runs_and_it_reads_the_same(
+    cli: CliRunner, command: str
+) -> None:
     only = _app_for([command, "--help"])
     assert sorted(typer.main.get_command(only).commands) == [command]  # type: ignore[attr-defined]
     alone, whole = cli.invoke(only, [command, "--help"]), cli.invoke(app, [command, "--help"])
