@@ -365,6 +365,9 @@ def test_a_process_builds_only_the_command_it_runs_and_it_reads_the_same(
     alone, whole = cli.invoke(only, [command, "--help"]), cli.invoke(app, [command, "--help"])
     assert alone.exit_code == whole.exit_code == 0
     assert alone.output == whole.output
+    refused = [cli.invoke(each, [command, "--no-such-option"]) for each in (only, app)]
+    assert refused[0].exit_code == refused[1].exit_code == 2
+    assert refused[0].output == refused[1].output
 
 
 @pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["no-such-command"], ["--config", "x.toml"]])

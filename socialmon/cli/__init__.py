@@ -74,17 +74,22 @@ def _app_for(argv: list[str]) -> typer.Typer:
     The root's own options (`--version`, `--help`) come before any command name, so a first
     word that is an option gets the whole `app`, as does an unknown word (click says so).
     """
-    if not argv or argv[0].startswith("-"):
+    # Without the root callback, typer would make a lone command of the copy, not a group.
+    if not argv or argv[0].startswith("-") or app.registered_callback is None:
         return app
     import copy
 
-    from typer.main import get_command_name, solve_typer_info_defaults
+    try:  # not in typer's public names: should a release move it, every command is built, as before
+        from typer.main import solve_typer_info_defaults
+    except ImportError:
+        return app
 
-    commands = [
-        info
-        for info in app.registered_commands
-        if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == argv[0]
-    ]
+    def command_name(info: typer.models.CommandInfo) -> str | None:  # typer's own rule
+        if info.name:
+            return info.name
+        return info.callback.__name__.lower().replace("_", "-") if info.callback is not None else None
+
+    commands = [info for info in app.registered_commands if command_name(info) == argv[0]]
     groups = [info for info in app.registered_groups if solve_typer_info_defaults(info).name == argv[0]]
     if len(commands) + len(groups) != 1:
         return app
