@@ -370,6 +370,31 @@ def test_a_process_builds_only_the_command_it_runs_and_it_reads_the_same(
     assert refused[0].output == refused[1].output
 
 
+def test_the_socialmon_command_runs_through_the_one_command_build(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socialmon.cli
+
+    built: list[list[str]] = []
+    build = typer.main.get_command
+
+    def recorded(typer_app: typer.Typer) -> Any:
+        command = build(typer_app)
+        built.append(sorted(command.commands))  # type: ignore[attr-defined]
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command", recorded)
+    # What `main` does for a process that ends with the command (gc.freeze) is not for this one.
+    monkeypatch.setattr(socialmon.cli, "process_ends_with_command", lambda: None)
+    monkeypatch.setattr(socialmon.cli, "keep_until_exit", lambda: None)
+    monkeypatch.setattr("sys.argv", ["socialmon", "connectors"])
+    with pytest.raises(SystemExit) as ended:
+        socialmon.cli.main()
+    assert ended.value.code == 0
+    assert built == [["connectors"]]
+    assert "file" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["no-such-command"], ["--config", "x.toml"]])
 def test_a_first_word_that_names_no_command_gets_every_command(argv: list[str]) -> None:
     assert _app_for(argv) is app
