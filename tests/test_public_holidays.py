@@ -56,6 +56,31 @@ def test_a_later_run_reads_the_dates_without_importing_the_holidays_package(tmp_
     assert (tmp_path / "socialmon" / "holidays-EC.json").exists()
 
 
+_KNOWN_PROBE = """
+import sys
+from socialmon.public_holidays import known_country
+print(known_country("EC"), known_country("gbr"), known_country("UK"), known_country("XX"))
+print(sum(name.startswith("holidays.countries.") for name in sys.modules))
+"""
+
+
+def test_a_country_is_known_without_loading_every_countrys_module(tmp_path: Path) -> None:
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}  # no cache file vouches for it
+    run = subprocess.run(
+        [sys.executable, "-c", _KNOWN_PROBE], capture_output=True, text=True, env=environment, check=True
+    )
+    assert run.stdout.split() == ["True", "True", "True", "False", "0"]
+
+
+def test_the_countries_known_are_the_packages_own_list(tmp_path: Path) -> None:
+    listed = set(holidays.list_supported_countries())
+    assert {"EC", "MX", "BR", "GB", "UK", "GBR", "USA"} <= listed
+    assert all(known_country(code, folder=tmp_path) for code in listed)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    others = {a + b for a in letters for b in letters} - listed
+    assert not any(known_country(code, folder=tmp_path) for code in others)
+
+
 def test_another_release_of_the_package_or_a_damaged_file_means_computing_again(tmp_path: Path) -> None:
     path = tmp_path / "holidays-EC.json"
     HolidayDates("EC", folder=tmp_path).__contains__(date(2026, 1, 1))
