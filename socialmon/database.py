@@ -229,6 +229,11 @@ class Database:
         )
 
     def schema_status(self) -> SchemaStatus:
+        # A database at the head revision, as `upgrade` reads it, without importing alembic and
+        # reading every migration script: 0.2 s of `socialmon check`'s ~0.8 s (-X importtime).
+        head = _plain_head()
+        if head is not None and self._recorded_revision() == head:
+            return SchemaStatus(current=head, head=head)
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
         from sqlalchemy.exc import DatabaseError as SQLDatabaseError

@@ -296,6 +296,37 @@ def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
         database.dispose()
 
 
+_STATUS_PROBE = """
+import sys
+from socialmon.database import Database
+database = Database(sys.argv[1])
+status = database.schema_status()
+print(status.current, status.head, status.up_to_date, "alembic" in sys.modules)
+"""
+
+
+def test_a_database_at_the_head_revision_reads_its_status_as_alembic_does_without_it(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    import socialmon.database
+
+    open_database(database_url).dispose()
+    database = Database(database_url)
+    try:
+        quick = database.schema_status()
+        monkeypatch.setattr(socialmon.database, "_plain_head", lambda: None)  # alembic reads it
+        assert database.schema_status() == quick and quick.up_to_date and quick.current is not None
+    finally:
+        database.dispose()
+    probe = subprocess.run(
+        [sys.executable, "-c", _STATUS_PROBE, database_url], capture_output=True, text=True, check=True
+    )
+    assert probe.stdout.split() == [quick.current, quick.head, "True", "False"]
+
+
 def _schema(database: Database) -> dict[str, Any]:
     """Tables, columns (name, type, nullability, default), indexes and unique constraints, comparable."""
     from sqlalchemy import inspect
