@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Text, func, select, text
 
+import socialmon.database as database_module
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database, open_database
 from socialmon.models import Channel, Comment, Post, metadata
@@ -308,16 +311,11 @@ print(status.current, status.head, status.up_to_date, "alembic" in sys.modules)
 def test_a_database_at_the_head_revision_reads_its_status_as_alembic_does_without_it(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import subprocess
-    import sys
-
-    import socialmon.database
-
     open_database(database_url).dispose()
     database = Database(database_url)
     try:
         quick = database.schema_status()
-        monkeypatch.setattr(socialmon.database, "_plain_head", lambda: None)  # alembic reads it
+        monkeypatch.setattr(database_module, "_plain_head", lambda: None)  # alembic reads it
         assert database.schema_status() == quick and quick.up_to_date and quick.current is not None
     finally:
         database.dispose()
