@@ -193,15 +193,12 @@ class Database:
         return config
 
     def _recorded_revision(self) -> str | None:
-        """The one revision in `alembic_version`, or None (no table, no row, several rows)."""
-        from sqlalchemy import text
-
+        """The one revision in `alembic_version`, or None (no table, no row, several rows, no connection)."""
         try:
             with self.read() as connection:
-                rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+                return _one_revision(connection)
         except Exception:  # any failure: let alembic look properly
             return None
-        return rows[0][0] if len(rows) == 1 else None
 
     def _where(self) -> str:
         return str(self.sqlite_path or self.display_url())
@@ -229,14 +226,22 @@ class Database:
         )
 
     def schema_status(self) -> SchemaStatus:
+        from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
         # A database at the head revision, as `upgrade` reads it, without importing alembic and
         # reading every migration script: 0.2 s of `socialmon check`'s ~0.8 s (-X importtime).
+        # A database that cannot be reached is said so at the first try, not after a second one.
         head = _plain_head()
-        if head is not None and self._recorded_revision() == head:
-            return SchemaStatus(current=head, head=head)
+        if head is not None:
+            try:
+                with self.read() as connection:
+                    recorded = _one_revision(connection)
+            except SQLDatabaseError as error:
+                raise self._cannot("open", error) from None
+            if recorded == head:
+                return SchemaStatus(current=head, head=head)
         from alembic.runtime.migration import MigrationContext
         from alembic.script import ScriptDirectory
-        from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
         script = ScriptDirectory(str(MIGRATIONS_DIR))
         head = script.get_current_head()
@@ -382,18 +387,39 @@ def _schema_ddl(dialect: Any) -> list[str]:
     return found
 
 
+def _one_revision(connection: Connection) -> str | None:
+    """The one revision in `alembic_version` as `connection` sees it, or None (no table, no row,
+    several rows, a file that is not a database: alembic then looks, and says what is wrong)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+    try:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLDatabaseError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def _plain_head() -> str | None:
     """The head revision read from the migration files' headers; None unless one plain chain.
 
-    Only a shortcut for `upgrade`: anything unexpected gives None or a revision that does not
-    match the database's, and alembic then decides.
+    Only a shortcut for `upgrade` and `schema_status`: anything unexpected gives None or a
+    revision that does not match the database's, and alembic then decides. The files alembic
+    skips (an editor's `.#` lock, `__init__`) are skipped here too.
     """
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        revision = re.search(r'^revision: str = "([^"]+)"$', source, re.MULTILINE)
-        parent = re.search(r'^down_revision: str \| None = (?:"([^"]+)"|None)$', source, re.MULTILINE)
+        if path.name.startswith((".#", "__init__")):
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        revision = re.search(r"""^revision: str = ["']([^"']+)["']$""", source, re.MULTILINE)
+        parent = re.search(
+            r"""^down_revision: str \| None = (?:["']([^"']+)["']|None)$""", source, re.MULTILINE
+        )
         if revision is None or parent is None:
             if "revision" in source:
                 return None

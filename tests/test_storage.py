@@ -325,6 +325,39 @@ def test_a_database_at_the_head_revision_reads_its_status_as_alembic_does_withou
     assert probe.stdout.split() == [quick.current, quick.head, "True", "False"]
 
 
+def test_a_database_that_cannot_be_reached_is_tried_once_for_its_status() -> None:
+    from sqlalchemy import event
+
+    database = Database("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")  # nothing listens there
+    attempts: list[object] = []
+    event.listen(database.engine, "do_connect", lambda *args: attempts.append(args))
+    try:
+        with pytest.raises(database_module.DatabaseError, match="cannot open the database"):
+            database.schema_status()
+    finally:
+        database.dispose()
+    assert len(attempts) == 1
+
+
+def test_the_head_is_read_past_an_editors_lock_file_and_single_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    head = database_module._plain_head()
+    assert head is not None
+    versions = tmp_path / "versions"
+    shutil.copytree(database_module.MIGRATIONS_DIR / "versions", versions)
+    newest = versions / f"{head}.py"
+    (versions / f".#{head}.py").symlink_to(tmp_path / "gone")  # what Emacs leaves while editing
+    newest.write_text(
+        newest.read_text(encoding="utf-8").replace(f'revision: str = "{head}"', f"revision: str = '{head}'"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(database_module, "MIGRATIONS_DIR", tmp_path)
+    assert database_module._plain_head() == head
+
+
 def _schema(database: Database) -> dict[str, Any]:
     """Tables, columns (name, type, nullability, default), indexes and unique constraints, comparable."""
     from sqlalchemy import inspect
