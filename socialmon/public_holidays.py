@@ -82,6 +82,8 @@ def known_country(country: str, folder: Path | None = None) -> bool:
     that each process loading a config with `holidays` paid while no cache file vouched for its
     country (a first run, another release of the package, a cron job with an empty cache).
     """
+    if not (country.isascii() and country.isalpha()):
+        return False  # "ß".upper() is "SS" (South Sudan), "ıe".upper() "IE": no code is written so
     code = country.upper()
     if _read_cache(_cache_path(code, folder)):
         return True  # written only for a country this release of the package computed
