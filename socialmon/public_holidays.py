@@ -83,7 +83,7 @@ def known_country(country: str, folder: Path | None = None) -> bool:
     country (a first run, another release of the package, a cron job with an empty cache).
     """
     if not (country.isascii() and country.isalpha()):
-        return False  # "ß".upper() is "SS" (South Sudan), "ıe".upper() "IE": no code is written so
+        return False  # codes are ASCII letters: "ß".upper() is "SS" (South Sudan), "ıe".upper() "IE"
     code = country.upper()
     if _read_cache(_cache_path(code, folder)):
         return True  # written only for a country this release of the package computed
