@@ -428,12 +428,13 @@ def _with_query(url: str, query: Mapping[str, Any]) -> httpx.URL | str:
     httpx parses a URL string and then parses it again to merge `params=` into it; the
     parse walks every character in Python, and Graph queries (field expansions, cursors)
     run to hundreds of characters. Built here, the URL is parsed once. A URL that has a
-    query of its own (a platform's next-page link) is left to httpx to merge.
+    query of its own (a platform's next-page link) gets `query` added to it, as `params=`
+    adds it (`httpx.URL(url, params=…)` would replace it).
     """
     if not query:
         return url
     if "?" in url:
-        return httpx.URL(url, params=query)
+        return httpx.URL(url).copy_merge_params(query)
     return httpx.URL(f"{url}?{httpx.QueryParams(query)}")
 
 

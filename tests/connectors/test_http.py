@@ -578,3 +578,52 @@ def test_clients_refuse_an_unknown_certificate_and_trust_the_one_ssl_cert_file_n
         verified_tls.cache_clear()
         server.shutdown()
         server.server_close()
+
+
+# --- the query string ----------------------------------------------------------------------
+
+AWKWARD_QUERY: dict[str, Any] = {
+    "fields": "id,message,from{id,name},reactions.summary(total_count).limit(0)",
+    "q": "a&b=c+d #e 100% ¿qué? 'x' \"y\" <z> [w] |v| ^u `t` ~s\\r",
+    "after": "QVFIUmNaZA3lCeDR5TXpLdFBhcE9ZAMnRp==",
+    "limit": 25,
+    "ratio": 0.5,
+    "summary": True,
+    "filter": False,
+    "empty": None,
+    "ñandú/ü": "€",
+}
+
+
+def test_a_query_reaches_the_transport_with_the_names_and_values_params_gives() -> None:
+    api, _, sent = make_api([ok()])
+    run(api.get("items", AWKWARD_QUERY))
+    assert sent[0].url.params == httpx.QueryParams(AWKWARD_QUERY)
+    assert sent[0].url.copy_with(query=None) == httpx.URL(f"{BASE}/items")
+
+
+def test_a_list_value_repeats_its_name_and_a_url_keeps_its_own_query() -> None:
+    api, _, sent = make_api([ok(), ok()])
+    run(api.get("items", {"ids": ["1", "2"], "limit": 2}))
+    run(api.get(f"{BASE}/items?after=abc%2C", {"limit": 2}))
+    assert sent[0].url.params.multi_items() == [("ids", "1"), ("ids", "2"), ("limit", "2")]
+    assert sent[1].url.params.multi_items() == [("after", "abc,"), ("limit", "2")]
+
+
+def test_a_query_arrives_on_the_wire_as_its_names_and_values_through_the_shared_client() -> None:
+    """aiohttp re-reads the URL httpx built: the server must decode the very values sent."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    async def fetch() -> list[bytes]:
+        async with loopback(answer_ok) as (url, heads), new_client(shared=True) as client:
+            api = Api(
+                client=client, base_url=url.split("?")[0], platform="Example", parse_error=parse_example_error
+            )
+            assert await api.get("", AWKWARD_QUERY) == {}
+        return heads
+
+    [head] = run(fetch())
+    target = head.decode("ascii").split("\r\n")[0].split(" ")[1]
+    assert parse_qsl(urlsplit(target).query, keep_blank_values=True) == list(
+        httpx.QueryParams(AWKWARD_QUERY).multi_items()
+    )
