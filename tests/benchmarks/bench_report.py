@@ -33,6 +33,8 @@ whole command time, its time beyond the report's queries above (target <= 0.35 s
 config, rendering) and peak RSS. Beside it, not a target, the same run's time beyond its own
 queries as its `--timings` reports them: the queries of a new process, on a new connection, run
 slower and vary more than the best of rounds in this one, and that line tells the two apart.
+Then the floor under both: a new interpreter importing only SQLAlchemy, the driver and its dialect
+(`LIBRARIES`), which no command reading that database can start faster than.
 `--golden FILE` saves its JSON output (FILE.<dialect>.json, clock
 fields dropped) when missing, else compares with it and fails on a difference.
 """
@@ -733,6 +735,38 @@ def own_queries(stderr: str) -> float:
     return sum(float(ms) for name, ms in found if name != "previous_pairing_alongside") / 1000
 
 
+def _command_env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
+    env["PYTHONPATH"] = str(REPO)
+    # Bytecode cached beside the database, never in the source tree, even where the
+    # environment turns writing it off (a compile on every run is not what users see).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    return env
+
+
+# What any command reading the database imports before it does anything: SQLAlchemy, the driver
+# and SQLAlchemy's dialect for it (on PostgreSQL the dialect package loads every driver's dialect).
+LIBRARIES = {
+    "sqlite": "import sqlalchemy, sqlite3, sqlalchemy.dialects.sqlite.pysqlite",
+    "postgresql": "import sqlalchemy, psycopg, sqlalchemy.dialects.postgresql.psycopg",
+}
+
+
+def libraries_alone(folder: Path, dialect: str, rounds: int) -> float:
+    """Best wall time of a new interpreter importing only `LIBRARIES[dialect]` (after one untimed):
+    the floor under the whole command's time beyond its queries, on this machine at this moment."""
+    command = [sys.executable, "-c", LIBRARIES[dialect]]
+    env = _command_env(folder)
+    subprocess.run(command, env=env, check=True)
+    best = float("inf")
+    for _ in range(max(rounds, 5)):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, check=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def whole_command(
     folder: Path, config: Path, since: str, until: str, rounds: int
 ) -> tuple[float, float, float, str]:
@@ -740,12 +774,7 @@ def whole_command(
     best run's own query time (`--timings`); the highest peak RSS of them; the last run's output."""
     command = [sys.executable, "-c", _REPORT, "report", "--brand", BRAND, "--since", since, "--until", until,
                "--format", "json", "--timings", "--config", str(config)]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
-    env["PYTHONPATH"] = str(REPO)
-    # Bytecode cached beside the database, never in the source tree, even where the
-    # environment turns writing it off (a compile on every run is not what users see).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+    env = _command_env(folder)
     warm_up = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if warm_up.returncode != 0:
         sys.exit(f"report failed ({warm_up.returncode}):\n{warm_up.stderr}")
@@ -971,6 +1000,9 @@ def main() -> None:
               f" {'OK' if beyond <= TARGET_BEYOND_QUERIES else 'SLOW'}  {load()}")  # fmt: skip
         print(f"[{dialect}] whole command - its own queries (its --timings, same run): {elapsed - own:.3f} s"
               f" (start-up, imports, config, opening the database, rendering; not a target)  {load()}")  # fmt: skip
+        floor = libraries_alone(folder, dialect, args.rounds)
+        print(f"[{dialect}] the libraries alone ({LIBRARIES[dialect]}, a new interpreter):"
+              f" {floor:.3f} s (the floor under the line above; not a target)  {load()}")  # fmt: skip
         if args.golden:
             ok &= golden_check(args.golden.with_suffix(f".{dialect}.json"), output)
     if not ok:
