@@ -428,8 +428,9 @@ def _with_query(url: str, query: Mapping[str, Any]) -> httpx.URL | str:
     httpx parses a URL string and then parses it again to merge `params=` into it; the
     parse walks every character in Python, and Graph queries (field expansions, cursors)
     run to hundreds of characters. Built here, the URL is parsed once. A URL that has a
-    query of its own (a platform's next-page link) gets `query` added to it, as `params=`
-    adds it (`httpx.URL(url, params=…)` would replace it).
+    query of its own (a platform's next-page link) keeps it, and `query` is added: a name in
+    both takes `query`'s values (a fresh token over a link's). httpx's `params=`, on the
+    client as on `httpx.URL`, would replace the URL's whole query.
     """
     if not query:
         return url

@@ -754,8 +754,9 @@ LIBRARIES = {
 
 
 def libraries_alone(folder: Path, dialect: str, rounds: int) -> float:
-    """Best wall time of a new interpreter importing only `LIBRARIES[dialect]` (after one untimed):
-    the floor under the whole command's time beyond its queries, on this machine at this moment."""
+    """Best wall time of a new interpreter importing only `LIBRARIES[dialect]` (after one untimed),
+    of `rounds` runs and at least 5 (a run takes a third of a second): the floor under the whole
+    command's time beyond its queries, on this machine at this moment."""
     command = [sys.executable, "-c", LIBRARIES[dialect]]
     env = _command_env(folder)
     subprocess.run(command, env=env, check=True)

@@ -611,7 +611,8 @@ def test_a_list_value_repeats_its_name_and_a_url_keeps_its_own_query() -> None:
 
 
 def test_a_query_arrives_on_the_wire_as_its_names_and_values_through_the_shared_client() -> None:
-    """aiohttp re-reads the URL httpx built: the server must decode the very values sent."""
+    """aiohttp re-reads the URL httpx built: the server must decode the very values sent,
+    on a plain URL and on one with a query of its own (kept, the request's added after it)."""
     from urllib.parse import parse_qsl, urlsplit
 
     async def fetch() -> list[bytes]:
@@ -620,10 +621,13 @@ def test_a_query_arrives_on_the_wire_as_its_names_and_values_through_the_shared_
                 client=client, base_url=url.split("?")[0], platform="Example", parse_error=parse_example_error
             )
             assert await api.get("", AWKWARD_QUERY) == {}
+            assert await api.get(url, AWKWARD_QUERY) == {}  # a full URL: ...?access_token=EAAB
         return heads
 
-    [head] = run(fetch())
-    target = head.decode("ascii").split("\r\n")[0].split(" ")[1]
-    assert parse_qsl(urlsplit(target).query, keep_blank_values=True) == list(
-        httpx.QueryParams(AWKWARD_QUERY).multi_items()
+    plain, with_its_own = (
+        parse_qsl(urlsplit(head.decode("ascii").split("\r\n")[0].split(" ")[1]).query, keep_blank_values=True)
+        for head in run(fetch())
     )
+    sent = list(httpx.QueryParams(AWKWARD_QUERY).multi_items())
+    assert plain == sent
+    assert with_its_own == [("access_token", "EAAB"), *sent]
