@@ -26,6 +26,7 @@ from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
 from socialmon.sentiment import Scorer, Sentiment
+from socialmon.table_statistics import TableStatistics
 from socialmon.upsert import driver_upsert
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
 
@@ -267,6 +268,8 @@ class Store:
         self.scorer = scorer
         self._languages: dict[int, str] = {}  # channel id -> its brand's language (see sync_channel)
         self.timings = StoreTimings()
+        # The tables a page's lookup reads, analyzed as they grow (PostgreSQL; see table_statistics).
+        self.statistics = TableStatistics(database, (_POST.name, _COMMENT.name))
 
     # --- brands and channels --------------------------------------------------------
 
@@ -340,6 +343,9 @@ class Store:
                 batch = self._prepare(connection, distinct)
                 results.extend(prepared.result for prepared in batch)
                 self._score_and_write(connection, batch)
+        started = time.perf_counter()
+        self.statistics.refresh()
+        self.timings.writing += time.perf_counter() - started
         return results
 
     def prepare_page(self, channel_id: int, page: Page) -> PreparedPage:
@@ -365,6 +371,7 @@ class Store:
                 [prepared for prepared, _ in pages],
                 [sentiment for _, sentiments in pages for sentiment in sentiments],
             )
+        self.statistics.refresh()
         self.timings.writing += time.perf_counter() - started
         return [prepared.result for prepared, _ in pages]
 
@@ -485,9 +492,11 @@ class Store:
         post_rows = [row for prepared in batch for row in prepared.post_rows]
         if post_rows:
             self._upsert(connection, _POST, post_rows, _KEY, _POST_UPDATES)
+            self.statistics.wrote(_POST.name, len(post_rows))
         comment_rows = [row for prepared in batch for row in prepared.comment_rows]
         if comment_rows:
             self._upsert(connection, _COMMENT, comment_rows, _KEY, _COMMENT_UPDATES)
+            self.statistics.wrote(_COMMENT.name, len(comment_rows))
         # Per channel, what its pages set, the later page's value winning (a channel's pages set its
         # cursor once, not once per page).
         channel_values: dict[int, dict[str, Any]] = {}

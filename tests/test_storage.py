@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -514,3 +515,75 @@ def test_postgresql_connections_run_without_jit_and_keep_the_users_options(
             assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "7s"
     finally:
         plain.dispose()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_store_analyzes_a_table_each_time_its_writes_double_it(postgres_url: str) -> None:
+    """The statistics of a table never analyzed, or analyzed while empty, say it holds next to
+    nothing: PostgreSQL then looked up each page's ids by reading all of the channel's rows (see
+    socialmon.table_statistics). The store analyzes the tables it fills as they grow."""
+
+    def estimated(database: Database) -> float:
+        with database.read() as connection:
+            return connection.exec_driver_sql(
+                "SELECT reltuples FROM pg_class WHERE relname = 'comment'"
+            ).scalar()
+
+    database = open_database(postgres_url)
+    store = Store(database, get_scorer("vader"))
+    try:
+        with database.write() as connection:  # no analyze but the store's own while the test runs
+            connection.exec_driver_sql("ALTER TABLE comment SET (autovacuum_enabled = false)")
+        assert estimated(database) < 1
+        channel = store.sync_channel(BRAND, CHANNEL)
+        store.save_page(channel.id, make_page(3000, 1))
+        assert store.statistics.analyzed == ["comment"]  # one post: too few to matter
+        assert estimated(database) == 3000
+        store.save_page(channel.id, make_page(3000, 1))  # nothing new, nothing written
+        more = [
+            CommentRecord(platform_id=f"d{i}", post_id="p1", created_at=WHEN, text="ok") for i in range(2999)
+        ]
+        store.save_page(channel.id, Page(comments=more))  # 2,999 rows: fewer than the 3,000 it held
+        assert store.statistics.analyzed == ["comment"] and estimated(database) == 3000
+        store.save_page(
+            channel.id, Page(comments=[CommentRecord(platform_id="e", post_id="p1", created_at=WHEN)])
+        )
+        assert store.statistics.analyzed == ["comment", "comment"] and estimated(database) == 6000
+    finally:
+        database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_server_that_refuses_to_analyze_leaves_the_statistics_to_autovacuum(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from socialmon.table_statistics import FIRST_AFTER, TableStatistics
+
+    caplog.set_level(logging.INFO, logger="socialmon.table_statistics")
+
+    database = open_database(postgres_url)
+    try:
+        statistics = TableStatistics(database, ("comment", "no_such_table"))
+        statistics.wrote("no_such_table", FIRST_AFTER)
+        statistics.refresh()  # ANALYZE of a table that does not exist fails: logged, then never again
+        statistics.wrote("comment", FIRST_AFTER)
+        statistics.refresh()
+    finally:
+        database.dispose()
+    assert statistics.analyzed == [] and not statistics.active
+    assert "no_such_table left to autovacuum" in caplog.text
+
+
+def test_sqlite_needs_no_statistics_and_gets_none(tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    store = Store(database, get_scorer("vader"))
+    try:
+        channel = store.sync_channel(BRAND, CHANNEL)
+        store.save_page(channel.id, make_page(1500, 1))
+        with database.read() as connection:
+            analyzed = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).all()
+    finally:
+        database.dispose()
+    assert store.statistics.analyzed == [] and analyzed == []
