@@ -337,14 +337,16 @@ class Store:
         All are stored, or none (`PageWriter` then stores them one by one).
         """
         results: list[PageResult] = []
+        written: list[PreparedPage] = []
         with self.database.write() as connection:
             for distinct in _distinct_channel_runs(pages):
                 # The next page of a channel is compared with what the one before it wrote.
                 batch = self._prepare(connection, distinct)
                 results.extend(prepared.result for prepared in batch)
                 self._score_and_write(connection, batch)
+                written += batch
         started = time.perf_counter()
-        self.statistics.refresh()
+        self._committed(written)
         self.timings.writing += time.perf_counter() - started
         return results
 
@@ -371,9 +373,15 @@ class Store:
                 [prepared for prepared, _ in pages],
                 [sentiment for _, sentiments in pages for sentiment in sentiments],
             )
-        self.statistics.refresh()
+        self._committed([prepared for prepared, _ in pages])
         self.timings.writing += time.perf_counter() - started
         return [prepared.result for prepared, _ in pages]
+
+    def _committed(self, batch: Sequence[PreparedPage]) -> None:
+        """After the commit of `batch`'s rows: count them, and analyze the tables they grew (PostgreSQL)."""
+        self.statistics.wrote(_POST.name, sum(len(prepared.post_rows) for prepared in batch))
+        self.statistics.wrote(_COMMENT.name, sum(len(prepared.comment_rows) for prepared in batch))
+        self.statistics.refresh()
 
     def _prepare(self, connection: Connection, pages: Sequence[tuple[int, Page]]) -> list[PreparedPage]:
         """Pages of distinct channels compared with what is stored (one lookup per table for them all)."""
@@ -492,11 +500,9 @@ class Store:
         post_rows = [row for prepared in batch for row in prepared.post_rows]
         if post_rows:
             self._upsert(connection, _POST, post_rows, _KEY, _POST_UPDATES)
-            self.statistics.wrote(_POST.name, len(post_rows))
         comment_rows = [row for prepared in batch for row in prepared.comment_rows]
         if comment_rows:
             self._upsert(connection, _COMMENT, comment_rows, _KEY, _COMMENT_UPDATES)
-            self.statistics.wrote(_COMMENT.name, len(comment_rows))
         # Per channel, what its pages set, the later page's value winning (a channel's pages set its
         # cursor once, not once per page).
         channel_values: dict[int, dict[str, Any]] = {}
