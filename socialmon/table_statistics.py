@@ -81,7 +81,8 @@ class TableStatistics:
                     self._analyze(table, rows)
         except Exception as error:  # the pages are stored: nothing may fail them now
             code = getattr(getattr(error, "orig", None), "sqlstate", None)
-            log.info("statistics of the scanned tables left to autovacuum: %s", str(error).splitlines()[0])
+            said = (str(error).splitlines() or [type(error).__name__])[0]
+            log.info("statistics of the scanned tables left to autovacuum: %s", said)
             if not isinstance(error, DBAPIError) or code in _NEVER:
                 self.active = False
         finally:
