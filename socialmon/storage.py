@@ -186,22 +186,25 @@ def _comment_row(record: CommentRecord) -> dict[str, Any]:
 
 
 @functools.cache
-def _existing_statement(table: Table, columns: tuple[str, ...], channels: int) -> Select[Any]:
+def _existing_statement(table: Table, columns: tuple[str, ...], channels: int, dialect: str) -> Select[Any]:
     """The stored rows of some ids in each of `channels` channels: one OR'd index search per channel.
 
     (SQLite finds no index for a row-value `(channel_id, platform_id) IN (VALUES …)`; it does
-    search the unique key once per term of an OR.)
+    search the unique key once per term of an OR.) On PostgreSQL each channel's ids go as one
+    array (`= ANY`): one statement whatever their number, where `IN (…)` wrote one parameter per
+    id into a statement the server parsed and planned anew for each count.
     """
+
+    def among(i: int) -> Any:
+        if dialect == "postgresql":
+            from sqlalchemy import String, any_
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            return table.c.platform_id == any_(bindparam(f"platform_ids_{i}", type_=ARRAY(String())))
+        return table.c.platform_id.in_(bindparam(f"platform_ids_{i}", expanding=True))
+
     return select(table.c.channel_id, table.c.platform_id, *(table.c[name] for name in columns)).where(
-        or_(
-            *(
-                and_(
-                    table.c.channel_id == bindparam(f"channel_{i}"),
-                    table.c.platform_id.in_(bindparam(f"platform_ids_{i}", expanding=True)),
-                )
-                for i in range(channels)
-            )
-        )
+        or_(*(and_(table.c.channel_id == bindparam(f"channel_{i}"), among(i)) for i in range(channels)))
     )
 
 
@@ -228,7 +231,9 @@ def _existing(
     size = 0
 
     def look_up() -> None:
-        statement = _existing_statement(table, _EXISTING_COLUMNS[table.name], len(chunk))
+        statement = _existing_statement(
+            table, _EXISTING_COLUMNS[table.name], len(chunk), connection.dialect.name
+        )
         parameters: dict[str, Any] = {}
         for i, (channel_id, platform_ids) in enumerate(chunk):
             parameters[f"channel_{i}"] = channel_id

@@ -636,3 +636,32 @@ def test_sqlite_needs_no_statistics_and_gets_none(tmp_path: Path) -> None:
     finally:
         database.dispose()
     assert store.statistics.analyzed == [] and analyzed == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_pages_lookup_is_one_statement_whatever_its_number_of_ids(postgres_url: str) -> None:
+    """Each channel's ids go as one array: the server sees one statement, not one per count of ids."""
+    from sqlalchemy import event
+
+    database = open_database(postgres_url)
+    store = Store(database, get_scorer("vader"))
+    lookups: list[str] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if (
+            statement.lstrip().startswith("SELECT")
+            and "FROM comment" in statement
+            and "record_hash" in statement
+        ):
+            lookups.append(statement)
+
+    try:
+        channel = store.sync_channel(BRAND, CHANNEL)
+        event.listen(database.engine, "before_cursor_execute", remember)
+        store.save_page(channel.id, make_page(3, 1))
+        store.save_page(channel.id, make_page(7, 2))
+        event.remove(database.engine, "before_cursor_execute", remember)
+    finally:
+        database.dispose()
+    assert len(lookups) == 2 and lookups[0] == lookups[1]
+    assert count(store, Comment) == 7
