@@ -565,16 +565,18 @@ def test_a_role_that_may_not_analyze_leaves_the_statistics_to_autovacuum(
     from socialmon.table_statistics import FIRST_AFTER, TableStatistics
 
     caplog.set_level(logging.INFO, logger="socialmon.table_statistics")
+    from sqlalchemy.engine import make_url
+
     owner = open_database(postgres_url)
     role = f"reader_{uuid.uuid4().hex[:10]}"
-    schema = postgres_url.rsplit("%3D", 1)[1]
     with owner.write() as connection:
+        schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
         connection.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
         connection.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
         connection.exec_driver_sql(
             f'GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'
         )
-    reader = Database(postgres_url.replace("//postgres@", f"//{role}@", 1))
+    reader = Database(make_url(postgres_url).set(username=role, password=None).render_as_string(False))
     try:
         statistics = TableStatistics(reader, ("comment",))
         statistics.wrote("comment", FIRST_AFTER)
