@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -424,6 +425,19 @@ def _column(name: object) -> str:
     return str(name).replace("\x00", "").replace("\ufeff", "").strip().lower() if name is not None else ""
 
 
+def _strict_csv(lines: list[tuple[str, int, int, int]], delimiter: str) -> bool:
+    """Whether the lines (text first) are CSV as a spreadsheet writes it: every quoted cell closed,
+    and each closing quote followed by a separator or the end of the line."""
+    try:
+        for _ in csv.reader(
+            (text for text, *_ in lines), delimiter=delimiter, skipinitialspace=True, strict=True
+        ):
+            pass
+    except csv.Error:
+        return False
+    return True
+
+
 _FORMAT_HINT = (
     "write a header row naming the columns (type, id, created_at, …), as the README's file format says"
 )
@@ -701,7 +715,10 @@ class FileConnector(Connector):
         problem: csv.Error | None = None
         for delimiter in DELIMITERS:
             try:
-                names = [_column(name) for name in next(csv.reader([first], delimiter=delimiter), [])]
+                names = [
+                    _column(name)
+                    for name in next(csv.reader([first], delimiter=delimiter, skipinitialspace=True), [])
+                ]
             except csv.Error as error:
                 problem = problem or error
                 continue
@@ -721,15 +738,42 @@ class FileConnector(Connector):
         return names, delimiter
 
     def _read_csv(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
-        # "line" counts every line handed to the csv reader; "complete" only those ending in a newline.
+        """CSV records from the cursor on, each with where the file's reading stands after it.
+
+        A record that runs over several lines (a quoted cell with newlines, as Excel writes them) is
+        checked as strict CSV. A quoted cell still open at the end of the data is one of two things:
+        when the data ends without a newline, the record is still being written, so it is not read
+        and the cursor stays before it; otherwise, like a multi-line record that is not strict CSV
+        (a closing quote followed by more text: two stray quotes that paired up), it comes from a
+        stray quote: the record is rejected and the lines after its first are read again as
+        records, so that one stray quote costs one row, not every row after it.
+        """
+        # Where the reading stands after the last line handed to the csv reader: offset after the
+        # last complete line, lines handed over, complete lines among them; and whether the file ran out.
         consumed = {"offset": start["offset"], "line": start["line"], "complete": start["line"]}
+        source = self._lines(path, start["offset"])
+        ran_out = False
+        # Lines to hand the csv reader again (after a stray quote), and the lines of the record
+        # being read: (text, offset, line, complete) as `consumed` stood after each.
+        again: deque[tuple[str, int, int, int]] = deque()
+        record_lines: list[tuple[str, int, int, int]] = []
 
         def text_lines() -> Iterator[str]:
-            for raw, offset, complete in self._lines(path, start["offset"]):
-                consumed["offset"] = offset
-                consumed["line"] += 1
-                consumed["complete"] += complete
-                yield _decoded(raw, consumed["line"] == 1)
+            nonlocal ran_out
+            while True:
+                if again:
+                    text, consumed["offset"], consumed["line"], consumed["complete"] = again.popleft()
+                else:
+                    raw_line = next(source, None)
+                    if raw_line is None:
+                        ran_out = True
+                        return
+                    raw, consumed["offset"], complete = raw_line
+                    consumed["line"] += 1
+                    consumed["complete"] += complete
+                    text = _decoded(raw, consumed["line"] == 1)
+                record_lines.append((text, consumed["offset"], consumed["line"], consumed["complete"]))
+                yield text
 
         lines = text_lines()
         header: list[str] | None = start.get("header")
@@ -740,15 +784,32 @@ class FileConnector(Connector):
                 return
             header, delimiter = self._header(path, first)
         kept = {"header": header, "delimiter": delimiter}
-        reader = csv.reader(lines, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
         while True:
             record_line = consumed["line"] + 1
+            record_lines.clear()
             try:
                 row = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:
                 yield f"bad CSV ({error})", consumed["offset"], consumed["complete"], record_line, kept
+                continue
+            if (ran_out or len(record_lines) > 1) and not _strict_csv(record_lines, delimiter):
+                if ran_out and not record_lines[-1][0].endswith("\n"):
+                    return  # the record is still being written: read from its start next time
+                _, consumed["offset"], consumed["line"], consumed["complete"] = record_lines[0]
+                yield (
+                    "a quoted cell opened here is not closed properly (a stray '\"'?): the row is "
+                    "skipped and the lines after it are read as rows",
+                    consumed["offset"],
+                    consumed["complete"],
+                    record_line,
+                    kept,
+                )
+                again.extend(record_lines[1:])
+                ran_out = False
+                reader = csv.reader(text_lines(), delimiter=delimiter, skipinitialspace=True)
                 continue
             if not any(cell.strip() for cell in row):
                 continue
@@ -759,7 +820,7 @@ class FileConnector(Connector):
                 yield reason, consumed["offset"], consumed["complete"], record_line, kept
                 continue
             yield (
-                dict(zip(header, row, strict=True)),
+                dict(zip(header, (cell.strip() for cell in row), strict=True)),
                 consumed["offset"],
                 consumed["complete"],
                 record_line,

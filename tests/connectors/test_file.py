@@ -601,3 +601,87 @@ def test_a_csv_text_longer_than_the_csv_modules_default_field_limit_is_read(tmp_
     pages = read(connector(tmp_path, "export.csv"))
     assert rejected(pages) == []
     assert len(records(pages)["p1"].text) == 1_000_000
+
+
+# --- quotes left open in a CSV ---------------------------------------------------------------
+
+CSV_HEADER = "type,id,post_id,created_at,author_id,text\n"
+
+
+def test_a_stray_quote_costs_its_row_only_and_the_rows_after_it_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        CSV_HEADER
+        + "post,p1,,2026-11-20 09:00,biz,x\n"
+        + 'comment,c1,p1,2026-11-20 10:00,u1,"bad quote\n'  # line 3: the quote never closes
+        + "comment,c2,p1,2026-11-20 10:01,u2,dos\n"
+        + "comment,c3,p1,2026-11-20 10:02,u3,tres\n",
+        encoding="utf-8",
+    )
+    source = connector(tmp_path, "export.csv")
+    pages = read(source)
+    assert ids(pages) == ["p1", "c2", "c3"]
+    assert [location for location, _ in rejected(pages)] == ["export.csv line 3"]
+    assert "not closed properly" in rejected(pages)[0][1]
+    assert records(pages)["c3"].text == "tres"
+    again = read(source, last_cursor(pages))
+    assert ids(again) == [] and rejected(again) == []
+
+
+def test_a_second_stray_quote_after_the_first_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        CSV_HEADER
+        + 'comment,c1,p1,2026-11-20 10:00,u1,"uno\n'  # 2
+        + "comment,c2,p1,2026-11-20 10:01,u2,dos\n"  # 3
+        + 'comment,c3,p1,2026-11-20 10:02,u3,"tres\n'  # 4
+        + 'comment,c4,p1,2026-11-20 10:03,u4,"cuatro\ncon dos líneas"\n'  # 5-6: a real multi-line cell
+        + "comment,c5,p1,2026-11-20 10:04,u5,cinco\n",  # 7
+        encoding="utf-8",
+    )
+    source = connector(tmp_path, "export.csv", page_size=1)
+    pages = read(source)
+    assert ids(pages) == ["c2", "c4", "c5"]
+    assert records(pages)["c4"].text == "cuatro\ncon dos líneas"
+    assert [location for location, _ in rejected(pages)] == ["export.csv line 2", "export.csv line 4"]
+    for k, page in enumerate(pages):  # each page's cursor resumes right after it
+        assert page.cursor is not None
+        assert ids(read(source, page.cursor)) == ids(pages[k + 1 :])
+
+
+def test_an_unfinished_multi_line_cell_is_read_once_the_file_is_complete(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        (
+            CSV_HEADER
+            + "post,p1,,2026-11-20 09:00,biz,x\n"
+            + "comment,c1,p1,2026-11-20 10:00,u1,uno\n"
+            + 'comment,c2,p1,2026-11-20 10:00,u1,"multi\nline still being writ'  # no newline: writing
+        ).encode()
+    )
+    source = connector(tmp_path, "export.csv")
+    first = read(source)
+    assert ids(first) == ["p1", "c1"]
+    assert rejected(first) == []
+    with path.open("ab") as handle:
+        handle.write(b'ten"\r\ncomment,c3,p1,2026-11-20 11:00,u1,tres\r\n')
+    second = read(source, last_cursor(first))
+    assert rejected(second) == []
+    assert ids(second) == ["c2", "c3"]
+    assert records(second)["c2"].text == "multi\nline still being written"
+
+
+def test_spaces_after_the_separators_are_not_part_of_the_values(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        "type, id, post_id, created_at, author_id, text, like_count\n"
+        "post, p1, , 2026-11-20 09:00, biz, x , 3\n"
+        'comment, c1, p1, 2026-11-20 10:00, u1, "hola, qué tal" , \n',
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv", timezone="UTC"))
+    assert rejected(pages) == []
+    found = records(pages)
+    assert list(found) == ["p1", "c1"]
+    p1, c1 = found["p1"], found["c1"]
+    assert (p1.text, p1.like_count, p1.author_id) == ("x", 3, "biz")
+    assert p1.created_at == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert isinstance(c1, CommentRecord)
+    assert (c1.post_id, c1.text, c1.like_count) == ("p1", "hola, qué tal", None)
