@@ -3,6 +3,11 @@
 Relative windows are counted in the brand's own calendar: `7d` is today and the six days
 before it, from local midnight; `4w` the last 28 days; `3m` since the same day three
 months ago. A date (`2026-11-01`) is local midnight; `--until` is inclusive of its day.
+
+A window lies within the local days EARLIEST..LATEST (1970-01-01 to 2199-12-31). The bound is
+what keeps every date derived from a window representable: the previous period (as long
+again, before it: 1740 at the earliest), the time zone's offsets over both, and the week and
+month buckets; a value outside it is a `WindowError`, not an OverflowError deep in a report.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,8 +29,32 @@ _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwm])\s*$")
 DEFAULT_SINCE = "30d"
 
 
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2199, 12, 31)
+
+WindowProblem = Literal["not_a_date", "too_small", "out_of_range", "order"]
+_MESSAGES: dict[str, str] = {
+    "not_a_date": "{option} {value} is not a date (2026-11-01), a time, or a span like 7d, 4w, 3m",
+    "too_small": "{option} {value}: the number must be at least 1",
+    "out_of_range": "{option} {value} is outside the dates a report can cover ({earliest} to {latest})",
+    "order": "the start of the window (--since) must be before its end (--until)",
+}
+
+
 class WindowError(ValueError):
-    """A --since/--until value that cannot be read."""
+    """A --since/--until value that cannot be read, or a window that ends before it starts.
+
+    `problem` says which, `value` is the text read and `option` the option it was given to
+    (--since or --until), so that a caller can say it in its own words (the CLI says it in the
+    user's language); str() is the English."""
+
+    def __init__(self, problem: WindowProblem, value: str = "", option: str = "--since") -> None:
+        self.problem, self.value, self.option = problem, value, option
+        super().__init__(
+            _MESSAGES[problem].format(
+                option=option, value=repr(value), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+            )
+        )
 
 
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -32,6 +62,8 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _months_back(day: date, months: int) -> date:
+    """The same day `months` earlier (or the month's last day); `months` reaches no further
+    back than year 1."""
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
     month += 1
@@ -44,33 +76,48 @@ def _months_back(day: date, months: int) -> date:
 
 
 def parse_moment(value: str, zone: str, now: datetime, *, end: bool = False) -> datetime:
-    """`7d`/`4w`/`3m`, a date, or an ISO datetime -> an aware UTC datetime."""
+    """`7d`/`4w`/`3m`, a date, or an ISO datetime -> an aware UTC datetime.
+
+    `end`: the value is the window's end (--until), so a date means the end of its day.
+    WindowError when the value cannot be read or lies outside EARLIEST..LATEST."""
+    option = "--until" if end else "--since"
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
     match = _RELATIVE.match(value)
     if match:
         number, unit = int(match.group(1)), match.group(2)
         if number < 1:
-            raise WindowError(f"{value!r}: the number must be at least 1")
-        if unit == "d":
-            start = today - timedelta(days=number - 1)
-        elif unit == "w":
-            start = today - timedelta(days=7 * number - 1)
-        else:
+            raise WindowError("too_small", value, option)
+        # Counted before any date is made: a span reaching back past EARLIEST (999999999d) is out
+        # of range, not an overflow.
+        if unit == "m":
+            reach = (today.year - EARLIEST.year) * 12 + today.month - EARLIEST.month
+            if number > reach:
+                raise WindowError("out_of_range", value, option)
             start = _months_back(today, number) + timedelta(days=1)
+        else:
+            days = number - 1 if unit == "d" else 7 * number - 1
+            if days > (today - EARLIEST).days:
+                raise WindowError("out_of_range", value, option)
+            start = today - timedelta(days=days)
         return _local_midnight(start, tz)
+    text = value.strip()
     try:
-        if len(value.strip()) == 10:
-            day = date.fromisoformat(value.strip())
-            return _local_midnight(day + timedelta(days=1) if end else day, tz)
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise WindowError(
-            f"{value!r} is not a date (2026-11-01), a time, or a span like 7d, 4w, 3m"
-        ) from None
+        raise WindowError("not_a_date", value, option) from None
+    _check_range(moment.date(), value, option)
+    if len(text) == 10:  # a day: from its local midnight, and --until includes it
+        day = moment.date()
+        return _local_midnight(day + timedelta(days=1) if end else day, tz)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment.astimezone(UTC)
+
+
+def _check_range(day: date, value: str, option: str) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise WindowError("out_of_range", value, option)
 
 
 @dataclass(frozen=True)
@@ -158,7 +205,7 @@ def make_scope(
         else (parse_moment(until, brand.timezone, now, end=True) if until else now)
     )
     if since_at >= until_at:
-        raise WindowError("the start of the window (--since) must be before its end (--until)")
+        raise WindowError("order")
     query = (
         select(CHANNEL.c.id, CHANNEL.c.name, CHANNEL.c.platform)
         .join(BRAND, BRAND.c.id == CHANNEL.c.brand_id)

@@ -36,7 +36,7 @@ from socialmon.cli._gc import collector_paused
 from socialmon.cli._i18n import _, use_for
 
 if TYPE_CHECKING:
-    from socialmon.analytics import View
+    from socialmon.analytics import View, WindowError
     from socialmon.analytics.results import BrandReport
     from socialmon.config import Config
     from socialmon.render.i18n import Lang
@@ -218,7 +218,7 @@ def run_report(
                     limit=limit,
                 )
             except WindowError as error:
-                fail(str(error))
+                fail(window_problem(error))
             started = time.perf_counter()
             summaries = channel_summaries(db, brand, channel) if view == "summary" else None
             overview_seconds = time.perf_counter() - started
@@ -268,6 +268,23 @@ def run_report(
             _write_bytes(render_pdf(html), output)
     else:
         _print_tables(pairs, summaries, output, lang)
+
+
+def window_problem(error: WindowError) -> str:
+    """A --since/--until the analytics refused, said in the CLI's language."""
+    from socialmon.analytics.scope import EARLIEST, LATEST
+
+    messages = {
+        "not_a_date": _("{option} {value} is not a date (2026-11-01), a time, or a span like 7d, 4w, 3m"),
+        "too_small": _("{option} {value}: the number must be at least 1"),
+        "out_of_range": _(
+            "{option} {value} is outside the dates a report can cover ({earliest} to {latest})"
+        ),
+        "order": _("the start of the window (--since) must be before its end (--until)"),
+    }
+    return messages[error.problem].format(
+        option=error.option, value=repr(error.value), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+    )
 
 
 def output_format(format: ReportFormat, output: Path, *, given: bool) -> ReportFormat:
