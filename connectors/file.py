@@ -370,22 +370,45 @@ class _Parser:
         return CommentRecord.model_validate(data)
 
 
-def _head_hash(path: Path, length: int) -> str:
+def _marks(path: Path, offset: int) -> tuple[str, str, bool]:
+    """What tells a file appended to from one rewritten, up to `offset`: the hashes of its first
+    bytes and of the bytes just before `offset` (`_HEAD_BYTES` of each), and whether a line ends
+    at `offset` (in UTF-8, or in UTF-16 either way round). One open and two short reads: this runs
+    once per page, never per record."""
     with path.open("rb") as handle:
-        return hashlib.sha1(handle.read(min(length, _HEAD_BYTES))).hexdigest()
+        head = handle.read(min(offset, _HEAD_BYTES))
+        handle.seek(max(0, offset - _HEAD_BYTES))
+        tail = handle.read(offset - max(0, offset - _HEAD_BYTES))
+    at_line_end = offset == 0 or tail.endswith((b"\n", b"\n\x00"))
+    return hashlib.sha1(head).hexdigest(), hashlib.sha1(tail).hexdigest(), at_line_end
+
+
+def _resumes(path: Path, entry: dict[str, Any]) -> bool:
+    """Whether a text file's cursor `entry` still points just after what was read: the file did not
+    shrink, its head and the bytes before the offset are the ones read, and a line ends there.
+
+    An entry from before the tail's hash was kept (no "tail") is checked by its head and the line
+    end only, as then; the next page stores the tail's hash too.
+    """
+    offset = entry["offset"]
+    if offset > path.stat().st_size:
+        return False
+    head, tail, at_line_end = _marks(path, offset)
+    return entry.get("head") == head and at_line_end and entry.get("tail", tail) == tail
 
 
 def _file_entry(
     path: Path, read: tuple[int, int, dict[str, Any] | None], digest: str | None, remembered: dict[str, str]
 ) -> dict[str, Any]:
     """A file's cursor entry once `read` = (offset, lines read, what the reader keeps) is stored: an
-    .xlsx workbook's `digest`, or the hash of the head of what was read (see `_HEAD_BYTES`)."""
+    .xlsx workbook's `digest`, or the hashes of the head of what was read and of its last bytes
+    (see `_marks`)."""
     offset, lines_read, kept = read
     entry: dict[str, Any] = {"offset": offset, "line": lines_read, **(kept or {})}
     if digest is not None:
         entry["digest"] = digest
     else:
-        entry["head"] = _head_hash(path, offset)
+        entry["head"], entry["tail"], _ = _marks(path, offset)
     return {**entry, **remembered}
 
 
@@ -587,12 +610,7 @@ class FileConnector(Connector):
             fmt = self._format(path)
             previous = state.get(key)
             digest = _file_hash(path) if fmt == "xlsx" else None
-            if previous and (
-                previous.get("digest") == digest
-                if fmt == "xlsx"
-                else previous["offset"] <= path.stat().st_size
-                and previous.get("head") == _head_hash(path, previous["offset"])
-            ):
+            if previous and (previous.get("digest") == digest if fmt == "xlsx" else _resumes(path, previous)):
                 start = previous
             else:
                 start = {"offset": 0, "line": 0}

@@ -685,3 +685,55 @@ def test_spaces_after_the_separators_are_not_part_of_the_values(tmp_path: Path) 
     assert p1.created_at == datetime(2026, 11, 20, 9, tzinfo=UTC)
     assert isinstance(c1, CommentRecord)
     assert (c1.post_id, c1.text, c1.like_count) == ("p1", "hola, qué tal", None)
+
+
+# --- a file rewritten, not appended to ------------------------------------------------------------
+
+
+def _regenerated_export(path: Path, extra: int = 0, changed: dict[str, int] | None = None) -> None:
+    rows = [post("p1")] + [
+        {
+            "type": "comment",
+            "id": f"c{n}",
+            "post_id": "p1",
+            "created_at": "2026-11-20T10:00:00-05:00",
+            "author_id": f"u{n}",
+            "text": f"comentario número {n}",
+            "like_count": (changed or {}).get(f"c{n}", 13),
+        }
+        for n in range(1, 101 + extra)
+    ]
+    path.write_text("".join(line(row) for row in rows), encoding="utf-8")
+
+
+def test_a_regenerated_export_with_the_same_first_bytes_is_read_again_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "regen.jsonl"
+    _regenerated_export(path)
+    assert path.stat().st_size > 3 * 4096
+    source = connector(tmp_path, "regen.jsonl")
+    cursor = last_cursor(read(source))
+    _regenerated_export(path, extra=2, changed={"c80": 9})  # one byte shorter, from line 81 on
+    pages = read(source, cursor)
+    assert rejected(pages) == []
+    found = records(pages)
+    assert found["c80"].like_count == 9
+    assert {"c101", "c102"} <= set(found)
+    assert ids(read(source, last_cursor(pages))) == []
+
+
+def test_a_cursor_from_before_the_tails_hash_still_resumes_after_its_offset(tmp_path: Path) -> None:
+    path = tmp_path / "regen.jsonl"
+    _regenerated_export(path)
+    source = connector(tmp_path, "regen.jsonl")
+    entry = last_cursor(read(source))["files"]["regen.jsonl"]
+    assert "tail" in entry
+    old = {"files": {"regen.jsonl": {k: v for k, v in entry.items() if k != "tail"}}}
+    append(path, line(comment("c101")))
+    pages = read(source, old)
+    assert ids(pages) == ["c101"]
+    assert "tail" in last_cursor(pages)["files"]["regen.jsonl"]
+    # Without the tail's hash, an offset that no longer follows a line end still means a rewrite.
+    _regenerated_export(path, extra=2, changed={"c80": 9})
+    again = read(source, old)
+    assert rejected(again) == []
+    assert records(again)["c80"].like_count == 9
