@@ -57,7 +57,21 @@ WORST = 5  # comments a group alert quotes (as `rules.WORST`)
 
 
 class AlertNotFound(Exception):
-    """No alert has the id given."""
+    """No alert has the id given (`alert_id`)."""
+
+    def __init__(self, alert_id: int) -> None:
+        self.alert_id = alert_id
+        super().__init__(f"no alert with id {alert_id}: `socialmon alerts` lists them")
+
+
+# An id is a 64-bit signed integer in SQLite and PostgreSQL (BIGINT); one outside that range is
+# no alert's, and asking the database about it raises OverflowError (or a driver error).
+_ID_RANGE = range(-(2**63), 2**63)
+
+
+def storable_id(alert_id: int) -> bool:
+    """Whether `alert_id` can be an alert's id at all (an integer the database can hold)."""
+    return alert_id in _ID_RANGE
 
 
 @dataclass(frozen=True)
@@ -504,10 +518,12 @@ def count_alerts(database: Database, *, brand: str | None = None, include_closed
 
 def acknowledge(database: Database, alert_id: int, now: datetime | None = None) -> bool:
     """Mark an alert seen; an acknowledged alert that was not sent yet is not sent. False if it already was."""
+    if not storable_id(alert_id):
+        raise AlertNotFound(alert_id)
     with database.write() as connection:
         exists = connection.execute(select(ALERT.c.acknowledged_at).where(ALERT.c.id == alert_id)).first()
         if exists is None:
-            raise AlertNotFound(f"no alert with id {alert_id}: `socialmon alerts` lists them")
+            raise AlertNotFound(alert_id)
         if exists.acknowledged_at is not None:
             return False
         connection.execute(

@@ -166,8 +166,8 @@ def ack(
         for alert_id in ids:
             try:
                 changed = acknowledge(db, alert_id)
-            except AlertNotFound as error:
-                fail(str(error))
+            except AlertNotFound:
+                fail(_("no alert with id {id}: `socialmon alerts` lists them").format(id=alert_id))
             say(
                 out,
                 _("alert {id} acknowledged").format(id=alert_id)
@@ -194,13 +194,16 @@ def show(
     from rich.table import Table
     from sqlalchemy import func, select
 
+    from socialmon.alerts.store import storable_id
     from socialmon.analytics.responses import effective_label
     from socialmon.tables import ALERT, CHANNEL, COMMENT
 
     alert_t, comment_t, channel_t = ALERT, COMMENT, CHANNEL
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db, db.read() as connection:
-        row = connection.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
+        row = None
+        if storable_id(alert_id):  # a bigger number is no alert's, and the driver refuses it
+            row = connection.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
         if row is None:
             fail(_("no alert with id {id}: `socialmon alerts` lists them").format(id=alert_id))
         facts = row.facts or {}

@@ -1,0 +1,64 @@
+"""An alert id no alert has — however large — is "no alert n.º …" and exit 2, in the user's language,
+never a driver's OverflowError (SQLite holds 64-bit integers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.alerts import AlertNotFound, acknowledge
+from socialmon.cli import app
+from socialmon.database import Database
+
+HUGE = ["99999999999999999999999", "9223372036854775808", "-9223372036854775809", "9223372036854775807"]
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COLUMNS", "200")
+    write_jsonl(tmp_path / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
+    path = write_config(tmp_path)
+    assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
+    return path
+
+
+def run(config: Path, command: str, alert_id: str) -> Any:
+    """`alerts <command> <alert_id>`; after `--`, so that a negative id is not read as an option."""
+    result = CliRunner().invoke(app, ["alerts", command, "--config", str(config), "--", alert_id])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+@pytest.mark.parametrize("command", ["show", "ack"])
+@pytest.mark.parametrize("alert_id", HUGE)
+def test_an_id_too_large_for_the_database_is_no_alert(config: Path, command: str, alert_id: str) -> None:
+    result = run(config, command, alert_id)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: no alert with id {alert_id}: `socialmon alerts` lists them"
+
+
+@pytest.mark.parametrize("command", ["show", "ack"])
+def test_an_unknown_id_is_said_in_the_brands_language(
+    config: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOCIALMON_LANG")  # the brand (language es) decides
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for alert_id in ("99999", HUGE[0]):
+        result = run(config, command, alert_id)
+        assert result.exit_code == 2, result.output
+        assert (
+            result.stderr.strip()
+            == f"error: no hay ninguna alerta n.º {alert_id}: `socialmon alerts` las lista"
+        )
+
+
+def test_acknowledge_says_an_id_too_large_is_not_found(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'alerts.db'}")
+    database.upgrade()
+    with pytest.raises(AlertNotFound) as raised:
+        acknowledge(database, 2**63)
+    assert raised.value.alert_id == 2**63
