@@ -143,6 +143,33 @@ def open_output(path: Path, mode: str = "w", *, newline: str | None = None) -> I
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
 
 
+@contextmanager
+def output_file(path: Path, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
+    """`path` opened as `open_output` opens it, and closed at the end of the block. A write that
+    fails (a full disk, /dev/full) is one line naming the file and the reason and exit 2, like a
+    file that cannot be opened; the half-written file is removed."""
+    handle = open_output(path, mode, newline=newline)
+    try:
+        with handle:  # closing flushes: a full disk often shows only then
+            yield handle
+    except OSError as error:
+        remove_partial(path)
+        fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
+
+
+def remove_partial(path: Path) -> None:
+    """Remove what a failed write left at `path`: a regular file only, never a device (/dev/full)
+    or whatever a symbolic link points to."""
+    import stat
+
+    target = path.expanduser()
+    try:
+        if stat.S_ISREG(target.lstat().st_mode):
+            target.unlink()
+    except OSError:
+        pass  # nothing there, or not ours to remove: the error already said what failed
+
+
 def config_problems(error: ConfigError) -> NoReturn:
     """Every problem of the config, one a line; exit 2."""
     for found in error.problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -26,9 +27,10 @@ from socialmon.cli._common import (
     database_or_exit,
     err,
     fail,
-    open_output,
     out,
+    output_file,
     output_problem,
+    remove_partial,
     say,
     terminal_text,
 )
@@ -370,8 +372,8 @@ def _print_tables(
     from socialmon.render.tables import channel_overview
     from socialmon.render.terminal import render_terminal
 
-    console = Console(file=open_output(output), width=140) if output else out
-    try:
+    with output_file(output) if output else nullcontext(None) as handle:
+        console = Console(file=handle, width=140) if handle else out
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
             english, spanish = STRINGS["no_data_yet"]
             language = lang.value if lang else (pairs[0][0].language if pairs else "en")
@@ -381,9 +383,6 @@ def _print_tables(
             mine = [s for s in summaries or [] if s.brand == report.slug]
             extra = [channel_overview(mine, report_lang)] if mine else []
             console.print(render_terminal(report, report_lang, extra))
-    finally:
-        if output:
-            console.file.close()
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -393,7 +392,7 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    with open_output(output) as handle:
+    with output_file(output) as handle:
         handle.write(text)
     say(err, _("wrote {path}").format(path=output))
 
@@ -403,7 +402,7 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    with open_output(output, "wb") as handle:
+    with output_file(output, "wb") as handle:
         handle.write(data)
     say(err, _("wrote {path}").format(path=output))
 
@@ -470,7 +469,12 @@ def _write_spreadsheets(
         return
     files = spreadsheets.csv_files(sections)
     if csv_dir is not None:
-        spreadsheets.write_csv_folder(files, csv_dir)
+        try:
+            spreadsheets.write_csv_folder(files, csv_dir)
+        except OSError as error:
+            failed = Path(error.filename) if error.filename else csv_dir
+            remove_partial(failed)
+            fail(_("cannot write {path}: {reason}").format(path=failed, reason=error.strerror or error))
         say(err, f"wrote {len(files)} CSV files in {csv_dir}")
     if _zip(output):
         _write_bytes(spreadsheets.csv_zip(files), output)

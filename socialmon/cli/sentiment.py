@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -22,8 +23,8 @@ from socialmon.cli._common import (
     err,
     fail,
     is_terminal,
-    open_output,
     out,
+    output_file,
     say,
 )
 from socialmon.cli._i18n import _, use_for
@@ -195,8 +196,8 @@ def export_labels(
             }
             for item in labelled_comments(db, brand)
         ]
-    handle = open_output(output, newline="") if output else sys.stdout  # a missing folder: exit 2
-    try:
+    # A missing folder, or a write that fails (a full disk), is one line and exit 2.
+    with output_file(output, newline="") if output else nullcontext(sys.stdout) as handle:
         if format is ExportFormat.csv:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
@@ -204,8 +205,5 @@ def export_labels(
         else:
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    finally:
-        if output:
-            handle.close()
     if output:
         say(out, _("wrote {count} labelled comments to {path}").format(count=len(rows), path=output))

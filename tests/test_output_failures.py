@@ -1,0 +1,110 @@
+"""A write to --output that fails after the file is open (a full disk; /dev/full stands in for one)
+is one line naming the file and the reason and exit 2, like a file that cannot be opened — never
+an OSError traceback — and no half-written file is left behind."""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.cli._common import output_file
+
+FULL = Path("/dev/full")
+needs_dev_full = pytest.mark.skipif(
+    not FULL.exists(), reason="/dev/full (a device every write to fails with ENOSPC) is Linux's"
+)
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("scanned")
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+        write_jsonl(folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
+        config = write_config(folder).resolve()
+        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+        # a label, so that export-labels has a line to write
+        assert CliRunner().invoke(app, ["label", "c1", "negative", "--config", str(config)]).exit_code == 0
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path, scanned: Path) -> Path:
+    return copy_project(scanned, tmp_path).resolve()
+
+
+def run(*args: str) -> Any:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def _pdf_cannot_render() -> bool:
+    if importlib.util.find_spec("weasyprint") is None:
+        return True
+    try:
+        import weasyprint  # type: ignore[import-not-found]  # noqa: F401
+    except OSError:  # its system libraries (pango) are missing
+        return True
+    return False
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--format", "json"],
+        ["report", "--format", "html"],
+        ["report", "--format", "md"],
+        ["report", "--format", "csv"],
+        ["report", "--format", "table"],
+        ["report", "trends", "--format", "json"],
+        ["pending", "--format", "csv"],
+        pytest.param(
+            ["report", "--format", "xlsx"],
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("openpyxl") is None, reason="openpyxl not installed"
+            ),
+        ),
+        pytest.param(
+            ["report", "--format", "pdf"],
+            marks=pytest.mark.skipif(_pdf_cannot_render(), reason="weasyprint cannot render here"),
+        ),
+        ["export-labels"],
+        ["export-labels", "--format", "jsonl"],
+    ],
+)
+def test_a_write_that_fails_is_one_line_naming_the_file(project: Path, command: list[str]) -> None:
+    result = run(*command, "-o", str(FULL), "--config", str(project))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: cannot write {FULL}: {os.strerror(errno.ENOSPC)}"
+    assert FULL.is_char_device()  # the device was written to, never removed
+
+
+def test_a_failed_write_removes_the_half_written_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    with pytest.raises(typer.Exit) as exited, output_file(target) as handle:
+        handle.write("<html><body>half a report")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert exited.value.exit_code == 2
+    assert not target.exists()
+
+
+def test_a_write_that_succeeds_keeps_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    with output_file(target) as handle:
+        handle.write("# report\n")
+    assert target.read_text(encoding="utf-8") == "# report\n"
