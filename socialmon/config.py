@@ -781,7 +781,8 @@ def find_config_path(explicit: Path | None = None, environ: dict[str, str] | Non
 def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
     """Read and validate the file; with a registry, also check every channel's platform and options."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not TOML, and is dropped
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(
             [ConfigProblem(path, "", "", "file not found (run `socialmon init` to create one)")]

@@ -1,0 +1,39 @@
+"""A config saved with a UTF-8 byte-order mark (Windows Notepad writes one) is read like any other:
+the mark is not TOML, and is dropped before parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+from socialmon.config import load_config
+
+BOM = "\ufeff"
+
+
+@pytest.fixture
+def bom_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("COLUMNS", "200")
+    write_jsonl(tmp_path / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
+    path = write_config(tmp_path)
+    path.write_text(BOM + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    return path
+
+
+def test_load_config_reads_a_file_with_a_byte_order_mark(bom_config: Path) -> None:
+    loaded = load_config(bom_config)
+    assert [brand.slug for brand in loaded.brands] == ["cafe"]
+    assert loaded.settings.database == "socialmon.db"  # the first line, right after the mark
+
+
+def test_check_and_scan_accept_a_config_with_a_byte_order_mark(bom_config: Path) -> None:
+    checked = CliRunner().invoke(app, ["check", "--config", str(bom_config)])
+    assert checked.exit_code == 0, checked.output
+    assert "1 brand(s), 1 channel(s), all valid" in checked.output
+    scanned = CliRunner().invoke(app, ["scan", "-q", "--config", str(bom_config)])
+    assert scanned.exit_code == 0, scanned.output
