@@ -444,11 +444,15 @@ def _csv_dir_format(format: ReportFormat, folder: Path) -> ReportFormat:
     """`--csv-dir` writes CSVs: with no --format (or -f csv) it is the CSV format; a folder whose parent
     does not exist is a usage error."""
     if _format_given.get() and format is not ReportFormat.csv:
-        fail(f"--csv-dir writes CSV files: drop --format {format.value}, or use -f csv")
+        fail(
+            _("--csv-dir writes CSV files: drop --format {format}, or use -f csv").format(format=format.value)
+        )
     parent = folder.expanduser().absolute().parent
     if not parent.is_dir():
         fail(
-            f"cannot write {folder}: the folder {parent} does not exist (create it first, or choose another)"
+            _(
+                "cannot write {path}: the folder {folder} does not exist (create it first, or choose another)"
+            ).format(path=folder, folder=parent)
         )
     return ReportFormat.csv
 
@@ -464,7 +468,7 @@ def _write_spreadsheets(
     if format is ReportFormat.xlsx:
         data = spreadsheets.render_xlsx(sections)
         if output is None and sys.stdout.isatty():
-            fail("an xlsx file is not for a terminal: give --output report.xlsx")
+            fail(_("an xlsx file is not for a terminal: give --output report.xlsx"))
         _write_bytes(data, output)
         return
     files = spreadsheets.csv_files(sections)
@@ -475,7 +479,10 @@ def _write_spreadsheets(
             failed = Path(error.filename) if error.filename else csv_dir
             remove_partial(failed)
             fail(_("cannot write {path}: {reason}").format(path=failed, reason=error.strerror or error))
-        say(err, f"wrote {len(files)} CSV files in {csv_dir}")
+        say(
+            err,
+            _("wrote {count} CSV file(s) in {path}").format(count=len(files), path=csv_dir),
+        )
     if _zip(output):
         _write_bytes(spreadsheets.csv_zip(files), output)
 
@@ -530,19 +537,41 @@ def _email_reports(
             message = build_report_email(
                 destination, report, report_lang, html, render_pdf(html) if with_pdf else None
             )
-            window = f"{report.slug}, {{first}} to {{last}}"
             try:
                 result = send_report(db, destination, report, message, view=view, force=force)
             except DeliveryError as error:
                 failed = True
-                say(err, f"error: the report of {report.slug} was not sent: {error}", style="red")
+                say(
+                    err,
+                    _("error: the report of {brand} was not sent: {error}").format(
+                        brand=report.slug, error=error
+                    ),
+                    style="red",
+                )
                 continue
-            window = window.format(first=result.first_day, last=result.last_day)
+            window = _("{brand}, {first} to {last}").format(
+                brand=report.slug, first=result.first_day, last=result.last_day
+            )
             if result.sent:
-                refused = f" (refused: {', '.join(result.refused)})" if result.refused else ""
-                say(err, f"e-mailed the report ({window}) to {', '.join(result.recipients)}{refused}")
+                refused = (
+                    _(" (refused: {addresses})").format(addresses=", ".join(result.refused))
+                    if result.refused
+                    else ""
+                )
+                say(
+                    err,
+                    _("e-mailed the report ({window}) to {recipients}").format(
+                        window=window, recipients=", ".join(result.recipients)
+                    )
+                    + refused,
+                )
             else:
-                say(err, f"the report ({window}) was e-mailed already; nothing sent (--force sends it again)")
+                say(
+                    err,
+                    _(
+                        "the report ({window}) was e-mailed already; nothing sent (--force sends it again)"
+                    ).format(window=window),
+                )
     if failed:
         raise typer.Exit(EXIT_FAILED)
 

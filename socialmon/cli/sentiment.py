@@ -27,7 +27,7 @@ from socialmon.cli._common import (
     output_file,
     say,
 )
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, current, use_for
 from socialmon.sentiment import get_scorer
 
 
@@ -149,11 +149,25 @@ def label_command(
     text = text if len(text) <= 100 else text[:99] + "…"
     author = _(" by {author}").format(author=found.author) if found.author else ""
     say(out, (found.ref, "bold"), f" {found.address}{author}: “{text}”")
-    scorer = _(" (the scorer says {label})").format(label=found.scorer_label) if found.scorer_label else ""
+    scorer = (
+        _(" (the scorer says {label})").format(label=label_word(found.scorer_label))
+        if found.scorer_label
+        else ""
+    )
     say(
         out,
-        _("correction removed") + scorer if clear else _("labelled {label}").format(label=stored) + scorer,
+        _("correction removed") + scorer
+        if clear
+        else _("labelled {label}").format(label=label_word(stored)) + scorer,
     )
+
+
+def label_word(label: str) -> str:
+    """A sentiment label (positive, neutral, negative) in the CLI's language, as reports name it."""
+    from socialmon.render.i18n import STRINGS
+
+    english, spanish = STRINGS.get(label, (label, label))
+    return spanish if current() == "es" else english
 
 
 class ExportFormat(StrEnum):

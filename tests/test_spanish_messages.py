@@ -1,0 +1,65 @@
+"""A Spanish brand hears Spanish from every command: the messages that used to stay English (the
+files --csv-dir wrote, the label `label` stored and the scorer's, in the words reports use)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import comment, post, write_config, write_jsonl
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+
+@pytest.fixture
+def spanish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scanned project whose brand speaks Spanish, with no $SOCIALMON_LANG or locale overriding it."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("SOCIALMON_LANG")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    records = [post("p1", author_id="biz"), comment("c1", text="Excelente atención, muy rico todo, gracias")]
+    write_jsonl(tmp_path / "export.jsonl", records)
+    config = write_config(tmp_path).resolve()
+    assert run("scan", "-q", "--config", str(config)).exit_code == 0
+    return config
+
+
+def run(*args: str) -> Any:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def test_csv_dir_says_what_it_wrote_in_spanish(spanish: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "tablas"
+    result = run("report", "--csv-dir", str(folder), "--config", str(spanish))
+    assert result.exit_code == 0, result.output
+    count = len(list(folder.glob("*.csv")))
+    assert count > 1
+    assert f"se escribieron {count} archivo(s) CSV en {folder}" in " ".join(result.stderr.split())
+
+
+def test_csv_dir_with_another_format_is_refused_in_spanish(spanish: Path, tmp_path: Path) -> None:
+    result = run("report", "--csv-dir", str(tmp_path / "t"), "-f", "json", "--config", str(spanish))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --csv-dir escribe archivos CSV: quite --format json, o use -f csv"
+
+
+def test_label_names_the_labels_in_spanish(spanish: Path) -> None:
+    result = run("label", "c1", "NEGATIVO", "--config", str(spanish))
+    assert result.exit_code == 0, result.output
+    assert "etiquetado como negativo (el analizador dice positivo)" in result.output
+    assert "negative" not in result.output and "positive" not in result.output
+
+    cleared = run("label", "c1", "--clear", "--config", str(spanish))
+    assert "corrección eliminada (el analizador dice positivo)" in " ".join(cleared.output.split())
+
+
+def test_label_in_english_keeps_the_english_words(spanish: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIALMON_LANG", "en")
+    result = run("label", "c1", "negativo", "--config", str(spanish))
+    assert "labelled negative (the scorer says positive)" in result.output
