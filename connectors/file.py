@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, ValidationError, field_validator
 
 from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
-from socialmon_connectors.errors import SourceError
+from socialmon_connectors.errors import Incomplete, SourceError
 from socialmon_connectors.records import (
     CommentRecord,
     Page,
@@ -461,6 +461,9 @@ def _strict_csv(lines: list[tuple[str, int, int, int]], delimiter: str) -> bool:
     return True
 
 
+_UNREADABLE_HINT = (
+    "see the rejected rows above; fix the file, or the channel's options (format, timezone, date_order)"
+)
 _FORMAT_HINT = (
     "write a header row naming the columns (type, id, created_at, …), as the README's file format says"
 )
@@ -576,12 +579,12 @@ class FileConnector(Connector):
         # until one is, the cursor keeps its old entry (a file whose every row is rejected is read
         # again, and fails again, until it is fixed).
         current: dict[str, Any] = {"key": None, "previous": None, "accepted": 0}
-        unreadable: list[str] = []
-        # Files none of whose rows could be read, with their entries before this scan: when no row of
-        # any file was read either, the channel fails and these keep their old place, so the next
-        # scan reads them again (and says so again) until they are fixed.
-        restores: list[tuple[str, dict[str, Any] | None]] = []
-        accepted_total = 0
+        # Why each file that could not be read failed: a file none of whose rows could be read, or
+        # one that is not the documented format (no header, not a workbook). Each keeps its cursor
+        # entry from before this scan, so the next scan reads it again (and says so again) until it
+        # is fixed; the other files are read and stored, and the channel ends partial. When every
+        # file fails, the channel fails.
+        failures: list[SourceError] = []
 
         def cursor_files() -> dict[str, Any]:
             kept = {k: dict(v) for k, v in state.items()}
@@ -607,85 +610,90 @@ class FileConnector(Connector):
         done = 0
         for path in files:
             key = self._key(path)
-            fmt = self._format(path)
             previous = state.get(key)
-            digest = _file_hash(path) if fmt == "xlsx" else None
-            if previous and (previous.get("digest") == digest if fmt == "xlsx" else _resumes(path, previous)):
-                start = previous
-            else:
-                start = {"offset": 0, "line": 0}
-                pending = pending or previous is not None
             current.update(key=key, previous=previous, accepted=0)
-            parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
-            parser.unknown = set()
             rejections: list[str] = []
-            done = finished_bytes + start["offset"]
             name = path.name
-            posts, comments, rejected = page.posts, page.comments, page.rejected
-            # Where the file's reading stands after its last item (offset, lines read, what the
-            # reader keeps): written into the file's cursor entry once per page, not per
-            # record: hashing the file's head for every record took 16% of a scan's main process.
-            read: tuple[int, int, dict[str, Any] | None] | None = None
-
-            for item, offset, lines_read, record_line, kept in self._reader(fmt)(path, start):
-                if isinstance(item, str):
-                    rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=item))
-                    rejections.append(item)
+            try:
+                fmt = self._format(path)
+                digest = _file_hash(path) if fmt == "xlsx" else None
+                if previous and (
+                    previous.get("digest") == digest if fmt == "xlsx" else _resumes(path, previous)
+                ):
+                    start = previous
                 else:
-                    try:
-                        record = parser.record(item)
-                    except (ValidationError, *_RECORD_ERRORS) as error:
-                        reason = describe_error(error)
-                        rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=reason))
-                        rejections.append(reason)
+                    start = {"offset": 0, "line": 0}
+                    pending = pending or previous is not None
+                parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
+                parser.unknown = set()
+                done = finished_bytes + start["offset"]
+                posts, comments, rejected = page.posts, page.comments, page.rejected
+                # Where the file's reading stands after its last item (offset, lines read, what the
+                # reader keeps): written into the file's cursor entry once per page, not per
+                # record: hashing the file's head for every record took 16% of a scan's main process.
+                read: tuple[int, int, dict[str, Any] | None] | None = None
+
+                for item, offset, lines_read, record_line, kept in self._reader(fmt)(path, start):
+                    if isinstance(item, str):
+                        rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=item))
+                        rejections.append(item)
                     else:
-                        (posts if isinstance(record, PostRecord) else comments).append(record)
-                        current["accepted"] += 1
-                read = (offset, lines_read, kept)
-                done = finished_bytes + offset
-                pending = True
-                if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
+                        try:
+                            record = parser.record(item)
+                        except (ValidationError, *_RECORD_ERRORS) as error:
+                            reason = describe_error(error)
+                            rejected.append(
+                                RejectedRecord(location=f"{name} line {record_line}", reason=reason)
+                            )
+                            rejections.append(reason)
+                        else:
+                            (posts if isinstance(record, PostRecord) else comments).append(record)
+                            current["accepted"] += 1
+                    read = (offset, lines_read, kept)
+                    done = finished_bytes + offset
+                    pending = True
+                    if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
+                        state[key] = _file_entry(path, read, digest, parser.dates.remembered)
+                        read = None
+                        yield flush(done)
+                        posts, comments, rejected = page.posts, page.comments, page.rejected
+                        pending = False
+                        await asyncio.sleep(0)  # let other channels run between pages
+                if read is not None:
                     state[key] = _file_entry(path, read, digest, parser.dates.remembered)
-                    read = None
-                    yield flush(done)
-                    posts, comments, rejected = page.posts, page.comments, page.rejected
-                    pending = False
-                    await asyncio.sleep(0)  # let other channels run between pages
-            if read is not None:
-                state[key] = _file_entry(path, read, digest, parser.dates.remembered)
-            if parser.unknown and start["line"] == 0:
-                log.warning(
-                    "%s/%s: %s: ignored the columns socialmon does not use: %s",
-                    self.context.brand,
-                    self.context.channel,
-                    path.name,
-                    ", ".join(sorted(parser.unknown)),
-                )
-            accepted_total += current["accepted"]
-            if rejections and not current["accepted"]:
-                # Pages flushed while reading it kept its old entry: the next page carries the new one.
-                pending = True
-                restores.append((key, previous))
-                unreadable.append(
-                    f"{path.name}: none of its {len(rejections)} row(s) could be read (the first: {rejections[0]})"
-                )
-            current.update(key=None, previous=None, accepted=0)
-            finished_bytes += path.stat().st_size
-        if unreadable and not accepted_total:
-            # Every row this scan read was rejected: the channel fails, and those files keep their place.
-            for key, previous in restores:
+                if parser.unknown and start["line"] == 0:
+                    log.warning(
+                        "%s/%s: %s: ignored the columns socialmon does not use: %s",
+                        self.context.brand,
+                        self.context.channel,
+                        name,
+                        ", ".join(sorted(parser.unknown)),
+                    )
+                if rejections and not current["accepted"]:
+                    raise SourceError(
+                        f"{name}: none of its {len(rejections)} row(s) could be read (the first: {rejections[0]})",
+                        hint=_UNREADABLE_HINT,
+                    )
+            except SourceError as failure:
+                failures.append(failure)
                 if previous is None:
                     state.pop(key, None)
                 else:
                     state[key] = previous
-            pending = True
+                # Pages flushed while reading it kept its old entry: the next page carries it too.
+                pending = True
+            current.update(key=None, previous=None, accepted=0)
+            finished_bytes += path.stat().st_size
         if pending:
             yield flush(done)
-        if unreadable and not accepted_total:
-            raise SourceError(
-                "; ".join(unreadable),
-                hint="see the rejected rows above; fix the file, or the channel's options (format, "
-                "timezone, date_order)",
+        if failures and len(failures) == len(files):
+            if len(failures) == 1:
+                raise failures[0]
+            raise SourceError("; ".join(failure.args[0] for failure in failures), hint=_UNREADABLE_HINT)
+        if failures:
+            raise Incomplete(
+                "; ".join(failure.args[0] for failure in failures),
+                hint="the other files were read; the next scan reads the file(s) named again, until fixed",
             )
 
     def _lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int, bool]]:

@@ -12,7 +12,7 @@ import pytest
 from conformance import ConnectorCase, conformance_suite, nullcontext
 from helpers import comment, post, write_jsonl
 
-from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord, SourceError
+from socialmon_connectors import ChannelContext, CommentRecord, Incomplete, Page, PostRecord, SourceError
 from socialmon_connectors.file import FileConnector, FileSettings
 
 
@@ -737,3 +737,96 @@ def test_a_cursor_from_before_the_tails_hash_still_resumes_after_its_offset(tmp_
     again = read(source, old)
     assert rejected(again) == []
     assert records(again)["c80"].like_count == 9
+
+
+# --- a folder with one bad file ------------------------------------------------------------------
+
+
+def read_until_incomplete(
+    source: FileConnector, cursor: dict[str, Any] | None = None
+) -> tuple[list[Page], Incomplete]:
+    pages: list[Page] = []
+
+    async def collect() -> None:
+        async for page in source.pages(cursor):
+            pages.append(page)
+
+    with pytest.raises(Incomplete) as raised:
+        asyncio.run(collect())
+    return pages, raised.value
+
+
+def _folder_with(tmp_path: Path, bad_name: str, bad_text: str) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_text("type,id,created_at\npost,a1,2026-10-01T09:00:00Z\n", encoding="utf-8")
+    write_jsonl(folder / "b.jsonl", [post("b1")])
+    (folder / bad_name).write_text(bad_text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("bad_name", "bad_text", "fixed_text", "reason"),
+    [
+        ("other.csv", "foo,bar\n1,2\n", "type,id,created_at\npost,o1,2026-10-01T09:00:00Z\n", "header"),
+        (
+            "c.csv",
+            "type,id,created_at\npost,o1,someday\n",
+            "type,id,created_at\npost,o1,2026-10-01T09:00:00Z\n",
+            "none of its 1 row(s)",
+        ),
+    ],
+)
+def test_a_bad_file_in_a_folder_leaves_the_others_read_and_is_read_again_next_time(
+    tmp_path: Path, bad_name: str, bad_text: str, fixed_text: str, reason: str
+) -> None:
+    folder = _folder_with(tmp_path, bad_name, bad_text)
+    source = connector(tmp_path, "exports", page_size=1)
+    pages, stopped = read_until_incomplete(source)
+    assert ids(pages) == ["a1", "b1"]
+    assert bad_name in str(stopped) and reason in str(stopped)
+    cursor = last_cursor(pages)
+    assert f"exports/{bad_name}" not in cursor["files"]
+    # Still bad: said again, and nothing else is read again.
+    again, stopped = read_until_incomplete(source, cursor)
+    assert ids(again) == [] and bad_name in str(stopped)
+    (folder / bad_name).write_text(fixed_text, encoding="utf-8")
+    fixed = read(source, last_cursor(again) if again else cursor)
+    assert ids(fixed) == ["o1"] and rejected(fixed) == []
+
+
+def test_a_folder_whose_every_file_is_bad_fails(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (folder / "b.csv").write_text("type,id,created_at\npost,b1,someday\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        read(connector(tmp_path, "exports"))
+    assert "a.csv" in str(raised.value) and "b.csv" in str(raised.value)
+
+
+def test_a_scan_of_a_folder_with_a_bad_file_ends_partial_naming_it(tmp_path: Path) -> None:
+    from socialmon.config import BrandConfig, ChannelConfig, ResolvedChannel
+    from socialmon.database import open_database
+    from socialmon.scan import run_scan
+    from socialmon.sentiment import get_scorer
+    from socialmon.storage import Store
+
+    _folder_with(tmp_path, "other.csv", "foo,bar\n1,2\n")
+    brand = BrandConfig(name="Café Uno", slug="cafe")
+    resolved = ResolvedChannel(
+        brand=brand,
+        channel=ChannelConfig(name="export", platform="file", account="Café"),
+        connector_class=FileConnector,
+        settings=FileSettings(path="exports"),
+        context=ChannelContext(brand="cafe", channel="export", account="Café", base_dir=tmp_path),
+    )
+    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+    try:
+        store = Store(database, get_scorer("vader"))
+        [outcome] = asyncio.run(run_scan([resolved], store, concurrency=1, scoring_workers=0))
+        assert outcome.status == "partial"
+        assert outcome.error is not None and "other.csv" in outcome.error
+        assert (outcome.result.new_posts, outcome.result.new_comments) == (2, 0)
+    finally:
+        database.dispose()
