@@ -745,6 +745,9 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "") -> Any:
             if name not in env:
                 report(field, f"environment variable {name} is not set", name)
                 return ""
+            if not env[name].strip():  # `export TOKEN=` by mistake: as good as unset
+                report(field, f"environment variable {name} is set but empty", name)
+                return ""
             return env[name]
 
         return _ENV_REFERENCE.sub(substitute, value)

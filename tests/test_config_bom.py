@@ -1,5 +1,6 @@
-"""A config saved with a UTF-8 byte-order mark (Windows Notepad writes one) is read like any other:
-the mark is not TOML, and is dropped before parsing."""
+"""Configs as people leave them: saved with a UTF-8 byte-order mark (Windows Notepad writes one),
+read like any other (the mark is not TOML, and is dropped before parsing); a secret's variable
+exported empty, reported by `check` like an unset one."""
 
 from __future__ import annotations
 
@@ -37,3 +38,17 @@ def test_check_and_scan_accept_a_config_with_a_byte_order_mark(bom_config: Path)
     assert "1 brand(s), 1 channel(s), all valid" in checked.output
     scanned = CliRunner().invoke(app, ["scan", "-q", "--config", str(bom_config)])
     assert scanned.exit_code == 0, scanned.output
+
+
+def test_check_reports_a_secret_whose_variable_is_set_but_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels = (
+        '[[brands.channels]]\nname = "fb"\nplatform = "facebook"\naccount = "123"\n'
+        'access_token = "${FB_TOKEN}"\n'
+    )
+    config = write_config(tmp_path, channels=channels)
+    monkeypatch.setenv("FB_TOKEN", "")
+    result = CliRunner().invoke(app, ["check", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    assert "environment variable FB_TOKEN is set but empty" in " ".join(result.output.split())

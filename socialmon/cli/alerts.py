@@ -138,6 +138,22 @@ def alerts(
 ) -> None:
     if ctx.invoked_subcommand is None:
         _list(brand, include_closed, limit, config, database)
+        return
+    # `socialmon alerts --config F show 3`: the group's options are the subcommand's defaults (an
+    # option given after the subcommand still wins), not silently dropped.
+    given = {"config": str(config) if config else None, "database": database, "brand": brand}
+    given = {name: value for name, value in given.items() if value is not None}
+    command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+    accepted = {param.name for param in command.params} if command is not None else set()
+    for name in given.keys() - accepted:
+        fail(
+            _("`socialmon alerts {command}` takes no --{option}").format(
+                command=ctx.invoked_subcommand, option=name
+            )
+        )
+    defaults = {name: value for name, value in given.items() if name in accepted}
+    if defaults:
+        ctx.default_map = {**(ctx.default_map or {}), ctx.invoked_subcommand: defaults}
 
 
 @alerts_app.command("list", help=_("The open alerts (neither acknowledged nor resolved), most severe first."))

@@ -62,3 +62,21 @@ def test_acknowledge_says_an_id_too_large_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(AlertNotFound) as raised:
         acknowledge(database, 2**63)
     assert raised.value.alert_id == 2**63
+
+
+def test_the_groups_config_given_before_the_command_is_the_commands(config: Path, tmp_path: Path) -> None:
+    """`socialmon alerts --config F show N` reads F (it used to say "no config file")."""
+    shown = CliRunner().invoke(app, ["alerts", "--config", str(config), "show", "99999"])
+    assert shown.exit_code == 2
+    assert shown.stderr.strip() == "error: no alert with id 99999: `socialmon alerts` lists them"
+    listed = CliRunner().invoke(app, ["alerts", "--config", str(config), "list"])
+    assert listed.exit_code == 0, listed.output
+    # an option after the command still wins
+    elsewhere = ["show", "1", "--config", str(tmp_path / "missing.toml")]
+    assert "missing.toml" in CliRunner().invoke(app, ["alerts", "--config", str(config), *elsewhere]).stderr
+
+
+def test_a_group_option_the_command_does_not_take_is_refused(config: Path) -> None:
+    result = CliRunner().invoke(app, ["alerts", "--brand", "cafe", "--config", str(config), "ack", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: `socialmon alerts ack` takes no --brand"
