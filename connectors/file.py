@@ -99,6 +99,11 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
 _FALSE = {"falso", "não", "nao"}
+# The smallest number a date column reads as Unix seconds: 2001-09-09 01:46:40 UTC.
+_EPOCH_FROM = 1_000_000_000
+# An .xlsx number in a date column below this is an Excel serial date (days since 1899-12-30, up to
+# 9999-12-31); Unix seconds are far above it.
+_EXCEL_SERIAL_UNTIL = 2_958_466
 _HEAD_BYTES = 4096  # enough of a file's start to notice that it was replaced, not appended to
 # What turning one line's data into a record can raise besides ValidationError: a number or
 # time out of range, nesting too deep for the parser, a value of an unexpected type.
@@ -231,7 +236,17 @@ class _Parser:
         self.unknown: set[str] = set()  # the columns or keys ignored in the current file
 
     @staticmethod
-    def epoch(field: str, value: float) -> datetime:
+    def epoch(field: str, value: float, written: Any = None) -> datetime:
+        """`value` Unix seconds, as a datetime; `written` is the value as the file wrote it, if not
+        a number."""
+        # A smaller number is a year, a day count or a date without separators written as a number
+        # (2026, 46000, 20261120), not a time in 1970-2001: read as Unix seconds it would be stored
+        # decades off without a word.
+        if value < _EPOCH_FROM:
+            raise ValueError(
+                f"{field}: {_shown(value if written is None else written)} is not a date (a number is read as Unix seconds, from "
+                f"{_EPOCH_FROM:,} on: September 2001)"
+            )
         try:
             return datetime.fromtimestamp(value, UTC)
         except (OverflowError, ValueError, OSError):
@@ -293,7 +308,7 @@ class _Parser:
                     number = float(text)
                 except ValueError:  # digits float() does not read, such as "²"
                     return value  # let validation name the field
-                return self.epoch(field, number)
+                return self.epoch(field, number, value)
             relative = _RELATIVE.match(text)
             if relative:
                 return self.relative(field, relative)
@@ -858,6 +873,7 @@ class FileConnector(Connector):
         keeps the rows read and the file's digest: a changed workbook is read again in full."""
         try:
             import openpyxl  # type: ignore[import-untyped]
+            from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]
         except ImportError:
             raise SourceError(
                 f"{path.name}: reading .xlsx files needs openpyxl",
@@ -889,6 +905,12 @@ class FileConnector(Connector):
                 if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
                     continue
                 item = {name: cell for name, cell in zip(header, row, strict=False) if name}
+                for field in ("created_at", "edited_at"):
+                    value = item.get(field)
+                    # A date cell without a date format: Excel's serial number of days.
+                    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                    if numeric and 0 < value < _EXCEL_SERIAL_UNTIL:
+                        item[field] = from_excel(value)
                 yield item, size, number, number, None
         finally:
             book.close()

@@ -267,10 +267,12 @@ id_chars = st.characters(exclude_categories=("Cs", "Cc", "Z"))
 @st.composite
 def moments(draw: st.DrawFn) -> tuple[Any, datetime]:
     """A valid time as an export may write it, and the UTC time it stands for."""
-    moment = draw(
-        st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(8998, 12, 31), timezones=st.just(UTC))
-    ).replace(microsecond=0)
     style = draw(st.sampled_from(["offset", "z", "naive", "epoch", "epoch-string", "epoch-float"]))
+    # A number is read as Unix seconds only from 1,000,000,000 (September 2001) on.
+    earliest = datetime(2001, 9, 10) if style.startswith("epoch") else datetime(1901, 1, 1)
+    moment = draw(
+        st.datetimes(min_value=earliest, max_value=datetime(8998, 12, 31), timezones=st.just(UTC))
+    ).replace(microsecond=0)
     if style == "offset":
         zone = timezone(timedelta(minutes=draw(st.integers(-14 * 60, 14 * 60))))
         return moment.astimezone(zone).isoformat(), moment

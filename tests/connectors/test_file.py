@@ -830,3 +830,31 @@ def test_a_scan_of_a_folder_with_a_bad_file_ends_partial_naming_it(tmp_path: Pat
         assert (outcome.result.new_posts, outcome.result.new_comments) == (2, 0)
     finally:
         database.dispose()
+
+
+# --- numbers in date columns ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["46000", "2026", "20261120", "999999999", 46000, 2026.5, -5])
+def test_a_number_too_small_for_unix_seconds_is_not_a_date(tmp_path: Path, value: Any) -> None:
+    write_jsonl(tmp_path / "export.jsonl", [post("p1", created_at=value), post("p2")])
+    pages = read(connector(tmp_path))
+    assert ids(pages) == ["p2"]
+    [(location, reason)] = rejected(pages)
+    assert location == "export.jsonl line 1"
+    assert reason.startswith(f"created_at: {value!r} is not a date")
+
+
+def test_a_number_too_small_for_unix_seconds_in_a_csv_is_not_a_date(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        "type,id,created_at\npost,p1,2026\npost,p2,1000000000\n", encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["p2"]
+    assert records(pages)["p2"].created_at == datetime(2001, 9, 9, 1, 46, 40, tzinfo=UTC)
+    assert rejected(pages) == [
+        (
+            "export.csv line 2",
+            "created_at: '2026' is not a date (a number is read as Unix seconds, from 1,000,000,000 on: September 2001)",
+        )
+    ]

@@ -217,3 +217,20 @@ def test_an_xlsx_without_openpyxl_says_which_extra_to_install(
     with pytest.raises(SourceError) as raised:
         read(connector(tmp_path, "export.xlsx"))
     assert "openpyxl" in str(raised.value) and "socialmon[spreadsheets]" in str(raised.value)
+
+
+def test_a_number_in_an_xlsx_date_column_is_an_excel_serial_date(tmp_path: Path) -> None:
+    _workbook(
+        tmp_path / "export.xlsx",
+        [
+            ["type", "id", "created_at", "edited_at"],
+            ["post", "p1", 46000.5, 46001],  # a date cell that lost its date format
+            ["post", "p2", 1790000000, None],  # Unix seconds, as in a CSV
+        ],
+    )
+    pages = read(connector(tmp_path, "export.xlsx", timezone="UTC"))
+    assert rejected(pages) == []
+    found = records(pages)
+    assert found["p1"].created_at == datetime(2025, 12, 9, 12, tzinfo=UTC)
+    assert found["p1"].edited_at == datetime(2025, 12, 10, tzinfo=UTC)
+    assert found["p2"].created_at == datetime.fromtimestamp(1790000000, UTC)
