@@ -29,6 +29,7 @@ import csv
 import hashlib
 import json
 import logging
+import math
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -344,6 +345,19 @@ class _Parser:
                 elif word in _FALSE:
                     data[field] = False
 
+    @staticmethod
+    def check_rating(rating: Any) -> None:
+        """Refuse what pydantic would take for stars or explain badly: true (1 star), NaN, infinity."""
+        if isinstance(rating, bool):
+            raise ValueError(f"rating: {_shown(rating)} is not a number of stars")
+        if isinstance(rating, float | str):
+            try:
+                stars = float(rating)
+            except ValueError:
+                return  # not a number at all: validation names the field
+            if not math.isfinite(stars):
+                raise ValueError(f"rating: {_shown(rating)} is not a number")
+
     def record(self, raw: dict[str, Any]) -> PostRecord | CommentRecord:
         # An empty cell or null means "not given": the field takes its default. A column socialmon
         # does not use is left out (and named once per file, see FileConnector.pages).
@@ -367,6 +381,7 @@ class _Parser:
             if field in data:
                 data[field] = self.timestamp(field, data[field])
         self.spreadsheet_values(data)
+        self.check_rating(data.get("rating"))
         if data.get("is_business") is None:
             data.pop("is_business", None)
             author = {

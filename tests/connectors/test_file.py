@@ -858,3 +858,26 @@ def test_a_number_too_small_for_unix_seconds_in_a_csv_is_not_a_date(tmp_path: Pa
             "created_at: '2026' is not a date (a number is read as Unix seconds, from 1,000,000,000 on: September 2001)",
         )
     ]
+
+
+def test_a_rating_of_true_or_nan_is_rejected_saying_it_is_not_a_number(tmp_path: Path) -> None:
+    review = {"type": "review", "created_at": "2026-10-02T08:00:00Z"}
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [{**review, "id": "r1", "rating": True}, {**review, "id": "r2", "rating": 4}],
+    )
+    append(
+        tmp_path / "export.jsonl", '{"type": "review", "id": "r3", "created_at": 1790000000, "rating": NaN}\n'
+    )
+    (tmp_path / "export.csv").write_text(
+        "type,id,created_at,rating\nreview,r4,1790000000,nan\nreview,r5,1790000000,5\n", encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.jsonl"))
+    assert ids(pages) == ["r2"]
+    assert rejected(pages) == [
+        ("export.jsonl line 1", "rating: True is not a number of stars"),
+        ("export.jsonl line 3", "rating: nan is not a number"),
+    ]
+    assert rejected(read(connector(tmp_path, "export.csv"))) == [
+        ("export.csv line 2", "rating: 'nan' is not a number")
+    ]
