@@ -474,6 +474,30 @@ def _decoded(raw: bytes, first: bool) -> str:
     return raw.decode("cp1252", errors="replace")
 
 
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+
+
+def _utf16_lines(path: Path, offset: int, encoding: str) -> Iterator[tuple[str, int, bool]]:
+    """The lines of a UTF-16 file from `offset` (the BOM skipped), as `FileConnector._csv_lines`.
+
+    Decoded and encoded again with surrogatepass, a line's length in bytes is exact whatever it
+    holds (a lone surrogate is cleaned later, with the record), so the offsets stay on its lines.
+    """
+    position = max(offset, len(codecs.BOM_UTF16_LE))
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogatepass")
+    pending = ""
+    with path.open("rb") as handle:
+        handle.seek(position)
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            pending += decoder.decode(block)
+            *lines, pending = pending.split("\n")
+            for text in lines:
+                position += len(f"{text}\n".encode(encoding, "surrogatepass"))
+                yield f"{text}\n", position, True
+    if pending:  # a last line with no newline: the offset stays before it (an odd last byte is dropped)
+        yield pending, position, False
+
+
 def _column(name: object) -> str:
     return str(name).replace("\x00", "").replace("\ufeff", "").strip().lower() if name is not None else ""
 
@@ -740,6 +764,20 @@ class FileConnector(Connector):
                     offset += len(raw)
                 yield raw, offset, complete
 
+    def _csv_lines(self, path: Path, offset: int) -> Iterator[tuple[str, int, bool]]:
+        """A CSV's lines from `offset` as text, each with the offset after it and whether it is
+        complete (see `_lines`): UTF-16 when the file starts with its BOM (Excel's "Unicode text"),
+        else each line UTF-8 or Windows-1252 (see `_decoded`)."""
+        with path.open("rb") as handle:
+            encoding = _UTF16_BOMS.get(handle.read(2))
+        if encoding is not None:
+            yield from _utf16_lines(path, offset, encoding)
+            return
+        first = offset == 0
+        for raw, after, complete in self._lines(path, offset):
+            yield _decoded(raw, first), after, complete
+            first = False
+
     # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record,
     # what the cursor keeps for the file).
 
@@ -807,7 +845,7 @@ class FileConnector(Connector):
         # Where the reading stands after the last line handed to the csv reader: offset after the
         # last complete line, lines handed over, complete lines among them; and whether the file ran out.
         consumed = {"offset": start["offset"], "line": start["line"], "complete": start["line"]}
-        source = self._lines(path, start["offset"])
+        source = self._csv_lines(path, start["offset"])
         ran_out = False
         # Lines to hand the csv reader again (after a stray quote), and the lines of the record
         # being read: (text, offset, line, complete) as `consumed` stood after each.
@@ -820,14 +858,13 @@ class FileConnector(Connector):
                 if again:
                     text, consumed["offset"], consumed["line"], consumed["complete"] = again.popleft()
                 else:
-                    raw_line = next(source, None)
-                    if raw_line is None:
+                    next_line = next(source, None)
+                    if next_line is None:
                         ran_out = True
                         return
-                    raw, consumed["offset"], complete = raw_line
+                    text, consumed["offset"], complete = next_line
                     consumed["line"] += 1
                     consumed["complete"] += complete
-                    text = _decoded(raw, consumed["line"] == 1)
                 record_lines.append((text, consumed["offset"], consumed["line"], consumed["complete"]))
                 yield text
 

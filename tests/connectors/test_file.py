@@ -881,3 +881,30 @@ def test_a_rating_of_true_or_nan_is_rejected_saying_it_is_not_a_number(tmp_path:
     assert rejected(read(connector(tmp_path, "export.csv"))) == [
         ("export.csv line 2", "rating: 'nan' is not a number")
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_with_its_bom_is_read_and_resumed(tmp_path: Path, encoding: str) -> None:
+    bom = "\ufeff".encode(encoding)
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        bom
+        + (
+            "type\tid\tcreated_at\ttext\r\n"
+            "post\tp1\t2026-10-01T09:00:00Z\tÑandú 😀 ਅĀ\r\n"  # ਅĀ: bytes 05 0A 00 01, a newline only misread
+            'post\tp2\t2026-10-01T10:00:00Z\t"dos\r\nlíneas"\r\n'
+        ).encode(encoding)
+    )
+    source = connector(tmp_path, "export.csv")
+    pages = read(source)
+    assert rejected(pages) == []
+    assert ids(pages) == ["p1", "p2"]
+    assert records(pages)["p1"].text == "Ñandú 😀 ਅĀ"
+    assert records(pages)["p2"].text == "dos\r\nlíneas"
+    unfinished = "post\tp4\t2026-10-01T12:00:00Z\t".encode(encoding)  # no newline yet
+    with path.open("ab") as handle:
+        handle.write("post\tp3\t2026-10-01T11:00:00Z\ttres\r\n".encode(encoding) + unfinished)
+    more = read(source, last_cursor(pages))
+    assert rejected(more) == []
+    assert ids(more) == ["p3", "p4"]
+    assert last_cursor(more)["files"]["export.csv"]["offset"] == path.stat().st_size - len(unfinished)
