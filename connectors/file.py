@@ -4,17 +4,19 @@ The offline path: the quick start, exports a platform lets a business download, 
 any platform socialmon does not speak yet. The format is documented in the README
 ("The file format"). Reading is incremental: the cursor keeps, per file, the byte
 offset after the last complete record, so a re-run reads only what was appended.
-A file that shrank or whose beginning changed is read again from the start; the
-storage's upserts absorb what was already there.
+A file that shrank, or whose beginning or bytes just before the offset changed (an export
+written again), is read again from the start; the storage's upserts absorb what was already there.
 
 A line that cannot become a record (broken JSON, JSON nested too deep, a time or count
 out of range, an id too long to store…) is reported as a `RejectedRecord` naming the file
 and line, and the rest of the file is read and stored: one bad row never stops a channel.
-A file none of whose rows could be read is a `SourceError` naming it, after its rejections.
+A file that cannot be read (no header, every row rejected) keeps its cursor entry and is named
+in an `Incomplete` (the channel ends partial) when other files of the channel could be read, in a
+`SourceError` (failed) when none could.
 
 Spreadsheets are read as a Spanish-locale (or any) Excel writes them: a CSV separated by
-commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM or
-Windows-1252, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
+commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM,
+Windows-1252 or UTF-16 with its BOM, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
 are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra).
 
 Times may be written relative to the file's anchor day (`today-3d 14:00`), fixed at the
@@ -668,6 +670,7 @@ class FileConnector(Connector):
             current.update(key=key, previous=previous, accepted=0)
             rejections: list[str] = []
             name = path.name
+            failure: SourceError | None = None
             try:
                 fmt = self._format(path)
                 digest = _file_hash(path) if fmt == "xlsx" else None
@@ -724,11 +727,13 @@ class FileConnector(Connector):
                         ", ".join(sorted(parser.unknown)),
                     )
                 if rejections and not current["accepted"]:
-                    raise SourceError(
+                    failure = SourceError(
                         f"{name}: none of its {len(rejections)} row(s) could be read (the first: {rejections[0]})",
                         hint=_UNREADABLE_HINT,
                     )
-            except SourceError as failure:
+            except SourceError as error:  # not the documented format: no header, not a workbook
+                failure = error
+            if failure is not None:
                 failures.append(failure)
                 if previous is None:
                     state.pop(key, None)
