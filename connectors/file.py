@@ -841,8 +841,9 @@ class FileConnector(Connector):
 
         A record that runs over several lines (a quoted cell with newlines, as Excel writes them) is
         checked as strict CSV. A quoted cell still open at the end of the data is one of two things:
-        when the data ends without a newline, the record is still being written, so it is not read
-        and the cursor stays before it; otherwise, like a multi-line record that is not strict CSV
+        when the data ends without a newline, the record may still be being written, so it is not
+        read, the cursor stays before it, and it is reported (a stray quote in a file without a final
+        newline looks the same, and would otherwise hold back the rows after it unsaid); otherwise, like a multi-line record that is not strict CSV
         (a closing quote followed by more text: two stray quotes that paired up), it comes from a
         stray quote: the record is rejected and the lines after its first are read again as
         records, so that one stray quote costs one row, not every row after it.
@@ -885,6 +886,7 @@ class FileConnector(Connector):
         reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
         while True:
             record_line = consumed["line"] + 1
+            before = consumed["offset"], consumed["complete"]
             record_lines.clear()
             try:
                 row = next(reader)
@@ -895,7 +897,17 @@ class FileConnector(Connector):
                 continue
             if (ran_out or len(record_lines) > 1) and not _strict_csv(record_lines, delimiter):
                 if ran_out and not record_lines[-1][0].endswith("\n"):
-                    return  # the record is still being written: read from its start next time
+                    # Being written, or a stray quote in a file with no final newline (Google Sheets
+                    # writes none): not read, and the cursor stays before it. Said on every scan, so
+                    # that a stray quote cannot hold back the rest of the file unnoticed.
+                    yield (
+                        "a quoted cell opened here is still open where the file ends: this row and "
+                        "the ones after it are read once the file is complete (a stray '\"'?)",
+                        *before,
+                        record_line,
+                        kept,
+                    )
+                    return
                 _, consumed["offset"], consumed["line"], consumed["complete"] = record_lines[0]
                 yield (
                     "a quoted cell opened here is not closed properly (a stray '\"'?): the row is "

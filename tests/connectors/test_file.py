@@ -660,13 +660,45 @@ def test_an_unfinished_multi_line_cell_is_read_once_the_file_is_complete(tmp_pat
     source = connector(tmp_path, "export.csv")
     first = read(source)
     assert ids(first) == ["p1", "c1"]
-    assert rejected(first) == []
+    assert [location for location, _ in rejected(first)] == ["export.csv line 4"]  # said, not lost
+    assert "read once the file is complete" in rejected(first)[0][1]
     with path.open("ab") as handle:
         handle.write(b'ten"\r\ncomment,c3,p1,2026-11-20 11:00,u1,tres\r\n')
     second = read(source, last_cursor(first))
     assert rejected(second) == []
     assert ids(second) == ["c2", "c3"]
     assert records(second)["c2"].text == "multi\nline still being written"
+
+
+def test_a_stray_quote_in_a_file_without_a_final_newline_holds_back_its_rows_saying_so(
+    tmp_path: Path,
+) -> None:
+    # Google Sheets writes no newline after the last row: the open quote cannot be told from a
+    # record still being written, so the rows from it wait, and every scan says so until it is fixed.
+    path = tmp_path / "export.csv"
+    path.write_text(
+        CSV_HEADER
+        + "post,p1,,2026-11-20 09:00,biz,x\n"
+        + 'comment,c1,p1,2026-11-20 10:00,u1,"bad quote\n'  # line 3
+        + "comment,c2,p1,2026-11-20 10:01,u2,dos",
+        encoding="utf-8",
+    )
+    source = connector(tmp_path, "export.csv")
+    first = read(source)
+    assert ids(first) == ["p1"]
+    assert [location for location, _ in rejected(first)] == ["export.csv line 3"]
+    # Next scan, nothing else is new: that row alone, unread, fails the channel, saying why.
+    with pytest.raises(SourceError, match="still open where the file ends"):
+        read(source, last_cursor(first))
+    path.write_text(  # fixed: the quote removed
+        CSV_HEADER
+        + "post,p1,,2026-11-20 09:00,biz,x\n"
+        + "comment,c1,p1,2026-11-20 10:00,u1,bad quote\n"
+        + "comment,c2,p1,2026-11-20 10:01,u2,dos",
+        encoding="utf-8",
+    )
+    fixed = read(source, last_cursor(first))
+    assert rejected(fixed) == [] and ids(fixed) == ["c1", "c2"]
 
 
 def test_spaces_after_the_separators_are_not_part_of_the_values(tmp_path: Path) -> None:
