@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 
@@ -30,8 +30,17 @@ def effective_label() -> ColumnElement[str]:
     return label_of(COMMENT)
 
 
+LabelProblem = Literal["not_found", "ambiguous", "business_reply", "unknown_label", "no_row"]
+
+
 class LabelError(Exception):
-    """The comment or the label given does not exist; the message says which."""
+    """The comment or the label given does not exist, or cannot be labelled; str() says which in
+    English. `problem` and `values` are what it says, for a caller that speaks another language
+    (the CLI): `reference`, `names`, `ref`, `address`, `label`, `labels` or `id`, as the problem has them."""
+
+    def __init__(self, problem: LabelProblem, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.problem, self.values = problem, values
 
 
 @dataclass(frozen=True)
@@ -139,13 +148,18 @@ def resolve_comment(database: Database, reference: str) -> FoundComment:
                 found.update((row[0], FoundComment(*row)) for row in connection.execute(query))
     if not found:
         raise LabelError(
+            "not_found",
             f"no comment {reference!r}: give its reference (like #k3m9x2, shown by `socialmon pending` "
-            "and the reports), its platform id, or brand/channel/platform-id"
+            "and the reports), its platform id, or brand/channel/platform-id",
+            reference=repr(reference),
         )
     if len(found) > 1:
         names = ", ".join(f"{c.address} ({c.ref})" for c in found.values())
         raise LabelError(
-            f"{reference!r} names more than one comment: {names}; write it as brand/channel/platform-id"
+            "ambiguous",
+            f"{reference!r} names more than one comment: {names}; write it as brand/channel/platform-id",
+            reference=repr(reference),
+            names=names,
         )
     return next(iter(found.values()))
 
@@ -165,8 +179,11 @@ def label_comment(database: Database, reference: str, label: str | None) -> tupl
     normalized = None if label is None else _checked_label(label)
     if comment.is_business and not (label is None and comment.label_override):
         raise LabelError(
+            "business_reply",
             f"{comment.ref} ({comment.address}) is the business's own reply, not a customer comment: "
-            "only customers' comments are labelled"
+            "only customers' comments are labelled",
+            ref=comment.ref,
+            address=comment.address,
         )
     set_label(database, comment.id, normalized)
     return comment, normalized
@@ -176,7 +193,10 @@ def _checked_label(label: str) -> str:
     normalized = normalize_label(label)
     if normalized is None:
         raise LabelError(
-            f"unknown label {label!r}: use one of {', '.join(LABELS)} (or positivo, neutral, negativo)"
+            "unknown_label",
+            f"unknown label {label!r}: use one of {', '.join(LABELS)} (or positivo, neutral, negativo)",
+            label=repr(label),
+            labels=", ".join(LABELS),
         )
     return normalized
 
@@ -193,7 +213,7 @@ def set_label(database: Database, comment_id: int, label: str | None) -> None:
             .values(label_override=label, label_override_at=utcnow() if label else None, updated_at=utcnow())
         ).rowcount
     if not changed:
-        raise LabelError(f"no comment with id {comment_id}")
+        raise LabelError("no_row", f"no comment with id {comment_id}", id=str(comment_id))
 
 
 def labelled_comments(database: Database, brand: str | None = None) -> Iterator[LabelledComment]:

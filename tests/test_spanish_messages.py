@@ -63,3 +63,21 @@ def test_label_in_english_keeps_the_english_words(spanish: Path, monkeypatch: py
     monkeypatch.setenv("SOCIALMON_LANG", "en")
     result = run("label", "c1", "negativo", "--config", str(spanish))
     assert "labelled negative (the scorer says positive)" in result.output
+
+
+def test_label_refusals_are_said_in_spanish(spanish: Path) -> None:
+    unknown = run("label", "c9", "negativo", "--config", str(spanish))
+    assert unknown.exit_code == 2
+    assert "no hay ningún comentario 'c9'" in " ".join(unknown.stderr.split())
+    wrong = run("label", "c1", "malo", "--config", str(spanish))
+    assert wrong.exit_code == 2
+    assert "etiqueta desconocida 'malo': use positivo, neutral o negativo" in " ".join(wrong.stderr.split())
+    a_post = run("label", "p1", "positivo", "--config", str(spanish))  # a post: not a comment at all
+    assert a_post.exit_code == 2 and "no hay ningún comentario 'p1'" in " ".join(a_post.stderr.split())
+
+
+def test_label_refusals_stay_english_in_english(spanish: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIALMON_LANG", "en")
+    wrong = run("label", "c1", "bad", "--config", str(spanish))
+    assert wrong.exit_code == 2
+    assert "unknown label 'bad': use one of positive, neutral, negative" in " ".join(wrong.stderr.split())

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +28,9 @@ from socialmon.cli._common import (
     say,
 )
 from socialmon.cli._i18n import _, current, use_for
+
+if TYPE_CHECKING:
+    from socialmon.labels import LabelError  # imported by the command itself: it needs the database
 from socialmon.sentiment import get_scorer
 
 
@@ -144,7 +147,7 @@ def label_command(
         try:
             found, stored = label_comment(db, comment, None if clear else label)
         except LabelError as error:
-            fail(str(error))
+            fail(label_problem(error))
     text = " ".join(found.text.split())
     text = text if len(text) <= 100 else text[:99] + "…"
     author = _(" by {author}").format(author=found.author) if found.author else ""
@@ -160,6 +163,26 @@ def label_command(
         if clear
         else _("labelled {label}").format(label=label_word(stored)) + scorer,
     )
+
+
+def label_problem(error: LabelError) -> str:
+    """Why `label` refused, said in the CLI's language."""
+    messages = {
+        "not_found": _(
+            "no comment {reference}: give its reference (like #k3m9x2, shown by `socialmon pending` "
+            "and the reports), its platform id, or brand/channel/platform-id"
+        ),
+        "ambiguous": _(
+            "{reference} names more than one comment: {names}; write it as brand/channel/platform-id"
+        ),
+        "business_reply": _(
+            "{ref} ({address}) is the business's own reply, not a customer comment: only customers' "
+            "comments are labelled"
+        ),
+        "unknown_label": _("unknown label {label}: use one of {labels} (or positivo, neutral, negativo)"),
+        "no_row": _("no comment with id {id}"),
+    }
+    return messages[error.problem].format(**error.values)
 
 
 def label_word(label: str) -> str:
