@@ -71,6 +71,14 @@ def sample(folder: Path) -> Path:
     return folder / "socialmon.toml"
 
 
+LONG_AUTHOR = "comercializadora_productos_agricolas_del_sur_ltda"
+PERMALINK = (
+    "https://www.facebook.com/permalink.php?story_fbid=pfbid0"
+    + "Xy7Qk2" * 25
+    + "&id=100064512345678&comment_id="
+)
+
+
 def _records(channel: int) -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
     texts = (
@@ -106,10 +114,11 @@ def _records(channel: int) -> list[dict[str, object]]:
                     "post_id": pid,
                     "created_at": f"2026-11-{day:02d}T{hour:02d}:15:00-05:00",
                     "author_id": f"u{n}",
-                    "author_name": f"Cliente número {n} 🙂",
+                    "author_name": LONG_AUTHOR if n == 3 else f"Cliente número {n} 🙂",
                     "is_business": False,
                     "text": text,
-                    "url": f"https://example.com/{cid}",
+                    # A question, left waiting: a permalink as Facebook writes them, no space in 200 letters.
+                    "url": PERMALINK + cid if n == 3 else f"https://example.com/{cid}",
                 }
             )
             if n % 2 == 0:
