@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, current, use_for
 from socialmon.database import Database, DatabaseError, open_database
 from socialmon.render._safe_text import error_summary, terminal_text
 
@@ -103,6 +103,14 @@ def say(console: LazyConsole | Console, *parts: object, style: str = "") -> None
         text, part_style = part if isinstance(part, tuple) else (part, "")
         line.append(terminal_text(text, multiline=True), style=part_style)
     console.print(line, highlight=False, soft_wrap=True)
+
+
+def label_word(label: str) -> str:
+    """A sentiment label (positive, neutral, negative) in the CLI's language, as reports name it."""
+    from socialmon.render.i18n import STRINGS
+
+    english, spanish = STRINGS.get(label, (label, label))
+    return spanish if current() == "es" else english
 
 
 def problem(label: str, message: object, style: str = "bold red") -> None:

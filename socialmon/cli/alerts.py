@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -20,6 +20,7 @@ from socialmon.cli._common import (
     database_or_exit,
     err,
     fail,
+    label_word,
     out,
     plain,
     registry,
@@ -28,6 +29,8 @@ from socialmon.cli._common import (
 from socialmon.cli._i18n import _, use_for
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from socialmon.alerts import BrandEvaluation
     from socialmon.config import BrandConfig, Config
     from socialmon.database import Database
@@ -78,8 +81,6 @@ def _local(config: Config, slug: str, moment: datetime | None) -> str:
 def _list(
     brand: str | None, include_closed: bool, limit: int, config: ConfigOption, database: DatabaseOption
 ) -> None:
-    from rich.table import Table
-
     from socialmon.alerts import count_alerts, list_alerts
 
     loaded = config_or_exit(config)
@@ -91,6 +92,57 @@ def _list(
     if not found:
         say(out, _("No open alerts.") if not include_closed else _("No alerts yet."))
         return
+    colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
+    if out.width < _LIST_AS_TABLE_FROM:
+        _list_as_lines(loaded, found, colours, include_closed)
+    else:
+        _list_as_table(loaded, found, colours, include_closed)
+    if total > len(found):
+        say(
+            out,
+            _("{shown} of {total} shown, the most severe first: --limit 0 shows all").format(
+                shown=len(found), total=f"{total:,}"
+            ),
+        )
+
+
+# Below this many columns a table of seven leaves the alert's title a word per line (at 80, 12
+# letters wide): each alert is then a line of its facts and its title beneath, the width's own.
+_LIST_AS_TABLE_FROM = 110
+
+
+def _title(alert: Any) -> Text:
+    """The alert's title and, on a line of its own, its link. Titles quote authors, channels and
+    watch-list words; links come from the platform: plain text, never markup (see `plain`)."""
+    link = alert.facts.get("url") if isinstance(alert.facts, dict) else None
+    title = plain(alert.title)
+    if isinstance(link, str) and link:
+        title.append("\n")
+        title.append_text(plain(link, "dim"))
+    return title
+
+
+def _list_as_lines(loaded: Config, found: list[Any], colours: dict[str, str], include_closed: bool) -> None:
+    from rich.padding import Padding
+
+    say(out, (_("Alerts") if include_closed else _("Open alerts"), "bold"))
+    brands = {alert.brand for alert in found}
+    for alert in found:
+        facts = [alert.rule, alert.status, _local(loaded, alert.brand, alert.created_at)]
+        if len(brands) > 1:
+            facts.append(alert.brand)
+        say(
+            out,
+            (f"#{alert.id} ", "bold"),
+            (alert.severity, colours.get(alert.severity, "white")),
+            " · " + " · ".join(facts),
+        )
+        out.print(Padding(_title(alert), (0, 0, 0, 4)))
+
+
+def _list_as_table(loaded: Config, found: list[Any], colours: dict[str, str], include_closed: bool) -> None:
+    from rich.table import Table
+
     table = Table(title=_("Alerts") if include_closed else _("Open alerts"))
     table.add_column(_("id"), justify="right", style="bold")
     table.add_column(_("brand"))
@@ -99,15 +151,7 @@ def _list(
     table.add_column(_("raised"))
     table.add_column(_("status"))
     table.add_column(_("alert"), overflow="fold")
-    colours = {"critical": "red", "warning": "yellow", "info": "cyan"}
     for alert in found:
-        # Titles quote authors, channels and watch-list words; links come from the platform:
-        # plain text, never markup, with no escape sequence (see `plain`).
-        link = alert.facts.get("url") if isinstance(alert.facts, dict) else None
-        title = plain(alert.title)
-        if isinstance(link, str) and link:
-            title.append("\n")
-            title.append_text(plain(link, "dim"))
         table.add_row(
             str(alert.id),
             plain(alert.brand),
@@ -115,16 +159,9 @@ def _list(
             plain(alert.rule),
             _local(loaded, alert.brand, alert.created_at),
             plain(alert.status),
-            title,
+            _title(alert),
         )
     out.print(table)
-    if total > len(found):
-        say(
-            out,
-            _("{shown} of {total} shown, the most severe first: --limit 0 shows all").format(
-                shown=len(found), total=f"{total:,}"
-            ),
-        )
 
 
 @alerts_app.callback(help=_("List, acknowledge, check and send alerts."))
@@ -262,7 +299,12 @@ def show(
                         cell.append_text(plain(url, "dim"))
                     written = created.strftime("%Y-%m-%d %H:%M") if created else "—"
                     table.add_row(
-                        str(id_), plain(channel), plain(author or ""), written, plain(label or ""), cell
+                        str(id_),
+                        plain(channel),
+                        plain(author or ""),
+                        written,
+                        plain(label_word(label) if label else ""),
+                        cell,
                     )
     if table.row_count:
         out.print(table)

@@ -23,11 +23,12 @@ from socialmon.cli._common import (
     err,
     fail,
     is_terminal,
+    label_word,
     out,
     output_file,
     say,
 )
-from socialmon.cli._i18n import _, current, use_for
+from socialmon.cli._i18n import _, use_for
 
 if TYPE_CHECKING:
     from socialmon.labels import LabelError  # imported by the command itself: it needs the database
@@ -183,14 +184,6 @@ def label_problem(error: LabelError) -> str:
         "no_row": _("no comment with id {id}"),
     }
     return messages[error.problem].format(**error.values)
-
-
-def label_word(label: str) -> str:
-    """A sentiment label (positive, neutral, negative) in the CLI's language, as reports name it."""
-    from socialmon.render.i18n import STRINGS
-
-    english, spanish = STRINGS.get(label, (label, label))
-    return spanish if current() == "es" else english
 
 
 class ExportFormat(StrEnum):

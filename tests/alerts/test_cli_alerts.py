@@ -63,6 +63,21 @@ def test_scan_raises_alerts_that_are_listed_and_acknowledged(tmp_path: Path) -> 
     assert missing.exit_code == 2 and "no alert with id 99" in missing.output
 
 
+def test_the_list_reads_at_80_columns_each_title_on_its_own_line(tmp_path: Path) -> None:
+    config = project(tmp_path, '[brands.alerts.watch_list]\nterms = ["scam"]\n')
+    assert cli(config, "scan", "--quiet").exit_code == 0
+    wide = cli(config, "alerts", "list").output
+    narrow = cli(config, "alerts", "list", env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0
+    lines = narrow.output.splitlines()
+    assert all(len(line) <= 80 for line in lines), lines
+    # A table of seven columns at 80 left the title 12 letters wide, a word per line: here each
+    # title is whole on the line under its alert's facts.
+    title = "Palabras vigiladas “scam” en 2 comentarios"
+    assert title in wide and any(line.strip().startswith(title) for line in lines), lines
+    assert any(line.startswith("#1 ") and "watch-list" in line for line in lines)
+
+
 def test_send_with_a_failing_webhook_exits_1_and_the_next_run_sends_once(
     tmp_path: Path, hooks: HookServer
 ) -> None:
@@ -229,6 +244,8 @@ def test_show_lists_every_comment_of_a_wave_and_check_names_a_skipped_channel(tm
     shown = cli(config, "alerts", "show", "1")
     assert shown.exit_code == 0 and "7 comentarios esperan respuesta" in shown.output
     assert all(f"#{i}" in shown.output for i in range(7))
+    spanish = cli(config, "alerts", "show", "1", env={"SOCIALMON_LANG": "es"}).output
+    assert "etiqueta" in spanish and "negativo" in spanish and "negative" not in spanish  # as its heading
     engine = create_engine(f"sqlite:///{tmp_path / 'socialmon.db'}")
     with engine.begin() as connection:
         connection.execute(text("UPDATE scan_run SET status = 'partial'"))
