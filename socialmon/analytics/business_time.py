@@ -74,6 +74,25 @@ class BusinessCalendar:
         self._open_cache[day] = intervals
         return intervals
 
+    def span_start(self, end: datetime, seconds: float) -> datetime | None:
+        """The latest instant from which `seconds` of opening hours have passed by `end`: a wait
+        that began then or earlier has lasted at least that long in business hours. None when the
+        ten years before `end` do not hold that much opening time."""
+        remaining = timedelta(seconds=seconds)
+        if remaining <= timedelta(0):
+            return end
+        day = end.astimezone(self.zone).date() + timedelta(days=1)  # a range may close after midnight UTC
+        for _ in range(MAX_WAIT_DAYS + 2):
+            for opening, closing in reversed(self.open_intervals(day)):
+                closing = min(closing, end)
+                if closing <= opening:
+                    continue
+                if closing - opening >= remaining:
+                    return closing - remaining
+                remaining -= closing - opening
+            day -= timedelta(days=1)
+        return None
+
     def business_seconds(self, start: datetime, end: datetime) -> float:
         """Seconds of opening hours between two instants."""
         if end <= start:

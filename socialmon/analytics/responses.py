@@ -491,11 +491,7 @@ def response_times(
 ) -> ResponseTimes:
     """Response times of the window's timed comments; `paired` as `pair_first_replies` gives (read if None)."""
     sla_seconds = scope.brand.response_sla * 60
-    calendar = (
-        BusinessCalendar(scope.brand.business_hours, scope.brand.timezone)
-        if scope.brand.business_hours and scope.brand.business_hours.ranges() and scope.channel_ids
-        else None
-    )
+    calendar = business_calendar(scope)
     if paired is None:
         paired = pair_first_replies(database, scope)
     groups = _collect_waits(paired, calendar)
@@ -534,6 +530,14 @@ def response_times(
     )
 
 
+def business_calendar(scope: Scope) -> BusinessCalendar | None:
+    """The brand's opening hours, when it has some and the scope has channels to time."""
+    hours = scope.brand.business_hours
+    if hours and hours.ranges() and scope.channel_ids:
+        return BusinessCalendar(hours, scope.brand.timezone)
+    return None
+
+
 def needs_reply(
     database: Database,
     scope: Scope,
@@ -551,8 +555,15 @@ def needs_reply(
     if paired is None:
         paired = pair_first_replies(database, scope)
     waiting = [row for row in paired if row.first_reply is None]
-    sla_limit = datetime.fromtimestamp(scope.now.timestamp() - scope.brand.response_sla * 60, UTC)
-    sla_micros = epoch_micros(sla_limit)
+    # Past the SLA: written at `sla_limit` or before. With opening hours the wait is counted in
+    # them, as the `waiting` alert counts it, so that the report and the alerts agree on who is late.
+    calendar = business_calendar(scope)
+    sla_seconds = scope.brand.response_sla * 60
+    if calendar is None:
+        sla_limit: datetime | None = datetime.fromtimestamp(scope.now.timestamp() - sla_seconds, UTC)
+    else:
+        sla_limit = calendar.span_start(scope.now, sla_seconds)
+    sla_micros = epoch_micros(sla_limit) if sla_limit is not None else None  # None: nobody yet
 
     def order(row: PairedComment) -> tuple[int, int, int]:
         return (0 if negative_first and row.label == "negative" else 1, row.created, row.id)
@@ -567,20 +578,21 @@ def needs_reply(
                     kind,
                     len(rows),
                     sum(1 for row in rows if row.label == "negative"),
-                    sum(1 for row in rows if row.created <= sla_micros),
+                    sum(1 for row in rows if sla_micros is not None and row.created <= sla_micros),
                 )
             )
     return NeedsReply(
         total=len(waiting),
         negative=sum(1 for row in waiting if row.label == "negative"),
-        over_sla=sum(1 for row in waiting if row.created <= sla_micros),
+        over_sla=sum(1 for row in waiting if sla_micros is not None and row.created <= sla_micros),
         items=_pending_details(database, scope, listed, sla_limit),
         by_kind=by_kind,
+        sla_in_business_hours=calendar is not None,
     )
 
 
 def _pending_details(
-    database: Database, scope: Scope, listed: list[PairedComment], sla_limit: datetime
+    database: Database, scope: Scope, listed: list[PairedComment], sla_limit: datetime | None
 ) -> list[PendingComment]:
     """The listed comments' channel, author, text and link (a turn's: its first message's, and its
     conversation's name), in the order of `listed`."""
@@ -633,7 +645,7 @@ def _pending_details(
                 compound=compound,
                 text=text,
                 url=url,
-                over_sla=created_at <= sla_limit,
+                over_sla=sla_limit is not None and created_at <= sla_limit,
                 kind=row.kind,
                 conversation=(names.get((row.channel_id, post)) or post) if message else None,
                 conversation_id=post if message else None,

@@ -85,9 +85,10 @@ class KindCount:
 class NeedsReply:
     total: int
     negative: int
-    over_sla: int
+    over_sla: int  # waiting past the SLA, in opening hours when the brand has them
     items: list[PendingComment]
     by_kind: list[KindCount] = field(default_factory=list)  # a brand with messages: each kind apart
+    sla_in_business_hours: bool = False  # `over_sla` counts the waits in opening hours
 
 
 @dataclass(frozen=True)

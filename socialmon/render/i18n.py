@@ -87,6 +87,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{total} waiting, {negative} negative, {over} past the SLA",
         "{total} en espera, {negative} negativos, {over} fuera de plazo",
     ),
+    "needs_reply_total_business": (
+        "{total} waiting, {negative} negative, {over} past the SLA in business hours",
+        "{total} en espera, {negative} negativos, {over} fuera de plazo en horario",
+    ),
     "nothing_pending": ("Nobody is waiting for an answer.", "Nadie espera respuesta."),
     "showing": ("showing the first {shown} of {total}", "se muestran los primeros {shown} de {total}"),
     "author": ("Author", "Autor"),

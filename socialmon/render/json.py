@@ -47,6 +47,10 @@ business's next message), `response_times.by_channel_kind` [GROUP + "kind"] (key
 "message": [{"start", "comments", "positive", "neutral", "negative", "net_sentiment"}]}.
 Everything else counts comments and messages together.
 
+`needs_reply.sla_in_business_hours` (an added key, still version 2): true when the brand has
+opening hours, and then `over_sla` (the count and each item's) counts the wait in them, as the
+`waiting` alert does; false: in clock time.
+
 Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
 `id` and `platform_id` are the platform's id of a comment; `ref` (an added key, so still
 `schema_version` 1) is its short reference, "#k3m9x2", as the other formats show it and
@@ -174,6 +178,7 @@ def brand_dict(report: BrandReport) -> dict[str, Any]:
             "total": pending.total,
             "negative": pending.negative,
             "over_sla": pending.over_sla,
+            "sla_in_business_hours": pending.sla_in_business_hours,
             "items": [
                 {
                     "channel": i.channel,

@@ -181,7 +181,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 lang("link"),
             ],
             note=lang(
-                "needs_reply_total",
+                "needs_reply_total_business" if pending.sla_in_business_hours else "needs_reply_total",
                 total=lang.number(pending.total),
                 negative=lang.number(pending.negative),
                 over=lang.number(pending.over_sla),

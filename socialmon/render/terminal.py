@@ -274,7 +274,7 @@ def _summary_pending(data: TableData, report: BrandReport, lang: Lang) -> TableD
     if pending is None or pending.total <= SUMMARY_PENDING:
         return data
     counts = lang(
-        "needs_reply_total",
+        "needs_reply_total",  # short at 80 columns; the full report and `pending` say "in business hours"
         total=lang.number(pending.total),
         negative=lang.number(pending.negative),
         over=lang.number(pending.over_sla),

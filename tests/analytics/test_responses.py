@@ -124,6 +124,32 @@ def test_business_time_over_a_dst_weekend(seed: Seed) -> None:
     assert times.by_period[0].comments == 1  # Friday evening local, though Saturday in UTC
 
 
+def test_waiting_past_the_sla_is_counted_in_business_hours_as_the_alert_counts_it(seed: Seed) -> None:
+    hours = BusinessHours(
+        **{d: "09:00-17:00" for d in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+    )
+    brand = seed.brand(timezone="America/Guayaquil", response_sla="6h", business_hours=hours)
+    fb = seed.channel("fb")
+    # Now: Friday 4 Dec 14:10 local (19:10 UTC). c1 came at 07:00, before opening: 7 h 10 min on the
+    # clock, 5 h 10 min in business hours, under the 6 h SLA. c2 came on Thursday at 16:00: 23 h 10 min
+    # on the clock, 6 h 10 min in business hours (1 h on Thursday, 5 h 10 min today): late.
+    seed.comment(fb, "c1", "2026-12-04 12:00")
+    seed.comment(fb, "c2", "2026-12-03 21:00")
+    now = at("2026-12-04 19:10")
+    scope = make_scope(seed.database, brand, RULES, since=at("2026-11-30 05:00"), until=now, now=now)
+    pending = needs_reply(seed.database, scope)
+    assert pending.sla_in_business_hours is True
+    assert (pending.total, pending.over_sla) == (2, 1)
+    assert {i.platform_id: i.over_sla for i in pending.items} == {"c1": False, "c2": True}
+
+    clock = seed.brand(slug="clock", timezone="America/Guayaquil", response_sla="6h")
+    other = seed.channel("ig", brand="clock")
+    seed.comment(other, "k1", "2026-12-04 12:00")
+    scope = make_scope(seed.database, clock, RULES, since=at("2026-11-30 05:00"), until=now, now=now)
+    pending = needs_reply(seed.database, scope)
+    assert pending.sla_in_business_hours is False and pending.over_sla == 1  # no hours: the clock's 7 h
+
+
 def test_needs_reply_oldest_first_and_negative_first(seed: Seed) -> None:
     brand, _ = thread_fixture(seed)
     scope = make_scope(seed.database, brand, RULES, **WINDOW)

@@ -101,6 +101,24 @@ def test_business_calendar_skips_ecuadorian_holidays() -> None:
     assert seconds == 120 * 60
 
 
+def test_span_start_goes_back_through_opening_hours_only() -> None:
+    hours = BusinessHours(
+        **{d: "09:00-17:00" for d in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+    )
+    calendar = BusinessCalendar(hours.model_copy(update={"holidays": "EC"}), "America/Guayaquil")
+    friday = at("2026-12-04 19:10")  # 14:10 local
+    assert calendar.span_start(friday, 5 * 3600) == at("2026-12-04 14:10")  # 09:10 local, the same day
+    assert calendar.span_start(friday, 6 * 3600) == at("2026-12-03 21:10")  # Thursday 16:10 local
+    # Saturday is closed: an hour before Saturday noon is Friday 16:00; zero is the instant itself.
+    assert calendar.span_start(at("2026-12-05 17:00"), 3600) == at("2026-12-04 21:00")
+    assert calendar.span_start(friday, 0) == friday
+    # Wednesday 4 Nov 10:00 local, 2 h back: Mon 2 and Tue 3 Nov are holidays in Ecuador.
+    assert calendar.span_start(at("2026-11-04 15:00"), 2 * 3600) == at("2026-10-30 21:00")
+    # Each agrees with business_seconds from the instant it gives.
+    start = calendar.span_start(friday, 6 * 3600)
+    assert start is not None and calendar.business_seconds(start, friday) == 6 * 3600
+
+
 def test_relative_windows_start_at_local_midnight() -> None:
     now = at("2026-11-21 03:00")  # still 20 Nov in Guayaquil
     assert parse_moment("7d", "America/Guayaquil", now) == at("2026-11-14 05:00")

@@ -284,6 +284,21 @@ def write_config(path: Path, database: str) -> Path:
 
 # --- the hand-written reference -------------------------------------------------------------
 
+
+def business_sla_limit(now: datetime) -> datetime:
+    """Written at this instant or before, a comment still waiting is past the 4 h SLA in the brands'
+    opening hours (`write_config`'s), as the report and the `waiting` alert count it: one instant,
+    found once in Python (as the report finds it), not a computation per row."""
+    from socialmon.analytics.business_time import BusinessCalendar
+    from socialmon.config import BusinessHours
+
+    weekdays = {day: "09:00-18:00" for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+    hours = BusinessHours(**weekdays, saturday="09:00-13:00", holidays="MX")
+    limit = BusinessCalendar(hours, ZONE).span_start(now, SLA_MINUTES * 60)
+    assert limit is not None
+    return limit
+
+
 # The effective label (analytics.responses.effective_label): a correction, else stars, else the score.
 LABEL = (
     "coalesce(c.label_override, CASE WHEN c.rating IS NULL THEN NULL WHEN c.rating < 2.5 THEN 'negative'"
@@ -375,7 +390,7 @@ class Reference:
           SELECT 'oldest', CAST(id AS TEXT), 0, 0, 0.0, 0, 0.0, 0.0 FROM t
           WHERE reply IS NULL ORDER BY created_at, id LIMIT {oldest}) o
         """
-        sla_limit = now - timedelta(minutes=SLA_MINUTES)
+        sla_limit = business_sla_limit(now)
         rows = self._run(sql, since=since, until=until, sla=SLA_MINUTES * 60, sla_limit=sla_limit)
         result: dict[str, Any] = {"groups": {}, "oldest": []}
         for grp, key, comments, answered, mean, within, median, p90 in rows:
