@@ -78,7 +78,7 @@ from socialmon.alerts.spike import spike_statistic, window_counts
 from socialmon.alerts.watchlist import WatchList
 from socialmon.analytics import make_scope
 from socialmon.analytics._sql import epoch_micros_of
-from socialmon.analytics.business_time import EPOCH, MICROSECOND, BusinessCalendar, epoch_micros
+from socialmon.analytics.business_time import EPOCH, MICROSECOND, brand_calendar, epoch_micros
 from socialmon.analytics.responses import (
     MESSAGE,
     _first_replies,
@@ -1021,13 +1021,6 @@ def _spike_comments(data: CommentData, window_minutes: float) -> list[dict[str, 
     return [{**details[i].facts(), "id": i} for i in ids if i in details]
 
 
-def _calendar(brand: BrandConfig) -> BusinessCalendar | None:
-    hours = brand.business_hours
-    if hours is None or not any(hours.ranges().values()):
-        return None
-    return BusinessCalendar(hours, brand.timezone)
-
-
 def waiting(data: CommentData) -> RuleOutcome:
     """A wave of comments waiting past the SLA: one alert per brand and day they were written."""
     context = data.context
@@ -1035,7 +1028,7 @@ def waiting(data: CommentData) -> RuleOutcome:
     prefix = f"{WAITING}:"
     outcome = data.outcome(WAITING, prefix)
     sla = rule.sla or context.brand.response_sla
-    calendar = _calendar(context.brand)
+    calendar = brand_calendar(context.brand)
     seen = data.seen(prefix)
     now_micros = epoch_micros(context.now)
     business = calendar.business_micros if calendar is not None else None

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from socialmon.config import WEEKDAYS, BusinessHours
+from socialmon.config import WEEKDAYS, BrandConfig, BusinessHours
 from socialmon.public_holidays import HolidayDates
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -31,6 +31,15 @@ _MARGIN = timedelta(days=7)  # laid out beyond the days asked for, so neighbouri
 def epoch_micros(moment: datetime) -> int:
     """Microseconds since the epoch of an aware datetime (exact, unlike `timestamp()`)."""
     return (moment - EPOCH) // MICROSECOND
+
+
+def brand_calendar(brand: BrandConfig) -> BusinessCalendar | None:
+    """The brand's opening hours as a calendar; None when it declares none, or every day closed
+    (then waits are counted on the clock, by the reports and the alerts alike)."""
+    hours = brand.business_hours
+    if hours is None or not any(hours.ranges().values()):
+        return None
+    return BusinessCalendar(hours, brand.timezone)
 
 
 class BusinessCalendar:
@@ -81,9 +90,10 @@ class BusinessCalendar:
         remaining = timedelta(seconds=seconds)
         if remaining <= timedelta(0):
             return end
-        day = end.astimezone(self.zone).date() + timedelta(days=1)  # a range may close after midnight UTC
-        for _ in range(MAX_WAIT_DAYS + 2):
-            for opening, closing in reversed(self.open_intervals(day)):
+        day = end.astimezone(self.zone).date()
+        for _ in range(MAX_WAIT_DAYS + 1):
+            # A day's ranges latest first, whatever order the config gives them in.
+            for opening, closing in sorted(self.open_intervals(day), reverse=True):
                 closing = min(closing, end)
                 if closing <= opening:
                     continue

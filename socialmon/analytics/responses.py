@@ -57,7 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from socialmon.analytics._sql import bucket_start, epoch_micros_of, local_bucket, seconds_between
-from socialmon.analytics.business_time import BusinessCalendar, epoch_micros
+from socialmon.analytics.business_time import BusinessCalendar, brand_calendar, epoch_micros
 from socialmon.analytics.results import (
     KindCount,
     NeedsReply,
@@ -531,11 +531,8 @@ def response_times(
 
 
 def business_calendar(scope: Scope) -> BusinessCalendar | None:
-    """The brand's opening hours, when it has some and the scope has channels to time."""
-    hours = scope.brand.business_hours
-    if hours and hours.ranges() and scope.channel_ids:
-        return BusinessCalendar(hours, scope.brand.timezone)
-    return None
+    """The brand's opening hours (`brand_calendar`), when the scope has channels to time."""
+    return brand_calendar(scope.brand) if scope.channel_ids else None
 
 
 def needs_reply(

@@ -149,6 +149,17 @@ def test_waiting_past_the_sla_is_counted_in_business_hours_as_the_alert_counts_i
     pending = needs_reply(seed.database, scope)
     assert pending.sla_in_business_hours is False and pending.over_sla == 1  # no hours: the clock's 7 h
 
+    closed = seed.brand(
+        slug="closed",
+        timezone="America/Guayaquil",
+        response_sla="6h",
+        business_hours=BusinessHours(holidays="EC"),
+    )  # every day closed: the clock too
+    seed.comment(seed.channel("tw", brand="closed"), "z1", "2026-12-04 12:00")
+    scope = make_scope(seed.database, closed, RULES, since=at("2026-11-30 05:00"), until=now, now=now)
+    pending = needs_reply(seed.database, scope)
+    assert pending.sla_in_business_hours is False and pending.over_sla == 1
+
 
 def test_needs_reply_oldest_first_and_negative_first(seed: Seed) -> None:
     brand, _ = thread_fixture(seed)

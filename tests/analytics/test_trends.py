@@ -117,6 +117,11 @@ def test_span_start_goes_back_through_opening_hours_only() -> None:
     # Each agrees with business_seconds from the instant it gives.
     start = calendar.span_start(friday, 6 * 3600)
     assert start is not None and calendar.business_seconds(start, friday) == 6 * 3600
+    # A day's ranges given latest first: Monday 19:00 local, 2 h back is 16:00, not 11:00.
+    split = BusinessCalendar(BusinessHours(monday="14:00-18:00, 09:00-13:00"), "America/Guayaquil")
+    monday = at("2026-12-01 00:00")  # Monday 30 Nov 19:00 local
+    assert split.span_start(monday, 2 * 3600) == at("2026-11-30 21:00")
+    assert split.span_start(monday, 5 * 3600) == at("2026-11-30 17:00")  # 4 h after 14:00, 1 h before 13:00
 
 
 def test_relative_windows_start_at_local_midnight() -> None:
