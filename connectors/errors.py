@@ -106,8 +106,10 @@ class ListingCutShort(PlatformError):
 
 
 class Incomplete(ConnectorError):
-    """The channel stopped early on purpose (a per-scan cap reached): what was read is stored with its
-    cursor, and the next scan continues from there. The channel ends `partial`, not failed.
+    """The channel read only part of what is there: it stopped early on purpose (a per-scan cap
+    reached), or part of its source could not be read (a bad file among a folder's). What was read
+    is stored with its cursor, and the next scan continues from there (reading the bad part again).
+    The channel ends `partial`, not failed.
     """
 
     hint = "the next scan continues from here"

@@ -517,6 +517,15 @@ def _strict_csv(lines: list[tuple[str, int, int, int]], delimiter: str) -> bool:
     return True
 
 
+def _said(failures: list[SourceError]) -> str:
+    return "; ".join(str(failure.args[0]) for failure in failures)
+
+
+def _hints(failures: list[SourceError]) -> str:
+    """Each failure's own hint once (pip install 'socialmon[spreadsheets]', the header to write, …)."""
+    return "; ".join(dict.fromkeys(failure.hint for failure in failures if failure.hint))
+
+
 _UNREADABLE_HINT = (
     "see the rejected rows above; fix the file, or the channel's options (format, timezone, date_order)"
 )
@@ -748,11 +757,12 @@ class FileConnector(Connector):
         if failures and len(failures) == len(files):
             if len(failures) == 1:
                 raise failures[0]
-            raise SourceError("; ".join(failure.args[0] for failure in failures), hint=_UNREADABLE_HINT)
+            raise SourceError(_said(failures), hint=_hints(failures))
         if failures:
             raise Incomplete(
-                "; ".join(failure.args[0] for failure in failures),
-                hint="the other files were read; the next scan reads the file(s) named again, until fixed",
+                _said(failures),
+                hint="the other files were read; the next scan reads the file(s) named again, until fixed: "
+                + _hints(failures),
             )
 
     def _lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int, bool]]:
@@ -883,6 +893,16 @@ class FileConnector(Connector):
                 return
             header, delimiter = self._header(path, first)
         kept = {"header": header, "delimiter": delimiter}
+
+        def lines_after_the_first() -> Iterator[list[str]]:
+            """A reader of the record's lines after its first, then the rest of the file: the first
+            is the rejected row, and where the reading stands is after it (a stray quote)."""
+            nonlocal ran_out
+            _, consumed["offset"], consumed["line"], consumed["complete"] = record_lines[0]
+            again.extend(record_lines[1:])
+            ran_out = False
+            return csv.reader(text_lines(), delimiter=delimiter, skipinitialspace=True)
+
         reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
         while True:
             record_line = consumed["line"] + 1
@@ -893,6 +913,8 @@ class FileConnector(Connector):
             except StopIteration:
                 return
             except csv.Error as error:
+                if len(record_lines) > 1:  # a stray quote ran on into a line the reader refuses
+                    reader = lines_after_the_first()
                 yield f"bad CSV ({error})", consumed["offset"], consumed["complete"], record_line, kept
                 continue
             if (ran_out or len(record_lines) > 1) and not _strict_csv(record_lines, delimiter):
@@ -908,7 +930,7 @@ class FileConnector(Connector):
                         kept,
                     )
                     return
-                _, consumed["offset"], consumed["line"], consumed["complete"] = record_lines[0]
+                reader = lines_after_the_first()
                 yield (
                     "a quoted cell opened here is not closed properly (a stray '\"'?): the row is "
                     "skipped and the lines after it are read as rows",
@@ -917,25 +939,23 @@ class FileConnector(Connector):
                     record_line,
                     kept,
                 )
-                again.extend(record_lines[1:])
-                ran_out = False
-                reader = csv.reader(text_lines(), delimiter=delimiter, skipinitialspace=True)
                 continue
+            # Where the reading stands after this record: after its last line, or, when that line
+            # has no newline yet (the file's last), before the whole record, so that the next scan
+            # reads it again from its start, not from inside a multi-line cell.
+            after = (
+                before
+                if not record_lines[-1][0].endswith("\n")
+                else (consumed["offset"], consumed["complete"])
+            )
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :]):
                 row = row[: len(header)]  # a spreadsheet's trailing empty cells
             if len(row) != len(header):
-                reason = f"expected {len(header)} columns, found {len(row)}"
-                yield reason, consumed["offset"], consumed["complete"], record_line, kept
+                yield f"expected {len(header)} columns, found {len(row)}", *after, record_line, kept
                 continue
-            yield (
-                dict(zip(header, (cell.strip() for cell in row), strict=True)),
-                consumed["offset"],
-                consumed["complete"],
-                record_line,
-                kept,
-            )
+            yield dict(zip(header, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
 
     def _read_xlsx(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         """The first sheet of an Excel workbook: a header row, then one record per row. The cursor

@@ -701,6 +701,36 @@ def test_a_stray_quote_in_a_file_without_a_final_newline_holds_back_its_rows_say
     assert rejected(fixed) == [] and ids(fixed) == ["c1", "c2"]
 
 
+def test_a_last_multi_line_record_without_a_final_newline_is_read_again_whole(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CSV_HEADER + 'comment,c1,p1,2026-11-20 10:00,u1,"two\nlines"', encoding="utf-8")
+    source = connector(tmp_path, "export.csv")
+    first = read(source)
+    assert ids(first) == ["c1"] and records(first)["c1"].text == "two\nlines"
+    again = read(source, last_cursor(first))  # the cursor stays before the record, not inside it
+    assert rejected(again) == [] and records(again)["c1"].text == "two\nlines"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\ncomment,c2,p1,2026-11-20 11:00,u2,dos\n")
+    later = read(source, last_cursor(again))
+    assert rejected(later) == [] and ids(later) == ["c1", "c2"]
+
+
+def test_a_stray_quote_that_runs_into_a_line_the_reader_refuses_costs_its_row_only(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_bytes(
+        (
+            CSV_HEADER
+            + "post,p1,,2026-11-20 09:00,biz,x\n"
+            + 'comment,c1,p1,2026-11-20 10:00,u1,"bad quote\n'  # line 3: opens a cell
+            + "comment,c2,p1,2026-11-20 10:01,u2,dos\n"
+            + 'comment,c3,p1,2026-11-20 10:02,u3,tres" y\rmas\n'  # closes it; a bare CR the reader refuses
+            + "comment,c4,p1,2026-11-20 10:03,u4,cuatro\n"
+        ).encode()
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["p1", "c2", "c4"]
+    assert [location for location, _ in rejected(pages)] == ["export.csv line 3", "export.csv line 5"]
+
+
 def test_spaces_after_the_separators_are_not_part_of_the_values(tmp_path: Path) -> None:
     (tmp_path / "export.csv").write_text(
         "type, id, post_id, created_at, author_id, text, like_count\n"
