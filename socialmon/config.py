@@ -699,6 +699,7 @@ class Config:
             lambda field, msg, variable="": problems.append(
                 ConfigProblem(self.path, where, field, msg, variable)
             ),
+            empty_is_unset=True,
         )
         if problems:
             raise ConfigError(problems)
@@ -737,7 +738,10 @@ def database_url(value: str | None, base_dir: Path) -> str:
     return f"sqlite:///{path if path.is_absolute() else (base_dir / path).resolve()}"
 
 
-def _resolve_env(value: Any, env: Any, report: Any, field: str = "") -> Any:
+def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is_unset: bool = False) -> Any:
+    """`value` with each `${NAME}` replaced by the variable's value; an unset one is reported. With
+    `empty_is_unset` (a channel's options: tokens, ids) a variable set to nothing is reported too:
+    `export TOKEN=` by mistake. Delivery settings take an empty one (a relay that needs no password)."""
     if isinstance(value, str):
 
         def substitute(match: re.Match[str]) -> str:
@@ -745,16 +749,22 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "") -> Any:
             if name not in env:
                 report(field, f"environment variable {name} is not set", name)
                 return ""
-            if not env[name].strip():  # `export TOKEN=` by mistake: as good as unset
+            if empty_is_unset and not env[name].strip():
                 report(field, f"environment variable {name} is set but empty", name)
                 return ""
             return env[name]
 
         return _ENV_REFERENCE.sub(substitute, value)
     if isinstance(value, dict):
-        return {k: _resolve_env(v, env, report, f"{field}.{k}" if field else k) for k, v in value.items()}
+        return {
+            k: _resolve_env(v, env, report, f"{field}.{k}" if field else k, empty_is_unset=empty_is_unset)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_resolve_env(v, env, report, f"{field}[{i}]") for i, v in enumerate(value)]
+        return [
+            _resolve_env(v, env, report, f"{field}[{i}]", empty_is_unset=empty_is_unset)
+            for i, v in enumerate(value)
+        ]
     return value
 
 

@@ -52,3 +52,22 @@ def test_check_reports_a_secret_whose_variable_is_set_but_empty(
     result = CliRunner().invoke(app, ["check", "--config", str(config)])
     assert result.exit_code == 2, result.output
     assert "environment variable FB_TOKEN is set but empty" in " ".join(result.output.split())
+
+
+def test_an_empty_smtp_password_is_taken_for_a_local_relay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a channel's options refuse an empty variable: a relay on this machine needs no password."""
+    write_jsonl(tmp_path / "export.jsonl", [post("p1", author_id="biz")])
+    config = write_config(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text + '\n[brands.alerts.email]\nto = ["owner@example.com"]\n\n'
+        '[smtp]\nhost = "localhost"\nport = 2525\nsecurity = "none"\nfrom = "alertas@example.com"\n'
+        'username = "alertas"\npassword = "${SMTP_PASSWORD}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SMTP_PASSWORD", "")
+    result = CliRunner().invoke(app, ["check", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "SMTP_PASSWORD" not in result.output
