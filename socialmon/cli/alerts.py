@@ -180,12 +180,17 @@ def alerts(
     # option given after the subcommand still wins), not silently dropped.
     given = {"config": str(config) if config else None, "database": database, "brand": brand}
     given = {name: value for name, value in given.items() if value is not None}
+    if include_closed:  # --all and --limit: given when they differ from their defaults
+        given["include_closed"] = True
+    if limit != 50:
+        given["limit"] = limit
     command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
     accepted = {param.name for param in command.params} if command is not None else set()
-    for name in given.keys() - accepted:
+    flags = {"include_closed": "all"}
+    for name in sorted(given.keys() - accepted):
         fail(
             _("`socialmon alerts {command}` takes no --{option}").format(
-                command=ctx.invoked_subcommand, option=name
+                command=ctx.invoked_subcommand, option=flags.get(name, name)
             )
         )
     defaults = {name: value for name, value in given.items() if name in accepted}

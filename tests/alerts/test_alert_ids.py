@@ -80,3 +80,12 @@ def test_a_group_option_the_command_does_not_take_is_refused(config: Path) -> No
     result = CliRunner().invoke(app, ["alerts", "--brand", "cafe", "--config", str(config), "ack", "1"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: `socialmon alerts ack` takes no --brand"
+
+
+def test_all_and_limit_before_the_command_are_its_own_or_refused(config: Path) -> None:
+    listed = CliRunner().invoke(app, ["alerts", "--all", "--limit", "1", "--config", str(config), "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "Todavía no hay alertas." in listed.output  # --all reached it: not "No hay alertas abiertas."
+    refused = CliRunner().invoke(app, ["alerts", "--all", "--config", str(config), "show", "1"])
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == "error: `socialmon alerts show` takes no --all"
