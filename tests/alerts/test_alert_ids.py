@@ -85,7 +85,7 @@ def test_a_group_option_the_command_does_not_take_is_refused(config: Path) -> No
 def test_all_and_limit_before_the_command_are_its_own_or_refused(config: Path) -> None:
     listed = CliRunner().invoke(app, ["alerts", "--all", "--limit", "1", "--config", str(config), "list"])
     assert listed.exit_code == 0, listed.output
-    assert "Todavía no hay alertas." in listed.output  # --all reached it: not "No hay alertas abiertas."
+    assert listed.output.strip() == "No alerts yet."  # --all reached it, not "No open alerts."
     refused = CliRunner().invoke(app, ["alerts", "--all", "--config", str(config), "show", "1"])
     assert refused.exit_code == 2
     assert refused.stderr.strip() == "error: `socialmon alerts show` takes no --all"
