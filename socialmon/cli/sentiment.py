@@ -29,10 +29,10 @@ from socialmon.cli._common import (
     say,
 )
 from socialmon.cli._i18n import _, use_for
+from socialmon.sentiment import get_scorer
 
 if TYPE_CHECKING:
     from socialmon.labels import LabelError  # imported by the command itself: it needs the database
-from socialmon.sentiment import get_scorer
 
 
 def parse_since(value: str | None) -> datetime | None:

@@ -52,8 +52,8 @@ opening hours, and then `over_sla` (the count and each item's) counts the wait i
 `waiting` alert does; false: in clock time.
 
 Times are ISO 8601 in UTC; durations are minutes; shares are fractions in [0, 1].
-`id` and `platform_id` are the platform's id of a comment; `ref` (an added key, so still
-`schema_version` 1) is its short reference, "#k3m9x2", as the other formats show it and
+`id` and `platform_id` are the platform's id of a comment; `ref` (a key added in version 1, which
+did not change the version) is its short reference, "#k3m9x2", as the other formats show it and
 `socialmon label` takes it (see socialmon/analytics/refs.py).
 A focused view (`report response-times`, `report trends`, `pending`) sets the sections it
 does not compute to null.

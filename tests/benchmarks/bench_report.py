@@ -270,12 +270,19 @@ def ensure_postgresql(url: str, comments: int) -> bool:
     return True
 
 
+# Every brand's opening hours (and the hand-written reference's, see `business_sla_limit`).
+HOURS = {
+    **{day: "09:00-18:00" for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+    "saturday": "09:00-13:00",
+    "holidays": "MX",
+}
+
+
 def write_config(path: Path, database: str) -> Path:
+    hours = "".join(f'{key} = "{value}"\n' for key, value in HOURS.items())
     brands = "".join(
         f'[[brands]]\nname = "Brand {b}"\nslug = "b{b}"\ntimezone = "{ZONE}"\nlanguage = "es"\n'
-        'response_sla = "4h"\n[brands.business_hours]\nmonday = "09:00-18:00"\ntuesday = "09:00-18:00"\n'
-        'wednesday = "09:00-18:00"\nthursday = "09:00-18:00"\nfriday = "09:00-18:00"\nsaturday = "09:00-13:00"\n'
-        'holidays = "MX"\n\n'
+        f'response_sla = "4h"\n[brands.business_hours]\n{hours}\n'
         for b in range(BRANDS)
     )
     path.write_text(f'database = "{database}"\n\n{brands}', encoding="utf-8")
@@ -292,9 +299,7 @@ def business_sla_limit(now: datetime) -> datetime:
     from socialmon.analytics.business_time import BusinessCalendar
     from socialmon.config import BusinessHours
 
-    weekdays = {day: "09:00-18:00" for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
-    hours = BusinessHours(**weekdays, saturday="09:00-13:00", holidays="MX")
-    limit = BusinessCalendar(hours, ZONE).span_start(now, SLA_MINUTES * 60)
+    limit = BusinessCalendar(BusinessHours(**HOURS), ZONE).span_start(now, SLA_MINUTES * 60)
     assert limit is not None
     return limit
 
