@@ -45,6 +45,28 @@ class WindowCount:
     negative: int
 
 
+_REASONS = {
+    "history": "{history} of the {windows} baseline windows had comments: too little history",
+    "few_comments": "{comments} comments in the window, fewer than {minimum}",
+    "few_negative": "{negative} negative comments, fewer than {minimum}",
+    "within": "{observed} is within the baseline {mean} + {k}σ ({threshold})",
+    "above": "{observed} is above the baseline {mean} + {k}σ ({threshold})",
+}
+
+
+class SpikeReason(str):
+    """Why the rule did or did not fire, in English: a str, as every rule's note is. `key` and
+    `values` (already formatted) let `alerts check` say it in the brand's language."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, key: str, **values: str) -> SpikeReason:
+        reason = super().__new__(cls, _REASONS[key].format(**values))
+        reason.key, reason.values = key, values
+        return reason
+
+
 @dataclass(frozen=True)
 class SpikeResult:
     fires: bool
@@ -57,7 +79,7 @@ class SpikeResult:
     ratio: float | None  # None when the baseline is 0
     comments: int
     negative: int
-    reason: str  # why it did or did not fire, for `alerts check` and tests
+    reason: SpikeReason  # why it did or did not fire, for `alerts check` and tests
 
 
 def spike_statistic(
@@ -81,25 +103,24 @@ def spike_statistic(
     z = (observed - mean) / sigma if sigma > 0 else None
     ratio = observed / mean if mean > 0 else None
     history = sum(1 for w in baseline if w.comments)
+    figures = {
+        "observed": f"{observed:.3g}",
+        "mean": f"{mean:.3g}",
+        "k": f"{rule.k:g}",
+        "threshold": f"{threshold:.3g}",
+    }
     if history < min(MIN_HISTORY, len(baseline)):
-        fires, reason = (
-            False,
-            f"{history} of the {len(baseline)} baseline windows had comments: too little history",
-        )
+        fires, reason = False, SpikeReason("history", history=str(history), windows=str(len(baseline)))
     elif current.comments < rule.min_comments:
-        fires, reason = False, f"{current.comments} comments in the window, fewer than {rule.min_comments}"
+        fires = False
+        reason = SpikeReason("few_comments", comments=str(current.comments), minimum=str(rule.min_comments))
     elif current.negative < rule.min_negative:
-        fires, reason = False, f"{current.negative} negative comments, fewer than {rule.min_negative}"
+        fires = False
+        reason = SpikeReason("few_negative", negative=str(current.negative), minimum=str(rule.min_negative))
     elif observed <= threshold:
-        fires, reason = (
-            False,
-            f"{observed:.3g} is within the baseline {mean:.3g} + {rule.k:g}σ ({threshold:.3g})",
-        )
+        fires, reason = False, SpikeReason("within", **figures)
     else:
-        fires, reason = (
-            True,
-            f"{observed:.3g} is above the baseline {mean:.3g} + {rule.k:g}σ ({threshold:.3g})",
-        )
+        fires, reason = True, SpikeReason("above", **figures)
     return SpikeResult(
         fires=fires,
         metric=rule.metric,

@@ -352,7 +352,23 @@ def check(
                 ),
             )
         for rule, note in evaluation.notes.items():
-            say(out, f"  {rule}: {note}")
+            say(out, f"  {rule}: {_note(note)}")
+
+
+def _note(note: str) -> str:
+    """A rule's note in the CLI's language: the spike rule's reasons are translated."""
+    from socialmon.alerts.spike import SpikeReason
+
+    if not isinstance(note, SpikeReason):
+        return note
+    said = {
+        "history": _("{history} of the {windows} baseline windows had comments: too little history"),
+        "few_comments": _("{comments} comments in the window, fewer than {minimum}"),
+        "few_negative": _("{negative} negative comments, fewer than {minimum}"),
+        "within": _("{observed} is within the baseline {mean} + {k}σ ({threshold})"),
+        "above": _("{observed} is above the baseline {mean} + {k}σ ({threshold})"),
+    }
+    return said[note.key].format(**note.values)
 
 
 @alerts_app.command(

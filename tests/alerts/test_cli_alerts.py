@@ -252,3 +252,9 @@ def test_show_lists_every_comment_of_a_wave_and_check_names_a_skipped_channel(tm
     engine.dispose()
     checked = cli(config, "alerts", "check")
     assert "skipped export: last scan partial" in checked.output
+    assert "negative-spike: 0 of the 7 baseline windows had comments: too little history" in checked.output
+    spanish = cli(config, "alerts", "check", env={"SOCIALMON_LANG": "es"}).output
+    assert (
+        "negative-spike: 0 de las 7 ventanas de referencia tuvieron comentarios: muy poco historial"
+        in spanish
+    )
