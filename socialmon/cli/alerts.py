@@ -111,6 +111,20 @@ def _list(
 _LIST_AS_TABLE_FROM = 110
 
 
+def _word(value: str) -> str:
+    """An alert's severity or status in the CLI's language (the stored value is English)."""
+    words = {
+        "critical": _("critical"),
+        "warning": _("warning"),
+        "info": _("info"),
+        "unsent": _("unsent"),
+        "sent": _("sent"),
+        "acknowledged": _("acknowledged"),
+        "resolved": _("resolved"),
+    }
+    return words.get(value, value)
+
+
 def _title(alert: Any) -> Text:
     """The alert's title and, on a line of its own, its link. Titles quote authors, channels and
     watch-list words; links come from the platform: plain text, never markup (see `plain`)."""
@@ -128,13 +142,13 @@ def _list_as_lines(loaded: Config, found: list[Any], colours: dict[str, str], in
     say(out, (_("Alerts") if include_closed else _("Open alerts"), "bold"))
     brands = {alert.brand for alert in found}
     for alert in found:
-        facts = [alert.rule, alert.status, _local(loaded, alert.brand, alert.created_at)]
+        facts = [alert.rule, _word(alert.status), _local(loaded, alert.brand, alert.created_at)]
         if len(brands) > 1:
             facts.append(alert.brand)
         say(
             out,
             (f"#{alert.id} ", "bold"),
-            (alert.severity, colours.get(alert.severity, "white")),
+            (_word(alert.severity), colours.get(alert.severity, "white")),
             " · " + " · ".join(facts),
         )
         out.print(Padding(_title(alert), (0, 0, 0, 4)))
@@ -155,10 +169,10 @@ def _list_as_table(loaded: Config, found: list[Any], colours: dict[str, str], in
         table.add_row(
             str(alert.id),
             plain(alert.brand),
-            plain(alert.severity, colours.get(alert.severity, "white")),
+            plain(_word(alert.severity), colours.get(alert.severity, "white")),
             plain(alert.rule),
             _local(loaded, alert.brand, alert.created_at),
-            plain(alert.status),
+            plain(_word(alert.status)),
             _title(alert),
         )
     out.print(table)
@@ -265,7 +279,7 @@ def show(
         if row is None:
             fail(_("no alert with id {id}: `socialmon alerts` lists them").format(id=alert_id))
         facts = row.facts or {}
-        say(out, f"#{row.id} [{row.severity}] {row.rule}")
+        say(out, f"#{row.id} [{_word(row.severity)}] {row.rule}")
         out.print(plain(row.title))
         table = Table()
         if row.rule == "digest":
@@ -277,7 +291,9 @@ def show(
                     alert_t.c.id.in_(ids[start : start + 500])
                 )
                 for found in connection.execute(query.order_by(alert_t.c.id)):
-                    table.add_row(str(found.id), plain(found.rule), plain(found.severity), plain(found.title))
+                    table.add_row(
+                        str(found.id), plain(found.rule), plain(_word(found.severity)), plain(found.title)
+                    )
         else:
             ids = list(facts.get("comment_ids") or [c["id"] for c in facts.get("worst") or []])
             for name in (_("id"), _("channel"), _("author"), _("written"), _("label"), _("comment")):

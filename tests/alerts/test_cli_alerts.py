@@ -76,6 +76,8 @@ def test_the_list_reads_at_80_columns_each_title_on_its_own_line(tmp_path: Path)
     title = "Palabras vigiladas “scam” en 2 comentarios"
     assert title in wide and any(line.strip().startswith(title) for line in lines), lines
     assert any(line.startswith("#1 ") and "watch-list" in line for line in lines)
+    spanish = cli(config, "alerts", "list", env={"COLUMNS": "80", "SOCIALMON_LANG": "es"}).output
+    assert "crítica · watch-list · sin enviar" in spanish  # severity and status in the CLI's language
 
 
 def test_send_with_a_failing_webhook_exits_1_and_the_next_run_sends_once(
