@@ -7,12 +7,14 @@ from __future__ import annotations
 import errno
 import importlib.util
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
+from helpers import REPO, clean_environment, comment, copy_project, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -108,3 +110,29 @@ def test_a_write_that_succeeds_keeps_the_file(tmp_path: Path) -> None:
     with output_file(target) as handle:
         handle.write("# report\n")
     assert target.read_text(encoding="utf-8") == "# report\n"
+
+
+@needs_dev_full
+@pytest.mark.slow  # a real process each
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--format", "json"],
+        ["report"],  # the terminal's tables, through rich
+        ["pending", "--format", "csv"],
+        ["export-labels"],
+    ],
+)
+def test_a_failed_write_to_standard_output_is_one_line_and_exit_2(project: Path, argv: list[str]) -> None:
+    """`socialmon report > file` on a full disk: a real process whose stdout is /dev/full."""
+    with FULL.open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "socialmon", *argv, "--config", str(project)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO), "SOCIALMON_LANG": "en"},
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "error: cannot write to standard output: No space left on device"

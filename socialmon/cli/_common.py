@@ -165,6 +165,46 @@ def output_file(path: Path, mode: str = "w", *, newline: str | None = None) -> I
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error))
 
 
+@contextmanager
+def standard_output_checked() -> Iterator[None]:
+    """A block that writes a report or an export to stdout. A write that fails (`> file` on a full
+    disk) is one line and exit 2, as for --output; a pipe closed early (`| head`) is left to click,
+    which ends quietly."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _discard_standard_output()
+        fail(_("cannot write to standard output: {reason}").format(reason=error.strerror or error))
+
+
+def to_standard_output(data: str | bytes) -> None:
+    """`data` on stdout (see `standard_output_checked`)."""
+    with standard_output_checked():
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+
+
+def _discard_standard_output() -> None:
+    """Point stdout at /dev/null: what it still holds would fail again at exit, as a second error."""
+    import io
+    import os
+
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
 def remove_partial(path: Path) -> None:
     """Remove what a failed write left at `path`: a regular file only, never a device (/dev/full)
     or whatever a symbolic link points to."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import time
-from contextlib import nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -32,7 +31,9 @@ from socialmon.cli._common import (
     output_problem,
     remove_partial,
     say,
+    standard_output_checked,
     terminal_text,
+    to_standard_output,
 )
 from socialmon.cli._gc import collector_paused
 from socialmon.cli._i18n import _, use_for
@@ -372,7 +373,7 @@ def _print_tables(
     from socialmon.render.tables import channel_overview
     from socialmon.render.terminal import render_terminal
 
-    with output_file(output) if output else nullcontext(None) as handle:
+    with output_file(output) if output else standard_output_checked() as handle:
         console = Console(file=handle, width=140) if handle else out
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
             english, spanish = STRINGS["no_data_yet"]
@@ -389,8 +390,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         if sys.stdout.isatty():  # a CSV or Markdown report read in a terminal: no escape sequence
             text = terminal_text(text, multiline=True)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
+        to_standard_output(text if text.endswith("\n") else text + "\n")
         return
     with output_file(output) as handle:
         handle.write(text)
@@ -399,8 +399,7 @@ def _write(text: str, output: Path | None) -> None:
 
 def _write_bytes(data: bytes, output: Path | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        to_standard_output(data)
         return
     with output_file(output, "wb") as handle:
         handle.write(data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +26,7 @@ from socialmon.cli._common import (
     out,
     output_file,
     say,
+    standard_output_checked,
 )
 from socialmon.cli._i18n import _, use_for
 from socialmon.sentiment import get_scorer
@@ -227,7 +227,8 @@ def export_labels(
             for item in labelled_comments(db, brand)
         ]
     # A missing folder, or a write that fails (a full disk), is one line and exit 2.
-    with output_file(output, newline="") if output else nullcontext(sys.stdout) as handle:
+    with output_file(output, newline="") if output else standard_output_checked() as opened:
+        handle = opened if opened is not None else sys.stdout
         if format is ExportFormat.csv:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
