@@ -273,6 +273,21 @@ class EmailDestination(SmtpOptions):
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        """Each an address (`ana@example.com`, `Ana <ana@example.com>`), or a ${VAR} holding one: a
+        line break would write a header of its own into the message (`Bcc: …`)."""
+        from email.utils import parseaddr
+
+        for address in value:
+            if "${" in address:
+                continue
+            _, parsed = parseaddr(address)
+            if "\r" in address or "\n" in address or "@" not in parsed or " " in parsed.strip():
+                raise ValueError(f"{address!r} is not an e-mail address (name@example.com)")
+        return value
+
 
 class WebhookDestination(_Strict):
     kind: Literal["slack", "discord", "teams", "json"]

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from pydantic import ValidationError
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -91,7 +92,12 @@ def report_destination(
     """
     own = brand.alerts.email
     if to:
-        email = own.model_copy(update={"to": list(to)}) if own else EmailDestination(to=list(to))
+        settings = own.model_dump(exclude_none=True) if own else {}
+        try:  # validated, not copied: an address with a line break would become a header of its own
+            email = EmailDestination.model_validate({**settings, "to": list(to)})
+        except ValidationError as error:
+            said = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+            raise ReportEmailError(f"--email-to: {said}") from None
     elif own is None:
         raise ReportEmailError(
             f"brand {brand.slug!r} has no e-mail recipients: set [brands.alerts.email] to = [...] "

@@ -168,3 +168,12 @@ def test_a_server_that_is_down_exits_1(tmp_path: Path, cli: CliRunner, html_only
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1
     assert f"cannot deliver through 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["x@y.test\r\nBcc: evil@z.test", "no es correo"])
+def test_an_email_to_that_is_no_address_is_a_usage_error(address: str, tmp_path: Path) -> None:
+    """A line break would write a header of its own into the message (a Bcc); words are no address."""
+    config = project(tmp_path, CliRunner(), 2525)  # no server: nothing may be sent, or even tried
+    result = CliRunner().invoke(app, ["report", "--config", str(config), "--email", "--email-to", address])
+    assert result.exit_code == 2, result.output
+    assert f"--email-to: {address!r} is not an e-mail address (name@example.com)" in result.output
