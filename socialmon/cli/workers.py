@@ -49,19 +49,28 @@ def _queue_or_exit(loaded: Config, database: str | None) -> tuple[str, QueueData
         fail(str(error))
 
 
-def _queue_names(values: list[str] | None) -> list[str] | None:
-    """`--queues facebook,alerts` -> procrastinate's queue names (a platform's is scan.<platform>)."""
+def _queue_names(values: list[str] | None, platforms: list[str]) -> list[str] | None:
+    """`--queues facebook,alerts` -> procrastinate's queue names (a platform's is scan.<platform>).
+    A name that is no queue (`facebok`) is a usage error: a worker on it would wait for ever."""
     from socialmon.workers.app import ALERTS_QUEUE, SCAN_QUEUE_PREFIX, SCHEDULE_QUEUE, scan_queue
 
     if not values:
         return None
     names = [part.strip() for value in values for part in value.split(",") if part.strip()]
-    return [
-        name
-        if name in (ALERTS_QUEUE, SCHEDULE_QUEUE) or name.startswith(SCAN_QUEUE_PREFIX)
-        else scan_queue(name)
-        for name in names
-    ]
+    queues = []
+    for name in names:
+        if name in (ALERTS_QUEUE, SCHEDULE_QUEUE):
+            queues.append(name)
+        elif name.removeprefix(SCAN_QUEUE_PREFIX) in platforms:
+            queues.append(scan_queue(name.removeprefix(SCAN_QUEUE_PREFIX)))
+        else:
+            known = ", ".join([ALERTS_QUEUE, SCHEDULE_QUEUE, *platforms])
+            fail(
+                _("--queues: unknown queue {name}; the queues are {known}").format(
+                    name=repr(name), known=known
+                )
+            )
+    return queues
 
 
 @app.command(
@@ -130,14 +139,16 @@ def worker(
 ) -> None:
     import asyncio
 
-    loaded = config_or_exit(config, registry())
+    connectors = registry()
+    loaded = config_or_exit(config, connectors)
+    queue_names = _queue_names(queues, connectors.names())
     url, queue = _queue_or_exit(loaded, database)
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.runner import WorkerOptions, run_worker
 
     options = WorkerOptions(
         concurrency=concurrency or loaded.settings.scan.concurrency,
-        queues=_queue_names(queues),
+        queues=queue_names,
         wait=not until_empty,
         heartbeat=heartbeat,
         stalled_after=stalled_after,

@@ -244,6 +244,22 @@ def test_worker_commands_refuse_sqlite(tmp_path: Path, cli: Any) -> None:
         assert "worker mode needs PostgreSQL" in result.output
 
 
+def test_a_worker_on_a_queue_that_does_not_exist_is_refused(tmp_path: Path, cli: Any) -> None:
+    """`--queues facebok` (a typo) would start a worker that waits for ever on a queue nobody fills."""
+    config = tmp_path / "socialmon.toml"
+    config.write_text(
+        'database = "local.db"\n\n[[brands]]\nname = "A"\n\n[[brands.channels]]\nplatform = "file"\n'
+        'path = "x.json"\n',
+        encoding="utf-8",
+    )
+    result = cli.invoke(app, ["worker", "--queues", "facebook,facebok", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "--queues: unknown queue 'facebok'; the queues are alerts, schedule," in said and "facebook" in said
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_a_database_error_outside_the_pages_is_retried_not_lost(
