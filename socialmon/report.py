@@ -69,7 +69,12 @@ def channel_summaries(
             func.count().filter(label == "neutral").label("neutral"),
             func.count().filter(label == "negative").label("negative"),
         )
-        .where(comment_t.c.is_business.is_(False), comment_t.c.channel_id.in_(chosen))
+        # A deleted comment (a WhatsApp "message deleted") is no customer's word, as in the reports.
+        .where(
+            comment_t.c.is_business.is_(False),
+            comment_t.c.deleted.is_(False),
+            comment_t.c.channel_id.in_(chosen),
+        )
         .group_by(comment_t.c.channel_id)
         .subquery()
     )

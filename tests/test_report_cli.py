@@ -72,6 +72,20 @@ def test_summary_json(project: Path, cli: CliRunner) -> None:
     assert brand["engagement"]["posts"][0]["likes"] == 4
 
 
+def test_a_deleted_comment_is_counted_nowhere_not_even_in_the_channel_overview(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [post("p1", author_id="biz"), comment("c1", text="Muy rico"), comment("c2", text="x", deleted=True)],
+    )
+    config = write_config(tmp_path).resolve()
+    invoke(cli, config, "scan", "-q")
+    data = json.loads(invoke(cli, config, "report", "-f", "json", *WINDOW).stdout)
+    assert data["brands"][0]["headline"]["customer_comments"] == 1
+    assert [channel["comments"] for channel in data["channels"]] == [1]  # all time: c2 was deleted
+
+
 def test_pending_negative_first_and_limit(project: Path, cli: CliRunner) -> None:
     data = json.loads(
         invoke(cli, project, "pending", "-f", "json", "--negative-first", "-n", "1", *WINDOW).stdout

@@ -535,6 +535,7 @@ class Reference:
                               count(*) FILTER (WHERE {LABEL} = 'neutral') AS neutral,
                               count(*) FILTER (WHERE {LABEL} = 'negative') AS negative
                        FROM comment c WHERE c.channel_id IN ({chosen}) AND c.is_business = {f}
+                         AND c.deleted = {f}
                        GROUP BY c.channel_id) x ON x.channel_id = ch.id
             LEFT JOIN (SELECT channel_id, count(*) AS pending FROM pending_thread
                        WHERE channel_id IN ({chosen}) GROUP BY channel_id) w ON w.channel_id = ch.id
