@@ -49,6 +49,14 @@ log = logging.getLogger("socialmon.workers")
 class ScanFailed(Exception):
     """The channel's scan failed; procrastinate retries it with backoff, then leaves it failed."""
 
+    def __init__(self, message: str) -> None:
+        # A platform's error is untrusted text, and procrastinate writes this message to the
+        # worker's log and keeps it in its tables: no escape sequence may reach a terminal that
+        # reads them (`socialmon scan` cleans the same text as it prints it).
+        from socialmon.render._safe_text import terminal_text
+
+        super().__init__(terminal_text(message))
+
 
 def channel_label(brand: str, channel: str) -> str:
     return f"{brand}/{channel}"

@@ -382,3 +382,12 @@ def test_a_worker_that_loses_the_database_for_30_s_carries_on(
             connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_failed_scans_message_carries_no_escape_sequence() -> None:
+    """procrastinate logs it and keeps it: a platform's error must not retitle or clear a terminal."""
+    from socialmon.workers.tasks import ScanFailed
+
+    said = str(ScanFailed("cafe/fb: PlatformError: bad \x1b]0;pwned\x07\x1b[2J request \u202eevil"))
+    assert "\x1b" not in said and "\x07" not in said and "\u202e" not in said
+    assert said.startswith("cafe/fb: PlatformError: bad") and "request" in said
