@@ -112,8 +112,21 @@ class WorkerRuntime:
         return self._resolved[key]
 
     def brand_channels(self, brand: str) -> list[ResolvedChannel]:
-        chosen = [(b, c) for b, c in self.config.select(brand) if b.slug == brand and c.enabled]
-        return [r for r in (self.resolve(b.slug, c.name) for b, c in chosen) if r is not None]
+        """The brand's enabled channels this worker can resolve: one whose secret its environment
+        lacks was skipped by its scan job (which said so), and is left out of the alert rules too."""
+        from socialmon.config import ConfigError
+
+        found = []
+        for b, c in self.config.select(brand):
+            if b.slug != brand or not c.enabled:
+                continue
+            try:
+                resolved = self.resolve(b.slug, c.name)
+            except ConfigError:
+                continue
+            if resolved is not None:
+                found.append(resolved)
+        return found
 
 
 def runtime(context: Any) -> WorkerRuntime:
@@ -165,9 +178,24 @@ async def _attempt_failed(
 async def _scan_channel(
     context: Any, rt: WorkerRuntime, job: Any, brand: str, channel: str, cycle: str
 ) -> str:
+    from socialmon.config import ConfigError
     from socialmon.scan import scan_channel
 
-    resolved = rt.resolve(brand, channel)
+    try:
+        resolved = rt.resolve(brand, channel)
+    except ConfigError as error:
+        # An unset ${VAR} secret, or options this worker's config refuses: no retry can mend
+        # them, so the channel is skipped, as `socialmon scan` skips it, in one line each, and
+        # the cycle goes on without it (its brand's alert rules still run).
+        for problem in error.problems:
+            said = (
+                f"{problem.message}: set it in the worker's environment, then restart the worker"
+                if problem.variable
+                else str(problem)
+            )
+            _say(f"{channel_label(brand, channel)}: skipped: {said}")
+        await finish_in_cycle(context.app, cycle, brand, channel)
+        return f"{channel_label(brand, channel)}: skipped: the worker's config or environment is incomplete"
     if resolved is None:
         await finish_in_cycle(context.app, cycle, brand, channel)
         return f"{channel_label(brand, channel)}: not an enabled channel of this worker's config"

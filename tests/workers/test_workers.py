@@ -391,3 +391,44 @@ def test_a_failed_scans_message_carries_no_escape_sequence() -> None:
     said = str(ScanFailed("cafe/fb: PlatformError: bad \x1b]0;pwned\x07\x1b[2J request \u202eevil"))
     assert "\x1b" not in said and "\x07" not in said and "\u202e" not in said
     assert said.startswith("cafe/fb: PlatformError: bad") and "request" in said
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_a_channel_whose_secret_the_worker_lacks_is_skipped_in_one_line_not_retried(
+    postgres_url: str,
+    queue_schema: str,
+    tmp_path: Path,
+    cli: Any,
+    workers: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Enqueued where the token is set, run by a worker whose environment lacks it: no retry can
+    mend that. It was retried, its log a traceback each time; now one line, as `scan` says it."""
+    graph = FakeGraph(latency=0.0)
+    add_pages(graph, 2, 1)
+    with graph:
+        config = write_config(tmp_path, postgres_url, graph.url, 2)
+        text_ = config.read_text(encoding="utf-8").replace('"tok-1"', '"${WORKER_TOKEN}"')
+        config.write_text(text_, encoding="utf-8")
+        monkeypatch.setenv("WORKER_TOKEN", "tok-1")
+        enqueue(cli, config)
+        monkeypatch.delenv("WORKER_TOKEN")
+        pool = workers(config)
+        assert pool.start("--until-empty", *FAST).wait(60) == 0, pool.logs()
+    logs = pool.logs()
+    said = " ".join(logs.split())
+    assert "bench/c1: skipped: environment variable WORKER_TOKEN is not set: set it in the worker's" in said
+    assert "Traceback" not in logs
+    q = f'"{queue_schema}"'
+    jobs = rows(
+        postgres_url,
+        f"SELECT args->>'channel', status::text, attempts FROM {q}.procrastinate_jobs "
+        "WHERE task_name = 'socialmon.scan_channel' ORDER BY 1",
+    )
+    assert [tuple(job) for job in jobs] == [("c0", "succeeded", 1), ("c1", "succeeded", 1)]
+    alerts = rows(
+        postgres_url,
+        f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.check_alerts'",
+    )
+    assert alerts == [(1,)]  # the cycle went on without c1: its brand's rules still ran
