@@ -70,6 +70,10 @@ def test_comments_and_whatsapp_messages_end_to_end(tmp_path: Path) -> None:
 
     wide = run_cli("report", "--config", str(config), env={"COLUMNS": "160"})
     assert "Mensajes (turnos)" in wide.stdout and "Comentarios públicos" in wide.stdout
+    # Response times count turns; sentiment counts each message, and says so.
+    markdown = run_cli("report", "--config", str(config), "-f", "md").stdout
+    sentiment = markdown.split("Opiniones: comentarios y mensajes", 1)[1].split("\n#", 1)[0]
+    assert "| Mensajes |" in sentiment and "turnos" not in sentiment
 
     pending = run_cli("pending", "--config", str(config), "-f", "json")
     assert pending.returncode == 0, pending.stderr

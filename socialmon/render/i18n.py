@@ -208,6 +208,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind_message": ("message", "mensaje"),
     "kinds_comment": ("Public comments", "Comentarios públicos"),
     "kinds_message": ("Messages (turns)", "Mensajes (turnos)"),
+    # The sentiment of messages counts each message, not each turn.
+    "kinds_message_each": ("Messages", "Mensajes"),
     "response_by_kind": (
         "Response times: comments and messages",
         "Tiempos de respuesta: comentarios y mensajes",

@@ -417,7 +417,7 @@ def _trend_by_kind(report: BrandReport, lang: Lang) -> TableData:
         net = (pos - neg) / scored if scored else None
         table.rows.append(
             [
-                Cell(kind, lang(f"kinds_{kind}")),
+                Cell(kind, lang("kinds_message_each" if kind == "message" else f"kinds_{kind}")),
                 _num(lang, sum(p.comments for p in periods)),
                 _pct(lang, pos / scored if scored else None),
                 _pct(lang, neu / scored if scored else None),
