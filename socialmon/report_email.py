@@ -92,6 +92,9 @@ def report_destination(
     """
     own = brand.alerts.email
     if to:
+        for address in to:  # typed on a command line: words by mistake are refused, not "sent"
+            if "@" not in address:
+                raise ReportEmailError(f"--email-to: {address!r} is not an e-mail address (name@example.com)")
         settings = own.model_dump(exclude_none=True) if own else {}
         try:  # validated, not copied: an address with a line break would become a header of its own
             email = EmailDestination.model_validate({**settings, "to": list(to)})

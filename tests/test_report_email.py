@@ -176,4 +176,16 @@ def test_an_email_to_that_is_no_address_is_a_usage_error(address: str, tmp_path:
     config = project(tmp_path, CliRunner(), 2525)  # no server: nothing may be sent, or even tried
     result = CliRunner().invoke(app, ["report", "--config", str(config), "--email", "--email-to", address])
     assert result.exit_code == 2, result.output
-    assert f"--email-to: {address!r} is not an e-mail address (name@example.com)" in result.output
+    said = " ".join(result.output.split())
+    assert f"--email-to: {address!r}" in said
+    assert "is not an e-mail address" in said or "holds a line break" in said
+
+
+def test_recipients_a_relay_takes_still_load(tmp_path: Path) -> None:
+    """Only a line break is refused in the config: a local mailbox, a name, a ${VAR} load as before."""
+    from socialmon.config import EmailDestination
+
+    to = ["root", "Ana <ana@example.com>", '"Ana, Ventas" <ventas@example.com>', "${ALERT_TO}"]
+    assert EmailDestination(to=to).to == to
+    with pytest.raises(ValueError, match="line break"):
+        EmailDestination(to=["a@example.com\r\nBcc: b@example.com"])

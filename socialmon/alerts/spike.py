@@ -66,6 +66,13 @@ class SpikeReason(str):
         reason.key, reason.values = key, values
         return reason
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it from its key and values
+        return (_spike_reason, (self.key, self.values))
+
+
+def _spike_reason(key: str, values: dict[str, str]) -> SpikeReason:
+    return SpikeReason(key, **values)
+
 
 @dataclass(frozen=True)
 class SpikeResult:

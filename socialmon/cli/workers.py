@@ -141,7 +141,7 @@ def worker(
 
     connectors = registry()
     loaded = config_or_exit(config, connectors)
-    queue_names = _queue_names(queues, connectors.names())
+    queue_names = _queue_names(queues, connectors.names()) if queues else None
     url, queue = _queue_or_exit(loaded, database)
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.runner import WorkerOptions, run_worker
@@ -277,6 +277,8 @@ def _print_status(status: dict[str, Any]) -> None:
         job = row["job"] or "-"
         if row["job"] == "failed" and row["job_error"]:  # e.g. the database refused a connection
             job = f"{job} ({row['attempts']}): {row['job_error']}"
+        elif row["job_error"] and row["job_error"].startswith("skipped: "):  # a secret the worker lacks
+            job = f"{job}: {row['job_error']}"
         channels.add_row(
             plain(row["channel"]),
             plain(row["platform"]),

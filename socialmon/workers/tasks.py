@@ -112,8 +112,9 @@ class WorkerRuntime:
         return self._resolved[key]
 
     def brand_channels(self, brand: str) -> list[ResolvedChannel]:
-        """The brand's enabled channels this worker can resolve: one whose secret its environment
-        lacks was skipped by its scan job (which said so), and is left out of the alert rules too."""
+        """The brand's enabled channels this worker can resolve, for its alert job (the rules judge
+        what the database holds of the brand). One whose secret this worker's environment lacks
+        was skipped by its scan job, which said so; it is left out here with a line of its own."""
         from socialmon.config import ConfigError
 
         found = []
@@ -122,7 +123,10 @@ class WorkerRuntime:
                 continue
             try:
                 resolved = self.resolve(b.slug, c.name)
-            except ConfigError:
+            except ConfigError as error:
+                _say(
+                    f"{channel_label(b.slug, c.name)}: left out of the alert job: {error.problems[0].message}"
+                )
                 continue
             if resolved is not None:
                 found.append(resolved)
@@ -164,15 +168,23 @@ async def _attempt_failed(
 ) -> None:
     """Record why the attempt failed; on the last attempt the cycle goes on without the channel."""
     try:
-        async with app.connector.pool.connection() as connection:
-            await connection.execute(
-                "UPDATE socialmon_cycle_channel SET error = %s WHERE cycle = %s AND brand = %s AND channel = %s",
-                [error[:1000], cycle, brand, channel],
-            )
+        await _note_error(app, cycle, brand, channel, error)
         if job.attempts >= rt.retries:
             await finish_in_cycle(app, cycle, brand, channel)
     except Exception as problem:  # the database is away: the job is retried or failed all the same
         log.warning("%s: recording the failure failed: %s", channel_label(brand, channel), problem)
+
+
+async def _note_error(app: Any, cycle: str, brand: str, channel: str, error: str) -> None:
+    """Why the channel's job did not scan it, in its cycle's row (`workers status` shows it); the
+    text cleaned, as a platform's error is untrusted."""
+    from socialmon.render._safe_text import terminal_text
+
+    async with app.connector.pool.connection() as connection:
+        await connection.execute(
+            "UPDATE socialmon_cycle_channel SET error = %s WHERE cycle = %s AND brand = %s AND channel = %s",
+            [terminal_text(error)[:1000], cycle, brand, channel],
+        )
 
 
 async def _scan_channel(
@@ -187,13 +199,15 @@ async def _scan_channel(
         # An unset ${VAR} secret, or options this worker's config refuses: no retry can mend
         # them, so the channel is skipped, as `socialmon scan` skips it, in one line each, and
         # the cycle goes on without it (its brand's alert rules still run).
-        for problem in error.problems:
-            said = (
-                f"{problem.message}: set it in the worker's environment, then restart the worker"
-                if problem.variable
-                else str(problem)
-            )
-            _say(f"{channel_label(brand, channel)}: skipped: {said}")
+        said = [
+            f"{problem.message}: set it in the worker's environment, then restart the worker"
+            if problem.variable
+            else str(problem)
+            for problem in error.problems
+        ]
+        for line in said:
+            _say(f"{channel_label(brand, channel)}: skipped: {line}")
+        await _note_error(context.app, cycle, brand, channel, "skipped: " + "; ".join(said))
         await finish_in_cycle(context.app, cycle, brand, channel)
         return f"{channel_label(brand, channel)}: skipped: the worker's config or environment is incomplete"
     if resolved is None:

@@ -384,6 +384,14 @@ def test_a_worker_that_loses_the_database_for_30_s_carries_on(
         admin.dispose()
 
 
+def test_queue_names_map_platforms_and_the_named_queues() -> None:
+    from socialmon.cli.workers import _queue_names
+
+    named = _queue_names(["facebook,scan.instagram", " alerts ", "schedule"], ["facebook", "instagram"])
+    assert named == ["scan.facebook", "scan.instagram", "alerts", "schedule"]
+    assert _queue_names(None, ["facebook"]) is None
+
+
 def test_a_failed_scans_message_carries_no_escape_sequence() -> None:
     """procrastinate logs it and keeps it: a platform's error must not retitle or clear a terminal."""
     from socialmon.workers.tasks import ScanFailed
@@ -431,4 +439,9 @@ def test_a_channel_whose_secret_the_worker_lacks_is_skipped_in_one_line_not_retr
         postgres_url,
         f"SELECT count(*) FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.check_alerts'",
     )
-    assert alerts == [(1,)]  # the cycle went on without c1: its brand's rules still ran
+    assert alerts == [(1,)]  # the cycle went on without c1: its brand's alert job still ran
+    status = cli.invoke(app, ["workers", "status", "--format", "json", "--config", str(config)])
+    channels = {row["channel"]: row for row in json.loads(status.output)["channels"]}
+    assert channels["bench/c1"]["job_error"].startswith(
+        "skipped: environment variable WORKER_TOKEN is not set"
+    )
