@@ -49,6 +49,20 @@ def _queue_or_exit(loaded: Config, database: str | None) -> tuple[str, QueueData
         fail(str(error))
 
 
+def _job_word(status: str) -> str:
+    """A procrastinate job status in the CLI's language ("todo" reads as "all" in Spanish)."""
+    words = {
+        "todo": _("waiting"),
+        "doing": _("running"),
+        "succeeded": _("done"),
+        "failed": _("failed"),
+        "cancelled": _("cancelled"),
+        "aborting": _("cancelled"),
+        "aborted": _("cancelled"),
+    }
+    return words.get(status, status)
+
+
 def _queue_names(values: list[str] | None, platforms: list[str]) -> list[str] | None:
     """`--queues facebook,alerts` -> procrastinate's queue names (a platform's is scan.<platform>).
     A name that is no queue (`facebok`) is a usage error: a worker on it would wait for ever."""
@@ -274,7 +288,7 @@ def _print_status(status: dict[str, Any]) -> None:
         last = row["last_status"] or "-"
         if row["last_error"]:
             last = f"{last}: {row['last_error']}"
-        job = row["job"] or "-"
+        job = _job_word(row["job"]) if row["job"] else "-"
         if row["job"] == "failed" and row["job_error"]:  # e.g. the database refused a connection
             job = f"{job} ({row['attempts']}): {row['job_error']}"
         elif row["job_error"] and row["job_error"].startswith("skipped: "):  # a secret the worker lacks

@@ -445,3 +445,21 @@ def test_a_channel_whose_secret_the_worker_lacks_is_skipped_in_one_line_not_retr
     assert channels["bench/c1"]["job_error"].startswith(
         "skipped: environment variable WORKER_TOKEN is not set"
     )
+
+
+@pytest.mark.postgres
+def test_status_names_a_waiting_job_in_the_clis_language(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any
+) -> None:
+    """procrastinate's "todo" read as "all" to a Spanish reader: a job on the queue is "en espera"."""
+    graph = FakeGraph(latency=0.0)
+    add_pages(graph, 1, 1)
+    with graph:
+        config = write_config(tmp_path, postgres_url, graph.url, 1)
+        enqueue(cli, config)
+    status = cli.invoke(
+        app, ["workers", "status", "--config", str(config)], env={"COLUMNS": "200", "SOCIALMON_LANG": "es"}
+    )
+    assert status.exit_code == 0, status.output
+    row = next(line for line in status.output.splitlines() if "bench/c0" in line)
+    assert "en espera" in row and "todo" not in row
