@@ -102,6 +102,31 @@ def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
         yield
 
 
+def run_in_process(*args: str) -> Any:
+    """`socialmon ARGS` in this process (typer's CliRunner): any exception but the command's own
+    exit fails the test, so a traceback is never taken for a refusal."""
+    from typer.testing import CliRunner
+
+    from socialmon.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def scanned_project(folder: Path, records: list[dict[str, Any]], *then: list[str]) -> Path:
+    """A project in `folder` (`records` in export.jsonl, `write_config`'s config) scanned once, then
+    each command of `then` run on it, in the clean environment a fixture shared by a module needs:
+    its config. Each test then works on a copy (`copy_project`)."""
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+        write_jsonl(folder / "export.jsonl", records)
+        config = write_config(folder).resolve()
+        for command in (["scan", "-q"], *then):
+            result = run_in_process(*command, "--config", str(config))
+            assert result.exit_code == 0, result.output
+    return config
+
+
 def copy_project(template: Path, folder: Path) -> Path:
     """A copy, in `folder`, of a project scanned once for a whole module (config, exports, database)."""
     shutil.copytree(template, folder, dirs_exist_ok=True)

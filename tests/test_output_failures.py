@@ -10,14 +10,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
-from helpers import REPO, clean_environment, comment, copy_project, post, write_config, write_jsonl
-from typer.testing import CliRunner
+from helpers import REPO, comment, copy_project, post, scanned_project
+from helpers import run_in_process as run
 
-from socialmon.cli import app
 from socialmon.cli._common import output_file
 
 FULL = Path("/dev/full")
@@ -34,24 +32,16 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
-        write_jsonl(folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
-        config = write_config(folder).resolve()
-        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
-        # a label, so that export-labels has a line to write
-        assert CliRunner().invoke(app, ["label", "c1", "negative", "--config", str(config)]).exit_code == 0
+    records = [post("p1", author_id="biz"), comment("c1", text="Muy rico")]
+    scanned_project(
+        folder, records, ["label", "c1", "negative"]
+    )  # a label: export-labels has a line to write
     return folder
 
 
 @pytest.fixture
 def project(tmp_path: Path, scanned: Path) -> Path:
     return copy_project(scanned, tmp_path).resolve()
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def _pdf_cannot_render() -> bool:

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
-from typer.testing import CliRunner
+from helpers import comment, copy_project, post, scanned_project
+from helpers import run_in_process as run
 
 from socialmon.analytics.scope import WindowError, parse_moment
-from socialmon.cli import app
 
 
 @pytest.fixture(autouse=True)
@@ -25,22 +23,13 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-brand project (language es) scanned once for the module; each test gets a copy."""
     folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
-        write_jsonl(folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
-        config = write_config(folder).resolve()
-        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    scanned_project(folder, [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
     return folder
 
 
 @pytest.fixture
 def project(tmp_path: Path, scanned: Path) -> Path:
     return copy_project(scanned, tmp_path).resolve()
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 @pytest.mark.parametrize(

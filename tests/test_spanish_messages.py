@@ -4,13 +4,10 @@ files --csv-dir wrote, the label `label` stored and the scorer's, in the words r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import comment, post, write_config, write_jsonl
-from typer.testing import CliRunner
-
-from socialmon.cli import app
+from helpers import run_in_process as run
 
 
 @pytest.fixture
@@ -26,12 +23,6 @@ def spanish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = write_config(tmp_path).resolve()
     assert run("scan", "-q", "--config", str(config)).exit_code == 0
     return config
-
-
-def run(*args: str) -> Any:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 def test_csv_dir_says_what_it_wrote_in_spanish(spanish: Path, tmp_path: Path) -> None:
