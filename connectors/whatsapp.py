@@ -19,9 +19,9 @@ A line that does not start with a date is the continuation of the message before
 lines (the encryption notice, joins and exits, subject changes, the business-account notices;
 on iOS, texts that start with U+200E) are skipped, except media left out of the export
 ("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "imagen omitida"…, and Android's
-"null" for a view-once photo), stored as a
-message of its sender with an empty text, and deleted messages ("Se eliminó este mensaje", "This
-message was deleted", "Mensagem apagada"…), stored as a deleted message of its sender. The
+"null" for a view-once photo), stored as a message of its sender with an empty text (which gets
+no sentiment label), and deleted messages ("Se eliminó este mensaje", "This message was
+deleted", "Mensagem apagada"…), stored as a deleted message of its sender. The
 "<Se editó este mensaje.>" mark is dropped from an edited text.
 
 Each chat is a post of kind "conversation" (id: a digest of the chat's name; its author the

@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from socialmon.clock import utcnow
 from socialmon.database import Database
 from socialmon.scoring import ScoringPool
-from socialmon.sentiment import Scorer
+from socialmon.sentiment import Scorer, says_something
 from socialmon.tables import BRAND, CHANNEL, COMMENT
 
 
@@ -81,12 +81,20 @@ def rescore(
                 ).all()
             if not batch:
                 return done
-            # Scored with their brand's language as the hint, as a scan scores them.
+            # Scored with their brand's language as the hint, as a scan scores them; a text that
+            # says nothing (a photo, a sticker) gets no label, as in a scan.
+            said = [row for row in batch if says_something(row.text)]
             sentiments = []
-            for hint, rows_of_brand in groupby(batch, key=lambda row: row.language):
+            for hint, rows_of_brand in groupby(said, key=lambda row: row.language):
                 sentiments += asyncio.run(pool.score([row.text for row in rows_of_brand], hint))
             changed_at = utcnow()
+            unlabelled = {"new_language": None, "new_compound": None, "new_label": None, "new_mixed": None}
             rows = [
+                {"row_id": row.id, "changed_at": changed_at, **unlabelled}
+                for row in batch
+                if not says_something(row.text)
+            ]
+            rows += [
                 {
                     "row_id": row_id,
                     "changed_at": changed_at,
@@ -95,7 +103,7 @@ def rescore(
                     "new_label": s.label,
                     "new_mixed": s.mixed,
                 }
-                for (row_id, _, _), s in zip(batch, sentiments, strict=True)
+                for (row_id, _, _), s in zip(said, sentiments, strict=True)
             ]
             with database.write() as connection:
                 connection.execute(statement, rows)

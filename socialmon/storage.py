@@ -25,7 +25,7 @@ from socialmon import tables
 from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
-from socialmon.sentiment import Scorer, Sentiment
+from socialmon.sentiment import Scorer, Sentiment, says_something
 from socialmon.table_statistics import TableStatistics
 from socialmon.upsert import driver_upsert
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
@@ -462,7 +462,11 @@ class Store:
                 result.updated_comments += 1
                 if record.deleted:
                     _keep_what_was_said(row, known)
-            if known is not None and known["text"] == row["text"] and known["sentiment_label"] is not None:
+            if not says_something(row["text"]):
+                # No label; the scorer and its version are kept, so `rescore` does not take it for stale.
+                row.update(dict.fromkeys(_SENTIMENT_FIELDS))
+                row.update(sentiment_scorer=self.scorer.name, sentiment_version=self.scorer.version)
+            elif known is not None and known["text"] == row["text"] and known["sentiment_label"] is not None:
                 row.update({name: known[name] for name in _SENTIMENT_FIELDS})
             else:
                 prepared.rows_to_score.append(row)

@@ -40,6 +40,16 @@ class Sentiment:
     mixed: bool = False
 
 
+def says_something(text: str | None) -> bool:
+    """Whether a text has anything to score.
+
+    A photo, a sticker, an attachment or WhatsApp's "<Multimedia omitido>" arrives as an empty
+    text. It is stored without a label: scored, it would be a neutral that says nothing of the
+    customer's mood and dilutes the brand's positive and negative shares.
+    """
+    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+
+
 @runtime_checkable
 class Scorer(Protocol):
     """Scores texts. `name` and `version` are stored beside every score so that a
