@@ -4,6 +4,7 @@ an OSError traceback — and no half-written file is left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.util
 import os
@@ -126,3 +127,42 @@ def test_a_failed_write_to_standard_output_is_one_line_and_exit_2(project: Path,
         )
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip() == "error: cannot write to standard output: No space left on device"
+
+
+@pytest.mark.slow  # a real process on a pseudo-terminal
+@pytest.mark.parametrize(("extension", "word"), [("pdf", "a PDF"), ("xlsx", "an xlsx")])
+def test_a_binary_report_is_refused_on_a_terminal_before_any_work(
+    project: Path, extension: str, word: str
+) -> None:
+    """`socialmon report -f pdf` typed at a terminal: one line asking for --output, not its bytes."""
+    import pty
+    import threading
+
+    controller, terminal = pty.openpty()
+    shown = bytearray()
+
+    def drain() -> None:  # what the terminal shows, read as it comes: a full pty would block the writer
+        with contextlib.suppress(OSError):  # EIO: the terminal's other end is closed
+            while chunk := os.read(controller, 65536):
+                shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "socialmon", "report", "-f", extension, "--config", str(project)],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO), "SOCIALMON_LANG": "en"},
+            timeout=120,
+        )
+    finally:
+        os.close(terminal)
+        reader.join(timeout=10)
+        os.close(controller)
+    assert done.returncode == 2, done.stderr
+    assert (
+        done.stderr.strip() == f"error: {word} file is not for a terminal: give --output report.{extension}"
+    )
+    assert bytes(shown) == b""

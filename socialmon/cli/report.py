@@ -199,6 +199,12 @@ def run_report(
             if problem_found is not None:
                 fail(problem_found)
         check_selection(loaded, brand, channel)
+        if output is None and not (email or email_to) and csv_dir is None and sys.stdout.isatty():
+            # Checked before any work: a PDF's or a workbook's bytes would fill the terminal.
+            if format is ReportFormat.pdf:
+                fail(_("a PDF file is not for a terminal: give --output report.pdf"))
+            if format is ReportFormat.xlsx:
+                fail(_("an xlsx file is not for a terminal: give --output report.xlsx"))
         if format is ReportFormat.pdf:
             _require_pdf(loaded, brand, lang)
         if format is ReportFormat.xlsx:
@@ -465,10 +471,7 @@ def _write_spreadsheets(
 
     sections = [(r.slug, lang_, report_tables(r, lang_)) for r, lang_ in pairs]
     if format is ReportFormat.xlsx:
-        data = spreadsheets.render_xlsx(sections)
-        if output is None and sys.stdout.isatty():
-            fail(_("an xlsx file is not for a terminal: give --output report.xlsx"))
-        _write_bytes(data, output)
+        _write_bytes(spreadsheets.render_xlsx(sections), output)
         return
     files = spreadsheets.csv_files(sections)
     if csv_dir is not None:
