@@ -141,6 +141,10 @@ class CommentRecord(_Record):
     parent_id: str | None = Field(default=None, max_length=MAX_ID_LENGTH)
     reply_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     rating: float | None = Field(default=None, ge=0, le=5)
+    # The platform gives only the time of the last change, not of the creation (Google's owner
+    # reply: `updateTime`). Once stored, the record keeps its first time as `created_at` and a
+    # later one becomes its `edited_at`; not stored itself.
+    created_at_is_last_change: bool = False
 
     _refs_storable = field_validator("post_id", "parent_id")(_storable_id)
 

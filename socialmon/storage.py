@@ -63,7 +63,7 @@ _POST_UPDATES = (*_POST_FIELDS, "record_hash", "updated_at")
 _COMMENT_UPDATES = (*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at")
 _EXISTING_COLUMNS = {
     _POST.name: ("record_hash", *_KEPT_ON_DELETION),
-    _COMMENT.name: ("record_hash", *_KEPT_ON_DELETION, *_SENTIMENT_FIELDS),
+    _COMMENT.name: ("record_hash", *_KEPT_ON_DELETION, "created_at", *_SENTIMENT_FIELDS),
 }
 
 
@@ -156,6 +156,26 @@ def _keep_what_was_said(row: dict[str, Any], known: Mapping[str, Any]) -> None:
         if not row[name] and known[name]:
             row[name] = known[name]
     row["is_business"] = row["is_business"] or known["is_business"]
+
+
+def _keep_the_author(row: dict[str, Any], known: Mapping[str, Any]) -> None:
+    """A record that no longer names its author keeps the one stored: platforms withhold an author
+    (Reddit's "[deleted]" account, Facebook's `from` without the permission), they never hand the
+    words to someone else. Without this, the business's own reply became a stranger's, and the
+    customer it answered was waiting again."""
+    if not row["author_id"] and not row["author_name"] and (known["author_id"] or known["author_name"]):
+        row["author_id"], row["author_name"] = known["author_id"], known["author_name"]
+        row["is_business"] = row["is_business"] or known["is_business"]
+
+
+def _keep_the_first_time(row: dict[str, Any], known: Mapping[str, Any]) -> None:
+    """For a record whose `created_at` is its last change (`CommentRecord.created_at_is_last_change`:
+    Google's owner reply has only `updateTime`), a later time is an edit: the time stored first stays
+    its creation, so editing a reply weeks later does not move the answer weeks after the question."""
+    stored = known["created_at"]
+    if stored is not None and stored < row["created_at"]:
+        row["edited_at"] = max(row["created_at"], row["edited_at"] or row["created_at"])
+        row["created_at"] = stored
 
 
 def _comment_row(record: CommentRecord) -> dict[str, Any]:
@@ -448,6 +468,7 @@ class Store:
                 result.updated_posts += 1
                 if record.deleted:
                     _keep_what_was_said(post_row, known)
+                _keep_the_author(post_row, known)
             prepared.post_rows.append(post_row)
 
         for platform_id, record in comments.items():
@@ -462,6 +483,9 @@ class Store:
                 result.updated_comments += 1
                 if record.deleted:
                     _keep_what_was_said(row, known)
+                _keep_the_author(row, known)
+                if record.created_at_is_last_change:
+                    _keep_the_first_time(row, known)
             if not says_something(row["text"]):
                 # No label; the scorer and its version are kept, so `rescore` does not take it for stale.
                 row.update(dict.fromkeys(_SENTIMENT_FIELDS))

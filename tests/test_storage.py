@@ -129,6 +129,71 @@ def test_a_deleted_business_reply_and_post_keep_who_wrote_them_and_what(store: S
     assert post["deleted"] and post["text"] == "our post"
 
 
+def _stored_comment(store: Store) -> dict[str, Any]:
+    with store.database.read() as connection:
+        return dict(connection.execute(select(Comment.__table__)).mappings().one())
+
+
+def test_a_record_that_no_longer_names_its_author_keeps_the_stored_one(store: Store) -> None:
+    """Reddit's "[deleted]" account: the words stay, the author goes. The business's reply stays its."""
+    channel = store.sync_channel(BRAND, CHANNEL)
+    reply = CommentRecord(
+        platform_id="r1", post_id="p1", parent_id="c0", created_at=WHEN, author_id="b1",
+        author_name="Café Uno", is_business=True, text="Sorry, we refunded you",
+    )  # fmt: skip
+    store.save_page(channel.id, Page(posts=make_page(0, 1).posts, comments=[reply]))
+    withheld = reply.model_copy(
+        update={
+            "author_id": None,
+            "author_name": None,
+            "is_business": False,
+            "text": "Sorry, we refunded you!",
+        }
+    )
+    assert store.save_page(channel.id, Page(comments=[withheld])).updated_comments == 1
+    stored = _stored_comment(store)
+    assert (stored["author_id"], stored["author_name"], stored["is_business"]) == ("b1", "Café Uno", True)
+    assert stored["text"] == "Sorry, we refunded you!" and not stored["deleted"]
+    renamed = withheld.model_copy(update={"author_id": "b1", "author_name": "Café Uno Centro"})
+    store.save_page(channel.id, Page(comments=[renamed]))
+    assert _stored_comment(store)["author_name"] == "Café Uno Centro"  # a name the platform gives wins
+
+
+def test_a_reply_whose_time_is_its_last_change_keeps_its_first_time(store: Store) -> None:
+    """Google's owner reply has only `updateTime`: an edit weeks later is an edit, not a late answer."""
+    channel = store.sync_channel(BRAND, CHANNEL)
+    first = datetime(2026, 10, 1, 13, tzinfo=UTC)
+    edited = datetime(2026, 10, 25, 9, tzinfo=UTC)
+    reply = CommentRecord(
+        platform_id="r1", post_id=None, parent_id="review1", kind="review", created_at=first,
+        is_business=True, text="Thanks!", created_at_is_last_change=True,
+    )  # fmt: skip
+    store.save_page(channel.id, Page(comments=[reply]))
+    store.save_page(
+        channel.id, Page(comments=[reply.model_copy(update={"created_at": edited, "text": "Thank you!"})])
+    )
+    stored = _stored_comment(store)
+    assert (stored["created_at"], stored["edited_at"], stored["text"]) == (first, edited, "Thank you!")
+    # Seen again unchanged: nothing moves.
+    assert (
+        store.save_page(
+            channel.id, Page(comments=[reply.model_copy(update={"created_at": edited, "text": "Thank you!"})])
+        ).updated_comments
+        == 0
+    )
+    assert _stored_comment(store)["created_at"] == first
+
+
+def test_a_records_later_time_is_taken_when_it_is_its_creation(store: Store) -> None:
+    """A corrected date in an export is the date: only a record that says its time is a last change keeps the first."""
+    channel = store.sync_channel(BRAND, CHANNEL)
+    comment = CommentRecord(platform_id="c1", post_id="p1", created_at=WHEN, text="Hola")
+    store.save_page(channel.id, Page(posts=make_page(0, 1).posts, comments=[comment]))
+    later = datetime(2026, 10, 3, 12, tzinfo=UTC)
+    store.save_page(channel.id, Page(comments=[comment.model_copy(update={"created_at": later})]))
+    assert (_stored_comment(store)["created_at"], _stored_comment(store)["edited_at"]) == (later, None)
+
+
 def test_a_page_and_its_cursor_commit_together_or_not_at_all(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
