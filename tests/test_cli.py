@@ -82,7 +82,7 @@ def test_scan_prints_a_summary_and_stores_the_export(project: Path, cli: CliRunn
     assert result.exit_code == 0, result.output
     assert "Scan summary" in result.stdout
     assert row(result.stdout, "cafe/export") == ["cafe/export", "file", "1", "5", "0", "0", "ok"]
-    assert "cafe/export: done, 1 new posts, 5 new comments" in result.stderr
+    assert "cafe/export: done, 1 new post, 5 new comments" in result.stderr
     folder = project.parent
     assert (count(folder, "post"), count(folder, "comment")) == (1, 5)
     assert query(folder, "select status, new_posts, new_comments from scan_run") == [("ok", 1, 5)]

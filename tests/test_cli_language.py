@@ -217,11 +217,39 @@ def test_every_cli_message_has_a_spanish_translation() -> None:
         assert set(re.findall(r"\{[^}]*\}", str(catalogue[message].string))) == fields, message
 
 
+def cli_plural_messages() -> set[tuple[str, str]]:
+    found = extract_from_dir(str(CLI_DIR), method_map=[("**.py", "python")], keywords={"ngettext": (1, 2)})
+    return {message for _, _, message, *_ in found if isinstance(message, tuple)}
+
+
+def test_every_cli_count_has_spanish_forms_for_one_and_many() -> None:
+    catalogue = {m.id[0]: m for m in read_po(PO.open("rb")) if isinstance(m.id, tuple)}
+    messages = cli_plural_messages()
+    assert len(messages) >= 10  # the extraction found the counted lines
+    for singular, plural in messages:
+        entry = catalogue.get(singular)
+        assert entry is not None and all(entry.string), (
+            f"add {singular!r} to socialmon/locale (see its README)"
+        )
+        fields = set(re.findall(r"\{[^}]*\}", singular))
+        assert all(set(re.findall(r"\{[^}]*\}", form)) == fields for form in entry.string), singular
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    assert compiled.ngettext("{n} new post", "{n} new posts", 1) == "{n} publicación nueva"
+    assert compiled.ngettext("{n} new post", "{n} new posts", 2) == "{n} publicaciones nuevas"
+
+
 def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with MO.open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for message in read_po(PO.open("rb")):
-        if message.id and message.string and not message.fuzzy:
+        if isinstance(message.id, tuple) and not message.fuzzy:
+            singular, plural = message.id
+            for n, form in ((1, 0), (2, -1)):
+                assert compiled.ngettext(singular, plural, n) == message.string[form], (
+                    f"{MO} is stale ({singular!r})"
+                )
+        elif message.id and message.string and not message.fuzzy:
             assert compiled.gettext(message.id) == message.string, (
                 f"{MO} is stale: run `pybabel compile -d socialmon/locale` ({message.id!r})"
             )

@@ -88,7 +88,7 @@ def test_a_connector_from_another_package_scans(site: Path, tmp_path: Path) -> N
     config = write_config(tmp_path, channels=channels)
     result = run_cli("scan", "--config", str(config), env=env(site), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "cafe/acme: done, 1 new posts, 2 new comments" in result.stderr
+    assert "cafe/acme: done, 1 new post, 2 new comments" in result.stderr
     with sqlite3.connect(tmp_path / "socialmon.db") as db:
         [(platform, cursor)] = db.execute("select platform, cursor from channel").fetchall()
         assert (platform, json.loads(cursor)) == ("acme", {"done": True})

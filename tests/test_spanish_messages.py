@@ -31,7 +31,7 @@ def test_csv_dir_says_what_it_wrote_in_spanish(spanish: Path, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     count = len(list(folder.glob("*.csv")))
     assert count > 1
-    assert f"se escribieron {count} archivo(s) CSV en {folder}" in " ".join(result.stderr.split())
+    assert f"se escribieron {count} archivos CSV en {folder}" in " ".join(result.stderr.split())
 
 
 def test_csv_dir_with_another_format_is_refused_in_spanish(spanish: Path, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from socialmon.cli._i18n import _, current, use_for
+from socialmon.cli._i18n import _, current, ngettext, use_for
 from socialmon.database import Database, DatabaseError, open_database
 from socialmon.render._safe_text import error_summary, terminal_text
 
@@ -315,3 +315,11 @@ def is_terminal() -> bool:
 
 
 __all__ = ["Database", "open_database", "terminal_text"]
+
+
+def alert_counts(created: int, resolved: int) -> dict[str, str]:
+    """ "1 new alert", "2 resolved": the `created` and `resolved` fields of an alerts line."""
+    return {
+        "created": ngettext("{n} new alert", "{n} new alerts", created).format(n=created),
+        "resolved": ngettext("{n} resolved", "{n} resolved", resolved).format(n=resolved),
+    }

@@ -15,6 +15,7 @@ from socialmon.cli._common import (
     BrandOption,
     ConfigOption,
     DatabaseOption,
+    alert_counts,
     config_or_exit,
     config_problems,
     database_or_exit,
@@ -26,7 +27,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -349,12 +350,18 @@ def check(
             continue
         say(
             out,
-            _("{brand}: {created} new alert(s), {resolved} resolved").format(
-                brand=evaluation.brand, created=len(evaluation.created), resolved=evaluation.resolved
+            _("{brand}: {created}, {resolved}").format(
+                brand=evaluation.brand, **alert_counts(len(evaluation.created), evaluation.resolved)
             ),
         )
         if evaluation.grown:
-            say(out, _("  {count} alert(s) took in new comments").format(count=len(evaluation.grown)))
+            grown = len(evaluation.grown)
+            say(
+                out,
+                ngettext(
+                    "  {count} alert took in new comments", "  {count} alerts took in new comments", grown
+                ).format(count=grown),
+            )
         if evaluation.folded:
             say(
                 out,
@@ -426,26 +433,33 @@ def send(
     for preview in result.previews:
         say(
             out,
-            _("--- would send {count} alert(s) of {brand} to {destination}").format(
-                count=len(preview.alert_ids), brand=preview.brand, destination=preview.destination
-            ),
+            ngettext(
+                "--- would send {count} alert of {brand} to {destination}",
+                "--- would send {count} alerts of {brand} to {destination}",
+                len(preview.alert_ids),
+            ).format(count=len(preview.alert_ids), brand=preview.brand, destination=preview.destination),
         )
         say(out, preview.content)
     for slug, count in result.held.items():
         if not quiet:
             say(
                 err,
-                _("{brand}: {count} alert(s) held until the end of quiet hours").format(
-                    brand=slug, count=count
-                ),
+                ngettext(
+                    "{brand}: {count} alert held until the end of quiet hours",
+                    "{brand}: {count} alerts held until the end of quiet hours",
+                    count,
+                ).format(brand=slug, count=count),
             )
     for slug, count in result.unrouted.items():
         if not quiet:
             say(
                 err,
-                _(
-                    "{brand}: {count} alert(s) with nowhere to go: add [brands.alerts.email] or "
-                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)"
+                ngettext(
+                    "{brand}: {count} alert with nowhere to go: add [brands.alerts.email] or "
+                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                    "{brand}: {count} alerts with nowhere to go: add [brands.alerts.email] or "
+                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                    count,
                 ).format(brand=slug, count=count),
             )
     for delivery in result.deliveries:
@@ -459,7 +473,11 @@ def send(
         elif not quiet:
             say(
                 err,
-                _("{brand}: sent {count} alert(s) to {destination}").format(
+                ngettext(
+                    "{brand}: sent {count} alert to {destination}",
+                    "{brand}: sent {count} alerts to {destination}",
+                    len(delivery.alert_ids),
+                ).format(
                     brand=delivery.brand, count=len(delivery.alert_ids), destination=delivery.destination
                 ),
             )

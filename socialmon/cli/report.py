@@ -36,7 +36,7 @@ from socialmon.cli._common import (
     to_standard_output,
 )
 from socialmon.cli._gc import collector_paused
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:
     from socialmon.analytics import View, WindowError
@@ -483,7 +483,9 @@ def _write_spreadsheets(
             fail(_("cannot write {path}: {reason}").format(path=failed, reason=error.strerror or error))
         say(
             err,
-            _("wrote {count} CSV file(s) in {path}").format(count=len(files), path=csv_dir),
+            ngettext(
+                "wrote {count} CSV file in {path}", "wrote {count} CSV files in {path}", len(files)
+            ).format(count=len(files), path=csv_dir),
         )
     if _zip(output):
         _write_bytes(spreadsheets.csv_zip(files), output)

@@ -21,6 +21,7 @@ from socialmon.cli._common import (
     ChannelOption,
     ConfigOption,
     DatabaseOption,
+    alert_counts,
     config_or_exit,
     config_problems,
     database_or_exit,
@@ -34,7 +35,7 @@ from socialmon.cli._common import (
     say,
     terminal_text,
 )
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
     from rich.progress import TaskID
@@ -68,15 +69,24 @@ class _Rejections:
             )  # type: ignore[operator]
 
 
+def new_posts(n: int) -> str:
+    """ "1 new post", "3 new posts", in the CLI's language."""
+    return ngettext("{n} new post", "{n} new posts", n).format(n=f"{n:,}")
+
+
+def new_comments(n: int) -> str:
+    return ngettext("{n} new comment", "{n} new comments", n).format(n=f"{n:,}")
+
+
 def alerts_line(brand: str, created: int, resolved: int, error: str | None) -> str:
     """The one line a scan prints about the alert rules that ran after it, for one brand."""
     if error is not None:
         return f"{brand}: {error}"
     if not (created or resolved):
         return _("{brand}: no new alerts").format(brand=brand)
-    return _(
-        "{brand}: {created} new alert(s), {resolved} resolved (`socialmon alerts` lists the open ones)"
-    ).format(brand=brand, created=created, resolved=resolved)
+    return _("{brand}: {created}, {resolved} (`socialmon alerts` lists the open ones)").format(
+        brand=brand, **alert_counts(created, resolved)
+    )
 
 
 class PlainReporter:
@@ -105,8 +115,11 @@ class PlainReporter:
         elif outcome.status == "partial":
             r = outcome.result
             self._line(
-                _("{label}: PARTIAL, {posts} new posts, {comments} new comments; {error}").format(
-                    label=outcome.label, posts=r.new_posts, comments=r.new_comments, error=outcome.error
+                _("{label}: PARTIAL, {posts}, {comments}; {error}").format(
+                    label=outcome.label,
+                    posts=new_posts(r.new_posts),
+                    comments=new_comments(r.new_comments),
+                    error=outcome.error,
                 )
             )
         elif outcome.status == "busy" and not self.quiet:
@@ -114,8 +127,8 @@ class PlainReporter:
         elif not self.quiet:
             r = outcome.result
             self._line(
-                _("{label}: done, {posts} new posts, {comments} new comments").format(
-                    label=outcome.label, posts=r.new_posts, comments=r.new_comments
+                _("{label}: done, {posts}, {comments}").format(
+                    label=outcome.label, posts=new_posts(r.new_posts), comments=new_comments(r.new_comments)
                 )
             )
 
@@ -153,9 +166,7 @@ class ProgressReporter:
         self.tasks[label] = self.progress.add_task(terminal_text(label), total=None, counts=_("starting"))
 
     def page_saved(self, label: str, totals: PageResult, progress: PageProgress | None) -> None:
-        counts = _("{posts} new posts · {comments} new comments").format(
-            posts=f"{totals.new_posts:,}", comments=f"{totals.new_comments:,}"
-        )
+        counts = f"{new_posts(totals.new_posts)} · {new_comments(totals.new_comments)}"
         if progress is not None and progress.total:
             self.progress.update(
                 self.tasks[label], completed=progress.done, total=progress.total, counts=counts

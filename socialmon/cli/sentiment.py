@@ -28,7 +28,7 @@ from socialmon.cli._common import (
     say,
     standard_output_checked,
 )
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, ngettext, use_for
 from socialmon.sentiment import get_scorer
 
 if TYPE_CHECKING:
@@ -103,9 +103,11 @@ def rescore_command(
             done = rescore(db, scorer, since=start, batch_size=batch_size)
     say(
         out,
-        _("re-scored {count} comments with {scorer} {version}").format(
-            count=f"{done:,}", scorer=scorer.name, version=scorer.version
-        ),
+        ngettext(
+            "re-scored {count} comment with {scorer} {version}",
+            "re-scored {count} comments with {scorer} {version}",
+            done,
+        ).format(count=f"{done:,}", scorer=scorer.name, version=scorer.version),
     )
 
 
@@ -237,4 +239,11 @@ def export_labels(
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     if output:
-        say(out, _("wrote {count} labelled comments to {path}").format(count=len(rows), path=output))
+        say(
+            out,
+            ngettext(
+                "wrote {count} labelled comment to {path}",
+                "wrote {count} labelled comments to {path}",
+                len(rows),
+            ).format(count=len(rows), path=output),
+        )

@@ -225,7 +225,7 @@ def test_a_scan_says_in_one_line_what_the_alert_rules_found_and_quiet_says_nothi
     config = project(tmp_path, "")
     loud = cli(config, "scan")
     assert loud.exit_code == 0
-    assert "cafe: 1 new alert(s), 0 resolved (`socialmon alerts` lists the open ones)" in loud.output
+    assert "cafe: 1 new alert, 0 resolved (`socialmon alerts` lists the open ones)" in loud.output
     again = cli(config, "scan")
     assert "cafe: no new alerts" in again.output
     assert cli(config, "scan", "--quiet").output == ""
