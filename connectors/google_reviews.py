@@ -6,7 +6,11 @@ Request (My Business API v4, OAuth scope `business.manage`, token in `Authorizat
 
 Each review becomes a `CommentRecord(kind="review")` with its star rating; the owner's
 reply (`reviewReply`) becomes a business reply whose parent is the review, timed by the
-reply's `updateTime` (Google keeps no separate creation time for replies). A review whose
+reply's `updateTime` (Google keeps no separate creation time for replies, so an edited reply
+comes with a later time: it is sent with `created_at_is_last_change`, and storage keeps the time
+first seen as the reply's, the later one as its edit). A reply the owner removes just goes missing from its review (whose
+record then says `reply_count` 0): the review alone cannot tell a removed reply from none, so
+the stored reply is not marked deleted by this connector. A review whose
 `updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
 so an edited review comes back into the window; every scan also re-reads the last
 `recent_days` days of reviews to pick up new replies.
@@ -131,6 +135,9 @@ def parse_review(raw: Raw) -> list[CommentRecord]:
             is_business=True,
             text=original_text(reply.get("comment") or ""),
             created_at=time_at(raw, "reviewReply", "updateTime"),
+            # An edited reply comes back with a later `updateTime`: storage keeps the first one
+            # as the reply's time, so the edit does not move the answer (response times).
+            created_at_is_last_change=True,
         ),
     ]
 

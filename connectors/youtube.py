@@ -15,6 +15,13 @@ When the daily quota runs out (`quotaExceeded`), or this scan has spent `max_uni
 channel stops with `RateLimited` and resumes from its cursor on the next scan. A video with
 comments turned off is stored without comments.
 
+A channel with no public uploads has an uploads playlist that `channels.list` names but
+`playlistItems.list` answers 404 `playlistNotFound` for (a new channel, or one whose videos
+were all removed or made private). Once `channels.list` has found the channel, that answer on
+the first page is an empty listing: the channel is read (ok, nothing new), with a warning
+naming it. On a later page it is `ListingCutShort` (the playlist vanished part way: the scan
+does not count as complete); for a channel not found it stays `NotFound`.
+
 The uploads playlist is not in publish order: a video uploaded earlier and premiered, scheduled
 or made public later keeps its place among older uploads. The framework never trusts the order
 (see `_paging.Window`). A video whose comments cannot be read (`forbidden`, `processingFailure`)
@@ -24,6 +31,7 @@ item that cannot be read (no `contentDetails.videoId`, no time) is rejected with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,9 +59,11 @@ from socialmon_connectors._paging import (
     time_at,
     unexpected_body,
 )
-from socialmon_connectors.errors import NotFound, RateLimited
-from socialmon_connectors.http import Action, Api, Rule
+from socialmon_connectors.errors import ListingCutShort, NotFound, RateLimited
+from socialmon_connectors.http import Action, Api, Rule, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+
+log = logging.getLogger("socialmon.http")
 
 BASE_URL = "https://www.googleapis.com/youtube/v3"
 AUTH_HINT = (
@@ -66,7 +76,8 @@ ERRORS = google_errors(
     commentsDisabled=Action.SKIP,
     videoNotFound=Action.NOT_FOUND,
     channelNotFound=Action.NOT_FOUND,
-    playlistNotFound=Action.NOT_FOUND,
+    # Not NOT_FOUND: only `listing()` can tell a channel without public uploads from an unknown one.
+    playlistNotFound=Action.SKIP,
     forbidden=Rule(
         Action.FAIL,
         "the credentials may not read this: an API key reads only public data, an OAuth token only what "
@@ -239,6 +250,8 @@ class YouTubeConnector(SweepConnector):
     settings: YouTubeSettings
     threads_paging = PageTokenPaging()
     uploads: str = ""
+    #: set by `prepare()` once `channels.list` has found the channel and named its uploads playlist
+    channel_found: bool = False
 
     @property
     def channel_id(self) -> str:
@@ -264,8 +277,37 @@ class YouTubeConnector(SweepConnector):
         if not isinstance(uploads, str) or not uploads:
             raise NotFound(f"YouTube channel {self.channel_id} not found")
         self.uploads = uploads
+        self.channel_found = True
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        pages_served = 0
+        try:
+            async for batch in self._uploads(api):
+                pages_served += 1
+                yield batch
+        except Skipped as error:
+            if error.code != "playlistNotFound":
+                raise
+            self._no_uploads(error, pages_served)
+
+    def _no_uploads(self, error: Skipped, pages_served: int) -> None:
+        """A `playlistNotFound` on the uploads playlist: no public uploads, or an error saying why not."""
+        said = Exception.__str__(error)
+        if not self.channel_found:
+            raise NotFound(f"YouTube channel {self.channel_id}: {said}") from None
+        if pages_served:
+            raise ListingCutShort(
+                f"YouTube channel {self.channel_id}: its uploads playlist {self.uploads} was not found "
+                f"after {pages_served} page(s) of it had been read ({said})"
+            ) from None
+        log.warning(
+            "YouTube channel %s has no public uploads (its uploads playlist %s is not found): nothing to "
+            "read; if it should have videos, check the channel id in the config",
+            self.channel_id,
+            self.uploads,
+        )
+
+    async def _uploads(self, api: Api) -> AsyncIterator[list[Raw]]:
         params = {
             "part": "contentDetails,snippet",
             "playlistId": self.uploads,

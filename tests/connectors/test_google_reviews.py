@@ -99,6 +99,8 @@ def test_a_review_with_an_owner_reply() -> None:
         "AbFvOqm1/reply",
     )
     assert reply.created_at == datetime(2024, 5, 4, 9, 30, 0, 500000, tzinfo=UTC)
+    # its time is its last change: storage keeps the first one it stored (tests/test_storage.py)
+    assert reply.created_at_is_last_change and not review.created_at_is_last_change
 
 
 def test_an_anonymous_review_without_text_or_reply() -> None:

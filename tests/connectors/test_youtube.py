@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,18 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conformance import HttpCase, collect, conformance_suite, fixture, records
+from conformance import HttpCase, collect, conformance_suite, fixture, gather, records
 
-from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
+from socialmon_connectors import (
+    AuthError,
+    ChannelContext,
+    ListingCutShort,
+    NotFound,
+    PlatformError,
+    RateLimited,
+)
 from socialmon_connectors._google import parse_google_error
-from socialmon_connectors._paging import FieldError
+from socialmon_connectors._paging import FieldError, Window
 from socialmon_connectors.youtube import YouTubeConnector, YouTubeSettings, parse_thread, parse_video
 
 BASE = "https://www.googleapis.com/youtube/v3"
@@ -390,3 +398,56 @@ def test_a_videos_or_channels_answer_of_the_wrong_shape_is_a_platform_error(tmp_
         router.get("/channels").respond(json={"kind": "youtube#channelListResponse", "pageInfo": {}})
         with pytest.raises(NotFound, match="not found"):
             collect(CASE.connector(tmp_path))
+
+
+# --- a channel without public uploads: YouTube answers playlistNotFound for its uploads playlist ------
+
+
+def test_a_channel_without_public_uploads_is_read_empty_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/channels").respond(json=fixture("youtube_channels.json"))
+        router.get("/playlistItems").respond(404, json=fixture("youtube_error_playlist_not_found.json"))
+        with caplog.at_level("WARNING", logger="socialmon.http"):
+            pages = collect(CASE.connector(tmp_path))
+        assert len(router.calls) == 2  # channels, then one playlistItems: nothing retried
+    assert records(pages) == [] and not any(page.rejected for page in pages)
+    assert pages[-1].cursor is not None and "run" not in pages[-1].cursor  # read to its end
+    [warning] = [r.getMessage() for r in caplog.records if "no public uploads" in r.getMessage()]
+    assert CHANNEL in warning and "UUcornerBistro000000000" in warning
+
+
+def test_a_playlist_not_found_for_a_channel_not_found_is_still_not_found(tmp_path: Path) -> None:
+    connector = CASE.connector(tmp_path)
+    connector.uploads = "UUcornerBistro000000000"  # named, but never confirmed by channels.list
+
+    async def listed() -> list[list[dict[str, Any]]]:
+        async with connector.client() as client:
+            window = Window.open(None, connector.now(), connector.settings.recent_days)
+            return [batch async for batch in connector.listing(connector.make_api(client), window)]
+
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/playlistItems").respond(404, json=fixture("youtube_error_playlist_not_found.json"))
+        with pytest.raises(NotFound, match=f"YouTube channel {CHANNEL}: .*playlistNotFound") as raised:
+            asyncio.run(listed())
+    assert "check the channel's account id" in str(raised.value)
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:  # channels.list finds nothing
+        router.get("/channels").respond(json={"kind": "youtube#channelListResponse", "pageInfo": {}})
+        with pytest.raises(NotFound, match="not found"):
+            collect(CASE.connector(tmp_path))
+
+
+def test_an_uploads_playlist_gone_after_its_first_page_is_a_listing_cut_short(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get("/channels").respond(json=fixture("youtube_channels.json"))
+        router.get("/playlistItems", params={"pageToken": "PL2"}).respond(
+            404, json=fixture("youtube_error_playlist_not_found.json")
+        )
+        router.get("/playlistItems").respond(json=fixture("youtube_playlist_1.json"))
+        router.get("/videos").respond(json=fixture("youtube_videos.json"))
+        router.get("/commentThreads").respond(json={"kind": "youtube#commentThreadListResponse", "items": []})
+        pages, error = gather(CASE.connector(tmp_path), None)
+    assert isinstance(error, ListingCutShort), error
+    assert "uploads playlist UUcornerBistro000000000 was not found after 1 page(s)" in str(error)
+    assert "dQw4w9WgXcQ" in {r.platform_id for r in records(pages)}  # the first page is kept
