@@ -173,6 +173,54 @@ def test_help_is_english_when_socialmon_lang_says_so(monkeypatch: pytest.MonkeyP
     assert "Monitor your business's social channels" in result.stdout and "Options" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("argv", "spanish", "english"),
+    [
+        (
+            ["report", "--period", "semana"],
+            "Valor no válido para '--period': 'semana' no es uno de estos valores: 'day', 'week', 'month'.",
+            "Invalid value for '--period': 'semana' is not one of 'day', 'week', 'month'.",
+        ),
+        (
+            ["report", "--sinse", "7d"],
+            "No existe la opción --sinse (¿quiso decir --since, --timings?)",
+            "No such option: --sinse (Possible options: --since, --timings)",
+        ),
+        (["reprot"], "No existe el comando 'reprot'. ¿Quiso decir 'report'?", "Did you mean 'report'?"),
+        (["label"], "Falta el argumento 'comment'.", "Missing argument 'comment'."),
+        (
+            ["report", "--since"],
+            "La opción '--since' necesita un valor.",
+            "Option '--since' requires an argument.",
+        ),
+        (
+            ["scan", "--concurrency", "0"],
+            "Valor no válido para '--concurrency': debe ser como mínimo 1",
+            "Input should be greater than or equal to 1",
+        ),
+        (["scan", "--concurrency", "x"], "'--concurrency': debe ser un número entero", "valid integer"),
+    ],
+)
+def test_usage_errors_are_said_in_the_clis_language(
+    argv: list[str], spanish: str, english: str, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typer's click writes these as English f-strings: a Spanish user got half a sentence in each."""
+    for language, expected in (("es", spanish), ("en", english)):
+        monkeypatch.setenv("SOCIALMON_LANG", language)
+        _i18n.use_environment()
+        try:
+            result = cli.invoke(app, argv)
+        finally:
+            monkeypatch.delenv("SOCIALMON_LANG")
+            _i18n.use_environment()
+        shown = " ".join(result.output.replace("│", " ").split())
+        assert result.exit_code == 2, shown
+        assert expected in shown, shown
+        assert ("Usage:" if language == "es" else "Uso:") not in shown, shown
+        if language == "es" and argv != ["report", "--since"]:  # (that one has no usage line)
+            assert "Uso: socialmon" in shown, shown
+
+
 def command_paths() -> list[list[str]]:
     import typer.main
 
@@ -226,7 +274,7 @@ def test_every_cli_count_has_spanish_forms_for_one_and_many() -> None:
     catalogue = {m.id[0]: m for m in read_po(PO.open("rb")) if isinstance(m.id, tuple)}
     messages = cli_plural_messages()
     assert len(messages) >= 10  # the extraction found the counted lines
-    for singular, plural in messages:
+    for singular, _plural in messages:
         entry = catalogue.get(singular)
         assert entry is not None and all(entry.string), (
             f"add {singular!r} to socialmon/locale (see its README)"

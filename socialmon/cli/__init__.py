@@ -6,13 +6,20 @@ from __future__ import annotations
 import sys
 
 from socialmon.cli._gc import collector_paused, keep_until_exit, process_ends_with_command
-from socialmon.cli._i18n import _, hide_type_tags, plain_value_errors, use_environment
+from socialmon.cli._i18n import (
+    _,
+    hide_type_tags,
+    plain_value_errors,
+    usage_errors_in_language,
+    use_environment,
+)
 
 with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
     import typer
 
 hide_type_tags()  # no <bool>, <str> in --help
 plain_value_errors()  # no "Value error, " before a refused value
+usage_errors_in_language()  # click's "No such option", "Missing argument"… in Spanish too
 app = typer.Typer(
     name="socialmon",
     help=_(

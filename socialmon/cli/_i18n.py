@@ -184,6 +184,105 @@ def plain_value_errors() -> None:
         module.get_error_msg = get_error_msg
 
 
+def usage_errors_in_language() -> None:
+    """Usage errors (an unknown option, a bad value, a missing argument) in the CLI's language.
+
+    typer's click writes most of them as English f-strings, not through gettext, so the finished
+    message is matched against the shapes it has and said again from this catalogue; one that
+    matches none is left as it is. The usage line's "Usage:" likewise.
+    """
+    from typer._click import core, exceptions
+
+    if getattr(exceptions.UsageError, "_socialmon_spoken", False):
+        return
+    for cls in (
+        exceptions.UsageError,
+        exceptions.BadParameter,
+        exceptions.MissingParameter,
+        exceptions.NoSuchOption,
+    ):
+        # UsageError's own is ClickException's; each subclass that writes its own is wrapped too
+        written = cls.format_message if cls is exceptions.UsageError else vars(cls).get("format_message")
+        if written is None:
+            continue
+
+        def format_message(self, written=written):  # type: ignore[no-untyped-def]
+            message = written(self)
+            return message if _current == DEFAULT else _usage_error(message)
+
+        cls.format_message = format_message
+    get_usage = core.Context.get_usage
+
+    def usage(self):  # type: ignore[no-untyped-def]
+        line = get_usage(self)
+        if _current == DEFAULT or not line.startswith("Usage: "):
+            return line
+        return _("Usage: {usage}").format(usage=line.removeprefix("Usage: "))
+
+    core.Context.get_usage = usage
+    exceptions.UsageError._socialmon_spoken = True  # type: ignore[attr-defined]
+
+
+def _usage_error(message: str) -> str:
+    import re
+
+    said = message
+    found = re.fullmatch(r"No such option: (\S+)(?: \(Possible options: (.+)\))?", said)
+    if found:
+        said = _("No such option: {option}").format(option=found[1])
+        if found[2]:
+            said += " " + _("(did you mean {options}?)").format(options=found[2])
+        return said
+    found = re.fullmatch(r"(.*)\. Did you mean (.+)\?", said, re.DOTALL)
+    if found:
+        return (
+            _usage_error(found[1] + ".") + " " + _("Did you mean {suggestion}?").format(suggestion=found[2])
+        )
+    found = re.fullmatch(r"Missing (argument|option|parameter) (.+)\.", said)
+    if found:
+        words = {
+            "argument": _("Missing argument {name}."),
+            "option": _("Missing option {name}."),
+            "parameter": _("Missing parameter {name}."),
+        }
+        return words[found[1]].format(name=found[2])
+    found = re.fullmatch(r"Option (.+) requires an argument\.", said)
+    if found:
+        return _("Option {option} needs a value.").format(option=found[1])
+    found = re.fullmatch(r"Option (.+) does not take a value\.", said)
+    if found:
+        return _("Option {option} takes no value.").format(option=found[1])
+    found = re.fullmatch(r"Got unexpected extra arguments? \((.+)\)", said)
+    if found:
+        return _("Unexpected extra arguments: {arguments}").format(arguments=found[1])
+    found = re.fullmatch(r"Invalid value for (.+?): (.*)", said, re.DOTALL)
+    if found:
+        return _("Invalid value for {option}: {problem}").format(
+            option=found[1], problem=_value_problem(found[2])
+        )
+    return said
+
+
+def _value_problem(problem: str) -> str:
+    """What typer says of a refused value (its own words, or pydantic's), in the CLI's language."""
+    import re
+
+    found = re.fullmatch(r"(.+) is not one of (.+)\.", problem, re.DOTALL)
+    if found:
+        return _("{value} is not one of {choices}.").format(value=found[1], choices=found[2])
+    found = re.fullmatch(r"Input should be greater than or equal to (\S+)", problem)
+    if found:
+        return _("it must be at least {minimum}").format(minimum=found[1])
+    found = re.fullmatch(r"Input should be less than or equal to (\S+)", problem)
+    if found:
+        return _("it must be at most {maximum}").format(maximum=found[1])
+    if problem.startswith(("Input should be a valid integer", "Input should be a finite number")):
+        return _("it must be a whole number")
+    if problem.startswith("Input should be a valid number"):
+        return _("it must be a number")
+    return problem
+
+
 if _current != DEFAULT:
     use(_current)
 
@@ -195,6 +294,7 @@ __all__ = [
     "hide_type_tags",
     "ngettext",
     "plain_value_errors",
+    "usage_errors_in_language",
     "use",
     "use_environment",
     "use_for",
