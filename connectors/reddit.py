@@ -27,9 +27,18 @@ framework the unread ids and branches: the next scan reads those, not the whole 
 Every request carries a User-Agent in the form Reddit requires,
 `python:socialmon:<version> (by /u/<username>)`. A comment whose author is `username`, one of
 `business_accounts`, or the user a `u/<name>` channel reads is the business's own. A
-`[deleted]`/`[removed]` body marks the comment deleted (the text stored before stays);
-`edited` (false or an epoch time) becomes `edited_at`. A post deleted after it was listed
-(its comments answer 404, or 403 when Reddit marks it removed) is skipped as gone.
+`[deleted]`/`[removed]` body marks the comment deleted, and a `[deleted]`/`[removed]`
+selftext the post, and either is sent without text, so the text stored before stays (a
+post's title and body; a post first seen deleted has none). An author Reddit withholds
+(`[deleted]`: the account deleted, its comments kept) is sent as no author, id and name,
+so the author stored before stays. `edited` (false or an epoch time) becomes `edited_at`.
+A post deleted after it was listed (its comments answer 404, or 403 when Reddit marks it
+removed) is skipped as gone.
+
+Reddit answers the listing of a subreddit that does not exist with a redirect to a search
+for subreddits (`/subreddits/search?q=<name>`), not a 404: a listing redirected anywhere but
+to itself (another host or letter case aside), or holding subreddits (t5), is `NotFound`
+for the search and a `PlatformError` elsewhere, never an empty subreddit.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from pydantic import Field, SecretStr, model_validator
@@ -63,7 +72,14 @@ from socialmon_connectors._paging import (
     parse_time,
     unexpected_body,
 )
-from socialmon_connectors.errors import AuthError, NotFound, PartialThread, PlatformError, RateLimited
+from socialmon_connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NotFound,
+    PartialThread,
+    PlatformError,
+    RateLimited,
+)
 from socialmon_connectors.http import SOCIALMON_VERSION, Action, Api, ErrorTable, Problem, Rule, scrub
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -204,7 +220,13 @@ def _edited(value: Any) -> datetime | None:
 
 def _author(data: Raw) -> str | None:
     author = data.get("author")
-    return author if isinstance(author, str) and author and author != "[deleted]" else None
+    return author if isinstance(author, str) and author and author not in DELETED_BODIES else None
+
+
+def _author_id(data: Raw, author: str | None) -> str | None:
+    """The author's fullname (t2_…); None with the name withheld, so storage keeps the author it has."""
+    fullname = data.get("author_fullname")
+    return fullname if author is not None and isinstance(fullname, str) and fullname else None
 
 
 def _url(data: Raw) -> str | None:
@@ -215,20 +237,28 @@ def _url(data: Raw) -> str | None:
 def parse_submission(data: Raw, business: frozenset[str]) -> PostRecord:
     author = _author(data)
     body = data.get("selftext") or ""
-    removed = body in DELETED_BODIES or bool(data.get("removed_by_category"))
-    text = data.get("title") or ""
-    if body and not removed:
-        text = f"{text}\n\n{body}"
+    words = "" if body in DELETED_BODIES else body  # Reddit's placeholder where the words were
+    deleted = words != body or bool(data.get("removed_by_category"))
+    title = data.get("title") or ""
+    text = f"{title}\n\n{words}" if words else title
+    # A deleted or removed post keeps its title on Reddit, but unless Reddit still shows its body
+    # (to a moderator) no text is sent for it: storage keeps the text stored before only for a
+    # deleted record that arrives without one, and the title alone would replace the title and
+    # body stored. A post first seen already deleted is thus stored without text: its title is
+    # still on Reddit at its `url`, while the body of a post seen before it was deleted (the
+    # usual case, as scans run often) is nowhere else any more.
+    if deleted and not words:
+        text = ""
     return PostRecord(
         platform_id=data["id"],
-        author_id=data.get("author_fullname"),
+        author_id=_author_id(data, author),
         author_name=author,
         is_business=author is not None and author.lower() in business,
         text=text,
         url=_url(data),
         created_at=parse_time(float(data["created_utc"])),
         edited_at=_edited(data.get("edited")),
-        deleted=removed,
+        deleted=deleted,
         like_count=_count(data.get("score")),
         comment_count=_count(data.get("num_comments")),
     )
@@ -243,7 +273,7 @@ def parse_comment(data: Raw, post_id: str, business: frozenset[str]) -> CommentR
         platform_id=data["id"],
         post_id=post_id,
         parent_id=parent[3:] if parent.startswith("t1_") else None,
-        author_id=data.get("author_fullname"),
+        author_id=_author_id(data, author),
         author_name=author,
         is_business=author is not None and author.lower() in business,
         text="" if deleted else body,
@@ -370,6 +400,69 @@ def parse_problem(status: int, body: Any) -> Problem:
     )
 
 
+# --- where a redirected listing lands --------------------------------------------------------
+
+_LISTING_PATH = re.compile(
+    r"/(?P<kind>r|user)/(?P<name>[^/]+)/(?:new|submitted)(?:\.json)?/?$", re.IGNORECASE
+)
+
+
+def _resource(path: str) -> str:
+    """What a path names, whatever its letter case, `.json` suffix or trailing slash."""
+    return path.lower().rstrip("/").removesuffix(".json").rstrip("/")
+
+
+def _no_such_account(account: str) -> NotFound:
+    """The subreddit (or user) a channel reads does not exist: Reddit searched for it instead."""
+    what = "subreddit" if account.startswith("r/") else "user"
+    return NotFound(
+        f"the {what} {account} does not exist on Reddit (Reddit answered its listing with a search "
+        "for subreddits of that name)",
+        hint=f"check the spelling of the channel's account in the config ({ACCOUNT_FORM})",
+    )
+
+
+def _landing_problem(asked: httpx.URL, landed: httpx.URL) -> ConnectorError | None:
+    """What is wrong with a listing request that Reddit redirected from `asked` to `landed`, if anything.
+
+    Reddit answers the listing of a subreddit that does not exist with a 302 to
+    `/subreddits/search?q=<name>` (PRAW raises prawcore's `Redirect` for it), not a 404, and
+    the client follows redirects: what came back was a listing of subreddits (t5), often
+    empty, read as a subreddit with no posts, "ok" on every scan. A redirect to the listing
+    asked (another host, the name in another letter case) is no problem; one elsewhere is.
+    """
+    listing = _LISTING_PATH.search(asked.path)  # after any path of the `base_url`
+    if listing is None or _resource(landed.path) == _resource(asked.path):
+        return None
+    prefix = "r" if listing.group("kind").lower() == "r" else "u"
+    account = f"{prefix}/{listing.group('name')}"
+    if "/subreddits/search" in _resource(landed.path):
+        return _no_such_account(account)
+    return PlatformError(
+        f"Reddit sent the listing of {account} on to {landed.path}, which is not a listing of its posts",
+        code="redirect",
+        hint=f"check the channel's account in the config ({ACCOUNT_FORM}); if it is right, open it on "
+        "reddit.com to see what Reddit shows instead",
+    )
+
+
+@dataclass
+class _ListingLanding:
+    """The channel's view of the scan's client: a listing request redirected away from the listing
+    (see `_landing_problem`) raises instead of handing back what it landed on. `Api` sees only
+    the JSON body, not where it came from."""
+
+    client: httpx.AsyncClient
+
+    async def get(self, url: httpx.URL | str, **options: Any) -> httpx.Response:
+        response = await self.client.get(url, **options)
+        if response.history:
+            problem = _landing_problem(response.history[0].request.url, response.url)
+            if problem is not None:
+                raise problem
+        return response
+
+
 # --- OAuth ---------------------------------------------------------------------------------
 
 
@@ -471,7 +564,7 @@ class RedditConnector(SweepConnector):
         s = self.settings
         read_account(parse_account, self.context.account)
         return self.new_api(
-            client,
+            cast(httpx.AsyncClient, _ListingLanding(client)),  # `Api` calls only its `get`
             kind=_RedditApi,
             base_url=s.base_url or (OAUTH_URL if s.oauth else PUBLIC_URL),
             errors=error_table(oauth=s.oauth, username=s.username),
@@ -490,6 +583,8 @@ class RedditConnector(SweepConnector):
         if kind == "user":
             params["sort"] = "new"
         async for batch in paginate(api, path, params, self.paging, item_id=_fullname):
+            if any(item.get("kind") == "t5" for item in batch):  # subreddits: the search, however reached
+                raise _no_such_account(f"{'r' if kind == 'r' else 'u'}/{name}")
             yield [item for item in batch if item.get("kind") == "t3" and isinstance(item.get("data"), dict)]
 
     def item_time(self, raw: Raw) -> datetime:

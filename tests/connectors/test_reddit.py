@@ -14,7 +14,13 @@ import httpx
 import pytest
 import respx
 from conformance import HttpCase, collect, conformance_suite, fixture, records
+from sqlalchemy import select
 
+from socialmon.config import BrandConfig, ChannelConfig
+from socialmon.database import open_database
+from socialmon.models import Post
+from socialmon.sentiment import get_scorer
+from socialmon.storage import Store
 from socialmon_connectors import AuthError, ChannelContext, NotFound, PlatformError, RateLimited
 from socialmon_connectors.reddit import (
     RESUME,
@@ -108,11 +114,7 @@ def test_submissions_keep_title_and_body_mark_removals_and_clamp_negative_scores
     assert (customer.is_business, customer.like_count, customer.author_name) == (False, 0, "ana_quito")
     assert customer.edited_at == datetime(2024, 5, 3, 12, 40, 0, 500000, tzinfo=UTC)
     removed = parse_submission(fixture("reddit_new_2.json")["data"]["children"][0]["data"], BUSINESS)
-    assert (removed.deleted, removed.text, removed.author_name) == (
-        True,
-        "Lost my umbrella there yesterday",
-        None,
-    )
+    assert (removed.deleted, removed.text, removed.author_name) == (True, "", None)
 
 
 def test_the_comment_tree_with_deletions_edits_business_replies_and_stubs() -> None:
@@ -136,6 +138,31 @@ def test_the_comment_tree_with_deletions_edits_business_replies_and_stubs() -> N
         ([], "t1_l2x0002"),
     ]
     assert [r.location for r in rejected] == ["Reddit comment l2x0009"]
+
+
+def test_deleted_posts_come_without_text_and_withheld_authors_without_a_name_or_id() -> None:
+    """So that storage keeps the title and body (and the author) it has: a title alone replaced them."""
+    by_author, by_moderator = (c["data"] for c in fixture("reddit_new_deleted.json")["data"]["children"])
+    deleted = parse_submission(by_author, BUSINESS)
+    assert (deleted.deleted, deleted.text, deleted.author_id, deleted.author_name) == (True, "", None, None)
+    removed = parse_submission(by_moderator, BUSINESS)
+    assert (removed.deleted, removed.text, removed.author_name) == (True, "", "soup_critic")
+    # A moderator still sees the body of a post they removed: the words are sent, marked deleted.
+    seen_by_a_moderator = parse_submission({**by_moderator, "selftext": "Second time this month."}, BUSINESS)
+    assert (seen_by_a_moderator.deleted, seen_by_a_moderator.text) == (
+        True,
+        "Found a hair in my soup\n\nSecond time this month.",
+    )
+    # An account deleted: its comment stays, words intact, with no author (Reddit drops the fullname).
+    reply = fixture("reddit_comments_small.json")[1]["data"]["children"][0]["data"]
+    orphan = parse_comment({**reply, "author": "[deleted]"}, "1caa999", BUSINESS)
+    assert (orphan.author_id, orphan.author_name, orphan.is_business, orphan.deleted) == (
+        None,
+        None,
+        False,
+        False,
+    )
+    assert orphan.text == reply["body"]
 
 
 def test_business_names_match_whatever_their_case() -> None:
@@ -240,6 +267,74 @@ def test_a_user_channel_reads_submissions_and_counts_the_user_as_the_business(tm
     )
     post = next(r for r in records(pages) if r.platform_id == "1caa999")
     assert post.is_business  # no `username` set: the user the channel reads is the business
+
+
+SEARCH = "https://www.reddit.com/subreddits/search.json"
+NO_SUBREDDITS = {"kind": "Listing", "data": {"after": None, "before": None, "dist": 0, "children": []}}
+
+
+@pytest.mark.parametrize(
+    ("account", "listing", "found"),
+    [
+        ("r/cornerbistr0", "/r/cornerbistr0/new.json", fixture("reddit_subreddit_search.json")),
+        ("r/zzqxw", "/r/zzqxw/new.json", NO_SUBREDDITS),  # a search that finds nothing looks empty
+        ("u/corner_bistr0", "/user/corner_bistr0/submitted.json", NO_SUBREDDITS),
+    ],
+)
+def test_an_account_that_does_not_exist_is_not_found_not_an_empty_listing(
+    tmp_path: Path, account: str, listing: str, found: dict[str, Any]
+) -> None:
+    """Reddit redirects the listing of a subreddit it does not have to a search for subreddits."""
+    name = account.partition("/")[2]
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(listing).respond(302, headers={"Location": f"{SEARCH}?q={name}&limit=100&raw_json=1"})
+        router.get(SEARCH).respond(json=found)
+        with pytest.raises(NotFound) as raised:
+            collect(with_context(CASE.connector(tmp_path), account=account))
+    said = str(raised.value)
+    assert f"{account} does not exist on Reddit" in said
+    assert "check the spelling of the channel's account in the config" in said
+
+
+def test_an_app_asking_for_a_subreddit_that_does_not_exist_is_told_so(tmp_path: Path) -> None:
+    connector = CASE.make(account="r/cornerbistr0", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    connector.now = lambda: datetime(2024, 6, 1, tzinfo=UTC)  # type: ignore[method-assign]
+    with respx.mock(assert_all_called=True) as router:
+        router.post("https://www.reddit.com/api/v1/access_token").respond(
+            json={"access_token": ACCESS, "token_type": "bearer", "expires_in": 3600, "scope": "*"}
+        )
+        router.get(f"{OAUTH}/r/cornerbistr0/new").respond(
+            302, headers={"Location": f"{OAUTH}/subreddits/search?q=cornerbistr0"}
+        )
+        router.get(f"{OAUTH}/subreddits/search").respond(json=NO_SUBREDDITS)
+        with pytest.raises(NotFound, match="r/cornerbistr0 does not exist"):
+            collect(connector)
+
+
+def test_a_listing_of_subreddits_is_not_found_even_without_a_redirect_seen(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE) as router:
+        router.get(NEW).respond(json=fixture("reddit_subreddit_search.json"))  # e.g. a proxy followed it
+        with pytest.raises(NotFound, match="r/cornerbistro does not exist"):
+            collect(CASE.connector(tmp_path))
+
+
+def test_only_a_redirect_away_from_the_listing_is_an_error(tmp_path: Path) -> None:
+    # The same listing on another host, the name in Reddit's letter case: read as ever.
+    with respx.mock(assert_all_called=True) as router:
+        router.get("https://reddit.com/r/CornerBistro/new.json").respond(
+            301, headers={"Location": f"{BASE}/r/cornerbistro/new/.json?limit=100&raw_json=1"}
+        )
+        router.get(f"{BASE}/r/cornerbistro/new/.json").respond(json=fixture("reddit_new_2.json"))
+        connector = with_context(CASE.make(base_url="https://reddit.com"), account="r/CornerBistro")
+        connector.now = lambda: datetime(2024, 6, 1, tzinfo=UTC)  # type: ignore[method-assign]
+        assert {r.platform_id for r in records(collect(connector))} == {"1c9zzzz"}
+    # Anywhere else (here a page asking to confirm one's age) is an error that says where.
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get(NEW).respond(302, headers={"Location": f"{BASE}/over18?dest=https%3A%2F%2Fwww.reddit.com"})
+        router.get("/over18").respond(200, json={"kind": "Listing", "data": {"after": None, "children": []}})
+        with pytest.raises(PlatformError) as raised:
+            collect(CASE.connector(tmp_path))
+    assert raised.value.code == "redirect" and "on to /over18" in str(raised.value)
 
 
 def test_oauth_gets_a_token_and_uses_the_oauth_host_without_json_suffixes(tmp_path: Path) -> None:
@@ -671,3 +766,36 @@ def test_a_403_without_an_app_asks_for_one_and_for_the_username_only_when_missin
         RedditConnector(RedditSettings(), ChannelContext(brand="b", channel="r", account=SUB))
     )
     assert "`username`" in anonymous and "client_id and client_secret" in anonymous
+
+
+# --- what storage keeps of a deleted post ------------------------------------------------------
+
+
+def test_a_post_deleted_after_it_was_stored_keeps_its_title_and_body(tmp_path: Path) -> None:
+    live = fixture("reddit_new_1.json")["data"]["children"][1]  # 1caa999, a customer's question
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        store = Store(database, get_scorer("vader"))
+        channel = store.sync_channel(
+            BrandConfig(name="Corner Bistro", timezone="UTC", language="en"),
+            ChannelConfig(name="reddit", platform="reddit", account=SUB),
+        )
+        for listing in (listing_of(live), fixture("reddit_new_deleted.json")):
+            with respx.mock(base_url=BASE) as router:
+                router.get(NEW).respond(json=listing)
+                router.get("/comments/1caa999.json").respond(json=fixture("reddit_comments_small.json"))
+                for page in collect(CASE.connector(tmp_path)):
+                    store.save_page(channel.id, page)
+        table = Post.__table__.c
+        with database.read() as connection:
+            stored = {
+                row.platform_id: row
+                for row in connection.execute(
+                    select(table.platform_id, table.text, table.author_name, table.deleted)
+                ).all()
+            }
+    finally:
+        database.dispose()
+    assert tuple(stored["1caa999"][1:]) == ("¿Menú sin gluten?\n\nPregunto por mi hija 🙏", "ana_quito", True)
+    # First seen already removed: no text to keep (see parse_submission); its title is on Reddit at its url.
+    assert tuple(stored["1cab777"][1:]) == ("", "soup_critic", True)
