@@ -3,16 +3,26 @@
 Error body: {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}.
 The token goes in an `Authorization: Bearer` header, never in the URL; the `paging.next`
 links Meta returns carry `access_token`, so paging continues from `paging.cursors.after`.
+
+Code 1 "Please reduce the amount of data you're asking for" is not retried as it was sent (it
+would fail the same way): `MetaPaging.lighter()` has `paginate()` ask for the same page again
+with every limit halved (`limit`, and `.limit(N)` inside `fields`), down to 1.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr
 
-from socialmon_connectors._paging import ApiSettings, unexpected_body
+from socialmon_connectors._paging import ApiSettings, GraphPaging, unexpected_body
+from socialmon_connectors.errors import PlatformError
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule, UsageThrottle
+
+log = logging.getLogger("socialmon.http")
 
 GRAPH_BASE_URL = "https://graph.facebook.com/v25.0"
 
@@ -21,10 +31,84 @@ _PERMISSION = (
 )
 
 
-def graph_errors(auth_hint: str, permission_hint: str = _PERMISSION) -> ErrorTable:
+#: How Graph words code 1 when the answer would be too large (a page of posts with their comments inline).
+_TOO_MUCH_DATA = "reduce the amount of data"
+_LESS_DATA = (
+    "Graph still found the request too large after socialmon halved its limits; set a lower {sizes} "
+    "in the channel's config, and report it if that does not help"
+)
+_INLINE_LIMIT = re.compile(r"\.limit\((\d+)\)")
+
+
+def asks_for_less_data(problem: Problem) -> bool:
+    """Graph's code 1 "Please reduce the amount of data you're asking for"; code 1 is otherwise "unknown"."""
+    return problem.code == "1" and _TOO_MUCH_DATA in problem.message.lower()
+
+
+class GraphErrors(ErrorTable):
+    """Graph's codes, and code 1 read by its message: "reduce the amount of data" is not retried as sent."""
+
+    def __init__(
+        self, rules: Mapping[tuple[int | None, str | int | None], Rule | Action], less_data_hint: str
+    ) -> None:
+        super().__init__(rules)
+        self.less_data_hint = less_data_hint
+
+    def rule(self, problem: Problem) -> Rule:
+        if asks_for_less_data(problem):  # the same request fails the same way: ask for less instead
+            return Rule(Action.FAIL, self.less_data_hint)
+        return super().rule(problem)
+
+
+class MetaPaging(GraphPaging):
+    """Graph paging that asks for smaller pages when Graph answers "reduce the amount of data"."""
+
+    def lighter(self, error: PlatformError, params: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The request with every limit halved, when Graph asked for less data (see `paginate`).
+
+        Halves `limit` and each `.limit(N)` inside `fields` (`comments.limit(100)`; `.limit(0)`
+        stays), none below 1. None when the error is another, or when every limit is already 1.
+        """
+        if error.code != "1" or _TOO_MUCH_DATA not in Exception.__str__(error).lower():
+            return None
+        lighter = dict(params)
+        limit = params.get("limit")
+        if isinstance(limit, int | str) and str(limit).isdigit() and int(limit) > 1:
+            lighter["limit"] = int(limit) // 2
+        fields = params.get("fields")
+        if isinstance(fields, str):
+            lighter["fields"] = _INLINE_LIMIT.sub(lambda found: f".limit({_halved(int(found[1]))})", fields)
+        if lighter == dict(params):
+            return None
+        shown = ", ".join(
+            f"{label} {_described(params.get(name))} → {_described(lighter[name])}"
+            for name, label in (("limit", "limit"), ("fields", "inline limit"))
+            if lighter.get(name) != params.get(name)
+        )
+        log.warning("%s; asking again for less: %s", Exception.__str__(error), shown)
+        return lighter
+
+
+def _halved(limit: int) -> int:
+    """Half a limit, at least 1; `.limit(0)` (a count without the items) stays 0."""
+    return max(1, limit // 2) if limit > 0 else 0
+
+
+def _described(value: Any) -> str:
+    """A limit, or the inline limits of a `fields` parameter (less the `.limit(0)` of counts), for the log."""
+    if isinstance(value, str) and not value.isdigit():
+        return "/".join(found for found in _INLINE_LIMIT.findall(value) if found != "0")
+    return str(value)
+
+
+def graph_errors(
+    auth_hint: str, permission_hint: str = _PERMISSION, *, sizes: str = "page_size"
+) -> ErrorTable:
     """Graph API codes (https://developers.facebook.com/docs/graph-api/guides/error-handling).
 
-    `permission_hint`: what a `PermissionDenied` (codes 10 and 200-299) tells the user to grant.
+    `permission_hint`: what a `PermissionDenied` (codes 10 and 200-299) tells the user to grant;
+    `sizes`: the settings that set how much a request asks for, named by the "reduce the amount
+    of data" error.
     """
     rules: dict[tuple[int | None, str | int | None], Rule | Action] = {
         (None, 190): Rule(Action.AUTH, auth_hint),  # expired, revoked, password changed, app removed
@@ -32,7 +116,7 @@ def graph_errors(auth_hint: str, permission_hint: str = _PERMISSION) -> ErrorTab
         (None, 10): Rule(Action.DENIED, permission_hint),
         (None, "100/33"): Action.NOT_FOUND,  # object does not exist or is not visible to this token
         (None, 803): Action.NOT_FOUND,  # alias does not exist
-        (None, 1): Action.RETRY,  # unknown; also "please reduce the amount of data"
+        (None, 1): Action.RETRY,  # unknown ("please reduce the amount of data": `GraphErrors`)
         (None, 2): Action.RETRY,  # service temporarily unavailable
         (None, 4): Action.THROTTLE,  # app-level rate limit
         (None, 17): Action.THROTTLE,  # user-level rate limit
@@ -45,7 +129,7 @@ def graph_errors(auth_hint: str, permission_hint: str = _PERMISSION) -> ErrorTab
     }
     for code in range(200, 300):
         rules[(None, code)] = Rule(Action.DENIED, permission_hint)
-    return ErrorTable(rules)
+    return GraphErrors(rules, _LESS_DATA.format(sizes=sizes))
 
 
 def parse_graph_error(status: int, body: Any) -> Problem:
@@ -68,13 +152,17 @@ class GraphSettings(ApiSettings):
     base_url: str = GRAPH_BASE_URL
     comment_page_size: int = Field(default=100, ge=1, le=100, description="comments per request")
 
+    #: The settings that size a request, named when Graph asks for less data.
+    request_sizes: ClassVar[tuple[str, ...]] = ("page_size", "comment_page_size")
+
 
 def graph_options(
     settings: GraphSettings, auth_hint: str, permission_hint: str = _PERMISSION
 ) -> dict[str, Any]:
     """What a Graph API connector gives `SweepConnector.new_api()`: Meta's errors, the token, usage pacing."""
+    current = [f"{name} (now {getattr(settings, name)})" for name in settings.request_sizes]
     return {
-        "errors": graph_errors(auth_hint, permission_hint),
+        "errors": graph_errors(auth_hint, permission_hint, sizes=" or ".join(current)),
         "parse_error": parse_graph_error,
         "token": settings.access_token,
         "throttle": UsageThrottle(),

@@ -2,9 +2,12 @@
 
 A connector picks a `Paging` strategy (a cursor in the body, Google page tokens, Graph
 cursors; `_open.LinkPaging` for the `Link` header) and calls
-`paginate()`, which follows the platform's "next" marker and stops safely: when the
-marker is absent, when it repeats, when a page brings only ids already seen, after
-two empty pages in a row, or after `max_pages`.
+`paginate()`, which follows the platform's "next" marker and ends the listing only when the
+marker is absent: an empty page that carries one is followed (Graph filters a page after
+choosing it, for privacy or visibility). A marker that repeats, a page of only ids already
+seen, `MAX_EMPTY_PAGES` empty pages in a row, or `max_pages` pages end it as cut short
+(`ListingCutShort`), never as complete. When the platform refuses a request as too large,
+a strategy with a `lighter()` method offers smaller parameters to ask again with.
 
 `SweepConnector` is the shape shared by the API connectors: list the account's items
 (posts, videos, media, reviews) newest first down to `since`, read each item's thread,
@@ -174,6 +177,12 @@ class GraphPaging(CursorPaging):
         return super().next_params(body, params) or {**params, **query_without_secrets(str(link))}
 
 
+#: Empty pages in a row followed before a listing is taken for one that never ends. Graph filters a
+#: page after choosing it, so empty pages with a next link are normal (platforms.md §1.4), but a
+#: long run of them is a listing that makes no progress.
+MAX_EMPTY_PAGES = 50
+
+
 async def paginate(
     api: Api,
     path: str,
@@ -186,19 +195,29 @@ async def paginate(
 ) -> AsyncIterator[list[Raw]]:
     """Yield each page's items (only ids not seen before in this listing), following the platform's markers.
 
-    The end is the platform's own (no next marker; two empty pages in a row). A cursor that
-    repeats or cycles, a page of only items already served, or more than `max_pages` pages is
-    `ListingCutShort`: what came before is kept, but the listing is not taken as complete.
+    The end is the platform's own: a page without a next marker. An empty page with one is
+    followed. A cursor that repeats or cycles, a page of only items already served,
+    `MAX_EMPTY_PAGES` empty pages in a row, or more than `max_pages` pages is `ListingCutShort`:
+    what came before is kept, but the listing is not taken as complete.
 
     `first` is a page already in hand (Graph field expansion returns the first page of
     comments inside the post): it is used instead of requesting the first page.
+    A strategy may have `lighter(error, params)`: given a failed request's error, the smaller
+    parameters to ask for the same page with (the platform said the answer would be too large),
+    kept for the rest of the listing; None raises the error.
     """
+    lighter: Callable[[PlatformError, Mapping[str, Any]], dict[str, Any] | None] | None = getattr(
+        paging, "lighter", None
+    )
     seen_ids: set[Any] = set()
     seen_markers: set[str] = set()
     empty_in_a_row = 0
     current = dict(params)
     for number in range(max_pages):
-        body = first if number == 0 and first is not None else await api.get(path, current)
+        if number == 0 and first is not None:
+            body = first
+        else:
+            body, current = await _get_page(api, path, current, lighter)
         try:
             items = paging.items(body)
         except UnexpectedShape as shape:
@@ -215,15 +234,34 @@ async def paginate(
         following = paging.next_params(body, current)
         if following is None:
             return
-        if empty_in_a_row >= 2:
-            log.warning("%s: %s gave two empty pages in a row; stopping there", api.platform, path)
-            return
+        if empty_in_a_row >= MAX_EMPTY_PAGES:
+            raise ListingCutShort(
+                f"{api.platform}: {path} gave {empty_in_a_row} empty pages in a row, each with a next page, "
+                f"after {number + 1} page(s)"
+            )
         marker = repr(sorted(following.items()))
         if marker in seen_markers or following == current:
             raise ListingCutShort(f"{api.platform}: {path} repeated a page cursor after {number + 1} page(s)")
         seen_markers.add(marker)
         current = following
     raise ListingCutShort(f"{api.platform}: {path} did not end after {max_pages:,} pages")
+
+
+async def _get_page(
+    api: Api,
+    path: str,
+    params: dict[str, Any],
+    lighter: Callable[[PlatformError, Mapping[str, Any]], dict[str, Any] | None] | None,
+) -> tuple[Any, dict[str, Any]]:
+    """One page's body, and the parameters that got it (smaller ones when `lighter` offered them)."""
+    while True:
+        try:
+            return await api.get(path, params), params
+        except PlatformError as error:
+            smaller = lighter(error, params) if lighter is not None else None
+            if smaller is None or smaller == params:
+                raise
+            params = smaller
 
 
 # --- times -------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, author, count, graph_options
-from socialmon_connectors._paging import GraphPaging, Raw, SweepConnector, Window, build, paginate, time_at
+from socialmon_connectors._meta import GraphSettings, MetaPaging, author, count, graph_options
+from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
 from socialmon_connectors.errors import PermissionDenied
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -136,7 +136,7 @@ class FacebookConnector(SweepConnector):
     reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: FacebookSettings
-    paging = GraphPaging()
+    paging = MetaPaging()
 
     @property
     def page_id(self) -> str:

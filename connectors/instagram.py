@@ -12,11 +12,14 @@ Threads are two levels deep. A comment is the business's own when its `from.id` 
 account id or its username is the account's (case-insensitive): `from.id` is an
 Instagram-scoped id, so the username is the reliable test. Instagram marks neither edits
 nor deletions; a media item with `comments_count > 0` and no visible comments (an app in
-development mode) is not an error.
+development mode) is not an error. A comment deleted while its replies are paged (Graph
+answers the replies edge "object does not exist", 100/33) loses only the replies not yet read,
+with a warning; the media's other comments and replies are read on.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,9 +27,8 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, account_username, author, graph_options
+from socialmon_connectors._meta import GraphSettings, MetaPaging, account_username, author, graph_options
 from socialmon_connectors._paging import (
-    GraphPaging,
     Raw,
     SweepConnector,
     Window,
@@ -34,6 +36,7 @@ from socialmon_connectors._paging import (
     paginate,
     time_at,
 )
+from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -48,6 +51,8 @@ COMMENT_FIELDS = f"id,text,timestamp,username,like_count,hidden,from{{id,usernam
 MEDIA_FIELDS = (
     "id,caption,timestamp,permalink,comments_count,like_count,media_type,media_product_type,username"
 )
+
+log = logging.getLogger("socialmon.http")
 
 
 class InstagramSettings(GraphSettings):
@@ -100,7 +105,7 @@ class InstagramConnector(SweepConnector):
     reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: InstagramSettings
-    paging = GraphPaging()
+    paging = MetaPaging()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,10 +166,21 @@ class InstagramConnector(SweepConnector):
                 if not isinstance(replies, dict) or not comment.get("id"):
                     continue  # a comment without an id is rejected above; its replies cannot be paged
                 reply_params = {"fields": REPLY_FIELDS, "limit": self.settings.comment_page_size}
-                async for reply_batch in paginate(
-                    api, f"{comment['id']}/replies", reply_params, self.paging, first=replies
-                ):
-                    yield parse(reply_batch, str(comment["id"]))
+                try:
+                    async for reply_batch in paginate(
+                        api, f"{comment['id']}/replies", reply_params, self.paging, first=replies
+                    ):
+                        yield parse(reply_batch, str(comment["id"]))
+                except NotFound as error:
+                    # The comment was deleted (or hidden from us) since the listing served it, and the
+                    # replies of a deleted comment cannot be fetched: that concerns this comment alone.
+                    log.warning(
+                        "Instagram comment %s on media %s: its other replies cannot be read, the comment "
+                        "is gone: %s",
+                        comment["id"],
+                        media_id,
+                        Exception.__str__(error),
+                    )
 
 
 __all__ = ["InstagramConnector", "InstagramSettings", "is_business", "parse_comment", "parse_media"]

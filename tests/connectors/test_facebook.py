@@ -24,6 +24,7 @@ from socialmon_connectors import (
     RateLimited,
     ThreadFailure,
 )
+from socialmon_connectors._paging import MAX_EMPTY_PAGES
 from socialmon_connectors.facebook import (
     FacebookConnector,
     FacebookSettings,
@@ -175,20 +176,65 @@ def test_the_next_scan_lists_only_the_recent_window_and_a_resumed_one_lists_from
         assert "until" not in route.calls.last.request.url.params
 
 
-def test_an_empty_page_with_a_next_link_is_followed_and_two_in_a_row_stop(tmp_path: Path) -> None:
-    empty_with_next = {
+def empty_page(path: str, after: str) -> dict[str, Any]:
+    """A page Graph emptied by privacy filtering, still with its next link (the "Paginated Results" doc)."""
+    return {
         "data": [],
-        "paging": {"cursors": {"after": "X1"}, "next": f"{BASE}/{PAGE}/posts?after=X1"},
+        "paging": {"cursors": {"before": "b", "after": after}, "next": f"{BASE}/{path}?after={after}"},
     }
-    empty_again = {
-        "data": [],
-        "paging": {"cursors": {"after": "X2"}, "next": f"{BASE}/{PAGE}/posts?after=X2"},
+
+
+def test_empty_pages_with_a_next_link_are_followed_to_the_posts_and_comments_after_them(
+    tmp_path: Path,
+) -> None:
+    first = fixture("facebook_posts_1.json")
+    first["paging"] = {
+        "cursors": {"after": "E1"},
+        "next": f"{BASE}/{PAGE}/posts?after=E1&access_token={TOKEN}",
     }
-    with respx.mock(base_url=BASE, assert_all_called=True) as router:
-        router.get(f"/{PAGE}/posts", params={"after": "X1"}).respond(json=empty_again)
-        router.get(f"/{PAGE}/posts").respond(json=empty_with_next)
+    last = fixture("facebook_posts_2.json")
+    last["paging"] = {"cursors": {"after": "Z"}}  # no next: the end
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        for number in (1, 2, 3):
+            router.get(f"/{PAGE}/posts", params={"after": f"E{number}"}).respond(
+                json=empty_page(f"{PAGE}/posts", f"E{number + 1}")
+            )
+        router.get(f"/{PAGE}/posts", params={"after": "E4"}).respond(json=last)
+        router.get(f"/{PAGE}/posts").respond(json=first)
+        # The rest of POST_A's thread: two empty pages, then its last comment.
+        for after, following in (("MgZDZD", "C1"), ("C1", "C2")):
+            router.get(f"/{POST_A}/comments", params={"after": after}).respond(
+                json=empty_page(f"{POST_A}/comments", following)
+            )
+        router.get(f"/{POST_A}/comments", params={"after": "C2"}).respond(
+            json=fixture("facebook_comments_more.json")
+        )
         pages = collect(CASE.connector(tmp_path))
-        assert records(pages) == [] and len(router.calls) == 2
+    ids = {r.platform_id for r in records(pages)}
+    assert {post["id"] for post in last["data"]} <= ids  # the posts after three empty pages
+    assert "987654321098765_113" in ids  # the comment after two empty pages
+    assert not [f for p in pages for f in p.failed_threads]
+    assert pages[-1].cursor is not None and "run" not in pages[-1].cursor  # read to its end
+
+
+def test_a_thread_of_empty_pages_that_never_ends_is_remembered_not_taken_as_read(tmp_path: Path) -> None:
+    body = fixture("facebook_posts_1.json")
+    body["paging"] = {}
+    served = 0
+
+    def never_ending(request: httpx.Request) -> httpx.Response:
+        nonlocal served
+        served += 1
+        return httpx.Response(200, json=empty_page(f"{POST_A}/comments", f"X{served}"))
+
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts").respond(json=body)
+        router.get(f"/{POST_A}/comments").mock(side_effect=never_ending)
+        pages = collect(CASE.connector(tmp_path))
+    assert served == MAX_EMPTY_PAGES
+    [failure] = [f for p in pages for f in p.failed_threads]
+    assert failure.key == POST_A and "empty pages in a row" in failure.reason
+    assert {"987654321098765_111", "987654321098765_112"} <= {r.platform_id for r in records(pages)}
 
 
 def test_a_next_link_without_a_cursor_is_followed_by_its_query_less_the_token(tmp_path: Path) -> None:
@@ -438,3 +484,49 @@ def test_a_failed_thread_is_remembered_and_read_first_by_the_next_scan() -> None
         "987654321098765_112",
         "987654321098765_113",
     }
+
+
+# --- "Please reduce the amount of data you're asking for" ------------------------------------------
+
+REDUCE = "Please reduce the amount of data you're asking for, then retry your request"
+
+
+def test_too_much_data_asks_again_with_halved_limits_and_keeps_them_for_the_next_pages() -> None:
+    first = fixture("facebook_posts_1.json")
+    last = fixture("facebook_posts_2.json")
+    last["paging"] = {}
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    def posts(request: httpx.Request) -> httpx.Response:
+        # Graph answers only once a page of posts asks for at most 6 posts with 25 comments each.
+        if (
+            int(request.url.params["limit"]) > 6
+            or "comments.filter(stream).summary(true).limit(25)" not in (request.url.params["fields"])
+        ):
+            return httpx.Response(500, json=graph_error(1, REDUCE))
+        return httpx.Response(200, json=last if "after" in request.url.params else first)
+
+    made = connector_with()
+    made.sleep = sleep  # type: ignore[method-assign]
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        listing = router.get(f"/{PAGE}/posts").mock(side_effect=posts)
+        router.get(f"/{POST_A}/comments").respond(json=fixture("facebook_comments_more.json"))
+        pages = collect(made)
+    sent = [call.request.url.params for call in listing.calls]
+    assert [params["limit"] for params in sent] == ["25", "12", "6", "6"]  # the next page stays small
+    assert "reactions.summary(total_count).limit(0)" in sent[-1]["fields"]  # a count, not a page: kept
+    assert sent[-1]["after"] == "QVFIUk2" and slept == []  # asked again at once, never unchanged
+    assert {post["id"] for post in [*first["data"], *last["data"]]} <= {r.platform_id for r in records(pages)}
+
+
+def test_too_much_data_even_at_one_item_fails_naming_the_settings_to_lower() -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        listing = router.get(f"/{PAGE}/posts").respond(500, json=graph_error(1, REDUCE))
+        _, error = collect_until_error(connector_with())
+    # 25 → 12 → 6 → 3 → 1 posts with 100 → 50 → 25 → 12 → 6 → 3 → 1 comments: 7 requests, then stop.
+    assert listing.call_count == 7
+    assert isinstance(error, PlatformError) and REDUCE in str(error)
+    assert "page_size (now 25)" in error.hint and "comment_page_size (now 100)" in error.hint

@@ -230,6 +230,36 @@ def test_a_token_without_the_messaging_task_or_pages_messaging_says_so(tmp_path:
     assert TOKEN not in said
 
 
+REDUCE = "Please reduce the amount of data you're asking for, then retry your request"
+
+
+def test_too_much_data_asks_for_fewer_conversations_and_messages_at_once(tmp_path: Path) -> None:
+    last = fixture("messenger_conversations_2.json")
+
+    def conversations(request: httpx.Request) -> httpx.Response:
+        # Graph answers only 12 conversations with 12 messages inline at a time.
+        params = request.url.params
+        if int(params["limit"]) > 12 or "messages.limit(12)" not in params["fields"]:
+            return httpx.Response(500, json=graph_error(1, REDUCE))
+        return httpx.Response(200, json=last)
+
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        listing = router.get(f"/{PAGE}/conversations").mock(side_effect=conversations)
+        pages = collect(CASE.connector(tmp_path))
+    assert [call.request.url.params["limit"] for call in listing.calls] == ["25", "12"]
+    assert {c["id"] for c in last["data"]} <= {r.platform_id for r in records(pages)}
+
+
+def test_too_much_data_at_one_item_names_the_messenger_settings_to_lower(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/conversations").respond(500, json=graph_error(1, REDUCE))
+        with pytest.raises(PlatformError) as raised:
+            collect(CASE.connector(tmp_path))
+    hint = raised.value.hint
+    assert "page_size (now 25)" in hint and "message_page_size (now 25)" in hint
+    assert "comment_page_size" not in hint  # a setting Messenger channels do not use
+
+
 def test_the_connector_is_registered_under_its_name() -> None:
     from socialmon.plugins import default_registry
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import respx
 from conformance import NOW, HttpCase, collect, conformance_suite, fixture, no_sleep, records
 
@@ -188,3 +189,49 @@ def test_a_failed_thread_is_remembered_and_read_first_by_the_next_scan(tmp_path:
     assert again[0].resolved_threads == [MEDIA_2] and again[0].failed_threads == []
     assert {c.platform_id for c in again[0].comments} == {"17888123400001234", "17888123400005678"}
     assert all(c.post_id == MEDIA_2 for c in again[0].comments)
+
+
+def test_a_comment_deleted_while_its_replies_are_paged_loses_only_its_own_replies(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    later = {
+        "data": [
+            {
+                "id": "17881000000000504",
+                "text": "Reservé para el sábado",
+                "timestamp": "2024-05-02T09:00:00+0000",
+                "username": "jo.r",
+                "like_count": 0,
+                "hidden": False,
+                "from": {"id": "9876543210100004", "username": "jo.r"},
+            }
+        ],
+        "paging": {"cursors": {"before": "QVFC3", "after": "QVFC4"}},
+    }
+    gone = graph_error(
+        100,
+        "Unsupported get request. Object with ID '17881000000000501' does not exist, cannot be loaded due to "
+        "missing permissions, or does not support this operation.",
+        33,
+    )
+    with respx.mock(base_url=BASE, assert_all_called=True, assert_all_mocked=True) as router:
+        router.get(f"/{ACCOUNT}", params={"fields": "id,username"}).respond(
+            json={"id": ACCOUNT, "username": "cornerbistro"}
+        )
+        router.get(f"/{ACCOUNT}/media").respond(json=fixture("instagram_media.json"))
+        router.get(f"/{MEDIA}/comments", params={"after": "QVFC2"}).respond(json=later)
+        router.get(f"/{MEDIA}/comments").respond(json=fixture("instagram_comments_parent_deleted.json"))
+        router.get(f"/{MEDIA_2}/comments").respond(json={"data": []})
+        router.get("/17881000000000501/replies").respond(400, json=gone)
+        pages = collect(connector_with())
+    ids = {r.platform_id for r in records(pages)}
+    assert {
+        "17881000000000501",  # the deleted comment and the reply read with it stay as read
+        "17881000000000511",
+        "17881000000000502",  # the media's other comments and replies are read on
+        "17881000000000512",
+        "17881000000000503",
+        "17881000000000504",
+    } <= ids
+    assert not [f for p in pages for f in p.failed_threads]  # nothing left to read again: it is gone
+    assert any("17881000000000501" in m and "replies" in m for m in caplog.messages)

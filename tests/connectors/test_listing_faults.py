@@ -34,6 +34,7 @@ from socialmon_connectors import (
     PlatformError,
     PostRecord,
 )
+from socialmon_connectors._paging import MAX_EMPTY_PAGES
 from socialmon_connectors.facebook import FacebookConnector, FacebookSettings
 from socialmon_connectors.http import Api
 
@@ -121,6 +122,37 @@ def test_a_page_of_only_items_already_served_is_not_the_end() -> None:
         pages, error = gather(connector())
     assert isinstance(error, ListingCutShort) and "only items it had already served" in str(error)
     assert not finished(pages)
+
+
+def test_empty_pages_that_never_end_fail_the_channel_and_the_next_scan_reads_the_posts_after_them() -> None:
+    served = 0
+
+    def empty_for_ever(request: httpx.Request) -> httpx.Response:
+        """Ten posts, then empty pages, each with a new cursor and a next link."""
+        nonlocal served
+        if "after" not in request.url.params:
+            return httpx.Response(200, json=listing(range(0, 10), "E0"))
+        served += 1
+        return httpx.Response(200, json=listing(range(0), f"E{served}"))
+
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts").mock(side_effect=empty_for_ever)
+        pages, error = gather(connector())
+    assert isinstance(error, ListingCutShort), error
+    assert "empty pages in a row" in str(error) and served == MAX_EMPTY_PAGES
+    assert stored(pages) == {f"{PAGE}_{n}" for n in range(10)}
+    assert not finished(pages), "the watermark moved past posts never read"
+
+    # Graph's filtering lifts: after two empty pages come the older posts, then the end.
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/posts", params={"after": "E2"}).respond(json=listing(range(10, 20), None))
+        router.get(f"/{PAGE}/posts", params={"after": "E1"}).respond(json=listing(range(0), "E2"))
+        router.get(f"/{PAGE}/posts", params={"after": "E0"}).respond(json=listing(range(0), "E1"))
+        router.get(f"/{PAGE}/posts").respond(json=listing(range(0, 10), "E0"))
+        resumed, error = gather(connector(), pages[-1].cursor)
+    assert error is None
+    assert stored(resumed) == {f"{PAGE}_{n}" for n in range(10, 20)}
+    assert finished(resumed)
 
 
 def test_an_endless_listing_stops_at_the_per_scan_cap_and_ends_partial_not_ok() -> None:
