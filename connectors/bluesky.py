@@ -7,10 +7,14 @@ Requests (AT Protocol XRPC on https://public.api.bsky.app, which takes no authen
         newest first; the filter is not trusted (it keeps the account's replies in its own
         threads, and another AppView may ignore it): the connector itself leaves out reposts,
         other authors' posts and the account's replies to other people's threads, and leaves
-        its replies in its own threads to the thread they are in
+        its replies in its own threads to the thread they are in when that thread's first post
+        is in this scan's window; a reply continuing an older thread of its own is listed
+        itself, stored as a reply in that thread (`post_id` its first post), with the replies
+        below it
     GET app.bsky.feed.getPostThread?uri=at://…&depth=…&parentHeight=0
         the replies of a post that has any; a branch cut at `depth` with more replies
-        below is read again from its deepest post (at most `deep_thread_requests` times)
+        below is read again from its deepest post (at most `deep_thread_requests` times;
+        past that the thread is `PartialThread` and the next scan reads the branches left)
 
 A reply whose author DID is the account's is the business's own. A post's time is the
 earlier of its `createdAt` (set by the client: may be backdated or in the future) and
@@ -46,7 +50,7 @@ from socialmon_connectors._paging import (
     paginate,
     parse_time,
 )
-from socialmon_connectors.errors import NotFound
+from socialmon_connectors.errors import NotFound, PartialThread
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -56,6 +60,7 @@ BASE_URL = "https://public.api.bsky.app/xrpc"
 ACCOUNT_FORM = "a handle like name.bsky.social (or a DID like did:plc:…)"
 NOT_FOUND_HINT = f"check the account: {ACCOUNT_FORM}"
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
+UNREAD = "socialmon_unread"  # the key, in a remembered post, of the cut branches a budget left unread
 QUOTED_POST = "app.bsky.embed.record#viewRecord"
 ERRORS = ErrorTable(
     {
@@ -106,6 +111,23 @@ def sort_time(post: Raw) -> datetime:
     except (KeyError, TypeError, ValueError):
         return indexed
     return min(created, indexed)
+
+
+def reply_refs(post: Raw) -> tuple[str, str] | None:
+    """(root URI, parent URI) of a reply (its `record.reply`); None for a post that answers none."""
+    record = post.get("record")
+    reply = record.get("reply") if isinstance(record, dict) else None
+    if not isinstance(reply, dict):
+        return None
+    root, parent = reply.get("root"), reply.get("parent")
+    root_uri = root.get("uri") if isinstance(root, dict) else None
+    parent_uri = parent.get("uri") if isinstance(parent, dict) else None
+    return (str(root_uri), str(parent_uri or root_uri)) if root_uri else None
+
+
+def did_of(uri: str) -> str:
+    """The DID of an `at://did/collection/rkey` URI."""
+    return uri.removeprefix("at://").split("/", 1)[0]
 
 
 def rkey(uri: str) -> str:
@@ -290,7 +312,7 @@ class BlueskyConnector(SweepConnector):
         async for batch in paginate(
             api, "app.bsky.feed.getAuthorFeed", params, self.paging, item_id=_feed_item_id
         ):
-            own = [item["post"] for item in batch if self.is_own_post(item)]
+            own = [item["post"] for item in batch if self.is_own_post(item) or self.continues(item, window)]
             if own:
                 yield own
 
@@ -298,8 +320,9 @@ class BlueskyConnector(SweepConnector):
         """Whether a feed item is a post of the account's own: not a repost, not a reply.
 
         `filter=posts_no_replies` is not trusted: it keeps the account's replies in its own
-        threads (read with that thread, as the business's replies), and an AppView may ignore
-        it and serve its replies to other people's threads (left out).
+        threads (read with that thread, as the business's replies; see `continues()` for a thread
+        begun before the window), and an AppView may ignore it and serve its replies to other
+        people's threads (left out).
         """
         post = item.get("post")
         if not isinstance(post, dict) or (post.get("author") or {}).get("did") != self.did:
@@ -312,6 +335,31 @@ class BlueskyConnector(SweepConnector):
         # A reply: in the account's own thread it is read with that thread; in another's, left out.
         return not record.get("reply") and not item.get("reply")
 
+    def continues(self, item: Raw, window: Window) -> bool:
+        """Whether a feed item is the account's reply in a thread of its own begun before the window.
+
+        The thread's first post is then not read this scan: the reply is listed itself, and its
+        thread is what hangs below it. A first post the feed item does not show (deleted, or
+        left out of the view) counts as not read.
+        """
+        post = item.get("post")
+        if (
+            not isinstance(post, dict)
+            or (post.get("author") or {}).get("did") != self.did
+            or item.get("reason")
+        ):
+            return False
+        refs = reply_refs(post)
+        if refs is None or did_of(refs[0]) != self.did:
+            return False  # not a reply, or one in another's thread
+        root = (item.get("reply") or {}).get("root") if isinstance(item.get("reply"), dict) else None
+        try:
+            return not (
+                isinstance(root, dict) and root.get("uri") == refs[0] and window.wanted(sort_time(root))
+            )
+        except (KeyError, TypeError, ValueError):
+            return True
+
     def item_time(self, raw: Raw) -> datetime:
         return sort_time(raw)
 
@@ -322,9 +370,20 @@ class BlueskyConnector(SweepConnector):
         return f"Bluesky post {raw.get('uri') or '?'}"  # the listing yields the feed items' posts
 
     def retry_item(self, raw: Raw) -> Raw:
-        return {"uri": raw.get("uri"), "replyCount": raw.get("replyCount")}  # what `thread()` reads
+        kept = {"uri": raw.get("uri"), "replyCount": raw.get("replyCount")}  # what `thread()` reads
+        refs = reply_refs(raw)
+        if refs is not None:  # a reply continuing an older thread: its replies go in that thread
+            kept["record"] = {"reply": {"root": {"uri": refs[0]}, "parent": {"uri": refs[1]}}}
+        return kept
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
+        refs = reply_refs(raw)
+        if refs is not None:  # the account's reply continuing an older thread of its own
+            root_uri, parent_uri = refs
+            reply = build(
+                rejected, self.item_label(raw), lambda: parse_reply(raw, root_uri, parent_uri, self.did)
+            )
+            return [reply] if reply else []
         post = build(rejected, self.item_label(raw), lambda: parse_post(raw, self.did))
         return [post] if post else []
 
@@ -333,9 +392,13 @@ class BlueskyConnector(SweepConnector):
     ) -> AsyncIterator[list[CommentRecord]]:
         if not raw.get("replyCount"):
             return
-        root_uri = str(raw["uri"])
+        refs = reply_refs(raw)
+        root_uri = refs[0] if refs is not None else str(raw["uri"])
         depth = self.settings.thread_depth
-        queue, extra = [root_uri], self.settings.deep_thread_requests
+        remembered = raw.get(UNREAD)
+        branches = [str(uri) for uri in remembered] if isinstance(remembered, list) and remembered else []
+        queue, extra = branches or [str(raw["uri"])], self.settings.deep_thread_requests
+        unread: list[str] = []
         seen: set[str] = set()
         while queue:
             uri = queue.pop(0)
@@ -356,10 +419,18 @@ class BlueskyConnector(SweepConnector):
             yield fresh
             for deeper in cut:
                 if extra <= 0:
-                    log.info("Bluesky: replies deeper than %d levels under %s not read", depth, deeper)
-                    break
+                    unread.append(deeper)
+                    continue
                 queue.append(deeper)
                 extra -= 1
+        if unread:
+            raise PartialThread(
+                f"Bluesky post {raw['uri']}: replies more than {depth} levels deep below {len(unread):,} post(s) "
+                "are left for the next scan (deep_thread_requests ran out)",
+                resume={**self.retry_item(raw), UNREAD: unread},
+                hint="nothing to do: the next scan reads them; to read them in one scan raise the channel's "
+                "deep_thread_requests or thread_depth",
+            )
 
 
 def _feed_item_id(item: Raw) -> Any:

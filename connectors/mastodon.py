@@ -5,8 +5,8 @@ statuses, `Authorization: Bearer` when the channel gives one):
 
     GET accounts/lookup?acct=name                  the account's id (skipped when `account_id` is set)
     GET accounts/:id/statuses?exclude_replies=true&exclude_reblogs=true&limit=40
-        newest first, paged by the `Link` header's rel="next"; a status continuing the
-        account's own thread (which `exclude_replies` keeps) is left to that thread
+        newest first, paged by the `Link` header's rel="next"; `exclude_replies` keeps the
+        account's replies to itself (a status continuing its own thread): see below
     GET statuses/:id/context                       the replies (`descendants`) of a status that has any
 
 A status in the thread whose `account.id` is the channel's account is the business's own
@@ -18,7 +18,19 @@ from the content). `edited_at` marks edits. Mastodon does not show deleted statu
 reply deleted on the platform simply stops appearing, and a status deleted (or made
 private) between listing and thread is stored without its replies, its thread skipped
 with a message saying so. The instance's `X-RateLimit-*` headers pace the requests.
-Without a token the context holds at most 60 replies, 20 levels deep (Mastodon 4.0+).
+
+A status continuing the account's own thread is a reply in that thread, not a post. When
+the status it answers is listed in this scan's window, that status's thread brings it and
+its replies (no request of its own). Otherwise (its thread began before `recent_days`) its
+context is read: its ancestors name the thread's first status, the `post_id` it and its
+replies are stored under; a thread begun by another account is left out, like the
+account's other replies, and one whose first status is gone is skipped with a message.
+
+The context is capped (Mastodon 4.0+): without a token at 60 replies and 20 levels, with
+one at 4,096 replies. A status at the depth limit with replies below it is read again from
+there (at most `deep_context_requests` times; past that its branches are left for the next
+scan). A context holding as many replies as the cap, whose `replies_count`s say more exist,
+is stored as far as it goes and its thread is `PartialThread`, with the fix (a token) named.
 
 Mastodon 4.5+ may answer a context while it is still fetching remote replies in the
 background, saying so in a `Mastodon-Async-Refresh: id="…", retry=<s>, result_count=<n>`
@@ -61,7 +73,7 @@ from socialmon_connectors._paging import (
     paginate,
     parse_time,
 )
-from socialmon_connectors.errors import NotFound, PartialThread
+from socialmon_connectors.errors import NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -76,6 +88,15 @@ AUTH_HINT = (
 NOT_FOUND_HINT = f"check the account ({ACCOUNT_FORM}) and that it is on that instance"
 # A 404 on one status's context is that status, not the account: nothing to fix in the config.
 GONE_STATUS_HINT = "nothing to fix: the status stays stored as last read, and its thread is no longer read"
+GONE_ROOT_HINT = "nothing to fix: a status continuing a thread whose first status is gone is not stored"
+# What GET statuses/:id/context shows (Mastodon 4.0+, docs.joinmastodon.org/methods/statuses/#context).
+PUBLIC_DESCENDANTS, PUBLIC_DEPTH, PUBLIC_ANCESTORS = 60, 20, 40  # to a reader without a token
+TOKEN_DESCENDANTS = TOKEN_ANCESTORS = 4_096  # with a token, and no depth limit
+TOKEN_HINT = (
+    "set the channel's access_token (a token of any account on the instance, scope read:statuses: "
+    "Preferences → Development → New application) to read up to 4,096 replies at any depth"
+)
+UNREAD = "socialmon_unread"  # the key, in a remembered status, of the deep statuses whose replies are unread
 ERRORS = ErrorTable(
     {
         (401, None): Rule(Action.AUTH, AUTH_HINT),
@@ -117,6 +138,13 @@ class MastodonSettings(ApiSettings):
     )
     base_url: str = Field(default="", description="the API root; defaults to <instance>/api/v1")
     page_size: int = Field(default=40, ge=1, le=40, description="statuses per request")
+    deep_context_requests: int = Field(
+        default=10,
+        ge=0,
+        le=1000,
+        description="extra context requests per status for replies deeper than the instance shows at once "
+        "(20 levels without a token)",
+    )
     async_refresh_wait: float = Field(
         default=5,
         ge=0,
@@ -255,6 +283,54 @@ def parse_problem(status: int, body: Any) -> Problem:
     return Problem(status=status, message=str(said) if said else f"HTTP {status}")
 
 
+def is_continuation(raw: Raw) -> bool:
+    """Whether a listed status answers another (the account's own, as `exclude_replies` keeps)."""
+    return raw.get("in_reply_to_id") is not None
+
+
+def depths(descendants: list[Raw], status_id: str) -> dict[str, int]:
+    """How many levels below `status_id` each of its descendants is (those whose parent is unknown: left out)."""
+    parents = {str(item.get("id")): str(item.get("in_reply_to_id")) for item in descendants}
+    found: dict[str, int] = {status_id: 0}
+
+    def depth_of(node: str, path: tuple[str, ...] = ()) -> int | None:
+        if node in found:
+            return found[node]
+        parent = parents.get(node)
+        if parent is None or node in path:
+            return None
+        above = depth_of(parent, (*path, node))
+        if above is None:
+            return None
+        found[node] = above + 1
+        return found[node]
+
+    for node in parents:
+        depth_of(node)
+    del found[status_id]
+    return found
+
+
+def all_counted(replies_count: Any, descendants: list[Raw]) -> bool:
+    """Whether the `replies_count`s of a status and its descendants account for no reply beyond these.
+
+    `replies_count` counts a status's direct public and unlisted replies: their sum over the
+    thread is how many replies it has, those we cannot see (blocked, deleted…) included.
+    """
+    counts = [replies_count, *(item.get("replies_count") for item in descendants)]
+    known = [count for count in counts if isinstance(count, int) and not isinstance(count, bool)]
+    return len(known) == len(counts) and sum(known) <= len(descendants)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A status's context: the statuses above it (the first one first), its replies, the refresh note."""
+
+    ancestors: list[Raw]
+    descendants: list[Raw]
+    refresh: AsyncRefresh | None
+
+
 @dataclass(frozen=True)
 class AsyncRefresh:
     """A `Mastodon-Async-Refresh` header: the instance is still fetching what the answer lacks."""
@@ -313,6 +389,8 @@ class MastodonConnector(SweepConnector):
     settings: MastodonSettings
     paging = LinkPaging()
     account_id: str = ""
+    window: Window | None = None  # this scan's, once the listing begins
+    read_this_scan: set[str]  # the statuses listed in this scan's window, whose replies it reads
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
@@ -328,6 +406,7 @@ class MastodonConnector(SweepConnector):
         )
 
     async def prepare(self, api: Api) -> None:
+        self.window, self.read_this_scan = None, set()
         if self.settings.account_id:
             self.account_id = self.settings.account_id
             return
@@ -343,13 +422,24 @@ class MastodonConnector(SweepConnector):
         self.account_id = str(found["id"])
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        self.window = window
         params = {"exclude_replies": "true", "exclude_reblogs": "true", "limit": self.settings.page_size}
         async for batch in paginate(api, f"accounts/{self.account_id}/statuses", params, self.paging):
-            # `exclude_replies` keeps the account's replies to itself (a thread it continues): they
-            # are its replies in the first status's thread, not posts of their own.
-            posts = [status for status in batch if not status.get("in_reply_to_id")]
-            if posts:
-                yield posts
+            # `exclude_replies` keeps the account's replies to itself (a thread it continues): they are
+            # listed too, as the status whose thread brings them may be older than the window.
+            statuses = [
+                status
+                for status in batch
+                if not is_continuation(status) or str(status.get("in_reply_to_account_id")) == self.account_id
+            ]
+            for status in statuses:
+                try:
+                    if window.wanted(self.item_time(status)):
+                        self.read_this_scan.add(str(status.get("id")))
+                except (KeyError, TypeError, ValueError):
+                    pass  # no valid time: the sweep reports it
+            if statuses:
+                yield statuses
 
     def item_time(self, raw: Raw) -> datetime:
         try:
@@ -361,65 +451,172 @@ class MastodonConnector(SweepConnector):
         return f"Mastodon status {raw.get('id') or '?'}"
 
     def retry_item(self, raw: Raw) -> Raw:
+        if is_continuation(raw):
+            return raw  # `thread()` stores the continuing status itself, from this
         return {"id": raw.get("id"), "replies_count": raw.get("replies_count")}  # what `thread()` reads
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
+        if is_continuation(raw):
+            return []  # a reply in its thread, whose first status only `thread()` learns
         status = build(rejected, self.item_label(raw), lambda: parse_status(raw, self.account_id))
         return [status] if status else []
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
+        status_id = str(raw["id"])
+        first: Context | None = None
+        root_id = status_id
+        if is_continuation(raw):
+            found = await self.continued_thread(api, raw)
+            if found is None:
+                return
+            root_id, first = found
+            status = build(rejected, self.item_label(raw), lambda: parse_reply(raw, root_id, self.account_id))
+            yield [status] if status else []
         if raw.get("replies_count") == 0:  # nothing to read: save the request
             return
-        post_id = str(raw["id"])
+        async for replies in self.replies(api, raw, root_id, rejected, first):
+            yield replies
+
+    async def continued_thread(self, api: Api, raw: Raw) -> tuple[str, Context] | None:
+        """The first status of the thread a listed status continues, and that status's context; None
+        when another read of this scan brings it, or the thread is not the account's."""
+        status_id = str(raw["id"])
+        if self.window is not None and str(raw["in_reply_to_id"]) in self.read_this_scan:
+            return None  # the status it answers is read this scan, with the replies below it
+        context = await self.context_of(api, status_id)
+        root = context.ancestors[0] if context.ancestors else None
+        if root is None or is_continuation(root):
+            limit = TOKEN_ANCESTORS if self.has_token() else PUBLIC_ANCESTORS
+            if len(context.ancestors) < limit:
+                raise NotFound(
+                    f"Mastodon status {status_id} continues a thread whose first status was deleted or "
+                    "is no longer visible",
+                    hint=GONE_ROOT_HINT,
+                )
+            raise PlatformError(
+                f"Mastodon status {status_id} continues a thread more than {limit:,} statuses long, "
+                "whose first status the instance does not show; it and its replies are not stored",
+                hint=TOKEN_HINT if not self.has_token() else "report this to socialmon",
+            )
+        author = root.get("account") if isinstance(root.get("account"), dict) else {}
+        if str(author.get("id")) != self.account_id:
+            return None  # the account's reply in another's thread: left out, like its other replies
+        if self.window is not None and self.window.wanted(self.item_time(root)):
+            return None  # the first status is listed in this scan's window, and its thread read
+        return str(root["id"]), context
+
+    def has_token(self) -> bool:
+        token = self.settings.access_token
+        return token is not None and bool(token.get_secret_value())
+
+    async def replies(
+        self, api: Api, raw: Raw, root_id: str, rejected: list[RejectedRecord], first: Context | None
+    ) -> AsyncIterator[list[CommentRecord]]:
+        """The replies below the status `raw`, stored in the thread of `root_id`.
+
+        A status at the instance's depth limit with replies below it is read again from there;
+        a context at the instance's cap, or deep branches past `deep_context_requests`, end
+        in `PartialThread` once what was read is yielded.
+        """
+        status_id = str(raw["id"])
+        limit = TOKEN_DESCENDANTS if self.has_token() else PUBLIC_DESCENDANTS
+        depth_limit = None if self.has_token() else PUBLIC_DEPTH
+        remembered = raw.get(UNREAD)
+        queue = (
+            [str(item) for item in remembered] if isinstance(remembered, list) and remembered else [status_id]
+        )
+        replies_count = {status_id: raw.get("replies_count")}
+        extra, unread, capped = self.settings.deep_context_requests, [], []
         seen: set[str] = set()
+        while queue:
+            below = queue.pop(0)
+            descendants: list[Raw] = []
+            async for descendants in self.answers(api, below, first if below == status_id else None):
+                parsed = [
+                    build(
+                        rejected,
+                        f"Mastodon reply {item.get('id')}",
+                        lambda item=item: parse_reply(item, root_id, self.account_id),
+                    )
+                    for item in descendants
+                ]
+                fresh = [record for record in parsed if record is not None and record.platform_id not in seen]
+                seen.update(record.platform_id for record in fresh)
+                yield fresh
+            replies_count.update((str(item.get("id")), item.get("replies_count")) for item in descendants)
+            if len(descendants) >= limit and not all_counted(replies_count.get(below), descendants):
+                capped.append(below)
+            if depth_limit is None:
+                continue
+            parents = {str(item.get("in_reply_to_id")) for item in descendants}
+            for node, depth in depths(descendants, below).items():
+                count = replies_count.get(node)
+                if depth >= depth_limit and node not in parents and isinstance(count, int) and count > 0:
+                    if extra > 0:
+                        queue.append(node)
+                        extra -= 1
+                    else:
+                        unread.append(node)
+        if capped:
+            most = f"{limit:,} replies"
+            reader = "a reader without a token " if not self.has_token() else ""
+            which = "it" if capped[0] == status_id else f"status {capped[0]} below it"
+            raise PartialThread(
+                f"Mastodon status {status_id}: the instance shows {reader}at most {most} of a status, and "
+                f"{which} has more; the first {most} are stored and the thread is read again on the next scan",
+                hint=TOKEN_HINT if not self.has_token() else "nothing to do: Mastodon shows no more",
+            )
+        if unread:
+            raise PartialThread(
+                f"Mastodon status {status_id}: replies more than {depth_limit} levels deep below {len(unread):,} "
+                "status(es) are left for the next scan (deep_context_requests ran out)",
+                resume={**self.retry_item(raw), UNREAD: unread},
+                hint="nothing to do: the next scan reads them; to read them in one scan raise the channel's "
+                "deep_context_requests, or set its access_token (no depth limit)",
+            )
+
+    async def answers(self, api: Api, status_id: str, first: Context | None) -> AsyncIterator[list[Raw]]:
+        """The replies in each answer of a status's context: one, or two when the instance asked to wait."""
+        context = first or await self.context_of(api, status_id)
         waited = False
         while True:
-            descendants, refresh = await self.context_of(api, post_id)
-            parsed = [
-                build(
-                    rejected,
-                    f"Mastodon reply {item.get('id')}",
-                    lambda item=item: parse_reply(item, post_id, self.account_id),
-                )
-                for item in descendants
-            ]
-            fresh = [record for record in parsed if record is not None and record.platform_id not in seen]
-            seen.update(record.platform_id for record in fresh)
-            yield fresh
+            yield context.descendants
+            refresh = context.refresh
             if refresh is None:
                 return
             found = f", {refresh.result_count} found so far" if refresh.result_count is not None else ""
             if waited or refresh.retry is None or refresh.retry > self.settings.async_refresh_wait:
                 raise PartialThread(
-                    f"Mastodon: the instance is still fetching remote replies to status {post_id} "
+                    f"Mastodon: the instance is still fetching remote replies to status {status_id} "
                     f"(refresh {refresh.id}{found}); what came is stored and the thread is read again "
                     "on the next scan"
                 )
             log.info(
                 "Mastodon: the instance is fetching remote replies to status %s%s; reading again in %.1f s",
-                post_id,
+                status_id,
                 found,
                 refresh.retry,
             )
             await self.sleep(refresh.retry)
             waited = True
+            context = await self.context_of(api, status_id)
 
-    async def context_of(self, api: Api, post_id: str) -> tuple[list[Raw], AsyncRefresh | None]:
-        """A status's replies (`descendants`), and the instance's note that it is still fetching more."""
-        path = f"statuses/{post_id}/context"
+    async def context_of(self, api: Api, status_id: str) -> Context:
+        """A status's context, and the instance's note that it is still fetching more replies."""
+        path = f"statuses/{status_id}/context"
         try:
             context = await api.get(path)
         except NotFound as error:  # the status, not the account: deleted, or no longer visible to us
             raise NotFound(
-                f"Mastodon status {post_id} was deleted or is no longer visible ({Exception.__str__(error)})",
+                f"Mastodon status {status_id} was deleted or is no longer visible ({Exception.__str__(error)})",
                 hint=GONE_STATUS_HINT,
             ) from None
         throttle = api.throttle
         refresh = throttle.async_refresh if isinstance(throttle, MastodonHeaders) else None
         try:
-            return listed(context, ("descendants",)), refresh
+            return Context(listed(context, ("ancestors",)), listed(context, ("descendants",)), refresh)
         except UnexpectedShape as shape:
             raise unexpected_body(api, path, str(shape)) from None
 

@@ -304,3 +304,88 @@ def test_a_thread_failing_is_remembered_and_read_first_on_the_next_scan(tmp_path
         c.platform_id for c in again[0].comments
     }
     assert not [f for page in again for f in page.failed_threads]
+
+
+# --- a thread continued after the window, deep branches past the budget -----------------------
+
+OLD_ROOT = f"at://{DID}/app.bsky.feed.post/3ksroot00001"
+CONTINUED = f"at://{DID}/app.bsky.feed.post/3ktcont00001"
+QUESTION = "at://did:plc:lucia246/app.bsky.feed.post/3ktcust00001"
+ANSWER = f"at://{DID}/app.bsky.feed.post/3ktansw00001"
+
+
+def test_a_reply_continuing_an_old_thread_of_the_account_is_stored_with_its_replies_in_that_thread(
+    tmp_path: Path,
+) -> None:
+    # The thread began 30 days ago, outside recent_days: its first post is not read this scan.
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json=fixture("bluesky_feed_selfthread_old.json"))
+        router.get(THREAD, params={"uri": CONTINUED}).respond(
+            json=fixture("bluesky_thread_continuation.json")
+        )
+        pages = collect(CASE.connector(tmp_path), {"watermark": "2024-05-30T00:00:00+00:00"})
+        threads = [c.request.url.params["uri"] for c in router.calls if c.request.url.path.endswith(THREAD)]
+    assert threads == [CONTINUED]
+    assert not [post for page in pages for post in page.posts]
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert set(comments) == {CONTINUED, QUESTION, ANSWER}
+    assert (comments[CONTINUED].post_id, comments[CONTINUED].parent_id) == (OLD_ROOT, None)
+    assert comments[CONTINUED].is_business
+    assert comments[CONTINUED].text == "Actualización: este lunes cerramos por inventario."
+    assert (comments[QUESTION].post_id, comments[QUESTION].parent_id) == (OLD_ROOT, CONTINUED)
+    assert (comments[ANSWER].post_id, comments[ANSWER].parent_id) == (OLD_ROOT, QUESTION)
+    assert not [f for page in pages for f in page.failed_threads]
+
+    # Its thread remembered after a failure is read again in the old thread.
+    continued = fixture("bluesky_feed_selfthread_old.json")["feed"][0]["post"]
+    remembered = CASE.connector(tmp_path).retry_item(continued)
+    assert remembered["record"]["reply"]["root"]["uri"] == OLD_ROOT
+
+
+def thread_node(uri: str, replies: list[Any] | None, reply_count: int) -> dict[str, Any]:
+    post = {
+        "uri": uri,
+        "cid": "bafyreideep",
+        "author": {"did": "did:plc:x", "handle": "x.bsky.social"},
+        "record": {"$type": "app.bsky.feed.post", "text": uri[-2:], "createdAt": "2024-05-05T08:00:00Z"},
+        "replyCount": reply_count,
+        "indexedAt": "2024-05-05T08:00:01Z",
+    }
+    node = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post}
+    return node if replies is None else {**node, "replies": replies}
+
+
+def test_deep_branches_past_the_budget_leave_the_thread_partial_and_the_next_scan_reads_them(
+    tmp_path: Path,
+) -> None:
+    a1, a2, b1, b2, b3 = (f"at://did:plc:x/app.bsky.feed.post/{k}" for k in ("a1", "a2", "b1", "b2", "b3"))
+    # Two branches cut at depth 2 (no `replies` below a post that has some); one extra request allowed.
+    first = {
+        "thread": thread_node(
+            POST_A,
+            [thread_node(a1, [thread_node(a2, None, 1)], 1), thread_node(b1, [thread_node(b2, None, 1)], 1)],
+            2,
+        )
+    }
+    connector = CASE.connector(tmp_path)
+    connector.settings = BlueskySettings(thread_depth=2, deep_thread_requests=1)
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json={"feed": fixture("bluesky_feed_1.json")["feed"][:1]})
+        router.get(THREAD, params={"uri": POST_A}).respond(json=first)
+        router.get(THREAD, params={"uri": b2}).respond(json={"thread": thread_node(b2, [], 1)})
+        pages = collect(connector)
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == POST_A and "deep_thread_requests" in failure.reason
+    assert failure.item["socialmon_unread"] == [a2]
+
+    connector.context = replace(connector.context, pending_threads=(failure,))
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        router.get("/app.bsky.actor.getProfile").respond(json=fixture("bluesky_profile.json"))
+        router.get(FEED).respond(json={"feed": []})
+        deeper = router.get(THREAD, params={"uri": a2})
+        deeper.respond(json={"thread": thread_node(a2, [thread_node(b3, [], 0)], 1)})
+        again = collect(connector)
+    assert again[0].resolved_threads == [POST_A]
+    assert [(c.platform_id, c.post_id, c.parent_id) for c in again[0].comments] == [(b3, POST_A, a2)]

@@ -430,3 +430,133 @@ def test_a_thread_failing_with_a_500_is_remembered_and_read_first_on_the_next_sc
     assert again[0].resolved_threads == [FIRST] and not again[0].posts
     assert {c.platform_id for c in again[0].comments} >= {"112345678901239999", "112345678901240001"}
     assert not [f for page in again for f in page.failed_threads]
+
+
+# --- a thread continued after the window, the instance's context caps ------------------------
+
+OLD_ROOT, CONTINUED, OTHERS_THREAD = "112364775014400000", "112534644326400000", "112535352115200000"
+TWO_DAYS_AGO = {"watermark": "2024-05-30T00:00:00+00:00"}
+
+
+def test_a_status_continuing_an_old_thread_of_the_account_is_stored_with_its_replies_in_that_thread(
+    tmp_path: Path,
+) -> None:
+    # The thread began 30 days ago, outside recent_days: its first status is not read this scan.
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, fixture("mastodon_statuses_selfthread.json"))
+        router.get(f"/statuses/{CONTINUED}/context").respond(
+            json=fixture("mastodon_context_continuation.json")
+        )
+        # The account's reply to its own reply in another account's thread: not its thread.
+        router.get(f"/statuses/{OTHERS_THREAD}/context").respond(
+            json=fixture("mastodon_context_other_thread.json")
+        )
+        pages = collect(CASE.connector(tmp_path), TWO_DAYS_AGO)
+        asked = [call.request.url.path for call in router.calls]
+    assert f"/api/v1/statuses/{OLD_ROOT}/context" not in asked
+    assert not [post for page in pages for post in page.posts]
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert set(comments) == {CONTINUED, "112534927441920000", "112535037542400000"}
+    continued = comments[CONTINUED]
+    assert (continued.post_id, continued.parent_id, continued.is_business) == (OLD_ROOT, None, True)
+    assert continued.text == "Actualización: este lunes cerramos por inventario."
+    question, answer = comments["112534927441920000"], comments["112535037542400000"]
+    assert (question.post_id, question.parent_id, question.is_business) == (OLD_ROOT, CONTINUED, False)
+    assert (answer.post_id, answer.parent_id, answer.is_business) == (OLD_ROOT, question.platform_id, True)
+    assert not [f for page in pages for f in page.failed_threads]
+
+
+def status_reply(number: int, parent: str, *, replies: int = 0, account: str = "5000") -> dict[str, Any]:
+    return {
+        "id": f"1123500000000{number:05d}",
+        "created_at": "2024-05-04T09:00:00.000Z",
+        "in_reply_to_id": parent,
+        "in_reply_to_account_id": ACCOUNT_ID,
+        "replies_count": replies,
+        "content": f"<p>me! {number}</p>",
+        "account": {"id": account, "username": f"u{number}", "acct": f"u{number}@other.example"},
+    }
+
+
+def giveaway(replies_count: int) -> dict[str, Any]:
+    first = fixture("mastodon_statuses_1.json")[0]
+    return {**first, "replies_count": replies_count, "content": "<p>Giveaway! Reply to enter</p>"}
+
+
+@pytest.mark.parametrize(
+    ("token", "cap", "fix"),
+    [(None, 60, "set the channel's access_token"), (TOKEN, 4_096, "Mastodon shows no more")],
+)
+def test_a_context_at_the_instances_cap_is_a_partial_thread_naming_the_fix(
+    tmp_path: Path, token: str | None, cap: int, fix: str
+) -> None:
+    connector = CASE.connector(tmp_path)
+    connector.settings = MastodonSettings(access_token=token)
+    capped = {"ancestors": [], "descendants": [status_reply(n, FIRST) for n in range(cap)]}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, [giveaway(cap + 15)])
+        router.get(f"/statuses/{FIRST}/context").respond(json=capped)
+        pages = collect(connector)
+    assert len([c for page in pages for c in page.comments]) == cap  # what came is stored
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == FIRST and f"at most {cap:,} replies" in failure.reason and fix in failure.reason
+
+    # As many replies as the cap, and the replies_counts say there are no more: a whole thread.
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, [giveaway(cap)])
+        router.get(f"/statuses/{FIRST}/context").respond(json=capped)
+        pages = collect(connector)
+    assert not [f for page in pages for f in page.failed_threads]
+
+
+def chain(numbers: range, parent: str) -> list[dict[str, Any]]:
+    """Replies each answering the one before, the last with one reply the instance did not show."""
+    statuses = []
+    for number in numbers:
+        statuses.append(status_reply(number, parent, replies=1))
+        parent = statuses[-1]["id"]
+    return statuses
+
+
+def test_replies_below_the_depth_limit_are_read_again_from_the_deepest_status(tmp_path: Path) -> None:
+    shown = chain(range(20), FIRST)  # 20 levels: what a reader without a token sees
+    deepest = shown[-1]["id"]
+    below = status_reply(99, deepest, account="6000")
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, [giveaway(1)])
+        router.get(f"/statuses/{FIRST}/context").respond(json={"ancestors": [], "descendants": shown})
+        router.get(f"/statuses/{deepest}/context").respond(json={"ancestors": shown, "descendants": [below]})
+        pages = collect(CASE.connector(tmp_path))
+    comments = {c.platform_id: c for page in pages for c in page.comments}
+    assert len(comments) == 21
+    assert (comments[below["id"]].post_id, comments[below["id"]].parent_id) == (FIRST, deepest)
+    assert not [f for page in pages for f in page.failed_threads]
+
+
+def test_deep_branches_past_the_budget_are_left_for_the_next_scan_which_reads_only_them(
+    tmp_path: Path,
+) -> None:
+    first_branch, second_branch = chain(range(20), FIRST), chain(range(100, 120), FIRST)
+    below = status_reply(299, second_branch[-1]["id"], account="6000")
+    connector = CASE.connector(tmp_path)
+    connector.settings = MastodonSettings(deep_context_requests=1)
+    shown = {"ancestors": [], "descendants": [*first_branch, *second_branch]}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, [giveaway(2)])
+        router.get(f"/statuses/{FIRST}/context").respond(json=shown)
+        router.get(f"/statuses/{first_branch[-1]['id']}/context").respond(
+            json={"ancestors": [], "descendants": []}
+        )
+        pages = collect(connector)
+    (failure,) = [f for page in pages for f in page.failed_threads]
+    assert failure.key == FIRST and "deep_context_requests" in failure.reason
+    assert failure.item["socialmon_unread"] == [second_branch[-1]["id"]]
+
+    connector.context = replace(connector.context, pending_threads=(failure,))
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        listing_routes(router, [])
+        deeper = router.get(f"/statuses/{second_branch[-1]['id']}/context")
+        deeper.respond(json={"ancestors": [], "descendants": [below]})
+        again = collect(connector)
+    assert again[0].resolved_threads == [FIRST]
+    assert [(c.platform_id, c.post_id) for c in again[0].comments] == [(below["id"], FIRST)]
