@@ -156,6 +156,9 @@ class RateLimitHeaders(UsageThrottle):
         self.usage = 100.0 * (1 - remaining / limit) if limit else (100.0 if remaining <= 0 else 0.0)
         self.regain_seconds = reset_in if remaining < 1 else 0.0
 
+    def platform_gave_the_time(self) -> bool:
+        return True  # the pause is the platform's reset time, spread over the requests left
+
     def pause(self) -> float:
         if self.remaining is None or self.reset_at is None:
             return 0.0

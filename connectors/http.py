@@ -393,6 +393,11 @@ class UsageThrottle:
         if readings or buc is not None:
             self.regain_seconds = max(regain, default=0.0)
 
+    def platform_gave_the_time(self) -> bool:
+        """Whether `pause()` is the platform's own figure (Meta's estimated time to regain access),
+        not this throttle's default pause at `stop_at`: only the first may be told as when access returns."""
+        return self.regain_seconds > 0
+
     def pause(self) -> float:
         """Seconds to wait before the next request."""
         if self.regain_seconds > 0:
@@ -544,9 +549,13 @@ class Api:
         if self.throttle is not None:
             pause = self.throttle.pause()
             if pause > self.policy.max_wait:
+                when = (
+                    f"access returns in about {pause / 60:.0f} min"
+                    if self.throttle.platform_gave_the_time()
+                    else f"{self.platform} gives no time for access to return: the next scan tries again"
+                )
                 raise RateLimited(
-                    f"{self.platform}: usage at {self.throttle.usage:.0f}% of the allowance; "
-                    f"access returns in about {pause / 60:.0f} min",
+                    f"{self.platform}: usage at {self.throttle.usage:.0f}% of the allowance; {when}",
                     retry_after=pause,
                 )
             if pause > 0:

@@ -278,7 +278,17 @@ def test_the_api_pauses_before_the_next_request_and_stops_rather_than_wait_too_l
     with pytest.raises(RateLimited) as raised:
         run(api.get("items"))
     assert raised.value.retry_after == 600
+    assert "access returns in about 10 min" in str(raised.value)
     assert (len(sent), sleeps) == (1, [])  # the second request was never sent
+
+    # At the limit with no time from Meta (X-App-Usage has none): no return time is made up.
+    full = ok(**{"X-App-Usage": '{"call_count": 100}'})
+    api, sleeps, sent = make_api([full, ok()], throttle=UsageThrottle())
+    run(api.get("items"))
+    with pytest.raises(RateLimited) as raised:
+        run(api.get("items"))
+    assert "gives no time for access to return: the next scan tries again" in str(raised.value)
+    assert "access returns" not in str(raised.value) and len(sent) == 1
 
 
 # --- retries -------------------------------------------------------------------------------
