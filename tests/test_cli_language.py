@@ -221,6 +221,92 @@ def test_usage_errors_are_said_in_the_clis_language(
             assert "Uso: socialmon" in shown, shown
 
 
+# --- config problems ---------------------------------------------------------------------------
+
+BAD_BRAND = """
+[[brands]]
+name = "Café Uno"
+slug = "café uno"
+timezone = "America/Guayaqil"
+language = "es"
+response_sla = "4 horas"
+respone_sla = "4h"
+report_period = 7
+
+[brands.business_hours]
+monday = "9:00-18"
+holidays = "Ecuador"
+
+[[brands.channels]]
+name = "export"
+platform = "file"
+path = "export.jsonl"
+anchor = "sabado"
+enabled = "quizás"
+"""
+
+
+def test_config_problems_are_said_in_the_language_the_brand_is_written_in(
+    tmp_path: Path, cli: CliRunner, no_choice
+) -> None:
+    """The config does not load, so no brand chose the language: the file as written says Spanish."""
+    config = tmp_path / "socialmon.toml"
+    config.write_text(BAD_BRAND, encoding="utf-8")
+    result = cli.invoke(app, ["report", "--config", str(config)])
+    assert result.exit_code == 2
+    lines = [" ".join(line.split()) for line in result.output.splitlines() if line.strip()]
+    assert lines and all(line.startswith("error de configuración: ") for line in lines), lines
+    shown = "\n".join(lines)
+    assert "marca 'café uno', campo 'timezone': zona horaria desconocida 'America/Guayaqil'" in shown
+    assert "campo 'response_sla': '4 horas' no es una duración" in shown
+    assert "campo 'respone_sla': opción desconocida (revise cómo está escrita)" in shown
+    for english in ("brand '", "field '", "unknown", "is not", "must", "Input should", "required"):
+        assert english not in shown, (english, shown)
+
+    no_choice.setenv("SOCIALMON_LANG", "en")  # the user's standing choice outranks the file
+    english = " ".join(cli.invoke(app, ["report", "--config", str(config)]).output.split())
+    assert "config error: " in english and "brand 'café uno', field 'timezone': unknown time zone" in english
+
+
+def test_every_config_problem_of_a_channel_is_said_in_spanish(tmp_path: Path) -> None:
+    """Each message the config and the connectors' settings write matches a shape of
+    `_config_words` (one that matches none would stay English)."""
+    from socialmon.cli._config_words import said
+    from socialmon.config import ConfigError, check_channels, load_config
+    from socialmon.plugins import default_registry
+
+    config = tmp_path / "socialmon.toml"
+    config.write_text(
+        BAD_BRAND.replace('slug = "café uno"', 'slug = "cafe"')
+        .replace('timezone = "America/Guayaqil"', 'timezone = "America/Guayaquil"')
+        .replace('response_sla = "4 horas"\nrespone_sla = "4h"\nreport_period = 7\n', "")
+        .replace('monday = "9:00-18"\nholidays = "Ecuador"\n', "")
+        .replace('enabled = "quizás"\n', "")
+        + '\n[[brands.channels]]\nname = "yt"\nplatform = "youtube"\naccount = "UC1"\npage_size = "muchos"\n'
+        + '\n[[brands.channels]]\nname = "m"\nplatform = "mastodon"\naccount = "cafe"\n'
+        + '\n[[brands.channels]]\nname = "fb"\nplatform = "facebook"\naccount = "1"\naccess_token = "${NO_SUCH_TOKEN}"\n',
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    problems = check_channels(loaded, default_registry(), environ={})
+    try:
+        load_config(tmp_path / "absent.toml")
+    except ConfigError as error:
+        problems += error.problems
+    config.write_text(BAD_BRAND, encoding="utf-8")
+    try:
+        load_config(config)
+    except ConfigError as error:
+        problems += error.problems
+    assert len(problems) >= 10
+    _i18n.use("es")
+    try:
+        untranslated = [p.message for p in problems if said(p.message) == p.message]
+    finally:
+        _i18n.use_environment()
+    assert not untranslated, untranslated
+
+
 def command_paths() -> list[list[str]]:
     import typer.main
 
@@ -248,7 +334,7 @@ def test_help_shows_no_raw_type_tags(cli: CliRunner) -> None:
 
 
 def cli_messages() -> set[str]:
-    found = extract_from_dir(str(CLI_DIR), method_map=[("**.py", "python")], keywords={"_": None})
+    found = extract_from_dir(str(CLI_DIR), method_map=[("**.py", "python")], keywords={"_": None, "N_": None})
     return {message for _, _, message, *_ in found if isinstance(message, str)}
 
 

@@ -8,6 +8,7 @@ never loads rich, the connectors or the alert machinery).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from socialmon.cli._i18n import _, current, ngettext, use_for
+from socialmon.cli._i18n import _, current, ngettext, use, use_for
 from socialmon.database import Database, DatabaseError, open_database
 from socialmon.render._safe_text import error_summary, terminal_text
 
@@ -219,9 +220,14 @@ def remove_partial(path: Path) -> None:
 
 
 def config_problems(error: ConfigError) -> NoReturn:
-    """Every problem of the config, one a line; exit 2."""
+    """Every problem of the config, one a line, in the language its brands are written in; exit 2."""
+    from socialmon.cli._config_words import problem_line, written_language
+
+    if error.problems and not os.environ.get("SOCIALMON_LANG"):
+        # The config did not load, so no brand chose the language: the file as written may say it.
+        use(written_language(error.problems[0].path) or current())
     for found in error.problems:
-        problem(_("config error"), found)
+        problem(_("config error"), problem_line(found))
     raise typer.Exit(EXIT_USAGE)
 
 

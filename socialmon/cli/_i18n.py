@@ -116,6 +116,11 @@ def _(message: str) -> str:
     return _catalogue(_current).gettext(message)
 
 
+def N_(message: str) -> str:
+    """`message` as it is, marked for the catalogue: said later with `_(message)`."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """`singular` or `plural`, as `n` asks, in the current language."""
     if _current == DEFAULT:
@@ -289,6 +294,7 @@ if _current != DEFAULT:
 __all__ = [
     "LANGUAGES",
     "LOCALE_DIR",
+    "N_",
     "_",
     "current",
     "hide_type_tags",

@@ -199,10 +199,12 @@ class ProgressReporter:
 
 def skipped_line(left_out: SkippedChannel, found: ConfigProblem) -> str:
     """Why a channel was left out of the scan, naming the file, brand, channel, field and variable."""
+    from socialmon.cli._config_words import problem_line
+
     return _(
         "{channel} not scanned: {problem}; set {variable} in the environment the scan runs in "
         "(for cron or systemd: the env file they read); the other channels are scanned"
-    ).format(channel=left_out.label, problem=found, variable=found.variable)
+    ).format(channel=left_out.label, problem=problem_line(found), variable=found.variable)
 
 
 def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:

@@ -58,6 +58,7 @@ def init(
 
 @app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
+    from socialmon.cli._config_words import problem_line
     from socialmon.config import ConfigError, check_channels, find_config_path, load_config
 
     found = find_config_path(config)
@@ -72,10 +73,10 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         config_problems(error)
     use_for(loaded)
     channel_problems = check_channels(loaded, connectors)
-    problems += [str(problem) for problem in channel_problems]
-    problems += [str(problem) for problem in source_problems(loaded, connectors, channel_problems)]
-    problems += [str(problem) for problem in alert_problems(loaded)]
-    problems += [str(problem) for problem in logo_problems(loaded)]
+    problems += [problem_line(problem) for problem in channel_problems]
+    problems += [problem_line(problem) for problem in source_problems(loaded, connectors, channel_problems)]
+    problems += [problem_line(problem) for problem in alert_problems(loaded)]
+    problems += [problem_line(problem) for problem in logo_problems(loaded)]
     if loaded.settings.sentiment.scorer not in available_scorers():
         problems.append(
             _("{path}: field 'sentiment.scorer': unknown scorer {scorer} (available: {available})").format(
