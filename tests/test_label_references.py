@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
+from helpers import comment, copy_project, post, scanned_project, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.analytics.refs import comment_ref
@@ -48,13 +48,7 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project scanned once for the module; each test gets a copy."""
-    folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
-        write_jsonl(folder / "export.jsonl", records())
-        config = write_config(folder)
-        result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
-        assert result.exit_code == 0, result.output
-    return folder
+    return scanned_project(tmp_path_factory.mktemp("scanned"), records()).parent
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
+from helpers import comment, copy_project, post, scanned_project
 from typer.testing import CliRunner
 
 from socialmon.analytics.refs import comment_ref
@@ -30,15 +30,8 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project scanned once for the module; each test gets a copy."""
-    folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env"):
-        write_jsonl(
-            folder / "export.jsonl", [post("p1")] + [comment(f"c{i}", text=t) for i, t in enumerate(TEXTS)]
-        )
-        config = write_config(folder)
-        result = CliRunner().invoke(app, ["scan", "--quiet", "--config", str(config)])
-        assert result.exit_code == 0, result.output
-    return folder
+    records = [post("p1")] + [comment(f"c{i}", text=t) for i, t in enumerate(TEXTS)]
+    return scanned_project(tmp_path_factory.mktemp("scanned"), records).parent
 
 
 @pytest.fixture
