@@ -22,6 +22,11 @@ the first page is an empty listing: the channel is read (ok, nothing new), with 
 naming it. On a later page it is `ListingCutShort` (the playlist vanished part way: the scan
 does not count as complete); for a channel not found it stays `NotFound`.
 
+A video made private or deleted stays in a playlist as YouTube's placeholder ("Private video",
+"This video is private."; "Deleted video", "This video is unavailable.") that `videos.list`
+omits: it is sent as deleted without text (storage keeps the title and description it stored),
+and its comments are not read.
+
 The uploads playlist is not in publish order: a video uploaded earlier and premiered, scheduled
 or made public later keeps its place among older uploads. The framework never trusts the order
 (see `_paging.Window`). A video whose comments cannot be read (`forbidden`, `processingFailure`)
@@ -139,9 +144,29 @@ def video_time(raw: Raw) -> datetime:
     return time_at(raw, "snippet", "publishedAt")
 
 
+# What a playlist shows in place of a video made private or deleted (`videos.list` then omits it).
+_WITHDRAWN = {("Private video", "This video is private."), ("Deleted video", "This video is unavailable.")}
+
+
+def withdrawn(raw: Raw) -> bool:
+    """Whether a playlist item is YouTube's placeholder for a video made private or deleted."""
+    snippet = _object(raw, "snippet")
+    return "video" not in raw and (snippet.get("title"), snippet.get("description")) in _WITHDRAWN
+
+
 def parse_video(raw: Raw, channel_id: str) -> PostRecord:
     """A playlist item, with its `videos.list` resource under "video" when it was fetched."""
     vid = video_id(raw)
+    if withdrawn(raw):
+        # Marked deleted, without the placeholder's words: storage keeps the title and description
+        # stored while the video was public.
+        return PostRecord(
+            platform_id=vid,
+            author_id=channel_id,
+            url=f"https://www.youtube.com/watch?v={vid}",
+            created_at=video_time(raw),
+            deleted=True,
+        )
     snippet = _object(raw, "video", "snippet") or _object(raw, "snippet")
     stats = _object(raw, "video", "statistics")
     title, description = str(snippet.get("title") or ""), str(snippet.get("description") or "")
@@ -352,6 +377,8 @@ class YouTubeConnector(SweepConnector):
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
+        if withdrawn(raw):  # private or deleted: its comments cannot be read (403), and are kept as stored
+            return
         vid = video_id(raw)
         params = {
             "part": "snippet,replies",

@@ -451,3 +451,80 @@ def test_an_uploads_playlist_gone_after_its_first_page_is_a_listing_cut_short(tm
     assert isinstance(error, ListingCutShort), error
     assert "uploads playlist UUcornerBistro000000000 was not found after 1 page(s)" in str(error)
     assert "dQw4w9WgXcQ" in {r.platform_id for r in records(pages)}  # the first page is kept
+
+
+# --- videos made private or deleted --------------------------------------------------------------
+
+
+def withdrawn_router(listing: dict[str, Any], videos: list[dict[str, Any]]) -> respx.MockRouter:
+    router = respx.mock(base_url=BASE, assert_all_called=False)
+    router.get("/channels").respond(json=fixture("youtube_channels.json"))
+    router.get("/playlistItems").respond(json=listing)
+    router.get("/videos").respond(json={"kind": "youtube#videoListResponse", "items": videos})
+    router.get("/commentThreads", params={"videoId": "cbPublic001"}).respond(json={"items": []})
+    router.get("/commentThreads").respond(  # what YouTube answers for a video that is not public
+        403, json=google_error(403, "forbidden", "The video identified by the videoId parameter is private.")
+    )
+    return router
+
+
+def test_a_video_made_private_or_deleted_keeps_its_stored_words_and_is_marked_deleted(tmp_path: Path) -> None:
+    """YouTube leaves "Private video" / "Deleted video" in the playlist, which `videos.list` omits."""
+    from sqlalchemy import select
+
+    from socialmon.config import BrandConfig, ChannelConfig
+    from socialmon.database import open_database
+    from socialmon.models import Post
+    from socialmon.sentiment import get_scorer
+    from socialmon.storage import Store
+
+    placeholders = fixture("youtube_playlist_withdrawn.json")
+    public = {
+        **placeholders,
+        "items": [
+            {
+                **item,
+                "snippet": {**item["snippet"], "title": f"Receta {n}", "description": "Con yuca"},
+                "contentDetails": {
+                    **item["contentDetails"],
+                    "videoPublishedAt": item["snippet"]["publishedAt"],
+                },
+            }
+            for n, item in enumerate(placeholders["items"])
+        ],
+    }
+    resources = [
+        {"kind": "youtube#video", "id": item["contentDetails"]["videoId"], "snippet": item["snippet"],
+         "statistics": {"likeCount": "3", "commentCount": "0"}}
+        for item in public["items"]
+    ]  # fmt: skip
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        store = Store(database, get_scorer("vader"))
+        channel = store.sync_channel(
+            BrandConfig(name="Corner Bistro", timezone="UTC", language="es"),
+            ChannelConfig(name="yt", platform="youtube", account=CHANNEL),
+        )
+        for listing, videos in ((public, resources), (placeholders, resources[:1])):
+            with withdrawn_router(listing, videos) as router:
+                pages = collect(CASE.connector(tmp_path))
+                threads = [
+                    c.request.url.params.get("videoId") for c in router.calls if "commentThreads" in str(c)
+                ]
+            for page in pages:
+                store.save_page(channel.id, page)
+        assert threads == ["cbPublic001"]  # no 403 asked for, so no failed thread: the channel is ok
+        assert not any(page.failed_threads for page in pages)
+        table = Post.__table__.c
+        with database.read() as connection:
+            stored = {
+                row.platform_id: (row.text, row.deleted)
+                for row in connection.execute(select(table.platform_id, table.text, table.deleted))
+            }
+    finally:
+        database.dispose()
+    assert stored == {
+        "cbPublic001": ("Receta 0\n\nCon yuca", False),
+        "cbPrivate01": ("Receta 1\n\nCon yuca", True),
+        "cbDeleted01": ("Receta 2\n\nCon yuca", True),
+    }
