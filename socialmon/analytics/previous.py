@@ -93,7 +93,6 @@ def previous_period(
     (`pair_first_replies` over `earlier_scope(scope)`)."""
     earlier = earlier_scope(scope)
     since, until = earlier.since, earlier.until
-    current = headline_figures(report)
     response = business = rate = within = pending = comments = net = None
     if report.response_times is not None or report.needs_reply is not None:
         if paired is None:
@@ -109,8 +108,6 @@ def previous_period(
             )  # fmt: skip
             response, business = figures.response_minutes, figures.business_minutes
             rate, within = figures.response_rate, figures.within_sla_share
-            if current.business_minutes is None:
-                business = None
         if report.needs_reply is not None:
             pending = sum(1 for row in paired if row.first_reply is None)
     if report.trend is not None:

@@ -188,3 +188,26 @@ def test_the_pdf_prints_each_change(seed: Seed, tmp_path: Path) -> None:
     )
     for line in SPANISH:
         assert line in text, line
+
+
+def test_the_previous_business_hours_figure_is_kept_when_this_window_has_no_answer(seed: Seed) -> None:
+    """Before: a window without an answered comment left out the previous period's business-hours
+    median too (null), while its clock-time median was shown."""
+    from analytics.seeding import BusinessHours
+
+    every_day = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), "09:00-17:00")
+    brand = seed.brand(
+        "cafe", timezone="America/Guayaquil", response_sla="90m", business_hours=BusinessHours(**every_day)
+    )
+    fb = seed.channel()
+    seed.post(fb, "p1", "2026-09-30 12:00")
+    seed.comment(fb, "p1c", "2026-10-01 21:00")  # Thursday 16:00 local, one hour before closing
+    seed.comment(fb, "p1r", "2026-10-02 15:00", parent="p1c", business=True)  # Friday 10:00: 2 h open
+    seed.comment(fb, "c1", "2026-10-09 15:00")  # this window: waiting, no answer
+    report = build_report(seed.database, brand, RULES, since="2026-10-08", until="2026-10-14", now=NOW)
+    assert report.previous is not None
+    assert report.previous.figures.business_minutes == 120.0
+    assert report.previous.figures.response_minutes == 18 * 60.0
+    brand_json = json.loads(render_json([report], NOW, None))["brands"][0]
+    assert brand_json["headline"]["business_response_minutes"] is None
+    assert brand_json["previous"]["headline"]["business_response_minutes"] == 120.0
