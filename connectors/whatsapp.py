@@ -3,7 +3,10 @@
 The app writes one chat per file: a `.txt` (Android, or unzipped) or a `.zip` holding it (iOS:
 `_chat.txt`), named after the chat: "WhatsApp Chat with X", "Chat de WhatsApp con X", "Conversa
 do WhatsApp com X" (a second copy gets " (1)", which is dropped). The setting `path` is one file
-or a folder of them. Both layouts are read, in every locale the apps write:
+or a folder of them; a file of the folder that is not a chat export (a document sent in a chat,
+unzipped beside it from an export with media; a broken zip) is named and skipped, the others are
+stored, and the channel ends partial (failed when no file is an export). Both layouts are read, in
+every locale the apps write:
 
     Android   12/11/26, 9:15 a. m. - Nombre: texto        (also 12/11/2026 09:15 - Nome: texto)
     iOS       [12/11/26, 9:15:32] Nombre: texto           (also [11/12/26, 9:15:32 AM] Name: text)
@@ -16,23 +19,30 @@ setting `date_order` forces it. The apps put Unicode direction marks (U+200E) an
 narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain spaces or dropped.
 
 A line that does not start with a date is the continuation of the message before it. System
-lines (the encryption notice, joins and exits, subject changes, the business-account notices;
-on iOS, texts that start with U+200E) are skipped, except media left out of the export
-("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "imagen omitida"…, and Android's
-"null" for a view-once photo), stored as a message of its sender with an empty text (which gets
-no sentiment label), and deleted messages ("Se eliminó este mensaje", "This message was
-deleted", "Mensagem apagada"…), stored as a deleted message of its sender. The
-"<Se editó este mensaje.>" mark is dropped from an edited text.
+lines (the encryption notice, joins and exits, the business-account notices; subject, group name
+and description changes, told by their words, 'Ana cambió el asunto de "a" a "b"', 'changed the
+subject from', 'mudou o assunto de'…, so that a sender whose saved name has quotes is kept; on iOS,
+texts that start with U+200E) are skipped, except: media ("<Multimedia omitido>", "<Media
+omitted>", "<Mídia oculta>", "<Sticker omitted>", "<Video note omitted>", "imagen omitida", "video
+note omitted"…, Android's "null" for a view-once photo, and an attachment of an export with media,
+"IMG-….jpg (archivo adjunto)", "<attached: …>"), stored as a message of its sender whose text is the
+caption on the lines after it when there is one (Android), else empty (which gets no sentiment
+label); iOS's shared locations ("Ubicación: https://maps.google.com/?q=…", or a named place
+"Panadería (Guayaquil): https://…"), stored as a text like Android's; and deleted messages ("Se
+eliminó este mensaje", "This message was deleted", "Mensagem apagada"…), stored as a deleted
+message of its sender. The "<Se editó este mensaje.>" mark is dropped from an edited text.
 
 Each chat is a post of kind "conversation" (id: a digest of the chat's name; its author the
-customer; `created_at` its last message) and each message a comment of kind "message" under it,
-the business's own when its sender is one of `business_names`. Times are wall-clock times of the
-channel's `timezone`; an hour that a daylight-saving change repeats is told apart by the order of
-the messages. A message's id is a digest of the chat, its minute, its sender and its place among
-that sender's messages of that minute: the same chat exported again later gives its old messages
-the same ids, so re-importing a grown export stores only the new ones. The cursor keeps each
-file's digest and how many of its records were handed over: an unchanged file is not read again,
-a scan stopped part way resumes inside the file.
+customer; `created_at` its last message and `comment_count` its messages, the newest over every
+copy of the chat read, in any order, e.g. "… (1).txt" beside the older export) and each message a
+comment of kind "message" under it, the business's own when its sender is one of `business_names`.
+Times are wall-clock times of the channel's `timezone`; an hour that a daylight-saving change
+repeats is told apart by the order of the messages. A message's id is a digest of the chat, its
+minute, its sender and its place among that sender's messages of that minute: the same chat
+exported again later gives its old messages the same ids, so re-importing a grown export stores
+only the new ones. The cursor keeps each file's digest and how many of its records were handed
+over (and its chat's last message and count): an unchanged file is not read again, a scan stopped
+part way resumes inside the file.
 
 With `anchor` set (off by default), a file's times are moved by whole days, on the wall clock,
 so that its last message's day lands on the anchor day: `first-scan` (the day the channel first
@@ -40,6 +50,11 @@ reads the file), a weekday (the last one on or before that day), or a date, each
 followed by `-Nd` (that many days before). The move is chosen on the file's first scan and kept
 in the cursor, so a re-scan (even of the same chat exported again later) moves nothing twice.
 The quick start's sample export uses it to stay recent; real exports need it not.
+
+Limits: a chat is told by its file's name, so a customer saved as a contact between two exports
+("WhatsApp Chat with +593 99 123 4567" then "WhatsApp Chat with Rosa Mite") is stored as two
+conversations, the second holding the old messages again under the new name. iOS exports leave a
+photo's caption out, so only Android's are kept.
 """
 
 from __future__ import annotations
@@ -59,7 +74,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator
 
 from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
-from socialmon_connectors.errors import SourceError
+from socialmon_connectors.errors import Incomplete, SourceError
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
 
 log = logging.getLogger("socialmon.whatsapp")
@@ -88,7 +103,16 @@ _CHAT_NAME = re.compile(
     r"Conversa do WhatsApp\s*-)\s*(.+?)$",
     re.IGNORECASE,
 )
-_QUOTES = frozenset('"“”«»')  # never in a sender's name as exported; in subject changes
+_QUOTES = frozenset('"“”«»')
+# Android's notices that quote a group's name or subject, whose quotes may hold ": " ('Ana cambió el
+# asunto de "Pedidos: nov" a "Pedidos"'): the text before the first ": " has the notice's words and
+# an opening quote. A sender's saved name may have quotes too (Juan "El Flaco" Pérez), not these words.
+_GROUP_NOTICE = re.compile(
+    r"(?:^|\s)(?:changed the (?:subject|group name|group description)|created group|"
+    r"cambi(?:ó|aste) (?:el asunto|el nombre del grupo|la descripción del grupo)|cre(?:ó|aste) el grupo|"
+    r"mudou (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
+    re.IGNORECASE,
+)
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
 # Media left out of an export without media, and attachments of an export with media.
 _MEDIA = re.compile(
@@ -98,14 +122,18 @@ _MEDIA = re.compile(
     r"|.+ \((?:archivo adjunto|file attached|arquivo anexado)\))$",
     re.IGNORECASE,
 )
-# iOS: "‎imagen omitida", "‎image omitted", "‎vídeo omitido", "‎Contact card omitted",
-# "‎Presupuesto.pdf • 2 páginas ‎documento omitido" (only after U+200E or inside <…>).
+# iOS: "‎imagen omitida", "‎image omitted", "‎vídeo omitido", "‎Contact card omitted", "‎video note omitted",
+# "‎Presupuesto.pdf • 2 páginas ‎documento omitido" (only after U+200E); Android, typed: "<Sticker
+# omitted>", "<Video note omitted>", "<Sticker omitido>" (the whole text inside <…>).
 _MEDIA_WORDS = re.compile(
-    r"(?:^|\s)(?:imagen|image|imagem|video|vídeo|audio|áudio|sticker|figurinha|gif|documento|document|"
+    r"(?:^|\s)(?:imagen|image|imagem|video note|video|vídeo|audio|áudio|sticker|figurinha|gif|documento|document|"
     r"tarjeta de contacto|contact card|cartão de contato|contato|ubicación|location)\s+"
     r"(?:omitid[oa]|omitted|ocultad[oa]|ocult[oa]|omitid[oa]s)$",
     re.IGNORECASE,
 )
+# iOS: a shared location, "‎Location: https://maps.google.com/?q=…", or a named place, "‎Panadería
+# (Guayaquil): https://…": a message of its sender (marked with U+200E like the system lines).
+_LOCATION = re.compile(r"^[^\n]{1,300}?: https?://\S+$")
 _DELETED = frozenset(
     {
         "se eliminó este mensaje",
@@ -267,9 +295,13 @@ def _kind(text: str, marked: bool) -> str:
     if 15 <= len(text) <= 28 and text.rstrip(".").strip().casefold() in _DELETED:
         return "deleted"
     if (text[0] == "<" or marked or text[-1] == ")") and (
-        _MEDIA.match(text) or (marked and _MEDIA_WORDS.search(text))
+        _MEDIA.match(text)
+        or (marked and _MEDIA_WORDS.search(text))
+        or (text[0] == "<" and text[-1] == ">" and _MEDIA_WORDS.match(text[1:-1]))
     ):
         return "media"
+    if marked and _LOCATION.match(text):
+        return "text"
     return "system" if marked else "text"
 
 
@@ -363,8 +395,8 @@ def parse_export(
                 sender, said = first[:-1], ""
             else:  # Android's system lines have no sender
                 continue
-        elif _QUOTES.intersection(sender):  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
-            continue
+        elif _QUOTES.intersection(sender) and _GROUP_NOTICE.search(sender):
+            continue  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
         marked = said[:1] in _MARKS if said else False
         clean = _clean(said).strip()
         if clean == "null":  # Android: a view-once photo or video
@@ -410,12 +442,16 @@ def parse_export(
         n = per_minute.get(seq_key, 0)
         per_minute[seq_key] = n + 1
         digest = sha1(f"{chat_key}\x1f{prefix}{minute}\x1f{folded}\x1f{n}".encode()).hexdigest()[:24]
+        more = body[newline + 1 :].rstrip("\n") if 0 <= newline < len(body) - 1 else ""
         if kind == "text":
-            if 0 <= newline < len(body) - 1:  # continuation lines
-                more = body[newline + 1 :].rstrip("\n")
-                clean = f"{clean}\n{_clean(more)}" if more else clean
+            if more:  # continuation lines
+                clean = f"{clean}\n{_clean(more)}"
             if clean.endswith(">"):
                 clean = _EDITED.sub("", clean)
+        elif kind == "media" and more:
+            # Android, exported with media: "IMG-….jpg (file attached)", then the photo's caption on
+            # the lines after it. The attachment's line is not text; the caption is.
+            clean = _EDITED.sub("", _clean(more).strip())
         else:
             clean = ""
         messages.append(
@@ -541,6 +577,10 @@ class WhatsAppExportConnector(Connector):
         done_bytes = 0
         size = self.settings.page_size
         pending = False  # the cursor moved since the last page was yielded
+        # Files that are not chat exports (a document sent in a chat, unzipped beside it from an
+        # export with media; a broken zip): each is named and skipped, the others are stored, and
+        # the channel ends partial; it fails only when no file is an export.
+        failures: list[SourceError] = []
 
         def flush(progress: int) -> Page:
             nonlocal page, pending
@@ -556,15 +596,22 @@ class WhatsAppExportConnector(Connector):
 
         for path in files:
             key = self._key(path)
-            data, name = _read(path)
-            digest = hashlib.sha1(data).hexdigest()
-            known = state.get(key)
-            skip = known["done"] if known and known.get("digest") == digest else 0
-            if known and known.get("digest") == digest and known.get("complete"):
+            try:
+                data, name = _read(path)
+                digest = hashlib.sha1(data).hexdigest()
+                known = state.get(key)
+                skip = known["done"] if known and known.get("digest") == digest else 0
+                if known and known.get("digest") == digest and known.get("complete"):
+                    done_bytes += path.stat().st_size
+                    continue
+                chat = self.parse(path, data, name, zone)
+            except SourceError as error:
+                failures.append(error)
                 done_bytes += path.stat().st_size
                 continue
-            chat = self.parse(path, data, name, zone)
-            moved: dict[str, Any] = {}  # the anchor's move, kept in the file's cursor
+            # What the file's cursor keeps besides how far it was read: the anchor's move, and its
+            # chat's last message and count.
+            kept: dict[str, Any] = {}
             if self.settings.anchor and chat.messages:
                 if known and "shift_days" in known:
                     days = int(known["shift_days"])
@@ -572,17 +619,24 @@ class WhatsAppExportConnector(Connector):
                     today = datetime.now(zone).date()
                     last = chat.messages[-1].created_at.astimezone(zone).date()
                     days = (anchor_day(self.settings.anchor, today) - last).days
-                moved = {"shift_days": days}
+                kept["shift_days"] = days
                 chat.messages = shifted(chat.messages, days, zone)
             for line, reason in chat.rejected:
                 page.rejected.append(RejectedRecord(location=f"{path.name} line {line}", reason=reason))
             made: list[PostRecord | CommentRecord] = []
             if chat.messages:
                 conversation = chat.platform_id
-                made.append(conversation_record(chat))
+                # Another copy of the same chat ("… (1).txt", read before or after this one, in this
+                # scan or a later one) gives the conversation the newest of them, not the copy read last.
+                kept.update(
+                    chat=conversation,
+                    last=chat.messages[-1].created_at.isoformat(),
+                    count=len(chat.messages),
+                )
+                made.append(self._newest(conversation_record(chat), state, key))
                 made.extend(message_record(m, conversation) for m in chat.messages)
             position = skip
-            state[key] = {"digest": digest, "done": position, "complete": False, **moved}
+            state[key] = {"digest": digest, "done": position, "complete": False, **kept}
             pending = True
             while position < len(made):
                 room = max(1, size - len(page.posts) - len(page.comments))
@@ -593,19 +647,47 @@ class WhatsAppExportConnector(Connector):
                     "digest": digest,
                     "done": position,
                     "complete": position >= len(made),
-                    **moved,
+                    **kept,
                 }
                 pending = True
                 if len(page.posts) + len(page.comments) >= size:
                     yield flush(done_bytes)
                     await asyncio.sleep(0)  # let other channels run between pages
-            finished = {"digest": digest, "done": len(made), "complete": True, **moved}
+            finished = {"digest": digest, "done": len(made), "complete": True, **kept}
             if state[key] != finished:
                 state[key] = finished
                 pending = True
             done_bytes += path.stat().st_size
         if pending or page.rejected:
             yield flush(done_bytes)
+        if failures and len(failures) == len(files):
+            if len(failures) == 1:
+                raise failures[0]
+            raise SourceError(
+                "; ".join(str(error.args[0]) for error in failures),
+                hint="; ".join(dict.fromkeys(error.hint for error in failures if error.hint)),
+            )
+        if failures:
+            raise Incomplete(
+                f"{len(failures)} file(s) skipped: " + "; ".join(str(error.args[0]) for error in failures),
+                hint="the chats of the other files were stored; move the file(s) named out of the "
+                "channel's folder (a file sent in a chat, unzipped from an export with media, is not "
+                "needed) or replace them with the chat's export; the next scan reads them again "
+                "until then",
+            )
+
+    @staticmethod
+    def _newest(record: PostRecord, state: dict[str, dict[str, Any]], key: str) -> PostRecord:
+        """The conversation `record`, its last activity and count the newest of every copy of its chat."""
+        last, count = record.created_at, record.comment_count or 0
+        for other, entry in state.items():
+            if other == key or entry.get("chat") != record.platform_id or "last" not in entry:
+                continue
+            last = max(last, datetime.fromisoformat(entry["last"]))
+            count = max(count, int(entry.get("count") or 0))
+        if (last, count) == (record.created_at, record.comment_count):
+            return record
+        return record.model_copy(update={"created_at": last, "comment_count": count})
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from socialmon.models import Comment, Post
 from socialmon.sentiment import get_scorer
 from socialmon.storage import Store
 from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord, SourceError
+from socialmon_connectors.errors import Incomplete
 from socialmon_connectors.whatsapp import (
     WhatsAppExportConnector,
     WhatsAppSettings,
@@ -186,6 +187,75 @@ def test_business_names_match_whatever_the_invisible_characters() -> None:
         ("Lucía Ramos", False),
         ("Panadería La Cosecha", True),
     ]
+
+
+def test_a_sender_whose_saved_name_has_quotes_is_kept_and_group_notices_are_not() -> None:
+    """Quotes before ": " are a group notice only with its words; a contact may be saved with quotes."""
+    text = (
+        '28/3/26, 9:30 p. m. - Juan "El Flaco" Pérez: Buenas noches, ¿mañana abren temprano?\n'
+        '28/3/26, 9:31 p. m. - Ana cambió el asunto de "Pedidos: marzo" a "Pedidos: abril"\n'
+        "28/3/26, 9:32 p. m. - Ana cambió el nombre del grupo de “Pedidos: abril” a “Pedidos”\n"
+        "28/3/26, 9:33 p. m. - Ana changed the group name from “Orders: Nov” to “Orders”\n"
+        '28/3/26, 9:34 p. m. - Ana mudou o assunto de "Pães: nov" para "Pães"\n'
+        '28/3/26, 9:35 p. m. - Cambiaste el asunto de "Pedidos" a "Pedidos: mayo"\n'
+        '28/3/26, 9:36 p. m. - Ana created group "Orders: Nov"\n'
+        "28/3/26, 9:37 p. m. - María «La Güera» Soto: ¿Tienen pan de yuca?\n"
+        "Es para: mañana\n"
+    )
+    chat = parse(text)
+    assert [(m.sender, m.text) for m in chat.messages] == [
+        ('Juan "El Flaco" Pérez', "Buenas noches, ¿mañana abren temprano?"),
+        ("María «La Güera» Soto", "¿Tienen pan de yuca?\nEs para: mañana"),
+    ]
+
+
+def test_the_caption_of_an_attachment_of_an_export_with_media_is_its_text() -> None:
+    """Android "with media": the attachment's line, then the caption on the lines after it."""
+    text = (
+        "28/3/26, 9:33 p. m. - Rosa Mite: IMG-20260328-WA0004.jpg (archivo adjunto)\n"
+        "¿Tienen este pastel para el sábado?\n"
+        "Es para 20 personas\n"
+        "28/3/26, 9:34 p. m. - Rosa Mite: VID-20260328-WA0005.mp4 (file attached)\n"
+        "Like this one <This message was edited>\n"
+        "28/3/26, 9:35 p. m. - Rosa Mite: PTT-20260328-WA0006.opus (archivo adjunto)\n"
+        "28/3/26, 9:36 p. m. - Rosa Mite: DOC-20260328-WA0007.pdf (arquivo anexado)\n"
+        "Orçamento\n"
+    )
+    chat = parse(text)
+    assert [m.text for m in chat.messages] == [
+        "¿Tienen este pastel para el sábado?\nEs para 20 personas",
+        "Like this one",
+        "",  # a voice note: no caption, no text
+        "Orçamento",
+    ]
+    assert not any(m.deleted for m in chat.messages)
+
+
+def test_ios_shared_locations_are_messages_and_a_video_note_left_out_is_media() -> None:
+    text = (
+        f"[20/11/26, 4:02:30 p. m.] Rosa Mite: {LRM}Panadería Cliente (Guayaquil): https://maps.google.com/?q=-2.17,-79.92\n"
+        f"{LRM}[20/11/26, 4:03:00 p. m.] Rosa Mite: {LRM}Ubicación: https://maps.google.com/?q=-2.171,-79.922\n"
+        f"{LRM}[20/11/26, 4:03:30 p. m.] Rosa Mite: {LRM}Location: https://maps.google.com/?q=-2.1417,-79.8636\n"
+        f"{LRM}[20/11/26, 4:04:00 p. m.] Rosa Mite: {LRM}video note omitted\n"
+        f"{LRM}[20/11/26, 4:04:30 p. m.] Rosa Mite: {LRM}Rosa Mite cambió su número de teléfono.\n"
+    )
+    chat = parse(text)
+    assert [m.text for m in chat.messages] == [
+        "Panadería Cliente (Guayaquil): https://maps.google.com/?q=-2.17,-79.92",
+        "Ubicación: https://maps.google.com/?q=-2.171,-79.922",
+        "Location: https://maps.google.com/?q=-2.1417,-79.8636",
+        "",  # the video note left out: media, no text
+    ]
+
+
+def test_androids_typed_placeholders_of_media_left_out_are_media() -> None:
+    text = (
+        "29/07/26, 11:27 am - Priya Shah: <Video note omitted>\n"
+        "29/07/26, 11:28 am - Priya Shah: <Sticker omitted>\n"
+        "29/07/26, 11:29 am - Priya Shah: <Sticker omitido>\n"
+        "29/07/26, 11:30 am - Priya Shah: <3 the sticker omitted>\n"  # a text that only looks like one
+    )
+    assert [m.text for m in parse(text).messages] == ["", "", "", "<3 the sticker omitted>"]
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -408,6 +478,83 @@ def test_lines_that_cannot_be_read_are_rejected_with_file_and_line(tmp_path: Pat
     pages = read(connector(tmp_path))
     assert [r.location for p in pages for r in p.rejected] == ["a.txt line 2"]
     assert len([r for r in records(pages) if isinstance(r, CommentRecord)]) == 1
+
+
+def read_until_error(source: WhatsAppExportConnector) -> tuple[list[Page], Exception | None]:
+    """The pages a scan stores, and the error it ends with (if any)."""
+    pages: list[Page] = []
+
+    async def collect() -> None:
+        async for page in source.pages(None):
+            pages.append(page)
+
+    try:
+        asyncio.run(collect())
+    except Exception as error:
+        return pages, error
+    return pages, None
+
+
+def test_a_file_of_the_folder_that_is_not_a_chat_export_is_skipped_and_the_channel_ends_partial(
+    tmp_path: Path,
+) -> None:
+    """An export with media unzipped into the folder: the document sent in the chat lies beside it."""
+    chats = tmp_path / "chats"
+    write(
+        chats,
+        "WhatsApp Chat with Rosa Mite.txt",
+        "20/11/26, 08:02 - Rosa Mite: Hola\n"
+        "20/11/26, 08:03 - Rosa Mite: lista de pedido.txt (archivo adjunto)\n"
+        f"20/11/26, 08:40 - {BUSINESS}: Recibido\n",
+    )
+    write(chats, "lista de pedido.txt", "2 docenas pan de yuca\n1 torta\n")
+    write(chats, "WhatsApp Chat with Tom Reed.txt", "03/04/2026, 18:04 - Tom Reed: Are you open?\n")
+    pages, error = read_until_error(connector(tmp_path))
+    found = records(pages)
+    assert sorted(r.author_name for r in found if isinstance(r, PostRecord)) == ["Rosa Mite", "Tom Reed"]
+    assert len([r for r in found if isinstance(r, CommentRecord)]) == 4
+    assert isinstance(error, Incomplete)
+    assert "lista de pedido.txt" in str(error) and "not a WhatsApp chat export" in str(error)
+    assert "move the file(s) named out of the channel's folder" in error.hint
+    cursor = pages[-1].cursor
+    assert cursor is not None and not any("lista de pedido" in key for key in cursor["files"])
+
+
+OLDER_COPY = (
+    "20/11/26, 08:02 - Rosa Mite: Hola, ¿tienen pan de yuca?\n"
+    f"20/11/26, 08:40 - {BUSINESS}: Sí, recién salido\n"
+    "20/11/26, 08:41 - Rosa Mite: Gracias\n"
+)
+NEWER_COPY = OLDER_COPY + "22/11/26, 10:00 - Rosa Mite: ¿Hay empanadas hoy?\n"
+
+
+def last_conversation(pages: list[Page]) -> PostRecord:
+    """The conversation as stored: each record of it overwrites the one before."""
+    return [r for r in records(pages) if isinstance(r, PostRecord)][-1]
+
+
+def test_two_copies_of_one_export_give_the_conversation_the_newest_content(tmp_path: Path) -> None:
+    """ "… (1).txt" sorts before the plain name: whichever of the two is newer, the newest wins."""
+    for order, (plain, copy) in enumerate([(OLDER_COPY, NEWER_COPY), (NEWER_COPY, OLDER_COPY)]):
+        chats = tmp_path / str(order) / "chats"
+        write(chats, "WhatsApp Chat with Rosa Mite.txt", plain)
+        write(chats, "WhatsApp Chat with Rosa Mite (1).txt", copy)
+        newest = last_conversation(read(connector(tmp_path / str(order))))
+        assert newest.created_at == datetime(2026, 11, 22, 16, 0, tzinfo=UTC)  # 10:00 in Mexico City
+        assert newest.comment_count == 4
+
+
+def test_an_older_copy_read_in_a_later_scan_keeps_the_newest_content(tmp_path: Path) -> None:
+    chats = tmp_path / "chats"
+    write(chats, "WhatsApp Chat with Rosa Mite (1).txt", NEWER_COPY)
+    first = read(connector(tmp_path))
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", OLDER_COPY)
+    later = read(connector(tmp_path), first[-1].cursor)
+    conversation = last_conversation(later)
+    assert (conversation.created_at, conversation.comment_count) == (
+        datetime(2026, 11, 22, 16, 0, tzinfo=UTC),
+        4,
+    )
 
 
 @pytest.mark.parametrize(
