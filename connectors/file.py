@@ -9,7 +9,13 @@ written again), is read again from the start; the storage's upserts absorb what 
 
 A line that cannot become a record (broken JSON, JSON nested too deep, a time or count
 out of range, an id too long to store…) is reported as a `RejectedRecord` naming the file
-and line, and the rest of the file is read and stored: one bad row never stops a channel.
+and line, and the rest of the file is read and stored: one bad row never stops a channel. So is
+a time in none of the forms read (the reason names them), an id Excel rounded (it keeps 15
+significant digits: `1,78589E+16` in a CSV, a number of 16 digits or more in a workbook, a float
+that large in JSON; in `id`, `post_id` or `parent_id`). A record whose id an earlier record has
+is the same record again, and updates it, as it would in a later scan: ids are not remembered
+across a file (a million of them would hold 200 MB), so ids that collide without looking rounded
+(a Number column of 16 digits that Excel saved in full, ending in zeros) are not caught.
 A file that cannot be read (no header, every row rejected) keeps its cursor entry and is named
 in an `Incomplete` (the channel ends partial) when other files of the channel could be read, in a
 `SourceError` (failed) when none could.
@@ -98,6 +104,21 @@ _NUMERIC_DATE = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+# `2026-11-20 9:05`: ISO 8601 but for its one-digit hour, as a spreadsheet writes it (unambiguous).
+_ONE_DIGIT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ])(\d)(?=:)")
+# The forms a time may take, for the reason a row whose time is in none of them is rejected.
+_DATE_FORMS = "2026-11-20 14:05, 2026-11-20T14:05-05:00, 20/11/2026 14:05, today-3d 14:05 or Unix seconds"
+# An id as Excel shows a number of more than 11 digits, and saves it so in a CSV: `1,78589E+16`,
+# `1.78589E+16`, `1.78589e16`, `1E+16` (a decimal mark or a signed exponent, so that an id such as
+# a hex `1e16` is not taken for one). Excel keeps 15 significant digits (Microsoft KB269370), so
+# such ids have lost their last digits and many become one.
+_SCIENTIFIC_ID = re.compile(r"^\d+(?:[.,]\d+[eE][+-]?|[eE][+-])\d+$")
+# A number of 16 digits or more is past Excel's 15 significant digits: as a float (what Excel saves,
+# and JSON's 1.7e16), or any number in a workbook, it cannot be taken for the exact id. (JSON's
+# integers are exact.)
+_EXACT_DIGITS_UNTIL = 1e15
+# The id fields a rounded id is rejected in: a record's own id and the ids it points at.
+_RECORD_IDS = ("platform_id", "post_id", "parent_id")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -162,6 +183,11 @@ def _shown(value: Any, limit: int = 40) -> str:
     except ValueError:  # an integer too long to print
         return f"a {type(value).__name__}"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _not_a_date(field: str, value: Any, why: str = "") -> ValueError:
+    """The rejection of a time written in none of the forms the connector reads, naming them."""
+    return ValueError(f"{field}: {_shown(value)} is not a date{why}: write it as {_DATE_FORMS}")
 
 
 def describe_error(error: Exception) -> str:
@@ -237,6 +263,7 @@ class _Parser:
         self.business_authors = set(settings.business_authors)
         self.dates: _FileDates | None = None  # set for each file
         self.unknown: set[str] = set()  # the columns or keys ignored in the current file
+        self.spreadsheet = False  # whether the current file is a CSV or a workbook (else JSON Lines)
 
     @staticmethod
     def epoch(field: str, value: float, written: Any = None) -> datetime:
@@ -310,20 +337,28 @@ class _Parser:
                 try:
                     number = float(text)
                 except ValueError:  # digits float() does not read, such as "²"
-                    return value  # let validation name the field
+                    raise _not_a_date(field, value) from None
                 return self.epoch(field, number, value)
             relative = _RELATIVE.match(text)
             if relative:
                 return self.relative(field, relative)
             numeric = _NUMERIC_DATE.match(text)
             if numeric:
-                return self.numeric(field, numeric) or value
+                moment = self.numeric(field, numeric)
+                if moment is None:  # 31/11/2026, 25:00
+                    raise _not_a_date(field, value, " (no such day or time)")
+                return moment
+            iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
             try:
-                parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+                parsed = datetime.fromisoformat(iso)
             except ValueError:
-                return value  # let validation name the field
+                # Only for a time that did not parse: `2026-11-20 9:05` (a spreadsheet's hour).
+                try:
+                    parsed = datetime.fromisoformat(_ONE_DIGIT_HOUR.sub(r"\g<1>0\2", iso, count=1))
+                except ValueError:
+                    raise _not_a_date(field, value) from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.zone)
-        return value
+        return value  # neither text, a number nor a date: validation names the field
 
     @staticmethod
     def spreadsheet_values(data: dict[str, Any]) -> None:
@@ -360,6 +395,21 @@ class _Parser:
             if not math.isfinite(stars):
                 raise ValueError(f"rating: {_shown(rating)} is not a number")
 
+    def rounded_id(self, field: str, value: Any) -> ValueError:
+        """The rejection of an id that lost its last digits: shown in scientific notation, or a
+        number past the 15 significant digits Excel (or a float) keeps. Such ids collide: stored,
+        one record would overwrite the others."""
+        column = "id" if field == "platform_id" else field
+        if isinstance(value, str) or self.spreadsheet:
+            return ValueError(
+                f"{column}: {_shown(value)}: Excel rounded this id: format the {column} column as Text "
+                "before pasting, or export from the platform again"
+            )
+        return ValueError(
+            f"{column}: {_shown(value)} is a number too long to be exact: write the id as a string "
+            '("17858893269000001"), or export from the platform again'
+        )
+
     def record(self, raw: dict[str, Any]) -> PostRecord | CommentRecord:
         # An empty cell or null means "not given": the field takes its default. A column socialmon
         # does not use is left out (and named once per file, see FileConnector.pages).
@@ -376,9 +426,23 @@ class _Parser:
             raise ValueError(f"type: must be one of {', '.join(sorted(RECORD_TYPES))}, got {record_type!r}")
         if "id" in data:
             data["platform_id"] = data.pop("id")
-        for field in ("platform_id", "post_id", "parent_id", "author_id"):
-            if isinstance(data.get(field), float) and data[field].is_integer():  # a spreadsheet's number
-                data[field] = int(data[field])
+        for field in _RECORD_IDS:
+            value = data.get(field)
+            if isinstance(value, str):
+                if ("E" in value or "e" in value) and _SCIENTIFIC_ID.match(value.strip()):
+                    raise self.rounded_id(field, value)
+            elif isinstance(value, float):  # a spreadsheet's number, or JSON's
+                if math.isfinite(value) and abs(value) >= _EXACT_DIGITS_UNTIL:
+                    raise self.rounded_id(field, value)
+                if value.is_integer():
+                    data[field] = int(value)
+            elif isinstance(value, int) and self.spreadsheet and abs(value) >= _EXACT_DIGITS_UNTIL:
+                # A workbook's number cell is a double however it was written: past 15 digits
+                # Excel has rounded it, or rounds it when the sheet is opened and saved.
+                raise self.rounded_id(field, value)
+        author_id = data.get("author_id")
+        if isinstance(author_id, float) and author_id.is_integer():
+            data["author_id"] = int(author_id)
         for field in ("created_at", "edited_at"):
             if field in data:
                 data[field] = self.timestamp(field, data[field])
@@ -692,6 +756,7 @@ class FileConnector(Connector):
                     pending = pending or previous is not None
                 parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
                 parser.unknown = set()
+                parser.spreadsheet = fmt != "jsonl"
                 done = finished_bytes + start["offset"]
                 posts, comments, rejected = page.posts, page.comments, page.rejected
                 # Where the file's reading stands after its last item (offset, lines read, what the

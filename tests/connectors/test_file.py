@@ -164,6 +164,8 @@ def test_business_authors_mark_the_business_by_id_or_name(tmp_path: Path) -> Non
     [
         ("2026-10-01T09:00:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),  # naive: America/Guayaquil, UTC-5
         ("2026-10-01 09:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),
+        ("2026-10-01 9:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),  # a spreadsheet's one-digit hour
+        ("2026-10-01T9:00:00-05:00", datetime(2026, 10, 1, 14, tzinfo=UTC)),
         ("2026-10-01T09:00:00Z", datetime(2026, 10, 1, 9, tzinfo=UTC)),
         ("2026-10-01T09:00:00+02:00", datetime(2026, 10, 1, 7, tzinfo=UTC)),
         ("2026-10-01T09:00:00.250-03:30", datetime(2026, 10, 1, 12, 30, 0, 250000, tzinfo=UTC)),
@@ -970,3 +972,72 @@ def test_a_utf16_csv_with_its_bom_is_read_and_resumed(tmp_path: Path, encoding: 
     assert rejected(more) == []
     assert ids(more) == ["p3", "p4"]
     assert last_cursor(more)["files"]["export.csv"]["offset"] == path.stat().st_size - len(unfinished)
+
+
+# --- ids Excel rounded, and ids that collide --------------------------------------------------
+
+ROUNDED = (
+    "Excel rounded this id: format the {} column as Text before pasting, or export from the platform again"
+)
+
+
+@pytest.mark.parametrize("shown", ["1,78589E+16", "1.78589E+16", "1.78589e16", "1E+16"])
+def test_an_id_in_scientific_notation_is_rejected_saying_excel_rounded_it(tmp_path: Path, shown: str) -> None:
+    (tmp_path / "export.csv").write_text(
+        "type,id,post_id,created_at\n"
+        "post,p1,,2026-11-20 09:05\n"
+        f'comment,"{shown}",p1,2026-11-20 10:05\n'
+        f'comment,c2,"{shown}",2026-11-20 11:05\n'
+        "comment,c3,p1,2026-11-20 12:05\n"
+        # Ids that only look like a number with an exponent (no decimal mark, no exponent sign).
+        "comment,1e16,p1,2026-11-20 12:10\n"
+        "comment,t1_e5,1e16,2026-11-20 12:15\n",
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["p1", "c3", "1e16", "t1_e5"]
+    assert rejected(pages) == [
+        ("export.csv line 3", f"id: {shown!r}: {ROUNDED.format('id')}"),
+        ("export.csv line 4", f"post_id: {shown!r}: {ROUNDED.format('post_id')}"),
+    ]
+
+
+def test_a_json_id_written_as_a_float_past_15_digits_is_rejected_and_an_integer_kept(tmp_path: Path) -> None:
+    (tmp_path / "export.jsonl").write_text(
+        line(post(1.7858893269e16)) + line(post(17858893269000002)) + line(post(123456789012345.0)),
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path))
+    assert ids(pages) == ["17858893269000002", "123456789012345"]
+    assert rejected(pages) == [
+        (
+            "export.jsonl line 1",
+            "id: 1.7858893269e+16 is a number too long to be exact: write the id as a string "
+            '("17858893269000001"), or export from the platform again',
+        )
+    ]
+
+
+# --- dates that are not dates ------------------------------------------------------------------
+
+FORMS = "2026-11-20 14:05, 2026-11-20T14:05-05:00, 20/11/2026 14:05, today-3d 14:05 or Unix seconds"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("31/11/2026 10:00", "'31/11/2026 10:00' is not a date (no such day or time)"),
+        ("20/11/2026 25:00", "'20/11/2026 25:00' is not a date (no such day or time)"),
+        ("hace 3 días", "'hace 3 días' is not a date"),
+        ("2026-11-20 9h05", "'2026-11-20 9h05' is not a date"),
+    ],
+)
+def test_a_bad_date_is_rejected_naming_the_value_and_the_forms_accepted(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    (tmp_path / "export.csv").write_text(
+        f"type,id,created_at\npost,p1,{value}\npost,p2,2026-11-20 14:05\n", encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert ids(pages) == ["p2"]
+    assert rejected(pages) == [("export.csv line 2", f"created_at: {said}: write it as {FORMS}")]

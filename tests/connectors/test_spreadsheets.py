@@ -234,3 +234,46 @@ def test_a_number_in_an_xlsx_date_column_is_an_excel_serial_date(tmp_path: Path)
     assert found["p1"].created_at == datetime(2025, 12, 9, 12, tzinfo=UTC)
     assert found["p1"].edited_at == datetime(2025, 12, 10, tzinfo=UTC)
     assert found["p2"].created_at == datetime.fromtimestamp(1790000000, UTC)
+
+
+ROUNDED = (
+    "Excel rounded this id: format the {} column as Text before pasting, or export from the platform again"
+)
+
+
+def test_ids_excel_rounded_to_scientific_notation_are_rejected_and_the_rest_kept(tmp_path: Path) -> None:
+    # Excel keeps 15 significant digits and shows 17858893269000002 as 1,78589E+16: saved as CSV,
+    # the three comments' ids were one, and one comment overwrote the others.
+    shutil.copy(FIXTURES / "excel-es-rounded-ids.csv", tmp_path / "export.csv")
+    pages = read(connector(tmp_path, "export.csv", timezone=GYE))
+    assert list(records(pages)) == ["17858893269000001", "17858893269000006"]
+    assert rejected(pages) == [
+        ("export.csv line 3", f"id: '1,78589E+16': {ROUNDED.format('id')}"),
+        ("export.csv line 4", f"id: '1,78589E+16': {ROUNDED.format('id')}"),
+        ("export.csv line 5", f"post_id: '1,78589E+16': {ROUNDED.format('post_id')}"),
+        ("export.csv line 6", f"parent_id: '1,78589E+16': {ROUNDED.format('parent_id')}"),
+    ]
+
+
+def test_an_xlsx_id_past_15_digits_saved_as_a_number_is_rejected_and_the_rest_kept(tmp_path: Path) -> None:
+    _workbook(
+        tmp_path / "export.xlsx",
+        [
+            ["type", "id", "post_id", "created_at"],
+            ["post", "p1", None, "20/11/2026 09:05"],
+            # 17858893269000001 and …002 as Excel keeps them: one float, 17858893269000000.
+            ["comment", 1.7858893269e16, "p1", "20/11/2026 10:05"],
+            ["comment", 1.7858893269e16, "p1", "20/11/2026 11:05"],
+            ["comment", "c3", 1.7858893269e16, "20/11/2026 12:05"],
+            ["comment", 123456789012345.0, "p1", "20/11/2026 12:30"],  # 15 digits: exact
+            ["comment", 1234567890123450.0, "p1", "20/11/2026 13:00"],  # 16 digits: read back as an int
+        ],
+    )
+    pages = read(connector(tmp_path, "export.xlsx", timezone=GYE))
+    assert list(records(pages)) == ["p1", "123456789012345"]
+    assert rejected(pages) == [
+        ("export.xlsx line 3", f"id: 1.7858893269e+16: {ROUNDED.format('id')}"),
+        ("export.xlsx line 4", f"id: 1.7858893269e+16: {ROUNDED.format('id')}"),
+        ("export.xlsx line 5", f"post_id: 1.7858893269e+16: {ROUNDED.format('post_id')}"),
+        ("export.xlsx line 7", f"id: 1234567890123450: {ROUNDED.format('id')}"),
+    ]
