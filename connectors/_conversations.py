@@ -33,10 +33,9 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, author, graph_options
+from socialmon_connectors._meta import GraphSettings, MetaPaging, author, graph_options
 from socialmon_connectors._paging import (
     FieldError,
-    GraphPaging,
     Raw,
     SweepConnector,
     Window,
@@ -61,6 +60,9 @@ class ConversationSettings(GraphSettings):
         "newest are read again",
     )
     message_page_size: int = Field(default=25, ge=1, le=100, description="messages per request")
+
+    #: The settings that size a request, named when Graph asks for less data.
+    request_sizes: ClassVar[tuple[str, ...]] = ("page_size", "message_page_size")
 
 
 def conversation_fields(message_limit: int) -> str:
@@ -136,7 +138,7 @@ class ConversationsConnector(SweepConnector):
     auth_hint: ClassVar[str]
     permission_hint: ClassVar[str]
     settings: ConversationSettings
-    paging = GraphPaging()
+    paging = MetaPaging()  # asks for smaller pages when Graph says "reduce the amount of data"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,9 +40,10 @@ _LESS_DATA = (
 _INLINE_LIMIT = re.compile(r"\.limit\((\d+)\)")
 
 
-def asks_for_less_data(problem: Problem) -> bool:
-    """Graph's code 1 "Please reduce the amount of data you're asking for"; code 1 is otherwise "unknown"."""
-    return problem.code == "1" and _TOO_MUCH_DATA in problem.message.lower()
+def asks_for_less_data(code: str | None, message: str) -> bool:
+    """Graph's code 1 "Please reduce the amount of data you're asking for" (with a subcode, "1/<n>");
+    code 1 is otherwise "unknown"."""
+    return str(code).split("/")[0] == "1" and _TOO_MUCH_DATA in message.lower()
 
 
 class GraphErrors(ErrorTable):
@@ -55,7 +56,7 @@ class GraphErrors(ErrorTable):
         self.less_data_hint = less_data_hint
 
     def rule(self, problem: Problem) -> Rule:
-        if asks_for_less_data(problem):  # the same request fails the same way: ask for less instead
+        if asks_for_less_data(problem.code, problem.message):  # the same request fails the same way
             return Rule(Action.FAIL, self.less_data_hint)
         return super().rule(problem)
 
@@ -69,7 +70,7 @@ class MetaPaging(GraphPaging):
         Halves `limit` and each `.limit(N)` inside `fields` (`comments.limit(100)`; `.limit(0)`
         stays), none below 1. None when the error is another, or when every limit is already 1.
         """
-        if error.code != "1" or _TOO_MUCH_DATA not in Exception.__str__(error).lower():
+        if not asks_for_less_data(error.code, Exception.__str__(error)):
             return None
         lighter = dict(params)
         limit = params.get("limit")

@@ -12,12 +12,9 @@ Page, with `pages_messaging`, `pages_read_engagement` and `pages_manage_metadata
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
-from socialmon_connectors._meta import MetaPaging
 
 AUTH_HINT = (
     "create a new Page access token (GET /me/accounts with a long-lived user token) as someone who can "
@@ -33,7 +30,6 @@ PERMISSION_HINT = (
 
 
 class FacebookMessagesSettings(ConversationSettings):
-    request_sizes: ClassVar[tuple[str, ...]] = ("page_size", "message_page_size")
     page_id: str = Field(default="", description="the Page's numeric id; defaults to the channel's account")
 
 
@@ -47,7 +43,6 @@ class FacebookMessagesConnector(ConversationsConnector):
     permission_hint = PERMISSION_HINT
 
     settings: FacebookMessagesSettings
-    paging = MetaPaging()  # asks for smaller pages when Graph says "reduce the amount of data"
 
     @property
     def page_id(self) -> str:

@@ -16,12 +16,12 @@ id or `from.username` its username. The token needs the MESSAGING task on the li
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
-from socialmon_connectors._meta import MetaPaging, account_username
+from socialmon_connectors._meta import account_username
 from socialmon_connectors.http import Api
 
 AUTH_HINT = (
@@ -40,7 +40,6 @@ PERMISSION_HINT = (
 
 
 class InstagramMessagesSettings(ConversationSettings):
-    request_sizes: ClassVar[tuple[str, ...]] = ("page_size", "message_page_size")
     ig_user_id: str = Field(
         default="", description="the Instagram account's id; defaults to the channel's account"
     )
@@ -61,7 +60,6 @@ class InstagramMessagesConnector(ConversationsConnector):
     permission_hint = PERMISSION_HINT
 
     settings: InstagramMessagesSettings
-    paging = MetaPaging()  # asks for smaller pages when Graph says "reduce the amount of data"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

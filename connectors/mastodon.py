@@ -30,7 +30,8 @@ The context is capped (Mastodon 4.0+): without a token at 60 replies and 20 leve
 one at 4,096 replies. A status at the depth limit with replies below it is read again from
 there (at most `deep_context_requests` times; past that its branches are left for the next
 scan). A context holding as many replies as the cap, whose `replies_count`s say more exist,
-is stored as far as it goes and its thread is `PartialThread`, with the fix (a token) named.
+is stored as far as it goes, with a warning naming the fix (a token): not a partial thread, as the
+instance will never show more to this reader and the channel would stay partial on every scan.
 
 Mastodon 4.5+ may answer a context while it is still fetching remote replies in the
 background, saying so in a `Mastodon-Async-Refresh: id="…", retry=<s>, result_count=<n>`
@@ -517,8 +518,8 @@ class MastodonConnector(SweepConnector):
         """The replies below the status `raw`, stored in the thread of `root_id`.
 
         A status at the instance's depth limit with replies below it is read again from there;
-        a context at the instance's cap, or deep branches past `deep_context_requests`, end
-        in `PartialThread` once what was read is yielded.
+        deep branches past `deep_context_requests` end in `PartialThread` once what was read is
+        yielded; a context at the instance's cap is a warning naming the fix (a token).
         """
         status_id = str(raw["id"])
         limit = TOKEN_DESCENDANTS if self.has_token() else PUBLIC_DESCENDANTS
@@ -560,14 +561,18 @@ class MastodonConnector(SweepConnector):
                     else:
                         unread.append(node)
         if capped:
+            # A warning, not a partial thread: the instance will never show this reader more, so a
+            # thread remembered as partial would keep the channel partial (and its alerts off) on
+            # every scan, as Facebook's comments hidden from the token are a warning too.
             most = f"{limit:,} replies"
             reader = "a reader without a token " if not self.has_token() else ""
             which = "it" if capped[0] == status_id else f"status {capped[0]} below it"
-            raise PartialThread(
-                f"Mastodon status {status_id}: the instance shows {reader}at most {most} of a status, and "
-                f"{which} has more; the first {most} are stored and the thread is read again on the next scan",
-                hint=TOKEN_HINT if not self.has_token() else "nothing to do: Mastodon shows no more",
-            )
+            log.warning(
+                "Mastodon status %s: the instance shows %sat most %s of a status, and %s has more; the "
+                "first %s are stored: %s",
+                status_id, reader, most, which, most,
+                TOKEN_HINT if not self.has_token() else "Mastodon shows no more",
+            )  # fmt: skip
         if unread:
             raise PartialThread(
                 f"Mastodon status {status_id}: replies more than {depth_limit} levels deep below {len(unread):,} "

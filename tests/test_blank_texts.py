@@ -92,13 +92,14 @@ def test_upgrading_clears_the_neutral_label_a_blank_text_was_given_before(projec
     with sqlite3.connect(path) as connection:
         connection.execute(
             "update comment set sentiment_label = 'neutral', sentiment_compound = 0, language = 'en'"
-            " where platform_id = 'photo'"
+            " where platform_id in ('photo', 'sticker')"
         )
         connection.execute("update comment set label_override = 'negative' where platform_id = 'sticker'")
         connection.execute("update alembic_version set version_num = '0012_alert_progress'")
     open_database(f"sqlite:///{path}").dispose()
     rows = stored(project)
     assert rows["photo"] == (None, None, None, None, 1)
+    assert rows["sticker"][:3] == (None, None, None)  # " \n\u3000": blank to Python, not to SQL's trim
     assert rows["loved"][0] == "positive"  # what was said keeps its label
     with sqlite3.connect(path) as connection:
         assert connection.execute(

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from socialmon.cli._i18n import _, current, ngettext, use, use_for
+from socialmon.cli._i18n import _, current, known, ngettext, use, use_for
 from socialmon.database import Database, DatabaseError, open_database
 from socialmon.render._safe_text import error_summary, terminal_text
 
@@ -225,7 +225,7 @@ def config_problems(error: ConfigError) -> NoReturn:
 
     if error.problems and not os.environ.get("SOCIALMON_LANG"):
         # The config did not load, so no brand chose the language: the file as written may say it.
-        use(written_language(error.problems[0].path) or current())
+        use(known(written_language(error.problems[0].path)) or current())
     for found in error.problems:
         problem(_("config error"), problem_line(found))
     raise typer.Exit(EXIT_USAGE)

@@ -69,9 +69,17 @@ MESSAGES = (
     N_("Input should be greater than or equal to {number}"),
     N_("Input should be greater than {number}"),
     N_("Input should be less than or equal to {number}"),
+    N_("Input should be less than {number}"),
+    N_("Input should be a valid integer, got a number with a fractional part"),
+    N_("Input should be a finite number"),
     N_("String should have at least {number} characters"),
     N_("String should have at least {number} character"),
 )
+
+
+# Fields narrower than "anything": pydantic's list of allowed values ('a', 'b' or 'c'), so that
+# "Input should be a valid integer, got a number with a fractional part" is not taken for one.
+_FIELDS = {"choices": r"(?P<choices>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)"}
 
 
 @cache
@@ -80,7 +88,9 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     integer" is tried before "Input should be {choices}"."""
     found = []
     for message in sorted(MESSAGES, key=len, reverse=True):
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(message))
+        pattern = re.sub(
+            r"\\\{(\w+)\\\}", lambda field: _FIELDS.get(field[1], f"(?P<{field[1]}>.+?)"), re.escape(message)
+        )
         found.append((re.compile(pattern, re.DOTALL), message))
     return tuple(found)
 

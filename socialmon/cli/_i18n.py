@@ -196,7 +196,10 @@ def usage_errors_in_language() -> None:
     message is matched against the shapes it has and said again from this catalogue; one that
     matches none is left as it is. The usage line's "Usage:" likewise.
     """
-    from typer._click import core, exceptions
+    try:  # typer 0.2x vendors click; older typers use click itself
+        from typer._click import core, exceptions
+    except ImportError:
+        from click import core, exceptions  # type: ignore[no-redef]
 
     if getattr(exceptions.UsageError, "_socialmon_spoken", False):
         return

@@ -487,9 +487,11 @@ def giveaway(replies_count: int) -> dict[str, Any]:
     ("token", "cap", "fix"),
     [(None, 60, "set the channel's access_token"), (TOKEN, 4_096, "Mastodon shows no more")],
 )
-def test_a_context_at_the_instances_cap_is_a_partial_thread_naming_the_fix(
-    tmp_path: Path, token: str | None, cap: int, fix: str
+def test_a_context_at_the_instances_cap_is_stored_with_a_warning_naming_the_fix(
+    tmp_path: Path, token: str | None, cap: int, fix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A warning, not a partial thread: the instance never shows this reader more, and a partial
+    thread would keep the channel partial, and its alerts off, on every scan."""
     connector = CASE.connector(tmp_path)
     connector.settings = MastodonSettings(access_token=token)
     capped = {"ancestors": [], "descendants": [status_reply(n, FIRST) for n in range(cap)]}
@@ -498,8 +500,10 @@ def test_a_context_at_the_instances_cap_is_a_partial_thread_naming_the_fix(
         router.get(f"/statuses/{FIRST}/context").respond(json=capped)
         pages = collect(connector)
     assert len([c for page in pages for c in page.comments]) == cap  # what came is stored
-    (failure,) = [f for page in pages for f in page.failed_threads]
-    assert failure.key == FIRST and f"at most {cap:,} replies" in failure.reason and fix in failure.reason
+    assert not [f for page in pages for f in page.failed_threads]
+    (warned,) = [r.getMessage() for r in caplog.records if "at most" in r.getMessage()]
+    assert f"status {FIRST}" in warned and f"at most {cap:,} replies" in warned and fix in warned
+    caplog.clear()
 
     # As many replies as the cap, and the replies_counts say there are no more: a whole thread.
     with respx.mock(base_url=BASE, assert_all_called=True) as router:
@@ -507,6 +511,7 @@ def test_a_context_at_the_instances_cap_is_a_partial_thread_naming_the_fix(
         router.get(f"/statuses/{FIRST}/context").respond(json=capped)
         pages = collect(connector)
     assert not [f for page in pages for f in page.failed_threads]
+    assert not [r for r in caplog.records if "at most" in r.getMessage()]
 
 
 def chain(numbers: range, parent: str) -> list[dict[str, Any]]:

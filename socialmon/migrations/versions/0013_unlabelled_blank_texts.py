@@ -23,17 +23,28 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     comment = sa.table(
         "comment",
+        sa.column("id", sa.Integer()),
         sa.column("text", sa.Text()),
         sa.column("language", sa.String()),
         sa.column("sentiment_compound", sa.Float()),
         sa.column("sentiment_label", sa.String()),
         sa.column("sentiment_mixed", sa.Boolean()),
     )
-    op.execute(
-        comment.update()
-        .where(sa.func.trim(comment.c.text) == "")
-        .values(language=None, sentiment_compound=None, sentiment_label=None, sentiment_mixed=None)
-    )
+    connection = op.get_bind()
+    # Blank as `says_something` reads it (any whitespace, "\n", a no-break space), which SQL's trim
+    # (spaces only) does not: the short labelled texts are read and tested here.
+    short = connection.execute(
+        sa.select(comment.c.id, comment.c.text).where(
+            sa.func.length(comment.c.text) <= 64, comment.c.sentiment_label.is_not(None)
+        )
+    ).all()
+    blank = [row.id for row in short if not row.text or row.text.isspace()]
+    for start in range(0, len(blank), 500):
+        connection.execute(
+            comment.update()
+            .where(comment.c.id.in_(blank[start : start + 500]))
+            .values(language=None, sentiment_compound=None, sentiment_label=None, sentiment_mixed=None)
+        )
 
 
 def downgrade() -> None:
