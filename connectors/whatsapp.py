@@ -405,6 +405,10 @@ def parse_export(
             kind = _kind(clean, marked)
             if kind == "system":
                 continue
+        elif "\u200e" in said and _MEDIA_WORDS.search(clean):
+            # iOS marks the media word, not the text's start, after a document's name: "Pedido.pdf
+            # • 1 página ‎documento omitido". The name is not something the sender said.
+            kind = "media"
         else:
             kind = "text"
         key = (parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4], parts[i + 7])

@@ -248,6 +248,19 @@ def test_ios_shared_locations_are_messages_and_a_video_note_left_out_is_media() 
     ]
 
 
+def test_an_ios_document_left_out_after_its_name_is_media() -> None:
+    """iOS marks the media word, not the text's start: "Pedido.pdf • 1 página ‎documento omitido"."""
+    text = (
+        f"[20/11/26, 4:02:30 p. m.] Rosa Mite: Pedido.pdf • {LRM}1 página {LRM}documento omitido\n"
+        f"{LRM}[20/11/26, 4:03:00 p. m.] Rosa Mite: el documento omitido era el pedido\n"  # no mark: text
+    )
+    chat = parse(text)
+    assert [(m.text, m.sender) for m in chat.messages] == [
+        ("", "Rosa Mite"),
+        ("el documento omitido era el pedido", "Rosa Mite"),
+    ]
+
+
 def test_androids_typed_placeholders_of_media_left_out_are_media() -> None:
     text = (
         "29/07/26, 11:27 am - Priya Shah: <Video note omitted>\n"
