@@ -572,6 +572,7 @@ class WhatsAppExportConnector(Connector):
 
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         files = self.files()
+        present = {self._key(path) for path in files}  # a copy taken out of the folder no longer counts
         zone = self.zone()
         state: dict[str, dict[str, Any]] = {
             k: dict(v) for k, v in ((cursor or {}).get("files") or {}).items()
@@ -637,7 +638,7 @@ class WhatsAppExportConnector(Connector):
                     last=chat.messages[-1].created_at.isoformat(),
                     count=len(chat.messages),
                 )
-                made.append(self._newest(conversation_record(chat), state, key))
+                made.append(self._newest(conversation_record(chat), state, key, present))
                 made.extend(message_record(m, conversation) for m in chat.messages)
             position = skip
             state[key] = {"digest": digest, "done": position, "complete": False, **kept}
@@ -681,11 +682,18 @@ class WhatsAppExportConnector(Connector):
             )
 
     @staticmethod
-    def _newest(record: PostRecord, state: dict[str, dict[str, Any]], key: str) -> PostRecord:
+    def _newest(
+        record: PostRecord, state: dict[str, dict[str, Any]], key: str, present: set[str]
+    ) -> PostRecord:
         """The conversation `record`, its last activity and count the newest of every copy of its chat."""
         last, count = record.created_at, record.comment_count or 0
         for other, entry in state.items():
-            if other == key or entry.get("chat") != record.platform_id or "last" not in entry:
+            if (
+                other == key
+                or other not in present
+                or entry.get("chat") != record.platform_id
+                or "last" not in entry
+            ):
                 continue
             last = max(last, datetime.fromisoformat(entry["last"]))
             count = max(count, int(entry.get("count") or 0))

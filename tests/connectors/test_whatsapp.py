@@ -570,6 +570,18 @@ def test_an_older_copy_read_in_a_later_scan_keeps_the_newest_content(tmp_path: P
     )
 
 
+def test_a_copy_taken_out_of_the_folder_no_longer_counts(tmp_path: Path) -> None:
+    """The newer copy is read, then removed and the older one exported again: what is in the folder counts."""
+    chats = tmp_path / "chats"
+    write(chats, "WhatsApp Chat with Rosa Mite (1).txt", NEWER_COPY)
+    first = read(connector(tmp_path))
+    (chats / "WhatsApp Chat with Rosa Mite (1).txt").unlink()
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", OLDER_COPY)
+    conversation = last_conversation(read(connector(tmp_path), first[-1].cursor))
+    assert conversation.created_at < datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+    assert conversation.comment_count is not None and conversation.comment_count < 4
+
+
 @pytest.mark.parametrize(
     ("arrange", "message"),
     [
