@@ -374,6 +374,27 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     load_config(path, registry)
 
 
+def test_every_commented_example_of_the_starter_config_loads_once_uncommented(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    """The Facebook example said `token`, which the connector refuses: a user who uncommented it got
+    "unknown option" and "access_token required"."""
+    path = tmp_path / "socialmon.toml"
+    assert invoke(cli, "init", str(path)).exit_code == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [[brands.channels]]")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("# ") or (block and line.startswith("# [") and "channels" not in line):
+            break
+        block.append(line.removeprefix("# "))
+    path.write_text("\n".join([*lines, *block]) + "\n", encoding="utf-8")
+    registry = ConnectorRegistry.from_entry_points()
+    config = load_config(path, registry)
+    assert [c.platform for c in config.brands[0].channels][-1] == "facebook"
+    assert check_channels(config, registry, environ={"FB_PAGE_TOKEN": "EAAB-token"}) == []
+
+
 def test_init_writes_socialmon_toml_in_the_working_directory_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
 ) -> None:

@@ -38,6 +38,26 @@ def test_the_summary_fits_80_columns_with_whole_headings_and_the_status(
     assert any(line.rstrip().endswith("ok") for line in lines), "\n".join(lines)
 
 
+def test_a_failed_channels_reason_is_not_folded_into_the_narrow_status_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns in Spanish the status column has a few letters: the table says "falló" and the
+    reason is said whole, on the line the channel ended with."""
+    monkeypatch.setenv("SOCIALMON_LANG", "es")
+    monkeypatch.setattr(out, "_console", None)
+    config = write_config(
+        tmp_path, channels='[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "gone.jsonl"\n'
+    )
+    result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in result.stdout.splitlines()), result.output
+    row = next(line for line in result.stdout.splitlines() if line.startswith("cafe/export"))
+    assert row.split()[-1] == "falló", row  # the word alone, nothing folded under it
+    reason = next(line for line in lines if "FALLÓ" in line)
+    assert "export file not found" in reason and "gone.jsonl" in reason and "check the path" in reason
+
+
 def test_each_command_in_one_process_prints_for_the_terminal_it_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

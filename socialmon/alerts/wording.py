@@ -123,7 +123,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brand": ("Brand", "Marca"),
     "severity_info": ("info", "aviso"),
     "severity_warning": ("warning", "advertencia"),
-    "severity_critical": ("critical", "crítico"),
+    "severity_critical": ("critical", "crítica"),  # la alerta: as the CLI says it
     "subject_one": ("[socialmon] {brand}: {title}", "[socialmon] {brand}: {title}"),
     "subject_many": ("[socialmon] {brand}: {count} alerts", "[socialmon] {brand}: {count} alertas"),
     "intro_one": (

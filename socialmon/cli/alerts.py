@@ -268,10 +268,11 @@ def show(
     from sqlalchemy import func, select
 
     from socialmon.alerts.store import storable_id
+    from socialmon.analytics.refs import comment_ref
     from socialmon.analytics.responses import effective_label
-    from socialmon.tables import ALERT, CHANNEL, COMMENT
+    from socialmon.tables import ALERT, BRAND, CHANNEL, COMMENT
 
-    alert_t, comment_t, channel_t = ALERT, COMMENT, CHANNEL
+    alert_t, comment_t, channel_t, brand_t = ALERT, COMMENT, CHANNEL, BRAND
     loaded = config_or_exit(config)
     with database_or_exit(loaded, database) as db, db.read() as connection:
         row = None
@@ -297,12 +298,14 @@ def show(
                     )
         else:
             ids = list(facts.get("comment_ids") or [c["id"] for c in facts.get("worst") or []])
-            for name in (_("id"), _("channel"), _("author"), _("written"), _("label"), _("comment")):
+            # The comment's reference (#k3m9x2), as `pending` and the reports show it and `label` takes it.
+            for name in (_("Ref."), _("channel"), _("author"), _("written"), _("label"), _("comment")):
                 table.add_column(name, overflow="fold")
             for start in range(0, len(ids), 500):
                 query = (
                     select(
-                        comment_t.c.id,
+                        brand_t.c.slug,
+                        comment_t.c.platform_id,
                         channel_t.c.name,
                         func.coalesce(comment_t.c.author_name, comment_t.c.author_id),
                         comment_t.c.created_at,
@@ -311,20 +314,22 @@ def show(
                         comment_t.c.url,
                     )
                     .join(channel_t, channel_t.c.id == comment_t.c.channel_id)
+                    .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
                     .where(comment_t.c.id.in_(ids[start : start + 500]))
                     .order_by(comment_t.c.created_at, comment_t.c.id)
                 )
-                for id_, channel, author, created, label, body, url in connection.execute(query):
+                for slug, platform_id, channel, author, created, label, body, url in connection.execute(
+                    query
+                ):
                     cell = plain((body or "")[:500])
                     if url:
                         cell.append("\n")
                         cell.append_text(plain(url, "dim"))
-                    written = created.strftime("%Y-%m-%d %H:%M") if created else "—"
                     table.add_row(
-                        str(id_),
+                        comment_ref(slug, channel, platform_id),
                         plain(channel),
                         plain(author or ""),
-                        written,
+                        _local(loaded, slug, created),  # in the brand's time zone, as `alerts` lists
                         plain(label_word(label) if label else ""),
                         cell,
                     )

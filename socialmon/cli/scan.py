@@ -265,7 +265,9 @@ def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
                 "failed": (_("failed"), "red"),
             }[outcome.status]
         )
-        if outcome.error:
+        if outcome.error and not compact:
+            # Narrow, the reason would be folded into a few letters a line: `summary_reasons` says it
+            # whole under the table (and a plain scan has said it already, as the channel ended).
             status.append_text(plain(f": {outcome.error}"))
         table.add_row(
             plain(outcome.label),
@@ -445,6 +447,10 @@ def _scan(
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
         out.print(summary_table(outcomes, out.width))
+        if out.width < COMPACT_SUMMARY_BELOW and is_terminal():  # the live view said no reason
+            for outcome in outcomes:
+                if outcome.error:
+                    say(out, (f"{outcome.label}: ", "bold"), plain(outcome.error))
     if timings:
         t = store.timings
         workers = (

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from alerts.servers import HookServer
@@ -14,6 +16,7 @@ from helpers import comment, post, write_config, write_jsonl
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from socialmon.analytics.refs import comment_ref
 from socialmon.cli import app
 
 NEGATIVE = "Terrible service, rude staff. I hate it, this is a scam"
@@ -246,6 +249,13 @@ def test_show_lists_every_comment_of_a_wave_and_check_names_a_skipped_channel(tm
     shown = cli(config, "alerts", "show", "1")
     assert shown.exit_code == 0 and "7 comentarios esperan respuesta" in shown.output
     assert all(f"#{i}" in shown.output for i in range(7))
+    # each comment by the reference `label` takes, written in the brand's time (Guayaquil, UTC−5)
+    assert all(comment_ref("cafe", "export", f"c{i}") in shown.output for i in range(7))
+    written = datetime.fromisoformat(
+        json.loads((tmp_path / "export.jsonl").read_text().splitlines()[1])["created_at"]
+    )
+    local = written.astimezone(ZoneInfo("America/Guayaquil")).strftime("%Y-%m-%d %H:%M")
+    assert local in shown.output and written.astimezone(UTC).strftime("%Y-%m-%d %H:%M") not in shown.output
     spanish = cli(config, "alerts", "show", "1", env={"SOCIALMON_LANG": "es"}).output
     assert "etiqueta" in spanish and "negativo" in spanish and "negative" not in spanish  # as its heading
     engine = create_engine(f"sqlite:///{tmp_path / 'socialmon.db'}")

@@ -167,7 +167,7 @@ def test_each_webhook_gets_the_payload_shape_its_service_expects(
     assert discord["allowed_mentions"] == {"parse": []}
     (embed,) = discord["embeds"]
     assert (
-        embed["title"].startswith("[CRÍTICO] Palabra vigilada") and embed["url"] == "https://example.com/c1"
+        embed["title"].startswith("[CRÍTICA] Palabra vigilada") and embed["url"] == "https://example.com/c1"
     )
     assert embed["color"] == 0xCF222E and datetime.fromisoformat(embed["timestamp"]).tzinfo is not None
 
