@@ -408,3 +408,8 @@ def test_the_spanish_email_names_the_alert_in_spanish() -> None:
         batch = Batch(shown=[word(9, "watch-list", "critical", facts, now, Lang(language))], hidden=[])
         text = build_email(destination, "Café Uno", batch, Lang(language)).get_body(("plain",)).get_content()
         assert expected in text and absent not in text
+    # A quote of several lines keeps its indentation in the plain text, line after line.
+    facts["text"] = "Muy mala\natención en el local"
+    batch = Batch(shown=[word(9, "watch-list", "critical", facts, now, Lang("es"))], hidden=[])
+    text = build_email(destination, "Café Uno", batch, Lang("es")).get_body(("plain",)).get_content()
+    assert "\n  “Muy mala\n   atención en el local”\n" in text, text
