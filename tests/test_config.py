@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
@@ -372,6 +373,42 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     forced = invoke(cli, "init", str(path), "--force")
     assert forced.exit_code == 0
     load_config(path, registry)
+
+
+def _settings_of(starter: str) -> list[str]:
+    """The TOML of a starter config, commented examples included, without its comments' words:
+    `key = value` and `[table]` lines as written, the text after a trailing `#` dropped."""
+    found = []
+    for line in starter.splitlines():
+        line = line.removeprefix("# ")
+        if line.startswith("[") or re.match(r"^[a-z_]+ = ", line):
+            found.append(re.sub(r"\s+#.*$", "", line).strip())
+    return found
+
+
+def test_the_spanish_starter_config_has_the_english_ones_settings() -> None:
+    """Two files, one set of settings: only the comments (and the example names) are translated."""
+    from socialmon.cli.setup import starter_config
+
+    english, spanish = _settings_of(starter_config("en")), _settings_of(starter_config("es"))
+    assert len(english) > 40
+    differ = [(e, s) for e, s in zip(english, spanish, strict=True) if e != s]
+    assert differ == [
+        ('name = "My Business"', 'name = "Mi Negocio"'),
+        ('slug = "my-business"', 'slug = "mi-negocio"'),
+        ('account = "My Business"', 'account = "Mi Negocio"'),
+        ('business_authors = ["My Business"]', 'business_authors = ["Mi Negocio"]'),
+        ('terms = ["estafa", "intoxicación", "refund"]', 'terms = ["estafa", "intoxicación", "reembolso"]'),
+        ('to = ["owner@example.com"]', 'to = ["duenio@example.com"]'),
+    ]
+
+
+def test_init_writes_the_starter_in_the_clis_language(tmp_path: Path, cli: CliRunner) -> None:
+    result = cli.invoke(app, ["init", str(tmp_path / "socialmon.toml")], env={"SOCIALMON_LANG": "es"})
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "socialmon.toml").read_text(encoding="utf-8")
+    assert written.startswith("# Configuración de socialmon.")
+    load_config(tmp_path / "socialmon.toml", ConnectorRegistry.from_entry_points())
 
 
 def test_every_commented_example_of_the_starter_config_loads_once_uncommented(

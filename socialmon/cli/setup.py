@@ -25,7 +25,7 @@ from socialmon.cli._common import (
     say,
     warn_broken,
 )
-from socialmon.cli._i18n import _, use_for
+from socialmon.cli._i18n import _, current, use_for
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
 
@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an HTML/PDF report shows
 
 
-def starter_config() -> str:
-    return files("socialmon").joinpath("templates/socialmon.toml").read_text(encoding="utf-8")
+def starter_config(language: str = "en") -> str:
+    """The annotated starter config, its comments in `language` (English, or Spanish: the same keys)."""
+    name = "socialmon.es.toml" if language == "es" else "socialmon.toml"
+    return files("socialmon").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 @app.command(help=_("Write an annotated starter config (socialmon.toml) to edit."))
@@ -50,7 +52,7 @@ def init(
     if path.exists() and not force:
         fail(_("{path} already exists; use --force to overwrite it").format(path=path))
     try:
-        path.write_text(starter_config(), encoding="utf-8")
+        path.write_text(starter_config(current()), encoding="utf-8")  # the locale's (or $SOCIALMON_LANG's)
     except OSError as error:
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror))
     say(out, _("wrote {path}: edit the brand and its channels, then run `socialmon check`").format(path=path))
