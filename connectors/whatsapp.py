@@ -399,16 +399,17 @@ def parse_export(
             continue  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
         marked = said[:1] in _MARKS if said else False
         clean = _clean(said).strip()
+        inner_mark = -1 if marked else said.rfind("\u200e")
         if clean == "null":  # Android: a view-once photo or video
+            kind = "media"
+        elif inner_mark > 0 and _MEDIA_WORDS.match(_clean(said[inner_mark:]).strip()):
+            # iOS marks the media word, not the text's start, after a document's name: "Pedido.pdf
+            # • 1 página ‎documento omitido". The name is not something the sender said.
             kind = "media"
         elif marked or not clean or 15 <= len(clean) <= 28 or clean[0] == "<" or clean[-1] == ")":
             kind = _kind(clean, marked)
             if kind == "system":
                 continue
-        elif "\u200e" in said and _MEDIA_WORDS.search(clean):
-            # iOS marks the media word, not the text's start, after a document's name: "Pedido.pdf
-            # • 1 página ‎documento omitido". The name is not something the sender said.
-            kind = "media"
         else:
             kind = "text"
         key = (parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4], parts[i + 7])

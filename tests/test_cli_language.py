@@ -392,6 +392,17 @@ def test_the_compiled_catalogue_matches_the_po_file() -> None:
 # --- the Spanish e-mail ----------------------------------------------------------------------
 
 
+def test_the_cli_and_the_email_give_each_severity_the_same_spanish_word() -> None:
+    """ "aviso" had meant warning in `socialmon alerts` and info in the e-mail."""
+    from socialmon.alerts import wording
+
+    with MO.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for severity in ("info", "warning", "critical"):
+        assert compiled.gettext(severity) == wording.STRINGS[f"severity_{severity}"][1], severity
+    assert len({compiled.gettext(s) for s in ("info", "warning", "critical")}) == 3
+
+
 def test_the_spanish_email_names_the_alert_in_spanish() -> None:
     from socialmon.alerts.email import build_email
     from socialmon.alerts.wording import Batch, word

@@ -266,8 +266,8 @@ def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
             }[outcome.status]
         )
         if outcome.error and not compact:
-            # Narrow, the reason would be folded into a few letters a line: `summary_reasons` says it
-            # whole under the table (and a plain scan has said it already, as the channel ended).
+            # Narrow, the reason would be folded into a few letters a line: it is said whole under the
+            # table (see `scan`), or was already, by the plain lines as the channel ended.
             status.append_text(plain(f": {outcome.error}"))
         table.add_row(
             plain(outcome.label),
@@ -447,7 +447,9 @@ def _scan(
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
         out.print(summary_table(outcomes, out.width))
-        if out.width < COMPACT_SUMMARY_BELOW and is_terminal():  # the live view said no reason
+        # The reasons, when no plain line said them where the table is read: the live view says none,
+        # and with stderr sent elsewhere (`2>scan.log`) the terminal saw none.
+        if out.width < COMPACT_SUMMARY_BELOW and (is_terminal() or out.is_terminal):
             for outcome in outcomes:
                 if outcome.error:
                     say(out, (f"{outcome.label}: ", "bold"), plain(outcome.error))

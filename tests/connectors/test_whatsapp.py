@@ -252,13 +252,16 @@ def test_an_ios_document_left_out_after_its_name_is_media() -> None:
     """iOS marks the media word, not the text's start: "Pedido.pdf • 1 página ‎documento omitido"."""
     text = (
         f"[20/11/26, 4:02:30 p. m.] Rosa Mite: Pedido.pdf • {LRM}1 página {LRM}documento omitido\n"
-        f"{LRM}[20/11/26, 4:03:00 p. m.] Rosa Mite: el documento omitido era el pedido\n"  # no mark: text
+        f"{LRM}[20/11/26, 4:03:00 p. m.] Rosa Mite: Lista.xlsx {LRM}documento omitido\n"  # a short name
+        f"{LRM}[20/11/26, 4:04:00 p. m.] Rosa Mite: el documento omitido era el pedido\n"  # no mark: text
+        f"{LRM}[20/11/26, 4:05:00 p. m.] Rosa Mite: {LRM}ya llegó, la imagen omitida no\n"  # marked at the start
     )
     chat = parse(text)
     assert [(m.text, m.sender) for m in chat.messages] == [
         ("", "Rosa Mite"),
+        ("", "Rosa Mite"),
         ("el documento omitido era el pedido", "Rosa Mite"),
-    ]
+    ]  # the last: an iOS system line (its mark at the start, no media word at its end), skipped
 
 
 def test_androids_typed_placeholders_of_media_left_out_are_media() -> None:
