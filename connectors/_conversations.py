@@ -2,7 +2,7 @@
 
 Requests (Graph API, a Page access token in an `Authorization: Bearer` header):
 
-    GET /{page-id}/conversations?platform=messenger|instagram
+    GET /{page-id}/conversations?platform=messenger|instagram[&folder=…]
         &fields=id,updated_time,participants,messages.limit(N){id,message,from,created_time}
         the Page's (or its Instagram account's) conversations, most recently active first,
         each with its newest messages inline
@@ -15,6 +15,14 @@ and stops after a whole page whose `updated_time` is older than the last finishe
 again is read down to its first page of messages older than that: what lies below was read by
 an earlier scan. A conversation whose messages could not all be read is remembered and read
 again in full on the next scan; the storage's upserts absorb the overlap.
+
+Messenger lists one inbox folder per request (`folder`: without it only `inbox`; a chat marked
+Done in Meta Business Suite is in `page_done`, a message request in `other`): `folders()` names
+the folders read, each listed newest first and stopped on its own, their pages taken in turns and
+a conversation met in two folders (moved during the scan) read once. Instagram gives the details
+of only the `readable_messages` (20) most recent messages of a conversation (older ones answer
+"the message has been deleted"): no more are asked for, and a conversation with more of them
+inside the window is reported as a rejected record, since no later scan could read them.
 
 A conversation is stored as a post of kind "conversation" (its author the customer, its
 `created_at` the conversation's last activity, `updated_time`) and each message as a comment
@@ -35,11 +43,13 @@ from pydantic import Field
 
 from socialmon_connectors._meta import GraphSettings, MetaPaging, author, graph_options
 from socialmon_connectors._paging import (
+    MALFORMED,
     FieldError,
     Raw,
     SweepConnector,
     Window,
     build,
+    dig,
     field_at,
     objects,
     paginate,
@@ -131,10 +141,24 @@ def parse_message(raw: Raw, conversation_id: str, business: Business) -> Comment
     )
 
 
+class NotedPaging(MetaPaging):
+    """Graph paging that notes whether the page it last read has a next page (`more`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = False
+
+    def items(self, body: Any) -> list[Raw]:
+        self.more = bool(dig(body, ("paging", "next")))  # Graph's end is a page without `paging.next`
+        return super().items(body)
+
+
 class ConversationsConnector(SweepConnector):
     """The Conversations API of one Page (`platform_param` "messenger") or its Instagram account."""
 
     platform_param: ClassVar[str]
+    #: How many of a conversation's most recent messages the platform gives details of (None: all).
+    readable_messages: ClassVar[int | None] = None
     auth_hint: ClassVar[str]
     permission_hint: ClassVar[str]
     settings: ConversationSettings
@@ -152,6 +176,15 @@ class ConversationsConnector(SweepConnector):
     def business(self) -> Business:
         raise NotImplementedError
 
+    def folders(self) -> tuple[str | None, ...]:
+        """The inbox folders listed, one listing each (None: the endpoint's own, without `folder`)."""
+        return (None,)
+
+    def message_limit(self) -> int:
+        """Messages per request: the setting, at most the ones the platform gives details of."""
+        size = self.settings.message_page_size
+        return size if self.readable_messages is None else min(size, self.readable_messages)
+
     def make_api(self, client: httpx.AsyncClient) -> Api:
         options = graph_options(self.settings, self.auth_hint, self.permission_hint)
         # (#3) "Application does not have the capability to make this API call": messaging not granted
@@ -159,14 +192,49 @@ class ConversationsConnector(SweepConnector):
         return self.new_api(client, **options)
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        """Each folder's pages in turns, a folder dropped after a page with nothing in the window.
+
+        A yielded batch holds a conversation in the window whenever a folder is still read, so
+        the sweep's stop (a whole batch older than the window) comes only once every folder is done.
+        """
         self._since = window.since
-        params: dict[str, Any] = {
-            "platform": self.platform_param,
-            "fields": conversation_fields(self.settings.message_page_size),
-            "limit": self.settings.page_size,
-        }
-        async for batch in paginate(api, f"{self.path_id}/conversations", params, self.paging):
-            yield batch
+        listings = []
+        for folder in self.folders():
+            params: dict[str, Any] = {
+                "platform": self.platform_param,
+                "fields": conversation_fields(self.message_limit()),
+                "limit": self.settings.page_size,
+            }
+            if folder is not None:
+                params["folder"] = folder
+            listings.append(paginate(api, f"{self.path_id}/conversations", params, self.paging))
+        seen: set[str] = set()
+        try:
+            reading = list(listings)
+            while reading:
+                batch: list[Raw] = []
+                still: list[AsyncIterator[list[Raw]]] = []
+                for pages in reading:
+                    page = await anext(pages, None)
+                    if page is None:
+                        continue
+                    fresh = [raw for raw in page if (key := self.item_key(raw)) is None or key not in seen]
+                    seen.update(key for raw in fresh if (key := self.item_key(raw)) is not None)
+                    batch.extend(fresh)
+                    if any(self._in_window(raw, window) for raw in fresh):
+                        still.append(pages)
+                reading = still
+                if batch:
+                    yield batch
+        finally:
+            for pages in listings:
+                await pages.aclose()
+
+    def _in_window(self, raw: Raw, window: Window) -> bool:
+        try:
+            return window.wanted(self.item_time(raw))
+        except MALFORMED:  # rejected by the sweep; says nothing about the folder's next page
+            return False
 
     def item_time(self, raw: Raw) -> datetime:
         return graph_time(raw, "updated_time")
@@ -189,9 +257,12 @@ class ConversationsConnector(SweepConnector):
         business = self.business()
         inline = raw.get("messages")
         first = inline if isinstance(inline, dict) and "data" in inline else None
-        params = {"fields": MESSAGE_FIELDS, "limit": self.settings.message_page_size}
+        params = {"fields": MESSAGE_FIELDS, "limit": self.message_limit()}
         since = self._since
-        async for batch in paginate(api, f"{conversation_id}/messages", params, self.paging, first=first):
+        readable = self.readable_messages
+        paging = NotedPaging()
+        read = 0
+        async for batch in paginate(api, f"{conversation_id}/messages", params, paging, first=first):
             parsed = [
                 build(
                     rejected,
@@ -202,8 +273,22 @@ class ConversationsConnector(SweepConnector):
             ]
             messages = [record for record in parsed if record is not None]
             yield messages
+            read += len(batch)
             # Newest first: a whole page older than the window was read by an earlier scan.
             if since is not None and messages and all(m.created_at < since for m in messages):
+                return
+            if readable is not None and read >= readable:
+                # Asking on would be answered "the message has been deleted", now and on every scan.
+                if paging.more and (since is None or not any(m.created_at < since for m in messages)):
+                    rejected.append(
+                        RejectedRecord(
+                            location=f"{self.platform} conversation {conversation_id}",
+                            reason=f"its messages before the {readable} most recent were not read: "
+                            f"{self.platform} gives the details of only the {readable} most recent "
+                            "messages of a conversation (more came since the last scan, or it is the "
+                            "first scan); scan more often to keep them",
+                        )
+                    )
                 return
 
 
@@ -212,6 +297,7 @@ __all__ = [
     "Business",
     "ConversationSettings",
     "ConversationsConnector",
+    "NotedPaging",
     "conversation_fields",
     "customer",
     "graph_time",

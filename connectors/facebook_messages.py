@@ -1,16 +1,21 @@
 """The `facebook_messages` connector: a Facebook Page's Messenger conversations and their messages.
 
-    GET /{page-id}/conversations?platform=messenger&fields=id,updated_time,participants,
-        messages.limit(N){id,message,from,created_time}
+    GET /{page-id}/conversations?platform=messenger&folder=inbox|other|page_done|…
+        &fields=id,updated_time,participants,messages.limit(N){id,message,from,created_time}
     GET /{conversation-id}/messages?fields=id,message,from,created_time&after=…
 
 See `_conversations` for the sweep (cursor paging only, stopped by `updated_time` with an
-overlap window). A message whose `from.id` is the Page's id is the business's own. The token
+overlap window). The listing without `folder` gives only the Page inbox's `inbox` folder: a chat
+marked Done in Meta Business Suite (`page_done`) or a message request not yet accepted (`other`)
+is left out, so each of `folders` (by default inbox, other and page_done; `pending` and `spam`
+on request) is listed. A message whose `from.id` is the Page's id is the business's own. The token
 must be a Page access token of someone who can perform the MESSAGING (or MODERATE) task on the
 Page, with `pages_messaging`, `pages_read_engagement` and `pages_manage_metadata`.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -29,8 +34,17 @@ PERMISSION_HINT = (
 )
 
 
+Folder = Literal["inbox", "other", "page_done", "pending", "spam"]
+
+
 class FacebookMessagesSettings(ConversationSettings):
     page_id: str = Field(default="", description="the Page's numeric id; defaults to the channel's account")
+    folders: list[Folder] = Field(
+        default_factory=lambda: ["inbox", "other", "page_done"],
+        min_length=1,
+        description="the Page inbox folders read: inbox, other (message requests), page_done (chats "
+        "marked Done), pending, spam",
+    )
 
 
 class FacebookMessagesConnector(ConversationsConnector):
@@ -54,6 +68,9 @@ class FacebookMessagesConnector(ConversationsConnector):
 
     def business(self) -> Business:
         return Business(self.page_id)
+
+    def folders(self) -> tuple[str | None, ...]:
+        return tuple(dict.fromkeys(self.settings.folders))
 
 
 __all__ = ["FacebookMessagesConnector", "FacebookMessagesSettings"]

@@ -8,8 +8,10 @@
 With Facebook Login (the default host) the conversations hang off the Facebook Page linked to
 the Instagram account (`page_id`); with Instagram Login (`base_url =
 "https://graph.instagram.com/v25.0"`) off the account itself (leave `page_id` empty). See
-`_conversations` for the sweep. A message is the business's own when `from.id` is the account
-id or `from.username` its username. The token needs the MESSAGING task on the linked Page and
+`_conversations` for the sweep. Instagram gives the details of only the 20 most recent messages
+of a conversation: no more are asked for (`message_page_size` above 20 asks for 20), and a
+conversation with more than that since the last scan is reported (a rejected record naming it).
+A message is the business's own when `from.id` is the account id or `from.username` its username. The token needs the MESSAGING task on the linked Page and
 `instagram_basic`, `instagram_manage_messages`, `pages_manage_metadata` (Facebook Login), or
 `instagram_business_basic` and `instagram_business_manage_messages` (Instagram Login).
 """
@@ -56,6 +58,8 @@ class InstagramMessagesConnector(ConversationsConnector):
     Settings = InstagramMessagesSettings
     summary = "an Instagram professional account's Direct conversations (Graph API Conversations)"
     platform_param = "instagram"
+    # "you will only be able to query data for the 20 most recent messages in the conversation"
+    readable_messages = 20
     auth_hint = AUTH_HINT
     permission_hint = PERMISSION_HINT
 

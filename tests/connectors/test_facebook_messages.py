@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conformance import HttpCase, collect, conformance_suite, fixture, records
+from conformance import NOW, HttpCase, collect, conformance_suite, fixture, no_sleep, records
 
 from socialmon_connectors import (
     AuthError,
@@ -61,11 +61,26 @@ class MessengerCase(HttpCase):
             settings, ChannelContext(brand="b", channel="messenger", account=PAGE)
         )
 
+    def connector_with(self, **options: Any) -> FacebookMessagesConnector:
+        made = self.make(**options)
+        made.sleep = no_sleep  # type: ignore[method-assign]
+        made.now = lambda: NOW  # type: ignore[method-assign]
+        return made
+
     def routes(self, router: respx.MockRouter) -> None:
-        router.get(f"/{PAGE}/conversations", params={"after": "QVFIUmNvbnYy"}).respond(
+        inbox = {"folder": "inbox"}
+        router.get(f"/{PAGE}/conversations", params={**inbox, "after": "QVFIUmNvbnYy"}).respond(
             json=fixture("messenger_conversations_2.json")
         )
-        router.get(f"/{PAGE}/conversations").respond(json=fixture("messenger_conversations_1.json"))
+        router.get(f"/{PAGE}/conversations", params=inbox).respond(
+            json=fixture("messenger_conversations_1.json")
+        )
+        router.get(f"/{PAGE}/conversations", params={"folder": "other"}).respond(
+            json=fixture("messenger_conversations_other.json")
+        )
+        router.get(f"/{PAGE}/conversations", params={"folder": "page_done"}).respond(
+            json=fixture("messenger_conversations_done.json")
+        )
         router.get("/t_1001/messages", params={"after": "QVFIUm1zZA"}).respond(
             json=fixture("messenger_messages_more.json")
         )
@@ -144,11 +159,11 @@ def test_conversations_and_every_message_with_the_token_in_a_header(tmp_path: Pa
     found = records(pages)
     posts = {r.platform_id: r for r in found if isinstance(r, PostRecord)}
     messages = {r.platform_id: r for r in found if isinstance(r, CommentRecord)}
-    assert set(posts) == {"t_1001", "t_1002", "t_1003"}
+    assert set(posts) == {"t_1001", "t_1002", "t_1003", "t_2001", "t_3001"}
     assert {p.kind for p in posts.values()} == {"conversation"}
-    assert set(messages) == {"m_A1", "m_A2", "m_A3", "m_B1", "m_C1", "m_C2"}
+    assert set(messages) == {"m_A1", "m_A2", "m_A3", "m_B1", "m_C1", "m_C2", "m_D1", "m_D2", "m_E1"}
     assert {m.kind for m in messages.values()} == {"message"}
-    assert {m.platform_id for m in messages.values() if m.is_business} == {"m_A3", "m_C2"}
+    assert {m.platform_id for m in messages.values() if m.is_business} == {"m_A3", "m_C2", "m_D2"}
     assert messages["m_A1"].post_id == "t_1001"  # from the conversation's second page of messages
     for call in calls:
         assert call.request.headers["Authorization"] == f"Bearer {TOKEN}"
@@ -162,19 +177,67 @@ def test_conversations_and_every_message_with_the_token_in_a_header(tmp_path: Pa
 
 def test_the_sweep_stops_at_conversations_older_than_the_saved_cursor(tmp_path: Path) -> None:
     """No time-based paging: a whole page of conversations last active before the watermark (less the
-    overlap window) ends the listing; its messages are not requested."""
+    overlap window) ends each folder's listing; its messages are not requested."""
     with respx.mock(base_url=BASE, assert_all_called=False) as router:
-        first = router.get(f"/{PAGE}/conversations").respond(json=fixture("messenger_conversations_1.json"))
         second = router.get(f"/{PAGE}/conversations", params={"after": "QVFIUmNvbnYy"}).respond(
             json=fixture("messenger_conversations_2.json")
         )
+        first = router.get(f"/{PAGE}/conversations").respond(json=fixture("messenger_conversations_1.json"))
         more = router.get("/t_1001/messages").respond(json=fixture("messenger_messages_more.json"))
         connector = CASE.connector(tmp_path)
         connector.now = lambda: datetime(2024, 5, 26, tzinfo=UTC)  # type: ignore[method-assign]
         pages = collect(connector, {"watermark": "2024-05-25T12:00:00+00:00"})
     assert records(pages) == []
-    assert first.call_count == 1 and second.call_count == 0 and more.call_count == 0
+    folders = sorted(call.request.url.params["folder"] for call in first.calls)
+    assert folders == ["inbox", "other", "page_done"]  # one old page each, then no more
+    assert second.call_count == 0 and more.call_count == 0
     assert pages[-1].cursor == {"watermark": "2024-05-25T12:00:00+00:00"}
+
+
+def test_chats_marked_done_and_message_requests_are_read_too(tmp_path: Path) -> None:
+    """Without `folder` Graph lists only the inbox: a chat marked Done in Business Suite (`page_done`)
+    or a request not yet accepted (`other`) was lost while the scan said ok. Each folder stops on its
+    own: an inbox with nothing new does not end the Done folder's listing."""
+    old_inbox = fixture("messenger_conversations_2.json")  # last active 2024-04-02, a next page
+    old_inbox["paging"]["next"] = f"{BASE}/{PAGE}/conversations?after=QVFIUmNvbnYz"
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        inbox_after = router.get(f"/{PAGE}/conversations", params={"after": "QVFIUmNvbnYz"}).respond(
+            json={"data": [], "paging": {}}
+        )
+        done = router.get(f"/{PAGE}/conversations", params={"folder": "page_done"}).respond(
+            json=fixture("messenger_conversations_done.json")
+        )
+        other = router.get(f"/{PAGE}/conversations", params={"folder": "other"}).respond(
+            json=fixture("messenger_conversations_other.json")
+        )
+        router.get(f"/{PAGE}/conversations").respond(json=old_inbox)
+        connector = CASE.connector(tmp_path)
+        connector.now = lambda: datetime(2024, 5, 22, tzinfo=UTC)  # type: ignore[method-assign]
+        pages = collect(connector, {"watermark": "2024-05-18T00:00:00+00:00"})
+    found = {r.platform_id: r for r in records(pages)}
+    assert {"t_2001", "m_D1", "m_D2", "t_3001", "m_E1"} <= set(found)
+    assert "t_1003" not in found  # the inbox's page is older than the window
+    assert found["m_D2"].is_business and not found["m_D1"].is_business
+    assert done.call_count == 1 and other.call_count == 1 and inbox_after.call_count == 0
+    assert pages[-1].cursor == {"watermark": "2024-05-20T09:20:00+00:00"}
+
+
+def test_a_conversation_moved_between_folders_during_a_scan_is_read_once(tmp_path: Path) -> None:
+    both = fixture("messenger_conversations_done.json")
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/conversations").respond(json=both)  # every folder lists it
+        pages = collect(CASE.connector(tmp_path))
+    found = records(pages)
+    assert sorted(r.platform_id for r in found) == ["m_D1", "m_D2", "t_2001"]
+
+
+def test_the_folders_read_are_a_setting(tmp_path: Path) -> None:
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        listing = router.get(f"/{PAGE}/conversations").respond(json={"data": [], "paging": {}})
+        collect(CASE.connector_with(folders=["inbox", "spam"]))
+    assert [c.request.url.params["folder"] for c in listing.calls] == ["inbox", "spam"]
+    with pytest.raises(ValueError, match="folders"):
+        FacebookMessagesSettings(access_token=TOKEN, folders=["archive"])
 
 
 def test_a_conversation_read_again_is_read_down_to_its_old_messages_only(tmp_path: Path) -> None:
@@ -245,7 +308,7 @@ def test_too_much_data_asks_for_fewer_conversations_and_messages_at_once(tmp_pat
 
     with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
         listing = router.get(f"/{PAGE}/conversations").mock(side_effect=conversations)
-        pages = collect(CASE.connector(tmp_path))
+        pages = collect(CASE.connector_with(folders=["inbox"]))
     assert [call.request.url.params["limit"] for call in listing.calls] == ["25", "12"]
     assert {c["id"] for c in last["data"]} <= {r.platform_id for r in records(pages)}
 

@@ -135,3 +135,73 @@ def test_a_token_without_instagram_manage_messages_says_so(tmp_path: Path, body:
     said = str(raised.value)
     assert "instagram_manage_messages" in said and "MESSAGING task" in said
     assert body["error"]["message"] in said and TOKEN not in said
+
+
+def long_conversation(conversation_id: str, day: int) -> dict[str, Any]:
+    """A conversation whose 20 most recent messages (one a minute from 10:00 on `day`) come inline,
+    with a next page: the older ones exist, but Instagram answers only for the 20 most recent."""
+    messages = [
+        {
+            "id": f"{conversation_id}_m{n:02d}",
+            "message": f"mensaje {n}",
+            "from": {"username": "ana.luz", "id": "6543210987654321"},
+            "created_time": f"2024-05-{day:02d}T10:{n:02d}:00+0000",
+        }
+        for n in range(40, 20, -1)
+    ]
+    return {
+        "id": conversation_id,
+        "updated_time": messages[0]["created_time"],
+        "participants": {"data": [{"username": "ana.luz", "id": "6543210987654321"}]},
+        "messages": {
+            "data": messages,
+            "paging": {
+                "cursors": {"before": "QVFIUmJl", "after": "QVFIUm9sZGVy"},
+                "next": f"{BASE}/{conversation_id}/messages?limit=20&after=QVFIUm9sZGVy",
+            },
+        },
+    }
+
+
+def test_only_the_20_most_recent_messages_are_asked_for_and_more_is_reported(tmp_path: Path) -> None:
+    """Meta: for Instagram "you will only be able to query data for the 20 most recent messages in the
+    conversation"; an older one answers "the message has been deleted". The connector asked for 25 and
+    for the page below, a request that fails on every scan; now it asks for 20, stops there, and says
+    which conversation had more messages in the window than it could read."""
+    busy = long_conversation("aWdfZAG06MTpCVVNZ", day=30)  # all 20 inside the window: more were missed
+    quiet = long_conversation("aWdfZAG06MTpRVUlFVA", day=30)
+    quiet["messages"]["data"][-1]["created_time"] = "2024-05-01T10:00:00+0000"  # reached the old ones
+    older = graph_error(100, "(#100) The message has been deleted")  # how Meta words it (not its code)
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        router.get(f"/{IG}").respond(json={"id": IG, "username": "cosecha.pan"})
+        listing = router.get(f"/{PAGE}/conversations").respond(json={"data": [busy, quiet], "paging": {}})
+        below = router.get(url__regex=r"/messages").respond(400, json=older)
+        connector = CASE.connector(tmp_path)
+        pages = collect(connector, {"watermark": "2024-05-29T00:00:00+00:00"})
+    assert "messages.limit(20)" in listing.calls[0].request.url.params["fields"]
+    assert below.call_count == 0
+    assert not [f for page in pages for f in page.failed_threads]  # nothing a later scan could read
+    messages = [r for r in records(pages) if isinstance(r, CommentRecord)]
+    assert len(messages) == 40
+    reported = [r for page in pages for r in page.rejected]
+    assert [r.location for r in reported] == ["Instagram Direct conversation aWdfZAG06MTpCVVNZ"]
+    assert "20 most recent" in reported[0].reason
+
+
+def test_a_smaller_message_page_size_still_stops_at_the_20_most_recent(tmp_path: Path) -> None:
+    conversation = long_conversation("aWdfZAG06MTpTTUFMTA", day=30)
+    first, rest = conversation["messages"]["data"][:10], conversation["messages"]["data"][10:]
+    conversation["messages"] = {
+        "data": first,
+        "paging": {"cursors": {"after": "QVFIUnAy"}, "next": f"{BASE}/x/messages?after=QVFIUnAy"},
+    }
+    second = {"data": rest, "paging": {"cursors": {"after": "QVFIUnAz"}, "next": f"{BASE}/x/messages?a=1"}}
+    with respx.mock(base_url=BASE, assert_all_mocked=True) as router:
+        router.get(f"/{PAGE}/conversations").respond(json={"data": [conversation], "paging": {}})
+        page_two = router.get(url__regex=r"/messages", params={"after": "QVFIUnAy"}).respond(json=second)
+        pages = collect(CASE.connector_with(message_page_size=10, username="cosecha.pan"))
+    assert page_two.call_count == 1 and page_two.calls[0].request.url.params["limit"] == "10"
+    assert len([r for r in records(pages) if isinstance(r, CommentRecord)]) == 20
+    assert [r.location for page in pages for r in page.rejected] == [
+        "Instagram Direct conversation aWdfZAG06MTpTTUFMTA"
+    ]
