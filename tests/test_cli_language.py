@@ -268,6 +268,26 @@ def test_config_problems_are_said_in_the_language_the_brand_is_written_in(
     assert "config error: " in english and "brand 'café uno', field 'timezone': unknown time zone" in english
 
 
+def test_a_wrong_export_path_is_said_in_spanish_by_check_and_scan(
+    tmp_path: Path, cli: CliRunner, no_choice
+) -> None:
+    """The first error a new user meets (`init` points at exports/, not there yet), in the brand's language."""
+    config = write_config(
+        tmp_path, channels='[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "exports/"\n'
+    )
+    checked = " ".join(cli.invoke(app, ["check", "--config", str(config)]).output.split())
+    assert "campo 'path': no se encontró el archivo de exportación:" in checked, checked
+    assert "revise la ruta (path) en la configuración del canal" in checked
+    scanned = cli.invoke(app, ["scan", "--config", str(config)])
+    assert scanned.exit_code == 1
+    shown = " ".join(scanned.output.split())
+    assert "cafe/export: FALLÓ: SourceError: no se encontró el archivo de exportación:" in shown, shown
+    assert "export file not found" not in shown
+    no_choice.setenv("SOCIALMON_LANG", "en")
+    english = " ".join(cli.invoke(app, ["scan", "--config", str(config)]).output.split())
+    assert "cafe/export: FAILED: SourceError: export file not found:" in english, english
+
+
 def test_every_config_problem_of_a_channel_is_said_in_spanish(tmp_path: Path) -> None:
     """Each message the config and the connectors' settings write matches a shape of
     `_config_words` (one that matches none would stay English)."""

@@ -56,6 +56,11 @@ MESSAGES = (
     N_("{value} is not a Reddit account: write {form}"),
     N_("give exactly one of api_key and access_token"),
     N_("give both client_id and client_secret, or neither"),
+    # The export connectors' first-run errors (a path that is wrong), as `check` and `scan` say them
+    N_("export file not found: {path} — check the path in the channel's config"),
+    N_("no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path} — check the path in the channel's config"),
+    N_("WhatsApp export not found: {path} — check the path in the channel's config"),
+    N_("no WhatsApp exports (.txt or .zip) in {path} — check the path in the channel's config"),
     # pydantic's, for a value of the wrong type
     N_("Input should be {choices}"),
     N_("Input should be a valid integer, unable to parse string as an integer"),
@@ -105,6 +110,15 @@ def said(message: str) -> str:
             fields = {name: _or_words(value) for name, value in matched.groupdict().items()}
             return _(english).format(**fields)
     return message
+
+
+def said_error(error: str) -> str:
+    """A channel's error as a scan says it ("SourceError: export file not found: …"), its message in
+    the CLI's language when it is one of the shapes above; the error's kind stays as it is."""
+    kind, colon, message = error.partition(": ")
+    if colon and kind.isidentifier() and kind[:1].isupper():
+        return f"{kind}: {said(message)}"
+    return said(error)
 
 
 def _or_words(value: str) -> str:

@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,6 +36,7 @@ from socialmon.cli._common import (
     say,
     terminal_text,
 )
+from socialmon.cli._config_words import said_error
 from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
@@ -110,6 +112,8 @@ class PlainReporter:
         self.rejections.report(label, rejected, self._line)
 
     def channel_finished(self, outcome: ChannelOutcome) -> None:
+        if outcome.error:
+            outcome = replace(outcome, error=said_error(outcome.error))
         if outcome.status == "failed":
             self._line(_("{label}: FAILED: {error}").format(label=outcome.label, error=outcome.error))
         elif outcome.status == "partial":
@@ -268,7 +272,7 @@ def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
         if outcome.error and not compact:
             # Narrow, the reason would be folded into a few letters a line: it is said whole under the
             # table (see `scan`), or was already, by the plain lines as the channel ended.
-            status.append_text(plain(f": {outcome.error}"))
+            status.append_text(plain(f": {said_error(outcome.error)}"))
         table.add_row(
             plain(outcome.label),
             *([] if compact else [plain(outcome.platform)]),
@@ -452,7 +456,7 @@ def _scan(
         if out.width < COMPACT_SUMMARY_BELOW and (is_terminal() or out.is_terminal):
             for outcome in outcomes:
                 if outcome.error:
-                    say(out, (f"{outcome.label}: ", "bold"), plain(outcome.error))
+                    say(out, (f"{outcome.label}: ", "bold"), plain(said_error(outcome.error)))
     if timings:
         t = store.timings
         workers = (
