@@ -55,7 +55,11 @@ def test_a_failed_channels_reason_is_not_folded_into_the_narrow_status_column(
     row = next(line for line in result.stdout.splitlines() if line.startswith("cafe/export"))
     assert row.split()[-1] == "falló", row  # the word alone, nothing folded under it
     reason = next(line for line in lines if "FALLÓ" in line)
-    assert "export file not found" in reason and "gone.jsonl" in reason and "check the path" in reason
+    assert (
+        "no se encontró el archivo de exportación" in reason
+        and "gone.jsonl" in reason
+        and "revise la ruta" in reason
+    )
 
 
 def test_each_command_in_one_process_prints_for_the_terminal_it_finds(
