@@ -51,10 +51,15 @@ followed by `-Nd` (that many days before). The move is chosen on the file's firs
 in the cursor, so a re-scan (even of the same chat exported again later) moves nothing twice.
 The quick start's sample export uses it to stay recent; real exports need it not.
 
-Limits: a chat is told by its file's name, so a customer saved as a contact between two exports
-("WhatsApp Chat with +593 99 123 4567" then "WhatsApp Chat with Rosa Mite") is stored as two
-conversations, the second holding the old messages again under the new name. iOS exports leave a
-photo's caption out, so only Android's are kept.
+A chat is told by its file's name, except a 1:1 chat whose customer was saved as a contact between
+two exports ("WhatsApp Chat with +593 99 123 4567" then "WhatsApp Chat with Rosa Mite", or back):
+the cursor keeps each 1:1 chat's opening (its first 3 messages' minute, text and side, or all of a
+shorter chat) and the names its ids are made from, and an export that opens like a known chat, one
+of the two names a phone number, is that chat: its conversation and ids stay the first export's
+(only the new messages are added), its customer takes the name the newest export shows. A group
+chat, or a contact renamed from one name to another, is still told by its file's name.
+
+Limits: iOS exports leave a photo's caption out, so only Android's are kept.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ import hashlib
 import logging
 import re
 import zipfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -113,6 +118,8 @@ _GROUP_NOTICE = re.compile(
     r"mudou (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
     re.IGNORECASE,
 )
+# A sender the phone has not saved: its number as the export writes it ("+593 99 123 4567").
+_PHONE = re.compile(r"^\+?[\d\s().\-]{7,}$")
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
 # Media left out of an export without media, and attachments of an export with media.
 _MEDIA = re.compile(
@@ -257,10 +264,30 @@ class Chat:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     headers: int = 0  # lines that start a message or a system notice
     date_order: str = "dmy"
+    id_chat: str | None = None  # the name its ids are made from, when not `name` (a renamed chat)
 
     @property
     def platform_id(self) -> str:
-        return chat_id(self.name)
+        return chat_id(self.id_chat or self.name)
+
+    def customers(self) -> set[str]:
+        """The compared names of the senders that are not the business."""
+        return {_name_key(m.sender) for m in self.messages if not m.is_business}
+
+
+OPENING = 3  # messages a renamed chat must share with the known one (or all of the shorter)
+
+
+def opening(messages: list[Message]) -> list[str]:
+    """Digests of a chat's first 1, 2 … `OPENING` messages: their minute, text and whether the
+    business sent them, not the customer's name (which a contact saved between exports changes)."""
+    digests: list[str] = []
+    running = hashlib.sha1()
+    for message in messages[:OPENING]:
+        minute = message.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+        running.update(f"{minute}\x1f{int(message.is_business)}\x1f{message.text}\x1e".encode())
+        digests.append(running.copy().hexdigest()[:16])
+    return digests
 
 
 def chat_id(name: str) -> str:
@@ -358,19 +385,24 @@ def parse_export(
     business_names: Iterable[str] = (),
     date_order: str = "auto",
     locale: str = "es",
+    id_chat: str | None = None,
+    id_senders: Mapping[str, str] | None = None,
 ) -> Chat:
     """Every message of one exported chat, in the file's order, with UTC times and stable ids.
 
     Each line that starts with a date and time begins a message (or a system notice); the lines
-    up to the next such line are its continuation.
+    up to the next such line are its continuation. `id_chat` and `id_senders` (a sender's name →
+    another) make the ids as if the chat and its senders had those names: a renamed chat's old
+    messages then get the ids they were first stored under.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     business = {_name_key(name) for name in business_names}
-    found = Chat(chat)
+    found = Chat(chat, id_chat=id_chat)
+    id_names = {_name_key(k): _name_key(v) for k, v in (id_senders or {}).items()}
     order = date_order if date_order != "auto" else _date_order_of(text, default_date_order(locale))
     found.date_order = order
-    chat_key = _name_key(chat)
+    chat_key = _name_key(id_chat or chat)
     per_minute: dict[tuple[str, str], int] = {}
     hours: dict[tuple[str, str, str, str, str | None], Any] = {}
     senders: dict[str, tuple[str, bool, str]] = {}
@@ -441,7 +473,8 @@ def parse_export(
         known = senders.get(sender)
         if known is None:
             name = " ".join(_clean(sender).lstrip("~").split())
-            known = senders[sender] = (name, _name_key(name) in business, name.casefold())
+            folded = name.casefold()
+            known = senders[sender] = (name, _name_key(name) in business, id_names.get(folded, folded))
         name, is_business, folded = known
         seq_key = (prefix + minute, folded)
         n = per_minute.get(seq_key, 0)
@@ -615,12 +648,33 @@ class WhatsAppExportConnector(Connector):
                 failures.append(error)
                 done_bytes += path.stat().st_size
                 continue
-            # What the file's cursor keeps besides how far it was read: the anchor's move, and its
-            # chat's last message and count.
+            # What the file's cursor keeps besides how far it was read: the anchor's move, its chat's
+            # last message and count, and (a 1:1 chat) its opening and the names its ids are made from.
             kept: dict[str, Any] = {}
+            same = self._same_chat(chat, state, key, zone) if len(chat.customers()) == 1 else None
+            if same is not None:
+                chat_as, customer_as = same["names"]
+                chat = parse_export(
+                    _decode(data),
+                    chat=chat_name(name),
+                    zone=zone,
+                    business_names=self.settings.business_names,
+                    date_order=self.settings.date_order,
+                    locale=self.settings.locale,
+                    id_chat=chat_as,
+                    id_senders={next(iter(chat.customers())): customer_as},
+                )
+            kept["opening"] = []  # a group chat's: never matched, never read again for it
+            if len(chat.customers()) == 1:
+                customer = next(m.sender for m in chat.messages if not m.is_business)
+                kept["opening"] = opening(chat.messages)
+                kept["names"] = same["names"] if same is not None else [chat.name, customer]
+                kept["author"] = customer
             if self.settings.anchor and chat.messages:
                 if known and "shift_days" in known:
                     days = int(known["shift_days"])
+                elif same is not None and "shift_days" in same:
+                    days = int(same["shift_days"])  # the renamed chat's old messages stay where they were
                 else:
                     today = datetime.now(zone).date()
                     last = chat.messages[-1].created_at.astimezone(zone).date()
@@ -682,12 +736,71 @@ class WhatsAppExportConnector(Connector):
                 "until then",
             )
 
+    def _same_chat(
+        self, chat: Chat, state: dict[str, dict[str, Any]], key: str, zone: ZoneInfo
+    ) -> dict[str, Any] | None:
+        """The cursor's entry of the 1:1 chat `chat` is under another name, if it is one.
+
+        A customer saved as a contact between two exports renames the file and the sender ("+593 99
+        123 4567" → "Rosa Mite"), not the messages: a chat whose first messages (their minute, text
+        and side; `OPENING` of them, or all of the shorter chat) are a known 1:1 chat's is that chat.
+        None when no known chat matches, when the chat's own name matches too (ids stored before
+        stay), or when several do (two customers are never merged on a guess).
+        """
+        mine = opening(chat.messages)
+        own = [_name_key(chat.name), next(iter(chat.customers()))]
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for other, entry in state.items():
+            if "opening" not in entry and other != key:
+                self._backfill(other, entry, zone)
+            theirs = entry.get("opening") or []
+            names = entry.get("names")
+            if not theirs or not names or not mine:
+                continue
+            shared = min(len(mine), len(theirs))
+            if mine[shared - 1] == theirs[shared - 1]:
+                found.setdefault((_name_key(names[0]), _name_key(names[1])), entry)
+        if not found or tuple(own) in found:
+            return None
+        # Only a number saved as a contact (or a contact deleted back to its number): two customers
+        # both saved by name whose chats open alike (a broadcast, the same reply) stay apart.
+        found = {
+            names: entry for names, entry in found.items() if _PHONE.match(names[1]) or _PHONE.match(own[1])
+        }
+        if not found:
+            return None
+        if len(found) > 1:
+            log.warning("%s: its opening matches %d known chats; kept apart", key, len(found))
+            return None
+        (entry,) = found.values()
+        if _name_key(entry["names"][1]) in {_name_key(m.sender) for m in chat.messages if m.is_business}:
+            return None
+        return entry
+
+    def _backfill(self, key: str, entry: dict[str, Any], zone: ZoneInfo) -> None:
+        """Give the entry of a file read before openings were kept its opening and names (once)."""
+        entry["opening"] = []
+        path = self.context.base_dir / key
+        if not entry.get("chat") or not path.is_file():
+            return
+        try:
+            data, name = _read(path)
+            if hashlib.sha1(data).hexdigest() != entry.get("digest"):
+                return  # changed since: it is read again in its own turn
+            chat = self.parse(path, data, name, zone)
+        except (SourceError, OSError):
+            return
+        if len(chat.customers()) == 1 and chat.platform_id == entry["chat"]:
+            entry["opening"] = opening(chat.messages)
+            entry["names"] = [chat.name, next(m.sender for m in chat.messages if not m.is_business)]
+
     @staticmethod
     def _newest(
         record: PostRecord, state: dict[str, dict[str, Any]], key: str, present: set[str]
     ) -> PostRecord:
         """The conversation `record`, its last activity and count the newest of every copy of its chat."""
         last, count = record.created_at, record.comment_count or 0
+        author = record.author_name  # a renamed chat's customer: as the newest export names them
         for other, entry in state.items():
             if (
                 other == key
@@ -696,11 +809,21 @@ class WhatsAppExportConnector(Connector):
                 or "last" not in entry
             ):
                 continue
+            if entry.get("author") and (
+                datetime.fromisoformat(entry["last"]),
+                int(entry.get("count") or 0),
+            ) > (
+                last,
+                count,
+            ):
+                author = entry["author"]
             last = max(last, datetime.fromisoformat(entry["last"]))
             count = max(count, int(entry.get("count") or 0))
-        if (last, count) == (record.created_at, record.comment_count):
+        if (last, count, author) == (record.created_at, record.comment_count, record.author_name):
             return record
-        return record.model_copy(update={"created_at": last, "comment_count": count})
+        return record.model_copy(
+            update={"created_at": last, "comment_count": count, "author_id": author, "author_name": author}
+        )
 
 
 __all__ = [

@@ -649,3 +649,111 @@ def test_the_sample_export_in_config_reads_cleanly() -> None:
     assert len(chat.messages) == 15
     assert sum(m.is_business for m in chat.messages) == 5
     assert not chat.messages[-1].is_business  # a customer still waiting for an answer
+
+
+# --- a customer saved as a contact between two exports -------------------------------------------
+
+NUMBER = "+593 99 123 4567"
+BEFORE_SAVED = (
+    f"20/11/26, 08:02 - {NUMBER}: Hola, ¿tienen pan de yuca?\n"
+    f"20/11/26, 08:40 - {BUSINESS}: Sí, recién salido\n"
+    f"20/11/26, 08:41 - {NUMBER}: Gracias\n"
+    f"20/11/26, 08:41 - {NUMBER}: Paso a las 10\n"
+)
+AFTER_SAVED = BEFORE_SAVED.replace(NUMBER, "Rosa Mite") + (
+    f"22/11/26, 10:00 - Rosa Mite: ¿Hay empanadas hoy?\n22/11/26, 10:05 - {BUSINESS}: Sí, de queso\n"
+)
+
+
+def conversations_of(pages: list[Page]) -> dict[str, list[CommentRecord]]:
+    """Each conversation's id → its messages, over every page."""
+    found: dict[str, list[CommentRecord]] = {}
+    for record in records(pages):
+        if isinstance(record, CommentRecord):
+            found.setdefault(record.post_id, []).append(record)
+    return found
+
+
+def test_a_customer_saved_as_a_contact_between_two_exports_stays_one_conversation(tmp_path: Path) -> None:
+    """The number's export is stored, then the contact's (the same chat grown): only its new messages
+    are added, to the first conversation; the customer takes the name the phone now shows."""
+    chats = tmp_path / "chats"
+    write(chats, f"WhatsApp Chat with {NUMBER}.txt", BEFORE_SAVED)
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        store = Store(database, get_scorer("vader"))
+        channel = store.sync_channel(
+            BrandConfig(name="La Cosecha", timezone="America/Mexico_City", language="es"),
+            ChannelConfig(name="whatsapp", platform="whatsapp_export", account="+52 55 0000 0000"),
+        )
+        first = read(connector(tmp_path))
+        assert sum(store.save_page(channel.id, page).new_comments for page in first) == 4
+        write(chats, "WhatsApp Chat with Rosa Mite.txt", AFTER_SAVED)
+        later = read(connector(tmp_path), store.cursor(channel.id))
+        results = [store.save_page(channel.id, page) for page in later]
+        assert sum(r.new_comments for r in results) == 2
+        assert sum(r.new_posts for r in results) == 0
+        with database.read() as connection:
+            assert connection.execute(select(func.count()).select_from(Post.__table__)).scalar_one() == 1
+            assert connection.execute(select(func.count()).select_from(Comment.__table__)).scalar_one() == 6
+            authors = connection.execute(select(Post.__table__.c.author_name)).scalars().all()
+        assert authors == ["Rosa Mite"]
+    finally:
+        database.dispose()
+    [(old_id, old)] = conversations_of(first).items()
+    [(new_id, new)] = conversations_of(later).items()
+    assert new_id == old_id == chat_id(NUMBER)
+    assert [m.platform_id for m in new[:4]] == [m.platform_id for m in old]
+    assert [m.created_at for m in new[:4]] == [m.created_at for m in old]
+
+
+def test_both_exports_in_one_scan_and_a_grown_contacts_export_after(tmp_path: Path) -> None:
+    chats = tmp_path / "chats"
+    write(chats, f"WhatsApp Chat with {NUMBER}.txt", BEFORE_SAVED)
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", AFTER_SAVED)
+    first = read(connector(tmp_path))
+    assert list(conversations_of(first)) == [chat_id(NUMBER)]
+    assert last_conversation(first).author_name == "Rosa Mite"
+    assert len({m.platform_id for m in conversations_of(first)[chat_id(NUMBER)]}) == 6
+    # the contact's export, grown again, replaces the file it came in: still the number's chat
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", AFTER_SAVED + "23/11/26, 09:00 - Rosa Mite: Gracias\n")
+    again = read(connector(tmp_path), first[-1].cursor)
+    assert list(conversations_of(again)) == [chat_id(NUMBER)]
+    assert last_conversation(again).comment_count == 7
+
+
+def test_two_customers_whose_chats_open_alike_stay_apart(tmp_path: Path) -> None:
+    """The same first two messages, a different third: not one chat. Beside it, a renamed chat merges."""
+    chats = tmp_path / "chats"
+    write(chats, f"WhatsApp Chat with {NUMBER}.txt", BEFORE_SAVED)
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", AFTER_SAVED)
+    other = BEFORE_SAVED.replace(NUMBER, "Tomás Vera").replace("Gracias", "¿Y de maíz?")
+    write(chats, "WhatsApp Chat with Tomás Vera.txt", other)
+    by_chat = conversations_of(read(connector(tmp_path)))
+    assert set(by_chat) == {chat_id(NUMBER), chat_id("Tomás Vera")}
+    assert {m.author_name for m in by_chat[chat_id("Tomás Vera")]} == {"Tomás Vera", BUSINESS}
+
+
+def test_a_renamed_group_chat_stays_apart(tmp_path: Path) -> None:
+    """A group (two customers besides the business) keeps today's behaviour: told by its file's name."""
+    chats = tmp_path / "chats"
+    group = BEFORE_SAVED + "20/11/26, 08:50 - +593 98 765 4321: Yo también quiero\n"
+    write(chats, f"WhatsApp Chat with {NUMBER}.txt", group)
+    write(chats, "WhatsApp Chat with Pedidos.txt", group.replace(NUMBER, "Rosa Mite"))
+    write(chats, "WhatsApp Chat with +593 97 000 1111.txt", BEFORE_SAVED.replace(NUMBER, "+593 97 000 1111"))
+    write(chats, "WhatsApp Chat with Ana Paz.txt", AFTER_SAVED.replace("Rosa Mite", "Ana Paz"))
+    by_chat = conversations_of(read(connector(tmp_path)))
+    assert set(by_chat) == {chat_id(NUMBER), chat_id("Pedidos"), chat_id("+593 97 000 1111")}
+
+
+def test_a_renamed_chat_keeps_the_anchors_move(tmp_path: Path) -> None:
+    """With `anchor`, the contact's export moves by the number's export's days: old messages stay put."""
+    chats = tmp_path / "chats"
+    write(chats, f"WhatsApp Chat with {NUMBER}.txt", BEFORE_SAVED)
+    first = read(connector(tmp_path, anchor="first-scan"))
+    write(chats, "WhatsApp Chat with Rosa Mite.txt", AFTER_SAVED)
+    later = read(connector(tmp_path, anchor="first-scan"), first[-1].cursor)
+    [old] = conversations_of(first).values()
+    [new] = conversations_of(later).values()
+    assert [(m.platform_id, m.created_at) for m in new[:4]] == [(m.platform_id, m.created_at) for m in old]
+    assert new[-1].created_at - old[-1].created_at == timedelta(days=2, hours=1, minutes=24)
