@@ -154,7 +154,7 @@ class ScanRun(SQLModel, table=True):
     channel_id: int = Field(foreign_key="channel.id", index=True)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
-    status: str = Field(default="running", max_length=20)  # running, ok, partial, failed, busy
+    status: str = Field(default="running", max_length=20)  # running, ok, partial, failed, busy, interrupted
     pages: int = 0
     new_posts: int = 0
     new_comments: int = 0

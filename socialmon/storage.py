@@ -637,9 +637,21 @@ class RunStart:
     pending_threads: tuple[ThreadFailure, ...]
 
 
+# A run still "running" when the next one starts (this one holds the channel's lock, so no other
+# process scans it): its process was killed (SIGKILL, the OOM killer, a power cut) before it could
+# say how it ended.
+_INTERRUPTED = "the scan stopped before it finished (its process was killed, or the machine went down)"
+
+
 def _insert_run(connection: Connection, channel_id: int) -> int:
+    now = utcnow()
+    connection.execute(
+        update(_SCAN_RUN)
+        .where(_SCAN_RUN.c.channel_id == channel_id, _SCAN_RUN.c.status == "running")
+        .values(status="interrupted", finished_at=now, error=_INTERRUPTED)
+    )
     return connection.execute(
-        _SCAN_RUN.insert().values(channel_id=channel_id, started_at=utcnow())
+        _SCAN_RUN.insert().values(channel_id=channel_id, started_at=now)
     ).inserted_primary_key[0]
 
 

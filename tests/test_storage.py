@@ -194,6 +194,29 @@ def test_a_records_later_time_is_taken_when_it_is_its_creation(store: Store) -> 
     assert (_stored_comment(store)["created_at"], _stored_comment(store)["edited_at"]) == (later, None)
 
 
+def test_a_run_left_running_by_a_killed_scan_is_marked_interrupted_when_the_next_one_starts(
+    store: Store,
+) -> None:
+    """A scan killed with SIGKILL never finishes its run; the next scan (holding the channel's
+    lock, so nothing else scans it) says what became of it."""
+    from socialmon.models import ScanRun
+
+    channel = store.sync_channel(BRAND, CHANNEL)
+    killed = store.start_run(channel.id)  # and never finished
+    other = store.sync_channel(BRAND, CHANNEL.model_copy(update={"name": "other"}))
+    elsewhere = store.start_run(other.id)  # another channel's, still running: not this scan's
+    started = store.begin_run(channel.id)
+    table = ScanRun.__table__.c
+    with store.database.read() as connection:
+        rows = {
+            row.id: (row.status, row.finished_at is not None, row.error)
+            for row in connection.execute(select(table.id, table.status, table.finished_at, table.error))
+        }
+    assert rows[killed][:2] == ("interrupted", True) and "was killed" in rows[killed][2]
+    assert rows[started.run_id] == ("running", False, None)
+    assert rows[elsewhere] == ("running", False, None)
+
+
 def test_a_page_and_its_cursor_commit_together_or_not_at_all(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
