@@ -272,23 +272,16 @@ def _usage_error(message: str) -> str:
 
 
 def _value_problem(problem: str) -> str:
-    """What typer says of a refused value (its own words, or pydantic's), in the CLI's language."""
+    """What typer says of a refused value, in the CLI's language: its own "is not one of", and
+    pydantic's words as the config's problems say them (`_config_words`, one catalogue entry each)."""
     import re
+
+    from socialmon.cli._config_words import said
 
     found = re.fullmatch(r"(.+) is not one of (.+)\.", problem, re.DOTALL)
     if found:
         return _("{value} is not one of {choices}.").format(value=found[1], choices=found[2])
-    found = re.fullmatch(r"Input should be greater than or equal to (\S+)", problem)
-    if found:
-        return _("it must be at least {minimum}").format(minimum=found[1])
-    found = re.fullmatch(r"Input should be less than or equal to (\S+)", problem)
-    if found:
-        return _("it must be at most {maximum}").format(maximum=found[1])
-    if problem.startswith(("Input should be a valid integer", "Input should be a finite number")):
-        return _("it must be a whole number")
-    if problem.startswith("Input should be a valid number"):
-        return _("it must be a number")
-    return problem
+    return said(problem)
 
 
 if _current != DEFAULT:
