@@ -468,6 +468,22 @@ def build(rejected: list[RejectedRecord], where: str, make: Callable[[], T]) -> 
         return None
 
 
+# The key, in a remembered item, of the branches of its thread (deep replies) that a per-scan
+# request budget left unread: the next scan reads those first (Bluesky, Mastodon).
+UNREAD_BRANCHES = "socialmon_unread"
+
+
+def unread_branches(raw: Raw) -> list[str]:
+    """The branches a remembered item's last read left unread (`branches_left`); none for a listed item."""
+    found = raw.get(UNREAD_BRANCHES)
+    return [str(branch) for branch in found] if isinstance(found, list) else []
+
+
+def branches_left(item: Raw, unread: list[str], message: str, hint: str) -> PartialThread:
+    """A thread read as far as its budget allowed: remembered with its `unread` branches to read next."""
+    return PartialThread(message, resume={**item, UNREAD_BRANCHES: unread}, hint=hint)
+
+
 class SweepConnector(Connector):
     """A platform connector that lists items newest first and reads each item's thread.
 
@@ -680,6 +696,7 @@ def _without_hint(error: Exception) -> str:
 
 
 __all__ = [
+    "UNREAD_BRANCHES",
     "ApiSettings",
     "CursorPaging",
     "FieldError",
@@ -688,6 +705,7 @@ __all__ = [
     "Paging",
     "SweepConnector",
     "Window",
+    "branches_left",
     "build",
     "describe_json",
     "dig",
@@ -699,5 +717,6 @@ __all__ = [
     "query_without_secrets",
     "time_at",
     "unexpected_body",
+    "unread_branches",
     "why_rejected",
 ]

@@ -46,11 +46,13 @@ from socialmon_connectors._paging import (
     SweepConnector,
     UnexpectedShape,
     Window,
+    branches_left,
     build,
     paginate,
     parse_time,
+    unread_branches,
 )
-from socialmon_connectors.errors import NotFound, PartialThread
+from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
@@ -60,7 +62,6 @@ BASE_URL = "https://public.api.bsky.app/xrpc"
 ACCOUNT_FORM = "a handle like name.bsky.social (or a DID like did:plc:…)"
 NOT_FOUND_HINT = f"check the account: {ACCOUNT_FORM}"
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
-UNREAD = "socialmon_unread"  # the key, in a remembered post, of the cut branches a budget left unread
 QUOTED_POST = "app.bsky.embed.record#viewRecord"
 ERRORS = ErrorTable(
     {
@@ -395,8 +396,7 @@ class BlueskyConnector(SweepConnector):
         refs = reply_refs(raw)
         root_uri = refs[0] if refs is not None else str(raw["uri"])
         depth = self.settings.thread_depth
-        remembered = raw.get(UNREAD)
-        branches = [str(uri) for uri in remembered] if isinstance(remembered, list) and remembered else []
+        branches = unread_branches(raw)
         queue, extra = branches or [str(raw["uri"])], self.settings.deep_thread_requests
         unread: list[str] = []
         seen: set[str] = set()
@@ -424,10 +424,11 @@ class BlueskyConnector(SweepConnector):
                 queue.append(deeper)
                 extra -= 1
         if unread:
-            raise PartialThread(
+            raise branches_left(
+                self.retry_item(raw),
+                unread,
                 f"Bluesky post {raw['uri']}: replies more than {depth} levels deep below {len(unread):,} post(s) "
                 "are left for the next scan (deep_thread_requests ran out)",
-                resume={**self.retry_item(raw), UNREAD: unread},
                 hint="nothing to do: the next scan reads them; to read them in one scan raise the channel's "
                 "deep_thread_requests or thread_depth",
             )

@@ -69,10 +69,12 @@ from socialmon_connectors._paging import (
     SweepConnector,
     UnexpectedShape,
     Window,
+    branches_left,
     build,
     listed,
     paginate,
     parse_time,
+    unread_branches,
 )
 from socialmon_connectors.errors import NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
@@ -97,7 +99,6 @@ TOKEN_HINT = (
     "set the channel's access_token (a token of any account on the instance, scope read:statuses: "
     "Preferences → Development → New application) to read up to 4,096 replies at any depth"
 )
-UNREAD = "socialmon_unread"  # the key, in a remembered status, of the deep statuses whose replies are unread
 ERRORS = ErrorTable(
     {
         (401, None): Rule(Action.AUTH, AUTH_HINT),
@@ -524,10 +525,7 @@ class MastodonConnector(SweepConnector):
         status_id = str(raw["id"])
         limit = TOKEN_DESCENDANTS if self.has_token() else PUBLIC_DESCENDANTS
         depth_limit = None if self.has_token() else PUBLIC_DEPTH
-        remembered = raw.get(UNREAD)
-        queue = (
-            [str(item) for item in remembered] if isinstance(remembered, list) and remembered else [status_id]
-        )
+        queue = unread_branches(raw) or [status_id]
         replies_count = {status_id: raw.get("replies_count")}
         extra, unread, capped = self.settings.deep_context_requests, [], []
         seen: set[str] = set()
@@ -574,10 +572,11 @@ class MastodonConnector(SweepConnector):
                 TOKEN_HINT if not self.has_token() else "Mastodon shows no more",
             )  # fmt: skip
         if unread:
-            raise PartialThread(
+            raise branches_left(
+                self.retry_item(raw),
+                unread,
                 f"Mastodon status {status_id}: replies more than {depth_limit} levels deep below {len(unread):,} "
                 "status(es) are left for the next scan (deep_context_requests ran out)",
-                resume={**self.retry_item(raw), UNREAD: unread},
                 hint="nothing to do: the next scan reads them; to read them in one scan raise the channel's "
                 "deep_context_requests, or set its access_token (no depth limit)",
             )
