@@ -804,6 +804,52 @@ def find_config_path(explicit: Path | None = None, environ: dict[str, str] | Non
     return candidate if candidate.exists() else None
 
 
+# tomllib's messages for the mistakes people make by hand, and what to do about each. Its own
+# English text is kept for the rest. (tomllib gives the place only inside its message.)
+_TOML_AT = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$", re.DOTALL)
+_TOML_ADVICE = (
+    # A Windows path in "…": "C:\Users" is an escape (\U + 8 hex digits), "C:\datos" an unknown one.
+    (
+        (
+            "Invalid hex value",
+            "Unescaped '\\' in a string",
+            "Escaped character is not a Unicode scalar value",
+        ),
+        'invalid TOML on line {line}: a backslash in a "…" string starts an escape; write a Windows '
+        "path in single quotes ('C:\\Users\\…') or with forward slashes (\"C:/Users/…\")",
+    ),
+    (
+        ("Illegal character '\\n'", "Unterminated string"),
+        "invalid TOML on line {line}: a text is not closed; check its quotes",
+    ),
+    (
+        ("Cannot overwrite a value", "Cannot declare"),
+        "invalid TOML on line {line}: this is set twice; keep one",
+    ),
+    (
+        ("Invalid value",),
+        'invalid TOML on line {line}: a value is text in quotes ("…"), a number, true or false, '
+        "or a list in [ ]",
+    ),
+    (
+        ("Expected '=' after a key",),
+        "invalid TOML on line {line}: expected a setting as name = value",
+    ),
+)
+
+
+def toml_mistake(error: str) -> str:
+    """What is wrong with a file tomllib refused (its message `error`), and how to fix it."""
+    found = _TOML_AT.match(error)
+    if found is None:  # "(at end of document)"
+        return f"invalid TOML: {error}"
+    what, line = found["what"], found["line"]
+    for starts, advice in _TOML_ADVICE:
+        if what.startswith(starts):
+            return advice.format(line=line)
+    return f"invalid TOML on line {line}, column {found['column']}: {what}"
+
+
 def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
     """Read and validate the file; with a registry, also check every channel's platform and options."""
     try:
@@ -816,7 +862,7 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError([ConfigProblem(path, "", "", f"cannot read the file: {error}")]) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigProblem(path, "", "", f"invalid TOML: {error}")]) from None
+        raise ConfigError([ConfigProblem(path, "", "", toml_mistake(str(error)))]) from None
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as error:

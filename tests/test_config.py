@@ -248,6 +248,34 @@ def test_a_missing_file_is_a_problem_that_names_it() -> None:
     assert str(raised.value).startswith(f"{path}: ")
 
 
+# What people get wrong when they write TOML by hand, said with the line and the fix.
+HAND_WRITTEN_TOML = {
+    "Windows path in double quotes": (
+        'path = "C:\\Users\\ana\\export.csv"\n',
+        'line 3: a backslash in a "…" string starts an escape; write a Windows path in single quotes',
+    ),
+    "other backslash escape": ('path = "C:\\datos\\x.csv"\n', "line 3: a backslash"),
+    "quote not closed": ('name = "Café\n', "line 3: a text is not closed; check its quotes"),
+    "set twice": ('name = "a"\nname = "b"\n', "line 4: this is set twice; keep one"),
+    "text without quotes": ("name = Café\n", "line 3: a value is text in quotes"),
+    "colon for equals": ('name: "Café"\n', "line 3: expected a setting as name = value"),
+    "anything else": ("tags = [1 2]\n", "line 3, column 11: Unclosed array"),
+    "at the end": ("tags = [1, 2\n", "invalid TOML: Unclosed array (at end of document)"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(HAND_WRITTEN_TOML))
+def test_a_toml_mistake_names_the_line_and_what_to_do(tmp_path: Path, mistake: str) -> None:
+    text, expected = HAND_WRITTEN_TOML[mistake]
+    path = tmp_path / "socialmon.toml"
+    path.write_text(f'database = "x.db"\n[[brands]]\n{text}', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    (problem,) = raised.value.problems
+    assert problem.message.startswith("invalid TOML")
+    assert expected in problem.message
+
+
 # --- secrets --------------------------------------------------------------------------
 
 SECRET_CHANNEL = (
