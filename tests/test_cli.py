@@ -316,7 +316,7 @@ def test_connectors_lists_the_file_connector(cli: CliRunner) -> None:
 def test_check_on_a_good_config(project: Path, cli: CliRunner) -> None:
     result = invoke(cli, project, "check")
     assert result.exit_code == 0, result.output
-    assert f"config {project}: 1 brand(s), 1 channel(s), all valid" in result.stdout
+    assert f"config {project}: 1 brand, 1 channel, all valid" in result.stdout
     assert "new (created on the first scan)" in result.stdout
     invoke(cli, project, "scan", "-q")
     assert "(newest)" in invoke(cli, project, "check").stdout

@@ -574,7 +574,7 @@ def test_scan_with_a_good_config_and_check_agree(tmp_path: Path, cli: CliRunner)
     path = write_config(tmp_path).resolve()
     result = invoke(cli, "check", "--config", str(path))
     assert result.exit_code == 0, result.output
-    assert "1 brand(s), 1 channel(s), all valid" in result.stdout
+    assert "1 brand, 1 channel, all valid" in result.stdout
     assert invoke(cli, "scan", "--config", str(path), "--quiet").exit_code == 0
     assert "schema" in invoke(cli, "check", "--config", str(path)).stdout
 

@@ -35,7 +35,7 @@ def test_load_config_reads_a_file_with_a_byte_order_mark(bom_config: Path) -> No
 def test_check_and_scan_accept_a_config_with_a_byte_order_mark(bom_config: Path) -> None:
     checked = CliRunner().invoke(app, ["check", "--config", str(bom_config)])
     assert checked.exit_code == 0, checked.output
-    assert "1 brand(s), 1 channel(s), all valid" in checked.output
+    assert "1 brand, 1 channel, all valid" in checked.output
     scanned = CliRunner().invoke(app, ["scan", "-q", "--config", str(bom_config)])
     assert scanned.exit_code == 0, scanned.output
 

@@ -28,7 +28,7 @@ from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, send_email
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
 from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
-from socialmon.alerts.wording import AlertText, Batch, word
+from socialmon.alerts.wording import AlertText, Batch, held_rules, word
 from socialmon.clock import utcnow
 from socialmon.config import (
     BrandConfig,
@@ -182,7 +182,9 @@ def _send_brand(
             if alert_id not in texts:
                 a = by_id[alert_id]
                 texts[alert_id] = word(a.id, a.rule, a.severity, a.facts, a.created_at, lang)
-        return Batch([texts[i] for i in alert_ids[:detail]], [by_id[i].rule for i in alert_ids[detail:]])
+        # A digest left out is summed up as the alerts it holds, by their own rules.
+        hidden = [rule for i in alert_ids[detail:] for rule in held_rules(by_id[i].rule, by_id[i].facts)]
+        return Batch([texts[i] for i in alert_ids[:detail]], hidden)
 
     def deliver(name: str, batch_size: int, detail: int, send: Any, preview: Any, secrets: list[str]) -> None:
         """Claim, send and record `batch_size` alerts at a time (`detail` of them in full) until none is left."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -64,7 +65,7 @@ def build_email(destination: EmailDestination, brand_name: str, batch: Batch, la
     message["Subject"] = values["subject"]
     message["From"] = destination.sender or ""
     message["To"] = ", ".join(destination.to)
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(datetime.now(UTC))  # "+0000": "-0000" would mean no zone known
     message["Message-ID"] = make_msgid(domain=(destination.sender or "socialmon").rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     message.set_content(_templates().get_template("email.txt.j2").render(values))

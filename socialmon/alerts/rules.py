@@ -193,7 +193,7 @@ class CommentData:
     # Key prefix -> comments already in an alert of it (written within the reach or `_GROUP_DAY`
     # before it).
     raised: dict[str, set[int]]
-    skipped: dict[int, str] = field(default_factory=dict)  # half-imported channel -> why
+    skipped: dict[int, HalfImported] = field(default_factory=dict)  # half-imported channel -> why
     # What the database told of their texts before the watch-list reads any (`_unanswered`);
     # None: every text is still to examine, and may match.
     text_state: TextState | None = None
@@ -332,7 +332,9 @@ def _only_among(query: Any, comment: Any, ids: list[int], dialect: str) -> Any:
     return query.select_from(_ReadFirst(judged, comment, comment.c.id == judged.c.value))
 
 
-def evaluate_brand(context: BrandContext, skipped: Mapping[int, str] | None = None) -> list[RuleOutcome]:
+def evaluate_brand(
+    context: BrandContext, skipped: Mapping[int, HalfImported] | None = None
+) -> list[RuleOutcome]:
     """Every enabled rule of the brand; each outcome says what fired and which alerts still hold.
 
     `skipped`: half-imported channels (see `half_imported`), whose comments are not judged."""
@@ -340,7 +342,7 @@ def evaluate_brand(context: BrandContext, skipped: Mapping[int, str] | None = No
 
 
 def judge_brand(
-    context: BrandContext, skipped: Mapping[int, str] | None = None
+    context: BrandContext, skipped: Mapping[int, HalfImported] | None = None
 ) -> tuple[list[RuleOutcome], progress.Progress | None]:
     """`evaluate_brand`, and what the run vouches for: stored with its alerts (`store.record`)."""
     options = context.brand.alerts
@@ -387,9 +389,21 @@ def brand_windows(context: BrandContext) -> dict[str, timedelta]:
     return {platform: window for platform, window in context.reply_windows.items() if platform in platforms}
 
 
-def half_imported(database: Database, brand_row: int) -> dict[int, str]:
+@dataclass(frozen=True, order=True)
+class HalfImported:
+    """A channel the rules do not judge this run: its last scan `failed`, ended `partial` or is
+    still `running` (`status`). As a str, in English: "ig: last scan partial"."""
+
+    channel: str
+    status: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}: last scan {'still running' if self.status == 'running' else self.status}"
+
+
+def half_imported(database: Database, brand_row: int) -> dict[int, HalfImported]:
     """The brand's channels whose last scan (a `busy` one aside) failed, ended partial or is still
-    running: channel id -> "<name>: last scan <status>". A channel never scanned is not among them."""
+    running, by channel id. A channel never scanned is not among them."""
     latest = (
         select(func.max(SCAN_RUN.c.id))
         .select_from(SCAN_RUN.join(CHANNEL, CHANNEL.c.id == SCAN_RUN.c.channel_id))
@@ -403,12 +417,11 @@ def half_imported(database: Database, brand_row: int) -> dict[int, str]:
     )
     with database.read() as connection:
         return {
-            channel_id: f"{name}: last scan {'still running' if status == 'running' else status}"
-            for channel_id, name, status in connection.execute(query)
+            channel_id: HalfImported(name, status) for channel_id, name, status in connection.execute(query)
         }
 
 
-def _comment_data(context: BrandContext, skipped: dict[int, str]) -> CommentData:
+def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> CommentData:
     """What the comment rules judge: the unanswered comments they may still find, and which open
     alerts of theirs still hold.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialmon.alerts import store
-from socialmon.alerts.rules import BrandContext, half_imported, judge_brand
+from socialmon.alerts.rules import BrandContext, HalfImported, half_imported, judge_brand
 from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
@@ -22,8 +22,8 @@ class BrandEvaluation:
     resolved: int = 0
     notes: dict[str, str] = field(default_factory=dict)  # rule -> why it did or did not fire
     skipped: str | None = None
-    # Half-imported channels the rules did not judge this run: "<name>: last scan failed".
-    skipped_channels: list[str] = field(default_factory=list)
+    # Half-imported channels the rules did not judge this run (as a str: "<name>: last scan failed").
+    skipped_channels: list[HalfImported] = field(default_factory=list)
     grown: list[int] = field(default_factory=list)  # alerts that took in new comments
     requeued: list[int] = field(default_factory=list)  # …of which will be sent again, as an update
     folded: list[int] = field(default_factory=list)  # new alerts past the cap, sent within a digest
@@ -33,6 +33,13 @@ def max_per_run(brand: BrandConfig) -> int:
     """The brand's cap on new alerts per run (`[brands.alerts] max_per_run`)."""
     value = getattr(brand.alerts, "max_per_run", None)
     return store.DEFAULT_MAX_PER_RUN if value is None else int(value)
+
+
+def not_judged(database: Database, brand: str) -> list[HalfImported]:
+    """The brand's half-imported channels, which the alert rules leave out until their next complete
+    scan (see `rules.half_imported`), by name."""
+    brand_row = store.brand_id(database, brand)
+    return [] if brand_row is None else sorted(half_imported(database, brand_row).values())
 
 
 def reply_windows(connectors: Iterable[type[Connector]]) -> dict[str, timedelta]:

@@ -28,12 +28,14 @@ from datetime import UTC, datetime, timedelta
 from statistics import fmean, stdev
 from typing import Any
 
+from babel.numbers import format_percent
 from sqlalchemy import Integer, bindparam, case, cast, false, func, literal, select, union_all
 
 from socialmon.analytics._sql import seconds_between
 from socialmon.config import NegativeSpikeRule
 from socialmon.database import Database
 from socialmon.labels import effective_label
+from socialmon.render.i18n import Lang
 from socialmon.tables import COMMENT
 
 MIN_HISTORY = 3  # baseline windows with comments needed to judge a window against them
@@ -56,22 +58,42 @@ _REASONS = {
 
 class SpikeReason(str):
     """Why the rule did or did not fire, in English: a str, as every rule's note is. `key` and
-    `values` (already formatted) let `alerts check` say it in the brand's language."""
+    `values` (counts; `figures` of the metric, as shares when it is one) let `alerts check` say
+    it in its language (`said_in`)."""
 
     key: str
     values: dict[str, str]
+    figures: dict[str, float]
+    share: bool
 
-    def __new__(cls, key: str, **values: str) -> SpikeReason:
-        reason = super().__new__(cls, _REASONS[key].format(**values))
-        reason.key, reason.values = key, values
+    def __new__(
+        cls, key: str, figures: dict[str, float] | None = None, share: bool = False, **values: str
+    ) -> SpikeReason:
+        english = Lang("en")
+        shown = {name: spike_figure(value, share, english) for name, value in (figures or {}).items()}
+        reason = super().__new__(cls, _REASONS[key].format(**values, **shown))
+        reason.key, reason.values, reason.figures, reason.share = key, values, dict(figures or {}), share
         return reason
 
+    def values_in(self, lang: Lang) -> dict[str, str]:
+        """The values to word it with, figures formatted for `lang` ("29,4 %" in Spanish)."""
+        return {**self.values, **{n: spike_figure(v, self.share, lang) for n, v in self.figures.items()}}
+
     def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it from its key and values
-        return (_spike_reason, (self.key, self.values))
+        return (_spike_reason, (self.key, self.values, self.figures, self.share))
 
 
-def _spike_reason(key: str, values: dict[str, str]) -> SpikeReason:
-    return SpikeReason(key, **values)
+def _spike_reason(key: str, values: dict[str, str], figures: dict[str, float], share: bool) -> SpikeReason:
+    return SpikeReason(key, figures, share, **values)
+
+
+def spike_figure(value: float, share: bool, lang: Lang) -> str:
+    """A figure of the rule as the alert words it: a share as a percentage ("29.4%", "29,4 %"),
+    a count with one decimal; one decimal more than the alert, for judging the threshold."""
+    if not share:
+        return lang.number(value, 1)
+    pattern = "#,##0.0 %" if lang.language == "es" else "#,##0.0%"
+    return format_percent(value, format=pattern, locale=lang.locale)
 
 
 @dataclass(frozen=True)
@@ -110,12 +132,8 @@ def spike_statistic(
     z = (observed - mean) / sigma if sigma > 0 else None
     ratio = observed / mean if mean > 0 else None
     history = sum(1 for w in baseline if w.comments)
-    figures = {
-        "observed": f"{observed:.3g}",
-        "mean": f"{mean:.3g}",
-        "k": f"{rule.k:g}",
-        "threshold": f"{threshold:.3g}",
-    }
+    figures = {"observed": observed, "mean": mean, "threshold": threshold}
+    share = rule.metric == "share"
     if history < min(MIN_HISTORY, len(baseline)):
         fires, reason = False, SpikeReason("history", history=str(history), windows=str(len(baseline)))
     elif current.comments < rule.min_comments:
@@ -125,9 +143,9 @@ def spike_statistic(
         fires = False
         reason = SpikeReason("few_negative", negative=str(current.negative), minimum=str(rule.min_negative))
     elif observed <= threshold:
-        fires, reason = False, SpikeReason("within", **figures)
+        fires, reason = False, SpikeReason("within", figures, share, k=f"{rule.k:g}")
     else:
-        fires, reason = True, SpikeReason("above", **figures)
+        fires, reason = True, SpikeReason("above", figures, share, k=f"{rule.k:g}")
     return SpikeResult(
         fires=fires,
         metric=rule.metric,

@@ -46,7 +46,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 import httpx
 
 from socialmon.alerts._errors import DeliveryError
-from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, summarise
+from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, shorten, summarise
 from socialmon.config import WebhookDestination
 from socialmon.render.i18n import Lang
 
@@ -55,8 +55,9 @@ DETAIL = 10  # alerts a chat message shows one by one (Discord takes 10 embeds);
 JSON_BATCH = 200  # alerts per POST to a generic JSON endpoint: each carries at most 5 quoted
 # comments of 500 characters, so a POST stays around 1 MB at worst
 QUOTE_LIMITS = (None, 280, 100, 0)  # tried in turn until the payload fits
-SLACK_BLOCKS, SLACK_TEXT = 50, 12_000
+SLACK_BLOCKS, SLACK_SECTION, SLACK_TEXT = 50, 3000, 12_000
 DISCORD_CONTENT, DISCORD_EMBEDS, DISCORD_TOTAL = 2000, 10, 6000
+DISCORD_TITLE, DISCORD_DESCRIPTION = 256, 4096
 TEAMS_BYTES = 27_000  # Teams refuses a message over about 28 KB
 
 
@@ -106,7 +107,7 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
             parts.append(head)
             if comment.text:
                 parts.append("> " + _slack_escape(comment.text).replace("\n", "\n> "))
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(parts)[:3000]}})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(parts)}})
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"#{alert.id} · {alert.rule}"}]}
         )
@@ -114,7 +115,7 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(more.text)[:3000]}}
         )
-    return {"text": intro(lang, len(alerts) + _count(more), brand["name"]), "blocks": blocks}
+    return {"text": intro(lang, _held(alerts) + _count(more), brand["name"]), "blocks": blocks}
 
 
 def discord(
@@ -131,8 +132,10 @@ def discord(
                 lines.append("> " + _discord_escape(comment.text).replace("\n", "\n> "))
         description = "\n".join(lines)
         embed: dict[str, Any] = {
-            "title": f"[{alert.severity_word.upper()}] {_discord_escape(alert.title)}"[:256],
-            "description": description[:4096],
+            "title": _cut_line(
+                f"[{alert.severity_word.upper()}] {_discord_escape(alert.title)}", DISCORD_TITLE
+            ),
+            "description": description,
             "color": COLOURS.get(alert.severity, COLOURS["info"]),
             "timestamp": alert.created_at.isoformat(),
             "footer": {"text": f"#{alert.id} · {alert.rule}"},
@@ -141,7 +144,7 @@ def discord(
             embed["url"] = alert.url
         embeds.append(embed)
     name = _discord_escape(brand["name"])
-    content = intro(lang, len(alerts) + _count(more), name) + (f"\n{more.text}" if more else "")
+    content = intro(lang, _held(alerts) + _count(more), name) + (f"\n{more.text}" if more else "")
     return {
         "username": "socialmon",
         "content": content[:DISCORD_CONTENT],
@@ -265,16 +268,30 @@ def _count(more: Summary | None) -> int:
     return 0 if more is None else more.count
 
 
+def _held(alerts: list[AlertText]) -> int:
+    """How many alerts these stand for: a digest, the alerts it holds."""
+    return sum(alert.count for alert in alerts)
+
+
 def fits(kind: str, payload: dict[str, Any]) -> bool:
     """Whether the service takes a payload this size (see the module's docstring for the limits)."""
     if kind == "slack":
         texts = [block["text"]["text"] for block in payload["blocks"] if "text" in block]
         texts += [e["text"] for block in payload["blocks"] for e in block.get("elements", [])]
-        return len(payload["blocks"]) <= SLACK_BLOCKS and sum(map(len, texts)) <= SLACK_TEXT
+        sections = [block["text"]["text"] for block in payload["blocks"] if block["type"] == "section"]
+        return (
+            len(payload["blocks"]) <= SLACK_BLOCKS
+            and sum(map(len, texts)) <= SLACK_TEXT
+            and all(len(text) <= SLACK_SECTION for text in sections)
+        )
     if kind == "discord":
         embeds = payload["embeds"]
         total = sum(len(e["title"]) + len(e["description"]) + len(e["footer"]["text"]) for e in embeds)
-        return len(embeds) <= DISCORD_EMBEDS and total <= DISCORD_TOTAL
+        return (
+            len(embeds) <= DISCORD_EMBEDS
+            and total <= DISCORD_TOTAL
+            and all(len(e["description"]) <= DISCORD_DESCRIPTION for e in embeds)
+        )
     if kind == "teams":
         return len(json.dumps(payload, ensure_ascii=False).encode()) <= TEAMS_BYTES
     return True
@@ -294,12 +311,51 @@ def build_payload(
     detailed = len(batch.shown)
     while True:
         shown = batch.shown[:detailed]
-        more = summarise(lang, [alert.rule for alert in batch.shown[detailed:]] + batch.hidden)
+        left_out = [rule for alert in batch.shown[detailed:] for rule in alert.rules or [alert.rule]]
+        more = summarise(lang, left_out + batch.hidden)
         for limit in QUOTE_LIMITS:
             payload = builder(brand, [_shorten(alert, limit) for alert in shown], lang, more)
-            if fits(hook.kind, payload) or detailed == 0:
+            if fits(hook.kind, payload):
                 return payload
+        payload = _within_field_limits(hook.kind, payload)  # quotes gone, a section still too long
+        if fits(hook.kind, payload) or detailed == 0:
+            return payload
         detailed -= 1
+
+
+def _within_field_limits(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The last resort: a Slack section or Discord description still over its limit loses its last
+    lines. Each line holds its markup, entities and links whole, so none is cut in two."""
+    if kind == "slack":
+        for block in payload["blocks"]:
+            if block["type"] == "section":
+                block["text"]["text"] = _cut_lines(block["text"]["text"], SLACK_SECTION)
+    elif kind == "discord":
+        for embed in payload["embeds"]:
+            embed["description"] = _cut_lines(embed["description"], DISCORD_DESCRIPTION)
+    return payload
+
+
+def _cut_lines(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: whole lines, then "…" on a line of its own."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1].rpartition("\n")[0]
+    return f"{kept}\n…" if kept else _cut_line(text.partition("\n")[0], limit)
+
+
+# What a cut must not leave open at the end: an entity (`&gt;`), a link (`<url|Open>`), an escape.
+_OPEN_AT_END = re.compile(r"(&[A-Za-z0-9#]*|<[^>\n]*|(?<!\\)\\)$")
+
+
+def _cut_line(line: str, limit: int) -> str:
+    """One line in at most `limit` characters, ending in "…", with no entity, link or escape cut
+    in two and a bold line (`*title*`) still closed."""
+    if len(line) <= limit:
+        return line
+    bold = line.startswith("*") and line.endswith("*")
+    cut = _OPEN_AT_END.sub("", shorten(line, limit - bold).removesuffix("…"))
+    return cut + "…" + ("*" if bold else "")
 
 
 def _shorten(alert: AlertText, limit: int | None) -> AlertText:
@@ -312,7 +368,7 @@ def _shorten(alert: AlertText, limit: int | None) -> AlertText:
 def _cut(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return text
-    return text[:limit].rstrip() + "…" if limit else None
+    return shorten(text, limit) if limit else None
 
 
 _POSTED_URLS: set[str] = set()

@@ -10,6 +10,8 @@ client, a chat).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -119,6 +121,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "post": ("Post", "Publicación"),
     "written": ("Written", "Escrito"),
     "error": ("Last error", "Último error"),
+    "rejected_rows": (
+        "`socialmon scan --channel {channel}` lists the rejected rows",
+        "`socialmon scan --channel {channel}` muestra las filas rechazadas",
+    ),
     "open": ("Open", "Abrir"),
     "brand": ("Brand", "Marca"),
     "severity_info": ("info", "aviso"),
@@ -179,7 +185,16 @@ class Batch:
 
     @property
     def count(self) -> int:
-        return len(self.shown) + len(self.hidden)
+        """How many alerts the message stands for: a digest counts as the alerts it holds."""
+        return sum(alert.count for alert in self.shown) + len(self.hidden)
+
+
+def held_rules(rule: str, facts: dict[str, Any]) -> list[str]:
+    """The rules of the alerts an alert stands for: a digest's own alerts, by their rules
+    (`{"waiting": 4, "heating-up": 1}`), any other alert its own rule."""
+    if rule != DIGEST:
+        return [rule]
+    return [held for held, count in (facts.get("rules") or {}).items() for _ in range(int(count))]
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,12 @@ class AlertText:
     created_at: datetime
     comments: list[Quoted] = field(default_factory=list)
     reference: str = ""  # "alert #9", "alerta n.º 9": how the e-mail names it
+    rules: list[str] = field(default_factory=list)  # of the alerts it stands for (`held_rules`)
+
+    @property
+    def count(self) -> int:
+        """How many alerts it stands for: a digest, those it holds; any other, itself."""
+        return len(self.rules) if self.rules else 1
 
 
 def is_group(facts: dict[str, Any]) -> bool:
@@ -341,7 +362,7 @@ def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
         note = say(lang, "engagement", engagement=lang.number(comment["likes"] + comment.get("replies", 0)))
     else:
         note = lang.datetime(_moment(comment["written_at"])) if comment.get("written_at") else ""
-    text = (comment.get("text") or "")[:QUOTE_LIMIT]
+    text = shorten(comment.get("text") or "", QUOTE_LIMIT)
     url = _safe_link(comment.get("url"))
     return Quoted(
         terminal_text(who),
@@ -351,7 +372,44 @@ def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
     )
 
 
-QUOTE_LIMIT = 280  # characters of each comment a group alert quotes
+QUOTE_LIMIT = 280  # characters of each comment a group alert quotes, "…" included
+_WORD_CUT_WITHIN = 0.8  # a cut goes back to the last space when one is in the last fifth
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters: when cut, at a word boundary if one is near the
+    limit, never inside an emoji sequence or before a combining mark, and ending in "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    end = limit - 1
+    space = max(text.rfind(" ", 0, end + 1), text.rfind("\n", 0, end + 1))
+    if space >= end * _WORD_CUT_WITHIN:
+        end = space
+    while 0 < end < len(text) and _joins_previous(text, end):
+        end -= 1
+    return text[:end].rstrip() + "…"
+
+
+_REGIONAL = range(0x1F1E6, 0x1F200)  # a flag is a pair of these
+
+
+def _joins_previous(text: str, end: int) -> bool:
+    """Whether cutting before `text[end]` would split a character sequence that reads as one:
+    a combining mark, variation selector, skin tone, tag or zero-width joiner and what it joins,
+    or the second half of a flag."""
+    first, last = ord(text[end]), ord(text[end - 1])
+    if unicodedata.combining(text[end]) or text[end] in "\u200d\ufe0e\ufe0f" or text[end - 1] == "\u200d":
+        return True
+    if 0x1F3FB <= first <= 0x1F3FF or 0xE0020 <= first <= 0xE007F:  # skin tones, tag sequences
+        return True
+    if first in _REGIONAL and last in _REGIONAL:
+        pairs = 0
+        while end - pairs > 0 and ord(text[end - pairs - 1]) in _REGIONAL:
+            pairs += 1
+        return pairs % 2 == 1
+    return False
 
 
 def word(
@@ -398,7 +456,9 @@ def word(
         closes = lang.datetime(_moment(facts["closes_at"]))
         lines.append(("", say(lang, "window_closes", platform=facts.get("platform", ""), when=closes)))
     elif rule == CONNECTOR_TROUBLE and facts.get("error"):
-        lines.append((say(lang, "error"), facts["error"]))
+        lines.append(
+            (say(lang, "error"), _error_for_a_message(facts["error"], facts.get("channel", ""), lang))
+        )
         quote = None
     if facts.get("written_at"):
         lines.append((say(lang, "written"), lang.datetime(_moment(facts["written_at"]))))
@@ -431,12 +491,13 @@ def _word_group(
             )
         if rule == WAITING and facts.get("business_hours"):
             lines.append(("", say(lang, "waiting_business")))
+    lines.append((say(lang, "full_list"), f"socialmon alerts show {alert_id}"))
+    if rule != DIGEST:
         comments = [_quoted(rule, c, lang) for c in facts.get("comments") or []]
-        if comments and len(comments) < count:
+        if comments and len(comments) < count:  # last: the heading right above its list
             lines.append(
                 ("", say(lang, "group_worst", shown=lang.number(len(comments)), count=lang.number(count)))
             )
-    lines.append((say(lang, "full_list"), f"socialmon alerts show {alert_id}"))
     return _text(alert_id, rule, severity, facts, created_at, lang, lines, None, None, comments)
 
 
@@ -464,7 +525,19 @@ def _text(
         created_at=created_at,
         comments=comments,
         reference=say(lang, "alert_reference", id=alert_id),
+        rules=held_rules(rule, facts) if rule == DIGEST else [],
     )
+
+
+# A channel's error as the scan stored it speaks to the terminal the scan printed on; a message
+# read elsewhere says where to see what it points at.
+_TERMINAL_ONLY = re.compile(r"see the rejected rows above")
+
+
+def _error_for_a_message(error: str, channel: str, lang: Lang) -> str:
+    """A channel's last error for an e-mail or chat: what it points "above" at, by the command
+    that shows it."""
+    return _TERMINAL_ONLY.sub(lambda _: say(lang, "rejected_rows", channel=channel), error)
 
 
 def _figure(lang: Lang, facts: dict[str, Any], key: str) -> str:

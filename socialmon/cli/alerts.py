@@ -27,12 +27,13 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.cli._i18n import _, ngettext, use_for
+from socialmon.cli._i18n import _, current, ngettext, use_for
 
 if TYPE_CHECKING:
     from rich.text import Text
 
     from socialmon.alerts import BrandEvaluation
+    from socialmon.alerts.rules import HalfImported
     from socialmon.config import BrandConfig, Config
     from socialmon.database import Database
 
@@ -376,16 +377,81 @@ def check(
             say(
                 out,
                 _("  skipped {channel} (half-imported: judged after its next complete scan)").format(
-                    channel=skipped
+                    channel=f"{skipped.channel}: {_last_scan(skipped)}"
                 ),
             )
         for rule, note in evaluation.notes.items():
             say(out, f"  {rule}: {_note(note)}")
 
 
+def _last_scan(channel: HalfImported) -> str:
+    """Why the rules left a half-imported channel out, in the CLI's language."""
+    words = {
+        "failed": _("last scan failed"),
+        "partial": _("last scan partial"),
+        "running": _("last scan still running"),
+    }
+    return words.get(channel.status, channel.status)
+
+
+def not_judged(brand: str, channels: list[HalfImported]) -> str:
+    """The line that says which channels the alert rules left out, and why (`scan`, `alerts send`)."""
+    said = ", ".join(f"{channel.channel} ({_last_scan(channel)})" for channel in channels)
+    return _("{brand}: not judged by the alert rules until their next complete scan: {channels}").format(
+        brand=brand, channels=said
+    )
+
+
+def _delivery_error(error: str) -> str:
+    """A delivery's failure in the CLI's language, when it is one of the shapes e-mail and webhooks
+    give it (`alerts.email`, `alerts.webhooks`); as written otherwise."""
+    import re
+
+    shapes = (
+        (
+            r"e-mail: the server (?P<server>\S+) refused the username or password \((?P<code>\d+)\); "
+            r"check alerts\.email\.username/password or \[smtp\]",
+            _(
+                "e-mail: the server {server} refused the username or password ({code}); "
+                "check alerts.email.username/password or [smtp]"
+            ),
+        ),
+        (
+            r"e-mail: the server (?P<server>\S+) does not support it: (?P<reason>.*)",
+            _("e-mail: the server {server} does not support it: {reason}"),
+        ),
+        (
+            r"e-mail: the server refused every recipient: (?P<addresses>.*)",
+            _("e-mail: the server refused every recipient: {addresses}"),
+        ),
+        (
+            r"e-mail: the server (?P<server>\S+) answered (?P<code>\d+): (?P<answer>.*)",
+            _("e-mail: the server {server} answered {code}: {answer}"),
+        ),
+        (
+            r"e-mail: TLS with (?P<server>\S+) failed: (?P<reason>.*)",
+            _("e-mail: TLS with {server} failed: {reason}"),
+        ),
+        (
+            r"e-mail: cannot deliver through (?P<server>\S+): (?P<reason>.*)",
+            _("e-mail: cannot deliver through {server}: {reason}"),
+        ),
+        (
+            r"webhook (?P<name>'.*') \((?P<kind>\w+)\): cannot reach it: (?P<reason>.*)",
+            _("webhook {name} ({kind}): cannot reach it: {reason}"),
+        ),
+    )
+    for pattern, words in shapes:
+        found = re.fullmatch(pattern, error, re.DOTALL)
+        if found is not None:
+            return words.format(**found.groupdict())
+    return error
+
+
 def _note(note: str) -> str:
     """A rule's note in the CLI's language: the spike rule's reasons are translated."""
     from socialmon.alerts.spike import SpikeReason
+    from socialmon.render.i18n import Lang
 
     if not isinstance(note, SpikeReason):
         return note
@@ -396,7 +462,7 @@ def _note(note: str) -> str:
         "within": _("{observed} is within the baseline {mean} + {k}σ ({threshold})"),
         "above": _("{observed} is above the baseline {mean} + {k}σ ({threshold})"),
     }
-    return said[note.key].format(**note.values)
+    return said[note.key].format(**note.values_in(Lang(current())))
 
 
 @alerts_app.command(
@@ -430,11 +496,14 @@ def send(
     except ConfigError as error:
         config_problems(error)
     with database_or_exit(loaded, database) as db:
-        _evaluate(loaded, db, brands)
+        evaluations = _evaluate(loaded, db, brands)
         try:
             result = send_alerts(db, loaded, brands, dry_run=dry_run)
         except ConfigError as error:
             config_problems(error)
+    for evaluation in evaluations:
+        if evaluation.skipped_channels and not quiet:
+            say(err, not_judged(evaluation.brand, evaluation.skipped_channels))
     for preview in result.previews:
         say(
             out,
@@ -472,7 +541,9 @@ def send(
             say(
                 err,
                 _("{brand}: delivery to {destination} FAILED, will retry next run: {error}").format(
-                    brand=delivery.brand, destination=delivery.destination, error=delivery.error
+                    brand=delivery.brand,
+                    destination=delivery.destination,
+                    error=_delivery_error(delivery.error or ""),
                 ),
             )
         elif not quiet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other comma
     from rich.progress import TaskID
     from rich.table import Table
 
+    from socialmon.alerts.rules import HalfImported
     from socialmon.config import Config, ConfigProblem, SkippedChannel
     from socialmon.scan import ChannelOutcome, StopRequest
     from socialmon.storage import PageResult
@@ -80,23 +81,36 @@ def new_comments(n: int) -> str:
     return ngettext("{n} new comment", "{n} new comments", n).format(n=f"{n:,}")
 
 
-def alerts_line(brand: str, created: int, resolved: int, error: str | None) -> str:
-    """The one line a scan prints about the alert rules that ran after it, for one brand."""
+def alerts_line(
+    brand: str, created: int, resolved: int, error: str | None, skipped: list[HalfImported] | None = None
+) -> str:
+    """The line a scan prints about the alert rules that ran after it, for one brand; and one more
+    naming the half-imported channels they left out (`skipped`)."""
     if error is not None:
         return f"{brand}: {error}"
     if not (created or resolved):
-        return _("{brand}: no new alerts").format(brand=brand)
-    return _("{brand}: {created}, {resolved} (`socialmon alerts` lists the open ones)").format(
-        brand=brand, **alert_counts(created, resolved)
-    )
+        line = _("{brand}: no new alerts").format(brand=brand)
+    else:
+        line = _("{brand}: {created}, {resolved} (`socialmon alerts` lists the open ones)").format(
+            brand=brand, **alert_counts(created, resolved)
+        )
+    if skipped:
+        from socialmon.cli.alerts import not_judged
+
+        line += "\n" + not_judged(brand, skipped)
+    return line
+
+
+NotJudged = Callable[[str], "list[HalfImported]"]  # brand -> its channels the alert rules left out
 
 
 class PlainReporter:
     """Lines for logs and cron: what started, what was skipped, how each channel ended."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, not_judged: NotJudged | None = None) -> None:
         self.quiet = quiet
         self.rejections = _Rejections()
+        self.not_judged = not_judged
 
     def _line(self, text: str) -> None:
         say(err, text)
@@ -138,15 +152,17 @@ class PlainReporter:
 
     def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
         if error is not None or not self.quiet:
-            self._line(alerts_line(brand, created, resolved, error))
+            skipped = self.not_judged(brand) if self.not_judged and error is None else None
+            self._line(alerts_line(brand, created, resolved, error, skipped))
 
 
 class ProgressReporter:
     """A live progress bar per channel, for a terminal."""
 
-    def __init__(self) -> None:
+    def __init__(self, not_judged: NotJudged | None = None) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+        self.not_judged = not_judged
         self.progress = Progress(
             TextColumn("{task.description}", style="bold", markup=False),  # a label from the config
             BarColumn(),
@@ -197,7 +213,8 @@ class ProgressReporter:
         self.progress.update(task, completed=total, total=total, counts=word)
 
     def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
-        line = alerts_line(brand, created, resolved, error)
+        skipped = self.not_judged(brand) if self.not_judged and error is None else None
+        line = alerts_line(brand, created, resolved, error, skipped)
         say(self.progress.console, line, style="red" if error else "")
 
 
@@ -443,11 +460,18 @@ def _scan(
     with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
         options["stop"] = stop
         store = Store(db, scorer)
+
+        def left_out_by_the_rules(brand: str) -> list[HalfImported]:
+            from socialmon.alerts.service import not_judged
+
+            return not_judged(db, brand)
+
         if is_terminal() and not quiet:
-            with ProgressReporter() as reporter:
+            with ProgressReporter(left_out_by_the_rules) as reporter:
                 outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
         else:
-            outcomes = asyncio.run(run_scan(channels, store, reporter=PlainReporter(quiet), **options))
+            lines = PlainReporter(quiet, left_out_by_the_rules)
+            outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
         out.print(summary_table(outcomes, out.width))

@@ -25,7 +25,7 @@ from socialmon.cli._common import (
     say,
     warn_broken,
 )
-from socialmon.cli._i18n import _, current, use_for
+from socialmon.cli._i18n import _, current, ngettext, use_for
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
 
@@ -112,8 +112,12 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     channels = len(loaded.select())
     say(
         out,
-        _("config {path}: {brands} brand(s), {channels} channel(s), all valid").format(
-            path=loaded.path, brands=len(loaded.brands), channels=channels
+        _("config {path}: {brands}, {channels}, all valid").format(
+            path=loaded.path,
+            brands=ngettext("{count} brand", "{count} brands", len(loaded.brands)).format(
+                count=len(loaded.brands)
+            ),
+            channels=ngettext("{count} channel", "{count} channels", channels).format(count=channels),
         )
         + "\n"
         + _("database {database}: {schema}").format(
