@@ -10,6 +10,12 @@ table is keyed on. Two things are read beyond it:
   project has no quota at all for the API (the Business Profile APIs give a project 0
   requests per minute until Google approves its access request). Waiting does not help,
   so it gets its own code, `QUOTA_ZERO`, which the table stops the channel on;
+- an `ErrorInfo` detail whose reason says more than `errors[].reason` or `status` does:
+  `SERVICE_DISABLED` (the API is not enabled in the Cloud project; YouTube's older
+  `accessNotConfigured` says the same), whose `metadata` names the API (`serviceTitle`,
+  `service`) and the page that enables it (`activationUrl`, else a `google.rpc.Help` link),
+  and `ACCESS_TOKEN_SCOPE_INSUFFICIENT` (the OAuth token lacks the API's scope). Both stop
+  the channel with `PermissionDenied` saying what to enable or grant;
 - Google's messages may hold HTML (YouTube's quotaExceeded links the word "quota"): the
   tags are stripped, their text kept, so a message never shows raw markup.
 """
@@ -33,10 +39,32 @@ QUOTA_ZERO_HINT = (
     "API's quota page in the Cloud console (APIs & Services → the API → Quotas) and ask Google for quota"
 )
 
+#: The codes `parse_google_error` gives an API not enabled in the Cloud project, and a token without the
+#: API's scope (Google's `ErrorInfo` reasons).
+SERVICE_DISABLED = "SERVICE_DISABLED"
+SCOPE_MISSING = "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+SERVICE_DISABLED_HINT = (
+    "enable {api} in the Google Cloud project of the API key or OAuth client ({where}); if it was just "
+    "enabled, wait a few minutes for Google to apply it"
+)
+
 _TAG = re.compile(r"<[^<>]*>")
 
 
-def google_errors(auth_hint: str, **extra: Rule | Action) -> ErrorTable:
+class GoogleErrors(ErrorTable):
+    """Google's reasons, and an API not enabled in the Cloud project told with its name and the page enabling it."""
+
+    def rule(self, problem: Problem) -> Rule:
+        if problem.code in (SERVICE_DISABLED, "accessNotConfigured"):
+            api = problem.details.get("api") or "the API named above"
+            where = problem.details.get("activation_url") or "Cloud console → APIs & Services → Library"
+            return Rule(Action.DENIED, SERVICE_DISABLED_HINT.format(api=api, where=where))
+        return super().rule(problem)
+
+
+def google_errors(auth_hint: str, *, scope_hint: str, denied_hint: str, **extra: Rule | Action) -> ErrorTable:
+    """Google's reasons. `scope_hint`: what a token without the API's OAuth scope is told;
+    `denied_hint`: what a plain `PERMISSION_DENIED` is told (the account may not read this)."""
     rules: dict[tuple[int | None, str | int | None], Rule | Action] = {
         (None, "quotaExceeded"): Rule(Action.QUOTA, QUOTA_HINT),
         (None, "dailyLimitExceeded"): Rule(Action.QUOTA, QUOTA_HINT),
@@ -51,10 +79,13 @@ def google_errors(auth_hint: str, **extra: Rule | Action) -> ErrorTable:
         (None, "authError"): Rule(Action.AUTH, auth_hint),
         (None, "UNAUTHENTICATED"): Rule(Action.AUTH, auth_hint),
         (401, None): Rule(Action.AUTH, auth_hint),
+        (None, SCOPE_MISSING): Rule(Action.DENIED, scope_hint),
+        (None, "insufficientPermissions"): Rule(Action.DENIED, scope_hint),
+        (None, "PERMISSION_DENIED"): Rule(Action.DENIED, denied_hint),
         (None, "NOT_FOUND"): Action.NOT_FOUND,
     }
     rules.update({(None, code): rule for code, rule in extra.items()})
-    return ErrorTable(rules)
+    return GoogleErrors(rules)
 
 
 def plain_text(message: str) -> str:
@@ -72,6 +103,32 @@ def quota_limit(error: dict[str, Any]) -> str | None:
     return None
 
 
+def _details(error: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The error's `details` of one `@type` ("ErrorInfo", "Help")."""
+    found = error.get("details")
+    return [
+        detail
+        for detail in (found if isinstance(found, list) else [])
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith(f"google.rpc.{kind}")
+    ]
+
+
+def _telling_reason(error: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    """An `ErrorInfo` reason more telling than `errors[].reason` or `status`, and what it names."""
+    for info in _details(error, "ErrorInfo"):
+        reason = info.get("reason")
+        metadata = info.get("metadata") if isinstance(info.get("metadata"), dict) else {}
+        if reason == SCOPE_MISSING:
+            return SCOPE_MISSING, {}
+        if reason == SERVICE_DISABLED:
+            named = {"api": metadata.get("serviceTitle") or metadata.get("service")}
+            links = [link for page in _details(error, "Help") for link in page.get("links") or []]
+            urls = [link.get("url") for link in links if isinstance(link, dict)]
+            named["activation_url"] = metadata.get("activationUrl") or next(filter(None, urls), None)
+            return SERVICE_DISABLED, {key: str(value) for key, value in named.items() if value}
+    return None, {}
+
+
 def parse_google_error(status: int, body: Any) -> Problem:
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
@@ -81,7 +138,12 @@ def parse_google_error(status: int, body: Any) -> Problem:
     reasons = [e.get("reason") for e in entries if isinstance(e, dict) and e.get("reason")]
     code = reasons[0] if reasons else error.get("status")
     message = plain_text(str(error.get("message") or "")) or f"HTTP {status}"
+    telling, details = _telling_reason(error)
+    if telling is not None:
+        code = telling
+    elif code == "PERMISSION_DENIED" and "insufficient authentication scopes" in message.lower():
+        code = SCOPE_MISSING
     if quota_limit(error) == "0":
         code = QUOTA_ZERO
         message = f"the Cloud project's quota for this API is 0 requests ({message})"
-    return Problem(status=status, code=str(code) if code else None, message=message)
+    return Problem(status=status, code=str(code) if code else None, message=message, details=details)

@@ -30,6 +30,15 @@ _PERMISSION = (
     "the token lacks a permission this channel needs; grant it in the app's permissions and renew the token"
 )
 
+#: Graph's 100/33 on the channel's own account (its listing): either cause is possible.
+MISSING_OR_REFUSED_HINT = (
+    "Graph answers this both for an id that does not exist and for one the token may not read: check the "
+    "channel's account id in the config, then that the token has the permissions this channel needs"
+)
+#: Graph's code/subcode for an object that "does not exist, cannot be loaded due to missing permissions,
+#: or does not support this operation".
+MISSING_OR_REFUSED = "100/33"
+
 
 #: How Graph words code 1 when the answer would be too large (a page of posts with their comments inline).
 _TOO_MUCH_DATA = "reduce the amount of data"
@@ -115,7 +124,9 @@ def graph_errors(
         (None, 190): Rule(Action.AUTH, auth_hint),  # expired, revoked, password changed, app removed
         (None, 102): Rule(Action.AUTH, auth_hint),  # session key invalid
         (None, 10): Rule(Action.DENIED, permission_hint),
-        (None, "100/33"): Action.NOT_FOUND,  # object does not exist or is not visible to this token
+        # "does not exist, cannot be loaded due to missing permissions, or does not support this
+        # operation": Graph says the same of a wrong id and of one the token may not read.
+        (None, MISSING_OR_REFUSED): Rule(Action.NOT_FOUND, MISSING_OR_REFUSED_HINT),
         (None, 803): Action.NOT_FOUND,  # alias does not exist
         (None, 1): Action.RETRY,  # unknown ("please reduce the amount of data": `GraphErrors`)
         (None, 2): Action.RETRY,  # service temporarily unavailable

@@ -492,7 +492,7 @@ class SweepConnector(Connector):
     (the pure parse of one listed item) and `thread()` (the requests its comments need),
     and `item_label()` where a listed item's id is not at `id` or `name`. A thread that
     cannot be read (`Skipped`, `NotFound`: comments turned off, the post just deleted)
-    is skipped and the item is still stored.
+    is skipped and the item is still stored, unless `not_gone()` says the item is still there.
     """
 
     settings: ApiSettings
@@ -591,19 +591,44 @@ class SweepConnector(Connector):
     async def prepare(self, api: Api) -> None:
         """Look up what the listing needs (an uploads playlist, an account name)."""
 
-    async def read_thread(self, api: Api, raw: Raw, key: str | None, page: Page, pending: set[str]) -> None:
+    async def not_gone(
+        self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
+    ) -> PlatformError | None:
+        """Whether a thread answered "not found" or "cannot be read" is still there to read again.
+
+        None (the default): the platform said the item is gone or its thread closed, and the thread
+        is skipped. A connector whose platform gives the same answer for "gone" and for "refused"
+        (Graph's 100/33) returns the error to remember the thread with instead. `remembered`: the
+        item comes from an earlier scan's failed threads, not from this scan's listing.
+        """
+        return None
+
+    async def read_thread(
+        self, api: Api, raw: Raw, key: str | None, page: Page, pending: set[str], *, remembered: bool = False
+    ) -> None:
         """Read one item's thread into `page`; a failure of this thread alone is remembered, not raised.
 
         Auth errors, rate limits and network outages stop the channel (raised); a thread the
-        platform says is gone or closed is skipped; any other platform error, or a budget that
-        ran out part way, becomes a `ThreadFailure` to read again on the next scan.
+        platform says is gone or closed is skipped (unless `not_gone()` says otherwise); any other
+        platform error, or a budget that ran out part way, becomes a `ThreadFailure` to read again
+        on the next scan.
         """
         where = self.item_label(raw)
         try:
             async for comments in self.thread(api, raw, page.rejected):
                 page.comments.extend(comments)
-        except (Skipped, NotFound) as error:  # gone or closed: nothing to read again
-            log.warning("%s: skipped the thread of %s: %s", self.platform, where, _without_hint(error))
+        except (Skipped, NotFound) as error:
+            still_there = await self.not_gone(api, raw, error, remembered=remembered)
+            if still_there is None or key is None:  # gone or closed (or unnamed): nothing to read again
+                log.warning("%s: skipped the thread of %s: %s", self.platform, where, _without_hint(error))
+            else:
+                log.warning(
+                    "%s: the thread of %s is left for the next scan: %s", self.platform, where, still_there
+                )
+                page.failed_threads.append(
+                    ThreadFailure(key=key, item=self.retry_item(raw), reason=str(still_there))
+                )
+                return
         except PartialThread as error:
             if key is not None:
                 resume = error.resume if error.resume is not None else self.retry_item(raw)
@@ -633,7 +658,7 @@ class SweepConnector(Connector):
             await self.prepare(api)
             for failure in remembered:  # threads an earlier scan could not read: first
                 page = Page()
-                await self.read_thread(api, failure.item, failure.key, page, pending)
+                await self.read_thread(api, failure.item, failure.key, page, pending, remembered=True)
                 window.retried += 1
                 page.cursor = window.cursor()
                 yield page

@@ -59,7 +59,13 @@ class RateLimited(ConnectorError):
 
 
 class NotFound(ConnectorError):
+    """`code`: the platform's own code for the answer, when it gave one (Graph's "100/33")."""
+
     hint = "check the channel's account id in the config"
+
+    def __init__(self, message: str, *, code: str | int | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
 
 
 class PlatformError(ConnectorError):

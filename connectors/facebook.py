@@ -17,6 +17,12 @@ who can perform the MODERATE task on the Page: a page of comments with no ids st
 channel with `PermissionDenied` saying so, rather than rejecting every comment. When a
 post's `comments.summary.total_count` says more than the thread gave, a warning says how
 many were not readable (hidden, deleted or restricted by privacy).
+
+Graph answers a post's comments with 100/33 ("does not exist, cannot be loaded due to missing
+permissions, or does not support this operation") both for a deleted post and for comments it
+will not serve: for a post this scan just listed, that leaves the thread for the next scan (the
+channel ends partial); for a remembered thread, the post is asked for itself, and is gone (the
+thread dropped) only when Graph answers 100/33 for the post too.
 """
 
 from __future__ import annotations
@@ -29,10 +35,17 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, MetaPaging, author, count, graph_options
+from socialmon_connectors._meta import (
+    MISSING_OR_REFUSED,
+    GraphSettings,
+    MetaPaging,
+    author,
+    count,
+    graph_options,
+)
 from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
-from socialmon_connectors.errors import PermissionDenied
-from socialmon_connectors.http import Api
+from socialmon_connectors.errors import NotFound, PermissionDenied, PlatformError
+from socialmon_connectors.http import Api, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
 log = logging.getLogger("socialmon.http")
@@ -53,6 +66,12 @@ WITHHELD_IDS_HINT = (
     "create a Page access token (GET /me/accounts with a long-lived user token) as a user who can perform "
     "the MODERATE task on the Page, with the permissions pages_read_engagement and pages_read_user_content, "
     "and put it in the environment variable this channel's access_token names"
+)
+
+REFUSED_THREAD_HINT = (
+    "Graph gives this answer both for a deleted post and for comments the token may not read; the next "
+    "scan reads this thread again — if it keeps failing, check that the token is a Page access token with "
+    "pages_read_engagement and pages_read_user_content"
 )
 
 
@@ -175,6 +194,37 @@ class FacebookConnector(SweepConnector):
         if isinstance(inline, dict) and isinstance(inline.get("summary"), dict):
             kept["comments"] = {"summary": inline["summary"]}
         return kept
+
+    async def not_gone(
+        self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
+    ) -> PlatformError | None:
+        """Graph's 100/33 on a post's comments ("does not exist, cannot be loaded due to missing
+        permissions…") does not say the post is gone: a post this scan just listed is there, so its
+        thread is read again next scan. A post an earlier scan listed is gone when Graph no longer
+        serves the post itself either."""
+        if not isinstance(error, NotFound) or error.code != MISSING_OR_REFUSED:
+            return None
+        post_id = str(raw.get("id"))
+        if remembered and await self.post_is_gone(api, post_id):
+            return None
+        return PlatformError(
+            f"Facebook: could not read the comments of post {post_id}, though the post is there "
+            f"({Exception.__str__(error)})",
+            code=MISSING_OR_REFUSED,
+            hint=REFUSED_THREAD_HINT,
+        )
+
+    async def post_is_gone(self, api: Api, post_id: str) -> bool:
+        """Whether Graph answers "not found" for the post itself (deleted since it was listed)."""
+        try:
+            await api.get(post_id, {"fields": "id"})
+        except NotFound:
+            return True
+        except PlatformError as error:
+            if error.code == "network":
+                raise
+            return False  # another answer is no sign of a deletion: read the thread again next scan
+        return False
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]

@@ -23,7 +23,10 @@ Only the original is stored, so language detection and sentiment read what the r
 A Cloud project whose Business Profile API access Google has not approved has a quota of 0
 requests per minute: Google answers HTTP 429 `RESOURCE_EXHAUSTED` as for a burst, but with
 `quota_limit_value` "0". That is not retried: the channel stops with `PermissionDenied`
-saying to request access.
+saying to request access. A token without the `business.manage` scope, a Google account that
+does not manage the location (HTTP 403 `PERMISSION_DENIED`), and an API not enabled in the
+Cloud project (`SERVICE_DISABLED`) also stop it with `PermissionDenied`, saying what to grant or
+enable.
 """
 
 from __future__ import annotations
@@ -63,7 +66,22 @@ NOT_APPROVED_HINT = (
     "the quota in the Cloud console (APIs & Services → the My Business API → Quotas): it shows 300 "
     "requests per minute once access is approved (a quota increase request does not help meanwhile)"
 )
-ERRORS = google_errors(AUTH_HINT, **{QUOTA_ZERO: Rule(Action.DENIED, NOT_APPROVED_HINT)})
+SCOPE_HINT = (
+    "the OAuth token was granted without the scope https://www.googleapis.com/auth/business.manage: "
+    "authorise again with that scope and put the new token in the environment variable this channel's "
+    "access_token names"
+)
+NOT_MANAGER_HINT = (
+    "the Google account that authorised the token may not read this location: it must be an owner or "
+    "manager of the location in Business Profile; check the channel's account_id and location_id, then "
+    "renew the token with that account (scope https://www.googleapis.com/auth/business.manage)"
+)
+ERRORS = google_errors(
+    AUTH_HINT,
+    scope_hint=SCOPE_HINT,
+    denied_hint=NOT_MANAGER_HINT,
+    **{QUOTA_ZERO: Rule(Action.DENIED, NOT_APPROVED_HINT)},
+)
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 
 

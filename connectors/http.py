@@ -29,6 +29,11 @@ What a response becomes:
              ──► SKIP (e.g. comments disabled on one video) ──► Skipped: the connector skips that object
              ──► FAIL ────────────────────────────────────────► PlatformError(code=…, status=…)
 
+What the user is told: a 5xx that outlasts the retries is a temporary problem on the platform's
+side (`SERVER_TROUBLE_HINT`); a 2xx whose body is a web page or JSON cut off says so
+(`NOT_DATA_HINT`); a rate limit says when access returns when the platform gave the time
+(Retry-After, a rate-limit reset, Meta's estimated time to regain access), and never makes one up.
+
 Exceptions (see `errors.py` for the public tree):
 
     ConnectorError
@@ -42,13 +47,14 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import functools
+import html
 import json
 import logging
 import re
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
@@ -280,6 +286,8 @@ class Problem:
     code: str | None = None  # the platform's own code ("190", "quotaExceeded")
     subcode: str | None = None
     message: str = ""
+    # What else the error body named that a rule's hint may use ({"api": …, "activation_url": …}).
+    details: Mapping[str, str] = field(default_factory=dict)
 
 
 _BY_STATUS = {
@@ -288,6 +296,28 @@ _BY_STATUS = {
     408: Rule(Action.RETRY),
     429: Rule(Action.THROTTLE),
 }
+
+
+#: What a 5xx that outlasted the retries tells the user (unless the platform's table says more).
+SERVER_TROUBLE_HINT = (
+    "a temporary problem on the platform's side; the next scan tries again — if it lasts, check the "
+    "platform's status page and the channel's base_url"
+)
+#: What a successful status with a body that is not the platform's JSON tells the user.
+NOT_DATA_HINT = (
+    "try again later (the next scan does); if it lasts, check the channel's base_url and the platform's "
+    "status page"
+)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def page_title(response: httpx.Response) -> str | None:
+    """The title of a web page a server answered with (a Cloudflare error, a maintenance page), shortened."""
+    found = _TITLE.search(response.text[:20_000])
+    if found is None:
+        return None
+    title = " ".join(html.unescape(re.sub(r"<[^<>]*>", "", found[1])).split())
+    return title[:117] + "..." if len(title) > 120 else title or None
 
 
 class ErrorTable:
@@ -353,6 +383,16 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def access_returns_in(seconds: float) -> str:
+    """When a rate limit lifts, as the platform gave it ("access returns in about 12 min")."""
+    if seconds < 60:
+        return "access returns in under a minute"
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"access returns in about {minutes} min"
+    return f"access returns in about {round(minutes / 60)} h"
 
 
 @dataclass
@@ -550,7 +590,7 @@ class Api:
             pause = self.throttle.pause()
             if pause > self.policy.max_wait:
                 when = (
-                    f"access returns in about {pause / 60:.0f} min"
+                    access_returns_in(pause)
                     if self.throttle.platform_gave_the_time()
                     else f"{self.platform} gives no time for access to return: the next scan tries again"
                 )
@@ -590,20 +630,35 @@ class Api:
             try:
                 return response.json()
             except ValueError:
-                raise _Retry(
-                    PlatformError(
-                        f"{self.platform}: malformed JSON from {self.describe(url)} (HTTP {response.status_code})",
-                        code="malformed",
-                        status=response.status_code,
-                    )
-                ) from None
+                raise _Retry(self._not_data(response, url)) from None
         try:
             body = response.json()
         except ValueError:
             body = None
         problem = self.parse_error(response.status_code, body)
+        title = page_title(response) if body is None else None
+        if title and problem.message == f"HTTP {problem.status}":
+            problem = replace(problem, message=f'HTTP {problem.status}, a web page titled "{title}"')
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         raise self._error(self.errors.rule(problem), problem, retry_after, self.describe(url))
+
+    def _not_data(self, response: httpx.Response, url: str) -> PlatformError:
+        """A successful status whose body is not JSON: a web page (maintenance, a proxy), or JSON cut off."""
+        where, status = self.describe(url), response.status_code
+        if response.text.lstrip()[:1] in ("{", "["):
+            message = (
+                f"{self.platform}: incomplete answer from {where} (HTTP {status}): "
+                "its JSON is cut off or malformed"
+            )
+        else:
+            message = (
+                f"{self.platform}: {where} answered with a web page instead of data "
+                f"(HTTP {status}; maintenance or a proxy?)"
+            )
+            title = page_title(response)
+            if title:
+                message += f': "{self.clean(title)}"'
+        return PlatformError(message, code="malformed", status=status, hint=NOT_DATA_HINT)
 
     def _error(self, rule: Rule, problem: Problem, retry_after: float | None, where: str) -> Exception:
         code = problem.code if problem.subcode is None else f"{problem.code}/{problem.subcode}"
@@ -611,13 +666,15 @@ class Api:
         message = f"{self.platform} error {code or problem.status} (HTTP {problem.status}) on {where}: {said}"
         action = rule.action
         if action is Action.RETRY:
-            return _Retry(
-                PlatformError(message, code=code, status=problem.status, hint=rule.hint), retry_after
-            )
+            hint = rule.hint or (SERVER_TROUBLE_HINT if problem.status >= 500 else None)
+            return _Retry(PlatformError(message, code=code, status=problem.status, hint=hint), retry_after)
         if action is Action.THROTTLE:
+            # Retry-After, or the reset the rate-limit headers gave: either way the platform's own time.
             wait = retry_after
             if wait is None and self.throttle is not None and self.throttle.regain_seconds > 0:
                 wait = self.throttle.regain_seconds
+            if wait:
+                message = f"{message}; {access_returns_in(wait)}"
             limited = RateLimited(message, retry_after=wait, hint=rule.hint)
             if wait is not None and wait > self.policy.max_wait:
                 return limited
@@ -629,13 +686,15 @@ class Api:
         if action is Action.DENIED:
             return PermissionDenied(message, hint=rule.hint)
         if action is Action.NOT_FOUND:
-            return NotFound(message, hint=rule.hint)
+            return NotFound(message, code=code, hint=rule.hint)
         if action is Action.SKIP:
             return Skipped(message, code=code, status=problem.status, hint=rule.hint)
         return PlatformError(message, code=code, status=problem.status, hint=rule.hint)
 
 
 __all__ = [
+    "NOT_DATA_HINT",
+    "SERVER_TROUBLE_HINT",
     "USER_AGENT",
     "Action",
     "Api",
@@ -645,7 +704,9 @@ __all__ = [
     "Rule",
     "Skipped",
     "UsageThrottle",
+    "access_returns_in",
     "new_client",
+    "page_title",
     "parse_retry_after",
     "redact_url",
     "scrub",

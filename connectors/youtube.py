@@ -76,18 +76,25 @@ AUTH_HINT = (
     "enabled) or renew the OAuth token (scope youtube.readonly), and put it in the environment variable "
     "this channel's api_key or access_token names"
 )
+SCOPE_HINT = (
+    "the OAuth token was granted without the scope https://www.googleapis.com/auth/youtube.readonly: "
+    "authorise again with that scope (or use an API key, for public videos) and put the new token in the "
+    "environment variable this channel's access_token names"
+)
+FORBIDDEN_HINT = (
+    "the credentials may not read this: an API key reads only public data, an OAuth token only what "
+    "its Google account may see"
+)
 ERRORS = google_errors(
     AUTH_HINT,
+    scope_hint=SCOPE_HINT,
+    denied_hint=FORBIDDEN_HINT,
     commentsDisabled=Action.SKIP,
     videoNotFound=Action.NOT_FOUND,
     channelNotFound=Action.NOT_FOUND,
     # Not NOT_FOUND: only `listing()` can tell a channel without public uploads from an unknown one.
     playlistNotFound=Action.SKIP,
-    forbidden=Rule(
-        Action.FAIL,
-        "the credentials may not read this: an API key reads only public data, an OAuth token only what "
-        "its Google account may see",
-    ),
+    forbidden=Rule(Action.FAIL, FORBIDDEN_HINT),
 )
 
 

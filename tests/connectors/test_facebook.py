@@ -253,7 +253,7 @@ def test_a_next_link_without_a_cursor_is_followed_by_its_query_less_the_token(tm
     assert {r.platform_id for r in records(pages)} >= {r["id"] for r in last["data"]}
 
 
-def test_a_thread_that_vanished_is_skipped_and_the_post_kept(tmp_path: Path) -> None:
+def test_a_thread_graph_will_not_serve_keeps_the_post_and_what_was_read(tmp_path: Path) -> None:
     body = fixture("facebook_posts_1.json")
     body["paging"] = {}
     with respx.mock(base_url=BASE, assert_all_called=True) as router:
@@ -262,6 +262,8 @@ def test_a_thread_that_vanished_is_skipped_and_the_post_kept(tmp_path: Path) -> 
         pages = collect(CASE.connector(tmp_path))
     ids = {r.platform_id for r in records(pages)}
     assert POST_A in ids and "987654321098765_111" in ids and "987654321098765_113" not in ids
+    # The post was just listed: Graph's 100/33 on its comments is no sign it is gone.
+    assert [failure.key for page in pages for failure in page.failed_threads] == [POST_A]
 
 
 def test_a_malformed_post_is_reported_and_the_rest_stored(tmp_path: Path) -> None:

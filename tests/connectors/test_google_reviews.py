@@ -41,7 +41,8 @@ class GoogleReviewsCase(HttpCase):
         "expired token": AuthError,
         "rate limited": RateLimited,
         "location not found": NotFound,
-        "not approved": PlatformError,
+        "not a manager of the location": PermissionDenied,
+        "other platform error": PlatformError,
     }
 
     def make(self) -> GoogleReviewsConnector:
@@ -72,8 +73,11 @@ class GoogleReviewsCase(HttpCase):
             "location not found": httpx.Response(
                 404, json=google_error(404, "NOT_FOUND", "Requested entity was not found.")
             ),
-            "not approved": httpx.Response(
+            "not a manager of the location": httpx.Response(
                 403, json=google_error(403, "PERMISSION_DENIED", "The caller does not have permission")
+            ),
+            "other platform error": httpx.Response(
+                400, json=google_error(400, "INVALID_ARGUMENT", "Request contains an invalid argument.")
             ),
         }[failure]
 

@@ -346,7 +346,7 @@ def test_a_malformed_body_is_retried_and_named() -> None:
     with pytest.raises(PlatformError) as raised:
         run(api.get("items"))
     assert raised.value.code == "malformed"
-    assert "malformed JSON" in str(raised.value)
+    assert "incomplete answer from https://api.example.com/v1/items (HTTP 200)" in str(raised.value)
 
 
 def test_the_error_table_most_specific_rule_wins() -> None:
