@@ -79,3 +79,28 @@ def test_each_command_in_one_process_prints_for_the_terminal_it_finds(
     )
     assert wide.exit_code == 0, wide.output
     assert max(len(line) for line in wide.stdout.splitlines()) > 80, wide.stdout
+
+
+@pytest.mark.parametrize("columns", [60, 79, 100, 119, 140])
+def test_at_any_width_the_summary_fits_and_says_each_channels_status_and_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    """The layout is the widest one that fits: the boxed table with the reasons, the compact table
+    (reasons under it), or one line per channel; never a table rich has to crop."""
+    monkeypatch.setenv("SOCIALMON_LANG", "es")
+    monkeypatch.setattr(out, "_console", None)
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    channels = (
+        '[[brands.channels]]\nname = "exportaciones-de-la-tienda"\nplatform = "file"\npath = "export.jsonl"\n'
+        '[[brands.channels]]\nname = "whatsapp"\nplatform = "whatsapp_export"\npath = "no-such-chat.txt"\n'
+    )
+    config = write_config(tmp_path, channels=channels)
+    result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines), "\n".join(lines)
+    summary = "\n".join(lines)
+    assert "ok" in summary.split() and "falló" in summary.replace(":", " ").split(), summary
+    assert "1 actualizado" not in summary and "updated" not in summary, summary  # said in Spanish
+    folded = " ".join(line.strip("│ ") for line in lines)
+    assert "no-such-chat.txt" in folded.replace(" ", "") or "no-such-chat.txt" in result.output, summary

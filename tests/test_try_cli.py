@@ -45,7 +45,7 @@ def bluesky() -> Iterator[respx.MockRouter]:
             json=fixture("bluesky_feed_2.json")
         )
         router.get("/app.bsky.feed.getAuthorFeed").respond(json=fixture("bluesky_feed_1.json"))
-        router.get("/app.bsky.feed.getPostThread", params={"uri": POST_A}).respond(
+        router.get("/app.bsky.feed.getPostThread", params={"uri": POST_A}, name="thread_a").respond(
             json=fixture("bluesky_thread.json")
         )
         router.get("/app.bsky.feed.getPostThread").respond(json=fixture("bluesky_thread_small.json"))
@@ -145,6 +145,77 @@ def test_a_platform_error_names_the_channel_and_what_to_do(cli: CliRunner) -> No
     said = " ".join(result.stderr.split())
     assert "nobody-bsky-social/bluesky: FAILED: NotFound" in said and "a handle like name.bsky.social" in said
     assert result.stdout == ""  # nothing was read: no report
+
+
+NO_RETRY = ("--set", "max_retries=1", "--set", "retry_backoff=0")
+
+
+def partial_line(stderr: str) -> str:
+    (line,) = [line for line in stderr.splitlines() if ": PARTIAL, " in line]
+    return line
+
+
+def test_a_thread_the_platform_would_not_give_exits_1_and_says_try_again_later(
+    bluesky: respx.MockRouter, cli: CliRunner
+) -> None:
+    """`scan` exits 1 for a partial channel, so does `try`; and a temporary database has no next scan."""
+    bluesky["thread_a"].respond(502, json={"error": "InternalServerError", "message": "upstream failed"})
+    result = cli.invoke(app, ["try", f"bluesky:{HANDLE}", *NO_RETRY, *OLD_DATA])
+    assert result.exit_code == 1, result.output
+    line = partial_line(result.stderr)
+    assert "1 thread not read (try again later, or keep what was read with --database): " in line, line
+    assert "left for the next scan" not in line and "the next scan tries again" not in line
+    assert "socialmon alerts" not in result.stderr  # the alerts go with the temporary database
+    assert json.loads(result.stdout)["brands"][0]["name"] == HANDLE  # what was read is reported
+
+
+def test_a_kept_try_that_ends_partial_says_the_scan_reads_the_rest(
+    bluesky: respx.MockRouter, cli: CliRunner, tmp_path: Path
+) -> None:
+    bluesky["thread_a"].respond(502, json={"error": "InternalServerError", "message": "upstream failed"})
+    kept = tmp_path / "trial.db"
+    result = cli.invoke(app, ["try", f"bluesky:{HANDLE}", "--database", str(kept), *NO_RETRY, *OLD_DATA])
+    assert result.exit_code == 1, result.output
+    assert "1 thread(s) left for the next scan: " in partial_line(result.stderr)  # `scan --config` reads it
+
+
+MASTODON = "https://mastodon.example"
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_refused_token_is_given_with_set_and_the_alerts_line_names_the_config(
+    cli: CliRunner, tmp_path: Path, kept: bool
+) -> None:
+    """A try takes its token with --set, not from a config's environment variable; the alerts of a
+    kept database are listed with its --config, and a temporary one's are not mentioned."""
+    database = ["--database", str(tmp_path / "trial.db")] if kept else []
+    with respx.mock(base_url=MASTODON, assert_all_called=False) as router:
+        router.get("/api/v1/accounts/lookup").respond(
+            401, json={"error": "This method requires an authenticated user"}
+        )
+        result = cli.invoke(app, ["try", "mastodon:@cafe@mastodon.example", *database, *NO_RETRY])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert "FAILED: AuthError: " in said
+    assert "give its access token with --set access_token=TOKEN (or --set 'access_token=${VARIABLE}')" in said
+    assert "environment variable" not in said
+    if kept:
+        assert f"(`socialmon alerts --config {tmp_path / 'trial.toml'}` lists the open ones)" in said
+    else:
+        assert "alert" not in said
+
+
+def test_a_rate_limit_in_a_try_says_try_again_later_in_spanish(cli: CliRunner) -> None:
+    with respx.mock(base_url=MASTODON, assert_all_called=False) as router:
+        router.get("/api/v1/accounts/lookup").respond(429, json={"error": "Too many requests"})
+        result = cli.invoke(
+            app, ["try", "mastodon:@cafe@mastodon.example", "--lang", "es", "--set", "max_retries=0"]
+        )
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert "FALLÓ: RateLimited: " in said and "Too many requests" in said  # the platform's own words
+    assert "vuelva a intentarlo más tarde" in said, said
+    assert "próximo escaneo" not in said and "next scan" not in said
 
 
 def test_try_reddit_names_the_user_in_the_user_agent(cli: CliRunner) -> None:

@@ -1,20 +1,26 @@
-"""A config problem said in the CLI's language.
+"""A config problem, or a channel's error in a scan, said in the CLI's language.
 
-`socialmon.config` and the connectors' settings are a library: they write their problems in
+`socialmon.config`, the scan and the connectors are a library: they write their problems in
 English, without a catalogue. The CLI says each problem again from the catalogue: where it is
 ("brand 'cafe', channel 'export'"), the field, and the message when it is one of the shapes
 below, each `{name}` standing for what varies (a value, a name, a number). A message that
 matches none is kept as written, so a new one is still said, in English, until it is added here
 and to `socialmon/locale`.
+
+A channel's error is mostly the platform's own text, which stays as written; what socialmon
+adds to it is said again: the hint a connector puts after " — " (`HINTS`) and the count of
+threads a partial scan left (`COUNTED`). A new hint is one `N_` line in `HINTS` and one
+catalogue entry.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from socialmon.cli._i18n import DEFAULT, N_, _, current
+from socialmon.cli._i18n import DEFAULT, N_, _, current, ngettext
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -61,6 +67,9 @@ MESSAGES = (
     N_("no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path} — check the path in the channel's config"),
     N_("WhatsApp export not found: {path} — check the path in the channel's config"),
     N_("no WhatsApp exports (.txt or .zip) in {path} — check the path in the channel's config"),
+    # The scan's own words about a channel (socialmon/scan.py)
+    N_("another socialmon process is scanning it"),
+    N_("stopped after {minutes} min (channel_timeout); the next scan resumes from the last stored page"),
     # pydantic's, for a value of the wrong type
     N_("Input should be {choices}"),
     N_("Input should be a valid integer, unable to parse string as an integer"),
@@ -81,6 +90,257 @@ MESSAGES = (
     N_("String should have at least {number} character"),
 )
 
+
+# What the connectors tell the user to do, after " — " in a channel's error (connectors/errors.py's
+# classes, each connector's *_HINT constants and error tables, the hints written where raised), as
+# they write it. tests/test_connector_hints_spanish.py finds every hint in connectors/ and fails
+# while one is missing here.
+HINTS = (
+    N_("renew the access token for this channel and update the environment variable that holds it"),
+    N_(
+        "grant the missing permission to the app or token, renew the token and update its "
+        "environment variable"
+    ),
+    N_("the channel resumes from where it stopped on the next scan"),
+    N_("check the channel's account id in the config"),
+    N_(
+        "the platform's paging misbehaved; the next scan resumes from the last stored page — if it "
+        "keeps happening, report it with the channel's platform"
+    ),
+    N_("the next scan continues from here"),
+    N_("check the path in the channel's config"),
+    N_(
+        "the platform or the network is very slow; the channel resumes from where it stopped on the next scan"
+    ),
+    N_("check the channel's base_url; if it is the platform's own, report this to socialmon"),
+    N_("fix the channel's account in the config"),
+    N_("report this to socialmon"),
+    N_(
+        "the project's daily quota is used up; it resets at midnight Pacific time, and the channel "
+        "resumes from where it stopped on the next scan (or ask Google for more quota in the Cloud "
+        "console)"
+    ),
+    N_(
+        "the Google Cloud project has a quota of 0 for this API: it will not come back by waiting; "
+        "see the API's quota page in the Cloud console (APIs & Services → the API → Quotas) and "
+        "ask Google for quota"
+    ),
+    N_(
+        "the token lacks a permission this channel needs; grant it in the app's permissions and "
+        "renew the token"
+    ),
+    N_(
+        "Graph still found the request too large after socialmon halved its limits; set a lower "
+        "{sizes} in the channel's config, and report it if that does not help"
+    ),
+    N_("check the account: a handle like name.bsky.social (or a DID like did:plc:…)"),
+    N_("Bluesky took the account down"),
+    N_("the account is deactivated"),
+    N_("the account blocks public reads"),
+    N_(
+        "this AppView wants a login; socialmon reads Bluesky without one from "
+        "https://public.api.bsky.app/xrpc"
+    ),
+    N_(
+        "nothing to do: the next scan reads them; to read them in one scan raise the channel's "
+        "deep_thread_requests or thread_depth"
+    ),
+    N_(
+        "create a new Page access token (Graph API Explorer, or GET /me/accounts with a long-lived "
+        "user token, permissions pages_show_list, pages_read_engagement, pages_read_user_content) "
+        "and put it in the environment variable this channel's access_token names"
+    ),
+    N_(
+        "create a Page access token (GET /me/accounts with a long-lived user token) as a user who "
+        "can perform the MODERATE task on the Page, with the permissions pages_read_engagement and "
+        "pages_read_user_content, and put it in the environment variable this channel's "
+        "access_token names"
+    ),
+    N_(
+        "create a new Page access token (GET /me/accounts with a long-lived user token) as someone "
+        "who can perform the MESSAGING task on the Page, with the permissions pages_messaging, "
+        "pages_read_engagement and pages_manage_metadata, and put it in the environment variable "
+        "this channel's access_token names"
+    ),
+    N_(
+        "reading Messenger conversations needs a Page access token of someone who can perform the "
+        "MESSAGING task on the Page, with the permissions pages_messaging, pages_read_engagement "
+        "and pages_manage_metadata (Advanced Access for customers without a role on the app); "
+        "grant them, renew the token and update its environment variable"
+    ),
+    N_(
+        "create a new access token (permissions instagram_basic, instagram_manage_comments, "
+        "pages_read_engagement; or instagram_business_basic and instagram_business_manage_comments "
+        "with Instagram Login, refreshed before its 60 days run out) and put it in the environment "
+        "variable this channel's access_token names"
+    ),
+    N_(
+        "create a new Page access token as someone who can perform the MESSAGING task on the Page "
+        "linked to the Instagram account (permissions instagram_basic, instagram_manage_messages, "
+        "pages_manage_metadata; or an Instagram Login token with instagram_business_basic and "
+        "instagram_business_manage_messages) and put it in the environment variable this channel's "
+        "access_token names"
+    ),
+    N_(
+        "reading Instagram Direct conversations needs a Page access token of someone who can "
+        "perform the MESSAGING task on the Page linked to the Instagram account, with the "
+        "permissions instagram_basic, instagram_manage_messages and pages_manage_metadata "
+        "(Instagram Login: instagram_business_basic and instagram_business_manage_messages), from "
+        "an app owned by a verified business; grant them, renew the token and update its "
+        "environment variable"
+    ),
+    N_(
+        "renew the OAuth access token (scope https://www.googleapis.com/auth/business.manage, for "
+        "a Google account that manages the location) and put it in the environment variable this "
+        "channel's access_token names"
+    ),
+    N_(
+        "the Google Cloud project's Business Profile API access is not approved (Google gives such "
+        "a project a quota of 0 requests per minute, and waiting does not change it): request "
+        "access with Google's Business Profile API access request form (linked from "
+        "https://developers.google.com/my-business/content/prereqs), wait for Google's approval, "
+        "then check the quota in the Cloud console (APIs & Services → the My Business API → "
+        "Quotas): it shows 300 requests per minute once access is approved (a quota increase "
+        "request does not help meanwhile)"
+    ),
+    N_(
+        "check the API key (Google Cloud console → APIs & Services → Credentials, with the YouTube "
+        "Data API v3 enabled) or renew the OAuth token (scope youtube.readonly), and put it in the "
+        "environment variable this channel's api_key or access_token names"
+    ),
+    N_(
+        "the credentials may not read this: an API key reads only public data, an OAuth token only "
+        "what its Google account may see"
+    ),
+    N_(
+        "the instance wants a token to read this account, or the token was revoked: on the "
+        "instance open Preferences → Development → New application (scope read:statuses), and put "
+        "its access token in the environment variable this channel's access_token names"
+    ),
+    N_(
+        "check the account (@name@instance, e.g. @cornerbistro@mastodon.social) and that it is on "
+        "that instance"
+    ),
+    N_("the instance refuses to show this account (suspended, or reads need a token)"),
+    N_("the account or status is gone from the instance"),
+    N_("nothing to fix: the status stays stored as last read, and its thread is no longer read"),
+    N_("nothing to fix: a status continuing a thread whose first status is gone is not stored"),
+    N_(
+        "set the channel's access_token (a token of any account on the instance, scope "
+        "read:statuses: Preferences → Development → New application) to read up to 4,096 replies "
+        "at any depth"
+    ),
+    N_(
+        "nothing to do: the next scan reads them; to read them in one scan raise the channel's "
+        "deep_context_requests, or set its access_token (no depth limit)"
+    ),
+    N_(
+        "check the app's client id and secret (reddit.com/prefs/apps; a 'script' app also needs "
+        "the username and password of a developer of the app) and the environment variables this "
+        "channel's settings name"
+    ),
+    N_(
+        "check the account (r/<subreddit> or u/<username>, e.g. r/cornerbistro): the subreddit or "
+        "user may not exist or be banned"
+    ),
+    N_(
+        "Reddit refused the app: the subreddit may be private or restricted, the account the app "
+        "logs in as may be banned or suspended, or Reddit has not approved the app or has blocked "
+        "it (reddit.com/prefs/apps; Reddit's Data API terms)"
+    ),
+    N_(
+        "Reddit refused the request: set the channel's `username` so the User-Agent says who runs "
+        "it, or give client_id and client_secret to use OAuth"
+    ),
+    N_("Reddit refused the request: give client_id and client_secret to use OAuth"),
+    N_("nothing to do: the post is stored as it was listed, and its thread is no longer read"),
+    N_("the subreddit is private; socialmon reads public ones"),
+    N_("the subreddit is quarantined; socialmon reads public ones"),
+    N_("Reddit banned the subreddit"),
+    N_("Reddit suspended the account"),
+    N_(
+        "check the spelling of the channel's account in the config (r/<subreddit> or u/<username>, "
+        "e.g. r/cornerbistro)"
+    ),
+    N_(
+        "check the channel's account in the config (r/<subreddit> or u/<username>, e.g. "
+        "r/cornerbistro); if it is right, open it on reddit.com to see what Reddit shows instead"
+    ),
+    N_("nothing to do: the next scan reads them"),
+    N_("nothing to do; to read such posts in one scan, raise the channel's `more_requests`"),
+    N_("nothing to do; to read more a scan, raise the channel's `more_requests_per_scan`"),
+    N_(
+        "nothing to do; to read more a scan, give client_id and client_secret (with OAuth Reddit "
+        "allows 100 requests a minute, against about 10 without) or raise `more_requests_per_scan`"
+    ),
+    N_("pip install 'socialmon[spreadsheets]', or save the sheet as CSV"),
+    N_("save it again from the spreadsheet as .xlsx, or as CSV"),
+    N_("see the rejected rows above; fix the file, or the channel's options (format, timezone, date_order)"),
+    N_("write a header row naming the columns (type, id, created_at, …), as the README's file format says"),
+    N_("set the channel's format option"),
+    N_("the other files were read; the next scan reads the file(s) named again, until fixed"),
+    N_(
+        "export the chat with WhatsApp's Export chat (without media) and point path at the .txt or "
+        ".zip it writes"
+    ),
+    N_(
+        "the chats of the other files were stored; move the file(s) named out of the channel's "
+        "folder (a file sent in a chat, unzipped from an export with media, is not needed) or "
+        "replace them with the chat's export; the next scan reads them again until then"
+    ),
+    # Added while the connectors' new advice was written (Google permissions, 5xx, encodings)
+    N_(
+        "Graph answers this both for an id that does not exist and for one the token may not read: "
+        "check the channel's account id in the config, then that the token has the permissions "
+        "this channel needs"
+    ),
+    N_(
+        "Graph gives this answer both for a deleted post and for comments the token may not read; "
+        "the next scan reads this thread again — if it keeps failing, check that the token is a "
+        "Page access token with pages_read_engagement and pages_read_user_content"
+    ),
+    N_(
+        "a temporary problem on the platform's side; the next scan tries again — if it lasts, "
+        "check the platform's status page and the channel's base_url"
+    ),
+    N_(
+        "enable {api} in the Google Cloud project of the API key or OAuth client ({where}); if it "
+        "was just enabled, wait a few minutes for Google to apply it"
+    ),
+    N_(
+        'in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s encoding option '
+        '("cp1252", "cp850", "mac_roman" or the file\'s)'
+    ),
+    N_(
+        "the Google account that authorised the token may not read this location: it must be an "
+        "owner or manager of the location in Business Profile; check the channel's account_id and "
+        "location_id, then renew the token with that account (scope "
+        "https://www.googleapis.com/auth/business.manage)"
+    ),
+    N_(
+        "the OAuth token was granted without the scope "
+        "https://www.googleapis.com/auth/business.manage: authorise again with that scope and put "
+        "the new token in the environment variable this channel's access_token names"
+    ),
+    N_(
+        "the OAuth token was granted without the scope "
+        "https://www.googleapis.com/auth/youtube.readonly: authorise again with that scope (or use "
+        "an API key, for public videos) and put the new token in the environment variable this "
+        "channel's access_token names"
+    ),
+    N_(
+        "try again later (the next scan does); if it lasts, check the channel's base_url and the "
+        "platform's status page"
+    ),
+    N_("move the sheet with the rows to the first place, or save it as its own file (.xlsx or CSV)"),
+)
+
+# Counts the scan writes as "N thing(s)", each said with the plural its number asks for.
+COUNTED: dict[str, Callable[[int], str]] = {
+    "{n} thread(s) left for the next scan": lambda n: ngettext(
+        "{n} thread left for the next scan", "{n} threads left for the next scan", n
+    ),
+}
 
 # Fields narrower than "anything": pydantic's list of allowed values ('a', 'b' or 'c'), so that
 # "Input should be a valid integer, got a number with a fractional part" is not taken for one.
@@ -113,12 +373,59 @@ def said(message: str) -> str:
 
 
 def said_error(error: str) -> str:
-    """A channel's error as a scan says it ("SourceError: export file not found: …"), its message in
-    the CLI's language when it is one of the shapes above; the error's kind stays as it is."""
+    """A channel's error as a scan says it ("SourceError: export file not found: …"), in the CLI's
+    language: the whole message when it is one of the shapes above, else the hints and counts in it
+    (the platform's own text stays as written); the error's kind stays as it is."""
     kind, colon, message = error.partition(": ")
     if colon and kind.isidentifier() and kind[:1].isupper():
-        return f"{kind}: {said(message)}"
-    return said(error)
+        return f"{kind}: {_said_message(message)}"
+    return _said_message(error)
+
+
+def _said_message(message: str) -> str:
+    if current() == DEFAULT:
+        return message
+    spoken = said(message)
+    return spoken if spoken != message else said_hints(_said_counts(message))
+
+
+def said_hints(text: str) -> str:
+    """`text` with each connector hint in it (`HINTS`) said in the CLI's language, the rest as written."""
+    if current() == DEFAULT:
+        return text
+    for pattern, english in _hint_patterns():
+        text = pattern.sub(lambda found, english=english: _(english).format(**found.groupdict()), text)
+    return text
+
+
+@cache
+def _hint_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each hint as a pattern, longest first ("nothing to do: the next scan reads them; to read…"
+    before "nothing to do: the next scan reads them"). A hint is found where connectors write one:
+    after " — ", or after "; " or ": " when several are joined (a folder's files each give theirs);
+    it ends the text, or a "; " or ":" follows it (the next thread's reason, the hints it leads to)."""
+    found = []
+    for hint in sorted(HINTS, key=len, reverse=True):
+        body = re.sub(r"\\\{(\w+)\\\}", lambda field: f"(?P<{field[1]}>.+?)", re.escape(hint))
+        found.append((re.compile(rf"(?:(?<= — )|(?<=; )|(?<=: )){body}(?=$|[;:])", re.DOTALL), hint))
+    return tuple(found)
+
+
+@cache
+def _counted_patterns() -> tuple[tuple[re.Pattern[str], Callable[[int], str]], ...]:
+    return tuple(
+        (re.compile(re.escape(written).replace(r"\{n\}", r"(?P<n>\d[\d,]*)")), say)
+        for written, say in COUNTED.items()
+    )
+
+
+def _said_counts(text: str) -> str:
+    """ "1 thread(s) left for the next scan" as "1 hilo por leer en el próximo escaneo"."""
+    for pattern, say in _counted_patterns():
+        text = pattern.sub(
+            lambda found, say=say: say(int(found["n"].replace(",", ""))).format(n=found["n"]), text
+        )
+    return text
 
 
 def _or_words(value: str) -> str:

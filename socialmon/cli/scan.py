@@ -40,8 +40,10 @@ from socialmon.cli._config_words import said_error
 from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
+    from rich.console import Console, Group, RenderableType
     from rich.progress import TaskID
     from rich.table import Table
+    from rich.text import Text
 
     from socialmon.alerts.rules import HalfImported
     from socialmon.config import Config, ConfigProblem, SkippedChannel
@@ -241,18 +243,20 @@ def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
     )
 
 
-COMPACT_SUMMARY_BELOW = 100  # columns: a narrower console gets the table without its box
+# The status column of the boxed table is at least this wide when a channel has a reason to say: a
+# reason folded into a few letters a line is unreadable (the compact table says it under itself).
+REASON_WIDTH = 32
 
 
-def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
+def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: bool = True) -> Table:
     """One row per channel. No heading word is ever cut ("publicaciones" stays whole): each column is
-    at least as wide as its heading's longest word, and below `COMPACT_SUMMARY_BELOW` columns the
-    box goes, which gives the seven columns room at 80 in Spanish too; long channel names wrap."""
+    at least as wide as its heading's longest word. Compact: no box, no platform and no reasons
+    (`scan_summary` says them under the table), which gives the seven columns room at 80 in Spanish;
+    long channel names wrap. Without `rows`: the columns only, as wide as they must be (rich would
+    measure a long name's cell whole, while the table folds it)."""
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
-    compact = width < COMPACT_SUMMARY_BELOW
     table = Table(
         title=_("Scan summary"),
         box=None if compact else box.HEAVY_HEAD,
@@ -267,29 +271,20 @@ def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
         table.add_column(heading, min_width=max(longest, least), **options)
 
     labels = max((len(outcome.label) for outcome in outcomes), default=0)
+    reasons = not compact and any(outcome.error for outcome in outcomes)
     column(_("channel"), min(labels, 19), style="bold", overflow="fold")
-    if not compact:  # narrow: the channel's name says enough, and the status must keep its room
+    if not compact:
         column(_("platform"), overflow="fold")
     column(_("new posts"), justify="right")
     column(_("new comments"), justify="right")
     column(_("updated"), justify="right")
     column(_("skipped"), justify="right")
-    column(_("status"), overflow="fold")
-    for outcome in outcomes:
+    column(_("status"), REASON_WIDTH if reasons else 0, overflow="fold")
+    for outcome in outcomes if rows else []:
         r = outcome.result
-        # Platform errors are untrusted text: never rendered as markup.
-        status = Text.assemble(
-            {
-                "ok": (_("ok"), "green"),
-                "partial": (_("partial"), "yellow"),
-                "busy": (_("busy"), "yellow"),
-                "failed": (_("failed"), "red"),
-            }[outcome.status]
-        )
+        status = _status_word(outcome)
         if outcome.error and not compact:
-            # Narrow, the reason would be folded into a few letters a line: it is said whole under the
-            # table (see `scan`), or was already, by the plain lines as the channel ended.
-            status.append_text(plain(f": {said_error(outcome.error)}"))
+            status.append_text(plain(f": {said_error(outcome.error)}"))  # untrusted text: never markup
         table.add_row(
             plain(outcome.label),
             *([] if compact else [plain(outcome.platform)]),
@@ -300,6 +295,55 @@ def summary_table(outcomes: list[ChannelOutcome], width: int = 120) -> Table:
             status,
         )
     return table
+
+
+def _status_word(outcome: ChannelOutcome) -> Text:
+    from rich.text import Text
+
+    return Text.assemble(
+        {
+            "ok": (_("ok"), "green"),
+            "partial": (_("partial"), "yellow"),
+            "busy": (_("busy"), "yellow"),
+            "failed": (_("failed"), "red"),
+        }[outcome.status]
+    )
+
+
+def summary_lines(outcomes: list[ChannelOutcome]) -> Group:
+    """The summary as one line per channel, for a console too narrow for any table: each line wraps
+    as words do, so nothing is cut."""
+    from rich.console import Group
+    from rich.text import Text
+
+    lines: list[Text] = [Text(_("Scan summary"), style="bold")]
+    for outcome in outcomes:
+        r = outcome.result
+        updated = r.updated_posts + r.updated_comments
+        line = Text.assemble((f"{outcome.label}: ", "bold"), _status_word(outcome))
+        figures = [
+            new_posts(r.new_posts),
+            new_comments(r.new_comments),
+            ngettext("{n} updated", "{n} updated", updated).format(n=f"{updated:,}"),
+            ngettext("{n} skipped", "{n} skipped", r.rejected).format(n=f"{r.rejected:,}"),
+        ]
+        line.append_text(plain(" · " + ", ".join(figures)))
+        lines.append(line)
+    return Group(*lines)
+
+
+def scan_summary(outcomes: list[ChannelOutcome], console: Console) -> tuple[RenderableType, bool]:
+    """The summary in the widest layout that fits the console without cutting anything: the boxed
+    table with each failure's reason, the compact table, or one line per channel; and whether it
+    said the reasons itself (only the boxed table does)."""
+    from rich.measure import Measurement
+
+    options = console.options.update_width(10_000)  # unbounded: rich clamps the measure to the width
+    for compact in (False, True):
+        columns = summary_table(outcomes, compact=compact, rows=False)
+        if Measurement.get(console, options, columns).minimum <= console.width:
+            return summary_table(outcomes, compact=compact), not compact
+    return summary_lines(outcomes), False
 
 
 @contextmanager
@@ -474,10 +518,11 @@ def _scan(
             outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
-        out.print(summary_table(outcomes, out.width))
+        summary, with_reasons = scan_summary(outcomes, out.console)
+        out.print(summary)
         # The reasons, when no plain line said them where the table is read: the live view says none,
         # and with stderr sent elsewhere (`2>scan.log`) the terminal saw none.
-        if out.width < COMPACT_SUMMARY_BELOW and (is_terminal() or out.is_terminal):
+        if not with_reasons and (is_terminal() or out.is_terminal):
             for outcome in outcomes:
                 if outcome.error:
                     say(out, (f"{outcome.label}: ", "bold"), plain(said_error(outcome.error)))

@@ -31,6 +31,7 @@ from socialmon.cli import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
+    alert_counts,
     config_or_exit,
     config_problems,
     database_or_exit,
@@ -39,7 +40,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.cli._i18n import _
+from socialmon.cli._i18n import N_, _, ngettext
 from socialmon.cli.report import (
     FormatOption,
     LangChoice,
@@ -50,7 +51,9 @@ from socialmon.cli.report import (
 )
 
 if TYPE_CHECKING:  # the connectors load when a try runs (see cli/_common.py)
+    from socialmon.cli.scan import PlainReporter
     from socialmon.config import ResolvedChannel
+    from socialmon.scan import ChannelOutcome
     from socialmon_connectors.base import Connector
     from socialmon_connectors.records import Page
 
@@ -236,6 +239,97 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
         pass
 
 
+# A try without --database keeps nothing: the scan's "on the next scan" is "try again later".
+# Each pair is (what the scan says, what a try says instead), replaced in the CLI's language, so
+# that a hint ending with the scan's words (a rate limit's, a slow platform's) ends with the try's;
+# a hint's translation uses the same words for them (see socialmon/locale).
+NEXT_SCAN_WORDS = (
+    (N_("the channel resumes from where it stopped on the next scan"), N_("try again later")),
+    (N_("the next scan tries again"), N_("try again later")),
+)
+
+
+def _token_hints() -> dict[str, str]:
+    """A connector's hint that names the config's environment variable → the same for a try,
+    whose settings are given with --set."""
+    from socialmon_connectors import mastodon, reddit
+    from socialmon_connectors.errors import AuthError, PermissionDenied
+
+    return {
+        mastodon.AUTH_HINT: N_(
+            "the instance wants a token to read this account, or the token was revoked: on the instance "
+            "open Preferences → Development → New application (scope read:statuses), and give its access "
+            "token with --set access_token=TOKEN (or --set 'access_token=${VARIABLE}')"
+        ),
+        reddit.AUTH_HINT: N_(
+            "check the app's client id and secret (reddit.com/prefs/apps; a 'script' app also needs the "
+            "username and password of a developer of the app), given with --set client_id=… and "
+            "--set client_secret=…"
+        ),
+        AuthError.hint: N_(
+            "renew the access token and give it with --set access_token=TOKEN "
+            "(or --set 'access_token=${VARIABLE}')"
+        ),
+        PermissionDenied.hint: N_(
+            "grant the missing permission to the app or token, renew the token and give it with "
+            "--set access_token=TOKEN"
+        ),
+    }
+
+
+def threads_not_read(n: int) -> str:
+    return ngettext(
+        "{n} thread not read (try again later, or keep what was read with --database)",
+        "{n} threads not read (try again later, or keep what was read with --database)",
+        n,
+    ).format(n=f"{n:,}")
+
+
+def said_for_a_try(error: str, kept: bool) -> str:
+    """A channel's error in the CLI's language (see `said_error`), its advice for a try: settings
+    are given with --set, and without --database nothing is left for a next scan."""
+    from socialmon.cli._config_words import COUNTED, said_error
+
+    spoken = said_error(error)
+    for hint, instead in _token_hints().items():
+        spoken = spoken.replace(_(hint), _(instead))
+    if kept:  # `socialmon scan --config` carries on from the kept database: the scan's words hold
+        return spoken
+    threads_left = COUNTED["{n} thread(s) left for the next scan"]
+    for written in dict.fromkeys(("{n} thread(s) left for the next scan", threads_left(1), threads_left(2))):
+        pattern = re.escape(written).replace(r"\{n\}", r"(?P<n>\d[\d,]*)")
+        spoken = re.sub(pattern, lambda found: threads_not_read(int(found["n"].replace(",", ""))), spoken)
+    for scan_words, try_words in NEXT_SCAN_WORDS:
+        spoken = spoken.replace(_(scan_words), _(try_words))
+    return spoken
+
+
+def try_reporter(kept_config: Path | None) -> PlainReporter:
+    """The scan's plain lines (`socialmon scan`'s), with a try's advice (see `said_for_a_try`), and
+    an alerts line only when the database is kept: the alerts of a temporary one go with it."""
+    from socialmon.cli.scan import PlainReporter, alerts_line
+
+    class TryReporter(PlainReporter):
+        def channel_finished(self, outcome: ChannelOutcome) -> None:
+            if outcome.error:
+                outcome = replace(outcome, error=said_for_a_try(outcome.error, kept_config is not None))
+            super().channel_finished(outcome)
+
+        def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+            if error is not None:
+                self._line(alerts_line(brand, created, resolved, error))
+            elif kept_config is not None and (created or resolved):
+                self._line(
+                    _(
+                        "{brand}: {created}, {resolved} (`socialmon alerts --config {config}` lists the open ones)"
+                    ).format(brand=brand, config=kept_config, **alert_counts(created, resolved))
+                )
+            elif kept_config is not None:
+                self._line(_("{brand}: no new alerts").format(brand=brand))
+
+    return TryReporter(quiet=False)
+
+
 @contextmanager
 def workspace(database: Path | None) -> Iterator[tuple[Path, Path]]:
     """(config path, database path): in a temporary folder, or beside the database to keep."""
@@ -261,8 +355,9 @@ def workspace(database: Path | None) -> Iterator[tuple[Path, Path]]:
     help=_(
         "Try socialmon on one public account (Mastodon, Bluesky, Reddit): scan its newest posts and print "
         "the report.\n\n"
-        "Exit code 0 when the scan succeeded, 1 when the platform failed (what was read is still "
-        "reported), 2 for an unknown platform, a malformed account or a bad option."
+        "Exit code 0 when the scan read everything, 1 when the platform failed or some threads could not "
+        "be read (what was read is still reported), 2 for an unknown platform, a malformed account or a "
+        "bad option."
     ),
 )
 def try_account(
@@ -382,7 +477,6 @@ def try_account(
         fail(str(error))
     options.setdefault("page_size", str(min(posts, 40)))
 
-    from socialmon.cli.scan import PlainReporter
     from socialmon.scan import run_scan
     from socialmon.sentiment import get_scorer
     from socialmon.storage import Store
@@ -410,7 +504,12 @@ def try_account(
             import asyncio  # here: every command loads this module (see cli/scan.py)
 
             (outcome,) = asyncio.run(
-                run_scan([channel], store, concurrency=1, reporter=PlainReporter(quiet=False))
+                run_scan(
+                    [channel],
+                    store,
+                    concurrency=1,
+                    reporter=try_reporter(config_path if database is not None else None),
+                )
             )
         if outcome.status != "failed" or outcome.pages:
             run_report(
@@ -434,4 +533,5 @@ def try_account(
                     "`socialmon scan --config {config}` carries on from there"
                 ).format(database=database_path, config=config_path),
             )
-    raise typer.Exit(EXIT_FAILED if outcome.status == "failed" else EXIT_OK)
+    # As `scan`: a channel that ended partial (threads it could not read) exits 1 too.
+    raise typer.Exit(EXIT_FAILED if outcome.status in ("failed", "partial") else EXIT_OK)
