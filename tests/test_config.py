@@ -608,3 +608,12 @@ def test_the_config_checks_a_time_zone_as_the_connectors_do(name: str) -> None:
             return f"error: {error}"
 
     assert outcome(config_check) == outcome(connector_check)
+
+
+def test_a_toml_mistake_is_said_in_spanish(tmp_path: Path, cli: CliRunner) -> None:
+    path = tmp_path / "socialmon.toml"
+    path.write_text('[[brands]]\nslug = "cafe"\npath = "C:\\Users\\ana\\export.csv"\n', encoding="utf-8")
+    result = cli.invoke(app, ["check", "--config", str(path)], env={"SOCIALMON_LANG": "es"})
+    assert result.exit_code == 2
+    assert "TOML no válido en la línea 3: una barra invertida" in result.output, result.output
+    assert "comillas simples" in result.output

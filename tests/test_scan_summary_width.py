@@ -104,3 +104,15 @@ def test_at_any_width_the_summary_fits_and_says_each_channels_status_and_reason(
     assert "1 actualizado" not in summary and "updated" not in summary, summary  # said in Spanish
     folded = " ".join(line.strip("│ ") for line in lines)
     assert "no-such-chat.txt" in folded.replace(" ", "") or "no-such-chat.txt" in result.output, summary
+
+
+def test_counts_are_written_as_the_language_writes_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALMON_LANG", "es")
+    monkeypatch.setattr(out, "_console", None)
+    write_jsonl(tmp_path / "export.jsonl", [post("p1")] + [comment(f"c{i}") for i in range(1234)])
+    config = write_config(tmp_path)
+    result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "1.234" in result.stdout and "1,234" not in result.output, result.output

@@ -35,6 +35,18 @@ MESSAGES = (
     N_("file not found (run `socialmon init` to create one)"),
     N_("cannot read the file: {error}"),
     N_("invalid TOML: {error}"),
+    # socialmon.config.toml_mistake
+    N_(
+        'invalid TOML on line {line}: a backslash in a "…" string starts an escape; write a Windows '
+        "path in single quotes ('C:\\Users\\…') or with forward slashes (\"C:/Users/…\")"
+    ),
+    N_("invalid TOML on line {line}: a text is not closed; check its quotes"),
+    N_("invalid TOML on line {line}: this is set twice; keep one"),
+    N_(
+        'invalid TOML on line {line}: a value is text in quotes ("…"), a number, true or false, or a list in [ ]'
+    ),
+    N_("invalid TOML on line {line}: expected a setting as name = value"),
+    N_("invalid TOML on line {line}, column {column}: {what}"),
     N_("environment variable {name} is not set"),
     N_("environment variable {name} is set but empty"),
     N_("unknown time zone {value}; use an IANA name like 'America/Guayaquil'"),

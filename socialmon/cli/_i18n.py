@@ -128,6 +128,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(_current).ngettext(singular, plural, n)
 
 
+def count(n: int) -> str:
+    """A count as the current language writes it: "296,105" in English, "296.105" in Spanish, as the
+    reports write numbers (Babel, loaded only for counts that need a separator)."""
+    if _current == DEFAULT or abs(n) < 1000:
+        return f"{n:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=_current)
+
+
 def hide_type_tags() -> None:
     """`--help` without typer's raw type tags (`<bool>`, `<str>`, `<int range>`, `<file>`): an
     option's help says what it takes. A choice still shows its values (table|json|csv), and an
@@ -292,6 +302,7 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "_",
+    "count",
     "current",
     "hide_type_tags",
     "ngettext",

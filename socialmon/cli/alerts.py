@@ -27,7 +27,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.cli._i18n import _, current, ngettext, use_for
+from socialmon.cli._i18n import _, count, current, ngettext, use_for
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -103,7 +103,7 @@ def _list(
         say(
             out,
             _("{shown} of {total} shown, the most severe first: --limit 0 shows all").format(
-                shown=len(found), total=f"{total:,}"
+                shown=len(found), total=count(total)
             ),
         )
 
@@ -514,17 +514,17 @@ def send(
             ).format(count=len(preview.alert_ids), brand=preview.brand, destination=preview.destination),
         )
         say(out, preview.content)
-    for slug, count in result.held.items():
+    for slug, held in result.held.items():
         if not quiet:
             say(
                 err,
                 ngettext(
                     "{brand}: {count} alert held until the end of quiet hours",
                     "{brand}: {count} alerts held until the end of quiet hours",
-                    count,
-                ).format(brand=slug, count=count),
+                    held,
+                ).format(brand=slug, count=count(held)),
             )
-    for slug, count in result.unrouted.items():
+    for slug, unrouted in result.unrouted.items():
         if not quiet:
             say(
                 err,
@@ -533,8 +533,8 @@ def send(
                     "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
                     "{brand}: {count} alerts with nowhere to go: add [brands.alerts.email] or "
                     "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
-                    count,
-                ).format(brand=slug, count=count),
+                    unrouted,
+                ).format(brand=slug, count=count(unrouted)),
             )
     for delivery in result.deliveries:
         if not delivery.ok:

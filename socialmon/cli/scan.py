@@ -37,7 +37,7 @@ from socialmon.cli._common import (
     terminal_text,
 )
 from socialmon.cli._config_words import said_error
-from socialmon.cli._i18n import _, ngettext, use_for
+from socialmon.cli._i18n import _, count, ngettext, use_for
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
     from rich.console import Console, Group, RenderableType
@@ -60,15 +60,15 @@ class _Rejections:
         self.counts: dict[str, int] = {}
 
     def report(self, label: str, rejected: RejectedRecord, print_line: object) -> None:
-        count = self.counts.get(label, 0) + 1
-        self.counts[label] = count
-        if count <= MAX_REJECTIONS_SHOWN:
+        seen = self.counts.get(label, 0) + 1
+        self.counts[label] = seen
+        if seen <= MAX_REJECTIONS_SHOWN:
             print_line(  # type: ignore[operator]
                 _("{label}: skipped {location}: {reason}").format(
                     label=label, location=rejected.location, reason=rejected.reason
                 )
             )
-        elif count == MAX_REJECTIONS_SHOWN + 1:
+        elif seen == MAX_REJECTIONS_SHOWN + 1:
             print_line(
                 _("{label}: more malformed records skipped; the summary counts them").format(label=label)
             )  # type: ignore[operator]
@@ -76,11 +76,11 @@ class _Rejections:
 
 def new_posts(n: int) -> str:
     """ "1 new post", "3 new posts", in the CLI's language."""
-    return ngettext("{n} new post", "{n} new posts", n).format(n=f"{n:,}")
+    return ngettext("{n} new post", "{n} new posts", n).format(n=count(n))
 
 
 def new_comments(n: int) -> str:
-    return ngettext("{n} new comment", "{n} new comments", n).format(n=f"{n:,}")
+    return ngettext("{n} new comment", "{n} new comments", n).format(n=count(n))
 
 
 def alerts_line(
@@ -288,10 +288,10 @@ def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: b
         table.add_row(
             plain(outcome.label),
             *([] if compact else [plain(outcome.platform)]),
-            f"{r.new_posts:,}",
-            f"{r.new_comments:,}",
-            f"{r.updated_posts + r.updated_comments:,}",
-            f"{r.rejected:,}",
+            count(r.new_posts),
+            count(r.new_comments),
+            count(r.updated_posts + r.updated_comments),
+            count(r.rejected),
             status,
         )
     return table
@@ -324,8 +324,8 @@ def summary_lines(outcomes: list[ChannelOutcome]) -> Group:
         figures = [
             new_posts(r.new_posts),
             new_comments(r.new_comments),
-            ngettext("{n} updated", "{n} updated", updated).format(n=f"{updated:,}"),
-            ngettext("{n} skipped", "{n} skipped", r.rejected).format(n=f"{r.rejected:,}"),
+            ngettext("{n} updated", "{n} updated", updated).format(n=count(updated)),
+            ngettext("{n} skipped", "{n} skipped", r.rejected).format(n=count(r.rejected)),
         ]
         line.append_text(plain(" · " + ", ".join(figures)))
         lines.append(line)
@@ -542,7 +542,7 @@ def _scan(
                 "(lookups {lookup} s, writes {writing} s){workers}"
             ).format(
                 scoring=f"{t.scoring:.2f}",
-                texts=f"{t.texts_scored:,}",
+                texts=count(t.texts_scored),
                 storage=f"{t.storage:.2f}",
                 lookup=f"{t.lookup:.2f}",
                 writing=f"{t.writing:.2f}",

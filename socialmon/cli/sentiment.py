@@ -28,7 +28,7 @@ from socialmon.cli._common import (
     say,
     standard_output_checked,
 )
-from socialmon.cli._i18n import _, ngettext, use_for
+from socialmon.cli._i18n import _, count, ngettext, use_for
 from socialmon.sentiment import get_scorer
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def rescore_command(
             "re-scored {count} comment with {scorer} {version}",
             "re-scored {count} comments with {scorer} {version}",
             done,
-        ).format(count=f"{done:,}", scorer=scorer.name, version=scorer.version),
+        ).format(count=count(done), scorer=scorer.name, version=scorer.version),
     )
 
 

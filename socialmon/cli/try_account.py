@@ -40,7 +40,7 @@ from socialmon.cli._common import (
     registry,
     say,
 )
-from socialmon.cli._i18n import N_, _, ngettext
+from socialmon.cli._i18n import N_, _, count, ngettext
 from socialmon.cli.report import (
     FormatOption,
     LangChoice,
@@ -282,7 +282,7 @@ def threads_not_read(n: int) -> str:
         "{n} thread not read (try again later, or keep what was read with --database)",
         "{n} threads not read (try again later, or keep what was read with --database)",
         n,
-    ).format(n=f"{n:,}")
+    ).format(n=count(n))
 
 
 def said_for_a_try(error: str, kept: bool) -> str:
