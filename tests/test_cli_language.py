@@ -164,6 +164,8 @@ def test_help_is_spanish_under_a_spanish_locale(monkeypatch: pytest.MonkeyPatch)
     assert "Show this message and exit" not in main.stdout and "Options" not in main.stdout
     scan_help = run_cli("scan", "--help", env={"LANG": "es_EC.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
     assert "Mostrar solo los problemas (para cron)." in scan_help.stdout
+    assert " Uso: " in scan_help.stdout and "scan [OPCIONES]" in scan_help.stdout, scan_help.stdout
+    assert "Usage" not in scan_help.stdout
     assert not [tag for tag in TYPE_TAGS if tag in main.stdout + scan_help.stdout]
 
 
@@ -199,6 +201,11 @@ def test_help_is_english_when_socialmon_lang_says_so(monkeypatch: pytest.MonkeyP
             "Input should be greater than or equal to 1",
         ),
         (["scan", "--concurrency", "x"], "'--concurrency': debe ser un número entero", "valid integer"),
+        (
+            ["check", "--config", "/"],
+            "el archivo '/' es una carpeta: indique el archivo que contiene.",
+            "file '/' is a directory.",
+        ),
     ],
 )
 def test_usage_errors_are_said_in_the_clis_language(

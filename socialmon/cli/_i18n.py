@@ -229,15 +229,19 @@ def usage_errors_in_language() -> None:
             return message if _current == DEFAULT else _usage_error(message)
 
         cls.format_message = format_message
-    get_usage = core.Context.get_usage
+    # The command's usage line, which `--help` and every usage error (through the context) show.
+    get_usage = core.Command.get_usage
 
-    def usage(self):  # type: ignore[no-untyped-def]
-        line = get_usage(self)
+    def usage(self, ctx):  # type: ignore[no-untyped-def]
+        line = get_usage(self, ctx)
         if _current == DEFAULT or not line.startswith("Usage: "):
             return line
-        return _("Usage: {usage}").format(usage=line.removeprefix("Usage: "))
+        said = line.removeprefix("Usage: ")
+        for word in (N_("[OPTIONS]"), N_("COMMAND [ARGS]...")):
+            said = said.replace(word, _(word))
+        return _("Usage: {usage}").format(usage=said)
 
-    core.Context.get_usage = usage
+    core.Command.get_usage = usage
     exceptions.UsageError._socialmon_spoken = True  # type: ignore[attr-defined]
 
 
@@ -291,6 +295,22 @@ def _value_problem(problem: str) -> str:
     found = re.fullmatch(r"(.+) is not one of (.+)\.", problem, re.DOTALL)
     if found:
         return _("{value} is not one of {choices}.").format(value=found[1], choices=found[2])
+    # typer's checks of a path option (`--config`, `--output`): "file 'x' is a directory."
+    found = re.fullmatch(
+        r"(file|dir|path) ('.*') (is a directory|is a file|does not exist|is not readable|is not writable)\.",
+        problem,
+        re.DOTALL,
+    )
+    if found:
+        kinds = {"file": _("file {name}"), "dir": _("folder {name}"), "path": _("path {name}")}
+        states = {
+            "is a directory": _("{what} is a folder: give the file in it"),
+            "is a file": _("{what} is a file: give a folder"),
+            "does not exist": _("{what} does not exist"),
+            "is not readable": _("{what} cannot be read (permissions)"),
+            "is not writable": _("{what} cannot be written (permissions)"),
+        }
+        return states[found[3]].format(what=kinds[found[1]].format(name=found[2])) + "."
     return said(problem)
 
 
