@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr
 
 from socialmon_connectors._paging import ApiSettings, GraphPaging, unexpected_body
-from socialmon_connectors.errors import PlatformError
+from socialmon_connectors.errors import NotFound, PlatformError
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule, UsageThrottle
 
 log = logging.getLogger("socialmon.http")
@@ -38,6 +38,38 @@ MISSING_OR_REFUSED_HINT = (
 #: Graph's code/subcode for an object that "does not exist, cannot be loaded due to missing permissions,
 #: or does not support this operation".
 MISSING_OR_REFUSED = "100/33"
+
+
+async def refused_not_gone(
+    api: Api, what: str, item_id: str, error: Exception, remembered: bool, hint: str
+) -> PlatformError | None:
+    """`SweepConnector.not_gone` for Graph: its 100/33 on an item's comments ("does not exist, cannot
+    be loaded due to missing permissions…") does not say the item is gone. An item this scan just
+    listed is there, so its thread is read again next scan (the error returned); an item an earlier
+    scan listed is gone (None) when Graph no longer serves the item itself either. `what` names it
+    ("post 123_456")."""
+    if not isinstance(error, NotFound) or error.code != MISSING_OR_REFUSED:
+        return None
+    if remembered and await _is_gone(api, item_id):
+        return None
+    return PlatformError(
+        f"{api.platform}: could not read the comments of {what}, though it is there ({Exception.__str__(error)})",
+        code=MISSING_OR_REFUSED,
+        hint=hint,
+    )
+
+
+async def _is_gone(api: Api, item_id: str) -> bool:
+    """Whether Graph answers "not found" for the item itself (deleted since it was listed)."""
+    try:
+        await api.get(item_id, {"fields": "id"})
+    except NotFound:
+        return True
+    except PlatformError as error:
+        if error.code == "network":
+            raise
+        return False  # another answer is no sign of a deletion: read the thread again next scan
+    return False
 
 
 #: How Graph words code 1 when the answer would be too large (a page of posts with their comments inline).

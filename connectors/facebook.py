@@ -36,12 +36,12 @@ import httpx
 from pydantic import Field
 
 from socialmon_connectors._meta import (
-    MISSING_OR_REFUSED,
     GraphSettings,
     MetaPaging,
     author,
     count,
     graph_options,
+    refused_not_gone,
 )
 from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
 from socialmon_connectors.errors import NotFound, PermissionDenied, PlatformError
@@ -198,33 +198,8 @@ class FacebookConnector(SweepConnector):
     async def not_gone(
         self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
     ) -> PlatformError | None:
-        """Graph's 100/33 on a post's comments ("does not exist, cannot be loaded due to missing
-        permissions…") does not say the post is gone: a post this scan just listed is there, so its
-        thread is read again next scan. A post an earlier scan listed is gone when Graph no longer
-        serves the post itself either."""
-        if not isinstance(error, NotFound) or error.code != MISSING_OR_REFUSED:
-            return None
         post_id = str(raw.get("id"))
-        if remembered and await self.post_is_gone(api, post_id):
-            return None
-        return PlatformError(
-            f"Facebook: could not read the comments of post {post_id}, though the post is there "
-            f"({Exception.__str__(error)})",
-            code=MISSING_OR_REFUSED,
-            hint=REFUSED_THREAD_HINT,
-        )
-
-    async def post_is_gone(self, api: Api, post_id: str) -> bool:
-        """Whether Graph answers "not found" for the post itself (deleted since it was listed)."""
-        try:
-            await api.get(post_id, {"fields": "id"})
-        except NotFound:
-            return True
-        except PlatformError as error:
-            if error.code == "network":
-                raise
-            return False  # another answer is no sign of a deletion: read the thread again next scan
-        return False
+        return await refused_not_gone(api, f"post {post_id}", post_id, error, remembered, REFUSED_THREAD_HINT)
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]

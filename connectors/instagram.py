@@ -27,7 +27,14 @@ from typing import Any
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, MetaPaging, account_username, author, graph_options
+from socialmon_connectors._meta import (
+    GraphSettings,
+    MetaPaging,
+    account_username,
+    author,
+    graph_options,
+    refused_not_gone,
+)
 from socialmon_connectors._paging import (
     Raw,
     SweepConnector,
@@ -36,8 +43,8 @@ from socialmon_connectors._paging import (
     paginate,
     time_at,
 )
-from socialmon_connectors.errors import NotFound
-from socialmon_connectors.http import Api
+from socialmon_connectors.errors import NotFound, PlatformError
+from socialmon_connectors.http import Api, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
 AUTH_HINT = (
@@ -53,6 +60,13 @@ MEDIA_FIELDS = (
 )
 
 log = logging.getLogger("socialmon.http")
+
+
+REFUSED_THREAD_HINT = (
+    "Graph gives this answer both for deleted media and for comments the token may not read; the next "
+    "scan reads this thread again — if it keeps failing, check that the token has instagram_manage_comments "
+    "(or instagram_business_manage_comments with Instagram Login)"
+)
 
 
 class InstagramSettings(GraphSettings):
@@ -138,6 +152,14 @@ class InstagramConnector(SweepConnector):
             rejected, self.item_label(raw), lambda: parse_media(raw, self.account_id, self.username)
         )
         return [media] if media else []
+
+    async def not_gone(
+        self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
+    ) -> PlatformError | None:
+        media_id = str(raw.get("id"))
+        return await refused_not_gone(
+            api, f"media {media_id}", media_id, error, remembered, REFUSED_THREAD_HINT
+        )
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]

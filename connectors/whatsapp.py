@@ -69,6 +69,7 @@ import hashlib
 import logging
 import re
 import zipfile
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -556,6 +557,20 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def no_business_said(name: str, messages: list[Message], names_given: bool) -> str:
+    """The warning for a chat none of whose senders is one of `business_names`: the business's own
+    replies then count as the customer's messages (no response time, every message pending)."""
+    counts = Counter(message.sender for message in messages)
+    senders = ", ".join(f"{sender!r} ({count})" for sender, count in counts.most_common(5))
+    more = ", …" if len(counts) > 5 else ""
+    setting = "none of its senders is in business_names" if names_given else "business_names is not set"
+    return (
+        f"{name}: {setting}, so every message counts as the customer's (senders, most messages "
+        f"first: {senders}{more}): set the channel's business_names to the name(s) the business's "
+        "own messages are sent under, as the export writes them"
+    )
+
+
 class WhatsAppExportConnector(Connector):
     name = "whatsapp_export"
     uses_http = False  # local files
@@ -681,6 +696,13 @@ class WhatsAppExportConnector(Connector):
                     days = (anchor_day(self.settings.anchor, today) - last).days
                 kept["shift_days"] = days
                 chat.messages = shifted(chat.messages, days, zone)
+            if chat.messages and not any(message.is_business for message in chat.messages):
+                log.warning(
+                    "%s/%s: %s",
+                    self.context.brand,
+                    self.context.channel,
+                    no_business_said(path.name, chat.messages, bool(self.settings.business_names)),
+                )
             for line, reason in chat.rejected:
                 page.rejected.append(RejectedRecord(location=f"{path.name} line {line}", reason=reason))
             made: list[PostRecord | CommentRecord] = []

@@ -345,6 +345,19 @@ HINTS = (
         "platform's status page"
     ),
     N_("move the sheet with the rows to the first place, or save it as its own file (.xlsx or CSV)"),
+    N_(
+        "write one object per line (for an array: jq -c '.[]' FILE > FILE.jsonl); or export CSV "
+        'or .xlsx and set the channel\'s format to "csv" or "xlsx" (or "auto", from the file\'s extension)'
+    ),
+    N_(
+        'in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s '
+        'encoding option ("cp1252", "cp850", "mac_roman" or the file\'s)'
+    ),
+    N_(
+        "Graph gives this answer both for deleted media and for comments the token may not read; the next "
+        "scan reads this thread again — if it keeps failing, check that the token has instagram_manage_comments "
+        "(or instagram_business_manage_comments with Instagram Login)"
+    ),
 )
 
 # Counts the scan writes as "N thing(s)", each said with the plural its number asks for.

@@ -13,7 +13,7 @@ from conformance import ConnectorCase, conformance_suite, nullcontext
 from helpers import comment, post, write_jsonl
 
 from socialmon_connectors import ChannelContext, CommentRecord, Incomplete, Page, PostRecord, SourceError
-from socialmon_connectors.file import FileConnector, FileSettings
+from socialmon_connectors.file import FileConnector, FileSettings, _marks
 
 
 class FileCase(ConnectorCase):
@@ -312,7 +312,7 @@ def test_malformed_jsonl_lines_are_rejected_with_file_and_line_and_the_rest_kept
     reasons = [reason for _, reason in problems]
     assert reasons[0].startswith("not valid JSON")
     assert reasons[1] == "not a JSON object"
-    assert "platform_id" in reasons[2]
+    assert reasons[2] == "id: Field required"  # the file's column, not the record's platform_id
     assert reasons[3].startswith("type: must be one of") and "'story'" in reasons[3]
     assert reasons[4].startswith("created_at:")
     assert reasons[5].startswith("rating:")
@@ -554,7 +554,7 @@ def test_rows_out_of_range_or_too_deep_are_rejected_with_file_and_line_and_the_r
     assert problems["export.jsonl line 2"] == "created_at: Unix time 1e+20 is out of range"
     assert problems["export.jsonl line 7"] == "not valid JSON (nested too deeply)"
     assert problems["export.jsonl line 8"].startswith("like_count:")
-    assert problems["export.jsonl line 10"].startswith("platform_id:")
+    assert problems["export.jsonl line 10"].startswith("id:")
     assert problems["export.jsonl line 12"].startswith("not valid JSON")
     assert problems["export.jsonl line 13"].startswith("author_id:")
     for n in (3, 4, 5, 6, 11):
@@ -785,17 +785,20 @@ def test_a_regenerated_export_with_the_same_first_bytes_is_read_again_from_the_s
     assert ids(read(source, last_cursor(pages))) == []
 
 
-def test_a_cursor_from_before_the_tails_hash_still_resumes_after_its_offset(tmp_path: Path) -> None:
+def test_a_cursor_from_before_the_prefix_hash_still_resumes_after_its_offset(tmp_path: Path) -> None:
     path = tmp_path / "regen.jsonl"
     _regenerated_export(path)
     source = connector(tmp_path, "regen.jsonl")
     entry = last_cursor(read(source))["files"]["regen.jsonl"]
-    assert "tail" in entry
-    old = {"files": {"regen.jsonl": {k: v for k, v in entry.items() if k != "tail"}}}
+    assert "prefix" in entry
+    head, tail, _ = _marks(path, entry["offset"])
+    # As cursors were kept before: the hashes of the first 4 KiB and of the 4 KiB before the offset.
+    older = {"offset": entry["offset"], "line": entry["line"], "head": head, "tail": tail}
     append(path, line(comment("c101")))
-    pages = read(source, old)
+    pages = read(source, {"files": {"regen.jsonl": older}})
     assert ids(pages) == ["c101"]
-    assert "tail" in last_cursor(pages)["files"]["regen.jsonl"]
+    assert "prefix" in last_cursor(pages)["files"]["regen.jsonl"]
+    old = {"files": {"regen.jsonl": {k: v for k, v in older.items() if k != "tail"}}}
     # Without the tail's hash, an offset that no longer follows a line end still means a rewrite.
     _regenerated_export(path, extra=2, changed={"c80": 9})
     again = read(source, old)
