@@ -17,6 +17,7 @@ import respx
 import test_bluesky
 import test_facebook
 import test_google_reviews
+import test_instagram
 import test_mastodon
 import test_reddit
 import test_youtube
@@ -363,6 +364,22 @@ def test_a_100_33_on_a_just_listed_posts_comments_leaves_the_thread_for_the_next
     assert "the next scan reads this thread again" in failures[0].reason
     assert "data" not in failures[0].item.get("comments", {})  # read again from the start
     assert POST_A in {record.platform_id for record in records(pages)}  # the post and its first comments
+
+
+def test_a_100_33_on_just_listed_instagram_media_leaves_its_comments_for_the_next_scan(
+    tmp_path: Path,
+) -> None:
+    """Instagram's comments come from the same Graph: the same answer, the same reading of it."""
+    with respx.mock(base_url=test_instagram.BASE, assert_all_called=False) as router:
+        test_instagram.CASE.routes(router)
+        router.get(f"/{test_instagram.MEDIA}/comments").respond(400, json=REFUSED)
+        pages, error = gather(test_instagram.CASE.connector(tmp_path), None)
+    assert error is None
+    failures = [failure for page in pages for failure in page.failed_threads]
+    assert [failure.key for failure in failures] == [test_instagram.MEDIA]
+    assert "could not read the comments of media" in failures[0].reason
+    assert "instagram_manage_comments" in failures[0].reason
+    assert test_instagram.MEDIA in {record.platform_id for record in records(pages)}  # the media is kept
 
 
 def remembered(tmp_path: Path) -> Any:
