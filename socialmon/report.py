@@ -30,6 +30,8 @@ class ChannelSummary:
     negative: int
     last_status: str | None
     pending_threads: int = 0  # threads left for the next scan (a `partial` channel)
+    # What went wrong in the last scan (failed or partial), redacted by the scan; not in the JSON overview.
+    last_error: str | None = None
 
     def share(self, label: str) -> float:
         scored = self.positive + self.neutral + self.negative
@@ -37,6 +39,7 @@ class ChannelSummary:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["last_error"]  # the JSON overview's documented shape (render/json.py)
         data["shares"] = {label: round(self.share(label), 4) for label in ("positive", "neutral", "negative")}
         return data
 
@@ -96,6 +99,7 @@ def channel_summaries(
             func.coalesce(comments.c.negative, 0),
             channel_t.c.last_status,
             func.coalesce(pending.c.pending, 0),
+            channel_t.c.last_error,
         )
         .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
         .outerjoin(posts, posts.c.channel_id == channel_t.c.id)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from pydantic import ValidationError
 from sqlalchemy import and_, delete, insert, select, update
@@ -34,18 +34,48 @@ from socialmon.database import Database
 from socialmon.render.i18n import Lang
 from socialmon.tables import REPORT_DELIVERY
 
-_WORDS = {
-    "subject": ("[socialmon] {brand}: engagement report, {window}", "[socialmon] {brand}: informe, {window}"),
-    "intro": ("{brand} — engagement report, {window}.", "{brand} — informe de interacción, {window}."),
+# key: (English, Spanish, Brazilian Portuguese)
+_WORDS: dict[str, tuple[str, str, str]] = {
+    "subject": (
+        "[socialmon] {brand}: engagement report, {window}",
+        "[socialmon] {brand}: informe, {window}",
+        "[socialmon] {brand}: relatório, {window}",
+    ),
+    "intro": (
+        "{brand} — engagement report, {window}.",
+        "{brand} — informe de interacción, {window}.",
+        "{brand} — relatório de engajamento, {window}.",
+    ),
     "attached": (
         "The full report is the HTML part of this message; the PDF is attached.",
         "El informe completo es la parte HTML de este mensaje; el PDF va adjunto.",
+        "O relatório completo é a parte HTML desta mensagem; o PDF vai em anexo.",
     ),
     "html_only": (
         "The full report is the HTML part of this message.",
         "El informe completo es la parte HTML de este mensaje.",
+        "O relatório completo é a parte HTML desta mensagem.",
     ),
-    "footer": ("Sent by socialmon report --email.", "Enviado por socialmon report --email."),
+    "footer": (
+        "Sent by socialmon report --email.",
+        "Enviado por socialmon report --email.",
+        "Enviado por socialmon report --email.",
+    ),
+    "scan_problems": (
+        "Warning: the last scan of these channels failed or was incomplete, so their figures may be missing or out of date:",
+        "Atención: el último escaneo de estos canales falló o quedó incompleto, así que sus cifras pueden faltar o estar desactualizadas:",
+        "Atenção: a última coleta destes canais falhou ou ficou incompleta, então os números deles podem estar faltando ou desatualizados:",
+    ),
+    "subject_problem": (
+        "1 channel with scan problems",
+        "1 canal con problemas de escaneo",
+        "1 canal com falha na coleta",
+    ),
+    "subject_problems": (
+        "{n} channels with scan problems",
+        "{n} canales con problemas de escaneo",
+        "{n} canais com falha na coleta",
+    ),
 }
 
 
@@ -65,8 +95,9 @@ class ReportEmailResult:
 
 
 def _say(lang: Lang, key: str, **values: object) -> str:
-    english, spanish = _WORDS[key]
-    return (spanish if lang.language == "es" else english).format(**values)
+    english, spanish, portuguese = _WORDS[key]
+    text = {"es": spanish, "pt": portuguese}.get(lang.language, english)
+    return text.format(**values)
 
 
 def window_days(report: BrandReport) -> tuple[date, date]:
@@ -122,23 +153,34 @@ def build_report_email(
     lang: Lang,
     html: str,
     pdf: bytes | None,
+    scan_problems: list[str] | None = None,
 ) -> EmailMessage:
-    """Subject, a plain-text summary, the HTML report as the body, and the PDF attached when given."""
+    """Subject, a plain-text summary, the HTML report as the body, and the PDF attached when given.
+
+    `scan_problems` (render.tables.scan_problem_lines) lead the summary and are counted in the
+    subject: a report from stale data must not read like an ordinary one.
+    """
     from socialmon.render.tables import headline_items, previous_window_line
 
     first, last = window_days(report)
     window = lang("window", since=lang.date(first), until=lang.date(last))
     lines = [_say(lang, "intro", brand=report.name, window=window), ""]
+    if scan_problems:
+        lines += [_say(lang, "scan_problems"), *(f"- {line}" for line in scan_problems), ""]
     for item in headline_items(report, lang):
         lines.append(f"- {item.label}: {item.value}" + (f" {item.change}" if item.change else ""))
     compared = previous_window_line(report, lang)
     lines += ["", compared] if compared else []
     lines += ["", _say(lang, "attached" if pdf else "html_only"), "", "-- ", _say(lang, "footer")]
     message = EmailMessage()
-    message["Subject"] = _say(lang, "subject", brand=report.name, window=window)
+    subject = _say(lang, "subject", brand=report.name, window=window)
+    if scan_problems:
+        count = len(scan_problems)
+        subject += " — " + _say(lang, "subject_problem" if count == 1 else "subject_problems", n=count)
+    message["Subject"] = subject
     message["From"] = destination.sender or ""
     message["To"] = ", ".join(destination.to)
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(datetime.now(UTC))  # "+0000": "-0000" would mean no zone known
     message["Message-ID"] = make_msgid(domain=(destination.sender or "socialmon").rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content("\n".join(lines) + "\n")

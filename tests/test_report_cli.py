@@ -240,3 +240,10 @@ def test_what_a_report_keeps_is_frozen_only_in_the_socialmon_process(process: st
     newly_frozen, enabled = done.stdout.split()
     assert (int(newly_frozen) >= 1000) is frozen and (newly_frozen == "0") is not frozen
     assert enabled == "True"
+
+
+def test_pending_help_names_the_zip_of_csv_files(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["pending", "--help"])
+    assert result.exit_code == 0
+    said = " ".join(result.output.replace("│", " ").split())
+    assert ".zip: one CSV per table, ready for Excel" in said and ".xlsx" in said

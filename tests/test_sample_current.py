@@ -130,7 +130,7 @@ def test_an_empty_window_says_so_and_where_the_data_is(tmp_path: Path, lang: str
     result = cli.invoke(app, ["report", "--config", str(config), "--since", "1d", "--lang", lang])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    newest = re.search(r"(?:del|from) (.+?) —", text)
+    newest = re.search(r"(?:es del|is from) (.+?) —", text)
     assert newest, text
     assert expected.format(day=newest.group(1)) in text
     assert re.search(r"--since \d+d", text)

@@ -46,9 +46,10 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 import httpx
 
 from socialmon.alerts._errors import DeliveryError
-from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, shorten, summarise
+from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, summarise
 from socialmon.config import WebhookDestination
 from socialmon.render.i18n import Lang
+from socialmon.render.shorten import shorten
 
 COLOURS = {"info": 0x0969DA, "warning": 0x9A6700, "critical": 0xCF222E}
 DETAIL = 10  # alerts a chat message shows one by one (Discord takes 10 embeds); the rest are summed up
@@ -354,7 +355,7 @@ def _cut_line(line: str, limit: int) -> str:
     if len(line) <= limit:
         return line
     bold = line.startswith("*") and line.endswith("*")
-    cut = _OPEN_AT_END.sub("", shorten(line, limit - bold).removesuffix("…"))
+    cut = _OPEN_AT_END.sub("", shorten(line, limit - bold, at_word=True).removesuffix("…"))
     return cut + "…" + ("*" if bold else "")
 
 
@@ -368,7 +369,7 @@ def _shorten(alert: AlertText, limit: int | None) -> AlertText:
 def _cut(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return text
-    return shorten(text, limit) if limit else None
+    return shorten(text, limit, at_word=True) if limit else None
 
 
 _POSTED_URLS: set[str] = set()

@@ -11,7 +11,6 @@ client, a chat).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from socialmon.alerts.findings import (
 )
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
+from socialmon.render.shorten import shorten
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
@@ -362,7 +362,7 @@ def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
         note = say(lang, "engagement", engagement=lang.number(comment["likes"] + comment.get("replies", 0)))
     else:
         note = lang.datetime(_moment(comment["written_at"])) if comment.get("written_at") else ""
-    text = shorten(comment.get("text") or "", QUOTE_LIMIT)
+    text = shorten(comment.get("text") or "", QUOTE_LIMIT, at_word=True)
     url = _safe_link(comment.get("url"))
     return Quoted(
         terminal_text(who),
@@ -373,43 +373,6 @@ def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
 
 
 QUOTE_LIMIT = 280  # characters of each comment a group alert quotes, "…" included
-_WORD_CUT_WITHIN = 0.8  # a cut goes back to the last space when one is in the last fifth
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` in at most `limit` characters: when cut, at a word boundary if one is near the
-    limit, never inside an emoji sequence or before a combining mark, and ending in "…"."""
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    end = limit - 1
-    space = max(text.rfind(" ", 0, end + 1), text.rfind("\n", 0, end + 1))
-    if space >= end * _WORD_CUT_WITHIN:
-        end = space
-    while 0 < end < len(text) and _joins_previous(text, end):
-        end -= 1
-    return text[:end].rstrip() + "…"
-
-
-_REGIONAL = range(0x1F1E6, 0x1F200)  # a flag is a pair of these
-
-
-def _joins_previous(text: str, end: int) -> bool:
-    """Whether cutting before `text[end]` would split a character sequence that reads as one:
-    a combining mark, variation selector, skin tone, tag or zero-width joiner and what it joins,
-    or the second half of a flag."""
-    first, last = ord(text[end]), ord(text[end - 1])
-    if unicodedata.combining(text[end]) or text[end] in "\u200d\ufe0e\ufe0f" or text[end - 1] == "\u200d":
-        return True
-    if 0x1F3FB <= first <= 0x1F3FF or 0xE0020 <= first <= 0xE007F:  # skin tones, tag sequences
-        return True
-    if first in _REGIONAL and last in _REGIONAL:
-        pairs = 0
-        while end - pairs > 0 and ord(text[end - pairs - 1]) in _REGIONAL:
-            pairs += 1
-        return pairs % 2 == 1
-    return False
 
 
 def word(

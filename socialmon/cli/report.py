@@ -112,8 +112,8 @@ FormatOption = Annotated[
         "-f",
         callback=_note_format,
         help=_(
-            "Output format. Default: from --output's extension (.html .pdf .json .csv .md, .txt for "
-            "table), else table."
+            "Output format. Default: from --output's extension (.html .pdf .json .csv .md .xlsx; .zip: "
+            "one CSV per table, ready for Excel; .txt for table), else table."
         ),
     ),
 ]
@@ -229,7 +229,9 @@ def run_report(
             except WindowError as error:
                 fail(window_problem(error))
             started = time.perf_counter()
-            summaries = channel_summaries(db, brand, channel) if view == "summary" else None
+            # Every view says which channels' last scan failed or was partial; the summary shows them all.
+            channels = channel_summaries(db, brand, channel)
+            summaries = channels if view == "summary" else None
             overview_seconds = time.perf_counter() - started
     if timings:  # plain lines: a JSON report loads no rich for them
         lines = [
@@ -242,11 +244,11 @@ def run_report(
         sys.stderr.write("".join(lines))
         sys.stderr.flush()
     if mail_to is not None:
-        _email_reports(loaded, database, reports, lang, view, mail_to, force=force)
+        _email_reports(loaded, database, reports, lang, view, mail_to, force=force, channels=channels)
         if output is None and csv_dir is None:
             return  # for cron: the e-mail is the report
     if csv_dir is not None or format is ReportFormat.xlsx or (format is ReportFormat.csv and _zip(output)):
-        _write_spreadsheets([(r, _lang(loaded, r, lang)) for r in reports], format, output, csv_dir)
+        _write_spreadsheets([(r, _lang(loaded, r, lang)) for r in reports], format, output, csv_dir, channels)
         return
     if format is ReportFormat.json:
         from socialmon.render.json import render_json
@@ -257,18 +259,17 @@ def run_report(
     pairs = [(report, _lang(loaded, report, lang)) for report in reports]
     if format is ReportFormat.csv:
         from socialmon.render.csv import render_csv
-        from socialmon.render.tables import report_tables
 
-        sections = [(r.slug, report_tables(r, lang_)) for r, lang_ in pairs]
+        sections = [(r.slug, _tables_with_scan_problems(r, lang_, channels)) for r, lang_ in pairs]
         _write(render_csv(sections), output)
     elif format is ReportFormat.md:
         from socialmon.render.markdown import render_markdown
 
-        _write(render_markdown(pairs), output)
+        _write(render_markdown(pairs, channels), output)
     elif format in (ReportFormat.html, ReportFormat.pdf):
         from socialmon.render.html import render_html
 
-        html = render_html(pairs, loaded.base_dir)
+        html = render_html(pairs, loaded.base_dir, channels)
         if format is ReportFormat.html:
             _write(html, output)
         else:
@@ -276,7 +277,15 @@ def run_report(
 
             _write_bytes(render_pdf(html), output)
     else:
-        _print_tables(pairs, summaries, output, lang)
+        _print_tables(pairs, summaries, output, lang, channels)
+
+
+def _tables_with_scan_problems(report: BrandReport, lang: Lang, channels: list[Any]) -> list[Any]:
+    """The report's tables, led by the brand's channels whose last scan failed or was partial."""
+    from socialmon.render.tables import report_tables, scan_problems_table
+
+    problems = scan_problems_table([c for c in channels if c.brand == report.slug], lang)
+    return [*([problems] if problems else []), *report_tables(report, lang)]
 
 
 def window_problem(error: WindowError) -> str:
@@ -372,11 +381,12 @@ def _print_tables(
     summaries: list[Any] | None,
     output: Path | None,
     lang: LangChoice | None,
+    channels: list[Any],
 ) -> None:
     from rich.console import Console
 
     from socialmon.render.i18n import STRINGS
-    from socialmon.render.tables import channel_overview
+    from socialmon.render.tables import channel_overview, scan_problem_lines
     from socialmon.render.terminal import render_terminal
 
     with output_file(output) if output else standard_output_checked() as handle:
@@ -389,7 +399,8 @@ def _print_tables(
         for report, report_lang in pairs:
             mine = [s for s in summaries or [] if s.brand == report.slug]
             extra = [channel_overview(mine, report_lang)] if mine else []
-            console.print(render_terminal(report, report_lang, extra))
+            problems = scan_problem_lines([c for c in channels if c.brand == report.slug], report_lang)
+            console.print(render_terminal(report, report_lang, extra, problems))
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -463,13 +474,16 @@ def _csv_dir_format(format: ReportFormat, folder: Path) -> ReportFormat:
 
 
 def _write_spreadsheets(
-    pairs: list[tuple[BrandReport, Lang]], format: ReportFormat, output: Path | None, csv_dir: Path | None
+    pairs: list[tuple[BrandReport, Lang]],
+    format: ReportFormat,
+    output: Path | None,
+    csv_dir: Path | None,
+    channels: list[Any],
 ) -> None:
     """One CSV per table (a folder, or a zip) or an xlsx with a sheet per table (socialmon/render/spreadsheets.py)."""
     from socialmon.render import spreadsheets
-    from socialmon.render.tables import report_tables
 
-    sections = [(r.slug, lang_, report_tables(r, lang_)) for r, lang_ in pairs]
+    sections = [(r.slug, lang_, _tables_with_scan_problems(r, lang_, channels)) for r, lang_ in pairs]
     if format is ReportFormat.xlsx:
         _write_bytes(spreadsheets.render_xlsx(sections), output)
         return
@@ -517,11 +531,13 @@ def _email_reports(
     destinations: dict[str, Any],
     *,
     force: bool,
+    channels: list[Any],
 ) -> None:
     """Send each brand's report once per window; exit 1 when the mail server did not take one."""
     from socialmon.alerts._errors import DeliveryError
     from socialmon.cli._common import EXIT_FAILED
     from socialmon.render.html import render_html, render_pdf
+    from socialmon.render.tables import scan_problem_lines
     from socialmon.report_email import build_report_email, send_report
 
     try:
@@ -537,9 +553,15 @@ def _email_reports(
             if destination is None:
                 continue
             report_lang = _lang(config, report, lang)
-            html = render_html([(report, report_lang)], config.base_dir)
+            html = render_html([(report, report_lang)], config.base_dir, channels)
+            mine = [c for c in channels if c.brand == report.slug]
             message = build_report_email(
-                destination, report, report_lang, html, render_pdf(html) if with_pdf else None
+                destination,
+                report,
+                report_lang,
+                html,
+                render_pdf(html) if with_pdf else None,
+                scan_problems=scan_problem_lines(mine, report_lang),
             )
             try:
                 result = send_report(db, destination, report, message, view=view, force=force)

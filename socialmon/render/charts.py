@@ -66,7 +66,7 @@ def sentiment_chart(report: BrandReport, lang: Lang) -> str | None:
                 for p in report.trend.periods
             ],
         )
-    chart.value_formatter = lambda v: f"{lang.number(v)} %"
+    chart.value_formatter = lambda v: lang.percent(None if v is None else v / 100)  # "28%", "28 %"
     return _static(chart.render(is_unicode=True))
 
 

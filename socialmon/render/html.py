@@ -17,12 +17,15 @@ from socialmon.render.charts import response_chart, sentiment_chart
 from socialmon.render.i18n import Lang
 from socialmon.render.tables import (
     TableData,
+    empty_window_hint,
     headline_items,
     headline_notes,
     previous_window_line,
     report_tables,
     rules_lines,
+    scan_problem_lines,
 )
+from socialmon.report import ChannelSummary
 
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
@@ -67,11 +70,20 @@ def table_view(table: TableData) -> dict[str, object]:
     return {"table": table, "stack": table.key in _STACKED, "long": long}
 
 
-def render_html(reports: list[tuple[BrandReport, Lang]], base_dir: Path | None = None) -> str:
+def render_html(
+    reports: list[tuple[BrandReport, Lang]],
+    base_dir: Path | None = None,
+    channels: list[ChannelSummary] | None = None,
+) -> str:
+    """The brands' reports, each in its own language and time zone; `channels` (their last scans)
+    names the channels whose last scan failed or was partial."""
     lang = reports[0][1] if reports else Lang("en")
     items = [
         {
             "report": report,
+            "lang": brand_lang,
+            "problems": scan_problem_lines([c for c in channels or [] if c.brand == report.slug], brand_lang),
+            "empty": empty_window_hint(report, brand_lang, document=True),
             "logo": logo_data_uri(report.logo, base_dir),
             "headline": headline_items(report, brand_lang),
             "compared": previous_window_line(report, brand_lang),

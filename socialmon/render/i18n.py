@@ -1,7 +1,8 @@
-"""Every word a report prints, in English and Spanish; numbers and dates through Babel.
+"""Every word a report prints, in English, Spanish and Brazilian Portuguese; numbers and dates through Babel.
 
 The locale is the report language plus, when the brand names a holiday country, that
-country (es_EC, es_MX: Mexico writes 1,234.5 and Ecuador 1.234,5).
+country (es_EC, es_MX: Mexico writes 1,234.5 and Ecuador 1.234,5). Portuguese is Brazil's
+(pt_BR: 1.234,5, 04/12/2026) unless the country says otherwise.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_decimal, format_percent
 
-LANGUAGES = ("en", "es")
+LANGUAGES = ("en", "es", "pt")
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
@@ -35,6 +36,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{status} · {n} hilo(s) por leer en el próximo escaneo",
     ),
     "overview": ("Channels", "Canales"),
+    "scan_problems": (
+        "Channels whose last scan failed or was incomplete",
+        "Canales cuyo último escaneo falló o quedó incompleto",
+    ),
+    "scan_problems_note": (
+        "Their figures may be missing or out of date until a scan succeeds.",
+        "Sus cifras pueden faltar o estar desactualizadas hasta que un escaneo termine bien.",
+    ),
+    "scan_problem_line": (
+        "{channel}: last scan {status} — {reason}",
+        "{channel}: último escaneo {status} — {reason}",
+    ),
+    "reason": ("Reason", "Motivo"),
     "all_channels": ("All channels", "Todos los canales"),
     "headline": ("At a glance", "De un vistazo"),
     "response_times": ("Response times", "Tiempos de respuesta"),
@@ -266,6 +280,186 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Brazilian Portuguese, as a consultant in Brazil writes a client's report. Every key of STRINGS.
+PORTUGUESE: dict[str, str] = {
+    "report_title": "Relatório de engajamento",
+    "window": "de {since} a {until}",
+    "generated": "Gerado em {when}",
+    "channels": "Canais",
+    "channel": "Canal",
+    "platform": "plataforma",
+    "last_scan": "última coleta",
+    "never": "nunca",
+    "status_ok": "ok",
+    "status_partial": "parcial",
+    "status_failed": "falhou",
+    "status_busy": "ocupado",
+    "status_running": "em andamento",
+    "scan_pending": "{status} · {n} conversa(s) para ler na próxima coleta",
+    "overview": "Canais",
+    "scan_problems": "Canais cuja última coleta falhou ou ficou incompleta",
+    "scan_problems_note": "Os números desses canais podem estar faltando ou desatualizados até uma coleta dar certo.",
+    "scan_problem_line": "{channel}: última coleta {status} — {reason}",
+    "reason": "Motivo",
+    "all_channels": "Todos os canais",
+    "headline": "Resumo",
+    "response_times": "Tempo de resposta",
+    "period": "Período",
+    "comments": "Comentários",
+    "answered": "Respondidos",
+    "response_rate": "Taxa de resposta",
+    "median": "Mediana",
+    "p90": "Percentil 90",
+    "mean": "Média",
+    "within_sla": "Dentro do prazo ({sla})",
+    "business_time": "No horário de atendimento",
+    "wall_time": "Tempo corrido",
+    "business_headline": "Tempo de resposta no horário de atendimento ({statistic})",
+    "business_note": (
+        "No horário de atendimento: só conta a parte de cada espera que caiu dentro do horário de "
+        "atendimento; um comentário feito depois do fechamento e respondido antes da abertura conta como 0 min."
+    ),
+    "response_by": "Tempo de resposta por {period}",
+    "per_day": "dia",
+    "per_week": "semana",
+    "per_month": "mês",
+    "customer_comments": "Comentários de clientes",
+    "comments_note": (
+        "Comentários de clientes: os feitos no período, em qualquer publicação. O engajamento conta os "
+        "comentários das publicações do período, não importa quando foram feitos."
+    ),
+    "comments_on_posts": "Comentários nessas publicações",
+    "engagement_note": (
+        "Publicações do período, com os comentários de clientes e as respostas da empresa que "
+        "receberam, não importa quando foram feitos."
+    ),
+    "comment_date": "Data",
+    "published": "Publicada em",
+    "negative_bar": "Proporção negativa (barra)",
+    "day_range": "{first} a {last}",
+    "page_word": "Página",
+    "of_word": "de",
+    "needs_reply": "Aguardando resposta",
+    "needs_reply_total": "{total} aguardando, {negative} negativos, {over} fora do prazo",
+    "needs_reply_total_business": (
+        "{total} aguardando, {negative} negativos, {over} fora do prazo no horário de atendimento"
+    ),
+    "nothing_pending": "Ninguém está aguardando resposta.",
+    "showing": "mostrando os primeiros {shown} de {total}",
+    "author": "Autor",
+    "age": "Espera",
+    "sentiment": "Sentimento",
+    "text": "Texto",
+    "link": "Link",
+    "trend": "Tendência das opiniões",
+    "volume": "Volume",
+    "positive": "positivo",
+    "neutral": "neutro",
+    "negative": "negativo",
+    "unscored": "sem pontuação",
+    "positive_share": "Positivos",
+    "neutral_share": "Neutros",
+    "negative_share": "Negativos",
+    "net_sentiment": "Sentimento líquido",
+    "rating": "Nota média",
+    "rising_terms": "Em alta nos comentários negativos ({latest} em relação a {previous})",
+    "term": "Termo",
+    "share_now": "Proporção atual",
+    "share_before": "Antes",
+    "no_rising": "Nenhum termo cresceu nos comentários negativos.",
+    "engagement": "Engajamento",
+    "posts": "Publicações",
+    "post": "Publicação",
+    "likes": "Curtidas",
+    "shares": "Compartilhamentos",
+    "replies": "Respostas",
+    "top_negative": "Publicações com mais reações negativas",
+    "top_positive": "Publicações com mais reações positivas",
+    "worst_comments": "Comentários mais negativos",
+    "no_data": "Não há dados neste período.",
+    "no_data_yet": "ainda não há dados: rode `socialmon scan` primeiro",
+    "rules": "Como estes números são medidos",
+    "rule_first_reply_business": (
+        "Tempo de resposta: do comentário do cliente até a primeira resposta da empresa"
+    ),
+    "rule_first_reply_anyone": (
+        "Tempo de resposta: do comentário do cliente até a primeira resposta de qualquer outra pessoa"
+    ),
+    "rule_thread": "uma resposta direta, ou uma posterior na mesma conversa",
+    "rule_direct": "só respostas diretas",
+    "rule_self_thread_off": "não contam as respostas em conversas iniciadas pela empresa",
+    "rule_statistic": "número principal: a {statistic}; só esperas de comentários respondidos",
+    "rule_gap": (
+        "um comentário depois de {gap} de silêncio numa conversa inicia uma nova; os anteriores dentro "
+        "desse intervalo são medidos uma vez só"
+    ),
+    "rule_every": "cada comentário de cliente é medido",
+    "rule_sla": "prazo de {sla}; comentários sem resposta contam contra",
+    "rule_hours": "horário de atendimento em {zone}: {hours}{holidays}",
+    "rule_holidays": "; fechado nos feriados nacionais ({country})",
+    "rule_sentiment": (
+        "sentimento: vale a correção manual, depois as estrelas da avaliação (1–2 negativa, 3 neutra, "
+        "4–5 positiva), depois o texto; sentimento líquido = % positivos − % negativos"
+    ),
+    "median_word": "mediana",
+    "mean_word": "média",
+    "day": "Dia",
+    "week": "Semana de",
+    "month": "Mês",
+    "chart_sentiment": "Sentimento por período",
+    "chart_response": "Mediana do tempo de resposta (horas)",
+    "minutes_short": "{n} min",
+    "hours_short": "{n} h",
+    "days_short": "{n} d",
+    "none": "—",
+    "open": "abrir",
+    "pdf_missing": (
+        "Para PDF é preciso o WeasyPrint: pip install 'socialmon[pdf]' (e a biblioteca Pango: "
+        "apt install libpango-1.0-0 libpangoft2-1.0-0 no Debian/Ubuntu, brew install pango no macOS)"
+    ),
+    "ref": "Ref.",
+    "short_comments": "Coment.",
+    "kind": "Tipo",
+    "kind_comment": "comentário",
+    "kind_message": "mensagem",
+    "kinds_comment": "Comentários públicos",
+    "kinds_message": "Mensagens (turnos)",
+    "kinds_message_each": "Mensagens",
+    "response_by_kind": "Tempo de resposta: comentários e mensagens",
+    "trend_by_kind": "Opiniões: comentários e mensagens",
+    "turns": "Turnos",
+    "conversation": "Conversa",
+    "waiting_by_kind": "{comments} comentário(s) e {messages} turno(s) de conversa",
+    "rule_turns_short": "As mensagens são medidas por turno do cliente.",
+    "rule_turns": (
+        "as mensagens privadas são medidas por turno do cliente: da primeira mensagem dele até a "
+        "próxima mensagem da empresa na conversa"
+    ),
+    "short_rate": "Taxa",
+    "short_p90": "P90",
+    "short_within_sla": "No prazo",
+    "short_business_median": "Mediana no horário",
+    "short_business_sla": "No prazo no horário",
+    "all_time": "Desde o início",
+    "short_positive": "Pos.",
+    "short_neutral": "Neu.",
+    "short_negative": "Neg.",
+    "short_net": "Líquido",
+    "short_rating": "Nota",
+    "short_replies": "Resp.",
+    "short_now": "Agora",
+    "more_pending": "mais {n} em socialmon pending",
+    "more_posts": "mais {n} num terminal mais largo ou com -f md",
+    "changed": "{arrow} {change} (período anterior: {value})",
+    "unchanged": "= sem mudança (período anterior: {value})",
+    "previous_only": "(período anterior: {value})",
+    "previous_short": "antes {value}",
+    "points_short": "{n} p.p.",
+    "compared_with": "▲/▼: variação em relação ao período anterior, {window}.",
+    "business_note_short": "No horário de atendimento: só conta a parte da espera dentro do horário.",
+}
+
+
 class Lang:
     """Translate keys, format numbers, percentages, durations and dates for one language."""
 
@@ -275,8 +469,11 @@ class Lang:
         self.locale = _locale(self.language, country)
 
     def __call__(self, key: str, **values: object) -> str:
-        english, spanish = STRINGS[key]
-        text = spanish if self.language == "es" else english
+        if self.language == "pt":
+            text = PORTUGUESE[key]
+        else:
+            english, spanish = STRINGS[key]
+            text = spanish if self.language == "es" else english
         return text.format(**values) if values else text
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
@@ -348,4 +545,4 @@ def _locale(language: str, country: str | None) -> Locale:
             return Locale.parse(f"{language}_{country.upper()}")
         except (UnknownLocaleError, ValueError):
             pass
-    return Locale.parse(language)
+    return Locale.parse("pt_BR" if language == "pt" else language)

@@ -11,7 +11,15 @@ from __future__ import annotations
 from socialmon.analytics.results import BrandReport
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
-from socialmon.render.tables import headline_items, previous_window_line, report_tables, rules_lines
+from socialmon.render.tables import (
+    empty_window_hint,
+    headline_items,
+    previous_window_line,
+    report_tables,
+    rules_lines,
+    scan_problem_lines,
+)
+from socialmon.report import ChannelSummary
 
 
 def _escape(text: str) -> str:
@@ -30,7 +38,10 @@ def _link_target(url: str) -> str:
     return terminal_text(url, multiline=True).translate(_TARGET)
 
 
-def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
+def render_markdown(
+    reports: list[tuple[BrandReport, Lang]], channels: list[ChannelSummary] | None = None
+) -> str:
+    """Each brand in its own language; `channels` (their last scans) names the failed or partial ones."""
     lines: list[str] = []
     for report, lang in reports:
         lines.append(f"# {_escape(report.name)} — {lang('report_title')}")
@@ -38,6 +49,14 @@ def render_markdown(reports: list[tuple[BrandReport, Lang]]) -> str:
         lines.append(lang.window(report.since, report.until) + "  ")
         lines.append(lang("generated", when=lang.datetime(report.generated_at)))
         lines.append("")
+        problems = scan_problem_lines([c for c in channels or [] if c.brand == report.slug], lang)
+        if problems:
+            lines.append(f"> **{_escape(lang('scan_problems'))}** · {_escape(lang('scan_problems_note'))}")
+            lines.extend(f"> - {_escape(line)}" for line in problems)
+            lines.append("")
+        empty = empty_window_hint(report, lang, document=True)
+        if empty:
+            lines += [f"> **{_escape(empty)}**", ""]
         for item in headline_items(report, lang):
             change = f" {_escape(item.change)}" if item.change else ""
             lines.append(f"- **{_escape(item.label)}:** {_escape(item.value)}{change}")

@@ -12,7 +12,9 @@ files are for a person opening them in Excel or LibreOffice in the brand's local
 - UTF-8 with a byte-order mark, so Excel reads accents and emoji;
 - a text cell that a spreadsheet would run as a formula is prefixed with `'` (see `safe_cell`).
 
-The xlsx (`openpyxl`, the `spreadsheets` extra) has one sheet per table, numbers as numbers,
+The xlsx (`openpyxl`, the `spreadsheets` extra) has one sheet per table, named in short (Excel
+allows 31 characters: "Publicaciones negativas", "cafe Respuesta por canal"), with the
+table's full title in its first row and the headings in the second; numbers as numbers,
 shares as percentages, minutes as numbers under "(min)", and dates and times as date cells
 in the brand's time zone; a text starting with = + - @ is stored as text, never as a formula.
 """
@@ -142,10 +144,45 @@ def csv_zip(files: list[tuple[str, str]]) -> bytes:
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# A sheet's name per table (English, Spanish, Portuguese), short enough for Excel's 31 characters
+# with a brand's slug in front; the full title is the sheet's first row.
+SHEET_NAMES: dict[str, tuple[str, str, str]] = {
+    "scan_problems": ("Scan problems", "Escaneos con problemas", "Falhas de coleta"),
+    "channels": ("Channels", "Canales", "Canais"),
+    "response_by_channel": ("Response by channel", "Respuesta por canal", "Resposta por canal"),
+    "response_by_kind": ("Response by kind", "Respuesta por tipo", "Resposta por tipo"),
+    "response_by_period": ("Response by period", "Respuesta por periodo", "Resposta por período"),
+    "needs_reply": ("Needs a reply", "Esperan respuesta", "Aguardando resposta"),
+    "trend": ("Feedback trend", "Tendencia", "Tendência"),
+    "trend_by_kind": ("Sentiment by kind", "Opiniones por tipo", "Opiniões por tipo"),
+    "rising_terms": ("Rising terms", "Términos en aumento", "Termos em alta"),
+    "engagement_by_channel": ("Engagement", "Interacción", "Engajamento"),
+    "posts": ("Posts", "Publicaciones", "Publicações"),
+    "top_negative": ("Most negative posts", "Publicaciones negativas", "Posts mais negativos"),
+    "top_positive": ("Most positive posts", "Publicaciones positivas", "Posts mais positivos"),
+    "worst_comments": ("Most negative comments", "Comentarios negativos", "Comentários negativos"),
+}
+_SHEET_LANGUAGES = ("en", "es", "pt")
+
+
+def sheet_name(table: TableData, lang: Lang) -> str:
+    """The table's short name in the report language (its title for a table without one)."""
+    names = SHEET_NAMES.get(table.key)
+    if names is None:
+        return table.title
+    return names[_SHEET_LANGUAGES.index(lang.language) if lang.language in _SHEET_LANGUAGES else 0]
+
+
+def _with_brand(brand: str, name: str) -> str:
+    """ "cafe Respuesta por canal": a long slug is cut ("panade… Publicaciones negativas"), not the name."""
+    room = 31 - len(name) - 1
+    if len(brand) > room:
+        brand = brand[: max(room - 1, 1)] + "…"
+    return f"{brand} {name}"
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:31] or "Sheet"
+    base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:31].strip() or "Sheet"
     name, number = base, 2
     while name.lower() in used:
         suffix = f" ({number})"
@@ -185,12 +222,13 @@ def render_xlsx(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> bytes:
         for table in tables:
             if not table.rows:
                 continue
-            sheet = workbook.create_sheet(
-                _sheet_title(f"{brand} {table.title}" if several else table.title, used)
-            )
+            name = sheet_name(table, lang)
+            sheet = workbook.create_sheet(_sheet_title(_with_brand(brand, name) if several else name, used))
             keep = _kept(table)
+            sheet.append([f"{brand}: {table.title}" if several else table.title])
+            sheet["A1"].font = Font(bold=True, size=12)
             sheet.append([heading(table, i) for i in keep])
-            for cell in sheet[1]:
+            for cell in sheet[2]:
                 cell.font = Font(bold=True)
             for row in table.rows:
                 sheet.append([None] * len(keep))
@@ -207,7 +245,7 @@ def render_xlsx(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> bytes:
                 sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(
                     60, max(10, widest + 2)
                 )
-            sheet.freeze_panes = "A2"
+            sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

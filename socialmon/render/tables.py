@@ -116,8 +116,14 @@ def _post_cells(lang: Lang, post: PostEngagement) -> list[Cell]:
 
 
 def _short(text: str, limit: int) -> str:
+    """At most `limit` characters as a reader counts them, cut with "…" between two of them."""
+    from socialmon.render.shorten import graphemes
+
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:  # fewer code points than the limit: fewer characters too
+        return text
+    clusters = graphemes(text)
+    return text if len(clusters) <= limit else "".join(clusters[: limit - 1]) + "…"
 
 
 def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
@@ -669,6 +675,59 @@ def _scan_state(summary: ChannelSummary, lang: Lang) -> str:
     return status
 
 
+# A scan that left a channel's figures missing or stale: the reports say so, with its reason.
+SCAN_PROBLEMS = ("failed", "partial")
+_REASON_LIMIT = 120
+
+
+def short_reason(error: str | None) -> str:
+    """The scan's error in short: without the exception's class name and the advice after " — "."""
+    text = " ".join((error or "").split())
+    head, separator, rest = text.partition(": ")
+    if separator and head.isidentifier() and head.endswith(("Error", "Exception")):
+        text = rest
+    return _short(text.split(" — ", 1)[0], _REASON_LIMIT)
+
+
+def scan_problem_rows(summaries: list[ChannelSummary]) -> list[ChannelSummary]:
+    return [s for s in summaries if s.last_status in SCAN_PROBLEMS]
+
+
+def scan_problem_lines(summaries: list[ChannelSummary], lang: Lang) -> list[str]:
+    """ "cafe/instagram: last scan failed — export file not found: …", one per failed or partial channel."""
+    return [
+        lang(
+            "scan_problem_line",
+            channel=f"{s.brand}/{s.channel}",
+            status=_scan_state(s, lang),
+            reason=short_reason(s.last_error) or lang("none"),
+        )
+        for s in scan_problem_rows(summaries)
+    ]
+
+
+def scan_problems_table(summaries: list[ChannelSummary], lang: Lang) -> TableData | None:
+    """The failed or partial channels as a table (CSV, spreadsheets), or None when every scan went well."""
+    rows = scan_problem_rows(summaries)
+    if not rows:
+        return None
+    table = TableData(
+        "scan_problems",
+        lang("scan_problems"),
+        [lang("channel"), lang("last_scan"), lang("reason")],
+        note=lang("scan_problems_note"),
+    )
+    for s in rows:
+        table.rows.append(
+            [
+                Cell(f"{s.brand}/{s.channel}", f"{s.brand}/{s.channel}"),
+                Cell(s.last_status, _scan_state(s, lang), "bad"),
+                Cell(short_reason(s.last_error), short_reason(s.last_error)),
+            ]
+        )
+    return table
+
+
 def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
     """All-time posts, customer comments and sentiment shares per channel, with the last scan status."""
     table = TableData(
@@ -700,3 +759,45 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
             ]
         )
     return table
+
+
+# When the window holds no customer comment. The terminal says which option to try; a document
+# (HTML, PDF, Markdown, e-mail) read by a client says only where the data is.
+_EMPTY_WINDOW = {
+    "en": (
+        "No comments in this window; the newest is from {day} — try --since {span}",
+        "No comments in this window; the newest is from {day} — try without --until",
+        "No customer comments in these channels yet.",
+        "No customer comments in this window; the newest is from {day}.",
+    ),
+    "es": (
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe --since {span}",
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe sin --until",
+        "Aún no hay comentarios de clientes en estos canales.",
+        "No hay comentarios de clientes en este periodo; el más reciente es del {day}.",
+    ),
+    "pt": (
+        "Nenhum comentário neste período; o mais recente é de {day} — tente --since {span}",
+        "Nenhum comentário neste período; o mais recente é de {day} — tente sem --until",
+        "Ainda não há comentários de clientes nesses canais.",
+        "Nenhum comentário de cliente neste período; o mais recente é de {day}.",
+    ),
+}
+
+
+def empty_window_hint(report: BrandReport, lang: Lang, *, document: bool = False) -> str | None:
+    """When the window holds no customer comment: say so, and where the data is (with the option to
+    try, unless `document`)."""
+    if report.comments_in_window != 0 or not report.channels:
+        return None
+    before, after, none, in_document = _EMPTY_WINDOW.get(lang.language, _EMPTY_WINDOW["en"])
+    newest = report.newest_comment_at
+    if newest is None:
+        return none
+    if document:
+        return in_document.format(day=lang.date(newest))
+    if newest >= report.until:
+        return after.format(day=lang.date(newest))
+    today = report.generated_at.astimezone(lang.zone).date()
+    days = (today - newest.astimezone(lang.zone).date()).days + 1
+    return before.format(day=lang.date(newest), span=f"{-(-days // 30) * 30}d")

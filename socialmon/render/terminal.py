@@ -36,6 +36,7 @@ from socialmon.render.i18n import Lang
 from socialmon.render.tables import (
     Cell,
     TableData,
+    empty_window_hint,
     headline_items,
     previous_window_line,
     report_tables,
@@ -119,6 +120,34 @@ SPARK_NOTES = {"response_by_period", "trend"}  # notes that are only sparklines 
 
 def _text(text: object, style: str = "", *, multiline: bool = False) -> Text:
     return Text(terminal_text(text, multiline=multiline), style=style)
+
+
+def panel_title(name: str, kind: str, width: int) -> Text:
+    """ "Brand — Informe de interacción" on a panel's top border: a brand name too long for it ends in
+    "…", so the report's kind stays readable (a border keeps 6 columns: corners, rules and spaces)."""
+    room = width - 6
+    suffix = f" — {kind}"
+    name = terminal_text(name)
+    if cell_len(name) + cell_len(suffix) > room:
+        keep = room - cell_len(suffix) - 1
+        if keep >= 4:
+            name = _cut(name, keep) + "…"
+        else:  # not even the kind fits: the name alone, cut
+            name, suffix = _cut(name, max(room - 1, 1)) + "…", ""
+    return Text(name + suffix, style="bold")
+
+
+def _cut(text: str, cells: int) -> str:
+    """The longest start of `text` that takes at most `cells` columns, ending on a whole character."""
+    from socialmon.render.shorten import graphemes
+
+    kept, used = [], 0
+    for character in graphemes(text):
+        used += cell_len(character)
+        if used > cells:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip()
 
 
 def _longest_word(text: str) -> int:
@@ -428,19 +457,23 @@ def _summary_posts(data: TableData, lang: Lang) -> TableData:
 class TerminalReport:
     """One brand's report, laid out for the width it is printed at."""
 
-    def __init__(self, report: BrandReport, lang: Lang, extra: list[TableData] | None = None) -> None:
-        self.report, self.lang, self.extra = report, lang, extra or []
+    def __init__(
+        self,
+        report: BrandReport,
+        lang: Lang,
+        extra: list[TableData] | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.report, self.lang, self.extra, self.problems = report, lang, extra or [], problems or []
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         tables = [*self.extra, *report_tables(self.report, self.lang)]
-        hint = empty_window_hint(self.report, self.lang)
-        if hint:
-            yield _text(hint, "bold yellow")
         if width < COMPACT_BELOW:
             yield from self._compact(tables, width)
             return
-        yield self._wide_headline()
+        yield self._wide_headline(width)
+        yield from self._notices()
         for data in tables:
             if not data.rows and data.note:
                 yield _text(f"{data.title}: {data.note}", multiline=True)
@@ -462,12 +495,13 @@ class TerminalReport:
         )
         yield Panel(
             _pairs(pairs, width - 4, indent=0),
-            title=_text(f"{report.name} — {lang('report_title')}", "bold"),
+            title=panel_title(report.name, lang("report_title"), width),
             title_align="left",
             subtitle=window,
             subtitle_align="left",
             box=box.ROUNDED,
         )
+        yield from self._notices()
         summary = any(s is not None for s in (report.response_times, report.trend, report.engagement))
         blocks = [t for t in tables if t.key in BLOCKS and t.rows]
         shown_blocks = False
@@ -500,9 +534,17 @@ class TerminalReport:
         )
         yield _text(f"{lang('rules')}: {rules}", "dim")
 
-    def _wide_headline(self) -> RenderableType:
+    def _notices(self) -> Iterator[RenderableType]:
+        """Under the brand's heading: the channels whose last scan failed, and an empty window."""
+        for line in self.problems:
+            yield _text(f"⚠ {line}", "bold red")
+        hint = empty_window_hint(self.report, self.lang)
+        if hint:
+            yield _text(hint, "bold yellow")
+
+    def _wide_headline(self, console_width: int) -> RenderableType:
         report, lang = self.report, self.lang
-        title = _text(f"{report.name} — {lang('report_title')}", "bold")
+        title = panel_title(report.name, lang("report_title"), console_width)
         window = lang.window(report.since, report.until)
         figures = Table.grid(padding=(0, 3))
         items = headline_items(report, lang)
@@ -520,38 +562,15 @@ class TerminalReport:
         return Panel(Group(*parts), title=title, title_align="left")
 
 
-_EMPTY_WINDOW = {
-    "en": (
-        "No comments in this window; the newest is from {day} — try --since {span}",
-        "No comments in this window; the newest is from {day} — try without --until",
-        "No customer comments in these channels yet.",
-    ),
-    "es": (
-        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe --since {span}",
-        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe sin --until",
-        "Aún no hay comentarios de clientes en estos canales.",
-    ),
-}
-
-
-def empty_window_hint(report: BrandReport, lang: Lang) -> str | None:
-    """When the window holds no customer comment: say so, and where the data is."""
-    if report.comments_in_window != 0 or not report.channels:
-        return None
-    before, after, none = _EMPTY_WINDOW["es" if lang.language == "es" else "en"]
-    newest = report.newest_comment_at
-    if newest is None:
-        return none
-    if newest >= report.until:
-        return after.format(day=lang.date(newest))
-    today = report.generated_at.astimezone(lang.zone).date()
-    days = (today - newest.astimezone(lang.zone).date()).days + 1
-    return before.format(day=lang.date(newest), span=f"{-(-days // 30) * 30}d")
-
-
-def render_terminal(report: BrandReport, lang: Lang, extra: list[TableData] | None = None) -> RenderableType:
-    """One brand's report; `extra` tables (the channel overview) come right after the headline.
+def render_terminal(
+    report: BrandReport,
+    lang: Lang,
+    extra: list[TableData] | None = None,
+    problems: list[str] | None = None,
+) -> RenderableType:
+    """One brand's report; `extra` tables (the channel overview) come right after the headline, and
+    `problems` (the channels whose last scan failed or was partial) right under its heading.
 
     Compact below `COMPACT_BELOW` columns (see the module's docstring).
     """
-    return TerminalReport(report, lang, extra)
+    return TerminalReport(report, lang, extra, problems)

@@ -139,7 +139,7 @@ def test_a_group_quotes_a_long_comment_cut_at_a_word_with_an_ellipsis() -> None:
 
 
 def test_a_cut_never_splits_a_flag_a_skin_tone_or_a_joined_emoji() -> None:
-    from socialmon.alerts.wording import shorten
+    from socialmon.render.shorten import shorten
 
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     for unit in ("🇪🇨", "👍🏽", family, "é"):  # "é" as e and a combining accent

@@ -117,3 +117,47 @@ def test_report_fits_the_screen(browser: Browser, pages: dict[str, Path], name: 
     assert found["scripts"] == 0 and found["pwned"] is None  # the hostile comment ran nothing
     assert problems == []
     assert time.perf_counter() - started < 10
+
+
+BROKEN_WORDS = r"""
+(() => {
+  // Every word shorter than 12 characters in a table cell or heading that the browser laid out on
+  // more than one line (broken mid-word), and every table box wider inside than its box.
+  const broken = [];
+  for (const cell of document.querySelectorAll("td, th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\S+/g)) {
+        if ([...match[0]].length >= 12) continue;
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  const scrolling = [...document.querySelectorAll(".table-box")]
+    .filter(box => box.scrollWidth > box.clientWidth + 1)
+    .map(box => `${box.getAttribute("aria-label")} ${box.scrollWidth}/${box.clientWidth}`);
+  return {broken: [...new Set(broken)], scrolling};
+})()
+"""
+
+
+@pytest.mark.parametrize("width", (768, 1280))
+@pytest.mark.parametrize("name", ["sample", "wide"])
+@pytest.mark.slow
+def test_no_short_word_is_broken_mid_word(
+    browser: Browser, pages: dict[str, Path], name: str, width: int
+) -> None:
+    """A comment reference, a date, a word of a heading: a column is never narrower than its
+    words (only a word too long for any column, a URL, may break)."""
+    page: Page = browser.open(pages[name].as_uri(), width)
+    try:
+        found = page.evaluate(BROKEN_WORDS)
+    finally:
+        page.close()
+    assert found["broken"] == [], found
+    if name == "sample" and width == 1280:
+        assert found["scrolling"] == [], found  # the sample's tables fit a desktop's width

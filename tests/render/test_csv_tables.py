@@ -118,16 +118,17 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_and_dates(
     target = tmp_path / "informe.xlsx"
     run(cli, project, "-o", str(target))
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames[:2] == ["Tiempos de respuesta", "Tiempos de respuesta por semana"]
-    times = book["Tiempos de respuesta"]
-    headings = [c.value for c in times[1]]
+    assert book.sheetnames[:2] == ["Respuesta por canal", "Respuesta por periodo"]
+    times = book["Respuesta por canal"]
+    assert times["A1"].value == "Tiempos de respuesta"  # the full title, above the headings
+    headings = [c.value for c in times[2]]
     assert headings[3:5] == ["Tasa de respuesta (%)", "Mediana (min)"]
-    rate, median = times.cell(2, 4), times.cell(2, 5)
+    rate, median = times.cell(3, 4), times.cell(3, 5)
     assert (rate.value, rate.number_format) == (0.25, "0.0%") and median.value == 60.0
     posts = book["Publicaciones"]
-    assert posts.cell(2, 2).value == datetime(2026, 10, 1, 9, 30)  # a date cell, in Guayaquil time
+    assert posts.cell(3, 2).value == datetime(2026, 10, 1, 9, 30)  # a date cell, in Guayaquil time
     pending = book["Esperan respuesta"]
-    cells = [pending.cell(row, 6) for row in range(2, pending.max_row + 1)]
+    cells = [pending.cell(row, 6) for row in range(3, pending.max_row + 1)]
     formula = next(c for c in cells if str(c.value).startswith("="))
     assert formula.data_type == "s"  # stored as text: never run as a formula
     assert any(c.value == "-1 star, horrible" and c.data_type == "s" for c in cells)
@@ -149,3 +150,30 @@ def test_xlsx_without_openpyxl_says_how_to_install_it(
     )
     assert result.exit_code == 2
     assert "pip install 'socialmon[spreadsheets]'" in result.output and "xlsx" in result.output
+
+
+def test_xlsx_sheet_names_stay_distinct_within_excels_31_characters() -> None:
+    """Two long titles that share their first 31 characters get two short names of their own, and
+    each sheet starts with its table's full title."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from socialmon.render.i18n import Lang
+    from socialmon.render.spreadsheets import render_xlsx
+    from socialmon.render.tables import Cell, TableData
+
+    lang = Lang("es")
+    tables = [
+        TableData(key, lang(key), ["Canal"], rows=[[Cell("ig", "ig")]])
+        for key in ("top_negative", "top_positive")
+    ]
+    book = openpyxl.load_workbook(
+        io.BytesIO(render_xlsx([("cafe", lang, tables), ("panaderia-la-cosecha", lang, tables)]))
+    )
+    names = book.sheetnames
+    assert len(set(names)) == 4 and all(len(n) <= 31 and "(2)" not in n for n in names), names
+    assert names == [
+        "cafe Publicaciones negativas",
+        "cafe Publicaciones positivas",
+        "panade… Publicaciones negativas",
+        "panade… Publicaciones positivas",
+    ]
+    assert book[names[1]]["A1"].value == "cafe: Publicaciones con más reacciones positivas"
