@@ -130,8 +130,10 @@ CsvDirOption = Annotated[
     Path | None,
     typer.Option(
         "--csv-dir",
-        help="Write one CSV per table into this folder (local dates, units in headings, the locale's "
-        "decimals, UTF-8 with BOM). `--output report.zip` zips the same files.",
+        help=_(
+            "Write one CSV per table into this folder (local dates, units in headings, the locale's "
+            "decimals, UTF-8 with BOM). `--output report.zip` zips the same files."
+        ),
         file_okay=False,
     ),
 ]
@@ -139,18 +141,21 @@ EmailOption = Annotated[
     bool,
     typer.Option(
         "--email",
-        help="E-mail the report (HTML body, PDF attached with the pdf extra) to the brand's alert "
-        "recipients through the alerts' [smtp] settings; once per brand and window.",
+        help=_(
+            "E-mail the report (HTML body, PDF attached with the pdf extra) to the brand's alert "
+            "recipients through the alerts' \\[smtp] settings; once per brand and window."
+        ),
     ),
 ]
 EmailToOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--email-to", help="E-mail the report to this address instead (repeatable); implies --email."
+        "--email-to", help=_("E-mail the report to this address instead (repeatable); implies --email.")
     ),
 ]
 ForceOption = Annotated[
-    bool, typer.Option("--force", help="With --email: send even if this window's report was sent already.")
+    bool,
+    typer.Option("--force", help=_("With --email: send even if this window's report was sent already.")),
 ]
 
 report_app = typer.Typer(
