@@ -169,9 +169,7 @@ def test_help_is_spanish_under_a_spanish_locale(monkeypatch: pytest.MonkeyPatch)
     report_help = run_cli(
         "report", "--help", env={"LANG": "es_EC.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "COLUMNS": "200"}
     )
-    assert "los ajustes [smtp] de las alertas" in report_help.stdout, (
-        report_help.stdout
-    )  # not eaten as markup
+    assert "[smtp] de las alertas" in report_help.stdout, report_help.stdout  # not eaten as markup
     assert "E-mail the report" not in report_help.stdout and "With --email" not in report_help.stdout
     assert not [tag for tag in TYPE_TAGS if tag in main.stdout + scan_help.stdout]
 
