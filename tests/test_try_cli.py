@@ -296,3 +296,13 @@ def test_the_real_command_reads_a_mastodon_account_on_its_instance(tmp_path: Pat
     assert {item["author"] for item in brand["needs_reply"]["items"]} == {"María José", "Sam"}
     assert any("max_id=112340000000000001" in path for path in instance.paths)  # the Link header, followed
     assert "skipped Mastodon reply 112345678901260000" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_help_shows_whole_examples_at_80_columns(language: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples were in an option's narrow column, cut to 'access_token=${MASTODON_T…'."""
+    monkeypatch.setenv("SOCIALMON_LANG", language)
+    result = CliRunner().invoke(app, ["try", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "socialmon try mastodon:@cafe@mastodon.social --set 'access_token=${TOKEN}'" in result.output
+    assert "…" not in result.output, result.output

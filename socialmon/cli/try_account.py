@@ -357,7 +357,11 @@ def workspace(database: Path | None) -> Iterator[tuple[Path, Path]]:
         "the report.\n\n"
         "Exit code 0 when the scan read everything, 1 when the platform failed or some threads could not "
         "be read (what was read is still reported), 2 for an unknown platform, a malformed account or a "
-        "bad option."
+        "bad option.\n\n"
+        "Examples:\n\n"
+        "socialmon try bluesky:cafe.bsky.social\n\n"
+        "socialmon try mastodon:@cafe@mastodon.social --set 'access_token=${TOKEN}'\n\n"
+        "socialmon try reddit:r/quito --posts 50 --database trial.db"
     ),
 )
 def try_account(
@@ -391,8 +395,8 @@ def try_account(
         typer.Option(
             "--set",
             help=_(
-                "A channel option, KEY=VALUE (repeatable): --set instance=https://mastodon.social, "
-                "--set 'access_token=${MASTODON_TOKEN}', --set username=you."
+                "A channel option, KEY=VALUE (repeatable), as in the examples above; the options are "
+                "the platform's in the README."
             ),
             show_default=False,
         ),
