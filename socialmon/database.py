@@ -8,7 +8,8 @@ failing half-way through a read-then-write transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +69,22 @@ class SchemaStatus:
         return self.current == self.head
 
 
+_POSTGRES_SCHEME = re.compile(r"^postgres(?=[+:])", re.IGNORECASE)
+
+
+def normalise_url(url: str) -> str:
+    """`postgres://…` (as Heroku and Render give it) as `postgresql://…`: SQLAlchemy dropped the
+    `postgres` name in 1.4 (sqlalchemy/sqlalchemy#5799). Every other URL as it is."""
+    return _POSTGRES_SCHEME.sub("postgresql", url, count=1)
+
+
 def create_db_engine(url: str) -> Engine:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        parsed = make_url(url)
+        parsed = make_url(normalise_url(url))
     except ArgumentError:
         raise DatabaseError(f"not a database URL: {url!r}") from None
     kwargs: dict[str, Any] = {}
@@ -150,8 +160,10 @@ class Database:
     """An engine plus the operations every part of socialmon needs from it."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = create_db_engine(url)
+        self.url = normalise_url(url)
+        self.engine = create_db_engine(self.url)
+        # This process's channel locks on the database (`locking.ChannelLocks`), which page writes confirm.
+        self.lock_holders: weakref.WeakSet[Any] = weakref.WeakSet()
 
     @property
     def dialect(self) -> str:
@@ -176,6 +188,13 @@ class Database:
                 connection.info["socialmon_immediate"] = True
             with connection.begin():
                 yield connection
+
+    def confirm_locks(self, connection: Connection, channel_ids: Iterable[int]) -> None:
+        """In a write transaction: raise `locking.ChannelLockLost` if this process took the lock of one
+        of `channel_ids` and lost it to another process (see `ChannelLocks.confirm`)."""
+        ids = set(channel_ids)
+        for holder in list(self.lock_holders):
+            holder.confirm(connection, ids)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -302,7 +321,7 @@ class Database:
         if direct_create and recorded is None and head is not None and self._create_if_empty(head):
             return SchemaStatus(current=None, head=head)
         from alembic import command
-        from sqlalchemy import text
+        from sqlalchemy import inspect, text
         from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
         status = self.schema_status()
@@ -312,6 +331,16 @@ class Database:
             with self.write() as connection:
                 if self.dialect == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
+                # Read again under the lock (SQLite: the write lock): another `socialmon upgrade` may
+                # have done it meanwhile, and then this one did nothing.
+                # (A failed statement would abort PostgreSQL's transaction: the table is looked for first.)
+                current = (
+                    _one_revision(connection) if inspect(connection).has_table("alembic_version") else None
+                )
+                if current == status.head:
+                    return None
+                if current is not None:
+                    status = SchemaStatus(current=current, head=status.head)
                 command.upgrade(self._alembic_config(connection), "head")
         except SQLDatabaseError as error:
             raise self._cannot("upgrade", error) from None

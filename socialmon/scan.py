@@ -22,7 +22,7 @@ from urllib.parse import quote, quote_plus
 from pydantic import BaseModel, SecretStr
 
 from socialmon.config import DEFAULT_CHANNEL_TIMEOUT, DEFAULT_CONCURRENCY, ResolvedChannel
-from socialmon.locking import ChannelLocks
+from socialmon.locking import ChannelLockLost, ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, RunStart, Store
@@ -479,14 +479,20 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         except ConnectorError as problem:
             error = f"{type(problem).__name__}: {problem}"
         except StorageFailed as problem:
-            error = f"storing failed: {problem}"
+            if isinstance(problem.__cause__, ChannelLockLost):  # another scan has the channel now
+                stopped_early = str(problem.__cause__)
+            else:
+                error = f"storing failed: {problem}"
         except Exception as problem:  # a connector bug must not stop the other channels
             error = f"unexpected {_described(problem)}"
         try:
             while in_flight:  # what was fetched before a failure is still stored
                 await store_oldest()
         except StorageFailed as problem:
-            error = error or f"storing failed: {problem}"
+            if isinstance(problem.__cause__, ChannelLockLost):
+                stopped_early = stopped_early or str(problem.__cause__)
+            else:
+                error = error or f"storing failed: {problem}"
             for saving, _ in in_flight:  # later pages are not stored: no cursor moves past a lost page
                 _discard(saving)
             in_flight.clear()
@@ -496,7 +502,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         except Exception as problem:  # the database went away: the run is still recorded as failed
             pending, reasons = 0, []
             error = error or f"storing failed: {_described(problem)}"
-        if error is None and stopped:
+        if error is None and stopped and stopped_early is None:
             stopped_early = f"{shared.stop.reason} after {pages} page(s); the next scan resumes there"
         status: Status = "ok" if error is None else "failed"
         if error is None and (pending or stopped_early):

@@ -554,6 +554,9 @@ class Store:
         for prepared in batch:
             if prepared.resolved_threads or prepared.failed_threads:
                 _remember_threads(connection, prepared)
+        # Last, just before the commit: a scan whose channel lock went with its database session and
+        # was taken by another scan stores nothing more (its cursor stays at its last stored page).
+        self.database.confirm_locks(connection, channel_values)
 
     def _upsert(
         self,

@@ -157,3 +157,28 @@ def test_a_database_from_a_newer_socialmon_is_named(
     with engine.connect() as connection:  # left as it was
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [("zzzz_future",)]
     engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("command", [["worker", "--until-empty"], ["scan", "--enqueue"]], ids=" ".join)
+def test_worker_mode_names_a_database_from_a_newer_socialmon(
+    tmp_path: Path, postgres_url: str, cli: CliRunner, command: list[str]
+) -> None:
+    """Before, `worker` ended in a traceback, and `scan --enqueue` queued jobs no worker could run."""
+    write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    config = write_config(tmp_path).resolve()
+    assert run(cli, config, "scan", "-q", "--database", postgres_url).exit_code == 0
+    from_the_future(postgres_url)
+    result = run(cli, config, *command, "--database", postgres_url)
+    assert result.exit_code == 2, result.output
+    assert NEWER in " ".join(result.output.split())
+    assert "queued" not in result.output
+
+
+@pytest.mark.postgres
+def test_a_worker_on_a_url_with_no_driver_says_so(tmp_path: Path, postgres_url: str, cli: CliRunner) -> None:
+    config = write_config(tmp_path).resolve()
+    url = postgres_url.replace("postgresql+psycopg://", "postgresql+asyncpg://")
+    result = run(cli, config, "worker", "--until-empty", "--database", url)
+    assert result.exit_code == 2, result.output
+    assert "no driver for postgresql+asyncpg" in result.output

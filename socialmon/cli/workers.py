@@ -37,9 +37,10 @@ app.add_typer(workers_app)
 
 def _queue_or_exit(loaded: Config, database: str | None) -> tuple[str, QueueDatabase]:
     """The database URL and the queue's place in it; exit 2 on SQLite or without socialmon[workers]."""
+    from socialmon.database import normalise_url
     from socialmon.workers import WorkersUnavailable, require_postgres
 
-    url = loaded.database_url(database)
+    url = normalise_url(loaded.database_url(database))
     try:
         require_postgres(url)
         from socialmon.workers.app import queue_database
@@ -171,9 +172,11 @@ def worker(
         retry_wait=retry_wait,
         poll_interval=poll_interval,
     )
+    from socialmon.database import DatabaseError
+
     try:
         asyncio.run(run_worker(loaded, url, queue, options))
-    except WorkersUnavailable as error:
+    except (WorkersUnavailable, DatabaseError) as error:  # DatabaseError: socialmon's tables cannot be opened
         fail(str(error))
     raise typer.Exit(EXIT_OK)
 
@@ -313,6 +316,9 @@ def enqueue_and_exit(
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.tasks import enqueue_now
 
+    # Refused, as `scan` is, on a database no worker can open (one a newer socialmon wrote).
+    with database_or_exit(loaded, database):
+        pass
     try:
         result = asyncio.run(enqueue_now(queue, [(b.slug, c.name, c.platform) for b, c in chosen]))
     except WorkersUnavailable as error:

@@ -22,9 +22,13 @@ def require_postgres(url: str) -> None:
     """Raise `WorkersUnavailable` unless `url` is a PostgreSQL database and procrastinate is installed."""
     from sqlalchemy.engine import make_url
 
-    if make_url(url).get_backend_name() != "postgresql":
+    from socialmon.database import normalise_url
+
+    backend = make_url(normalise_url(url)).get_backend_name()
+    if backend != "postgresql":
+        found = "SQLite" if backend == "sqlite" else backend
         raise WorkersUnavailable(
-            "worker mode needs PostgreSQL: the queue lives in the database, which is SQLite here. Set "
+            f"worker mode needs PostgreSQL: the queue lives in the database, which is {found} here. Set "
             '`database = "postgresql://…"` in the config (or --database / $SOCIALMON_DATABASE); '
             "`socialmon scan` keeps working on SQLite"
         )

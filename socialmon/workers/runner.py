@@ -7,7 +7,9 @@ locks, as the channels of one `socialmon scan` do.
 Stalled jobs: every worker sends a heartbeat (`--heartbeat`, seconds); every worker also
 looks for jobs left `doing` by a worker whose heartbeat is older than `--stalled-after`
 seconds (killed, its machine lost) and puts them back on the queue. The channel then
-resumes from its last stored page, under the same channel lock.
+resumes from its last stored page, under the same channel lock. The heartbeat goes on until
+the worker's last job is over, shutting down included (see `_keep_heartbeat`), and a process
+never takes its own jobs for stalled.
 
 SIGTERM or SIGINT: no new job is taken; each running scan stops after the page it is
 reading, its pages stored, and hands its channel back to the queue; the worker exits 0
@@ -46,10 +48,15 @@ class WorkerOptions:
     poll_interval: float = 5.0
 
 
-async def recover_stalled(app: Any, stalled_after: float) -> int:
-    """Put back on the queue the jobs of workers whose heartbeat is older than `stalled_after` seconds."""
+async def recover_stalled(
+    app: Any, stalled_after: float, own: frozenset[int] | set[int] = frozenset()
+) -> int:
+    """Put back on the queue the jobs of workers whose heartbeat is older than `stalled_after` seconds,
+    but those of the workers `own` (this process's: its jobs are running here)."""
     recovered = 0
     for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
+        if job.worker_id is not None and job.worker_id in own:
+            continue
         try:
             await app.job_manager.retry_job(job)
         except Exception:  # another worker put it back first
@@ -72,14 +79,50 @@ async def _unfinished(app: Any, queues: list[str] | None) -> int:
     return int(row[0]) if row else 0
 
 
-async def _recover_loop(app: Any, stalled_after: float) -> None:
+async def _recover_loop(app: Any, stalled_after: float, own: set[int]) -> None:
     interval = max(0.5, stalled_after / 3)
     while True:
         await asyncio.sleep(interval * (0.5 + random.random()))
         try:
-            await recover_stalled(app, stalled_after)
+            await recover_stalled(app, stalled_after, own)
         except Exception as problem:  # the database is away: try again next time
             log.warning("looking for stalled jobs failed: %s", problem)
+
+
+async def _keep_heartbeat(app: Any, worker: Any, interval: float, own: set[int]) -> None:
+    """Send `worker`'s heartbeat every `interval` seconds, for as long as it runs; note its id in `own`.
+
+    procrastinate's worker stops its own heartbeat as it begins to shut down, then waits for its
+    running jobs (up to --shutdown-timeout); a job still running --stalled-after seconds later was
+    taken for stalled by another worker and run a second time alongside (procrastinate-org/
+    procrastinate#1585, open). This one goes on until the worker has stopped, its jobs over.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        worker_id = worker.worker_id  # None before it registered and once it unregistered
+        if worker_id is None:
+            continue
+        own.add(worker_id)
+        try:
+            await app.job_manager.update_heartbeat(worker_id)
+        except Exception as problem:  # the database is away: the next beat tries again
+            log.warning("sending the worker's heartbeat failed: %s", problem)
+
+
+async def _stop_once_all_done(app: Any, worker: Any, queues: list[str] | None, interval: float) -> None:
+    """--until-empty: stop `worker` once no job waits or runs anywhere, this worker's own included.
+
+    procrastinate's `wait=False` stops fetching as soon as it finds no job, and then waits for the
+    jobs it runs without a heartbeat (see `_keep_heartbeat`) and with none taken meanwhile.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            if not await _unfinished(app, queues):
+                worker.stop()
+                return
+        except Exception as problem:  # the database is away: look again next time
+            log.warning("looking at the queue failed: %s", problem)
 
 
 async def run_worker(config: Any, database_url: str, queue: QueueDatabase, options: WorkerOptions) -> None:
@@ -94,10 +137,15 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     from socialmon.workers.tasks import _LogReporter
     from socialmon_connectors.http import new_client
 
-    done = await asyncio.to_thread(migrate, queue)
+    # socialmon's tables first: on a database it cannot open (a newer socialmon's), nothing is done.
+    database = await asyncio.to_thread(open_database, database_url)
+    try:
+        done = await asyncio.to_thread(migrate, queue)
+    except BaseException:
+        database.dispose()
+        raise
     if done:
         print(done, file=sys.stderr, flush=True)
-    database = await asyncio.to_thread(open_database, database_url)
     scorer = get_scorer(config.settings.sentiment.scorer, config.settings.sentiment.languages)
     store = Store(database, scorer)
     stop = StopRequest()
@@ -135,29 +183,51 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     loop = asyncio.get_running_loop()
     try:
         async with app.open_async():
+            own_workers: set[int] = set()  # the ids procrastinate gave this process's workers
+
+            async def run_one() -> None:
+                from procrastinate.worker import Worker
+
+                app.perform_import_paths()  # as app.run_worker_async does
+                runner = Worker(
+                    app=app,
+                    concurrency=options.concurrency,
+                    queues=options.queues,
+                    wait=True,  # --until-empty: stopped by _stop_once_all_done
+                    name=options.name,
+                    install_signal_handlers=False,
+                    additional_context={"socialmon": rt},
+                    update_heartbeat_interval=options.heartbeat,
+                    stalled_worker_timeout=options.stalled_after,
+                    shutdown_graceful_timeout=options.shutdown_timeout,
+                    fetch_job_polling_interval=options.poll_interval,
+                )
+                helpers = [asyncio.create_task(_keep_heartbeat(app, runner, options.heartbeat, own_workers))]
+                if not options.wait:
+                    helpers.append(
+                        asyncio.create_task(
+                            _stop_once_all_done(app, runner, options.queues, min(options.poll_interval, 1.0))
+                        )
+                    )
+                try:
+                    await runner.run()
+                finally:
+                    for helper in helpers:
+                        helper.cancel()
+                    await asyncio.gather(*helpers, return_exceptions=True)
 
             async def work() -> None:
                 while True:
-                    await app.run_worker_async(
-                        concurrency=options.concurrency,
-                        queues=options.queues,
-                        wait=options.wait,
-                        name=options.name,
-                        install_signal_handlers=False,
-                        additional_context={"socialmon": rt},
-                        update_heartbeat_interval=options.heartbeat,
-                        stalled_worker_timeout=options.stalled_after,
-                        shutdown_graceful_timeout=options.shutdown_timeout,
-                        fetch_job_polling_interval=options.poll_interval,
-                    )
-                    # --until-empty: done once no job waits or runs anywhere (a stalled one is
-                    # recovered meanwhile, a handed-back one comes due).
+                    await run_one()
+                    # --until-empty, the worker stopped on its own (its database connection failed):
+                    # done once no job waits or runs anywhere (a stalled one is recovered meanwhile,
+                    # a handed-back one comes due).
                     if options.wait or stop.requested or not await _unfinished(app, options.queues):
                         return
                     await asyncio.sleep(0.5)
 
             worker = asyncio.create_task(work())
-            recovery = asyncio.create_task(_recover_loop(app, options.stalled_after))
+            recovery = asyncio.create_task(_recover_loop(app, options.stalled_after, own_workers))
 
             def on_signal(signum: int) -> None:
                 name = signal.Signals(signum).name
