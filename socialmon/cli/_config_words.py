@@ -15,10 +15,12 @@ catalogue entry.
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from socialmon.cli._i18n import DEFAULT, N_, _, current, ngettext
 
@@ -35,6 +37,11 @@ MESSAGES = (
     N_("file not found (run `socialmon init` to create one)"),
     N_("cannot read the file: {error}"),
     N_("invalid TOML: {error}"),
+    # socialmon.locking.ChannelLocks: a scan's reason to end partial
+    N_(
+        "lost its channel lock to another scan (the database ended the session that held it); "
+        "nothing more of it stored"
+    ),
     # socialmon.config.toml_mistake
     N_(
         'invalid TOML on line {line}: a backslash in a "…" string starts an escape; write a Windows '
@@ -74,6 +81,11 @@ MESSAGES = (
     N_("{value} is not a Reddit account: write {form}"),
     N_("give exactly one of api_key and access_token"),
     N_("give both client_id and client_secret, or neither"),
+    N_("must be auto or an encoding such as utf-8, cp1252, cp850 or mac_roman"),
+    N_(
+        "must be first-scan, a weekday (monday … sunday) or a date like 2026-11-21, optionally "
+        "followed by -Nd (e.g. saturday-5d)"
+    ),
     # The export connectors' first-run errors (a path that is wrong), as `check` and `scan` say them
     N_("export file not found: {path} — check the path in the channel's config"),
     N_("no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path} — check the path in the channel's config"),
@@ -100,6 +112,18 @@ MESSAGES = (
     N_("Input should be a finite number"),
     N_("String should have at least {number} characters"),
     N_("String should have at least {number} character"),
+    # pydantic's, for a record of an export file (connectors/records.py)
+    N_("Field required"),
+    N_("String should have at most {number} characters"),
+    N_("Input should be a valid datetime"),
+    N_("Value error, must be from {earliest} to before {latest} (UTC)"),
+    N_("Value error, must not contain NUL characters or lone surrogates"),
+    # `socialmon report --email` (socialmon/report_email.py)
+    N_(
+        "brand {name} has no e-mail recipients: set [brands.alerts.email] to = [...] in the config, "
+        "or give --email-to ADDRESS"
+    ),
+    N_("{value} is not an e-mail address (name@example.com)"),
 )
 
 
@@ -365,7 +389,287 @@ COUNTED: dict[str, Callable[[int], str]] = {
     "{n} thread(s) left for the next scan": lambda n: ngettext(
         "{n} thread left for the next scan", "{n} threads left for the next scan", n
     ),
+    "{n} file(s) skipped": lambda n: ngettext("{n} file skipped", "{n} files skipped", n),
 }
+
+# The file and WhatsApp connectors' own words (connectors/file.py, connectors/whatsapp.py): the
+# errors that name a file, why a line was skipped, and their warnings. What varies is kept as
+# written: a file's name, a line's number, its columns and values, Python's and pydantic's text in
+# parentheses. Where `{reason}`, `{found}`, `{where}`, `{what}` or `{sheets}` stands, the words
+# there are said again.
+# tests/test_spanish_file_messages.py fails while one the connectors write is missing here.
+FILE_ERRORS = (
+    N_('cannot tell the format of {file}; set format = "jsonl", "csv" or "xlsx" for this channel'),
+    N_(
+        "{file}: this is one JSON document ({what}), not JSON Lines: socialmon reads JSON with one "
+        "record (a JSON object) per line"
+    ),
+    N_(
+        "{file}: line {line} is not UTF-8 text, and its accents cannot be told apart as {encodings} or "
+        "another encoding: save it as CSV UTF-8"
+    ),
+    N_("{file}: the header line is not valid CSV ({error})"),
+    N_(
+        "{file}: the first line must be a header with at least 'type' and 'id', separated by commas, "
+        "semicolons or tabs; found {found}"
+    ),
+    N_("{file}: the first row of {where} must be a header with at least 'type' and 'id'; found {found}"),
+    N_("{file}: reading .xlsx files needs openpyxl"),
+    N_("{file}: not a readable .xlsx workbook ({error})"),
+    N_(
+        "{file}: its first sheet ({sheet}) is empty; socialmon reads only the first sheet (this "
+        "workbook has {sheets})"
+    ),
+    N_("{file}: the zip holds no .txt chat export"),
+    N_("{file}: not a readable zip ({error})"),
+    N_(
+        "{file}: not a WhatsApp chat export (no line starts like '12/11/26, 9:15 - ' or "
+        "'[12/11/26, 9:15:32] ')"
+    ),
+)
+
+# Why a line was skipped (a `RejectedRecord`'s reason), and the parts of the errors above.
+FILE_REASONS = (
+    N_("not valid JSON (nested too deeply)"),
+    N_("not valid JSON ({error})"),
+    N_("not a JSON object"),
+    N_("nested too deeply"),
+    N_("bad CSV ({error})"),
+    N_(
+        "a quoted cell opened here is still open where the file ends: this row and the ones after it "
+        "are read once the file is complete (a stray '\"'?)"
+    ),
+    N_(
+        "a quoted cell opened here is not closed properly (a stray '\"'?): the row is skipped and the "
+        "lines after it are read as rows"
+    ),
+    N_("expected {n} columns, found {count}"),
+    N_("{columns}: a formula without a saved value: open and save the file in Excel or LibreOffice"),
+    N_("type: must be one of comment, post, reply, review, got {value}"),
+    N_(
+        "{field}: {value} is not a date (a number is read as Unix seconds, from 1,000,000,000 on: "
+        "September 2001)"
+    ),
+    N_("{field}: Unix time {value} is out of range"),
+    N_("{field}: a relative time needs a file"),
+    N_("{field}: {value} is out of range"),
+    N_(
+        "{field}: {value} is not a date: write it as 2026-11-20 14:05, 2026-11-20T14:05-05:00, "
+        "20/11/2026 14:05, today-3d 14:05 or Unix seconds"
+    ),
+    N_(
+        "{field}: {value} is not a date (no such day or time): write it as 2026-11-20 14:05, "
+        "2026-11-20T14:05-05:00, 20/11/2026 14:05, today-3d 14:05 or Unix seconds"
+    ),
+    N_("rating: {value} is not a number of stars"),
+    N_("rating: {value} is not a number"),
+    N_(
+        "{column}: {value}: Excel rounded this id: format the {column} column as Text before pasting, "
+        "or export from the platform again"
+    ),
+    N_(
+        '{column}: {value} is a number too long to be exact: write the id as a string ("17858893269000001"), '
+        "or export from the platform again"
+    ),
+    N_("{when}h is not a date and time (read {order}): {reason}"),
+    N_("{hour} is not an hour of a 12-hour clock"),
+    N_("{time} is not a time: {reason}"),
+    # The parts of a header error: the columns found, and which sheet
+    N_('{columns} (the README\'s "The file format" lists the columns)'),
+    N_('no column names (the README\'s "The file format" lists the columns)'),
+    N_("its first sheet ({sheet} of {sheets})"),
+    N_("its first sheet"),
+    N_("{n} sheets: {names}"),
+    # What a file holds instead of JSON Lines
+    N_("a JSON array"),
+    N_("a JSON object written over several lines"),
+)
+
+# What the two connectors warn about during a scan (logged as "brand/channel: …").
+FILE_WARNINGS = (
+    N_("{file}: ignored the columns socialmon does not use: {columns}"),
+    N_(
+        "{file}: comments or replies without a post_id (the first: {post}) and replies without a "
+        "parent_id (the first: {parent}): stored, but they belong to no post's thread; write the post's "
+        "id in post_id and, for a reply, the answered comment's id in parent_id (a comment on the post "
+        "itself is type comment)"
+    ),
+    N_(
+        "{file}: comments or replies without a post_id (the first: {post}): stored, but they belong to "
+        "no post's thread; write the post's id in post_id and, for a reply, the answered comment's id "
+        "in parent_id (a comment on the post itself is type comment)"
+    ),
+    N_(
+        "{file}: replies without a parent_id (the first: {parent}): stored, but they belong to no "
+        "post's thread; write the post's id in post_id and, for a reply, the answered comment's id in "
+        "parent_id (a comment on the post itself is type comment)"
+    ),
+    N_(
+        "{file}: business_names is not set, so every message counts as the customer's (senders, most "
+        "messages first: {senders}): set the channel's business_names to the name(s) the business's "
+        "own messages are sent under, as the export writes them"
+    ),
+    N_(
+        "{file}: none of its senders is in business_names, so every message counts as the customer's "
+        "(senders, most messages first: {senders}): set the channel's business_names to the name(s) "
+        "the business's own messages are sent under, as the export writes them"
+    ),
+    N_("{file}: its opening matches {n} known chats; kept apart"),
+)
+
+# The errors above that count: as written, and said with the plural their number asks for.
+FILE_COUNTED: dict[str, Callable[[int], str]] = {
+    "{file}: none of its {n} row(s) could be read (the first: {reason})": lambda n: ngettext(
+        "{file}: none of its {n} row could be read (the first: {reason})",
+        "{file}: none of its {n} rows could be read (the first: {reason})",
+        n,
+    ),
+}
+
+# Where a line was skipped: "facebook.csv line 6" (a workbook's row: "libro.xlsx line 6").
+_LOCATION = re.compile(r"(?P<file>.+) line (?P<line>\d+)")
+# The fields of those words narrower than "anything": a file's name (one piece of a message joined
+# with "; " or ": "), a count; and those said again.
+_FILE_FIELDS = {"file": r"(?:(?!: |; ).)+?", "n": r"\d+", "line": r"\d+"}
+_SAID_AGAIN = frozenset({"reason", "found", "where", "what", "sheets"})
+
+
+class _Shape(NamedTuple):
+    whole: re.Pattern[str]  # the message alone
+    piece: re.Pattern[str]  # the message as one piece of an error: "a.csv: …; b.xlsx: … — hint"
+    say: Callable[[dict[str, str]], str]
+
+
+def _shape(english: str, say: Callable[[dict[str, str]], str]) -> _Shape:
+    seen: set[str] = set()
+
+    def field(found: re.Match[str]) -> str:
+        name = found[1]
+        if name in seen:  # "format the {column} column": the same text again
+            return f"(?P={name})"
+        seen.add(name)
+        return f"(?P<{name}>{_FILE_FIELDS.get(name, '.+?')})"
+
+    body = re.sub(r"\\\{(\w+)\\\}", field, re.escape(english))
+    return _Shape(
+        re.compile(body, re.DOTALL),
+        re.compile(rf"(?:^|(?<=; )|(?<=: )){body}(?=$|; | — )", re.DOTALL),
+        say,
+    )
+
+
+def _said_fields(fields: dict[str, str]) -> dict[str, str]:
+    return {name: said_reason(value) if name in _SAID_AGAIN else value for name, value in fields.items()}
+
+
+@cache
+def _file_shapes(kind: str) -> tuple[_Shape, ...]:
+    """The shapes of `FILE_ERRORS` ("errors", with `FILE_COUNTED`), `FILE_REASONS` ("reasons") or
+    `FILE_WARNINGS` ("warnings"), longest first."""
+    words = {"errors": FILE_ERRORS, "reasons": FILE_REASONS, "warnings": FILE_WARNINGS}[kind]
+    found: list[tuple[str, Callable[[dict[str, str]], str]]] = [
+        (english, lambda fields, english=english: _(english).format(**_said_fields(fields)))
+        for english in words
+    ]
+    if kind == "errors":
+        found += [
+            (written, lambda fields, say=say: say(int(fields["n"])).format(**_said_fields(fields)))
+            for written, say in FILE_COUNTED.items()
+        ]
+    return tuple(
+        _shape(english, say) for english, say in sorted(found, key=lambda e: len(e[0]), reverse=True)
+    )
+
+
+def _said_whole(message: str, kinds: tuple[str, ...]) -> str | None:
+    for kind in kinds:
+        for shape in _file_shapes(kind):
+            matched = shape.whole.fullmatch(message)
+            if matched is not None:
+                return shape.say(matched.groupdict())
+    return None
+
+
+def said_location(location: str) -> str:
+    """Where a record was skipped ("facebook.csv line 6") in the CLI's language: "la línea 6 de
+    facebook.csv", a workbook's "la fila 6 de libro.xlsx"; another connector's as written."""
+    if current() == DEFAULT:
+        return location
+    matched = _LOCATION.fullmatch(location)
+    if matched is None:
+        return location
+    if matched["file"].lower().endswith(".xlsx"):
+        return _("row {line} of {file}").format(**matched.groupdict())
+    return _("line {line} of {file}").format(**matched.groupdict())
+
+
+def said_reason(reason: str) -> str:
+    """Why a record was skipped, in the CLI's language: one of `FILE_REASONS`, or pydantic's
+    "field: message; field: message" (each message as `said` says it); else as written."""
+    if current() == DEFAULT:
+        return reason
+    whole = _said_whole(reason, ("reasons", "errors"))
+    if whole is not None:
+        return whole
+    parts = reason.split("; ")
+    said_parts = []
+    for part in parts:
+        spoken = _said_whole(part, ("reasons",))
+        if spoken is None:
+            field, colon, message = part.partition(": ")
+            spoken = f"{field}: {said(message)}" if colon else said(part)
+        said_parts.append(spoken)
+    return "; ".join(said_parts)
+
+
+def said_warning(message: str) -> str:
+    """A file or WhatsApp connector's warning ("cafe/export: facebook.csv: ignored the columns…")
+    in the CLI's language, its "brand/channel: " kept; another as written."""
+    if current() == DEFAULT:
+        return message
+    whole = _said_whole(message, ("warnings",))
+    if whole is not None:
+        return whole
+    label, colon, rest = message.partition(": ")
+    spoken = _said_whole(rest, ("warnings",)) if colon else None
+    return f"{label}: {spoken}" if spoken is not None else message
+
+
+def _said_file_errors(text: str) -> str:
+    """Each of `FILE_ERRORS` in a channel's error, said in the CLI's language (the pieces of a
+    folder's files are joined with "; ")."""
+    for shape in _file_shapes("errors"):
+        text = shape.piece.sub(lambda found, shape=shape: shape.say(found.groupdict()), text)
+    return text
+
+
+# The loggers of the connectors whose warnings are said again (`FILE_WARNINGS`).
+_SAID_LOGGERS = frozenset({"socialmon.file", "socialmon.whatsapp"})
+
+
+class _LastResortSaid(logging.StreamHandler):  # type: ignore[type-arg]
+    """logging's last resort, which writes a scan's warnings when nothing configured logging (the
+    message alone, on the stderr of the moment, from WARNING up), with the file and WhatsApp
+    connectors' warnings said in the CLI's language. Only what is written changes: a handler that
+    configured logging gets the record as the connector logged it."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self, logging.WARNING)
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return said_warning(text) if record.name in _SAID_LOGGERS else text
+
+
+# `logging.lastResort` is there to be replaced (the logging module's documentation); `socialmon
+# scan`, `check` and `try` import this module before any channel is read.
+if not isinstance(logging.lastResort, _LastResortSaid):
+    logging.lastResort = _LastResortSaid()
+
 
 # Fields narrower than "anything": pydantic's list of allowed values ('a', 'b' or 'c'), so that
 # "Input should be a valid integer, got a number with a fractional part" is not taken for one.
@@ -411,7 +715,7 @@ def _said_message(message: str) -> str:
     if current() == DEFAULT:
         return message
     spoken = said(message)
-    return spoken if spoken != message else said_hints(_said_counts(message))
+    return spoken if spoken != message else said_hints(_said_counts(_said_file_errors(message)))
 
 
 def said_hints(text: str) -> str:
@@ -491,3 +795,18 @@ def problem_line(problem: ConfigProblem) -> str:
     place = f"{_place(problem.where)}, " if problem.where else ""
     field = _("field '{name}': ").format(name=problem.field) if problem.field else ""
     return f"{problem.path}: {place}{field}{said(problem.message)}"
+
+
+def said_email_problem(error: Exception) -> str:
+    """Why `report --email` cannot send (a `ConfigError` of the brand's mail settings, or
+    `socialmon.report_email.ReportEmailError`) in the CLI's language: each config problem as
+    `problem_line` says it, else the message as `said` says it ("--email-to: " kept)."""
+    from socialmon.config import ConfigError
+
+    if isinstance(error, ConfigError) and error.problems:
+        return "\n".join(problem_line(found) for found in error.problems)
+    message = str(error)
+    option, colon, rest = message.partition(": ")
+    if colon and option == "--email-to":
+        return f"{option}: " + "; ".join(said(part) for part in rest.split("; "))
+    return said(message)

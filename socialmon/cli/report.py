@@ -513,6 +513,7 @@ def _write_spreadsheets(
 def _email_destinations(config: Config, brand: str | None, to: list[str] | None) -> dict[str, Any]:
     """Each selected brand's mail settings with its recipients, resolved before anything is computed:
     no recipient or an incomplete [smtp] is a usage error (exit 2)."""
+    from socialmon.cli._config_words import said_email_problem
     from socialmon.config import ConfigError
     from socialmon.report_email import ReportEmailError, report_destination
 
@@ -523,7 +524,7 @@ def _email_destinations(config: Config, brand: str | None, to: list[str] | None)
         try:
             found[brand_config.slug] = report_destination(config, brand_config, to)
         except (ConfigError, ReportEmailError) as error:
-            fail(f"--email: {error}")
+            fail(f"--email: {said_email_problem(error)}")
     return found
 
 

@@ -36,7 +36,7 @@ from socialmon.cli._common import (
     say,
     terminal_text,
 )
-from socialmon.cli._config_words import said_error
+from socialmon.cli._config_words import said_error, said_location, said_reason
 from socialmon.cli._i18n import _, count, ngettext, use_for
 
 if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other commands need not load them
@@ -65,7 +65,9 @@ class _Rejections:
         if seen <= MAX_REJECTIONS_SHOWN:
             print_line(  # type: ignore[operator]
                 _("{label}: skipped {location}: {reason}").format(
-                    label=label, location=rejected.location, reason=rejected.reason
+                    label=label,
+                    location=said_location(rejected.location),
+                    reason=said_reason(rejected.reason),
                 )
             )
         elif seen == MAX_REJECTIONS_SHOWN + 1:
