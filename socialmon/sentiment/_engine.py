@@ -66,6 +66,9 @@ class Rules:
     # "nunca contestan"): negation is itself a mildly negative cue (Potts 2011, "On
     # the negativity of negation"). 0 disables it (English keeps VADER's behaviour).
     bare_negation: float = 0.0
+    # Negators that negate the sentiment word after them but are no cue alone: "sin gluten",
+    # "café sem açúcar" ask for a product, they do not complain.
+    quiet_negators: frozenset[str] = frozenset()
     # |compound| below this is labelled neutral.
     neutral_band: float = 0.05
     # A compound at or above this is positive (None: `neutral_band`). Portuguese puts it a
@@ -441,13 +444,12 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
             valence *= N_SCALAR if valence > 0 else rules.negated_negative
         sentiments[i] = valence
 
-    if rules.bare_negation and any(t.key in negators for t in tokens):
-        bare_clauses = {
-            t.clause for k, t in enumerate(tokens) if t.key in negators and k not in used_negators
-        }
+    cues = negators - rules.quiet_negators
+    if rules.bare_negation and any(t.key in cues for t in tokens):
+        bare_clauses = {t.clause for k, t in enumerate(tokens) if t.key in cues and k not in used_negators}
         bare_clauses -= {tokens[k].clause for k in used_negators}
         for k, t in enumerate(tokens):
-            if t.clause in bare_clauses and t.key in negators:
+            if t.clause in bare_clauses and t.key in cues:
                 sentiments[k] = rules.bare_negation
                 bare_clauses.discard(t.clause)
     irrealis = rules.irrealis

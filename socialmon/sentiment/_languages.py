@@ -141,6 +141,7 @@ ES_NEGATORS = frozenset(
         "ni",
         "tampoco",
         "sin",
+        "cero",  # "cero recomendable", "cero amables": a negator in speech, not a number
         "nada",
         "nadie",
         "ningun",
@@ -291,6 +292,7 @@ PT_NEGATORS = frozenset(
         "jamais",
         "nem",
         "sem",
+        "zero",  # "zero recomendo", "nota zero"
         "nada",
         "ninguem",
         "nenhum",
@@ -541,6 +543,7 @@ class _Spec:
     neutral_band: float = 0.05
     positive_band: float | None = None
     bare_negation: float = -0.9
+    quiet_negators: frozenset[str] = frozenset()
     # A negated negative word is a weak positive ("no está mal" is not "bueno"), as in
     # SO-CAL's shifted negation, rather than VADER's symmetric ×-0.74.
     negated_negative: float = -0.4
@@ -584,6 +587,7 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         dual_boosters=dual,
         discourse_markers=spec.discourse_markers,
         bare_negation=spec.bare_negation,
+        quiet_negators=spec.quiet_negators,
         negated_negative=spec.negated_negative,
         neutral_band=spec.neutral_band,
         positive_band=spec.positive_band,
@@ -621,10 +625,15 @@ SPANISH = _Spec(
     abbreviations=ES_ABBREVIATIONS,
     markers=ES_MARKERS,
     dual_boosters=ES_DUAL_BOOSTERS,
-    discourse_markers=frozenset({"bueno", "bien", "mejor", "vale", "ok", "okey", "listo", "claro"}),
+    # Greetings too: "Buenas tardes, llevo dos horas esperando" opens with one, whatever follows.
+    discourse_markers=frozenset(
+        {"bueno", "bien", "mejor", "vale", "ok", "okey", "listo", "claro"}
+        | {"hola", "buenas", "buenos dias", "buen dia", "buenas tardes", "buenas noches"}
+    ),
     # "jajaja" in Spanish comments marks mockery about as often as amusement: a weak cue.
     laugh=0.5,
     tepid=ES_TEPID,
+    quiet_negators=frozenset({"sin"}),
     mixed_share=0.3,
     mixed_floor=0.08,
     mixed_mass=4.0,
@@ -640,8 +649,12 @@ PORTUGUESE = _Spec(
     abbreviations=PT_ABBREVIATIONS,
     markers=PT_MARKERS,
     dual_boosters=PT_DUAL_BOOSTERS,
-    discourse_markers=frozenset({"bom", "bem", "enfim", "ok", "beleza", "claro", "certo"}),
+    discourse_markers=frozenset(
+        {"bom", "bem", "enfim", "ok", "beleza", "claro", "certo"}
+        | {"ola", "oi", "bom dia", "boa tarde", "boa noite"}
+    ),
     tepid=PT_TEPID,
+    quiet_negators=frozenset({"sem"}),
     irrealis=PT_IRREALIS,
     contrast_cue=1.0,
     # Tuned on the pt dev sets (reviews and TweetSentBR), checked on both halves of each.

@@ -42,8 +42,13 @@ Design
   per language, tuned on the dev sets only),
   is labelled neutral and flagged `mixed`. Lukewarm verdicts (`Rules.tepid`) count on both
   sides. English never is, so its labels stay VADER's.
+- **Customer messages** (1.4): a greeting opening a message is a discourse marker
+  ("Buenas tardes, llevo dos horas esperando" is no praise); "sin"/"sem" negate but are
+  no complaint alone (`Rules.quiet_negators`: "¿tienen torta sin gluten?"); "cero"/"zero"
+  negate; waiting for an answer or an order is a complaint (lexicon phrases).
 - **Other** languages are scored by the English rules (emoji and emoticons still
-  count); comments with no letters at all (emoji only) by the es/pt emoji table.
+  count); comments with no letters at all (emoji only) by the es/pt emoji table, in every
+  language, English included (VADER's own reads 🔥 as negative).
 - **Long texts** are bounded: the language is detected on the first 1,000 characters
   (`_text.DETECTED_CHARS`) and a text over 20,000 characters (`_text.SCORED_CHARS`,
   far above what platforms allow in a comment) is scored on its first and last 10,000,
@@ -91,7 +96,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.3.2"
+    version = "1.4.0"
     DEFAULT_LANGUAGES = ("en", "es", "pt")
 
     def __init__(self, languages: Iterable[str] | None = None) -> None:
@@ -162,10 +167,14 @@ class MultilingualScorer:
 
     def _score_as(self, text: str, language: str) -> Sentiment:
         text = for_scoring(text)
-        # Other languages: emoji-only comments get the emoji table shared by es/pt (VADER's
-        # English one misses 😡, 👍, 🙏…); words get English rules.
+        # Emoji-only comments get the emoji table shared by es/pt, in every language, English
+        # included (VADER's own misses 😡, 👍, 🙏 and reads 🔥 as negative); words in other
+        # languages get English rules.
         known = language in self.DEFAULT_LANGUAGES
-        lang = self._rules_of(language if known else "en" if _HAS_LETTER.search(text) else "es")
+        if not _HAS_LETTER.search(text):
+            lang = self._rules_of(language if language in ("es", "pt") else "es")
+        else:
+            lang = self._rules_of(language if known else "en")
         rules = lang.rules
         if lang.tokenizer is None:
             scores = score_english(text, rules, self._emoji)

@@ -140,4 +140,4 @@ def test_product_and_delivery_vocabulary(scorer: MultilingualScorer, text: str, 
 
 
 def test_version_bumped(scorer: MultilingualScorer) -> None:
-    assert scorer.version == "1.3.2"
+    assert tuple(int(p) for p in scorer.version.split(".")) >= (1, 3, 2)
