@@ -180,3 +180,14 @@ def test_the_everyday_commands_import_neither_the_models_nor_the_orm(sample: Pat
         loaded = modules_after(*argv, *config, tmp_path=folder)
         assert "sqlalchemy" in loaded, argv  # the command did read the database
         assert imported(loaded, NOT_FOR_EVERYDAY_COMMANDS) == [], argv
+
+
+def test_a_command_imports_its_own_module_and_no_other_commands(sample: Path) -> None:
+    """`socialmon report` registers `report` alone: the other commands' modules (their options,
+    help and imports) are not loaded (see socialmon/cli/__init__.py); `--help` loads them all."""
+    from socialmon.cli import COMMAND_MODULES
+
+    commands = {f"socialmon.cli.{module}" for module in COMMAND_MODULES.values()}
+    loaded = modules_after("report", "--config", str(sample), tmp_path=sample.parent)
+    assert loaded & commands == {"socialmon.cli.report"}
+    assert modules_after("--help", tmp_path=sample.parent) >= commands

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import BrandOption, ChannelOption, ConfigOption, DatabaseOption
 from socialmon.cli._i18n import _
 from socialmon.cli.report import (

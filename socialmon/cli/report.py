@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     BrandOption,
     ChannelOption,

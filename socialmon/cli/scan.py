@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_USAGE,
     ConfigOption,

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,

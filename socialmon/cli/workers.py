@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from socialmon.cli import app
+from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_OK,
     ConfigOption,
