@@ -54,8 +54,8 @@ def channel_summaries(
     if channel:
         brand_part, _, channel_part = channel.rpartition("/")
         chosen = chosen.where(channel_t.c.name == channel_part)
-        if brand_part:
-            chosen = chosen.where(brand_t.c.slug == brand_part)
+        if brand_part:  # "cafe/fb" or "Café Uno/fb", as --brand takes either
+            chosen = chosen.where((brand_t.c.slug == brand_part) | (brand_t.c.name == brand_part))
     # Count only the chosen channels' rows: a report for one brand must not read every brand's comments.
     posts = (
         select(post_t.c.channel_id, func.count().label("posts"))

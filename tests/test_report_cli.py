@@ -247,3 +247,13 @@ def test_pending_help_names_the_zip_of_csv_files(cli: CliRunner) -> None:
     assert result.exit_code == 0
     said = " ".join(result.output.replace("│", " ").split())
     assert ".zip: one CSV per table, ready for Excel" in said and ".xlsx" in said
+
+
+@pytest.mark.parametrize("selector", ["cafe/export", "Café Uno/export"])
+def test_a_channel_named_with_its_brands_name_or_slug_gets_its_report(
+    project: Path, cli: CliRunner, selector: str
+) -> None:
+    """`--channel` takes the brand as `--brand` does: by slug or by name (the name said "no data yet")."""
+    result = invoke(cli, project, "report", "--channel", selector, "--format", "json", *WINDOW)
+    overview = json.loads(result.stdout)["channels"]
+    assert [(c["brand"], c["channel"], c["last_status"]) for c in overview] == [("cafe", "export", "ok")]
