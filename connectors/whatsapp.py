@@ -557,6 +557,15 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _business_unheard(messages: list[Message], names_given: bool) -> bool:
+    """Whether a chat says that `business_names` is missing or wrong: no message of it is the
+    business's, and either the setting is not given or two people wrote (a chat only the customer
+    wrote in is one the business has not answered yet: it counts as waiting, as it should)."""
+    if not messages or any(message.is_business for message in messages):
+        return False
+    return not names_given or len({message.sender for message in messages}) > 1
+
+
 def no_business_said(name: str, messages: list[Message], names_given: bool) -> str:
     """The warning for a chat none of whose senders is one of `business_names`: the business's own
     replies then count as the customer's messages (no response time, every message pending)."""
@@ -696,7 +705,7 @@ class WhatsAppExportConnector(Connector):
                     days = (anchor_day(self.settings.anchor, today) - last).days
                 kept["shift_days"] = days
                 chat.messages = shifted(chat.messages, days, zone)
-            if chat.messages and not any(message.is_business for message in chat.messages):
+            if _business_unheard(chat.messages, bool(self.settings.business_names)):
                 log.warning(
                     "%s/%s: %s",
                     self.context.brand,

@@ -67,3 +67,16 @@ def test_a_chat_whose_business_sender_is_named_is_not_warned_about(
         pages = scan(tmp_path, business_names=["Consultoria Silva"])
     assert caplog.messages == []
     assert [c.is_business for page in pages for c in page.comments] == [True, False, True, True]
+
+
+def test_a_chat_only_the_customer_wrote_in_is_not_taken_for_a_wrong_setting(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new chat the business has not answered yet is waiting, not a sign that business_names is
+    wrong (the consultant's folder showed one such warning per unanswered chat)."""
+    unanswered = "02/12/2026 10:05 - Marina Souza: Oi, vocês têm bolo de cenoura hoje?\n"
+    (tmp_path / "Conversa do WhatsApp com Marina Souza.txt").write_text(unanswered, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="socialmon.whatsapp"):
+        pages = scan(tmp_path, business_names=["Consultoria Silva"])
+    assert len([c for page in pages for c in page.comments]) == 1
+    assert caplog.messages == []
