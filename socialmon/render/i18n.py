@@ -19,6 +19,7 @@ LANGUAGES = ("en", "es", "pt")
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
     "report_title": ("Engagement report", "Informe de interacción"),
+    "brands_count": ("{n} brands", "{n} marcas"),  # a report over several brands, in its title
     "window": ("{since} to {until}", "del {since} al {until}"),
     "generated": ("Generated {when}", "Generado el {when}"),
     "channels": ("Channels", "Canales"),
@@ -283,6 +284,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 # Brazilian Portuguese, as a consultant in Brazil writes a client's report. Every key of STRINGS.
 PORTUGUESE: dict[str, str] = {
     "report_title": "Relatório de engajamento",
+    "brands_count": "{n} marcas",
     "window": "de {since} a {until}",
     "generated": "Gerado em {when}",
     "channels": "Canais",

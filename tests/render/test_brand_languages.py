@@ -55,6 +55,7 @@ def test_each_brand_section_uses_its_own_language_and_zone(tmp_path: Path, cli: 
     )
     assert result.exit_code == 0, result.output
     html = output.read_text(encoding="utf-8")
+    assert "<title>2 marcas — Informe de interacción</title>" in html  # not the first brand's name alone
     cafe, tea = html.split('<section class="brand', 2)[1:]
     assert "Café Uno</span> — Informe de interacción" in cafe and "del 1 oct 2026 al 7 oct 2026" in cafe
     assert "Tokyo Tea</span> — Engagement report" in tea
