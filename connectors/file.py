@@ -42,7 +42,7 @@ import logging
 import math
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -1311,9 +1311,11 @@ class FileConnector(Connector):
             if not book.worksheets:
                 return
             rows = _sheet_rows(book, book.worksheets[0])
-            number, first = next(rows, (0, ()))
+            # The header is the first row with a value: rows above it may be empty but formatted (a
+            # bold A1), which the sheet holds as cells, or hold nothing, which it leaves out.
+            header_row, first = next(((n, row) for n, row in rows if _has_value(row)), (0, ()))
             sheets = book.sheetnames
-            if not any(cell is not None for cell in first):
+            if not header_row:
                 if len(sheets) > 1:
                     raise SourceError(
                         f"{path.name}: its first sheet ({sheets[0]!r}) is empty; socialmon reads only "
@@ -1327,16 +1329,23 @@ class FileConnector(Connector):
                 where = "its first sheet" + (
                     f" ({sheets[0]!r} of {_listed(sheets)})" if len(sheets) > 1 else ""
                 )
+                found = _found_columns(first)
+                if header_row == 1:
+                    raise SourceError(
+                        f"{path.name}: the first row of {where} must be a header with at least 'type' "
+                        f"and 'id'; found {found}",
+                        hint=_FORMAT_HINT,
+                    )
                 raise SourceError(
-                    f"{path.name}: the first row of {where} must be a header with at least 'type' and "
-                    f"'id'; found {_found_columns(first)}",
+                    f"{path.name}: row {header_row} of {where} (the rows above it are empty) must be a "
+                    f"header with at least 'type' and 'id'; found {found}",
                     hint=_FORMAT_HINT,
                 )
             shown = [str(name).strip() if name is not None else "" for name in first]
             for number, row in rows:
                 if number <= start["line"]:
                     continue
-                if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+                if not _has_value(row):
                     continue
                 unsaved = [
                     shown[i]
@@ -1415,16 +1424,41 @@ def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
     (a read-only sheet leaves them empty).
 
     openpyxl has no public way to do the last two in read-only mode: this uses its worksheet parser
-    (openpyxl 3.1) as `ReadOnlyWorksheet` does. With an openpyxl whose internals differ, the sheet is
-    read through the public API instead, without those two."""
+    (openpyxl 3.1) as `ReadOnlyWorksheet` does. With an openpyxl whose internals differ (the parser
+    moved, or its first row not in the shape 3.1 gives), the sheet is read through the public API
+    instead, without those two."""
+    rows: Generator[tuple[int, tuple[Any, ...]]] | None = None
     try:
         parse, merged = _saved_values_parser(book, sheet)
-    except (ImportError, AttributeError, TypeError):
+        rows = _parsed_rows(parse(), merged)
+        first = next(rows, None)
+        if first is not None:
+            _check_shape(first)
+    except Exception as error:  # any way the internals may differ, up to the first row
+        log.debug("%s: reading the sheet through openpyxl's public API (%r)", sheet.title, error)
+        if rows is not None:
+            rows.close()
         sheet.reset_dimensions()
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
         return
+    if first is not None:
+        yield first
+        yield from rows
+
+
+def _check_shape(row: Any) -> None:
+    """Raises TypeError unless `row` is (row number, values), as `_parsed_rows` gives it from
+    openpyxl 3.1's parser: a shape that would fail only later, where the rows are read."""
+    number, values = row
+    if not (isinstance(number, int) and not isinstance(number, bool) and isinstance(values, tuple)):
+        raise TypeError(f"a row as ({type(number).__name__}, {type(values).__name__})")
+
+
+def _parsed_rows(parsed: Iterator[Any], merged: list[Any]) -> Generator[tuple[int, tuple[Any, ...]]]:
+    """The rows (number, cells) of openpyxl 3.1's sheet parser as (number, values), each cell of a
+    merged range with the value of the range's first cell."""
     anchors: dict[tuple[int, int], Any] = {}
-    for number, cells in parse():
+    for number, cells in parsed:
         values: list[Any] = []
         for cell in cells:
             column = cell["column"]
@@ -1444,7 +1478,7 @@ def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
 def _saved_values_parser(book: Any, sheet: Any) -> tuple[Callable[[], Iterator[Any]], list[Any]]:
     """openpyxl 3.1's own sheet parser, made to tell a formula without a saved value from an empty
     cell, as a function giving the rows (number, cells); and the sheet's merged ranges. Raises
-    ImportError or AttributeError with an openpyxl whose internals differ."""
+    (ImportError, AttributeError, …) with an openpyxl whose internals differ."""
     from openpyxl.worksheet._reader import (  # type: ignore[import-untyped]
         FORMULA_TAG,
         VALUE_TAG,
@@ -1479,6 +1513,11 @@ def _saved_values_parser(book: Any, sheet: Any) -> tuple[Callable[[], Iterator[A
             yield from SavedValues(source, **options).parse()
 
     return parse, merged
+
+
+def _has_value(row: tuple[Any, ...]) -> bool:
+    """Whether a sheet's row holds anything: a cell that is not empty nor only spaces."""
+    return any(cell is not None and not (isinstance(cell, str) and not cell.strip()) for cell in row)
 
 
 def _listed(sheets: list[str]) -> str:

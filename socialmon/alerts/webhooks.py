@@ -90,7 +90,10 @@ def _teams_escape(text: str) -> str:
 
 def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": f"socialmon · {brand['name']}"[:150]}}
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": shorten(f"socialmon · {brand['name']}", 150)},
+        }
     ]
     for alert in alerts:
         parts = [f"*[{_slack_escape(alert.severity_word.upper())}] {_slack_escape(alert.title)}*"]
@@ -113,9 +116,8 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"#{alert.id} · {alert.rule}"}]}
         )
     if more:
-        blocks.append(
-            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(more.text)[:3000]}}
-        )
+        summary = _cut_lines(_slack_escape(more.text), SLACK_SECTION)  # no `&gt;` cut in two
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": summary}})
     return {"text": intro(lang, _held(alerts) + _count(more), brand["name"]), "blocks": blocks}
 
 
@@ -148,7 +150,7 @@ def discord(
     content = intro(lang, _held(alerts) + _count(more), name) + (f"\n{more.text}" if more else "")
     return {
         "username": "socialmon",
-        "content": content[:DISCORD_CONTENT],
+        "content": _cut_line(content, DISCORD_CONTENT),  # no escape (`\_`) cut in two
         "embeds": embeds,
         "allowed_mentions": {"parse": []},
     }

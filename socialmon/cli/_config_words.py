@@ -124,6 +124,17 @@ MESSAGES = (
         "or give --email-to ADDRESS"
     ),
     N_("{value} is not an e-mail address (name@example.com)"),
+    # Why a delivery failed (socialmon/alerts/email.py, webhooks.py): `alerts send`, `report --email`
+    N_(
+        "e-mail: the server {server} refused the username or password ({code}); "
+        "check alerts.email.username/password or [smtp]"
+    ),
+    N_("e-mail: the server {server} does not support it: {reason}"),
+    N_("e-mail: the server refused every recipient: {addresses}"),
+    N_("e-mail: the server {server} answered {code}: {answer}"),
+    N_("e-mail: TLS with {server} failed: {reason}"),
+    N_("e-mail: cannot deliver through {server}: {reason}"),
+    N_("webhook {name} ({kind}): cannot reach it: {reason}"),
 )
 
 
@@ -414,6 +425,10 @@ FILE_ERRORS = (
         "semicolons or tabs; found {found}"
     ),
     N_("{file}: the first row of {where} must be a header with at least 'type' and 'id'; found {found}"),
+    N_(
+        "{file}: row {row} of {where} (the rows above it are empty) must be a header with at least "
+        "'type' and 'id'; found {found}"
+    ),
     N_("{file}: reading .xlsx files needs openpyxl"),
     N_("{file}: not a readable .xlsx workbook ({error})"),
     N_(
@@ -672,8 +687,14 @@ if not isinstance(logging.lastResort, _LastResortSaid):
 
 
 # Fields narrower than "anything": pydantic's list of allowed values ('a', 'b' or 'c'), so that
-# "Input should be a valid integer, got a number with a fractional part" is not taken for one.
-_FIELDS = {"choices": r"(?P<choices>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)"}
+# "Input should be a valid integer, got a number with a fractional part" is not taken for one; a
+# mail server (host:port), an SMTP code and a webhook's kind, so that a server's answer is not.
+_FIELDS = {
+    "choices": r"(?P<choices>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)",
+    "server": r"(?P<server>\S+)",
+    "code": r"(?P<code>\d+)",
+    "kind": r"(?P<kind>\w+)",
+}
 
 
 @cache

@@ -402,52 +402,6 @@ def not_judged(brand: str, channels: list[HalfImported]) -> str:
     )
 
 
-def _delivery_error(error: str) -> str:
-    """A delivery's failure in the CLI's language, when it is one of the shapes e-mail and webhooks
-    give it (`alerts.email`, `alerts.webhooks`); as written otherwise."""
-    import re
-
-    shapes = (
-        (
-            r"e-mail: the server (?P<server>\S+) refused the username or password \((?P<code>\d+)\); "
-            r"check alerts\.email\.username/password or \[smtp\]",
-            _(
-                "e-mail: the server {server} refused the username or password ({code}); "
-                "check alerts.email.username/password or [smtp]"
-            ),
-        ),
-        (
-            r"e-mail: the server (?P<server>\S+) does not support it: (?P<reason>.*)",
-            _("e-mail: the server {server} does not support it: {reason}"),
-        ),
-        (
-            r"e-mail: the server refused every recipient: (?P<addresses>.*)",
-            _("e-mail: the server refused every recipient: {addresses}"),
-        ),
-        (
-            r"e-mail: the server (?P<server>\S+) answered (?P<code>\d+): (?P<answer>.*)",
-            _("e-mail: the server {server} answered {code}: {answer}"),
-        ),
-        (
-            r"e-mail: TLS with (?P<server>\S+) failed: (?P<reason>.*)",
-            _("e-mail: TLS with {server} failed: {reason}"),
-        ),
-        (
-            r"e-mail: cannot deliver through (?P<server>\S+): (?P<reason>.*)",
-            _("e-mail: cannot deliver through {server}: {reason}"),
-        ),
-        (
-            r"webhook (?P<name>'.*') \((?P<kind>\w+)\): cannot reach it: (?P<reason>.*)",
-            _("webhook {name} ({kind}): cannot reach it: {reason}"),
-        ),
-    )
-    for pattern, words in shapes:
-        found = re.fullmatch(pattern, error, re.DOTALL)
-        if found is not None:
-            return words.format(**found.groupdict())
-    return error
-
-
 def _note(note: str) -> str:
     """A rule's note in the CLI's language: the spike rule's reasons are translated."""
     from socialmon.alerts.spike import SpikeReason
@@ -487,6 +441,7 @@ def send(
 ) -> None:
     from socialmon.alerts import send_alerts
     from socialmon.alerts.delivery import resolve_destinations
+    from socialmon.cli._config_words import said
     from socialmon.config import ConfigError
 
     loaded = config_or_exit(config)
@@ -543,7 +498,7 @@ def send(
                 _("{brand}: delivery to {destination} FAILED, will retry next run: {error}").format(
                     brand=delivery.brand,
                     destination=delivery.destination,
-                    error=_delivery_error(delivery.error or ""),
+                    error=said(delivery.error or ""),
                 ),
             )
         elif not quiet:

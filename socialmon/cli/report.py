@@ -542,6 +542,7 @@ def _email_reports(
     """Send each brand's report once per window; exit 1 when the mail server did not take one."""
     from socialmon.alerts._errors import DeliveryError
     from socialmon.cli._common import EXIT_FAILED
+    from socialmon.cli._config_words import said
     from socialmon.render.html import render_html, render_pdf
     from socialmon.render.tables import scan_problem_lines
     from socialmon.report_email import build_report_email, send_report
@@ -576,7 +577,7 @@ def _email_reports(
                 say(
                     err,
                     _("error: the report of {brand} was not sent: {error}").format(
-                        brand=report.slug, error=error
+                        brand=report.slug, error=said(str(error))
                     ),
                     style="red",
                 )

@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from alerts.helpers_alerts import NOW
-from alerts.servers import HookServer
-from alerts.test_cli_alerts import cli, project
+from alerts.servers import USER, HookServer, free_port
+from alerts.test_cli_alerts import cli, export, project
 from alerts.test_delivery import write
 from analytics.seeding import Seed
-from helpers import comment, write_jsonl
+from helpers import comment, write_config, write_jsonl
 from sqlalchemy import create_engine, insert, text
 
-from socialmon.alerts import send_alerts
+from socialmon.alerts import send_alerts, webhooks
 from socialmon.alerts.webhooks import build_payload, fits
-from socialmon.alerts.wording import Batch, word
+from socialmon.alerts.wording import Batch, Summary, word
 from socialmon.config import WebhookDestination
 from socialmon.render.i18n import Lang
 
@@ -120,6 +120,30 @@ def test_a_section_still_too_long_without_quotes_is_cut_at_a_line_never_inside_m
     assert len(description) <= 4096 and description.endswith("\n…")
 
 
+def test_a_summary_over_a_slack_section_is_cut_whole_entities_and_characters() -> None:
+    """The "and N more" section was sliced at 3,000: `&gt;` lost its end, and Slack showed `&g`."""
+    for filler in (2998, 2999, 3000):
+        more = Summary(60, "a" * filler + "> &<" + " 🇪🇨" * 10)
+        section = webhooks.slack(BRAND, [], ES, more)["blocks"][-1]["text"]["text"]
+        assert len(section) <= 3000 and section.endswith("…"), filler
+        assert not re.search(r"&(?!amp;|lt;|gt;)|\U0001f1ea(?!\U0001f1e8)", section), section[-20:]
+
+
+def test_a_discord_message_over_2000_characters_is_cut_whole_escapes_and_characters() -> None:
+    for name in ("_" * 1000, "x" + "_" * 1000, "🇪🇨" * 1000, "x" + "🇪🇨" * 1000):
+        content = webhooks.discord({"slug": "cafe", "name": name}, [], ES, None)["content"]
+        kept = content.removesuffix("…")
+        assert len(content) <= 2000 and kept != content, name[:3]
+        escapes = len(kept) - len(kept.rstrip("\\"))
+        assert escapes % 2 == 0 and not re.search("\U0001f1ea$", kept), kept[-10:]
+
+
+def test_a_long_brand_name_in_a_slack_header_is_cut_between_whole_characters() -> None:
+    brand = {"slug": "cafe", "name": "x" + "🇪🇨" * 100}
+    header = webhooks.slack(brand, [], ES, None)["blocks"][0]["text"]["text"]
+    assert len(header) <= 150 and header.endswith("🇪🇨…"), header[-5:]
+
+
 def test_a_discord_description_over_4096_characters_shortens_its_quotes() -> None:
     alert = waiting_group(7, "*_~`|>[]()<# " * 22, authors="Cliente **Muy** Enojado " * 20)
     payload = chat("discord", [alert])
@@ -208,18 +232,42 @@ def test_check_says_the_spike_figures_as_percentages_in_the_clis_language() -> N
     assert str(storm.reason).startswith("29.0% is above the baseline 8.5% + 3σ (")
 
 
-def test_send_says_an_smtp_failure_in_spanish(tmp_path: Path) -> None:
+def test_a_delivery_failure_is_said_in_spanish_when_its_shape_is_known() -> None:
+    from socialmon.cli._config_words import said
     from socialmon.cli._i18n import use
-    from socialmon.cli.alerts import _delivery_error
 
     before = use("es")
     try:
-        said = _delivery_error("e-mail: the server refused every recipient: a@x.example, b@x.example")
-        unknown = _delivery_error("webhook 'ops' (json): HTTP 500: oops")
+        refused = said("e-mail: the server refused every recipient: a@x.example, b@x.example")
+        unreached = said("webhook 'ops (día)' (slack): cannot reach it: ConnectError: [Errno 111] refused")
+        unknown = said("webhook 'ops' (json): HTTP 500: oops")
     finally:
         use(before)
-    assert said == "correo: el servidor rechazó a todos los destinatarios: a@x.example, b@x.example"
+    assert refused == "correo: el servidor rechazó a todos los destinatarios: a@x.example, b@x.example"
+    assert unreached == "webhook 'ops (día)' (slack): no se puede conectar: ConnectError: [Errno 111] refused"
     assert unknown == "webhook 'ops' (json): HTTP 500: oops"
+
+
+def test_alerts_send_and_report_email_say_the_same_smtp_failure_in_spanish(tmp_path: Path) -> None:
+    """Nothing listens on the mail server's port: `alerts send` and `report --email` say it alike."""
+    export(tmp_path)
+    port = free_port()
+    channels = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'
+    alerts = (
+        '[brands.alerts.watch_list]\nterms = ["scam"]\n[brands.alerts.email]\nto = ["duena@cafe.example"]\n'
+    )
+    mail = f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nfrom = "{USER}"\n'
+    config = write_config(tmp_path, channels=f"{channels}[brands.alerts]\n{alerts}", extra=mail)
+    assert cli(config, "scan", "--quiet").exit_code == 0
+    spanish = {"SOCIALMON_LANG": "es"}
+    said = f"correo: no se puede entregar a través de 127.0.0.1:{port}: ConnectionRefusedError: "
+
+    sent = " ".join(cli(config, "alerts", "send", env=spanish).output.split())
+    report = cli(config, "report", "--email", "--since", "2026-10-01", "--until", "2026-10-07", env=spanish)
+
+    assert f"cafe: FALLÓ el envío a email, se reintenta en la próxima ejecución: {said}" in sent, sent
+    assert f"error: el informe de cafe no se envió: {said}" in " ".join(report.output.split()), report.output
+    assert report.exit_code == 1
 
 
 # --- 2. a channel the rules did not judge is said by `scan` and `alerts send` --------------------------

@@ -408,3 +408,100 @@ def test_one_json_document_given_as_json_lines_is_said_to_be_one(
         f"reviews.json: this is one JSON document ({what}), not JSON Lines: socialmon reads JSON with "
         "one record (a JSON object) per line"
     )
+
+
+# --- a formatted but empty first row; an openpyxl whose parser yields another shape -------------
+
+
+def workbook_under_an_empty_bold_a1(path: Path, header: list[str] = HEADER, *others: str) -> None:
+    """The header in row 2 under an empty but bold A1 (a cell the sheet's XML holds, with no value)."""
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Comentarios"
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(header)
+    for row in ROWS:
+        sheet.append(row)
+    for name in others:
+        book.create_sheet(name).append(["otra hoja"])
+    book.save(path)
+
+
+@pytest.mark.parametrize("others", [(), ("Notas",)])
+def test_empty_rows_above_the_header_are_skipped_even_when_formatted(
+    tmp_path: Path, others: tuple[str, ...]
+) -> None:
+    workbook_under_an_empty_bold_a1(tmp_path / "export.xlsx", HEADER, *others)
+    pages = read(connector(tmp_path, "export.xlsx"))
+    assert rejected(pages) == []
+    assert list(records(pages)) == ["p1", "c1", "c2"]
+    assert cursor_of(pages)["files"]["export.xlsx"]["line"] == 5
+
+
+def test_a_sheet_whose_first_row_with_a_value_is_no_header_fails_naming_that_row(tmp_path: Path) -> None:
+    workbook_under_an_empty_bold_a1(tmp_path / "export.xlsx", ["Post ID", "Permalink"], "Notas")
+    assert failure(connector(tmp_path, "export.xlsx")).args[0] == (
+        "export.xlsx: row 2 of its first sheet ('Comentarios' of 2 sheets: 'Comentarios', 'Notas') "
+        "(the rows above it are empty) must be a header with at least 'type' and 'id'; found "
+        "'Post ID', 'Permalink' (the README's \"The file format\" lists the columns)"
+    )
+
+
+def test_a_first_sheet_with_formatted_empty_cells_only_is_empty(tmp_path: Path) -> None:
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    book.active.title = "Portada"
+    book.active["B3"].font = Font(bold=True)
+    book.create_sheet("Datos").append(HEADER)
+    book.save(tmp_path / "export.xlsx")
+    assert failure(connector(tmp_path, "export.xlsx")).args[0] == (
+        "export.xlsx: its first sheet ('Portada') is empty; socialmon reads only the first sheet "
+        "(this workbook has 2 sheets: 'Portada', 'Datos')"
+    )
+
+
+def reshaping_the_parsers_rows(monkeypatch: pytest.MonkeyPatch, reshape: Any) -> None:
+    """socialmon's use of openpyxl's private sheet parser, with each row it yields reshaped (the
+    public API, which uses the same parser, is left as it is)."""
+    import socialmon_connectors.file as file_module
+
+    saved_values_parser = file_module._saved_values_parser
+
+    def reshaped(book: Any, sheet: Any) -> Any:
+        parse, merged = saved_values_parser(book, sheet)
+        return (lambda: (reshape(number, cells) for number, cells in parse())), merged
+
+    monkeypatch.setattr(file_module, "_saved_values_parser", reshaped)
+
+
+@pytest.mark.parametrize("dimension", ["A1", "A1:G4"])
+def test_with_an_openpyxl_whose_parser_yields_cells_of_another_shape_the_public_api_reads_the_sheet(
+    tmp_path: Path, dimension: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The private parser imports and sets up, but its cells are not what openpyxl 3.1 gives."""
+    reshaping_the_parsers_rows(
+        monkeypatch,
+        lambda number, cells: (number, [{"col": cell["column"], "data": cell["value"]} for cell in cells]),
+    )
+    path = tmp_path / "export.xlsx"
+    workbook(path)
+    edit_sheet_xml(path, lambda xml: re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', xml))
+    pages = read(connector(tmp_path, "export.xlsx"))
+    assert rejected(pages) == []
+    assert list(records(pages)) == ["p1", "c1", "c2"]
+
+
+def test_with_an_openpyxl_whose_parser_yields_rows_of_another_shape_the_public_api_reads_the_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shape that would fail only later, when rows are compared with the cursor (a row's number as
+    its text), is not read as rows either."""
+    reshaping_the_parsers_rows(monkeypatch, lambda number, cells: (str(number), cells))
+    path = tmp_path / "export.xlsx"
+    workbook(path)
+    pages = read(connector(tmp_path, "export.xlsx"))
+    assert rejected(pages) == []
+    assert list(records(pages)) == ["p1", "c1", "c2"]
