@@ -17,7 +17,8 @@ CHANNELS = (
     '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'
     '[[brands.channels]]\nname = "instagram"\nplatform = "file"\npath = "missing.jsonl"\n'
 )
-SAID = "cafe/instagram: último escaneo falló — export file not found"
+# The stored reason is said in the brand's language, as the scan said it.
+SAID = "cafe/instagram: último escaneo falló — no se encontró el archivo de exportación"
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_every_file_format_names_the_failed_channel_and_why(
 ) -> None:
     text = _report(cli, scanned, tmp_path / f"report{suffix}")
     if suffix == ".csv":
-        assert "cafe/instagram,failed,export file not found" in text
+        assert "cafe/instagram,failed,no se encontró el archivo de exportación" in text
         assert "Canales cuyo último escaneo falló" in text
     else:
         assert SAID in text

@@ -238,6 +238,9 @@ def run_report(
             channels = channel_summaries(db, brand, channel)
             summaries = channels if view == "summary" else None
             overview_seconds = time.perf_counter() - started
+    channels = _reasons_in_their_language(
+        channels, {r.slug: _lang(loaded, r, lang).language for r in reports}
+    )
     if timings:  # plain lines: a JSON report loads no rich for them
         lines = [
             f"{report.slug} {name}: {seconds * 1000:.1f} ms\n"
@@ -371,6 +374,28 @@ def check_selection(config: Config, brand: str | None, channel: str | None) -> N
                     channel=repr(channel), scope=scope, path=config.path, known=known
                 )
             )
+
+
+def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -> list[Any]:
+    """Each failed or partial channel's stored reason said in its brand's report language, as the
+    scan said it (socialmon's own words; a platform's own text stays as written)."""
+    from dataclasses import replace
+
+    from socialmon.cli import _i18n
+    from socialmon.cli._config_words import said_error
+
+    said = []
+    spoken = _i18n.current()
+    try:
+        for summary in channels:
+            language = languages.get(summary.brand)
+            if summary.last_error and language in _i18n.LANGUAGES:
+                _i18n.use(language)
+                summary = replace(summary, last_error=said_error(summary.last_error))
+            said.append(summary)
+    finally:
+        _i18n.use(spoken)
+    return said
 
 
 def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
