@@ -14,9 +14,9 @@ import contextlib
 import inspect
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, SecretStr
@@ -28,6 +28,9 @@ from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, RunStart, Store
 from socialmon_connectors.errors import ConnectorError, Incomplete
 from socialmon_connectors.records import Page, Progress, RejectedRecord
+
+if TYPE_CHECKING:  # the alert rules are loaded when they run, after the channels are scanned
+    from socialmon.alerts.rules import HalfImported
 
 # ok: everything read; partial: stored, but some threads are left for the next scan (see
 # `ThreadFailure`); failed: the channel stopped (its cursor stays where its last stored page left it).
@@ -55,7 +58,8 @@ class ScanReporter(Protocol):
     def record_rejected(self, label: str, rejected: RejectedRecord) -> None: ...
     def channel_finished(self, outcome: ChannelOutcome) -> None: ...
 
-    # Optional: `alerts_checked(brand, created, resolved, error)` after the alert rules ran.
+    # Optional: `alerts_checked(brand, created, resolved, error, skipped=())` after the alert rules ran,
+    # `skipped` the half-imported channels they left out (passed only to a method that takes it).
 
 
 class SilentReporter:
@@ -71,7 +75,14 @@ class SilentReporter:
     def channel_finished(self, outcome: ChannelOutcome) -> None:
         pass
 
-    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+    def alerts_checked(
+        self,
+        brand: str,
+        created: int,
+        resolved: int,
+        error: str | None,
+        skipped: Sequence[HalfImported] = (),
+    ) -> None:
         pass
 
 
@@ -271,7 +282,26 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
 
 
 def _earlier_page_failed(problem: Exception) -> Exception:
-    return RuntimeError(f"not stored, as an earlier page of the channel could not be: {problem}")
+    """Why a page after one that could not be stored is not stored either: raised from that page's
+    problem, so that a lost channel lock is still known as one (`_lost_lock`)."""
+    failed = RuntimeError(
+        f"not stored, as an earlier page of the channel could not be: {_described(problem)}"
+    )
+    failed.__cause__ = problem
+    return failed
+
+
+def _lost_lock(problem: BaseException) -> ChannelLockLost | None:
+    """The lost channel lock a page's failure comes from, anywhere in its chain of causes (a later
+    page's failure is raised from the earlier page's): another scan has the channel now."""
+    seen: set[int] = set()
+    cause: BaseException | None = problem
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, ChannelLockLost):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__
+    return None
 
 
 def _settle(
@@ -455,6 +485,7 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                     return
 
         stopped_early: str | None = None  # an `Incomplete`: the channel ends partial
+        lost_lock: ChannelLockLost | None = None  # another scan has the channel now: it ends partial
         try:
             if started is None:
                 raise unreadable
@@ -479,23 +510,23 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         except ConnectorError as problem:
             error = f"{type(problem).__name__}: {problem}"
         except StorageFailed as problem:
-            if isinstance(problem.__cause__, ChannelLockLost):  # another scan has the channel now
-                stopped_early = str(problem.__cause__)
-            else:
+            lost_lock = _lost_lock(problem)
+            if lost_lock is None:
                 error = f"storing failed: {problem}"
         except Exception as problem:  # a connector bug must not stop the other channels
             error = f"unexpected {_described(problem)}"
         try:
-            while in_flight:  # what was fetched before a failure is still stored
+            while in_flight and lost_lock is None:  # what was fetched before a failure is still stored
                 await store_oldest()
         except StorageFailed as problem:
-            if isinstance(problem.__cause__, ChannelLockLost):
-                stopped_early = stopped_early or str(problem.__cause__)
-            else:
+            lost_lock = _lost_lock(problem)
+            if lost_lock is None:
                 error = error or f"storing failed: {problem}"
-            for saving, _ in in_flight:  # later pages are not stored: no cursor moves past a lost page
-                _discard(saving)
-            in_flight.clear()
+        for saving, _ in in_flight:  # later pages are not stored: no cursor moves past a lost page
+            _discard(saving)
+        in_flight.clear()
+        if lost_lock is not None:
+            stopped_early = stopped_early or str(lost_lock)
         writer.forget(row.id)
         try:
             pending, reasons = await asyncio.to_thread(store.pending_summary, row.id)
@@ -514,7 +545,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         if error is not None:
             error = redact(error, secret_values(resolved.settings))
             reasons = [redact(reason, secret_values(resolved.settings)) for reason in reasons]
-        await asyncio.to_thread(store.finish_run, run_id, row.id, status, totals, pages, error)
+        await asyncio.to_thread(
+            store.finish_run, run_id, row.id, status, totals, pages, error, lock_lost=lost_lock is not None
+        )
     outcome = ChannelOutcome(label, platform, status, totals, pages, error, pending, reasons)
     reporter.channel_finished(outcome)
     return outcome
@@ -604,7 +637,7 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
     brands = {channel.brand.slug: channel.brand for channel in channels}
     if not brands:
         return
-    notify = getattr(reporter, "alerts_checked", None)
+    notify = _alerts_notifier(reporter)
     try:
         from socialmon.alerts import evaluate_alerts, reply_windows
 
@@ -622,13 +655,34 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
         message = f"alert rules failed: {_described(problem)}"
         if notify is not None:
             for slug in brands:
-                notify(slug, 0, 0, message)
+                notify(slug, 0, 0, message, skipped=[])
         else:
             print(f"{', '.join(brands)}: {message}", file=sys.stderr)
         return
     if notify is not None:
         for evaluation in evaluations:
-            notify(evaluation.brand, len(evaluation.created), evaluation.resolved, None)
+            notify(
+                evaluation.brand,
+                len(evaluation.created),
+                evaluation.resolved,
+                None,
+                skipped=evaluation.skipped_channels,
+            )
+
+
+def _alerts_notifier(reporter: ScanReporter) -> Callable[..., None] | None:
+    """The reporter's `alerts_checked(brand, created, resolved, error, skipped=...)`, if it has one; a
+    reporter's method without `skipped` (written before it existed) is called without it."""
+    notify = getattr(reporter, "alerts_checked", None)
+    if notify is None:
+        return None
+    try:
+        takes_skipped = "skipped" in inspect.signature(notify).parameters
+    except (TypeError, ValueError):  # no signature to read: called the old way
+        takes_skipped = False
+    if takes_skipped:
+        return notify  # type: ignore[no-any-return]
+    return lambda brand, created, resolved, error, skipped=(): notify(brand, created, resolved, error)
 
 
 def _described(problem: BaseException) -> str:

@@ -605,8 +605,21 @@ class Store:
             return RunStart(run_id, _cursor(connection, channel_id), _pending_threads(connection, channel_id))
 
     def finish_run(
-        self, run_id: int, channel_id: int, status: str, result: PageResult, pages: int, error: str | None
+        self,
+        run_id: int,
+        channel_id: int,
+        status: str,
+        result: PageResult,
+        pages: int,
+        error: str | None,
+        *,
+        lock_lost: bool = False,
     ) -> None:
+        """Record how the scan run ended, and the channel's last scan with it.
+
+        A run that lost its channel lock (`locking.ChannelLockLost`) records itself only: the scan
+        that took the channel says how the channel's scan went (it may have ended ok already).
+        """
         finished: datetime = utcnow()
         with self.database.write() as connection:
             connection.execute(
@@ -624,6 +637,8 @@ class Store:
                     error=error,
                 )
             )
+            if lock_lost:
+                return
             connection.execute(
                 update(_CHANNEL)
                 .where(_CHANNEL.c.id == channel_id)
@@ -640,10 +655,14 @@ class RunStart:
     pending_threads: tuple[ThreadFailure, ...]
 
 
-# A run still "running" when the next one starts (this one holds the channel's lock, so no other
-# process scans it): its process was killed (SIGKILL, the OOM killer, a power cut) before it could
-# say how it ended.
-_INTERRUPTED = "the scan stopped before it finished (its process was killed, or the machine went down)"
+# A run still "running" when the next one starts (this one holds the channel's lock): its process
+# was killed (SIGKILL, the OOM killer, a power cut) before it could say how it ended, or its lock
+# went with its database session and this scan took it (see `locking`); such a scan stores nothing
+# more, and says how its own run ended when it does (`finish_run`).
+_INTERRUPTED = (
+    "the scan stopped before it finished (its process was killed, the machine went down, "
+    "or it lost its channel lock to another scan)"
+)
 
 
 def _insert_run(connection: Connection, channel_id: int) -> int:

@@ -35,13 +35,6 @@ def max_per_run(brand: BrandConfig) -> int:
     return store.DEFAULT_MAX_PER_RUN if value is None else int(value)
 
 
-def not_judged(database: Database, brand: str) -> list[HalfImported]:
-    """The brand's half-imported channels, which the alert rules leave out until their next complete
-    scan (see `rules.half_imported`), by name."""
-    brand_row = store.brand_id(database, brand)
-    return [] if brand_row is None else sorted(half_imported(database, brand_row).values())
-
-
 def reply_windows(connectors: Iterable[type[Connector]]) -> dict[str, timedelta]:
     """Platform name -> how long after a comment the business can still answer, for those that limit it."""
     return {c.name: c.reply_window for c in connectors if getattr(c, "reply_window", None)}

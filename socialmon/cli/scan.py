@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -86,7 +86,7 @@ def new_comments(n: int) -> str:
 
 
 def alerts_line(
-    brand: str, created: int, resolved: int, error: str | None, skipped: list[HalfImported] | None = None
+    brand: str, created: int, resolved: int, error: str | None, skipped: Sequence[HalfImported] = ()
 ) -> str:
     """The line a scan prints about the alert rules that ran after it, for one brand; and one more
     naming the half-imported channels they left out (`skipped`)."""
@@ -101,20 +101,16 @@ def alerts_line(
     if skipped:
         from socialmon.cli.alerts import not_judged
 
-        line += "\n" + not_judged(brand, skipped)
+        line += "\n" + not_judged(brand, list(skipped))
     return line
-
-
-NotJudged = Callable[[str], "list[HalfImported]"]  # brand -> its channels the alert rules left out
 
 
 class PlainReporter:
     """Lines for logs and cron: what started, what was skipped, how each channel ended."""
 
-    def __init__(self, quiet: bool, not_judged: NotJudged | None = None) -> None:
+    def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
         self.rejections = _Rejections()
-        self.not_judged = not_judged
 
     def _line(self, text: str) -> None:
         say(err, text)
@@ -154,19 +150,24 @@ class PlainReporter:
                 )
             )
 
-    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+    def alerts_checked(
+        self,
+        brand: str,
+        created: int,
+        resolved: int,
+        error: str | None,
+        skipped: Sequence[HalfImported] = (),
+    ) -> None:
         if error is not None or not self.quiet:
-            skipped = self.not_judged(brand) if self.not_judged and error is None else None
             self._line(alerts_line(brand, created, resolved, error, skipped))
 
 
 class ProgressReporter:
     """A live progress bar per channel, for a terminal."""
 
-    def __init__(self, not_judged: NotJudged | None = None) -> None:
+    def __init__(self) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.not_judged = not_judged
         self.progress = Progress(
             TextColumn("{task.description}", style="bold", markup=False),  # a label from the config
             BarColumn(),
@@ -216,8 +217,14 @@ class ProgressReporter:
         }[outcome.status]
         self.progress.update(task, completed=total, total=total, counts=word)
 
-    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
-        skipped = self.not_judged(brand) if self.not_judged and error is None else None
+    def alerts_checked(
+        self,
+        brand: str,
+        created: int,
+        resolved: int,
+        error: str | None,
+        skipped: Sequence[HalfImported] = (),
+    ) -> None:
         line = alerts_line(brand, created, resolved, error, skipped)
         say(self.progress.console, line, style="red" if error else "")
 
@@ -506,17 +513,11 @@ def _scan(
     with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
         options["stop"] = stop
         store = Store(db, scorer)
-
-        def left_out_by_the_rules(brand: str) -> list[HalfImported]:
-            from socialmon.alerts.service import not_judged
-
-            return not_judged(db, brand)
-
         if is_terminal() and not quiet:
-            with ProgressReporter(left_out_by_the_rules) as reporter:
+            with ProgressReporter() as reporter:
                 outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
         else:
-            lines = PlainReporter(quiet, left_out_by_the_rules)
+            lines = PlainReporter(quiet)
             outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:

@@ -24,6 +24,7 @@ import contextlib
 import random
 import signal
 import sys
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,11 +119,59 @@ async def _stop_once_all_done(app: Any, worker: Any, queues: list[str] | None, i
     while True:
         await asyncio.sleep(interval)
         try:
-            if not await _unfinished(app, queues):
-                worker.stop()
-                return
+            unfinished = await _unfinished(app, queues)
         except Exception as problem:  # the database is away: look again next time
             log.warning("looking at the queue failed: %s", problem)
+            continue
+        if not unfinished:
+            worker.stop()
+            return
+
+
+def _new_worker(app: Any, options: WorkerOptions, runtime: WorkerRuntime) -> Any:
+    """procrastinate's worker, as `socialmon worker` runs it (its helpers beside it: `_run_with_helpers`)."""
+    from procrastinate.worker import Worker
+
+    return Worker(
+        app=app,
+        concurrency=options.concurrency,
+        queues=options.queues,
+        wait=True,  # --until-empty: stopped by _stop_once_all_done
+        name=options.name,
+        install_signal_handlers=False,
+        additional_context={"socialmon": runtime},
+        update_heartbeat_interval=options.heartbeat,
+        stalled_worker_timeout=options.stalled_after,
+        shutdown_graceful_timeout=options.shutdown_timeout,
+        fetch_job_polling_interval=options.poll_interval,
+    )
+
+
+async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, None]]) -> None:
+    """Run procrastinate's `worker` until it stops, with socialmon's `helpers` (by what each keeps up)
+    running beside it.
+
+    A helper that fails is said at once, naming what stopped: the worker runs on without it, and a
+    heartbeat gone unseen (procrastinate renamed `Worker.worker_id`, say) would let other workers take
+    this one's jobs for stalled and run them a second time.
+    """
+    running = [asyncio.create_task(helper, name=what) for what, helper in helpers.items()]
+    for task in running:
+        task.add_done_callback(_say_if_failed)
+    try:
+        await worker.run()
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)  # each failure said already
+
+
+def _say_if_failed(helper: asyncio.Task[None]) -> None:
+    if helper.cancelled():
+        return
+    problem = helper.exception()
+    if problem is not None:
+        log.warning("%s stopped: %s: %s", helper.get_name(), type(problem).__name__, problem)
 
 
 async def run_worker(config: Any, database_url: str, queue: QueueDatabase, options: WorkerOptions) -> None:
@@ -186,35 +235,16 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
             own_workers: set[int] = set()  # the ids procrastinate gave this process's workers
 
             async def run_one() -> None:
-                from procrastinate.worker import Worker
-
                 app.perform_import_paths()  # as app.run_worker_async does
-                runner = Worker(
-                    app=app,
-                    concurrency=options.concurrency,
-                    queues=options.queues,
-                    wait=True,  # --until-empty: stopped by _stop_once_all_done
-                    name=options.name,
-                    install_signal_handlers=False,
-                    additional_context={"socialmon": rt},
-                    update_heartbeat_interval=options.heartbeat,
-                    stalled_worker_timeout=options.stalled_after,
-                    shutdown_graceful_timeout=options.shutdown_timeout,
-                    fetch_job_polling_interval=options.poll_interval,
-                )
-                helpers = [asyncio.create_task(_keep_heartbeat(app, runner, options.heartbeat, own_workers))]
+                runner = _new_worker(app, options, rt)
+                helpers = {
+                    "the worker's heartbeat": _keep_heartbeat(app, runner, options.heartbeat, own_workers)
+                }
                 if not options.wait:
-                    helpers.append(
-                        asyncio.create_task(
-                            _stop_once_all_done(app, runner, options.queues, min(options.poll_interval, 1.0))
-                        )
+                    helpers["--until-empty's watch on the queue"] = _stop_once_all_done(
+                        app, runner, options.queues, min(options.poll_interval, 1.0)
                     )
-                try:
-                    await runner.run()
-                finally:
-                    for helper in helpers:
-                        helper.cancel()
-                    await asyncio.gather(*helpers, return_exceptions=True)
+                await _run_with_helpers(runner, helpers)
 
             async def work() -> None:
                 while True:
