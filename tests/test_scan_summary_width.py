@@ -25,9 +25,7 @@ def test_the_summary_fits_80_columns_with_whole_headings_and_the_status(
     monkeypatch.setenv("SOCIALMON_LANG", lang)
     monkeypatch.setattr(out, "_console", None)  # a console of its own, as a fresh process at 80 columns
     write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
-    channels = (
-        '[[brands.channels]]\nname = "exportaciones-de-la-tienda"\nplatform = "file"\npath = "export.jsonl"\n'
-    )
+    channels = '[[brands.channels]]\nname = "exportaciones"\nplatform = "file"\npath = "export.jsonl"\n'
     config = write_config(tmp_path, channels=channels)
     result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
@@ -116,3 +114,23 @@ def test_counts_are_written_as_the_language_writes_numbers(
     result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert "1.234" in result.stdout and "1,234" not in result.output, result.output
+
+
+def test_long_channel_names_and_a_long_status_word_are_never_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consultant's 20 brands: "pasteleria-la-nina/whatsapp" was folded into two lines and
+    "incompleto" cut to "incompl" at 80 columns."""
+    monkeypatch.setenv("SOCIALMON_LANG", "es")
+    monkeypatch.setattr(out, "_console", None)
+    (tmp_path / "chats").mkdir()
+    write_jsonl(tmp_path / "chats" / "good.jsonl", [post("p1"), comment("c1")])
+    (tmp_path / "chats" / "bad.jsonl").write_text("not json\n", encoding="utf-8")
+    channels = '[[brands.channels]]\nname = "resenas-de-google-maps"\nplatform = "file"\npath = "chats"\n'
+    config = write_config(tmp_path, channels=channels)
+    result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "80"})
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), "\n".join(lines)
+    assert any("cafe/resenas-de-google-maps" in line for line in lines), "\n".join(lines)
+    assert any("incompleto" in line.split() or "incompleto:" in line for line in lines), "\n".join(lines)

@@ -260,9 +260,9 @@ REASON_WIDTH = 32
 def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: bool = True) -> Table:
     """One row per channel. No heading word is ever cut ("publicaciones" stays whole): each column is
     at least as wide as its heading's longest word. Compact: no box, no platform and no reasons
-    (`scan_summary` says them under the table), which gives the seven columns room at 80 in Spanish;
-    long channel names wrap. Without `rows`: the columns only, as wide as they must be (rich would
-    measure a long name's cell whole, while the table folds it)."""
+    (`scan_summary` says them under the table), which gives the seven columns room at 80 in Spanish.
+    A channel's name and its status word are never cut: a console too narrow for them gets one line
+    per channel (`summary_lines`). Without `rows`: the columns only, as wide as they must be."""
     from rich import box
     from rich.table import Table
 
@@ -281,14 +281,15 @@ def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: b
 
     labels = max((len(outcome.label) for outcome in outcomes), default=0)
     reasons = not compact and any(outcome.error for outcome in outcomes)
-    column(_("channel"), min(labels, 19), style="bold", overflow="fold")
+    column(_("channel"), labels, style="bold", overflow="fold")  # never cut: narrower, one line each
     if not compact:
         column(_("platform"), overflow="fold")
     column(_("new posts"), justify="right")
     column(_("new comments"), justify="right")
     column(_("updated"), justify="right")
     column(_("skipped"), justify="right")
-    column(_("status"), REASON_WIDTH if reasons else 0, overflow="fold")
+    words = max((len(_status_word(outcome).plain) for outcome in outcomes), default=0)  # "incompleto"
+    column(_("status"), REASON_WIDTH if reasons else words, overflow="fold")
     for outcome in outcomes if rows else []:
         r = outcome.result
         status = _status_word(outcome)
