@@ -257,3 +257,26 @@ def test_a_channel_named_with_its_brands_name_or_slug_gets_its_report(
     result = invoke(cli, project, "report", "--channel", selector, "--format", "json", *WINDOW)
     overview = json.loads(result.stdout)["channels"]
     assert [(c["brand"], c["channel"], c["last_status"]) for c in overview] == [("cafe", "export", "ok")]
+
+
+def test_a_long_pdf_shows_it_is_working_on_a_terminal_and_nothing_in_cron(
+    tmp_path: Path, project: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consultant's 20-brand PDF took 17 s with nothing on the screen."""
+    pytest.importorskip("weasyprint")
+    from rich.console import Console
+
+    from socialmon.cli._common import err
+
+    quiet = cli.invoke(
+        app, ["report", "-f", "pdf", "-o", str(tmp_path / "a.pdf"), *WINDOW, "--config", str(project)]
+    )
+    assert quiet.exit_code == 0 and "PDF" not in quiet.stderr  # stderr is no terminal here: cron
+    screen = io.StringIO()
+    monkeypatch.setattr(err, "reset", lambda: None)  # keep the terminal console for this command
+    monkeypatch.setattr(err, "_console", Console(file=screen, force_terminal=True, width=80))
+    result = cli.invoke(
+        app, ["report", "-f", "pdf", "-o", str(tmp_path / "b.pdf"), *WINDOW, "--config", str(project)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Writing the PDF of 1 brand…" in screen.getvalue()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -283,9 +285,29 @@ def run_report(
         else:
             from socialmon.render.html import render_pdf
 
-            _write_bytes(render_pdf(html), output)
+            brands = len(pairs)
+            with _working(
+                ngettext("Writing the PDF of {n} brand…", "Writing the PDF of {n} brands…", brands).format(
+                    n=brands
+                )
+            ):
+                pdf = render_pdf(html)
+            _write_bytes(pdf, output)
     else:
         _print_tables(pairs, summaries, output, lang, channels)
+
+
+@contextmanager
+def _working(what: str) -> Iterator[None]:
+    """A spinner on a terminal's stderr while something long runs (a PDF of 20 brands takes ~20 s);
+    nothing when stderr is a file or a pipe (cron)."""
+    from socialmon.cli._common import err
+
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(what, spinner="dots"):
+        yield
 
 
 def _tables_with_scan_problems(report: BrandReport, lang: Lang, channels: list[Any]) -> list[Any]:
