@@ -127,3 +127,15 @@ def test_rescore_since_only_touches_newer_comments(project: Path) -> None:
     assert sql(project, "select count(*) from comment where sentiment_version = 'old'") == [(4,)]
     assert invoke(project, "rescore", "--since", "2026-01-01").exit_code == 0
     assert sql(project, "select count(*) from comment where sentiment_version = 'old'") == [(0,)]
+
+
+def test_check_says_when_stored_scores_are_another_versions_until_rescore(project: Path) -> None:
+    """After an upgrade the reports mix two versions' labels: `check` says so, and what to run."""
+    assert "rescore" not in invoke(project, "check").output
+    with sqlite3.connect(project.parent / "socialmon.db") as connection:
+        connection.execute("update comment set sentiment_version = '1.3.2' where platform_id in ('c1', 'c2')")
+    said = invoke(project, "check")
+    assert said.exit_code == 0
+    assert "2 comments were scored by another scorer or version: `socialmon rescore`" in said.output
+    assert invoke(project, "rescore").exit_code == 0
+    assert "rescore" not in invoke(project, "check").output

@@ -48,7 +48,8 @@ def parse_since(value: str | None) -> datetime | None:
 @app.command(
     "rescore",
     help=_(
-        "Re-score comments scored by an older scorer or version, in batches.\n\n"
+        "Re-score comments scored by another scorer or version (after an upgrade of socialmon, or a "
+        "change of `sentiment` in the config), in batches.\n\n"
         "Safe to interrupt: each batch is committed, and the next run continues where it stopped."
     ),
 )

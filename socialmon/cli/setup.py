@@ -25,7 +25,7 @@ from socialmon.cli._common import (
     say,
     warn_broken,
 )
-from socialmon.cli._i18n import _, current, ngettext, use_for
+from socialmon.cli._i18n import _, count, current, ngettext, use_for
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
 
@@ -89,9 +89,12 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         )
     try:
         db = Database(loaded.database_url(database))
+        stale = 0
         try:
             db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
             status = db.schema_status()
+            if status.up_to_date and status.current is not None:
+                stale, scorer = stale_scores(db, loaded)
         finally:
             db.dispose()
         if status.current is None:
@@ -124,6 +127,27 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
             database=display_database(loaded.database_url(database)), schema=schema
         ),
     )
+    if stale:  # after an upgrade of socialmon: the reports mix two versions' labels until then
+        say(
+            out,
+            ngettext(
+                "{count} comment was scored by another scorer or version: `socialmon rescore` scores it "
+                "with {scorer}",
+                "{count} comments were scored by another scorer or version: `socialmon rescore` scores "
+                "them with {scorer}",
+                stale,
+            ).format(count=count(stale), scorer=scorer),
+        )
+
+
+def stale_scores(database: Database, config: Config) -> tuple[int, str]:
+    """How many stored comments another scorer or version scored (`socialmon rescore` scores them
+    again), and the configured scorer as "name version"."""
+    from socialmon.rescore import count_stale
+    from socialmon.sentiment.registry import get_scorer
+
+    scorer = get_scorer(config.settings.sentiment.scorer, config.settings.sentiment.languages)
+    return count_stale(database, scorer), f"{scorer.name} {scorer.version}"
 
 
 def source_problems(
