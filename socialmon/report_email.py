@@ -49,12 +49,12 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "attached": (
         "The full report is the HTML part of this message; the PDF is attached.",
         "El informe completo es la parte HTML de este mensaje; el PDF va adjunto.",
-        "O relatório completo é a parte HTML desta mensagem; o PDF vai em anexo.",
+        "O relatório completo está no corpo desta mensagem (HTML); o PDF segue em anexo.",
     ),
     "html_only": (
         "The full report is the HTML part of this message.",
         "El informe completo es la parte HTML de este mensaje.",
-        "O relatório completo é a parte HTML desta mensagem.",
+        "O relatório completo está no corpo desta mensagem (HTML).",
     ),
     "footer": (
         "Sent by socialmon report --email.",
@@ -64,17 +64,17 @@ _WORDS: dict[str, tuple[str, str, str]] = {
     "scan_problems": (
         "Warning: the last scan of these channels failed or was incomplete, so their figures may be missing or out of date:",
         "Atención: el último escaneo de estos canales falló o quedó incompleto, así que sus cifras pueden faltar o estar desactualizadas:",
-        "Atenção: a última coleta destes canais falhou ou ficou incompleta, então os números deles podem estar faltando ou desatualizados:",
+        "Atenção: a última coleta destes canais falhou ou ficou incompleta; por isso, os números podem estar incompletos ou desatualizados:",
     ),
     "subject_problem": (
         "1 channel with scan problems",
         "1 canal con problemas de escaneo",
-        "1 canal com falha na coleta",
+        "1 canal com problemas na coleta",
     ),
     "subject_problems": (
         "{n} channels with scan problems",
         "{n} canales con problemas de escaneo",
-        "{n} canais com falha na coleta",
+        "{n} canais com problemas na coleta",
     ),
 }
 
@@ -189,7 +189,7 @@ def build_report_email(
         message.add_attachment(
             pdf, maintype="application", subtype="pdf", filename=f"{report.slug}-{first}-{last}.pdf"
         )
-    message["Content-Language"] = lang.language
+    message["Content-Language"] = lang.tag  # "pt-BR"
     return message
 
 

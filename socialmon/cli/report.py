@@ -82,8 +82,22 @@ class PeriodChoice(StrEnum):
 
 
 class LangChoice(StrEnum):
+    """The languages the CLI speaks (`try --lang`)."""
+
     es = "es"
     en = "en"
+
+
+class ReportLangChoice(StrEnum):
+    """The languages a report is written in: the CLI's, and Brazilian Portuguese (its messages in English)."""
+
+    es = "es"
+    en = "en"
+    pt = "pt"
+
+
+# run_report's --lang: a report command's, or `try`'s (which speaks only the CLI's languages).
+AnyLang = ReportLangChoice | LangChoice
 
 
 SinceOption = Annotated[
@@ -124,8 +138,14 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help=_("Write to this file instead of the terminal."), dir_okay=False),
 ]
 LangOption = Annotated[
-    LangChoice | None,
-    typer.Option("--lang", help=_("Language of the report and the messages. Default: the brand's language.")),
+    ReportLangChoice | None,
+    typer.Option(
+        "--lang",
+        help=_(
+            "Language of the report and the messages. pt: the report in Brazilian Portuguese, the "
+            "messages in English. Default: the brand's language."
+        ),
+    ),
 ]
 TimingsOption = Annotated[bool, typer.Option("--timings", help=_("Print seconds per metric to stderr."))]
 CsvDirOption = Annotated[
@@ -179,7 +199,7 @@ def run_report(
     period: PeriodChoice,
     format: ReportFormat,
     output: Path | None,
-    lang: LangChoice | None,
+    lang: AnyLang | None,
     config: Path | None,
     database: str | None,
     timings: bool = False,
@@ -199,7 +219,7 @@ def run_report(
         from socialmon.report import build_reports, channel_summaries
 
         loaded = config_or_exit(config)
-        use_for(loaded, brand, lang.value if lang else None)  # the problems below are said in it
+        use_for(loaded, brand, _cli_language(lang))  # the problems below are said in it
         if output is not None:
             format = output_format(format, output, given=_format_given.get())
             problem_found = output_problem(output)
@@ -420,7 +440,24 @@ def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -
     return said
 
 
-def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
+def _cli_language(lang: AnyLang | None) -> str | None:
+    """The CLI's language for a --lang: Portuguese, which only reports are written in, speaks English."""
+    if lang is None:
+        return None
+    return "en" if lang.value == "pt" else lang.value
+
+
+def _report_language(config: Config, brand: str | None, lang: AnyLang | None) -> Lang:
+    """What a message about the report is said in before any report is built: --lang, else the
+    (first selected) brand's language."""
+    from socialmon.render.i18n import Lang
+
+    if lang is not None:
+        return Lang(lang.value)
+    return Lang(next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en"))
+
+
+def _lang(config: Config, report: BrandReport, override: AnyLang | None) -> Lang:
     from socialmon.render.i18n import Lang
 
     brand = config.brand(report.slug)
@@ -432,21 +469,20 @@ def _print_tables(
     pairs: list[tuple[BrandReport, Lang]],
     summaries: list[Any] | None,
     output: Path | None,
-    lang: LangChoice | None,
+    lang: AnyLang | None,
     channels: list[Any],
 ) -> None:
     from rich.console import Console
 
-    from socialmon.render.i18n import STRINGS
+    from socialmon.render.i18n import Lang
     from socialmon.render.tables import channel_overview, scan_problem_lines
     from socialmon.render.terminal import render_terminal
 
     with output_file(output) if output else standard_output_checked() as handle:
         console = Console(file=handle, width=140) if handle else out
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
-            english, spanish = STRINGS["no_data_yet"]
-            language = lang.value if lang else (pairs[0][0].language if pairs else "en")
-            say(console, spanish if language == "es" else english)
+            said_in = pairs[0][1] if pairs else Lang(lang.value if lang else "en")
+            say(console, said_in("no_data_yet"))
             return
         for report, report_lang in pairs:
             mine = [s for s in summaries or [] if s.brand == report.slug]
@@ -475,33 +511,18 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
     say(err, _("wrote {path}").format(path=output))
 
 
-def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> None:
+def _require_pdf(config: Config, brand: str | None, lang: AnyLang | None) -> None:
     try:
         import weasyprint  # type: ignore[import-not-found]  # noqa: F401
     except (ImportError, OSError):
-        language = (
-            lang.value
-            if lang
-            else next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en")
-        )
-        from socialmon.render.i18n import STRINGS
-
-        english, spanish = STRINGS["pdf_missing"]
-        fail(spanish if language == "es" else english)
+        fail(_report_language(config, brand, lang)("pdf_missing"))
 
 
-def _require_xlsx(config: Config, brand: str | None, lang: LangChoice | None) -> None:
+def _require_xlsx(config: Config, brand: str | None, lang: AnyLang | None) -> None:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        from socialmon.render.spreadsheets import XLSX_MISSING
-
-        language = (
-            lang.value
-            if lang
-            else next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en")
-        )
-        fail(XLSX_MISSING[1] if language == "es" else XLSX_MISSING[0])
+        fail(_report_language(config, brand, lang)("xlsx_missing"))
 
 
 def _zip(output: Path | None) -> bool:
@@ -579,7 +600,7 @@ def _email_reports(
     config: Config,
     database: str | None,
     reports: list[BrandReport],
-    lang: LangChoice | None,
+    lang: AnyLang | None,
     view: str,
     destinations: dict[str, Any],
     *,

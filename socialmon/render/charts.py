@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pygal
 from pygal.style import Style
@@ -22,7 +23,9 @@ _CONFIG = {
     "legend_at_bottom_columns": 3,
     "print_values": False,
     "show_minor_x_labels": True,
-    "truncate_label": 12,
+    # Never cut: the x labels are Lang.axis_date's short dates ("2 de nov.", "nov. de 2026"), which
+    # stand whole (a medium date was cut mid-word: "2 de nov. d…").
+    "truncate_label": -1,
     "truncate_legend": -1,
     "x_label_rotation": 30,
     "margin": 8,
@@ -53,7 +56,7 @@ def sentiment_chart(report: BrandReport, lang: Lang) -> str | None:
     chart = pygal.StackedBar(
         style=_style(report.accent_color), title=lang("chart_sentiment"), range=(0, 100), **_CONFIG
     )
-    chart.x_labels = [lang.period(p.start, report.period) for p in report.trend.periods]
+    chart.x_labels = [lang.axis_date(p.start, report.period) for p in report.trend.periods]
     for label, key in (
         ("positive", "positive_share"),
         ("neutral", "neutral_share"),
@@ -78,10 +81,7 @@ def response_chart(report: BrandReport, lang: Lang) -> str | None:
     # columns at this width: one per row.
     config = {**_CONFIG, "legend_at_bottom_columns": 1}
     chart = pygal.Bar(style=_style(report.accent_color), title=lang("chart_response"), **config)
-    chart.x_labels = [g.key for g in times.by_period]
-    from datetime import date
-
-    chart.x_labels = [lang.period(date.fromisoformat(g.key), report.period) for g in times.by_period]
+    chart.x_labels = [lang.axis_date(date.fromisoformat(g.key), report.period) for g in times.by_period]
     chart.add(
         lang("wall_time"),
         [None if g.wall.median is None else round(g.wall.median / 60, 2) for g in times.by_period],

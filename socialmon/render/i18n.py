@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "es", "pt")
+MINUS = "−"  # U+2212, in every human format; CSV and JSON keep the raw value's hyphen-minus
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
@@ -33,8 +34,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_busy": ("busy", "ocupado"),
     "status_running": ("running", "en curso"),
     "scan_pending": (
-        "{status} · {n} thread(s) left for the next scan",
-        "{status} · {n} hilo(s) por leer en el próximo escaneo",
+        "{status} · threads left for the next scan: {n}",
+        "{status} · hilos por leer en el próximo escaneo: {n}",
     ),
     "overview": ("Channels", "Canales"),
     "scan_problems": (
@@ -100,11 +101,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "needs_reply": ("Needs a reply", "Esperan respuesta"),
     "needs_reply_total": (
         "{total} waiting, {negative} negative, {over} past the SLA",
-        "{total} en espera, {negative} negativos, {over} fuera de plazo",
+        "{total} en espera (negativos: {negative}; fuera de plazo: {over})",
     ),
     "needs_reply_total_business": (
         "{total} waiting, {negative} negative, {over} past the SLA in business hours",
-        "{total} en espera, {negative} negativos, {over} fuera de plazo en horario",
+        "{total} en espera (negativos: {negative}; fuera de plazo en horario de atención: {over})",
     ),
     "nothing_pending": ("Nobody is waiting for an answer.", "Nadie espera respuesta."),
     "showing": ("showing the first {shown} of {total}", "se muestran los primeros {shown} de {total}"),
@@ -214,6 +215,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Para PDF hace falta WeasyPrint: pip install 'socialmon[pdf]' (y la biblioteca Pango: "
         "apt install libpango-1.0-0 libpangoft2-1.0-0 en Debian/Ubuntu, brew install pango en macOS)",
     ),
+    "xlsx_missing": (
+        "xlsx output needs openpyxl: pip install 'socialmon[spreadsheets]'",
+        "Para xlsx hace falta openpyxl: pip install 'socialmon[spreadsheets]'",
+    ),
     # A comment's reference (socialmon.analytics.refs), which `socialmon label` takes.
     "ref": ("Ref.", "Ref."),
     # Short column headings of the terminal's compact layout (below 120 columns).
@@ -233,8 +238,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "turns": ("Turns", "Turnos"),
     "conversation": ("Conversation", "Conversación"),
     "waiting_by_kind": (
-        "{comments} comment(s) and {messages} conversation turn(s)",
-        "{comments} comentario(s) y {messages} turno(s) de conversación",
+        "comments: {comments}; conversation turns: {messages}",
+        "comentarios: {comments}; turnos de conversación: {messages}",
     ),
     "rule_turns_short": (
         "Messages are timed by the customer's turn.",
@@ -285,7 +290,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 PORTUGUESE: dict[str, str] = {
     "report_title": "Relatório de engajamento",
     "brands_count": "{n} marcas",
-    "window": "de {since} a {until}",
+    "window": "{since} a {until}",
     "generated": "Gerado em {when}",
     "channels": "Canais",
     "channel": "Canal",
@@ -295,12 +300,15 @@ PORTUGUESE: dict[str, str] = {
     "status_ok": "ok",
     "status_partial": "parcial",
     "status_failed": "falhou",
-    "status_busy": "ocupado",
+    "status_busy": "em uso",
     "status_running": "em andamento",
-    "scan_pending": "{status} · {n} conversa(s) para ler na próxima coleta",
+    "scan_pending": "{status} · conversas pendentes para a próxima coleta: {n}",
     "overview": "Canais",
     "scan_problems": "Canais cuja última coleta falhou ou ficou incompleta",
-    "scan_problems_note": "Os números desses canais podem estar faltando ou desatualizados até uma coleta dar certo.",
+    "scan_problems_note": (
+        "Os números desses canais podem estar incompletos ou desatualizados até que uma coleta seja "
+        "concluída com sucesso."
+    ),
     "scan_problem_line": "{channel}: última coleta {status} — {reason}",
     "reason": "Motivo",
     "all_channels": "Todos os canais",
@@ -318,8 +326,8 @@ PORTUGUESE: dict[str, str] = {
     "wall_time": "Tempo corrido",
     "business_headline": "Tempo de resposta no horário de atendimento ({statistic})",
     "business_note": (
-        "No horário de atendimento: só conta a parte de cada espera que caiu dentro do horário de "
-        "atendimento; um comentário feito depois do fechamento e respondido antes da abertura conta como 0 min."
+        "No horário de atendimento: só conta a parte de cada espera dentro do horário de atendimento; "
+        "um comentário feito depois do fechamento e respondido antes da abertura conta como 0 min."
     ),
     "response_by": "Tempo de resposta por {period}",
     "per_day": "dia",
@@ -327,24 +335,25 @@ PORTUGUESE: dict[str, str] = {
     "per_month": "mês",
     "customer_comments": "Comentários de clientes",
     "comments_note": (
-        "Comentários de clientes: os feitos no período, em qualquer publicação. O engajamento conta os "
-        "comentários das publicações do período, não importa quando foram feitos."
+        "Comentários de clientes: os que foram feitos no período, em qualquer publicação. O engajamento "
+        "conta os comentários das publicações do período, independentemente de quando foram feitos."
     ),
     "comments_on_posts": "Comentários nessas publicações",
     "engagement_note": (
         "Publicações do período, com os comentários de clientes e as respostas da empresa que "
-        "receberam, não importa quando foram feitos."
+        "receberam, independentemente de quando foram feitos."
     ),
     "comment_date": "Data",
     "published": "Publicada em",
-    "negative_bar": "Proporção negativa (barra)",
-    "day_range": "{first} a {last}",
+    "negative_bar": "% de negativos (barra)",
+    "day_range": "de {first} a {last}",
     "page_word": "Página",
     "of_word": "de",
     "needs_reply": "Aguardando resposta",
-    "needs_reply_total": "{total} aguardando, {negative} negativos, {over} fora do prazo",
+    "needs_reply_total": "{total} aguardando, {negative} com sentimento negativo, {over} fora do prazo",
     "needs_reply_total_business": (
-        "{total} aguardando, {negative} negativos, {over} fora do prazo no horário de atendimento"
+        "{total} aguardando, {negative} com sentimento negativo, {over} fora do prazo (contado em "
+        "horário de atendimento)"
     ),
     "nothing_pending": "Ninguém está aguardando resposta.",
     "showing": "mostrando os primeiros {shown} de {total}",
@@ -358,17 +367,17 @@ PORTUGUESE: dict[str, str] = {
     "positive": "positivo",
     "neutral": "neutro",
     "negative": "negativo",
-    "unscored": "sem pontuação",
+    "unscored": "sem classificação",
     "positive_share": "Positivos",
     "neutral_share": "Neutros",
     "negative_share": "Negativos",
-    "net_sentiment": "Sentimento líquido",
+    "net_sentiment": "Saldo de sentimento",
     "rating": "Nota média",
-    "rising_terms": "Em alta nos comentários negativos ({latest} em relação a {previous})",
+    "rising_terms": "Termos em alta nos comentários negativos ({latest} em relação a {previous})",
     "term": "Termo",
     "share_now": "Proporção atual",
-    "share_before": "Antes",
-    "no_rising": "Nenhum termo cresceu nos comentários negativos.",
+    "share_before": "Anterior",
+    "no_rising": "Nenhum termo ficou mais frequente nos comentários negativos.",
     "engagement": "Engajamento",
     "posts": "Publicações",
     "post": "Publicação",
@@ -379,7 +388,7 @@ PORTUGUESE: dict[str, str] = {
     "top_positive": "Publicações com mais reações positivas",
     "worst_comments": "Comentários mais negativos",
     "no_data": "Não há dados neste período.",
-    "no_data_yet": "ainda não há dados: rode `socialmon scan` primeiro",
+    "no_data_yet": "ainda não há dados: execute `socialmon scan` primeiro",
     "rules": "Como estes números são medidos",
     "rule_first_reply_business": (
         "Tempo de resposta: do comentário do cliente até a primeira resposta da empresa"
@@ -387,21 +396,22 @@ PORTUGUESE: dict[str, str] = {
     "rule_first_reply_anyone": (
         "Tempo de resposta: do comentário do cliente até a primeira resposta de qualquer outra pessoa"
     ),
-    "rule_thread": "uma resposta direta, ou uma posterior na mesma conversa",
+    "rule_thread": "uma resposta direta ou uma resposta posterior na mesma conversa",
     "rule_direct": "só respostas diretas",
     "rule_self_thread_off": "não contam as respostas em conversas iniciadas pela empresa",
-    "rule_statistic": "número principal: a {statistic}; só esperas de comentários respondidos",
+    "rule_statistic": "indicador principal: a {statistic}, calculada só com os comentários respondidos",
     "rule_gap": (
-        "um comentário depois de {gap} de silêncio numa conversa inicia uma nova; os anteriores dentro "
-        "desse intervalo são medidos uma vez só"
+        "um comentário de cliente após {gap} de silêncio em uma conversa inicia uma nova conversa; "
+        "comentários seguidos dentro de uma mesma conversa contam como uma única espera"
     ),
     "rule_every": "cada comentário de cliente é medido",
-    "rule_sla": "prazo de {sla}; comentários sem resposta contam contra",
-    "rule_hours": "horário de atendimento em {zone}: {hours}{holidays}",
+    "rule_sla": "prazo de resposta: {sla}; comentários sem resposta contam como fora do prazo",
+    "rule_hours": "horário de atendimento (fuso {zone}): {hours}{holidays}",
     "rule_holidays": "; fechado nos feriados nacionais ({country})",
     "rule_sentiment": (
-        "sentimento: vale a correção manual, depois as estrelas da avaliação (1–2 negativa, 3 neutra, "
-        "4–5 positiva), depois o texto; sentimento líquido = % positivos − % negativos"
+        "sentimento: prevalece a correção manual; depois, as estrelas da avaliação (1–2 negativa, "
+        "3 neutra, 4–5 positiva); depois, a análise do texto; saldo de sentimento = % positivos − "
+        "% negativos"
     ),
     "median_word": "mediana",
     "mean_word": "média",
@@ -416,9 +426,10 @@ PORTUGUESE: dict[str, str] = {
     "none": "—",
     "open": "abrir",
     "pdf_missing": (
-        "Para PDF é preciso o WeasyPrint: pip install 'socialmon[pdf]' (e a biblioteca Pango: "
+        "Para gerar PDF, é preciso instalar o WeasyPrint: pip install 'socialmon[pdf]' (e a biblioteca Pango: "
         "apt install libpango-1.0-0 libpangoft2-1.0-0 no Debian/Ubuntu, brew install pango no macOS)"
     ),
+    "xlsx_missing": "Para gerar xlsx, é preciso instalar o openpyxl: pip install 'socialmon[spreadsheets]'",
     "ref": "Ref.",
     "short_comments": "Coment.",
     "kind": "Tipo",
@@ -428,10 +439,10 @@ PORTUGUESE: dict[str, str] = {
     "kinds_message": "Mensagens (turnos)",
     "kinds_message_each": "Mensagens",
     "response_by_kind": "Tempo de resposta: comentários e mensagens",
-    "trend_by_kind": "Opiniões: comentários e mensagens",
+    "trend_by_kind": "Sentimento: comentários e mensagens",
     "turns": "Turnos",
     "conversation": "Conversa",
-    "waiting_by_kind": "{comments} comentário(s) e {messages} turno(s) de conversa",
+    "waiting_by_kind": "comentários: {comments}; turnos de conversa: {messages}",
     "rule_turns_short": "As mensagens são medidas por turno do cliente.",
     "rule_turns": (
         "as mensagens privadas são medidas por turno do cliente: da primeira mensagem dele até a "
@@ -440,22 +451,22 @@ PORTUGUESE: dict[str, str] = {
     "short_rate": "Taxa",
     "short_p90": "P90",
     "short_within_sla": "No prazo",
-    "short_business_median": "Mediana no horário",
-    "short_business_sla": "No prazo no horário",
+    "short_business_median": "Mediana (expediente)",
+    "short_business_sla": "No prazo (expediente)",
     "all_time": "Desde o início",
     "short_positive": "Pos.",
     "short_neutral": "Neu.",
     "short_negative": "Neg.",
-    "short_net": "Líquido",
+    "short_net": "Saldo",
     "short_rating": "Nota",
     "short_replies": "Resp.",
-    "short_now": "Agora",
-    "more_pending": "mais {n} em socialmon pending",
-    "more_posts": "mais {n} num terminal mais largo ou com -f md",
+    "short_now": "Atual",
+    "more_pending": "mais {n}: veja socialmon pending",
+    "more_posts": "mais {n} em um terminal mais largo ou com -f md",
     "changed": "{arrow} {change} (período anterior: {value})",
     "unchanged": "= sem mudança (período anterior: {value})",
     "previous_only": "(período anterior: {value})",
-    "previous_short": "antes {value}",
+    "previous_short": "ant. {value}",
     "points_short": "{n} p.p.",
     "compared_with": "▲/▼: variação em relação ao período anterior, {window}.",
     "business_note_short": "No horário de atendimento: só conta a parte da espera dentro do horário.",
@@ -470,6 +481,14 @@ class Lang:
         self.zone = ZoneInfo(zone)
         self.locale = _locale(self.language, country)
 
+    @property
+    def tag(self) -> str:
+        """The language tag of an HTML page or an e-mail: "pt-BR" (Portuguese is Brazil's unless the
+        brand's country says otherwise), "es", "en"."""
+        if self.language == "pt":
+            return f"pt-{self.locale.territory or 'BR'}"
+        return self.language
+
     def __call__(self, key: str, **values: object) -> str:
         if self.language == "pt":
             text = PORTUGUESE[key]
@@ -482,7 +501,11 @@ class Lang:
         if value is None:
             return self("none")
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        text = format_decimal(abs(value), format=pattern, locale=self.locale)
+        # The minus sign, as `signed` and the changes write it (Babel's locales give a hyphen);
+        # a value that rounds to zero has none.
+        shows_a_value = any(digit in text for digit in "123456789")
+        return MINUS + text if value < 0 and shows_a_value else text
 
     def percent(self, value: float | None) -> str:
         if value is None:
@@ -496,7 +519,7 @@ class Lang:
         if value is None:
             return self("none")
         points = round(value * 100)
-        return ("+" if points > 0 else "−" if points < 0 else "") + self.number(abs(points))
+        return ("+" if points > 0 else MINUS if points < 0 else "") + self.number(abs(points))
 
     def duration(self, minutes: float | None) -> str:
         if minutes is None:
@@ -536,9 +559,15 @@ class Lang:
         return self(value) if value in ("positive", "neutral", "negative") else self("unscored")
 
     def period(self, start: date, period: str) -> str:
+        """A period as its language writes it: "novembro de 2026", "November 2026", "2 nov 2026"."""
         if period == "month":
-            return format_date(start, format="LLLL y", locale=self.locale)
+            return format_skeleton("yMMMM", start, locale=self.locale)
         return format_date(start, format="medium", locale=self.locale)
+
+    def axis_date(self, start: date, period: str) -> str:
+        """A period under a chart's bar, short enough to stand whole: "2 de nov.", "nov. de 2026",
+        "Nov 2" (the window's dates above the chart give the year of a day or a week)."""
+        return format_skeleton("yMMM" if period == "month" else "MMMd", start, locale=self.locale)
 
 
 def _locale(language: str, country: str | None) -> Locale:

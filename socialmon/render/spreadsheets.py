@@ -36,10 +36,6 @@ from socialmon.render.tables import Cell, TableData
 
 BOM = "\ufeff"
 UNITS = {"minutes": "min", "share": "%"}
-XLSX_MISSING = (
-    "xlsx output needs openpyxl: pip install 'socialmon[spreadsheets]'",
-    "Para xlsx hace falta openpyxl: pip install 'socialmon[spreadsheets]'",
-)
 
 
 def decimal_separator(lang: Lang) -> str:
@@ -147,19 +143,19 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # A sheet's name per table (English, Spanish, Portuguese), short enough for Excel's 31 characters
 # with a brand's slug in front; the full title is the sheet's first row.
 SHEET_NAMES: dict[str, tuple[str, str, str]] = {
-    "scan_problems": ("Scan problems", "Escaneos con problemas", "Falhas de coleta"),
+    "scan_problems": ("Scan problems", "Escaneos con problemas", "Problemas de coleta"),
     "channels": ("Channels", "Canales", "Canais"),
     "response_by_channel": ("Response by channel", "Respuesta por canal", "Resposta por canal"),
     "response_by_kind": ("Response by kind", "Respuesta por tipo", "Resposta por tipo"),
     "response_by_period": ("Response by period", "Respuesta por periodo", "Resposta por período"),
     "needs_reply": ("Needs a reply", "Esperan respuesta", "Aguardando resposta"),
     "trend": ("Feedback trend", "Tendencia", "Tendência"),
-    "trend_by_kind": ("Sentiment by kind", "Opiniones por tipo", "Opiniões por tipo"),
+    "trend_by_kind": ("Sentiment by kind", "Opiniones por tipo", "Sentimento por tipo"),
     "rising_terms": ("Rising terms", "Términos en aumento", "Termos em alta"),
     "engagement_by_channel": ("Engagement", "Interacción", "Engajamento"),
     "posts": ("Posts", "Publicaciones", "Publicações"),
-    "top_negative": ("Most negative posts", "Publicaciones negativas", "Posts mais negativos"),
-    "top_positive": ("Most positive posts", "Publicaciones positivas", "Posts mais positivos"),
+    "top_negative": ("Most negative posts", "Publicaciones negativas", "Publicações negativas"),
+    "top_positive": ("Most positive posts", "Publicaciones positivas", "Publicações positivas"),
     "worst_comments": ("Most negative comments", "Comentarios negativos", "Comentários negativos"),
 }
 _SHEET_LANGUAGES = ("en", "es", "pt")

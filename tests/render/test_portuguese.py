@@ -57,7 +57,7 @@ def test_a_portuguese_brand_gets_a_portuguese_report(tmp_path: Path, cli: CliRun
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith("# Café Uno — Relatório de engajamento")
-    assert "de 1 de out. de 2026 a 7 de out. de 2026" in text
+    assert "\n1 de out. de 2026 a 7 de out. de 2026" in text  # no lowercase "de" opening the line
     assert re.search(r"Gerado em \d\d/\d\d/\d{4} \d\d:\d\d", text), text[:300]
     assert "## Aguardando resposta" in text and "Generated" not in text
 
