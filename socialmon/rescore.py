@@ -8,7 +8,7 @@ carries the new version, so an interrupted run simply continues where it stopped
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import groupby
 
@@ -38,6 +38,15 @@ def _stale(scorer: Scorer, since: datetime | None) -> list:
 def count_stale(database: Database, scorer: Scorer, since: datetime | None = None) -> int:
     with database.read() as connection:
         return connection.execute(select(func.count()).where(and_(*_stale(scorer, since)))).scalar_one()
+
+
+def stale_summary(database: Database, scorer_name: str, languages: Sequence[str] | None) -> tuple[int, str]:
+    """How many stored comments another scorer or version scored (`rescore` scores them again), and
+    the scorer `scorer_name` as "name version"; the scorer is not built (no lexicon is read)."""
+    from socialmon.sentiment.registry import LazyScorer
+
+    scorer = LazyScorer(scorer_name, languages)
+    return count_stale(database, scorer), f"{scorer.name} {scorer.version}"  # type: ignore[arg-type]
 
 
 def rescore(

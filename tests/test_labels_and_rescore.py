@@ -139,3 +139,11 @@ def test_check_says_when_stored_scores_are_another_versions_until_rescore(projec
     assert "2 comments were scored by another scorer or version: `socialmon rescore`" in said.output
     assert invoke(project, "rescore").exit_code == 0
     assert "rescore" not in invoke(project, "check").output
+
+
+def test_check_with_an_unknown_scorer_says_it_without_a_traceback(project: Path) -> None:
+    config = project.read_text(encoding="utf-8")
+    project.write_text(config + '\n[sentiment]\nscorer = "nope"\n', encoding="utf-8")
+    result = invoke(project, "check")
+    assert result.exit_code == 2
+    assert "unknown scorer 'nope'" in result.output and "Traceback" not in result.output

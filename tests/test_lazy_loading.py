@@ -191,3 +191,22 @@ def test_a_command_imports_its_own_module_and_no_other_commands(sample: Path) ->
     loaded = modules_after("report", "--config", str(sample), tmp_path=sample.parent)
     assert loaded & commands == {"socialmon.cli.report"}
     assert modules_after("--help", tmp_path=sample.parent) >= commands
+
+
+def test_help_lists_the_commands_in_one_order_whichever_module_was_imported_first() -> None:
+    program = (
+        "import {first}\n"
+        "from socialmon.cli import _name_of, app\n"
+        "print([_name_of(c) for c in app.registered_commands])\n"
+    )
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", program.format(first=first)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        ).stdout
+        for first in ("socialmon", "socialmon.cli.workers", "socialmon.cli.try_account")
+    }
+    assert len(orders) == 1, orders

@@ -347,8 +347,16 @@ def _cut_lines(text: str, limit: int) -> str:
     return f"{kept}\n…" if kept else _cut_line(text.partition("\n")[0], limit)
 
 
-# What a cut must not leave open at the end: an entity (`&gt;`), a link (`<url|Open>`), an escape.
-_OPEN_AT_END = re.compile(r"(&[A-Za-z0-9#]*|<[^>\n]*|(?<!\\)\\)$")
+# What a cut must not leave open at the end: an entity (`&gt;`), a link (`<url|Open>`); and an
+# escape, a backslash with nothing after it (see `_without_open_escape`).
+_OPEN_AT_END = re.compile(r"(&[A-Za-z0-9#]*|<[^>\n]*)$")
+
+
+def _without_open_escape(text: str) -> str:
+    """`text` without a last backslash that escapes nothing: an odd run of them at the end
+    ("\\\\\\" is two escaped backslashes and an open one)."""
+    run = len(text) - len(text.rstrip("\\"))
+    return text[:-1] if run % 2 else text
 
 
 def _cut_line(line: str, limit: int) -> str:
@@ -357,7 +365,9 @@ def _cut_line(line: str, limit: int) -> str:
     if len(line) <= limit:
         return line
     bold = line.startswith("*") and line.endswith("*")
-    cut = _OPEN_AT_END.sub("", shorten(line, limit - bold, at_word=True).removesuffix("…"))
+    cut = _without_open_escape(
+        _OPEN_AT_END.sub("", shorten(line, limit - bold, at_word=True).removesuffix("…"))
+    )
     return cut + "…" + ("*" if bold else "")
 
 

@@ -43,6 +43,23 @@ def load_commands(names: list[str] | None = None) -> None:
     with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
         for module in modules:
             importlib.import_module(f"socialmon.cli.{module}")
+    if names is None:  # --help lists them in one order, whichever module a program imported first
+        from socialmon.cli._app import app
+
+        order = list(COMMAND_MODULES)
+
+        def place(name: str) -> int:
+            return order.index(name) if name in order else len(order)
+
+        app.registered_commands.sort(key=lambda info: place(_name_of(info)))
+        app.registered_groups.sort(key=lambda info: place(info.name or info.typer_instance.info.name or ""))
+
+
+def _name_of(info: Any) -> str:
+    """A registered command's name, as typer derives it from its function when none is given."""
+    if info.name:
+        return str(info.name)
+    return info.callback.__name__.lower().replace("_", "-") if info.callback is not None else ""
 
 
 def __getattr__(name: str) -> Any:
@@ -94,13 +111,8 @@ def _app_for(argv: list[str]) -> typer.Typer:
         load_commands()
         return app
 
-    def command_name(info: typer.models.CommandInfo) -> str | None:  # typer's own rule
-        if info.name:
-            return info.name
-        return info.callback.__name__.lower().replace("_", "-") if info.callback is not None else None
-
     load_commands([argv[0]])
-    commands = [info for info in app.registered_commands if command_name(info) == argv[0]]
+    commands = [info for info in app.registered_commands if _name_of(info) == argv[0]]
     groups = [info for info in app.registered_groups if solve_typer_info_defaults(info).name == argv[0]]
     if len(commands) + len(groups) != 1:
         load_commands()

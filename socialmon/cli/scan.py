@@ -264,6 +264,7 @@ def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: b
     A channel's name and its status word are never cut: a console too narrow for them gets one line
     per channel (`summary_lines`). Without `rows`: the columns only, as wide as they must be."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     table = Table(
@@ -279,7 +280,7 @@ def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: b
             options["max_width"] = max(longest, least)
         table.add_column(heading, min_width=max(longest, least), **options)
 
-    labels = max((len(outcome.label) for outcome in outcomes), default=0)
+    labels = max((cell_len(outcome.label) for outcome in outcomes), default=0)  # terminal cells: 🍞 is 2
     reasons = not compact and any(outcome.error for outcome in outcomes)
     column(_("channel"), labels, style="bold", overflow="fold")  # never cut: narrower, one line each
     if not compact:
@@ -288,7 +289,7 @@ def summary_table(outcomes: list[ChannelOutcome], compact: bool = False, rows: b
     column(_("new comments"), justify="right")
     column(_("updated"), justify="right")
     column(_("skipped"), justify="right")
-    words = max((len(_status_word(outcome).plain) for outcome in outcomes), default=0)  # "incompleto"
+    words = max((cell_len(_status_word(outcome).plain) for outcome in outcomes), default=0)  # "incompleto"
     column(_("status"), REASON_WIDTH if reasons else words, overflow="fold")
     for outcome in outcomes if rows else []:
         r = outcome.result

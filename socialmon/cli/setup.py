@@ -93,8 +93,11 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         try:
             db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
             status = db.schema_status()
-            if status.up_to_date and status.current is not None:
-                stale, scorer = stale_scores(db, loaded)
+            sentiment = loaded.settings.sentiment
+            if status.up_to_date and status.current is not None and sentiment.scorer in available_scorers():
+                from socialmon.rescore import stale_summary
+
+                stale, scorer = stale_summary(db, sentiment.scorer, sentiment.languages)
         finally:
             db.dispose()
         if status.current is None:
@@ -138,16 +141,6 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
                 stale,
             ).format(count=count(stale), scorer=scorer),
         )
-
-
-def stale_scores(database: Database, config: Config) -> tuple[int, str]:
-    """How many stored comments another scorer or version scored (`socialmon rescore` scores them
-    again), and the configured scorer as "name version"."""
-    from socialmon.rescore import count_stale
-    from socialmon.sentiment.registry import get_scorer
-
-    scorer = get_scorer(config.settings.sentiment.scorer, config.settings.sentiment.languages)
-    return count_stale(database, scorer), f"{scorer.name} {scorer.version}"
 
 
 def source_problems(

@@ -483,11 +483,9 @@ class Lang:
 
     @property
     def tag(self) -> str:
-        """The language tag of an HTML page or an e-mail: "pt-BR" (Portuguese is Brazil's unless the
-        brand's country says otherwise), "es", "en"."""
-        if self.language == "pt":
-            return f"pt-{self.locale.territory or 'BR'}"
-        return self.language
+        """The language tag of an HTML page or an e-mail: "pt-BR" (the report's Portuguese is
+        Brazil's, whatever the brand's country), "es", "en"."""
+        return "pt-BR" if self.language == "pt" else self.language
 
     def __call__(self, key: str, **values: object) -> str:
         if self.language == "pt":

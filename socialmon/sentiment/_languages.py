@@ -633,7 +633,7 @@ SPANISH = _Spec(
     # "jajaja" in Spanish comments marks mockery about as often as amusement: a weak cue.
     laugh=0.5,
     tepid=ES_TEPID,
-    quiet_negators=frozenset({"sin"}),
+    quiet_negators=frozenset({"sin", "cero"}),  # "sin gluten", "gaseosa cero azúcar"
     mixed_share=0.3,
     mixed_floor=0.08,
     mixed_mass=4.0,
@@ -654,7 +654,7 @@ PORTUGUESE = _Spec(
         | {"ola", "oi", "bom dia", "boa tarde", "boa noite"}
     ),
     tepid=PT_TEPID,
-    quiet_negators=frozenset({"sem"}),
+    quiet_negators=frozenset({"sem", "zero"}),  # "sem lactose", "coca zero"
     irrealis=PT_IRREALIS,
     contrast_cue=1.0,
     # Tuned on the pt dev sets (reviews and TweetSentBR), checked on both halves of each.

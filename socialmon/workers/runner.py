@@ -151,13 +151,18 @@ async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, 
     """Run procrastinate's `worker` until it stops, with socialmon's `helpers` (by what each keeps up)
     running beside it.
 
-    A helper that fails is said at once, naming what stopped: the worker runs on without it, and a
-    heartbeat gone unseen (procrastinate renamed `Worker.worker_id`, say) would let other workers take
-    this one's jobs for stalled and run them a second time.
+    A helper that fails is said at once, naming what stopped, and the worker is asked to stop (its
+    running jobs finish): without its heartbeat (procrastinate renamed `Worker.worker_id`, say) other
+    workers would take this one's jobs for stalled and run them a second time.
     """
     running = [asyncio.create_task(helper, name=what) for what, helper in helpers.items()]
+
+    def said_and_stopped(helper: asyncio.Task[None]) -> None:
+        if _say_if_failed(helper):
+            worker.stop()
+
     for task in running:
-        task.add_done_callback(_say_if_failed)
+        task.add_done_callback(said_and_stopped)
     try:
         await worker.run()
     finally:
@@ -166,12 +171,20 @@ async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, 
         await asyncio.gather(*running, return_exceptions=True)  # each failure said already
 
 
-def _say_if_failed(helper: asyncio.Task[None]) -> None:
+def _say_if_failed(helper: asyncio.Task[None]) -> bool:
+    """Log a helper that failed; whether it did."""
     if helper.cancelled():
-        return
+        return False
     problem = helper.exception()
-    if problem is not None:
-        log.warning("%s stopped: %s: %s", helper.get_name(), type(problem).__name__, problem)
+    if problem is None:
+        return False
+    log.warning(
+        "%s stopped: %s: %s; stopping this worker after its running jobs",
+        helper.get_name(),
+        type(problem).__name__,
+        problem,
+    )
+    return True
 
 
 async def run_worker(config: Any, database_url: str, queue: QueueDatabase, options: WorkerOptions) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alerts.helpers_alerts import NOW
 from alerts.servers import USER, HookServer, free_port
 from alerts.test_cli_alerts import cli, export, project
@@ -296,3 +297,14 @@ def test_scan_and_send_say_which_channels_the_rules_did_not_judge_and_why(tmp_pa
     checked = cli(config, "alerts", "check", env={"SOCIALMON_LANG": "es"})
     assert "se omitió export: último escaneo parcial (importado a medias" in checked.output
     assert "last scan" not in checked.output
+
+
+@pytest.mark.parametrize("limit", [100, 101, 102, 103])
+def test_a_cut_never_leaves_an_escape_open_after_a_run_of_backslashes(limit: int) -> None:
+    """Discord's escaped "\\" is two characters: a cut at odd parity left one escaping the "…"."""
+    from socialmon.alerts.webhooks import _cut_line
+
+    cut = _cut_line("\\" * 1000, limit)
+    assert cut.endswith("…") and len(cut) <= limit
+    run = len(cut[:-1]) - len(cut[:-1].rstrip("\\"))
+    assert run % 2 == 0, run

@@ -152,7 +152,9 @@ def test_html_and_email_say_pt_br(tmp_path: Path) -> None:
     destination = EmailDestination.model_validate({"to": ["a@b.example"], "host": "localhost"})
     message = build_report_email(destination, report, lang, html, None)
     assert message["Content-Language"] == "pt-BR"
-    assert Lang("es").tag == "es" and Lang("en").tag == "en" and Lang("pt", "PT").tag == "pt-PT"
+    assert (
+        Lang("es").tag == "es" and Lang("en").tag == "en" and Lang("pt", "PT").tag == "pt-BR"
+    )  # its words are Brazilian
 
 
 # 2.5 Chart dates, 2.6 month names

@@ -45,6 +45,11 @@ def scorer() -> MultilingualScorer:
         ("cero recomendable ese local", "es", "negative"),
         ("cero quejas, todo perfecto", "es", "positive"),
         ("zero recomendo", "pt", "negative"),
+        ("nota zero para o atendimento", "pt", "negative"),
+        # …and alone, a product's name: "cero azúcar" is asked for, not complained about.
+        ("¿Tienen gaseosa cero azúcar?", "es", "neutral"),
+        ("Vocês têm coca zero?", "pt", "neutral"),
+        ("estou esperando há duas horas", "pt", "negative"),
         # Paying is no opinion.
         ("¿Aceptan tarjeta de crédito?", "es", "neutral"),
         ("aceitam pix?", "pt", "neutral"),

@@ -26,19 +26,25 @@ def test_procrastinates_worker_has_what_the_runner_uses() -> None:
 
 
 class WorkerWithoutItsId:
-    """procrastinate's worker had it renamed `worker_id`: it runs for a while, then stops."""
+    """procrastinate's worker had it renamed `worker_id`: it runs until it is asked to stop."""
+
+    def __init__(self) -> None:
+        self.stopped = asyncio.Event()
+
+    def stop(self) -> None:
+        self.stopped.set()
 
     async def run(self) -> None:
-        for _ in range(10):
-            await asyncio.sleep(0)
+        await asyncio.wait_for(self.stopped.wait(), timeout=10)
 
 
-def test_a_helper_that_stops_is_said_and_the_worker_runs_on(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_helper_that_stops_is_said_and_stops_the_worker(caplog: pytest.LogCaptureFixture) -> None:
+    """Without its heartbeat, other workers would run this one's jobs a second time."""
     worker = WorkerWithoutItsId()
     heartbeat = _keep_heartbeat(None, worker, 0, set())
     with caplog.at_level(logging.WARNING, logger="socialmon.workers"):
         asyncio.run(_run_with_helpers(worker, {"the worker's heartbeat": heartbeat}))
     assert [record.getMessage() for record in caplog.records] == [
         "the worker's heartbeat stopped: AttributeError: "
-        "'WorkerWithoutItsId' object has no attribute 'worker_id'"
+        "'WorkerWithoutItsId' object has no attribute 'worker_id'; stopping this worker after its running jobs"
     ]
