@@ -260,9 +260,9 @@ def run_report(
             channels = channel_summaries(db, brand, channel)
             summaries = channels if view == "summary" else None
             overview_seconds = time.perf_counter() - started
-    channels = _reasons_in_their_language(
-        channels, {r.slug: _lang(loaded, r, lang).language for r in reports}
-    )
+    if format is not ReportFormat.json and any(c.last_error for c in channels):  # JSON gives no reason
+        languages = {r.slug: lang.value if lang else r.language for r in reports}  # as `_lang` chooses
+        channels = _reasons_in_their_language(channels, languages)
     if timings:  # plain lines: a JSON report loads no rich for them
         lines = [
             f"{report.slug} {name}: {seconds * 1000:.1f} ms\n"
