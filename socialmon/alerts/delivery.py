@@ -28,7 +28,7 @@ from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, send_email
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
 from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
-from socialmon.alerts.wording import AlertText, Batch, held_rules, word
+from socialmon.alerts.wording import AlertText, Batch, alert_lang, held_rules, word
 from socialmon.clock import utcnow
 from socialmon.config import (
     BrandConfig,
@@ -39,7 +39,6 @@ from socialmon.config import (
     WebhookDestination,
 )
 from socialmon.database import Database
-from socialmon.render.i18n import Lang
 
 EMAIL = "email"
 
@@ -167,9 +166,7 @@ def _send_brand(
     if not destinations.names:
         result.unrouted[brand.slug] = len(waiting)
         return
-    lang = Lang(
-        brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
-    )
+    lang = alert_lang(brand)
     by_id = {a.id: a for a in waiting}
     texts: dict[int, AlertText] = {}
     facts = {a.id: a.facts for a in waiting}

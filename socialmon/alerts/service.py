@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from socialmon.alerts import store
 from socialmon.alerts.rules import BrandContext, HalfImported, half_imported, judge_brand
+from socialmon.alerts.wording import alert_lang
 from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
-from socialmon.render.i18n import Lang
 from socialmon_connectors.base import Connector
 
 
@@ -70,9 +70,7 @@ def evaluate_alerts(
         evaluation.skipped_channels = sorted(skipped.values())
         outcomes, vouched = judge_brand(context, skipped)
         evaluation.notes = {o.rule: o.note for o in outcomes if o.note}
-        lang = Lang(
-            brand.language, brand.business_hours.holidays if brand.business_hours else None, brand.timezone
-        )
+        lang = alert_lang(brand)
         recorded = store.record(
             database,
             brand_row,

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialmon.alerts.findings import (
     CONNECTOR_TROUBLE,
@@ -28,6 +28,9 @@ from socialmon.alerts.findings import (
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
 from socialmon.render.shorten import shorten
+
+if TYPE_CHECKING:
+    from socialmon.config import BrandConfig
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
@@ -160,6 +163,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Vea las alertas abiertas con `socialmon alerts`; marque una como vista con `socialmon alerts ack ID`.",
     ),
 }
+
+
+WORDED = ("en", "es")  # the languages the alerts are worded in (`STRINGS`)
+
+
+def alert_lang(brand: BrandConfig) -> Lang:
+    """The `Lang` of a brand's alerts: its language when they are worded in it, else English
+    throughout (a Portuguese brand's alerts are English, numbers and dates included, not English
+    words with Brazilian numbers)."""
+    if brand.language not in WORDED:
+        return Lang("en", None, brand.timezone)
+    holidays = brand.business_hours.holidays if brand.business_hours else None
+    return Lang(brand.language, holidays, brand.timezone)
 
 
 def say(lang: Lang, key: str, **values: object) -> str:

@@ -42,7 +42,6 @@ from socialmon.cli._common import (
 )
 from socialmon.cli._i18n import N_, _, count, ngettext
 from socialmon.cli.report import (
-    FormatOption,
     LangChoice,
     PeriodChoice,
     PeriodOption,
@@ -408,7 +407,10 @@ def try_account(
         ),
     ] = DEFAULT_SINCE,
     period: PeriodOption = PeriodChoice.month,
-    format: FormatOption = ReportFormat.table,
+    format: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", help=_("Output format, written to standard output.")),
+    ] = ReportFormat.table,
     lang: Annotated[
         LangChoice | None,
         typer.Option(

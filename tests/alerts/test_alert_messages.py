@@ -308,3 +308,19 @@ def test_a_cut_never_leaves_an_escape_open_after_a_run_of_backslashes(limit: int
     assert cut.endswith("…") and len(cut) <= limit
     run = len(cut[:-1]) - len(cut[:-1].rstrip("\\"))
     assert run % 2 == 0, run
+
+
+def test_a_portuguese_brands_alerts_are_english_throughout(tmp_path: Path) -> None:
+    """Alerts are worded in English and Spanish: a pt brand's got English words with Brazilian numbers
+    ("1.234,5") and a `Content-Language: pt` header."""
+    from socialmon.alerts.wording import alert_lang
+    from socialmon.config import load_config
+
+    path = write_config(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('language = "es"', 'language = "pt"'), encoding="utf-8"
+    )
+    (brand,) = load_config(path).brands
+    lang = alert_lang(brand)
+    assert (lang.language, lang.number(1234.5, 1)) == ("en", "1,234.5")
+    assert str(lang.zone) == brand.timezone  # still the brand's time
