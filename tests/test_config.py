@@ -617,3 +617,23 @@ def test_a_toml_mistake_is_said_in_spanish(tmp_path: Path, cli: CliRunner) -> No
     assert result.exit_code == 2
     assert "TOML no válido en la línea 3: una barra invertida" in result.output, result.output
     assert "comillas simples" in result.output
+
+
+@pytest.mark.parametrize(
+    ("environment", "language", "zone"),
+    [
+        ({"LANG": "pt_BR.UTF-8", "TZ": "America/Sao_Paulo"}, "pt", "America/Sao_Paulo"),
+        ({"LANG": "en_US.UTF-8", "TZ": ":America/Mexico_City"}, "en", "America/Mexico_City"),
+        # A server kept in UTC, a C locale: nothing is known of the business; the example stays.
+        ({"LANG": "C.UTF-8", "TZ": "UTC"}, "es", "America/Guayaquil"),
+    ],
+)
+def test_init_starts_the_brand_in_the_machines_language_and_time_zone(
+    tmp_path: Path, cli: CliRunner, environment: dict[str, str], language: str, zone: str
+) -> None:
+    """A Brazilian consultant's first report was in Spanish and Ecuador's time."""
+    path = tmp_path / "socialmon.toml"
+    result = cli.invoke(app, ["init", str(path)], env={"LC_ALL": "", "LC_MESSAGES": "", **environment})
+    assert result.exit_code == 0, result.output
+    (brand,) = load_config(path).brands
+    assert (brand.language, brand.timezone) == (language, zone)

@@ -36,10 +36,56 @@ if TYPE_CHECKING:
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an HTML/PDF report shows
 
 
-def starter_config(language: str = "en") -> str:
-    """The annotated starter config, its comments in `language` (English, or Spanish: the same keys)."""
+def starter_config(
+    language: str = "en", report_language: str | None = None, timezone: str | None = None
+) -> str:
+    """The annotated starter config, its comments in `language` (English, or Spanish: the same keys);
+    its brand's `language` and `timezone` set to `report_language` and `timezone` when given (else the
+    template's example, a bakery in Ecuador)."""
+    import re
+
     name = "socialmon.es.toml" if language == "es" else "socialmon.toml"
-    return files("socialmon").joinpath("templates", name).read_text(encoding="utf-8")
+    text = files("socialmon").joinpath("templates", name).read_text(encoding="utf-8")
+    if report_language:
+        text = re.sub(r'^language = "es"', f'language = "{report_language}"', text, count=1, flags=re.M)
+    if timezone:
+        text = re.sub(
+            r'^timezone = "America/Guayaquil"', f'timezone = "{timezone}"', text, count=1, flags=re.M
+        )
+    return text
+
+
+def locale_report_language() -> str | None:
+    """The language a report could speak from the locale (LC_ALL, LC_MESSAGES, LANG): "pt" for
+    pt_BR.UTF-8, "en", "es"; None for C, POSIX or another language."""
+    import os
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value[:2].lower()
+            return code if code in ("en", "es", "pt") else None
+    return None
+
+
+def system_timezone() -> str | None:
+    """The machine's IANA time zone ($TZ, or where /etc/localtime points), when it tells one and it
+    is not UTC: a server kept in UTC says nothing of where the business is."""
+    import os
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        target = os.path.realpath("/etc/localtime")
+        _, found, rest = target.partition("zoneinfo/")
+        name = rest if found else ""
+    if not name or "/" not in name or name.startswith(("Etc/", "UTC", "posix/", "right/")):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+    return name
 
 
 @app.command(help=_("Write an annotated starter config (socialmon.toml) to edit."))
@@ -52,7 +98,10 @@ def init(
     if path.exists() and not force:
         fail(_("{path} already exists; use --force to overwrite it").format(path=path))
     try:
-        path.write_text(starter_config(current()), encoding="utf-8")  # the locale's (or $SOCIALMON_LANG's)
+        # Comments in the CLI's language; the brand's language and time zone the machine's, when told.
+        path.write_text(
+            starter_config(current(), locale_report_language(), system_timezone()), encoding="utf-8"
+        )
     except OSError as error:
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror))
     say(out, _("wrote {path}: edit the brand and its channels, then run `socialmon check`").format(path=path))
