@@ -479,18 +479,18 @@ def send(
                     held,
                 ).format(brand=slug, count=count(held)),
             )
+    # Said under --quiet too: a cron job's alerts going nowhere is a failure to deliver them.
     for slug, unrouted in result.unrouted.items():
-        if not quiet:
-            say(
-                err,
-                ngettext(
-                    "{brand}: {count} alert with nowhere to go: add [brands.alerts.email] or "
-                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
-                    "{brand}: {count} alerts with nowhere to go: add [brands.alerts.email] or "
-                    "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
-                    unrouted,
-                ).format(brand=slug, count=count(unrouted)),
-            )
+        say(
+            err,
+            ngettext(
+                "{brand}: {count} alert with nowhere to go: add [brands.alerts.email] or "
+                "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                "{brand}: {count} alerts with nowhere to go: add [brands.alerts.email] or "
+                "[[brands.alerts.webhooks]] (listed by `socialmon alerts`)",
+                unrouted,
+            ).format(brand=slug, count=count(unrouted)),
+        )
     for delivery in result.deliveries:
         if not delivery.ok:
             say(

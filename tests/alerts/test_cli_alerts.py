@@ -270,3 +270,13 @@ def test_show_lists_every_comment_of_a_wave_and_check_names_a_skipped_channel(tm
         "negative-spike: 0 de las 7 ventanas de referencia tuvieron comentarios: muy poco historial"
         in spanish
     )
+
+
+def test_send_quiet_still_says_alerts_with_nowhere_to_go(tmp_path: Path) -> None:
+    """A cron job (`alerts send --quiet`) of a brand with no e-mail or webhook never learnt its alerts
+    went nowhere."""
+    config = project(tmp_path, "")
+    assert cli(config, "scan", "--quiet").exit_code == 0
+    sent = cli(config, "alerts", "send", "--quiet")
+    assert sent.exit_code == 0
+    assert "alert with nowhere to go: add [brands.alerts.email]" in sent.output
