@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -549,6 +549,27 @@ _FILE_FIELDS = {"file": r"(?:(?!: |; ).)+?", "n": r"\d+", "line": r"\d+"}
 _SAID_AGAIN = frozenset({"reason", "found", "where", "what", "sheets"})
 
 
+# A count as a message writes it: "3", "1,234".
+COUNT = r"\d[\d,]*"
+
+
+def template_pattern(text: str, fields: Mapping[str, str] | None = None) -> str:
+    """`text`, a message with `{name}` fields, as a regular expression: the rest matched as
+    written, each field a named group (`fields`' pattern for it, else any text, as little as may
+    be); a field named again matches the same text again ("format the {column} column")."""
+    narrower = fields or {}
+    seen: set[str] = set()
+
+    def field(found: re.Match[str]) -> str:
+        name = found[1]
+        if name in seen:
+            return f"(?P={name})"
+        seen.add(name)
+        return f"(?P<{name}>{narrower.get(name, '.+?')})"
+
+    return re.sub(r"\\\{(\w+)\\\}", field, re.escape(text))
+
+
 class _Shape(NamedTuple):
     whole: re.Pattern[str]  # the message alone
     piece: re.Pattern[str]  # the message as one piece of an error: "a.csv: …; b.xlsx: … — hint"
@@ -556,16 +577,7 @@ class _Shape(NamedTuple):
 
 
 def _shape(english: str, say: Callable[[dict[str, str]], str]) -> _Shape:
-    seen: set[str] = set()
-
-    def field(found: re.Match[str]) -> str:
-        name = found[1]
-        if name in seen:  # "format the {column} column": the same text again
-            return f"(?P={name})"
-        seen.add(name)
-        return f"(?P<{name}>{_FILE_FIELDS.get(name, '.+?')})"
-
-    body = re.sub(r"\\\{(\w+)\\\}", field, re.escape(english))
+    body = template_pattern(english, _FILE_FIELDS)
     return _Shape(
         re.compile(body, re.DOTALL),
         re.compile(rf"(?:^|(?<=; )|(?<=: )){body}(?=$|; | — )", re.DOTALL),
@@ -690,10 +702,10 @@ if not isinstance(logging.lastResort, _LastResortSaid):
 # "Input should be a valid integer, got a number with a fractional part" is not taken for one; a
 # mail server (host:port), an SMTP code and a webhook's kind, so that a server's answer is not.
 _FIELDS = {
-    "choices": r"(?P<choices>'[^']*'(?:, '[^']*')*(?: or '[^']*')?)",
-    "server": r"(?P<server>\S+)",
-    "code": r"(?P<code>\d+)",
-    "kind": r"(?P<kind>\w+)",
+    "choices": r"'[^']*'(?:, '[^']*')*(?: or '[^']*')?",
+    "server": r"\S+",
+    "code": r"\d+",
+    "kind": r"\w+",
 }
 
 
@@ -703,10 +715,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     integer" is tried before "Input should be {choices}"."""
     found = []
     for message in sorted(MESSAGES, key=len, reverse=True):
-        pattern = re.sub(
-            r"\\\{(\w+)\\\}", lambda field: _FIELDS.get(field[1], f"(?P<{field[1]}>.+?)"), re.escape(message)
-        )
-        found.append((re.compile(pattern, re.DOTALL), message))
+        found.append((re.compile(template_pattern(message, _FIELDS), re.DOTALL), message))
     return tuple(found)
 
 
@@ -756,7 +765,7 @@ def _hint_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     it ends the text, or a "; " or ":" follows it (the next thread's reason, the hints it leads to)."""
     found = []
     for hint in sorted(HINTS, key=len, reverse=True):
-        body = re.sub(r"\\\{(\w+)\\\}", lambda field: f"(?P<{field[1]}>.+?)", re.escape(hint))
+        body = template_pattern(hint)
         found.append((re.compile(rf"(?:(?<= — )|(?<=; )|(?<=: )){body}(?=$|[;:])", re.DOTALL), hint))
     return tuple(found)
 
@@ -764,8 +773,7 @@ def _hint_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
 @cache
 def _counted_patterns() -> tuple[tuple[re.Pattern[str], Callable[[int], str]], ...]:
     return tuple(
-        (re.compile(re.escape(written).replace(r"\{n\}", r"(?P<n>\d[\d,]*)")), say)
-        for written, say in COUNTED.items()
+        (re.compile(template_pattern(written, {"n": COUNT})), say) for written, say in COUNTED.items()
     )
 
 

@@ -287,7 +287,7 @@ def threads_not_read(n: int) -> str:
 def said_for_a_try(error: str, kept: bool) -> str:
     """A channel's error in the CLI's language (see `said_error`), its advice for a try: settings
     are given with --set, and without --database nothing is left for a next scan."""
-    from socialmon.cli._config_words import COUNTED, said_error
+    from socialmon.cli._config_words import COUNT, COUNTED, said_error, template_pattern
 
     spoken = said_error(error)
     for hint, instead in _token_hints().items():
@@ -296,7 +296,7 @@ def said_for_a_try(error: str, kept: bool) -> str:
         return spoken
     threads_left = COUNTED["{n} thread(s) left for the next scan"]
     for written in dict.fromkeys(("{n} thread(s) left for the next scan", threads_left(1), threads_left(2))):
-        pattern = re.escape(written).replace(r"\{n\}", r"(?P<n>\d[\d,]*)")
+        pattern = template_pattern(written, {"n": COUNT})
         spoken = re.sub(pattern, lambda found: threads_not_read(int(found["n"].replace(",", ""))), spoken)
     for scan_words, try_words in NEXT_SCAN_WORDS:
         spoken = spoken.replace(_(scan_words), _(try_words))
