@@ -14,7 +14,7 @@ import contextlib
 import inspect
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import quote, quote_plus
@@ -637,7 +637,7 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
     brands = {channel.brand.slug: channel.brand for channel in channels}
     if not brands:
         return
-    notify = _alerts_notifier(reporter)
+    notify = getattr(reporter, "alerts_checked", None)
     try:
         from socialmon.alerts import evaluate_alerts, reply_windows
 
@@ -668,21 +668,6 @@ def check_alerts(channels: Sequence[ResolvedChannel], store: Store, reporter: Sc
                 None,
                 skipped=evaluation.skipped_channels,
             )
-
-
-def _alerts_notifier(reporter: ScanReporter) -> Callable[..., None] | None:
-    """The reporter's `alerts_checked(brand, created, resolved, error, skipped=...)`, if it has one; a
-    reporter's method without `skipped` (written before it existed) is called without it."""
-    notify = getattr(reporter, "alerts_checked", None)
-    if notify is None:
-        return None
-    try:
-        takes_skipped = "skipped" in inspect.signature(notify).parameters
-    except (TypeError, ValueError):  # no signature to read: called the old way
-        takes_skipped = False
-    if takes_skipped:
-        return notify  # type: ignore[no-any-return]
-    return lambda brand, created, resolved, error, skipped=(): notify(brand, created, resolved, error)
 
 
 def _described(problem: BaseException) -> str:

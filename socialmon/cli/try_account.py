@@ -18,7 +18,7 @@ import json
 import re
 import tempfile
 import tomllib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -50,6 +50,7 @@ from socialmon.cli.report import (
 )
 
 if TYPE_CHECKING:  # the connectors load when a try runs (see cli/_common.py)
+    from socialmon.alerts.rules import HalfImported
     from socialmon.cli.scan import PlainReporter
     from socialmon.config import ResolvedChannel
     from socialmon.scan import ChannelOutcome
@@ -314,7 +315,14 @@ def try_reporter(kept_config: Path | None) -> PlainReporter:
                 outcome = replace(outcome, error=said_for_a_try(outcome.error, kept_config is not None))
             super().channel_finished(outcome)
 
-        def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+        def alerts_checked(
+            self,
+            brand: str,
+            created: int,
+            resolved: int,
+            error: str | None,
+            skipped: Sequence[HalfImported] = (),  # (a try judges its one channel, or says it failed)
+        ) -> None:
             if error is not None:
                 self._line(alerts_line(brand, created, resolved, error))
             elif kept_config is not None and (created or resolved):

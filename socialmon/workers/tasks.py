@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from socialmon.workers.app import ALERTS_QUEUE, SCHEDULE_QUEUE, scan_queue
 
 if TYPE_CHECKING:
+    from socialmon.alerts.rules import HalfImported
     from socialmon.config import BrandConfig, ChannelConfig, Config, ResolvedChannel
     from socialmon.plugins import ConnectorRegistry
     from socialmon.scan import ChannelOutcome, ScanShared, StopRequest
@@ -473,7 +474,14 @@ class _LogReporter:
             f"{outcome.label}: {outcome.status}, {r.new_posts} new posts, {r.new_comments} new comments{detail}"
         )
 
-    def alerts_checked(self, brand: str, created: int, resolved: int, error: str | None) -> None:
+    def alerts_checked(
+        self,
+        brand: str,
+        created: int,
+        resolved: int,
+        error: str | None,
+        skipped: Sequence[HalfImported] = (),  # (a worker's log says no more than it did)
+    ) -> None:
         self.line = f"{brand}: {error}" if error else f"{brand}: {created} new alert(s), {resolved} resolved"
         _say(self.line)
 
