@@ -46,21 +46,31 @@ def _catalogue(language: str) -> NullTranslations:
     return found
 
 
+def language_code(value: str) -> str:
+    """The language of a locale or language tag: "es_EC.UTF-8" → "es", "pt-BR" → "pt", "C" → "c"."""
+    return value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+
+
 def known(value: str | None) -> str | None:
     """`value` as a language with a catalogue ("es", "es_EC.UTF-8" → "es"), or None."""
     if not value:
         return None
-    code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    code = language_code(value)
     return code if code in LANGUAGES else None
 
 
-def locale_language() -> str:
-    """The locale's language (the first of LC_ALL, LC_MESSAGES, LANG that is set), else English."""
+def locale() -> str | None:
+    """The locale the environment sets: the first of LC_ALL, LC_MESSAGES, LANG that is set."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
-            return known(value) or DEFAULT
-    return DEFAULT
+            return value
+    return None
+
+
+def locale_language() -> str:
+    """The locale's language when the CLI speaks it, else English."""
+    return known(locale()) or DEFAULT
 
 
 def environment_language() -> str:

@@ -261,7 +261,7 @@ def run_report(
             summaries = channels if view == "summary" else None
             overview_seconds = time.perf_counter() - started
     if format is not ReportFormat.json and any(c.last_error for c in channels):  # JSON gives no reason
-        languages = {r.slug: lang.value if lang else r.language for r in reports}  # as `_lang` chooses
+        languages = {r.slug: _language(r, lang) for r in reports}
         channels = _reasons_in_their_language(channels, languages)
     if timings:  # plain lines: a JSON report loads no rich for them
         lines = [
@@ -462,7 +462,12 @@ def _lang(config: Config, report: BrandReport, override: AnyLang | None) -> Lang
 
     brand = config.brand(report.slug)
     country = brand.business_hours.holidays if brand and brand.business_hours else None
-    return Lang(override.value if override else report.language, country, report.timezone)
+    return Lang(_language(report, override), country, report.timezone)
+
+
+def _language(report: BrandReport, override: AnyLang | None) -> str:
+    """The language of a brand's report: --lang, else the brand's."""
+    return override.value if override else report.language
 
 
 def _print_tables(

@@ -56,16 +56,14 @@ def starter_config(
 
 
 def locale_report_language() -> str | None:
-    """The language a report could speak from the locale (LC_ALL, LC_MESSAGES, LANG): "pt" for
-    pt_BR.UTF-8, "en", "es"; None for C, POSIX or another language."""
-    import os
+    """The language a report could speak from the locale: "pt" for pt_BR.UTF-8, "en", "es"; None
+    for C, POSIX or another language."""
+    from socialmon.cli._i18n import language_code, locale
+    from socialmon.render.i18n import LANGUAGES
 
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            code = value[:2].lower()
-            return code if code in ("en", "es", "pt") else None
-    return None
+    found = locale()
+    code = language_code(found) if found else None
+    return code if code in LANGUAGES else None
 
 
 def system_timezone() -> str | None:
