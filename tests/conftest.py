@@ -127,3 +127,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def cli_in_spanish() -> Iterator[None]:
+    """The CLI's words in Spanish for the test, whatever the environment; as it was after."""
+    from socialmon.cli import _i18n
+
+    _i18n.use("es")
+    try:
+        yield
+    finally:
+        _i18n.use_environment()

@@ -15,7 +15,7 @@ import respx
 from helpers import REPO, write_config
 from typer.testing import CliRunner
 
-from socialmon.cli import _i18n, app
+from socialmon.cli import app
 from socialmon.cli._config_words import said_error
 
 CONNECTORS = REPO / "connectors"
@@ -26,15 +26,6 @@ BLUESKY = (
     '[[brands.channels]]\nname = "bsky"\nplatform = "bluesky"\naccount = "cornerbistro.bsky.social"\n'
     "max_retries = 1\nretry_backoff = 0\n"
 )
-
-
-@pytest.fixture
-def spanish() -> Iterator[None]:
-    _i18n.use("es")
-    try:
-        yield
-    finally:
-        _i18n.use_environment()
 
 
 def _hint_expressions(tree: ast.AST) -> Iterator[ast.expr]:
@@ -82,7 +73,7 @@ def test_the_search_finds_the_hints_of_every_kind() -> None:
     assert "Bluesky took the account down" in hints  # an error table's rule
 
 
-def test_every_connector_hint_is_said_in_spanish(spanish: None) -> None:
+def test_every_connector_hint_is_said_in_spanish(cli_in_spanish: None) -> None:
     """A new hint fails here until it has its `N_` line in `_config_words.HINTS` and its entry in
     socialmon/locale (see its README)."""
     untranslated = sorted(
@@ -91,7 +82,7 @@ def test_every_connector_hint_is_said_in_spanish(spanish: None) -> None:
     assert not untranslated, untranslated
 
 
-def test_a_hint_is_said_in_spanish_and_the_platforms_text_stays_as_written(spanish: None) -> None:
+def test_a_hint_is_said_in_spanish_and_the_platforms_text_stays_as_written(cli_in_spanish: None) -> None:
     error = (
         "RateLimited: Mastodon error 429 (HTTP 429) on https://m.example/api/v1/accounts/lookup: "
         "Too many requests — the channel resumes from where it stopped on the next scan"
@@ -113,7 +104,7 @@ def test_a_hint_is_said_in_spanish_and_the_platforms_text_stays_as_written(spani
     )
 
 
-def test_the_threads_a_partial_scan_left_are_counted_in_spanish(spanish: None) -> None:
+def test_the_threads_a_partial_scan_left_are_counted_in_spanish(cli_in_spanish: None) -> None:
     one = said_error("1 thread(s) left for the next scan: 1002: Mastodon error 502 (HTTP 502) on x: HTTP 502")
     assert one == "1 hilo por leer en el próximo escaneo: 1002: Mastodon error 502 (HTTP 502) on x: HTTP 502"
     assert said_error("3 thread(s) left for the next scan: a: b").startswith(

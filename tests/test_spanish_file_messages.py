@@ -16,7 +16,7 @@ import pytest
 from helpers import REPO, write_config
 from typer.testing import CliRunner
 
-from socialmon.cli import _i18n, app
+from socialmon.cli import app
 from socialmon.cli._config_words import said, said_error, said_location, said_reason, said_warning
 
 CONNECTORS = ("file", "whatsapp")
@@ -29,15 +29,6 @@ CHANNELS = (
 CSV = "type,id,created_at,text,extra\npost,p1,2026-10-01 12:00,Hola,x\ncomment,c1\n"
 JSONL = '{"type": "post", "id": "p2", "created_at": "2026-10-01T12:00:00Z"}\n{broken\n'
 CHAT = "12/11/26, 9:15 - Rosa Mite: ¿Tienen mesa?\n12/11/26, 9:16 - Café Uno: Sí, claro\n"
-
-
-@pytest.fixture
-def spanish() -> Iterator[None]:
-    _i18n.use("es")
-    try:
-        yield
-    finally:
-        _i18n.use_environment()
 
 
 def exports(folder: Path, csv: str = CSV, jsonl: str = JSONL) -> Path:
@@ -121,7 +112,7 @@ def test_a_workbook_whose_first_sheet_is_empty_fails_in_spanish(
     ) in lines, lines
 
 
-def test_the_words_inside_a_reason_are_said_and_the_values_kept(spanish: None) -> None:
+def test_the_words_inside_a_reason_are_said_and_the_values_kept(cli_in_spanish: None) -> None:
     assert said_location("libro.xlsx line 4") == "la fila 4 de libro.xlsx"
     assert said_location("post 123") == "post 123"  # another connector's: as written
     assert said_reason("created_at: Unix time 1e+20 is out of range") == (
@@ -268,7 +259,7 @@ def test_the_search_finds_the_messages_of_every_kind() -> None:
     assert "expected 7 columns, found 7" in texts
 
 
-def test_every_message_of_the_file_and_whatsapp_connectors_is_said_in_spanish(spanish: None) -> None:
+def test_every_message_of_the_file_and_whatsapp_connectors_is_said_in_spanish(cli_in_spanish: None) -> None:
     """A new message fails here until it has its `N_` line in `_config_words` (FILE_ERRORS,
     FILE_REASONS, FILE_WARNINGS, or MESSAGES for a setting's) and its entry in socialmon/locale."""
     import importlib
@@ -281,7 +272,7 @@ def test_every_message_of_the_file_and_whatsapp_connectors_is_said_in_spanish(sp
     assert not missing, missing
 
 
-def test_the_messages_built_by_functions_are_said_in_spanish(spanish: None) -> None:
+def test_the_messages_built_by_functions_are_said_in_spanish(cli_in_spanish: None) -> None:
     from socialmon_connectors import file, whatsapp
 
     messages = whatsapp.parse_export(CHAT, chat="Rosa Mite", zone=ZoneInfo("America/Guayaquil")).messages
