@@ -334,7 +334,7 @@ def _tables_with_scan_problems(report: BrandReport, lang: Lang, channels: list[A
     """The report's tables, led by the brand's channels whose last scan failed or was partial."""
     from socialmon.render.tables import report_tables, scan_problems_table
 
-    problems = scan_problems_table([c for c in channels if c.brand == report.slug], lang)
+    problems = scan_problems_table(channels, report.slug, lang)
     return [*([problems] if problems else []), *report_tables(report, lang)]
 
 
@@ -492,7 +492,7 @@ def _print_tables(
         for report, report_lang in pairs:
             mine = [s for s in summaries or [] if s.brand == report.slug]
             extra = [channel_overview(mine, report_lang)] if mine else []
-            problems = scan_problem_lines([c for c in channels if c.brand == report.slug], report_lang)
+            problems = scan_problem_lines(channels, report.slug, report_lang)
             console.print(render_terminal(report, report_lang, extra, problems))
 
 
@@ -634,14 +634,13 @@ def _email_reports(
                 continue
             report_lang = _lang(config, report, lang)
             html = render_html([(report, report_lang)], config.base_dir, channels)
-            mine = [c for c in channels if c.brand == report.slug]
             message = build_report_email(
                 destination,
                 report,
                 report_lang,
                 html,
                 render_pdf(html) if with_pdf else None,
-                scan_problems=scan_problem_lines(mine, report_lang),
+                scan_problems=scan_problem_lines(channels, report.slug, report_lang),
             )
             try:
                 result = send_report(db, destination, report, message, view=view, force=force)

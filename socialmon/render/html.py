@@ -82,7 +82,7 @@ def render_html(
         {
             "report": report,
             "lang": brand_lang,
-            "problems": scan_problem_lines([c for c in channels or [] if c.brand == report.slug], brand_lang),
+            "problems": scan_problem_lines(channels or [], report.slug, brand_lang),
             "empty": empty_window_hint(report, brand_lang, document=True),
             "logo": logo_data_uri(report.logo, base_dir),
             "headline": headline_items(report, brand_lang),

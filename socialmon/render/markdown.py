@@ -49,7 +49,7 @@ def render_markdown(
         lines.append(lang.window(report.since, report.until) + "  ")
         lines.append(lang("generated", when=lang.datetime(report.generated_at)))
         lines.append("")
-        problems = scan_problem_lines([c for c in channels or [] if c.brand == report.slug], lang)
+        problems = scan_problem_lines(channels or [], report.slug, lang)
         if problems:
             lines.append(f"> **{_escape(lang('scan_problems'))}** · {_escape(lang('scan_problems_note'))}")
             lines.extend(f"> - {_escape(line)}" for line in problems)

@@ -689,11 +689,12 @@ def short_reason(error: str | None) -> str:
     return _short(text.split(" — ", 1)[0], _REASON_LIMIT)
 
 
-def scan_problem_rows(summaries: list[ChannelSummary]) -> list[ChannelSummary]:
-    return [s for s in summaries if s.last_status in SCAN_PROBLEMS]
+def scan_problem_rows(summaries: list[ChannelSummary], brand: str) -> list[ChannelSummary]:
+    """The brand's channels (of a report over several) whose last scan failed or was partial."""
+    return [s for s in summaries if s.brand == brand and s.last_status in SCAN_PROBLEMS]
 
 
-def scan_problem_lines(summaries: list[ChannelSummary], lang: Lang) -> list[str]:
+def scan_problem_lines(summaries: list[ChannelSummary], brand: str, lang: Lang) -> list[str]:
     """ "cafe/instagram: last scan failed — export file not found: …", one per failed or partial channel."""
     return [
         lang(
@@ -702,13 +703,13 @@ def scan_problem_lines(summaries: list[ChannelSummary], lang: Lang) -> list[str]
             status=_scan_state(s, lang),
             reason=short_reason(s.last_error) or lang("none"),
         )
-        for s in scan_problem_rows(summaries)
+        for s in scan_problem_rows(summaries, brand)
     ]
 
 
-def scan_problems_table(summaries: list[ChannelSummary], lang: Lang) -> TableData | None:
+def scan_problems_table(summaries: list[ChannelSummary], brand: str, lang: Lang) -> TableData | None:
     """The failed or partial channels as a table (CSV, spreadsheets), or None when every scan went well."""
-    rows = scan_problem_rows(summaries)
+    rows = scan_problem_rows(summaries, brand)
     if not rows:
         return None
     table = TableData(
