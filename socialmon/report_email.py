@@ -35,48 +35,6 @@ from socialmon.render.i18n import Lang
 from socialmon.tables import REPORT_DELIVERY
 
 # key: (English, Spanish, Brazilian Portuguese)
-_WORDS: dict[str, tuple[str, str, str]] = {
-    "subject": (
-        "[socialmon] {brand}: engagement report, {window}",
-        "[socialmon] {brand}: informe, {window}",
-        "[socialmon] {brand}: relatório, {window}",
-    ),
-    "intro": (
-        "{brand} — engagement report, {window}.",
-        "{brand} — informe de interacción, {window}.",
-        "{brand} — relatório de engajamento, {window}.",
-    ),
-    "attached": (
-        "The full report is the HTML part of this message; the PDF is attached.",
-        "El informe completo es la parte HTML de este mensaje; el PDF va adjunto.",
-        "O relatório completo está no corpo desta mensagem (HTML); o PDF segue em anexo.",
-    ),
-    "html_only": (
-        "The full report is the HTML part of this message.",
-        "El informe completo es la parte HTML de este mensaje.",
-        "O relatório completo está no corpo desta mensagem (HTML).",
-    ),
-    "footer": (
-        "Sent by socialmon report --email.",
-        "Enviado por socialmon report --email.",
-        "Enviado por socialmon report --email.",
-    ),
-    "scan_problems": (
-        "Warning: the last scan of these channels failed or was incomplete, so their figures may be missing or out of date:",
-        "Atención: el último escaneo de estos canales falló o quedó incompleto, así que sus cifras pueden faltar o estar desactualizadas:",
-        "Atenção: a última coleta destes canais falhou ou ficou incompleta; por isso, os números podem estar incompletos ou desatualizados:",
-    ),
-    "subject_problem": (
-        "1 channel with scan problems",
-        "1 canal con problemas de escaneo",
-        "1 canal com problemas na coleta",
-    ),
-    "subject_problems": (
-        "{n} channels with scan problems",
-        "{n} canales con problemas de escaneo",
-        "{n} canais com problemas na coleta",
-    ),
-}
 
 
 class ReportEmailError(Exception):
@@ -92,12 +50,6 @@ class ReportEmailResult:
     sent: bool  # False: already sent for this window (and not forced)
     sent_at: datetime | None = None
     refused: list[str] = field(default_factory=list)
-
-
-def _say(lang: Lang, key: str, **values: object) -> str:
-    english, spanish, portuguese = _WORDS[key]
-    text = {"es": spanish, "pt": portuguese}.get(lang.language, english)
-    return text.format(**values)
 
 
 def window_days(report: BrandReport) -> tuple[date, date]:
@@ -164,19 +116,19 @@ def build_report_email(
 
     first, last = window_days(report)
     window = lang("window", since=lang.date(first), until=lang.date(last))
-    lines = [_say(lang, "intro", brand=report.name, window=window), ""]
+    lines = [lang("email_intro", brand=report.name, window=window), ""]
     if scan_problems:
-        lines += [_say(lang, "scan_problems"), *(f"- {line}" for line in scan_problems), ""]
+        lines += [lang("email_scan_problems"), *(f"- {line}" for line in scan_problems), ""]
     for item in headline_items(report, lang):
         lines.append(f"- {item.label}: {item.value}" + (f" {item.change}" if item.change else ""))
     compared = previous_window_line(report, lang)
     lines += ["", compared] if compared else []
-    lines += ["", _say(lang, "attached" if pdf else "html_only"), "", "-- ", _say(lang, "footer")]
+    lines += ["", lang("email_attached" if pdf else "email_html_only"), "", "-- ", lang("email_footer")]
     message = EmailMessage()
-    subject = _say(lang, "subject", brand=report.name, window=window)
+    subject = lang("email_subject", brand=report.name, window=window)
     if scan_problems:
         count = len(scan_problems)
-        subject += " — " + _say(lang, "subject_problem" if count == 1 else "subject_problems", n=count)
+        subject += " — " + lang("email_subject_problem" if count == 1 else "email_subject_problems", n=count)
     message["Subject"] = subject
     message["From"] = destination.sender or ""
     message["To"] = ", ".join(destination.to)

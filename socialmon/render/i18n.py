@@ -283,6 +283,112 @@ STRINGS: dict[str, tuple[str, str]] = {
         "In business hours: only the part of a wait within opening hours counts.",
         "En horario de atención: solo cuenta la parte de la espera dentro del horario.",
     ),
+    # The report's e-mail (report_email.py), the empty-window notice (tables.empty_window_hint) and
+    # the spreadsheets' sheet names (short, for Excel's 31 characters with a brand's slug in front).
+    "email_subject": (
+        "[socialmon] {brand}: engagement report, {window}",
+        "[socialmon] {brand}: informe, {window}",
+    ),
+    "email_intro": (
+        "{brand} — engagement report, {window}.",
+        "{brand} — informe de interacción, {window}.",
+    ),
+    "email_attached": (
+        "The full report is the HTML part of this message; the PDF is attached.",
+        "El informe completo es la parte HTML de este mensaje; el PDF va adjunto.",
+    ),
+    "email_html_only": (
+        "The full report is the HTML part of this message.",
+        "El informe completo es la parte HTML de este mensaje.",
+    ),
+    "email_footer": (
+        "Sent by socialmon report --email.",
+        "Enviado por socialmon report --email.",
+    ),
+    "email_scan_problems": (
+        "Warning: the last scan of these channels failed or was incomplete, so their figures may be missing or out of date:",
+        "Atención: el último escaneo de estos canales falló o quedó incompleto, así que sus cifras pueden faltar o estar desactualizadas:",
+    ),
+    "email_subject_problem": (
+        "1 channel with scan problems",
+        "1 canal con problemas de escaneo",
+    ),
+    "email_subject_problems": (
+        "{n} channels with scan problems",
+        "{n} canales con problemas de escaneo",
+    ),
+    "empty_try_since": (
+        "No comments in this window; the newest is from {day} — try --since {span}",
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe --since {span}",
+    ),
+    "empty_try_until": (
+        "No comments in this window; the newest is from {day} — try without --until",
+        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe sin --until",
+    ),
+    "empty_none_yet": (
+        "No customer comments in these channels yet.",
+        "Aún no hay comentarios de clientes en estos canales.",
+    ),
+    "empty_in_document": (
+        "No customer comments in this window; the newest is from {day}.",
+        "No hay comentarios de clientes en este periodo; el más reciente es del {day}.",
+    ),
+    "sheet_scan_problems": (
+        "Scan problems",
+        "Escaneos con problemas",
+    ),
+    "sheet_channels": (
+        "Channels",
+        "Canales",
+    ),
+    "sheet_response_by_channel": (
+        "Response by channel",
+        "Respuesta por canal",
+    ),
+    "sheet_response_by_kind": (
+        "Response by kind",
+        "Respuesta por tipo",
+    ),
+    "sheet_response_by_period": (
+        "Response by period",
+        "Respuesta por periodo",
+    ),
+    "sheet_needs_reply": (
+        "Needs a reply",
+        "Esperan respuesta",
+    ),
+    "sheet_trend": (
+        "Feedback trend",
+        "Tendencia",
+    ),
+    "sheet_trend_by_kind": (
+        "Sentiment by kind",
+        "Opiniones por tipo",
+    ),
+    "sheet_rising_terms": (
+        "Rising terms",
+        "Términos en aumento",
+    ),
+    "sheet_engagement_by_channel": (
+        "Engagement",
+        "Interacción",
+    ),
+    "sheet_posts": (
+        "Posts",
+        "Publicaciones",
+    ),
+    "sheet_top_negative": (
+        "Most negative posts",
+        "Publicaciones negativas",
+    ),
+    "sheet_top_positive": (
+        "Most positive posts",
+        "Publicaciones positivas",
+    ),
+    "sheet_worst_comments": (
+        "Most negative comments",
+        "Comentarios negativos",
+    ),
 }
 
 
@@ -470,6 +576,32 @@ PORTUGUESE: dict[str, str] = {
     "points_short": "{n} p.p.",
     "compared_with": "▲/▼: variação em relação ao período anterior, {window}.",
     "business_note_short": "No horário de atendimento: só conta a parte da espera dentro do horário.",
+    "email_subject": "[socialmon] {brand}: relatório, {window}",
+    "email_intro": "{brand} — relatório de engajamento, {window}.",
+    "email_attached": "O relatório completo está no corpo desta mensagem (HTML); o PDF segue em anexo.",
+    "email_html_only": "O relatório completo está no corpo desta mensagem (HTML).",
+    "email_footer": "Enviado por socialmon report --email.",
+    "email_scan_problems": "Atenção: a última coleta destes canais falhou ou ficou incompleta; por isso, os números podem estar incompletos ou desatualizados:",
+    "email_subject_problem": "1 canal com problemas na coleta",
+    "email_subject_problems": "{n} canais com problemas na coleta",
+    "empty_try_since": "Nenhum comentário neste período; o mais recente é de {day} — tente --since {span}",
+    "empty_try_until": "Nenhum comentário neste período; o mais recente é de {day} — tente sem --until",
+    "empty_none_yet": "Ainda não há comentários de clientes nesses canais.",
+    "empty_in_document": "Nenhum comentário de cliente neste período; o mais recente é de {day}.",
+    "sheet_scan_problems": "Problemas de coleta",
+    "sheet_channels": "Canais",
+    "sheet_response_by_channel": "Resposta por canal",
+    "sheet_response_by_kind": "Resposta por tipo",
+    "sheet_response_by_period": "Resposta por período",
+    "sheet_needs_reply": "Aguardando resposta",
+    "sheet_trend": "Tendência",
+    "sheet_trend_by_kind": "Sentimento por tipo",
+    "sheet_rising_terms": "Termos em alta",
+    "sheet_engagement_by_channel": "Engajamento",
+    "sheet_posts": "Publicações",
+    "sheet_top_negative": "Publicações negativas",
+    "sheet_top_positive": "Publicações positivas",
+    "sheet_worst_comments": "Comentários negativos",
 }
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from socialmon.render.csv import safe_cell
-from socialmon.render.i18n import Lang
+from socialmon.render.i18n import STRINGS, Lang
 from socialmon.render.tables import Cell, TableData
 
 BOM = "\ufeff"
@@ -140,33 +140,14 @@ def csv_zip(files: list[tuple[str, str]]) -> bytes:
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# A sheet's name per table (English, Spanish, Portuguese), short enough for Excel's 31 characters
-# with a brand's slug in front; the full title is the sheet's first row.
-SHEET_NAMES: dict[str, tuple[str, str, str]] = {
-    "scan_problems": ("Scan problems", "Escaneos con problemas", "Problemas de coleta"),
-    "channels": ("Channels", "Canales", "Canais"),
-    "response_by_channel": ("Response by channel", "Respuesta por canal", "Resposta por canal"),
-    "response_by_kind": ("Response by kind", "Respuesta por tipo", "Resposta por tipo"),
-    "response_by_period": ("Response by period", "Respuesta por periodo", "Resposta por período"),
-    "needs_reply": ("Needs a reply", "Esperan respuesta", "Aguardando resposta"),
-    "trend": ("Feedback trend", "Tendencia", "Tendência"),
-    "trend_by_kind": ("Sentiment by kind", "Opiniones por tipo", "Sentimento por tipo"),
-    "rising_terms": ("Rising terms", "Términos en aumento", "Termos em alta"),
-    "engagement_by_channel": ("Engagement", "Interacción", "Engajamento"),
-    "posts": ("Posts", "Publicaciones", "Publicações"),
-    "top_negative": ("Most negative posts", "Publicaciones negativas", "Publicações negativas"),
-    "top_positive": ("Most positive posts", "Publicaciones positivas", "Publicações positivas"),
-    "worst_comments": ("Most negative comments", "Comentarios negativos", "Comentários negativos"),
-}
-_SHEET_LANGUAGES = ("en", "es", "pt")
 
 
 def sheet_name(table: TableData, lang: Lang) -> str:
-    """The table's short name in the report language (its title for a table without one)."""
-    names = SHEET_NAMES.get(table.key)
-    if names is None:
-        return table.title
-    return names[_SHEET_LANGUAGES.index(lang.language) if lang.language in _SHEET_LANGUAGES else 0]
+    """The table's short name in the report language ("sheet_<key>" in `render.i18n`: short enough for
+    Excel's 31 characters with a brand's slug in front; the full title is the sheet's first row), or
+    its title for a table without one."""
+    key = f"sheet_{table.key}"
+    return lang(key) if key in STRINGS else table.title
 
 
 def _with_brand(brand: str, name: str) -> str:

@@ -764,26 +764,6 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
 
 # When the window holds no customer comment. The terminal says which option to try; a document
 # (HTML, PDF, Markdown, e-mail) read by a client says only where the data is.
-_EMPTY_WINDOW = {
-    "en": (
-        "No comments in this window; the newest is from {day} — try --since {span}",
-        "No comments in this window; the newest is from {day} — try without --until",
-        "No customer comments in these channels yet.",
-        "No customer comments in this window; the newest is from {day}.",
-    ),
-    "es": (
-        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe --since {span}",
-        "No hay comentarios en este periodo; el más reciente es del {day} — pruebe sin --until",
-        "Aún no hay comentarios de clientes en estos canales.",
-        "No hay comentarios de clientes en este periodo; el más reciente es del {day}.",
-    ),
-    "pt": (
-        "Nenhum comentário neste período; o mais recente é de {day} — tente --since {span}",
-        "Nenhum comentário neste período; o mais recente é de {day} — tente sem --until",
-        "Ainda não há comentários de clientes nesses canais.",
-        "Nenhum comentário de cliente neste período; o mais recente é de {day}.",
-    ),
-}
 
 
 def empty_window_hint(report: BrandReport, lang: Lang, *, document: bool = False) -> str | None:
@@ -791,14 +771,13 @@ def empty_window_hint(report: BrandReport, lang: Lang, *, document: bool = False
     try, unless `document`)."""
     if report.comments_in_window != 0 or not report.channels:
         return None
-    before, after, none, in_document = _EMPTY_WINDOW.get(lang.language, _EMPTY_WINDOW["en"])
     newest = report.newest_comment_at
     if newest is None:
-        return none
+        return lang("empty_none_yet")
     if document:
-        return in_document.format(day=lang.date(newest))
+        return lang("empty_in_document", day=lang.date(newest))
     if newest >= report.until:
-        return after.format(day=lang.date(newest))
+        return lang("empty_try_until", day=lang.date(newest))
     today = report.generated_at.astimezone(lang.zone).date()
     days = (today - newest.astimezone(lang.zone).date()).days + 1
-    return before.format(day=lang.date(newest), span=f"{-(-days // 30) * 30}d")
+    return lang("empty_try_since", day=lang.date(newest), span=f"{-(-days // 30) * 30}d")

@@ -81,13 +81,11 @@ def test_the_reviewers_portuguese_words() -> None:
 
 
 def test_the_portuguese_email_and_sheet_words() -> None:
-    from socialmon.render.spreadsheets import SHEET_NAMES
-    from socialmon.report_email import _WORDS
-
-    assert _WORDS["html_only"][2] == "O relatório completo está no corpo desta mensagem (HTML)."
-    assert _WORDS["subject_problem"][2] == "1 canal com problemas na coleta"
-    assert SHEET_NAMES["scan_problems"][2] == "Problemas de coleta"
-    assert SHEET_NAMES["top_negative"][2] == "Publicações negativas"
+    portuguese = Lang("pt")
+    assert portuguese("email_html_only") == "O relatório completo está no corpo desta mensagem (HTML)."
+    assert portuguese("email_subject_problem") == "1 canal com problemas na coleta"
+    assert portuguese("sheet_scan_problems") == "Problemas de coleta"
+    assert portuguese("sheet_top_negative") == "Publicações negativas"
 
 
 # 2.1 The CLI's report-language messages for a Portuguese brand
