@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from socialmon.alerts.rules import HalfImported
     from socialmon.config import Config, ConfigError
     from socialmon.plugins import ConnectorRegistry
 
@@ -329,3 +330,22 @@ def alert_counts(created: int, resolved: int) -> dict[str, str]:
         "created": ngettext("{n} new alert", "{n} new alerts", created).format(n=created),
         "resolved": ngettext("{n} resolved", "{n} resolved", resolved).format(n=resolved),
     }
+
+
+def last_scan_said(channel: HalfImported) -> str:
+    """Why the rules left a half-imported channel out, in the CLI's language."""
+    words = {
+        "failed": _("last scan failed"),
+        "partial": _("last scan partial"),
+        "running": _("last scan still running"),
+    }
+    return words.get(channel.status, channel.status)
+
+
+def not_judged(brand: str, channels: list[HalfImported]) -> str:
+    """The line that says which channels the alert rules left out, and why (`scan`, `alerts send`,
+    `alerts check`'s words)."""
+    said = ", ".join(f"{channel.channel} ({last_scan_said(channel)})" for channel in channels)
+    return _("{brand}: not judged by the alert rules until their next complete scan: {channels}").format(
+        brand=brand, channels=said
+    )

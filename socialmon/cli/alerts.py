@@ -22,6 +22,8 @@ from socialmon.cli._common import (
     err,
     fail,
     label_word,
+    last_scan_said,
+    not_judged,
     out,
     plain,
     registry,
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from socialmon.alerts import BrandEvaluation
-    from socialmon.alerts.rules import HalfImported
     from socialmon.config import BrandConfig, Config
     from socialmon.database import Database
 
@@ -377,29 +378,11 @@ def check(
             say(
                 out,
                 _("  skipped {channel} (half-imported: judged after its next complete scan)").format(
-                    channel=f"{skipped.channel}: {_last_scan(skipped)}"
+                    channel=f"{skipped.channel}: {last_scan_said(skipped)}"
                 ),
             )
         for rule, note in evaluation.notes.items():
             say(out, f"  {rule}: {_note(note)}")
-
-
-def _last_scan(channel: HalfImported) -> str:
-    """Why the rules left a half-imported channel out, in the CLI's language."""
-    words = {
-        "failed": _("last scan failed"),
-        "partial": _("last scan partial"),
-        "running": _("last scan still running"),
-    }
-    return words.get(channel.status, channel.status)
-
-
-def not_judged(brand: str, channels: list[HalfImported]) -> str:
-    """The line that says which channels the alert rules left out, and why (`scan`, `alerts send`)."""
-    said = ", ".join(f"{channel.channel} ({_last_scan(channel)})" for channel in channels)
-    return _("{brand}: not judged by the alert rules until their next complete scan: {channels}").format(
-        brand=brand, channels=said
-    )
 
 
 def _note(note: str) -> str:

@@ -99,7 +99,7 @@ def alerts_line(
             brand=brand, **alert_counts(created, resolved)
         )
     if skipped:
-        from socialmon.cli.alerts import not_judged
+        from socialmon.cli._common import not_judged
 
         line += "\n" + not_judged(brand, list(skipped))
     return line
