@@ -122,6 +122,13 @@ _SCIENTIFIC_ID = re.compile(r"^\d+(?:[.,]\d+[eE][+-]?|[eE][+-])\d+$")
 _EXACT_DIGITS_UNTIL = 1e15
 # The id fields a rounded id is rejected in: a record's own id and the ids it points at.
 _RECORD_IDS = ("platform_id", "post_id", "parent_id")
+# What this version's reader accepts, written into each file's cursor entry beside how many of its
+# rows were rejected. Raise it in a release that reads rows an earlier one rejected (a new date
+# form, a new column name, a number written another way): after the upgrade, a file whose entry
+# counts rejected rows under an older reader is read again from its start, so those rows are
+# stored; what was stored before is matched by its id and kept once. Entries written before the
+# count was kept say nothing of their rejections and resume where they stopped.
+READER_VERSION = 1
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -574,17 +581,26 @@ def _resumes(path: Path, entry: dict[str, Any], prefix: _Prefix) -> bool:
     return "head" in entry and entry.get("tail", tail) == tail
 
 
+def _rejected_by_an_older_reader(entry: dict[str, Any]) -> bool:
+    """Whether a file's cursor `entry` counts rows rejected by a reader older than this version's."""
+    return bool(entry.get("rejected")) and entry.get("reader", 0) < READER_VERSION
+
+
 def _file_entry(
     path: Path,
     read: tuple[int, int, dict[str, Any] | None],
     digest: str | None,
     remembered: dict[str, str],
     prefix: _Prefix | None,
+    rejected: int,
 ) -> dict[str, Any]:
     """A file's cursor entry once `read` = (offset, lines read, what the reader keeps) is stored: an
-    .xlsx workbook's `digest`, or the hashes of the head of what was read and of all of it."""
+    .xlsx workbook's `digest`, or the hashes of the head of what was read and of all of it; the
+    rows of it rejected so far and the reader that rejected them (`READER_VERSION`)."""
     offset, lines_read, kept = read
-    entry: dict[str, Any] = {"offset": offset, "line": lines_read, **(kept or {})}
+    entry: dict[str, Any] = {
+        "offset": offset, "line": lines_read, **(kept or {}), "reader": READER_VERSION, "rejected": rejected,
+    }  # fmt: skip
     if digest is not None:
         entry["digest"] = digest
     else:
@@ -953,13 +969,20 @@ class FileConnector(Connector):
                 fmt = self._format(path)
                 digest = _file_hash(path) if fmt == "xlsx" else None
                 prefix = None if fmt == "xlsx" else _Prefix(path)
-                if previous and (
-                    previous.get("digest") == digest if prefix is None else _resumes(path, previous, prefix)
+                if (
+                    previous
+                    and not _rejected_by_an_older_reader(previous)
+                    and (
+                        previous.get("digest") == digest
+                        if prefix is None
+                        else _resumes(path, previous, prefix)
+                    )
                 ):
                     start = previous
                 else:
                     start = {"offset": 0, "line": 0}
                     pending = pending or previous is not None
+                rejected_before = start.get("rejected", 0)
                 parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
                 parser.unknown = set()
                 parser.orphans = {}
@@ -991,14 +1014,23 @@ class FileConnector(Connector):
                     done = finished_bytes + offset
                     pending = True
                     if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
-                        state[key] = _file_entry(path, read, digest, parser.dates.remembered, prefix)
+                        state[key] = _file_entry(
+                            path,
+                            read,
+                            digest,
+                            parser.dates.remembered,
+                            prefix,
+                            rejected_before + len(rejections),
+                        )
                         read = None
                         yield flush(done)
                         posts, comments, rejected = page.posts, page.comments, page.rejected
                         pending = False
                         await asyncio.sleep(0)  # let other channels run between pages
                 if read is not None:
-                    state[key] = _file_entry(path, read, digest, parser.dates.remembered, prefix)
+                    state[key] = _file_entry(
+                        path, read, digest, parser.dates.remembered, prefix, rejected_before + len(rejections)
+                    )
                 if parser.unknown and start["line"] == 0:
                     log.warning(
                         "%s/%s: %s: ignored the columns socialmon does not use: %s",

@@ -13,6 +13,7 @@ from conformance import ConnectorCase, conformance_suite, nullcontext
 from helpers import comment, post, write_jsonl
 
 from socialmon_connectors import ChannelContext, CommentRecord, Incomplete, Page, PostRecord, SourceError
+from socialmon_connectors import file as file_connector
 from socialmon_connectors.file import FileConnector, FileSettings, _marks
 
 
@@ -804,6 +805,66 @@ def test_a_cursor_from_before_the_prefix_hash_still_resumes_after_its_offset(tmp
     again = read(source, old)
     assert rejected(again) == []
     assert records(again)["c80"].like_count == 9
+
+
+def test_rows_rejected_by_an_older_reader_are_read_again_after_an_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "type,id,created_at,text\npost,p1,2026-10-01T09:00:00Z,uno\npost,p2,someday,dos\n", encoding="utf-8"
+    )
+    source = connector(tmp_path, "export.csv")
+    first = read(source)
+    assert ids(first) == ["p1"]
+    entry = last_cursor(first)["files"]["export.csv"]
+    assert (entry["reader"], entry["rejected"]) == (file_connector.READER_VERSION, 1)
+    assert ids(read(source, last_cursor(first))) == []  # the same reader: read on from where it stopped
+
+    # A release whose reader accepts more: the file is read again from its start, so a row the older
+    # one rejected is stored now (the rows stored before come again with their ids, stored once).
+    monkeypatch.setattr(file_connector, "READER_VERSION", file_connector.READER_VERSION + 1)
+    monkeypatch.setattr(file_connector._Parser, "record", _accepting_someday(file_connector._Parser.record))
+    again = read(source, last_cursor(first))
+    assert ids(again) == ["p1", "p2"]
+    assert rejected(again) == []
+    after = last_cursor(again)["files"]["export.csv"]
+    assert (after["reader"], after["rejected"]) == (file_connector.READER_VERSION, 0)
+    assert ids(read(source, last_cursor(again))) == []
+
+
+def test_a_file_with_no_row_rejected_is_not_read_again_after_an_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
+    source = connector(tmp_path)
+    cursor = last_cursor(read(source))
+    assert cursor["files"]["export.jsonl"]["rejected"] == 0
+    monkeypatch.setattr(file_connector, "READER_VERSION", file_connector.READER_VERSION + 1)
+    write_jsonl(path, [comment("c2")], mode="a")
+    assert ids(read(source, cursor)) == ["c2"]
+
+
+def test_rejected_rows_are_counted_across_pages_and_scans(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    rows = "".join(f"post,p{i},{'bad' if i % 2 else '2026-10-01T09:00:00Z'}\n" for i in range(6))
+    path.write_text("type,id,created_at\n" + rows, encoding="utf-8")
+    source = connector(tmp_path, "export.csv", page_size=2)
+    cursor = last_cursor(read(source))
+    assert cursor["files"]["export.csv"]["rejected"] == 3
+    append(path, "post,p6,bad\npost,p7,2026-10-02T09:00:00Z\n")
+    assert last_cursor(read(source, cursor))["files"]["export.csv"]["rejected"] == 4
+
+
+def _accepting_someday(record: Any) -> Any:
+    """The parser's `record`, reading the date "someday" as 2026-10-02: a newer reader's new form."""
+
+    def newer(self: Any, item: dict[str, Any]) -> Any:
+        if item.get("created_at") == "someday":
+            item = {**item, "created_at": "2026-10-02T09:00:00Z"}
+        return record(self, item)
+
+    return newer
 
 
 # --- a folder with one bad file ------------------------------------------------------------------
