@@ -10,7 +10,8 @@ reply's `updateTime` (Google keeps no separate creation time for replies, so an 
 comes with a later time: it is sent with `created_at_is_last_change`, and storage keeps the time
 first seen as the reply's, the later one as its edit). A reply the owner removes just goes missing from its review (whose
 record then says `reply_count` 0): the review alone cannot tell a removed reply from none, so
-the stored reply is not marked deleted by this connector. A review whose
+the stored reply is not marked deleted by this connector. A reply that cannot be read is
+rejected alone: its review, the customer's words, is kept. A review whose
 `updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
 so an edited review comes back into the window; every scan also re-reads the last
 `recent_days` days of reviews to pick up new replies.
@@ -41,6 +42,7 @@ from pydantic import Field, SecretStr
 from socialmon_connectors._google import QUOTA_ZERO, google_errors, parse_google_error
 from socialmon_connectors._paging import (
     ApiSettings,
+    FieldError,
     PageTokenPaging,
     Raw,
     SweepConnector,
@@ -123,18 +125,27 @@ def original_text(text: str) -> str:
 
 
 def review_id(raw: Raw) -> str:
-    return str(raw.get("reviewId") or str(raw["name"]).rsplit("/", 1)[-1])
+    """The review's id (`reviewId`, else the last part of its `name`); a `FieldError` when it has neither."""
+    found = listed_review_id(raw)
+    if found is None:
+        raise FieldError("missing field 'reviewId' (and 'name', which ends with it)")
+    return found
 
 
-def parse_review(raw: Raw) -> list[CommentRecord]:
-    """The review, and the owner's reply to it when there is one."""
-    rid = review_id(raw)
+def listed_review_id(raw: Raw) -> str | None:
+    """The review's id, or None: a review without one is rejected by `item()`, not a failed listing."""
+    found = raw.get("reviewId") or str(raw.get("name") or "").rsplit("/", 1)[-1]
+    return str(found) if found else None
+
+
+def parse_the_review(raw: Raw) -> CommentRecord:
+    """The review alone: its stars, its original text, and whether the owner has replied."""
     reviewer = raw.get("reviewer") or {}
     created = time_at(raw, "createTime")
     updated = time_at(raw, "updateTime") if raw.get("updateTime") else None
-    review = CommentRecord(
+    return CommentRecord(
         kind="review",
-        platform_id=rid,
+        platform_id=review_id(raw),
         author_name=None if reviewer.get("isAnonymous") else reviewer.get("displayName"),
         text=original_text(raw.get("comment") or ""),
         rating=STARS.get(str(raw.get("starRating"))),
@@ -142,22 +153,30 @@ def parse_review(raw: Raw) -> list[CommentRecord]:
         edited_at=updated if updated and updated > created else None,
         reply_count=1 if raw.get("reviewReply") else 0,
     )
+
+
+def parse_reply(raw: Raw) -> CommentRecord | None:
+    """The owner's reply to the review (`reviewReply`), if there is one."""
     reply = raw.get("reviewReply")
     if not isinstance(reply, dict):
-        return [review]
-    return [
-        review,
-        CommentRecord(
-            platform_id=f"{rid}/reply",
-            parent_id=rid,
-            is_business=True,
-            text=original_text(reply.get("comment") or ""),
-            created_at=time_at(raw, "reviewReply", "updateTime"),
-            # An edited reply comes back with a later `updateTime`: storage keeps the first one
-            # as the reply's time, so the edit does not move the answer (response times).
-            created_at_is_last_change=True,
-        ),
-    ]
+        return None
+    rid = review_id(raw)
+    return CommentRecord(
+        platform_id=f"{rid}/reply",
+        parent_id=rid,
+        is_business=True,
+        text=original_text(reply.get("comment") or ""),
+        created_at=time_at(raw, "reviewReply", "updateTime"),
+        # An edited reply comes back with a later `updateTime`: storage keeps the first one
+        # as the reply's time, so the edit does not move the answer (response times).
+        created_at_is_last_change=True,
+    )
+
+
+def parse_review(raw: Raw) -> list[CommentRecord]:
+    """The review, and the owner's reply to it when there is one."""
+    reply = parse_reply(raw)
+    return [parse_the_review(raw), *([reply] if reply is not None else [])]
 
 
 class GoogleReviewsConnector(SweepConnector):
@@ -182,7 +201,7 @@ class GoogleReviewsConnector(SweepConnector):
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {"pageSize": self.settings.page_size, "orderBy": "updateTime desc"}
-        async for batch in paginate(api, self.reviews_path, params, self.paging, item_id=review_id):
+        async for batch in paginate(api, self.reviews_path, params, self.paging, item_id=listed_review_id):
             yield batch
 
     def item_time(self, raw: Raw) -> datetime:
@@ -192,8 +211,13 @@ class GoogleReviewsConnector(SweepConnector):
         return f"Google review {raw.get('reviewId') or raw.get('name') or '?'}"
 
     def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
-        records = build(rejected, self.item_label(raw), lambda: parse_review(raw))
-        return list(records or [])
+        # Apart: a reply that cannot be read must not take its review (the customer's words) with it.
+        label = self.item_label(raw)
+        review = build(rejected, label, lambda: parse_the_review(raw))
+        if review is None:
+            return []
+        reply = build(rejected, f"{label}, the owner's reply", lambda: parse_reply(raw))
+        return [review] if reply is None else [review, reply]
 
 
 __all__ = ["GoogleReviewsConnector", "GoogleReviewsSettings", "original_text", "parse_review"]

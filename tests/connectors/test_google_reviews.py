@@ -202,5 +202,8 @@ def test_a_review_with_a_bad_time_is_rejected_naming_the_field(tmp_path: Path) -
         pages = collect(CASE.connector(tmp_path))
     rejected = {r.location: r.reason for page in pages for r in page.rejected}
     assert rejected["Google review AbTr2"].startswith("field 'createTime': not a timestamp")
-    assert rejected["Google review AbTr3"] == "missing field 'updateTime' (reviewReply.updateTime)"
-    assert {r.platform_id for r in records(pages)} == {"AbTr1", "AbTr1/reply", "AbTr4"}
+    assert rejected["Google review AbTr3, the owner's reply"] == (
+        "missing field 'updateTime' (reviewReply.updateTime)"
+    )
+    # The review whose reply cannot be read is kept: only the reply is rejected.
+    assert {r.platform_id for r in records(pages)} == {"AbTr1", "AbTr1/reply", "AbTr3", "AbTr4"}
