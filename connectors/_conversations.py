@@ -30,6 +30,9 @@ of kind "message" under it; a message is the business's own when `from` is the b
 account. The token needs the MESSAGING task on the Page and `pages_messaging` (Messenger) or
 `instagram_manage_messages` (Instagram); Graph's permission errors (codes 3, 10, 200-299, e.g.
 "(#298) Requires read_mailbox permission") stop the channel with `PermissionDenied` saying so.
+Graph's 100/33 on a conversation's messages ("does not exist, cannot be loaded due to missing
+permissions…") leaves a conversation this scan just listed for the next scan (the channel ends
+partial); a remembered one is dropped only when Graph answers 100/33 for the conversation too.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field
 
-from socialmon_connectors._meta import GraphSettings, MetaPaging, author, graph_options
+from socialmon_connectors._meta import GraphSettings, MetaPaging, author, graph_options, refused_not_gone
 from socialmon_connectors._paging import (
     MALFORMED,
     FieldError,
@@ -55,7 +58,8 @@ from socialmon_connectors._paging import (
     paginate,
     time_at,
 )
-from socialmon_connectors.http import Action, Api, Rule
+from socialmon_connectors.errors import NotFound, PlatformError
+from socialmon_connectors.http import Action, Api, Rule, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
 
 MESSAGE_FIELDS = "id,message,from,created_time"
@@ -108,7 +112,7 @@ class Business:
 
 def customer(raw: Raw, business: Business) -> tuple[str | None, str | None]:
     """(id, name) of the conversation's first participant that is not the business."""
-    for person in objects((raw.get("participants") or {}).get("data")):
+    for person in objects(dig(raw, ("participants", "data"))):
         if not business.wrote(person):
             found = person.get("id")
             return (None if found is None else str(found)), person.get("name") or person.get("username")
@@ -246,6 +250,23 @@ class ConversationsConnector(SweepConnector):
         found = build(rejected, self.item_label(raw), lambda: parse_conversation(raw, self.business()))
         return [found] if found else []
 
+    async def not_gone(
+        self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
+    ) -> PlatformError | None:
+        """A conversation just listed is there, whatever Graph's 100/33 on its messages says: it is read
+        again next scan. A remembered one is dropped only when Graph no longer serves it either."""
+        conversation_id = str(raw.get("id"))
+        return await refused_not_gone(
+            api,
+            f"conversation {conversation_id}",
+            conversation_id,
+            error,
+            remembered,
+            # the permissions advice, in words the Spanish catalogue has (if it keeps failing, that is the cause)
+            self.permission_hint,
+            thread="messages",
+        )
+
     def retry_item(self, raw: Raw) -> Raw:
         """The conversation less its inline messages: a retry reads `/{id}/messages` from the newest."""
         return {key: value for key, value in raw.items() if key != "messages"}
@@ -253,7 +274,9 @@ class ConversationsConnector(SweepConnector):
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
-        conversation_id = str(raw.get("id"))
+        if not raw.get("id"):  # rejected by `item`: its messages would belong to no conversation
+            return
+        conversation_id = str(raw["id"])
         business = self.business()
         inline = raw.get("messages")
         first = inline if isinstance(inline, dict) and "data" in inline else None

@@ -41,19 +41,26 @@ MISSING_OR_REFUSED = "100/33"
 
 
 async def refused_not_gone(
-    api: Api, what: str, item_id: str, error: Exception, remembered: bool, hint: str
+    api: Api,
+    what: str,
+    item_id: str,
+    error: Exception,
+    remembered: bool,
+    hint: str,
+    *,
+    thread: str = "comments",
 ) -> PlatformError | None:
     """`SweepConnector.not_gone` for Graph: its 100/33 on an item's comments ("does not exist, cannot
     be loaded due to missing permissions…") does not say the item is gone. An item this scan just
     listed is there, so its thread is read again next scan (the error returned); an item an earlier
     scan listed is gone (None) when Graph no longer serves the item itself either. `what` names it
-    ("post 123_456")."""
+    ("post 123_456"), `thread` what hangs under it ("comments", "messages")."""
     if not isinstance(error, NotFound) or error.code != MISSING_OR_REFUSED:
         return None
     if remembered and await _is_gone(api, item_id):
         return None
     return PlatformError(
-        f"{api.platform}: could not read the comments of {what}, though it is there ({Exception.__str__(error)})",
+        f"{api.platform}: could not read the {thread} of {what}, though it is there ({Exception.__str__(error)})",
         code=MISSING_OR_REFUSED,
         hint=hint,
     )

@@ -8,18 +8,21 @@ See `_conversations` for the sweep (cursor paging only, stopped by `updated_time
 overlap window). The listing without `folder` gives only the Page inbox's `inbox` folder: a chat
 marked Done in Meta Business Suite (`page_done`) or a message request not yet accepted (`other`)
 is left out, so each of `folders` (by default inbox, other and page_done; `pending` and `spam`
-on request) is listed. A message whose `from.id` is the Page's id is the business's own. The token
+on request) is listed. A message whose `from.id` is the Page's id is the business's own (a Page
+named by its username is looked up once a scan, `GET /{username}?fields=id`, for it). The token
 must be a Page access token of someone who can perform the MESSAGING (or MODERATE) task on the
 Page, with `pages_messaging`, `pages_read_engagement` and `pages_manage_metadata`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
+from socialmon_connectors._paging import unexpected_body
+from socialmon_connectors.http import Api
 
 AUTH_HINT = (
     "create a new Page access token (GET /me/accounts with a long-lived user token) as someone who can "
@@ -58,9 +61,25 @@ class FacebookMessagesConnector(ConversationsConnector):
 
     settings: FacebookMessagesSettings
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._numeric_id: str | None = None  # the Page's id, looked up when it is named by its username
+
     @property
     def page_id(self) -> str:
-        return self.settings.page_id or self.context.account
+        return self._numeric_id or self.settings.page_id or self.context.account
+
+    async def prepare(self, api: Api) -> None:
+        """The numeric id of a Page named by its username: Graph lists `/{username}/conversations`,
+        but the Page's own messages come `from` its numeric id, and only that tells them apart."""
+        named = self.page_id
+        if named.isdigit():
+            return
+        found = await api.get(named, {"fields": "id"})
+        page_id = found.get("id") if isinstance(found, dict) else None
+        if not isinstance(page_id, str | int) or not str(page_id).isdigit():
+            raise unexpected_body(api, f"{named}?fields=id", found)
+        self._numeric_id = str(page_id)
 
     @property
     def path_id(self) -> str:
