@@ -46,7 +46,7 @@ class BusinessCalendar:
     def __init__(self, hours: BusinessHours, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         ranges = hours.ranges()
-        self._ranges = [ranges[day] for day in WEEKDAYS]
+        self._ranges = [_merged(ranges[day]) for day in WEEKDAYS]
         self.country = hours.holidays
         self._holidays = HolidayDates(self.country) if self.country else None
         self._open_cache: dict[date, list[tuple[datetime, datetime]]] = {}
@@ -145,8 +145,9 @@ class BusinessCalendar:
         for opening, closing in intervals:
             self._open_before.append(total)
             total += closing - opening
-        # Ranges that overlap (two ranges of one day given overlapping) are counted as the
-        # day-by-day sum counts them: twice. Prefix sums cannot, so those calendars keep that path.
+        # A day's ranges are merged, but a range in the hour a spring-forward change skips lands
+        # on UTC instants after it, where the next range may start: the day-by-day sum counts
+        # such overlaps as it always has. Prefix sums cannot, so those calendars keep that path.
         self._overlapping = any(self._starts[i + 1] < self._ends[i] for i in range(len(intervals) - 1))
         if self._overlapping:
             return False
@@ -175,6 +176,18 @@ class BusinessCalendar:
                     total += high - low
             day += timedelta(days=1)
         return total
+
+
+def _merged(ranges: list[tuple[time, time]]) -> list[tuple[time, time]]:
+    """A day's ranges in order, those that overlap or touch made one: "09:00-14:00, 13:00-18:00"
+    is open 9 hours, and its 13:00-14:00 counts once in a wait."""
+    merged: list[tuple[time, time]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _midnight_micros(day: date, zone: ZoneInfo) -> int:

@@ -10,7 +10,7 @@ report's, as of now (a reply written after the previous window still ends a wait
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -29,9 +29,22 @@ from socialmon.database import Database
 def previous_window(since: datetime, until: datetime, zone: str) -> tuple[datetime, datetime]:
     """[since − length, since): `length` measured between the local wall-clock times."""
     tz = ZoneInfo(zone)
-    start, end = since.astimezone(tz).replace(tzinfo=None), until.astimezone(tz).replace(tzinfo=None)
+    start, end = _wall_clock(since, tz), _wall_clock(until, tz)
     earlier = start - (end - start)
     return earlier.replace(tzinfo=tz).astimezone(UTC), since.astimezone(UTC)
+
+
+def _wall_clock(moment: datetime, tz: ZoneInfo) -> datetime:
+    """`moment` as the naive local time it reads, but a day's first instant as its midnight.
+
+    Where the clock jumps forward at midnight (Chile, the Azores) a day starts at 01:00: read as
+    01:00, a window from that day, or ending the day before it, was an hour short or long, and
+    the previous period started at 02:00 or at 23:00 instead of at midnight."""
+    reading = moment.astimezone(tz)
+    midnight = datetime.combine(reading.date(), time(0), tzinfo=tz)
+    if midnight.astimezone(UTC) == moment.astimezone(UTC):
+        return midnight.replace(tzinfo=None)
+    return reading.replace(tzinfo=None)
 
 
 def headline_figures(report: BrandReport) -> HeadlineFigures:

@@ -103,13 +103,19 @@ def parse_moment(value: str, zone: str, now: datetime, *, end: bool = False) -> 
         return _local_midnight(start, tz)
     text = value.strip()
     try:
+        # A day in any ISO form (2026-11-30, 20261130, 2026-W49-1): from its local midnight, and
+        # --until includes it. Told apart by parsing, not by length: 20261130 is one too.
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is not None:
+        _check_range(day, value, option)
+        return _local_midnight(day + timedelta(days=1) if end else day, tz)
+    try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise WindowError("not_a_date", value, option) from None
     _check_range(moment.date(), value, option)
-    if len(text) == 10:  # a day: from its local midnight, and --until includes it
-        day = moment.date()
-        return _local_midnight(day + timedelta(days=1) if end else day, tz)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment.astimezone(UTC)
