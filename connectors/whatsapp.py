@@ -18,7 +18,9 @@ when none tells, the channel's `locale` does (month-first for en-US, else day-fi
 setting `date_order` forces it. The apps put Unicode direction marks (U+200E) and no-break or
 narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain spaces or dropped.
 
-A line that does not start with a date is the continuation of the message before it. System
+A line that does not start with a date and time written as the export writes its messages' (most
+of its first lines: brackets or " - ", separator, year digits, seconds, clock) is the continuation
+of the message before it: a note or a bit of another chat pasted in a message stays its text. System
 lines (the encryption notice, joins and exits, the business-account notices; subject, group name
 and description changes, told by their words, 'Ana cambió el asunto de "a" a "b"', 'changed the
 subject from', 'mudou o assunto de'…, so that a sender whose saved name has quotes is kept; on iOS,
@@ -59,6 +61,9 @@ of the two names a phone number, is that chat: its conversation and ids stay the
 (only the new messages are added), its customer takes the name the newest export shows. A group
 chat, or a contact renamed from one name to another, is still told by its file's name.
 
+The apps write UTF-8; an export with a few broken bytes (cut in the middle of a character) is
+still read as UTF-8, a file saved again as Windows-1252 as that.
+
 Limits: iOS exports leave a photo's caption out, so only Android's are kept.
 """
 
@@ -66,6 +71,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import logging
 import re
 import zipfile
@@ -91,18 +97,59 @@ _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufe
 _SPACE_CHARS = "\u202f\u00a0\u2007"
 # A message's first line: the date, the time, then "] " (iOS) or " - " (Android); `[^\S\n]` is any
 # space but a line break (the apps write U+202F and U+00A0 too).
-_LEAD = r"^[\u200e\u200f\ufeff]*(\[)?"
+_LEAD = r"^[\u200e\u200f\ufeff]*"
 _TIME = r"\.?,?[^\S\n]+(\d{1,2})[:.](\d{2})"
-_HEADER = re.compile(
-    _LEAD + r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})" + _TIME + r"(?:[:.](\d{2}))?"
-    r"(?:[^\S\n]*([aApP])\.?[^\S\n]*[mM]\.?)?(?(1)\][^\S\n]?|[^\S\n]+[-–][^\S\n])",
+_HALF = r"[^\S\n]*([aApP])\.?[^\S\n]*[mM]\.?"
+_TAIL = r"(?(1)\][^\S\n]?|[^\S\n]+[-–][^\S\n])"
+_ANY_HEADER = re.compile(
+    _LEAD + r"(\[)?(\d{1,4})([/.\-])\d{1,2}[/.\-](\d{1,4})" + _TIME + r"(?:[:.](\d{2}))?"
+    r"(?:" + _HALF + r")?" + _TAIL,
     re.MULTILINE,
 )
-# A date that can only be day-first (13/11/26), or only month-first (11/13/26), at a line's start.
-_OVER_12 = r"(?:1[3-9]|2\d|3[01])"
-_UP_TO_12 = r"(?:0?[1-9]|1[0-2])"
-_DAY_FIRST = re.compile(_LEAD + _OVER_12 + r"[/.\-]" + _UP_TO_12 + r"[/.\-]\d{2,4}" + _TIME, re.MULTILINE)
-_MONTH_FIRST = re.compile(_LEAD + _UP_TO_12 + r"[/.\-]" + _OVER_12 + r"[/.\-]\d{2,4}" + _TIME, re.MULTILINE)
+_NEVER = "(?!)"  # a group written in this place never takes part: its value is None
+SHAPE_SAMPLE = 1000  # first lines that look like a message's start, to learn the export's shape from
+
+
+def _header_pattern(text: str) -> re.Pattern[str] | None:
+    """The first line of a message as this export writes it, or None when no line looks like one.
+
+    The export writes every message's date and time alike (brackets or " - ", the date's separator,
+    the year's digits, seconds, a 12-hour clock), the way most of its first lines do: a line inside
+    a message that only looks like one (the other app's layout, another clock or year: a note, or a
+    bit of another chat forwarded) is text of the message it is in. Groups: "[", day or month or
+    year, month or day, year or day, hour, minute, second, a or p (None where the shape has none).
+    """
+    shapes = Counter(
+        (
+            found[1] is not None,
+            len(found[2]) > 2,
+            found[3],
+            len(found[4]),
+            found[7] is not None,
+            found[8] is not None,
+        )
+        for found in itertools.islice(_ANY_HEADER.finditer(text), SHAPE_SAMPLE)
+    )
+    if not shapes:
+        return None
+    (bracket, year_first, separator, last_digits, seconds, half), _ = shapes.most_common(1)[0]
+    sep = re.escape(separator)
+    return re.compile(
+        _LEAD
+        + (r"(\[)" if bracket else f"(?:{_NEVER}(\\[))?")
+        + (r"(\d{3,4})" if year_first else r"(\d{1,2})")
+        + sep
+        + r"(\d{1,2})"
+        + sep
+        + f"(\\d{{{last_digits}}})"
+        + _TIME
+        + (r"[:.](\d{2})" if seconds else f"(?:{_NEVER}(\\d))?(?![:.]\\d)")
+        + (_HALF if half else f"(?:{_NEVER}(a))?")
+        + _TAIL,
+        re.MULTILINE,
+    )
+
+
 _CHAT_NAME = re.compile(
     r"^(?:WhatsApp Chat with|WhatsApp Chat con|Chat de WhatsApp con|Chat de WhatsApp com|"
     r"Conversa do WhatsApp com|Conversa de WhatsApp com|WhatsApp Chat\s*-|Chat de WhatsApp\s*-|"
@@ -119,8 +166,10 @@ _GROUP_NOTICE = re.compile(
     r"mudou (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
     re.IGNORECASE,
 )
-# A sender the phone has not saved: its number as the export writes it ("+593 99 123 4567").
-_PHONE = re.compile(r"^\+?[\d\s().\-]{7,}$")
+# A sender the phone has not saved: its number as the export writes it ("+593 99 123 4567"; Android
+# may write "+52 1 55 1234‑5678" with no-break spaces and a non-breaking hyphen, U+2011). Only this
+# test reads those dashes as hyphens: names are compared as written, so stored ids stay the same.
+_PHONE = re.compile(r"^\+?[\d\s().\-\u2010\u2011\u2012\u2013]{7,}$")
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
 # Media left out of an export without media, and attachments of an export with media.
 _MEDIA = re.compile(
@@ -346,10 +395,16 @@ def _clean(text: str) -> str:
     return text
 
 
-def _date_order_of(text: str, fallback: str) -> str:
-    """Day-first or month-first from every date of the file (two searches, at C speed)."""
-    day_first = _DAY_FIRST.search(text) is not None
-    month_first = _MONTH_FIRST.search(text) is not None
+def _date_order_of(firsts: Iterable[str], seconds: Iterable[str], fallback: str) -> str:
+    """Day-first or month-first from every message's date (its first and second fields): a first
+    field over 12 says day-first, a second one over 12 month-first; when none tells, `fallback`."""
+    day_first = month_first = False
+    for a, b in set(zip(firsts, seconds, strict=True)):
+        first, second = int(a), int(b)
+        if first > 31:  # year first
+            continue
+        day_first = day_first or (first > 12 and second <= 12)
+        month_first = month_first or (second > 12 and first <= 12)
     if day_first != month_first:
         return "dmy" if day_first else "mdy"
     return fallback
@@ -391,17 +446,23 @@ def parse_export(
 ) -> Chat:
     """Every message of one exported chat, in the file's order, with UTC times and stable ids.
 
-    Each line that starts with a date and time begins a message (or a system notice); the lines
-    up to the next such line are its continuation. `id_chat` and `id_senders` (a sender's name →
-    another) make the ids as if the chat and its senders had those names: a renamed chat's old
-    messages then get the ids they were first stored under.
+    Each line that starts with a date and time, written as most of the export's first lines are,
+    begins a message (or a system notice); the lines up to the next such line are its
+    continuation. `id_chat` and `id_senders` (a sender's name → another) make the ids as if the
+    chat and its senders had those names: a renamed chat's old messages then get the ids they were
+    first stored under.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     business = {_name_key(name) for name in business_names}
     found = Chat(chat, id_chat=id_chat)
     id_names = {_name_key(k): _name_key(v) for k, v in (id_senders or {}).items()}
-    order = date_order if date_order != "auto" else _date_order_of(text, default_date_order(locale))
+    header = _header_pattern(text)
+    # [text before the first message, then per message: "[", a, b, c, hour, minute, second, half, body]
+    parts = header.split(text) if header else [text]
+    order = date_order
+    if order == "auto":
+        order = _date_order_of(parts[2::9], parts[3::9], default_date_order(locale))
     found.date_order = order
     chat_key = _name_key(id_chat or chat)
     per_minute: dict[tuple[str, str], int] = {}
@@ -412,8 +473,6 @@ def parse_export(
     messages = found.messages
     rejected = found.rejected
     new = tuple.__new__
-    # [text before the first message, then per message: "[", a, b, c, hour, minute, second, half, body]
-    parts = _HEADER.split(text)
     line = 1 + parts[0].count("\n")
     found.headers = (len(parts) - 1) // 9
     for i in range(1, len(parts), 9):
@@ -484,7 +543,7 @@ def parse_export(
         more = body[newline + 1 :].rstrip("\n") if 0 <= newline < len(body) - 1 else ""
         if kind == "text":
             if more:  # continuation lines
-                clean = f"{clean}\n{_clean(more)}"
+                clean = f"{clean}\n{_clean(more)}" if clean else _clean(more)
             if clean.endswith(">"):
                 clean = _EDITED.sub("", clean)
         elif kind == "media" and more:
@@ -551,10 +610,24 @@ def _read(path: Path) -> tuple[bytes, str]:
 
 
 def _decode(data: bytes) -> str:
+    """The export's text: UTF-8, as the apps write it, else Windows-1252 (saved again by Notepad).
+
+    A UTF-8 export with a few broken bytes (cut in the middle of a character) stays UTF-8, each
+    broken byte read as U+FFFD: read as Windows-1252, every accented name would change ("Dulcería"
+    → "DulcerÃ­a"), and with it who is the business and every id made from a name. It is told
+    from Windows-1252 text by its valid multi-byte characters, which that text almost never has.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    lenient = data.decode("utf-8-sig", errors="replace")
+    broken = lenient.count("\ufffd")
+    # Bytes beyond one per character, less the 2 of each U+FFFD: those of valid multi-byte characters.
+    multibyte = len(lenient.encode("utf-8")) - len(lenient) - 2 * broken
+    if multibyte >= broken:
+        return lenient
+    return data.decode("cp1252", errors="replace")
 
 
 def _business_unheard(messages: list[Message], names_given: bool) -> bool:
