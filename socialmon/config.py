@@ -91,6 +91,17 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "brand"
 
 
+def typed_key(text: str) -> str:
+    """A name as a person may type it: lower case, without accents, any run of spaces and
+    punctuation as one space ("Café  La-Esquina" -> "cafe la esquina"). Only the accents of the
+    Latin alphabet go (ñ -> n, ç -> c); other letters stay (東京, and ガ keeps its mark), unlike
+    `slugify`, which drops every letter without an ASCII form."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(character for character in decomposed if not "\u0300" <= character <= "\u036f")
+    recomposed = unicodedata.normalize("NFKC", bare)  # ガ whole again: a word, not a letter and a mark
+    return " ".join(word for word in re.split(r"[\W_]+", recomposed.casefold()) if word)
+
+
 def parse_minutes(value: Any) -> float:
     """'90m', '2h', '1.5h', '1d' or a number of minutes -> minutes."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -596,6 +607,20 @@ class Config:
 
     def brand(self, slug: str) -> BrandConfig | None:
         return next((b for b in self.brands if b.slug == slug or b.name == slug), None)
+
+    def brands_named(self, typed: str) -> list[BrandConfig]:
+        """The brands `typed` (a --brand) designates: the brand whose slug it is, else the brands
+        whose name it is, else those whose slug or name it is in any case and with or without
+        accents or punctuation ("CAFE LA ESQUINA", "cafe la esquina" for "Café La Esquina").
+        One brand, none, or several when it is ambiguous (two brands called alike)."""
+        by_slug = [b for b in self.brands if b.slug == typed]
+        if by_slug:  # slugs are unique: the one way to name a brand that is never ambiguous
+            return by_slug
+        by_name = [b for b in self.brands if b.name == typed]
+        if by_name:
+            return by_name
+        key = typed_key(typed)
+        return [b for b in self.brands if key and key in (typed_key(b.slug), typed_key(b.name))]
 
     def select(
         self, brand: str | None = None, channel: str | None = None

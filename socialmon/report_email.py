@@ -41,6 +41,18 @@ class ReportEmailError(Exception):
     """The brand has nowhere to send its report, or its mail settings are incomplete (nothing sent)."""
 
 
+class NoRecipients(ReportEmailError):
+    """The brand has no alert recipients and no --email-to was given: its report is not sent
+    (the other brands' are)."""
+
+    def __init__(self, brand: str) -> None:
+        super().__init__(
+            f"brand {brand!r} has no e-mail recipients: set [brands.alerts.email] to = [...] "
+            "in the config, or give --email-to ADDRESS"
+        )
+        self.brand = brand
+
+
 @dataclass(frozen=True)
 class ReportEmailResult:
     brand: str
@@ -71,7 +83,8 @@ def report_destination(
 ) -> EmailDestination:
     """The brand's alert e-mail settings (merged over [smtp]) with `to` as recipients when given.
 
-    Raises ReportEmailError when there is no recipient, ConfigError for incomplete settings.
+    Raises NoRecipients when the brand has none and `to` is empty, ReportEmailError for a `to` that
+    is no address, ConfigError for incomplete settings.
     """
     own = brand.alerts.email
     if to:
@@ -85,10 +98,7 @@ def report_destination(
             said = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
             raise ReportEmailError(f"--email-to: {said}") from None
     elif own is None:
-        raise ReportEmailError(
-            f"brand {brand.slug!r} has no e-mail recipients: set [brands.alerts.email] to = [...] "
-            "in the config, or give --email-to ADDRESS"
-        )
+        raise NoRecipients(brand.slug)
     else:
         email = own
     only_email = brand.model_copy(

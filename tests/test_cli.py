@@ -184,7 +184,7 @@ def test_scan_filters_by_channel_and_brand(tmp_path: Path, cli: CliRunner) -> No
 
     nothing = invoke(cli, config, "scan", "--brand", "nope")
     assert nothing.exit_code == 2
-    assert "no enabled channel matches brand 'nope'" in nothing.output
+    assert "unknown brand 'nope'" in nothing.output
 
 
 def test_a_disabled_channel_is_not_scanned(tmp_path: Path, cli: CliRunner) -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from socialmon.alerts.rules import HalfImported
-    from socialmon.config import Config, ConfigError
+    from socialmon.config import BrandConfig, Config, ConfigError
     from socialmon.plugins import ConnectorRegistry
 
 EXIT_OK = 0
@@ -52,10 +52,156 @@ DatabaseOption = Annotated[
         show_default=False,
     ),
 ]
-BrandOption = Annotated[str | None, typer.Option("--brand", "-b", help=_("Only this brand (slug or name)."))]
-ChannelOption = Annotated[
-    str | None, typer.Option("--channel", help=_("Only this channel (name or brand/name)."))
+BrandOption = Annotated[
+    str | None,
+    typer.Option(
+        "--brand",
+        "-b",
+        help=_("Only this brand: its slug or its name, in any case, with or without accents."),
+    ),
 ]
+ChannelOption = Annotated[
+    str | None,
+    typer.Option("--channel", help=_("Only this channel: its name, or brand/name (any case).")),
+]
+
+
+def chosen_brand(config: Config, typed: str | None) -> str | None:
+    """The slug of the brand a --brand names (its slug or its name, in any case, with or without
+    accents: `Config.brands_named`), or None when none was given (every brand). A --brand that
+    names no brand, or several, is a usage error (exit 2) naming the closest brands: a consultant
+    with twenty brands is not handed all twenty to search."""
+    if typed is None:
+        return None
+    found = config.brands_named(typed)
+    if len(found) == 1:
+        return found[0].slug
+    if found:
+        fail(
+            _("brand {brand} in {path} could be any of {brands}: give its slug").format(
+                brand=repr(typed), path=config.path, brands=", ".join(f"{b.slug} ({b.name})" for b in found)
+            )
+        )
+    closest = _closest_brands(config, typed)
+    if closest:
+        fail(
+            _("unknown brand {brand} in {path}; did you mean {closest}?").format(
+                brand=repr(typed), path=config.path, closest=", ".join(_brand_label(b) for b in closest)
+            )
+        )
+    known = ", ".join(b.slug for b in config.brands) or _("none: add one to the config")
+    fail(
+        _("unknown brand {brand} in {path}; known brands: {known}").format(
+            brand=repr(typed), path=config.path, known=known
+        )
+    )
+
+
+def chosen_channel(config: Config, brand: str | None, typed: str | None) -> str | None:
+    """The channel a --channel names among the chosen brand's channels (`brand`, a slug from
+    `chosen_brand`; None: every brand's): its name, or `brand/name` with the brand as --brand
+    takes it, the name in any case too. Returned as the config writes it: `slug/name` for one
+    channel, the bare name for the channels of that name of several brands (each brand's
+    "facebook"). One that names none, or channels of different names, is a usage error (exit 2)
+    naming the closest ones."""
+    from socialmon.config import typed_key
+
+    if typed is None:
+        return None
+    in_scope = [b for b in config.brands if brand is None or b.slug == brand]
+    owner, slash, name = typed.rpartition("/")
+    if slash and any(c.name == typed for b in in_scope for c in b.channels):
+        owner, slash, name = "", "", typed  # a channel whose own name holds a slash
+    if slash:
+        owners = [b for b in config.brands_named(owner) if b in in_scope]
+        candidates = [(b, c) for b in owners for c in b.channels]
+    else:
+        candidates = [(b, c) for b in in_scope for c in b.channels]
+    found = [(b, c) for b, c in candidates if c.name == name] or [
+        (b, c) for b, c in candidates if typed_key(name) and typed_key(c.name) == typed_key(name)
+    ]
+    if len(found) == 1:
+        chosen_in, channel = found[0]
+        return f"{chosen_in.slug}/{channel.name}"
+    names = sorted({channel.name for _owner, channel in found})
+    if len(names) == 1 and not slash:
+        return names[0]
+    scope = _(" of brand {brand}").format(brand=repr(brand)) if brand else ""
+    if found:
+        fail(
+            _(
+                "channel {channel}{scope} in {path} could be any of {channels}: write one of them as shown"
+            ).format(
+                channel=repr(typed),
+                scope=scope,
+                path=config.path,
+                channels=", ".join(f"{b.slug}/{c.name}" for b, c in found),
+            )
+        )
+    if slash and owners:  # the brand is right and has few channels: all of them
+        known = [f"{b.slug}/{c.name}" for b in owners for c in b.channels]
+        closest = []
+    elif slash:  # the brand is mistyped: the channels of that name of the brands nearest to it
+        known = [f"{b.slug}/{c.name}" for b in in_scope for c in b.channels]
+        near = [b for b in _closest_brands(config, owner) if b in in_scope]
+        closest = [
+            f"{b.slug}/{c.name}" for b in near for c in b.channels if typed_key(c.name) == typed_key(name)
+        ] or [f"{b.slug}/{c.name}" for b in near for c in b.channels]
+    else:  # twenty brands' "facebook" are one name to suggest
+        names = list(dict.fromkeys(c.name for b in in_scope for c in b.channels))
+        closest = _closest(typed, names)
+        known = [f"{b.slug}/{c.name}" for b in in_scope for c in b.channels] if len(in_scope) == 1 else names
+    if closest:
+        fail(
+            _("unknown channel {channel}{scope} in {path}; did you mean {closest}?").format(
+                channel=repr(typed), scope=scope, path=config.path, closest=", ".join(closest)
+            )
+        )
+    fail(
+        _("unknown channel {channel}{scope} in {path}; known channels: {known}").format(
+            channel=repr(typed), scope=scope, path=config.path, known=", ".join(known) or _("none")
+        )
+    )
+
+
+def _brand_label(brand: BrandConfig) -> str:
+    """A brand as a message names it: its slug, and its name too when the slug does not say it."""
+    from socialmon.config import typed_key
+
+    return brand.slug if typed_key(brand.name) == typed_key(brand.slug) else f"{brand.slug} ({brand.name})"
+
+
+def _closest_brands(config: Config, typed: str) -> list[BrandConfig]:
+    """The brands whose slug or name is nearest to `typed`: those that hold it as a word first
+    ("esquina"), then those spelled alike ("cafe-la-esquna"); five at most."""
+    by_label: dict[str, BrandConfig] = {}
+    for brand in config.brands:
+        by_label.setdefault(brand.slug, brand)
+        by_label.setdefault(brand.name, brand)
+    chosen: list[BrandConfig] = []
+    for label in _closest(typed, list(by_label)):
+        if by_label[label] not in chosen:
+            chosen.append(by_label[label])
+    return chosen
+
+
+def _closest(typed: str, labels: list[str], most: int = 5) -> list[str]:
+    """Among `labels`, those nearest to `typed` compared as typed (`typed_key`): the ones holding
+    it whole first, then difflib's closest."""
+    import difflib
+
+    from socialmon.config import typed_key
+
+    key = typed_key(typed)
+    if not key:
+        return []
+    keys: dict[str, list[str]] = {}
+    for label in labels:
+        keys.setdefault(typed_key(label), []).append(label)
+    holding = [k for k in keys if f" {key} " in f" {k} "]
+    alike = difflib.get_close_matches(key, list(keys), n=most, cutoff=0.6)
+    ordered = list(dict.fromkeys([*holding, *alike]))[:most]
+    return [label for k in ordered for label in keys[k]][:most]
 
 
 class LazyConsole:

@@ -16,6 +16,7 @@ from socialmon.cli._common import (
     ConfigOption,
     DatabaseOption,
     alert_counts,
+    chosen_brand,
     config_or_exit,
     config_problems,
     database_or_exit,
@@ -59,18 +60,12 @@ LimitOption = Annotated[
 
 
 def _brands(config: Config, brand: str | None) -> list[BrandConfig]:
-    if brand is None:
+    """The brands a --brand selects (see `chosen_brand`), and their language spoken."""
+    slug = chosen_brand(config, brand)
+    if slug is None:
         return list(config.brands)
-    chosen = config.brand(brand)
-    if chosen is None:
-        known = ", ".join(b.slug for b in config.brands) or _("none")
-        fail(
-            _("no brand {brand} in {path} (brands: {known})").format(
-                brand=repr(brand), path=config.path, known=known
-            )
-        )
-    use_for(config, chosen.slug)
-    return [chosen]
+    use_for(config, slug)
+    return [b for b in config.brands if b.slug == slug]
 
 
 def _local(config: Config, slug: str, moment: datetime | None) -> str:
@@ -87,8 +82,9 @@ def _list(
     from socialmon.alerts import count_alerts, list_alerts
 
     loaded = config_or_exit(config)
+    brand = chosen_brand(loaded, brand)
     if brand is not None:
-        _brands(loaded, brand)
+        use_for(loaded, brand)
     with database_or_exit(loaded, database) as db:
         found = list_alerts(db, brand=brand, include_closed=include_closed, limit=limit or None)
         total = count_alerts(db, brand=brand, include_closed=include_closed) if limit else len(found)

@@ -20,10 +20,14 @@ import typer
 
 from socialmon.cli._app import app
 from socialmon.cli._common import (
+    EXIT_FAILED,
+    EXIT_USAGE,
     BrandOption,
     ChannelOption,
     ConfigOption,
     DatabaseOption,
+    chosen_brand,
+    chosen_channel,
     config_or_exit,
     database_or_exit,
     err,
@@ -31,6 +35,7 @@ from socialmon.cli._common import (
     out,
     output_file,
     output_problem,
+    problem,
     remove_partial,
     say,
     standard_output_checked,
@@ -219,13 +224,15 @@ def run_report(
         from socialmon.report import build_reports, channel_summaries
 
         loaded = config_or_exit(config)
+        use_for(loaded, None, _cli_language(lang))  # an unknown --brand is said in --lang too
+        brand = chosen_brand(loaded, brand)
+        channel = chosen_channel(loaded, brand, channel)
         use_for(loaded, brand, _cli_language(lang))  # the problems below are said in it
         if output is not None:
             format = output_format(format, output, given=_format_given.get())
             problem_found = output_problem(output)
             if problem_found is not None:
                 fail(problem_found)
-        check_selection(loaded, brand, channel)
         if output is None and not (email or email_to) and csv_dir is None and sys.stdout.isatty():
             # Checked before any work: a PDF's or a workbook's bytes would fill the terminal.
             if format is ReportFormat.pdf:
@@ -238,21 +245,26 @@ def run_report(
             _require_xlsx(loaded, brand, lang)
         if csv_dir is not None:
             format = _csv_dir_format(format, csv_dir)
-        mail_to = _email_destinations(loaded, brand, email_to) if email or email_to else None
+        slugs = _brands_with(loaded, brand, channel)
+        mail_to, left_out = _email_destinations(loaded, slugs, email_to) if email or email_to else (None, {})
         with database_or_exit(loaded, database) as db:
             try:
-                reports = build_reports(
-                    db,
-                    loaded,
-                    brand=brand,
-                    channel=channel,
-                    view=view,
-                    since=since,
-                    until=until,
-                    period=period.value,
-                    negative_first=negative_first,
-                    limit=limit,
-                )
+                reports = [
+                    report
+                    for slug in slugs
+                    for report in build_reports(
+                        db,
+                        loaded,
+                        brand=slug,
+                        channel=channel,
+                        view=view,
+                        since=since,
+                        until=until,
+                        period=period.value,
+                        negative_first=negative_first,
+                        limit=limit,
+                    )
+                ]
             except WindowError as error:
                 fail(window_problem(error))
             started = time.perf_counter()
@@ -273,10 +285,29 @@ def run_report(
             lines.append(f"all channel_overview: {overview_seconds * 1000:.1f} ms\n")
         sys.stderr.write("".join(lines))
         sys.stderr.flush()
-    if mail_to is not None:
-        _email_reports(loaded, database, reports, lang, view, mail_to, force=force, channels=channels)
-        if output is None and csv_dir is None:
-            return  # for cron: the e-mail is the report
+    if mail_to is None:
+        _render(loaded, reports, summaries, channels, format, output, csv_dir, lang)
+        return
+    complete = _email_reports(
+        loaded, database, reports, lang, view, mail_to, left_out=left_out, force=force, channels=channels
+    )
+    if output is not None or csv_dir is not None:  # without them, for cron: the e-mail is the report
+        _render(loaded, reports, summaries, channels, format, output, csv_dir, lang)
+    if not complete:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _render(
+    loaded: Config,
+    reports: list[BrandReport],
+    summaries: list[Any] | None,
+    channels: list[Any],
+    format: ReportFormat,
+    output: Path | None,
+    csv_dir: Path | None,
+    lang: AnyLang | None,
+) -> None:
+    """The computed reports in `format`, to `output` (or the terminal) or `csv_dir`."""
     if csv_dir is not None or format is ReportFormat.xlsx or (format is ReportFormat.csv and _zip(output)):
         _write_spreadsheets([(r, _lang(loaded, r, lang)) for r in reports], format, output, csv_dir, channels)
         return
@@ -391,31 +422,18 @@ def _suffix_of(format: ReportFormat) -> str:
     return ".txt" if format is ReportFormat.table else f".{format.value}"
 
 
-def check_selection(config: Config, brand: str | None, channel: str | None) -> None:
-    """An unknown --brand or --channel is a usage error that lists the known ones (exit 2)."""
-    brands = [b for b in config.brands if not brand or brand in (b.slug, b.name)]
-    if brand and not brands:
-        known = ", ".join(b.slug for b in config.brands) or _("none: add one to the config")
-        fail(
-            _("unknown brand {brand} in {path}; known brands: {known}").format(
-                brand=repr(brand), path=config.path, known=known
-            )
-        )
-    if channel:
-        found = [
-            (b, c)
-            for b in brands
-            for c in b.channels
-            if channel in (c.name, f"{b.slug}/{c.name}", f"{b.name}/{c.name}")
-        ]
-        if not found:
-            known = ", ".join(f"{b.slug}/{c.name}" for b in brands for c in b.channels) or _("none")
-            scope = _(" of brand {brand}").format(brand=repr(brand)) if brand else ""
-            fail(
-                _("unknown channel {channel}{scope} in {path}; known channels: {known}").format(
-                    channel=repr(channel), scope=scope, path=config.path, known=known
-                )
-            )
+def _brands_with(config: Config, brand: str | None, channel: str | None) -> list[str]:
+    """The slugs of the brands a report covers: `brand`, or every brand; with a --channel, only
+    those that have it (a --channel google of 20 brands, 7 with one, is 7 reports, not 13 empty
+    ones besides, nor 13 empty reports e-mailed). `brand` and `channel` as `chosen_brand` and
+    `chosen_channel` return them."""
+    owner, _slash, name = (channel or "").rpartition("/")
+    return [
+        b.slug
+        for b in config.brands
+        if (brand is None or b.slug == brand)
+        and (channel is None or (owner in ("", b.slug) and any(c.name == name for c in b.channels)))
+    ]
 
 
 def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -> list[Any]:
@@ -583,22 +601,45 @@ def _write_spreadsheets(
         _write_bytes(spreadsheets.csv_zip(files), output)
 
 
-def _email_destinations(config: Config, brand: str | None, to: list[str] | None) -> dict[str, Any]:
-    """Each selected brand's mail settings with its recipients, resolved before anything is computed:
-    no recipient or an incomplete [smtp] is a usage error (exit 2)."""
+def _email_destinations(
+    config: Config, slugs: list[str], to: list[str] | None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Each selected brand's mail settings with its recipients, resolved before anything is computed,
+    and the brands that cannot be sent: a line saying why (no recipients, incomplete mail settings)
+    with the brands it names. Those are left out and the others sent; when none can be sent, or a
+    --email-to is no address, it is a usage error (exit 2): nothing is done."""
     from socialmon.cli._config_words import said_email_problem
     from socialmon.config import ConfigError
-    from socialmon.report_email import ReportEmailError, report_destination
+    from socialmon.report_email import NoRecipients, ReportEmailError, report_destination
 
     found = {}
+    without_recipients: list[str] = []
+    said_once: dict[str, list[str]] = {}  # a problem of [smtp] is every brand's: one line for them all
     for brand_config in config.brands:
-        if brand and brand not in (brand_config.slug, brand_config.name):
+        if brand_config.slug not in slugs:
             continue
         try:
             found[brand_config.slug] = report_destination(config, brand_config, to)
-        except (ConfigError, ReportEmailError) as error:
+        except NoRecipients:
+            without_recipients.append(brand_config.slug)
+        except ConfigError as error:
+            said_once.setdefault(said_email_problem(error), []).append(brand_config.slug)
+        except ReportEmailError as error:  # a --email-to that is no address: for every brand
             fail(f"--email: {said_email_problem(error)}")
-    return found
+    left_out = {f"{', '.join(brands)}: {reason}": brands for reason, brands in said_once.items()}
+    if len(without_recipients) == 1:
+        left_out[said_email_problem(NoRecipients(without_recipients[0]))] = without_recipients
+    elif without_recipients:
+        line = _(
+            "brands {brands} have no e-mail recipients: set [brands.alerts.email] to = [...] in the "
+            "config, or give --email-to ADDRESS"
+        ).format(brands=", ".join(repr(slug) for slug in without_recipients))
+        left_out[line] = without_recipients
+    if not found:
+        for line in left_out:
+            problem(_("error"), f"--email: {line}")
+        raise typer.Exit(EXIT_USAGE)
+    return found, left_out
 
 
 def _email_reports(
@@ -609,12 +650,13 @@ def _email_reports(
     view: str,
     destinations: dict[str, Any],
     *,
+    left_out: dict[str, list[str]],  # why, and the brands it names (see _email_destinations)
     force: bool,
     channels: list[Any],
-) -> None:
-    """Send each brand's report once per window; exit 1 when the mail server did not take one."""
+) -> bool:
+    """Send each brand's report once per window; False (a partial result) when a brand's report
+    was not sent: the mail server did not take it, or the brand was `left_out` (each reason said)."""
     from socialmon.alerts._errors import DeliveryError
-    from socialmon.cli._common import EXIT_FAILED
     from socialmon.cli._config_words import said
     from socialmon.render.html import render_html, render_pdf
     from socialmon.render.tables import scan_problem_lines
@@ -626,7 +668,7 @@ def _email_reports(
         with_pdf = False
     else:
         with_pdf = True
-    failed = False
+    failed: list[str] = []
     with database_or_exit(config, database) as db:
         for report in reports:
             destination = destinations.get(report.slug)
@@ -645,7 +687,7 @@ def _email_reports(
             try:
                 result = send_report(db, destination, report, message, view=view, force=force)
             except DeliveryError as error:
-                failed = True
+                failed.append(report.slug)
                 say(
                     err,
                     _("error: the report of {brand} was not sent: {error}").format(
@@ -677,8 +719,21 @@ def _email_reports(
                         "the report ({window}) was e-mailed already; nothing sent (--force sends it again)"
                     ).format(window=window),
                 )
-    if failed:
-        raise typer.Exit(EXIT_FAILED)
+    for line in left_out:
+        problem(_("not sent"), line, style="bold yellow")
+    not_sent = [*(slug for slugs in left_out.values() for slug in slugs), *failed]
+    if not_sent:
+        total = len(destinations) + len(not_sent) - len(failed)
+        problem(
+            _("partial"),
+            ngettext(
+                "the report of {n} of {total} brands was not e-mailed: {brands}",
+                "the reports of {n} of {total} brands were not e-mailed: {brands}",
+                len(not_sent),
+            ).format(n=len(not_sent), total=total, brands=", ".join(not_sent)),
+            style="bold yellow",
+        )
+    return not not_sent
 
 
 @report_app.callback(

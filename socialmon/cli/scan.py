@@ -23,6 +23,8 @@ from socialmon.cli._common import (
     ConfigOption,
     DatabaseOption,
     alert_counts,
+    chosen_brand,
+    chosen_channel,
     config_or_exit,
     config_problems,
     database_or_exit,
@@ -415,6 +417,8 @@ def scan(
 ) -> None:
     connectors = registry()
     loaded = config_or_exit(config, connectors)
+    brand = chosen_brand(loaded, brand)
+    channel = chosen_channel(loaded, brand, channel)
     use_for(loaded, brand)
     chosen = [(b, c) for b, c in loaded.select(brand, channel) if c.enabled]
     if not chosen:

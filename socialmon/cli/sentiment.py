@@ -17,6 +17,7 @@ from socialmon.cli._common import (
     BrandOption,
     ConfigOption,
     DatabaseOption,
+    chosen_brand,
     config_or_exit,
     database_or_exit,
     err,
@@ -212,6 +213,8 @@ def export_labels(
     from socialmon.labels import labelled_comments
 
     loaded = config_or_exit(config)
+    use_for(loaded, None)  # an unknown --brand is said in the config's language
+    brand = chosen_brand(loaded, brand)
     use_for(loaded, brand)
     fields = ["id", "brand", "channel", "text", "language", "label", "scorer_label", "scorer", "created_at"]
     with database_or_exit(loaded, database) as db:
