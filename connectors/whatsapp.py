@@ -474,6 +474,12 @@ def parse_export(
     rejected = found.rejected
     new = tuple.__new__
     line = 1 + parts[0].count("\n")
+    if _clean(parts[0]).replace("\ufeff", "").strip() and len(parts) > 1:
+        # Lines before the first message (an export cut at its start, a note typed above it)
+        # belong to no sender: said, not stored, so a truncated copy does not pass for whole.
+        rejected.append(
+            (1, f"text before the first message (up to line {line - 1}) belongs to no message: not read")
+        )
     found.headers = (len(parts) - 1) // 9
     for i in range(1, len(parts), 9):
         at = line

@@ -459,6 +459,7 @@ FILE_REASONS = (
         "lines after it are read as rows"
     ),
     N_("expected {n} columns, found {count}"),
+    N_("text before the first message (up to line {last}) belongs to no message: not read"),
     N_("{columns}: a formula without a saved value: open and save the file in Excel or LibreOffice"),
     N_("type: must be one of comment, post, reply, review, got {value}"),
     N_(

@@ -175,3 +175,29 @@ def test_an_export_saved_again_as_windows_1252_is_read_as_such(tmp_path: Path) -
         ("Marisol Vega", False, "¿Tienen pastel?"),
         (BUSINESS, True, "Sí"),
     ]
+
+
+# --- what comes before the first message ----------------------------------------------------------
+
+
+def test_text_before_the_first_message_is_said_not_dropped_without_a_word() -> None:
+    """A copy cut at its start begins in the middle of a message: those lines belong to no sender.
+    They are reported (so the copy does not pass for whole) and the messages after them are kept."""
+    text = (
+        "llegue antes de las 5\n"
+        "por favor\n"
+        f"3/12/26, 10:02 - Marisol Vega: ¿Tienen pastel de tres leches?\n"
+        f"3/12/26, 10:05 - {BUSINESS}: Sí, por encargo\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [("Marisol Vega", "¿Tienen pastel de tres leches?"), (BUSINESS, "Sí, por encargo")]
+    assert chat.rejected == [
+        (1, "text before the first message (up to line 2) belongs to no message: not read")
+    ]
+
+
+def test_a_mark_or_a_blank_line_before_the_first_message_is_nothing_to_say() -> None:
+    text = f"\ufeff{LRM}\n\n3/12/26, 10:02 - Marisol Vega: Hola\n"
+    chat = parse(text)
+    assert said(chat) == [("Marisol Vega", "Hola")]
+    assert chat.rejected == []
