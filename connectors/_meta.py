@@ -240,6 +240,24 @@ def count(value: Any) -> int | None:
     return None
 
 
+async def numeric_page_id(api: Api, named: str) -> str:
+    """The numeric id of a Page named by its username, looked up once (`GET /{username}?fields=id`).
+
+    Graph serves a Page's edges by its username as by its id, but everything the Page writes (its
+    posts, its comments and messages, whichever admin typed them as the Page) comes `from` its
+    numeric id, and only that tells the business's own words from a customer's. A numeric id (or
+    none at all) is returned as it is, without a request. An answer of another shape is an error
+    naming the request, not the username taken for the id: every reply would be a customer's again.
+    """
+    if not named or named.isdigit():
+        return named
+    found = await api.get(named, {"fields": "id"})
+    page_id = found.get("id") if isinstance(found, dict) else None
+    if not isinstance(page_id, str | int) or not str(page_id).isdigit():
+        raise unexpected_body(api, f"{named}?fields=id", found)
+    return str(page_id)
+
+
 async def account_username(api: Api, account_id: str) -> str:
     """An Instagram account's username, which some of Meta's answers name its own messages and replies by.
 

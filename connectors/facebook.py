@@ -7,7 +7,11 @@ Requests (Graph API, token in an `Authorization: Bearer` header):
         (`filter=stream`: replies name their `parent`)
     GET /{post-id}/comments?filter=stream&after=…   the rest of a post's comments, when there are more
 
-A comment whose `from.id` is the Page's id is the business's own reply. Counts come
+A comment whose `from.id` is the Page's id is the business's own reply (whichever admin wrote it
+as the Page; an admin replying as themself is a person like any other). Graph names the Page by its
+numeric id there even when the channel names it by its username, so a username is looked up once
+a scan (`GET /{username}?fields=id`) and the numeric id used from then on. A comment without
+`from` (withheld without the permission) has an unknown author, not the Page. Counts come
 from `reactions.summary(total_count)` and `comments.summary(true)`. The Graph API does
 not mark edits or deletions of comments: an edited text arrives on the next re-read
 (the storage updates it and scores it again); a post marked `is_hidden` is not deleted.
@@ -41,6 +45,7 @@ from socialmon_connectors._meta import (
     author,
     count,
     graph_options,
+    numeric_page_id,
     refused_not_gone,
 )
 from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
@@ -157,9 +162,18 @@ class FacebookConnector(SweepConnector):
     settings: FacebookSettings
     paging = MetaPaging()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._numeric_id: str | None = None  # the Page's id, looked up when it is named by its username
+
     @property
     def page_id(self) -> str:
-        return self.settings.page_id or self.context.account
+        return self._numeric_id or self.settings.page_id or self.context.account
+
+    async def prepare(self, api: Api) -> None:
+        """The numeric id of a Page named by its username: Graph lists `/{username}/posts`, but the
+        Page's own posts and replies come `from` its numeric id, and only that tells them apart."""
+        self._numeric_id = await numeric_page_id(api, self.page_id)
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         return self.new_api(client, **graph_options(self.settings, AUTH_HINT))

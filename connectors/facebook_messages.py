@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
-from socialmon_connectors._paging import unexpected_body
+from socialmon_connectors._meta import numeric_page_id
 from socialmon_connectors.http import Api
 
 AUTH_HINT = (
@@ -72,14 +72,7 @@ class FacebookMessagesConnector(ConversationsConnector):
     async def prepare(self, api: Api) -> None:
         """The numeric id of a Page named by its username: Graph lists `/{username}/conversations`,
         but the Page's own messages come `from` its numeric id, and only that tells them apart."""
-        named = self.page_id
-        if named.isdigit():
-            return
-        found = await api.get(named, {"fields": "id"})
-        page_id = found.get("id") if isinstance(found, dict) else None
-        if not isinstance(page_id, str | int) or not str(page_id).isdigit():
-            raise unexpected_body(api, f"{named}?fields=id", found)
-        self._numeric_id = str(page_id)
+        self._numeric_id = await numeric_page_id(api, self.page_id)
 
     @property
     def path_id(self) -> str:
