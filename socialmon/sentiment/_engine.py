@@ -103,6 +103,9 @@ class Rules:
     # contrast word has no sentiment word of its own ("bom, mas a tampa é pequena"), the
     # contrast word itself counts this much against the sentence's opinion before it.
     contrast_cue: float = 0.0
+    # Emoji and emoticons: the writer's own feeling beside the words, never in the scope of a
+    # negator before them ("no me gustó 😡" is a complaint twice, not one undone by the other).
+    unnegated: frozenset[str] = frozenset()
 
 
 def is_mixed(scores: Scores, rules: Rules) -> bool:
@@ -381,6 +384,7 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
     discourse = rules.discourse_markers
     window = rules.negation_window
     self_negated = rules.self_negated
+    unnegated = rules.unnegated
     n = len(tokens)
     if n == 0:
         return _NO_SCORES
@@ -440,7 +444,7 @@ def score_tokens(tokens: Sequence[Token], exclamations: int, questions: int, rul
                 if is_cap_diff and prev.is_upper:
                     scalar = scalar + C_INCR if valence > 0 else scalar - C_INCR
                 valence += scalar * (1.0, 0.95, 0.9)[distance - 1]
-        if negated and tok.key not in self_negated:
+        if negated and tok.key not in self_negated and tok.key not in unnegated:
             valence *= N_SCALAR if valence > 0 else rules.negated_negative
         sentiments[i] = valence
 

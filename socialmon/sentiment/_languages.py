@@ -253,6 +253,7 @@ ES_ABBREVIATIONS = {
     "tkm": "te quiero mucho",
     "ntp": "no te preocupes",
     "ptm": "ptm",
+    "mrda": "mierda",
     "alv": "alv",
 }
 ES_MARKERS = _words(
@@ -601,6 +602,9 @@ def _build(spec: _Spec, lexicon: dict[str, float]) -> Language:
         irrealis_positive=spec.irrealis_positive,
         irrealis_negative=spec.irrealis_negative,
         contrast_cue=spec.contrast_cue,
+        # Laughter stays in scope: after a negation it mostly laughs at a misfortune
+        # ("nadie me quiere jajaja"), which the negated cue reads as it is.
+        unnegated=frozenset(w for w in lexicon if not w[0].isalnum() and w != LAUGH_KEY),
     )
     vocabulary = {*lexicon, *rule_words, *spec.markers}
     shared = _shared_lexicon()

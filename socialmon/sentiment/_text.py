@@ -1,6 +1,7 @@
 """Tokenising and normalising informal Spanish/Portuguese text for the rule engine.
 
 A text becomes a list of `Token`s:
+- HTML character references are decoded ("&lt;3" is "<3", "&amp;" is "&").
 - URLs and @mentions are dropped; "#" is dropped from hashtags.
 - Punctuation is Unicode-aware (¡¿…«» and friends): it is not part of any word;
   . ! ? ; … ¡ ¿ end a sentence, commas, colons, dashes and brackets end a clause.
@@ -17,6 +18,7 @@ A text becomes a list of `Token`s:
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import unicodedata
@@ -177,6 +179,9 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[Token]:
         """Normalised tokens of `text`, phrases merged."""
+        if "&" in text and ";" in text:
+            # X's API (v1.1 and v2) and HTML exports escape "<", ">" and "&": "&lt;3" is a heart.
+            text = html.unescape(text)
         if not text.isascii():
             text = text.translate(_DROP)
         tokens: list[Token] = []

@@ -46,6 +46,11 @@ Design
   ("Buenas tardes, llevo dos horas esperando" is no praise); "sin"/"sem" negate but are
   no complaint alone (`Rules.quiet_negators`: "¿tienen torta sin gluten?"); "cero"/"zero"
   negate; waiting for an answer or an order is a complaint (lexicon phrases).
+- **Forms of opinion** (1.4.1): an emoji or emoticon after a negator is not in its scope
+  (`Rules.unnegated`: "no me gustó 😡"); HTML character references are decoded before
+  tokenising ("&lt;3", as X's API sends it); "Buen día" is one greeting phrase;
+  "nada mejor/peor/más que" is a superlative, "¿cómo no amar…?" and "não vejo a hora" praise
+  and eagerness (lexicon phrases).
 - **Other** languages are scored by the English rules (emoji and emoticons still
   count); comments with no letters at all (emoji only) by the es/pt emoji table, in every
   language, English included (VADER's own reads 🔥 as negative).
@@ -96,7 +101,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.4.0"
+    version = "1.4.1"
     DEFAULT_LANGUAGES = ("en", "es", "pt")
 
     def __init__(self, languages: Iterable[str] | None = None) -> None:
