@@ -8,13 +8,15 @@ Each review becomes a `CommentRecord(kind="review")` with its star rating; the o
 reply (`reviewReply`) becomes a business reply whose parent is the review, timed by the
 reply's `updateTime` (Google keeps no separate creation time for replies, so an edited reply
 comes with a later time: it is sent with `created_at_is_last_change`, and storage keeps the time
-first seen as the reply's, the later one as its edit). A reply the owner removes just goes missing from its review (whose
-record then says `reply_count` 0): the review alone cannot tell a removed reply from none, so
-the stored reply is not marked deleted by this connector. A reply that cannot be read is
-rejected alone: its review, the customer's words, is kept. A review whose
-`updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
+first seen as the reply's, the later one as its edit). A reply the owner removes just goes
+missing from its review (whose record then says `reply_count` 0), and Google says nothing else
+about it: every listed review without `reviewReply` names its reply `{review}/reply` among its
+page's `gone_comments`, so a stored reply is marked deleted and a review never answered gets no
+reply row; a reply written again is shown again. A reply that cannot be read is rejected alone:
+its review, the customer's words, is kept, and its stored reply is not taken for gone. A review
+whose `updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
 so an edited review comes back into the window; every scan also re-reads the last
-`recent_days` days of reviews to pick up new replies.
+`recent_days` days of reviews to pick up new replies (and removed ones).
 
 Google machine-translates reviews (and owners' replies) written in another language than the
 reader's, and the API hands both texts in one `comment`: "(Translated by Google) …
@@ -33,8 +35,10 @@ enable.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from contextlib import aclosing
 from datetime import datetime
+from typing import Any
 
 import httpx
 from pydantic import Field, SecretStr
@@ -52,7 +56,7 @@ from socialmon_connectors._paging import (
     time_at,
 )
 from socialmon_connectors.http import Action, Api, Rule
-from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, RejectedRecord
 
 BASE_URL = "https://mybusiness.googleapis.com/v4"
 AUTH_HINT = (
@@ -151,7 +155,8 @@ def parse_the_review(raw: Raw) -> CommentRecord:
         rating=STARS.get(str(raw.get("starRating"))),
         created_at=created,
         edited_at=updated if updated and updated > created else None,
-        reply_count=1 if raw.get("reviewReply") else 0,
+        # 0 only when Google leaves the reply out: its stored reply is then gone (`removed_replies`).
+        reply_count=0 if raw.get("reviewReply") is None else 1,
     )
 
 
@@ -179,6 +184,16 @@ def parse_review(raw: Raw) -> list[CommentRecord]:
     return [parse_the_review(raw), *([reply] if reply is not None else [])]
 
 
+def removed_replies(records: Iterable[PostRecord | CommentRecord]) -> list[str]:
+    """The ids of the owner's replies to the reviews among `records` that have none (`reply_count` 0):
+    one stored for such a review was removed by the owner."""
+    return [
+        f"{record.platform_id}/reply"
+        for record in records
+        if isinstance(record, CommentRecord) and record.kind == "review" and record.reply_count == 0
+    ]
+
+
 class GoogleReviewsConnector(SweepConnector):
     name = "google_reviews"
     platform = "Google Business Profile"
@@ -204,6 +219,13 @@ class GoogleReviewsConnector(SweepConnector):
         async for batch in paginate(api, self.reviews_path, params, self.paging, item_id=listed_review_id):
             yield batch
 
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        # Each page's own reviews say which of their replies are gone: Google sends nothing else.
+        async with aclosing(super().pages(cursor)) as pages:
+            async for page in pages:
+                page.gone_comments.extend(removed_replies(page.comments))
+                yield page
+
     def item_time(self, raw: Raw) -> datetime:
         return time_at(raw, "updateTime" if raw.get("updateTime") else "createTime")
 
@@ -220,4 +242,10 @@ class GoogleReviewsConnector(SweepConnector):
         return [review] if reply is None else [review, reply]
 
 
-__all__ = ["GoogleReviewsConnector", "GoogleReviewsSettings", "original_text", "parse_review"]
+__all__ = [
+    "GoogleReviewsConnector",
+    "GoogleReviewsSettings",
+    "original_text",
+    "parse_review",
+    "removed_replies",
+]

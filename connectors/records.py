@@ -189,6 +189,14 @@ class Page(BaseModel):
 
     The scan stores the records and the cursor in one transaction, so a scan killed
     at any point resumes after the last stored page.
+
+    `gone_comments` names comments of this channel (platform ids) that the platform no longer
+    shows, for a platform that drops a removed comment silently instead of saying it is deleted
+    (Google leaves out a review's `reviewReply` once the owner deletes it). Those stored and not
+    yet deleted are marked deleted in the page's transaction, keeping what they said as any
+    deletion does; an id never stored is not inserted, an id the page also carries as a record
+    is left to that record, and an id no record could have (empty, too long, a NUL) is ignored.
+    A comment marked so that comes back in a later page is stored undeleted.
     """
 
     posts: list[PostRecord] = Field(default_factory=list)
@@ -199,6 +207,8 @@ class Page(BaseModel):
     # remembered ones that were read now or are gone: stored in the same transaction as the page.
     failed_threads: list[ThreadFailure] = Field(default_factory=list)
     resolved_threads: list[str] = Field(default_factory=list)
+    # Stored comments the platform no longer shows, marked deleted (see above).
+    gone_comments: list[str] = Field(default_factory=list)
     progress: Progress | None = None
     # When the channel's access token expires, where the platform says (stored on the channel;
     # the connector-trouble alert warns before it).

@@ -4,7 +4,8 @@ A page is stored in one transaction together with the cursor that follows it, so
 scan killed at any instant resumes after the last stored page. Writes are batched
 dialect upserts (`INSERT … ON CONFLICT`) on the natural key (channel, platform id);
 a record whose content hash did not change is not written at all, and a comment is
-scored only when it is new or its text changed.
+scored only when it is new or its text changed. The comments a page says are gone
+(`Page.gone_comments`) are marked deleted in its transaction, if stored.
 """
 
 from __future__ import annotations
@@ -13,13 +14,25 @@ import functools
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, Update, and_, bindparam, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    false,
+    or_,
+    select,
+    update,
+)
 
 from socialmon import tables
 from socialmon.clock import utcnow
@@ -28,7 +41,14 @@ from socialmon.database import Database
 from socialmon.sentiment import Scorer, Sentiment, says_something
 from socialmon.table_statistics import TableStatistics
 from socialmon.upsert import driver_upsert
-from socialmon_connectors.records import CommentRecord, Page, PostRecord, ThreadFailure
+from socialmon_connectors.records import (
+    MAX_ID_LENGTH,
+    CommentRecord,
+    Page,
+    PostRecord,
+    ThreadFailure,
+    storable_text,
+)
 
 _BRAND = tables.BRAND
 _CHANNEL = tables.CHANNEL
@@ -50,6 +70,10 @@ _COMMENT_FIELDS = (
 # deletion is marked, and what was said and who said it stay on record, so a deleted business
 # reply still counts as the answer it was.
 _KEPT_ON_DELETION = ("text", "author_id", "author_name", "is_business")
+# The hash of a comment marked deleted because its page said it is gone (`Page.gone_comments`):
+# no record's (those are 40 hex digits), so any record of it that comes later is written: a reply
+# listed again, even word for word, is shown again.
+_GONE_HASH = "gone"
 _SENTIMENT_FIELDS = (
     "sentiment_mixed",
     "language",
@@ -111,6 +135,10 @@ class PreparedPage:
     result: PageResult = field(default_factory=PageResult)
     failed_threads: list[ThreadFailure] = field(default_factory=list)
     resolved_threads: list[str] = field(default_factory=list)
+    # Stored comments to mark deleted (the page's `gone_comments` it does not carry as records), and
+    # the ids of the comments it carries: a later page of the channel written with it wins over it.
+    gone_comments: list[str] = field(default_factory=list)
+    comment_ids: Collection[str] = ()
 
     @property
     def texts_to_score(self) -> list[str]:
@@ -201,6 +229,21 @@ def _comment_row(record: CommentRecord) -> dict[str, Any]:
     return row
 
 
+def _gone_comments(page: Page, carried: Collection[str]) -> list[str]:
+    """The page's gone comment ids that a stored comment can have and that the page does not carry
+    as records (the record says what the comment is), once each."""
+    return list(
+        dict.fromkeys(
+            platform_id
+            for platform_id in page.gone_comments
+            if isinstance(platform_id, str)
+            and 0 < len(platform_id) <= MAX_ID_LENGTH
+            and storable_text(platform_id) == platform_id  # PostgreSQL refuses a NUL even to compare
+            and platform_id not in carried
+        )
+    )
+
+
 # Statements are built once and reused: SQLAlchemy then finds their compiled form in its cache
 # by identity instead of rebuilding and re-keying a new statement for every page.
 
@@ -215,17 +258,71 @@ def _existing_statement(table: Table, columns: tuple[str, ...], channels: int, d
     id into a statement the server parsed and planned anew for each count.
     """
 
-    def among(i: int) -> Any:
-        if dialect == "postgresql":
-            from sqlalchemy import String, any_
-            from sqlalchemy.dialects.postgresql import ARRAY
-
-            return table.c.platform_id == any_(bindparam(f"platform_ids_{i}", type_=ARRAY(String())))
-        return table.c.platform_id.in_(bindparam(f"platform_ids_{i}", expanding=True))
-
     return select(table.c.channel_id, table.c.platform_id, *(table.c[name] for name in columns)).where(
-        or_(*(and_(table.c.channel_id == bindparam(f"channel_{i}"), among(i)) for i in range(channels)))
+        or_(
+            *(
+                and_(
+                    table.c.channel_id == bindparam(f"channel_{i}"),
+                    _platform_id_among(table, f"platform_ids_{i}", dialect),
+                )
+                for i in range(channels)
+            )
+        )
     )
+
+
+def _platform_id_among(table: Table, parameter: str, dialect: str) -> ColumnElement[bool]:
+    """The row's platform id is one of the list `parameter`: an array on PostgreSQL (`= ANY`)."""
+    if dialect == "postgresql":
+        from sqlalchemy import String, any_
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return table.c.platform_id == any_(bindparam(parameter, type_=ARRAY(String())))
+    return table.c.platform_id.in_(bindparam(parameter, expanding=True))
+
+
+@functools.cache
+def _mark_gone_statement(dialect: str) -> Update:
+    """Marks deleted the comments of the channel `channel` among `platform_ids` that are not yet."""
+    return (
+        update(_COMMENT)
+        .where(
+            _COMMENT.c.channel_id == bindparam("channel"),
+            _platform_id_among(_COMMENT, "platform_ids", dialect),
+            _COMMENT.c.deleted == false(),
+        )
+        .values(
+            deleted=True,
+            record_hash=_GONE_HASH,
+            updated_at=bindparam("marked_at", type_=_COMMENT.c.updated_at.type),
+        )
+    )
+
+
+def _mark_gone(connection: Connection, batch: Sequence[PreparedPage]) -> None:
+    """Mark deleted the stored comments the pages of `batch` say are gone, counting each as its page's
+    update. A comment that a later page of its channel in the batch carries is left to that page."""
+    carried_later: dict[int, list[Collection[str]]] = defaultdict(list)
+    marks: list[tuple[PreparedPage, list[str]]] = []
+    for prepared in reversed(batch):
+        later = carried_later[prepared.channel_id]
+        gone = [
+            platform_id
+            for platform_id in prepared.gone_comments
+            if not any(platform_id in ids for ids in later)
+        ]
+        marks.append((prepared, gone))
+        later.append(prepared.comment_ids)
+    statement = _mark_gone_statement(connection.dialect.name)
+    now = utcnow()
+    for prepared, gone in reversed(marks):
+        for start in range(0, len(gone), _LOOKUP_CHUNK):
+            parameters = {
+                "channel": prepared.channel_id,
+                "platform_ids": gone[start : start + _LOOKUP_CHUNK],
+                "marked_at": now,
+            }
+            prepared.result.updated_comments += connection.execute(statement, parameters).rowcount
 
 
 @functools.cache
@@ -452,6 +549,8 @@ class Store:
             token_expires_at=page.token_expires_at,
             failed_threads=page.failed_threads,
             resolved_threads=page.resolved_threads,
+            gone_comments=_gone_comments(page, comments),
+            comment_ids=frozenset(comments),
         )
         result = prepared.result
         result.rejected = len(page.rejected)
@@ -536,6 +635,8 @@ class Store:
         comment_rows = [row for prepared in batch for row in prepared.comment_rows]
         if comment_rows:
             self._upsert(connection, _COMMENT, comment_rows, _KEY, _COMMENT_UPDATES)
+        if any(prepared.gone_comments for prepared in batch):
+            _mark_gone(connection, batch)
         # Per channel, what its pages set, the later page's value winning (a channel's pages set its
         # cursor once, not once per page).
         channel_values: dict[int, dict[str, Any]] = {}

@@ -224,3 +224,68 @@ def test_a_403_permission_denied_with_details_says_the_account_must_manage_the_l
         with pytest.raises(PermissionDenied, match="owner or manager of the location"):
             collect(connector())
         assert len(router.calls) == 1  # not retried
+
+
+# --- an owner's reply that is removed --------------------------------------------------------------------
+
+
+def test_each_listed_review_without_a_reply_names_its_reply_as_gone() -> None:
+    answered = review(
+        "r1", "FIVE", reviewReply={"comment": "¡Gracias!", "updateTime": "2025-03-11T08:00:00Z"}
+    )
+    unreadable = review("r2", "ONE", reviewReply={"comment": "Lo revisamos"})  # no updateTime: rejected
+    nameless = {key: value for key, value in review("x").items() if key not in ("reviewId", "name")}
+    with respx.mock(base_url=BASE, assert_all_called=True) as router:
+        second = listed(review("r4", "THREE", reviewReply=None))
+        router.get(PATH, params={"pageToken": "tok-2"}).respond(json=second)
+        router.get(PATH).respond(
+            json=listed(answered, unreadable, review("r3", "TWO"), nameless, nextPageToken="tok-2")
+        )
+        pages = collect(connector())
+    # A reply that could not be read is not gone (its review says there is one), nor is anything of a
+    # review that could not be read; each page names the replies of its own reviews.
+    assert [page.gone_comments for page in pages] == [["r3/reply"], ["r4/reply"], []]
+    assert [r.platform_id for r in records(pages)] == ["r1", "r1/reply", "r2", "r3", "r4"]
+
+
+def test_a_reply_the_owner_removes_is_marked_deleted_and_shown_again_when_written_again(
+    tmp_path: Path,
+) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
+    store = Store(database, get_scorer("vader"))
+    channel = store.sync_channel(
+        BrandConfig(name="Panadería", timezone="UTC", language="es"),
+        ChannelConfig(name="g", platform="google_reviews", account="locations/888"),
+    )
+    reply = {"comment": "Gracias por venir, Lucía", "updateTime": "2025-03-10T18:00:00Z"}
+    answered = review("r1", "FIVE", comment="El pan de yuca, riquísimo", reviewReply=reply)
+    unanswered = {key: value for key, value in answered.items() if key != "reviewReply"}
+    never = review("r2", "FOUR", comment="Buen café")  # never answered
+    cursor = None
+    comments: list[dict[str, dict[str, Any]]] = []
+    results = []
+    try:
+        for body in (listed(answered, never), listed(unanswered, never), listed(answered, never)):
+            with respx.mock(base_url=BASE, assert_all_called=True) as router:
+                router.get(PATH).respond(json=body)
+                pages = collect(connector(), cursor)
+            results.append([store.save_page(channel.id, page) for page in pages])
+            cursor = pages[-1].cursor
+            comments.append(stored_comments(store))
+    finally:
+        database.dispose()
+    first, removed, back = comments
+    assert sorted(first) == ["r1", "r1/reply", "r2"]  # no reply row made up for r2
+    assert sorted(removed) == sorted(back) == ["r1", "r1/reply", "r2"]
+    assert removed["r1/reply"]["deleted"] is True
+    assert removed["r1/reply"]["text"] == "Gracias por venir, Lucía"  # kept, as any deletion keeps it
+    # The review itself is as it was, but for its reply count.
+    review_columns = ("text", "rating", "deleted", "created_at", "edited_at", "sentiment_label")
+    assert {k: removed["r1"][k] for k in review_columns} == {k: first["r1"][k] for k in review_columns}
+    assert (first["r1"]["reply_count"], removed["r1"]["reply_count"]) == (1, 0)
+    # The scan counts: the review (its reply count) and its reply each once, nothing new.
+    updated = [sum(result.updated_comments for result in scan) for scan in results]
+    new = [sum(result.new_comments for result in scan) for scan in results]
+    assert (new, updated) == ([3, 0, 0], [0, 2, 2])
+    assert back["r1/reply"]["deleted"] is False
+    assert back["r1/reply"]["created_at"] == first["r1/reply"]["created_at"]
