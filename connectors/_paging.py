@@ -16,6 +16,12 @@ seen by finished scans (`watermark`) and, inside an unfinished scan, how far dow
 got (`run.before`), so a killed scan resumes where it stopped. Each scan re-reads
 items from the last `recent_days` days, to catch new replies on older posts; the
 storage's upserts absorb what was already there.
+
+An error that stops the channel part way through a listing page (a daily quota spent, a
+rate limit, a network outage) first yields a page of that listing page's items read in full
+(with their threads), whose cursor names them (`run.read`), then is raised: the next scan
+passes over those items and reads the rest, the item it stopped in included. Without it, a quota smaller than one listing
+page's threads would be spent every day on the same items.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import logging
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -324,6 +330,19 @@ def _parse_or_none(value: Any) -> datetime | None:
     return parse_time(value) if value else None
 
 
+def _read_items(saved: Any) -> dict[str, datetime]:
+    """A cursor's `run.read`; an entry that cannot be read is dropped (its item is read again)."""
+    found: dict[str, datetime] = {}
+    for key, when in saved.items() if isinstance(saved, dict) else ():
+        if not isinstance(when, str):
+            continue
+        try:
+            found[str(key)] = parse_time(when)
+        except ValueError:
+            continue
+    return found
+
+
 # --- the incremental window --------------------------------------------------------------
 
 
@@ -338,6 +357,12 @@ class Window:
     the top: an item among the first `listed` positions that is no older than `before`
     (the oldest item time the killed scan finished) was done and is passed over; any
     other item, wherever the platform put it, is read.
+
+    A scan stopped part way through a listing page keeps that page's items read in full in
+    `read_items` (key and item time), not in `listed` and `before`: the resumed scan passes
+    over an item of the same key and time wherever the listing now puts it, and reads one
+    whose time changed (updated meanwhile). Once the resumed scan finishes that listing
+    page, its items count as the page's positions and times again, like any other page's.
     """
 
     watermark: datetime | None  # newest item time seen by the last finished scan
@@ -347,6 +372,8 @@ class Window:
     listed: int = 0  # inside an unfinished scan: listing positions it went through
     retried: int = 0  # remembered threads read again by this scan
     resumed: int = 0  # positions done by the interrupted scan this one resumes (0: a fresh scan)
+    # inside an unfinished scan: items it read in full on listing pages it stopped part way through
+    read_items: dict[str, datetime] = field(default_factory=dict)
 
     @classmethod
     def open(cls, cursor: Mapping[str, Any] | None, now: datetime, recent_days: float) -> Window:
@@ -362,6 +389,7 @@ class Window:
                 _parse_or_none(run.get("before")),
                 _parse_or_none(run.get("newest")),
                 resumed=done,
+                read_items=_read_items(run.get("read")),
             )
         since = None if watermark is None else min(watermark, now - timedelta(days=recent_days))
         return cls(watermark, since)
@@ -374,6 +402,18 @@ class Window:
         """Whether the interrupted scan this one resumes already read the item at `position`."""
         return position < self.resumed and self.before is not None and when >= self.before
 
+    def read_before(self, key: str | None, when: datetime) -> bool:
+        """Whether the interrupted scan read this item in full on a listing page it did not finish.
+
+        By key and time, not by position: the listing may have moved it since, and an item
+        whose time changed (edited, updated) is read again.
+        """
+        return key is not None and self.read_items.get(key) == when
+
+    def stopped(self, read: Mapping[str, datetime]) -> None:
+        """The scan stops part way through a listing page, in which it read the items `read` in full."""
+        self.read_items.update(read)
+
     def done(self, times: list[datetime], positions: int) -> None:
         self.listed += positions
         if times:
@@ -382,16 +422,16 @@ class Window:
             self.newest = newest if self.newest is None else max(self.newest, newest)
 
     def cursor(self) -> dict[str, Any]:
-        return {
-            "watermark": _iso(self.watermark),
-            "run": {
-                "since": _iso(self.since),
-                "before": _iso(self.before),
-                "newest": _iso(self.newest),
-                "listed": max(self.listed, self.resumed),
-                "retried": self.retried,
-            },
+        run: dict[str, Any] = {
+            "since": _iso(self.since),
+            "before": _iso(self.before),
+            "newest": _iso(self.newest),
+            "listed": max(self.listed, self.resumed),
+            "retried": self.retried,
         }
+        if self.read_items:
+            run["read"] = {key: _iso(when) for key, when in self.read_items.items()}
+        return {"watermark": _iso(self.watermark), "run": run}
 
     def finished(self) -> dict[str, Any]:
         marks = [t for t in (self.watermark, self.newest) if t is not None]
@@ -667,32 +707,57 @@ class SweepConnector(Connector):
             async for batch in self.listing(api, window):
                 page = Page()
                 times: list[datetime] = []
+                read: dict[str, datetime] = {}  # items read in full on this page, for a stop part way
+                passed: list[datetime] = []  # items the stopped scan this one resumes read in full
                 any_wanted = False
-                for raw in batch:
-                    position += 1
-                    where = self.item_label(raw)
-                    try:
-                        when = self.item_time(raw)
-                    except MALFORMED as error:
-                        page.rejected.append(
-                            RejectedRecord(location=where, reason=f"no valid time: {why_rejected(error)}")
-                        )
-                        continue
-                    if not window.wanted(when):
-                        continue  # older than the look-back window: read by an earlier scan
-                    any_wanted = True
-                    if window.done_before(position - 1, when):
-                        continue  # done by the interrupted scan this one resumes
-                    try:
-                        made = self.item(raw, page.rejected)
-                    except MALFORMED as error:
-                        page.rejected.append(RejectedRecord(location=where, reason=why_rejected(error)))
-                        continue
-                    for record in made:
-                        (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
-                    await self.read_thread(api, raw, self.item_key(raw), page, pending)
-                    times.append(when)
-                window.done(times, len(batch))
+                kept = _sizes(page)
+                try:
+                    for raw in batch:
+                        kept = _sizes(page)  # what the page held before this item
+                        position += 1
+                        where = self.item_label(raw)
+                        try:
+                            when = self.item_time(raw)
+                        except MALFORMED as error:
+                            page.rejected.append(
+                                RejectedRecord(location=where, reason=f"no valid time: {why_rejected(error)}")
+                            )
+                            continue
+                        if not window.wanted(when):
+                            continue  # older than the look-back window: read by an earlier scan
+                        any_wanted = True
+                        key = self.item_key(raw)
+                        if window.done_before(position - 1, when):
+                            continue  # done by the interrupted scan this one resumes
+                        if window.read_before(key, when):
+                            passed.append(when)
+                            continue  # read by the scan this one resumes, before it stopped on its page
+                        try:
+                            made = self.item(raw, page.rejected)
+                        except MALFORMED as error:
+                            page.rejected.append(RejectedRecord(location=where, reason=why_rejected(error)))
+                            continue
+                        for record in made:
+                            (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
+                        await self.read_thread(api, raw, key, page, pending)
+                        times.append(when)
+                        if key is not None:
+                            read[key] = when
+                except Exception:
+                    # The channel stops part way through the page: store the items read in full, with a
+                    # cursor that passes over them only, then stop. What the item it stopped in gave is
+                    # left out (a thread stored in part would show answered comments as waiting), and
+                    # the next scan reads that item again.
+                    _cut_back(page, kept)
+                    window.stopped(read)
+                    if read or page.posts or page.comments or page.rejected or page.failed_threads:
+                        page.cursor = window.cursor()
+                        page.progress = Progress(done=window.listed, unit="items")
+                        yield page
+                    raise
+                for raw in batch:  # the page is done: its positions and times now say so
+                    window.read_items.pop(self.item_key(raw) or "", None)
+                window.done(times + passed, len(batch))
                 page.cursor = window.cursor()
                 page.progress = Progress(done=window.listed, unit="items")
                 yield page
@@ -713,6 +778,17 @@ class SweepConnector(Connector):
                     break
         listed = window.listed
         yield Page(cursor=window.finished(), progress=Progress(done=listed, total=listed, unit="items"))
+
+
+def _sizes(page: Page) -> dict[str, int]:
+    """How long each of a page's lists is: what `_cut_back()` returns the page to."""
+    return {name: len(value) for name, value in page if isinstance(value, list)}
+
+
+def _cut_back(page: Page, sizes: Mapping[str, int]) -> None:
+    """Drop from each of the page's lists what was added after `sizes` was taken."""
+    for name, size in sizes.items():
+        del getattr(page, name)[size:]
 
 
 def _without_hint(error: Exception) -> str:
