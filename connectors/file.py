@@ -25,7 +25,10 @@ Spreadsheets are read as a Spanish-locale (or any) Excel writes them: a CSV sepa
 commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM,
 Windows-1252, MS-DOS 850 or Mac Roman when its text tells which (else refused: the `encoding`
 option says), or UTF-16 with its BOM, LF, CRLF or (Mac) CR line ends, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
-are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra).
+are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra). A header may
+name its columns in English, Spanish or Portuguese in any case and spacing ("Fecha de creación",
+"Created At": `HEADER_NAMES`), mapped once per file; two columns read as one field refuse the file.
+A `type` may be written in either language too (`TYPE_WORDS`: comentario, avaliação…).
 
 Times may be written relative to the file's anchor day (`today-3d 14:00`), fixed at the
 channel's first scan of that file and kept in the cursor: the README's sample never goes stale.
@@ -41,6 +44,7 @@ import json
 import logging
 import math
 import re
+import unicodedata
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -85,6 +89,68 @@ FIELDS = frozenset(
         "deleted",
     }
 )
+# The Spanish and Portuguese names a header may give each field, besides the field's own, as
+# `_normalised` writes them: "Fecha de creación", "fecha-de-creacion" and "FECHA_DE_CREACION" are
+# all fecha_de_creacion; "Created At" and "createdAt" are created_at. (The README lists them.)
+# Left out on purpose, as column names, are the words for a kind of record (comentario, publicación,
+# respuesta, reseña; comentário, publicação, resposta; post): a sheet's "Comentario" column may
+# hold the comment's text or, in a sheet of replies, the id of the comment answered; "Publicación"
+# the post's text or its id. Read as one of them, a column would be stored in the wrong field
+# without a word; unread, it is named in a warning that says which names to write
+# (`_kind_columns_said`). "avaliação" is a review as a type value and, as a column, the stars it
+# gives ("nota"): a text there is rejected as not a number, never stored.
+HEADER_NAMES: dict[str, tuple[str, ...]] = {
+    "type": ("tipo", "tipo_de_registro"),
+    "id": ("identificador",),
+    "post_id": (
+        "id_publicacion", "id_de_la_publicacion", "id_de_publicacion", "id_del_post",
+        "id_da_publicacao", "id_de_publicacao", "id_do_post", "id_da_postagem",
+    ),
+    "parent_id": ("respuesta_a", "en_respuesta_a", "id_padre", "resposta_a", "em_resposta_a", "id_pai"),
+    "created_at": (
+        "fecha", "fecha_de_creacion", "fecha_y_hora", "creado", "creado_el", "creado_en",
+        "data", "data_de_criacao", "data_e_hora", "criado", "criado_em",
+    ),
+    "edited_at": ("editado_el", "editado_en", "fecha_de_edicion", "editado_em", "data_de_edicao"),
+    "author_id": ("id_autor", "id_del_autor", "id_do_autor"),
+    "author_name": ("autor", "nombre", "nombre_del_autor", "nome", "nome_do_autor"),
+    "is_business": ("es_negocio", "es_de_la_empresa", "de_la_empresa", "da_empresa", "e_da_empresa"),
+    "text": ("texto", "mensaje", "contenido", "mensagem", "conteudo"),
+    "url": ("enlace", "link"),
+    "like_count": ("me_gusta", "likes", "curtidas"),
+    "reply_count": ("numero_de_respuestas", "num_respuestas", "numero_de_respostas", "num_respostas"),
+    "comment_count": ("numero_de_comentarios", "num_comentarios"),
+    "share_count": ("compartidos", "veces_compartido", "compartilhamentos"),
+    "rating": (
+        "calificacion", "estrellas", "puntuacion", "puntaje", "valoracion", "nota",
+        "estrelas", "classificacao", "avaliacao",
+    ),
+    "deleted": ("eliminado", "borrado", "excluido", "apagado"),
+}  # fmt: skip
+# A header cell's normalised name -> the field it is read as.
+_FIELD_NAMED = {field: field for field in FIELDS} | {
+    name: field for field, names in HEADER_NAMES.items() for name in names
+}
+# The words a `type` cell may hold, lowercase and without accents -> the kind of record.
+TYPE_WORDS = {
+    word: kind
+    for kind, words in {
+        "post": (
+            "post", "posts", "publicacion", "publicaciones", "publicacao", "publicacoes", "postagem",
+            "postagens",
+        ),
+        "comment": ("comment", "comments", "comentario", "comentarios"),
+        "reply": ("reply", "replies", "respuesta", "respuestas", "resposta", "respostas"),
+        "review": (
+            "review", "reviews", "resena", "resenas", "opinion", "opiniones",
+            "resenha", "resenhas", "avaliacao", "avaliacoes",
+        ),
+    }.items()
+    for word in words
+}  # fmt: skip
+# The first reader that reads the names and words above: a CSV's cursor entry kept by an older one
+# (whose header, kept in it, has a column it ignored and this one reads) is read again from the start.
+_NAMES_READ_FROM = 2
 _COUNTS = ("like_count", "reply_count", "comment_count", "share_count")
 DELIMITERS = (",", ";", "\t")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -128,7 +194,7 @@ _RECORD_IDS = ("platform_id", "post_id", "parent_id")
 # counts rejected rows under an older reader is read again from its start, so those rows are
 # stored; what was stored before is matched by its id and kept once. Entries written before the
 # count was kept say nothing of their rejections and resume where they stopped.
-READER_VERSION = 1
+READER_VERSION = 2
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -469,9 +535,11 @@ class _Parser:
                 data[key] = value
             else:
                 self.unknown.add(key)
-        record_type = str(data.pop("type", "") or "").strip().lower()
-        if record_type not in RECORD_TYPES:
-            raise ValueError(f"type: must be one of {', '.join(sorted(RECORD_TYPES))}, got {record_type!r}")
+        written_type = str(data.pop("type", "") or "").strip().lower()
+        # Accents are taken off only for a word not found as written ("reseña", "Publicação").
+        record_type = TYPE_WORDS.get(written_type) or TYPE_WORDS.get(_without_accents(written_type))
+        if record_type is None:
+            raise ValueError(f"type: must be one of {', '.join(sorted(RECORD_TYPES))}, got {written_type!r}")
         if "id" in data:
             data["platform_id"] = data.pop("id")
         for field in _RECORD_IDS:
@@ -581,9 +649,15 @@ def _resumes(path: Path, entry: dict[str, Any], prefix: _Prefix) -> bool:
     return "head" in entry and entry.get("tail", tail) == tail
 
 
-def _rejected_by_an_older_reader(entry: dict[str, Any]) -> bool:
-    """Whether a file's cursor `entry` counts rows rejected by a reader older than this version's."""
-    return bool(entry.get("rejected")) and entry.get("reader", 0) < READER_VERSION
+def _read_again_now(entry: dict[str, Any]) -> bool:
+    """Whether a file's cursor `entry` counts rows rejected by a reader older than this version's, or
+    keeps a CSV header one before `_NAMES_READ_FROM` read without a column this one reads
+    ("Calificación"): its rows are read again so that they are stored whole."""
+    reader = entry.get("reader", 0)
+    if entry.get("rejected") and reader < READER_VERSION:
+        return True
+    header = entry.get("header")
+    return reader < _NAMES_READ_FROM and isinstance(header, list) and _named_before(header)
 
 
 def _file_entry(
@@ -746,7 +820,61 @@ def _utf16_lines(path: Path, offset: int, encoding: str) -> Iterator[tuple[str, 
 
 
 def _column(name: object) -> str:
-    return str(name).replace("\x00", "").replace("\ufeff", "").strip().lower() if name is not None else ""
+    """A header cell as the file wrote it, without the NUL and BOM characters an encoding left in it
+    and the spaces around it."""
+    return str(name).replace("\x00", "").replace("\ufeff", "").strip() if name is not None else ""
+
+
+def _without_accents(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
+# A word's start inside a name written in camel case: "createdAt", "PostID".
+_CAMEL_CASE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NAME_SEPARATORS = re.compile(r"[\s\-./_]+")
+
+
+def _normalised(name: str) -> str:
+    """A column's name as it is compared with the fields' names: lowercase, without accents, words
+    joined by one underscore ("Fecha de creación", "created-at", "Created At", "createdAt")."""
+    words = _CAMEL_CASE.sub("_", _without_accents(name)).lower()
+    return _NAME_SEPARATORS.sub("_", words).strip("_")
+
+
+def _fields_of(names: list[str]) -> list[str | None]:
+    """The field each column of a header is read as (None for one socialmon does not use)."""
+    return [_FIELD_NAMED.get(_normalised(name)) for name in names]
+
+
+def _record_keys(path: Path, names: list[str]) -> list[str]:
+    """The key each column's value takes in a row's mapping: the field it is read as, or, for a
+    column socialmon does not use, its name as the file wrote it (named so in the warning that it
+    was ignored). Worked out once per file. Two columns read as the same field refuse the file:
+    which one holds the value cannot be told."""
+    keys = []
+    column_of: dict[str, str] = {}
+    for name, field in zip(names, _fields_of(names), strict=True):
+        if field is None:
+            keys.append(name)
+            continue
+        if field in column_of:
+            raise SourceError(
+                f"{path.name}: the columns {column_of[field]!r} and {name!r} are both read as "
+                f"'{field}': keep one of them, or rename the other",
+                hint=_FORMAT_HINT,
+            )
+        column_of[field] = name
+        keys.append(field)
+    return keys
+
+
+def _named_before(names: list[str]) -> bool:
+    """Whether a CSV header kept in a cursor by a reader older than `_NAMES_READ_FROM` has a column
+    that reader ignored and this one reads (its rows were stored without that column's values)."""
+    return any(
+        field is not None and name.lower() not in FIELDS
+        for name, field in zip(names, _fields_of(names), strict=True)
+    )
 
 
 def _strict_csv(lines: list[tuple[str, int, int, int]], delimiter: str) -> bool:
@@ -809,6 +937,16 @@ def _orphans_said(orphans: dict[str, Any]) -> str:
         " and ".join(parts) + ": stored, but they belong to no post's thread; write the post's id in "
         "post_id and, for a reply, the answered comment's id in parent_id (a comment on the post "
         "itself is type comment)"
+    )
+
+
+def _kind_columns_said(columns: list[str]) -> str:
+    """The warning for ignored columns named after a kind of record ("Comentario", "Publicação"):
+    which names to write instead (see `HEADER_NAMES` for why they are not read)."""
+    return (
+        f"{', '.join(columns)}: a column named after a kind of record may hold its text or its id, so it "
+        "is not read: name the text's column texto, the post's id id_publicacion (id_da_publicacao) and "
+        "the answered comment's id respuesta_a (resposta_a)"
     )
 
 
@@ -971,7 +1109,7 @@ class FileConnector(Connector):
                 prefix = None if fmt == "xlsx" else _Prefix(path)
                 if (
                     previous
-                    and not _rejected_by_an_older_reader(previous)
+                    and not _read_again_now(previous)
                     and (
                         previous.get("digest") == digest
                         if prefix is None
@@ -1039,6 +1177,17 @@ class FileConnector(Connector):
                         name,
                         ", ".join(sorted(parser.unknown)),
                     )
+                    named_after_a_kind = sorted(
+                        column for column in parser.unknown if _normalised(column) in TYPE_WORDS
+                    )
+                    if named_after_a_kind:
+                        log.warning(
+                            "%s/%s: %s: %s",
+                            self.context.brand,
+                            self.context.channel,
+                            name,
+                            _kind_columns_said(named_after_a_kind),
+                        )
                 if parser.orphans:
                     log.warning(
                         "%s/%s: %s: %s",
@@ -1171,8 +1320,9 @@ class FileConnector(Connector):
 
     @staticmethod
     def _header(path: Path, first: str) -> tuple[list[str], str]:
-        """The header row and the delimiter that makes it one: commas, semicolons (Excel in a
-        locale with decimal commas) or tabs, whichever gives a header with 'type' and 'id'."""
+        """The header row (its names as written) and the delimiter that makes it one: commas,
+        semicolons (Excel in a locale with decimal commas) or tabs, whichever gives a header with
+        'type' and 'id' (or their Spanish or Portuguese names)."""
         found: list[tuple[int, str, list[str]]] = []
         problem: csv.Error | None = None
         for delimiter in DELIMITERS:
@@ -1184,7 +1334,8 @@ class FileConnector(Connector):
             except csv.Error as error:
                 problem = problem or error
                 continue
-            if "type" in names and "id" in names:
+            fields = _fields_of(names)
+            if "type" in fields and "id" in fields:
                 found.append((len(names), delimiter, names))
         if not found:
             if problem is not None:
@@ -1195,8 +1346,9 @@ class FileConnector(Connector):
                 (next(csv.reader([first], delimiter=d), []) for d in DELIMITERS), key=len, default=[]
             )
             raise SourceError(
-                f"{path.name}: the first line must be a header with at least 'type' and 'id', separated "
-                f"by commas, semicolons or tabs; found {_found_columns(widest)}",
+                f"{path.name}: the first line must be a header with at least 'type' and 'id' (Spanish and "
+                "Portuguese names are read too: 'tipo', 'id'), separated by commas, semicolons or tabs; "
+                f"found {_found_columns(widest)}",
                 hint=_FORMAT_HINT,
             )
         _, delimiter, names = max(found, key=lambda candidate: candidate[0])
@@ -1251,6 +1403,8 @@ class FileConnector(Connector):
                 return
             header, delimiter = self._header(path, first)
         kept.update(header=header, delimiter=delimiter)
+        # Each column's key in a row's mapping, worked out once: the rows are zipped with them.
+        keys = _record_keys(path, header)
 
         def lines_after_the_first() -> Iterator[list[str]]:
             """A reader of the record's lines after its first, then the rest of the file: the first
@@ -1313,7 +1467,7 @@ class FileConnector(Connector):
             if len(row) != len(header):
                 yield f"expected {len(header)} columns, found {len(row)}", *after, record_line, kept
                 continue
-            yield dict(zip(header, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
+            yield dict(zip(keys, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
 
     def _read_xlsx(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         """The first sheet of an Excel workbook: a header row, then one record per row. The cursor
@@ -1356,8 +1510,9 @@ class FileConnector(Connector):
                         "file (.xlsx or CSV)",
                     )
                 return
-            header = [_column(name) for name in first]
-            if "type" not in header or "id" not in header:
+            shown = [_column(name) for name in first]
+            fields = _fields_of(shown)
+            if "type" not in fields or "id" not in fields:
                 where = "its first sheet" + (
                     f" ({sheets[0]!r} of {_listed(sheets)})" if len(sheets) > 1 else ""
                 )
@@ -1365,15 +1520,16 @@ class FileConnector(Connector):
                 if header_row == 1:
                     raise SourceError(
                         f"{path.name}: the first row of {where} must be a header with at least 'type' "
-                        f"and 'id'; found {found}",
+                        f"and 'id' (Spanish and Portuguese names are read too: 'tipo', 'id'); found {found}",
                         hint=_FORMAT_HINT,
                     )
                 raise SourceError(
                     f"{path.name}: row {header_row} of {where} (the rows above it are empty) must be a "
-                    f"header with at least 'type' and 'id'; found {found}",
+                    "header with at least 'type' and 'id' (Spanish and Portuguese names are read too: "
+                    f"'tipo', 'id'); found {found}",
                     hint=_FORMAT_HINT,
                 )
-            shown = [str(name).strip() if name is not None else "" for name in first]
+            header = _record_keys(path, shown)
             for number, row in rows:
                 if number <= start["line"]:
                     continue

@@ -429,6 +429,22 @@ FILE_ERRORS = (
         "{file}: row {row} of {where} (the rows above it are empty) must be a header with at least "
         "'type' and 'id'; found {found}"
     ),
+    N_(
+        "{file}: the first line must be a header with at least 'type' and 'id' (Spanish and Portuguese "
+        "names are read too: 'tipo', 'id'), separated by commas, semicolons or tabs; found {found}"
+    ),
+    N_(
+        "{file}: the first row of {where} must be a header with at least 'type' and 'id' (Spanish and "
+        "Portuguese names are read too: 'tipo', 'id'); found {found}"
+    ),
+    N_(
+        "{file}: row {row} of {where} (the rows above it are empty) must be a header with at least "
+        "'type' and 'id' (Spanish and Portuguese names are read too: 'tipo', 'id'); found {found}"
+    ),
+    N_(
+        "{file}: the columns {first} and {second} are both read as {field}: keep one of them, or "
+        "rename the other"
+    ),
     N_("{file}: reading .xlsx files needs openpyxl"),
     N_("{file}: not a readable .xlsx workbook ({error})"),
     N_(
@@ -531,6 +547,11 @@ FILE_WARNINGS = (
         "the business's own messages are sent under, as the export writes them"
     ),
     N_("{file}: its opening matches {n} known chats; kept apart"),
+    N_(
+        "{file}: {columns}: a column named after a kind of record may hold its text or its id, so it is "
+        "not read: name the text's column texto, the post's id id_publicacion (id_da_publicacao) and the "
+        "answered comment's id respuesta_a (resposta_a)"
+    ),
 )
 
 # The errors above that count: as written, and said with the plural their number asks for.

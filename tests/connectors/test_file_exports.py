@@ -385,7 +385,8 @@ def test_a_csv_without_the_header_names_the_columns_it_found(tmp_path: Path) -> 
         encoding="utf-8",
     )
     assert failure(connector(tmp_path, "export.csv")).args[0] == (
-        "export.csv: the first line must be a header with at least 'type' and 'id', separated by "
+        "export.csv: the first line must be a header with at least 'type' and 'id' (Spanish and "
+        "Portuguese names are read too: 'tipo', 'id'), separated by "
         "commas, semicolons or tabs; found 'Post ID', 'Permalink', 'Publish time', 'Reactions', "
         "'Comments', 'Shares', … (the README's \"The file format\" lists the columns)"
     )
@@ -444,7 +445,8 @@ def test_a_sheet_whose_first_row_with_a_value_is_no_header_fails_naming_that_row
     workbook_under_an_empty_bold_a1(tmp_path / "export.xlsx", ["Post ID", "Permalink"], "Notas")
     assert failure(connector(tmp_path, "export.xlsx")).args[0] == (
         "export.xlsx: row 2 of its first sheet ('Comentarios' of 2 sheets: 'Comentarios', 'Notas') "
-        "(the rows above it are empty) must be a header with at least 'type' and 'id'; found "
+        "(the rows above it are empty) must be a header with at least 'type' and 'id' (Spanish and "
+        "Portuguese names are read too: 'tipo', 'id'); found "
         "'Post ID', 'Permalink' (the README's \"The file format\" lists the columns)"
     )
 
