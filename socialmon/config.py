@@ -135,7 +135,8 @@ class BusinessHours(_Strict):
     saturday: str = "closed"
     sunday: str = "closed"
     holidays: str | None = Field(
-        default=None, description="ISO country code whose public holidays are closed"
+        default=None,
+        description="ISO code of the country ('EC') or of its subdivision ('ES-MD') whose public holidays are closed",
     )
 
     @field_validator(*WEEKDAYS)
@@ -146,22 +147,51 @@ class BusinessHours(_Strict):
 
     @field_validator("holidays")
     @classmethod
-    def _known_country(cls, value: str | None) -> str | None:
+    def _known_region(cls, value: str | None) -> str | None:
+        """'EC', or 'ES-MD' as ISO 3166-2 and the `holidays` package write a subdivision, in any
+        case; kept as the package spells it ('es-md' -> 'ES-MD')."""
         if value is None:
             return None
-        from socialmon.public_holidays import known_country
+        from socialmon.public_holidays import (
+            known_country,
+            known_subdivision,
+            nearest_subdivisions,
+            split_region,
+            subdivisions,
+        )
 
-        if not known_country(value):
+        country, subdivision = split_region(value.strip())
+        if not known_country(country):
             raise ValueError(
-                f"{value!r} is not a country the holidays package knows: an ISO code such as 'EC'"
+                f"{country!r} is not a country the holidays package knows: an ISO code such as 'EC'"
             )
-        return value.upper()
+        country = country.upper()
+        if subdivision is None:
+            return country
+        spelt = known_subdivision(country, subdivision)
+        if spelt is not None:
+            return f"{country}-{spelt}"
+        if not subdivisions(country):
+            raise ValueError(
+                f"{value!r}: the holidays package knows no subdivisions of {country}; "
+                f"write {country!r} for its national holidays"
+            )
+        some = ", ".join(f"{country}-{name}" for name in nearest_subdivisions(country, subdivision))
+        raise ValueError(
+            f"{value!r} is not a subdivision of {country} the holidays package knows; "
+            f"it knows {some} ({len(subdivisions(country))} in all)"
+        )
 
     def ranges(self) -> dict[str, list[tuple[time, time]]]:
         return {day: parse_hours(getattr(self, day)) for day in WEEKDAYS}
 
 
 def parse_hours(value: str) -> list[tuple[time, time]]:
+    """A day's opening hours, "09:00-13:00, 15:00-19:00", as (opening, closing) pairs.
+
+    "24:00" closes at midnight and is given as 23:59:59, a time no range can name. A range that
+    ends before it starts goes past midnight ("20:00-02:00": from 20:00 to 02:00 the next day,
+    which is still this day's: see `socialmon.analytics.business_time`)."""
     text = value.strip().lower()
     if text in ("", "closed", "cerrado"):
         return []
@@ -174,8 +204,8 @@ def parse_hours(value: str) -> list[tuple[time, time]]:
         if not (h1 < 24 and m1 < 60 and m2 < 60 and (h2 < 24 or (h2, m2) == (24, 0))):
             raise ValueError(f"{part.strip()!r} is not a valid time range")
         start, end = time(h1, m1), time(23, 59, 59) if h2 == 24 else time(h2, m2)
-        if end <= start:
-            raise ValueError(f"{part.strip()!r} ends before it starts")
+        if end == start:
+            raise ValueError(f"{part.strip()!r} opens and closes at the same time")
         ranges.append((start, end))
     return ranges
 

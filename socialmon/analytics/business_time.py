@@ -8,6 +8,13 @@ daylight saving time counts the hours it really had.
 A comment written at 21:00 on Friday and answered at 09:30 on Monday, with opening at
 09:00 and no weekend hours, waited 30 business minutes.
 
+A range may go past midnight: Friday "20:00-02:00" is open from Friday 20:00 to Saturday
+02:00, as if Saturday had "00:00-02:00" besides its own ranges. The night belongs to the day it
+started, as a bar's owner reckons it: a holiday on Friday closes the whole night, Saturday
+morning included; a holiday on Saturday leaves Friday night open until 02:00. So each local
+day's opening is its own ranges (unless it is a holiday) and the part of the day before's that
+runs past midnight (unless that day was one), merged, and never beyond the day's end.
+
 A report times tens of thousands of waits, so the opening intervals of the days it touches
 are laid end to end once, in integer microseconds since the epoch, with the open time before
 each: a wait's business time is then two binary searches (`business_micros`).
@@ -25,6 +32,7 @@ from socialmon.public_holidays import HolidayDates
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 MAX_WAIT_DAYS = 3660  # ten years: not a real wait; don't loop for ever
+DAY = 24 * 3600  # seconds
 _MARGIN = timedelta(days=7)  # laid out beyond the days asked for, so neighbouring waits reuse the layout
 
 
@@ -46,7 +54,11 @@ class BusinessCalendar:
     def __init__(self, hours: BusinessHours, zone: str) -> None:
         self.zone = ZoneInfo(zone)
         ranges = hours.ranges()
-        self._ranges = [_merged(ranges[day]) for day in WEEKDAYS]
+        # Per weekday, in seconds from its midnight: the part of its ranges on the day itself,
+        # and the part that runs past midnight into the next day (from that day's midnight).
+        own = [[_span(start, end) for start, end in ranges[day]] for day in WEEKDAYS]
+        self._same_day = [_merged([(start, min(end, DAY)) for start, end in spans]) for spans in own]
+        self._past_midnight = [_merged([(0, end - DAY) for _, end in spans if end > DAY]) for spans in own]
         self.country = hours.holidays
         self._holidays = HolidayDates(self.country) if self.country else None
         self._open_cache: dict[date, list[tuple[datetime, datetime]]] = {}
@@ -60,28 +72,42 @@ class BusinessCalendar:
 
     @property
     def weekly_open_seconds(self) -> float:
-        return sum((_seconds(end) - _seconds(start)) for day in self._ranges for start, end in day)
+        return sum(
+            end - start
+            for weekday in range(7)
+            for start, end in _merged(self._same_day[weekday] + self._past_midnight[weekday - 1])
+        )
 
     def is_holiday(self, day: date) -> bool:
         return self._holidays is not None and day in self._holidays
 
     def open_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The day's opening hours as UTC instants (empty on a holiday or a closed day)."""
+        """The day's opening hours as UTC instants, from its midnight to the next: its own
+        ranges unless it is a holiday, and the night the day before began unless that one was."""
         cached = self._open_cache.get(day)
         if cached is not None:
             return cached
-        intervals: list[tuple[datetime, datetime]] = []
+        spans: list[tuple[int, int]] = []
         if not self.is_holiday(day):
-            for start, end in self._ranges[day.weekday()]:
-                opening = datetime.combine(day, start, tzinfo=self.zone).astimezone(UTC)
-                closing = datetime.combine(day, end, tzinfo=self.zone).astimezone(UTC)
-                if end.second == 59 and end.minute == 59 and end.hour == 23:  # "24:00"
-                    closing = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone)
-                    closing = closing.astimezone(UTC)
-                if closing > opening:
-                    intervals.append((opening, closing))
+            spans += self._same_day[day.weekday()]
+        before = day - timedelta(days=1)
+        if self._past_midnight[before.weekday()] and not self.is_holiday(before):
+            spans += self._past_midnight[before.weekday()]
+        intervals: list[tuple[datetime, datetime]] = []
+        for start, end in _merged(spans):
+            opening, closing = self._instant(day, start), self._instant(day, end)
+            if closing > opening:
+                intervals.append((opening, closing))
         self._open_cache[day] = intervals
         return intervals
+
+    def _instant(self, day: date, seconds: int) -> datetime:
+        """The UTC instant of a wall-clock time `seconds` after the day's midnight (DAY: the next one)."""
+        if seconds >= DAY:
+            return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone).astimezone(UTC)
+        minutes, second = divmod(seconds, 60)
+        wall = time(minutes // 60, minutes % 60, second)
+        return datetime.combine(day, wall, tzinfo=self.zone).astimezone(UTC)
 
     def span_start(self, end: datetime, seconds: float) -> datetime | None:
         """The latest instant from which `seconds` of opening hours have passed by `end`: a wait
@@ -178,10 +204,21 @@ class BusinessCalendar:
         return total
 
 
-def _merged(ranges: list[tuple[time, time]]) -> list[tuple[time, time]]:
+def _span(start: time, end: time) -> tuple[int, int]:
+    """A range from config as seconds from the day's midnight: "24:00" (23:59:59) is DAY, and
+    a range that ends before it starts ends on the next day (past DAY)."""
+    opening, closing = _seconds(start), _seconds(end)
+    if (end.hour, end.minute, end.second) == (23, 59, 59):  # "24:00"
+        closing = DAY
+    elif closing <= opening:
+        closing += DAY
+    return opening, closing
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A day's ranges in order, those that overlap or touch made one: "09:00-14:00, 13:00-18:00"
     is open 9 hours, and its 13:00-14:00 counts once in a wait."""
-    merged: list[tuple[time, time]] = []
+    merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
@@ -194,5 +231,5 @@ def _midnight_micros(day: date, zone: ZoneInfo) -> int:
     return epoch_micros(datetime.combine(day, time(0), tzinfo=zone))
 
 
-def _seconds(moment: time) -> float:
+def _seconds(moment: time) -> int:
     return moment.hour * 3600 + moment.minute * 60 + moment.second

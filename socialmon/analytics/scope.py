@@ -32,27 +32,44 @@ DEFAULT_SINCE = "30d"
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2199, 12, 31)
 
-WindowProblem = Literal["not_a_date", "too_small", "out_of_range", "order"]
+WindowProblem = Literal["not_a_date", "too_small", "out_of_range", "order", "future"]
 _MESSAGES: dict[str, str] = {
     "not_a_date": "{option} {value} is not a date (2026-11-01), a time, or a span like 7d, 4w, 3m",
     "too_small": "{option} {value}: the number must be at least 1",
     "out_of_range": "{option} {value} is outside the dates a report can cover ({earliest} to {latest})",
     "order": "the start of the window (--since) must be before its end (--until)",
+    "future": "{option} {value} starts the window in the future: today is {today} in {zone}",
 }
 
 
 class WindowError(ValueError):
-    """A --since/--until value that cannot be read, or a window that ends before it starts.
+    """A --since/--until value that cannot be read, a window that ends before it starts, or one
+    that starts in the future when no --until was given (it would end now).
 
     `problem` says which, `value` is the text read and `option` the option it was given to
     (--since or --until), so that a caller can say it in its own words (the CLI says it in the
-    user's language); str() is the English."""
+    user's language); str() is the English. For "future", `today` is the date in the brand's
+    time zone `zone`."""
 
-    def __init__(self, problem: WindowProblem, value: str = "", option: str = "--since") -> None:
+    def __init__(
+        self,
+        problem: WindowProblem,
+        value: str = "",
+        option: str = "--since",
+        *,
+        today: date | None = None,
+        zone: str = "",
+    ) -> None:
         self.problem, self.value, self.option = problem, value, option
+        self.today, self.zone = today, zone
         super().__init__(
             _MESSAGES[problem].format(
-                option=option, value=repr(value), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+                option=option,
+                value=repr(value),
+                earliest=EARLIEST.isoformat(),
+                latest=LATEST.isoformat(),
+                today=today.isoformat() if today else "",
+                zone=zone,
             )
         )
 
@@ -210,6 +227,11 @@ def make_scope(
         if isinstance(until, datetime)
         else (parse_moment(until, brand.timezone, now, end=True) if until else now)
     )
+    if not until and since_at >= now:
+        # Without --until the window ends now: "before its end" would name an option not given.
+        typed = since.isoformat() if isinstance(since, datetime) else since or DEFAULT_SINCE
+        today = now.astimezone(ZoneInfo(brand.timezone)).date()
+        raise WindowError("future", typed, "--since", today=today, zone=brand.timezone)
     if since_at >= until_at:
         raise WindowError("order")
     query = (

@@ -63,7 +63,13 @@ MESSAGES = (
     N_("{value} is not a range like '09:00-18:00'"),
     N_("{value} is not a range like '22:00-07:00'"),
     N_("{value} is not a valid time range"),
-    N_("{value} ends before it starts"),
+    N_("{value} opens and closes at the same time"),
+    N_(
+        "{value} is not a subdivision of {country} the holidays package knows; it knows {known} ({count} in all)"
+    ),
+    N_(
+        "{value}: the holidays package knows no subdivisions of {country}; write {national} for its national holidays"
+    ),
     N_("window must be at most half of baseline_days, or there is no baseline to compare"),
     N_("a watch-list term is empty"),
     N_("{value} holds a line break or a control character: one address per entry"),

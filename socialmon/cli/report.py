@@ -380,9 +380,15 @@ def window_problem(error: WindowError) -> str:
             "{option} {value} is outside the dates a report can cover ({earliest} to {latest})"
         ),
         "order": _("the start of the window (--since) must be before its end (--until)"),
+        "future": _("{option} {value} starts the window in the future: today is {today} in {zone}"),
     }
     return messages[error.problem].format(
-        option=error.option, value=repr(error.value), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()
+        option=error.option,
+        value=repr(error.value),
+        earliest=EARLIEST.isoformat(),
+        latest=LATEST.isoformat(),
+        today=error.today.isoformat() if error.today else "",
+        zone=error.zone,
     )
 
 

@@ -513,7 +513,7 @@ PORTUGUESE: dict[str, str] = {
     "rule_every": "cada comentário de cliente é medido",
     "rule_sla": "prazo de resposta: {sla}; comentários sem resposta contam como fora do prazo",
     "rule_hours": "horário de atendimento (fuso {zone}): {hours}{holidays}",
-    "rule_holidays": "; fechado nos feriados nacionais ({country})",
+    "rule_holidays": "; fechado nos feriados ({country})",  # national or a state's: "São Paulo, Brasil"
     "rule_sentiment": (
         "sentimento: prevalece a correção manual; depois, as estrelas da avaliação (1–2 negativa, "
         "3 neutra, 4–5 positiva); depois, a análise do texto; saldo de sentimento = % positivos − "
@@ -665,8 +665,15 @@ class Lang:
         return self.number(value, 0 if round(value, 1) == round(value) else 1)
 
     def country(self, code: str) -> str:
-        """A holiday country's name in the report language: EC → Ecuador."""
-        return self.locale.territories.get(code.upper(), code.upper())
+        """A holiday country's name in the report language: EC → Ecuador; a region's, with the
+        name the `holidays` package gives it: ES-MD → "Madrid, España" (its code when it has none)."""
+        country, _, subdivision = code.partition("-")
+        name = self.locale.territories.get(country.upper(), country.upper())
+        if not subdivision:
+            return name
+        from socialmon.public_holidays import subdivision_name
+
+        return f"{subdivision_name(code) or subdivision}, {name}"
 
     def weekday(self, index: int) -> str:
         """0 = Monday, in the report language."""
@@ -701,9 +708,11 @@ class Lang:
 
 
 def _locale(language: str, country: str | None) -> Locale:
+    """The report language as the holiday country writes it: 'es' and 'ES-MD' (a region, which
+    Babel has no locale for) make es_ES."""
     if country:
         try:
-            return Locale.parse(f"{language}_{country.upper()}")
+            return Locale.parse(f"{language}_{country.partition('-')[0].upper()}")
         except (UnknownLocaleError, ValueError):
             pass
     return Locale.parse("pt_BR" if language == "pt" else language)
