@@ -54,7 +54,7 @@ from socialmon_connectors._paging import (
 )
 from socialmon_connectors.errors import NotFound
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
-from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+from socialmon_connectors.records import EARLIEST, CommentRecord, PostRecord, RejectedRecord
 
 log = logging.getLogger("socialmon.http")
 
@@ -105,13 +105,14 @@ class BlueskySettings(ApiSettings):
 
 
 def sort_time(post: Raw) -> datetime:
-    """The earlier of `record.createdAt` and `indexedAt`; `indexedAt` alone when createdAt is unreadable."""
+    """The earlier of `record.createdAt` and `indexedAt`; `indexedAt` alone when createdAt is unreadable,
+    or earlier than any time a record can hold (clients write the year 1: the post would be rejected)."""
     indexed = parse_time(post["indexedAt"])
     try:
         created = parse_time((post.get("record") or {})["createdAt"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return indexed
-    return min(created, indexed)
+    return indexed if created < EARLIEST else min(created, indexed)
 
 
 def reply_refs(post: Raw) -> tuple[str, str] | None:

@@ -8,9 +8,11 @@ Requests (Graph API, Facebook Login flavour by default; set `base_url` to
     GET /{media-id}/comments?fields=…,replies{…}              top-level comments, first replies inline
     GET /{comment-id}/replies?fields=…                        the rest of a comment's replies
 
-Threads are two levels deep. A comment is the business's own when its `from.id` is the
-account id or its username is the account's (case-insensitive): `from.id` is an
-Instagram-scoped id, so the username is the reliable test. Instagram marks neither edits
+Threads are two levels deep. A comment the account hid (`hidden: true`) cannot be replied to:
+it is stored marked deleted, so it waits for no answer, and stored undeleted once unhidden.
+A comment is the business's own when its `from.id` is the account id or its username is the
+account's (case-insensitive): `from.id` is an Instagram-scoped id, so the username is the
+reliable test. Instagram marks neither edits
 nor deletions; a media item with `comments_count > 0` and no visible comments (an app in
 development mode) is not an error. A comment deleted while its replies are paged (Graph
 answers the replies edge "object does not exist", 100/33) loses only the replies not yet read,
@@ -107,6 +109,9 @@ def parse_comment(raw: Raw, media_id: str, account_id: str, username: str) -> Co
         is_business=is_business(raw, account_id, username),
         text=raw.get("text") or "",
         created_at=time_at(raw, "timestamp"),
+        # Hidden by the account (or Instagram's hidden-words filter): nobody can reply to it, so it
+        # waits for no answer; kept, words and author, as a moderator's removal is, until unhidden.
+        deleted=raw.get("hidden") is True,
         like_count=raw.get("like_count"),
     )
 

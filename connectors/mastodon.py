@@ -6,7 +6,9 @@ statuses, `Authorization: Bearer` when the channel gives one):
     GET accounts/lookup?acct=name                  the account's id (skipped when `account_id` is set)
     GET accounts/:id/statuses?exclude_replies=true&exclude_reblogs=true&limit=40
         newest first, paged by the `Link` header's rel="next"; `exclude_replies` keeps the
-        account's replies to itself (a status continuing its own thread): see below
+        account's replies to itself (a status continuing its own thread): see below; boosts
+        (a server may ignore `exclude_reblogs`) and the account's `direct` statuses (listed to
+        its own token) are left out by the connector itself
     GET statuses/:id/context                       the replies (`descendants`) of a status that has any
 
 A status in the thread whose `account.id` is the channel's account is the business's own
@@ -168,6 +170,7 @@ class _PlainText(HTMLParser):
         self.drop_quote_inline = drop_quote_inline
         self.dropping: str | None = None  # the tag of the `quote-inline` element being left out
         self.depth = 0
+        self.preformatted = 0  # how many `<pre>` elements the parser is in
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.dropping is not None:
@@ -177,12 +180,15 @@ class _PlainText(HTMLParser):
         if self.drop_quote_inline and "quote-inline" in classes:
             self.dropping, self.depth = tag, 1
             return
+        self.preformatted += tag == "pre"
         if tag == "br":
-            self.parts.append("\n")
+            self.line_break("\n")
         elif tag in ("p", "blockquote", "li", "pre") and self.parts:
-            self.parts.append("\n\n" if tag == "p" else "\n")
+            self.line_break("\n\n" if tag == "p" else "\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.dropping is None and tag == "pre" and self.preformatted:
+            self.preformatted -= 1
         if self.dropping is not None and tag == self.dropping:
             self.depth -= 1
             if self.depth <= 0:
@@ -190,7 +196,25 @@ class _PlainText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.dropping is None:
-            self.parts.append(data)
+            # As a browser shows it: outside <pre>, a run of spaces and newlines in the source is one
+            # space (servers that indent their HTML, or break lines inside a paragraph).
+            if self.preformatted:
+                self.parts.append(data)
+                return
+            data = _SOURCE_SPACE.sub(" ", data)
+            if not self.parts or self.parts[-1].endswith("\n"):
+                data = data.lstrip(" ")  # a line does not begin with the source's indentation
+            if data:
+                self.parts.append(data)
+
+    def line_break(self, breaks: str) -> None:
+        """End the line (or paragraph) without the source's spaces at its end."""
+        if not self.preformatted:
+            while self.parts and not self.parts[-1].strip(" "):
+                self.parts.pop()
+            if self.parts:
+                self.parts[-1] = self.parts[-1].rstrip(" ")
+        self.parts.append(breaks)
 
 
 def html_to_text(html: str, *, drop_quote_inline: bool = False) -> str:
@@ -202,7 +226,11 @@ def html_to_text(html: str, *, drop_quote_inline: bool = False) -> str:
     parser = _PlainText(drop_quote_inline=drop_quote_inline)
     parser.feed(html or "")
     parser.close()
-    return "".join(parser.parts).strip()
+    return _BLANK_LINES.sub("\n\n", "".join(parser.parts)).strip()
+
+
+_SOURCE_SPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 MEDIA_KINDS = {"image": "image", "gifv": "GIF", "video": "video", "audio": "audio"}
@@ -427,13 +455,7 @@ class MastodonConnector(SweepConnector):
         self.window = window
         params = {"exclude_replies": "true", "exclude_reblogs": "true", "limit": self.settings.page_size}
         async for batch in paginate(api, f"accounts/{self.account_id}/statuses", params, self.paging):
-            # `exclude_replies` keeps the account's replies to itself (a thread it continues): they are
-            # listed too, as the status whose thread brings them may be older than the window.
-            statuses = [
-                status
-                for status in batch
-                if not is_continuation(status) or str(status.get("in_reply_to_account_id")) == self.account_id
-            ]
+            statuses = [status for status in batch if self.is_listed_status(status)]
             for status in statuses:
                 try:
                     if window.wanted(self.item_time(status)):
@@ -442,6 +464,20 @@ class MastodonConnector(SweepConnector):
                     pass  # no valid time: the sweep reports it
             if statuses:
                 yield statuses
+
+    def is_listed_status(self, status: Raw) -> bool:
+        """Whether a status of the account's listing is read: a post of its own, or a reply to itself.
+
+        Left out: a boost (a wrapper whose `reblog` is the boosted status: `exclude_reblogs` is
+        asked for, but a server may ignore it, and the boosted status and its replies are not the
+        account's post), a `direct` status (a private message; Mastodon lists them to the
+        account's own token, as the author sees all of its statuses) and a reply to another
+        account. `exclude_replies` keeps the account's replies to itself (a thread it continues):
+        they are listed too, as the status whose thread brings them may be older than the window.
+        """
+        if status.get("reblog") is not None or status.get("visibility") == "direct":
+            return False
+        return not is_continuation(status) or str(status.get("in_reply_to_account_id")) == self.account_id
 
     def item_time(self, raw: Raw) -> datetime:
         try:
