@@ -7,6 +7,8 @@ Requests (YouTube Data API v3; every call costs 1 quota unit of the default 10,0
     GET videos?part=snippet,statistics&id=v1,v2,…           titles and counts for a page of videos
     GET commentThreads?part=snippet,replies&videoId=…       top-level comments with a few replies
     GET comments?part=snippet&parentId=…                    the rest of the replies, when the thread has more
+    GET commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=UC…   every video's threads, newest first
+    GET commentThreads?part=snippet,replies&id=…            a remembered channel-wide thread, read again
 
 An API key (public videos) goes in the `X-Goog-Api-Key` header, an OAuth token in
 `Authorization: Bearer`: neither is ever in a URL. A comment is the business's own when
@@ -32,21 +34,37 @@ or made public later keeps its place among older uploads. The framework never tr
 (see `_paging.Window`). A video whose comments cannot be read (`forbidden`, `processingFailure`)
 is stored, and its thread is remembered by video id and read again on the next scans; a playlist
 item that cannot be read (no `contentDetails.videoId`, no time) is rejected with its reason.
+
+The uploads sweep re-reads only the videos of the look-back window (`recent_days`): a question on
+an older video (an evergreen tutorial) would never be seen. After the sweep, a second pass lists
+the channel's comment threads (`allThreadsRelatedToChannelId`, every video's, newest first) down
+to what the last finished pass saw, moved back by the same look-back window, and reads those on
+videos the sweep did not read this scan (their replies too, through `comments.list`); threads on
+the sweep's videos are passed over, not read twice. The pass is the framework's sweep (`Window`,
+the stop after a whole page older than the window, a stop part way keeping what was read in
+full) run over that listing (`_ChannelThreads`), with a cursor of its own under the sweep's
+(`channel_threads`), and at most `channel_threads_pages` listing pages a scan. A cursor without
+one (the first scan after an upgrade) goes back `channel_threads_catch_up_days`; the first scan of
+a channel reads every video's threads already, and only starts the pass's cursor. A thread that
+names no video (a comment on the channel itself, from before YouTube removed that tab) is passed
+over with a log line. Comments point at their video by id: the video is a post stored by an
+earlier scan's sweep, and is not asked for again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import httpx
 from pydantic import Field, SecretStr, model_validator
 
 from socialmon_connectors._google import QUOTA_HINT, google_errors, parse_google_error
 from socialmon_connectors._paging import (
+    MALFORMED,
     ApiSettings,
     FieldError,
     PageTokenPaging,
@@ -61,12 +79,14 @@ from socialmon_connectors._paging import (
     listed,
     objects,
     paginate,
+    parse_time,
     time_at,
     unexpected_body,
 )
-from socialmon_connectors.errors import ListingCutShort, NotFound, RateLimited
+from socialmon_connectors.base import ChannelContext
+from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, RateLimited
 from socialmon_connectors.http import Action, Api, Rule, Skipped
-from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, RejectedRecord
 
 log = logging.getLogger("socialmon.http")
 
@@ -95,7 +115,15 @@ ERRORS = google_errors(
     # Not NOT_FOUND: only `listing()` can tell a channel without public uploads from an unknown one.
     playlistNotFound=Action.SKIP,
     forbidden=Rule(Action.FAIL, FORBIDDEN_HINT),
+    # A remembered thread, or the comment whose replies are asked for, deleted since.
+    commentThreadNotFound=Action.NOT_FOUND,
+    commentNotFound=Action.NOT_FOUND,
 )
+
+#: The key of the channel-wide pass's own cursor inside the channel's cursor.
+CHANNEL_THREADS = "channel_threads"
+#: The key, in a remembered item, of a channel-wide thread's id (the item is not a playlist item).
+CHANNEL_THREAD = "socialmon_channel_thread"
 
 
 class YouTubeSettings(ApiSettings):
@@ -109,6 +137,20 @@ class YouTubeSettings(ApiSettings):
     comment_page_size: int = Field(default=100, ge=1, le=100, description="comments per request")
     max_units: int | None = Field(
         default=None, ge=1, description="quota units one scan of this channel may spend (1 per request)"
+    )
+    channel_threads_pages: int = Field(
+        default=20,
+        ge=0,
+        le=10_000,
+        description="pages of the channel's comment threads (100 each, 1 unit each) one scan reads for "
+        "comments on videos older than recent_days; past it the channel ends partial and the next scan "
+        "goes on; 0 turns that pass off",
+    )
+    channel_threads_catch_up_days: float = Field(
+        default=90,
+        ge=0,
+        le=3650,
+        description="how far back the first scan after an upgrade reads the channel's comment threads",
     )
 
     @model_validator(mode="after")
@@ -247,6 +289,31 @@ def parse_thread(
     return [top, *replies], len(embedded) < total
 
 
+def thread_video(raw: Raw) -> str | None:
+    """The video a listed thread is on; None for a thread about the channel itself."""
+    found = dig(raw, ("snippet", "videoId")) or dig(raw, ("snippet", "topLevelComment", "snippet", "videoId"))
+    return found if isinstance(found, str) and found else None
+
+
+def thread_time(raw: Raw) -> datetime:
+    """A listed thread's latest time: its top-level comment's, an edit's or an embedded reply's.
+
+    The top-level comment's `publishedAt` is required (a `FieldError` naming it); the other
+    times are taken where they can be read. Which of them orders the listing is not documented.
+    """
+    top = field_at(raw, "snippet", "topLevelComment")
+    latest = time_at(top, "snippet", "publishedAt")
+    for comment in [top, *objects(dig(raw, ("replies", "comments")))]:
+        for name in ("publishedAt", "updatedAt"):
+            value = dig(comment, ("snippet", name))
+            try:
+                when = parse_time(value)
+            except (TypeError, ValueError):
+                continue
+            latest = max(latest, when)
+    return latest
+
+
 # --- the connector -------------------------------------------------------------------------
 
 
@@ -263,9 +330,10 @@ class _BudgetApi(Api):
     """Counts quota units; stops the channel cleanly when this scan's budget is spent."""
 
     max_units: int | None = None
+    spent_before: int = 0  # units this scan spent through its earlier `Api`s (the uploads sweep's)
 
     async def get(self, path: str, params: Any = None) -> Any:
-        if self.max_units is not None and self.requests >= self.max_units:
+        if self.max_units is not None and self.spent_before + self.requests >= self.max_units:
             raise RateLimited(
                 f"YouTube: this scan spent its budget of {self.max_units} quota units (max_units)",
                 hint="the channel resumes from where it stopped on the next scan",
@@ -285,6 +353,12 @@ class YouTubeConnector(SweepConnector):
     #: set by `prepare()` once `channels.list` has found the channel and named its uploads playlist
     channel_found: bool = False
 
+    def __init__(self, settings: YouTubeSettings, context: ChannelContext) -> None:
+        super().__init__(settings, context)
+        self._apis: list[_BudgetApi] = []  # this scan's, for one quota budget across both passes
+        self._swept: set[str] = set()  # videos whose threads this scan's sweep reads (its window)
+        self._swept_everything = False  # the sweep reads every video (a channel's first scan)
+
     @property
     def channel_id(self) -> str:
         return self.settings.channel_id or self.context.account
@@ -292,15 +366,69 @@ class YouTubeConnector(SweepConnector):
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
         key = {"X-Goog-Api-Key": s.api_key.get_secret_value()} if s.api_key is not None else {}
-        return self.new_api(
-            client,
-            kind=_BudgetApi,
-            errors=ERRORS,
-            parse_error=parse_google_error,
-            headers=key,
-            token=s.access_token,
-            max_units=s.max_units,
+        api = cast(
+            _BudgetApi,
+            self.new_api(
+                client,
+                kind=_BudgetApi,
+                errors=ERRORS,
+                parse_error=parse_google_error,
+                headers=key,
+                token=s.access_token,
+                max_units=s.max_units,
+                spent_before=sum(earlier.requests for earlier in self._apis),
+            ),
         )
+        self._apis.append(api)
+        return api
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        """The uploads sweep, then the channel's threads on videos the sweep did not read.
+
+        Every page's cursor carries the channel-wide pass's own (`CHANNEL_THREADS`): the sweep's
+        pages the one this scan started from, the pass's pages where it got to.
+        """
+        self._apis, self._swept, self._swept_everything = [], set(), False
+        saved = (cursor or {}).get(CHANNEL_THREADS)
+        threads_cursor: dict[str, Any] | None = saved if isinstance(saved, dict) else None
+        started = self.now()
+        sweep_finished: dict[str, Any] | None = None
+        async for page in super().pages(cursor):
+            if page.cursor is not None and "run" not in page.cursor:  # the sweep's last page
+                sweep_finished = page.cursor
+                if threads_cursor is None and self._swept_everything:
+                    # A channel's first scan read every video's threads: the pass starts from now.
+                    threads_cursor = {"watermark": started.isoformat()}
+                    sweep_finished = None
+            page.cursor = _with_threads(page.cursor, threads_cursor)
+            yield page
+        if sweep_finished is None or self.settings.channel_threads_pages == 0:
+            return
+        if threads_cursor is None:  # the first scan after an upgrade
+            threads_cursor = self._catch_up_cursor(started)
+        channel_pass = _ChannelThreads(self)
+        try:
+            async for page in channel_pass.pages(threads_cursor):
+                page.cursor = _with_threads(sweep_finished, page.cursor)
+                yield page
+        except Incomplete as stopped:
+            if "max_pages_per_scan" not in Exception.__str__(stopped):
+                raise
+            # The framework names its own cap; the pass's is `channel_threads_pages`.
+            raise Incomplete(
+                f"YouTube: stopped after {self.settings.channel_threads_pages:,} pages of the channel's "
+                "comment threads (channel_threads_pages)"
+            ) from None
+
+    def _catch_up_cursor(self, started: datetime) -> dict[str, Any]:
+        """The channel-wide pass's cursor on the first scan after an upgrade (a cursor without one).
+
+        The pass reads back `channel_threads_catch_up_days` (at least `recent_days`): a bounded
+        look at what the sweep's window missed, given as an unfinished run from the top.
+        """
+        catch_up = started - timedelta(days=self.settings.channel_threads_catch_up_days)
+        since = min(catch_up, started - timedelta(days=self.settings.recent_days))
+        return {"watermark": started.isoformat(), "run": {"since": since.isoformat(), "listed": 0}}
 
     async def prepare(self, api: Api) -> None:
         body = await api.get("channels", {"part": "contentDetails", "id": self.channel_id})
@@ -312,15 +440,28 @@ class YouTubeConnector(SweepConnector):
         self.channel_found = True
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        self._swept_everything = window.since is None
         pages_served = 0
         try:
             async for batch in self._uploads(api):
                 pages_served += 1
+                self._note_swept(batch, window)
                 yield batch
         except Skipped as error:
             if error.code != "playlistNotFound":
                 raise
             self._no_uploads(error, pages_served)
+
+    def _note_swept(self, batch: list[Raw], window: Window) -> None:
+        """The listed videos inside the sweep's window: the channel-wide pass passes over their threads."""
+        for raw in batch:
+            key = self.item_key(raw)
+            try:
+                inside = key is not None and window.wanted(video_time(raw))
+            except MALFORMED:
+                continue  # rejected by the sweep: the channel-wide pass reads its threads
+            if inside and key is not None:
+                self._swept.add(key)
 
     def _no_uploads(self, error: Skipped, pages_served: int) -> None:
         """A `playlistNotFound` on the uploads playlist: no public uploads, or an error saying why not."""
@@ -368,6 +509,8 @@ class YouTubeConnector(SweepConnector):
         return found if isinstance(found, str) and found else None
 
     def item_label(self, raw: Raw) -> str:
+        if CHANNEL_THREAD in raw:  # a remembered thread of the channel-wide pass
+            return f"YouTube thread {raw[CHANNEL_THREAD]} on video {raw.get('videoId') or '?'}"
         key = self.item_key(raw)
         if key is not None:
             return f"YouTube video {key}"
@@ -384,6 +527,10 @@ class YouTubeConnector(SweepConnector):
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
+        if CHANNEL_THREAD in raw:  # remembered by the channel-wide pass: that one thread again
+            async for comments in self._remembered_thread(api, raw, rejected):
+                yield comments
+            return
         if withdrawn(raw):  # private or deleted: its comments cannot be read (403), and are kept as stored
             return
         vid = video_id(raw)
@@ -396,15 +543,35 @@ class YouTubeConnector(SweepConnector):
         }
         async for batch in paginate(api, "commentThreads", params, self.threads_paging):
             for item in batch:
-                where = f"YouTube thread {item.get('id') or '?'} on video {vid}"
-                parsed = build(
-                    rejected, where, lambda item=item: parse_thread(item, self.channel_id, vid, rejected)
-                )
-                if parsed is None:
-                    continue
-                comments, incomplete = parsed
-                if incomplete:
-                    comments = comments[:1] + await self._replies(api, comments[0], rejected)
+                comments = await self.thread_comments(api, item, vid, rejected)
+                if comments:
+                    yield comments
+
+    async def thread_comments(
+        self, api: Api, item: Raw, vid: str | None, rejected: list[RejectedRecord]
+    ) -> list[CommentRecord] | None:
+        """A listed thread's comments, the replies it does not embed read with `comments.list`;
+        None when the thread cannot be read (rejected with its reason). `vid`: the video the
+        thread was asked for, when the thread does not say."""
+        where = f"YouTube thread {item.get('id') or '?'} on video {vid or thread_video(item) or '?'}"
+        parsed = build(rejected, where, lambda: parse_thread(item, self.channel_id, vid, rejected))
+        if parsed is None:
+            return None
+        comments, incomplete = parsed
+        if incomplete:
+            comments = comments[:1] + await self._replies(api, comments[0], rejected)
+        return comments
+
+    async def _remembered_thread(
+        self, api: Api, raw: Raw, rejected: list[RejectedRecord]
+    ) -> AsyncIterator[list[CommentRecord]]:
+        """A channel-wide thread an earlier scan could not read, asked for by its id (1 unit)."""
+        params = {"part": "snippet,replies", "id": str(raw[CHANNEL_THREAD]), "textFormat": "plainText"}
+        body = await api.get("commentThreads", params)
+        vid = raw.get("videoId")
+        for item in _items(api, "commentThreads", body):  # none: deleted since, nothing to read
+            comments = await self.thread_comments(api, item, str(vid) if vid else None, rejected)
+            if comments:
                 yield comments
 
     async def _replies(
@@ -429,13 +596,97 @@ class YouTubeConnector(SweepConnector):
         return replies
 
 
+def _with_threads(cursor: dict[str, Any] | None, threads: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The sweep's cursor with the channel-wide pass's under `CHANNEL_THREADS` (left out while it has none)."""
+    if cursor is None:
+        return None
+    if threads is None:
+        return cursor
+    return {**cursor, CHANNEL_THREADS: threads}
+
+
+class _ChannelThreads(SweepConnector):
+    """The channel-wide pass: the channel's comment threads, swept like the uploads.
+
+    The listed items are threads (`allThreadsRelatedToChannelId`, newest first), timed by their
+    latest comment (`thread_time`) and keyed by thread id; a thread is read (its replies beyond
+    the few embedded) unless it is on a video the uploads sweep read this scan. The framework's
+    sweep gives the rest: the look-back window, the stop after a whole page older than it, the
+    resume, the items read in full kept when a quota stops it part way, and a thread whose
+    replies fail remembered (by thread id) and read again by the connector on the next scan.
+    """
+
+    name = "youtube"
+    platform = "YouTube"
+    threads_paging = PageTokenPaging()
+
+    def __init__(self, outer: YouTubeConnector) -> None:
+        settings = outer.settings.model_copy(
+            update={"max_pages_per_scan": outer.settings.channel_threads_pages}
+        )
+        # Remembered threads are the connector's to read again (its sweep did): none here.
+        super().__init__(settings, replace(outer.context, pending_threads=()))
+        self.outer = outer
+        self.now = outer.now  # type: ignore[method-assign]
+        self.sleep = outer.sleep  # type: ignore[method-assign]
+
+    def make_api(self, client: httpx.AsyncClient) -> Api:
+        return self.outer.make_api(client)  # the same budget: `max_units` counts the sweep's units too
+
+    async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
+        params = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": self.outer.channel_id,
+            "maxResults": self.outer.settings.comment_page_size,
+            "order": "time",
+            "textFormat": "plainText",
+        }
+        async for batch in paginate(api, "commentThreads", params, self.threads_paging):
+            yield batch
+
+    def item_time(self, raw: Raw) -> datetime:
+        return thread_time(raw)
+
+    def item_key(self, raw: Raw) -> str | None:
+        found = raw.get("id")
+        return str(found) if found else None
+
+    def item_label(self, raw: Raw) -> str:
+        return f"YouTube thread {raw.get('id') or '?'} on video {thread_video(raw) or '?'}"
+
+    def retry_item(self, raw: Raw) -> Raw:
+        """What the connector's `thread()` reads the thread again by: its id, and its video's."""
+        return {CHANNEL_THREAD: self.item_key(raw), "videoId": thread_video(raw)}
+
+    def item(self, raw: Raw, rejected: list[RejectedRecord]) -> list[PostRecord | CommentRecord]:
+        return []  # the video is a post stored by an earlier scan's sweep; comments name it by id
+
+    async def thread(
+        self, api: Api, raw: Raw, rejected: list[RejectedRecord]
+    ) -> AsyncIterator[list[CommentRecord]]:
+        vid = thread_video(raw)
+        if vid is None:
+            log.info(
+                "YouTube: passed over thread %s, which is on no video (the channel's own)", raw.get("id")
+            )
+            return
+        if vid in self.outer._swept:
+            return  # read with its video by this scan's sweep: not twice
+        comments = await self.outer.thread_comments(api, raw, vid, rejected)
+        if comments:
+            yield comments
+
+
 __all__ = [
+    "CHANNEL_THREADS",
     "QUOTA_HINT",
     "YouTubeConnector",
     "YouTubeSettings",
     "parse_comment",
     "parse_thread",
     "parse_video",
+    "thread_time",
+    "thread_video",
     "video_id",
     "video_time",
 ]

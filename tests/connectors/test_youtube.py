@@ -208,6 +208,8 @@ def unordered_router(
         return httpx.Response(200, json=playlist_page({None: 1, "UNORD2": 2, "UNORD3": 3}[token], hidden))
 
     def threads(request: httpx.Request) -> httpx.Response:
+        if "allThreadsRelatedToChannelId" in request.url.params:  # a later scan's channel-wide pass
+            return httpx.Response(200, json={"kind": "youtube#commentThreadListResponse", "items": []})
         video = request.url.params["videoId"]
         if failing and video in failing:
             return failing[video]
