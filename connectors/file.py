@@ -907,11 +907,23 @@ _FORMAT_HINT = (
 )
 
 
+def _array_of_records_or_open(line: bytes) -> bool:
+    """Whether a first line that starts with "[" opens a JSON array document: an array of objects
+    written on one line (a compact export), or an array that goes on over the next lines. A line
+    that is a whole array of something else (`[1, 2]`) is one bad line of JSON Lines, rejected
+    alone while the lines after it are read."""
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return True
+    return bool(value) and isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
 def _not_one_json_document(path: Path, first: bytes) -> None:
     """Refuse a file whose first line opens one JSON document (an array, or an object written over
     several lines) rather than JSON Lines: read line by line, every line would be rejected."""
     opening = first.lstrip(codecs.BOM_UTF8 + b" \t\r\n")
-    if opening.startswith(b"["):
+    if opening.startswith(b"[") and _array_of_records_or_open(opening):
         what = "a JSON array"
     elif opening.rstrip() == b"{":
         what = "a JSON object written over several lines"

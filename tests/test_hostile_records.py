@@ -391,7 +391,7 @@ def poisoned(draw: st.DrawFn, entry: Entry, fmt: str) -> None:
     elif poison == "no date":
         del fields["created_at"]
     elif poison == "unknown type":
-        fields["type"] = draw(st.sampled_from(["tweet", "story", "\x00post", "póst"]))
+        fields["type"] = draw(st.sampled_from(["tweet", "story", "\x00post", "tuit", "pöstes"]))
     elif poison == "rating out of range":
         fields["type"] = "review"
         fields["rating"] = draw(st.sampled_from([5.5, -1, 1e300]))

@@ -411,6 +411,22 @@ def test_one_json_document_given_as_json_lines_is_said_to_be_one(
     )
 
 
+@pytest.mark.parametrize("first", ["[1, 2]", "[]", '["post", "p0"]'])
+def test_a_first_line_that_is_an_array_of_no_records_is_one_bad_line_not_a_document(
+    tmp_path: Path, first: str
+) -> None:
+    """JSON Lines whose first line is some other array: that line is rejected alone and the records
+    after it are read, where the whole file was refused as "one JSON document"."""
+    (tmp_path / "export.jsonl").write_text(
+        first + '\n{"type": "post", "id": "p1", "created_at": "2026-11-20T09:00:00Z"}\n', encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.jsonl"))
+    assert [r.platform_id for page in pages for r in page.posts] == ["p1"]
+    assert [(r.location, r.reason) for page in pages for r in page.rejected] == [
+        ("export.jsonl line 1", "not a JSON object")
+    ]
+
+
 # --- a formatted but empty first row; an openpyxl whose parser yields another shape -------------
 
 
