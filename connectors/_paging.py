@@ -22,6 +22,15 @@ rate limit, a network outage) first yields a page of that listing page's items r
 (with their threads), whose cursor names them (`run.read`), then is raised: the next scan
 passes over those items and reads the rest, the item it stopped in included. Without it, a quota smaller than one listing
 page's threads would be spent every day on the same items.
+
+A channel's time limit stops it the same way, by its own hand: before each item it starts and
+before each new listing page, the sweep asks whether the scan's `Deadline` for the channel has
+passed (`Connector.out_of_time()`), and if so yields what it read in full with its cursor and
+raises `Incomplete` (`time_limit_reached()`); remembered threads not read yet wait for the next
+scan, and a scan reads at least one listed item before it stops, so each one gets further. The scan's
+cancellation at `channel_timeout` cannot do that (a generator cancelled mid-request must not
+yield), so, left to it, a listing page whose threads take longer than the limit would be read
+again from its first item on every scan, never past it.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from pydantic import Field, SecretStr, ValidationError
 
-from socialmon_connectors.base import Connector, ConnectorSettings
+from socialmon_connectors.base import Connector, ConnectorSettings, time_limit_reached
 from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import SECRET_PARAMS, Api, RetryPolicy, Skipped, new_client
 from socialmon_connectors.records import (
@@ -697,6 +706,8 @@ class SweepConnector(Connector):
             api = self.make_api(client)
             await self.prepare(api)
             for failure in remembered:  # threads an earlier scan could not read: first
+                if self.out_of_time():  # the rest stay remembered; the listing still gets its item
+                    break
                 page = Page()
                 await self.read_thread(api, failure.item, failure.key, page, pending, remembered=True)
                 window.retried += 1
@@ -704,6 +715,9 @@ class SweepConnector(Connector):
                 yield page
             position = 0
             worked_pages = records = 0
+            # A scan out of time stops once it has read a listed item (each scan makes progress,
+            # where a listing page slower than the whole limit would be fetched every scan for nothing).
+            read_one = False
             async for batch in self.listing(api, window):
                 page = Page()
                 times: list[datetime] = []
@@ -732,6 +746,8 @@ class SweepConnector(Connector):
                         if window.read_before(key, when):
                             passed.append(when)
                             continue  # read by the scan this one resumes, before it stopped on its page
+                        if read_one and self.out_of_time():  # stops as an error would (below)
+                            raise time_limit_reached(self.platform)
                         try:
                             made = self.item(raw, page.rejected)
                         except MALFORMED as error:
@@ -741,13 +757,14 @@ class SweepConnector(Connector):
                             (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
                         await self.read_thread(api, raw, key, page, pending)
                         times.append(when)
+                        read_one = True
                         if key is not None:
                             read[key] = when
                 except Exception:
-                    # The channel stops part way through the page: store the items read in full, with a
-                    # cursor that passes over them only, then stop. What the item it stopped in gave is
-                    # left out (a thread stored in part would show answered comments as waiting), and
-                    # the next scan reads that item again.
+                    # The channel stops part way through the page (an error, or its time is up): store
+                    # the items read in full, with a cursor that passes over them only, then stop. What
+                    # the item it stopped in gave is left out (a thread stored in part would show
+                    # answered comments as waiting), and the next scan reads that item again.
                     _cut_back(page, kept)
                     window.stopped(read)
                     if read or page.posts or page.comments or page.rejected or page.failed_threads:
@@ -776,6 +793,8 @@ class SweepConnector(Connector):
                 # platform's order is not trusted (a playlist holds videos out of publish order).
                 if batch and not any_wanted and window.since is not None:
                     break
+                if read_one and self.out_of_time():  # before the next listing page is asked for
+                    raise time_limit_reached(self.platform)
         listed = window.listed
         yield Page(cursor=window.finished(), progress=Progress(done=listed, total=listed, unit="items"))
 

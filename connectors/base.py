@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from socialmon_connectors.errors import Incomplete
 from socialmon_connectors.records import Page, ThreadFailure
 
 if TYPE_CHECKING:
@@ -40,6 +42,34 @@ class ConnectorSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: Why a channel stopped at its deadline (after the platform's name, before `Incomplete`'s hint that
+#: the next scan continues from there): the CLI says it in Spanish too
+#: (`socialmon.cli._config_words.PARTIAL_REASONS`).
+TIME_LIMIT_REACHED = "stopped at the channel's time limit (channel_timeout), keeping what it had read in full"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the channel's time in this scan is up (the scan's `channel_timeout`, less a margin).
+
+    A connector that checks `passed()` before each item it starts stops cleanly there: it
+    yields what it read in full with the cursor after it, then raises `time_limit_reached()`,
+    and the channel ends partial. One that never checks is cancelled at the hard limit
+    instead, losing what it read since its last yielded page.
+    """
+
+    at: float  # on `clock`
+    clock: Callable[[], float] = time.monotonic  # the scan passes its event loop's `time`
+
+    def passed(self) -> bool:
+        return self.clock() >= self.at
+
+
+def time_limit_reached(platform: str) -> Incomplete:
+    """The error a connector raises when it stops at its `Deadline` (the channel ends partial)."""
+    return Incomplete(f"{platform}: {TIME_LIMIT_REACHED}" if platform else TIME_LIMIT_REACHED)
+
+
 @dataclass(frozen=True)
 class ChannelContext:
     """What a connector knows about the channel it reads, besides its settings."""
@@ -57,6 +87,8 @@ class ChannelContext:
     language: str = "en"
     # Threads an earlier scan could not read in full, to read again (see `ThreadFailure`).
     pending_threads: tuple[ThreadFailure, ...] = ()
+    # When to stop between items (see `Deadline`); None: no limit (outside a scan, or none set).
+    deadline: Deadline | None = None
 
 
 class Connector(ABC):
@@ -82,6 +114,11 @@ class Connector(ABC):
     def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
         self.settings = settings
         self.context = context
+
+    def out_of_time(self) -> bool:
+        """Whether the channel's time in this scan is up: stop before the next item (see `Deadline`)."""
+        deadline = self.context.deadline
+        return deadline is not None and deadline.passed()
 
     @abstractmethod
     def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:

@@ -26,6 +26,7 @@ from socialmon.locking import ChannelLockLost, ChannelLocks
 from socialmon.scoring import ScoringPool
 from socialmon.sentiment import Sentiment
 from socialmon.storage import PageResult, PreparedPage, RunStart, Store
+from socialmon_connectors.base import Deadline
 from socialmon_connectors.errors import ConnectorError, Incomplete
 from socialmon_connectors.records import Page, Progress, RejectedRecord
 
@@ -136,6 +137,20 @@ SCAN_SWITCH_INTERVAL = 0.001  # seconds; see run_scan
 # page in 181-212 transactions, 150 ms 3.7-3.9 in 97-113, wall time 1.17-1.23 and 1.19-1.21 times
 # the ideal; 250 ms: 3.9, but 1.34-1.35 times the ideal.
 WRITE_LINGER = 0.15
+# A time-limited channel is asked to stop between two items (`ChannelContext.deadline`) this long
+# before `channel_timeout` cancels it: the item it is reading then has that long to finish. The
+# cancellation loses what the connector read since its last yielded page (a generator cancelled
+# inside a request cannot yield what it finished), and a channel cancelled in the same listing
+# page on every scan never gets past it; it stays, for a connector stuck in one request or one
+# that never checks. A tenth of the limit, at most 5 minutes (a thread of a few hundred comment
+# pages on a slow network): the default 2 h stops between items from 1 h 55 min.
+STOP_MARGIN_SHARE = 0.1
+STOP_MARGIN_MAX = 300.0
+
+
+def soft_time_limit(limit: float) -> float:
+    """Seconds after which a channel allowed `limit` seconds of fetching stops between items."""
+    return limit - min(limit * STOP_MARGIN_SHARE, STOP_MARGIN_MAX)
 
 
 class PageWriter:
@@ -381,6 +396,13 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         # while the next pages are read, and written when its turn comes; a small page after
         # it waits until it is written, as the writer's queue would otherwise overtake it.
         in_flight: deque[tuple[Awaitable[PageResult] | _ScoredPage, Progress | None]] = deque()
+        # The channel's time: a connector stops itself between items at `time_up` (it ends partial);
+        # one still fetching at `cut_off` is cancelled (it fails).
+        loop = asyncio.get_running_loop()
+        limit = shared.channel_timeout
+        begun = loop.time()
+        cut_off = None if limit is None else begun + limit
+        time_up = None if limit is None else Deadline(begun + soft_time_limit(limit), loop.time)
 
         def saved(result: PageResult, progress: Progress | None) -> None:
             nonlocal pages
@@ -452,12 +474,9 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
             cursor can move past a page that was not stored.
             """
             nonlocal stopped
-            loop = asyncio.get_running_loop()
-            limit = shared.channel_timeout
-            deadline = None if limit is None else loop.time() + limit
             while True:
                 try:
-                    async with asyncio.timeout_at(deadline):
+                    async with asyncio.timeout_at(cut_off):
                         page = await anext(source)
                 except StopAsyncIteration:
                     return
@@ -491,7 +510,12 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
                 raise unreadable
             connector = resolved.connector_class(
                 resolved.settings,
-                replace(resolved.context, http=shared.http, pending_threads=started.pending_threads),
+                replace(
+                    resolved.context,
+                    http=shared.http,
+                    pending_threads=started.pending_threads,
+                    deadline=time_up,
+                ),
             )
             source = connector.pages(started.cursor)
             try:
@@ -567,8 +591,10 @@ async def run_scan(
 
     Once `stop` is requested, each channel stops after the page it is reading (see `StopRequest`).
 
-    A channel still fetching after `channel_timeout` seconds stops there (failed); what it
-    fetched is stored, and the next scan resumes from its last stored page.
+    A channel is asked to stop between two items a margin before `channel_timeout` seconds
+    (`soft_time_limit`): one that does ends partial, with what it read in full stored and the
+    next scan resuming after it. One still fetching at `channel_timeout` is cancelled (failed);
+    the pages it yielded are stored, and the next scan resumes from its last stored page.
     """
     limit = asyncio.Semaphore(concurrency)
     shared = ScanShared(

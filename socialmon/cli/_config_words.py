@@ -401,6 +401,14 @@ HINTS = (
     ),
 )
 
+# Why a channel ended partial, in socialmon's words, as the connectors write them after the
+# platform's name ("YouTube: …"), before a hint (" — …") or the count of threads left ("; …"):
+# said wherever they stand in a channel's error.
+PARTIAL_REASONS = (
+    # socialmon_connectors.base.TIME_LIMIT_REACHED: a channel that stopped itself at its deadline
+    N_("stopped at the channel's time limit (channel_timeout), keeping what it had read in full"),
+)
+
 # Counts the scan writes as "N thing(s)", each said with the plural its number asks for.
 COUNTED: dict[str, Callable[[int], str]] = {
     "{n} thread(s) left for the next scan": lambda n: ngettext(
@@ -773,7 +781,24 @@ def _said_message(message: str) -> str:
     if current() == DEFAULT:
         return message
     spoken = said(message)
-    return spoken if spoken != message else said_hints(_said_counts(_said_file_errors(message)))
+    if spoken != message:
+        return spoken
+    return said_hints(_said_counts(_said_file_errors(_said_partial_reasons(message))))
+
+
+@cache
+def _partial_reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(rf"(?:^|(?<=; )|(?<=: )){template_pattern(reason)}(?=$|; | — )", re.DOTALL), reason)
+        for reason in PARTIAL_REASONS
+    )
+
+
+def _said_partial_reasons(text: str) -> str:
+    """Each of `PARTIAL_REASONS` in a channel's error, said in the CLI's language."""
+    for pattern, english in _partial_reason_patterns():
+        text = pattern.sub(lambda found, english=english: _(english).format(**found.groupdict()), text)
+    return text
 
 
 def said_hints(text: str) -> str:
