@@ -26,14 +26,20 @@ framework the unread ids and branches: the next scan reads those, not the whole 
 
 Every request carries a User-Agent in the form Reddit requires,
 `python:socialmon:<version> (by /u/<username>)`. A comment whose author is `username`, one of
-`business_accounts`, or the user a `u/<name>` channel reads is the business's own. A
-`[deleted]`/`[removed]` body marks the comment deleted, and a `[deleted]`/`[removed]`
-selftext the post, and either is sent without text, so the text stored before stays (a
-post's title and body; a post first seen deleted has none). An author Reddit withholds
-(`[deleted]`: the account deleted, its comments kept) is sent as no author, id and name,
-so the author stored before stays. `edited` (false or an epoch time) becomes `edited_at`.
-A post deleted after it was listed (its comments answer 404, or 403 when Reddit marks it
-removed) is skipped as gone.
+`business_accounts`, or the user a `u/<name>` channel reads is the business's own. The
+comments of `bots` (AutoModerator by default) are left out: its stickied notice on every post
+is no customer waiting for an answer, and its canned replies are no answer from the business;
+the replies to them are kept. Reddit's placeholder where a removed text was (`[deleted]`,
+`[removed]`, `[ Removed by Reddit ]` or a longer "[ Removed by reddit … ]" sentence) marks
+the comment, or as a selftext the post, deleted, and either is sent without text, so the
+text stored before stays (a post's title and body; a post first seen deleted has none). What
+a moderator removed reaches an app logged in as a moderator with its words, flagged `removed`
+or `spam` (a post also by `removed_by_category`): it is marked deleted and its words sent. An
+author Reddit withholds (`[deleted]`: the account deleted, its comments kept) is sent as no
+author, id and name, so the author stored before stays. `edited` (false or an epoch time)
+becomes `edited_at`. A post deleted after it was listed (its comments answer 404, or 403
+when Reddit marks it removed) is skipped as gone. An OAuth token Reddit refuses (401) before
+its `expires_in` is renewed once and the request asked again.
 
 Reddit answers the listing of a subreddit that does not exist with a redirect to a search
 for subreddits (`/subreddits/search?q=<name>`), not a 404: a listing redirected anywhere but
@@ -90,6 +96,8 @@ OAUTH_URL = "https://oauth.reddit.com"
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
 ACCOUNT_FORM = "r/<subreddit> or u/<username>, e.g. r/cornerbistro"
 DELETED_BODIES = frozenset({"[deleted]", "[removed]"})
+REDDIT_REMOVAL = "[ removed by reddit"  # what Reddit's staff took down: "[ Removed by Reddit ]" and longer
+BOTS = ("AutoModerator",)  # accounts whose comments are left out unless the channel's `bots` says otherwise
 MORE_IDS_PER_REQUEST = 100  # ids sent in one api/morechildren request
 COMMENTS_PER_MORE = 20  # comments api/morechildren answers a call, whatever `children` lists (measured)
 SCAN_MORE_OAUTH = 1000  # "load more" requests a scan of a channel may make: ten minutes at 100 a minute
@@ -162,6 +170,11 @@ class RedditSettings(ApiSettings):
     business_accounts: list[str] = Field(
         default_factory=list, description="more usernames whose comments are the business's replies"
     )
+    bots: list[str] = Field(
+        default_factory=lambda: list(BOTS),
+        description="accounts whose comments are neither a customer's nor the business's (a subreddit's "
+        "bots): left out, the replies to them kept; [] keeps AutoModerator's as anyone's",
+    )
     client_id: SecretStr | None = Field(default=None, description='an app\'s client id, as "${ENV_VAR}"')
     client_secret: SecretStr | None = Field(default=None, description='its secret, as "${ENV_VAR}"')
     password: SecretStr | None = Field(
@@ -218,6 +231,17 @@ def _edited(value: Any) -> datetime | None:
     return None
 
 
+def is_placeholder(text: str) -> bool:
+    """Whether `text` is Reddit's placeholder where a deleted or removed text was, not anyone's words."""
+    said = text.strip()
+    return said in DELETED_BODIES or (said.lower().startswith(REDDIT_REMOVAL) and said.endswith("]"))
+
+
+def _removed_by_moderator(data: Raw) -> bool:
+    """Flags only a moderator of the subreddit is sent, with the words of what was removed."""
+    return data.get("removed") is True or data.get("spam") is True
+
+
 def _author(data: Raw) -> str | None:
     author = data.get("author")
     return author if isinstance(author, str) and author and author not in DELETED_BODIES else None
@@ -237,8 +261,8 @@ def _url(data: Raw) -> str | None:
 def parse_submission(data: Raw, business: frozenset[str]) -> PostRecord:
     author = _author(data)
     body = data.get("selftext") or ""
-    words = "" if body in DELETED_BODIES else body  # Reddit's placeholder where the words were
-    deleted = words != body or bool(data.get("removed_by_category"))
+    words = "" if is_placeholder(body) else body  # Reddit's placeholder where the words were
+    deleted = words != body or bool(data.get("removed_by_category")) or _removed_by_moderator(data)
     title = data.get("title") or ""
     text = f"{title}\n\n{words}" if words else title
     # A deleted or removed post keeps its title on Reddit, but unless Reddit still shows its body
@@ -267,7 +291,8 @@ def parse_submission(data: Raw, business: frozenset[str]) -> PostRecord:
 def parse_comment(data: Raw, post_id: str, business: frozenset[str]) -> CommentRecord:
     author = _author(data)
     body = data.get("body") or ""
-    deleted = body in DELETED_BODIES
+    placeholder = is_placeholder(body)
+    deleted = placeholder or _removed_by_moderator(data)
     parent = str(data.get("parent_id") or "")
     return CommentRecord(
         platform_id=data["id"],
@@ -276,7 +301,7 @@ def parse_comment(data: Raw, post_id: str, business: frozenset[str]) -> CommentR
         author_id=_author_id(data, author),
         author_name=author,
         is_business=author is not None and author.lower() in business,
-        text="" if deleted else body,
+        text="" if placeholder else body,
         url=_url(data),
         created_at=parse_time(float(data["created_utc"])),
         edited_at=_edited(data.get("edited")),
@@ -294,9 +319,16 @@ class MoreStub:
 
 
 def walk_comments(
-    things: list[Any], post_id: str, business: frozenset[str], rejected: list[RejectedRecord]
+    things: list[Any],
+    post_id: str,
+    business: frozenset[str],
+    rejected: list[RejectedRecord],
+    bots: frozenset[str] = frozenset(b.lower() for b in BOTS),
 ) -> tuple[list[CommentRecord], list[MoreStub]]:
-    """Every comment in a tree of t1 things (their `replies` listings included), and the stubs met on the way."""
+    """Every comment in a tree of t1 things (their `replies` listings included), and the stubs met on the way.
+
+    The comments of `bots` (lower-case names) are left out; their replies are not.
+    """
     comments: list[CommentRecord] = []
     stubs: list[MoreStub] = []
     pending = list(things)
@@ -311,6 +343,10 @@ def walk_comments(
             continue
         if thing.get("kind") != "t1":
             continue
+        replies = dig(data.get("replies"), ("data", "children"))
+        pending.extend(replies if isinstance(replies, list) else [])
+        if str(data.get("author") or "").lower() in bots:
+            continue
         record = build(
             rejected,
             f"Reddit comment {data.get('id')}",
@@ -318,8 +354,6 @@ def walk_comments(
         )
         if record is not None:
             comments.append(record)
-        replies = dig(data.get("replies"), ("data", "children"))
-        pending.extend(replies if isinstance(replies, list) else [])
     return comments, stubs
 
 
@@ -385,7 +419,7 @@ def _removal(data: Raw) -> str | None:
     if category:
         return f"removed_by_category: {category}"
     body = data.get("selftext")
-    return f"its text reads {body}" if body in DELETED_BODIES else None
+    return f"its text reads {body}" if isinstance(body, str) and is_placeholder(body) else None
 
 
 def parse_problem(status: int, body: Any) -> Problem:
@@ -525,13 +559,29 @@ class _RedditApi(Api):
     def _token_fresh(self, now: datetime) -> bool:
         return self.expires_at is not None and now < self.expires_at
 
+    async def _log_in(self) -> None:
+        assert self.login is not None and self.clock is not None
+        token, lifetime = await self.login()
+        self.secrets = [*self.secrets, token]
+        self.headers = {**self.headers, "Authorization": f"bearer {token}"}
+        self.expires_at = self.clock() + timedelta(seconds=max(0.0, lifetime - 60))
+
     async def get(self, path: str, params: Any = None) -> Any:
-        if self.login is not None and self.clock is not None and not self._token_fresh(self.clock()):
-            token, lifetime = await self.login()
-            self.secrets = [*self.secrets, token]
-            self.headers = {**self.headers, "Authorization": f"bearer {token}"}
-            self.expires_at = self.clock() + timedelta(seconds=max(0.0, lifetime - 60))
-        return await super().get(path, params)
+        if self.login is None or self.clock is None:
+            return await super().get(path, params)
+        logged_in = not self._token_fresh(self.clock())
+        if logged_in:
+            await self._log_in()
+        try:
+            return await super().get(path, params)
+        except AuthError:
+            # Reddit can stop honouring a token before its `expires_in` (revoked, a clock off, a
+            # restart on its side): a 401 to an older token is asked again once with a new one, so
+            # that an hour-long scan does not end telling the user to check credentials that work.
+            if logged_in:
+                raise
+            await self._log_in()
+            return await super().get(path, params)
 
 
 # --- the connector -------------------------------------------------------------------------
@@ -559,6 +609,11 @@ class RedditConnector(SweepConnector):
         if kind == "user":
             names.add(name)
         return frozenset(n.lower().removeprefix("u/").removeprefix("/u/") for n in names if n)
+
+    @cached_property
+    def bots(self) -> frozenset[str]:
+        """Lower-case names whose comments are left out: neither a customer's nor the business's."""
+        return frozenset(n.lower().removeprefix("u/").removeprefix("/u/") for n in self.settings.bots if n)
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
@@ -613,7 +668,7 @@ class RedditConnector(SweepConnector):
             for k in ("id", "name", "num_comments", "created_utc", "removed_by_category")
             if k in data
         }
-        if data.get("selftext") in DELETED_BODIES:
+        if isinstance(data.get("selftext"), str) and is_placeholder(data["selftext"]):
             kept["selftext"] = data["selftext"]
         return {"kind": raw.get("kind") or "t3", "data": kept}
 
@@ -641,7 +696,7 @@ class RedditConnector(SweepConnector):
                 return
             body = await self._first_tree(api, post_id, data)
             things = _tree(body, f"comments/{post_id}{self.suffix}")
-            comments, stubs = walk_comments(things, post_id, self.business, rejected)
+            comments, stubs = walk_comments(things, post_id, self.business, rejected, self.bots)
             seen.update(comment.platform_id for comment in comments)
             unread = Unread(read=len(comments))
             unread.add(stubs, seen)
@@ -735,8 +790,8 @@ class RedditConnector(SweepConnector):
                 "Reddit: post %s: api/morechildren brought none of %d comments asked", post_id, len(batch)
             )
             return []
-        found, deeper = walk_comments(things, post_id, self.business, rejected)
-        fresh = [comment for comment in found if comment.platform_id not in seen]
+        found, deeper = walk_comments(things, post_id, self.business, rejected, self.bots)
+        fresh = _unseen(found, seen)
         seen.update(answered)
         # The ids asked that neither came back nor sit in a new stub: ask again, first.
         in_stubs = {i for stub in deeper for i in stub.children}
@@ -762,8 +817,8 @@ class RedditConnector(SweepConnector):
             raise
         things = _tree(body, f"comments/{post_id}{self.suffix}?comment={parent[3:]}")
         seen.add(parent[3:])
-        found, deeper = walk_comments(things, post_id, self.business, rejected)
-        fresh = [comment for comment in found if comment.platform_id not in seen]
+        found, deeper = walk_comments(things, post_id, self.business, rejected, self.bots)
+        fresh = _unseen(found, seen)
         seen.update(comment.platform_id for comment in fresh)
         unread.add(deeper, seen)
         return fresh
@@ -812,6 +867,15 @@ def _gone(post_id: str, error: NotFound, what: str) -> RejectedRecord:
     )
 
 
+def _unseen(found: list[CommentRecord], seen: set[str]) -> list[CommentRecord]:
+    """The comments not read before, each once: an answer may repeat a comment, or send one read already."""
+    fresh: dict[str, CommentRecord] = {}
+    for comment in found:
+        if comment.platform_id not in seen:
+            fresh.setdefault(comment.platform_id, comment)
+    return list(fresh.values())
+
+
 def _fullname(item: Raw) -> Any:
     return (item.get("data") or {}).get("name") or repr(item)
 
@@ -836,6 +900,7 @@ __all__ = [
     "RedditSettings",
     "Unread",
     "error_table",
+    "is_placeholder",
     "more_budget",
     "parse_account",
     "parse_comment",
