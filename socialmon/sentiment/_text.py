@@ -81,6 +81,12 @@ def tail(text: str, limit: int) -> str:
     return text[min(found) + 1 :] if found else text[start:]
 
 
+def unescaped(text: str) -> str:
+    """`text` with its HTML character references decoded: X's API (v1.1 and v2) and HTML exports
+    escape "<", ">" and "&", and "&lt;3" is a heart, "pan &amp; café" Spanish."""
+    return html.unescape(text) if "&" in text and ";" in text else text
+
+
 def for_scoring(text: str) -> str:
     """`text`, or for one longer than `SCORED_CHARS` its first and last `SCORED_CHARS // 2`
     characters (cut at spaces) on two lines: the opening and the conclusion of a long text
@@ -179,9 +185,7 @@ class Tokenizer:
 
     def tokenize(self, text: str) -> list[Token]:
         """Normalised tokens of `text`, phrases merged."""
-        if "&" in text and ";" in text:
-            # X's API (v1.1 and v2) and HTML exports escape "<", ">" and "&": "&lt;3" is a heart.
-            text = html.unescape(text)
+        text = unescaped(text)
         if not text.isascii():
             text = text.translate(_DROP)
         tokens: list[Token] = []

@@ -72,7 +72,7 @@ from functools import cache
 from socialmon.sentiment import _languages
 from socialmon.sentiment._engine import is_mixed, score_english, score_tokens
 from socialmon.sentiment._langid import OTHER, LanguageIdentifier
-from socialmon.sentiment._text import for_scoring
+from socialmon.sentiment._text import for_scoring, unescaped
 from socialmon.sentiment.base import Label, Sentiment
 
 __all__ = ["MultilingualScorer"]
@@ -139,18 +139,22 @@ class MultilingualScorer:
         chosen = cls.languages_of(languages)
         return cls.version if chosen == cls.DEFAULT_LANGUAGES else f"{cls.version}+{','.join(chosen)}"
 
+    # Every entry decodes HTML character references first (`unescaped`): detection and English's
+    # VADER read "Pan &amp; café &lt;3" as the Spanish, positive "Pan & café <3" it is.
+
     def detect_language(self, text: str, hint: str | None = None) -> str:
         """ "en", "es", "pt" or "other"."""
-        return self._identifier.detect(text, hint)
+        return self._identifier.detect(unescaped(text), hint)
 
     def score(self, text: str, hint: str | None = None) -> Sentiment:
         """Score one text; `hint` is the brand's language ("es", "en", "pt"), if known."""
+        text = unescaped(text)
         language = self._identifier.detect(text, hint)
         return self._score_as(text, language)
 
     def score_as(self, text: str, language: str) -> Sentiment:
         """Score `text` with the rules of `language`, skipping detection."""
-        return self._score_as(text, language)
+        return self._score_as(unescaped(text), language)
 
     def score_many(self, texts: Iterable[str], hint: str | None = None) -> list[Sentiment]:
         """Score a page of texts: all detection first, then all scoring (each phase keeps
@@ -158,8 +162,12 @@ class MultilingualScorer:
         texts = list(texts)
         unique = list(dict.fromkeys(texts))
         detect = self._identifier.detect
-        languages = [detect(text, hint) for text in unique]
-        scored = {text: self._score_as(text, lang) for text, lang in zip(unique, languages, strict=True)}
+        decoded = [unescaped(text) for text in unique]
+        languages = [detect(text, hint) for text in decoded]
+        scored = {
+            text: self._score_as(plain, lang)
+            for text, plain, lang in zip(unique, decoded, languages, strict=True)
+        }
         return [scored[text] for text in texts]
 
     def _rules_of(self, code: str) -> _languages.Language:

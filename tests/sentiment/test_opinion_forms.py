@@ -95,3 +95,18 @@ def test_html_references_are_decoded_before_tokens() -> None:
     tokens = spanish().tokenizer.tokenize("pan &amp; café &lt;3")
     assert [t.key for t in tokens] == ["pan", "cafe", "<3"]
     assert len({t.sentence for t in tokens}) == 1
+
+
+@pytest.mark.parametrize(
+    ("escaped", "plain"),
+    [("so good &lt;3", "so good <3"), ("Fish &amp; chips, awful", "Fish & chips, awful")],
+)
+def test_html_references_are_decoded_before_detection_and_english_too(
+    scorer: MultilingualScorer, escaped: str, plain: str
+) -> None:
+    """English goes through VADER, not the es/pt tokenizer: it reads the decoded text as well, and so
+    does language detection (one entry point for every path, `score_many` included)."""
+    expected = scorer.score(plain)
+    assert scorer.score(escaped) == expected
+    assert scorer.score_many([escaped, plain]) == [expected, expected]
+    assert scorer.detect_language(escaped) == scorer.detect_language(plain)
