@@ -18,9 +18,10 @@ when none tells, the channel's `locale` does (month-first for en-US, else day-fi
 setting `date_order` forces it. The apps put Unicode direction marks (U+200E) and no-break or
 narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain spaces or dropped.
 
-A line that does not start with a date and time written as the export writes its messages' (most
-of its first lines: brackets or " - ", separator, year digits, seconds, clock) is the continuation
-of the message before it: a note or a bit of another chat pasted in a message stays its text. System
+A line that does not start with a date and time written as the export writes its messages' (as
+its first line does, else most of its first lines: brackets or " - ", separator, the year's digits,
+seconds, clock) is the continuation of the message before it: a note or a bit of another chat
+pasted in a message stays its text, even where a short chat has more such lines than messages. System
 lines (the encryption notice, joins and exits, the business-account notices; subject, group name
 and description changes, told by their words, 'Ana cambió el asunto de "a" a "b"', 'changed the
 subject from', 'mudou o assunto de'…, so that a sender whose saved name has quotes is kept; on iOS,
@@ -114,25 +115,33 @@ def _header_pattern(text: str) -> re.Pattern[str] | None:
     """The first line of a message as this export writes it, or None when no line looks like one.
 
     The export writes every message's date and time alike (brackets or " - ", the date's separator,
-    the year's digits, seconds, a 12-hour clock), the way most of its first lines do: a line inside
-    a message that only looks like one (the other app's layout, another clock or year: a note, or a
-    bit of another chat forwarded) is text of the message it is in. Groups: "[", day or month or
-    year, month or day, year or day, hour, minute, second, a or p (None where the shape has none).
+    the year's digits, seconds, a 12-hour clock): a line inside a message that only looks like one
+    (the other app's layout, another clock or year: a note, or a bit of another chat forwarded) is
+    text of the message it is in. An export begins with a message (or the encryption notice), so
+    the form of its first line, when that line looks like a message's start, is the export's: a
+    short chat may hold more pasted lines than messages. Else (a copy cut in the middle of a
+    message) it is the form most of its first lines have. Groups: "[", day or month or year, month
+    or day, year or day, hour, minute, second, a or p (None where the shape has none).
     """
-    shapes = Counter(
-        (
+    shapes: Counter[tuple[bool, bool, str, int | None, bool, bool]] = Counter()
+    opening = None
+    for found in itertools.islice(_ANY_HEADER.finditer(text), SHAPE_SAMPLE):
+        year_first = len(found[2]) > 2
+        shape = (
             found[1] is not None,
-            len(found[2]) > 2,
+            year_first,
             found[3],
-            len(found[4]),
+            # Only a year's digits are the export's: a day or month is written with 1 or 2.
+            None if year_first else len(found[4]),
             found[7] is not None,
             found[8] is not None,
         )
-        for found in itertools.islice(_ANY_HEADER.finditer(text), SHAPE_SAMPLE)
-    )
+        if not shapes and not _clean(text[: found.start()]).replace("\ufeff", "").strip():
+            opening = shape  # the export's first line
+        shapes[shape] += 1
     if not shapes:
         return None
-    (bracket, year_first, separator, last_digits, seconds, half), _ = shapes.most_common(1)[0]
+    (bracket, year_first, separator, last_digits, seconds, half) = opening or shapes.most_common(1)[0][0]
     sep = re.escape(separator)
     return re.compile(
         _LEAD
@@ -141,7 +150,7 @@ def _header_pattern(text: str) -> re.Pattern[str] | None:
         + sep
         + r"(\d{1,2})"
         + sep
-        + f"(\\d{{{last_digits}}})"
+        + (r"(\d{1,2})" if last_digits is None else f"(\\d{{{last_digits}}})")
         + _TIME
         + (r"[:.](\d{2})" if seconds else f"(?:{_NEVER}(\\d))?(?![:.]\\d)")
         + (_HALF if half else f"(?:{_NEVER}(a))?")
@@ -446,8 +455,8 @@ def parse_export(
 ) -> Chat:
     """Every message of one exported chat, in the file's order, with UTC times and stable ids.
 
-    Each line that starts with a date and time, written as most of the export's first lines are,
-    begins a message (or a system notice); the lines up to the next such line are its
+    Each line that starts with a date and time, written as the export's first line is (else as
+    most of its first lines are), begins a message (or a system notice); the lines up to the next such line are its
     continuation. `id_chat` and `id_senders` (a sender's name → another) make the ids as if the
     chat and its senders had those names: a renamed chat's old messages then get the ids they were
     first stored under.

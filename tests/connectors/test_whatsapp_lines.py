@@ -91,6 +91,102 @@ def test_a_line_with_another_clock_and_year_than_the_files_is_text() -> None:
     assert chat.messages[0].created_at.month == 12
 
 
+def test_a_year_first_export_keeps_its_days_written_with_one_digit() -> None:
+    """Some locales (Chinese on Android) write the date year first and do not pad the day: "2026/12/9
+    9:05 - …". The day is the last field, so its digits vary from line to line: the 9th's messages
+    are messages, not text of the 10th's first one or lines before the chat."""
+    text = (
+        "2026/12/8 17:40 - Marisol Vega: ¿Hacen pasteles sin azúcar?\n"
+        f"2026/12/8 17:52 - {BUSINESS}: Sí, con pedido de un día\n"
+        "2026/12/9 9:05 - Marisol Vega: Quiero uno para el 12\n"
+        "2026/12/10 10:15 - Marisol Vega: ¿Me confirman?\n"
+        f"2026/12/10 10:30 - {BUSINESS}: Confirmado\n"
+        "2026/12/12 12:00 - Marisol Vega: Ya voy para allá\n"
+        f"2026/12/12 12:01 - {BUSINESS}: La esperamos\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [
+        ("Marisol Vega", "¿Hacen pasteles sin azúcar?"),
+        (BUSINESS, "Sí, con pedido de un día"),
+        ("Marisol Vega", "Quiero uno para el 12"),
+        ("Marisol Vega", "¿Me confirman?"),
+        (BUSINESS, "Confirmado"),
+        ("Marisol Vega", "Ya voy para allá"),
+        (BUSINESS, "La esperamos"),
+    ]
+    assert chat.rejected == []
+    assert [m.created_at.astimezone(MX).day for m in chat.messages] == [8, 8, 9, 10, 10, 12, 12]
+
+
+def test_a_year_first_export_with_a_pasted_date_keeps_the_year_fixed() -> None:
+    """The year's digits stay learnt where the year comes first: a "26/12/9 …" line inside a message
+    of a "2026/12/9" export is its text."""
+    text = (
+        "2026/12/9 9:05 - Marisol Vega: Fechas:\n"
+        "26/12/9 9:00 - primera entrega\n"
+        f"2026/12/9 9:20 - {BUSINESS}: Anotado\n"
+    )
+    assert said(parse(text)) == [
+        ("Marisol Vega", "Fechas:\n26/12/9 9:00 - primera entrega"),
+        (BUSINESS, "Anotado"),
+    ]
+
+
+def test_a_short_ios_chat_with_more_pasted_android_lines_than_messages_keeps_its_messages() -> None:
+    """An export begins with a message (or the encryption notice): its first line's form is the
+    export's, even when a message holds more lines of the other app's form (a forwarded group chat)
+    than the chat has messages. Those lines are the message's text, not senders of their own."""
+    pasted = "".join(
+        f"2/12/26, 19:{n:02} - Vecino {n}: ¿alguien vende pan de muerto?\n" for n in range(10, 15)
+    )
+    text = (
+        f"[3/12/26, 10:02:11] Marisol Vega: Mire lo que preguntan en el grupo:\n"
+        f"{pasted}"
+        f"[3/12/26, 10:03:30] Marisol Vega: ¿Ustedes tienen?\n"
+        f"[3/12/26, 10:20:05] {BUSINESS}: Sí, desde mañana\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [
+        ("Marisol Vega", f"Mire lo que preguntan en el grupo:\n{pasted.rstrip()}"),
+        ("Marisol Vega", "¿Ustedes tienen?"),
+        (BUSINESS, "Sí, desde mañana"),
+    ]
+    assert chat.rejected == []
+    assert chat.customers() == {"marisol vega"}
+
+
+def test_an_android_chat_opening_with_its_encryption_notice_keeps_its_form_over_pasted_ios_lines() -> None:
+    """The first line may be a system line (the encryption notice): its form is the export's too."""
+    pasted = "".join(f"[2/12/26, 19:{n:02}:00] Vecino {n}: ¿quién hace pasteles?\n" for n in range(10, 14))
+    text = (
+        "3/12/26, 10:00 - Los mensajes y las llamadas están cifrados de extremo a extremo.\n"
+        f"3/12/26, 10:02 - Marisol Vega: Vea esto:\n{pasted}"
+        f"3/12/26, 10:20 - {BUSINESS}: Nosotros, con gusto\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [
+        ("Marisol Vega", f"Vea esto:\n{pasted.rstrip()}"),
+        (BUSINESS, "Nosotros, con gusto"),
+    ]
+    assert chat.rejected == []
+
+
+def test_a_copy_cut_at_its_start_still_takes_the_form_of_most_of_its_lines() -> None:
+    """When the first lines are no message start (a copy cut in the middle of a message), the form is
+    still the one most message starts have."""
+    text = (
+        "y otra cosa\n"
+        "[2/12/26, 19:10:00] Vecino: pan\n"
+        "3/12/26, 10:02 - Marisol Vega: ¿Tienen pan de muerto?\n"
+        f"3/12/26, 10:20 - {BUSINESS}: Sí\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [("Marisol Vega", "¿Tienen pan de muerto?"), (BUSINESS, "Sí")]
+    assert chat.rejected == [
+        (1, "text before the first message (up to line 2) belongs to no message: not read")
+    ]
+
+
 # --- what the export's lines hold besides messages -----------------------------------------------
 
 
