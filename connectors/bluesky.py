@@ -16,11 +16,21 @@ Requests (AT Protocol XRPC on https://public.api.bsky.app, which takes no authen
         below is read again from its deepest post (at most `deep_thread_requests` times;
         past that the thread is `PartialThread` and the next scan reads the branches left)
 
+The account is kept by its DID, in the channel's cursor (`account`: the DID and the handle or
+DID the config named when it was found), and read by it from then on. The config's handle is
+still looked up each scan: when it no longer names the kept DID (the business renamed its
+handle, and perhaps someone else took the old one), the kept DID is read, never the handle's
+new holder, and a warning names both; once the config names another handle or DID, that one
+is followed. A kept DID whose account is gone (deleted, taken down, deactivated) fails the
+channel, naming it and what to do.
+
 A reply whose author DID is the account's is the business's own. A post's time is the
 earlier of its `createdAt` (set by the client: may be backdated or in the future) and
 `indexedAt`, as Bluesky recommends; the feed is ordered that way too. `notFoundPost`
 (deleted) and `blockedPost` nodes are skipped with what hangs below them, since the
-AppView does not show it. Posts cannot be edited on Bluesky.
+AppView does not show it. Posts cannot be edited on Bluesky. A post's link names its author
+by the handle the AppView shows now (the DID where it shows none, or `handle.invalid`): a
+link stored before a rename is rebuilt when its post is read again within `recent_days`.
 
 A post's text is its `record.text`, then the alt texts of its images or video, then the
 text of the post it quotes (`app.bsky.embed.images#view`, `video#view`, `record#view`,
@@ -52,9 +62,9 @@ from socialmon_connectors._paging import (
     parse_time,
     unread_branches,
 )
-from socialmon_connectors.errors import NotFound
+from socialmon_connectors.errors import ConnectorError, NotFound
 from socialmon_connectors.http import Action, Api, ErrorTable, Problem, Rule
-from socialmon_connectors.records import EARLIEST, CommentRecord, PostRecord, RejectedRecord
+from socialmon_connectors.records import EARLIEST, CommentRecord, Page, PostRecord, RejectedRecord
 
 log = logging.getLogger("socialmon.http")
 
@@ -63,6 +73,9 @@ ACCOUNT_FORM = "a handle like name.bsky.social (or a DID like did:plc:…)"
 NOT_FOUND_HINT = f"check the account: {ACCOUNT_FORM}"
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
 QUOTED_POST = "app.bsky.embed.record#viewRecord"
+INVALID_HANDLE = "handle.invalid"  # what the AppView shows for a handle that fails its verification
+#: The key, in the channel's cursor, of the account as kept: its DID and what the config named it by.
+ACCOUNT = "account"
 ERRORS = ErrorTable(
     {
         (None, "NotFound"): Rule(Action.NOT_FOUND, NOT_FOUND_HINT),
@@ -137,8 +150,11 @@ def rkey(uri: str) -> str:
 
 
 def permalink(post: Raw) -> str:
-    author = post.get("author") or {}
-    return f"https://bsky.app/profile/{author.get('handle') or author.get('did')}/post/{rkey(post['uri'])}"
+    """The post's web link, by its author's current handle; by the DID when there is no valid handle."""
+    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    handle = author.get("handle")
+    who = handle if handle and handle != INVALID_HANDLE else author.get("did") or did_of(post["uri"])
+    return f"https://bsky.app/profile/{who}/post/{rkey(post['uri'])}"
 
 
 def embed_parts(
@@ -290,7 +306,9 @@ class BlueskyConnector(SweepConnector):
 
     settings: BlueskySettings
     paging = CursorPaging(items=("feed",), cursor=("cursor",), param="cursor")
-    did: str = ""
+    did: str = ""  # the account read
+    configured: str = ""  # the handle or DID the config names, lower-case
+    kept: tuple[str, str] | None = None  # from the cursor: (DID, what the config named it by then)
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         return self.new_api(
@@ -300,14 +318,76 @@ class BlueskyConnector(SweepConnector):
             throttle=RateLimitHeaders(prefix="ratelimit-", now=self.now),
         )
 
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        """The sweep's pages, each cursor carrying the account as kept (`ACCOUNT`), for the next scan."""
+        self.kept = kept_account(cursor)
+        async for page in super().pages(cursor):
+            if page.cursor is not None and self.did:
+                page.cursor = {**page.cursor, ACCOUNT: {"did": self.did, "configured": self.configured}}
+            yield page
+
     async def prepare(self, api: Api) -> None:
         actor = read_account(parse_account, self.context.account)
+        self.configured = actor.lower()
+        kept_did = self.kept[0] if self.kept is not None and self.kept[1] == self.configured else None
+        if kept_did is None:  # a new channel, or the config names another account now: follow it
+            self.did = str((await self.profile(api, actor))["did"])
+            return
+        try:
+            found = str((await self.profile(api, actor))["did"])
+        except NotFound:
+            found = ""  # nobody has the handle now (the business renamed it)
+        self.did = kept_did
+        if found == kept_did:
+            return
+        try:
+            current = (await self.profile(api, kept_did)).get("handle")
+        except NotFound as error:
+            raise self.gone(actor, kept_did, error) from None
+        now = f"@{current}" if current and current != INVALID_HANDLE else "no valid handle"
+        if found:
+            log.warning(
+                "Bluesky: channel %s/%s: the handle %s now belongs to another account (%s); socialmon goes on "
+                "reading the channel's account %s (now %s), not that one. The config's handle is stale: "
+                "write the account's current handle or its DID as the channel's account",
+                self.context.brand,
+                self.context.channel,
+                actor,
+                found,
+                kept_did,
+                now,
+            )
+        else:
+            log.warning(
+                "Bluesky: channel %s/%s: the handle %s no longer names an account; socialmon reads the "
+                "channel's account by its DID %s (now %s). The config's handle is stale: write the account's "
+                "current handle or its DID as the channel's account",
+                self.context.brand,
+                self.context.channel,
+                actor,
+                kept_did,
+                now,
+            )
+
+    async def profile(self, api: Api, actor: str) -> Raw:
+        """`app.bsky.actor.getProfile` of a handle or DID: an object with the account's `did`."""
         profile = await api.get("app.bsky.actor.getProfile", {"actor": actor})
         if not isinstance(profile, dict):
             raise unexpected_body(api, "app.bsky.actor.getProfile", profile)
         if not profile.get("did"):
             raise NotFound(f"Bluesky account {actor} not found", hint=NOT_FOUND_HINT)
-        self.did = str(profile["did"])
+        return profile
+
+    def gone(self, actor: str, did: str, error: ConnectorError) -> NotFound:
+        """The channel's kept account cannot be read any more (deleted, taken down, deactivated)."""
+        said = Exception.__str__(error)
+        why = f"{said} ({error.hint})" if error.hint and error.hint != NOT_FOUND_HINT else said
+        return NotFound(
+            f"Bluesky: channel {self.context.brand}/{self.context.channel}: the account it reads, {did} "
+            f"(named {actor} in the config), is gone: {why}. socialmon does not read whoever holds the "
+            "handle now; if the business has a new account, write its handle or DID as the channel's account",
+            hint="fix the channel's account in the config",
+        )
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
         params = {"actor": self.did, "filter": "posts_no_replies", "limit": self.settings.page_size}
@@ -433,6 +513,17 @@ class BlueskyConnector(SweepConnector):
                 hint="nothing to do: the next scan reads them; to read them in one scan raise the channel's "
                 "deep_thread_requests or thread_depth",
             )
+
+
+def kept_account(cursor: dict[str, Any] | None) -> tuple[str, str] | None:
+    """(DID, what the config named it by) as an earlier scan kept it in the cursor; None if it kept none."""
+    kept = (cursor or {}).get(ACCOUNT)
+    if not isinstance(kept, dict):
+        return None
+    did, configured = kept.get("did"), kept.get("configured")
+    if not (isinstance(did, str) and _DID.match(did) and isinstance(configured, str) and configured):
+        return None
+    return did, configured
 
 
 def _feed_item_id(item: Raw) -> Any:

@@ -38,8 +38,13 @@ or `spam` (a post also by `removed_by_category`): it is marked deleted and its w
 author Reddit withholds (`[deleted]`: the account deleted, its comments kept) is sent as no
 author, id and name, so the author stored before stays. `edited` (false or an epoch time)
 becomes `edited_at`. A post deleted after it was listed (its comments answer 404, or 403
-when Reddit marks it removed) is skipped as gone. An OAuth token Reddit refuses (401) before
-its `expires_in` is renewed once and the request asked again.
+when Reddit marks it removed) is skipped as gone. So, on a `u/` channel, is a post in a
+subreddit that went private, quarantined or gated (its comments answer 403 with that `reason`)
+or was banned (404 `reason: banned`): that subreddit is not the channel's, and the thread is
+not asked again every scan (a thread read in part stops there, its comments kept). On an `r/`
+channel the same answers are about the channel's own subreddit, which its listing reports.
+An OAuth token Reddit refuses (401) before its `expires_in` is renewed once and the request
+asked again.
 
 Reddit answers the listing of a subreddit that does not exist with a redirect to a search
 for subreddits (`/subreddits/search?q=<name>`), not a 404: a listing redirected anywhere but
@@ -114,6 +119,14 @@ OAUTH_FORBIDDEN_HINT = (
     "(reddit.com/prefs/apps; Reddit's Data API terms)"
 )
 GONE_HINT = "nothing to do: the post is stored as it was listed, and its thread is no longer read"
+#: A post's thread refused for what became of its subreddit (the error body's `reason`), which on a
+#: `u/` channel is someone else's: it stays closed, as a deleted post's does.
+CLOSED_SUBREDDIT = {
+    "private": "went private",
+    "quarantined": "was quarantined",
+    "gated": "was gated (a content warning to accept on reddit.com)",
+    "banned": "was banned by Reddit",
+}
 
 
 def public_forbidden_hint(username: str) -> str:
@@ -665,7 +678,7 @@ class RedditConnector(SweepConnector):
         data = raw.get("data") or {}
         kept = {
             k: data[k]
-            for k in ("id", "name", "num_comments", "created_utc", "removed_by_category")
+            for k in ("id", "name", "num_comments", "created_utc", "removed_by_category", "subreddit")
             if k in data
         }
         if isinstance(data.get("selftext"), str) and is_placeholder(data["selftext"]):
@@ -712,8 +725,12 @@ class RedditConnector(SweepConnector):
                     fresh = await self._more_children(api, post_id, unread, seen, rejected)
                 else:
                     fresh = await self._branch(api, post_id, unread, seen, rejected)
-            except PlatformError as error:  # what was read is kept; the rest waits for the next scan
-                if error.code == "network":
+            except (NotFound, PlatformError) as error:
+                # What was read is kept; the rest waits for the next scan, unless it can never be read.
+                closed = self._closed_subreddit(error, post_id, data)
+                if closed is not None:
+                    raise closed from None
+                if isinstance(error, NotFound) or error.code == "network":
                     raise
                 raise self._partial(raw, post_id, total, unread, failure=error) from None
             unread.read += len(fresh)
@@ -734,11 +751,14 @@ class RedditConnector(SweepConnector):
         try:
             return await api.get(f"comments/{post_id}{self.suffix}", self.tree_params)
         except NotFound as error:
-            raise NotFound(
+            raise self._closed_subreddit(error, post_id, data) or NotFound(
                 f"Reddit post {post_id} is gone, deleted or removed after it was listed ({_said(error)})",
                 hint=GONE_HINT,
             ) from None
         except PlatformError as error:
+            closed = self._closed_subreddit(error, post_id, data)
+            if closed is not None:
+                raise closed from None
             removal = _removal(data)
             if error.status == 403 and error.code is None and removal is not None:
                 raise NotFound(
@@ -747,6 +767,23 @@ class RedditConnector(SweepConnector):
                     hint=GONE_HINT,
                 ) from None
             raise
+
+    def _closed_subreddit(self, error: Exception, post_id: str, data: Raw) -> NotFound | None:
+        """A `u/` channel's post whose subreddit went private, quarantined, gated or banned: gone for good.
+
+        None on an `r/` channel (its own subreddit: the listing says what became of it) and for
+        any other answer.
+        """
+        became = CLOSED_SUBREDDIT.get(str(getattr(error, "code", None) or ""))
+        if became is None or parse_account(self.context.account)[0] != "user":
+            return None
+        subreddit = data.get("subreddit")
+        where = f"r/{subreddit}" if isinstance(subreddit, str) and subreddit else "its subreddit"
+        return NotFound(
+            f"Reddit post {post_id} is in {where}, which {became}: its comments can no longer be read "
+            f"({_said(error)})",
+            hint=GONE_HINT,
+        )
 
     async def _more_children(
         self, api: Api, post_id: str, unread: Unread, seen: set[str], rejected: list[RejectedRecord]
@@ -764,6 +801,8 @@ class RedditConnector(SweepConnector):
                 {"link_id": f"t3_{post_id}", "children": ",".join(batch), "api_type": "json", "sort": "new"},
             )
         except NotFound as error:
+            if self._closed_subreddit(error, post_id, {}) is not None:  # the whole post's: see thread()
+                raise
             rejected.append(_gone(post_id, error, f"{len(batch)} more comments"))
             return []
         except PlatformError:
@@ -810,6 +849,8 @@ class RedditConnector(SweepConnector):
                 f"comments/{post_id}{self.suffix}", {**self.tree_params, "comment": parent[3:]}
             )
         except NotFound as error:
+            if self._closed_subreddit(error, post_id, {}) is not None:  # the whole post's: see thread()
+                raise
             rejected.append(_gone(post_id, error, f"the replies to comment {parent[3:]}"))
             return []
         except PlatformError:
