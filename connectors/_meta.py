@@ -258,6 +258,30 @@ async def numeric_page_id(api: Api, named: str) -> str:
     return str(page_id)
 
 
+class PageNamedByUsername:
+    """What Facebook's Page and Messenger connectors share: the Page a channel names (its
+    `page_id` setting, else the channel's account), by its numeric id or by its username, and
+    `prepare` looking a username up once a scan (`numeric_page_id`). Listed before the connector's
+    base class, whose `__init__` and `prepare` it extends."""
+
+    settings: Any  # the connector's settings, with a `page_id`
+    context: Any  # the connector's ChannelContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._numeric_id: str | None = None  # the Page's id, looked up when it is named by its username
+
+    @property
+    def page_id(self) -> str:
+        return self._numeric_id or self.settings.page_id or self.context.account
+
+    async def prepare(self, api: Api) -> None:
+        """The numeric id of a Page named by its username: Graph lists `/{username}/posts` and
+        `/{username}/conversations`, but the Page's own posts, replies and messages come `from`
+        its numeric id, and only that tells them apart."""
+        self._numeric_id = await numeric_page_id(api, self.page_id)
+
+
 async def account_username(api: Api, account_id: str) -> str:
     """An Instagram account's username, which some of Meta's answers name its own messages and replies by.
 

@@ -42,10 +42,10 @@ from pydantic import Field
 from socialmon_connectors._meta import (
     GraphSettings,
     MetaPaging,
+    PageNamedByUsername,
     author,
     count,
     graph_options,
-    numeric_page_id,
     refused_not_gone,
 )
 from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
@@ -86,7 +86,10 @@ def post_fields(comment_limit: int) -> str:
 
 
 class FacebookSettings(GraphSettings):
-    page_id: str = Field(default="", description="the Page's numeric id; defaults to the channel's account")
+    page_id: str = Field(
+        default="",
+        description="the Page's numeric id or its username (looked up once a scan); defaults to the channel's account",
+    )
 
 
 # --- parsing: raw Graph JSON → records (pure) ----------------------------------------------
@@ -152,7 +155,7 @@ def withheld_ids(post_id: str, batch: list[Raw]) -> PermissionDenied:
 # --- the connector -------------------------------------------------------------------------
 
 
-class FacebookConnector(SweepConnector):
+class FacebookConnector(PageNamedByUsername, SweepConnector):
     name = "facebook"
     platform = "Facebook"
     Settings = FacebookSettings
@@ -161,19 +164,6 @@ class FacebookConnector(SweepConnector):
 
     settings: FacebookSettings
     paging = MetaPaging()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._numeric_id: str | None = None  # the Page's id, looked up when it is named by its username
-
-    @property
-    def page_id(self) -> str:
-        return self._numeric_id or self.settings.page_id or self.context.account
-
-    async def prepare(self, api: Api) -> None:
-        """The numeric id of a Page named by its username: Graph lists `/{username}/posts`, but the
-        Page's own posts and replies come `from` its numeric id, and only that tells them apart."""
-        self._numeric_id = await numeric_page_id(api, self.page_id)
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         return self.new_api(client, **graph_options(self.settings, AUTH_HINT))

@@ -16,13 +16,12 @@ Page, with `pages_messaging`, `pages_read_engagement` and `pages_manage_metadata
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from socialmon_connectors._conversations import Business, ConversationsConnector, ConversationSettings
-from socialmon_connectors._meta import numeric_page_id
-from socialmon_connectors.http import Api
+from socialmon_connectors._meta import PageNamedByUsername
 
 AUTH_HINT = (
     "create a new Page access token (GET /me/accounts with a long-lived user token) as someone who can "
@@ -41,7 +40,10 @@ Folder = Literal["inbox", "other", "page_done", "pending", "spam"]
 
 
 class FacebookMessagesSettings(ConversationSettings):
-    page_id: str = Field(default="", description="the Page's numeric id; defaults to the channel's account")
+    page_id: str = Field(
+        default="",
+        description="the Page's numeric id or its username (looked up once a scan); defaults to the channel's account",
+    )
     folders: list[Folder] = Field(
         default_factory=lambda: ["inbox", "other", "page_done"],
         min_length=1,
@@ -50,7 +52,7 @@ class FacebookMessagesSettings(ConversationSettings):
     )
 
 
-class FacebookMessagesConnector(ConversationsConnector):
+class FacebookMessagesConnector(PageNamedByUsername, ConversationsConnector):
     name = "facebook_messages"
     platform = "Messenger"
     Settings = FacebookMessagesSettings
@@ -60,19 +62,6 @@ class FacebookMessagesConnector(ConversationsConnector):
     permission_hint = PERMISSION_HINT
 
     settings: FacebookMessagesSettings
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._numeric_id: str | None = None  # the Page's id, looked up when it is named by its username
-
-    @property
-    def page_id(self) -> str:
-        return self._numeric_id or self.settings.page_id or self.context.account
-
-    async def prepare(self, api: Api) -> None:
-        """The numeric id of a Page named by its username: Graph lists `/{username}/conversations`,
-        but the Page's own messages come `from` its numeric id, and only that tells them apart."""
-        self._numeric_id = await numeric_page_id(api, self.page_id)
 
     @property
     def path_id(self) -> str:

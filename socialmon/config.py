@@ -13,10 +13,11 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -100,6 +101,74 @@ def typed_key(text: str) -> str:
     bare = "".join(character for character in decomposed if not "\u0300" <= character <= "\u036f")
     recomposed = unicodedata.normalize("NFKC", bare)  # ガ whole again: a word, not a letter and a mark
     return " ".join(word for word in re.split(r"[\W_]+", recomposed.casefold()) if word)
+
+
+class NamedChannel(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class NamedBrand(Protocol):
+    """What the lookups below read of a brand: a configured one, or one stored in the database."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def channels(self) -> Sequence[NamedChannel]: ...
+
+
+AnyBrand = TypeVar("AnyBrand", bound=NamedBrand)
+
+
+def brands_named(brands: Sequence[AnyBrand], typed: str) -> list[AnyBrand]:
+    """The brands `typed` designates: the brand whose slug it is, else the brands whose name it
+    is, else those whose slug or name it is in any case and with or without accents or
+    punctuation ("CAFE LA ESQUINA", "cafe la esquina" for "Café La Esquina"). One brand, none,
+    or several when it is ambiguous (two brands called alike)."""
+    by_slug = [b for b in brands if b.slug == typed]
+    if by_slug:  # slugs are unique: the one way to name a brand that is never ambiguous
+        return by_slug
+    by_name = [b for b in brands if b.name == typed]
+    if by_name:
+        return by_name
+    key = typed_key(typed)
+    return [b for b in brands if key and key in (typed_key(b.slug), typed_key(b.name))]
+
+
+def channels_named(
+    brands: Sequence[AnyBrand], typed: str, brand: str | None = None
+) -> list[tuple[AnyBrand, Any]]:
+    """The (brand, channel) pairs `typed` designates among the channels of `brand` (a slug; None:
+    every brand's). A channel's own name may hold a slash ("fb/ventas"), so: first the channels
+    whose `slug/name` or bare name it is exactly; else, at each "/" where the part before it
+    names a brand (`brands_named`), that brand's channel named by the rest; else the same in any
+    case and with or without accents ("Café La Esquina/Facebook"). Empty when it names none."""
+    in_scope = [b for b in brands if brand is None or b.slug == brand]
+    exact = [(b, c) for b in in_scope for c in b.channels if typed in (c.name, f"{b.slug}/{c.name}")]
+    if exact:
+        return exact
+    slugs_in_scope = {b.slug for b in in_scope}
+    split: list[tuple[list[AnyBrand], str]] = []
+    for at, character in enumerate(typed):
+        if character == "/":
+            owners = [b for b in brands_named(brands, typed[:at]) if b.slug in slugs_in_scope]
+            if owners:
+                split.append((owners, typed[at + 1 :]))
+
+    def matching(readings: list[tuple[list[AnyBrand], str]], loose: bool) -> list[tuple[AnyBrand, Any]]:
+        found: list[tuple[AnyBrand, Any]] = []
+        for owners, name in readings:
+            key = typed_key(name)
+            for b in owners:
+                for c in b.channels:
+                    same = (key and typed_key(c.name) == key) if loose else c.name == name
+                    if same and not any(b is fb and c is fc for fb, fc in found):
+                        found.append((b, c))
+        return found
+
+    return matching(split, loose=False) or matching([(in_scope, typed), *split], loose=True)
 
 
 def parse_minutes(value: Any) -> float:
@@ -636,34 +705,31 @@ class Config:
         return database_url(value, self.base_dir)
 
     def brand(self, slug: str) -> BrandConfig | None:
-        return next((b for b in self.brands if b.slug == slug or b.name == slug), None)
+        """The brand of this slug, else the one of this name: a name that is another brand's slug
+        names that other brand."""
+        return next((b for b in self.brands if b.slug == slug), None) or next(
+            (b for b in self.brands if b.name == slug), None
+        )
 
     def brands_named(self, typed: str) -> list[BrandConfig]:
-        """The brands `typed` (a --brand) designates: the brand whose slug it is, else the brands
-        whose name it is, else those whose slug or name it is in any case and with or without
-        accents or punctuation ("CAFE LA ESQUINA", "cafe la esquina" for "Café La Esquina").
-        One brand, none, or several when it is ambiguous (two brands called alike)."""
-        by_slug = [b for b in self.brands if b.slug == typed]
-        if by_slug:  # slugs are unique: the one way to name a brand that is never ambiguous
-            return by_slug
-        by_name = [b for b in self.brands if b.name == typed]
-        if by_name:
-            return by_name
-        key = typed_key(typed)
-        return [b for b in self.brands if key and key in (typed_key(b.slug), typed_key(b.name))]
+        """The brands `typed` (a --brand) designates, as the module's `brands_named` finds them."""
+        return brands_named(self.brands, typed)
+
+    def channels_named(self, typed: str, brand: str | None = None) -> list[tuple[BrandConfig, ChannelConfig]]:
+        """The channels `typed` (a --channel) designates among `brand`'s (a slug; None: every
+        brand's), as the module's `channels_named` finds them."""
+        return channels_named(self.brands, typed, brand)
 
     def select(
         self, brand: str | None = None, channel: str | None = None
     ) -> list[tuple[BrandConfig, ChannelConfig]]:
-        chosen = []
-        for b in self.brands:
-            if brand and brand not in (b.slug, b.name):
-                continue
-            for c in b.channels:
-                if channel and channel not in (c.name, f"{b.slug}/{c.name}"):
-                    continue
-                chosen.append((b, c))
-        return chosen
+        """The channels of `brand` (as `brands_named` reads it: its slug first) and `channel` (as
+        `channels_named` reads it), in the config's order; each brand's every channel when None."""
+        brands = self.brands_named(brand) if brand else self.brands
+        if channel:
+            chosen = channels_named(brands, channel)
+            return [(b, c) for b in brands for c in b.channels if any(c is found for _, found in chosen)]
+        return [(b, c) for b in brands for c in b.channels]
 
     def alert_destinations(
         self, brand: BrandConfig, environ: dict[str, str] | None = None

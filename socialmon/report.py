@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from socialmon.analytics import BrandReport, build_report
 from socialmon.analytics.responses import effective_label
-from socialmon.config import Config
+from socialmon.config import Config, brands_named, channels_named
 from socialmon.database import Database
 from socialmon.tables import BRAND, CHANNEL, COMMENT, PENDING_THREAD, POST
 
@@ -47,15 +47,12 @@ class ChannelSummary:
 def channel_summaries(
     database: Database, brand: str | None = None, channel: str | None = None
 ) -> list[ChannelSummary]:
+    """Each stored channel's overview, of `brand` and `channel` read as `build_reports` reads them
+    (`socialmon.config.brands_named` and `channels_named`, over the brands stored)."""
     brand_t, channel_t, post_t, comment_t = BRAND, CHANNEL, POST, COMMENT
-    chosen = select(channel_t.c.id).join(brand_t, brand_t.c.id == channel_t.c.brand_id)
-    if brand:
-        chosen = chosen.where((brand_t.c.slug == brand) | (brand_t.c.name == brand))
-    if channel:
-        brand_part, _, channel_part = channel.rpartition("/")
-        chosen = chosen.where(channel_t.c.name == channel_part)
-        if brand_part:  # "cafe/fb" or "Café Uno/fb", as --brand takes either
-            chosen = chosen.where((brand_t.c.slug == brand_part) | (brand_t.c.name == brand_part))
+    chosen: Any = select(channel_t.c.id)
+    if brand or channel:
+        chosen = chosen.where(channel_t.c.id.in_(_stored_channel_ids(database, brand, channel)))
     # Count only the chosen channels' rows: a report for one brand must not read every brand's comments.
     posts = (
         select(post_t.c.channel_id, func.count().label("posts"))
@@ -120,18 +117,54 @@ def build_reports(
     channel: str | None = None,
     **options: Any,
 ) -> list[BrandReport]:
-    """One `BrandReport` per configured brand (or only `brand`); options as `analytics.build_report`."""
+    """One `BrandReport` per configured brand, or per brand `brand` names (`Config.brands_named`:
+    its slug first, so a brand whose name is another's slug is not reported with it); with a
+    `channel`, only the brands that have it (`Config.channels_named`), each given its channel as
+    `slug/name`. Options as `analytics.build_report`."""
+    brands = config.brands_named(brand) if brand else config.brands
     reports = []
-    for brand_config in config.brands:
-        if brand and brand not in (brand_config.slug, brand_config.name):
-            continue
-        if (
-            channel
-            and "/" in channel
-            and channel.rpartition("/")[0] not in (brand_config.slug, brand_config.name)
-        ):
-            continue
+    for brand_config in brands:
+        its_channel = channel
+        if channel:
+            names = {c.name for b, c in config.channels_named(channel, brand_config.slug)}
+            if not names:
+                continue
+            if len(names) == 1:  # as the config writes it, whichever way it was typed
+                its_channel = f"{brand_config.slug}/{names.pop()}"
         reports.append(
-            build_report(database, brand_config, config.settings.reports, channel=channel, **options)
+            build_report(database, brand_config, config.settings.reports, channel=its_channel, **options)
         )
     return reports
+
+
+@dataclass(frozen=True)
+class _StoredChannel:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _StoredBrand:
+    slug: str
+    name: str
+    channels: list[_StoredChannel]
+
+
+def _stored_channel_ids(database: Database, brand: str | None, channel: str | None) -> list[int]:
+    """The ids of the stored channels `brand` and `channel` name, by the config's own lookups run
+    over the brands stored (a brand left out of the config keeps its overview)."""
+    query = (
+        select(BRAND.c.slug, BRAND.c.name, CHANNEL.c.id, CHANNEL.c.name)
+        .join(CHANNEL, CHANNEL.c.brand_id == BRAND.c.id)
+        .order_by(BRAND.c.slug, CHANNEL.c.name)
+    )
+    stored: dict[str, _StoredBrand] = {}
+    with database.read() as connection:
+        for slug, name, channel_id, channel_name in connection.execute(query):
+            stored.setdefault(slug, _StoredBrand(slug, name, [])).channels.append(
+                _StoredChannel(channel_id, channel_name)
+            )
+    brands = brands_named(list(stored.values()), brand) if brand else list(stored.values())
+    if channel:
+        return [c.id for _b, c in channels_named(brands, channel)]
+    return [c.id for b in brands for c in b.channels]

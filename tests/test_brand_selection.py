@@ -292,3 +292,158 @@ def test_help_says_what_brand_and_channel_take(cli: CliRunner) -> None:
     for command in (["scan"], ["report"], ["report", "trends"], ["pending"], ["alerts", "send"]):
         text = " ".join(cli.invoke(app, [*command, "--help"]).output.split())
         assert "its slug or its name, in any case, with or without accents" in text, command
+
+
+# --- a name that is another brand's slug; a channel whose own name holds a slash ---------------
+
+# "roma" is the first brand's NAME and the second brand's SLUG: the slug names one brand only.
+NAME_IS_A_SLUG = """
+database = "socialmon.db"
+
+[[brands]]
+name = "roma"
+slug = "pizzeria-roma"
+timezone = "America/Mexico_City"
+[[brands.channels]]
+name = "facebook"
+platform = "file"
+path = "pizzeria.jsonl"
+
+[[brands]]
+name = "Roma Centro"
+slug = "roma"
+timezone = "America/Mexico_City"
+[[brands.channels]]
+name = "facebook"
+platform = "file"
+path = "centro.jsonl"
+"""
+
+# A channel named as the business names its Page's sales inbox, slash and all.
+SLASHED_CHANNEL = """
+database = "socialmon.db"
+
+[[brands]]
+name = "Café La Esquina"
+timezone = "America/Mexico_City"
+[[brands.channels]]
+name = "fb/ventas"
+platform = "file"
+path = "ventas.jsonl"
+[[brands.channels]]
+name = "facebook"
+platform = "file"
+path = "esquina.jsonl"
+
+[[brands]]
+name = "Pizzería Roma"
+timezone = "America/Mexico_City"
+[[brands.channels]]
+name = "facebook"
+platform = "file"
+path = "roma.jsonl"
+"""
+
+
+def _scanned_project(folder: Path, body: str) -> Path:
+    recent = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    for file in ("pizzeria.jsonl", "centro.jsonl", "ventas.jsonl", "esquina.jsonl", "roma.jsonl"):
+        prefix = file.partition(".")[0]
+        write_jsonl(
+            folder / file,
+            [
+                post(f"{prefix}-p", created_at=recent),
+                comment(f"{prefix}-c", post_id=f"{prefix}-p", created_at=recent),
+            ],
+        )
+    config = folder / "socialmon.toml"
+    config.write_text(body, encoding="utf-8")
+    assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    return config.resolve()
+
+
+def test_a_brand_named_as_another_brands_slug_is_reported_once(tmp_path: Path, cli: CliRunner) -> None:
+    config = _scanned_project(tmp_path, NAME_IS_A_SLUG)
+    every = invoke(cli, config, "report", "-f", "json")
+    assert every.exit_code == 0, every.output
+    assert [b["brand"] for b in json.loads(every.stdout)["brands"]] == ["pizzeria-roma", "roma"]
+    one = invoke(cli, config, "report", "-f", "json", "--brand", "roma")
+    assert one.exit_code == 0, one.output
+    data = json.loads(one.stdout)
+    assert [b["brand"] for b in data["brands"]] == ["roma"]
+    assert [c["brand"] for c in data["channels"]] == ["roma"]
+    by_channel = json.loads(invoke(cli, config, "report", "-f", "json", "--channel", "roma/facebook").stdout)
+    assert [b["brand"] for b in by_channel["brands"]] == ["roma"]
+    assert [c["brand"] for c in by_channel["channels"]] == ["roma"]
+
+
+def test_the_library_takes_a_slug_before_a_name(tmp_path: Path) -> None:
+    from socialmon.database import Database
+    from socialmon.report import build_reports, channel_summaries
+
+    config_path = _scanned_project(tmp_path, NAME_IS_A_SLUG)
+    config = load_config(config_path)
+    assert config.brand("roma").slug == "roma"
+    assert config.brand("Roma Centro").slug == "roma" and config.brand("pizzeria-roma").name == "roma"
+    assert [b.slug for b, _ in config.select(brand="roma")] == ["roma"]
+    assert [b.slug for b, _ in config.select(channel="roma/facebook")] == ["roma"]
+    database = Database(config.database_url())
+    try:
+        assert [r.slug for r in build_reports(database, config, brand="roma", view="summary")] == ["roma"]
+        assert [r.slug for r in build_reports(database, config, channel="roma/facebook")] == ["roma"]
+        assert [s.brand for s in channel_summaries(database, "roma")] == ["roma"]
+        assert [s.brand for s in channel_summaries(database, None, "roma/facebook")] == ["roma"]
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["cafe-la-esquina/fb/ventas", "fb/ventas", "Café La Esquina/fb/ventas", "CAFE LA ESQUINA/FB/Ventas"],
+)
+def test_a_channel_whose_name_holds_a_slash(tmp_path: Path, cli: CliRunner, typed: str) -> None:
+    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+    scanned = invoke(cli, config, "scan", "-q", "--channel", typed)
+    assert scanned.exit_code == 0, scanned.output
+    result = invoke(cli, config, "report", "-f", "json", "--channel", typed)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [b["brand"] for b in data["brands"]] == ["cafe-la-esquina"]
+    assert [(c["brand"], c["channel"]) for c in data["channels"]] == [("cafe-la-esquina", "fb/ventas")]
+    assert [c.name for _, c in load_config(config).select(channel=typed)] == ["fb/ventas"]
+
+
+def test_a_slash_after_no_brand_is_a_mistyped_channel(tmp_path: Path, cli: CliRunner) -> None:
+    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+    typo = invoke(cli, config, "report", "--channel", "cafe-la-esquina/fb/venta")
+    assert typo.exit_code == 2, typo.output
+    assert "did you mean cafe-la-esquina/fb/ventas" in said(typo) or "cafe-la-esquina/fb/ventas" in said(typo)
+    assert "pizzeria-roma" not in said(typo)
+
+
+def test_the_brand_report_covers_a_channel_whose_name_holds_a_slash(tmp_path: Path, cli: CliRunner) -> None:
+    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+    result = invoke(cli, config, "report", "-f", "json", "--channel", "fb/ventas")
+    (report,) = json.loads(result.stdout)["brands"]
+    assert report["channels"] == ["fb/ventas"]
+
+
+def test_the_cli_speaks_the_language_of_the_brand_a_slug_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--brand roma` is the brand whose slug is roma, for the language the CLI speaks too: not also
+    the brand whose name is "roma" (whose other language left the choice to the locale)."""
+    from socialmon.cli import _i18n
+
+    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
+    monkeypatch.setattr(_i18n, "locale_language", lambda: "en")
+    text = NAME_IS_A_SLUG.replace('slug = "roma"\n', 'slug = "roma"\nlanguage = "es"\n', 1).replace(
+        'slug = "pizzeria-roma"\n', 'slug = "pizzeria-roma"\nlanguage = "en"\n', 1
+    )
+    (tmp_path / "socialmon.toml").write_text(text, encoding="utf-8")
+    config = load_config(tmp_path / "socialmon.toml")
+    try:
+        assert _i18n.use_for(config, "roma") == "es"
+        assert _i18n.use_for(config, "pizzeria-roma") == "en"
+    finally:
+        _i18n.use_environment()

@@ -130,7 +130,9 @@ def test_a_brands_incomplete_mail_settings_leave_out_only_that_brand(
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert len(smtp.messages) == 3
-    assert "not sent: optica:" in said(result) and "OPTICA_PASSWORD" in said(result)
+    assert "brand 'optica', field 'alerts.email.password'" in said(result) and "OPTICA_PASSWORD" in said(
+        result
+    )
 
 
 def test_a_problem_of_every_brand_is_said_once(
@@ -164,3 +166,32 @@ def test_the_brands_not_sent_are_said_in_spanish(
     text = said(result)
     assert "no enviado: las marcas 'optica', 'nandu' no tienen destinatarios de correo" in text
     assert "los informes de 2 de 4 marcas no se enviaron por correo: optica, nandu" in text
+
+
+def test_an_smtp_section_without_a_host_is_said_once_for_every_brand(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+) -> None:
+    """[smtp] without `host` is every brand's problem: one line naming the brands, where each
+    brand had a line of its own (naming it twice) and the grouping never happened."""
+    config = project(tmp_path, smtp.port, CONSULTANT)
+    text = config.read_text(encoding="utf-8").replace('host = "127.0.0.1"\n', "", 1)
+    config.write_text(text, encoding="utf-8")
+    result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if "alerts.email.host" in line]
+    assert len(lines) == 1, result.stderr
+    assert "--email: esquina, roma:" in lines[0] and "brand '" not in lines[0]
+    assert smtp.messages == []
+
+
+def test_a_brands_own_problem_names_the_brand_once(
+    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPTICA_PASSWORD", raising=False)
+    brands = [(name, slug, recipients or f"{slug}@example.com") for name, slug, recipients in CONSULTANT]
+    config = project(tmp_path, smtp.port, brands, extra='password = "${OPTICA_PASSWORD}"\n')
+    result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    not_sent = said(result).partition(" partial: ")[0]  # the summary names the brand again
+    (line,) = [line for line in not_sent.split("not sent: ") if "OPTICA_PASSWORD" in line]
+    assert line.count("optica") == 1, line

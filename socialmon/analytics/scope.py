@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from socialmon.analytics._sql import Period
-from socialmon.config import BrandConfig, ReportOptions
+from socialmon.config import BrandConfig, ReportOptions, channels_named
 from socialmon.database import Database
 from socialmon.tables import BRAND, CHANNEL, POST
 
@@ -126,8 +126,11 @@ def parse_moment(value: str, zone: str, now: datetime, *, end: bool = False) -> 
     except ValueError:
         day = None
     if day is not None:
-        _check_range(day, value, option)
-        return _local_midnight(day + timedelta(days=1) if end else day, tz)
+        # A week without a day (2026-W49, 2026W49) is the whole week, where fromisoformat reads its
+        # Monday: --since from that Monday, --until through its Sunday.
+        last = day + timedelta(days=6) if re.fullmatch(r"\d{4}-?W\d{2}", text) else day
+        _check_range(last if end else day, value, option)
+        return _local_midnight(last + timedelta(days=1) if end else day, tz)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -241,10 +244,13 @@ def make_scope(
         .order_by(CHANNEL.c.name)
     )
     if channel:
-        brand_part, _, channel_part = channel.rpartition("/")
-        if brand_part and brand_part not in (brand.slug, brand.name):
-            query = query.where(False)
-        query = query.where(CHANNEL.c.name == channel_part)
+        # As --channel names it (`config.channels_named`: a channel's own name may hold a "/"); a
+        # channel no longer in the config is still found by its stored name after the last "/".
+        named = [c.name for _brand, c in channels_named([brand], channel)]
+        if not named:
+            brand_part, _, channel_part = channel.rpartition("/")
+            named = [] if brand_part and brand_part not in (brand.slug, brand.name) else [channel_part]
+        query = query.where(CHANNEL.c.name.in_(named))
     with database.read() as connection:
         channels = tuple(ChannelRef(*row) for row in connection.execute(query))
         conversations = (

@@ -100,7 +100,8 @@ def chosen_brand(config: Config, typed: str | None) -> str | None:
 def chosen_channel(config: Config, brand: str | None, typed: str | None) -> str | None:
     """The channel a --channel names among the chosen brand's channels (`brand`, a slug from
     `chosen_brand`; None: every brand's): its name, or `brand/name` with the brand as --brand
-    takes it, the name in any case too. Returned as the config writes it: `slug/name` for one
+    takes it, the name in any case too, and a name may hold a slash itself ("fb/ventas"): one
+    lookup, `Config.channels_named`. Returned as the config writes it: `slug/name` for one
     channel, the bare name for the channels of that name of several brands (each brand's
     "facebook"). One that names none, or channels of different names, is a usage error (exit 2)
     naming the closest ones."""
@@ -109,22 +110,12 @@ def chosen_channel(config: Config, brand: str | None, typed: str | None) -> str 
     if typed is None:
         return None
     in_scope = [b for b in config.brands if brand is None or b.slug == brand]
-    owner, slash, name = typed.rpartition("/")
-    if slash and any(c.name == typed for b in in_scope for c in b.channels):
-        owner, slash, name = "", "", typed  # a channel whose own name holds a slash
-    if slash:
-        owners = [b for b in config.brands_named(owner) if b in in_scope]
-        candidates = [(b, c) for b in owners for c in b.channels]
-    else:
-        candidates = [(b, c) for b in in_scope for c in b.channels]
-    found = [(b, c) for b, c in candidates if c.name == name] or [
-        (b, c) for b, c in candidates if typed_key(name) and typed_key(c.name) == typed_key(name)
-    ]
+    found = config.channels_named(typed, brand)
     if len(found) == 1:
         chosen_in, channel = found[0]
         return f"{chosen_in.slug}/{channel.name}"
     names = sorted({channel.name for _owner, channel in found})
-    if len(names) == 1 and not slash:
+    if len(names) == 1 and typed_key(typed) == typed_key(names[0]):  # the name alone, no brand before it
         return names[0]
     scope = _(" of brand {brand}").format(brand=repr(brand)) if brand else ""
     if found:
@@ -138,18 +129,26 @@ def chosen_channel(config: Config, brand: str | None, typed: str | None) -> str 
                 channels=", ".join(f"{b.slug}/{c.name}" for b, c in found),
             )
         )
-    if slash and owners:  # the brand is right and has few channels: all of them
+    owners: list[BrandConfig] = []  # the brand named before the first "/" that names one
+    for at in (at for at, character in enumerate(typed) if character == "/"):
+        owners = [b for b in config.brands_named(typed[:at]) if b in in_scope]
+        if owners:
+            break
+    names = list(dict.fromkeys(c.name for b in in_scope for c in b.channels))
+    bare_closest = _closest(typed, names)  # a name mistyped, slash and all ("fb/venta")
+    if owners:  # the brand is right and has few channels: all of them
         known = [f"{b.slug}/{c.name}" for b in owners for c in b.channels]
         closest = []
-    elif slash:  # the brand is mistyped: the channels of that name of the brands nearest to it
+    elif "/" in typed and not bare_closest:
+        # the brand is mistyped: the channels of that name of the brands nearest to it
+        owner, _slash, name = typed.rpartition("/")
         known = [f"{b.slug}/{c.name}" for b in in_scope for c in b.channels]
         near = [b for b in _closest_brands(config, owner) if b in in_scope]
         closest = [
             f"{b.slug}/{c.name}" for b in near for c in b.channels if typed_key(c.name) == typed_key(name)
         ] or [f"{b.slug}/{c.name}" for b in near for c in b.channels]
     else:  # twenty brands' "facebook" are one name to suggest
-        names = list(dict.fromkeys(c.name for b in in_scope for c in b.channels))
-        closest = _closest(typed, names)
+        closest = bare_closest
         known = [f"{b.slug}/{c.name}" for b in in_scope for c in b.channels] if len(in_scope) == 1 else names
     if closest:
         fail(

@@ -112,7 +112,7 @@ def use_for(config: Config, brand: str | None = None, override: str | None = Non
     chosen = known(override) or known(os.environ.get("SOCIALMON_LANG"))
     if chosen is None:
         # An unknown --brand is said in the language all the brands share, if they do.
-        brands = [b for b in config.brands if brand in (b.slug, b.name)] or list(config.brands)
+        brands = (config.brands_named(brand) if brand else []) or list(config.brands)
         spoken = {b.language for b in brands}
         if len(spoken) == 1:
             chosen = known(spoken.pop())

@@ -433,13 +433,11 @@ def _brands_with(config: Config, brand: str | None, channel: str | None) -> list
     those that have it (a --channel google of 20 brands, 7 with one, is 7 reports, not 13 empty
     ones besides, nor 13 empty reports e-mailed). `brand` and `channel` as `chosen_brand` and
     `chosen_channel` return them."""
-    owner, _slash, name = (channel or "").rpartition("/")
-    return [
-        b.slug
-        for b in config.brands
-        if (brand is None or b.slug == brand)
-        and (channel is None or (owner in ("", b.slug) and any(c.name == name for c in b.channels)))
-    ]
+    brands = [b for b in config.brands if brand is None or b.slug == brand]
+    if channel is None:
+        return [b.slug for b in brands]
+    having = {b.slug for b, _channel in config.channels_named(channel, brand)}
+    return [b.slug for b in brands if b.slug in having]
 
 
 def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -> list[Any]:
@@ -478,7 +476,8 @@ def _report_language(config: Config, brand: str | None, lang: AnyLang | None) ->
 
     if lang is not None:
         return Lang(lang.value)
-    return Lang(next((b.language for b in config.brands if not brand or brand in (b.slug, b.name)), "en"))
+    chosen = config.brands_named(brand) if brand else config.brands
+    return Lang(next((b.language for b in chosen), "en"))
 
 
 def _lang(config: Config, report: BrandReport, override: AnyLang | None) -> Lang:
@@ -614,6 +613,8 @@ def _email_destinations(
     and the brands that cannot be sent: a line saying why (no recipients, incomplete mail settings)
     with the brands it names. Those are left out and the others sent; when none can be sent, or a
     --email-to is no address, it is a usage error (exit 2): nothing is done."""
+    from dataclasses import replace
+
     from socialmon.cli._config_words import said_email_problem
     from socialmon.config import ConfigError
     from socialmon.report_email import NoRecipients, ReportEmailError, report_destination
@@ -621,6 +622,7 @@ def _email_destinations(
     found = {}
     without_recipients: list[str] = []
     said_once: dict[str, list[str]] = {}  # a problem of [smtp] is every brand's: one line for them all
+    own_line: dict[str, str] = {}  # each of those problems as the brand's own, placed in the brand
     for brand_config in config.brands:
         if brand_config.slug not in slugs:
             continue
@@ -629,10 +631,23 @@ def _email_destinations(
         except NoRecipients:
             without_recipients.append(brand_config.slug)
         except ConfigError as error:
-            said_once.setdefault(said_email_problem(error), []).append(brand_config.slug)
+            # Said without the brand's own place ("brand 'x', "): an [smtp] without a host is the
+            # same problem for every brand, one line naming them all.
+            where = f"brand '{brand_config.slug}'"  # as Config.alert_destinations places them
+            unplaced = [replace(each, where="") if each.where == where else each for each in error.problems]
+            shared = said_email_problem(ConfigError(unplaced))
+            said_once.setdefault(shared, []).append(brand_config.slug)
+            own_line.setdefault(shared, said_email_problem(error))
         except ReportEmailError as error:  # a --email-to that is no address: for every brand
             fail(f"--email: {said_email_problem(error)}")
-    left_out = {f"{', '.join(brands)}: {reason}": brands for reason, brands in said_once.items()}
+    left_out: dict[str, list[str]] = {}
+    for reason, brands in said_once.items():
+        if len(brands) > 1:
+            left_out[f"{', '.join(brands)}: {reason}"] = brands
+        elif own_line[reason] != reason:  # placed in its brand: the brand named once, by the config's words
+            left_out[own_line[reason]] = brands
+        else:  # a problem of [smtp] alone, for this one brand
+            left_out[f"{brands[0]}: {reason}"] = brands
     if len(without_recipients) == 1:
         left_out[said_email_problem(NoRecipients(without_recipients[0]))] = without_recipients
     elif without_recipients:

@@ -83,6 +83,26 @@ def test_until_a_day_in_any_iso_form_includes_that_day(until: str) -> None:
     assert parse_moment(until, "America/Mexico_City", NOW) == datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("week", ["2026-W49", "2026W49", " 2026-W49 "])
+def test_a_week_without_a_day_is_the_whole_week(week: str) -> None:
+    """`--until 2026-W49` names ISO week 49 of 2026, Monday 30 November to Sunday 6 December: as
+    --until the window ends at 7 December 00:00 in Mexico City (06:00 UTC), where it ended after
+    Monday (read as the Monday, 2026-W49-1); as --since it starts on that Monday."""
+    assert parse_moment(week, "America/Mexico_City", NOW, end=True) == datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+    assert parse_moment(week, "America/Mexico_City", NOW) == datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+
+
+def test_a_week_past_the_last_day_a_report_covers_is_out_of_range() -> None:
+    """2200-W01 begins on Monday 30 December 2199, within the bound, and ends on Sunday 5 January
+    2200, past it (ISO weeks cross the year): as --until it is out of range, not a window ending
+    after the last day a report can cover."""
+    from socialmon.analytics.scope import WindowError
+
+    with pytest.raises(WindowError) as raised:
+        parse_moment("2200-W01", "UTC", NOW, end=True)
+    assert raised.value.problem == "out_of_range" and raised.value.option == "--until"
+
+
 def test_opening_hours_given_overlapping_count_each_open_minute_once() -> None:
     """Monday "09:00-14:00, 13:00-18:00" is open 9 hours, 09:00 to 18:00: a comment at 12:00
     answered at 15:00 waited 3 business hours, not 4 (13:00-14:00 counted twice); and a wait of 3

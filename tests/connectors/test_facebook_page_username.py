@@ -195,3 +195,20 @@ def test_a_lookup_graph_answers_with_an_error_stops_the_channel_as_that_error() 
         router.get(f"/{USERNAME}", params={"fields": "id"}).respond(404, json=gone)
         error = run_until_error(connector())
     assert isinstance(error, NotFound) and "aliases you requested do not exist" in str(error)
+
+
+def test_facebook_and_messenger_look_the_page_up_through_one_mixin() -> None:
+    """The username lookup is written once (`_meta.PageNamedByUsername`), not copied into each
+    connector, and each `page_id` setting says a username is taken as well as the numeric id."""
+    from socialmon_connectors._meta import PageNamedByUsername
+    from socialmon_connectors.facebook_messages import FacebookMessagesConnector, FacebookMessagesSettings
+
+    for made, settings in (
+        (FacebookConnector, FacebookSettings),
+        (FacebookMessagesConnector, FacebookMessagesSettings),
+    ):
+        assert issubclass(made, PageNamedByUsername)
+        for shared in ("__init__", "page_id", "prepare"):
+            assert shared not in vars(made), (made.__name__, shared)
+        described = settings.model_fields["page_id"].description or ""
+        assert "username" in described, made.__name__
