@@ -98,7 +98,10 @@ FIELDS = frozenset(
 # the post's text or its id. Read as one of them, a column would be stored in the wrong field
 # without a word; unread, it is named in a warning that says which names to write
 # (`_kind_columns_said`). "avaliação" is a review as a type value and, as a column, the stars it
-# gives ("nota"): a text there is rejected as not a number, never stored.
+# gives: a text there is rejected as not a number, never stored. Left out too: "nota", a staff
+# note as often as a mark (its text would reject every row as no number of stars). A name that may
+# mean something else ("data", English data or Portuguese date; "nombre", a product's name) yields
+# to the field's own name: a file with `created_at` and a "Data" column reads as it always did.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "type": ("tipo", "tipo_de_registro"),
     "id": ("identificador",),
@@ -122,7 +125,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "comment_count": ("numero_de_comentarios", "num_comentarios"),
     "share_count": ("compartidos", "veces_compartido", "compartilhamentos"),
     "rating": (
-        "calificacion", "estrellas", "puntuacion", "puntaje", "valoracion", "nota",
+        "calificacion", "estrellas", "puntuacion", "puntaje", "valoracion",
         "estrelas", "classificacao", "avaliacao",
     ),
     "deleted": ("eliminado", "borrado", "excluido", "apagado"),
@@ -147,6 +150,11 @@ TYPE_WORDS = {
         ),
     }.items()
     for word in words
+}  # fmt: skip
+# The Spanish and Portuguese words among them, as column names: an English sheet's "Comments" or
+# "Post" column is simply not read (named among the ignored columns), with no advice in Spanish.
+_KIND_COLUMN_WORDS = frozenset(TYPE_WORDS) - {
+    "post", "posts", "comment", "comments", "reply", "replies", "review", "reviews", "opinion"
 }  # fmt: skip
 # The first reader that reads the names and words above: a CSV's cursor entry kept by an older one
 # (whose header, kept in it, has a column it ignored and this one reads) is read again from the start.
@@ -842,8 +850,16 @@ def _normalised(name: str) -> str:
 
 
 def _fields_of(names: list[str]) -> list[str | None]:
-    """The field each column of a header is read as (None for one socialmon does not use)."""
-    return [_FIELD_NAMED.get(_normalised(name)) for name in names]
+    """The field each column of a header is read as (None for one socialmon does not use). A field's
+    own name wins over its Spanish or Portuguese names: a file that has `created_at` and a "Fecha"
+    of its own (a delivery date, say) reads as it did before those names were read, "Fecha" ignored."""
+    normalised = [_normalised(name) for name in names]
+    own = {name for name in normalised if name in FIELDS}
+    fields = [_FIELD_NAMED.get(name) for name in normalised]
+    return [
+        None if field is not None and field in own and name != field else field
+        for name, field in zip(normalised, fields, strict=True)
+    ]
 
 
 def _record_keys(path: Path, names: list[str]) -> list[str]:
@@ -1190,7 +1206,7 @@ class FileConnector(Connector):
                         ", ".join(sorted(parser.unknown)),
                     )
                     named_after_a_kind = sorted(
-                        column for column in parser.unknown if _normalised(column) in TYPE_WORDS
+                        column for column in parser.unknown if _normalised(column) in _KIND_COLUMN_WORDS
                     )
                     if named_after_a_kind:
                         log.warning(

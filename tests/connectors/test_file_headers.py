@@ -92,7 +92,7 @@ def test_a_spanish_excel_csv_with_spanish_names_and_words_is_read_whole(
 
 # A tapioca shop in Recife, in LibreOffice (UTF-8, commas, LF): Portuguese names and words.
 TAPIOCA = (
-    "tipo,id,id_da_publicacao,resposta_a,data,nome,texto,nota,curtidas,excluído\n"
+    "tipo,id,id_da_publicacao,resposta_a,data,nome,texto,estrelas,curtidas,excluído\n"
     "publicação,p1,,,2026-11-20 08:00,Tapiocaria Boa Viagem,Tapioca de queijo coalho,,30,\n"
     "Comentário,c1,p1,,2026-11-20 09:30,Ana Paula,Vocês abrem domingo?,,2,não\n"
     "resposta,c2,p1,c1,2026-11-20 09:45,Tapiocaria Boa Viagem,Abrimos sim!,,,\n"
@@ -203,13 +203,37 @@ def test_an_xlsx_from_excel_es_mx_with_spanish_names_is_read_whole(tmp_path: Pat
 
 def test_two_columns_read_as_one_field_refuse_the_csv_naming_both(tmp_path: Path) -> None:
     (tmp_path / "export.csv").write_text(
-        "Tipo;ID;Fecha;created_at;Texto\r\npost;p1;20/11/2026;2026-11-21 08:00;Hola\r\n", encoding="utf-8"
+        "Tipo;ID;Fecha;Data;Texto\r\npost;p1;20/11/2026;21/11/2026;Hola\r\n", encoding="utf-8"
     )
     error = failure(connector(tmp_path, "export.csv"))
     assert error.args[0] == (
-        "export.csv: the columns 'Fecha' and 'created_at' are both read as 'created_at': keep one of "
+        "export.csv: the columns 'Fecha' and 'Data' are both read as 'created_at': keep one of "
         "them, or rename the other"
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [
+        ("type,id,created_at,Data,text", 'post,p1,2026-11-21 08:00,{"k": 1},Hello'),
+        ("type,id,created_at,author_name,Nombre,text", "post,p1,2026-11-21 08:00,Ana,Tarta de queso,Hello"),
+        ("type,id,created_at,text,Nota", "comment,p1,2026-11-21 08:00,Do you ship?,VIP: answer today"),
+    ],
+)
+def test_a_file_that_read_before_reads_the_same_beside_a_column_of_a_spanish_name(
+    tmp_path: Path, header: str, row: str
+) -> None:
+    """A field's own name wins over its Spanish and Portuguese names, and "Nota" is no rating: a
+    file written with the English names and a column of its own ("Data", "Nombre", "Nota") is read
+    as it was before those names were read, that column ignored."""
+    (tmp_path / "export.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    pages = read(connector(tmp_path, "export.csv"))
+    assert [p.rejected for p in pages if p.rejected] == []
+    records = [r for p in pages for r in (*p.posts, *p.comments)]
+    assert [r.platform_id for r in records] == ["p1"]
+    assert records[0].created_at == datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
+    if "author_name" in header:
+        assert records[0].author_name == "Ana"
 
 
 def test_two_columns_read_as_one_field_refuse_the_workbook_naming_both(tmp_path: Path) -> None:
@@ -383,3 +407,19 @@ def test_the_header_is_mapped_once_per_file_not_per_row(
     monkeypatch.setattr(file_connector, "_normalised", lambda name: calls.append(name) or normalised(name))
     assert len(records(read(connector(tmp_path, "export.csv")))) == 500
     assert len(calls) < 30  # the header's 5 names, for each delimiter tried and for the keys
+
+
+def test_an_english_sheets_comments_column_is_only_named_among_the_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """English words for a kind of record ("Comments", "Post") get no advice to rename them texto or
+    id_publicacion: they are ignored columns like any other."""
+    (tmp_path / "export.csv").write_text(
+        "type,id,created_at,text,Comments,Post\npost,p1,2026-11-20 08:00,Hi,3,x\n", encoding="utf-8"
+    )
+    with caplog.at_level(logging.WARNING, logger="socialmon.file"):
+        pages = read(connector(tmp_path, "export.csv"))
+    assert list(records(pages)) == ["p1"]
+    assert warnings(caplog) == [
+        "cafe/export: export.csv: ignored the columns socialmon does not use: Comments, Post"
+    ]
