@@ -37,18 +37,20 @@ item that cannot be read (no `contentDetails.videoId`, no time) is rejected with
 
 The uploads sweep re-reads only the videos of the look-back window (`recent_days`): a question on
 an older video (an evergreen tutorial) would never be seen. After the sweep, a second pass lists
-the channel's comment threads (`allThreadsRelatedToChannelId`, every video's, newest first) down
-to what the last finished pass saw, moved back by the same look-back window, and reads those on
-videos the sweep did not read this scan (their replies too, through `comments.list`); threads on
-the sweep's videos are passed over, not read twice. The pass is the framework's sweep (`Window`,
-the stop after a whole page older than the window, a stop part way keeping what was read in
-full) run over that listing (`_ChannelThreads`), with a cursor of its own under the sweep's
-(`channel_threads`), and at most `channel_threads_pages` listing pages a scan. A cursor without
-one (the first scan after an upgrade) goes back `channel_threads_catch_up_days`; the first scan of
-a channel reads every video's threads already, and only starts the pass's cursor. A thread that
-names no video (a comment on the channel itself, from before YouTube removed that tab) is passed
-over with a log line. Comments point at their video by id: the video is a post stored by an
-earlier scan's sweep, and is not asked for again.
+the channel's comment threads (`allThreadsRelatedToChannelId`, every video's, newest first) from
+the top on every scan, at most `channel_threads_pages` pages, down to a line: the newest thread
+time the last completed pass saw (its watermark, under `channel_threads` in the cursor) less
+`PASS_MARGIN`. It stops at the first page whose threads are all at or older than the line, by
+the top-level comment's `publishedAt` (the listing's order: `thread_time`). Threads newer than
+the line are read (their replies through `comments.list`) unless they are on the sweep's videos
+of this scan. Reaching the line moves the watermark; stopping short of it (the cap: `Incomplete`,
+a quota, the time limit) keeps it, and the next scan lists from the top again: nothing is taken
+for done by its position in a listing that moves as comments arrive (`_ChannelThreads`). A cursor
+without a watermark (the first scan after an upgrade) starts from `channel_threads_catch_up_days`
+back; the first scan of a channel reads every video's threads already, and only starts the
+watermark. A thread that names no video (a comment on the channel itself, from before YouTube
+removed that tab) is passed over with a log line. Comments point at their video by id: the video
+is a post stored by an earlier scan's sweep, and is not asked for again.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ from socialmon_connectors._paging import (
     time_at,
     unexpected_body,
 )
-from socialmon_connectors.base import ChannelContext
+from socialmon_connectors.base import ChannelContext, time_limit_reached
 from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, RateLimited
 from socialmon_connectors.http import Action, Api, Rule, Skipped
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, RejectedRecord
@@ -124,6 +126,16 @@ ERRORS = google_errors(
 CHANNEL_THREADS = "channel_threads"
 #: The key, in a remembered item, of a channel-wide thread's id (the item is not a playlist item).
 CHANNEL_THREAD = "socialmon_channel_thread"
+#: How far below its watermark the channel-wide pass reads: slack for clocks and for a listing whose
+#: order is a little off (a thread listed a few minutes later than its time says).
+PASS_MARGIN = timedelta(hours=1)
+#: Why a channel ends partial when the pass's page cap stops it short of its line (said in Spanish
+#: through socialmon.cli._config_words.PARTIAL_REASONS).
+CHANNEL_THREADS_CAP = (
+    "YouTube: stopped after {pages} pages of the channel's comment threads (channel_threads_pages) "
+    "without reaching those the last scan saw: the next scan lists them again from the newest, and a "
+    "larger channel_threads_pages reads them all in one scan"
+)
 
 
 class YouTubeSettings(ApiSettings):
@@ -143,8 +155,8 @@ class YouTubeSettings(ApiSettings):
         ge=0,
         le=10_000,
         description="pages of the channel's comment threads (100 each, 1 unit each) one scan reads for "
-        "comments on videos older than recent_days; past it the channel ends partial and the next scan "
-        "goes on; 0 turns that pass off",
+        "comments on videos older than recent_days, down to what the last full pass saw; past it the "
+        "channel ends partial and the next scan lists from the newest again; 0 turns that pass off",
     )
     channel_threads_catch_up_days: float = Field(
         default=90,
@@ -296,25 +308,13 @@ def thread_video(raw: Raw) -> str | None:
 
 
 def thread_time(raw: Raw) -> datetime:
-    """A listed thread's latest time: its top-level comment's, an edit's or an embedded reply's.
+    """A listed thread's time as the channel-wide pass orders it: its top-level comment's `publishedAt`.
 
-    The top-level comment's `publishedAt` is required (a `FieldError` naming it); the other
-    times are taken where they can be read. Which of them orders the listing is not documented.
+    `order=time` is documented only as "ordered by time"; what developers report, and what the
+    pass relies on, is the thread's creation (its question's time), not its latest reply. A
+    missing or unreadable time is a `FieldError` naming the field.
     """
-    top = field_at(raw, "snippet", "topLevelComment")
-    latest = time_at(top, "snippet", "publishedAt")
-    for comment in [top, *objects(dig(raw, ("replies", "comments")))]:
-        for name in ("publishedAt", "updatedAt"):
-            value = dig(comment, ("snippet", name))
-            try:
-                when = parse_time(value)
-            except (TypeError, ValueError):
-                continue
-            latest = max(latest, when)
-    return latest
-
-
-# --- the connector -------------------------------------------------------------------------
+    return time_at(field_at(raw, "snippet", "topLevelComment"), "snippet", "publishedAt")
 
 
 def _items(api: Api, path: str, body: Any) -> list[Raw]:
@@ -385,50 +385,33 @@ class YouTubeConnector(SweepConnector):
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         """The uploads sweep, then the channel's threads on videos the sweep did not read.
 
-        Every page's cursor carries the channel-wide pass's own (`CHANNEL_THREADS`): the sweep's
-        pages the one this scan started from, the pass's pages where it got to.
+        Every page's cursor carries the channel-wide pass's own (`CHANNEL_THREADS`, its
+        watermark): the one this scan started from until the pass reaches its line, then the new one.
         """
         self._apis, self._swept, self._swept_everything = [], set(), False
-        saved = (cursor or {}).get(CHANNEL_THREADS)
-        threads_cursor: dict[str, Any] | None = saved if isinstance(saved, dict) else None
         started = self.now()
+        off = self.settings.channel_threads_pages == 0  # no pass: no watermark of its own either
+        watermark = None if off else _pass_watermark((cursor or {}).get(CHANNEL_THREADS))
+        threads_cursor = None if watermark is None else {"watermark": watermark.isoformat()}
         sweep_finished: dict[str, Any] | None = None
         async for page in super().pages(cursor):
             if page.cursor is not None and "run" not in page.cursor:  # the sweep's last page
                 sweep_finished = page.cursor
-                if threads_cursor is None and self._swept_everything:
+                if watermark is None and self._swept_everything and not off:
                     # A channel's first scan read every video's threads: the pass starts from now.
                     threads_cursor = {"watermark": started.isoformat()}
                     sweep_finished = None
             page.cursor = _with_threads(page.cursor, threads_cursor)
             yield page
-        if sweep_finished is None or self.settings.channel_threads_pages == 0:
+        if sweep_finished is None or off:
             return
-        if threads_cursor is None:  # the first scan after an upgrade
-            threads_cursor = self._catch_up_cursor(started)
-        channel_pass = _ChannelThreads(self)
-        try:
-            async for page in channel_pass.pages(threads_cursor):
+        if watermark is None:  # the first scan after an upgrade: the catch-up is the first line
+            watermark = started - timedelta(days=self.settings.channel_threads_catch_up_days)
+        async with self.client() as client:
+            channel_pass = _ChannelThreads(self, self.make_api(client))
+            async for page in channel_pass.pages_down_to(watermark, started):
                 page.cursor = _with_threads(sweep_finished, page.cursor)
                 yield page
-        except Incomplete as stopped:
-            if "max_pages_per_scan" not in Exception.__str__(stopped):
-                raise
-            # The framework names its own cap; the pass's is `channel_threads_pages`.
-            raise Incomplete(
-                f"YouTube: stopped after {self.settings.channel_threads_pages:,} pages of the channel's "
-                "comment threads (channel_threads_pages)"
-            ) from None
-
-    def _catch_up_cursor(self, started: datetime) -> dict[str, Any]:
-        """The channel-wide pass's cursor on the first scan after an upgrade (a cursor without one).
-
-        The pass reads back `channel_threads_catch_up_days` (at least `recent_days`): a bounded
-        look at what the sweep's window missed, given as an unfinished run from the top.
-        """
-        catch_up = started - timedelta(days=self.settings.channel_threads_catch_up_days)
-        since = min(catch_up, started - timedelta(days=self.settings.recent_days))
-        return {"watermark": started.isoformat(), "run": {"since": since.isoformat(), "listed": 0}}
 
     async def prepare(self, api: Api) -> None:
         body = await api.get("channels", {"part": "contentDetails", "id": self.channel_id})
@@ -605,44 +588,56 @@ def _with_threads(cursor: dict[str, Any] | None, threads: dict[str, Any] | None)
     return {**cursor, CHANNEL_THREADS: threads}
 
 
-class _ChannelThreads(SweepConnector):
-    """The channel-wide pass: the channel's comment threads, swept like the uploads.
+def _pass_watermark(saved: Any) -> datetime | None:
+    """The channel-wide pass's watermark in a saved cursor; None when there is none (or it is unreadable).
 
-    The listed items are threads (`allThreadsRelatedToChannelId`, newest first), timed by their
-    latest comment (`thread_time`) and keyed by thread id; a thread is read (its replies beyond
-    the few embedded) unless it is on a video the uploads sweep read this scan. The framework's
-    sweep gives the rest: the look-back window, the stop after a whole page older than it, the
-    resume, the items read in full kept when a quota stops it part way, and a thread whose
-    replies fail remembered (by thread id) and read again by the connector on the next scan.
+    A cursor of the version that swept this listing may hold an unfinished run (`run.since`):
+    the line it was reading down to is kept, so what it had not reached yet is still read.
+    """
+    if not isinstance(saved, dict):
+        return None
+    found: list[datetime] = []
+    run = saved.get("run")
+    for value in (saved.get("watermark"), run.get("since") if isinstance(run, dict) else None):
+        try:
+            found.append(parse_time(value))
+        except (TypeError, ValueError):
+            continue
+    return min(found) if found else None
+
+
+class _ChannelThreads(SweepConnector):
+    """The channel-wide pass: the channel's comment threads, newest first, down to a line.
+
+    Every scan lists from the top (`allThreadsRelatedToChannelId`, `order=time`), at most
+    `channel_threads_pages` pages, down to the line: the watermark (the newest thread time the
+    last completed pass saw) less `PASS_MARGIN`. A page whose threads are all at or older than
+    the line is the last one. Threads newer than the line are read (their replies beyond the
+    few embedded), unless on a video the uploads sweep read this scan; older ones are passed
+    over. Reaching the line (or the listing's end) moves the watermark to the newest thread time
+    seen, no later than the scan's start; stopping short of it (the page cap, a quota, the time
+    limit) keeps it, so the next scan lists the same span again from the top: nothing is taken
+    for done by its position in a listing that moves as comments arrive. The sweep's machinery
+    is used only for one thread's read (`read_thread`): its failure is remembered by thread id
+    (`retry_item`) and read again by the connector's `thread()` on the next scan.
     """
 
     name = "youtube"
     platform = "YouTube"
     threads_paging = PageTokenPaging()
 
-    def __init__(self, outer: YouTubeConnector) -> None:
-        settings = outer.settings.model_copy(
-            update={"max_pages_per_scan": outer.settings.channel_threads_pages}
-        )
+    def __init__(self, outer: YouTubeConnector, api: Api) -> None:
         # Remembered threads are the connector's to read again (its sweep did): none here.
-        super().__init__(settings, replace(outer.context, pending_threads=()))
+        super().__init__(outer.settings, replace(outer.context, pending_threads=()))
         self.outer = outer
-        self.now = outer.now  # type: ignore[method-assign]
-        self.sleep = outer.sleep  # type: ignore[method-assign]
+        self.api = api  # from the connector: `max_units` counts the sweep's units too
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
-        return self.outer.make_api(client)  # the same budget: `max_units` counts the sweep's units too
+        return self.api
 
     async def listing(self, api: Api, window: Window) -> AsyncIterator[list[Raw]]:
-        params = {
-            "part": "snippet,replies",
-            "allThreadsRelatedToChannelId": self.outer.channel_id,
-            "maxResults": self.outer.settings.comment_page_size,
-            "order": "time",
-            "textFormat": "plainText",
-        }
-        async for batch in paginate(api, "commentThreads", params, self.threads_paging):
-            yield batch
+        return  # not swept: `pages_down_to()` lists
+        yield
 
     def item_time(self, raw: Raw) -> datetime:
         return thread_time(raw)
@@ -664,17 +659,94 @@ class _ChannelThreads(SweepConnector):
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
+        comments = await self.outer.thread_comments(api, raw, thread_video(raw), rejected)
+        if comments:
+            yield comments
+
+    async def pages_down_to(self, watermark: datetime, started: datetime) -> AsyncIterator[Page]:
+        """One `Page` per listing page, cursors keeping `watermark`; the last one moves it.
+
+        Raises `Incomplete` (naming `channel_threads_pages`) when the cap stops it short of the
+        line; a quota or the time limit stops it after yielding the threads read in full.
+        """
+        line = watermark - PASS_MARGIN
+        kept = {"watermark": watermark.isoformat()}
+        cap = self.outer.settings.channel_threads_pages
+        params: dict[str, Any] | None = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": self.outer.channel_id,
+            "maxResults": self.outer.settings.comment_page_size,
+            "order": "time",
+            "textFormat": "plainText",
+        }
+        newest: datetime | None = None
+        seen: set[str] = set()  # a thread pushed onto the next page by a new one is read once
+        tokens: set[str] = set()
+        read_one = False
+        for _ in range(cap):
+            assert params is not None
+            body = await self.api.get("commentThreads", params)
+            try:
+                batch = self.threads_paging.items(body)
+            except UnexpectedShape as shape:
+                raise unexpected_body(self.api, "commentThreads", str(shape)) from None
+            page = Page(cursor=kept)
+            above_line = False
+            try:
+                for raw in batch:
+                    try:
+                        when = thread_time(raw)
+                    except MALFORMED as error:
+                        where = self.item_label(raw)
+                        page.rejected.append(RejectedRecord(location=where, reason=f"no valid time: {error}"))
+                        continue
+                    newest = when if newest is None else max(newest, when)
+                    key = self.item_key(raw)
+                    if when <= line:
+                        continue  # at or older than the line: read by an earlier pass
+                    above_line = True
+                    if key is not None:
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                    if not self._to_read(raw):
+                        continue
+                    if read_one and self.outer.out_of_time():
+                        raise time_limit_reached(self.platform)
+                    one = Page()  # merged once read in full: a thread stopped part way is not stored in part
+                    await self.read_thread(self.api, raw, key, one, set())
+                    page.comments.extend(one.comments)
+                    page.rejected.extend(one.rejected)
+                    page.failed_threads.extend(one.failed_threads)
+                    read_one = True
+            except Exception:
+                if page.comments or page.rejected or page.failed_threads:
+                    yield page  # the threads read in full are kept; the watermark does not move
+                raise
+            yield page
+            following = self.threads_paging.next_params(body, params)
+            if following is None or (batch and not above_line):  # the listing's end, or the line
+                marks = [watermark, *([min(newest, started)] if newest is not None else [])]
+                yield Page(cursor={"watermark": max(marks).isoformat()})
+                return
+            token = str(following.get("pageToken"))
+            if token in tokens:
+                raise ListingCutShort("YouTube: commentThreads repeated a page cursor")
+            tokens.add(token)
+            params = following
+            if read_one and self.outer.out_of_time():
+                raise time_limit_reached(self.platform)
+        raise Incomplete(CHANNEL_THREADS_CAP.format(pages=f"{cap:,}"), hint="")
+
+    def _to_read(self, raw: Raw) -> bool:
+        """Whether a listed thread is this pass's to read: on a video, not one this scan's sweep read."""
         vid = thread_video(raw)
         if vid is None:
             log.info(
                 "YouTube: passed over thread %s, which is on no video (the channel's own)", raw.get("id")
             )
-            return
-        if vid in self.outer._swept:
-            return  # read with its video by this scan's sweep: not twice
-        comments = await self.outer.thread_comments(api, raw, vid, rejected)
-        if comments:
-            yield comments
+            return False
+        return vid not in self.outer._swept  # read with its video by this scan's sweep: not twice
 
 
 __all__ = [

@@ -407,6 +407,12 @@ HINTS = (
 PARTIAL_REASONS = (
     # socialmon_connectors.base.TIME_LIMIT_REACHED: a channel that stopped itself at its deadline
     N_("stopped at the channel's time limit (channel_timeout), keeping what it had read in full"),
+    # socialmon_connectors.youtube.CHANNEL_THREADS_CAP: the channel-wide pass's page cap reached
+    N_(
+        "stopped after {pages} pages of the channel's comment threads (channel_threads_pages) without "
+        "reaching those the last scan saw: the next scan lists them again from the newest, and a "
+        "larger channel_threads_pages reads them all in one scan"
+    ),
 )
 
 # Counts the scan writes as "N thing(s)", each said with the plural its number asks for.

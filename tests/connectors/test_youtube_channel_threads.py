@@ -40,6 +40,11 @@ def ago(days: float) -> str:
     return iso(NOW - timedelta(days=days))
 
 
+def mark(days: float) -> str:
+    """A watermark as the connector saves it: `days` before NOW."""
+    return (NOW - timedelta(days=days)).isoformat()
+
+
 # --- the API's shapes ------------------------------------------------------------------------------
 
 
@@ -342,11 +347,15 @@ def test_the_first_scan_of_a_channel_reads_every_video_and_only_starts_the_pass(
     with later.router():
         second = collect(connector(NOW + timedelta(days=1)), cursor)
     assert channel_requests(later.asked)[:1] == ["channel CT1"], "the next scan runs the pass"
-    assert "UgxHowTo" in comments(second)
-    assert "UgxLong" not in comments(second), "from the first scan's time, moved back by recent_days"
+    assert channel_requests(later.asked) == ["channel CT1"], "no thread newer than the first scan's start"
+    assert not {"UgxHowTo", "UgxLong"} & set(comments(second)), "read by the first scan's sweep"
+    assert second[-1].cursor is not None and second[-1].cursor[CHANNEL_THREADS] == {"watermark": mark(0)}
 
 
 # --- a stop part way -----------------------------------------------------------------------------
+
+
+CATCH_UP_LINE = {"watermark": (NOW - timedelta(days=90)).isoformat()}  # the first pass after an upgrade
 
 
 def test_quota_exhausted_part_way_keeps_the_threads_read_in_full_and_reads_the_rest_next_scan() -> None:
@@ -358,17 +367,15 @@ def test_quota_exhausted_part_way_keeps_the_threads_read_in_full_and_reads_the_r
     assert {"UgxHowTo", "UgxHowTo.b1", "UgxLong", "UgxLong.r7"} <= set(found), "read in full: kept"
     assert "UgxMarch" not in found, "the thread it stopped in is not stored in part"
     cursor = first[-1].cursor
-    assert cursor is not None and "UgxLong" in cursor[CHANNEL_THREADS]["run"]["read"]
+    assert cursor is not None and cursor[CHANNEL_THREADS] == CATCH_UP_LINE, "the line does not move"
 
     again = Channel()
     with again.router():
-        second = collect(connector(), cursor)
-    assert "UgxMarch.r6" in comments(second)
-    assert "replies UgxLong" not in again.asked, "a thread read in full is not read again"
-    read_by_the_pass = {c for c, record in comments(second).items() if record.post_id != RECENT}
-    assert read_by_the_pass == {"UgxMarch", *(f"UgxMarch.r{n}" for n in range(1, 7))}
+        second = collect(connector(NOW + timedelta(hours=1)), cursor)
+    assert "UgxMarch.r6" in comments(second), "listed again from the newest, down to the same line"
+    assert "UgxLong.r7" in comments(second), "read again: the upsert absorbs it"
     final = second[-1].cursor
-    assert final is not None and "run" not in final[CHANNEL_THREADS]
+    assert final is not None and final[CHANNEL_THREADS] == {"watermark": mark(2)}, "the newest thread seen"
 
 
 def test_max_units_counts_the_sweep_and_the_pass_together() -> None:
@@ -381,21 +388,24 @@ def test_max_units_counts_the_sweep_and_the_pass_together() -> None:
     assert channel.asked == [f"video {RECENT}", "replies UgxRecentQ", "channel CT1", "channel CT2"]
     assert "UgxHowTo.b1" in comments(pages) and "UgxLong" not in comments(pages)
     cursor = pages[-1].cursor
-    assert cursor is not None and cursor[CHANNEL_THREADS]["run"]["listed"] == 4
+    assert cursor is not None and cursor[CHANNEL_THREADS] == CATCH_UP_LINE
 
 
 def test_the_pass_reads_at_most_channel_threads_pages_and_goes_on_next_scan() -> None:
     channel = Channel()
     with channel.router():
         first, error = gather(connector(channel_threads_pages=1), OLD_CURSOR)
-    assert isinstance(error, Incomplete) and "channel_threads_pages" in str(error)
+    assert isinstance(error, Incomplete) and "stopped after 1 pages" in str(error)
+    assert "(channel_threads_pages) without reaching those the last scan saw" in str(error)
     assert channel_requests(channel.asked) == ["channel CT1"]
     assert "UgxHowTo" in comments(first)
+    assert first[-1].cursor is not None and first[-1].cursor[CHANNEL_THREADS] == CATCH_UP_LINE
     again = Channel()
     with again.router():
         second = collect(connector(channel_threads_pages=5), first[-1].cursor)
-    assert {"UgxLong.r6", "UgxMarch.r6"} <= set(comments(second))
-    assert "UgxHowTo" not in comments(second), "page 1 was done by the scan this one resumes"
+    assert {"UgxLong.r6", "UgxMarch.r6"} <= set(comments(second)), "read down to the same line"
+    assert channel_requests(again.asked)[0] == "channel CT1", "from the newest again"
+    assert second[-1].cursor is not None and second[-1].cursor[CHANNEL_THREADS] == {"watermark": mark(2)}
 
 
 def test_the_pass_turned_off_asks_for_nothing() -> None:
@@ -485,3 +495,109 @@ def test_stored_in_sqlite_the_old_videos_open_question_waits_and_the_answered_on
         database.dispose()
     assert "UgxOpen" in waiting, "the question on the 5-month-old video is listed as waiting"
     assert not {"UgxHowTo", "UgxLong", "UgxMarch"} & waiting, "answered by the business: not waiting"
+
+
+# --- a busy channel: every scan lists from the newest, at most channel_threads_pages pages ---------
+
+
+class BusyChannel(Channel):
+    """A channel with many comments on an old video: `threads` (newest first), 100 a page by offset.
+
+    `asked` names only the channel-wide listing's pages ("channel 0", "channel 100", …).
+    """
+
+    def __init__(self, threads: list[Any]) -> None:
+        super().__init__()
+        self.threads_listed = threads
+
+    def threads(self, request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        if "videoId" in params:  # the sweep's recent video: nothing on it here
+            return httpx.Response(200, json=thread_page([]))
+        assert params["allThreadsRelatedToChannelId"] == CHANNEL and params["order"] == "time"
+        offset = int(params.get("pageToken") or 0)
+        following = offset + 100 if offset + 100 < len(self.threads_listed) else None
+        self.asked.append(f"channel {offset}")
+        items = self.threads_listed[offset : offset + 100]
+        return httpx.Response(200, json=thread_page(items, str(following) if following else None))
+
+
+def busy_threads(now: datetime, count: int, every: timedelta, *, fresh_reply_every: int = 0) -> list[Any]:
+    """`count` questions on the 5-month-old video, one each `every` back from `now`, newest first.
+
+    `fresh_reply_every`: each such thread older than 14 days has a customer's reply from 2 hours
+    ago embedded (an old question someone just added to).
+    """
+    made = []
+    for n in range(count):
+        when = now - n * every
+        replies: tuple[Any, ...] = ()
+        if fresh_reply_every and n % fresh_reply_every == 0 and now - when > timedelta(days=14):
+            reply_time = iso(now - timedelta(hours=2))
+            replies = (a_comment(f"UgxBusy{n}.r1", PRODUCT, reply_time, "Yo también", parent=f"UgxBusy{n}"),)
+        made.append(a_thread(f"UgxBusy{n}", PRODUCT, iso(when), f"Pregunta {n}", replies))
+    return made
+
+
+def test_a_busy_channel_behind_its_line_reads_a_new_question_on_an_old_video_on_the_next_scan() -> None:
+    # 500 questions in the last 83 hours; the last completed pass was 5 days ago; 2 pages a scan.
+    backlog = busy_threads(NOW, 500, timedelta(minutes=10))
+    cursor: dict[str, Any] | None = {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": mark(5)}}
+    late_question = a_thread("UgxLate", PRODUCT, iso(NOW + timedelta(minutes=20)), "¿Sigue disponible?")
+    for scan, now in enumerate(NOW + timedelta(minutes=30 * n) for n in range(4)):
+        channel = BusyChannel([late_question, *backlog] if scan else backlog)
+        with channel.router():
+            pages, error = gather(connector(now, channel_threads_pages=2), cursor)
+        found = comments(pages)
+        if scan:  # posted while the pass was behind: read from the top, every scan
+            assert "UgxLate" in found, f"scan {scan}: the new question is not taken for done"
+            assert found["UgxLate"].post_id == PRODUCT and found["UgxLate"].text == "¿Sigue disponible?"
+        last = 198 if scan else 199  # 200 threads on 2 pages, the late question among them
+        assert {"UgxBusy0", f"UgxBusy{last}"} <= set(found) and f"UgxBusy{last + 1}" not in found
+        assert channel.asked == ["channel 0", "channel 100"], f"scan {scan}: from the top, 2 pages, no more"
+        assert isinstance(error, Incomplete) and "channel_threads_pages" in str(error), (scan, error)
+        cursor = pages[-1].cursor
+    assert cursor is not None and cursor[CHANNEL_THREADS] == {"watermark": mark(5)}, "the line not reached"
+
+
+def test_a_busy_channel_scanned_hourly_reads_only_what_is_new_and_is_not_partial() -> None:
+    # 9 questions an hour for 30 days (65 pages), some old ones with a reply from 2 hours ago:
+    # the last pass an hour ago; the line is 2 hours ago, the second page is wholly older.
+    listing = busy_threads(NOW, 9 * 24 * 30, timedelta(minutes=60 / 9), fresh_reply_every=50)
+    channel = BusyChannel(listing)
+    cursor = {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": (NOW - timedelta(hours=1)).isoformat()}}
+    with channel.router():
+        pages = collect(connector(), cursor)  # no Incomplete: the line is reached
+    assert channel.asked == ["channel 0", "channel 100"], "2 units, not the last 14 days' 31 pages"
+    read = {c for c in comments(pages) if c.startswith("UgxBusy")}
+    assert read == {f"UgxBusy{n}" for n in range(18)}, "the questions newer than the line, each once"
+    final = pages[-1].cursor
+    assert final is not None and final[CHANNEL_THREADS] == {"watermark": NOW.isoformat()}
+
+
+def test_the_pass_stops_at_the_first_page_wholly_older_than_the_line_by_the_question_s_time() -> None:
+    # The listing is ordered by the question's time: a reply from 2 hours ago on a question from
+    # 20 days ago does not make its page newer than the line.
+    listing = busy_threads(NOW, 300, timedelta(days=0.1), fresh_reply_every=1)
+    channel = BusyChannel(listing)
+    cursor = {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": mark(5)}}
+    with channel.router():
+        pages = collect(connector(), cursor)
+    # page 1 holds the line (questions from now to 9.9 days ago); page 2 is wholly older than it
+    assert channel.asked == ["channel 0", "channel 100"], "not on to the end of the listing"
+    read = {c for c in comments(pages) if c.startswith("UgxBusy")}
+    assert read == {f"UgxBusy{n}" for n in range(51)}, "newer than the line (5 days and 1 hour ago)"
+
+
+def test_the_page_cap_is_said_in_spanish(cli_in_spanish: None) -> None:
+    from socialmon.cli._config_words import said_error
+
+    with BusyChannel(busy_threads(NOW, 300, timedelta(minutes=1))).router():
+        _, error = gather(
+            connector(channel_threads_pages=2), {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": mark(5)}}
+        )
+    assert isinstance(error, Incomplete)
+    said = said_error(f"Incomplete: {error}")
+    assert said.startswith(
+        "Incomplete: YouTube: se detuvo tras 2 páginas de hilos de comentarios del canal"
+    ), said
