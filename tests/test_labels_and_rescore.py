@@ -151,7 +151,9 @@ def test_check_with_an_unknown_scorer_says_it_without_a_traceback(project: Path)
 
 def test_export_labels_takes_the_brand_by_its_name_and_refuses_an_unknown_one(project: Path) -> None:
     invoke(project, "label", "c3", "positive")
-    by_name = list(csv.DictReader(io.StringIO(invoke(project, "export-labels", "--brand", "CAFE UNO").output)))
+    by_name = list(
+        csv.DictReader(io.StringIO(invoke(project, "export-labels", "--brand", "CAFE UNO").output))
+    )
     assert [(row["brand"], row["label"]) for row in by_name] == [("cafe", "positive")]
     unknown = invoke(project, "export-labels", "--brand", "cafee")
     assert unknown.exit_code == 2  # not an empty export that looks like "nothing labelled"
