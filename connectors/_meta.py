@@ -280,6 +280,7 @@ class PageNamedByUsername:
         `/{username}/conversations`, but the Page's own posts, replies and messages come `from`
         its numeric id, and only that tells them apart."""
         self._numeric_id = await numeric_page_id(api, self.page_id)
+        await super().prepare(api)  # type: ignore[misc]  # the connector's base class comes next
 
 
 async def account_username(api: Api, account_id: str) -> str:

@@ -150,11 +150,10 @@ def rkey(uri: str) -> str:
 
 
 def permalink(post: Raw) -> str:
-    """The post's web link, by its author's current handle; by the DID when there is no valid handle."""
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
-    handle = author.get("handle")
-    who = handle if handle and handle != INVALID_HANDLE else author.get("did") or did_of(post["uri"])
-    return f"https://bsky.app/profile/{who}/post/{rkey(post['uri'])}"
+    """The post's web link, by its author's DID: bsky.app opens it as it does a handle's, and a link
+    stored once keeps working after a rename (a handle link of an old post, never read again, would
+    name whoever holds that handle next)."""
+    return f"https://bsky.app/profile/{did_of(post['uri'])}/post/{rkey(post['uri'])}"
 
 
 def embed_parts(

@@ -89,7 +89,7 @@ def test_the_earlier_of_created_and_indexed_times_dates_a_post() -> None:
     assert sort_time(patio) == datetime(2024, 5, 5, 7, tzinfo=UTC)
     assert sort_time(menu) == datetime(2024, 5, 3, 10, tzinfo=UTC)  # createdAt says the future
     post = parse_post(menu, DID)
-    assert post.url == f"https://bsky.app/profile/{HANDLE}/post/3kq1aaaaaaa2"
+    assert post.url == f"https://bsky.app/profile/{DID}/post/3kq1aaaaaaa2"  # stable across renames
     assert (post.text, post.is_business, post.comment_count) == ("Nuevo menú de primavera 🌸", True, 1)
     assert sort_time({"indexedAt": "2024-05-01T00:00:00Z", "record": {"createdAt": "garbled"}}) == datetime(
         2024, 5, 1, tzinfo=UTC
