@@ -119,8 +119,9 @@ def _header_pattern(text: str) -> re.Pattern[str] | None:
     (the other app's layout, another clock or year: a note, or a bit of another chat forwarded) is
     text of the message it is in. An export begins with a message (or the encryption notice), so
     the form of its first line, when that line looks like a message's start, is the export's: a
-    short chat may hold more pasted lines than messages. Else (a copy cut in the middle of a
-    message) it is the form most of its first lines have. Groups: "[", day or month or year, month
+    short chat may hold more pasted lines than messages. It is not when that form is outnumbered
+    and written only once (a copy opening on a line pasted from the other app); then, as for a copy
+    cut in the middle of a message, it is the form most of its first lines have. Groups: "[", day or month or year, month
     or day, year or day, hour, minute, second, a or p (None where the shape has none).
     """
     shapes: Counter[tuple[bool, bool, str, int | None, bool, bool]] = Counter()
@@ -141,7 +142,12 @@ def _header_pattern(text: str) -> re.Pattern[str] | None:
         shapes[shape] += 1
     if not shapes:
         return None
-    (bracket, year_first, separator, last_digits, seconds, half) = opening or shapes.most_common(1)[0][0]
+    most_common = shapes.most_common(1)[0][0]
+    # A copy may also open on a line pasted from the other app: the opening form wins only when it is
+    # not outnumbered, or when the export writes it twice (a pasted line seldom opens a copy twice).
+    if opening is None or (shapes[opening] < shapes[most_common] and shapes[opening] < 2):
+        opening = most_common
+    (bracket, year_first, separator, last_digits, seconds, half) = opening
     sep = re.escape(separator)
     return re.compile(
         _LEAD

@@ -187,6 +187,25 @@ def test_a_copy_cut_at_its_start_still_takes_the_form_of_most_of_its_lines() -> 
     ]
 
 
+def test_a_copy_opening_on_one_pasted_line_of_the_other_form_keeps_the_messages_of_its_own() -> None:
+    """A copy that starts on a single pasted line in the other app's layout: that one line is
+    outnumbered by the messages' own form, so the messages stay messages and the pasted line is text
+    before the first message, not a sender holding the whole chat."""
+    text = (
+        "28/11/26, 08:45 - Tía Rocío: ¿quién tiene buñuelos?\n"
+        "[29/11/26, 09:14:02] Marisol Vega: ¿Les quedan buñuelos para el sábado?\n"
+        f"[29/11/26, 09:31:47] {BUSINESS}: Sí, apartamos una docena\n"
+    )
+    chat = parse(text)
+    assert said(chat) == [
+        ("Marisol Vega", "¿Les quedan buñuelos para el sábado?"),
+        (BUSINESS, "Sí, apartamos una docena"),
+    ]
+    assert chat.rejected == [
+        (1, "text before the first message (up to line 1) belongs to no message: not read")
+    ]
+
+
 # --- what the export's lines hold besides messages -----------------------------------------------
 
 
