@@ -98,8 +98,9 @@ FIELDS = frozenset(
 # the post's text or its id. Read as one of them, a column would be stored in the wrong field
 # without a word; unread, it is named in a warning that says which names to write
 # (`_kind_columns_said`). "avaliação" is a review as a type value and, as a column, the stars it
-# gives: a text there is rejected as not a number, never stored. Left out too: "nota", a staff
-# note as often as a mark (its text would reject every row as no number of stars). A name that may
+# gives: a text there is rejected as not a number, never stored. "nota" is the stars in a Brazilian
+# sheet and as often a staff note in a Spanish one: it is read as the rating only where it holds a
+# number of stars, and never rejects a row (`_StarsOrNote`). A name that may
 # mean something else ("data", English data or Portuguese date; "nombre", a product's name) yields
 # to the field's own name: a file with `created_at` and a "Data" column reads as it always did.
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
@@ -126,7 +127,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "share_count": ("compartidos", "veces_compartido", "compartilhamentos"),
     "rating": (
         "calificacion", "estrellas", "puntuacion", "puntaje", "valoracion",
-        "estrelas", "classificacao", "avaliacao",
+        "nota", "estrelas", "classificacao", "avaliacao",
     ),
     "deleted": ("eliminado", "borrado", "excluido", "apagado"),
 }  # fmt: skip
@@ -159,6 +160,11 @@ _KIND_COLUMN_WORDS = frozenset(TYPE_WORDS) - {
 # The first reader that reads the names and words above: a CSV's cursor entry kept by an older one
 # (whose header, kept in it, has a column it ignored and this one reads) is read again from the start.
 _NAMES_READ_FROM = 2
+# The name read as the rating only where its value is a number of stars, and the first reader that
+# reads it so: an entry kept by an older one, with such a column in its header, is read again from
+# the start (reader 2 ignored the column, and its reviews were stored without their stars).
+_STARS_OR_NOTE = "nota"
+_STARS_OR_NOTE_READ_FROM = 3
 _COUNTS = ("like_count", "reply_count", "comment_count", "share_count")
 DELIMITERS = (",", ";", "\t")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -202,7 +208,7 @@ _RECORD_IDS = ("platform_id", "post_id", "parent_id")
 # counts rejected rows under an older reader is read again from its start, so those rows are
 # stored; what was stored before is matched by its id and kept once. Entries written before the
 # count was kept say nothing of their rejections and resume where they stopped.
-READER_VERSION = 2
+READER_VERSION = 3
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -383,6 +389,9 @@ class _Parser:
         self.unknown: set[str] = set()  # the columns or keys ignored in the current file
         # The current file's first comment or reply without a post_id, and reply without a parent_id.
         self.orphans: dict[str, Any] = {}
+        # The current file's "nota" column and its first value that is no number of stars (kept
+        # without a rating): named in one warning.
+        self.notes: dict[str, Any] = {}
         self.spreadsheet = False  # whether the current file is a CSV or a workbook (else JSON Lines)
 
     @staticmethod
@@ -539,6 +548,13 @@ class _Parser:
         for key, value in raw.items():
             if not key or value in ("", None):
                 continue
+            if isinstance(key, _StarsOrNote):
+                stars = _stars(value)
+                if stars is None:
+                    self.notes.setdefault(key, value)
+                else:
+                    data["rating"] = stars
+                continue
             if key in FIELDS:
                 data[key] = value
             else:
@@ -665,7 +681,11 @@ def _read_again_now(entry: dict[str, Any]) -> bool:
     if entry.get("rejected") and reader < READER_VERSION:
         return True
     header = entry.get("header")
-    return reader < _NAMES_READ_FROM and isinstance(header, list) and _named_before(header)
+    if not isinstance(header, list):
+        return False
+    if reader < _NAMES_READ_FROM and _named_before(header):
+        return True
+    return reader < _STARS_OR_NOTE_READ_FROM and bool(_stars_or_note_columns(header))
 
 
 def _file_entry(
@@ -852,13 +872,51 @@ def _normalised(name: str) -> str:
 def _fields_of(names: list[str]) -> list[str | None]:
     """The field each column of a header is read as (None for one socialmon does not use). A field's
     own name wins over its Spanish or Portuguese names: a file that has `created_at` and a "Fecha"
-    of its own (a delivery date, say) reads as it did before those names were read, "Fecha" ignored."""
+    of its own (a delivery date, say) reads as it did before those names were read, "Fecha" ignored.
+    "Nota" yields to any other column read as the rating ("Calificación" and a staff "Nota")."""
     normalised = [_normalised(name) for name in names]
     own = {name for name in normalised if name in FIELDS}
     fields = [_FIELD_NAMED.get(name) for name in normalised]
+    rated = {
+        field for name, field in zip(normalised, fields, strict=True) if field and name != _STARS_OR_NOTE
+    }
     return [
-        None if field is not None and field in own and name != field else field
+        None
+        if field is not None
+        and ((field in own and name != field) or (name == _STARS_OR_NOTE and field in rated))
+        else field
         for name, field in zip(normalised, fields, strict=True)
+    ]
+
+
+class _StarsOrNote(str):
+    """A row's key for a "Nota" column (the name as the file wrote it): its value is the record's
+    rating where it is a number of stars, and ignored (the file warned of once) where it is not."""
+
+    __slots__ = ()
+
+
+def _stars(value: Any) -> Any:
+    """`value` as the rating when it is a number of stars (0 to 5, `4,5` with a decimal comma),
+    else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        value = text.replace(",", ".") if _DECIMAL_COMMA.match(text) else text
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(number) and 0 <= number <= 5 else None
+
+
+def _stars_or_note_columns(names: list[str]) -> list[str]:
+    """The columns of a header read as the rating only where they hold a number of stars."""
+    return [
+        name
+        for name, field in zip(names, _fields_of(names), strict=True)
+        if field == "rating" and _normalised(name) == _STARS_OR_NOTE
     ]
 
 
@@ -880,7 +938,7 @@ def _record_keys(path: Path, names: list[str]) -> list[str]:
                 hint=_FORMAT_HINT,
             )
         column_of[field] = name
-        keys.append(field)
+        keys.append(_StarsOrNote(name) if _normalised(name) == _STARS_OR_NOTE else field)
     return keys
 
 
@@ -1152,6 +1210,7 @@ class FileConnector(Connector):
                 parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
                 parser.unknown = set()
                 parser.orphans = {}
+                parser.notes = {}
                 parser.spreadsheet = fmt != "jsonl"
                 done = finished_bytes + start["offset"]
                 posts, comments, rejected = page.posts, page.comments, page.rejected
@@ -1223,6 +1282,16 @@ class FileConnector(Connector):
                         self.context.channel,
                         name,
                         _orphans_said(parser.orphans),
+                    )
+                for column, note in parser.notes.items():
+                    log.warning(
+                        "%s/%s: %s: %s: values that are no number of stars are not read as a rating "
+                        "(the first: %s)",
+                        self.context.brand,
+                        self.context.channel,
+                        name,
+                        column,
+                        _shown(note),
                     )
                 if rejections and not current["accepted"]:
                     failure = SourceError(

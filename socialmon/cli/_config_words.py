@@ -409,9 +409,8 @@ PARTIAL_REASONS = (
     N_("stopped at the channel's time limit (channel_timeout), keeping what it had read in full"),
     # socialmon_connectors.youtube.CHANNEL_THREADS_CAP: the channel-wide pass's page cap reached
     N_(
-        "stopped after {pages} pages of the channel's comment threads (channel_threads_pages) without "
-        "reaching those the last scan saw: the next scan lists them again from the newest, and a "
-        "larger channel_threads_pages reads them all in one scan"
+        "read {pages} pages of the channel's comment threads, down to {oldest}; older threads were not "
+        "read (raise channel_threads_pages to read more)"
     ),
 )
 
@@ -572,6 +571,7 @@ FILE_WARNINGS = (
         "not read: name the text's column texto, the post's id id_publicacion (id_da_publicacao) and the "
         "answered comment's id respuesta_a (resposta_a)"
     ),
+    N_("{file}: {column}: values that are no number of stars are not read as a rating (the first: {value})"),
 )
 
 # The errors above that count: as written, and said with the plural their number asks for.

@@ -423,3 +423,113 @@ def test_an_english_sheets_comments_column_is_only_named_among_the_ignored(
     assert warnings(caplog) == [
         "cafe/export: export.csv: ignored the columns socialmon does not use: Comments, Post"
     ]
+
+
+# --- "nota": a Brazilian sheet's stars, a Spanish sheet's staff note -------------------------------
+
+# A açaí stand in Belém, its reviews copied by hand: "nota" is the usual Portuguese name for the stars.
+ACAI_REVIEWS = (
+    "tipo,id,data,autor,texto,nota\n"
+    "avaliação,a1,2026-11-18 19:00,Raimunda,Açaí grosso e bem servido,5\n"
+    'avaliação,a2,2026-11-19 12:30,Edson,Faltou granola,"3,5"\n'
+    "avaliação,a3,2026-11-19 13:00,Cleide,Sem nota dessa vez,\n"
+)
+# A cevichería in Manta: "Nota" is what the community manager wrote about each comment.
+CEVICHE_NOTES = (
+    "Tipo;ID;ID publicación;Fecha;Autor;Texto;Nota\r\n"
+    "publicación;p1;;20/11/2026 08:00;Cevichería Don Lucho;Menú del feriado;\r\n"
+    "comentario;c1;p1;20/11/2026 09:10;Marlene;¿Tienen encebollado?;pasar a ventas\r\n"
+    "comentario;c2;p1;20/11/2026 09:40;Byron;Excelente;4\r\n"
+    "comentario;c3;p1;20/11/2026 10:05;Tatiana;Muy caro;cliente molesta, llamar\r\n"
+)
+
+
+def test_a_brazilian_review_sheet_keeps_its_stars_in_nota(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "avaliacoes.csv").write_text(ACAI_REVIEWS, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="socialmon.file"):
+        pages = read(connector(tmp_path, "avaliacoes.csv"))
+    assert rejected(pages) == []
+    assert {key: r.rating for key, r in records(pages).items()} == {"a1": 5, "a2": 3.5, "a3": None}  # type: ignore[union-attr]
+    assert warnings(caplog) == []
+
+
+def test_a_staff_note_in_nota_keeps_every_row_without_a_rating_and_warns_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, cli_in_spanish: None
+) -> None:
+    (tmp_path / "ceviche.csv").write_text(CEVICHE_NOTES, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="socialmon.file"):
+        pages = read(connector(tmp_path, "ceviche.csv"))
+    assert rejected(pages) == []
+    found = records(pages)
+    assert list(found) == ["p1", "c1", "c2", "c3"]
+    assert [getattr(r, "rating", None) for r in found.values()] == [None, None, 4, None]
+    (warning,) = warnings(caplog)
+    assert warning == (
+        "cafe/export: ceviche.csv: Nota: values that are no number of stars are not read as a rating "
+        "(the first: 'pasar a ventas')"
+    )
+    assert said_warning(warning) == (
+        "cafe/export: ceviche.csv: Nota: los valores que no son un número de estrellas no se leen como "
+        "calificación (el primero: 'pasar a ventas')"
+    )
+
+
+@pytest.mark.parametrize("rating_column", ["rating", "Calificación"])
+def test_a_rating_column_wins_over_nota_and_still_rejects_a_text(tmp_path: Path, rating_column: str) -> None:
+    (tmp_path / "export.csv").write_text(
+        f"type,id,created_at,{rating_column},Nota\n"
+        "review,r1,2026-11-20 08:00,4,llamar\n"
+        "review,r2,2026-11-20 09:00,muy bueno,5\n",
+        encoding="utf-8",
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert {key: r.rating for key, r in records(pages).items()} == {"r1": 4}  # type: ignore[union-attr]
+    ((location, reason),) = rejected(pages)
+    assert location == "export.csv line 3" and reason.startswith("rating:")
+
+
+@pytest.mark.parametrize("value", ["6", "-1", "nan", "true", "5 estrelas"])
+def test_a_nota_that_is_no_number_of_stars_is_not_a_rating(tmp_path: Path, value: str) -> None:
+    (tmp_path / "export.csv").write_text(
+        f"tipo,id,data,nota\navaliação,r1,2026-11-20 08:00,{value}\n", encoding="utf-8"
+    )
+    pages = read(connector(tmp_path, "export.csv"))
+    assert rejected(pages) == []
+    assert records(pages)["r1"].rating is None  # type: ignore[union-attr]
+
+
+def test_a_workbooks_nota_reads_its_number_cells_as_stars(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["Tipo", "ID", "Data", "Nota"])
+    book.active.append(["avaliação", "r1", "2026-11-20 08:00", 4.5])
+    book.active.append(["avaliação", "r2", "2026-11-20 09:00", "ligar de volta"])
+    book.save(tmp_path / "export.xlsx")
+    pages = read(connector(tmp_path, "export.xlsx"))
+    assert rejected(pages) == []
+    assert {key: r.rating for key, r in records(pages).items()} == {"r1": 4.5, "r2": None}  # type: ignore[union-attr]
+
+
+def test_rows_the_previous_reader_rejected_for_a_staff_note_are_read_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """An earlier reader took "Nota" for the stars and rejected each row with a note in it; its
+    cursor entry (reader 2, rows rejected) is read again from the start."""
+    (tmp_path / "ceviche.csv").write_text(CEVICHE_NOTES, encoding="utf-8")
+    source = connector(tmp_path, "ceviche.csv")
+    entry = cursor_of(read(source))["files"]["ceviche.csv"]
+    assert entry["reader"] == file_connector.READER_VERSION
+    old = {"files": {"ceviche.csv": {**entry, "reader": 2, "rejected": 2}}}
+    assert list(records(read(source, old))) == ["p1", "c1", "c2", "c3"]
+
+
+def test_a_brazilian_sheet_the_previous_reader_read_without_its_stars_is_read_again(tmp_path: Path) -> None:
+    (tmp_path / "avaliacoes.csv").write_text(ACAI_REVIEWS, encoding="utf-8")
+    source = connector(tmp_path, "avaliacoes.csv")
+    entry = cursor_of(read(source))["files"]["avaliacoes.csv"]
+    old = {"files": {"avaliacoes.csv": {**entry, "reader": 2, "rejected": 0}}}
+    again = read(source, old)
+    assert {key: r.rating for key, r in records(again).items()} == {"a1": 5, "a2": 3.5, "a3": None}  # type: ignore[union-attr]
+    assert records(read(source, cursor_of(again))) == {}
