@@ -58,7 +58,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import httpx
@@ -132,9 +132,8 @@ PASS_MARGIN = timedelta(hours=1)
 #: Why a channel ends partial when the pass's page cap stops it short of its line (said in Spanish
 #: through socialmon.cli._config_words.PARTIAL_REASONS).
 CHANNEL_THREADS_CAP = (
-    "YouTube: stopped after {pages} pages of the channel's comment threads (channel_threads_pages) "
-    "without reaching those the last scan saw: the next scan lists them again from the newest, and a "
-    "larger channel_threads_pages reads them all in one scan"
+    "YouTube: read {pages} pages of the channel's comment threads, down to {oldest}; older threads "
+    "were not read (raise channel_threads_pages to read more)"
 )
 
 
@@ -315,6 +314,27 @@ def thread_time(raw: Raw) -> datetime:
     missing or unreadable time is a `FieldError` naming the field.
     """
     return time_at(field_at(raw, "snippet", "topLevelComment"), "snippet", "publishedAt")
+
+
+def thread_latest(raw: Raw) -> datetime | None:
+    """A listed thread's latest time: the newest of its question's and embedded replies'
+    `publishedAt` and `updatedAt`; None when a reply may be newer than any of them (it has replies
+    it does not embed, or one whose time cannot be read), or the question's time cannot be read."""
+    top = dig(raw, ("snippet", "topLevelComment"))
+    embedded = objects(dig(raw, ("replies", "comments")))
+    if (_int(dig(raw, ("snippet", "totalReplyCount"))) or 0) > len(embedded):
+        return None
+    times: list[datetime] = []
+    for comment in (top, *embedded):
+        for name in ("publishedAt", "updatedAt"):
+            value = dig(comment, ("snippet", name))
+            if value is None and name == "updatedAt":
+                continue
+            try:
+                times.append(parse_time(value))
+            except (TypeError, ValueError):
+                return None
+    return max(times)
 
 
 def _items(api: Api, path: str, body: Any) -> list[Raw]:
@@ -606,18 +626,27 @@ def _pass_watermark(saved: Any) -> datetime | None:
     return min(found) if found else None
 
 
+def _moved(watermark: datetime, newest: datetime | None, started: datetime) -> dict[str, Any]:
+    """The pass's cursor once it is done: the newest question time seen, no later than the scan's start."""
+    marks = [watermark, *([min(newest, started)] if newest is not None else [])]
+    return {"watermark": max(marks).isoformat()}
+
+
 class _ChannelThreads(SweepConnector):
     """The channel-wide pass: the channel's comment threads, newest first, down to a line.
 
     Every scan lists from the top (`allThreadsRelatedToChannelId`, `order=time`), at most
-    `channel_threads_pages` pages, down to the line: the watermark (the newest thread time the
-    last completed pass saw) less `PASS_MARGIN`. A page whose threads are all at or older than
-    the line is the last one. Threads newer than the line are read (their replies beyond the
-    few embedded), unless on a video the uploads sweep read this scan; older ones are passed
-    over. Reaching the line (or the listing's end) moves the watermark to the newest thread time
-    seen, no later than the scan's start; stopping short of it (the page cap, a quota, the time
-    limit) keeps it, so the next scan lists the same span again from the top: nothing is taken
-    for done by its position in a listing that moves as comments arrive. The sweep's machinery
+    `channel_threads_pages` pages, down to the line: the watermark (the newest question time the
+    last completed pass saw) less `PASS_MARGIN`. A page whose questions are all at or older than
+    the line is the last one (the listing is ordered by the question's time). A listed thread
+    whose latest time (`thread_latest`: a reply's, when newer) is newer than the line is read
+    (its replies beyond the few embedded), unless on a video the uploads sweep read this scan;
+    the others are passed over. Reaching the line (or the listing's end) moves the watermark to
+    the newest question time seen, no later than the scan's start; so does the page cap, which
+    ends the channel partial once, saying how far back it read: a backlog larger than the cap is
+    left unread rather than listed again from the top by every scan. A quota or the time limit
+    keeps it, so the next scan lists the same span again from the top: nothing is taken for done
+    by its position in a listing that moves as comments arrive. The sweep's machinery
     is used only for one thread's read (`read_thread`): its failure is remembered by thread id
     (`retry_item`) and read again by the connector's `thread()` on the next scan.
     """
@@ -666,8 +695,9 @@ class _ChannelThreads(SweepConnector):
     async def pages_down_to(self, watermark: datetime, started: datetime) -> AsyncIterator[Page]:
         """One `Page` per listing page, cursors keeping `watermark`; the last one moves it.
 
-        Raises `Incomplete` (naming `channel_threads_pages`) when the cap stops it short of the
-        line; a quota or the time limit stops it after yielding the threads read in full.
+        Raises `Incomplete` (naming `channel_threads_pages` and the oldest question read) when the
+        cap stops it short of the line, after moving the watermark as reaching it would; a quota
+        or the time limit stops it after yielding the threads read in full.
         """
         line = watermark - PASS_MARGIN
         kept = {"watermark": watermark.isoformat()}
@@ -680,6 +710,7 @@ class _ChannelThreads(SweepConnector):
             "textFormat": "plainText",
         }
         newest: datetime | None = None
+        oldest: datetime | None = None
         seen: set[str] = set()  # a thread pushed onto the next page by a new one is read once
         tokens: set[str] = set()
         read_one = False
@@ -701,10 +732,12 @@ class _ChannelThreads(SweepConnector):
                         page.rejected.append(RejectedRecord(location=where, reason=f"no valid time: {error}"))
                         continue
                     newest = when if newest is None else max(newest, when)
+                    oldest = when if oldest is None else min(oldest, when)
                     key = self.item_key(raw)
-                    if when <= line:
-                        continue  # at or older than the line: read by an earlier pass
-                    above_line = True
+                    above_line = above_line or when > line
+                    latest = thread_latest(raw)
+                    if latest is not None and latest <= line:
+                        continue  # nothing in it newer than the line: read by an earlier pass
                     if key is not None:
                         if key in seen:
                             continue
@@ -726,8 +759,7 @@ class _ChannelThreads(SweepConnector):
             yield page
             following = self.threads_paging.next_params(body, params)
             if following is None or (batch and not above_line):  # the listing's end, or the line
-                marks = [watermark, *([min(newest, started)] if newest is not None else [])]
-                yield Page(cursor={"watermark": max(marks).isoformat()})
+                yield Page(cursor=_moved(watermark, newest, started))
                 return
             token = str(following.get("pageToken"))
             if token in tokens:
@@ -736,7 +768,11 @@ class _ChannelThreads(SweepConnector):
             params = following
             if read_one and self.outer.out_of_time():
                 raise time_limit_reached(self.platform)
-        raise Incomplete(CHANNEL_THREADS_CAP.format(pages=f"{cap:,}"), hint="")
+        # The cap: the next scan starts from what is new, not from this backlog again (which a
+        # busy channel would never get through), and the channel says what was left unread.
+        yield Page(cursor=_moved(watermark, newest, started))
+        reached = f"{(oldest or started).astimezone(UTC):%Y-%m-%d %H:%M} UTC"  # started: pages all empty
+        raise Incomplete(CHANNEL_THREADS_CAP.format(pages=f"{cap:,}", oldest=reached), hint="")
 
     def _to_read(self, raw: Raw) -> bool:
         """Whether a listed thread is this pass's to read: on a video, not one this scan's sweep read."""

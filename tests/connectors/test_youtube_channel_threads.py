@@ -328,9 +328,15 @@ def test_a_second_scan_reads_only_the_threads_newer_than_the_first_scan_s_window
         second = collect(connector(NOW + timedelta(days=1)), first[-1].cursor)
     found = comments(second)
     assert "UgxNewer" in found and found["UgxNewer"].post_id == TUTORIAL
-    # The overlap (the look-back window, 14 days) re-reads the recent threads; nothing older.
-    assert channel_requests(later.asked) == ["channel CT1", "channel CT2"]
-    assert not {"UgxLong", "UgxMarch", "UgxLong.r6"} & set(found)
+    # The overlap (the look-back window, 14 days) re-reads the recent threads; of the older ones,
+    # only those with replies beyond the embedded ones (one may be newer than the line).
+    assert channel_requests(later.asked) == [
+        "channel CT1",
+        "channel CT2",
+        "replies UgxLong",
+        "replies UgxMarch",
+    ]
+    assert "UgxOpen" not in found and "UgxLong.r6" in found
     assert "UgxHowTo.b1" in found
 
 
@@ -391,21 +397,23 @@ def test_max_units_counts_the_sweep_and_the_pass_together() -> None:
     assert cursor is not None and cursor[CHANNEL_THREADS] == CATCH_UP_LINE
 
 
-def test_the_pass_reads_at_most_channel_threads_pages_and_goes_on_next_scan() -> None:
+def test_the_pass_reads_at_most_channel_threads_pages_and_the_next_scan_starts_from_what_is_new() -> None:
     channel = Channel()
     with channel.router():
         first, error = gather(connector(channel_threads_pages=1), OLD_CURSOR)
-    assert isinstance(error, Incomplete) and "stopped after 1 pages" in str(error)
-    assert "(channel_threads_pages) without reaching those the last scan saw" in str(error)
+    assert isinstance(error, Incomplete) and "read 1 pages of the channel's comment threads" in str(error)
+    assert "down to 2024-05-23 00:00 UTC; older threads were not read" in str(error), "ABOUT_CHANNEL's time"
     assert channel_requests(channel.asked) == ["channel CT1"]
     assert "UgxHowTo" in comments(first)
-    assert first[-1].cursor is not None and first[-1].cursor[CHANNEL_THREADS] == CATCH_UP_LINE
-    again = Channel()
+    assert first[-1].cursor is not None and first[-1].cursor[CHANNEL_THREADS] == {"watermark": mark(2)}
+    again = Channel(newer=True)
     with again.router():
-        second = collect(connector(channel_threads_pages=5), first[-1].cursor)
-    assert {"UgxLong.r6", "UgxMarch.r6"} <= set(comments(second)), "read down to the same line"
-    assert channel_requests(again.asked)[0] == "channel CT1", "from the newest again"
-    assert second[-1].cursor is not None and second[-1].cursor[CHANNEL_THREADS] == {"watermark": mark(2)}
+        second = collect(connector(NOW + timedelta(days=1), channel_threads_pages=5), first[-1].cursor)
+    assert "UgxNewer" in comments(second) and "UgxOpen" not in comments(second)
+    assert channel_requests(again.asked)[:2] == ["channel CT1", "channel CT2"], "down to the new line"
+    assert second[-1].cursor is not None and second[-1].cursor[CHANNEL_THREADS] == {
+        "watermark": (NOW + timedelta(hours=10)).isoformat()
+    }
 
 
 def test_the_pass_turned_off_asks_for_nothing() -> None:
@@ -539,25 +547,89 @@ def busy_threads(now: datetime, count: int, every: timedelta, *, fresh_reply_eve
     return made
 
 
-def test_a_busy_channel_behind_its_line_reads_a_new_question_on_an_old_video_on_the_next_scan() -> None:
+def test_a_busy_channel_behind_its_line_ends_partial_once_and_then_reads_only_what_is_new() -> None:
     # 500 questions in the last 83 hours; the last completed pass was 5 days ago; 2 pages a scan.
     backlog = busy_threads(NOW, 500, timedelta(minutes=10))
     cursor: dict[str, Any] | None = {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": mark(5)}}
+    channel = BusyChannel(backlog)
+    with channel.router():
+        pages, error = gather(connector(channel_threads_pages=2), cursor)
+    found = comments(pages)
+    assert {"UgxBusy0", "UgxBusy199"} <= set(found) and "UgxBusy200" not in found
+    assert channel.asked == ["channel 0", "channel 100"], "from the top, 2 pages, no more"
+    assert isinstance(error, Incomplete), error
+    oldest_read = iso(NOW - 199 * timedelta(minutes=10)).replace("T", " ")[:16]  # UgxBusy199's question
+    assert f"down to {oldest_read} UTC" in str(error), error
+    assert "older threads were not read (raise channel_threads_pages to read more)" in str(error)
+    cursor = pages[-1].cursor
+    assert cursor is not None and cursor[CHANNEL_THREADS] == {"watermark": NOW.isoformat()}, "moved on"
+
+    # Half an hour later: a new question on the old video; the pass reads down to the new line only.
     late_question = a_thread("UgxLate", PRODUCT, iso(NOW + timedelta(minutes=20)), "¿Sigue disponible?")
-    for scan, now in enumerate(NOW + timedelta(minutes=30 * n) for n in range(4)):
-        channel = BusyChannel([late_question, *backlog] if scan else backlog)
+    channel = BusyChannel([late_question, *backlog])
+    with channel.router():
+        pages = collect(
+            connector(NOW + timedelta(minutes=30), channel_threads_pages=2), cursor
+        )  # not partial
+    found = comments(pages)
+    assert found["UgxLate"].post_id == PRODUCT and found["UgxLate"].text == "¿Sigue disponible?"
+    assert "UgxBusy7" not in found, "older than the line: read by the first scan"
+    assert channel.asked == ["channel 0", "channel 100"], "down to the first page wholly older than the line"
+    final = pages[-1].cursor
+    assert final is not None and final[CHANNEL_THREADS] == {
+        "watermark": (NOW + timedelta(minutes=20)).isoformat()
+    }
+
+
+def test_the_first_scan_after_an_upgrade_on_a_busy_channel_does_not_stall() -> None:
+    # 30 questions a day on older videos: the 90-day catch-up is more than 20 pages.
+    cursor: dict[str, Any] | None = OLD_CURSOR
+    errors = []
+    for day in range(3):
+        now = NOW + timedelta(days=day)
+        channel = BusyChannel(busy_threads(now, 30 * 120, timedelta(days=1 / 30)))
         with channel.router():
-            pages, error = gather(connector(now, channel_threads_pages=2), cursor)
-        found = comments(pages)
-        if scan:  # posted while the pass was behind: read from the top, every scan
-            assert "UgxLate" in found, f"scan {scan}: the new question is not taken for done"
-            assert found["UgxLate"].post_id == PRODUCT and found["UgxLate"].text == "¿Sigue disponible?"
-        last = 198 if scan else 199  # 200 threads on 2 pages, the late question among them
-        assert {"UgxBusy0", f"UgxBusy{last}"} <= set(found) and f"UgxBusy{last + 1}" not in found
-        assert channel.asked == ["channel 0", "channel 100"], f"scan {scan}: from the top, 2 pages, no more"
-        assert isinstance(error, Incomplete) and "channel_threads_pages" in str(error), (scan, error)
+            pages, error = gather(connector(now), cursor)
+        errors.append(error)
+        if day:
+            assert channel.asked == ["channel 0", "channel 100"], f"day {day}: down to the last scan's line"
+            read = {c for c in comments(pages) if c.startswith("UgxBusy")}
+            assert read == {f"UgxBusy{n}" for n in range(32)}, "a day's 30 questions and the hour's slack"
         cursor = pages[-1].cursor
-    assert cursor is not None and cursor[CHANNEL_THREADS] == {"watermark": mark(5)}, "the line not reached"
+    assert isinstance(errors[0], Incomplete) and errors[1:] == [None, None]
+
+
+def test_an_old_question_with_a_new_reply_on_a_page_read_is_read() -> None:
+    # Page 1: a fresh question, then a 20-day-old question whose customer follow-up came 2 hours
+    # ago (embedded), one with a reply beyond the embedded ones, then older threads.
+    fresh = a_thread("UgxFresh", PRODUCT, iso(NOW - timedelta(minutes=30)), "¿Abren el domingo?")
+    follow_up = a_comment(
+        "UgxOldQ.r2",
+        PRODUCT,
+        iso(NOW - timedelta(hours=2)),
+        "¿Y en azul? ¿Cuánto cuesta el envío?",
+        parent="UgxOldQ",
+    )
+    answered = a_comment("UgxOldQ.b1", PRODUCT, ago(19.9), "Sí", by=CHANNEL, parent="UgxOldQ")
+    old_question = a_thread("UgxOldQ", PRODUCT, ago(20), "¿Tienen talla M?", (answered, follow_up))
+    many = replies_of("UgxMany", PRODUCT, 6, start=30)  # the 6th, not embedded, may be newer
+    old_many = a_thread("UgxMany", PRODUCT, ago(30.5), "¿Lo venden en tienda?", tuple(many[:5]), total=6)
+    quiet = [a_thread(f"UgxOld{n}", PRODUCT, ago(21 + n), "Lindo") for n in range(3)]
+
+    class WithReplies(BusyChannel):
+        def comments(self, request: httpx.Request) -> httpx.Response:
+            assert request.url.params["parentId"] == "UgxMany"
+            self.asked.append("replies UgxMany")
+            return httpx.Response(200, json=comment_page(many))
+
+    channel = WithReplies([fresh, old_question, old_many, *quiet])
+    with channel.router():
+        pages = collect(connector(), {**OLD_CURSOR, CHANNEL_THREADS: {"watermark": mark(1)}})
+    found = comments(pages)
+    assert {"UgxFresh", "UgxOldQ", "UgxOldQ.b1", "UgxOldQ.r2", "UgxMany.r6"} <= set(found)
+    assert found["UgxOldQ.r2"].parent_id == "UgxOldQ" and found["UgxOldQ.r2"].post_id == PRODUCT
+    assert not {"UgxOld0", "UgxOld1", "UgxOld2"} & set(found), "nothing new in them: passed over"
+    assert channel.asked == ["channel 0", "replies UgxMany"]
 
 
 def test_a_busy_channel_scanned_hourly_reads_only_what_is_new_and_is_not_partial() -> None:
@@ -585,8 +657,10 @@ def test_the_pass_stops_at_the_first_page_wholly_older_than_the_line_by_the_ques
         pages = collect(connector(), cursor)
     # page 1 holds the line (questions from now to 9.9 days ago); page 2 is wholly older than it
     assert channel.asked == ["channel 0", "channel 100"], "not on to the end of the listing"
-    read = {c for c in comments(pages) if c.startswith("UgxBusy")}
-    assert read == {f"UgxBusy{n}" for n in range(51)}, "newer than the line (5 days and 1 hour ago)"
+    read = {c for c in comments(pages) if c.startswith("UgxBusy") and "." not in c}
+    newer = set(range(51))  # questions newer than the line (5 days and 1 hour ago)
+    replied = set(range(141, 200))  # on page 2, older than 14 days: a reply from 2 hours ago
+    assert read == {f"UgxBusy{n}" for n in newer | replied}, "page 2 is the last, its new replies read"
 
 
 def test_the_page_cap_is_said_in_spanish(cli_in_spanish: None) -> None:
@@ -599,5 +673,6 @@ def test_the_page_cap_is_said_in_spanish(cli_in_spanish: None) -> None:
     assert isinstance(error, Incomplete)
     said = said_error(f"Incomplete: {error}")
     assert said.startswith(
-        "Incomplete: YouTube: se detuvo tras 2 páginas de hilos de comentarios del canal"
+        "Incomplete: YouTube: leyó 2 páginas de hilos de comentarios del canal, hasta el 2024-05-31 20:41 UTC;"
+        " los hilos más antiguos no se leyeron (aumente channel_threads_pages para leer más)"
     ), said
