@@ -150,7 +150,9 @@ def test_a_renamed_handle_nobody_took_is_read_by_the_kept_did(caplog: pytest.Log
         with caplog.at_level(logging.WARNING, logger="socialmon.http"):
             pages = collect(connector(), cursor)
     (post,) = records(pages)
-    assert post.url == f"https://bsky.app/profile/{BISTRO}/post/3kt2renamed02"  # by the DID: no rename breaks it
+    assert (
+        post.url == f"https://bsky.app/profile/{BISTRO}/post/3kt2renamed02"
+    )  # by the DID: no rename breaks it
     (warning,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert OLD_HANDLE in warning and BISTRO in warning and f"@{NEW_HANDLE}" in warning
 
