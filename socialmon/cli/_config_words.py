@@ -412,6 +412,9 @@ PARTIAL_REASONS = (
         "read {pages} pages of the channel's comment threads, down to {oldest}; older threads were not "
         "read (raise channel_threads_pages to read more)"
     ),
+    # socialmon_connectors._paging.SweepConnector.pages: a scan's caps on what it reads
+    N_("stopped after {n} listing pages (max_pages_per_scan)"),
+    N_("stopped after {n} records (max_records_per_scan)"),
 )
 
 # Counts the scan writes as "N thing(s)", each said with the plural its number asks for.
