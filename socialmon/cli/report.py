@@ -249,22 +249,19 @@ def run_report(
         mail_to, left_out = _email_destinations(loaded, slugs, email_to) if email or email_to else (None, {})
         with database_or_exit(loaded, database) as db:
             try:
-                reports = [
-                    report
-                    for slug in slugs
-                    for report in build_reports(
-                        db,
-                        loaded,
-                        brand=slug,
-                        channel=channel,
-                        view=view,
-                        since=since,
-                        until=until,
-                        period=period.value,
-                        negative_first=negative_first,
-                        limit=limit,
-                    )
-                ]
+                # The brands of `slugs`: build_reports keeps those that have the --channel itself.
+                reports = build_reports(
+                    db,
+                    loaded,
+                    brand=brand,
+                    channel=channel,
+                    view=view,
+                    since=since,
+                    until=until,
+                    period=period.value,
+                    negative_first=negative_first,
+                    limit=limit,
+                )
             except WindowError as error:
                 fail(window_problem(error))
             started = time.perf_counter()
