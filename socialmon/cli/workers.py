@@ -149,6 +149,15 @@ def worker(
         float,
         typer.Option("--poll-interval", min=0.1, hidden=True, help="Seconds between polls of the queue."),
     ] = 5.0,
+    queue_timeout: Annotated[
+        float,
+        typer.Option(
+            "--queue-timeout",
+            min=0.1,
+            hidden=True,
+            help="Seconds a statement waits for a connection to the queue.",
+        ),
+    ] = 30.0,
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -171,6 +180,7 @@ def worker(
         retries=retries,
         retry_wait=retry_wait,
         poll_interval=poll_interval,
+        queue_timeout=queue_timeout,
     )
     from socialmon.database import DatabaseError
 

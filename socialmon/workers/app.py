@@ -223,8 +223,9 @@ async def _autocommit(connection: Any) -> None:
     await connection.set_autocommit(True)
 
 
-def build_app(queue: QueueDatabase, *, pool_size: int = 10) -> Any:
-    """The procrastinate App on the queue's schema, with socialmon's tasks registered."""
+def build_app(queue: QueueDatabase, *, pool_size: int = 10, timeout: float = 30.0) -> Any:
+    """The procrastinate App on the queue's schema, with socialmon's tasks registered; `timeout`:
+    seconds a statement waits for a connection of the pool (psycopg_pool's default, 30)."""
     import procrastinate
 
     from socialmon.workers import tasks
@@ -238,7 +239,11 @@ def build_app(queue: QueueDatabase, *, pool_size: int = 10) -> Any:
     # pool's connection kwargs: procrastinate adds autocommit=True to those for its LISTEN
     # connection, and twice is a TypeError.)
     connector = procrastinate.PsycopgConnector(
-        conninfo=queue.conninfo, min_size=1, max_size=max(2, pool_size), configure=_autocommit
+        conninfo=queue.conninfo,
+        min_size=1,
+        max_size=max(2, pool_size),
+        timeout=timeout,
+        configure=_autocommit,
     )
     app = procrastinate.App(connector=connector)
     tasks.register(app)

@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from socialmon.workers.app import QueueDatabase, build_app, migrate
-from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, log, register_schedules
+from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, _first_line, log, register_schedules
 
 POOL_SIZE = 8  # connections of the queue's pool per worker process, at most
+RESTART_PAUSE = 0.5  # seconds before a worker stopped by its database starts again; doubled up to 30
 
 
 @dataclass
@@ -47,6 +48,7 @@ class WorkerOptions:
     budget_wait: float = 30.0
     name: str | None = None
     poll_interval: float = 5.0
+    queue_timeout: float = 30.0  # seconds a statement waits for a connection to the queue
 
 
 async def recover_stalled(
@@ -68,6 +70,23 @@ async def recover_stalled(
     return recovered
 
 
+def _cause(problem: BaseException) -> str:
+    """The first line of what went wrong at the bottom of `problem`: procrastinate's own error says
+    only "Database error." above psycopg's, which names it."""
+    while problem.__cause__ is not None:
+        problem = problem.__cause__
+    return _first_line(problem)
+
+
+def _queue_database_errors() -> tuple[type[BaseException], ...]:
+    """What the queue's database raises when it is away: procrastinate's wrapper, psycopg's own
+    (a pool's timeout included), the socket's."""
+    import psycopg
+    from procrastinate.exceptions import ConnectorException
+
+    return (ConnectorException, psycopg.Error, OSError)
+
+
 async def _unfinished(app: Any, queues: list[str] | None) -> int:
     async with app.connector.pool.connection() as connection:
         row = await (
@@ -87,7 +106,7 @@ async def _recover_loop(app: Any, stalled_after: float, own: set[int]) -> None:
         try:
             await recover_stalled(app, stalled_after, own)
         except Exception as problem:  # the database is away: try again next time
-            log.warning("looking for stalled jobs failed: %s", problem)
+            log.warning("looking for stalled jobs failed: %s", _cause(problem))
 
 
 async def _keep_heartbeat(app: Any, worker: Any, interval: float, own: set[int]) -> None:
@@ -107,7 +126,7 @@ async def _keep_heartbeat(app: Any, worker: Any, interval: float, own: set[int])
         try:
             await app.job_manager.update_heartbeat(worker_id)
         except Exception as problem:  # the database is away: the next beat tries again
-            log.warning("sending the worker's heartbeat failed: %s", problem)
+            log.warning("sending the worker's heartbeat failed: %s", _cause(problem))
 
 
 async def _stop_once_all_done(app: Any, worker: Any, queues: list[str] | None, interval: float) -> None:
@@ -121,7 +140,7 @@ async def _stop_once_all_done(app: Any, worker: Any, queues: list[str] | None, i
         try:
             unfinished = await _unfinished(app, queues)
         except Exception as problem:  # the database is away: look again next time
-            log.warning("looking at the queue failed: %s", problem)
+            log.warning("looking at the queue failed: %s", _cause(problem))
             continue
         if not unfinished:
             worker.stop()
@@ -147,18 +166,21 @@ def _new_worker(app: Any, options: WorkerOptions, runtime: WorkerRuntime) -> Any
     )
 
 
-async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, None]]) -> None:
+async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, None]]) -> bool:
     """Run procrastinate's `worker` until it stops, with socialmon's `helpers` (by what each keeps up)
-    running beside it.
+    running beside it; whether a helper failed.
 
     A helper that fails is said at once, naming what stopped, and the worker is asked to stop (its
     running jobs finish): without its heartbeat (procrastinate renamed `Worker.worker_id`, say) other
     workers would take this one's jobs for stalled and run them a second time.
     """
     running = [asyncio.create_task(helper, name=what) for what, helper in helpers.items()]
+    failed = False
 
     def said_and_stopped(helper: asyncio.Task[None]) -> None:
+        nonlocal failed
         if _say_if_failed(helper):
+            failed = True
             worker.stop()
 
     for task in running:
@@ -169,6 +191,7 @@ async def _run_with_helpers(worker: Any, helpers: dict[str, Coroutine[Any, Any, 
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)  # each failure said already
+    return failed
 
 
 def _say_if_failed(helper: asyncio.Task[None]) -> bool:
@@ -197,6 +220,8 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     from socialmon.storage import Store
     from socialmon.workers.budgets import PlatformBudgets
     from socialmon.workers.tasks import _LogReporter
+
+    database_errors = _queue_database_errors()
     from socialmon_connectors.http import new_client
 
     # socialmon's tables first: on a database it cannot open (a newer socialmon's), nothing is done.
@@ -237,7 +262,7 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     )
     # procrastinate fetches and finishes jobs, and a job marks its cycle, on short statements: a few
     # connections serve 20 jobs; every one more per worker counts against max_connections.
-    app = build_app(queue, pool_size=min(options.concurrency + 2, POOL_SIZE))
+    app = build_app(queue, pool_size=min(options.concurrency + 2, POOL_SIZE), timeout=options.queue_timeout)
     app.tasks[SCAN_TASK].retry_strategy = ScanRetry(options.retries, options.retry_wait)
     schedules = register_schedules(app, config)
     switch_interval = sys.getswitchinterval()
@@ -247,7 +272,8 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
         async with app.open_async():
             own_workers: set[int] = set()  # the ids procrastinate gave this process's workers
 
-            async def run_one() -> None:
+            async def run_one() -> bool:
+                """Run one procrastinate worker until it stops; whether another may start after it."""
                 app.perform_import_paths()  # as app.run_worker_async does
                 runner = _new_worker(app, options, rt)
                 helpers = {
@@ -257,17 +283,39 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
                     helpers["--until-empty's watch on the queue"] = _stop_once_all_done(
                         app, runner, options.queues, min(options.poll_interval, 1.0)
                     )
-                await _run_with_helpers(runner, helpers)
+                try:
+                    return not await _run_with_helpers(runner, helpers)
+                except database_errors as problem:
+                    # procrastinate's worker ends on its database's error (a job fetch that waited
+                    # past the pool's timeout, its row not removed), its running jobs over: the
+                    # process carries on, as after its listener's failure.
+                    log.warning("the queue's database is away (%s); the worker starts again", _cause(problem))
+                    return True
+                finally:
+                    # Its jobs are over: one still `doing` under its id (its end not recorded) is
+                    # a stalled job from now on, for the recovery to put back.
+                    own_workers.clear()
 
             async def work() -> None:
+                pause = RESTART_PAUSE
                 while True:
-                    await run_one()
-                    # --until-empty, the worker stopped on its own (its database connection failed):
-                    # done once no job waits or runs anywhere (a stalled one is recovered meanwhile,
-                    # a handed-back one comes due).
-                    if options.wait or stop.requested or not await _unfinished(app, options.queues):
+                    started = loop.time()
+                    if not await run_one() or stop.requested:
                         return
-                    await asyncio.sleep(0.5)
+                    # The worker stopped on its own: its database failed (procrastinate stops on
+                    # its listener's or a fetch's error), or, --until-empty, it found no job. It
+                    # starts again, but --until-empty once no job waits or runs anywhere (a
+                    # stalled one is recovered meanwhile, a handed-back one comes due).
+                    if not options.wait:
+                        try:
+                            if not await _unfinished(app, options.queues):
+                                return
+                        except database_errors as problem:
+                            log.warning("looking at the queue failed: %s", _cause(problem))
+                    if loop.time() - started > 60:  # it had run a while: a new failure, not the same
+                        pause = RESTART_PAUSE
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 30.0)
 
             worker = asyncio.create_task(work())
             recovery = asyncio.create_task(_recover_loop(app, options.stalled_after, own_workers))

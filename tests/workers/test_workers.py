@@ -341,8 +341,10 @@ def test_a_worker_that_loses_the_database_for_30_s_carries_on(
             enqueue(cli, config)
             pool = workers(config)
             # Retries 10, 20 and 40 s after a failure: a job failing at the outage's start is
-            # tried again after it (the default waits 60 s, 120 s, 240 s).
-            fast = [*FAST[:-1], "10"]
+            # tried again after it (the default waits 60 s, 120 s, 240 s). A statement waits 3 s
+            # for a connection (30 s by default): procrastinate's own calls fail during the outage
+            # for certain, where with 30 s only a loaded machine's did (the worker ended on them).
+            fast = [*FAST[:-1], "10", "--queue-timeout", "3"]
             worker = pool.start("--concurrency", "3", "--until-empty", *fast)
             q = '"socialmon_queue"'
             wait_for(
@@ -364,6 +366,9 @@ def test_a_worker_that_loses_the_database_for_30_s_carries_on(
             with admin.connect() as connection:
                 connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
             assert worker.wait(180) == 0, pool.logs()
+        said = pool.processes[0][1].read_text(errors="replace")
+        assert "the queue's database is away (couldn't get a connection" in said, said[-3000:]
+        assert "the worker starts again" in said, said[-3000:]
         posts, distinct_posts, comments, distinct_comments = stored(url)
         assert posts == distinct_posts == channels * pages * POSTS_PER_PAGE, pool.logs()
         assert comments == distinct_comments == channels * pages * POSTS_PER_PAGE * 2
