@@ -155,27 +155,32 @@ class ChannelLocks:
                 self._connection = None
                 self._session = None
 
-    def _pg_lock(self, function: str, channel_id: int) -> bool:
+    def _pg_lock(self, function: str, channel_id: int, *, again: bool = True) -> bool:
         from sqlalchemy.exc import DBAPIError
 
-        if self._connection is None:
-            self._connection = self.database.engine.connect()
-            self._session = self._connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
         try:
+            if self._connection is None:
+                # Its first statement inside the `try`: a pooled connection whose backend the
+                # server ended meanwhile fails here, and kept it failed every later lock.
+                self._connection = self.database.engine.connect()
+                self._session = self._connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
             result = self._connection.execute(
                 text(f"SELECT {function}({PG_LOCK_KEY}, :channel)"),
                 {"purpose": _SCAN_PURPOSE, "channel": channel_id},
             ).scalar()
             self._connection.commit()
-        except DBAPIError:
+        except DBAPIError as error:
             # The session is gone (the database restarted or refused us for a while, the network
             # dropped, the backend was ended), and the server released the locks it held with it.
             # Kept, it would refuse every later lock ("Can't reconnect until invalid transaction is
-            # rolled back"): a worker never scanned again after a 30 s outage. The next lock opens
-            # a new session; a lock to release is released already.
+            # rolled back"): a worker never scanned again after a 30 s outage. A lock to release
+            # is released already; one to take is tried once on a new session (SQLAlchemy has
+            # dropped the pool's connections of before: after an outage the first works).
             self._discard()
             if function == "pg_advisory_unlock":
                 return True
+            if again and error.connection_invalidated:
+                return self._pg_lock(function, channel_id, again=False)
             raise
         return bool(result)
 

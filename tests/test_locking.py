@@ -40,3 +40,31 @@ def test_a_channel_locked_in_one_schema_leaves_the_same_id_in_another_schema_fre
     finally:
         first.dispose()
         second.dispose()
+
+
+@pytest.mark.postgres
+def test_a_lock_session_opened_on_a_connection_the_server_ended_is_opened_anew(
+    postgres_url: str,
+) -> None:
+    """The locks' session begins on a pooled connection whose backend the server ended meanwhile
+    (an outage, `pg_terminate_backend`): the lock is taken on a new session. The session stayed
+    broken: every later lock refused, a worker's every job failed after an outage."""
+    from socialmon.locking import ChannelLocks
+
+    database = open_database(postgres_url)
+    try:
+        with database.engine.connect() as connection:  # one connection, idle in the pool after
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        admin = create_engine(postgres_url)
+        with admin.connect() as connection:
+            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        admin.dispose()
+        with ChannelLocks(database) as locks:
+            with locks.hold(7) as held:  # the pooled connection was dead
+                assert held
+            with locks.hold(7) as held:
+                assert held
+            with locks.hold(7) as held:
+                assert held  # released, taken again
+    finally:
+        database.dispose()
