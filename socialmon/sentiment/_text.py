@@ -184,8 +184,9 @@ class Tokenizer:
         return candidates[0]
 
     def tokenize(self, text: str) -> list[Token]:
-        """Normalised tokens of `text`, phrases merged."""
-        text = unescaped(text)
+        """Normalised tokens of `text` (its HTML references decoded already: `unescaped`, at the
+        scorer's entry; decoded here again, a literal "&amp;lt;3" became the heart "<3"),
+        phrases merged."""
         if not text.isascii():
             text = text.translate(_DROP)
         tokens: list[Token] = []

@@ -92,9 +92,21 @@ def test_opinion_words(scorer: MultilingualScorer, text: str, language: str, lab
 
 def test_html_references_are_decoded_before_tokens() -> None:
     """An escaped ampersand is no sentence break: "pan &amp; café" stays one clause."""
-    tokens = spanish().tokenizer.tokenize("pan &amp; café &lt;3")
+    from socialmon.sentiment._text import unescaped
+
+    tokens = spanish().tokenizer.tokenize(unescaped("pan &amp; café &lt;3"))
     assert [t.key for t in tokens] == ["pan", "cafe", "<3"]
     assert len({t.sentence for t in tokens}) == 1
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_html_references_are_decoded_once(scorer: MultilingualScorer, language: str) -> None:
+    """A text that shows an escaped reference ("&amp;lt;3" is the five characters "&lt;3" on
+    screen) has no heart in it: decoded twice, the Spanish and Portuguese rules read one."""
+    shown_literally = scorer.score_as("Llegó hoy &amp;lt;3", language)
+    heart = scorer.score_as("Llegó hoy &lt;3", language)
+    assert heart.label == "positive"
+    assert shown_literally.compound < heart.compound
 
 
 @pytest.mark.parametrize(
