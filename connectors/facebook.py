@@ -15,6 +15,10 @@ a scan (`GET /{username}?fields=id`) and the numeric id used from then on. A com
 from `reactions.summary(total_count)` and `comments.summary(true)`. The Graph API does
 not mark edits or deletions of comments: an edited text arrives on the next re-read
 (the storage updates it and scores it again); a post marked `is_hidden` is not deleted.
+A comment or reply the Page hid (`is_hidden: true`; the Page's token still gets it) is stored
+marked deleted, as Instagram's hidden comments are, so it waits for no answer; unhidden, it is
+stored undeleted when a scan reads its post again (those of the last `recent_days` are). A
+comment without the field (an older or limited token) is not taken for hidden.
 
 Graph withholds comment ids (and `from`) unless the token is a Page access token of a user
 who can perform the MODERATE task on the Page: a page of comments with no ids stops the
@@ -60,7 +64,9 @@ AUTH_HINT = (
     "token, permissions pages_show_list, pages_read_engagement, pages_read_user_content) and put it in "
     "the environment variable this channel's access_token names"
 )
-COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,comment_count,permalink_url"
+COMMENT_FIELDS = (
+    "id,message,created_time,from{id,name},parent{id},like_count,comment_count,permalink_url,is_hidden"
+)
 POST_FIELDS = (
     "id,message,created_time,updated_time,permalink_url,from{id,name},shares,"
     "reactions.summary(total_count).limit(0)"
@@ -124,6 +130,9 @@ def parse_comment(raw: Raw, post_id: str, page_id: str) -> CommentRecord:
         text=raw.get("message") or "",
         url=raw.get("permalink_url"),
         created_at=time_at(raw, "created_time"),
+        # Hidden by the Page (spam, abuse): only its author, their friends and the Page see it, so it
+        # waits for no answer; kept, words and author, as a deletion is, until the Page unhides it.
+        deleted=raw.get("is_hidden") is True,
         like_count=raw.get("like_count"),
         reply_count=raw.get("comment_count"),
     )
