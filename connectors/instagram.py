@@ -17,6 +17,12 @@ nor deletions; a media item with `comments_count > 0` and no visible comments (a
 development mode) is not an error. A comment deleted while its replies are paged (Graph
 answers the replies edge "object does not exist", 100/33) loses only the replies not yet read,
 with a warning; the media's other comments and replies are read on.
+
+A media whose comments the account turned off (`is_comment_enabled: false` in the listing; a
+media listed without the field counts as on) is stored without asking for its comments: nobody
+can comment, and Graph's refusal of the edge (100/33) left the thread to read again every scan.
+A remembered thread Graph refuses again is let go when the media itself now says its comments
+are off (or is gone); otherwise it is read again on the next scan, as before.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import httpx
 from pydantic import Field
 
 from socialmon_connectors._meta import (
+    MISSING_OR_REFUSED,
     GraphSettings,
     MetaPaging,
     account_username,
@@ -58,7 +65,8 @@ AUTH_HINT = (
 REPLY_FIELDS = "id,text,timestamp,username,like_count,hidden,from{id,username},parent_id"
 COMMENT_FIELDS = f"id,text,timestamp,username,like_count,hidden,from{{id,username}},replies{{{REPLY_FIELDS}}}"
 MEDIA_FIELDS = (
-    "id,caption,timestamp,permalink,comments_count,like_count,media_type,media_product_type,username"
+    "id,caption,timestamp,permalink,comments_count,like_count,media_type,media_product_type,username,"
+    "is_comment_enabled"
 )
 
 log = logging.getLogger("socialmon.http")
@@ -69,6 +77,11 @@ REFUSED_THREAD_HINT = (
     "scan reads this thread again — if it keeps failing, check that the token has instagram_manage_comments "
     "(or instagram_business_manage_comments with Instagram Login)"
 )
+
+
+def comments_off(raw: Raw) -> bool:
+    """Whether Graph says the account turned the media's comments off; a media without the field is on."""
+    return raw.get("is_comment_enabled") is False
 
 
 class InstagramSettings(GraphSettings):
@@ -162,6 +175,24 @@ class InstagramConnector(SweepConnector):
         self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
     ) -> PlatformError | None:
         media_id = str(raw.get("id"))
+        if remembered and isinstance(error, NotFound) and error.code == MISSING_OR_REFUSED:
+            # Refused again on a later scan: the media itself says whether it is gone, or its comments
+            # are now off (nothing to read until the account turns them on), or it is there to read.
+            try:
+                found = await api.get(media_id, {"fields": "id,is_comment_enabled"})
+            except NotFound:
+                return None
+            except PlatformError as other:
+                if other.code == "network":
+                    raise
+                found = None  # another answer says neither: read the thread again next scan
+            if isinstance(found, dict) and comments_off(found):
+                log.info("Instagram media %s: its comments are turned off; they are not read", media_id)
+                return None
+            # Just asked for, the media is there: refused as a just-listed one is, with no second look.
+            return await refused_not_gone(
+                api, f"media {media_id}", media_id, error, False, REFUSED_THREAD_HINT
+            )
         return await refused_not_gone(
             api, f"media {media_id}", media_id, error, remembered, REFUSED_THREAD_HINT
         )
@@ -170,6 +201,8 @@ class InstagramConnector(SweepConnector):
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
     ) -> AsyncIterator[list[CommentRecord]]:
         media_id = str(raw.get("id"))
+        if comments_off(raw):
+            return  # nothing to read (Graph may refuse the edge outright): the media alone is stored
 
         def parse(items: list[Raw], parent_id: str | None = None) -> list[CommentRecord]:
             found = []
@@ -210,4 +243,11 @@ class InstagramConnector(SweepConnector):
                     )
 
 
-__all__ = ["InstagramConnector", "InstagramSettings", "is_business", "parse_comment", "parse_media"]
+__all__ = [
+    "InstagramConnector",
+    "InstagramSettings",
+    "comments_off",
+    "is_business",
+    "parse_comment",
+    "parse_media",
+]
