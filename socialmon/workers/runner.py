@@ -78,13 +78,19 @@ def _cause(problem: BaseException) -> str:
     return _first_line(problem)
 
 
-def _queue_database_errors() -> tuple[type[BaseException], ...]:
-    """What the queue's database raises when it is away: procrastinate's wrapper, psycopg's own
-    (a pool's timeout included), the socket's."""
+def database_away(problem: BaseException) -> bool:
+    """Whether `problem` says the queue's database is out of reach (refused, dropped, a pool's
+    connection not had in time), at any depth of its causes: procrastinate wraps psycopg's error
+    in its own. Another database error (a missing table, a bad statement) is not mended by waiting.
+    """
     import psycopg
-    from procrastinate.exceptions import ConnectorException
 
-    return (ConnectorException, psycopg.Error, OSError)
+    seen: BaseException | None = problem
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError | psycopg.InterfaceError | OSError):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 async def _unfinished(app: Any, queues: list[str] | None) -> int:
@@ -220,8 +226,6 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
     from socialmon.storage import Store
     from socialmon.workers.budgets import PlatformBudgets
     from socialmon.workers.tasks import _LogReporter
-
-    database_errors = _queue_database_errors()
     from socialmon_connectors.http import new_client
 
     # socialmon's tables first: on a database it cannot open (a newer socialmon's), nothing is done.
@@ -285,7 +289,9 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
                     )
                 try:
                     return not await _run_with_helpers(runner, helpers)
-                except database_errors as problem:
+                except Exception as problem:
+                    if not database_away(problem):
+                        raise
                     # procrastinate's worker ends on its database's error (a job fetch that waited
                     # past the pool's timeout, its row not removed), its running jobs over: the
                     # process carries on, as after its listener's failure.
@@ -310,7 +316,9 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
                         try:
                             if not await _unfinished(app, options.queues):
                                 return
-                        except database_errors as problem:
+                        except Exception as problem:
+                            if not database_away(problem):
+                                raise
                             log.warning("looking at the queue failed: %s", _cause(problem))
                     if loop.time() - started > 60:  # it had run a while: a new failure, not the same
                         pause = RESTART_PAUSE

@@ -468,3 +468,27 @@ def test_status_names_a_waiting_job_in_the_clis_language(
     assert status.exit_code == 0, status.output
     row = next(line for line in status.output.splitlines() if "bench/c0" in line)
     assert "en espera" in row and "todo" not in row
+
+
+def test_only_a_database_out_of_reach_makes_a_worker_start_again() -> None:
+    """procrastinate wraps psycopg's error in its own: an outage (a refused connection, a pool's
+    timeout) is waited out; a missing table or a bug is not mended by waiting, and ends the worker."""
+    import psycopg
+    import psycopg_pool
+    from procrastinate.exceptions import ConnectorException
+
+    from socialmon.workers.runner import database_away
+
+    def wrapped(cause: BaseException) -> ConnectorException:
+        try:
+            raise ConnectorException() from cause
+        except ConnectorException as problem:
+            return problem
+
+    assert database_away(wrapped(psycopg.OperationalError("connection failed: database is not accepting")))
+    assert database_away(wrapped(psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec")))
+    assert database_away(ConnectionRefusedError(111, "Connection refused"))
+    assert not database_away(
+        wrapped(psycopg.errors.UndefinedTable('relation "procrastinate_jobs" does not exist'))
+    )
+    assert not database_away(ValueError("a bug"))
