@@ -76,6 +76,38 @@ QUOTED_POST = "app.bsky.embed.record#viewRecord"
 INVALID_HANDLE = "handle.invalid"  # what the AppView shows for a handle that fails its verification
 #: The key, in the channel's cursor, of the account as kept: its DID and what the config named it by.
 ACCOUNT = "account"
+#: The warning when the config's handle no longer names the account the channel reads (kept by its DID),
+#: keyed by (someone else holds the handle now, the account has a valid handle now): see
+#: `stale_handle_warning`. The CLI says each in its language (`socialmon.cli._config_words.BLUESKY_WARNINGS`).
+STALE_HANDLE_WARNINGS = {
+    (True, True): (
+        "Bluesky: channel {channel}: the handle {handle} now belongs to another account ({other}); socialmon "
+        "goes on reading the channel's account {did} (now {current}), not that one. The config's handle is "
+        "stale: write the account's current handle or its DID as the channel's account"
+    ),
+    (True, False): (
+        "Bluesky: channel {channel}: the handle {handle} now belongs to another account ({other}); socialmon "
+        "goes on reading the channel's account {did} (which has no valid handle now), not that one. The "
+        "config's handle is stale: write the account's DID as the channel's account"
+    ),
+    (False, True): (
+        "Bluesky: channel {channel}: the handle {handle} no longer names an account; socialmon reads the "
+        "channel's account by its DID {did} (now {current}). The config's handle is stale: write the "
+        "account's current handle or its DID as the channel's account"
+    ),
+    (False, False): (
+        "Bluesky: channel {channel}: the handle {handle} no longer names an account; socialmon reads the "
+        "channel's account by its DID {did} (which has no valid handle now). The config's handle is stale: "
+        "write the account's DID as the channel's account"
+    ),
+}
+#: The error when the account the channel reads is gone; `{why}` is Bluesky's answer. The CLI says it in
+#: its language (`socialmon.cli._config_words.BLUESKY_ERRORS`), Bluesky's own words kept as written.
+ACCOUNT_GONE = (
+    "Bluesky: channel {channel}: the account it reads, {did} (named {actor} in the config), is gone: {why}. "
+    "socialmon does not read whoever holds the handle now; if the business has a new account, write its "
+    "handle or DID as the channel's account"
+)
 ERRORS = ErrorTable(
     {
         (None, "NotFound"): Rule(Action.NOT_FOUND, NOT_FOUND_HINT),
@@ -95,6 +127,14 @@ _HANDLE = re.compile(
     r"^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 )
 _DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]+$")
+
+
+def stale_handle_warning(channel: str, handle: str, other: str, did: str, current: str | None) -> str:
+    """What a scan warns when the config's `handle` no longer names `did`, the account `channel`
+    ("brand/channel") reads: `other` holds the handle now ("": nobody does); `current` is the
+    account's own handle now (None: it has no valid one)."""
+    template = STALE_HANDLE_WARNINGS[(bool(other), current is not None)]
+    return template.format(channel=channel, handle=handle, other=other, did=did, current=f"@{current}")
 
 
 def parse_account(account: str) -> str:
@@ -343,30 +383,9 @@ class BlueskyConnector(SweepConnector):
             current = (await self.profile(api, kept_did)).get("handle")
         except NotFound as error:
             raise self.gone(actor, kept_did, error) from None
-        now = f"@{current}" if current and current != INVALID_HANDLE else "no valid handle"
-        if found:
-            log.warning(
-                "Bluesky: channel %s/%s: the handle %s now belongs to another account (%s); socialmon goes on "
-                "reading the channel's account %s (now %s), not that one. The config's handle is stale: "
-                "write the account's current handle or its DID as the channel's account",
-                self.context.brand,
-                self.context.channel,
-                actor,
-                found,
-                kept_did,
-                now,
-            )
-        else:
-            log.warning(
-                "Bluesky: channel %s/%s: the handle %s no longer names an account; socialmon reads the "
-                "channel's account by its DID %s (now %s). The config's handle is stale: write the account's "
-                "current handle or its DID as the channel's account",
-                self.context.brand,
-                self.context.channel,
-                actor,
-                kept_did,
-                now,
-            )
+        valid = current if current and current != INVALID_HANDLE else None
+        channel = f"{self.context.brand}/{self.context.channel}"
+        log.warning("%s", stale_handle_warning(channel, actor, found, kept_did, valid))
 
     async def profile(self, api: Api, actor: str) -> Raw:
         """`app.bsky.actor.getProfile` of a handle or DID: an object with the account's `did`."""
@@ -381,10 +400,9 @@ class BlueskyConnector(SweepConnector):
         """The channel's kept account cannot be read any more (deleted, taken down, deactivated)."""
         said = Exception.__str__(error)
         why = f"{said} ({error.hint})" if error.hint and error.hint != NOT_FOUND_HINT else said
+        channel = f"{self.context.brand}/{self.context.channel}"
         return NotFound(
-            f"Bluesky: channel {self.context.brand}/{self.context.channel}: the account it reads, {did} "
-            f"(named {actor} in the config), is gone: {why}. socialmon does not read whoever holds the "
-            "handle now; if the business has a new account, write its handle or DID as the channel's account",
+            ACCOUNT_GONE.format(channel=channel, did=did, actor=actor, why=why),
             hint="fix the channel's account in the config",
         )
 

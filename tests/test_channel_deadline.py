@@ -149,8 +149,8 @@ def test_a_deadline_is_passed_on_its_clock() -> None:
 def test_a_scans_caps_are_said_in_spanish_before_the_threads_left(cli_in_spanish: None) -> None:
     pages = "Facebook: stopped after 1,200 listing pages (max_pages_per_scan); 1 thread(s) left for the next scan: p0"
     assert said_error(pages) == (
-        "Facebook: se detuvo tras 1,200 páginas del listado (max_pages_per_scan); "
+        "Facebook: se detuvo tras 1.200 páginas del listado (max_pages_per_scan); "
         "1 hilo por leer en el próximo escaneo: p0"
     )
     records = "Reddit: stopped after 50,000 records (max_records_per_scan)"
-    assert said_error(records) == "Reddit: se detuvo tras 50,000 registros (max_records_per_scan)"
+    assert said_error(records) == "Reddit: se detuvo tras 50.000 registros (max_records_per_scan)"

@@ -8,9 +8,9 @@ matches none is kept as written, so a new one is still said, in English, until i
 and to `socialmon/locale`.
 
 A channel's error is mostly the platform's own text, which stays as written; what socialmon
-adds to it is said again: the hint a connector puts after " — " (`HINTS`) and the count of
-threads a partial scan left (`COUNTED`). A new hint is one `N_` line in `HINTS` and one
-catalogue entry.
+adds to it is said again: the hint a connector puts after " — " (`HINTS`), the count of
+threads a partial scan left (`COUNTED`) and why a scan stopped early (`STOP_REASONS`). A new
+hint is one `N_` line in `HINTS` and one catalogue entry.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from socialmon.cli._i18n import DEFAULT, N_, _, current, ngettext
+from socialmon.cli._i18n import DEFAULT, N_, _, count, current, ngettext
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -417,6 +417,26 @@ PARTIAL_REASONS = (
     N_("stopped after {n} records (max_records_per_scan)"),
 )
 
+# Why a scan was asked to stop (`socialmon.scan.StopRequest`'s reason), as a stopped channel's error
+# starts with it (`socialmon.scan`): one that stopped after a page ends partial
+# (`STOPPED_AFTER_PAGES`), one still waiting for its turn fails (`NOT_STARTED`).
+STOP_REASONS = (
+    N_("stopped by SIGTERM"),  # socialmon.cli.scan.stop_on_sigterm
+    N_("worker stopping ({signal})"),  # socialmon.workers.runner, on SIGTERM or SIGINT
+)
+STOPPED_AFTER_PAGES = "{reason} after {n} page(s); the next scan resumes there"
+NOT_STARTED = N_("{reason}: not scanned")
+
+
+def _stopped_after_pages(n: int) -> str:
+    """`STOPPED_AFTER_PAGES` with the plural `n` asks for."""
+    return ngettext(
+        "{reason} after {n} page; the next scan resumes there",
+        "{reason} after {n} pages; the next scan resumes there",
+        n,
+    )
+
+
 # Counts the scan writes as "N thing(s)", each said with the plural its number asks for.
 COUNTED: dict[str, Callable[[int], str]] = {
     "{n} thread(s) left for the next scan": lambda n: ngettext(
@@ -577,6 +597,40 @@ FILE_WARNINGS = (
     N_("{file}: {column}: values that are no number of stars are not read as a rating (the first: {value})"),
 )
 
+# The Bluesky connector's words about the account it reads (connectors/bluesky.py): its error when the
+# account is gone (`ACCOUNT_GONE`), where `{why}` is Bluesky's answer, kept as written, and the hint
+# after it in parentheses, said again; its warnings when the config's handle no longer names the
+# account (`STALE_HANDLE_WARNINGS`). tests/test_spanish_stop_and_bluesky.py fails while one is missing.
+BLUESKY_ERRORS = (
+    N_(
+        "Bluesky: channel {channel}: the account it reads, {did} (named {actor} in the config), is gone: "
+        "{why}. socialmon does not read whoever holds the handle now; if the business has a new account, "
+        "write its handle or DID as the channel's account"
+    ),
+)
+BLUESKY_WARNINGS = (
+    N_(
+        "Bluesky: channel {channel}: the handle {handle} now belongs to another account ({other}); socialmon "
+        "goes on reading the channel's account {did} (now {current}), not that one. The config's handle is "
+        "stale: write the account's current handle or its DID as the channel's account"
+    ),
+    N_(
+        "Bluesky: channel {channel}: the handle {handle} now belongs to another account ({other}); socialmon "
+        "goes on reading the channel's account {did} (which has no valid handle now), not that one. The "
+        "config's handle is stale: write the account's DID as the channel's account"
+    ),
+    N_(
+        "Bluesky: channel {channel}: the handle {handle} no longer names an account; socialmon reads the "
+        "channel's account by its DID {did} (now {current}). The config's handle is stale: write the "
+        "account's current handle or its DID as the channel's account"
+    ),
+    N_(
+        "Bluesky: channel {channel}: the handle {handle} no longer names an account; socialmon reads the "
+        "channel's account by its DID {did} (which has no valid handle now). The config's handle is stale: "
+        "write the account's DID as the channel's account"
+    ),
+)
+
 # The errors above that count: as written, and said with the plural their number asks for.
 FILE_COUNTED: dict[str, Callable[[int], str]] = {
     "{file}: none of its {n} row(s) could be read (the first: {reason})": lambda n: ngettext(
@@ -596,6 +650,13 @@ _SAID_AGAIN = frozenset({"reason", "found", "where", "what", "sheets"})
 
 # A count as a message writes it: "3", "1,234".
 COUNT = r"\d[\d,]*"
+# The fields of `PARTIAL_REASONS` that are counts: written again as the CLI's language writes one.
+_PARTIAL_COUNTS = {"n": COUNT, "pages": COUNT}
+
+
+def _written_count(written: str) -> str:
+    """A count as a message writes it ("1,234") as the CLI's language writes it ("1.234" in Spanish)."""
+    return count(int(written.replace(",", "")))
 
 
 def template_pattern(text: str, fields: Mapping[str, str] | None = None) -> str:
@@ -631,14 +692,35 @@ def _shape(english: str, say: Callable[[dict[str, str]], str]) -> _Shape:
 
 
 def _said_fields(fields: dict[str, str]) -> dict[str, str]:
-    return {name: said_reason(value) if name in _SAID_AGAIN else value for name, value in fields.items()}
+    said_fields = {}
+    for name, value in fields.items():
+        if name in _SAID_AGAIN:
+            value = said_reason(value)
+        elif name == "why":
+            value = _said_hint_in_parentheses(value)
+        said_fields[name] = value
+    return said_fields
+
+
+def _said_hint_in_parentheses(text: str) -> str:
+    """A platform's answer with socialmon's hint after it in parentheses ("Account is deactivated (the
+    account is deactivated)"): the hint said again, the platform's words as written."""
+    answer, opened, rest = text.rpartition(" (")
+    hint = rest.removesuffix(")")
+    if opened and rest.endswith(")") and hint in HINTS:
+        return f"{answer} ({_(hint)})"
+    return text
 
 
 @cache
 def _file_shapes(kind: str) -> tuple[_Shape, ...]:
     """The shapes of `FILE_ERRORS` ("errors", with `FILE_COUNTED`), `FILE_REASONS` ("reasons") or
-    `FILE_WARNINGS` ("warnings"), longest first."""
-    words = {"errors": FILE_ERRORS, "reasons": FILE_REASONS, "warnings": FILE_WARNINGS}[kind]
+    `FILE_WARNINGS` ("warnings"), with Bluesky's (`BLUESKY_ERRORS`, `BLUESKY_WARNINGS`), longest first."""
+    words = {
+        "errors": FILE_ERRORS + BLUESKY_ERRORS,
+        "reasons": FILE_REASONS,
+        "warnings": FILE_WARNINGS + BLUESKY_WARNINGS,
+    }[kind]
     found: list[tuple[str, Callable[[dict[str, str]], str]]] = [
         (english, lambda fields, english=english: _(english).format(**_said_fields(fields)))
         for english in words
@@ -695,8 +777,8 @@ def said_reason(reason: str) -> str:
 
 
 def said_warning(message: str) -> str:
-    """A file or WhatsApp connector's warning ("cafe/export: facebook.csv: ignored the columns…")
-    in the CLI's language, its "brand/channel: " kept; another as written."""
+    """A file, WhatsApp or Bluesky connector's warning ("cafe/export: facebook.csv: ignored the
+    columns…") in the CLI's language, its "brand/channel: " kept; another as written."""
     if current() == DEFAULT:
         return message
     whole = _said_whole(message, ("warnings",))
@@ -715,8 +797,9 @@ def _said_file_errors(text: str) -> str:
     return text
 
 
-# The loggers of the connectors whose warnings are said again (`FILE_WARNINGS`).
-_SAID_LOGGERS = frozenset({"socialmon.file", "socialmon.whatsapp"})
+# The loggers of the connectors whose warnings are said again (`FILE_WARNINGS`, `BLUESKY_WARNINGS`:
+# Bluesky logs on the HTTP connectors' logger, whose other warnings stay as written).
+_SAID_LOGGERS = frozenset({"socialmon.file", "socialmon.whatsapp", "socialmon.http"})
 
 
 class _LastResortSaid(logging.StreamHandler):  # type: ignore[type-arg]
@@ -792,22 +875,77 @@ def _said_message(message: str) -> str:
     spoken = said(message)
     if spoken != message:
         return spoken
-    return said_hints(_said_counts(_said_file_errors(_said_partial_reasons(message))))
+    return said_hints(_said_counts(_said_file_errors(_said_partial_reasons(_said_stop(message)))))
 
 
 @cache
 def _partial_reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(
-        (re.compile(rf"(?:^|(?<=; )|(?<=: )){template_pattern(reason)}(?=$|; | — )", re.DOTALL), reason)
+        (
+            re.compile(
+                rf"(?:^|(?<=; )|(?<=: )){template_pattern(reason, _PARTIAL_COUNTS)}(?=$|; | — )", re.DOTALL
+            ),
+            reason,
+        )
         for reason in PARTIAL_REASONS
     )
 
 
 def _said_partial_reasons(text: str) -> str:
-    """Each of `PARTIAL_REASONS` in a channel's error, said in the CLI's language."""
+    """Each of `PARTIAL_REASONS` in a channel's error, said in the CLI's language (its counts too)."""
+
+    def say(found: re.Match[str], english: str) -> str:
+        fields = {
+            name: _written_count(value) if name in _PARTIAL_COUNTS else value
+            for name, value in found.groupdict().items()
+        }
+        return _(english).format(**fields)
+
     for pattern, english in _partial_reason_patterns():
-        text = pattern.sub(lambda found, english=english: _(english).format(**found.groupdict()), text)
+        text = pattern.sub(lambda found, english=english: say(found, english), text)
     return text
+
+
+@cache
+def _stop_reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(template_pattern(reason, {"signal": r"\w+"})), reason) for reason in STOP_REASONS
+    )
+
+
+@cache
+def _stop_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(`STOPPED_AFTER_PAGES` where an error starts, `NOT_STARTED` as a whole error), their `{reason}`
+    one of `STOP_REASONS`."""
+    reasons = "|".join(
+        re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, _english in _stop_reason_patterns()
+    )
+    fields = {"reason": f"(?:{reasons})", "n": COUNT}
+    after = re.compile(rf"^{template_pattern(STOPPED_AFTER_PAGES, fields)}(?=$|; )")
+    return after, re.compile(template_pattern(NOT_STARTED, fields))
+
+
+def _said_stop_reason(reason: str) -> str:
+    for pattern, english in _stop_reason_patterns():
+        found = pattern.fullmatch(reason)
+        if found is not None:
+            return _(english).format(**found.groupdict())
+    return reason
+
+
+def _said_stop(text: str) -> str:
+    """A stopped channel's error ("stopped by SIGTERM after 3 page(s); the next scan resumes there; …",
+    "stopped by SIGTERM: not scanned") in the CLI's language, its count too; the rest as written."""
+    after, not_started = _stop_patterns()
+    found = not_started.fullmatch(text)
+    if found is not None:
+        return _(NOT_STARTED).format(reason=_said_stop_reason(found["reason"]))
+    return after.sub(
+        lambda found: _stopped_after_pages(int(found["n"].replace(",", ""))).format(
+            reason=_said_stop_reason(found["reason"]), n=_written_count(found["n"])
+        ),
+        text,
+    )
 
 
 def said_hints(text: str) -> str:
