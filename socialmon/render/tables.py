@@ -368,7 +368,17 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 ]
             )
         tables.append(table)
+    no_data = lang("no_data")
+    for table in tables:
+        if not table.rows and table.key not in SAY_WHY_EMPTY:
+            table.note = f"{table.note} {no_data}" if table.note else no_data
     return tables
+
+
+# Tables whose note already says why they have no row ("0 waiting", "no term rose"). Any other
+# table without rows (no posts in the window, a brand with only private messages) says "no data",
+# so no format shows a bare heading or a header row over nothing.
+SAY_WHY_EMPTY = {"needs_reply", "rising_terms"}
 
 
 def _response_by_kind(
