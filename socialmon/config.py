@@ -8,6 +8,8 @@ a `ConfigProblem` that names the file, the brand and channel, and the field.
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import ipaddress
 import os
 import re
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, TypeVar, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -31,6 +33,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from socialmon.sentiment.registry import DEFAULT_SCORER
 
@@ -46,6 +49,14 @@ DEFAULT_CHANNEL_TIMEOUT = 2 * 60 * 60  # seconds one channel may spend fetching 
 DEFAULT_CONFIG_NAME = "socialmon.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# What is left of a reference written wrong once the right ones are taken out: "${TOKEN" (no
+# closing brace), "${ TOKEN }", or the shell's "$TOKEN" or Windows' "%TOKEN%" as the whole value.
+# Without this the text itself would be the token, and the platform's refusal would send the user
+# to renew a token that is fine.
+_BROKEN_REFERENCE = re.compile(r"\$\{(?P<inside>[^}]*)\}?")
+_BARE_REFERENCE = re.compile(
+    r"^\s*(?:\$(?P<shell>[A-Z_][A-Z0-9_]*)|%(?P<windows>[A-Za-z_][A-Za-z0-9_]*)%)\s*$"
+)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)?\s*$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -59,11 +70,13 @@ class ConfigProblem:
     field: str
     message: str
     variable: str = ""  # the unset environment variable, when that is the problem
+    hint: str = ""  # what the user likely meant ("did you mean 'timezone'?"), said after the message
 
     def __str__(self) -> str:
         place = f"{self.where}, " if self.where else ""
         field = f"field '{self.field}': " if self.field else ""
-        return f"{self.path}: {place}{field}{self.message}"
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{self.path}: {place}{field}{self.message}{hint}"
 
 
 class ConfigError(Exception):
@@ -80,8 +93,19 @@ def known_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
+        meant = _timezone_meant(value)
+        if meant is not None:
+            raise ValueError(f"unknown time zone {value!r}; did you mean {meant!r}?") from None
         raise ValueError(f"unknown time zone {value!r}; use an IANA name like 'America/Guayaquil'") from None
     return value
+
+
+def _timezone_meant(value: str) -> str | None:
+    """The IANA name `value` is written for in another case or with spaces ("america/mexico city")."""
+    from zoneinfo import available_timezones
+
+    key = re.sub(r"\s+", "_", value.strip()).casefold()
+    return next((name for name in sorted(available_timezones()) if name.casefold() == key), None)
 
 
 TimeZoneName = Annotated[str, AfterValidator(known_timezone)]
@@ -184,6 +208,12 @@ def parse_minutes(value: Any) -> float:
     if minutes <= 0:
         raise ValueError("must be longer than zero")
     return minutes
+
+
+def _field_error(at: tuple[str | int, ...], message: str) -> PydanticCustomError:
+    """A model validator's error that names the field it is about (`at`, below the model): pydantic
+    places it at the model itself. `_problem_from_error` reads `at` back."""
+    return PydanticCustomError("config_field", message, {"at": at})  # (only "{at}" would be replaced)
 
 
 class _Strict(BaseModel):
@@ -568,11 +598,14 @@ class BrandConfig(_Strict):
     def _slug_and_unique_channels(self) -> BrandConfig:
         self.slug = self.slug or slugify(self.name)
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.slug):
-            raise ValueError(f"slug {self.slug!r} may only use a-z, 0-9, '-' and '_'")
+            raise _field_error(("slug",), f"slug {self.slug!r} may only use a-z, 0-9, '-' and '_'")
         seen: set[str] = set()
-        for channel in self.channels:
+        for index, channel in enumerate(self.channels):
             if channel.name in seen:
-                raise ValueError(f"two channels are named {channel.name!r}; give each a distinct 'name'")
+                raise _field_error(
+                    ("channels", index, "name"),
+                    f"two channels are named {channel.name!r}; give each a distinct 'name'",
+                )
             seen.add(channel.name)
         return self
 
@@ -661,9 +694,12 @@ class Settings(_Strict):
     @model_validator(mode="after")
     def _unique_brands(self) -> Settings:
         slugs = [brand.slug for brand in self.brands]
-        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
-        if duplicates:
-            raise ValueError(f"two brands share the slug {duplicates[0]!r}; give each a distinct 'slug'")
+        for index, slug in enumerate(slugs):
+            if slug in slugs[:index]:
+                raise _field_error(
+                    ("brands", index, "slug"),
+                    f"two brands share the slug {slug!r}; give each a distinct 'slug'",
+                )
         return self
 
 
@@ -701,7 +737,9 @@ class Config:
 
     def database_url(self, override: str | None = None) -> str:
         """The SQLAlchemy URL; a bare path is a SQLite file relative to the config file."""
-        value = override or os.environ.get("SOCIALMON_DATABASE") or self.settings.database
+        value = override or os.environ.get("SOCIALMON_DATABASE")
+        if not value and self.settings.database:  # its `${ENV}` references, checked by `load_config`
+            value = _ENV_REFERENCE.sub(lambda found: os.environ.get(found[1], ""), self.settings.database)
         return database_url(value, self.base_dir)
 
     def brand(self, slug: str) -> BrandConfig | None:
@@ -803,6 +841,14 @@ class Config:
             raise ConfigError(problems)
         return email, webhooks
 
+    @staticmethod
+    def _channel_option_hint(item: Any, connector_class: type[Connector]) -> str:
+        """What an unknown channel option is likely written for (see `unknown_option_hint`)."""
+        if item["type"] != "extra_forbidden" or len(item["loc"]) != 1:
+            return ""
+        channel = (_options_of(connector_class.Settings) + _options_of(ChannelConfig), "[[brands.channels]]")
+        return unknown_option_hint(str(item["loc"][0]), [*_tables_along(Settings, ["brands", 0]), channel])
+
     def resolve(
         self,
         brand: BrandConfig,
@@ -814,14 +860,10 @@ class Config:
         where = f"brand '{brand.slug}', channel '{channel.name}'"
         connector_class = registry.get(channel.platform)
         if connector_class is None:
-            known = ", ".join(registry.names()) or "none installed"
             raise ConfigError(
                 [
                     ConfigProblem(
-                        self.path,
-                        where,
-                        "platform",
-                        f"unknown platform {channel.platform!r} (known: {known})",
+                        self.path, where, "platform", unknown_platform(channel.platform, registry.names())
                     )
                 ]
             )
@@ -842,7 +884,13 @@ class Config:
         except ValidationError as error:
             raise ConfigError(
                 [
-                    ConfigProblem(self.path, where, _loc(item["loc"]), _message(item))
+                    ConfigProblem(
+                        self.path,
+                        where,
+                        _loc(item["loc"]),
+                        _message(item),
+                        hint=self._channel_option_hint(item, connector_class),
+                    )
                     for item in error.errors()
                 ]
             ) from None
@@ -888,6 +936,10 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is
                 return ""
             return env[name]
 
+        broken = _broken_reference(value)
+        if broken is not None:
+            report(field, broken)
+            return value
         return _ENV_REFERENCE.sub(substitute, value)
     if isinstance(value, dict):
         return {
@@ -900,6 +952,27 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is
             for i, v in enumerate(value)
         ]
     return value
+
+
+def _broken_reference(value: str) -> str | None:
+    """Why `value` reads no environment variable though it is written to ("${TOKEN", "$TOKEN"), or
+    None. Only the name is quoted, never the rest of the value: it may be a secret."""
+    bare = _BARE_REFERENCE.match(value)
+    if bare is not None:
+        name = bare["shell"] or bare["windows"]
+        written = f"${name}" if bare["shell"] else f"%{name}%"
+        return f"{written!r} is not read from the environment: write {'${' + name + '}'!r}"
+    broken = _BROKEN_REFERENCE.search(_ENV_REFERENCE.sub("", value))
+    if broken is None:
+        return None
+    name = broken["inside"].strip()
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return f"{broken.group(0).strip()!r} is not read from the environment: write {'${' + name + '}'!r}"
+    fragment = broken.group(0).strip()[:30]
+    return (
+        f"{fragment!r} is not read from the environment: a variable's name is letters, digits and _, "
+        f"as in {'${FB_TOKEN}'!r}"
+    )
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
@@ -974,13 +1047,20 @@ def toml_mistake(error: str) -> str:
 def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
     """Read and validate the file; with a registry, also check every channel's platform and options."""
     try:
-        # utf-8-sig: a byte-order mark (Windows Notepad writes one) is not TOML, and is dropped
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
         raise ConfigError(
             [ConfigProblem(path, "", "", "file not found (run `socialmon init` to create one)")]
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except IsADirectoryError:
+        example = str(path / DEFAULT_CONFIG_NAME)
+        raise ConfigError(
+            [ConfigProblem(path, "", "", f"a folder, not a config file: give the file, e.g. {example}")]
+        ) from None
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ConfigError([ConfigProblem(path, "", "", _not_utf8(line))]) from None
+    except OSError as error:
         raise ConfigError([ConfigProblem(path, "", "", f"cannot read the file: {error}")]) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([ConfigProblem(path, "", "", toml_mistake(str(error)))]) from None
@@ -989,11 +1069,13 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
     except ValidationError as error:
         raise ConfigError([_problem_from_error(path, raw, item) for item in error.errors()]) from None
     config = Config(path=path.resolve(), settings=settings)
+    database_problems = _database_references(config)
+    if database_problems:
+        raise ConfigError(database_problems)
     if registry is not None:
         problems = []
         for brand, channel in config.select():
             if registry.get(channel.platform) is None:
-                known = ", ".join(registry.names()) or "none installed"
                 where = f"brand '{brand.slug}', channel '{channel.name}'"
                 broken = getattr(registry, "problem", lambda _name: None)(channel.platform)
                 problems.append(
@@ -1001,12 +1083,61 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
                         config.path,
                         where,
                         "platform",
-                        broken or f"unknown platform {channel.platform!r} (known: {known})",
+                        broken or unknown_platform(channel.platform, registry.names()),
                     )
                 )
         if problems:
             raise ConfigError(problems)
     return config
+
+
+def read_config_text(path: Path) -> str:
+    """A config file's text: UTF-8, with or without the byte-order mark Windows Notepad writes, or
+    UTF-16 with its byte-order mark (Notepad's "Unicode"), which says the encoding beyond doubt.
+    Raises UnicodeDecodeError for another encoding (Windows-1252, or UTF-16 without its mark)."""
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data:  # UTF-16 without its mark: each ASCII letter followed or led by a zero byte
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL byte")
+    return data.decode("utf-8-sig")
+
+
+def _not_utf8(line: int) -> str:
+    return (
+        f"line {line} is not UTF-8 text: save the file as UTF-8 (in Notepad: File → Save as → "
+        "Encoding: UTF-8)"
+    )
+
+
+def unknown_platform(platform: str, known: Sequence[str]) -> str:
+    """Why a channel's platform is refused, with the platform it is likely written for."""
+    listed = ", ".join(known) or "none installed"
+    folded = platform.strip().lower().replace("-", "_").replace(" ", "_")
+    close = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.75)
+    if close and close[0] != platform:
+        return f"unknown platform {platform!r}; did you mean {close[0]!r}? (known: {listed})"
+    return f"unknown platform {platform!r} (known: {listed})"
+
+
+def _database_references(config: Config, environ: Any = None) -> list[ConfigProblem]:
+    """The problems of `${ENV}` references in `database` (a URL's password): written wrong, or
+    naming a variable that is not set while $SOCIALMON_DATABASE does not stand in for the value.
+    Without this the reference itself was taken for a file name."""
+    value = config.settings.database
+    env = os.environ if environ is None else environ
+    if not value or ("$" not in value and "%" not in value) or env.get("SOCIALMON_DATABASE"):
+        return []
+    problems: list[ConfigProblem] = []
+    _resolve_env(
+        value,
+        env,
+        lambda _field, message, variable="": problems.append(
+            ConfigProblem(config.path, "", "database", message, variable)
+        ),
+        empty_is_unset=True,
+    )
+    return problems
 
 
 def resolve_channels(
@@ -1079,7 +1210,14 @@ def check_channels(
 
 def _problem_from_error(path: Path, raw: dict[str, Any], item: Any) -> ConfigProblem:
     """Turn a pydantic location like ('brands', 0, 'channels', 1, 'platform') into names."""
-    loc = list(item["loc"])
+    loc = [*item["loc"], *(item.get("ctx") or {}).get("at", ())]
+    message, hint = _message(item), ""
+    if item["type"] == "extra_forbidden":
+        *inside, key = loc
+        hint = unknown_option_hint(str(key), _tables_along(Settings, inside))
+    elif item["type"] == "list_type" and isinstance(_raw_at(raw, loc), dict):
+        header = "[[" + ".".join(str(part) for part in loc if not isinstance(part, int)) + "]]"
+        message = f"a list of tables: write each as {header}, with two brackets, once per entry"
     where_parts: list[str] = []
     node: Any = raw
     field_parts: list[str] = []
@@ -1102,4 +1240,108 @@ def _problem_from_error(path: Path, raw: dict[str, Any], item: Any) -> ConfigPro
         field_parts.append(str(key))
         node = node.get(key, {}) if isinstance(node, dict) else {}
         i += 1
-    return ConfigProblem(path, ", ".join(where_parts), ".".join(field_parts), _message(item))
+    return ConfigProblem(path, ", ".join(where_parts), ".".join(field_parts), message, hint=hint)
+
+
+def _raw_at(raw: Any, loc: Sequence[Any]) -> Any:
+    """What the file holds at a pydantic location, or None."""
+    node = raw
+    for part in loc:
+        held = part in node if isinstance(node, dict) else isinstance(node, list) and isinstance(part, int)
+        if not held or (isinstance(node, list) and part >= len(node)):
+            return None
+        node = node[part]
+    return node
+
+
+# Option names people write in their own language, and the ones they mean.
+_OPTION_WORDS = {
+    "lunes": "monday",
+    "martes": "tuesday",
+    "miercoles": "wednesday",
+    "jueves": "thursday",
+    "viernes": "friday",
+    "sabado": "saturday",
+    "domingo": "sunday",
+    "feriados": "holidays",
+    "festivos": "holidays",
+    "segunda": "monday",
+    "terca": "tuesday",
+    "quarta": "wednesday",
+    "quinta": "thursday",
+    "sexta": "friday",
+}
+
+
+def _options_of(model: type[BaseModel]) -> list[str]:
+    """The keys a model takes, as the file writes them ("from" for SmtpOptions.sender)."""
+    keys = []
+    for name, info in model.model_fields.items():
+        alias = info.validation_alias
+        keys.extend(alias.choices if isinstance(alias, AliasChoices) else [name])  # type: ignore[arg-type]
+    return [key for key in keys if isinstance(key, str)]
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field's type holds, and whether it holds it in a list or dict (whose index or
+    key comes next in a location)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (list, tuple, dict) and args:
+        inner, _ = _inner_model(args[-1] if origin is dict else args[0])
+        return inner, True
+    if origin is Annotated or origin is Union or type(annotation).__name__ == "UnionType":
+        for arg in args:
+            inner, contained = _inner_model(arg)
+            if inner is not None:
+                return inner, contained
+    return None, False
+
+
+def _tables_along(root: type[BaseModel], inside: Sequence[Any]) -> list[tuple[list[str], str]]:
+    """The options of each table from the file's top down to the one at `inside` (a location),
+    each with its header as written ("" for the top of the file, "[[brands]]", "[brands.alerts]")."""
+    tables: list[tuple[list[str], str]] = [(_options_of(root), "")]
+    model: type[BaseModel] | None = root
+    names: list[str] = []
+    index = 0
+    while index < len(inside) and model is not None:
+        part = inside[index]
+        info = model.model_fields.get(str(part))
+        if info is None:
+            break
+        names.append(str(part))
+        model, contained = _inner_model(info.annotation)
+        index += 2 if contained else 1
+        if model is not None:
+            dotted = ".".join(names)
+            listed = contained and get_origin(info.annotation) is not dict
+            tables.append((_options_of(model), f"[[{dotted}]]" if listed else f"[{dotted}]"))
+    return tables
+
+
+def unknown_option_hint(key: str, tables: Sequence[tuple[list[str], str]]) -> str:
+    """What an unknown `key` in the last of `tables` (see `_tables_along`) is likely written for: one
+    of its options misspelt, or an option of a table above it written below that table's header;
+    "" when neither."""
+    known, header = tables[-1]
+    folded = typed_key(key).replace(" ", "_")
+    meant = _OPTION_WORDS.get(folded)
+    if meant not in known:
+        close = difflib.get_close_matches(folded, [option.lower() for option in known], n=1, cutoff=0.75)
+        meant = next((option for option in known if close and option.lower() == close[0]), None)
+    if meant is not None and meant != key:
+        return f"did you mean {meant!r}?"
+    for options, owner in reversed(tables[:-1]):
+        if key in options:
+            if not owner:
+                return (
+                    f"{key!r} belongs at the top of the file, above the first [table] line (every line "
+                    "after a [table] line belongs to that table)"
+                )
+            return (
+                f"{key!r} belongs to {owner}: move it above the {header} line (every line after a "
+                "[table] line belongs to that table)"
+            )
+    return ""

@@ -34,6 +34,21 @@ if TYPE_CHECKING:
 MESSAGES = (
     N_("required but missing"),
     N_("unknown option (check the spelling)"),
+    # socialmon.config.unknown_option_hint: what an unknown option is likely written for
+    N_("did you mean {name}?"),
+    N_(
+        "{name} belongs at the top of the file, above the first [table] line (every line after a "
+        "[table] line belongs to that table)"
+    ),
+    N_(
+        "{name} belongs to {owner}: move it above the {table} line (every line after a [table] line "
+        "belongs to that table)"
+    ),
+    N_("a list of tables: write each as {header}, with two brackets, once per entry"),
+    N_("a folder, not a config file: give the file, e.g. {example}"),
+    N_(
+        "line {line} is not UTF-8 text: save the file as UTF-8 (in Notepad: File → Save as → Encoding: UTF-8)"
+    ),
     N_("file not found (run `socialmon init` to create one)"),
     N_("cannot read the file: {error}"),
     N_("invalid TOML: {error}"),
@@ -56,7 +71,12 @@ MESSAGES = (
     N_("invalid TOML on line {line}, column {column}: {what}"),
     N_("environment variable {name} is not set"),
     N_("environment variable {name} is set but empty"),
+    N_("{value} is not read from the environment: write {fixed}"),
+    N_(
+        "{value} is not read from the environment: a variable's name is letters, digits and _, as in {example}"
+    ),
     N_("unknown time zone {value}; use an IANA name like 'America/Guayaquil'"),
+    N_("unknown time zone {value}; did you mean {name}?"),
     N_("{value} is not a duration; write e.g. '30m', '2h' or '1d'"),
     N_("must be longer than zero"),
     N_("{value} is not a country the holidays package knows: an ISO code such as 'EC'"),
@@ -80,6 +100,7 @@ MESSAGES = (
     N_("two channels are named {value}; give each a distinct 'name'"),
     N_("two brands share the slug {value}; give each a distinct 'slug'"),
     N_("unknown platform {value} (known: {known})"),
+    N_("unknown platform {value}; did you mean {name}? (known: {known})"),
     N_("required to send e-mail: set it here or in [smtp] ({name} = ...)"),
     N_("must be first-scan, a weekday (monday … sunday) or a date like 2026-11-21"),
     N_("{value} is not a Mastodon account: write it as {form}"),
@@ -109,6 +130,7 @@ MESSAGES = (
     N_("Input should be a valid boolean"),
     N_("Input should be a valid string"),
     N_("Input should be a valid list"),
+    N_("Input should be a valid tuple"),
     N_("Input should be a valid dictionary"),
     N_("Input should be greater than or equal to {number}"),
     N_("Input should be greater than {number}"),
@@ -141,6 +163,17 @@ MESSAGES = (
     N_("e-mail: TLS with {server} failed: {reason}"),
     N_("e-mail: cannot deliver through {server}: {reason}"),
     N_("webhook {name} ({kind}): cannot reach it: {reason}"),
+    N_("e-mail: the server refused {address} ({answer}); check the address in alerts.email.to"),
+    N_("e-mail: the server refused {address} for now ({answer})"),
+    N_(
+        "e-mail: the server {host} takes no username or password with characters outside ASCII (it offers "
+        "no AUTH PLAIN); check alerts.email.username/password or [smtp]"
+    ),
+    N_(
+        "webhook {name} ({hook}): a header value holds a character outside ASCII, which HTTP headers "
+        "cannot carry; check its headers"
+    ),
+    N_("webhook {name} ({hook}): its url is not a valid web address; check its url"),
 )
 
 
@@ -1003,13 +1036,23 @@ def _place(where: str) -> str:
 
 def written_language(path: Path) -> str | None:
     """The language a config's brands share as the file is written (`language`, "en" when left
-    out), read without validating it: a config that does not load is said in its brands' language."""
+    out), read without validating it: a config that does not load is said in its brands' language.
+    A file that is not TOML is said in the language its `language = "…"` lines share."""
     import tomllib
 
+    from socialmon.config import read_config_text
+
     try:
-        brands = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("brands")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_config_text(path)
+    except UnicodeDecodeError:  # a Windows-1252 or UTF-16 file: its `language` lines are ASCII
+        text = path.read_bytes().decode("latin-1").replace("\x00", "")
+    except OSError:
         return None
+    try:
+        brands = tomllib.loads(text).get("brands")
+    except tomllib.TOMLDecodeError:
+        written = set(re.findall(r"""(?m)^\s*language\s*=\s*["']([a-z]{2})["']""", text))
+        return written.pop() if len(written) == 1 else None
     if not isinstance(brands, list) or not brands:
         return None
     spoken = {brand.get("language", "en") if isinstance(brand, dict) else None for brand in brands}
@@ -1023,7 +1066,8 @@ def problem_line(problem: ConfigProblem) -> str:
         return str(problem)
     place = f"{_place(problem.where)}, " if problem.where else ""
     field = _("field '{name}': ").format(name=problem.field) if problem.field else ""
-    return f"{problem.path}: {place}{field}{said(problem.message)}"
+    hint = f"; {said(problem.hint)}" if problem.hint else ""
+    return f"{problem.path}: {place}{field}{said(problem.message)}{hint}"
 
 
 def said_email_problem(error: Exception) -> str:
