@@ -9,12 +9,18 @@ delivered when the server accepted it, or failed with the server's answer and re
 next run. An alert is sent once every destination has it. A failure's message, printed and
 kept in `alert_delivery.last_error`, is scrubbed of the destination's secrets (its URL, the
 key in its path or query, its header values, the SMTP password).
+
+Each e-mail recipient is a destination of its own (`email:ADDRESS`): a server may take a
+message for two recipients and refuse it, for now or for good, for the third. The two are
+done; the third is a failure, and the next run sends the alerts to it alone. The recipients
+owed the same alerts share one message (one SMTP transaction). Deliveries recorded as plain
+`email` (for the whole list, before recipients were told apart) count for every recipient.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
@@ -25,7 +31,7 @@ import httpx
 from socialmon.alerts import store
 from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
-from socialmon.alerts.email import build_email, send_email
+from socialmon.alerts.email import build_email, refusal, send_email_each
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
 from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
 from socialmon.alerts.wording import AlertText, Batch, alert_lang, held_rules, word
@@ -41,6 +47,11 @@ from socialmon.config import (
 from socialmon.database import Database
 
 EMAIL = "email"
+
+
+def recipient_destination(address: str) -> str:
+    """The destination an e-mail recipient's deliveries are recorded under."""
+    return f"{EMAIL}:{address}"
 
 
 @dataclass(frozen=True)
@@ -88,8 +99,12 @@ class Destinations:
     webhooks: list[WebhookDestination]
 
     @property
+    def recipients(self) -> list[str]:
+        return list(dict.fromkeys(self.email.to)) if self.email else []
+
+    @property
     def names(self) -> list[str]:
-        return ([EMAIL] if self.email else []) + [hook.name for hook in self.webhooks]
+        return [recipient_destination(a) for a in self.recipients] + [hook.name for hook in self.webhooks]
 
 
 def in_quiet_hours(brand: BrandConfig, now: datetime) -> bool:
@@ -216,18 +231,8 @@ def _send_brand(
 
     if destinations.email is not None:
         email = destinations.email
-
-        def send_mail(batch: Batch) -> list[str]:
-            return send_email(email, build_email(email, brand.name, batch, lang))
-
-        def preview_mail(batch: Batch) -> str:
-            message = build_email(email, brand.name, batch, lang)
-            plain = message.get_body(("plain",))
-            body = plain.get_content() if plain is not None else ""
-            return f"To: {message['To']}\nSubject: {message['Subject']}\n\n{body}"
-
         password = [email.password] if email.password and len(email.password) >= 4 else []
-        deliver(EMAIL, len(ids), EMAIL_DETAIL, send_mail, preview_mail, password)
+        _deliver_email(database, brand, destinations, email, ids, batch_of, result, dry_run, password, lang)
     for hook in destinations.webhooks:
 
         def send_hook(batch: Batch, hook: WebhookDestination = hook) -> None:
@@ -242,3 +247,92 @@ def _send_brand(
             deliver(hook.name, JSON_BATCH, JSON_BATCH, send_hook, preview_hook, secrets)
         else:
             deliver(hook.name, len(ids), CHAT_DETAIL, send_hook, preview_hook, secrets)
+
+
+def _email_label(recipients: list[str], everyone: list[str]) -> str:
+    """How a delivery names its recipients: "email" for all of them, else which."""
+    return EMAIL if sorted(recipients) == sorted(everyone) else f"{EMAIL} ({', '.join(recipients)})"
+
+
+def _deliver_email(
+    database: Database,
+    brand: BrandConfig,
+    destinations: Destinations,
+    email: EmailDestination,
+    ids: list[int],
+    batch_of: Callable[[list[int], int], Batch],
+    result: SendResult,
+    dry_run: bool,
+    secrets: list[str],
+    lang: Any,
+) -> None:
+    """Claim each recipient's deliveries, send one message to each group of recipients owed the
+    same alerts, and record each recipient's outcome: a refused one is tried again next run, alone."""
+    everyone = destinations.recipients
+    order = {alert_id: position for position, alert_id in enumerate(ids)}  # most severe first
+    before = store.delivered_already(database, ids, EMAIL)  # to the whole list, by an earlier version
+
+    def message(batch: list[int], recipients: list[str]) -> Any:
+        to = email.model_copy(update={"to": recipients})
+        return to, build_email(to, brand.name, batch_of(batch, EMAIL_DETAIL), lang)
+
+    if dry_run:
+        owed: dict[tuple[int, ...], list[str]] = {}
+        for address in everyone:
+            done = store.delivered_already(database, ids, recipient_destination(address)) | before
+            todo = tuple(i for i in ids if i not in done)
+            if todo:
+                owed.setdefault(todo, []).append(address)
+        for todo, recipients in owed.items():
+            _, built = message(list(todo), recipients)
+            plain = built.get_body(("plain",))
+            body = plain.get_content() if plain is not None else ""
+            content = f"To: {built['To']}\nSubject: {built['Subject']}\n\n{body}"
+            result.previews.append(
+                Preview(brand.slug, _email_label(recipients, everyone), list(todo), content)
+            )
+        return
+    token = store.new_claim_token()
+    held: dict[str, list[int]] = {}  # recipient -> the alerts this run claimed for it, not yet recorded
+    try:
+        for address in everyone:
+            name = recipient_destination(address)
+            claimed = store.claim(database, ids, name, token, len(ids))
+            already = [i for i in claimed if i in before]
+            if already:  # sent to the whole list before recipients were told apart: not again
+                store.mark_delivered(database, already, name, token, destinations.names)
+            held[address] = sorted((i for i in claimed if i not in before), key=order.__getitem__)
+        groups: dict[tuple[int, ...], list[str]] = {}
+        for address, batch in held.items():
+            if batch:
+                groups.setdefault(tuple(batch), []).append(address)
+        for batch_ids, recipients in groups.items():
+            batch = list(batch_ids)
+            try:
+                refused = send_email_each(*message(batch, recipients))
+            except DeliveryError as error:
+                text = scrub(str(error), secrets)
+                for address in recipients:
+                    store.mark_failed(database, batch, recipient_destination(address), token, text)
+                    del held[address]
+                result.deliveries.append(
+                    Delivery(brand.slug, _email_label(recipients, everyone), batch, text)
+                )
+                continue
+            accepted = [address for address in recipients if address not in refused]
+            for address in accepted:
+                store.mark_delivered(
+                    database, batch, recipient_destination(address), token, destinations.names
+                )
+                del held[address]
+            if accepted:
+                result.deliveries.append(Delivery(brand.slug, _email_label(accepted, everyone), batch))
+            for address, answer in refused.items():
+                text = scrub(refusal(address, answer), secrets)
+                store.mark_failed(database, batch, recipient_destination(address), token, text)
+                del held[address]
+                result.deliveries.append(Delivery(brand.slug, _email_label([address], everyone), batch, text))
+    finally:
+        for address, batch in held.items():  # a run stopped early gives back what it did not try
+            if batch:
+                store.release(database, batch, recipient_destination(address), token)

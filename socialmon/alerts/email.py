@@ -5,17 +5,23 @@ first run over a year of history is one readable e-mail.
 
 SMTP through the standard library: STARTTLS (port 587 by default), implicit TLS ("ssl",
 port 465) or none (port 25, for a relay on the same machine). The certificate is verified
-against the system's CAs, or against `ca_file` for a server with a private CA. The message
-counts as delivered once the server accepted it for at least one recipient.
+against the system's CAs, or against `ca_file` for a server with a private CA.
+
+Each recipient is told apart: the server may take the message for some and refuse it for
+others at RCPT, for now (4xx: a full mailbox, greylisting) or for good (5xx: no such user).
+`send_email_each` says which it refused and what it answered, so alerts keep a delivery per
+recipient and a refused one is tried again alone; `send_email` (the report by e-mail) fails
+only when it reached nobody.
 """
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -75,12 +81,25 @@ def build_email(destination: EmailDestination, brand_name: str, batch: Batch, la
 
 
 def send_email(destination: EmailDestination, message: EmailMessage) -> list[str]:
-    """Hand the message to the server; returns the recipients it refused. Raises DeliveryError."""
+    """Hand the message to the server; returns the recipients it refused. Raises DeliveryError,
+    also when it refused every recipient."""
+    refused = send_email_each(destination, message)
+    if refused and len(refused) == len(destination.to):
+        raise DeliveryError(f"e-mail: the server refused every recipient: {', '.join(refused)}")
+    return sorted(refused)
+
+
+def send_email_each(destination: EmailDestination, message: EmailMessage) -> dict[str, str]:
+    """Hand the message to the server for each of `destination.to`; returns the ones it refused
+    (as written in the config), each with the server's answer ("550 5.1.1 User unknown").
+    Raises DeliveryError when the server took it for nobody for another reason."""
     security = destination.security or "starttls"
     port = destination.port or DEFAULT_PORTS[security]
     host = destination.host or "localhost"
     timeout = destination.timeout or DEFAULT_TIMEOUT
     context = ssl.create_default_context(cafile=destination.ca_file)
+    # The envelope names each address bare ("Ana <ana@x>" is ana@x), as the server's answers do.
+    envelope = {(parseaddr(entry)[1] or entry): entry for entry in destination.to}
     try:
         if security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
@@ -90,19 +109,15 @@ def send_email(destination: EmailDestination, message: EmailMessage) -> list[str
             if security == "starttls":
                 client.starttls(context=context)
             if destination.username:
-                client.login(destination.username, destination.password or "")
-            refused = client.send_message(message)
+                _login(client, destination.username, destination.password or "", f"{host}:{port}")
+            try:
+                refused = client.send_message(message, to_addrs=list(envelope))
+            except smtplib.SMTPRecipientsRefused as error:
+                refused = error.recipients
     except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(
-            f"e-mail: the server {host}:{port} refused the username or password ({error.smtp_code}); "
-            "check alerts.email.username/password or [smtp]"
-        ) from None
+        raise DeliveryError(_wrong_login(f"{host}:{port}", error.smtp_code)) from None
     except smtplib.SMTPNotSupportedError as error:
         raise DeliveryError(f"e-mail: the server {host}:{port} does not support it: {error}") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError(
-            f"e-mail: the server refused every recipient: {', '.join(error.recipients)}"
-        ) from None
     except smtplib.SMTPResponseException as error:
         raise DeliveryError(
             f"e-mail: the server {host}:{port} answered {error.smtp_code}: {_text(error.smtp_error)}"
@@ -113,7 +128,45 @@ def send_email(destination: EmailDestination, message: EmailMessage) -> list[str
         raise DeliveryError(
             f"e-mail: cannot deliver through {host}:{port}: {type(error).__name__}: {error}"
         ) from None
-    return sorted(refused)
+    return {
+        envelope.get(address, address): f"{code} {_text(answer)}".strip()
+        for address, (code, answer) in refused.items()
+    }
+
+
+def refusal(address: str, answer: str) -> str:
+    """Why a recipient did not get the message: the server's answer, and for a refusal for good
+    (5xx, RFC 5321 4.2.1: "no such user") what to check; a 4xx passes by itself, retried next run."""
+    if answer.startswith("5"):
+        return f"e-mail: the server refused {address} ({answer}); check the address in alerts.email.to"
+    return f"e-mail: the server refused {address} for now ({answer})"
+
+
+def _wrong_login(server: str, code: int) -> str:
+    return (
+        f"e-mail: the server {server} refused the username or password ({code}); "
+        "check alerts.email.username/password or [smtp]"
+    )
+
+
+def _login(client: smtplib.SMTP, username: str, password: str, server: str) -> None:
+    """Log in. smtplib sends credentials as ASCII only (a UnicodeEncodeError for "contraseña");
+    AUTH PLAIN carries UTF-8 (RFC 4616), so credentials outside ASCII go that way."""
+    if username.isascii() and password.isascii():
+        client.login(username, password)
+        return
+    client.ehlo_or_helo_if_needed()
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    if "PLAIN" not in client.esmtp_features["auth"].upper().split():
+        raise DeliveryError(
+            f"e-mail: the server {server} takes no username or password with characters outside "
+            "ASCII (it offers no AUTH PLAIN); check alerts.email.username/password or [smtp]"
+        )
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, answer = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _text(value: bytes | str) -> str:

@@ -23,7 +23,9 @@ history is one message, not hundreds. When a payload would pass a limit, quoted 
 shortened, then fewer alerts are detailed, until it fits: a message the service refuses
 would be retried, and refused, forever.
 
-Any 2xx answer means accepted. The URL is a secret (whoever has it can post): it is never
+Any 2xx answer means accepted (Slack answers 200 "ok", a Teams workflow 202 with no body),
+except a retired Teams (Office 365) connector's 200 whose body says "Webhook message delivery
+failed". The URL is a secret (whoever has it can post): it is never
 printed or logged, and an error names the destination by its `name`. A service's error
 body may echo the request: every error is scrubbed of the URL, the secrets in its path and
 query, the header values and anything that looks like a bearer token (`scrub`).
@@ -409,12 +411,25 @@ _SECRET_PARAM = re.compile(
 )
 
 
+def _as_httpx_writes(url: str) -> str:
+    """The URL as httpx writes it in its log (normalised); as given when httpx cannot read it
+    (the POST then fails, saying so)."""
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL:
+        return url
+
+
 def hook_secrets(hook: WebhookDestination) -> list[str]:
     """What of a destination is secret: its URL, the parts of its path and the values of its
     query that could be a key (Slack, Discord and Teams URLs carry theirs in the path), and its
     header values (with the token of `Authorization: Bearer …` on its own)."""
-    secrets = {hook.url, str(httpx.URL(hook.url))}
-    parts = urlsplit(hook.url)
+    secrets = {hook.url, _as_httpx_writes(hook.url)}
+    try:
+        parts = urlsplit(hook.url)
+    except ValueError:  # "https://[::1/x": each piece of it may be a key
+        secrets |= set(re.split(r"[/?&=@:]", hook.url))
+        parts = urlsplit("")
     secrets |= {parts.password or "", parts.query}
     for segment in parts.path.split("/"):
         value = unquote(segment)
@@ -442,19 +457,36 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     return _BEARER.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
 
 
+_TEAMS_CONNECTOR_FAILED = re.compile(r"\s*Webhook message delivery failed", re.IGNORECASE)
+
+
 def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client) -> None:
     """POST the payload; raises DeliveryError unless the service answers 2xx.
 
     The error quotes what the service answered (200 characters of it), scrubbed of the
     destination's secrets (see `scrub`): a service may echo the request it refused.
     """
-    _POSTED_URLS.update({hook.url, str(httpx.URL(hook.url))})
+    _POSTED_URLS.update({hook.url, _as_httpx_writes(hook.url)})
     secrets = hook_secrets(hook)
     try:
         response = client.post(hook.url, json=payload, headers=hook.headers, timeout=hook.timeout)
     except httpx.HTTPError as error:
         message = scrub(str(error), secrets) or type(error).__name__
         raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): cannot reach it: {message}") from None
+    except httpx.InvalidURL:  # a `${ENV}` holding a mistyped address: the config only sees `${`
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): its url is not a valid web address; check its url"
+        ) from None
+    except UnicodeEncodeError:  # HTTP headers are ASCII: a pasted token with an accent or "…"
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): a header value holds a character outside ASCII, "
+            "which HTTP headers cannot carry; check its headers"
+        ) from None
+    if response.is_success and hook.kind == "teams" and _TEAMS_CONNECTOR_FAILED.match(response.text[:200]):
+        # A retired Office 365 connector answers 200 with its failure in the body
+        # (MicrosoftDocs/msteams-docs#400): nothing reached the channel.
+        body = " ".join(scrub(response.text[:4000], secrets).split())
+        raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): {body[:200]}")
     if not response.is_success:
         body = " ".join(scrub(response.text[:4000], secrets).split())
         body = body[:200] + ("…" if len(body) > 200 else "")

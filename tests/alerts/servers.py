@@ -122,7 +122,7 @@ def start_smtp_server(tls_context: ssl.SSLContext | None = None) -> SmtpServer:
         )
         if ok:
             holder["server"].logins.append(auth_data.login.decode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # failed: aiosmtpd answers 535 itself
 
     options: dict[str, Any] = {"authenticator": authenticate}
     if tls_context is not None:
