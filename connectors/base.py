@@ -110,6 +110,11 @@ class Connector(ABC):
     reply_window: ClassVar[timedelta | None] = None
     # Whether it reads over HTTP (the scan's shared client is built only when a channel does).
     uses_http: ClassVar[bool] = True
+    # Whether a channel must name the platform account it reads (its `account`: a Page id, a
+    # handle, a subreddit), and the setting that may name it instead ("page_id"), if any: a channel
+    # with neither is a config problem, not a request to a path without its account.
+    needs_account: ClassVar[bool] = False
+    account_setting: ClassVar[str] = ""
 
     def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
         self.settings = settings

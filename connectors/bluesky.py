@@ -342,6 +342,7 @@ class BlueskyConnector(SweepConnector):
     platform = "Bluesky"
     Settings = BlueskySettings
     summary = "a Bluesky account's posts and their reply threads (public AppView, no login)"
+    needs_account = True
 
     settings: BlueskySettings
     paging = CursorPaging(items=("feed",), cursor=("cursor",), param="cursor")

@@ -169,6 +169,8 @@ class FacebookConnector(PageNamedByUsername, SweepConnector):
     platform = "Facebook"
     Settings = FacebookSettings
     summary = "a Facebook Page's posts, comments and replies (Graph API)"
+    needs_account = True
+    account_setting = "page_id"
     reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: FacebookSettings

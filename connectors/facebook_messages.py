@@ -57,6 +57,8 @@ class FacebookMessagesConnector(PageNamedByUsername, ConversationsConnector):
     platform = "Messenger"
     Settings = FacebookMessagesSettings
     summary = "a Facebook Page's Messenger conversations (Graph API Conversations)"
+    needs_account = True
+    account_setting = "page_id"
     platform_param = "messenger"
     auth_hint = AUTH_HINT
     permission_hint = PERMISSION_HINT

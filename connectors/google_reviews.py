@@ -199,6 +199,8 @@ class GoogleReviewsConnector(SweepConnector):
     platform = "Google Business Profile"
     Settings = GoogleReviewsSettings
     summary = "a Google Business Profile location's reviews, ratings and owner replies"
+    needs_account = True
+    account_setting = "location_id"
 
     settings: GoogleReviewsSettings
     paging = PageTokenPaging("reviews")

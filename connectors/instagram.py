@@ -134,6 +134,8 @@ class InstagramConnector(SweepConnector):
     platform = "Instagram"
     Settings = InstagramSettings
     summary = "an Instagram business account's media, comments and replies (Graph API)"
+    needs_account = True
+    account_setting = "ig_user_id"
     reply_window = timedelta(days=7)  # Meta's Private Replies: within 7 days of the comment
 
     settings: InstagramSettings

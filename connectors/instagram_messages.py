@@ -57,6 +57,8 @@ class InstagramMessagesConnector(ConversationsConnector):
     platform = "Instagram Direct"
     Settings = InstagramMessagesSettings
     summary = "an Instagram professional account's Direct conversations (Graph API Conversations)"
+    needs_account = True
+    account_setting = "ig_user_id"
     platform_param = "instagram"
     # "you will only be able to query data for the 20 most recent messages in the conversation"
     readable_messages = 20

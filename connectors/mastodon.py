@@ -415,6 +415,7 @@ class MastodonConnector(SweepConnector):
     platform = "Mastodon"
     Settings = MastodonSettings
     summary = "a Mastodon account's statuses and the replies in their threads (no token for public accounts)"
+    needs_account = True
 
     settings: MastodonSettings
     paging = LinkPaging()

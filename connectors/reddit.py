@@ -605,6 +605,7 @@ class RedditConnector(SweepConnector):
     platform = "Reddit"
     Settings = RedditSettings
     summary = "a subreddit's or a user's posts and their comment trees (public JSON, or OAuth)"
+    needs_account = True
 
     settings: RedditSettings
     paging = CursorPaging(items=("data", "children"), cursor=("data", "after"), param="after")

@@ -366,6 +366,8 @@ class YouTubeConnector(SweepConnector):
     platform = "YouTube"
     Settings = YouTubeSettings
     summary = "a YouTube channel's videos, comment threads and replies (Data API v3)"
+    needs_account = True
+    account_setting = "channel_id"
 
     settings: YouTubeSettings
     threads_paging = PageTokenPaging()

@@ -849,6 +849,20 @@ class Config:
         channel = (_options_of(connector_class.Settings) + _options_of(ChannelConfig), "[[brands.channels]]")
         return unknown_option_hint(str(item["loc"][0]), [*_tables_along(Settings, ["brands", 0]), channel])
 
+    def _missing_account(
+        self, where: str, channel: ChannelConfig, connector_class: type[Connector]
+    ) -> list[ConfigProblem]:
+        """A channel that names no account for a connector that reads one (`needs_account`), nor
+        the setting that may stand for it (`account_setting`, read as written: a `${ENV}` there is
+        given, whether or not this environment sets it)."""
+        if not getattr(connector_class, "needs_account", False) or channel.account.strip():
+            return []
+        setting = getattr(connector_class, "account_setting", "")
+        if setting and str(channel.options.get(setting) or "").strip():
+            return []
+        hint = f"or set {setting!r} in its place" if setting else ""
+        return [ConfigProblem(self.path, where, "account", "required but missing", hint=hint)]
+
     def resolve(
         self,
         brand: BrandConfig,
@@ -868,6 +882,7 @@ class Config:
                 ]
             )
         env = os.environ if environ is None else environ
+        missing_account = self._missing_account(where, channel, connector_class)
         problems: list[ConfigProblem] = []
         options = _resolve_env(
             channel.options,
@@ -878,12 +893,13 @@ class Config:
             empty_is_unset=True,
         )
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(missing_account + problems)
         try:
             settings = connector_class.Settings.model_validate(options)
         except ValidationError as error:
             raise ConfigError(
-                [
+                missing_account
+                + [
                     ConfigProblem(
                         self.path,
                         where,
@@ -894,6 +910,8 @@ class Config:
                     for item in error.errors()
                 ]
             ) from None
+        if missing_account:
+            raise ConfigError(missing_account)
         from socialmon_connectors.base import ChannelContext
 
         context = ChannelContext(
@@ -1045,7 +1063,8 @@ def toml_mistake(error: str) -> str:
 
 
 def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
-    """Read and validate the file; with a registry, also check every channel's platform and options."""
+    """Read and validate the file; with a registry, also check every channel's platform and options
+    and the platforms named under [scan.limits]."""
     try:
         raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
@@ -1073,7 +1092,7 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
     if database_problems:
         raise ConfigError(database_problems)
     if registry is not None:
-        problems = []
+        problems = _unknown_limited_platforms(config, registry)
         for brand, channel in config.select():
             if registry.get(channel.platform) is None:
                 where = f"brand '{brand.slug}', channel '{channel.name}'"
@@ -1089,6 +1108,23 @@ def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config
         if problems:
             raise ConfigError(problems)
     return config
+
+
+def _unknown_limited_platforms(config: Config, registry: ConnectorRegistry) -> list[ConfigProblem]:
+    """A [scan.limits.<platform>] table whose platform no connector is installed for: a misspelt
+    name that would bound nothing. A platform installed but broken is not refused here: its
+    channels say why it does not load."""
+    problems = []
+    for platform in config.settings.scan.limits:
+        installed = registry.get(platform) is not None
+        if installed or getattr(registry, "problem", lambda _name: None)(platform):
+            continue
+        problems.append(
+            ConfigProblem(
+                config.path, "", f"scan.limits.{platform}", unknown_platform(platform, registry.names())
+            )
+        )
+    return problems
 
 
 def read_config_text(path: Path) -> str:

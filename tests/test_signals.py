@@ -195,7 +195,7 @@ def test_sigterm_stops_the_scan_cleanly_and_leaves_no_process_behind(
     errors = stderr.read_text()
     assert victim.returncode == 143, errors
     assert "Traceback" not in errors
-    assert "stopped by SIGTERM" in errors
+    assert "stopped by SIGTERM" in errors or "se detuvo por SIGTERM" in errors  # the CLI's language
 
     # What is stored is exactly the records before the saved cursor: no page half-stored.
     (cursor,) = query(database_url, "SELECT cursor FROM channel")[0]

@@ -5,7 +5,9 @@ first run over a year of history is one readable e-mail.
 
 SMTP through the standard library: STARTTLS (port 587 by default), implicit TLS ("ssl",
 port 465) or none (port 25, for a relay on the same machine). The certificate is verified
-against the system's CAs, or against `ca_file` for a server with a private CA.
+against the system's CAs, or against `ca_file` for a server with a private CA. With "none", a
+server that asks for STARTTLS first is told apart from one without AUTH: the message names the
+setting to change.
 
 Each recipient is told apart: the server may take the message for some and refuse it for
 others at RCPT, for now (4xx: a full mailbox, greylisting) or for good (5xx: no such user).
@@ -108,12 +110,17 @@ def send_email_each(destination: EmailDestination, message: EmailMessage) -> dic
         with client:
             if security == "starttls":
                 client.starttls(context=context)
-            if destination.username:
-                _login(client, destination.username, destination.password or "", f"{host}:{port}")
             try:
-                refused = client.send_message(message, to_addrs=list(envelope))
-            except smtplib.SMTPRecipientsRefused as error:
-                refused = error.recipients
+                if destination.username:
+                    _login(client, destination.username, destination.password or "", f"{host}:{port}")
+                try:
+                    refused = client.send_message(message, to_addrs=list(envelope))
+                except smtplib.SMTPRecipientsRefused as error:
+                    refused = error.recipients
+            except (smtplib.SMTPNotSupportedError, smtplib.SMTPResponseException) as error:
+                if security == "none" and _asks_for_starttls(client, error):
+                    raise DeliveryError(_starttls_first(f"{host}:{port}")) from None
+                raise
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(_wrong_login(f"{host}:{port}", error.smtp_code)) from None
     except smtplib.SMTPNotSupportedError as error:
@@ -140,6 +147,25 @@ def refusal(address: str, answer: str) -> str:
     if answer.startswith("5"):
         return f"e-mail: the server refused {address} ({answer}); check the address in alerts.email.to"
     return f"e-mail: the server refused {address} for now ({answer})"
+
+
+def _asks_for_starttls(client: smtplib.SMTP, error: smtplib.SMTPException) -> bool:
+    """Whether a server talked to without TLS refused for want of STARTTLS: it offers STARTTLS, and
+    no AUTH before it (RFC 3207: a server may offer AUTH only once TLS is on; smtplib then says
+    "SMTP AUTH extension not supported"), or it answered 530 (RFC 3207 4: "Must issue a STARTTLS
+    command first")."""
+    if not client.has_extn("starttls"):
+        return False
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return not client.has_extn("auth")
+    return getattr(error, "smtp_code", None) == 530
+
+
+def _starttls_first(server: str) -> str:
+    return (
+        f'e-mail: the server {server} asks for STARTTLS first, and security is "none"; '
+        'set security = "starttls" in [smtp] or [brands.alerts.email]'
+    )
 
 
 def _wrong_login(server: str, code: int) -> str:

@@ -25,8 +25,8 @@ would be retried, and refused, forever.
 
 Any 2xx answer means accepted (Slack answers 200 "ok", a Teams workflow 202 with no body),
 except a retired Teams (Office 365) connector's 200 whose body says "Webhook message delivery
-failed". The URL is a secret (whoever has it can post): it is never
-printed or logged, and an error names the destination by its `name`. A service's error
+failed". A 301 or 308 says the service moved the webhook: update its url. The URL is a secret
+(whoever has it can post): it is never printed or logged, nor the new one a redirect names, and an error names the destination by its `name`. A service's error
 body may echo the request: every error is scrubbed of the URL, the secrets in its path and
 query, the header values and anything that looks like a bearer token (`scrub`).
 
@@ -62,6 +62,9 @@ SLACK_BLOCKS, SLACK_SECTION, SLACK_TEXT = 50, 3000, 12_000
 DISCORD_CONTENT, DISCORD_EMBEDS, DISCORD_TOTAL = 2000, 10, 6000
 DISCORD_TITLE, DISCORD_DESCRIPTION = 256, 4096
 TEAMS_BYTES = 27_000  # Teams refuses a message over about 28 KB
+# "Moved Permanently" and "Permanent Redirect" (RFC 9110 15.4.2, 15.4.9): a service that retired a
+# webhook's address (Discord's discordapp.com, Teams workflows' logic.azure.com) says where it went.
+MOVED_FOR_GOOD = {301, 308}
 
 
 def _lines(alert: AlertText) -> list[str]:
@@ -487,6 +490,14 @@ def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client
         # (MicrosoftDocs/msteams-docs#400): nothing reached the channel.
         body = " ".join(scrub(response.text[:4000], secrets).split())
         raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): {body[:200]}")
+    if response.status_code in MOVED_FOR_GOOD:
+        # Not followed (delivery's client does not follow redirects): httpx would turn a POST
+        # answered 301 into a GET, and a 308 would take the headers to the new address. The body
+        # and the Location header carry the new url, a secret too: neither is quoted.
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): HTTP {response.status_code}: the service moved this "
+            "webhook for good; copy its new url from the service into the config"
+        )
     if not response.is_success:
         body = " ".join(scrub(response.text[:4000], secrets).split())
         body = body[:200] + ("…" if len(body) > 200 else "")

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 # connectors' own: their English text, as `_()` finds it in the catalogue.
 MESSAGES = (
     N_("required but missing"),
+    # socialmon.config.Config._missing_account: the setting that may name a channel's account instead
+    N_("or set {name} in its place"),
     N_("unknown option (check the spelling)"),
     # socialmon.config.unknown_option_hint: what an unknown option is likely written for
     N_("did you mean {name}?"),
@@ -121,6 +123,24 @@ MESSAGES = (
     # The scan's own words about a channel (socialmon/scan.py)
     N_("another socialmon process is scanning it"),
     N_("stopped after {minutes} min (channel_timeout); the next scan resumes from the last stored page"),
+    # socialmon.database's, as `check` says them (SQLite's "unable to open database file" said too)
+    N_("the folder for the SQLite database does not exist: {path}"),
+    N_("cannot check the database {database}: unable to open database file"),
+    N_("cannot open the database {database}: unable to open database file"),
+    N_("cannot check the database {database}: {cause}"),
+    N_("cannot open the database {database}: {cause}"),
+    N_("not a database URL: {value}"),
+    N_(
+        "the database file {path} is damaged (not a database): restore a backup, or move it aside to "
+        "start afresh"
+    ),
+    N_("the database file {path} is damaged (malformed): restore a backup, or move it aside to start afresh"),
+    N_(
+        "the database file {path} is damaged (malformed: {found}): restore a backup, or move it aside "
+        "to start afresh"
+    ),
+    N_("the database {path} was written by a newer socialmon (schema {revisions}): upgrade socialmon"),
+    N_("the database {path} records several schema revisions ({revisions}): restore a backup"),
     # pydantic's, for a value of the wrong type
     N_("Input should be {choices}"),
     N_("Input should be a valid integer, unable to parse string as an integer"),
@@ -174,6 +194,14 @@ MESSAGES = (
         "cannot carry; check its headers"
     ),
     N_("webhook {name} ({hook}): its url is not a valid web address; check its url"),
+    N_(
+        'e-mail: the server {host} asks for STARTTLS first, and security is "none"; '
+        'set security = "starttls" in [smtp] or [brands.alerts.email]'
+    ),
+    N_(
+        "webhook {name} ({hook}): HTTP {status}: the service moved this webhook for good; copy its new "
+        "url from the service into the config"
+    ),
 )
 
 

@@ -18,6 +18,7 @@ from socialmon.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_STOPPED,
+    EXIT_USAGE,
     BrandOption,
     ChannelOption,
     ConfigOption,
@@ -420,6 +421,7 @@ def scan(
     brand = chosen_brand(loaded, brand)
     channel = chosen_channel(loaded, brand, channel)
     use_for(loaded, brand)
+    _scorer_or_exit(loaded)
     chosen = [(b, c) for b, c in loaded.select(brand, channel) if c.enabled]
     if not chosen:
         what = " ".join(
@@ -449,6 +451,17 @@ def scan(
             timings=timings,
             database=database,
         )
+
+
+def _scorer_or_exit(loaded: Config) -> None:
+    """Exit 2, before any channel is read, when `sentiment.scorer` names no installed scorer: said
+    as `check` says it, in the CLI's language, not in the scorer registry's English."""
+    from socialmon.cli.setup import scorer_problem
+
+    unknown = scorer_problem(loaded)
+    if unknown is not None:
+        problem(_("config error"), unknown)
+        raise typer.Exit(EXIT_USAGE)
 
 
 @contextmanager
@@ -503,12 +516,9 @@ def _scan(
             problem(_("skipped"), skipped_line(left_out, found))
     if not channels:  # every channel lacks a secret: nothing was done
         fail(_("no channel can be scanned: set the environment variables named above"))
-    try:
-        # Built on the first new text: a scan that adds nothing never reads the lexicons nor
-        # loads the language models (see LazyScorer).
-        scorer = LazyScorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
-    except KeyError as error:
-        fail(_("{path}: field 'sentiment.scorer': {problem}").format(path=loaded.path, problem=error.args[0]))
+    # Built on the first new text: a scan that adds nothing never reads the lexicons nor loads the
+    # language models (see LazyScorer). Its name is known: `_scorer_or_exit` checked it.
+    scorer = LazyScorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
     limit = concurrency or loaded.settings.scan.concurrency
     options: dict[str, Any] = {
         "concurrency": limit,

@@ -107,7 +107,7 @@ def init(
 
 @app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    from socialmon.cli._config_words import problem_line
+    from socialmon.cli._config_words import problem_line, said
     from socialmon.config import ConfigError, check_channels, find_config_path, load_config
 
     found = find_config_path(config)
@@ -126,14 +126,10 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     problems += [problem_line(problem) for problem in source_problems(loaded, connectors, channel_problems)]
     problems += [problem_line(problem) for problem in alert_problems(loaded)]
     problems += [problem_line(problem) for problem in logo_problems(loaded)]
-    if loaded.settings.sentiment.scorer not in available_scorers():
-        problems.append(
-            _("{path}: field 'sentiment.scorer': unknown scorer {scorer} (available: {available})").format(
-                path=loaded.path,
-                scorer=repr(loaded.settings.sentiment.scorer),
-                available=", ".join(available_scorers()),
-            )
-        )
+    problems += nothing_to_scan(loaded)
+    unknown_scorer = scorer_problem(loaded)
+    if unknown_scorer is not None:
+        problems.append(unknown_scorer)
     try:
         db = Database(loaded.database_url(database))
         stale = 0
@@ -156,7 +152,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
                 "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
             ).format(current=status.current, head=status.head)
     except DatabaseError as error:
-        problems.append(str(error))
+        problems.append(said(str(error)))  # socialmon.database's English, in the CLI's language
         schema = _("unusable")
     for found_problem in problems:
         problem(_("problem"), found_problem)
@@ -188,6 +184,35 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
                 stale,
             ).format(count=count(stale), scorer=scorer),
         )
+
+
+def nothing_to_scan(config: Config) -> list[str]:
+    """`scan`'s refusal of a config without an enabled channel (no brand, or every channel off), as
+    the problem `check` lists; a brand without one, among brands with some, as a warning said now:
+    a scan of every brand leaves it out, a scan of it alone is refused."""
+    if not any(channel.enabled for _brand, channel in config.select()):
+        return [_("{path} has no enabled channels").format(path=config.path)]
+    for brand in config.brands:
+        if not any(channel.enabled for channel in brand.channels):
+            problem(
+                _("warning"),
+                _("brand {brand} has no enabled channels: nothing of it is scanned").format(
+                    brand=repr(brand.slug)
+                ),
+                style="yellow",
+            )
+    return []
+
+
+def scorer_problem(config: Config) -> str | None:
+    """The line that says the config's `sentiment.scorer` is none installed, in the CLI's language;
+    None when it is one (`check` lists it with the other problems, `scan` stops on it)."""
+    scorer = config.settings.sentiment.scorer
+    if scorer in available_scorers():
+        return None
+    return _("{path}: field 'sentiment.scorer': unknown scorer {scorer} (available: {available})").format(
+        path=config.path, scorer=repr(scorer), available=", ".join(available_scorers())
+    )
 
 
 def source_problems(

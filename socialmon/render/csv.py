@@ -1,7 +1,8 @@
 """CSV: every table of the report, one after another, each under a row naming it.
 
-Values are raw (numbers with a dot, ISO dates) so a spreadsheet reads them as numbers;
-headings follow the report language. A text cell that a spreadsheet would run as a
+Values are raw (numbers with a dot, ISO dates, shares as fractions, waits in minutes) so a
+spreadsheet reads them as numbers; headings follow the report language, a column of minutes
+with the unit as `--csv-dir` gives it ("Mediana (min)"). A text cell that a spreadsheet would run as a
 formula — starting with =, +, -, @, a tab or a carriage return — is prefixed with an
 apostrophe (OWASP's advice), so it shows as text.
 """
@@ -25,6 +26,20 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def heading(table: TableData, index: int) -> str:
+    """A column's heading, with "(min)" on a column of minutes as `--csv-dir` writes it: "Mediana (min)".
+
+    Shares keep a bare heading: their values here are fractions (0.5), not the folder's percentages.
+    Told by every cell's kind, an empty one's too, so a heading does not change with the window's data.
+    """
+    from socialmon.render.spreadsheets import UNITS  # (spreadsheets imports this module)
+
+    name = table.columns[index]
+    minutes = bool(table.rows) and all(row[index].kind == "minutes" for row in table.rows)
+    unit = UNITS["minutes"]
+    return f"{name} ({unit})" if minutes and f"({unit})" not in name else name
+
+
 def render_csv(sections: list[tuple[str, list[TableData]]]) -> str:
     """`sections`: (brand slug, its tables). One table alone is written without a title row."""
     buffer = io.StringIO()
@@ -36,8 +51,8 @@ def render_csv(sections: list[tuple[str, list[TableData]]]) -> str:
             if index:
                 writer.writerow([])
             writer.writerow([safe_cell(f"{brand}: {table.title}")])
-        writer.writerow([safe_cell(c) for c in table.columns if c != ""])
         keep = [i for i, c in enumerate(table.columns) if c != ""]
+        writer.writerow([safe_cell(heading(table, i)) for i in keep])
         for row in table.rows:
             writer.writerow([safe_cell(row[i].value) for i in keep])
     return buffer.getvalue()

@@ -54,6 +54,11 @@ def spark(values: list[float | None], low: float | None = None, high: float | No
     )
 
 
+def _spark_note(*sparklines: tuple[str, str]) -> str:
+    """A note of sparklines, "Label: ▁▃█", leaving out a label without values (a window without data)."""
+    return "   ".join(f"{label}: {line}" for label, line in sparklines if line)
+
+
 def bar(share: float | None, width: int = 10) -> str:
     if share is None:
         return ""
@@ -156,7 +161,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             "response_by_period",
             lang("response_by", period=lang(f"per_{report.period}")),
             response_columns(lang, sla, business, lang(report.period)),
-            note=f"{lang('median')}: {spark(medians)}",
+            note=_spark_note((lang("median"), spark(medians))),
             numeric=numeric,
             html_note="",
         )
@@ -245,7 +250,9 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 lang("negative_bar"),
                 lang("rating"),
             ],
-            note=f"{lang('volume')}: {spark(volumes, low=0)}   {lang('net_sentiment')}: {spark(nets, -1, 1)}",
+            note=_spark_note(
+                (lang("volume"), spark(volumes, low=0)), (lang("net_sentiment"), spark(nets, -1, 1))
+            ),
             html_note="",
             numeric={1, 2, 3, 4, 5, 7},
         )
