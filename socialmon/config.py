@@ -411,7 +411,21 @@ class EmailDestination(SmtpOptions):
     @field_validator("to", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+        """A list, or one string; an entry naming several people ("a@x.com, b@x.com", as a mail
+        program writes To:) is one entry each: every one of them is a recipient of its own."""
+        from email.utils import formataddr, getaddresses
+
+        entries = [value] if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            return value
+        split: list[Any] = []
+        for entry in entries:
+            people = getaddresses([entry]) if isinstance(entry, str) and "," in entry else []
+            if len([address for _, address in people if address]) > 1:
+                split.extend(formataddr(person) for person in people if person[1])
+            else:
+                split.append(entry)
+        return split
 
     @field_validator("to")
     @classmethod

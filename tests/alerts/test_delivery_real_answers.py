@@ -352,3 +352,16 @@ def test_the_new_delivery_failures_are_said_in_spanish(
     from socialmon.cli._config_words import said_error
 
     assert said_error(english) == spanish
+
+
+def test_an_entry_naming_two_people_mails_both(
+    sqlite_seed: Seed, answering: tuple[Answering, int], tmp_path: Path
+) -> None:
+    """`to = "a@x, b@x"`, as a mail program writes To:: both are recipients, each its own destination.
+    (Per-recipient envelopes took the first address only, and marked the alert sent.)"""
+    server, port = answering
+    config = mail_config(tmp_path, port, to=[f"{OWNER}, Gerente <{MANAGER}>"])
+    angry_customer(sqlite_seed, config)
+    result = send_alerts(sqlite_seed.database, config, config.brands, now=NOW)
+    assert not result.failed
+    assert [sorted(envelope) for envelope in server.envelopes] == [sorted([OWNER, MANAGER])]
