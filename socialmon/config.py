@@ -988,23 +988,22 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is
 
 def _broken_reference(value: str) -> str | None:
     """Why `value` reads no environment variable though it is written to ("${TOKEN", "$TOKEN"), or
-    None. Only the name is quoted, never the rest of the value: it may be a secret."""
+    None. Only a variable the environment holds counts: a password such as "%Verano2024%" or
+    "x9${Lm2" is taken as written. Only the name is quoted, never the rest of the value: it may be
+    a secret."""
     bare = _BARE_REFERENCE.match(value)
     if bare is not None:
         name = bare["shell"] or bare["windows"]
+        if name not in os.environ:
+            return None
         written = f"${name}" if bare["shell"] else f"%{name}%"
         return f"{written!r} is not read from the environment: write {'${' + name + '}'!r}"
-    broken = _BROKEN_REFERENCE.search(_ENV_REFERENCE.sub("", value))
-    if broken is None:
-        return None
-    name = broken["inside"].strip()
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        return f"{broken.group(0).strip()!r} is not read from the environment: write {'${' + name + '}'!r}"
-    fragment = broken.group(0).strip()[:30]
-    return (
-        f"{fragment!r} is not read from the environment: a variable's name is letters, digits and _, "
-        f"as in {'${FB_TOKEN}'!r}"
-    )
+    for broken in _BROKEN_REFERENCE.finditer(_ENV_REFERENCE.sub("", value)):
+        name = broken["inside"].strip()
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name in os.environ:
+            written = "${" + broken["inside"] + ("}" if broken.group(0).endswith("}") else "")
+            return f"{written.strip()!r} is not read from the environment: write {'${' + name + '}'!r}"
+    return None
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
