@@ -254,6 +254,16 @@ def _email_label(recipients: list[str], everyone: list[str]) -> str:
     return EMAIL if sorted(recipients) == sorted(everyone) else f"{EMAIL} ({', '.join(recipients)})"
 
 
+def _by_batch(owed: Mapping[str, list[int]]) -> dict[tuple[int, ...], list[str]]:
+    """The recipients owed the very same alerts (in the same order), together: one message each
+    group; a recipient owed none is left out."""
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for address, batch in owed.items():
+        if batch:
+            groups.setdefault(tuple(batch), []).append(address)
+    return groups
+
+
 def _deliver_email(
     database: Database,
     brand: BrandConfig,
@@ -277,13 +287,11 @@ def _deliver_email(
         return to, build_email(to, brand.name, batch_of(batch, EMAIL_DETAIL), lang)
 
     if dry_run:
-        owed: dict[tuple[int, ...], list[str]] = {}
+        owed = {}
         for address in everyone:
             done = store.delivered_already(database, ids, recipient_destination(address)) | before
-            todo = tuple(i for i in ids if i not in done)
-            if todo:
-                owed.setdefault(todo, []).append(address)
-        for todo, recipients in owed.items():
+            owed[address] = [i for i in ids if i not in done]
+        for todo, recipients in _by_batch(owed).items():
             _, built = message(list(todo), recipients)
             plain = built.get_body(("plain",))
             body = plain.get_content() if plain is not None else ""
@@ -302,11 +310,7 @@ def _deliver_email(
             if already:  # sent to the whole list before recipients were told apart: not again
                 store.mark_delivered(database, already, name, token, destinations.names)
             held[address] = sorted((i for i in claimed if i not in before), key=order.__getitem__)
-        groups: dict[tuple[int, ...], list[str]] = {}
-        for address, batch in held.items():
-            if batch:
-                groups.setdefault(tuple(batch), []).append(address)
-        for batch_ids, recipients in groups.items():
+        for batch_ids, recipients in _by_batch(held).items():
             batch = list(batch_ids)
             try:
                 refused = send_email_each(*message(batch, recipients))

@@ -24,7 +24,7 @@ import contextlib
 import random
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,12 +70,19 @@ async def recover_stalled(
     return recovered
 
 
+def _causes(problem: BaseException) -> Iterator[BaseException]:
+    """`problem`, then what it was raised from, down to the first cause."""
+    seen: BaseException | None = problem
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__
+
+
 def _cause(problem: BaseException) -> str:
     """The first line of what went wrong at the bottom of `problem`: procrastinate's own error says
     only "Database error." above psycopg's, which names it."""
-    while problem.__cause__ is not None:
-        problem = problem.__cause__
-    return _first_line(problem)
+    *_, first = _causes(problem)
+    return _first_line(first)
 
 
 def database_away(problem: BaseException) -> bool:
@@ -85,12 +92,8 @@ def database_away(problem: BaseException) -> bool:
     """
     import psycopg
 
-    seen: BaseException | None = problem
-    while seen is not None:
-        if isinstance(seen, psycopg.OperationalError | psycopg.InterfaceError | OSError):
-            return True
-        seen = seen.__cause__
-    return False
+    away = (psycopg.OperationalError, psycopg.InterfaceError, OSError)
+    return any(isinstance(each, away) for each in _causes(problem))
 
 
 async def _unfinished(app: Any, queues: list[str] | None) -> int:
