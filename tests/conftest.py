@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import respx.mocks
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
 # respx mocks the client itself rather than httpx's default transport, so that scans, which
@@ -100,20 +100,29 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LANGUAGE", "en")  # socialmon.cli._i18n.use sets it for typer's own words
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    """One engine per test process for making and dropping the tests' schemas: an engine and its
+    first connection per test cost 6.7 ms against 1.2 ms for the two statements (measured), over
+    the ~200 PostgreSQL tests of the quick run."""
     if not POSTGRES_URL:
         pytest.skip(POSTGRES_SKIP_REASON)
+    admin = create_engine(POSTGRES_URL, pool_pre_ping=True)  # a test may end its sessions
+    yield admin
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    assert POSTGRES_URL
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
+    with postgres_admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
     yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
+    with postgres_admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
