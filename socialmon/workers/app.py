@@ -117,15 +117,17 @@ def queue_database(url: str) -> QueueDatabase:
         with psycopg.connect(conninfo, connect_timeout=10) as connection:
             data_schema = connection.execute("SELECT current_schema()").fetchone()[0]  # type: ignore[index]
     except psycopg.Error as error:
-        raise WorkersUnavailable(f"cannot connect to {display}: {_first_line(error)}") from None
+        raise WorkersUnavailable(f"cannot connect to {display}: {first_line(error)}") from None
     if data_schema is None:
         raise WorkersUnavailable(f"{display}: no schema of the search_path exists; create it first")
     schema = "socialmon_queue" if data_schema == "public" else f"{data_schema}_queue"
     return QueueDatabase(with_search_path(conninfo, f'"{schema}"'), schema, data_schema, display)
 
 
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+def first_line(error: BaseException) -> str:
+    """The first line of `error`'s message (its type's name when it has none), at most 500
+    characters: a driver's message may carry the whole statement, or a page, after it."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -196,9 +198,7 @@ def migrate(queue: QueueDatabase) -> str | None:
             connection.execute("INSERT INTO socialmon_queue_version (version) VALUES (%s)", [stamp])
             return done
     except psycopg.Error as error:
-        raise WorkersUnavailable(
-            f"cannot create the queue in {queue.display}: {_first_line(error)}"
-        ) from None
+        raise WorkersUnavailable(f"cannot create the queue in {queue.display}: {first_line(error)}") from None
 
 
 def _apply_migrations(connection: Any, recorded: str, installed: str) -> int:

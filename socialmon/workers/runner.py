@@ -28,8 +28,8 @@ from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from socialmon.workers.app import QueueDatabase, build_app, migrate
-from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, _first_line, log, register_schedules
+from socialmon.workers.app import QueueDatabase, build_app, first_line, migrate
+from socialmon.workers.tasks import SCAN_TASK, ScanRetry, WorkerRuntime, log, register_schedules
 
 POOL_SIZE = 8  # connections of the queue's pool per worker process, at most
 RESTART_PAUSE = 0.5  # seconds before a worker stopped by its database starts again; doubled up to 30
@@ -82,7 +82,7 @@ def _cause(problem: BaseException) -> str:
     """The first line of what went wrong at the bottom of `problem`: procrastinate's own error says
     only "Database error." above psycopg's, which names it."""
     *_, first = _causes(problem)
-    return _first_line(first)
+    return first_line(first)
 
 
 def database_away(problem: BaseException) -> bool:

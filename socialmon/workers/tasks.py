@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from socialmon.workers.app import ALERTS_QUEUE, SCHEDULE_QUEUE, scan_queue
+from socialmon.workers.app import ALERTS_QUEUE, SCHEDULE_QUEUE, first_line, scan_queue
 
 if TYPE_CHECKING:
     from socialmon.alerts.rules import HalfImported
@@ -153,15 +153,11 @@ async def scan_channel_job(context: Any, brand: str, channel: str, cycle: str) -
         # clients already"), lost one, a bug. Retried as a failed scan is, then left failed; before,
         # procrastinate failed such a job for good at its first attempt, the channel's pages were
         # never read and its brand's alert rules never ran for the cycle.
-        error = f"unexpected {type(problem).__name__}: {_first_line(problem)}"
+        error = f"unexpected {type(problem).__name__}: {first_line(problem)}"
         last = job.attempts >= rt.retries
         _say(f"{channel_label(brand, channel)}: failed: {error}{'' if last else '; to be retried'}")
         await _attempt_failed(context.app, rt, job, cycle, brand, channel, error)
         raise ScanFailed(f"{channel_label(brand, channel)}: {error}") from problem
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:500]
 
 
 async def _attempt_failed(
