@@ -13,8 +13,16 @@ key in its path or query, its header values, the SMTP password).
 Each e-mail recipient is a destination of its own (`email:ADDRESS`): a server may take a
 message for two recipients and refuse it, for now or for good, for the third. The two are
 done; the third is a failure, and the next run sends the alerts to it alone. The recipients
-owed the same alerts share one message (one SMTP transaction). Deliveries recorded as plain
-`email` (for the whole list, before recipients were told apart) count for every recipient.
+owed the same alerts share one message (one SMTP transaction).
+
+A recipient is its mailbox (`email.mailbox`): ADDRESS is the bare address in lower case, so
+"Gerente <G@Cafe.Example>" and "g@cafe.example" are one recipient, listed twice or rewritten
+between runs, and get each alert once. Deliveries stored under an entry as written (by versions
+before that) are read as its mailbox's and recorded again under its name; no migration.
+A delivery recorded as plain `email` (to the whole list, before recipients were told apart)
+names nobody: it counts for the recipients of the first run that reads it, the only list that
+can be known, and is then recorded for each of them. A recipient added later has none of it,
+and is owed the alerts still unsent like any new recipient.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import httpx
 from socialmon.alerts import store
 from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
-from socialmon.alerts.email import build_email, refusal, send_email_each
+from socialmon.alerts.email import build_email, distinct, mailbox, refusal, send_email_each
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
 from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
 from socialmon.alerts.wording import AlertText, Batch, alert_lang, held_rules, word
@@ -50,8 +58,8 @@ EMAIL = "email"
 
 
 def recipient_destination(address: str) -> str:
-    """The destination an e-mail recipient's deliveries are recorded under."""
-    return f"{EMAIL}:{address}"
+    """The destination an e-mail recipient's deliveries are recorded under: its mailbox's."""
+    return f"{EMAIL}:{mailbox(address)}"
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,8 @@ class Destinations:
 
     @property
     def recipients(self) -> list[str]:
-        return list(dict.fromkeys(self.email.to)) if self.email else []
+        """One entry per mailbox, the first as written."""
+        return distinct(self.email.to) if self.email else []
 
     @property
     def names(self) -> list[str]:
@@ -249,6 +258,19 @@ def _send_brand(
             deliver(hook.name, len(ids), CHAT_DETAIL, send_hook, preview_hook, secrets)
 
 
+def _delivered_to_each(stored: Mapping[str, set[int]], everyone: list[str]) -> dict[str, set[int]]:
+    """Which alerts each recipient already has, from the e-mail deliveries `stored` by name: its
+    mailbox's, whatever entry they were stored under, and those to the whole list (plain `email`)
+    of alerts that no delivery to a recipient was recorded for yet (see the module's docstring)."""
+    by_mailbox: dict[str, set[int]] = {}
+    for destination, alert_ids in stored.items():
+        if destination != EMAIL:
+            by_mailbox.setdefault(mailbox(destination.removeprefix(f"{EMAIL}:")), set()).update(alert_ids)
+    told_apart = set().union(*by_mailbox.values())
+    before = stored.get(EMAIL, set()) - told_apart
+    return {address: by_mailbox.get(mailbox(address), set()) | before for address in everyone}
+
+
 def _email_label(recipients: list[str], everyone: list[str]) -> str:
     """How a delivery names its recipients: "email" for all of them, else which."""
     return EMAIL if sorted(recipients) == sorted(everyone) else f"{EMAIL} ({', '.join(recipients)})"
@@ -280,7 +302,8 @@ def _deliver_email(
     same alerts, and record each recipient's outcome: a refused one is tried again next run, alone."""
     everyone = destinations.recipients
     order = {alert_id: position for position, alert_id in enumerate(ids)}  # most severe first
-    before = store.delivered_already(database, ids, EMAIL)  # to the whole list, by an earlier version
+    stored = store.delivered_by_destination(database, ids, EMAIL)  # by the name each is stored under
+    had = _delivered_to_each(stored, everyone)
 
     def message(batch: list[int], recipients: list[str]) -> Any:
         to = email.model_copy(update={"to": recipients})
@@ -289,8 +312,7 @@ def _deliver_email(
     if dry_run:
         owed = {}
         for address in everyone:
-            done = store.delivered_already(database, ids, recipient_destination(address)) | before
-            owed[address] = [i for i in ids if i not in done]
+            owed[address] = [i for i in ids if i not in had[address]]
         for todo, recipients in _by_batch(owed).items():
             _, built = message(list(todo), recipients)
             plain = built.get_body(("plain",))
@@ -300,16 +322,22 @@ def _deliver_email(
                 Preview(brand.slug, _email_label(recipients, everyone), list(todo), content)
             )
         return
+    # What reached a recipient under another name (the whole list's, an entry as written), recorded
+    # under its own before claiming: not sent again, and the alert counts as sent when all have it.
+    store.record_delivered(
+        database,
+        {
+            recipient_destination(a): sorted(had[a] - stored.get(recipient_destination(a), set()))
+            for a in everyone
+        },
+        destinations.names,
+    )
     token = store.new_claim_token()
     held: dict[str, list[int]] = {}  # recipient -> the alerts this run claimed for it, not yet recorded
     try:
         for address in everyone:
-            name = recipient_destination(address)
-            claimed = store.claim(database, ids, name, token, len(ids))
-            already = [i for i in claimed if i in before]
-            if already:  # sent to the whole list before recipients were told apart: not again
-                store.mark_delivered(database, already, name, token, destinations.names)
-            held[address] = sorted((i for i in claimed if i not in before), key=order.__getitem__)
+            claimed = store.claim(database, ids, recipient_destination(address), token, len(ids))
+            held[address] = sorted(claimed, key=order.__getitem__)
         for batch_ids, recipients in _by_batch(held).items():
             batch = list(batch_ids)
             try:

@@ -66,7 +66,7 @@ def build_email(destination: EmailDestination, brand_name: str, batch: Batch, la
         "open_word": say(lang, "open"),
         "alerts": batch.shown,
         "more": more.text if more else None,
-        "language": lang.language,
+        "language": lang.tag,  # "pt-BR", as the reports
         "colours": COLOURS,
     }
     message = EmailMessage()
@@ -78,15 +78,32 @@ def build_email(destination: EmailDestination, brand_name: str, batch: Batch, la
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     message.set_content(_templates().get_template("email.txt.j2").render(values))
     message.add_alternative(_templates().get_template("email.html.j2").render(values), subtype="html")
-    message["Content-Language"] = lang.language  # after the parts: set_content drops Content-* headers
+    message["Content-Language"] = lang.tag  # after the parts: set_content drops Content-* headers
     return message
+
+
+def mailbox(entry: str) -> str:
+    """The mailbox an entry of `to` names, which tells recipients apart: the bare address in lower
+    case ("Gerente <G@Cafe.Example>" is g@cafe.example). The domain is case-insensitive (RFC 5321
+    2.4); the local part may be case-sensitive there, but no mail service a business uses treats it
+    so, and telling "Ana@x" from "ana@x" would mail one person twice. An entry that is no address
+    ("root", for a relay on this machine) is itself."""
+    return (parseaddr(entry)[1] or entry).strip().lower()
+
+
+def distinct(entries: list[str]) -> list[str]:
+    """The entries naming different mailboxes, the first of each as written, in their order."""
+    first: dict[str, str] = {}
+    for entry in entries:
+        first.setdefault(mailbox(entry), entry)
+    return list(first.values())
 
 
 def send_email(destination: EmailDestination, message: EmailMessage) -> list[str]:
     """Hand the message to the server; returns the recipients it refused. Raises DeliveryError,
     also when it refused every recipient."""
     refused = send_email_each(destination, message)
-    if refused and len(refused) == len(destination.to):
+    if refused and len(refused) == len({mailbox(entry) for entry in destination.to}):
         raise DeliveryError(f"e-mail: the server refused every recipient: {', '.join(refused)}")
     return sorted(refused)
 
@@ -100,8 +117,9 @@ def send_email_each(destination: EmailDestination, message: EmailMessage) -> dic
     host = destination.host or "localhost"
     timeout = destination.timeout or DEFAULT_TIMEOUT
     context = ssl.create_default_context(cafile=destination.ca_file)
-    # The envelope names each address bare ("Ana <ana@x>" is ana@x), as the server's answers do.
-    envelope = {(parseaddr(entry)[1] or entry): entry for entry in destination.to}
+    # The envelope names each address bare ("Ana <ana@x>" is ana@x), as the server's answers do, and
+    # each mailbox once: "g@x" and "Gerente <G@X>" listed both would get two copies.
+    envelope = {(parseaddr(entry)[1] or entry): entry for entry in distinct(destination.to)}
     try:
         if security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)

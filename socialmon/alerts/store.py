@@ -643,6 +643,26 @@ def delivered_already(database: Database, alert_ids: list[int], destination: str
     return found
 
 
+def delivered_by_destination(database: Database, alert_ids: list[int], prefix: str) -> dict[str, set[int]]:
+    """Which of these alerts each destination named `prefix` or `prefix:…` already has, by the
+    destination's name as stored (`email`, `email:Ana <ana@x>`, `email:ana@x`)."""
+    found: dict[str, set[int]] = {}
+    with database.read() as connection:
+        for chunk in _chunks(alert_ids):
+            for alert_id, destination in connection.execute(
+                select(ALERT_DELIVERY.c.alert_id, ALERT_DELIVERY.c.destination).where(
+                    ALERT_DELIVERY.c.alert_id.in_(chunk),
+                    or_(
+                        ALERT_DELIVERY.c.destination == prefix,
+                        ALERT_DELIVERY.c.destination.startswith(f"{prefix}:", autoescape=True),
+                    ),
+                    ALERT_DELIVERY.c.sent_at.is_not(None),
+                )
+            ):
+                found.setdefault(destination, set()).add(alert_id)
+    return found
+
+
 def mark_delivered(
     database: Database,
     alert_ids: list[int],
@@ -653,15 +673,6 @@ def mark_delivered(
 ) -> None:
     """Record the server's acceptance; an alert delivered to every destination is sent."""
     now = now or utcnow()
-    done = (
-        select(func.count())
-        .where(
-            ALERT_DELIVERY.c.alert_id == ALERT.c.id,
-            ALERT_DELIVERY.c.destination.in_(destinations),
-            ALERT_DELIVERY.c.sent_at.is_not(None),
-        )
-        .scalar_subquery()
-    )
     with database.write() as connection:
         for chunk in _chunks(sorted(alert_ids)):
             # Another run may be recording another destination of these alerts at this moment: on
@@ -681,23 +692,75 @@ def mark_delivered(
                     last_error=None,
                 )
             )
-            connection.execute(
-                update(ALERT)
-                .where(and_(ALERT.c.id.in_(chunk), ALERT.c.sent_at.is_(None), done >= len(destinations)))
-                .values(sent_at=now)
-            )
-            # A digest sent: the alerts it stands for went out with it.
-            for (facts,) in connection.execute(
-                select(ALERT.c.facts).where(
-                    ALERT.c.id.in_(chunk), ALERT.c.rule == DIGEST, ALERT.c.sent_at.is_not(None)
+            _mark_sent_everywhere(connection, chunk, destinations, now)
+
+
+def record_delivered(
+    database: Database,
+    delivered: dict[str, list[int]],
+    destinations: list[str],
+    now: datetime | None = None,
+) -> None:
+    """Record alerts as delivered to each destination (`delivered`: destination -> alert ids) with no
+    attempt and no claim: they reached it before, recorded under another name (to the whole e-mail
+    list, or to a recipient written another way). One transaction for them all: a run that dies
+    half-way has recorded none, and the next one sees what this one saw."""
+    everything = sorted({alert_id for ids in delivered.values() for alert_id in ids})
+    if not everything:
+        return
+    now = now or utcnow()
+    insert = _dialect_insert(database.dialect)
+    with database.write() as connection:
+        for chunk in _chunks(everything):
+            _lock_alerts(connection, chunk)  # as `mark_delivered`: another run may record these alerts
+        for destination, ids in delivered.items():
+            for chunk in _chunks(sorted(ids)):
+                connection.execute(
+                    insert(ALERT_DELIVERY)
+                    .values([{"alert_id": i, "destination": destination, "attempts": 0} for i in chunk])
+                    .on_conflict_do_nothing(index_elements=["alert_id", "destination"])
                 )
-            ):
-                for folded in _chunks(sorted((facts or {}).get("alert_ids") or [])):
-                    connection.execute(
-                        update(ALERT)
-                        .where(ALERT.c.id.in_(folded), ALERT.c.sent_at.is_(None))
-                        .values(sent_at=now)
+                connection.execute(
+                    update(ALERT_DELIVERY)
+                    .where(
+                        ALERT_DELIVERY.c.alert_id.in_(chunk),
+                        ALERT_DELIVERY.c.destination == destination,
+                        ALERT_DELIVERY.c.sent_at.is_(None),
                     )
+                    .values(sent_at=now, claimed_by=None, claimed_at=None, last_error=None)
+                )
+        for chunk in _chunks(everything):
+            _mark_sent_everywhere(connection, chunk, destinations, now)
+
+
+def _mark_sent_everywhere(
+    connection: Connection, alert_ids: list[int], destinations: list[str], now: datetime
+) -> None:
+    """Mark sent the alerts delivered to every destination, and the alerts a sent digest folds."""
+    done = (
+        select(func.count())
+        .where(
+            ALERT_DELIVERY.c.alert_id == ALERT.c.id,
+            ALERT_DELIVERY.c.destination.in_(destinations),
+            ALERT_DELIVERY.c.sent_at.is_not(None),
+        )
+        .scalar_subquery()
+    )
+    connection.execute(
+        update(ALERT)
+        .where(and_(ALERT.c.id.in_(alert_ids), ALERT.c.sent_at.is_(None), done >= len(destinations)))
+        .values(sent_at=now)
+    )
+    # A digest sent: the alerts it stands for went out with it.
+    for (facts,) in connection.execute(
+        select(ALERT.c.facts).where(
+            ALERT.c.id.in_(alert_ids), ALERT.c.rule == DIGEST, ALERT.c.sent_at.is_not(None)
+        )
+    ):
+        for folded in _chunks(sorted((facts or {}).get("alert_ids") or [])):
+            connection.execute(
+                update(ALERT).where(ALERT.c.id.in_(folded), ALERT.c.sent_at.is_(None)).values(sent_at=now)
+            )
 
 
 def _lock_alerts(connection: Connection, alert_ids: list[int]) -> None:

@@ -25,7 +25,11 @@ would be retried, and refused, forever.
 
 Any 2xx answer means accepted (Slack answers 200 "ok", a Teams workflow 202 with no body),
 except a retired Teams (Office 365) connector's 200 whose body says "Webhook message delivery
-failed". A 301 or 308 says the service moved the webhook: update its url. The URL is a secret
+failed". A 301 or 308 says the service moved the webhook: update its url. A 429 says the service
+is over its rate: Slack gives the seconds to wait in `Retry-After`; Discord too, and again in its
+JSON body (`{"message": "You are being rate limited.", "retry_after": 1.5, "global": false}`). A
+wait up to `RATE_LIMIT_WAIT` is waited, once, and the message posted again; a longer one fails
+that destination, saying how long, and the next run after it sends the alerts. The URL is a secret
 (whoever has it can post): it is never printed or logged, nor the new one a redirect names, and an error names the destination by its `name`. A service's error
 body may echo the request: every error is scrubbed of the URL, the secrets in its path and
 query, the header values and anything that looks like a bearer token (`scrub`).
@@ -39,7 +43,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
@@ -65,6 +71,14 @@ TEAMS_BYTES = 27_000  # Teams refuses a message over about 28 KB
 # "Moved Permanently" and "Permanent Redirect" (RFC 9110 15.4.2, 15.4.9): a service that retired a
 # webhook's address (Discord's discordapp.com, Teams workflows' logic.azure.com) says where it went.
 MOVED_FOR_GOOD = {301, 308}
+# The longest wait a 429 asks for that a run waits through, once: as long as the default timeout
+# of one slow answer (20 s). Slack (one message a second, short bursts) and Discord (a few a second
+# per webhook) ask for a second or two after a burst; a longer wait means a limit that lasts, and a
+# run stalled on it would hold up the other destinations and brands.
+RATE_LIMIT_WAIT = 20.0
+TOO_MANY_REQUESTS = 429
+
+log = logging.getLogger(__name__)
 
 
 def _lines(alert: AlertText) -> list[str]:
@@ -463,28 +477,96 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 _TEAMS_CONNECTOR_FAILED = re.compile(r"\s*Webhook message delivery failed", re.IGNORECASE)
 
 
+def rate_limit_wait(response: httpx.Response) -> float | None:
+    """The seconds a 429 asks to wait: its `Retry-After` (seconds or an HTTP date), else Discord's
+    `retry_after` in the JSON body; None for another answer, or a 429 that does not say.
+
+    The header first: it is seconds on every service, where Discord's body has been seen in
+    milliseconds from a webhook address that names no API version (discord/discord-api-docs#4722)."""
+    if response.status_code != TOO_MANY_REQUESTS:
+        return None
+    from socialmon_connectors.http import parse_retry_after  # only for a 429: it loads tenacity
+
+    wait = parse_retry_after(response.headers.get("retry-after"))
+    if wait is None:
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        given = body.get("retry_after") if isinstance(body, dict) else None
+        wait = float(given) if isinstance(given, int | float) and not isinstance(given, bool) else None
+    return wait if wait is not None and math.isfinite(wait) and wait >= 0 else None
+
+
+def said_wait(seconds: float) -> str:
+    """A wait as a person reads it: "45 s", "12 min", "3 h", "2 d"."""
+    if seconds < 120:
+        return f"{math.ceil(seconds)} s"
+    if seconds < 2 * 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 2 * 86400:
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} d"
+
+
+def _short_wait(response: httpx.Response) -> bool:
+    wait = rate_limit_wait(response)
+    return wait is not None and wait <= RATE_LIMIT_WAIT
+
+
+def _pause(seconds: float) -> None:
+    """The wait before posting again after a 429 (tests replace it: none of them sleeps)."""
+    time.sleep(seconds)
+
+
+def _after_the_wait(
+    hook: WebhookDestination, first: httpx.Response, again: Callable[[], httpx.Response]
+) -> httpx.Response:
+    """`first`, a 429 asking for a short wait, then the answer to posting once more after that wait:
+    waited once only, a service still over its rate is the next run's (tenacity, as the connectors)."""
+    from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
+
+    attempts = 0
+
+    def attempt() -> httpx.Response:
+        nonlocal attempts
+        attempts += 1
+        return first if attempts == 1 else again()
+
+    def answer(state: RetryCallState) -> httpx.Response:
+        assert state.outcome is not None
+        return state.outcome.result()
+
+    def note(state: RetryCallState) -> None:
+        log.info("webhook '%s': rate limited, posting again in %.1f s", hook.name, state.upcoming_sleep)
+
+    retrying = Retrying(
+        stop=stop_after_attempt(2),
+        retry=retry_if_result(_short_wait),
+        wait=lambda state: rate_limit_wait(answer(state)) or 0.0,
+        sleep=_pause,  # looked up at each post: tests replace it
+        before_sleep=note,
+        retry_error_callback=answer,  # still 429 after the wait: that answer, said below
+    )
+    return retrying(attempt)
+
+
 def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client) -> None:
-    """POST the payload; raises DeliveryError unless the service answers 2xx.
+    """POST the payload; raises DeliveryError unless the service answers 2xx (after waiting out a
+    short rate limit once, see the module's docstring).
 
     The error quotes what the service answered (200 characters of it), scrubbed of the
     destination's secrets (see `scrub`): a service may echo the request it refused.
     """
     _POSTED_URLS.update({hook.url, _as_httpx_writes(hook.url)})
     secrets = hook_secrets(hook)
-    try:
-        response = client.post(hook.url, json=payload, headers=hook.headers, timeout=hook.timeout)
-    except httpx.HTTPError as error:
-        message = scrub(str(error), secrets) or type(error).__name__
-        raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): cannot reach it: {message}") from None
-    except httpx.InvalidURL:  # a `${ENV}` holding a mistyped address: the config only sees `${`
-        raise DeliveryError(
-            f"webhook '{hook.name}' ({hook.kind}): its url is not a valid web address; check its url"
-        ) from None
-    except UnicodeEncodeError:  # HTTP headers are ASCII: a pasted token with an accent or "…"
-        raise DeliveryError(
-            f"webhook '{hook.name}' ({hook.kind}): a header value holds a character outside ASCII, "
-            "which HTTP headers cannot carry; check its headers"
-        ) from None
+
+    def send() -> httpx.Response:
+        return _post_once(hook, payload, client, secrets)
+
+    response = send()
+    if _short_wait(response):
+        response = _after_the_wait(hook, response, send)
     if response.is_success and hook.kind == "teams" and _TEAMS_CONNECTOR_FAILED.match(response.text[:200]):
         # A retired Office 365 connector answers 200 with its failure in the body
         # (MicrosoftDocs/msteams-docs#400): nothing reached the channel.
@@ -501,6 +583,33 @@ def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client
     if not response.is_success:
         body = " ".join(scrub(response.text[:4000], secrets).split())
         body = body[:200] + ("…" if len(body) > 200 else "")
+        wait = rate_limit_wait(response)
+        if wait is not None:
+            raise DeliveryError(
+                f"webhook '{hook.name}' ({hook.kind}): HTTP {response.status_code}: "
+                f"{body or response.reason_phrase}; the service asks to wait {said_wait(wait)} before "
+                "posting again: the first run after that sends these alerts"
+            )
         raise DeliveryError(
             f"webhook '{hook.name}' ({hook.kind}): HTTP {response.status_code}{': ' + body if body else ''}"
         )
+
+
+def _post_once(
+    hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client, secrets: list[str]
+) -> httpx.Response:
+    """One POST; raises DeliveryError when it gets no answer."""
+    try:
+        return client.post(hook.url, json=payload, headers=hook.headers, timeout=hook.timeout)
+    except httpx.HTTPError as error:
+        message = scrub(str(error), secrets) or type(error).__name__
+        raise DeliveryError(f"webhook '{hook.name}' ({hook.kind}): cannot reach it: {message}") from None
+    except httpx.InvalidURL:  # a `${ENV}` holding a mistyped address: the config only sees `${`
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): its url is not a valid web address; check its url"
+        ) from None
+    except UnicodeEncodeError:  # HTTP headers are ASCII: a pasted token with an accent or "…"
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): a header value holds a character outside ASCII, "
+            "which HTTP headers cannot carry; check its headers"
+        ) from None

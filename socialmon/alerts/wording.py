@@ -1,7 +1,8 @@
-"""An alert in words, in the brand's language (English or Spanish, like the reports).
+"""An alert in words, in the brand's language (English, Spanish or Brazilian Portuguese, like the reports).
 
 Numbers, shares, durations and dates are formatted by the reports' `Lang` (Babel), so an
-alert reads like the brand's report: "45 %" and "3,8×" in Spanish, "45%" and "3.8×" in English.
+alert reads like the brand's report: "45 %" and "3,8×" in Spanish, "45%" and "3.8×" in English,
+"1.234" and "3,8×" in Portuguese.
 
 An alert quotes customers, authors and platforms: its words carry no control character,
 escape sequence or bidi override (`terminal_text`), whatever reads them (a terminal, a mail
@@ -164,14 +165,87 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Brazilian Portuguese, in the words of the reports' (`render.i18n.PORTUGUESE`: "coleta", "prazo",
+# "feitos em", "curtidas"). Every key of STRINGS. Where a count or a name decides an agreement the
+# English and Spanish leave open, the sentence is turned so that none is needed ("Negativos: 1 de 3",
+# "mencionou “golpe”, “fraude”", "no canal {channel}": a brand or a channel has no known gender).
+PORTUGUESE: dict[str, str] = {
+    "spike_title": "Pico de comentários negativos: {observed} em {window} (o normal é {baseline})",
+    "spike_share": "Comentários negativos: {negative} de {comments}",
+    "spike_stat": (
+        "{factor} o nível normal, {z} desvios-padrão acima dele (o alerta dispara acima de {k} "
+        "desvios-padrão em relação aos {days} dias anteriores)"
+    ),
+    "waiting_title": "Aguardando resposta há {waited} (prazo: {sla}): {author} no canal {channel}",
+    "waiting_business": "Tempo contado em horário de atendimento",
+    "watch_title": "Palavra monitorada: {author} mencionou {terms} no canal {channel}",
+    "heating_comment_title": (
+        "Um comentário negativo está ganhando repercussão: {engagement} curtidas e respostas "
+        "({rate} por hora) no canal {channel}"
+    ),
+    "heating_post_title": (
+        "Uma publicação está atraindo comentários negativos: {negative} em {window} no canal {channel}"
+    ),
+    "window_title": "O prazo para responder termina daqui a {left}: {author} no canal {channel}",
+    "window_closes": "{platform} permite responder por mensagem privada até {when}",
+    "failing_title": "As últimas {failures} coletas do canal {channel} falharam",
+    "auth_title": "O canal {channel} não consegue se conectar: renove o token de acesso",
+    "token_title": "O token de acesso do canal {channel} expira em {when}",
+    "waiting_group": "{count} comentários aguardam resposta há mais de {sla} (feitos em {day})",
+    "watch_group": "Palavra monitorada: {count} comentários mencionam {terms} (feitos em {day})",
+    "heating_group": "{count} comentários negativos estão ganhando repercussão (feitos em {day})",
+    "window_group": (
+        "O prazo para responder está acabando em {count} comentários: o primeiro termina em {when}"
+    ),
+    "digest_one": "…e mais 1 alerta nesta execução ({rules})",
+    "digest_many": "…e mais {count} alertas nesta execução ({rules})",
+    "update": "Atualização: {title}",
+    "group_negative": "Negativos: {negative} de {count}",
+    "group_worst": "Os piores ({shown} de {count}):",
+    "full_list": "Lista completa",
+    "alert_reference": "alerta nº {id}",
+    "waited": "aguardando resposta há {waited}",
+    "closes": "prazo até {when}",
+    "engagement": "{engagement} curtidas e respostas",
+    "on_channel": "{author} no canal {channel}",
+    "someone": "alguém",
+    "comment": "Comentário",
+    "post": "Publicação",
+    "written": "Data",
+    "error": "Último erro",
+    "rejected_rows": "`socialmon scan --channel {channel}` mostra as linhas rejeitadas",
+    "open": "Abrir",
+    "brand": "Marca",
+    "severity_info": "informação",
+    "severity_warning": "atenção",
+    "severity_critical": "crítico",  # o alerta
+    "subject_one": "[socialmon] {brand}: {title}",
+    "subject_many": "[socialmon] {brand}: {count} alertas",
+    "intro_one": "O socialmon encontrou 1 assunto que precisa da sua atenção em {brand}.",
+    "intro_many": "O socialmon encontrou {count} assuntos que precisam da sua atenção em {brand}.",
+    "more_one": "…e mais 1 alerta ({rules}). `socialmon alerts` lista todos os alertas em aberto.",
+    "more_many": "…e mais {count} alertas ({rules}). `socialmon alerts` lista todos os alertas em aberto.",
+    f"rule_{NEGATIVE_SPIKE}": "pico de comentários negativos",
+    f"rule_{WAITING}": "aguardando resposta",
+    f"rule_{WATCH_LIST}": "palavra monitorada",
+    f"rule_{HEATING_UP}": "repercussão em alta",
+    f"rule_{REPLY_WINDOW}": "prazo para responder acabando",
+    f"rule_{CONNECTOR_TROUBLE}": "problema em um canal",
+    f"rule_{DIGEST}": "resumo",
+    "footer": (
+        "Veja todos os alertas em aberto com `socialmon alerts`; marque um como visto com "
+        "`socialmon alerts ack ID`."
+    ),
+}
 
-WORDED = ("en", "es")  # the languages the alerts are worded in (`STRINGS`)
+
+WORDED = ("en", "es", "pt")  # the languages the alerts are worded in (`STRINGS`, `PORTUGUESE`)
 
 
 def alert_lang(brand: BrandConfig) -> Lang:
-    """The `Lang` of a brand's alerts: its language when they are worded in it, else English
-    throughout (a Portuguese brand's alerts are English, numbers and dates included, not English
-    words with Brazilian numbers)."""
+    """The `Lang` of a brand's alerts, as of its reports: its language, its holiday country's
+    numbers and dates (Brazil's for Portuguese without one), its time zone; English throughout
+    for a language they are not worded in."""
     if brand.language not in WORDED:
         return Lang("en", None, brand.timezone)
     holidays = brand.business_hours.holidays if brand.business_hours else None
@@ -179,8 +253,11 @@ def alert_lang(brand: BrandConfig) -> Lang:
 
 
 def say(lang: Lang, key: str, **values: object) -> str:
-    english, spanish = STRINGS[key]
-    text = spanish if lang.language == "es" else english
+    if lang.language == "pt":
+        text = PORTUGUESE[key]
+    else:
+        english, spanish = STRINGS[key]
+        text = spanish if lang.language == "es" else english
     return text.format(**values) if values else text
 
 

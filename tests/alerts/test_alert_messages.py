@@ -310,9 +310,9 @@ def test_a_cut_never_leaves_an_escape_open_after_a_run_of_backslashes(limit: int
     assert run % 2 == 0, run
 
 
-def test_a_portuguese_brands_alerts_are_english_throughout(tmp_path: Path) -> None:
-    """Alerts are worded in English and Spanish: a pt brand's got English words with Brazilian numbers
-    ("1.234,5") and a `Content-Language: pt` header."""
+def test_a_portuguese_brands_alerts_are_brazilian_portuguese_throughout(tmp_path: Path) -> None:
+    """A pt brand's alerts are worded in Portuguese with Brazil's numbers, as its reports (they were
+    English; tests/alerts/test_portuguese_alerts.py reads the messages)."""
     from socialmon.alerts.wording import alert_lang
     from socialmon.config import load_config
 
@@ -322,5 +322,5 @@ def test_a_portuguese_brands_alerts_are_english_throughout(tmp_path: Path) -> No
     )
     (brand,) = load_config(path).brands
     lang = alert_lang(brand)
-    assert (lang.language, lang.number(1234.5, 1)) == ("en", "1,234.5")
+    assert (lang.language, lang.tag, lang.number(1234.5, 1)) == ("pt", "pt-BR", "1.234,5")
     assert str(lang.zone) == brand.timezone  # still the brand's time
