@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -58,6 +58,7 @@ _BARE_REFERENCE = re.compile(
     r"^\s*(?:\$(?P<shell>[A-Z_][A-Z0-9_]*)|%(?P<windows>[A-Za-z_][A-Za-z0-9_]*)%)\s*$"
 )
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d)?\s*$")
+_BARE_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 _CLOCK_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -196,7 +197,8 @@ def channels_named(
 
 
 def parse_minutes(value: Any) -> float:
-    """'90m', '2h', '1.5h', '1d' or a number of minutes -> minutes."""
+    """'90m', '2h', '1.5h', '1d' or a number of minutes -> minutes: for code, which knows its unit.
+    A config's durations are read with `config_minutes`, which refuses a number without a unit."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         minutes = float(value)
     else:
@@ -208,6 +210,44 @@ def parse_minutes(value: Any) -> float:
     if minutes <= 0:
         raise ValueError("must be longer than zero")
     return minutes
+
+
+def config_minutes(value: Any, *, fits: Callable[[float], bool] | None = None) -> float:
+    """A duration as a config writes it ('90m', '2h', '1.5h', '1d') -> minutes. A number without a
+    unit is refused: `response_sla = 4` was read as 4 minutes where an owner means 4 hours. The
+    message offers both readings, those for which `fits` (minutes -> whether the field takes them)
+    holds."""
+    bare = _bare_number(value)
+    if bare is None:
+        return parse_minutes(value)
+    if bare <= 0:
+        raise ValueError("must be longer than zero")
+    number = str(int(bare)) if bare.is_integer() else repr(bare)  # 4, 1.5 (never 1e+06)
+    hours, minutes = f"'{number}h'", f"'{number}m'"
+    readings = [
+        reading for reading, length in ((hours, bare * 60), (minutes, bare)) if fits is None or fits(length)
+    ]
+    if len(readings) == 2:
+        raise ValueError(
+            f"{value!r} is a number without a unit: write {hours} for hours, or {minutes} for minutes"
+        )
+    if readings:
+        raise ValueError(f"{value!r} is a number without a unit: write {readings[0]}")
+    raise ValueError(
+        f"{value!r} is a number without a unit: write it with one, e.g. '15s', '10m', '30m', '1h', '6h', "
+        "'1d' (a period that divides a minute, an hour or a day)"
+    )
+
+
+def _bare_number(value: Any) -> float | None:
+    """The number `value` is when it is one without a unit (4, 1.5, "4", " -3 "), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and _BARE_NUMBER.match(value):
+        return float(value)
+    return None
 
 
 def _field_error(at: tuple[str | int, ...], message: str) -> PydanticCustomError:
@@ -311,10 +351,11 @@ def parse_hours(value: str) -> list[tuple[time, time]]:
 
 # --- alerts ---------------------------------------------------------------------------------
 # Every rule section lives under [brands.alerts.<rule>]; the README's "Alerts" section explains
-# each option. Durations are written like response_sla ('30m', '2h', '7d') and kept in minutes.
+# each option. Durations are written like response_sla ('30m', '2h', '7d'), never as a bare
+# number, and kept in minutes.
 
 Severity = Literal["info", "warning", "critical"]
-Minutes = Annotated[float, BeforeValidator(parse_minutes)]
+Minutes = Annotated[float, BeforeValidator(config_minutes)]
 
 
 class _Rule(_Strict):
@@ -352,7 +393,7 @@ class WaitingRule(_Rule):
     @field_validator("sla", mode="before")
     @classmethod
     def _sla(cls, value: Any) -> float | None:
-        return None if value is None else parse_minutes(value)
+        return None if value is None else config_minutes(value)
 
 
 class WatchListRule(_Rule):
@@ -527,19 +568,29 @@ def parse_clock_range(value: str) -> tuple[time, time]:
 
 
 def parse_every(value: Any) -> float | None:
-    """A scan schedule (`every`): '30m', '1h', '1d', '10s' or a number of minutes -> minutes;
-    'off' -> 0 (no schedule). Workers run it as a cron schedule, so the period divides a minute,
-    an hour or a day."""
+    """A scan schedule (`every`): '30m', '1h', '1d', '10s' -> minutes; 'off' -> 0 (no schedule).
+    Workers run it as a cron schedule, so the period divides a minute, an hour or a day; a number
+    without a unit is refused with the readings that do."""
     if value is None:
         return None
     if isinstance(value, str) and value.strip().lower() in ("off", "none", ""):
         return 0.0
     if isinstance(value, str) and value.strip().endswith("s") and value.strip()[:-1].strip().isdigit():
         minutes = int(value.strip()[:-1]) / 60
+        if minutes == 0:  # "0s": refused as "0m" is, not a division by zero in `schedule_cron`
+            raise ValueError("must be longer than zero")
     else:
-        minutes = parse_minutes(value)
+        minutes = config_minutes(value, fits=_is_schedule)
     schedule_cron(minutes)  # raises ValueError for a period a schedule cannot keep
     return minutes
+
+
+def _is_schedule(minutes: float) -> bool:
+    try:
+        schedule_cron(minutes)
+    except ValueError:
+        return False
+    return True
 
 
 def schedule_cron(minutes: float) -> str:
@@ -606,7 +657,7 @@ class BrandConfig(_Strict):
     @field_validator("response_sla", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
-        return parse_minutes(value)
+        return config_minutes(value)
 
     @model_validator(mode="after")
     def _slug_and_unique_channels(self) -> BrandConfig:
@@ -652,7 +703,7 @@ class ScanOptions(_Strict):
     @field_validator("channel_timeout", mode="before")
     @classmethod
     def _timeout(cls, value: Any) -> float:
-        return parse_minutes(value)
+        return config_minutes(value)
 
 
 class SentimentOptions(_Strict):
@@ -694,7 +745,7 @@ class ReportOptions(_Strict):
     def _gap(cls, value: Any) -> float | None:
         if value is None or (isinstance(value, str) and value.strip().lower() in ("", "off", "none")):
             return None
-        return parse_minutes(value)
+        return config_minutes(value)
 
 
 class Settings(_Strict):
@@ -752,8 +803,11 @@ class Config:
     def database_url(self, override: str | None = None) -> str:
         """The SQLAlchemy URL; a bare path is a SQLite file relative to the config file."""
         value = override or os.environ.get("SOCIALMON_DATABASE")
-        if not value and self.settings.database:  # its `${ENV}` references, checked by `load_config`
-            value = _ENV_REFERENCE.sub(lambda found: os.environ.get(found[1], ""), self.settings.database)
+        if not value and self.settings.database:
+            # Refused as `load_config` refuses it (the same reading): never a URL missing its password.
+            value, problems = _database_setting(self, os.environ)
+            if problems:
+                raise ConfigError(problems)
         return database_url(value, self.base_dir)
 
     def brand(self, slug: str) -> BrandConfig | None:
@@ -968,7 +1022,7 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is
                 return ""
             return env[name]
 
-        broken = _broken_reference(value)
+        broken = _broken_reference(value, env)
         if broken is not None:
             report(field, broken)
             return value
@@ -986,21 +1040,21 @@ def _resolve_env(value: Any, env: Any, report: Any, field: str = "", *, empty_is
     return value
 
 
-def _broken_reference(value: str) -> str | None:
+def _broken_reference(value: str, env: Any) -> str | None:
     """Why `value` reads no environment variable though it is written to ("${TOKEN", "$TOKEN"), or
-    None. Only a variable the environment holds counts: a password such as "%Verano2024%" or
+    None. Only a variable the environment `env` holds counts: a password such as "%Verano2024%" or
     "x9${Lm2" is taken as written. Only the name is quoted, never the rest of the value: it may be
     a secret."""
     bare = _BARE_REFERENCE.match(value)
     if bare is not None:
         name = bare["shell"] or bare["windows"]
-        if name not in os.environ:
+        if name not in env:
             return None
         written = f"${name}" if bare["shell"] else f"%{name}%"
         return f"{written!r} is not read from the environment: write {'${' + name + '}'!r}"
     for broken in _BROKEN_REFERENCE.finditer(_ENV_REFERENCE.sub("", value)):
         name = broken["inside"].strip()
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name in os.environ:
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name in env:
             written = "${" + broken["inside"] + ("}" if broken.group(0).endswith("}") else "")
             return f"{written.strip()!r} is not read from the environment: write {'${' + name + '}'!r}"
     return None
@@ -1173,20 +1227,26 @@ def _database_references(config: Config, environ: Any = None) -> list[ConfigProb
     """The problems of `${ENV}` references in `database` (a URL's password): written wrong, or
     naming a variable that is not set while $SOCIALMON_DATABASE does not stand in for the value.
     Without this the reference itself was taken for a file name."""
-    value = config.settings.database
     env = os.environ if environ is None else environ
-    if not value or ("$" not in value and "%" not in value) or env.get("SOCIALMON_DATABASE"):
+    if not config.settings.database or env.get("SOCIALMON_DATABASE"):
         return []
+    return _database_setting(config, env)[1]
+
+
+def _database_setting(config: Config, env: Any) -> tuple[str, list[ConfigProblem]]:
+    """`database` with its `${ENV}` references read from `env`, by the rules of a channel's secrets
+    (`_resolve_env`: one reading for `load_config`'s check and for the URL), and their problems. A
+    variable is put in as it is, so a password in a URL must be URL-encoded (the README says so)."""
     problems: list[ConfigProblem] = []
-    _resolve_env(
-        value,
+    value = _resolve_env(
+        config.settings.database or "",
         env,
         lambda _field, message, variable="": problems.append(
             ConfigProblem(config.path, "", "database", message, variable)
         ),
         empty_is_unset=True,
     )
-    return problems
+    return value, problems
 
 
 def resolve_channels(

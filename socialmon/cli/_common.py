@@ -418,12 +418,14 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
     go to the debug log (see `error_summary`)."""
     from sqlalchemy.exc import SQLAlchemyError  # not at the top: see database.py
 
+    from socialmon.cli._config_words import said  # its words' patterns: only for a command that opens one
+
     url = config.database_url(override)
     try:
         database = Database(url)
         status = database.upgrade()
     except DatabaseError as error:
-        fail(str(error))
+        fail(said(str(error)))  # socialmon.database's English, in the CLI's language (as `check`)
     except SQLAlchemyError as error:
         fail(
             _("the database {database} failed: {cause}").format(
@@ -446,7 +448,7 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
                 ),
                 EXIT_FAILED,
             )
-        fail(str(damaged))
+        fail(said(str(damaged)))
     finally:
         database.dispose()
 

@@ -81,6 +81,13 @@ MESSAGES = (
     N_("unknown time zone {value}; did you mean {name}?"),
     N_("{value} is not a duration; write e.g. '30m', '2h' or '1d'"),
     N_("must be longer than zero"),
+    # socialmon.config.config_minutes: a duration written without its unit
+    N_("{value} is a number without a unit: write {hours} for hours, or {minutes} for minutes"),
+    N_("{value} is a number without a unit: write {fixed}"),
+    N_(
+        "{value} is a number without a unit: write it with one, e.g. '15s', '10m', '30m', '1h', '6h', "
+        "'1d' (a period that divides a minute, an hour or a day)"
+    ),
     N_("{value} is not a country the holidays package knows: an ISO code such as 'EC'"),
     N_("{value} is not a range like '09:00-18:00'"),
     N_("{value} is not a range like '22:00-07:00'"),
@@ -129,6 +136,12 @@ MESSAGES = (
     N_("cannot open the database {database}: unable to open database file"),
     N_("cannot check the database {database}: {cause}"),
     N_("cannot open the database {database}: {cause}"),
+    # socialmon.database's, as every command that opens the database says them (database_or_exit)
+    N_("cannot create the database {database}: unable to open database file"),
+    N_("cannot upgrade the database {database}: unable to open database file"),
+    N_("cannot create the database {database}: {cause}"),
+    N_("cannot upgrade the database {database}: {cause}"),
+    N_("no driver for {driver}: {error}. For PostgreSQL: pip install 'socialmon[postgres]'"),
     N_("not a database URL: {value}"),
     N_(
         "the database file {path} is damaged (not a database): restore a backup, or move it aside to "
@@ -201,6 +214,10 @@ MESSAGES = (
     N_(
         "webhook {name} ({hook}): HTTP {status}: the service moved this webhook for good; copy its new "
         "url from the service into the config"
+    ),
+    N_(
+        "webhook {name} ({kind}): HTTP 429: {answer}; the service asks to wait {wait} before posting "
+        "again: the first run after that sends these alerts"
     ),
 )
 
