@@ -11,12 +11,13 @@ comes with a later time: it is sent with `created_at_is_last_change`, and storag
 first seen as the reply's, the later one as its edit). A reply the owner removes just goes
 missing from its review (whose record then says `reply_count` 0), and Google says nothing else
 about it: every listed review without `reviewReply` names its reply `{review}/reply` among its
-page's `gone_comments`, so a stored reply is marked deleted and a review never answered gets no
-reply row; a reply written again is shown again. A reply that cannot be read is rejected alone:
-its review, the customer's words, is kept, and its stored reply is not taken for gone. A review
-whose `updateTime` is later than its `createTime` was edited. Reviews are listed by update time,
-so an edited review comes back into the window; every scan also re-reads the last
-`recent_days` days of reviews to pick up new replies (and removed ones).
+page's `gone_comments`, so a stored reply is marked deleted (the reports then count the review as
+waiting for an answer again, as Google shows it) and a review never answered gets no reply row; a
+reply written again is shown again, and answers the review from the time first stored. A reply
+that cannot be read is rejected alone: its review, the customer's words, is kept, and its stored
+reply is not taken for gone. A review whose `updateTime` is later than its `createTime` was
+edited. Reviews are listed by update time, so an edited review comes back into the window; every
+scan also re-reads the last `recent_days` days of reviews to pick up new replies (and removed ones).
 
 Google machine-translates reviews (and owners' replies) written in another language than the
 reader's, and the API hands both texts in one `comment`: "(Translated by Google) …

@@ -29,8 +29,11 @@ Every request carries a User-Agent in the form Reddit requires,
 `business_accounts`, or the user a `u/<name>` channel reads is the business's own. The
 comments of `bots` (AutoModerator by default) are left out: its stickied notice on every post
 is no customer waiting for an answer, and its canned replies are no answer from the business;
-the replies to them are kept. Reddit's placeholder where a removed text was (`[deleted]`,
-`[removed]`, `[ Removed by Reddit ]` or a longer "[ Removed by reddit … ]" sentence) marks
+the replies to them are kept. Their ids go in the page's `gone_comments`, so that those a socialmon
+from before `bots` stored are marked deleted once their thread is read again. Comments under a
+locked or archived post are kept as any others: the customers' words count in the sentiment
+figures, and one never answered is still one never answered. Reddit's placeholder where a removed text was
+(`[deleted]`, `[removed]`, `[ Removed by Reddit ]` or a longer "[ Removed by reddit … ]" sentence) marks
 the comment, or as a selftext the post, deleted, and either is sent without text, so the
 text stored before stays (a post's title and body; a post first seen deleted has none). What
 a moderator removed reaches an app logged in as a moderator with its words, flagged `removed`
@@ -58,6 +61,7 @@ import logging
 import math
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -92,7 +96,7 @@ from socialmon_connectors.errors import (
     RateLimited,
 )
 from socialmon_connectors.http import SOCIALMON_VERSION, Action, Api, ErrorTable, Problem, Rule, scrub
-from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
+from socialmon_connectors.records import CommentRecord, Page, PostRecord, RejectedRecord
 
 log = logging.getLogger("socialmon.http")
 
@@ -337,10 +341,13 @@ def walk_comments(
     business: frozenset[str],
     rejected: list[RejectedRecord],
     bots: frozenset[str] = frozenset(b.lower() for b in BOTS),
+    *,
+    left_out: list[str] | None = None,
 ) -> tuple[list[CommentRecord], list[MoreStub]]:
     """Every comment in a tree of t1 things (their `replies` listings included), and the stubs met on the way.
 
-    The comments of `bots` (lower-case names) are left out; their replies are not.
+    The comments of `bots` (lower-case names) are left out, their ids added to `left_out`; their
+    replies are not.
     """
     comments: list[CommentRecord] = []
     stubs: list[MoreStub] = []
@@ -359,6 +366,8 @@ def walk_comments(
         replies = dig(data.get("replies"), ("data", "children"))
         pending.extend(replies if isinstance(replies, list) else [])
         if str(data.get("author") or "").lower() in bots:
+            if left_out is not None and isinstance(data.get("id"), str) and data["id"]:
+                left_out.append(data["id"])
             continue
         record = build(
             rejected,
@@ -629,6 +638,26 @@ class RedditConnector(SweepConnector):
         """Lower-case names whose comments are left out: neither a customer's nor the business's."""
         return frozenset(n.lower().removeprefix("u/").removeprefix("/u/") for n in self.settings.bots if n)
 
+    @cached_property
+    def bot_comments(self) -> list[str]:
+        """The ids of the comments of `bots` met since the last page was yielded (`pages`)."""
+        return []
+
+    async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
+        # The comments of `bots` met are named gone: those a socialmon from before `bots` stored
+        # (customers waiting, to the reports) are marked deleted; others are never stored.
+        async with aclosing(super().pages(cursor)) as pages:
+            async for page in pages:
+                page.gone_comments.extend(self.bot_comments)
+                self.bot_comments.clear()
+                yield page
+
+    def _walk(
+        self, things: list[Any], post_id: str, rejected: list[RejectedRecord]
+    ) -> tuple[list[CommentRecord], list[MoreStub]]:
+        """`walk_comments` for this channel: its business, its bots (their ids kept as gone)."""
+        return walk_comments(things, post_id, self.business, rejected, self.bots, left_out=self.bot_comments)
+
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
         read_account(parse_account, self.context.account)
@@ -710,7 +739,7 @@ class RedditConnector(SweepConnector):
                 return
             body = await self._first_tree(api, post_id, data)
             things = _tree(body, f"comments/{post_id}{self.suffix}")
-            comments, stubs = walk_comments(things, post_id, self.business, rejected, self.bots)
+            comments, stubs = self._walk(things, post_id, rejected)
             seen.update(comment.platform_id for comment in comments)
             unread = Unread(read=len(comments))
             unread.add(stubs, seen)
@@ -830,7 +859,7 @@ class RedditConnector(SweepConnector):
                 "Reddit: post %s: api/morechildren brought none of %d comments asked", post_id, len(batch)
             )
             return []
-        found, deeper = walk_comments(things, post_id, self.business, rejected, self.bots)
+        found, deeper = self._walk(things, post_id, rejected)
         fresh = _unseen(found, seen)
         seen.update(answered)
         # The ids asked that neither came back nor sit in a new stub: ask again, first.
@@ -859,7 +888,7 @@ class RedditConnector(SweepConnector):
             raise
         things = _tree(body, f"comments/{post_id}{self.suffix}?comment={parent[3:]}")
         seen.add(parent[3:])
-        found, deeper = walk_comments(things, post_id, self.business, rejected, self.bots)
+        found, deeper = self._walk(things, post_id, rejected)
         fresh = _unseen(found, seen)
         seen.update(comment.platform_id for comment in fresh)
         unread.add(deeper, seen)

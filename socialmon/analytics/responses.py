@@ -10,7 +10,9 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
     (unless that parent is the business's own comment and `self_thread_replies = false`);
   - is written by the business (`reply_by = "business"`), or by anyone but the comment's
     author (`reply_by = "anyone"`).
-  A reply to a reply further down a deep thread (Reddit, Mastodon) does not count.
+  A reply to a reply further down a deep thread (Reddit, Mastodon) does not count. A reply
+  deleted on the platform still counts, except the owner's reply to a review of a place
+  (Google's): removed, the review shows no answer and waits again.
 - The **wait** is the time from the comment to that reply (never negative). Waits are
   reported for answered comments only: median, p90 (interpolated, as PostgreSQL's
   `percentile_cont`), mean; the **response rate** is answered / timed comments, and the
@@ -105,15 +107,21 @@ def _first_replies(
     subquery wherever its value is used, so neither is combined with the other in SQL.
     """
     direct = COMMENT.alias("direct_reply")
-    direct_at = (
-        select(func.min(epoch_micros_of(direct.c.created_at, dialect)))
-        .where(
-            direct.c.channel_id == comment.c.channel_id,
-            direct.c.parent_platform_id == comment.c.platform_id,
-            _replies_to(direct, comment, scope),
-        )
-        .scalar_subquery()
+    answers = (
+        direct.c.channel_id == comment.c.channel_id,
+        direct.c.parent_platform_id == comment.c.platform_id,
+        _replies_to(direct, comment, scope),
     )
+    first_at = func.min(epoch_micros_of(direct.c.created_at, dialect))
+    direct_at = select(first_at).where(*answers).scalar_subquery()
+    # The owner's reply to a review (a comment with stars) of a place (no post: Google's
+    # `reviewReply`) is its one answer, shown with it: once the owner removes it, the review shows
+    # none and waits again. Any other deleted reply still counts as the answer it was. Reviews are
+    # looked up apart, so that any other comment's lookup stays on the reply index alone.
+    review_at = select(first_at).where(
+        *answers, or_(direct.c.post_platform_id.is_not(None), direct.c.deleted == false())
+    )
+    direct_at = case((comment.c.rating.is_(None), direct_at), else_=review_at.scalar_subquery())
     if scope.rules.reply_match == "direct":
         return direct_at, None
     sibling = COMMENT.alias("thread_reply")
