@@ -485,7 +485,7 @@ class EmailDestination(SmtpOptions):
 class WebhookDestination(_Strict):
     kind: Literal["slack", "discord", "teams", "json"]
     url: str = Field(min_length=1)
-    name: str = ""
+    name: str = Field(default="", max_length=320)  # what `alert_delivery.destination` holds
     headers: dict[str, str] = Field(default_factory=dict, description="extra headers (json webhooks)")
     timeout: float = Field(default=20, gt=0)
 

@@ -221,7 +221,7 @@ class AlertDelivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     alert_id: int = Field(foreign_key="alert.id", index=True)
-    destination: str = Field(max_length=100)
+    destination: str = Field(max_length=320)  # "email:" and a mailbox of up to 254 characters
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = None
     sent_at: datetime | None = None

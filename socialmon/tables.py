@@ -249,12 +249,16 @@ ALERT = Table(
     Index("ix_alert_brand_open", "brand_id", "resolved_at", "acknowledged_at"),
 )
 
+# A delivery's destination is a webhook's name or `email:` and a recipient's mailbox, which may be
+# 254 characters (RFC 5321 4.5.3.1.3): 320 holds both, the name's limit in the config is this one.
+DESTINATION_LENGTH = 320
+
 ALERT_DELIVERY = Table(
     "alert_delivery",
     metadata,
     _id(),
     _required("alert_id", Integer, ForeignKey("alert.id"), index=True),
-    _required("destination", String(100)),
+    _required("destination", String(DESTINATION_LENGTH)),
     _optional("claimed_by", String(64)),
     _optional("claimed_at", UTCDateTime()),
     _optional("sent_at", UTCDateTime()),
