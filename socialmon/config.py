@@ -229,7 +229,8 @@ def config_minutes(value: Any, *, fits: Callable[[float], bool] | None = None) -
     ]
     if len(readings) == 2:
         raise ValueError(
-            f"{value!r} is a number without a unit: write {hours} for hours, or {minutes} for minutes"
+            f"{value!r} is a number without a unit, which versions before 2026-12 read as minutes: "
+            f"write {minutes} to keep that, or {hours} for hours"
         )
     if readings:
         raise ValueError(f"{value!r} is a number without a unit: write {readings[0]}")

@@ -85,8 +85,8 @@ def test_a_number_without_a_unit_is_refused_naming_the_file_the_field_and_both_r
     name = field.removeprefix("channel ")
     written = "4" if value == "4" else "'4'"
     assert problems(config) == [
-        f"{config.resolve()}: {where}field '{name}': {written} is a number without a unit: "
-        "write '4h' for hours, or '4m' for minutes"
+        f"{config.resolve()}: {where}field '{name}': {written} is a number without a unit, "
+        "which versions before 2026-12 read as minutes: write '4m' to keep that, or '4h' for hours"
     ]
 
 
@@ -101,8 +101,8 @@ def test_check_refuses_a_bare_response_sla_said_in_the_brands_language(
     code, output = check(config)
     assert code == 2
     assert (
-        f"{config.resolve()}: marca 'cafe', campo 'response_sla': 4 es un número sin unidad: escriba "
-        "'4h' para horas, o '4m' para minutos"
+        f"{config.resolve()}: marca 'cafe', campo 'response_sla': 4 es un número sin unidad, que las "
+        "versiones anteriores a 2026-12 leían como minutos: escriba '4m' para seguir así, o '4h' para horas"
     ) in output
 
 
@@ -111,8 +111,8 @@ def test_check_refuses_a_bare_response_sla_in_english(tmp_path: Path) -> None:
     code, output = check(config)
     assert code == 2
     assert (
-        "field 'response_sla': 1.5 is a number without a unit: write '1.5h' for hours, or '1.5m' for minutes"
-        in (output)
+        "field 'response_sla': 1.5 is a number without a unit, which versions before 2026-12 read as "
+        "minutes: write '1.5m' to keep that, or '1.5h' for hours" in (output)
     )
 
 

@@ -116,3 +116,76 @@ def test_a_review_whose_reply_the_owner_removed_waits_again_and_is_answered_when
     assert rewritten[0]["total"] == 0 and overall(rewritten[1]) == (2, 2, 1.0)
     assert rewritten[1]["response_times"]["overall"]["median_minutes"] == 120  # 1 h and 3 h, as at first
     assert answered[1]["response_times"]["overall"]["median_minutes"] == 120
+
+
+def test_in_an_export_a_reviews_removed_reply_leaves_it_waiting_and_a_comments_still_answers(
+    tmp_path: Path,
+) -> None:
+    """What makes a reply's removal count is the review (`type` review), not the platform nor the
+    reply's `post_id`: a review exported with its removed reply waits, with or without the post's id
+    on the reply (the file connector asks for it); a comment's removed business reply still answers."""
+    asked = (NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (NOW - timedelta(days=1) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [
+        {"type": "post", "id": "p1", "created_at": asked, "text": "Nuevo menú"},
+        {
+            "type": "review",
+            "id": "r1",
+            "created_at": asked,
+            "text": "Frío y tarde",
+            "rating": 1,
+            "author": "Ana",
+        },
+        {
+            "type": "reply",
+            "id": "r1/reply",
+            "parent_id": "r1",
+            "created_at": later,
+            "text": "Disculpe",
+            "is_business": True,
+            "deleted": True,
+        },
+        {
+            "type": "review",
+            "id": "r2",
+            "created_at": asked,
+            "text": "Tardaron mucho",
+            "rating": 2,
+            "author": "Luis",
+        },
+        {
+            "type": "reply",
+            "id": "r2/reply",
+            "parent_id": "r2",
+            "post_id": "p1",
+            "created_at": later,
+            "text": "Lo sentimos",
+            "is_business": True,
+            "deleted": True,
+        },
+        {
+            "type": "comment",
+            "id": "c1",
+            "post_id": "p1",
+            "created_at": asked,
+            "text": "¿Abren el lunes?",
+            "author": "Eva",
+        },
+        {
+            "type": "reply",
+            "id": "c1/reply",
+            "post_id": "p1",
+            "parent_id": "c1",
+            "created_at": later,
+            "text": "Sí, desde las 8",
+            "is_business": True,
+            "deleted": True,
+        },
+    ]
+    (tmp_path / "export.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8"
+    )
+    waiting, brand = scanned(write_config(tmp_path))
+    assert sorted(item["id"] for item in waiting["items"]) == ["r1", "r2"]
+    times = brand["response_times"]["overall"]
+    assert (times["comments"], times["answered"], times["median_minutes"]) == (3, 1, 120)

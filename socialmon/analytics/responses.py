@@ -114,14 +114,12 @@ def _first_replies(
     )
     first_at = func.min(epoch_micros_of(direct.c.created_at, dialect))
     direct_at = select(first_at).where(*answers).scalar_subquery()
-    # The owner's reply to a review (a comment with stars) of a place (no post: Google's
-    # `reviewReply`) is its one answer, shown with it: once the owner removes it, the review shows
-    # none and waits again. Any other deleted reply still counts as the answer it was. Reviews are
-    # looked up apart, so that any other comment's lookup stays on the reply index alone.
-    review_at = select(first_at).where(
-        *answers, or_(direct.c.post_platform_id.is_not(None), direct.c.deleted == false())
-    )
-    direct_at = case((comment.c.rating.is_(None), direct_at), else_=review_at.scalar_subquery())
+    # The owner's reply to a review (Google's `reviewReply`, a review row of an export) is its one
+    # answer, shown with it: once the owner removes it, the review shows none and waits again. Any
+    # other deleted reply still counts as the answer it was. Reviews are looked up apart, so that
+    # any other comment's lookup stays on the reply index alone.
+    review_at = select(first_at).where(*answers, direct.c.deleted == false())
+    direct_at = case((comment.c.kind == "review", review_at.scalar_subquery()), else_=direct_at)
     if scope.rules.reply_match == "direct":
         return direct_at, None
     sibling = COMMENT.alias("thread_reply")

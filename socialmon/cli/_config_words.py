@@ -82,7 +82,10 @@ MESSAGES = (
     N_("{value} is not a duration; write e.g. '30m', '2h' or '1d'"),
     N_("must be longer than zero"),
     # socialmon.config.config_minutes: a duration written without its unit
-    N_("{value} is a number without a unit: write {hours} for hours, or {minutes} for minutes"),
+    N_(
+        "{value} is a number without a unit, which versions before 2026-12 read as minutes: write "
+        "{minutes} to keep that, or {hours} for hours"
+    ),
     N_("{value} is a number without a unit: write {fixed}"),
     N_(
         "{value} is a number without a unit: write it with one, e.g. '15s', '10m', '30m', '1h', '6h', "
