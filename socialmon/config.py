@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -220,6 +221,8 @@ def config_minutes(value: Any, *, fits: Callable[[float], bool] | None = None) -
     bare = _bare_number(value)
     if bare is None:
         return parse_minutes(value)
+    if not math.isfinite(bare):  # TOML's inf and nan
+        raise ValueError(f"{value!r} is not a duration; write e.g. '30m', '2h' or '1d'")
     if bare <= 0:
         raise ValueError("must be longer than zero")
     number = str(int(bare)) if bare.is_integer() else repr(bare)  # 4, 1.5 (never 1e+06)

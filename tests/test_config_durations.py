@@ -215,3 +215,13 @@ def test_every_number_field_of_the_config_is_a_duration_tested_here_or_a_known_o
         | {"brands.channels.every"}
     )
     assert _number_fields(Settings) == tested | not_durations
+
+
+@pytest.mark.parametrize("field", ["scan.every", "response_sla", "alerts.waiting.sla"])
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan"])
+def test_toml_infinity_and_nan_are_no_duration(tmp_path: Path, field: str, value: str) -> None:
+    """TOML's own float literals: `every = inf` crashed `check` with an OverflowError traceback."""
+    config, where = config_with(tmp_path, field, value)
+    assert problems(config) == [
+        f"{config.resolve()}: {where}field '{field}': {value} is not a duration; write e.g. '30m', '2h' or '1d'"
+    ]
