@@ -54,7 +54,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 import httpx
 
 from socialmon.alerts._errors import DeliveryError
-from socialmon.alerts.wording import AlertText, Batch, Summary, intro, say, summarise
+from socialmon.alerts.wording import STRINGS, AlertText, Batch, Summary, intro, say, summarise
 from socialmon.config import WebhookDestination
 from socialmon.render.i18n import Lang
 from socialmon.render.shorten import shorten
@@ -107,6 +107,15 @@ def _teams_escape(text: str) -> str:
     return text.replace("]", "]\u200b")
 
 
+def _reference(alert: AlertText, lang: Lang) -> str:
+    """The line under an alert in a chat: its id and rule, in the brand's language ("#3 · waiting",
+    "alerta n.º 3 · espera de respuesta", "alerta nº 3 · aguardando resposta"); a rule this version
+    has no words for (stored by another) as written."""
+    known = f"rule_{alert.rule}" in STRINGS
+    rule = say(lang, f"rule_{alert.rule}") if known else alert.rule
+    return say(lang, "chat_reference", id=alert.id, rule_id=alert.rule, rule=rule)
+
+
 def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summary | None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {
@@ -131,9 +140,7 @@ def slack(brand: dict[str, str], alerts: list[AlertText], lang: Lang, more: Summ
             if comment.text:
                 parts.append("> " + _slack_escape(comment.text).replace("\n", "\n> "))
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(parts)}})
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"#{alert.id} · {alert.rule}"}]}
-        )
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _reference(alert, lang)}]})
     if more:
         summary = _cut_lines(_slack_escape(more.text), SLACK_SECTION)  # no `&gt;` cut in two
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": summary}})
@@ -160,7 +167,7 @@ def discord(
             "description": description,
             "color": COLOURS.get(alert.severity, COLOURS["info"]),
             "timestamp": alert.created_at.isoformat(),
-            "footer": {"text": f"#{alert.id} · {alert.rule}"},
+            "footer": {"text": _reference(alert, lang)},  # a footer shows no markdown: nothing to escape
         }
         if alert.url:
             embed["url"] = alert.url

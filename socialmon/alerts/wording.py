@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date, format_time
+
 from socialmon.alerts.findings import (
     CONNECTOR_TROUBLE,
     DIGEST,
@@ -163,12 +165,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "See every open alert with `socialmon alerts`; acknowledge one with `socialmon alerts ack ID`.",
         "Vea las alertas abiertas con `socialmon alerts`; marque una como vista con `socialmon alerts ack ID`.",
     ),
+    # A chat's line under each alert (Slack's context, Discord's footer). English names the rule as
+    # the configuration spells it ("#3 · waiting"); a translation names it in its words.
+    "chat_reference": ("#{id} · {rule_id}", "alerta n.º {id} · {rule}"),
 }
 
 # Brazilian Portuguese, in the words of the reports' (`render.i18n.PORTUGUESE`: "coleta", "prazo",
-# "feitos em", "curtidas"). Every key of STRINGS. Where a count or a name decides an agreement the
-# English and Spanish leave open, the sentence is turned so that none is needed ("Negativos: 1 de 3",
-# "mencionou “golpe”, “fraude”", "no canal {channel}": a brand or a channel has no known gender).
+# "feitos em", "curtidas"). Every key of STRINGS, and a `<key>_one` where a count of one would read
+# "1 coletas" (`say_counted`). Where a name decides an agreement the English and Spanish leave open,
+# the sentence is turned so that none is needed ("Negativos: 1 de 3", "no canal {channel}", "da
+# marca {brand}": a brand or a channel has no known gender). A moment inside a sentence is "01/12/2026
+# às 09:00" (`_when`); terms are listed with "e" ("mencionou “golpe” e “fraude”"), or "ou" for
+# a group of comments, each of which mentions one of them at least (`_terms`).
 PORTUGUESE: dict[str, str] = {
     "spike_title": "Pico de comentários negativos: {observed} em {window} (o normal é {baseline})",
     "spike_share": "Comentários negativos: {negative} de {comments}",
@@ -183,30 +191,37 @@ PORTUGUESE: dict[str, str] = {
         "Um comentário negativo está ganhando repercussão: {engagement} curtidas e respostas "
         "({rate} por hora) no canal {channel}"
     ),
+    "heating_comment_title_one": (
+        "Um comentário negativo está ganhando repercussão: 1 curtida ou resposta ({rate} por hora) "
+        "no canal {channel}"
+    ),
     "heating_post_title": (
         "Uma publicação está atraindo comentários negativos: {negative} em {window} no canal {channel}"
     ),
     "window_title": "O prazo para responder termina daqui a {left}: {author} no canal {channel}",
-    "window_closes": "{platform} permite responder por mensagem privada até {when}",
+    "window_closes": "O {platform} permite responder por mensagem privada até {when}",
     "failing_title": "As últimas {failures} coletas do canal {channel} falharam",
+    "failing_title_one": "A última coleta do canal {channel} falhou",
     "auth_title": "O canal {channel} não consegue se conectar: renove o token de acesso",
     "token_title": "O token de acesso do canal {channel} expira em {when}",
     "waiting_group": "{count} comentários aguardam resposta há mais de {sla} (feitos em {day})",
     "watch_group": "Palavra monitorada: {count} comentários mencionam {terms} (feitos em {day})",
     "heating_group": "{count} comentários negativos estão ganhando repercussão (feitos em {day})",
     "window_group": (
-        "O prazo para responder está acabando em {count} comentários: o primeiro termina em {when}"
+        "O prazo para responder a {count} comentários está acabando: o primeiro termina em {when}"
     ),
     "digest_one": "…e mais 1 alerta nesta execução ({rules})",
     "digest_many": "…e mais {count} alertas nesta execução ({rules})",
     "update": "Atualização: {title}",
     "group_negative": "Negativos: {negative} de {count}",
     "group_worst": "Os piores ({shown} de {count}):",
+    "group_worst_one": "O pior (1 de {count}):",
     "full_list": "Lista completa",
     "alert_reference": "alerta nº {id}",
     "waited": "aguardando resposta há {waited}",
     "closes": "prazo até {when}",
     "engagement": "{engagement} curtidas e respostas",
+    "engagement_one": "1 curtida ou resposta",
     "on_channel": "{author} no canal {channel}",
     "someone": "alguém",
     "comment": "Comentário",
@@ -221,8 +236,8 @@ PORTUGUESE: dict[str, str] = {
     "severity_critical": "crítico",  # o alerta
     "subject_one": "[socialmon] {brand}: {title}",
     "subject_many": "[socialmon] {brand}: {count} alertas",
-    "intro_one": "O socialmon encontrou 1 assunto que precisa da sua atenção em {brand}.",
-    "intro_many": "O socialmon encontrou {count} assuntos que precisam da sua atenção em {brand}.",
+    "intro_one": "O socialmon encontrou 1 assunto da marca {brand} que precisa da sua atenção.",
+    "intro_many": "O socialmon encontrou {count} assuntos da marca {brand} que precisam da sua atenção.",
     "more_one": "…e mais 1 alerta ({rules}). `socialmon alerts` lista todos os alertas em aberto.",
     "more_many": "…e mais {count} alertas ({rules}). `socialmon alerts` lista todos os alertas em aberto.",
     f"rule_{NEGATIVE_SPIKE}": "pico de comentários negativos",
@@ -236,6 +251,7 @@ PORTUGUESE: dict[str, str] = {
         "Veja todos os alertas em aberto com `socialmon alerts`; marque um como visto com "
         "`socialmon alerts ack ID`."
     ),
+    "chat_reference": "alerta nº {id} · {rule}",
 }
 
 
@@ -259,6 +275,14 @@ def say(lang: Lang, key: str, **values: object) -> str:
         english, spanish = STRINGS[key]
         text = spanish if lang.language == "es" else english
     return text.format(**values) if values else text
+
+
+def say_counted(lang: Lang, key: str, how_many: int, /, **values: object) -> str:
+    """`key` said of `how_many` things: for one, the language's `<key>_one` where it has one
+    (Portuguese: "A última coleta … falhou", not "As últimas 1 coletas … falharam")."""
+    if how_many == 1 and lang.language == "pt" and f"{key}_one" in PORTUGUESE:
+        key = f"{key}_one"
+    return say(lang, key, **values)
 
 
 def intro(lang: Lang, count: int, brand: str) -> str:
@@ -356,7 +380,11 @@ def _single(facts: dict[str, Any]) -> dict[str, Any] | None:
 
 def title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
     text = _title(rule, facts, lang)
-    return say(lang, "update", title=text) if facts.get("update") else text
+    if not facts.get("update"):
+        return text
+    if lang.language == "pt":  # after a colon, a common word starts in lower case in Portuguese
+        text = text[:1].lower() + text[1:]
+    return say(lang, "update", title=text)
 
 
 def _title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
@@ -390,13 +418,16 @@ def _title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
             channel=channel,
         )
     if rule == WATCH_LIST:
-        terms = ", ".join(f"“{term}”" for term in facts["terms"])
-        return say(lang, "watch_title", terms=terms, author=author, channel=channel)
-    if rule == HEATING_UP and "likes" in facts:
         return say(
+            lang, "watch_title", terms=_terms(lang, facts["terms"], "e"), author=author, channel=channel
+        )
+    if rule == HEATING_UP and "likes" in facts:
+        engagement = facts["likes"] + facts["replies"]
+        return say_counted(
             lang,
             "heating_comment_title",
-            engagement=lang.number(facts["likes"] + facts["replies"]),
+            engagement,
+            engagement=lang.number(engagement),
             rate=lang.number(facts["per_hour"], 1),
             channel=channel,
         )
@@ -413,10 +444,11 @@ def _title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
             lang, "window_title", left=_duration(lang, facts["minutes_left"]), author=author, channel=channel
         )
     if rule == CONNECTOR_TROUBLE and facts.get("kind") == "token":
-        return say(lang, "token_title", channel=channel, when=lang.datetime(_moment(facts["expires_at"])))
+        return say(lang, "token_title", channel=channel, when=_when(lang, _moment(facts["expires_at"])))
     if rule == CONNECTOR_TROUBLE and facts.get("kind") == "auth":
         return say(lang, "auth_title", channel=channel)
-    return say(lang, "failing_title", channel=channel, failures=lang.number(facts.get("failures", 0)))
+    failures = facts.get("failures", 0)
+    return say_counted(lang, "failing_title", failures, channel=channel, failures=lang.number(failures))
 
 
 def _rule_counts(lang: Lang, rules: dict[str, int]) -> str:
@@ -429,11 +461,12 @@ def _group_title(rule: str, facts: dict[str, Any], lang: Lang) -> str:
     if rule == WAITING:
         return say(lang, "waiting_group", count=count, sla=_duration(lang, facts["sla_minutes"]), day=day)
     if rule == WATCH_LIST:
-        terms = ", ".join(f"“{term}”" for term in facts.get("terms", []))
+        # Each comment of the group mentions one of the terms at least, not every one of them.
+        terms = _terms(lang, facts.get("terms", []), "ou")
         return say(lang, "watch_group", terms=terms, count=count, day=day)
     if rule == REPLY_WINDOW:
         closing = [c["closes_at"] for c in facts.get("comments", []) if c.get("closes_at")]
-        when = lang.datetime(_moment(min(closing))) if closing else ""
+        when = _when(lang, _moment(min(closing))) if closing else ""
         return say(lang, "window_group", count=count, when=when)
     return say(lang, "heating_group", count=count, day=day)
 
@@ -450,9 +483,10 @@ def _quoted(rule: str, comment: dict[str, Any], lang: Lang) -> Quoted:
     elif rule == WATCH_LIST:
         note = ", ".join(f"“{term}”" for term in comment.get("terms", []))
     elif rule == REPLY_WINDOW and comment.get("closes_at"):
-        note = say(lang, "closes", when=lang.datetime(_moment(comment["closes_at"])))
+        note = say(lang, "closes", when=_when(lang, _moment(comment["closes_at"])))
     elif "likes" in comment:
-        note = say(lang, "engagement", engagement=lang.number(comment["likes"] + comment.get("replies", 0)))
+        engagement = comment["likes"] + comment.get("replies", 0)
+        note = say_counted(lang, "engagement", engagement, engagement=lang.number(engagement))
     else:
         note = lang.datetime(_moment(comment["written_at"])) if comment.get("written_at") else ""
     text = shorten(comment.get("text") or "", QUOTE_LIMIT, at_word=True)
@@ -497,9 +531,10 @@ def word(
             lines.append(
                 (
                     "",
-                    say(
+                    say_counted(
                         lang,
                         "group_worst",
+                        len(worst),
                         shown=lang.number(len(worst)),
                         count=lang.number(facts["negative"]),
                     ),
@@ -509,8 +544,9 @@ def word(
     elif rule == WAITING and facts.get("business_hours"):
         lines.append(("", say(lang, "waiting_business")))
     elif rule == REPLY_WINDOW:
-        closes = lang.datetime(_moment(facts["closes_at"]))
-        lines.append(("", say(lang, "window_closes", platform=facts.get("platform", ""), when=closes)))
+        closes = _when(lang, _moment(facts["closes_at"]))
+        platform = _platform(lang, facts.get("platform", ""))
+        lines.append(("", say(lang, "window_closes", platform=platform, when=closes)))
     elif rule == CONNECTOR_TROUBLE and facts.get("error"):
         lines.append(
             (say(lang, "error"), _error_for_a_message(facts["error"], facts.get("channel", ""), lang))
@@ -551,9 +587,10 @@ def _word_group(
     if rule != DIGEST:
         comments = [_quoted(rule, c, lang) for c in facts.get("comments") or []]
         if comments and len(comments) < count:  # last: the heading right above its list
-            lines.append(
-                ("", say(lang, "group_worst", shown=lang.number(len(comments)), count=lang.number(count)))
+            worst = say_counted(
+                lang, "group_worst", len(comments), shown=lang.number(len(comments)), count=lang.number(count)
             )
+            lines.append(("", worst))
     return _text(alert_id, rule, severity, facts, created_at, lang, lines, None, None, comments)
 
 
@@ -603,6 +640,32 @@ def _figure(lang: Lang, facts: dict[str, Any], key: str) -> str:
 
 def _moment(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def _when(lang: Lang, moment: datetime) -> str:
+    """A moment inside a sentence: "01/12/2026 às 09:00" in Portuguese ("à" before 0 and 1 o'clock:
+    "à 01:30", "à uma e meia"), as `Lang.datetime` in English and Spanish."""
+    if lang.language != "pt":
+        return lang.datetime(moment)
+    local = moment.astimezone(lang.zone)
+    day = format_date(local, format="short", locale=lang.locale)
+    time = format_time(local, format="short", locale=lang.locale)
+    return f"{day} {'à' if local.hour < 2 else 'às'} {time}"
+
+
+def _terms(lang: Lang, terms: list[str], conjunction: str) -> str:
+    """Watch-list terms, quoted: listed with commas in English and Spanish, where they label the
+    alert; in Portuguese, where a verb takes them, the last joined by `conjunction`."""
+    quoted = [f"“{term}”" for term in terms]
+    if lang.language != "pt" or len(quoted) < 2:
+        return ", ".join(quoted)
+    return f"{', '.join(quoted[:-1])} {conjunction} {quoted[-1]}"
+
+
+def _platform(lang: Lang, platform: str) -> str:
+    """A platform as a Portuguese sentence names it ("O Instagram permite…"): the connector's
+    name ("instagram") with a capital; as stored in English and Spanish."""
+    return platform[:1].upper() + platform[1:] if lang.language == "pt" else platform
 
 
 def _safe_link(url: Any) -> str | None:

@@ -33,9 +33,9 @@ ENGLISH = [
     "acknowledge", "trouble", "digest", "window", "failed", "sign", "last", "error", "lists", "spiking",
     "usual", "standard", "deviations", "business", "post", "brand", "channel", "scans", "closes",
 ]  # fmt: skip
-# What a message names as written whatever its language: the commands it gives and, in a chat's
-# context line or footer ("#3 · waiting"), the rule's name as the configuration spells it.
-COMMANDS = re.compile(r"`[^`]*`|socialmon alerts show \d+|#\d+ · [a-z-]+")
+# What a message names as written whatever its language: the commands it gives. (A chat's context
+# line or footer names the rule in Portuguese too: "alerta nº 3 · aguardando resposta".)
+COMMANDS = re.compile(r"`[^`]*`|socialmon alerts show \d+")
 
 HOOKS = """
 [[brands.alerts.webhooks]]
@@ -122,7 +122,7 @@ def test_a_portuguese_brands_email_and_chats_are_in_brazilian_portuguese(
     html = message.get_body(("html",)).get_content()
     assert subject == "[socialmon] Café Uno: 4 alertas"
     assert message["Content-Language"] == "pt-BR" and '<html lang="pt-BR">' in html
-    assert plain.startswith("O socialmon encontrou 4 assuntos que precisam da sua atenção em Café Uno.")
+    assert plain.startswith("O socialmon encontrou 4 assuntos da marca Café Uno que precisam da sua atenção.")
     # The group: a pt-BR count ("1.234") and date, agreement-free lines, its worst comments.
     assert "1.234 comentários aguardam resposta há mais de 2 h (feitos em 18 de nov. de 2026)" in plain
     assert "Negativos: 1.234 de 1.234" in plain and "Os piores (5 de 1.234):" in plain
@@ -140,8 +140,11 @@ def test_a_portuguese_brands_email_and_chats_are_in_brazilian_portuguese(
         assert english_left(text) == [], english_left(text)
 
     (slack,) = hooks.bodies("/slack")
-    assert slack["text"] == "O socialmon encontrou 4 assuntos que precisam da sua atenção em Café Uno."
+    assert slack["text"] == "O socialmon encontrou 4 assuntos da marca Café Uno que precisam da sua atenção."
     slack_text = strings_of(slack)
+    contexts = [b["elements"][0]["text"] for b in slack["blocks"] if b["type"] == "context"]
+    assert contexts and all(re.fullmatch(r"alerta nº \d+ · [a-zà-ú ]+", c) for c in contexts), contexts
+    assert any(c.endswith(" · palavra monitorada") for c in contexts), contexts
     assert "1.234 comentários aguardam resposta" in slack_text and "|Abrir>" in slack_text
     assert english_left(slack_text) == [], english_left(slack_text)
 
@@ -154,6 +157,8 @@ def test_a_portuguese_brands_email_and_chats_are_in_brazilian_portuguese(
     (discord,) = hooks.bodies("/discord")
     discord_text = strings_of(discord)
     assert "[CRÍTICO] Palavra monitorada: Joana mencionou “golpe”" in discord_text
+    footers = [embed["footer"]["text"] for embed in discord["embeds"]]
+    assert "alerta nº" in footers[0] and all(not re.search(r"#\d", f) for f in footers), footers
     assert english_left(discord_text) == [], english_left(discord_text)
 
     # `socialmon alerts` lists the titles as stored: in Portuguese too.
@@ -215,9 +220,14 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_alert_sentence_has_its_portuguese_with_the_same_placeholders() -> None:
-    assert PORTUGUESE.keys() == STRINGS.keys()
-    for key, (english, _) in STRINGS.items():
-        assert _fields(PORTUGUESE[key]) == _fields(english), key
+    # Portuguese also has `<key>_one` for a count of one, where English and Spanish have none.
+    extra = PORTUGUESE.keys() - STRINGS.keys()
+    assert STRINGS.keys() <= PORTUGUESE.keys()
+    assert all(key.endswith("_one") and key.removesuffix("_one") in STRINGS for key in extra), extra
+    for key, (_, spanish) in STRINGS.items():  # as the other translation ("#3 · waiting" is English's)
+        assert _fields(PORTUGUESE[key]) == _fields(spanish), key
+    for key in extra:
+        assert _fields(PORTUGUESE[key]) <= _fields(STRINGS[key.removesuffix("_one")][0]), key
 
 
 WRITTEN = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -238,7 +248,7 @@ SINGLES: list[tuple[str, str, dict[str, Any], str]] = [
     ("waiting", "warning", {**COMMENT, "waited_minutes": 90, "sla_minutes": 45, "business_hours": True},
      "Aguardando resposta há 1,5 h (prazo: 45 min): Ana no canal ig"),
     ("watch-list", "critical", {**COMMENT, "terms": ["golpe", "fraude"]},
-     "Palavra monitorada: Ana mencionou “golpe”, “fraude” no canal ig"),
+     "Palavra monitorada: Ana mencionou “golpe” e “fraude” no canal ig"),
     ("heating-up", "warning", {**COMMENT, "likes": 1200, "replies": 34, "per_hour": 1234.5},
      "Um comentário negativo está ganhando repercussão: 1.234 curtidas e respostas (1.234,5 por hora) "
      "no canal ig"),
@@ -253,7 +263,7 @@ SINGLES: list[tuple[str, str, dict[str, Any], str]] = [
     ("connector-trouble", "critical", {"channel": "ig", "kind": "auth"},
      "O canal ig não consegue se conectar: renove o token de acesso"),
     ("connector-trouble", "info", {"channel": "ig", "kind": "token", "expires_at": "2026-12-01T12:00:00+00:00"},
-     "O token de acesso do canal ig expira em 01/12/2026 09:00"),
+     "O token de acesso do canal ig expira em 01/12/2026 às 09:00"),
     ("waiting", "warning", {**GROUP, "sla_minutes": 120, "business_hours": True,
                             "comments": [{**COMMENT, "waited_minutes": 3000}]},
      "1.234 comentários aguardam resposta há mais de 2 h (feitos em 20 de nov. de 2026)"),
@@ -262,7 +272,7 @@ SINGLES: list[tuple[str, str, dict[str, Any], str]] = [
     ("heating-up", "warning", {**GROUP, "comments": [{**COMMENT, "likes": 1500, "replies": 2}]},
      "1.234 comentários negativos estão ganhando repercussão (feitos em 20 de nov. de 2026)"),
     ("reply-window", "warning", {**GROUP, "comments": [{**COMMENT, "closes_at": "2026-11-21T12:00:00+00:00"}]},
-     "O prazo para responder está acabando em 1.234 comentários: o primeiro termina em 21/11/2026 09:00"),
+     "O prazo para responder a 1.234 comentários está acabando: o primeiro termina em 21/11/2026 às 09:00"),
     ("digest", "warning", {"count": 1, "rules": {"negative-spike": 1}, "titles": ["Pico"], "alert_ids": [3]},
      "…e mais 1 alerta nesta execução (pico de comentários negativos: 1)"),
     ("digest", "warning",
@@ -280,7 +290,8 @@ def test_each_kind_of_alert_reads_in_portuguese_in_the_email(
     alert = word(9, rule, severity, facts, WRITTEN, PT)
     assert alert.title == expected
     other = word(10, rule, severity, {**facts, "update": 1}, WRITTEN, PT)
-    assert other.title == f"Atualização: {expected}"
+    # After the colon, the title goes on in lower case, as Portuguese writes it.
+    assert other.title == f"Atualização: {expected[:1].lower()}{expected[1:]}"
     destination = EmailDestination(host="localhost", sender="a@example.com", to=["b@example.com"])
     hidden = ["waiting", "waiting", "digest"]
     message = build_email(destination, "Loja Sol", Batch(shown=[alert, other], hidden=hidden), PT)
@@ -294,7 +305,7 @@ def test_each_kind_of_alert_reads_in_portuguese_in_the_email(
 def test_counts_of_one_and_many_agree_in_portuguese() -> None:
     assert (
         say(PT, "intro_one", brand="Loja")
-        == "O socialmon encontrou 1 assunto que precisa da sua atenção em Loja."
+        == "O socialmon encontrou 1 assunto da marca Loja que precisa da sua atenção."
     )
     one = summarise(PT, ["waiting"])
     assert one is not None and one.text.startswith("…e mais 1 alerta (aguardando resposta: 1).")
