@@ -31,6 +31,14 @@ scan, and a scan reads at least one listed item before it stops, so each one get
 cancellation at `channel_timeout` cannot do that (a generator cancelled mid-request must not
 yield), so, left to it, a listing page whose threads take longer than the limit would be read
 again from its first item on every scan, never past it.
+
+One thread can take longer than the whole limit by itself (a video with tens of thousands of
+comments). Still being read at the deadline's `item_at`, it is stopped between two of its pages:
+`read_thread()` throws `ThreadTimeUp` into the connector's `thread()` at its `yield`, keeps what it
+yielded, and remembers the thread marked `LONG_THREAD`, with where to go on when the connector
+answers with a `PartialThread` (YouTube's page token, Reddit's unread ids), else as the read began.
+The next scans read such threads last, after the listing (which stores their item but leaves its
+thread to them), so the rest of the channel is read first, and the thread goes on from there.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ import asyncio
 import logging
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -48,7 +56,13 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from pydantic import Field, SecretStr, ValidationError
 
-from socialmon_connectors.base import Connector, ConnectorSettings, time_limit_reached
+from socialmon_connectors.base import (
+    TIME_LIMIT_IN_THREAD,
+    Connector,
+    ConnectorSettings,
+    ThreadTimeUp,
+    time_limit_reached,
+)
 from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, PartialThread, PlatformError
 from socialmon_connectors.http import SECRET_PARAMS, Api, RetryPolicy, Skipped, new_client
 from socialmon_connectors.records import (
@@ -207,6 +221,7 @@ async def paginate(
     first: Any = None,
     max_pages: int = 10_000,
     item_id: Callable[[Raw], Any] = lambda item: item.get("id"),
+    on_page: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> AsyncIterator[list[Raw]]:
     """Yield each page's items (only ids not seen before in this listing), following the platform's markers.
 
@@ -220,6 +235,8 @@ async def paginate(
     A strategy may have `lighter(error, params)`: given a failed request's error, the smaller
     parameters to ask for the same page with (the platform said the answer would be too large),
     kept for the rest of the listing; None raises the error.
+    `on_page` is told the parameters that got each page before its items are yielded: where to ask
+    again to go on from that page (a thread stopped part way, see `ThreadTimeUp`).
     """
     lighter: Callable[[PlatformError, Mapping[str, Any]], dict[str, Any] | None] | None = getattr(
         paging, "lighter", None
@@ -245,6 +262,8 @@ async def paginate(
             raise ListingCutShort(f"{api.platform}: {path} served a page of only items it had already served")
         empty_in_a_row = 0 if items else empty_in_a_row + 1
         if fresh:
+            if on_page is not None:
+                on_page(current)
             yield fresh
         following = paging.next_params(body, current)
         if following is None:
@@ -522,6 +541,11 @@ def build(rejected: list[RejectedRecord], where: str, make: Callable[[], T]) -> 
 UNREAD_BRANCHES = "socialmon_unread"
 
 
+# The key, in a remembered item, that says the channel's time ran out part way through its thread
+# (`ThreadTimeUp`): the next scans read it after the rest of the channel, not first.
+LONG_THREAD = "socialmon_long"
+
+
 def unread_branches(raw: Raw) -> list[str]:
     """The branches a remembered item's last read left unread (`branches_left`); none for a listed item."""
     found = raw.get(UNREAD_BRANCHES)
@@ -660,12 +684,37 @@ class SweepConnector(Connector):
         Auth errors, rate limits and network outages stop the channel (raised); a thread the
         platform says is gone or closed is skipped (unless `not_gone()` says otherwise); any other
         platform error, or a budget that ran out part way, becomes a `ThreadFailure` to read again
-        on the next scan.
+        on the next scan. So does a thread still being read when the channel's time is nearly up
+        (`Deadline.item_at`): `ThreadTimeUp` is thrown into `thread()` after the comments it
+        yielded, which are kept, and the thread is remembered marked `LONG_THREAD`, where the
+        connector says to go on from (`PartialThread.resume`), else as this read began.
         """
         where = self.item_label(raw)
+        before = len(page.comments)
+        stop: ThreadTimeUp | None = None  # thrown into the thread: the channel's time ran out inside it
         try:
-            async for comments in self.thread(api, raw, page.rejected):
-                page.comments.extend(comments)
+            async with aclosing(self.thread(api, raw, page.rejected)) as stream:
+                async for comments in stream:
+                    page.comments.extend(comments)
+                    if key is not None and self.out_of_time_inside_item():
+                        stop = ThreadTimeUp()
+                        # A connector that ignores it and yields on is asked again after that batch.
+                        page.comments.extend(await stream.athrow(stop))
+        except StopAsyncIteration:  # the thread ended where it was asked to stop: read in full
+            pass
+        except ThreadTimeUp:  # the connector cannot go on from inside its thread: again as this read began
+            assert key is not None  # thrown only into the thread of an item with a key
+            item = raw if remembered else self.retry_item(raw)
+            read = len(page.comments) - before
+            reason = (
+                f"{where}: {TIME_LIMIT_IN_THREAD} after {read:,} comments; the next scan reads it again "
+                "from where this read began, after the rest of the channel"
+            )
+            log.warning("%s: %s", self.platform, reason)
+            page.failed_threads.append(
+                ThreadFailure(key=key, item={**item, LONG_THREAD: True}, reason=reason)
+            )
+            return
         except (Skipped, NotFound) as error:
             still_there = await self.not_gone(api, raw, error, remembered=remembered)
             if still_there is None or key is None:  # gone or closed (or unnamed): nothing to read again
@@ -681,6 +730,8 @@ class SweepConnector(Connector):
         except PartialThread as error:
             if key is not None:
                 resume = error.resume if error.resume is not None else self.retry_item(raw)
+                if stop is not None:  # left for the channel's time: read after the rest of it next scan
+                    resume = {**resume, LONG_THREAD: True}
                 page.failed_threads.append(ThreadFailure(key=key, item=resume, reason=str(error)))
             return
         except PlatformError as error:
@@ -702,10 +753,17 @@ class SweepConnector(Connector):
         window = Window.open(cursor, self.now(), self.settings.recent_days)
         remembered = list(getattr(self.context, "pending_threads", ()))
         pending = {failure.key for failure in remembered}
+        # Threads an earlier scan's time ran out inside (`LONG_THREAD`): read last, going on from where
+        # they stopped, so that one thread longer than the channel's time cannot starve the rest of it.
+        # Listed again meanwhile, such an item is stored but its thread is left to that read.
+        long_threads = [failure for failure in remembered if failure.item.get(LONG_THREAD)]
+        read_last = {failure.key for failure in long_threads}
         async with self.client() as client:
             api = self.make_api(client)
             await self.prepare(api)
             for failure in remembered:  # threads an earlier scan could not read: first
+                if failure.key in read_last:
+                    continue
                 if self.out_of_time():  # the rest stay remembered; the listing still gets its item
                     break
                 page = Page()
@@ -755,7 +813,8 @@ class SweepConnector(Connector):
                             continue
                         for record in made:
                             (page.posts if isinstance(record, PostRecord) else page.comments).append(record)
-                        await self.read_thread(api, raw, key, page, pending)
+                        if key is None or key not in read_last:
+                            await self.read_thread(api, raw, key, page, pending)
                         times.append(when)
                         read_one = True
                         if key is not None:
@@ -795,8 +854,17 @@ class SweepConnector(Connector):
                     break
                 if read_one and self.out_of_time():  # before the next listing page is asked for
                     raise time_limit_reached(self.platform)
-        listed = window.listed
-        yield Page(cursor=window.finished(), progress=Progress(done=listed, total=listed, unit="items"))
+            listed = window.listed
+            finished = window.finished()
+            yield Page(cursor=finished, progress=Progress(done=listed, total=listed, unit="items"))
+            for failure in long_threads:  # the listing is done: the long threads go on
+                if self.out_of_time():  # the others stay remembered
+                    raise time_limit_reached(self.platform)
+                page = Page(cursor=finished)
+                await self.read_thread(api, failure.item, failure.key, page, pending, remembered=True)
+                yield page
+            if long_threads and self.out_of_time():  # nothing more after a long thread stopped for time
+                raise time_limit_reached(self.platform)
 
 
 def _sizes(page: Page) -> dict[str, int]:
@@ -816,6 +884,7 @@ def _without_hint(error: Exception) -> str:
 
 
 __all__ = [
+    "LONG_THREAD",
     "UNREAD_BRANCHES",
     "ApiSettings",
     "CursorPaging",

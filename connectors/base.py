@@ -46,6 +46,8 @@ class ConnectorSettings(BaseModel):
 #: the next scan continues from there): the CLI says it in Spanish too
 #: (`socialmon.cli._config_words.PARTIAL_REASONS`).
 TIME_LIMIT_REACHED = "stopped at the channel's time limit (channel_timeout), keeping what it had read in full"
+#: Why a thread was left part way (a remembered thread's reason, after the item's name): see `ThreadTimeUp`.
+TIME_LIMIT_IN_THREAD = "stopped part way through its thread at the channel's time limit (channel_timeout)"
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,37 @@ class Deadline:
     yields what it read in full with the cursor after it, then raises `time_limit_reached()`,
     and the channel ends partial. One that never checks is cancelled at the hard limit
     instead, losing what it read since its last yielded page.
+
+    `item_at` (later than `at`, before the hard limit): an item whose thread is still being read
+    then stops between two of its pages (`ThreadTimeUp`), so that one thread longer than the whole
+    limit cannot have the channel cancelled inside it on every scan. None: a thread is never
+    stopped part way.
     """
 
     at: float  # on `clock`
     clock: Callable[[], float] = time.monotonic  # the scan passes its event loop's `time`
+    item_at: float | None = None  # on `clock`
 
     def passed(self) -> bool:
         return self.clock() >= self.at
+
+    def passed_inside_item(self) -> bool:
+        return self.item_at is not None and self.clock() >= self.item_at
+
+
+class ThreadTimeUp(Exception):
+    """Thrown into a connector's `thread()` at a `yield` once `Deadline.item_at` has passed.
+
+    A connector that can go on from where it is raises `PartialThread` with `resume` saying
+    where (a page token, the ids still unread): the next scan goes on from there. Left
+    uncaught, it ends the read; the thread is remembered as it was started, and read again
+    from there. Either way what was yielded is stored, and the next scans read the rest of the
+    channel before that thread. Not a `PlatformError`: a connector's handling of request
+    failures must not take it for one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(TIME_LIMIT_IN_THREAD)
 
 
 def time_limit_reached(platform: str) -> Incomplete:
@@ -124,6 +150,11 @@ class Connector(ABC):
         """Whether the channel's time in this scan is up: stop before the next item (see `Deadline`)."""
         deadline = self.context.deadline
         return deadline is not None and deadline.passed()
+
+    def out_of_time_inside_item(self) -> bool:
+        """Whether an item still being read should stop between two of its pages (see `Deadline.item_at`)."""
+        deadline = self.context.deadline
+        return deadline is not None and deadline.passed_inside_item()
 
     @abstractmethod
     def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:

@@ -87,6 +87,7 @@ from socialmon_connectors._paging import (
     parse_time,
     unexpected_body,
 )
+from socialmon_connectors.base import ThreadTimeUp
 from socialmon_connectors.errors import (
     AuthError,
     ConnectorError,
@@ -764,7 +765,12 @@ class RedditConnector(SweepConnector):
                     raise
                 raise self._partial(raw, post_id, total, unread, failure=error) from None
             unread.read += len(fresh)
-            yield fresh
+            try:
+                yield fresh
+            except ThreadTimeUp as stop:  # the channel's time is up: the next scan reads on from the unread
+                if unread:
+                    raise self._partial(raw, post_id, total, unread, failure=stop) from None
+                return
         if not unread:
             return
         if allowed == 0:  # the channel asks for the first tree only
@@ -902,7 +908,7 @@ class RedditConnector(SweepConnector):
         unread: Unread,
         *,
         budget: str = "",
-        failure: PlatformError | None = None,
+        failure: Exception | None = None,
     ) -> PartialThread:
         """The thread read in part, with its unread ids and branches for the next scan."""
         of = f" of {total:,}" if total >= unread.read else ""

@@ -33,7 +33,11 @@ The uploads playlist is not in publish order: a video uploaded earlier and premi
 or made public later keeps its place among older uploads. The framework never trusts the order
 (see `_paging.Window`). A video whose comments cannot be read (`forbidden`, `processingFailure`)
 is stored, and its thread is remembered by video id and read again on the next scans; a playlist
-item that cannot be read (no `contentDetails.videoId`, no time) is rejected with its reason.
+item that cannot be read (no `contentDetails.videoId`, no time) is rejected with its reason. A
+video whose comments are still being read when the channel's time runs out (`ThreadTimeUp`) is
+remembered with the page token it was on (`COMMENTS_PAGE`): the next scan reads the other videos
+first, then goes on from that page, so a video with more comments than one scan can read gets
+through them over several scans (its newest comments are read again once it is through).
 
 The uploads sweep re-reads only the videos of the look-back window (`recent_days`): a question on
 an older video (an evergreen tutorial) would never be seen. After the sweep, a second pass lists
@@ -85,8 +89,8 @@ from socialmon_connectors._paging import (
     time_at,
     unexpected_body,
 )
-from socialmon_connectors.base import ChannelContext, time_limit_reached
-from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, RateLimited
+from socialmon_connectors.base import TIME_LIMIT_IN_THREAD, ChannelContext, ThreadTimeUp, time_limit_reached
+from socialmon_connectors.errors import Incomplete, ListingCutShort, NotFound, PartialThread, RateLimited
 from socialmon_connectors.http import Action, Api, Rule, Skipped
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, RejectedRecord
 
@@ -126,6 +130,9 @@ ERRORS = google_errors(
 CHANNEL_THREADS = "channel_threads"
 #: The key, in a remembered item, of a channel-wide thread's id (the item is not a playlist item).
 CHANNEL_THREAD = "socialmon_channel_thread"
+#: The key, in a remembered video, of the `commentThreads` page token its read was on when the
+#: channel's time ran out (`ThreadTimeUp`): the next scan goes on from that page, not from the top.
+COMMENTS_PAGE = "socialmon_comments_page"
 #: How far below its watermark the channel-wide pass reads: slack for clocks and for a listing whose
 #: order is a little off (a thread listed a few minutes later than its time says).
 PASS_MARGIN = timedelta(hours=1)
@@ -546,11 +553,34 @@ class YouTubeConnector(SweepConnector):
             "order": "time",
             "textFormat": "plainText",
         }
-        async for batch in paginate(api, "commentThreads", params, self.threads_paging):
-            for item in batch:
-                comments = await self.thread_comments(api, item, vid, rejected)
-                if comments:
-                    yield comments
+        token = raw.get(COMMENTS_PAGE)
+        if isinstance(token, str) and token:  # a read the channel's time stopped: on from its page
+            params["pageToken"] = token
+        reading: dict[str, Any] = {"pageToken": params.get("pageToken")}  # the page being read
+        try:
+            async for batch in paginate(
+                api,
+                "commentThreads",
+                params,
+                self.threads_paging,
+                on_page=lambda asked: reading.update(pageToken=asked.get("pageToken")),
+            ):
+                for item in batch:
+                    comments = await self.thread_comments(api, item, vid, rejected)
+                    if comments:
+                        yield comments
+        except ThreadTimeUp:
+            # The page it was on is read again from its start (what was read of it is upserted), so
+            # threads pushed down by new comments are not skipped. A token YouTube no longer takes
+            # fails the thread as any error would: it is then read from the top.
+            resume: Raw = self.retry_item(raw)
+            if reading["pageToken"]:
+                resume[COMMENTS_PAGE] = reading["pageToken"]
+            raise PartialThread(
+                f"YouTube video {vid}: {TIME_LIMIT_IN_THREAD}; the next scan goes on from the page of "
+                "comments it was reading, after the rest of the channel",
+                resume=resume,
+            ) from None
 
     async def thread_comments(
         self, api: Api, item: Raw, vid: str | None, rejected: list[RejectedRecord]

@@ -153,6 +153,13 @@ def soft_time_limit(limit: float) -> float:
     return limit - min(limit * STOP_MARGIN_SHARE, STOP_MARGIN_MAX)
 
 
+def item_time_limit(limit: float) -> float:
+    """Seconds after which a thread still being read stops between two of its pages: half way through
+    the margin, the other half left for the page in hand (`2h`: from 1 h 57 min 30 s)."""
+    soft = soft_time_limit(limit)
+    return soft + (limit - soft) / 2
+
+
 class PageWriter:
     """Stores the pages of every channel a scan reads at once, several in one transaction.
 
@@ -396,13 +403,18 @@ async def scan_channel(resolved: ResolvedChannel, shared: ScanShared) -> Channel
         # while the next pages are read, and written when its turn comes; a small page after
         # it waits until it is written, as the writer's queue would otherwise overtake it.
         in_flight: deque[tuple[Awaitable[PageResult] | _ScoredPage, Progress | None]] = deque()
-        # The channel's time: a connector stops itself between items at `time_up` (it ends partial);
-        # one still fetching at `cut_off` is cancelled (it fails).
+        # The channel's time: a connector stops itself between items at `time_up` (it ends partial), and
+        # inside a long thread, between two of its pages, a little later; one still fetching at `cut_off`
+        # is cancelled (it fails).
         loop = asyncio.get_running_loop()
         limit = shared.channel_timeout
         begun = loop.time()
         cut_off = None if limit is None else begun + limit
-        time_up = None if limit is None else Deadline(begun + soft_time_limit(limit), loop.time)
+        time_up = (
+            None
+            if limit is None
+            else Deadline(begun + soft_time_limit(limit), loop.time, item_at=begun + item_time_limit(limit))
+        )
 
         def saved(result: PageResult, progress: Progress | None) -> None:
             nonlocal pages
@@ -593,7 +605,9 @@ async def run_scan(
 
     A channel is asked to stop between two items a margin before `channel_timeout` seconds
     (`soft_time_limit`): one that does ends partial, with what it read in full stored and the
-    next scan resuming after it. One still fetching at `channel_timeout` is cancelled (failed);
+    next scan resuming after it. A thread still being read half way through that margin
+    (`item_time_limit`) stops between two of its pages, what it read stored and the thread left
+    for the next scan. One still fetching at `channel_timeout` is cancelled (failed);
     the pages it yielded are stored, and the next scan resumes from its last stored page.
     """
     limit = asyncio.Semaphore(concurrency)

@@ -496,6 +496,14 @@ PARTIAL_REASONS = (
     # socialmon_connectors._paging.SweepConnector.pages: a scan's caps on what it reads
     N_("stopped after {n} listing pages (max_pages_per_scan)"),
     N_("stopped after {n} records (max_records_per_scan)"),
+    # socialmon_connectors._paging.SweepConnector.read_thread, youtube's thread: a thread stopped part
+    # way for the channel's time (`base.TIME_LIMIT_IN_THREAD`), and what the next scan does with it
+    N_(
+        "stopped part way through its thread at the channel's time limit (channel_timeout) after {n} comments"
+    ),
+    N_("stopped part way through its thread at the channel's time limit (channel_timeout)"),
+    N_("the next scan reads it again from where this read began, after the rest of the channel"),
+    N_("the next scan goes on from the page of comments it was reading, after the rest of the channel"),
 )
 
 # Why a scan was asked to stop (`socialmon.scan.StopRequest`'s reason), as a stopped channel's error

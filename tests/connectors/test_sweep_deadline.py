@@ -222,8 +222,9 @@ def store(tmp_path: Path) -> Any:
 def test_a_channel_out_of_time_ends_partial_with_what_it_read_stored_and_the_next_scan_reads_the_rest(
     store: Store,
 ) -> None:
-    # Each item (two comments requests) takes 40 % of the time before the deadline: a scan reads 3.
-    shop = SlowShop([(key, at(n)) for n, key in enumerate(keys(5))], soft_time_limit(LIMIT) / 5)
+    # Each item (two comments requests) takes a third of the time before the deadline: a scan reads 3,
+    # the third ending at the deadline (one still reading its thread past `item_time_limit` would stop).
+    shop = SlowShop([(key, at(n)) for n, key in enumerate(keys(5))], soft_time_limit(LIMIT) / 6)
     SlowShopConnector.shop = shop
     with shop.router():
         first = scan(store, SlowShopConnector, LIMIT)
