@@ -23,6 +23,15 @@ media listed without the field counts as on) is stored without asking for its co
 can comment, and Graph's refusal of the edge (100/33) left the thread to read again every scan.
 A remembered thread Graph refuses again is let go when the media itself now says its comments
 are off (or is gone); otherwise it is read again on the next scan, as before.
+
+The comments stored before the account turned a media's comments off stay as they were: nothing
+marks them, so they keep counting in the sentiment and response figures (customers' words are not
+taken out of the sentiment figures because a thread closed, as for Reddit's locked posts), and one
+never answered stays among those waiting (`socialmon pending`, alerts), though nobody can reply
+under the media any more. Marking them deleted, the only mark there is, would take their words
+out of the sentiment figures; a "can no longer be answered" mark needs a stored field (the
+post's, from `is_comment_enabled`) that waiting comments are told by. Turned back on, a media
+listed again (the last `recent_days`) has its comments read, and an answer ends the wait.
 """
 
 from __future__ import annotations

@@ -21,7 +21,21 @@ narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain s
 A line that does not start with a date and time written as the export writes its messages' (as
 its first line does, else most of its first lines: brackets or " - ", separator, the year's digits,
 seconds, clock) is the continuation of the message before it: a note or a bit of another chat
-pasted in a message stays its text, even where a short chat has more such lines than messages. System
+pasted in a message stays its text, even where a short chat has more such lines than messages. A
+line written exactly as the export writes a message's start is text of the message before it too
+when who it names or its time says it was pasted there (a bit of another chat copied on an iPhone,
+or from another export; the business's own earlier answer quoted; an order's dates):
+- in a 1:1 chat (the file is named after a sender who writes, and a sender is in `business_names`),
+  two or more lines in a row of senders who write nowhere else in the chat (one such line alone
+  stays a message: a third person's line cannot be told from a paste);
+- a line more than 2 hours older than the message before it, in a run of at most 25 such lines
+  after which the chat goes on in order or ends (a longer stretch out of order is the chat's own,
+  restored from a backup);
+- a line that names no sender and has lines under it (a system notice is one line), or that is
+  more than 2 hours later than a message after it which follows the ones before it.
+Messages a minute late (a bad connection) or in the hour that the end of daylight-saving time
+repeats stay messages. In a group chat, or a 1:1 chat none of whose senders is in `business_names`
+(not answered yet, or the setting is wrong), only the time tells. System
 lines (the encryption notice, joins and exits, the business-account notices; subject, group name
 and description changes, told by their words, 'Ana cambió el asunto de "a" a "b"', 'changed the
 subject from', 'mudou o assunto de'…, so that a sender whose saved name has quotes is kept; on iOS,
@@ -65,7 +79,11 @@ chat, or a contact renamed from one name to another, is still told by its file's
 The apps write UTF-8; an export with a few broken bytes (cut in the middle of a character) is
 still read as UTF-8, a file saved again as Windows-1252 as that.
 
-Limits: iOS exports leave a photo's caption out, so only Android's are kept.
+Limits: iOS exports leave a photo's caption out, so only Android's are kept. A line pasted in a
+chat's last message that names no sender, has no line under it and is not older than the message
+("5/12/26, 09:00 - recoger", with nobody writing after it) reads as a system notice and is skipped.
+Messages an older socialmon made of pasted lines stay stored (nothing removes them), and the
+message they were cut from gets its whole text once its file changes (a newer export).
 """
 
 from __future__ import annotations
@@ -427,8 +445,9 @@ def _date_order_of(firsts: Iterable[str], seconds: Iterable[str], fallback: str)
 
 def _hour(
     a: int, b: int, c: int, hour: int, half: str | None, order: str, zone: ZoneInfo
-) -> tuple[int, int, int, int, timedelta, timedelta, str]:
-    """(year, month, day, 24-hour hour, the zone's offset at it (fold 0, fold 1), "YYYY-MM-DDTHH:")."""
+) -> tuple[int, int, int, int, timedelta, timedelta, str, int]:
+    """(year, month, day, 24-hour hour, the zone's offset at it (fold 0, fold 1), "YYYY-MM-DDTHH:",
+    the hour on the wall clock in seconds since year 1, to compare lines' times with)."""
     if a > 31:
         year, month, day = a, b, c
     elif order == "dmy":
@@ -445,7 +464,180 @@ def _hour(
     late = early.replace(fold=1)
     zero = timedelta(0)
     prefix = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:"
-    return year, month, day, hour, early.utcoffset() or zero, late.utcoffset() or zero, prefix
+    wall = early.toordinal() * 86400 + hour * 3600
+    return year, month, day, hour, early.utcoffset() or zero, late.utcoffset() or zero, prefix, wall
+
+
+def _hour_or_reason(
+    key: tuple[str, str, str, str, str | None], order: str, zone: ZoneInfo
+) -> tuple[int, int, int, int, timedelta, timedelta, str, int] | str:
+    """`_hour` of a header's (a, b, c, hour, half), or why they are no date and time."""
+    try:
+        return _hour(int(key[0]), int(key[1]), int(key[2]), int(key[3]), key[4], order, zone)
+    except ValueError as error:
+        return f"{'/'.join(key[:3])} {key[3]}h is not a date and time (read {order}): {error}"
+
+
+# A line of the export's own layout inside a message (a bit of another chat, or of this one, pasted
+# in; an order's dates) is told from a message's start by who it names and when. Real messages
+# follow each other in time, but not strictly: a message delayed by a bad connection comes a minute
+# or so late, and when daylight-saving time ends the clock repeats an hour.
+PASTE_TOLERANCE = 2 * 3600  # seconds a message may go back from the one before it
+# More older lines than this in a row are the chat's own (a chat restored from a backup may hold
+# whole stretches out of order), not a paste: they stay messages.
+PASTED_RUN = 25
+
+
+def _sender_of(first: str) -> str | None:
+    """The sender a message's first line (after its date and time) names; None for a system line."""
+    sender, colon, _ = first.partition(": ")
+    if not colon:
+        return first[:-1] if first.endswith(":") else None  # "Name:" alone: a message whose text is empty
+    if _QUOTES.intersection(sender) and _GROUP_NOTICE.search(sender):
+        return None  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
+    return sender
+
+
+def _phone_digits(name: str) -> str | None:
+    return re.sub(r"\D", "", name) if _PHONE.match(name) else None
+
+
+def _two_people(chat: str, senders: set[str], business: set[str]) -> set[str] | None:
+    """The compared names of a 1:1 chat's two people, or None when they are not known.
+
+    The export of a 1:1 chat is named after the other person as the phone shows them, and that is
+    the name their messages are written under; the business's are under `business_names`. When
+    both are among the `senders` who wrote a text of their own, nobody else writes in it. (An iOS
+    group's notices are written under the group's name, marked: the group's name writes nothing.)
+    None for a group chat, a file renamed, a chat the business has not written in yet, or one whose
+    `business_names` is wrong (its replies must not be taken for pasted lines).
+    """
+    own = _name_key(chat)
+    customer = own if own in senders else None
+    if customer is None and (digits := _phone_digits(own)):
+        customer = next((key for key in senders if _phone_digits(key) == digits), None)
+    owners = business & senders
+    if customer is None or customer in business or not owners:
+        return None
+    return {customer, *owners}
+
+
+def _message_starts(
+    text: str, heads: list[re.Match[str]], times: list[int | None], chat: str, business: set[str]
+) -> list[int]:
+    """Which of the lines written as the export writes a message's start (`heads`, with their wall-
+    clock `times` in seconds, None where unreadable) do start one; the others are text of the
+    message before them.
+
+    Such a line is text of the message it is in when
+    - the chat is 1:1 and it names a third sender, in two or more lines in a row whose third
+      senders write nowhere else in the chat (a bit of another chat pasted in);
+    - it names no sender and has lines under it (a system notice is one line: "5/12/26, 9:00 -
+      recoger en tienda" and what follows is text someone wrote);
+    - it is more than `PASTE_TOLERANCE` older than the message before it, in a run of at most
+      `PASTED_RUN` such lines after which the chat goes on in order or ends (a bit of an earlier
+      chat, this one's included);
+    - it names no sender and a later message, in order with the ones before it, is more than the
+      tolerance older than it (an order's delivery dates, written before the business's answer).
+    The export's first line starts a message unless it is one of the first two kinds (a copy that
+    opens inside a message): it is then text before the first message, said as such.
+    """
+    count = len(heads)
+    keys: dict[str, str | None] = {}  # what a line names before ": " → the sender's compared name
+    senders: list[str | None] = []
+    lone: list[bool] = []  # a line without a sender and nothing under it: a system notice
+    writers: set[str] = set()  # senders with a text of their own, not only iOS's marked notices
+    for k, head in enumerate(heads):
+        end = heads[k + 1].start() if k + 1 < count else len(text)
+        eol = text.find("\n", head.end(), end)
+        first = text[head.end() : end if eol < 0 else eol]
+        named, colon, said = first.partition(": ")
+        if not colon:
+            named = first
+        key = keys.get(named, "")
+        if key == "":
+            sender = _sender_of(first)
+            key = keys[named] = None if sender is None else _name_key(sender)
+        senders.append(key)
+        lone.append(key is None and (eol < 0 or not text[eol + 1 : end].strip()))
+        if key is not None and not (said and said[0] in _MARKS):
+            writers.add(key)
+    people = _two_people(chat, writers, business)
+    outside = [False] * count  # a line of another chat pasted in a 1:1 chat
+    if people is not None:
+        # Runs of lines in a row that neither of the two people wrote. A third sender who writes in
+        # two runs is seen elsewhere: someone the chat has (a 1:1 chat's name given to a group). A
+        # run of one line is kept as written too: a lone line of a third person cannot be told
+        # from a paste; two or more lines whose senders write nowhere else are a bit of another chat.
+        runs: list[tuple[int, int]] = []
+        k = 0
+        while k < count:
+            if senders[k] in people:
+                k += 1
+                continue
+            end = k
+            while end < count and senders[end] not in people:
+                end += 1
+            runs.append((k, end))
+            k = end
+        seen = Counter(sender for start, end in runs for sender in set(senders[start:end]))
+        for start, end in runs:
+            thirds = {sender for sender in senders[start:end] if sender is not None}
+            if not thirds or any(seen[sender] > 1 for sender in thirds):
+                continue
+            stop = heads[end].start() if end < count else len(text)
+            if end - start > 1 or "\n" in text[heads[start].end() : stop].strip():
+                outside[start:end] = [True] * (end - start)
+
+    def pasted(k: int) -> bool:
+        """Text of the message before it, whenever it comes."""
+        return outside[k] or (senders[k] is None and not lone[k])
+
+    def older(k: int, than: int) -> bool:
+        """Whether line `k` is more than the tolerance older than `than` seconds (or has no time)."""
+        at = times[k]
+        return at is None or at < than - PASTE_TOLERANCE
+
+    kept: list[int] = []
+    timed: list[tuple[int, int]] = []  # (line, its time) of the kept starts whose time is readable
+    k = 0
+    while k < count:
+        at = times[k]
+        if pasted(k):
+            k += 1
+            continue
+        if at is None or not timed or not older(k, timed[-1][1]):
+            kept.append(k)
+            if at is not None:
+                timed.append((k, at))
+            k += 1
+            continue
+        # Older than the message before it by more than the tolerance. Lines without a sender of a
+        # later time before it (dates pasted in the message before them) give way to a message.
+        cut = len(timed)
+        while cut > 1 and senders[timed[cut - 1][0]] is None and older(k, timed[cut - 1][1]):
+            cut -= 1
+        if senders[k] is not None and cut < len(timed) and not older(k, timed[cut - 1][1]):
+            gone = {line for line, _ in timed[cut:]}
+            kept = [line for line in kept if line not in gone]
+            del timed[cut:]
+            kept.append(k)
+            timed.append((k, at))
+            k += 1
+            continue
+        # Otherwise a short run of older lines, after which the chat goes on in order (or ends), was
+        # pasted in the message before it.
+        than = timed[-1][1]
+        end = k
+        while end < count and end - k <= PASTED_RUN and (older(end, than) or pasted(end)):
+            end += 1
+        if end - k <= PASTED_RUN:
+            k = end
+            continue
+        kept.append(k)  # a long stretch of older messages: the chat's own, out of order
+        timed.append((k, at))
+        k += 1
+    return kept
 
 
 def parse_export(
@@ -473,15 +665,32 @@ def parse_export(
     found = Chat(chat, id_chat=id_chat)
     id_names = {_name_key(k): _name_key(v) for k, v in (id_senders or {}).items()}
     header = _header_pattern(text)
-    # [text before the first message, then per message: "[", a, b, c, hour, minute, second, half, body]
-    parts = header.split(text) if header else [text]
+    # Every line written as a message's start, "[", a, b, c, hour, minute, second, half its groups.
+    heads = list(header.finditer(text)) if header else []
     order = date_order
     if order == "auto":
-        order = _date_order_of(parts[2::9], parts[3::9], default_date_order(locale))
+        order = _date_order_of([h[2] for h in heads], [h[3] for h in heads], default_date_order(locale))
     found.date_order = order
+    hours: dict[tuple[str, str, str, str, str | None], Any] = {}
+    groups = [head.groups() for head in heads]
+    times: list[int | None] = []  # each line's time on the wall clock, in seconds
+    for g in groups:
+        key = (g[1], g[2], g[3], g[4], g[7])
+        hour = hours.get(key)
+        if hour is None:
+            hour = hours[key] = _hour_or_reason(key, order, zone)
+        minute, second = int(g[5]), int(g[6]) if g[6] else 0
+        readable = not isinstance(hour, str) and minute < 60 and second < 60
+        times.append(hour[7] + minute * 60 + second if readable else None)
+    starts = _message_starts(text, heads, times, chat, business)
+    # [text before the first message, then per message: "[", a, b, c, hour, minute, second, half, body]
+    parts: list[str] = [text[: heads[starts[0]].start()] if starts else text]
+    ends = [heads[k].start() for k in starts[1:]] + [len(text)] if starts else []
+    for k, end in zip(starts, ends, strict=True):
+        parts.extend(groups[k])
+        parts.append(text[heads[k].end() : end])
     chat_key = _name_key(id_chat or chat)
     per_minute: dict[tuple[str, str], int] = {}
-    hours: dict[tuple[str, str, str, str, str | None], Any] = {}
     senders: dict[str, tuple[str, bool, str]] = {}
     previous: datetime | None = None
     sha1 = hashlib.sha1
@@ -528,15 +737,11 @@ def parse_export(
         key = (parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4], parts[i + 7])
         hour = hours.get(key)
         if hour is None:
-            try:
-                hour = _hour(int(key[0]), int(key[1]), int(key[2]), int(key[3]), key[4], order, zone)
-            except ValueError as error:
-                hour = f"{'/'.join(key[:3])} {key[3]}h is not a date and time (read {order}): {error}"
-            hours[key] = hour
+            hour = hours[key] = _hour_or_reason(key, order, zone)
         if isinstance(hour, str):
             rejected.append((at, hour))
             continue
-        year, month, day, h24, early, late, prefix = hour
+        year, month, day, h24, early, late, prefix, _ = hour
         minute = parts[i + 5]
         second = parts[i + 6]
         try:
