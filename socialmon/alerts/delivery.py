@@ -41,7 +41,7 @@ from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, distinct, mailbox, refusal, send_email_each
 from socialmon.alerts.webhooks import DETAIL as CHAT_DETAIL
-from socialmon.alerts.webhooks import JSON_BATCH, build_payload, hook_secrets, post, scrub
+from socialmon.alerts.webhooks import JSON_BATCH, RateLimits, build_payload, hook_secrets, post, scrub
 from socialmon.alerts.wording import AlertText, Batch, alert_lang, held_rules, word
 from socialmon.clock import utcnow
 from socialmon.config import (
@@ -158,9 +158,10 @@ def send_alerts(
     destinations = resolve_destinations(config, brands, environ)
     result = SendResult()
     client = http or httpx.Client(follow_redirects=False)
+    limits = RateLimits()
     try:
         for brand in brands:
-            _send_brand(database, brand, destinations[brand.slug], result, client, dry_run, now)
+            _send_brand(database, brand, destinations[brand.slug], result, client, limits, dry_run, now)
     finally:
         if http is None:
             client.close()
@@ -173,6 +174,7 @@ def _send_brand(
     destinations: Destinations,
     result: SendResult,
     client: httpx.Client,
+    limits: RateLimits,
     dry_run: bool,
     now: datetime,
 ) -> None:
@@ -245,7 +247,7 @@ def _send_brand(
     for hook in destinations.webhooks:
 
         def send_hook(batch: Batch, hook: WebhookDestination = hook) -> None:
-            post(hook, build_payload(hook, brand_info, batch, lang, facts), client)
+            post(hook, build_payload(hook, brand_info, batch, lang, facts), client, limits)
 
         def preview_hook(batch: Batch, hook: WebhookDestination = hook) -> str:
             payload = build_payload(hook, brand_info, batch, lang, facts)

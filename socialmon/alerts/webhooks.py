@@ -47,7 +47,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
@@ -558,15 +558,33 @@ def _after_the_wait(
     return retrying(attempt)
 
 
-def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client) -> None:
+@dataclass
+class RateLimits:
+    """The services that answered this run's posts with a 429 it did not wait out, by url, and until
+    when (`time.monotonic`): a later post to one fails at once, where each would wait up to
+    `RATE_LIMIT_WAIT` and be refused again (a webhook several brands share, a JSON hook's batches)."""
+
+    until: dict[str, float] = field(default_factory=dict)
+
+
+def post(
+    hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client, limits: RateLimits | None = None
+) -> None:
     """POST the payload; raises DeliveryError unless the service answers 2xx (after waiting out a
-    short rate limit once, see the module's docstring).
+    short rate limit once, see the module's docstring). With `limits`, a service that asked this run
+    to wait is not posted to again before its time.
 
     The error quotes what the service answered (200 characters of it), scrubbed of the
     destination's secrets (see `scrub`): a service may echo the request it refused.
     """
     _POSTED_URLS.update({hook.url, _as_httpx_writes(hook.url)})
     secrets = hook_secrets(hook)
+    left = (limits.until.get(hook.url, 0.0) - time.monotonic()) if limits else 0.0
+    if left > 0:
+        raise DeliveryError(
+            f"webhook '{hook.name}' ({hook.kind}): HTTP {TOO_MANY_REQUESTS}: Too Many Requests; the service "
+            f"asks to wait {said_wait(left)} before posting again: the first run after that sends these alerts"
+        )
 
     def send() -> httpx.Response:
         return _post_once(hook, payload, client, secrets)
@@ -592,6 +610,8 @@ def post(hook: WebhookDestination, payload: dict[str, Any], client: httpx.Client
         body = body[:200] + ("…" if len(body) > 200 else "")
         wait = rate_limit_wait(response)
         if wait is not None:
+            if limits is not None:
+                limits.until[hook.url] = time.monotonic() + wait
             raise DeliveryError(
                 f"webhook '{hook.name}' ({hook.kind}): HTTP {response.status_code}: "
                 f"{body or response.reason_phrase}; the service asks to wait {said_wait(wait)} before "

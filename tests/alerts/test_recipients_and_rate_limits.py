@@ -269,3 +269,32 @@ def test_the_rate_limit_failure_is_said_in_spanish(cli_in_spanish: Any) -> None:
         "webhook 'avisos' (discord): HTTP 429: Too Many Requests; el servicio pide esperar 5 min antes "
         "de volver a publicar: la primera ejecución después de eso envía estas alertas"
     )
+
+
+@respx.mock
+def test_a_service_that_asked_to_wait_is_not_posted_to_again_in_the_same_run(
+    waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A webhook several brands share, or a JSON hook's many batches: after a 429 the run did not
+    wait out, the later posts fail at once, without a request nor a wait, until the time is up."""
+    from socialmon.alerts._errors import DeliveryError
+    from socialmon.config import WebhookDestination
+
+    hook = WebhookDestination(kind="discord", url=DISCORD_URL, name="avisos")
+    route = respx.post(DISCORD_URL)
+    route.side_effect = [discord_429(95.0, "95"), httpx.Response(204)]
+    clock = [1000.0]
+    monkeypatch.setattr(webhooks_module.time, "monotonic", lambda: clock[0])
+    limits = webhooks_module.RateLimits()
+    with httpx.Client() as client:
+        with pytest.raises(DeliveryError, match="wait 95 s before posting again"):
+            webhooks_module.post(hook, {"content": "uno"}, client, limits)
+        clock[0] += 30
+        with pytest.raises(
+            DeliveryError, match=r"HTTP 429: Too Many Requests; the service asks to wait 65 s"
+        ):
+            webhooks_module.post(hook, {"content": "dos"}, client, limits)
+        assert route.call_count == 1 and waits == []
+        clock[0] += 66
+        webhooks_module.post(hook, {"content": "tres"}, client, limits)
+    assert route.call_count == 2 and waits == []
