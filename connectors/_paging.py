@@ -573,6 +573,7 @@ class SweepConnector(Connector):
     #: injectable so tests never wait and never depend on today's date
     sleep = staticmethod(asyncio.sleep)
     now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
+    _long_turn = 1  # the turn a thread stopped for the channel's time takes (`pages` sets it per scan)
 
     def retry_policy(self) -> RetryPolicy:
         s = self.settings
@@ -685,9 +686,11 @@ class SweepConnector(Connector):
         platform says is gone or closed is skipped (unless `not_gone()` says otherwise); any other
         platform error, or a budget that ran out part way, becomes a `ThreadFailure` to read again
         on the next scan. So does a thread still being read when the channel's time is nearly up
-        (`Deadline.item_at`): `ThreadTimeUp` is thrown into `thread()` after the comments it
-        yielded, which are kept, and the thread is remembered marked `LONG_THREAD`, where the
-        connector says to go on from (`PartialThread.resume`), else as this read began.
+        (`Deadline.item_at`): `ThreadTimeUp` is thrown into `thread()`, and the thread is
+        remembered marked `LONG_THREAD` (with its turn: the long threads take turns), where the
+        connector says to go on from (`PartialThread.resume`: what it yielded is kept), else as
+        this read began: what it yielded is then not stored, as a thread stored in part would show
+        comments whose replies come later (Facebook's, Instagram's) as waiting, read after read.
         """
         where = self.item_label(raw)
         before = len(page.comments)
@@ -706,13 +709,15 @@ class SweepConnector(Connector):
             assert key is not None  # thrown only into the thread of an item with a key
             item = raw if remembered else self.retry_item(raw)
             read = len(page.comments) - before
+            del page.comments[before:]
             reason = (
-                f"{where}: {TIME_LIMIT_IN_THREAD} after {read:,} comments; the next scan reads it again "
-                "from where this read began, after the rest of the channel"
+                f"{where}: {TIME_LIMIT_IN_THREAD} after {read:,} comments; none is stored until it is "
+                "read in full; the next scan reads it again from where this read began, after the rest "
+                "of the channel"
             )
             log.warning("%s: %s", self.platform, reason)
             page.failed_threads.append(
-                ThreadFailure(key=key, item={**item, LONG_THREAD: True}, reason=reason)
+                ThreadFailure(key=key, item={**item, LONG_THREAD: self._long_turn}, reason=reason)
             )
             return
         except (Skipped, NotFound) as error:
@@ -731,7 +736,7 @@ class SweepConnector(Connector):
             if key is not None:
                 resume = error.resume if error.resume is not None else self.retry_item(raw)
                 if stop is not None:  # left for the channel's time: read after the rest of it next scan
-                    resume = {**resume, LONG_THREAD: True}
+                    resume = {**resume, LONG_THREAD: self._long_turn}
                 page.failed_threads.append(ThreadFailure(key=key, item=resume, reason=str(error)))
             return
         except PlatformError as error:
@@ -740,7 +745,10 @@ class SweepConnector(Connector):
             if key is None:
                 raise
             log.warning("%s: the thread of %s is left for the next scan: %s", self.platform, where, error)
-            page.failed_threads.append(ThreadFailure(key=key, item=self.retry_item(raw), reason=str(error)))
+            item = self.retry_item(raw)
+            if raw.get(LONG_THREAD):  # still read after the rest of the channel, in its turn
+                item = {**item, LONG_THREAD: raw[LONG_THREAD]}
+            page.failed_threads.append(ThreadFailure(key=key, item=item, reason=str(error)))
             return
         except MALFORMED as error:
             page.rejected.append(
@@ -756,7 +764,13 @@ class SweepConnector(Connector):
         # Threads an earlier scan's time ran out inside (`LONG_THREAD`): read last, going on from where
         # they stopped, so that one thread longer than the channel's time cannot starve the rest of it.
         # Listed again meanwhile, such an item is stored but its thread is left to that read.
-        long_threads = [failure for failure in remembered if failure.item.get(LONG_THREAD)]
+        # Each is marked with its turn, one more than the last: the one whose turn is the oldest goes
+        # first, so that two long threads take turns rather than the first starving the second.
+        long_threads = sorted(
+            (failure for failure in remembered if failure.item.get(LONG_THREAD)),
+            key=lambda failure: _turn(failure.item[LONG_THREAD]),
+        )
+        self._long_turn = 1 + max((_turn(failure.item[LONG_THREAD]) for failure in long_threads), default=0)
         read_last = {failure.key for failure in long_threads}
         async with self.client() as client:
             api = self.make_api(client)
@@ -865,6 +879,11 @@ class SweepConnector(Connector):
                 yield page
             if long_threads and self.out_of_time():  # nothing more after a long thread stopped for time
                 raise time_limit_reached(self.platform)
+
+
+def _turn(mark: Any) -> int:
+    """A long thread's turn (`LONG_THREAD`'s value): a whole number, else the first."""
+    return mark if isinstance(mark, int) and not isinstance(mark, bool) else 1
 
 
 def _sizes(page: Page) -> dict[str, int]:
