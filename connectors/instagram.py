@@ -24,14 +24,14 @@ can comment, and Graph's refusal of the edge (100/33) left the thread to read ag
 A remembered thread Graph refuses again is let go when the media itself now says its comments
 are off (or is gone); otherwise it is read again on the next scan, as before.
 
-The comments stored before the account turned a media's comments off stay as they were: nothing
-marks them, so they keep counting in the sentiment and response figures (customers' words are not
-taken out of the sentiment figures because a thread closed, as for Reddit's locked posts), and one
-never answered stays among those waiting (`socialmon pending`, alerts), though nobody can reply
-under the media any more. Marking them deleted, the only mark there is, would take their words
-out of the sentiment figures; a "can no longer be answered" mark needs a stored field (the
-post's, from `is_comment_enabled`) that waiting comments are told by. Turned back on, a media
-listed again (the last `recent_days`) has its comments read, and an answer ends the wait.
+Such a media is stored with `replies_closed`: nobody, the business included, can reply under it.
+The comments stored before the account turned its comments off stay as they were, not marked
+deleted: they keep counting in the sentiment figures and the response rate (customers' words are
+not taken out of the sentiment figures because a thread closed, as for Reddit's locked posts),
+but one never answered is no longer listed as waiting (`socialmon pending`, the report's
+needs-reply list, the `waiting` alert). Turned back on, a media listed again (the last
+`recent_days`) is stored without the mark and has its comments read: one never answered waits
+again, and an answer ends the wait.
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def parse_media(raw: Raw, account_id: str, username: str) -> PostRecord:
         created_at=time_at(raw, "timestamp"),
         like_count=raw.get("like_count"),
         comment_count=raw.get("comments_count"),
+        replies_closed=comments_off(raw),  # the business cannot answer under it either
     )
 
 

@@ -125,6 +125,11 @@ class PostRecord(_Record):
     comment_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     share_count: int | None = Field(default=None, ge=0, le=MAX_COUNT)
     is_business: bool = True
+    # Nobody can reply under it any more, as the platform says (Instagram's comments turned off, a
+    # Reddit post locked or archived): its customers' comments never answered wait for no answer,
+    # and still count in the sentiment figures and the response rate. Set on every listing of it,
+    # so a thread opened again takes replies again.
+    replies_closed: bool = False
 
 
 class CommentRecord(_Record):

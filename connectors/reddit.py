@@ -30,9 +30,11 @@ Every request carries a User-Agent in the form Reddit requires,
 comments of `bots` (AutoModerator by default) are left out: its stickied notice on every post
 is no customer waiting for an answer, and its canned replies are no answer from the business;
 the replies to them are kept. Their ids go in the page's `gone_comments`, so that those a socialmon
-from before `bots` stored are marked deleted once their thread is read again. Comments under a
-locked or archived post are kept as any others: the customers' words count in the sentiment
-figures, and one never answered is still one never answered. Reddit's placeholder where a removed text was
+from before `bots` stored are marked deleted once their thread is read again. A post `archived`,
+or `locked` to an app that may not moderate it (`can_mod_post` false), is stored `replies_closed`:
+its comments are kept as any others and count in the sentiment figures and the response rate, but
+one never answered is not listed as waiting, since the business cannot answer it there (listed
+unlocked again, the post takes replies again). Reddit's placeholder where a removed text was
 (`[deleted]`, `[removed]`, `[ Removed by Reddit ]` or a longer "[ Removed by reddit … ]" sentence) marks
 the comment, or as a selftext the post, deleted, and either is sent without text, so the
 text stored before stays (a post's title and body; a post first seen deleted has none). What
@@ -303,7 +305,17 @@ def parse_submission(data: Raw, business: frozenset[str]) -> PostRecord:
         deleted=deleted,
         like_count=_count(data.get("score")),
         comment_count=_count(data.get("num_comments")),
+        replies_closed=replies_closed(data),
     )
+
+
+def replies_closed(data: Raw) -> bool:
+    """Whether the business can no longer reply under the post: archived (Reddit's, after six months,
+    unless the subreddit turned archiving off: nobody can comment), or locked, to an app that may not
+    moderate it (`can_mod_post`: a moderator still can)."""
+    if data.get("archived") is True:
+        return True
+    return data.get("locked") is True and data.get("can_mod_post") is not True
 
 
 def parse_comment(data: Raw, post_id: str, business: frozenset[str]) -> CommentRecord:
@@ -983,6 +995,7 @@ __all__ = [
     "parse_comment",
     "parse_problem",
     "parse_submission",
+    "replies_closed",
     "user_agent",
     "walk_comments",
 ]

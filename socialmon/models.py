@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from socialmon.clock import utcnow
@@ -71,6 +71,10 @@ class Post(SQLModel, table=True):
     like_count: int | None = None
     comment_count: int | None = None
     share_count: int | None = None
+    # Nobody can reply under it any more (0015): Instagram media with comments turned off, a Reddit
+    # post locked (to an app that is no moderator) or archived. Its comments never answered wait no
+    # more; they still count in the sentiment figures and the response rate.
+    replies_closed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     record_hash: str = Field(max_length=40)
     first_seen_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -60,7 +60,7 @@ _LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable lim
 
 _POST_FIELDS = (
     "author_id", "author_name", "is_business", "text", "url", "created_at", "edited_at", "deleted",
-    "like_count", "comment_count", "share_count", "kind",
+    "like_count", "comment_count", "share_count", "kind", "replies_closed",
 )  # fmt: skip
 _COMMENT_FIELDS = (
     "kind", "post_platform_id", "parent_platform_id", "author_id", "author_name", "is_business", "text",
@@ -171,10 +171,17 @@ def _post_row(record: PostRecord) -> dict[str, Any]:
         "comment_count": record.comment_count,
         "share_count": record.share_count,
     }
-    # The hash covers the kind only when it is not "post", so that the posts stored before
-    # there were kinds keep their hash (and are not all rewritten by the next scan).
-    row["record_hash"] = _hash(row.values() if record.kind == "post" else (*row.values(), record.kind))
+    # The hash covers the kind only when it is not "post", and `replies_closed` only when set, so
+    # that the posts stored before either existed keep their hash (and are not all rewritten by the
+    # next scan), while a thread closing or opening again is an update.
+    hashed: tuple[Any, ...] = tuple(row.values())
+    if record.kind != "post":
+        hashed += (record.kind,)
+    if record.replies_closed:
+        hashed += ("replies closed",)
+    row["record_hash"] = _hash(hashed)
     row["kind"] = record.kind
+    row["replies_closed"] = record.replies_closed
     row["platform_id"] = record.platform_id
     return row
 

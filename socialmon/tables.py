@@ -31,6 +31,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.operators import OperatorType
@@ -131,6 +132,7 @@ POST = Table(
     _optional("like_count", Integer),
     _optional("comment_count", Integer),
     _optional("share_count", Integer),
+    _required("replies_closed", Boolean, default=False, server_default=false()),
     _required("record_hash", String(40)),
     _required("first_seen_at", UTCDateTime(), default=utcnow),
     _required("updated_at", UTCDateTime(), default=utcnow),

@@ -6,7 +6,9 @@ customer comments that still have no reply, paired with replies by the reports' 
 when the report's needs-reply list would stop listing the comment. They look back as far as
 the longest of their lookbacks and the platforms' reply windows (the *reach*): an alert about
 a comment older than that closes too, so the work of a run never grows with the alerts of
-the past. Waits in business hours use the reports' `BusinessCalendar`.
+the past. Waits in business hours use the reports' `BusinessCalendar`. As the needs-reply list,
+the waiting rule passes over a comment under a post nobody can reply under any more
+(`post.replies_closed`), and its open alerts close when their comments' posts close.
 
 The rules run after every scan and at every `alerts send`, mostly over data they have seen:
 a comment that already has an alert of a rule is not judged by it again (the database leaves
@@ -83,7 +85,9 @@ from socialmon.analytics.responses import (
     MESSAGE,
     _first_replies,
     _pair_turns,
+    any_replies_closed,
     customer_comments,
+    replies_closed,
 )
 from socialmon.analytics.responses import effective_label as label_of
 from socialmon.analytics.scope import Scope
@@ -204,6 +208,10 @@ class CommentData:
     engaged: list[tuple[int, int, int]] = field(default_factory=list)  # `_engaged`, when heating-up is on
     # What this run vouches for, for the next one to start from (stored with the alerts).
     progress: progress.Progress | None = None
+    # Of the unanswered comments read (and those `_holding` looked up), the ones under a post nobody
+    # can reply under any more (`post.replies_closed`): the `waiting` rule passes over them, as the
+    # reports' needs-reply list does; the other rules judge them as any others.
+    closed: set[int] = field(default_factory=set)
     _details: dict[int, CommentDetails] = field(default_factory=dict)
 
     def within(self, minutes: float) -> list[Unanswered]:
@@ -496,6 +504,7 @@ def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> Co
     if again is not None:  # of the few comments to look at, those the alerts hold: bound as values
         kept = set(again)
         covered = {prefix: sorted(kept.intersection(raised.get(prefix, ()))) for prefix in COMMENT_PREFIXES}
+    closed: set[int] = set()
     unanswered, text_state = _unanswered(
         context.database,
         scope,
@@ -505,15 +514,16 @@ def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> Co
         ),
         examined,
         again,
+        closed,
     )
-    judged, holding = _holding(context, scope, unanswered, open_alerts)
+    judged, holding = _holding(context, scope, unanswered, open_alerts, closed)
     # `pending` is filled in once the rules have judged them (`_pending`).
     read_in_full_at = context.now if before is None or again is None else before.read_in_full_at
     vouched = progress.Progress(
         digest, context.now, started - progress.CHANGE_MARGIN, read_in_full_at, tuple(sorted(skipped)), ()
     )
     return CommentData(
-        context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged, vouched
+        context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged, vouched, closed
     )
 
 
@@ -570,6 +580,12 @@ def _waiting_comments(database: Database, scope: Scope) -> tuple[Any, list[Any],
     return comment, conditions, [_no_reply(reply_at) for reply_at in replies if reply_at is not None]
 
 
+def _closed_column(connection: Any, scope: Scope, comment: Any) -> Any:
+    """Whether the comment's post takes no more replies, as a column: its post looked up only for a
+    brand with such posts (`any_replies_closed`), and only for the comments that come back."""
+    return replies_closed(comment) if any_replies_closed(connection, scope.channel_ids) else false()
+
+
 def _no_reply(reply_at: Any) -> Any:
     """No reply of this kind: `NOT EXISTS` of the lookup's rows, which stops at the first one; a
     lookup the pairing wraps (a CASE that skips it where it cannot match) has no value at all."""
@@ -585,12 +601,14 @@ def _unanswered(
     narrow: Callable[[Any], Any] | None = None,
     examined: Callable[[Any], Any] | None = None,
     among: list[int] | None = None,
+    closed: set[int] | None = None,
 ) -> tuple[list[Unanswered], TextState | None]:
     """The scope's customer comments with no first response, as the reports' pairing gives them,
     and (with `terms`) what the database tells of their texts: those an earlier run did not examine
     (`examined(comment)` is the condition that it did) and, among them, those the watch-list may
     match. `narrow(comment)`: a condition that keeps some of them, `among`: the ids of the only
-    comments to look at (`alerts.progress`); the private messages' turns are kept all.
+    comments to look at (`alerts.progress`); the private messages' turns are kept all. `closed`, when
+    given, gets the ids of those under a post nobody can reply under any more (`replies_closed`).
 
     The pairing's own conditions (`analytics.responses`), asked as `NOT EXISTS` in the database:
     only the comments still waiting come back, and no reply time is computed. Pairing every
@@ -604,27 +622,31 @@ def _unanswered(
     if narrow is not None:
         conditions.append(narrow(comment))
     conditions += no_reply
-    columns = [
-        comment.c.id,
-        comment.c.channel_id,
-        epoch_micros_of(comment.c.created_at, database.dialect),
-        label_of(comment),
-    ]
-    if terms is not None:
-        # 0: examined already, 1: still to examine and may match, 2: still to examine, matches nothing.
-        may = (_may_match(comment.c.text, terms, database.dialect), 1)
-        examined_ = [(examined(comment), 0)] if examined is not None else []
-        columns += [
-            case(*examined_, may, else_=2),
-            func.length(comment.c.text),
-            as_stored(comment.c.updated_at, database.dialect),
-        ]
-    query = select(*columns).where(*conditions)
-    if among is not None:
-        query = _only_among(query, comment, among, database.dialect)
     with database.read() as connection:
+        columns = [
+            comment.c.id,
+            comment.c.channel_id,
+            epoch_micros_of(comment.c.created_at, database.dialect),
+            label_of(comment),
+        ]
+        if terms is not None:
+            # 0: examined already, 1: still to examine and may match, 2: still to examine, matches nothing.
+            may = (_may_match(comment.c.text, terms, database.dialect), 1)
+            examined_ = [(examined(comment), 0)] if examined is not None else []
+            columns += [
+                case(*examined_, may, else_=2),
+                func.length(comment.c.text),
+                as_stored(comment.c.updated_at, database.dialect),
+            ]
+        if closed is not None:  # last: the columns above keep their places
+            columns.append(_closed_column(connection, scope, comment))
+        query = select(*columns).where(*conditions)
+        if among is not None:
+            query = _only_among(query, comment, among, database.dialect)
         rows = connection.execute(query).all()
     unanswered = [Unanswered(row[0], row[1], row[2], row[3]) for row in rows]
+    if closed is not None:
+        closed.update(row[0] for row in rows if row[-1])
     state = None
     if terms is not None:
         read = {row[0]: (row[5], row[6]) for row in rows if row[4]}
@@ -782,9 +804,12 @@ def _holding(
     scope: Scope,
     candidates: list[Unanswered],
     open_alerts: list[tuple[str, str, list[int]]],
+    closed: set[int],
 ) -> tuple[dict[str, set[str]], dict[str, set[int]]]:
     """Which open alerts of the comment rules still hold: those with a comment still unanswered
-    within the reach (for reply-window, with its window still open or unknown in this run).
+    within the reach (for reply-window, with its window still open or unknown in this run; for
+    waiting, under a post that still takes replies). `closed`: the candidates under a post that
+    takes none (`replies_closed`), and gets those of the comments looked up here.
 
     The first such comment of each alert is enough, so an alert whose comments still wait costs
     one small lookup; one whose comments were all answered is read through once, and closes.
@@ -796,10 +821,13 @@ def _holding(
     judged: dict[str, set[str]] = {}
     holding: dict[str, set[int]] = {}
     reply_prefix = f"{REPLY_WINDOW}:"
+    waiting_prefix = f"{WAITING}:"
 
     def holds(prefix: str, comment: Unanswered | None) -> bool:
         if comment is None:
             return False
+        if prefix == waiting_prefix:
+            return comment.id not in closed  # nobody can answer it any more: it waits for nothing
         if prefix != reply_prefix:
             return True
         window = context.reply_windows.get(platforms[comment.channel_id])
@@ -809,8 +837,8 @@ def _holding(
     if not open_alerts:
         return judged, holding
     database = context.database
-    query = _unanswered_among(database, scope) if scope.channel_ids else None
     with database.read() as connection:
+        query = _unanswered_among(connection, database, scope) if scope.channel_ids else None
         for prefix, key, ids in open_alerts:
             judged.setdefault(prefix, set()).add(key)
             found = holding.setdefault(prefix, set())
@@ -831,6 +859,8 @@ def _holding(
                     known.update(dict.fromkeys(chunk))
                     for row in connection.execute(query, {"ids": chunk}):
                         known[row[0]] = Unanswered(row[0], row[1], row[2], row[3])
+                        if row[4]:
+                            closed.add(row[0])
                     hit = next((i for i in chunk if holds(prefix, known[i])), None)
                     chunk, size = [], _LOOKUP_CHUNK
                     if hit is not None:
@@ -840,7 +870,7 @@ def _holding(
     return judged, holding
 
 
-def _unanswered_among(database: Database, scope: Scope) -> Any:
+def _unanswered_among(connection: Any, database: Database, scope: Scope) -> Any:
     """`_unanswered`'s rows among the comments of the `ids` parameter (a list)."""
     comment, conditions, no_reply = _waiting_comments(database, scope)
     # Inside a CASE the conditions give SQLite no index to choose: it looks the ids up by their key
@@ -851,6 +881,7 @@ def _unanswered_among(database: Database, scope: Scope) -> Any:
         comment.c.channel_id,
         epoch_micros_of(comment.c.created_at, database.dialect),
         label_of(comment),
+        _closed_column(connection, scope, comment),
     ).where(comment.c.id.in_(bindparam("ids", expanding=True)), unanswered)
 
 
@@ -1049,7 +1080,7 @@ def waiting(data: CommentData) -> RuleOutcome:
     for comment in data.within(rule.lookback):
         if rule.include == "negative" and comment.label != "negative":
             continue
-        if comment.id in seen:
+        if comment.id in seen or comment.id in data.closed:  # closed: nobody can answer it there
             continue
         # In microseconds since the epoch, as `(now - created_at).total_seconds() / 60` and the
         # calendar's `business_seconds` compute them (same figures), without a datetime per comment.

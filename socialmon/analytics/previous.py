@@ -20,6 +20,7 @@ from socialmon.analytics.responses import (
     effective_label,
     pair_first_replies,
     response_times,
+    still_waiting,
 )
 from socialmon.analytics.results import BrandReport, HeadlineFigures, PreviousPeriod
 from socialmon.analytics.scope import Scope
@@ -122,7 +123,7 @@ def previous_period(
             response, business = figures.response_minutes, figures.business_minutes
             rate, within = figures.response_rate, figures.within_sla_share
         if report.needs_reply is not None:
-            pending = sum(1 for row in paired if row.first_reply is None)
+            pending = len(still_waiting(database, earlier, paired))  # as needs_reply counts them
     if report.trend is not None:
         comments, net = _sentiment_totals(database, earlier)
     return PreviousPeriod(

@@ -23,6 +23,10 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
   and is not timed on its own (Hootsuite's conversation model); otherwise every customer
   comment is timed.
 - Replies that arrive after the window's end still count: the report is as of now.
+- A customer comment with no first response is **waiting** (needs-reply, `pending`, the `waiting`
+  alert), unless nobody can reply under its post any more (`post.replies_closed`: Instagram media
+  with comments turned off, a Reddit post locked or archived): it still counts, unanswered, in
+  the response rate and the SLA share, and its label in the sentiment figures.
 
 Private messages (comments of kind "message": Messenger, Instagram Direct, WhatsApp chats) are
 measured by **turns**, not one by one: a customer's turn is one or more consecutive customer
@@ -40,13 +44,16 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from statistics import fmean
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
+    bindparam,
     case,
+    exists,
     false,
     func,
     literal,
@@ -71,6 +78,9 @@ from socialmon.analytics.results import (
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
 from socialmon.tables import CHANNEL, COMMENT, POST
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 def rating_label(rating: Any) -> ColumnElement[Any]:
@@ -154,6 +164,44 @@ def _first_replies(
 
 MESSAGE = "message"  # the comment kind of a private message
 KINDS = ("comment", "message")  # public comments (comments, replies, reviews) and private messages
+_LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable limit
+
+
+def replies_closed(comment: Any) -> ColumnElement[bool]:
+    """Whether nobody can reply under the comment's post any more (`post.replies_closed`: Instagram
+    media with comments turned off, a Reddit post locked or archived): the post looked up by its key
+    (`uq_post_channel_platform_id`)."""
+    return exists().where(
+        POST.c.channel_id == comment.c.channel_id,
+        POST.c.platform_id == comment.c.post_platform_id,
+        POST.c.replies_closed == true(),
+    )
+
+
+def any_replies_closed(connection: Connection, channel_ids: Sequence[int]) -> bool:
+    """Whether any post of these channels takes no more replies. Most brands have none: then no
+    comment's post is looked up (a pass over the channels' posts, ~1 ms for 7,300 on SQLite)."""
+    if not channel_ids:
+        return False
+    found = exists().where(POST.c.channel_id.in_(channel_ids), POST.c.replies_closed == true())
+    return bool(connection.execute(select(found)).scalar())
+
+
+def closed_to_replies(database: Database, channel_ids: Sequence[int], ids: Collection[int]) -> set[int]:
+    """Of the comments `ids` (of these channels), those under a post nobody can reply under any more."""
+    if not ids:
+        return set()
+    ordered = sorted(ids)
+    found: set[int] = set()
+    query = select(COMMENT.c.id).where(
+        COMMENT.c.id.in_(bindparam("ids", expanding=True)), replies_closed(COMMENT)
+    )
+    with database.read() as connection:
+        if not any_replies_closed(connection, channel_ids):
+            return found
+        for start in range(0, len(ordered), _LOOKUP_CHUNK):
+            found.update(connection.execute(query, {"ids": ordered[start : start + _LOOKUP_CHUNK]}).scalars())
+    return found
 
 
 def kind_of(table: Any) -> ColumnElement[Any]:
@@ -541,6 +589,17 @@ def business_calendar(scope: Scope) -> BusinessCalendar | None:
     return brand_calendar(scope.brand) if scope.channel_ids else None
 
 
+def still_waiting(database: Database, scope: Scope, paired: list[PairedComment]) -> list[PairedComment]:
+    """The comments and turns of `paired` still waiting for an answer: those with no first response,
+    but for the comments under a post nobody can reply under any more (`post.replies_closed`), which
+    wait for nothing (and still count, unanswered, in the response rate). A conversation always
+    takes replies. Only the unanswered are looked up, by id, and only when a post is closed."""
+    waiting = [row for row in paired if row.first_reply is None]
+    public = [row.id for row in waiting if row.kind != MESSAGE]
+    closed = closed_to_replies(database, scope.channel_ids, public)
+    return [row for row in waiting if row.id not in closed] if closed else waiting
+
+
 def needs_reply(
     database: Database,
     scope: Scope,
@@ -549,7 +608,8 @@ def needs_reply(
     negative_first: bool = False,
     paired: list[PairedComment] | None = None,
 ) -> NeedsReply:
-    """Customer comments with no response yet, oldest first (negative ones first when asked).
+    """Customer comments with no response yet, oldest first (negative ones first when asked), but
+    for those nobody can answer any more (`still_waiting`).
 
     Counted from the pairing (`paired`, read if None); only the listed comments' details are read.
     """
@@ -557,7 +617,7 @@ def needs_reply(
         return NeedsReply(total=0, negative=0, over_sla=0, items=[])
     if paired is None:
         paired = pair_first_replies(database, scope)
-    waiting = [row for row in paired if row.first_reply is None]
+    waiting = still_waiting(database, scope, paired)
     # Past the SLA: written at `sla_limit` or before. With opening hours the wait is counted in
     # them, as the `waiting` alert counts it, so that the report and the alerts agree on who is late.
     calendar = business_calendar(scope)

@@ -1,12 +1,13 @@
 """The `instagram` connector: comments stored before the account turned a media's comments off.
 
 Graph's IG Media says `is_comment_enabled: false` once the account turns commenting off; the
-connector then stores the media without asking for its comments. The comments an earlier scan
-stored stay as they were: not marked deleted, since customers' words are not taken out of the
-sentiment figures because a thread closed (as for Reddit's locked and archived posts). What the
-README says follows from it and is checked here through the CLI: one never answered is still
-listed as waiting (telling "can no longer be answered" from "waiting" needs a stored mark the
-schema does not have), and turning the comments back on lets the business answer it.
+connector then stores the media without asking for its comments, marked `replies_closed`: nobody,
+the business included, can reply under it. The comments an earlier scan stored stay as they were:
+not marked deleted, since customers' words are not taken out of the sentiment figures because a
+thread closed (as for Reddit's locked and archived posts), and counted, unanswered, in the response
+rate; but one never answered is no longer listed as waiting (`pending`, the report's needs-reply
+list), which it was forever before. Turning the comments back on lets the business answer it: it
+waits again until answered. Checked through the CLI, as the README says it.
 
 The media, comments and username are invented; their fields are Graph's.
 """
@@ -108,19 +109,45 @@ def stored(config: Path) -> dict[str, tuple[bool, str | None]]:
     return {platform_id: (bool(deleted), label) for platform_id, deleted, label in rows}
 
 
-def test_comments_stored_before_comments_were_turned_off_keep_their_words_and_still_wait(
+def closed(config: Path) -> bool:
+    with sqlite3.connect(config.parent / "socialmon.db") as db:
+        [(flag,)] = db.execute("SELECT replies_closed FROM post WHERE platform_id = ?", (MEDIA,)).fetchall()
+    return bool(flag)
+
+
+def report(config: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["report", "-f", "json", "--since", "30d", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    [brand] = json.loads(result.output)["brands"]
+    return brand
+
+
+def test_comments_stored_before_comments_were_turned_off_keep_their_words_and_wait_no_more(
     config: Path,
 ) -> None:
     asked = scan(config, False, [])
     assert asked.call_count == 0  # comments off: not asked for
+    assert closed(config)
     # Not marked deleted: their words stay in the sentiment figures (the complaint among them).
     assert stored(config) == {COMPLAINT: (False, "negative"), QUESTION: (False, "neutral")}
-    # What the README says: unanswered, they are still listed as waiting.
-    assert waiting(config) == [COMPLAINT, QUESTION]
+    # Nobody can answer them under the media: not listed as waiting, by `pending` or the report.
+    assert waiting(config) == []
+    brand = report(config)
+    assert brand["needs_reply"]["total"] == 0 and brand["needs_reply"]["items"] == []
+    assert brand["headline"]["needs_reply"] == 0
+    # Still two customer comments, unanswered: the response rate counts them, as the sentiment does.
+    overall = brand["response_times"]["overall"]
+    assert (overall["comments"], overall["answered"], overall["response_rate"]) == (2, 0, 0.0)
+    periods = brand["trend"]["periods"]
+    assert sum(p["negative"] for p in periods) == 1 and sum(p["neutral"] for p in periods) == 1
+    assert brand["headline"]["customer_comments"] == 2
 
 
 def test_turning_comments_back_on_lets_the_business_answer_them(config: Path) -> None:
     scan(config, False, [])
+    scan(config, True, [COMPLAINT_RAW, QUESTION_RAW])
+    assert not closed(config)
+    assert waiting(config) == [COMPLAINT, QUESTION]  # they wait again, unanswered
     answer = comment(ANSWER, "¡Sí! De 8 a 14", 5, "cafe.uno", parent_id=QUESTION)
     scan(config, True, [COMPLAINT_RAW, {**QUESTION_RAW, "replies": {"data": [answer]}}])
     assert waiting(config) == [COMPLAINT]
