@@ -11,8 +11,8 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
   - is written by the business (`reply_by = "business"`), or by anyone but the comment's
     author (`reply_by = "anyone"`).
   A reply to a reply further down a deep thread (Reddit, Mastodon) does not count. A reply
-  deleted on the platform still counts, except the owner's reply to a review of a place
-  (Google's): removed, the review shows no answer and waits again.
+  deleted on the platform still counts, except the owner's reply to a review (a comment with
+  stars: Google's, an export's review rows): removed, the review shows no answer and waits again.
 - The **wait** is the time from the comment to that reply (never negative). Waits are
   reported for answered comments only: median, p90 (interpolated, as PostgreSQL's
   `percentile_cont`), mean; the **response rate** is answered / timed comments, and the
@@ -124,12 +124,13 @@ def _first_replies(
     )
     first_at = func.min(epoch_micros_of(direct.c.created_at, dialect))
     direct_at = select(first_at).where(*answers).scalar_subquery()
-    # The owner's reply to a review (Google's `reviewReply`, a review row of an export) is its one
-    # answer, shown with it: once the owner removes it, the review shows none and waits again. Any
-    # other deleted reply still counts as the answer it was. Reviews are looked up apart, so that
-    # any other comment's lookup stays on the reply index alone.
+    # The owner's reply to a review (a comment with stars: Google's `reviewReply`, an export's review
+    # rows) is its one answer, shown with it: once the owner removes it, the review shows none and
+    # waits again. Any other deleted reply still counts as the answer it was. Reviews are told by
+    # their rating, which the report's covering index holds (`kind` it does not). They are looked
+    # up apart, so that any other comment's lookup stays on the reply index alone.
     review_at = select(first_at).where(*answers, direct.c.deleted == false())
-    direct_at = case((comment.c.kind == "review", review_at.scalar_subquery()), else_=direct_at)
+    direct_at = case((comment.c.rating.is_(None), direct_at), else_=review_at.scalar_subquery())
     if scope.rules.reply_match == "direct":
         return direct_at, None
     sibling = COMMENT.alias("thread_reply")
