@@ -9,12 +9,11 @@ varying(100)" before anything was sent, for every recipient and webhook of the b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alerts.helpers_alerts import NOW, alerts
-from alerts.servers import HookServer, SmtpServer, start_hook_server, start_smtp_server
+from alerts.servers import HookServer, SmtpServer
 from alerts.test_delivery import angry_customer, write
 from alerts.test_delivery_real_answers import mail_config
 from analytics.seeding import Seed, seed
@@ -35,24 +34,6 @@ LONG_ADDRESS = "reclamos.y.sugerencias.de.clientes.sucursal.centro.quito.ecuador
     ["atencion-al-cliente-de-la-cafeteria-uno-en-la-ciudad-de-quito-a", "b" * 60, "c" * 56, "example"]
 )
 PREVIOUS_HEAD = "0013_unlabelled_blank_texts"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = start_smtp_server()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def hooks() -> Iterator[HookServer]:
-    server = start_hook_server()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def destinations(database: Database) -> dict[str, bool]:
