@@ -418,13 +418,15 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
     go to the debug log (see `error_summary`)."""
     from sqlalchemy.exc import SQLAlchemyError  # not at the top: see database.py
 
-    from socialmon.cli._config_words import said  # its words' patterns: only for a command that opens one
-
     url = config.database_url(override)
     try:
         database = Database(url)
         status = database.upgrade()
     except DatabaseError as error:
+        # Its words' patterns only on this path: a JSON report loads no words to translate
+        # (tests/test_report_cli.py::test_a_json_report_loads_only_what_it_runs).
+        from socialmon.cli._config_words import said
+
         fail(said(str(error)))  # socialmon.database's English, in the CLI's language (as `check`)
     except SQLAlchemyError as error:
         fail(
@@ -448,6 +450,8 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
                 ),
                 EXIT_FAILED,
             )
+        from socialmon.cli._config_words import said
+
         fail(said(str(damaged)))
     finally:
         database.dispose()
