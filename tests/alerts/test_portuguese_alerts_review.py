@@ -137,7 +137,12 @@ def test_a_count_of_one_agrees_in_portuguese() -> None:
     grouped = word(8, "heating-up", "warning", group, WRITTEN, PT)
     assert grouped.comments[0].note == "1 curtida ou resposta"
     assert ("", "O pior (1 de 3):") in grouped.lines
-    assert title("connector-trouble", failing, EN) == "ig failed its last 1 scans"  # English as before
+    assert title("connector-trouble", failing, EN) == "ig failed its last scan"  # and English, Spanish
+    assert title("connector-trouble", failing, ES) == "ig falló en su último escaneo"
+    assert title("connector-trouble", {**failing, "failures": 3}, EN) == "ig failed its last 3 scans"
+    assert title("heating-up", heating, EN).startswith("A negative comment is heating up: 1 like or reply (")
+    assert word(8, "heating-up", "warning", group, WRITTEN, ES).comments[0].note == "1 me gusta o respuesta"
+    assert ("", "The worst (1 of 3):") in word(8, "heating-up", "warning", group, WRITTEN, EN).lines
 
 
 def test_after_atualizacao_the_title_goes_on_in_lower_case() -> None:
