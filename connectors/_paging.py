@@ -686,11 +686,12 @@ class SweepConnector(Connector):
         platform says is gone or closed is skipped (unless `not_gone()` says otherwise); any other
         platform error, or a budget that ran out part way, becomes a `ThreadFailure` to read again
         on the next scan. So does a thread still being read when the channel's time is nearly up
-        (`Deadline.item_at`): `ThreadTimeUp` is thrown into `thread()`, and the thread is
-        remembered marked `LONG_THREAD` (with its turn: the long threads take turns), where the
-        connector says to go on from (`PartialThread.resume`: what it yielded is kept), else as
-        this read began: what it yielded is then not stored, as a thread stored in part would show
-        comments whose replies come later (Facebook's, Instagram's) as waiting, read after read.
+        (`Deadline.item_at`): `ThreadTimeUp` is thrown into `thread()`, what it yielded is kept,
+        and the thread is remembered marked `LONG_THREAD` (with its turn: the long threads take
+        turns), where the connector says to go on from (`PartialThread.resume`), else as this read
+        began. (Kept, a thread read in part may show a comment whose reply comes later in the
+        thread, as Facebook's and Instagram's do, as waiting; not kept, a thread longer than a
+        scan's time would never have any comment stored.)
         """
         where = self.item_label(raw)
         before = len(page.comments)
@@ -709,11 +710,9 @@ class SweepConnector(Connector):
             assert key is not None  # thrown only into the thread of an item with a key
             item = raw if remembered else self.retry_item(raw)
             read = len(page.comments) - before
-            del page.comments[before:]
             reason = (
-                f"{where}: {TIME_LIMIT_IN_THREAD} after {read:,} comments; none is stored until it is "
-                "read in full; the next scan reads it again from where this read began, after the rest "
-                "of the channel"
+                f"{where}: {TIME_LIMIT_IN_THREAD} after {read:,} comments; the next scan reads it again "
+                "from where this read began, after the rest of the channel"
             )
             log.warning("%s: %s", self.platform, reason)
             page.failed_threads.append(

@@ -502,10 +502,7 @@ def test_a_long_thread_a_platform_cannot_resume_is_read_last_and_the_rest_of_the
         first = scan(store, resolved, clock, FORUM_LIMIT)
     assert first.status == "partial", first.error
     assert f"Forum topic {LONG_TOPIC}" in (first.error or "") and "channel_timeout" in (first.error or "")
-    # What it read of the long topic is not stored: a thread stored in part would show comments
-    # whose replies come later as waiting, scan after scan.
-    assert LONG_TOPIC in stored_posts(store) and not stored_comments(store)
-    assert "none is stored until it is read in full" in (first.error or "")
+    assert LONG_TOPIC in stored_posts(store) and len(stored_comments(store)) >= 20  # what it read
     assert pending_keys(store) == {LONG_TOPIC}
 
     for _ in range(2):

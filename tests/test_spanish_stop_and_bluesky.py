@@ -234,13 +234,12 @@ def test_a_thread_stopped_for_the_channels_time_is_said_in_spanish(cli_in_spanis
     """`_paging.SweepConnector.read_thread`'s and YouTube's reasons, as a partial scan lists them."""
     assert said_error(
         "1 thread(s) left for the next scan: t3_abc: Reddit post abc: stopped part way through its thread "
-        "at the channel's time limit (channel_timeout) after 1,200 comments; none is stored until it is "
-        "read in full; the next scan reads it again from where this read began, after the rest of the channel"
+        "at the channel's time limit (channel_timeout) after 1,200 comments; the next scan reads it again "
+        "from where this read began, after the rest of the channel"
     ) == (
         "1 hilo por leer en el próximo escaneo: t3_abc: Reddit post abc: se detuvo a mitad de su hilo al "
-        "llegar al límite de tiempo del canal (channel_timeout), tras 1.200 comentarios; no se guarda "
-        "ninguno hasta leerlo entero; el próximo escaneo lo lee de nuevo desde donde empezó esta lectura, "
-        "después del resto del canal"
+        "llegar al límite de tiempo del canal (channel_timeout), tras 1.200 comentarios; el próximo escaneo "
+        "lo lee de nuevo desde donde empezó esta lectura, después del resto del canal"
     )
     said = said_error(
         "YouTube video v1: stopped part way through its thread at the channel's time limit "

@@ -502,7 +502,6 @@ PARTIAL_REASONS = (
         "stopped part way through its thread at the channel's time limit (channel_timeout) after {n} comments"
     ),
     N_("stopped part way through its thread at the channel's time limit (channel_timeout)"),
-    N_("none is stored until it is read in full"),
     N_("the next scan reads it again from where this read began, after the rest of the channel"),
     N_("the next scan goes on from the page of comments it was reading, after the rest of the channel"),
 )
