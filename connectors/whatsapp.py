@@ -515,9 +515,9 @@ def _hour_or_reason(key: tuple[str, str, str, str, str | None], order: str, zone
 # A group's notices ("Ana añadió a Luis", "Luis joined using this group's invite link"): a chat
 # that has one is a group, whose members may write anywhere, however seldom.
 _GROUP_MEMBERSHIP = re.compile(
-    r"\b(?:added|removed|left|joined using|created group|changed the group|"
-    r"añadió|agregó|eliminó|salió|se unió|creó el grupo|cambió el nombre del grupo|"
-    r"adicionou|removeu|saiu|entrou usando|criou o grupo|mudou o nome do grupo)\b",
+    r"\b(?:added|removed|left|joined using|created (?:the |this )?group|changed the group|"
+    r"añadió|agregó|eliminó|salió|se unió|creó (?:el|este) grupo|cambió el nombre del grupo|"
+    r"adicionou|removeu|saiu|entrou usando|criou (?:o|este) grupo|mudou o nome do grupo)\b",
     re.IGNORECASE,
 )
 
@@ -591,10 +591,11 @@ def _message_starts(
     pasted_lines = {
         k for k, key in enumerate(senders) if key is None and bodies[k].partition("\n")[2].strip()
     }
+    # Android writes a group's notices without a sender; iOS under the group's name, marked (U+200E).
     group = any(
-        key is None and _GROUP_MEMBERSHIP.search(firsts[k][0])
-        for k, key in enumerate(senders)
-        if k not in pasted_lines
+        _GROUP_MEMBERSHIP.search(said if key is not None else named)
+        for k, (key, (named, _, said)) in enumerate(zip(senders, firsts, strict=True))
+        if k not in pasted_lines and (key is None or said[:1] in _MARKS)
     )
     people = None if group else _two_people(chat, writers, business)
     if people is not None:

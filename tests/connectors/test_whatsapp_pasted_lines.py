@@ -291,3 +291,16 @@ def test_a_group_named_after_the_customer_keeps_a_member_who_writes_once() -> No
         "2/12/26, 10:07 - Luis Vera: A las 9\n"
     )
     assert [sender for sender, _ in said(parse(text))] == ["Rosa Mite", BUSINESS, "Luis Vera", "Luis Vera"]
+
+
+def test_an_ios_group_named_after_the_customer_keeps_a_member_who_writes_once() -> None:
+    """iOS writes the group's notice under the group's name, marked: "Rosa Mite" the group is no
+    1:1 chat with Rosa Mite, and Luis's two messages, his only ones, are his (reviewer's find)."""
+    text = (
+        f"[1/12/26, 9:00:05] Rosa Mite: {LRM}Rosa Mite añadió a Luis Vera\n"
+        "[2/12/26, 10:02:00] Rosa Mite: Necesito 3 tortas para el sábado\n"
+        f"[2/12/26, 10:05:00] {BUSINESS}: Con gusto\n"
+        "[2/12/26, 10:06:00] Luis Vera: Yo paso a recogerlas\n"
+        "[2/12/26, 10:07:00] Luis Vera: A las 9\n"
+    )
+    assert [sender for sender, _ in said(parse(text))] == ["Rosa Mite", BUSINESS, "Luis Vera", "Luis Vera"]
