@@ -514,10 +514,16 @@ def _hour_or_reason(key: tuple[str, str, str, str, str | None], order: str, zone
 # set wrong, a chat restored from a backup), and folding it into the one before would lose it.
 # A group's notices ("Ana añadió a Luis", "Luis joined using this group's invite link"): a chat
 # that has one is a group, whose members may write anywhere, however seldom.
+# Shaped as the apps write them, a name first ("Ana añadió a Luis", "Luis left"), so that a pasted
+# line such as "Su pedido salió del centro" is no group notice.
 _GROUP_MEMBERSHIP = re.compile(
-    r"\b(?:added|removed|left|joined using|created (?:the |this )?group|changed the group|"
-    r"añadió|agregó|eliminó|salió|se unió|creó (?:el|este) grupo|cambió el nombre del grupo|"
-    r"adicionou|removeu|saiu|entrou usando|criou (?:o|este) grupo|mudou o nome do grupo)\b",
+    r"^\S.*? (?:"
+    r"(?:added|removed|añadió a|agregó a|eliminó a|adicionou|removeu) \S.*"
+    r"|(?:left|salió|saiu)(?: (?:the group|del grupo|do grupo))?"
+    r"|(?:joined using|se unió (?:usando|mediante)|entrou usando) .*"
+    r"|(?:created|creó|criou) (?:the |this |el |este |o )?(?:group|grupo)\b.*"
+    r"|(?:changed the group|cambió el nombre del grupo|mudou o nome do grupo)\b.*"
+    r")$",
     re.IGNORECASE,
 )
 

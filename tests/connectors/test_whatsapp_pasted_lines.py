@@ -304,3 +304,17 @@ def test_an_ios_group_named_after_the_customer_keeps_a_member_who_writes_once() 
         "[2/12/26, 10:07:00] Luis Vera: A las 9\n"
     )
     assert [sender for sender, _ in said(parse(text))] == ["Rosa Mite", BUSINESS, "Luis Vera", "Luis Vera"]
+
+
+def test_a_pasted_line_with_a_notice_s_word_does_not_make_a_1_1_chat_a_group() -> None:
+    """ "Su pedido salió del centro" has a group notice's verb, not its shape ("Luis salió"): the
+    chat stays 1:1, and the bit of another chat pasted after it stays Rosa's text (reviewer's find)."""
+    text = (
+        "2/12/26, 10:00 - Rosa Mite: ¿Dónde está mi pedido?\n"
+        "2/12/26, 10:01 - Su pedido salió del centro de distribución\n"
+        "2/12/26, 10:02 - Rosa Mite: Y mi hermana me escribió:\n"
+        "1/12/26, 08:00 - Juan Pérez: ya lo pedí\n"
+        "1/12/26, 08:01 - Marta Ruiz: ok\n"
+        f"2/12/26, 10:05 - {BUSINESS}: Llega hoy\n"
+    )
+    assert [sender for sender, _ in said(parse(text))] == ["Rosa Mite", "Rosa Mite", BUSINESS]
