@@ -728,7 +728,9 @@ class SweepConnector(Connector):
                     "%s: the thread of %s is left for the next scan: %s", self.platform, where, still_there
                 )
                 page.failed_threads.append(
-                    ThreadFailure(key=key, item=self.retry_item(raw), reason=str(still_there))
+                    ThreadFailure(
+                        key=key, item=_keep_turn(raw, self.retry_item(raw)), reason=str(still_there)
+                    )
                 )
                 return
         except PartialThread as error:
@@ -736,6 +738,8 @@ class SweepConnector(Connector):
                 resume = error.resume if error.resume is not None else self.retry_item(raw)
                 if stop is not None:  # left for the channel's time: read after the rest of it next scan
                     resume = {**resume, LONG_THREAD: self._long_turn}
+                else:  # a budget's stop: a long thread keeps its turn
+                    resume = _keep_turn(raw, resume)
                 page.failed_threads.append(ThreadFailure(key=key, item=resume, reason=str(error)))
             return
         except PlatformError as error:
@@ -744,9 +748,7 @@ class SweepConnector(Connector):
             if key is None:
                 raise
             log.warning("%s: the thread of %s is left for the next scan: %s", self.platform, where, error)
-            item = self.retry_item(raw)
-            if raw.get(LONG_THREAD):  # still read after the rest of the channel, in its turn
-                item = {**item, LONG_THREAD: raw[LONG_THREAD]}
+            item = _keep_turn(raw, self.retry_item(raw))
             page.failed_threads.append(ThreadFailure(key=key, item=item, reason=str(error)))
             return
         except MALFORMED as error:
@@ -878,6 +880,12 @@ class SweepConnector(Connector):
                 yield page
             if long_threads and self.out_of_time():  # nothing more after a long thread stopped for time
                 raise time_limit_reached(self.platform)
+
+
+def _keep_turn(raw: Raw, item: Raw) -> Raw:
+    """`item`, what is remembered of `raw`'s thread, with `raw`'s long-thread turn if it had one: a
+    long thread that fails, or stops for a budget, is still read after the rest of the channel."""
+    return {**item, LONG_THREAD: raw[LONG_THREAD]} if raw.get(LONG_THREAD) else item
 
 
 def _turn(mark: Any) -> int:

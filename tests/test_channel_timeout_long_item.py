@@ -35,7 +35,15 @@ from socialmon.scan import ChannelOutcome, run_scan
 from socialmon.sentiment import get_scorer
 from socialmon.storage import Store
 from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord
-from socialmon_connectors._paging import ApiSettings, CursorPaging, Raw, SweepConnector, Window, paginate
+from socialmon_connectors._paging import (
+    LONG_THREAD,
+    ApiSettings,
+    CursorPaging,
+    Raw,
+    SweepConnector,
+    Window,
+    paginate,
+)
 from socialmon_connectors.base import Deadline, ThreadTimeUp
 from socialmon_connectors.http import Api
 from socialmon_connectors.records import RejectedRecord
@@ -536,6 +544,40 @@ def test_long_threads_take_turns(store: Store) -> None:
         long_read.append(sorted({topic for topic, _ in forum.replies_asked} & forum.longs))
     assert pending_keys(store) == forum.longs
     assert long_read[2:] == [[LONG_TOPIC], ["topic-long2"], [LONG_TOPIC]], long_read
+
+
+class FailingForum(FakeForum):
+    """The long topic's replies answer 500 once `failing` is set."""
+
+    failing = False
+
+    def replies(self, request: httpx.Request) -> httpx.Response:
+        if self.failing and request.url.path.split("/")[-2] in self.longs:
+            return httpx.Response(500, json={"error": "internal"})
+        return super().replies(request)
+
+
+def test_a_long_thread_that_fails_keeps_its_turn_after_the_rest_of_the_channel(store: Store) -> None:
+    """A platform error on a long thread's turn leaves it remembered as long: the next scan still
+    reads the rest of the channel first (it was read first, before the listing: reviewer's find)."""
+    clock = FakeTime()
+    forum = FailingForum(clock)
+    resolved = channel(ForumConnector, ForumSettings(), "demo")
+    with forum.router():
+        scan(store, resolved, clock, FORUM_LIMIT)
+    forum.failing = True
+    with forum.router():
+        failed = scan(store, resolved, clock, FORUM_LIMIT)
+    assert failed.status == "partial" and pending_keys(store) == {LONG_TOPIC}
+    with store.database.read() as connection:
+        [item] = connection.execute(select(PendingThread.__table__.c.item)).scalars()  # type: ignore[attr-defined]
+    assert item.get(LONG_THREAD)
+    forum.failing = False
+    forum.replies_asked.clear()
+    with forum.router():
+        scan(store, resolved, clock, FORUM_LIMIT)
+    topics_read = [topic for topic, _ in forum.replies_asked]
+    assert topics_read.index(LONG_TOPIC) > max(topics_read.index(topic) for topic in SHORT_TOPICS)
 
 
 def test_without_a_channel_timeout_a_long_thread_is_read_whole(store: Store) -> None:
