@@ -168,6 +168,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     # A chat's line under each alert (Slack's context, Discord's footer). English names the rule as
     # the configuration spells it ("#3 · waiting"); a translation names it in its words.
     "chat_reference": ("#{id} · {rule_id}", "alerta n.º {id} · {rule}"),
+    # A count of one, as a language says one thing ("failed its last scan", not "its last 1 scans"):
+    # `say_counted` takes `<key>_one` for one where it is (Portuguese has its own).
+    "heating_comment_title_one": (
+        "A negative comment is heating up: 1 like or reply ({rate} per hour) on {channel}",
+        "Un comentario negativo gana interacción rápidamente: 1 me gusta o respuesta ({rate} por hora) "
+        "en {channel}",
+    ),
+    "failing_title_one": ("{channel} failed its last scan", "{channel} falló en su último escaneo"),
+    "group_worst_one": ("The worst (1 of {count}):", "El peor (1 de {count}):"),
+    "engagement_one": ("1 like or reply", "1 me gusta o respuesta"),
 }
 
 # Brazilian Portuguese, in the words of the reports' (`render.i18n.PORTUGUESE`: "coleta", "prazo",
@@ -277,30 +287,12 @@ def say(lang: Lang, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-# A count of one, said as English and Spanish say one thing ("failed its last scan", not "its
-# last 1 scans"): (English, Spanish), as STRINGS; Portuguese has its own `<key>_one`.
-STRINGS_ONE: dict[str, tuple[str, str]] = {
-    "heating_comment_title_one": (
-        "A negative comment is heating up: 1 like or reply ({rate} per hour) on {channel}",
-        "Un comentario negativo gana interacción rápidamente: 1 me gusta o respuesta ({rate} por hora) "
-        "en {channel}",
-    ),
-    "failing_title_one": ("{channel} failed its last scan", "{channel} falló en su último escaneo"),
-    "group_worst_one": ("The worst (1 of {count}):", "El peor (1 de {count}):"),
-    "engagement_one": ("1 like or reply", "1 me gusta o respuesta"),
-}
-
-
 def say_counted(lang: Lang, key: str, how_many: int, /, **values: object) -> str:
     """`key` said of `how_many` things: for one, the language's `<key>_one` where it has one
     ("A última coleta … falhou", "failed its last scan", not "its last 1 scans")."""
     one = f"{key}_one"
-    if how_many == 1 and lang.language == "pt" and one in PORTUGUESE:
+    if how_many == 1 and one in (PORTUGUESE if lang.language == "pt" else STRINGS):
         key = one
-    elif how_many == 1 and lang.language != "pt" and one in STRINGS_ONE:
-        english, spanish = STRINGS_ONE[one]
-        text = spanish if lang.language == "es" else english
-        return text.format(**values) if values else text
     return say(lang, key, **values)
 
 
