@@ -516,46 +516,9 @@ def said_wait(seconds: float) -> str:
     return f"{round(seconds / 86400)} d"
 
 
-def _short_wait(response: httpx.Response) -> bool:
-    wait = rate_limit_wait(response)
-    return wait is not None and wait <= RATE_LIMIT_WAIT
-
-
 def _pause(seconds: float) -> None:
     """The wait before posting again after a 429 (tests replace it: none of them sleeps)."""
     time.sleep(seconds)
-
-
-def _after_the_wait(
-    hook: WebhookDestination, first: httpx.Response, again: Callable[[], httpx.Response]
-) -> httpx.Response:
-    """`first`, a 429 asking for a short wait, then the answer to posting once more after that wait:
-    waited once only, a service still over its rate is the next run's (tenacity, as the connectors)."""
-    from tenacity import RetryCallState, Retrying, retry_if_result, stop_after_attempt
-
-    attempts = 0
-
-    def attempt() -> httpx.Response:
-        nonlocal attempts
-        attempts += 1
-        return first if attempts == 1 else again()
-
-    def answer(state: RetryCallState) -> httpx.Response:
-        assert state.outcome is not None
-        return state.outcome.result()
-
-    def note(state: RetryCallState) -> None:
-        log.info("webhook '%s': rate limited, posting again in %.1f s", hook.name, state.upcoming_sleep)
-
-    retrying = Retrying(
-        stop=stop_after_attempt(2),
-        retry=retry_if_result(_short_wait),
-        wait=lambda state: rate_limit_wait(answer(state)) or 0.0,
-        sleep=_pause,  # looked up at each post: tests replace it
-        before_sleep=note,
-        retry_error_callback=answer,  # still 429 after the wait: that answer, said below
-    )
-    return retrying(attempt)
 
 
 @dataclass
@@ -590,8 +553,11 @@ def post(
         return _post_once(hook, payload, client, secrets)
 
     response = send()
-    if _short_wait(response):
-        response = _after_the_wait(hook, response, send)
+    wait = rate_limit_wait(response)
+    if wait is not None and wait <= RATE_LIMIT_WAIT:  # once: a service still over its rate is the next run's
+        log.info("webhook '%s': rate limited, posting again in %.1f s", hook.name, wait)
+        _pause(wait)
+        response = send()
     if response.is_success and hook.kind == "teams" and _TEAMS_CONNECTOR_FAILED.match(response.text[:200]):
         # A retired Office 365 connector answers 200 with its failure in the body
         # (MicrosoftDocs/msteams-docs#400): nothing reached the channel.
