@@ -33,8 +33,11 @@ the replies to them are kept. Their ids go in the page's `gone_comments`, so tha
 from before `bots` stored are marked deleted once their thread is read again. A post `archived`,
 or `locked` to an app that may not moderate it (`can_mod_post` false), is stored `replies_closed`:
 its comments are kept as any others and count in the sentiment figures and the response rate, but
-one never answered is not listed as waiting, since the business cannot answer it there (listed
-unlocked again, the post takes replies again). Reddit's placeholder where a removed text was
+one never answered is not listed as waiting, since the business cannot answer it there (unlocked
+again, the post takes replies again). Each `comments/<id>` answer (a thread's first tree, a
+"continue this thread" branch) starts with the submission as it is now: a thread read on from an
+earlier scan, of a post perhaps no longer listed, stores the post as it shows it (locked, archived,
+deleted, or open again); see `RedditConnector.read_thread`. Reddit's placeholder where a removed text was
 (`[deleted]`, `[removed]`, `[ Removed by Reddit ]` or a longer "[ Removed by reddit … ]" sentence) marks
 the comment, or as a selftext the post, deleted, and either is sent without text, so the
 text stored before stays (a post's title and body; a post first seen deleted has none). What
@@ -665,6 +668,52 @@ class RedditConnector(SweepConnector):
                 self.bot_comments.clear()
                 yield page
 
+    @cached_property
+    def thread_submissions(self) -> dict[str, Raw]:
+        """The submission, by post id, that the thread being read showed last (see `read_thread`)."""
+        return {}
+
+    def _saw_submission(self, post_id: str, body: Any) -> None:
+        found = thread_submission(body, post_id)
+        if found is not None:
+            self.thread_submissions[post_id] = found
+
+    async def read_thread(
+        self, api: Api, raw: Raw, key: str | None, page: Page, pending: set[str], *, remembered: bool = False
+    ) -> None:
+        """The framework's read of the thread, then the post as the thread showed it into `page`.
+
+        Every `comments/<id>` answer (the first tree, a "continue this thread" branch) starts with
+        the submission as it is now. A thread read on from an earlier scan (a branch that failed, a
+        budget, the channel's time) belongs to a post that may no longer be listed (older than
+        `recent_days`): the post is stored as its thread shows it, so that one locked or archived
+        since takes no replies (`replies_closed`), and one unlocked takes them again; its deletion
+        too. A post listed on this page keeps its listed record, with the closed state its thread
+        showed a moment later. A thread read only through api/morechildren (a remembered one with
+        comment ids left and no branch) shows no submission: the post stays as stored.
+        """
+        post_id = str(dig(raw, ("data", "id")) or "")
+        self.thread_submissions.pop(post_id, None)
+        try:
+            await super().read_thread(api, raw, key, page, pending, remembered=remembered)
+        finally:
+            shown = self.thread_submissions.pop(post_id, None)
+        if shown is None:
+            return
+        for position, stored in enumerate(page.posts):
+            if stored.platform_id == post_id:
+                closed = replies_closed(shown)
+                if stored.replies_closed != closed:
+                    page.posts[position] = stored.model_copy(update={"replies_closed": closed})
+                return
+        post = build(
+            page.rejected,
+            f"Reddit post {post_id} (as its thread shows it)",
+            lambda: parse_submission(shown, self.business),
+        )
+        if post is not None:
+            page.posts.append(post)
+
     def _walk(
         self, things: list[Any], post_id: str, rejected: list[RejectedRecord]
     ) -> tuple[list[CommentRecord], list[MoreStub]]:
@@ -751,6 +800,7 @@ class RedditConnector(SweepConnector):
             if not total:
                 return
             body = await self._first_tree(api, post_id, data)
+            self._saw_submission(post_id, body)
             things = _tree(body, f"comments/{post_id}{self.suffix}")
             comments, stubs = self._walk(things, post_id, rejected)
             seen.update(comment.platform_id for comment in comments)
@@ -890,7 +940,11 @@ class RedditConnector(SweepConnector):
     async def _branch(
         self, api: Api, post_id: str, unread: Unread, seen: set[str], rejected: list[RejectedRecord]
     ) -> list[CommentRecord]:
-        """A "continue this thread" branch, re-read from its parent comment (read already, not counted)."""
+        """A "continue this thread" branch, re-read from its parent comment (read already, not counted).
+
+        A parent Reddit no longer has is answered with the post's top-level comments, not a 404: the
+        branch is gone, as one answering 404 is.
+        """
         parent = unread.branches.pop(0)
         try:
             body = await api.get(
@@ -904,7 +958,19 @@ class RedditConnector(SweepConnector):
         except PlatformError:
             unread.branches.insert(0, parent)
             raise
+        self._saw_submission(post_id, body)
         things = _tree(body, f"comments/{post_id}{self.suffix}?comment={parent[3:]}")
+        if things and not _rooted_at(things[0], parent):
+            # Reddit ignores a `comment` it cannot find and answers the post's top-level comments:
+            # not the branch's replies, and their stubs would send the whole thread round again.
+            rejected.append(
+                RejectedRecord(
+                    location=f"Reddit post {post_id}: the replies to comment {parent[3:]}",
+                    reason="Reddit no longer has that comment (it answered with the post's top-level "
+                    "comments instead): deleted since the post was listed",
+                )
+            )
+            return []
         seen.add(parent[3:])
         found, deeper = self._walk(things, post_id, rejected)
         fresh = _unseen(found, seen)
@@ -984,6 +1050,27 @@ def _tree(body: Any, path: str) -> list[Any]:
     raise unexpected_body("Reddit", path, said)
 
 
+def _rooted_at(first: Any, parent: str) -> bool:
+    """Whether a `comments/<id>?comment=<parent>` answer is that branch: its first comment is the parent."""
+    return isinstance(first, dict) and first.get("kind") == "t1" and dig(first, ("data", "id")) == parent[3:]
+
+
+def thread_submission(body: Any, post_id: str) -> Raw | None:
+    """The submission (t3 `data`) a `comments/<id>` answer starts with, if it is there and is `post_id`.
+
+    Its first listing holds the post as it is now (`locked`, `archived`, `removed_by_category`,
+    `selftext`…), in the shape the listing sends; any other shape is None (the comments still count).
+    """
+    if not isinstance(body, list) or not body or not isinstance(body[0], dict):
+        return None
+    children = dig(body[0], ("data", "children"))
+    for thing in children if isinstance(children, list) else []:
+        data = thing.get("data") if isinstance(thing, dict) else None
+        if isinstance(data, dict) and thing.get("kind") == "t3" and str(data.get("id") or "") == post_id:
+            return data
+    return None
+
+
 __all__ = [
     "RedditConnector",
     "RedditSettings",
@@ -996,6 +1083,7 @@ __all__ = [
     "parse_problem",
     "parse_submission",
     "replies_closed",
+    "thread_submission",
     "user_agent",
     "walk_comments",
 ]
