@@ -128,6 +128,25 @@ OAUTH_FORBIDDEN_HINT = (
     "as may be banned or suspended, or Reddit has not approved the app or has blocked it "
     "(reddit.com/prefs/apps; Reddit's Data API terms)"
 )
+# A subreddit Reddit shows only to some accounts is read as one of them: a 'script' app logs in
+# with the username and password of a developer of the app (Reddit's OAuth2 "password" grant).
+_AS_AN_ACCOUNT = (
+    "give the channel a 'script' app (client_id, client_secret) with the username and password of "
+    "{who} (a developer of the app), or remove the channel"
+)
+PRIVATE_HINT = (
+    "the subreddit is private: Reddit shows it only to its approved members; "
+    + _AS_AN_ACCOUNT.format(who="an approved member")
+)
+QUARANTINED_HINT = (
+    "the subreddit is quarantined: Reddit shows it only to accounts that opted in on reddit.com; "
+    + _AS_AN_ACCOUNT.format(who="an account that opted in")
+)
+GATED_HINT = (
+    "the subreddit is gated: Reddit shows it only to accounts that accepted its content warning on "
+    "reddit.com; " + _AS_AN_ACCOUNT.format(who="an account that accepted it")
+)
+BANNED_HINT = "Reddit banned the subreddit: nothing more can be read from it; remove the channel (what was stored stays)"
 GONE_HINT = "nothing to do: the post is stored as it was listed, and its thread is no longer read"
 #: A post's thread refused for what became of its subreddit (the error body's `reason`), which on a
 #: `u/` channel is someone else's: it stays closed, as a deleted post's does.
@@ -150,11 +169,10 @@ def error_table(*, oauth: bool, username: str = "") -> ErrorTable:
     return ErrorTable(
         {
             (401, None): Rule(Action.AUTH, AUTH_HINT),
-            (None, "private"): Rule(Action.FAIL, "the subreddit is private; socialmon reads public ones"),
-            (None, "quarantined"): Rule(
-                Action.FAIL, "the subreddit is quarantined; socialmon reads public ones"
-            ),
-            (None, "banned"): Rule(Action.NOT_FOUND, "Reddit banned the subreddit"),
+            (None, "private"): Rule(Action.FAIL, PRIVATE_HINT),
+            (None, "quarantined"): Rule(Action.FAIL, QUARANTINED_HINT),
+            (None, "gated"): Rule(Action.FAIL, GATED_HINT),
+            (None, "banned"): Rule(Action.NOT_FOUND, BANNED_HINT),
             (None, "suspended"): Rule(Action.NOT_FOUND, "Reddit suspended the account"),
             (403, None): Rule(
                 Action.FAIL, OAUTH_FORBIDDEN_HINT if oauth else public_forbidden_hint(username)

@@ -388,9 +388,19 @@ HINTS = (
     ),
     N_("Reddit refused the request: give client_id and client_secret to use OAuth"),
     N_("nothing to do: the post is stored as it was listed, and its thread is no longer read"),
-    N_("the subreddit is private; socialmon reads public ones"),
-    N_("the subreddit is quarantined; socialmon reads public ones"),
-    N_("Reddit banned the subreddit"),
+    # socialmon_connectors.reddit: subreddits Reddit shows only to some accounts, or to none
+    N_(
+        "the subreddit is private: Reddit shows it only to its approved members; give the channel a 'script' app (client_id, client_secret) with the username and password of an approved member (a developer of the app), or remove the channel"
+    ),
+    N_(
+        "the subreddit is quarantined: Reddit shows it only to accounts that opted in on reddit.com; give the channel a 'script' app (client_id, client_secret) with the username and password of an account that opted in (a developer of the app), or remove the channel"
+    ),
+    N_(
+        "the subreddit is gated: Reddit shows it only to accounts that accepted its content warning on reddit.com; give the channel a 'script' app (client_id, client_secret) with the username and password of an account that accepted it (a developer of the app), or remove the channel"
+    ),
+    N_(
+        "Reddit banned the subreddit: nothing more can be read from it; remove the channel (what was stored stays)"
+    ),
     N_("Reddit suspended the account"),
     N_(
         "check the spelling of the channel's account in the config (r/<subreddit> or u/<username>, "
