@@ -1,6 +1,7 @@
 """CSV: every table of the report, one after another, each under a row naming it.
 
-Values are raw (numbers with a dot, ISO dates, shares as fractions, waits in minutes) so a
+Each table's title row carries its note (how many rows of how many a cut table lists, why one
+is empty). Values are raw (numbers with a dot, ISO dates, shares as fractions, waits in minutes) so a
 spreadsheet reads them as numbers; headings follow the report language, a column of minutes
 with the unit as `--csv-dir` gives it ("Mediana (min)"). A text cell that a spreadsheet would run as a
 formula — starting with =, +, -, @, a tab or a carriage return — is prefixed with an
@@ -40,6 +41,14 @@ def heading(table: TableData, index: int) -> str:
     return f"{name} ({unit})" if minutes and f"({unit})" not in name else name
 
 
+def title_row(brand: str, table: TableData) -> str:
+    """ "cafe: Needs a reply — 10,001 waiting, … (showing the first 20 of 10,001)": the table's title
+    with its note as a document prints it (no sparklines), so a table cut to its first rows, or
+    empty, says so in the CSV too. One cell, as a title row has always been."""
+    note = table.note if table.html_note is None else table.html_note
+    return f"{brand}: {table.title}" + (f" — {note}" if note else "")
+
+
 def render_csv(sections: list[tuple[str, list[TableData]]]) -> str:
     """`sections`: (brand slug, its tables). One table alone is written without a title row."""
     buffer = io.StringIO()
@@ -50,7 +59,7 @@ def render_csv(sections: list[tuple[str, list[TableData]]]) -> str:
         if titled:
             if index:
                 writer.writerow([])
-            writer.writerow([safe_cell(f"{brand}: {table.title}")])
+            writer.writerow([safe_cell(title_row(brand, table))])
         keep = [i for i, c in enumerate(table.columns) if c != ""]
         writer.writerow([safe_cell(heading(table, i)) for i in keep])
         for row in table.rows:

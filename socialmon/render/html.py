@@ -24,6 +24,8 @@ from socialmon.render.tables import (
     report_tables,
     rules_lines,
     scan_problem_lines,
+    sentence_case,
+    summary_overview,
 )
 from socialmon.report import ChannelSummary
 
@@ -31,12 +33,14 @@ _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("socialmon.render", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["sentence_case"] = sentence_case
+    return environment
 
 
 def logo_data_uri(path: str | None, base_dir: Path | None = None) -> str | None:
@@ -61,13 +65,34 @@ _STACKED = {"needs_reply", "posts", "top_negative", "top_positive", "worst_comme
 
 
 def table_view(table: TableData) -> dict[str, object]:
-    """A table with how the HTML lays it out: stacked on a phone, and which columns hold long text."""
+    """A table with how the HTML lays it out: stacked on a phone; which columns hold long text,
+    which a bare URL (broken anywhere, in a narrower column) and which dates (never broken)."""
+    urls = {
+        index
+        for index in range(len(table.columns))
+        if table.rows
+        and all(not row[index].text or row[index].text == row[index].link for row in table.rows)
+        and any(row[index].text for row in table.rows)
+    }
     long = {
         index
         for index in range(len(table.columns))
-        if index not in table.numeric and any(len(row[index].text) > 24 for row in table.rows)
+        if index not in table.numeric
+        and index not in urls
+        and any(len(row[index].text) > 24 for row in table.rows)
     }
-    return {"table": table, "stack": table.key in _STACKED, "long": long}
+    dates = {
+        index
+        for index in range(len(table.columns))
+        if table.rows and all(row[index].kind in ("date", "datetime") for row in table.rows)
+    }
+    return {"table": table, "stack": table.key in _STACKED, "long": long, "url": urls, "when": dates}
+
+
+def _tables(report: BrandReport, lang: Lang, channels: list[ChannelSummary] | None) -> list[TableData]:
+    """The report's tables, led (in a summary) by the channel overview the terminal shows too."""
+    overview = summary_overview(report, channels, lang)
+    return [*([overview] if overview else []), *report_tables(report, lang)]
 
 
 def render_html(
@@ -76,19 +101,20 @@ def render_html(
     channels: list[ChannelSummary] | None = None,
 ) -> str:
     """The brands' reports, each in its own language and time zone; `channels` (their last scans)
-    names the channels whose last scan failed or was partial."""
+    names the channels whose last scan failed or was partial, with the whole reason, and gives a
+    summary its channel overview."""
     lang = reports[0][1] if reports else Lang("en")
     items = [
         {
             "report": report,
             "lang": brand_lang,
-            "problems": scan_problem_lines(channels or [], report.slug, brand_lang),
+            "problems": scan_problem_lines(channels or [], report.slug, brand_lang, whole=True),
             "empty": empty_window_hint(report, brand_lang, document=True),
             "logo": logo_data_uri(report.logo, base_dir),
             "headline": headline_items(report, brand_lang),
             "compared": previous_window_line(report, brand_lang),
             "notes": headline_notes(report, brand_lang),
-            "tables": [table_view(table) for table in report_tables(report, brand_lang)],
+            "tables": [table_view(table) for table in _tables(report, brand_lang, channels)],
             "rules": rules_lines(report, brand_lang),
             "sentiment_chart": sentiment_chart(report, brand_lang),
             "response_chart": response_chart(report, brand_lang),

@@ -139,6 +139,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "engagement": ("Engagement", "Interacción"),
     "posts": ("Posts", "Publicaciones"),
     "post": ("Post", "Publicación"),
+    "posts_busiest": (
+        "The {shown} posts with the most comments and likes, of {total} published in the window.",
+        "Las {shown} publicaciones con más comentarios y me gusta, de {total} publicadas en el periodo.",
+    ),
     "likes": ("Likes", "Me gusta"),
     "shares": ("Shares", "Compartidos"),
     "replies": ("Replies", "Respuestas"),
@@ -487,6 +491,7 @@ PORTUGUESE: dict[str, str] = {
     "engagement": "Engajamento",
     "posts": "Publicações",
     "post": "Publicação",
+    "posts_busiest": "As {shown} publicações com mais comentários e curtidas, de {total} publicadas no período.",
     "likes": "Curtidas",
     "shares": "Compartilhamentos",
     "replies": "Respostas",

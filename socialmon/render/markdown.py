@@ -18,6 +18,8 @@ from socialmon.render.tables import (
     report_tables,
     rules_lines,
     scan_problem_lines,
+    sentence_case,
+    summary_overview,
 )
 from socialmon.report import ChannelSummary
 
@@ -41,7 +43,8 @@ def _link_target(url: str) -> str:
 def render_markdown(
     reports: list[tuple[BrandReport, Lang]], channels: list[ChannelSummary] | None = None
 ) -> str:
-    """Each brand in its own language; `channels` (their last scans) names the failed or partial ones."""
+    """Each brand in its own language; `channels` (their last scans) names the failed or partial ones,
+    with the whole reason, and gives a summary its channel overview."""
     lines: list[str] = []
     for report, lang in reports:
         lines.append(f"# {_escape(report.name)} — {lang('report_title')}")
@@ -49,7 +52,7 @@ def render_markdown(
         lines.append(lang.window(report.since, report.until) + "  ")
         lines.append(lang("generated", when=lang.datetime(report.generated_at)))
         lines.append("")
-        problems = scan_problem_lines(channels or [], report.slug, lang)
+        problems = scan_problem_lines(channels or [], report.slug, lang, whole=True)
         if problems:
             lines.append(f"> **{_escape(lang('scan_problems'))}** · {_escape(lang('scan_problems_note'))}")
             lines.extend(f"> - {_escape(line)}" for line in problems)
@@ -64,7 +67,8 @@ def render_markdown(
         if compared:
             lines += ["", _escape(compared)]
         lines.append("")
-        for table in report_tables(report, lang):
+        overview = summary_overview(report, channels, lang)
+        for table in [*([overview] if overview else []), *report_tables(report, lang)]:
             lines.append(f"## {_escape(table.title)}")
             lines.append("")
             if table.note:
@@ -73,7 +77,7 @@ def render_markdown(
             if not table.rows:
                 continue
             keep = [i for i, c in enumerate(table.columns) if c]
-            lines.append("| " + " | ".join(_escape(table.columns[i]) for i in keep) + " |")
+            lines.append("| " + " | ".join(_escape(sentence_case(table.columns[i])) for i in keep) + " |")
             lines.append("|" + "|".join("---:" if i in table.numeric else "---" for i in keep) + "|")
             for row in table.rows:
                 cells = []

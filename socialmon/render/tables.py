@@ -200,10 +200,17 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             + (
                 ""
                 if len(pending.items) >= pending.total
-                else f" ({lang('showing', shown=len(pending.items), total=pending.total)})"
+                else " ("
+                + lang("showing", shown=lang.number(len(pending.items)), total=lang.number(pending.total))
+                + ")"
             )
             + (
-                f" — {lang('waiting_by_kind', comments=kinds.get('comment', 0), messages=kinds.get('message', 0))}"
+                " — "
+                + lang(
+                    "waiting_by_kind",
+                    comments=lang.number(kinds.get("comment", 0)),
+                    messages=lang.number(kinds.get("message", 0)),
+                )
                 if kinds
                 else ""
             ),
@@ -343,6 +350,11 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 continue  # every post of it is already in the posts table, with the same figures
             table = TableData(key, title, post_columns, numeric={3, 4, 5, 6, 7})
             table.rows = [_post_cells(lang, p) for p in posts]
+            published = sum(c.posts for c in engagement.by_channel)
+            if key == "posts" and len(posts) < published:  # the busiest ones only: say of how many
+                table.note = lang(
+                    "posts_busiest", shown=lang.number(len(posts)), total=lang.number(published)
+                )
             tables.append(table)
     if report.worst_comments is not None:
         table = TableData(
@@ -463,7 +475,7 @@ def _compares_something(trend: FeedbackTrend) -> bool:
     return any(negatives.get(start, 0) for start in trend.compared)
 
 
-def _sentence(text: str) -> str:
+def sentence_case(text: str) -> str:
     """Upper-case the first letter only: "SLA 2 h", "America/Guayaquil" keep their capitals."""
     return text[:1].upper() + text[1:]
 
@@ -504,22 +516,22 @@ def rules_lines(report: BrandReport, lang: Lang) -> list[str]:
     if not rules["self_thread_replies"]:
         lines.append(lang("rule_self_thread_off") + ".")
     statistic = lang("median_word") if rules["statistic"] == "median" else lang("mean_word")
-    lines.append(_sentence(lang("rule_statistic", statistic=statistic)) + ".")
+    lines.append(sentence_case(lang("rule_statistic", statistic=statistic)) + ".")
     gap = rules["conversation_gap"]
     lines.append(
-        _sentence(lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")) + "."  # type: ignore[arg-type]
+        sentence_case(lang("rule_gap", gap=lang.duration(float(gap))) if gap else lang("rule_every")) + "."  # type: ignore[arg-type]
     )
-    lines.append(_sentence(lang("rule_sla", sla=sla)) + ".")
+    lines.append(sentence_case(lang("rule_sla", sla=sla)) + ".")
     if report.response_times is not None and report.response_times.by_kind:
-        lines.append(_sentence(lang("rule_turns")) + ".")
+        lines.append(sentence_case(lang("rule_turns")) + ".")
     if rules["business_hours"]:
         country = rules["holidays"]
         holidays = lang("rule_holidays", country=lang.country(str(country))) if country else ""
         hours = opening_hours(rules["business_hours"], lang)  # type: ignore[arg-type]
         lines.append(
-            _sentence(lang("rule_hours", zone=rules["timezone"], hours=hours, holidays=holidays)) + "."
+            sentence_case(lang("rule_hours", zone=rules["timezone"], hours=hours, holidays=holidays)) + "."
         )
-    lines.append(_sentence(lang("rule_sentiment")) + ".")
+    lines.append(sentence_case(lang("rule_sentiment")) + ".")
     return lines
 
 
@@ -688,22 +700,37 @@ def _scan_state(summary: ChannelSummary, lang: Lang) -> str:
     key = f"status_{summary.last_status}"
     status = lang(key) if key in STRINGS else summary.last_status
     if summary.pending_threads:
-        return lang("scan_pending", status=status, n=summary.pending_threads)
+        return lang("scan_pending", status=status, n=lang.number(summary.pending_threads))
     return status
 
 
 # A scan that left a channel's figures missing or stale: the reports say so, with its reason.
 SCAN_PROBLEMS = ("failed", "partial")
 _REASON_LIMIT = 120
+# A reason in whole is a sentence or three; one longer (a platform's error page) is cut there.
+_WHOLE_REASON_LIMIT = 1000
 
 
-def short_reason(error: str | None) -> str:
-    """The scan's error in short: without the exception's class name and the advice after " — "."""
+def _reason(error: str | None) -> str:
+    """The scan's error on one line, without the exception's class name."""
     text = " ".join((error or "").split())
     head, separator, rest = text.partition(": ")
     if separator and head.isidentifier() and head.endswith(("Error", "Exception")):
         text = rest
-    return _short(text.split(" — ", 1)[0], _REASON_LIMIT)
+    return text
+
+
+def short_reason(error: str | None) -> str:
+    """The scan's error in short (a terminal's line): without the exception's class name and the
+    advice after " — "."""
+    return _short(_reason(error).split(" — ", 1)[0], _REASON_LIMIT)
+
+
+def whole_reason(error: str | None) -> str:
+    """The scan's error as a document gives it: what went wrong and, after " — ", what to do."""
+    from socialmon.render.shorten import shorten
+
+    return shorten(_reason(error), _WHOLE_REASON_LIMIT, at_word=True)
 
 
 def scan_problem_rows(summaries: list[ChannelSummary], brand: str) -> list[ChannelSummary]:
@@ -711,21 +738,26 @@ def scan_problem_rows(summaries: list[ChannelSummary], brand: str) -> list[Chann
     return [s for s in summaries if s.brand == brand and s.last_status in SCAN_PROBLEMS]
 
 
-def scan_problem_lines(summaries: list[ChannelSummary], brand: str, lang: Lang) -> list[str]:
-    """ "cafe/instagram: last scan failed — export file not found: …", one per failed or partial channel."""
+def scan_problem_lines(
+    summaries: list[ChannelSummary], brand: str, lang: Lang, *, whole: bool = False
+) -> list[str]:
+    """ "cafe/instagram: last scan failed — export file not found: …", one per failed or partial
+    channel; `whole`: with the whole reason and its advice (HTML, PDF, Markdown), not in short."""
+    reason = whole_reason if whole else short_reason
     return [
         lang(
             "scan_problem_line",
             channel=f"{s.brand}/{s.channel}",
             status=_scan_state(s, lang),
-            reason=short_reason(s.last_error) or lang("none"),
+            reason=reason(s.last_error) or lang("none"),
         )
         for s in scan_problem_rows(summaries, brand)
     ]
 
 
 def scan_problems_table(summaries: list[ChannelSummary], brand: str, lang: Lang) -> TableData | None:
-    """The failed or partial channels as a table (CSV, spreadsheets), or None when every scan went well."""
+    """The failed or partial channels as a table (CSV, spreadsheets), or None when every scan went
+    well. The reason is whole: a spreadsheet's cell holds what to do too."""
     rows = scan_problem_rows(summaries, brand)
     if not rows:
         return None
@@ -736,11 +768,12 @@ def scan_problems_table(summaries: list[ChannelSummary], brand: str, lang: Lang)
         note=lang("scan_problems_note"),
     )
     for s in rows:
+        reason = whole_reason(s.last_error)
         table.rows.append(
             [
                 Cell(f"{s.brand}/{s.channel}", f"{s.brand}/{s.channel}"),
                 Cell(s.last_status, _scan_state(s, lang), "bad"),
-                Cell(short_reason(s.last_error), short_reason(s.last_error)),
+                Cell(reason, reason),
             ]
         )
     return table
@@ -777,6 +810,18 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
             ]
         )
     return table
+
+
+def summary_overview(
+    report: BrandReport, summaries: list[ChannelSummary] | None, lang: Lang
+) -> TableData | None:
+    """The brand's channel overview, which a summary shows right after its headline in every
+    format, as the terminal does; None for a focused view (response times, trends, pending: only a
+    summary computes engagement) or without the channels' summaries."""
+    if report.engagement is None or not summaries:
+        return None
+    mine = [s for s in summaries if s.brand == report.slug]
+    return channel_overview(mine, lang) if mine else None
 
 
 # When the window holds no customer comment. The terminal says which option to try; a document

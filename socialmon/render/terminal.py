@@ -13,6 +13,10 @@ In both, column widths are computed here, never below the longest word of a head
 no heading or value is broken in the middle of a word (only a single word longer than a
 whole column, such as a URL, is folded).
 
+At 40 columns (a phone's terminal, a split pane) a compact table that cannot fit becomes a block
+per row under the same short headings, and a `label: value` pair wider than its line is broken
+here between words: a short value ("50 min") is never split, a long text carries on indented.
+
 Every string here may quote a customer, an author or a platform: each is rich `Text` (never
 markup) passed through `terminal_text`, so no escape sequence or bidi override reaches the
 terminal.
@@ -49,6 +53,7 @@ COMPACT_BELOW = 120  # columns: narrower than this, the compact layout
 SUMMARY_PENDING = 5  # comments waiting for a reply that the compact summary lists
 SHORT_VALUE = 16  # a column whose values are all this short is never wrapped (numbers, dates, names)
 SUMMARY_POSTS = 5  # posts a compact post table lists
+VALUE_WHOLE = 24  # a value this short ("50 min", "23 % (antes —)") is never split over two lines
 POSTS = {"posts", "top_negative", "top_positive"}
 
 # The compact layout of each table: the columns it keeps, by index, with a short heading
@@ -240,26 +245,86 @@ def rich_table(data: TableData, width: int = 200) -> RenderableType:
 
 
 def _pairs(items: Iterable[tuple[str, str, str]], width: int, indent: int = 2) -> Text:
-    """`label: value` pairs, as many to a line as fit, never one cut between two lines."""
+    """`label: value` pairs, as many to a line as fit, never one cut between two lines.
+
+    A pair wider than a whole line (a long heading, a comment's text at 40 columns) is broken
+    here, not by rich: between words, its value of a few words ("50 min", "23 % (antes —)") kept
+    whole, and carried on indented under its label.
+    """
     out = Text()
     line = 0
     for label, value, style in items:
         label, value = terminal_text(label), terminal_text(value)
+        gap = indent if not line else 3
         if not value:  # a lead: "Response times:" before the pairs it heads
-            out.append(" " * (indent if not line else 3))
+            if line and line + gap + cell_len(label) + 1 > width:
+                out.append("\n")
+                line, gap = 0, indent
+            out.append(" " * gap)
             out.append(f"{label}:", style=style)
-            line += (indent if not line else 3) + cell_len(label) + 1
+            line += gap + cell_len(label) + 1
             continue
         size = cell_len(label) + (2 if label else 0) + cell_len(value)
         if line and line + 3 + size > width:
             out.append("\n")
-            line = 0
-        out.append(" " * (indent if not line else 3))
+            line, gap = 0, indent
+        if gap + size > width:  # alone on its line, and still too wide: broken between words
+            out.append(" " * gap)
+            line = _wrapped_pair(out, label, value, style or "bold", width, indent, gap)
+            continue
+        out.append(" " * gap)
         if label:
             out.append(f"{label}: ", style="dim")
         out.append(value, style=style or "bold")
-        line += (indent if not line else 3) + size
+        line += gap + size
     return out
+
+
+def _wrapped_pair(out: Text, label: str, value: str, style: str, width: int, indent: int, used: int) -> int:
+    """A `label: value` pair too wide for a line, appended to `out` word by word from column `used`,
+    its next lines indented two more than `indent`. Returns `width`: the next pair starts a line, not
+    at the end of this one's text."""
+    words: list[tuple[str, str]] = []
+    if label:
+        heading = f"{label}:".split()
+        words += [(word, "dim") for word in heading]
+    if cell_len(value) <= min(VALUE_WHOLE, width - indent - 2):
+        words.append((value, style))
+    else:
+        words += [(word, style) for word in value.split()]
+    hanging = indent + 2
+    room = max(width - hanging, 1)
+    words = [(piece, word_style) for word, word_style in words for piece in _fold(word, room)]
+    line = used
+    first = True
+    for word, word_style in words:
+        size = cell_len(word)
+        if not first and line + 1 + size > width:
+            out.append("\n" + " " * hanging)
+            line = hanging
+        elif not first:
+            out.append(" ")
+            line += 1
+        out.append(word, style=word_style)
+        line += size
+        first = False
+    return width
+
+
+def _fold(word: str, room: int) -> list[str]:
+    """`word` in pieces of at most `room` columns (a channel's name of 60 letters, a URL), each
+    broken after a hyphen, an underscore or a slash when one is near its end."""
+    if cell_len(word) <= room:
+        return [word]
+    pieces = []
+    while cell_len(word) > room:
+        piece = _cut(word, room) or word[0]  # (a character wider than the room: alone on its line)
+        mark = max(piece.rfind("-"), piece.rfind("_"), piece.rfind("/"))
+        if mark + 1 >= room // 2:
+            piece = piece[: mark + 1]
+        pieces.append(piece)
+        word = word[len(piece) :]
+    return [*pieces, word] if word else pieces
 
 
 def _blocks(data: TableData, width: int) -> RenderableType:
@@ -284,6 +349,7 @@ def _compact(data: TableData, lang: Lang, width: int, *, channels: int, summary:
     spec = COMPACT.get((data.key, len(data.columns)))
     if data.key in BLOCKS or spec is None:
         return _blocks(data, width)
+    kept = [(i, short, kind) for i, short, kind in spec if not (short == "channel" and channels <= 1)]
     columns = [
         _Column(
             data.columns[i] if short is None else lang(short) if short else "",
@@ -291,10 +357,21 @@ def _compact(data: TableData, lang: Lang, width: int, *, channels: int, summary:
             "wrap" if kind == "line" and short is None and not summary else kind,
             i in data.numeric,
         )
-        for i, short, kind in spec
-        if not (short == "channel" and channels <= 1)
+        for i, short, kind in kept
     ]
-    return _table(data, columns, width, compact=True) or _blocks(data, width)
+    table = _table(data, columns, width, compact=True)
+    if table is not None:
+        return table
+    # Too narrow for a table (40 columns): blocks of the same columns under the same short headings,
+    # not of every column under its full heading ("Mediana · En horario de atención" at 40 columns).
+    narrow = TableData(
+        data.key,
+        data.title,
+        [column.heading for column in columns],
+        [[row[i] for i, _, _ in kept] for row in data.rows],
+        data.note,
+    )
+    return _blocks(narrow, width)
 
 
 def _summary_pending(data: TableData, report: BrandReport, lang: Lang) -> TableData:
