@@ -132,7 +132,7 @@ def test_no_new_alerts_in_spanish(tmp_path: Path, cli: CliRunner, no_choice) -> 
         ({"LANG": "es_MX"}, "es"),
         ({"LANG": "en_US.UTF-8"}, "en"),
         ({"LANG": "C.UTF-8"}, "en"),
-        ({"LANG": "pt_BR.UTF-8"}, "en"),  # no Portuguese catalogue (yet): English
+        ({"LANG": "pt_BR.UTF-8"}, "pt"),
         ({"LC_ALL": "es_EC.UTF-8", "LANG": "en_US.UTF-8"}, "es"),
         ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "es_EC.UTF-8"}, "en"),
         ({"SOCIALMON_LANG": "es", "LANG": "en_US.UTF-8"}, "es"),

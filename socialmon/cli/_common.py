@@ -254,8 +254,10 @@ def say(console: LazyConsole | Console, *parts: object, style: str = "") -> None
 
 def label_word(label: str) -> str:
     """A sentiment label (positive, neutral, negative) in the CLI's language, as reports name it."""
-    from socialmon.render.i18n import STRINGS
+    from socialmon.render.i18n import PORTUGUESE, STRINGS
 
+    if current() == "pt":
+        return PORTUGUESE.get(label, label)
     english, spanish = STRINGS.get(label, (label, label))
     return spanish if current() == "es" else english
 

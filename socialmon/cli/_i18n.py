@@ -1,18 +1,20 @@
-"""The language the CLI speaks: its messages, table headers and `--help`, in English or Spanish.
+"""The language the CLI speaks: its messages, table headers and `--help`, in English, Spanish or
+Brazilian Portuguese (the reports' and the alerts' three languages, in their words).
 
 The words come from gettext catalogues in `socialmon/locale` (written with Babel: see
 `socialmon/locale/README.md`). A command speaks, the first that applies:
 
 1. its `--lang` option (report, pending, try);
-2. `$SOCIALMON_LANG` (en or es), the user's standing choice;
+2. `$SOCIALMON_LANG` (en, es or pt), the user's standing choice;
 3. the brand's `language` when the command works on one brand, or on brands that all share one;
-4. the locale: the first of `$LC_ALL`, `$LC_MESSAGES`, `$LANG` that is set (es_EC.UTF-8 → es);
+4. the locale: the first of `$LC_ALL`, `$LC_MESSAGES`, `$LANG` that is set (es_EC.UTF-8 → es,
+   pt_BR.UTF-8 → pt);
 5. English.
 
 `--help` is written before any config is read, so it follows 2, 4 and 5.
 
-Loading stays cheap: in English no catalogue is read; in Spanish the one `.mo` file is read on
-the first message. `gettext` itself is loaded by typer already.
+Loading stays cheap: in English no catalogue is read; in Spanish or Portuguese the one `.mo` file
+is read on the first message. `gettext` itself is loaded by typer already.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en"
-LANGUAGES = ("en", "es")  # the languages with a catalogue (English is the source text)
+LANGUAGES = ("en", "es", "pt")  # the languages with a catalogue (English is the source text)
 
 _catalogues: dict[str, NullTranslations] = {}
 _chrome_bound = False  # typer's and click's own words ("Usage", "Options") follow ours
@@ -52,7 +54,7 @@ def language_code(value: str) -> str:
 
 
 def known(value: str | None) -> str | None:
-    """`value` as a language with a catalogue ("es", "es_EC.UTF-8" → "es"), or None."""
+    """`value` as a language with a catalogue ("es", "es_EC.UTF-8" → "es", "pt_BR" → "pt"), or None."""
     if not value:
         return None
     code = language_code(value)
@@ -139,8 +141,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def count(n: int) -> str:
-    """A count as the current language writes it: "296,105" in English, "296.105" in Spanish, as the
-    reports write numbers (Babel, loaded only for counts that need a separator)."""
+    """A count as the current language writes it: "296,105" in English, "296.105" in Spanish and in
+    Portuguese, as the reports write numbers (Babel, loaded only for counts that need a separator)."""
     if _current == DEFAULT or abs(n) < 1000:
         return f"{n:,}"
     from babel.numbers import format_decimal

@@ -87,22 +87,16 @@ class PeriodChoice(StrEnum):
 
 
 class LangChoice(StrEnum):
-    """The languages the CLI speaks (`try --lang`)."""
-
-    es = "es"
-    en = "en"
-
-
-class ReportLangChoice(StrEnum):
-    """The languages a report is written in: the CLI's, and Brazilian Portuguese (its messages in English)."""
+    """The languages the CLI speaks and reports are written in (`--lang`)."""
 
     es = "es"
     en = "en"
     pt = "pt"
 
 
-# run_report's --lang: a report command's, or `try`'s (which speaks only the CLI's languages).
-AnyLang = ReportLangChoice | LangChoice
+# run_report's --lang: a report command's, or `try`'s.
+ReportLangChoice = LangChoice
+AnyLang = LangChoice
 
 
 SinceOption = Annotated[
@@ -147,8 +141,8 @@ LangOption = Annotated[
     typer.Option(
         "--lang",
         help=_(
-            "Language of the report and the messages. pt: the report in Brazilian Portuguese, the "
-            "messages in English. Default: the brand's language."
+            "Language of the report and the messages (pt: Brazilian Portuguese). Default: the brand's "
+            "language."
         ),
     ),
 ]
@@ -460,10 +454,8 @@ def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -
 
 
 def _cli_language(lang: AnyLang | None) -> str | None:
-    """The CLI's language for a --lang: Portuguese, which only reports are written in, speaks English."""
-    if lang is None:
-        return None
-    return "en" if lang.value == "pt" else lang.value
+    """The CLI's language for a --lang."""
+    return lang.value if lang else None
 
 
 def _report_language(config: Config, brand: str | None, lang: AnyLang | None) -> Lang:
