@@ -120,7 +120,7 @@ def test_a_portuguese_brand_without_openpyxl_is_told_in_portuguese(
 # 2.3 --lang pt
 
 
-def test_lang_pt_gives_a_portuguese_report_and_english_messages(tmp_path: Path) -> None:
+def test_lang_pt_gives_a_portuguese_report_and_portuguese_messages(tmp_path: Path) -> None:
     config = _project(tmp_path, "es")
     output = tmp_path / "report.md"
     result = CliRunner().invoke(
@@ -128,13 +128,13 @@ def test_lang_pt_gives_a_portuguese_report_and_english_messages(tmp_path: Path) 
     )
     assert result.exit_code == 0, result.output
     assert output.read_text(encoding="utf-8").startswith("# Café Uno — Relatório de engajamento")
-    assert f"wrote {output}" in " ".join(result.output.split())
+    assert f"{output} gravado" in " ".join(result.output.split())
 
 
 def test_lang_help_names_portuguese() -> None:
     result = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
     text = " ".join(result.output.split())
-    assert "--lang es|en|pt" in text and "pt: the report in Brazilian Portuguese" in text, text
+    assert "--lang es|en|pt" in text and "(pt: Brazilian Portuguese)" in text, text
 
 
 # 2.4 The language tag
