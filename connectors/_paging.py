@@ -36,9 +36,14 @@ One thread can take longer than the whole limit by itself (a video with tens of 
 comments). Still being read at the deadline's `item_at`, it is stopped between two of its pages:
 `read_thread()` throws `ThreadTimeUp` into the connector's `thread()` at its `yield`, keeps what it
 yielded, and remembers the thread marked `LONG_THREAD`, with where to go on when the connector
-answers with a `PartialThread` (YouTube's page token, Reddit's unread ids), else as the read began.
-The next scans read such threads last, after the listing (which stores their item but leaves its
-thread to them), so the rest of the channel is read first, and the thread goes on from there.
+answers with a `PartialThread` (YouTube's page token, Reddit's unread ids, Graph's `after` cursor
+kept under `RESUME_PAGE`), else as the read began. The next scans read such threads last, after the
+listing (which stores their item but leaves its thread to them) and what the connector reads once
+its listing is done (`after_listing()`: YouTube's channel-wide pass), so the rest of the channel is
+read first, and the thread goes on from there. A paged thread knows where it stands from
+`paginate(place=…)` (`PagePlace`): stopped at the yield that handed over its last page whole, it
+was read to its end and is not left for the next scan (`time_up_in_thread()`). A saved place the
+platform no longer takes (Graph invalidates cursors) is read from the start (`paginate_from()`).
 """
 
 from __future__ import annotations
@@ -206,6 +211,18 @@ class GraphPaging(CursorPaging):
         return super().next_params(body, params) or {**params, **query_without_secrets(str(link))}
 
 
+@dataclass
+class PagePlace:
+    """Where a paged read stands, kept by `paginate(place=…)` as it yields each page's items: the
+    parameters that got that page (`asked`), and those of the page after it (`following`; None when
+    it is the last). A thread stopped at a `yield` goes on from `asked` (the page in hand, read again
+    from its start) or, once that page is wholly handed over, from `following`; with no following
+    page, there is nothing left to go on with."""
+
+    asked: dict[str, Any] | None = None
+    following: dict[str, Any] | None = None
+
+
 #: Empty pages in a row followed before a listing is taken for one that never ends. Graph filters a
 #: page after choosing it, so empty pages with a next link are normal (platforms.md §1.4), but a
 #: long run of them is a listing that makes no progress.
@@ -221,7 +238,7 @@ async def paginate(
     first: Any = None,
     max_pages: int = 10_000,
     item_id: Callable[[Raw], Any] = lambda item: item.get("id"),
-    on_page: Callable[[Mapping[str, Any]], None] | None = None,
+    place: PagePlace | None = None,
 ) -> AsyncIterator[list[Raw]]:
     """Yield each page's items (only ids not seen before in this listing), following the platform's markers.
 
@@ -235,8 +252,8 @@ async def paginate(
     A strategy may have `lighter(error, params)`: given a failed request's error, the smaller
     parameters to ask for the same page with (the platform said the answer would be too large),
     kept for the rest of the listing; None raises the error.
-    `on_page` is told the parameters that got each page before its items are yielded: where to ask
-    again to go on from that page (a thread stopped part way, see `ThreadTimeUp`).
+    `place` is kept up to date with where the listing stands as each page's items are yielded (see
+    `PagePlace`): where to go on from when a thread is stopped part way (`ThreadTimeUp`).
     """
     lighter: Callable[[PlatformError, Mapping[str, Any]], dict[str, Any] | None] | None = getattr(
         paging, "lighter", None
@@ -261,11 +278,11 @@ async def paginate(
         if items and not fresh:
             raise ListingCutShort(f"{api.platform}: {path} served a page of only items it had already served")
         empty_in_a_row = 0 if items else empty_in_a_row + 1
-        if fresh:
-            if on_page is not None:
-                on_page(current)
-            yield fresh
         following = paging.next_params(body, current)
+        if fresh:
+            if place is not None:
+                place.asked, place.following = current, following
+            yield fresh
         if following is None:
             return
         if empty_in_a_row >= MAX_EMPTY_PAGES:
@@ -279,6 +296,106 @@ async def paginate(
         seen_markers.add(marker)
         current = following
     raise ListingCutShort(f"{api.platform}: {path} did not end after {max_pages:,} pages")
+
+
+#: What the next scan does with a thread stopped for the channel's time that goes on from a page (said
+#: in Spanish and Portuguese through socialmon.cli._config_words.PARTIAL_REASONS: keep the words).
+GOES_ON_FROM_ITS_PAGE = (
+    "the next scan goes on from the page of comments it was reading, after the rest of the channel"
+)
+#: The key, in a remembered item, of the paging parameters (Graph's `after` cursor) its thread's read
+#: goes on from, after a stop for the channel's time: see `time_up_in_thread()` and `paginate_from()`.
+RESUME_PAGE = "socialmon_page"
+
+
+def resume_page(item: Raw) -> dict[str, Any] | None:
+    """The paging parameters a remembered item's thread goes on from (`RESUME_PAGE`); None: from the
+    start (a listed item, or a remembered one whose saved place is not a mapping of text)."""
+    saved = item.get(RESUME_PAGE)
+    if not isinstance(saved, dict) or not saved:
+        return None
+    if not all(isinstance(value, str | int) and not isinstance(value, bool) for value in saved.values()):
+        return None
+    return {str(key): value for key, value in saved.items()}
+
+
+def time_up_in_thread(
+    where: str, item: Raw, params: Mapping[str, Any], place: PagePlace, *, page_done: bool
+) -> PartialThread | None:
+    """What a paged thread stopped at a `yield` by `ThreadTimeUp` raises: a `PartialThread` that
+    remembers `item` with where the next read goes on (`RESUME_PAGE`: the parameters of that page
+    that the thread's first request, `params`, lacks, such as Graph's `after` cursor). That is the
+    page in hand, read again from its start, or the next one once the page in hand was wholly handed
+    over (`page_done`); None when that was the last page: the thread was read to its end."""
+    if page_done and place.following is None:
+        return None
+    page = (place.following if page_done else place.asked) or {}
+    go_on = {key: value for key, value in page.items() if key not in params}
+    kept = {key: value for key, value in item.items() if key != RESUME_PAGE}
+    return PartialThread(
+        f"{where}: {TIME_LIMIT_IN_THREAD}; {GOES_ON_FROM_ITS_PAGE}",
+        resume={**kept, RESUME_PAGE: go_on} if go_on else kept,
+    )
+
+
+def paginate_from(
+    api: Api,
+    path: str,
+    params: Mapping[str, Any],
+    paging: Paging,
+    resume: Mapping[str, Any] | None,
+    *,
+    first: Any = None,
+    place: PagePlace | None = None,
+) -> AsyncIterator[list[Raw]]:
+    """`paginate()` going on from `resume` (paging parameters a stopped read kept: `resume_page()`),
+    else from the start (`first`, a first page already in hand, is used only then).
+
+    A place the platform no longer takes is read from the start instead, in the same read: Graph
+    invalidates a cursor once the item it points at is deleted, and tells apps not to store cursors
+    or assume they stay valid (Graph API, "Paginated Results"); a page token may expire. An error on
+    the first request made with it does not say whether the place or the item is at fault: the
+    start says (an item gone is gone there too). Only until a page has been handed over: after
+    that, an error is raised as `paginate()` raises it. A network outage is raised at once; an
+    auth error or a rate limit is not a `PlatformError`, and is raised at once too.
+    """
+    if not resume:  # `paginate()` itself: no generator in between for every thread of every scan
+        return paginate(api, path, params, paging, first=first, place=place)
+    return _paginate_resumed(api, path, params, paging, resume, first=first, place=place)
+
+
+async def _paginate_resumed(
+    api: Api,
+    path: str,
+    params: Mapping[str, Any],
+    paging: Paging,
+    resume: Mapping[str, Any],
+    *,
+    first: Any,
+    place: PagePlace | None,
+) -> AsyncIterator[list[Raw]]:
+    """`paginate_from()` with a place to go on from."""
+    pages = paginate(api, path, {**params, **resume}, paging, place=place)
+    try:
+        batch = await anext(pages)
+    except StopAsyncIteration:
+        return
+    except (PlatformError, NotFound) as error:
+        if isinstance(error, PlatformError) and error.code == "network":
+            raise
+        log.warning(
+            "%s: %s did not go on from where an earlier read stopped (%s); reading it from the start",
+            api.platform,
+            path,
+            _without_hint(error),
+        )
+    else:
+        yield batch
+        async for batch in pages:
+            yield batch
+        return
+    async for batch in paginate(api, path, params, paging, first=first, place=place):
+        yield batch
 
 
 async def _get_page(
@@ -557,6 +674,16 @@ def branches_left(item: Raw, unread: list[str], message: str, hint: str) -> Part
     return PartialThread(message, resume={**item, UNREAD_BRANCHES: unread}, hint=hint)
 
 
+@dataclass
+class ItemClosed:
+    """`SweepConnector.not_gone()`'s answer for an item found, when asked for itself, with its thread
+    closed (an Instagram media whose comments the account turned off): `posts` are the item as the
+    platform now describes it (marked `replies_closed`), stored; the thread is not read again."""
+
+    posts: list[PostRecord]
+    why: str
+
+
 class SweepConnector(Connector):
     """A platform connector that lists items newest first and reads each item's thread.
 
@@ -665,15 +792,25 @@ class SweepConnector(Connector):
     async def prepare(self, api: Api) -> None:
         """Look up what the listing needs (an uploads playlist, an account name)."""
 
+    async def after_listing(self, api: Api, finished: dict[str, Any]) -> AsyncIterator[Page]:
+        """Pages the connector reads once its listing is done (`finished`: the sweep's cursor then),
+        before the long threads (`LONG_THREAD`) go on: more of the channel, such as YouTube's pass
+        over every video's new comments. Their cursors are the connector's to set. An `Incomplete`
+        of its own (a cap) is raised after the long threads' turn; one at the time limit, at once."""
+        return
+        yield
+
     async def not_gone(
         self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
-    ) -> PlatformError | None:
+    ) -> PlatformError | ItemClosed | None:
         """Whether a thread answered "not found" or "cannot be read" is still there to read again.
 
         None (the default): the platform said the item is gone or its thread closed, and the thread
         is skipped. A connector whose platform gives the same answer for "gone" and for "refused"
-        (Graph's 100/33) returns the error to remember the thread with instead. `remembered`: the
-        item comes from an earlier scan's failed threads, not from this scan's listing.
+        (Graph's 100/33) returns the error to remember the thread with instead, or, having asked the
+        item itself and found its thread closed, `ItemClosed` with the item as it now is (stored, and
+        the thread skipped). `remembered`: the item comes from an earlier scan's failed threads, not
+        from this scan's listing.
         """
         return None
 
@@ -721,7 +858,10 @@ class SweepConnector(Connector):
             return
         except (Skipped, NotFound) as error:
             still_there = await self.not_gone(api, raw, error, remembered=remembered)
-            if still_there is None or key is None:  # gone or closed (or unnamed): nothing to read again
+            if isinstance(still_there, ItemClosed):  # closed: the item is stored as it now is
+                page.posts.extend(still_there.posts)
+                log.info("%s: the thread of %s is closed: %s", self.platform, where, still_there.why)
+            elif still_there is None or key is None:  # gone or closed (or unnamed): nothing to read again
                 log.warning("%s: skipped the thread of %s: %s", self.platform, where, _without_hint(error))
             else:
                 log.warning(
@@ -872,14 +1012,28 @@ class SweepConnector(Connector):
             listed = window.listed
             finished = window.finished()
             yield Page(cursor=finished, progress=Progress(done=listed, total=listed, unit="items"))
+            # The rest of the channel, read before the long threads go on: a long thread stops for the
+            # channel's time on every scan until it is through, and what came after it never ran.
+            capped: Incomplete | None = None
+            try:
+                async for page in self.after_listing(api, finished):
+                    yield page
+            except Incomplete as stop:  # a cap of its own, not the time: the long threads still go on
+                if not long_threads or self.out_of_time():
+                    raise
+                capped = stop
+            left_part_way = False  # the last long thread read is remembered again
             for failure in long_threads:  # the listing is done: the long threads go on
                 if self.out_of_time():  # the others stay remembered
                     raise time_limit_reached(self.platform)
                 page = Page(cursor=finished)
                 await self.read_thread(api, failure.item, failure.key, page, pending, remembered=True)
                 yield page
-            if long_threads and self.out_of_time():  # nothing more after a long thread stopped for time
+                left_part_way = bool(page.failed_threads)
+            if left_part_way and self.out_of_time():  # nothing more after a long thread stopped for time
                 raise time_limit_reached(self.platform)
+            if capped is not None:
+                raise capped
 
 
 def _keep_turn(raw: Raw, item: Raw) -> Raw:
@@ -910,12 +1064,16 @@ def _without_hint(error: Exception) -> str:
 
 
 __all__ = [
+    "GOES_ON_FROM_ITS_PAGE",
     "LONG_THREAD",
+    "RESUME_PAGE",
     "UNREAD_BRANCHES",
     "ApiSettings",
     "CursorPaging",
     "FieldError",
     "GraphPaging",
+    "ItemClosed",
+    "PagePlace",
     "PageTokenPaging",
     "Paging",
     "SweepConnector",
@@ -928,9 +1086,12 @@ __all__ = [
     "listed",
     "objects",
     "paginate",
+    "paginate_from",
     "parse_time",
     "query_without_secrets",
+    "resume_page",
     "time_at",
+    "time_up_in_thread",
     "unexpected_body",
     "unread_branches",
     "why_rejected",

@@ -31,6 +31,13 @@ permissions, or does not support this operation") both for a deleted post and fo
 will not serve: for a post this scan just listed, that leaves the thread for the next scan (the
 channel ends partial); for a remembered thread, the post is asked for itself, and is gone (the
 thread dropped) only when Graph answers 100/33 for the post too.
+
+A post whose comments take longer than the channel's time (`ThreadTimeUp`, between two comment
+pages) is remembered with the `after` cursor of the next page (`RESUME_PAGE`): the next scans read
+the rest of the channel first, then go on from there, so a post of any length is read through over
+several scans. Stopped after its last page, it was read whole and is not left. Graph invalidates a
+cursor once the comment it points at is deleted ("your app shouldn't store cursors", Paginated
+Results): a cursor it refuses has the post's comments read from the first page, in the same read.
 """
 
 from __future__ import annotations
@@ -52,7 +59,19 @@ from socialmon_connectors._meta import (
     graph_options,
     refused_not_gone,
 )
-from socialmon_connectors._paging import Raw, SweepConnector, Window, build, paginate, time_at
+from socialmon_connectors._paging import (
+    PagePlace,
+    Raw,
+    SweepConnector,
+    Window,
+    build,
+    paginate,
+    paginate_from,
+    resume_page,
+    time_at,
+    time_up_in_thread,
+)
+from socialmon_connectors.base import ThreadTimeUp
 from socialmon_connectors.errors import NotFound, PermissionDenied, PlatformError
 from socialmon_connectors.http import Api, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -223,8 +242,11 @@ class FacebookConnector(PageNamedByUsername, SweepConnector):
         inline = raw.get("comments")
         first = inline if isinstance(inline, dict) and "data" in inline else None
         params = {"filter": "stream", "fields": COMMENT_FIELDS, "limit": self.settings.comment_page_size}
+        resume = resume_page(raw)  # where a read stopped for the channel's time got to
+        place = PagePlace()
         served = 0
-        async for batch in paginate(api, f"{post_id}/comments", params, self.paging, first=first):
+        path = f"{post_id}/comments"
+        async for batch in paginate_from(api, path, params, self.paging, resume, first=first, place=place):
             if ids_withheld(batch):
                 raise withheld_ids(post_id, batch)
             served += len(batch)
@@ -236,9 +258,17 @@ class FacebookConnector(PageNamedByUsername, SweepConnector):
                 )
                 for item in batch
             ]
-            yield [record for record in parsed if record is not None]
+            try:
+                yield [record for record in parsed if record is not None]
+            except ThreadTimeUp:  # each page is one yield: it was handed over whole
+                stop = time_up_in_thread(
+                    self.item_label(raw), self.retry_item(raw), params, place, page_done=True
+                )
+                if stop is None:
+                    return  # that was the last page: read to its end
+                raise stop from None
         total = count(inline)
-        if total is not None and total > served:
+        if resume is None and total is not None and total > served:  # a read from the start only
             log.warning(
                 "Facebook post %s: the summary says %d comments, %d were readable "
                 "(hidden, deleted or restricted by privacy)",

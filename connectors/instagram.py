@@ -22,7 +22,15 @@ A media whose comments the account turned off (`is_comment_enabled: false` in th
 media listed without the field counts as on) is stored without asking for its comments: nobody
 can comment, and Graph's refusal of the edge (100/33) left the thread to read again every scan.
 A remembered thread Graph refuses again is let go when the media itself now says its comments
-are off (or is gone); otherwise it is read again on the next scan, as before.
+are off (or is gone); otherwise it is read again on the next scan, as before. Found off, the media is
+stored as Graph now describes it (asked for with the listing's fields), `replies_closed`: one no
+longer in the listing's window would otherwise keep its unanswered comments waiting.
+
+A media whose comments take longer than the channel's time (`ThreadTimeUp`) is remembered with the
+`after` cursor of its comment page (`RESUME_PAGE`): that page again when a comment's further replies
+were still to read, else the next one; none after the last page (read whole). The comments of a
+page and the replies inlined with them are handed over together. A cursor Graph refuses (it
+invalidates them) has the comments read from the first page, in the same read.
 
 Such a media is stored with `replies_closed`: nobody, the business included, can reply under it.
 The comments stored before the account turned its comments off stay as they were, not marked
@@ -54,13 +62,22 @@ from socialmon_connectors._meta import (
     refused_not_gone,
 )
 from socialmon_connectors._paging import (
+    MALFORMED,
+    ItemClosed,
+    PagePlace,
     Raw,
     SweepConnector,
+    UnexpectedShape,
     Window,
     build,
     paginate,
+    paginate_from,
+    resume_page,
     time_at,
+    time_up_in_thread,
+    why_rejected,
 )
+from socialmon_connectors.base import ThreadTimeUp
 from socialmon_connectors.errors import NotFound, PlatformError
 from socialmon_connectors.http import Api, Skipped
 from socialmon_connectors.records import CommentRecord, PostRecord, RejectedRecord
@@ -185,13 +202,15 @@ class InstagramConnector(SweepConnector):
 
     async def not_gone(
         self, api: Api, raw: Raw, error: Skipped | NotFound, *, remembered: bool
-    ) -> PlatformError | None:
+    ) -> PlatformError | ItemClosed | None:
         media_id = str(raw.get("id"))
         if remembered and isinstance(error, NotFound) and error.code == MISSING_OR_REFUSED:
             # Refused again on a later scan: the media itself says whether it is gone, or its comments
             # are now off (nothing to read until the account turns them on), or it is there to read.
+            # Asked for as the listing asks: a media off the listing's window is stored as it is now,
+            # `replies_closed` with its comments off (its comments no longer wait for an answer).
             try:
-                found = await api.get(media_id, {"fields": "id,is_comment_enabled"})
+                found = await api.get(media_id, {"fields": MEDIA_FIELDS})
             except NotFound:
                 return None
             except PlatformError as other:
@@ -199,8 +218,7 @@ class InstagramConnector(SweepConnector):
                     raise
                 found = None  # another answer says neither: read the thread again next scan
             if isinstance(found, dict) and comments_off(found):
-                log.info("Instagram media %s: its comments are turned off; they are not read", media_id)
-                return None
+                return self._closed(found)
             # Just asked for, the media is there: refused as a just-listed one is, with no second look.
             return await refused_not_gone(
                 api, f"media {media_id}", media_id, error, False, REFUSED_THREAD_HINT
@@ -208,6 +226,18 @@ class InstagramConnector(SweepConnector):
         return await refused_not_gone(
             api, f"media {media_id}", media_id, error, remembered, REFUSED_THREAD_HINT
         )
+
+    def _closed(self, found: Raw) -> ItemClosed | None:
+        """A remembered media Graph now says has its comments off: stored so, its thread let go (None:
+        let go only, when the answer cannot be read as a media)."""
+        media_id = found.get("id")
+        why = "its comments are turned off; they are not read"
+        try:
+            media = parse_media(found, self.account_id, self.username)
+        except MALFORMED as error:
+            log.warning("Instagram media %s: %s (not stored: %s)", media_id, why, why_rejected(error))
+            return None
+        return ItemClosed(posts=[media], why=why)
 
     async def thread(
         self, api: Api, raw: Raw, rejected: list[RejectedRecord]
@@ -231,28 +261,75 @@ class InstagramConnector(SweepConnector):
             return found
 
         params = {"fields": COMMENT_FIELDS, "limit": self.settings.comment_page_size}
-        async for batch in paginate(api, f"{media_id}/comments", params, self.paging):
-            yield parse(batch)
-            for comment in batch:
-                replies = comment.get("replies")
-                if not isinstance(replies, dict) or not comment.get("id"):
-                    continue  # a comment without an id is rejected above; its replies cannot be paged
-                reply_params = {"fields": REPLY_FIELDS, "limit": self.settings.comment_page_size}
-                try:
-                    async for reply_batch in paginate(
-                        api, f"{comment['id']}/replies", reply_params, self.paging, first=replies
-                    ):
-                        yield parse(reply_batch, str(comment["id"]))
-                except NotFound as error:
-                    # The comment was deleted (or hidden from us) since the listing served it, and the
-                    # replies of a deleted comment cannot be fetched: that concerns this comment alone.
-                    log.warning(
-                        "Instagram comment %s on media %s: its other replies cannot be read, the comment "
-                        "is gone: %s",
-                        comment["id"],
-                        media_id,
-                        Exception.__str__(error),
-                    )
+        reply_params = {"fields": REPLY_FIELDS, "limit": self.settings.comment_page_size}
+        place = PagePlace()
+        page_done = False  # whether the yield in hand is the page's last: nothing of it is left to read
+        try:
+            async for batch in paginate_from(
+                api, f"{media_id}/comments", params, self.paging, resume_page(raw), place=place
+            ):
+                # The comments and the replies inlined with them, in one yield; then the replies past
+                # those, comment by comment.
+                found = parse(batch)
+                paged: list[tuple[str, Raw, set[Any]]] = []  # (comment, its inline replies, their ids)
+                for comment in batch:
+                    replies = comment.get("replies")
+                    if not isinstance(replies, dict) or not comment.get("id"):
+                        continue  # a comment without an id is rejected above; its replies cannot be paged
+                    inline = self._inline_replies(str(comment["id"]), media_id, replies, rejected)
+                    if inline is None:
+                        continue  # rejected with its reason: the comment itself is kept
+                    found.extend(parse(inline, str(comment["id"])))
+                    if self.paging.next_params(replies, reply_params) is not None:
+                        paged.append(
+                            (str(comment["id"]), replies, {item["id"] for item in inline if item.get("id")})
+                        )
+                page_done = not paged
+                yield found
+                for number, (comment_id, replies, handed_over) in enumerate(paged, start=1):
+                    replies_place = PagePlace()
+                    try:
+                        async for reply_batch in paginate(
+                            api,
+                            f"{comment_id}/replies",
+                            reply_params,
+                            self.paging,
+                            first=replies,
+                            place=replies_place,
+                        ):
+                            fresh = [item for item in reply_batch if item.get("id") not in handed_over]
+                            if not fresh:
+                                continue  # the inline page, handed over with the comments
+                            page_done = number == len(paged) and replies_place.following is None
+                            yield parse(fresh, comment_id)
+                    except NotFound as error:
+                        # The comment was deleted (or hidden from us) since the listing served it, and the
+                        # replies of a deleted comment cannot be fetched: that concerns this comment alone.
+                        log.warning(
+                            "Instagram comment %s on media %s: its other replies cannot be read, the comment "
+                            "is gone: %s",
+                            comment_id,
+                            media_id,
+                            Exception.__str__(error),
+                        )
+        except ThreadTimeUp:
+            stop = time_up_in_thread(self.item_label(raw), raw, params, place, page_done=page_done)
+            if stop is None:
+                return  # the last page's last yield: read to its end
+            raise stop from None
+
+    def _inline_replies(
+        self, comment_id: str, media_id: str, replies: Raw, rejected: list[RejectedRecord]
+    ) -> list[Raw] | None:
+        """The first page of a comment's replies, inlined in the comment (`replies{…}`); None, with the
+        reason in `rejected`, when it is not a page of replies: the comment and the rest of its page
+        are kept (they are handed over together)."""
+        try:
+            return self.paging.items(replies)
+        except UnexpectedShape as shape:
+            where = f"the replies of Instagram comment {comment_id} on media {media_id}"
+            rejected.append(RejectedRecord(location=where, reason=str(shape)))
+            return None
 
 
 __all__ = [

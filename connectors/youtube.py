@@ -35,12 +35,17 @@ or made public later keeps its place among older uploads. The framework never tr
 is stored, and its thread is remembered by video id and read again on the next scans; a playlist
 item that cannot be read (no `contentDetails.videoId`, no time) is rejected with its reason. A
 video whose comments are still being read when the channel's time runs out (`ThreadTimeUp`) is
-remembered with the page token it was on (`COMMENTS_PAGE`): the next scan reads the other videos
-first, then goes on from that page, so a video with more comments than one scan can read gets
-through them over several scans (its newest comments are read again once it is through).
+remembered with the page token it was on (`COMMENTS_PAGE`; the next page's once the page it was on
+was read to its last thread; none when that was the last page: the video was read to its end): the
+next scan reads the other videos and the channel-wide pass first, then goes on from that page, so a
+video with more comments than one scan can read gets through them over several scans (its newest
+comments are read again once it is through). A token YouTube no longer takes reads the video from
+its first page, in the same read.
 
 The uploads sweep re-reads only the videos of the look-back window (`recent_days`): a question on
-an older video (an evergreen tutorial) would never be seen. After the sweep, a second pass lists
+an older video (an evergreen tutorial) would never be seen. After the sweep, and before a long
+video's turn (which ends every scan at the time limit until the video is through: run after it, the
+pass would not run at all meanwhile), a second pass lists
 the channel's comment threads (`allThreadsRelatedToChannelId`, every video's, newest first) from
 the top on every scan, at most `channel_threads_pages` pages, down to a line: the newest thread
 time the last completed pass saw (its watermark, under `channel_threads` in the cursor) less
@@ -70,9 +75,11 @@ from pydantic import Field, SecretStr, model_validator
 
 from socialmon_connectors._google import QUOTA_HINT, google_errors, parse_google_error
 from socialmon_connectors._paging import (
+    GOES_ON_FROM_ITS_PAGE,
     MALFORMED,
     ApiSettings,
     FieldError,
+    PagePlace,
     PageTokenPaging,
     Raw,
     SweepConnector,
@@ -85,6 +92,7 @@ from socialmon_connectors._paging import (
     listed,
     objects,
     paginate,
+    paginate_from,
     parse_time,
     time_at,
     unexpected_body,
@@ -387,6 +395,9 @@ class YouTubeConnector(SweepConnector):
         self._apis: list[_BudgetApi] = []  # this scan's, for one quota budget across both passes
         self._swept: set[str] = set()  # videos whose threads this scan's sweep reads (its window)
         self._swept_everything = False  # the sweep reads every video (a channel's first scan)
+        self._started = self.now()  # when this scan began (`pages()` sets it)
+        self._pass_from: datetime | None = None  # the channel-wide pass's watermark as this scan began
+        self._threads_cursor: dict[str, Any] | None = None  # the pass's cursor, saved beside the sweep's
 
     @property
     def channel_id(self) -> str:
@@ -412,35 +423,39 @@ class YouTubeConnector(SweepConnector):
         return api
 
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
-        """The uploads sweep, then the channel's threads on videos the sweep did not read.
+        """The uploads sweep, then the channel's threads on videos the sweep did not read
+        (`after_listing`), then the long videos' turns.
 
         Every page's cursor carries the channel-wide pass's own (`CHANNEL_THREADS`, its
         watermark): the one this scan started from until the pass reaches its line, then the new one.
         """
         self._apis, self._swept, self._swept_everything = [], set(), False
-        started = self.now()
+        self._started = self.now()
         off = self.settings.channel_threads_pages == 0  # no pass: no watermark of its own either
-        watermark = None if off else _pass_watermark((cursor or {}).get(CHANNEL_THREADS))
-        threads_cursor = None if watermark is None else {"watermark": watermark.isoformat()}
-        sweep_finished: dict[str, Any] | None = None
+        self._pass_from = None if off else _pass_watermark((cursor or {}).get(CHANNEL_THREADS))
+        self._threads_cursor = None if self._pass_from is None else {"watermark": self._pass_from.isoformat()}
         async for page in super().pages(cursor):
-            if page.cursor is not None and "run" not in page.cursor:  # the sweep's last page
-                sweep_finished = page.cursor
-                if watermark is None and self._swept_everything and not off:
-                    # A channel's first scan read every video's threads: the pass starts from now.
-                    threads_cursor = {"watermark": started.isoformat()}
-                    sweep_finished = None
-            page.cursor = _with_threads(page.cursor, threads_cursor)
+            page.cursor = _with_threads(page.cursor, self._threads_cursor)
             yield page
-        if sweep_finished is None or off:
+
+    async def after_listing(self, api: Api, finished: dict[str, Any]) -> AsyncIterator[Page]:
+        """The channel-wide pass, once the sweep is done: before a long video's turn, which stops at
+        the channel's time limit on every scan until the video is through."""
+        if self.settings.channel_threads_pages == 0:
+            return
+        watermark, started = self._pass_from, self._started
+        if watermark is None and self._swept_everything:
+            # A channel's first scan read every video's threads: the pass starts from now.
+            self._threads_cursor = {"watermark": started.isoformat()}
+            yield Page(cursor=finished)
             return
         if watermark is None:  # the first scan after an upgrade: the catch-up is the first line
             watermark = started - timedelta(days=self.settings.channel_threads_catch_up_days)
-        async with self.client() as client:
-            channel_pass = _ChannelThreads(self, self.make_api(client))
-            async for page in channel_pass.pages_down_to(watermark, started):
-                page.cursor = _with_threads(sweep_finished, page.cursor)
-                yield page
+        channel_pass = _ChannelThreads(self, api)
+        async for page in channel_pass.pages_down_to(watermark, started):
+            self._threads_cursor = page.cursor  # `pages()` puts it beside the sweep's
+            page.cursor = finished
+            yield page
 
     async def prepare(self, api: Api) -> None:
         body = await api.get("channels", {"part": "contentDetails", "id": self.channel_id})
@@ -554,33 +569,38 @@ class YouTubeConnector(SweepConnector):
             "textFormat": "plainText",
         }
         token = raw.get(COMMENTS_PAGE)
-        if isinstance(token, str) and token:  # a read the channel's time stopped: on from its page
-            params["pageToken"] = token
-        reading: dict[str, Any] = {"pageToken": params.get("pageToken")}  # the page being read
-        try:
-            async for batch in paginate(
-                api,
-                "commentThreads",
-                params,
-                self.threads_paging,
-                on_page=lambda asked: reading.update(pageToken=asked.get("pageToken")),
-            ):
-                for item in batch:
-                    comments = await self.thread_comments(api, item, vid, rejected)
-                    if comments:
-                        yield comments
-        except ThreadTimeUp:
-            # The page it was on is read again from its start (what was read of it is upserted), so
-            # threads pushed down by new comments are not skipped. A token YouTube no longer takes
-            # fails the thread as any error would: it is then read from the top.
-            resume: Raw = self.retry_item(raw)
-            if reading["pageToken"]:
-                resume[COMMENTS_PAGE] = reading["pageToken"]
-            raise PartialThread(
-                f"YouTube video {vid}: {TIME_LIMIT_IN_THREAD}; the next scan goes on from the page of "
-                "comments it was reading, after the rest of the channel",
-                resume=resume,
-            ) from None
+        resume = {"pageToken": token} if isinstance(token, str) and token else None
+        place = PagePlace()
+        async for batch in paginate_from(
+            api, "commentThreads", params, self.threads_paging, resume, place=place
+        ):
+            for position, item in enumerate(batch, start=1):
+                comments = await self.thread_comments(api, item, vid, rejected)
+                if not comments:
+                    continue
+                try:
+                    yield comments
+                except ThreadTimeUp:
+                    if position < len(batch):  # the page is read again from its start next time
+                        go_on = place.asked
+                    elif place.following is not None:  # the page is done: on from the next one
+                        go_on = place.following
+                    else:  # its last comment was just handed over: the video is read to its end
+                        return
+                    raise self._stopped(raw, vid, go_on) from None
+
+    def _stopped(self, raw: Raw, vid: str, go_on: dict[str, Any] | None) -> PartialThread:
+        """A video's comments stopped for the channel's time: the next scan goes on from the page of
+        `go_on` (read from its start, what was read of it upserted: threads pushed down by new comments
+        are not skipped). A token YouTube no longer takes reads the video from its first page."""
+        resume: Raw = self.retry_item(raw)
+        token = (go_on or {}).get("pageToken")
+        if token:
+            resume[COMMENTS_PAGE] = token
+        return PartialThread(
+            f"YouTube video {vid}: {TIME_LIMIT_IN_THREAD}; {GOES_ON_FROM_ITS_PAGE}",
+            resume=resume,
+        )
 
     async def thread_comments(
         self, api: Api, item: Raw, vid: str | None, rejected: list[RejectedRecord]
