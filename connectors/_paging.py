@@ -701,6 +701,9 @@ class SweepConnector(Connector):
     sleep = staticmethod(asyncio.sleep)
     now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
     _long_turn = 1  # the turn a thread stopped for the channel's time takes (`pages` sets it per scan)
+    #: The keys of the items whose threads go on last this scan (`LONG_THREAD`), from where an earlier
+    #: scan stopped: listed meanwhile, their thread is not read with them (`pages` sets it per scan).
+    long_thread_keys: frozenset[str] = frozenset()
 
     def retry_policy(self) -> RetryPolicy:
         s = self.settings
@@ -913,6 +916,7 @@ class SweepConnector(Connector):
         )
         self._long_turn = 1 + max((_turn(failure.item[LONG_THREAD]) for failure in long_threads), default=0)
         read_last = {failure.key for failure in long_threads}
+        self.long_thread_keys = frozenset(read_last)
         async with self.client() as client:
             api = self.make_api(client)
             await self.prepare(api)

@@ -480,9 +480,16 @@ class YouTubeConnector(SweepConnector):
             self._no_uploads(error, pages_served)
 
     def _note_swept(self, batch: list[Raw], window: Window) -> None:
-        """The listed videos inside the sweep's window: the channel-wide pass passes over their threads."""
+        """The listed videos inside the sweep's window: the channel-wide pass passes over their threads.
+
+        Not a long video going on from where an earlier scan stopped (`long_thread_keys`): the sweep
+        leaves its thread to that read, which goes on from an older page, so the pass reads its new
+        threads (else a question asked on it meanwhile was never read, once the video left the window).
+        """
         for raw in batch:
             key = self.item_key(raw)
+            if key in self.long_thread_keys:
+                continue
             try:
                 inside = key is not None and window.wanted(video_time(raw))
             except MALFORMED:

@@ -15,6 +15,7 @@ tests/test_channel_timeout_long_item.py, whose fake channel this one extends wit
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ import pytest
 from conformance import gather
 from test_channel_timeout_long_item import (
     BIG_VIDEO,
+    NOW,
     YT_CHANNEL,
     YT_LIMIT,
     FakeTime,
@@ -146,3 +148,80 @@ def test_the_pass_s_page_cap_does_not_cost_the_long_video_its_turn() -> None:
     assert [key for page in pages for key in page.resolved_threads] == [RECENT], "read to its end"
     final = pages[-1].cursor
     assert final is not None and final[CHANNEL_THREADS] == {"watermark": mark(2)}, "the cap moved the line"
+
+
+# --- a question asked on the long video itself while it takes its turns ------------------------
+
+_CLOCK: dict[str, Any] = {}
+
+
+class _MovingYouTube(TimedYouTube):
+    """The connector's wall clock is `_CLOCK["now"]` (days pass between scans)."""
+
+    now = staticmethod(lambda: _CLOCK["now"])
+
+
+class _DatedChannel(ChannelWithAnOldVideo):
+    """Its videos can be given publish times, and questions added to the channel-wide listing."""
+
+    def __init__(self, clock: FakeTime) -> None:
+        super().__init__(clock)
+        self.times: dict[str, Any] = {}
+
+    def playlist(self, request: httpx.Request) -> httpx.Response:
+        body = super().playlist(request).json()
+        for item in body["items"]:
+            vid = item["contentDetails"]["videoId"]
+            if vid in self.times:
+                published = self.times[vid].strftime("%Y-%m-%dT%H:%M:%SZ")
+                item["snippet"]["publishedAt"] = item["contentDetails"]["videoPublishedAt"] = published
+        body["items"].sort(key=lambda item: item["contentDetails"]["videoPublishedAt"], reverse=True)
+        return httpx.Response(200, json=body)
+
+    def question(self, vid: str, cid: str, when: Any) -> None:
+        thread = self.thread(vid, cid)
+        for field in ("publishedAt", "updatedAt"):
+            thread["snippet"]["topLevelComment"]["snippet"][field] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.channel_threads.insert(0, thread)
+        self.channel_threads.sort(
+            key=lambda thread: thread["snippet"]["topLevelComment"]["snippet"]["publishedAt"], reverse=True
+        )
+
+
+def test_a_question_on_the_long_video_itself_is_read_though_the_video_leaves_the_window(
+    tmp_path: Path,
+) -> None:
+    """The sweep lists the long video but leaves its thread to its turn, which goes on from an older
+    page: a question asked on it meanwhile is the channel-wide pass's to read. A first version left
+    it out of the pass too (as a video the sweep had read), and once the video left the window the
+    question was never read (reviewer's find)."""
+    _CLOCK["now"] = NOW
+    store = Store(open_database(f"sqlite:///{tmp_path / 'db.db'}"), get_scorer("vader"))
+    clock = FakeTime()
+    youtube = _DatedChannel(clock)
+    resolved = channel(_MovingYouTube, YouTubeSettings(api_key="AIzaFAKEkey", max_retries=0), YT_CHANNEL)
+
+    def one() -> None:
+        with youtube.router():
+            scan(store, resolved, clock, YT_LIMIT)
+
+    try:
+        one()
+        one()
+        youtube.question(BIG_VIDEO, "UgzQuestionOnBig", NOW - timedelta(minutes=10))
+        one()
+        _CLOCK["now"] = NOW + timedelta(hours=2)
+        youtube.question(OLD_VIDEO, "UgzQuestionOnOld", _CLOCK["now"] - timedelta(minutes=10))
+        one()
+        _CLOCK["now"] = NOW + timedelta(days=15)  # the long video is out of the window now
+        youtube.videos = ["newVideo0001", *youtube.videos]
+        youtube.times["newVideo0001"] = _CLOCK["now"] - timedelta(hours=1)
+        for _ in range(15):
+            one()
+            if not pending_keys(store):
+                break
+        assert not pending_keys(store)
+        stored = stored_comments(store)
+        assert "UgzQuestionOnOld" in stored and "UgzQuestionOnBig" in stored
+    finally:
+        store.database.dispose()
