@@ -13,39 +13,53 @@ every locale the apps write:
 
 12- or 24-hour clocks ("a. m."/"p. m."/"AM"/"PM"), 2- or 4-digit years, `/`, `.` or `-` between
 day and month, and day and month in either order, decided per file from all its dates: a date
-whose first field is over 12 makes the file day-first, one whose second is over 12 month-first;
-when none tells, the channel's `locale` does (month-first for en-US, else day-first), and the
-setting `date_order` forces it. The apps put Unicode direction marks (U+200E) and no-break or
-narrow no-break spaces (U+00A0, U+202F) in their lines: they are read as plain spaces or dropped.
+whose first field is over 12 makes the file day-first, one whose second is over 12 month-first
+(the dates of lines that name a sender, else of the notices: a date typed at a line's start may be
+written the other way round); when none tells, the channel's `locale` does (month-first for
+en-US, else day-first), and the setting `date_order` forces it. The apps put Unicode direction
+marks (U+200E) and no-break or narrow no-break spaces (U+00A0, U+202F) in their lines: they are
+read as plain spaces or dropped.
 
 A line that does not start with a date and time written as the export writes its messages' (as
 its first line does, else most of its first lines: brackets or " - ", separator, the year's digits,
 seconds, clock) is the continuation of the message before it: a note or a bit of another chat
 pasted in a message stays its text, even where a short chat has more such lines than messages. A
 line written exactly as the export writes a message's start is text of the message before it too
-when who it names says it was pasted there (a bit of another chat copied on an iPhone, or from
-another export):
+when what the chat holds says it was typed or pasted there (a quote, a bit of another chat copied
+on an iPhone or from another export, an order's dates typed at the start of lines):
+- a line that names no sender and has lines under it (a system notice is one line);
+- a line that repeats an earlier message of the chat, its time and text (or its time, sender and
+  the start of its text), and is earlier than the chat's latest message: the business's own
+  answer (or anyone's message) quoted, with its "date, time - Name:" or "[date, time] Name:";
+  quoted from the customer's phone it may name the business as she saved it;
 - in a 1:1 chat (the file is named after a sender who writes, a sender is in `business_names`, and
-  no group notice such as "Ana añadió a Luis" is in it), two or more lines in a row of senders who
-  write nowhere else in the chat (one such line alone stays a message: a third person's line
-  cannot be told from a paste);
-- a line that names no sender and has lines under it (a system notice is one line).
-A line's time never makes it text: a real message may come hours out of order (sent from a linked
-device while the phone was offline, a sender's clock set wrong, a backup restored), and folding it
-into the one before would lose it. So the business's own earlier answer quoted, or an earlier bit
-of a group's chat pasted, stay messages, at their times. System
-lines (the encryption notice, joins and exits, the business-account notices; subject, group name
-and description changes, told by their words, 'Ana cambió el asunto de "a" a "b"', 'changed the
-subject from', 'mudou o assunto de'…, so that a sender whose saved name has quotes is kept; on iOS,
-texts that start with U+200E) are skipped, except: media ("<Multimedia omitido>", "<Media
-omitted>", "<Mídia oculta>", "<Sticker omitted>", "<Video note omitted>", "imagen omitida", "video
-note omitted"…, Android's "null" for a view-once photo, and an attachment of an export with media,
-"IMG-….jpg (archivo adjunto)", "<attached: …>"), stored as a message of its sender whose text is the
-caption on the lines after it when there is one (Android), else empty (which gets no sentiment
-label); iOS's shared locations ("Ubicación: https://maps.google.com/?q=…", or a named place
-"Panadería (Guayaquil): https://…"), stored as a text like Android's; and deleted messages ("Se
-eliminó este mensaje", "This message was deleted", "Mensagem apagada"…), stored as a deleted
-message of its sender. The "<Se editó este mensaje.>" mark is dropped from an edited text.
+  no group notice such as "Ana añadió a Luis" or 'Ana cambió el asunto a "b"' is in it), two or
+  more lines in a row of senders who write nowhere else in the chat; and lines from before the
+  chat's latest message among which such a sender's (an earlier bit of a group, with its lines of
+  the customer, the business and its notices). One such line at its own time, in order, stays a
+  message: a third person's line cannot be told from a paste;
+- lines without a sender right under a message that read as no notice (none of the notices'
+  words): two or more in a row (an order's dates, one per line), or one out of order with the
+  messages around it (a notice is written when it happens) or that is no date in the file's order
+  (typed the other way round). A notice right above such lines was pasted with them.
+A line's time alone never makes it text: a real message may come hours out of order (sent from a
+linked device while the phone was offline, a sender's clock set wrong, a backup restored), and
+folding it into the one before would lose it; so a late message that repeats no earlier one and is
+among no third sender's lines stays a message, at its time. System lines (the encryption notice,
+joins and exits, the business-account notices; subject, group name and description changes, told by
+their words, 'Ana cambió el asunto de "a" a "b"', 'changed the subject from', 'mudou o assunto
+de'…, so that a sender whose saved name has quotes is kept; on iOS, texts that start with U+200E,
+and the encryption and business notices older iOS versions write unmarked) are skipped, except:
+media ("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "<Sticker omitted>", "<Video
+note omitted>", "imagen omitida", "video note omitted", "Live location shared"…, Android's "null"
+for a view-once photo, and an attachment of an export with media, "IMG-….jpg (archivo adjunto)",
+"<attached: …>"), stored as a message of its sender whose text is the caption on the lines after it
+when there is one (Android), else empty (which gets no sentiment label); iOS's shared locations
+("Ubicación: https://maps.google.com/?q=…", or a named place "Panadería (Guayaquil): https://…")
+and polls ("POLL:" and its question and options on the lines after it), stored as a text like
+Android's; and deleted messages ("Se eliminó este mensaje", "This message was deleted", "Mensagem
+apagada"…), stored as a deleted message of its sender. The "<Se editó este mensaje.>" mark is
+dropped from an edited text.
 
 Each chat is a post of kind "conversation" (id: a digest of the chat's name; its author the
 customer; `created_at` its last message and `comment_count` its messages, the newest over every
@@ -77,9 +91,11 @@ chat, or a contact renamed from one name to another, is still told by its file's
 The apps write UTF-8; an export with a few broken bytes (cut in the middle of a character) is
 still read as UTF-8, a file saved again as Windows-1252 as that.
 
-Limits: iOS exports leave a photo's caption out, so only Android's are kept. A dated line that
-names no sender and has no line under it ("5/12/26, 09:00 - recoger", an order's dates one per
-line) reads as a system notice and is skipped.
+Limits: iOS exports leave a photo's caption out, so only Android's are kept. A lone dated line
+that names no sender and has no line under it, in order with the messages around it or after the
+chat's last message ("5/12/26, 09:00 - recoger" as the last line), reads as a system notice and
+is skipped (as the last line of an export cut short does). A quote of a message the export does
+not hold (older than the export, or cut) with the business's name stays a message of the business.
 Messages an older socialmon made of pasted lines stay stored (nothing removes them), and the
 message they were cut from gets its whole text once its file changes (a newer export).
 """
@@ -96,6 +112,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -195,7 +212,7 @@ _QUOTES = frozenset('"“”«»')
 _GROUP_NOTICE = re.compile(
     r"(?:^|\s)(?:changed the (?:subject|group name|group description)|created group|"
     r"cambi(?:ó|aste) (?:el asunto|el nombre del grupo|la descripción del grupo)|cre(?:ó|aste) el grupo|"
-    r"mudou (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
+    r"(?:mudou|alterou) (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
     re.IGNORECASE,
 )
 # A sender the phone has not saved: its number as the export writes it ("+593 99 123 4567"; Android
@@ -205,7 +222,7 @@ _PHONE = re.compile(r"^\+?[\d\s().\-\u2010\u2011\u2012\u2013]{7,}$")
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
 # Media left out of an export without media, and attachments of an export with media.
 _MEDIA = re.compile(
-    r"^(?:<(?:multimedia omitido|media omitted|m[íi]dia oculta|arquivo de m[íi]dia oculto|"
+    r"^(?:<(?:multim[eé]dia omitid[oa]|media omitted|m[íi]dia oculta|arquivo de m[íi]dia oculto|"
     r"archivo multimedia omitido)>"
     r"|<(?:attached|adjunto|anexado|archivo adjunto): [^>]+>"
     r"|.+ \((?:archivo adjunto|file attached|arquivo anexado)\))$",
@@ -215,7 +232,8 @@ _MEDIA = re.compile(
 # "‎Presupuesto.pdf • 2 páginas ‎documento omitido" (only after U+200E); Android, typed: "<Sticker
 # omitted>", "<Video note omitted>", "<Sticker omitido>" (the whole text inside <…>).
 _MEDIA_WORDS = re.compile(
-    r"(?:^|\s)(?:imagen|image|imagem|video note|video|vídeo|audio|áudio|sticker|figurinha|gif|documento|document|"
+    r"(?:^|\s)(?:imagen|image|imagem|photo|foto|video note|video|vídeo|audio|áudio|sticker|figurinha|gif|"
+    r"documento|document|"
     r"tarjeta de contacto|contact card|cartão de contato|contato|ubicación|location)\s+"
     r"(?:omitid[oa]|omitted|ocultad[oa]|ocult[oa]|omitid[oa]s)$",
     re.IGNORECASE,
@@ -223,6 +241,35 @@ _MEDIA_WORDS = re.compile(
 # iOS: a shared location, "‎Location: https://maps.google.com/?q=…", or a named place, "‎Panadería
 # (Guayaquil): https://…": a message of its sender (marked with U+200E like the system lines).
 _LOCATION = re.compile(r"^[^\n]{1,300}?: https?://\S+$")
+# iOS: a live location shared ("‎Live location shared"), marked like a media line: a message of its
+# sender with no text.
+_LIVE_LOCATION = re.compile(
+    r"^(?:live location|ubicación en tiempo real|localización en tiempo real|localização em tempo real)",
+    re.IGNORECASE,
+)
+# A poll's first line, "POLL:" (iOS marks it, and each line under it, with U+200E), then its question
+# and its options on the lines after it: what its sender wrote, a message.
+_POLL = frozenset({"poll:", "encuesta:", "enquete:", "sondagem:"})
+# The notices the apps write at the top of a chat, which older iOS versions write under the
+# customer's name without the U+200E that marks the others: told by their words, so that the chat
+# does not open on the customer "saying" them. `_NOTICE_OPENINGS` is a cheap first test.
+_NOTICE_OPENINGS = (
+    "Messages",
+    "Los mensajes",
+    "As mensagens",
+    "This business",
+    "Esta empresa",
+    "This chat is with",
+    "Este chat es con",
+    "Esta conversa é com",
+)
+_NOTICE_INITIALS = frozenset(opening[0] for opening in _NOTICE_OPENINGS)
+_UNMARKED_NOTICE = re.compile(
+    r"(?:Messages|Los mensajes|As mensagens)\b[^\n]{0,120}?(?:end-to-end|extremo a extremo|ponta a ponta)"
+    r"|(?:This business|Esta empresa)\b[^\n]{0,60}?\bMeta\b"
+    r"|This chat is with a business account|Este chat es con una cuenta de empresa"
+    r"|Esta conversa é com uma conta comercial"
+)
 _DELETED = frozenset(
     {
         "se eliminó este mensaje",
@@ -236,7 +283,8 @@ _DELETED = frozenset(
     }
 )
 _EDITED = re.compile(
-    r"\s*<(?:se editó este mensaje\.?|this message was edited|mensagem editada|editado|edited)>$",
+    r"\s*<(?:se editó este mensaje\.?|se ha editado este mensaje\.?|this message was edited|mensagem editada|"
+    r"esta mensagem foi editada|editado|edited)>$",
     re.IGNORECASE,
 )
 
@@ -409,8 +457,12 @@ def _kind(text: str, marked: bool) -> str:
         or (text[0] == "<" and text[-1] == ">" and _MEDIA_WORDS.match(text[1:-1]))
     ):
         return "media"
-    if marked and _LOCATION.match(text):
+    if marked and (_LOCATION.match(text) or text.casefold() in _POLL):
         return "text"
+    if marked and _LIVE_LOCATION.match(text):
+        return "media"
+    if not marked and _UNMARKED_NOTICE.match(text):
+        return "system"
     return "system" if marked else "text"
 
 
@@ -437,11 +489,11 @@ def _time_error(minute: int, second: int) -> str:
     return ""
 
 
-def _date_order_of(firsts: Iterable[str], seconds: Iterable[str], fallback: str) -> str:
-    """Day-first or month-first from every message's date (its first and second fields): a first
-    field over 12 says day-first, a second one over 12 month-first; when none tells, `fallback`."""
+def _date_order_of(dates: Iterable[tuple[str, str]]) -> str | None:
+    """Day-first ("dmy") or month-first ("mdy") from the first and second fields of `dates`: a first
+    field over 12 says day-first, a second one over 12 month-first; None when none tells, or both."""
     day_first = month_first = False
-    for a, b in set(zip(firsts, seconds, strict=True)):
+    for a, b in set(dates):
         first, second = int(a), int(b)
         if first > 31:  # year first
             continue
@@ -449,7 +501,7 @@ def _date_order_of(firsts: Iterable[str], seconds: Iterable[str], fallback: str)
         month_first = month_first or (second > 12 and first <= 12)
     if day_first != month_first:
         return "dmy" if day_first else "mdy"
-    return fallback
+    return None
 
 
 class _Hour(NamedTuple):
@@ -508,24 +560,51 @@ def _hour_or_reason(key: tuple[str, str, str, str, str | None], order: str, zone
         return f"{'/'.join(key[:3])} {key[3]}h is not a date and time (read {order}): {error}"
 
 
-# A line of the export's own layout inside a message (a bit of another chat pasted in, an order's
-# dates) is told from a message's start only by who it names, never by its time: a real message may
-# come hours out of order (sent from a linked device while the phone was offline, a sender's clock
-# set wrong, a chat restored from a backup), and folding it into the one before would lose it.
-# A group's notices ("Ana añadió a Luis", "Luis joined using this group's invite link"): a chat
-# that has one is a group, whose members may write anywhere, however seldom.
-# Shaped as the apps write them, a name first ("Ana añadió a Luis", "Luis left"), so that a pasted
-# line such as "Su pedido salió del centro" is no group notice.
+# A line of the export's own layout inside a message (a bit of another chat pasted in, a quote, an
+# order's dates) is told from a message's start by who it names and by what else the chat holds,
+# never by its time alone: a real message may come hours out of order (sent from a linked device
+# while the phone was offline, a sender's clock set wrong, a chat restored from a backup), and
+# folding it into the one before would lose it.
+# A group's notices ("Ana añadió a Luis", "Luis joined using this group's invite link", 'Ana
+# changed the subject to "Pedidos"'): a chat that has one is a group, whose members may write
+# anywhere, however seldom. Shaped as the apps write them, a name first ("Ana añadió a Luis",
+# "Luis left", "You changed this group's icon"; Spanish's "you" has none: "Cambiaste el asunto…"),
+# so that a pasted line such as "Su pedido salió del centro" is no group notice.
 _GROUP_MEMBERSHIP = re.compile(
-    r"^\S.*? (?:"
+    r"^[\u200e\u200f]*(?:\S.*? (?:"
     r"(?:added|removed|añadió a|agregó a|eliminó a|adicionou|removeu) \S.*"
+    r"|(?:added you|te añadió|te agregó|te eliminó|te adicionou|te removeu)\b.*"
     r"|(?:left|salió|saiu)(?: (?:the group|del grupo|do grupo))?"
     r"|(?:joined using|se unió (?:usando|mediante)|entrou usando) .*"
     r"|(?:created|creó|criou) (?:the |this |el |este |o )?(?:group|grupo)\b.*"
-    r"|(?:changed the group|cambió el nombre del grupo|mudou o nome do grupo)\b.*"
-    r")$",
+    r"|(?:changed|cambió|mudou|alterou) (?:the subject|the group|this group|el asunto|el nombre del grupo|"
+    r"la descripción del grupo|el [íi]cono|la imagen (?:de este|del) grupo|la foto del grupo|o assunto|"
+    r"o nome do grupo|a descrição do grupo|a imagem (?:deste|do) grupo|o [íi]cone (?:deste|do) grupo)\b.*"
+    r")|(?:cambiaste (?:el asunto|el nombre del grupo|la descripción del grupo|el [íi]cono)|"
+    r"creaste (?:el|este) grupo|añadiste a|agregaste a|eliminaste a|saliste del grupo|te uniste)\b.*)$",
     re.IGNORECASE,
 )
+# Words of the notices Android writes without a sender, besides a group's: the encryption and
+# business-account notices, a security code or phone number changed, disappearing messages, a
+# contact blocked, calls. A line without a sender that has none of them, typed right under a
+# message, is that message's text (an order's dates, one per line).
+_NOTICE_WORDS = re.compile(
+    r"end-to-end|extremo a extremo|ponta a ponta|security code|código de seguridad|código de segurança|"
+    r"phone number|número de teléfono|número de telefone|\bnew number|nuevo número|novo número|"
+    r"disappearing messages|mensajes temporales|mensagens temporárias|"
+    r"blocked this|\b(?:des)?bloqueaste\b|\b(?:des)?bloqueou\b|"
+    r"this business|business account|esta empresa|cuenta de empresa|cuenta comercial|conta comercial|"
+    r"\bcontact\.?$|\bcontacto\.?$|\bcontato\.?$|\btap to\b|\btoca para\b|\btoque para\b|"
+    r"\bgroup\b|\bgrupo\b|\bcommunity\b|\bcomunidad\b|\bcomunidade\b|\badmin|"
+    r"pinned a message|fijó un mensaje|fixou uma mensagem|invite link|enlace de invitación|link de convite|"
+    r"\bcall\b|llamada|chamada|\bjoin|unirse",
+    re.IGNORECASE,
+)
+
+
+def _reads_as_notice(line: str) -> bool:
+    """Whether a line without a sender says what one of the apps' notices says."""
+    return bool(_NOTICE_WORDS.search(line) or _GROUP_MEMBERSHIP.search(line))
 
 
 def _sender_of(sender: str, colon: str) -> str | None:
@@ -567,16 +646,20 @@ def _message_starts(
     firsts: list[tuple[str, str, str]],
     chat: str,
     business: set[str],
+    walls: list[datetime | None],
 ) -> list[int]:
     """Which of the lines written as the export writes a message's start (each given by its
-    `bodies`, the text after its date and time up to the next such line, and their `firsts` lines
-    split at their first ": ") do start one; the others are text of the message before them.
+    `bodies`, the text after its date and time up to the next such line, their `firsts` lines
+    split at their first ": ", and their `walls` times) do start one; the others are text of the
+    message before them.
 
     Such a line is text of the message it is in when
+    - it names no sender and has lines under it (a system notice is one line: "5/12/26, 9:00 -
+      recoger en tienda" and what follows is text someone wrote);
     - the chat is 1:1 (no group notice in it) and it names a third sender, in two or more lines in
       a row whose third senders write nowhere else in the chat (a bit of another chat pasted in);
-    - it names no sender and has lines under it (a system notice is one line: "5/12/26, 9:00 -
-      recoger en tienda" and what follows is text someone wrote).
+    - it is one of the lines of `_pasted_in_place` (a quote, an earlier bit of a group, an order's
+      dates typed one per line).
     Its time alone never makes a line text (see `_GROUP_MEMBERSHIP`'s comment). The export's first
     line starts a message unless it is one of these (a copy that opens inside a message): it is then
     text before the first message, said as such.
@@ -597,32 +680,250 @@ def _message_starts(
     pasted_lines = {
         k for k, key in enumerate(senders) if key is None and bodies[k].partition("\n")[2].strip()
     }
-    # Android writes a group's notices without a sender; iOS under the group's name, marked (U+200E).
-    group = any(
-        _GROUP_MEMBERSHIP.search(said if key is not None else named)
-        for k, (key, (named, _, said)) in enumerate(zip(senders, firsts, strict=True))
-        if k not in pasted_lines and (key is None or said[:1] in _MARKS)
-    )
+    group = _has_group_notice(senders, firsts, walls, pasted_lines)
     people = None if group else _two_people(chat, writers, business)
+    seen: Counter[str | None] = Counter()
     if people is not None:
         # Runs of lines in a row that neither of the two people wrote. A third sender who writes in
         # two runs is seen elsewhere: someone the chat has (a 1:1 chat's name given to a group). A
-        # run of one line is kept as written too: a lone line of a third person cannot be told
-        # from a paste; two or more lines whose senders write nowhere else are a bit of another chat.
+        # run of one line is kept as written here: a lone line of a third person is told from a
+        # paste by its time (`_pasted_in_place`); two or more lines whose senders write nowhere
+        # else are a bit of another chat.
         runs: list[tuple[int, int]] = []
         for k in (k for k, sender in enumerate(senders) if sender not in people):
             if runs and runs[-1][1] == k:
                 runs[-1] = (runs[-1][0], k + 1)
             else:
                 runs.append((k, k + 1))
-        seen = Counter(sender for start, end in runs for sender in set(senders[start:end]))
+        seen.update(sender for start, end in runs for sender in set(senders[start:end]))
         for start, end in runs:
             thirds = {sender for sender in senders[start:end] if sender is not None}
             if not thirds or any(seen[sender] > 1 for sender in thirds):
                 continue
             if end - start > 1 or "\n" in bodies[start].strip():
                 pasted_lines.update(range(start, end))
-    return [k for k in range(count) if k not in pasted_lines] if pasted_lines else list(range(count))
+    _pasted_in_place(senders, firsts, walls, people, seen, pasted_lines)
+    if not pasted_lines:
+        return list(range(count))
+    # Lines pasted under a system notice would be lost with it (a notice is not stored): a notice
+    # right above pasted lines (without a sender, or iOS's, marked) was pasted with them.
+    for k in sorted(pasted_lines):
+        above = k - 1
+        while above >= 0 and above not in pasted_lines and _is_notice(senders[above], firsts[above][2]):
+            pasted_lines.add(above)
+            above -= 1
+    return [k for k in range(count) if k not in pasted_lines]
+
+
+def _is_notice(sender: str | None, said: str) -> bool:
+    """Whether a line naming `sender` (None: none) and saying `said` is a system notice."""
+    return sender is None or (said[:1] in _MARKS and _kind(_clean(said).strip(), True) == "system")
+
+
+NOTICE_WINDOW = 20  # lines above a group notice whose times tell whether it was pasted there
+# How much older than a line above it a group notice is when pasted there (a bit of a group copied
+# into a message): the apps write a notice at its event's time, which may be some seconds or
+# minutes before the messages around it (iOS: "[19:29:40] Ana: hola" then "[19:29:20] Ana changed
+# the subject to …").
+PASTED_NOTICE_AGE = timedelta(hours=1)
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)  # before every line's time
+
+
+def _has_group_notice(
+    senders: list[str | None],
+    firsts: list[tuple[str, str, str]],
+    walls: list[datetime | None],
+    pasted: set[int],
+) -> bool:
+    """Whether the chat has a group's notice: Android writes them without a sender, iOS under the
+    group's name (or its author's), marked with U+200E (or without a sender too). A notice over
+    `PASTED_NOTICE_AGE` older than a line above it was pasted there (a bit of a group copied into
+    a message) and says nothing of this chat."""
+    for k, (key, (named, _, said)) in enumerate(zip(senders, firsts, strict=True)):
+        if (
+            (key is None or said[:1] in _MARKS)
+            and k not in pasted
+            and _GROUP_MEMBERSHIP.search(said if key is not None else named)
+        ):
+            wall = walls[k]
+            if wall is None or not any(
+                other is not None and other - wall > PASTED_NOTICE_AGE
+                for other in walls[max(0, k - NOTICE_WINDOW) : k]
+            ):
+                return True
+    return False
+
+
+def _said_key(said: str) -> str:
+    """A line's text as a quote of it is compared: no marks, no edit mark, no spaces around it."""
+    text = _clean(said).strip()
+    return _EDITED.sub("", text) if text.endswith(">") else text
+
+
+class _Quotes:
+    """The messages kept so far, by their time: a line that repeats one of them is a quote of it."""
+
+    def __init__(
+        self,
+        senders: list[str | None],
+        firsts: list[tuple[str, str, str]],
+        walls: list[datetime | None],
+        pasted: set[int],
+    ) -> None:
+        self.senders, self.firsts, self.walls, self.pasted = senders, firsts, walls, pasted
+        self.by_time: dict[datetime, list[tuple[str | None, str]]] = {}
+        self.read = 0  # lines indexed so far: those before the line asked about
+
+    def repeats(self, k: int, wall: datetime) -> bool:
+        """Whether line `k` repeats a message before it: the same time and text (a copy from the
+        customer's phone names the business as she saved it), or the same time and sender and one
+        text the start of the other (a quote cut short, or the original edited after)."""
+        senders, walls = self.senders, self.walls
+        for j in range(self.read, k):
+            time = walls[j]
+            if time is not None and senders[j] is not None and j not in self.pasted:
+                self.by_time.setdefault(time, []).append((senders[j], _said_key(self.firsts[j][2])))
+        self.read = max(self.read, k)
+        text = _said_key(self.firsts[k][2])
+        if not text:
+            return False
+        for sender, said in self.by_time.get(wall, ()):
+            if said == text:
+                return True
+            if (
+                sender == senders[k]
+                and min(len(said), len(text)) >= 8
+                and (said.startswith(text) or text.startswith(said))
+            ):
+                return True
+        return False
+
+
+def _pasted_in_place(
+    senders: list[str | None],
+    firsts: list[tuple[str, str, str]],
+    walls: list[datetime | None],
+    people: set[str] | None,
+    seen: Counter[str | None],
+    pasted: set[int],
+) -> None:
+    """Add to `pasted` the lines, written as the export writes a message's start, that are text of
+    the message right above them (or of lines pasted in it), told by what else the chat holds:
+
+    - a line that repeats an earlier message of the chat (the same time and text), earlier than the
+      chat's latest message: a quote of it, such as the business's own answer quoted by a customer;
+    - in a 1:1 chat (`people` its two), lines from before the chat's latest message among which
+      third senders who write nowhere else: an earlier bit of a group pasted, with its lines of the
+      two people and its notices; and a third sender's lone line (`seen` in one run of lines)
+      later than the next line of the two (typed with a colon, "5/12/26, 09:00 - entrega: …");
+    - lines without a sender right under a message that do not read as a notice
+      (`_reads_as_notice`): an order's dates, one per line. Two or more in a row are; so is one
+      earlier than the chat's latest message, later than the next message, or no date in the
+      file's order (typed the other way round): a notice is written when it happens, in order. A
+      lone line in order, or after the chat's last message, reads as a notice (an export cut in
+      the middle of its last line ends so).
+    A late message (earlier than the one before it, with no such sign) is a message.
+    """
+    count = len(senders)
+    two = people or set()
+    clock = _LONG_AGO  # the latest time of the messages kept so far
+    inside = False  # the line is right under a message (or lines pasted in it), not under a notice
+    quotes: _Quotes | None = None
+    plain_until = 0  # lines up to here are a stretch of late messages: no third sender in them
+    skip_until = 0
+    above = -1  # the message the lines after it would be pasted in
+    lines_of: Counter[str | None] | None = None  # each sender's lines, counted when first needed
+    for k, key, wall in zip(range(count), senders, walls, strict=True):
+        if k < skip_until or k in pasted:
+            continue
+        if wall is not None and wall < clock and inside:  # from before the chat's latest message
+            if k >= plain_until:
+                end = k + 1
+                while end < count and (end in pasted or _from_before(end, senders, walls, people, clock)):
+                    end += 1
+                # Its third senders, with those of the lines already pasted in the same message
+                # above it: a bit of a group when none of them writes anywhere else in the chat.
+                here = Counter(
+                    sender for sender in senders[above + 1 : end] if sender is not None and sender not in two
+                )
+                if people is not None and here:
+                    lines_of = lines_of or Counter(senders)
+                    if all(lines_of[sender] == n for sender, n in here.items()):
+                        pasted.update(range(k, end))  # an earlier bit of a group, pasted
+                        skip_until = end
+                        continue
+                plain_until = end  # late messages (or quotes), each read on its own
+            if key is not None:
+                quotes = quotes or _Quotes(senders, firsts, walls, pasted)
+                if quotes.repeats(k, wall):
+                    pasted.add(k)
+                    continue
+        if key is None:
+            if inside:  # else a notice, or the export's first lines
+                end = k
+                while end < count and senders[end] is None and end not in pasted:
+                    end += 1
+                skip_until = end
+                if not _typed_lines(k, end, senders, firsts, walls, pasted, clock):
+                    inside = False  # a notice: the lines under it are not in the message above it
+            continue
+        if wall is None:
+            continue  # no date and time: said as such
+        if people is not None and key not in people and inside and wall >= clock and seen[key] <= 1:
+            later = next((walls[j] for j in range(k + 1, count) if senders[j] in two and walls[j]), None)
+            if later is not None and wall > later:
+                pasted.add(k)  # typed with a colon ("entrega: …"), dated after the next message
+                continue
+        if wall > clock:
+            clock = wall
+        inside = True
+        above = k
+
+
+def _from_before(
+    k: int, senders: list[str | None], walls: list[datetime | None], people: set[str] | None, clock: datetime
+) -> bool:
+    """Whether line `k` is from before the chat's latest message (`clock`): earlier, or (a third
+    sender's line, or one without a sender) of the same time."""
+    wall = walls[k]
+    if wall is None:
+        return False
+    if wall < clock:
+        return True
+    key = senders[k]
+    return wall == clock and (key is None or (people is not None and key not in people))
+
+
+def _typed_lines(
+    start: int,
+    end: int,
+    senders: list[str | None],
+    firsts: list[tuple[str, str, str]],
+    walls: list[datetime | None],
+    pasted: set[int],
+    clock: datetime,
+) -> bool:
+    """Add to `pasted` the lines without a sender from `start` to `end` (right under a message)
+    that are text typed in it, up to the first that reads as a notice; whether all of them are."""
+    typed = 0
+    while start + typed < end:
+        named, colon, said = firsts[start + typed]
+        if _reads_as_notice(named + colon + said):
+            break
+        typed += 1
+    later = None
+    if typed == 1:
+        later = next(
+            (walls[j] for j in range(end, len(senders)) if senders[j] is not None and walls[j]), None
+        )
+    for k in range(start, start + typed):
+        wall = walls[k]
+        # A date the apps cannot write (13/12 in a month-first file) was typed.
+        if wall is None or typed > 1 or wall < clock or (later is not None and wall > later):
+            pasted.add(k)
+        else:
+            return False
+    return typed == end - start
 
 
 def parse_export(
@@ -654,9 +955,24 @@ def parse_export(
     # hour, minute, second, half, and the text up to the next such line]. split, in C, takes 0.22 s
     # on 200,000 lines; finditer and each match's groups() 0.36 s.
     parts = header.split(text) if header else [text]
+    bodies = parts[9::9]
+    # Each line's first line split at its first ": " (sender, ": ", text), or (line, "", "").
+    firsts = [body.partition("\n")[0].partition(": ") for body in bodies]
     order = date_order
     if order == "auto":
-        order = _date_order_of(parts[2::9], parts[3::9], default_date_order(locale))
+        # Decided from the dates of the lines that name a sender; when none tells, from those of
+        # the notices (a date typed at the start of a line, "13/12/26, 9:00 - recoger", names no
+        # sender either, and may be written the other way round); then by the locale.
+        dates = list(zip(parts[2::9], parts[3::9], strict=True))
+        order = (
+            _date_order_of(itertools.compress(dates, map(itemgetter(1), firsts)))
+            or _date_order_of(
+                day
+                for day, (line, colon, _) in zip(dates, firsts, strict=True)
+                if not colon and _reads_as_notice(line)
+            )
+            or default_date_order(locale)
+        )
     found.date_order = order
     # Each line's date and hour, read once per hour of the chat: (a, b, c, hour, half) → `_hour`.
     hours = _Hours(order, zone)
@@ -664,10 +980,14 @@ def parse_export(
     line_hours = [hours[key] for key in hour_keys]
     minutes = list(map(int, parts[6::9]))
     seconds = [int(second) if second else 0 for second in parts[7::9]]
-    bodies = parts[9::9]
-    # Each line's first line split at its first ": " (sender, ": ", text), or (line, "", "").
-    firsts = [body.partition("\n")[0].partition(": ") for body in bodies]
-    starts = _message_starts(bodies, firsts, chat, business)
+    # Each line's time on the wall clock (as if in UTC); None when it is no date and time.
+    walls = [
+        None
+        if hour.__class__ is str or minute > 59 or second > 59
+        else hour.utc_wall + _INTO_HOUR[minute * 60 + second]
+        for hour, minute, second in zip(line_hours, minutes, seconds, strict=True)
+    ]
+    starts = _message_starts(bodies, firsts, chat, business, walls)
     leading = parts[0]  # text before the first message
     if len(starts) < len(bodies):
         # Lines pasted into a message (rare) are text of the message: its text runs up to the next
@@ -710,8 +1030,8 @@ def parse_export(
             notice = notices.get(sender)
             if notice is None:
                 notice = notices[sender] = bool(_QUOTES.intersection(sender) and _GROUP_NOTICE.search(sender))
-            if notice:
-                continue  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
+            if notice:  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
+                continue
         marked = said[:1] in _MARKS if said else False
         clean = _clean(said).strip()
         inner_mark = -1 if marked else said.rfind("\u200e")
@@ -721,24 +1041,33 @@ def parse_export(
             # iOS marks the media word, not the text's start, after a document's name: "Pedido.pdf
             # • 1 página ‎documento omitido". The name is not something the sender said.
             kind = "media"
-        elif marked or not clean or 15 <= len(clean) <= 28 or clean[0] == "<" or clean[-1] == ")":
+        elif (
+            marked
+            or not clean
+            or 15 <= len(clean) <= 28
+            or clean[0] == "<"
+            or clean[-1] == ")"
+            or (clean[0] in _NOTICE_INITIALS and clean.startswith(_NOTICE_OPENINGS))
+        ):
             kind = _kind(clean, marked)
-            if kind == "system":
+            # An unmarked notice (older iOS) is skipped after taking its place in its sender's count
+            # of the minute, as it did when it was read as a message: the ids stay the same.
+            if kind == "system" and marked:
                 continue
         else:
             kind = "text"
+        utc_wall = walls[k]
         hour = line_hours[k]
-        if isinstance(hour, str):
-            rejected.append((at, hour))
-            continue
-        hour_utc_wall, early, late, prefix = hour
         minute = parts[9 * k + 6]
-        if minutes[k] > 59 or seconds[k] > 59:  # not a time, said in datetime's words
-            rejected.append(
-                (at, f"{parts[9 * k + 5]}:{minute} is not a time: {_time_error(minutes[k], seconds[k])}")
-            )
+        if utc_wall is None:
+            if isinstance(hour, str):
+                rejected.append((at, hour))
+            else:  # not a time, said in datetime's words
+                rejected.append(
+                    (at, f"{parts[9 * k + 5]}:{minute} is not a time: {_time_error(minutes[k], seconds[k])}")
+                )
             continue
-        utc_wall = hour_utc_wall + _INTO_HOUR[minutes[k] * 60 + seconds[k]]
+        _, early, late, prefix = hour
         moment = utc_wall - early
         if early != late and previous is not None and moment < previous:
             # An hour the clocks repeat (DST ends): the second pass follows the first in the file.
@@ -755,6 +1084,8 @@ def parse_export(
         seq_key = (prefix + minute, folded)
         n = per_minute.get(seq_key, 0)
         per_minute[seq_key] = n + 1
+        if kind == "system":
+            continue
         digest = sha1(f"{chat_key}\x1f{prefix}{minute}\x1f{folded}\x1f{n}".encode()).hexdigest()[:24]
         more = body[newline + 1 :].rstrip("\n") if 0 <= newline < len(body) - 1 else ""
         if kind == "text":

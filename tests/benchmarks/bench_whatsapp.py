@@ -5,7 +5,7 @@ Run:  .venv/bin/python tests/benchmarks/bench_whatsapp.py [--lines 200000] [--la
 The export is generated here (invented names and words, no real chat): the Android Spanish
 12-hour layout by default ("12/11/26, 9:15 a. m. - Nombre: texto", with the narrow no-break
 spaces the app writes), a tenth of the messages on two lines, media left out, deleted messages
-and system lines among them. Prints one line per figure, each with the load average:
+and system lines among them (a 1:1 chat's: its security code changed). Prints one line per figure, each with the load average:
 
 - parsing (`parse_export`: the text to messages with UTC times and ids), in lines/s of wall time
   (target ≥ 100,000; best of three) and per second of this process's CPU time (what a loaded
@@ -114,7 +114,10 @@ def generate(lines: int, layout: str, seed: int = 17, start: datetime | None = N
         sender = CUSTOMER if rng.random() < 0.55 else BUSINESS
         roll = rng.random()
         if roll < 0.01:
-            out.append(f"{clock(moment, layout)}{CUSTOMER} cambió el asunto a “Pedidos”")
+            # A notice of a 1:1 chat (a group's, such as a subject changed, would make it a group).
+            out.append(
+                f"{clock(moment, layout)}Tu código de seguridad con {CUSTOMER} cambió. Toca para obtener más información."
+            )
             continue
         if roll < 0.04:
             text = "<Multimedia omitido>" if layout == "android" else "\u200eimagen omitida"
