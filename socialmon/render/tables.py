@@ -727,10 +727,15 @@ def short_reason(error: str | None) -> str:
 
 
 def whole_reason(error: str | None) -> str:
-    """The scan's error as a document gives it: what went wrong and, after " — ", what to do."""
+    """The scan's error as a document gives it: what went wrong and, after " — ", what to do. A
+    long one is cut in what went wrong (a platform's page, a list of files): the advice stays whole."""
     from socialmon.render.shorten import shorten
 
-    return shorten(_reason(error), _WHOLE_REASON_LIMIT, at_word=True)
+    what, separator, advice = _reason(error).rpartition(" — ")
+    if not separator:
+        return shorten(advice, _WHOLE_REASON_LIMIT, at_word=True)
+    room = max(_WHOLE_REASON_LIMIT - len(advice) - len(separator), _REASON_LIMIT)
+    return shorten(what, room, at_word=True) + separator + shorten(advice, _WHOLE_REASON_LIMIT, at_word=True)
 
 
 def scan_problem_rows(summaries: list[ChannelSummary], brand: str) -> list[ChannelSummary]:
@@ -821,7 +826,12 @@ def summary_overview(
     if report.engagement is None or not summaries:
         return None
     mine = [s for s in summaries if s.brand == report.slug]
-    return channel_overview(mine, lang) if mine else None
+    if not mine:
+        return None
+    table = channel_overview(mine, lang)
+    # All-time figures beside the window's: said in the title, as the terminal says "All time:".
+    table.title = f"{table.title} · {lang('all_time')}"
+    return table
 
 
 # When the window holds no customer comment. The terminal says which option to try; a document

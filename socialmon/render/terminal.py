@@ -320,7 +320,7 @@ def _fold(word: str, room: int) -> list[str]:
     while cell_len(word) > room:
         piece = _cut(word, room) or word[0]  # (a character wider than the room: alone on its line)
         mark = max(piece.rfind("-"), piece.rfind("_"), piece.rfind("/"))
-        if mark + 1 >= room // 2:
+        if mark >= 0 and mark + 1 >= room // 2:  # (no mark in a room of one: -1 + 1 >= 0 cut nothing)
             piece = piece[: mark + 1]
         pieces.append(piece)
         word = word[len(piece) :]

@@ -334,7 +334,7 @@ def test_the_channel_overview_of_the_terminal_is_in_the_documents(
 ) -> None:
     """The terminal's "espiga/… (file) · último escaneo: ok · Desde el inicio: Publicaciones: 28 …"."""
     text = request.getfixturevalue(document)
-    assert "Canales" in text and "Último escaneo" in text and "Plataforma" in text
+    assert "Canales · Desde el inicio" in text and "Último escaneo" in text and "Plataforma" in text
     for figures in (
         f"espiga/{BIG}",
         "espiga/resenas",
