@@ -355,13 +355,18 @@ def paginate_from(
     invalidates a cursor once the item it points at is deleted, and tells apps not to store cursors
     or assume they stay valid (Graph API, "Paginated Results"); a page token may expire. An error on
     the first request made with it does not say whether the place or the item is at fault: the
-    start says (an item gone is gone there too). Only until a page has been handed over: after
-    that, an error is raised as `paginate()` raises it. A network outage is raised at once; an
-    auth error or a rate limit is not a `PlatformError`, and is raised at once too.
+    start says (an item gone is gone there too). Only a refusal (400, 404, 410) is taken so, and
+    only until a page has been handed over: after that, an error is raised as `paginate()` raises
+    it. A server error, a malformed answer or a network outage is raised at once (the thread keeps
+    its place); an auth error or a rate limit is not a `PlatformError`, and is raised at once too.
     """
     if not resume:  # `paginate()` itself: no generator in between for every thread of every scan
         return paginate(api, path, params, paging, first=first, place=place)
     return _paginate_resumed(api, path, params, paging, resume, first=first, place=place)
+
+
+#: The HTTP statuses with which a platform refuses a saved paging place (see `paginate_from()`).
+_PLACE_REFUSED = frozenset({400, 404, 410})
 
 
 async def _paginate_resumed(
@@ -381,7 +386,11 @@ async def _paginate_resumed(
     except StopAsyncIteration:
         return
     except (PlatformError, NotFound) as error:
-        if isinstance(error, PlatformError) and error.code == "network":
+        # Only a refusal of the request itself says the place may be at fault (Graph's 400 "Invalid
+        # parameter", YouTube's 400 invalidPageToken, a 404). A server error, a cut-off or
+        # malformed answer, a network outage is raised: the thread keeps its place for the next
+        # try, rather than spending the scan's time reading again pages it has stored.
+        if isinstance(error, PlatformError) and error.status not in _PLACE_REFUSED:
             raise
         log.warning(
             "%s: %s did not go on from where an earlier read stopped (%s); reading it from the start",

@@ -292,3 +292,41 @@ def test_a_remembered_cursor_graph_takes_goes_on_from_there(instagram: bool) -> 
     assert {graph.comment(graph.long, PAGES - 1, 1)["id"]} <= comments
     assert graph.comment(graph.long, 89, 0)["id"] not in comments
     assert [page.resolved_threads for page in pages if page.resolved_threads] == [[graph.long]]
+
+
+@pytest.mark.parametrize("instagram", [False, True], ids=["facebook", "instagram"])
+def test_a_server_error_on_a_remembered_cursor_keeps_the_place_for_the_next_try(instagram: bool) -> None:
+    """Graph's transient error (500, code 2) says nothing of the cursor: the thread is not read again
+    from its first page (a reviewer saw 100 pages asked for again, every scan the error lasted), it
+    stays remembered with its cursor."""
+    graph = FakeGraph(FakeTime(), instagram=instagram)
+    answer = graph.comments
+
+    def comments(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("after") == "QVFIa089":
+            graph.asked.append((graph.long, "QVFIa089"))
+            return httpx.Response(
+                500,
+                json={
+                    "error": {
+                        "message": "An unexpected error has occurred. Please retry your request later.",
+                        "type": "OAuthException",
+                        "code": 2,
+                        "is_transient": True,
+                    }
+                },
+            )
+        return answer(request)
+
+    graph.comments = comments  # type: ignore[method-assign]
+    context = ChannelContext(
+        brand="tienda", channel="main", account=IG_ACCOUNT if instagram else PAGE_ID,
+        pending_threads=(remembered(graph.long, "QVFIa089"),),
+    )  # fmt: skip
+    resolved = resolved_channel(instagram)
+    with graph.router():
+        pages = read_all(resolved.connector_class(resolved.settings, context))
+    long_pages = [after for item, after in graph.asked if item == graph.long]
+    assert long_pages and set(long_pages) == {"QVFIa089"}, "never the first page again"
+    (failure,) = [failure for page in pages for failure in page.failed_threads if failure.key == graph.long]
+    assert failure.item[RESUME_PAGE] == {"after": "QVFIa089"}
