@@ -94,11 +94,6 @@ class LangChoice(StrEnum):
     pt = "pt"
 
 
-# run_report's --lang: a report command's, or `try`'s.
-ReportLangChoice = LangChoice
-AnyLang = LangChoice
-
-
 SinceOption = Annotated[
     str | None,
     typer.Option(
@@ -137,7 +132,7 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help=_("Write to this file instead of the terminal."), dir_okay=False),
 ]
 LangOption = Annotated[
-    ReportLangChoice | None,
+    LangChoice | None,
     typer.Option(
         "--lang",
         help=_(
@@ -198,7 +193,7 @@ def run_report(
     period: PeriodChoice,
     format: ReportFormat,
     output: Path | None,
-    lang: AnyLang | None,
+    lang: LangChoice | None,
     config: Path | None,
     database: str | None,
     timings: bool = False,
@@ -218,10 +213,10 @@ def run_report(
         from socialmon.report import build_reports, channel_summaries
 
         loaded = config_or_exit(config)
-        use_for(loaded, None, _cli_language(lang))  # an unknown --brand is said in --lang too
+        use_for(loaded, None, lang.value if lang else None)  # an unknown --brand is said in --lang too
         brand = chosen_brand(loaded, brand)
         channel = chosen_channel(loaded, brand, channel)
-        use_for(loaded, brand, _cli_language(lang))  # the problems below are said in it
+        use_for(loaded, brand, lang.value if lang else None)  # the problems below are said in it
         if output is not None:
             format = output_format(format, output, given=_format_given.get())
             problem_found = output_problem(output)
@@ -296,7 +291,7 @@ def _render(
     format: ReportFormat,
     output: Path | None,
     csv_dir: Path | None,
-    lang: AnyLang | None,
+    lang: LangChoice | None,
 ) -> None:
     """The computed reports in `format`, to `output` (or the terminal) or `csv_dir`."""
     if csv_dir is not None or format is ReportFormat.xlsx or (format is ReportFormat.csv and _zip(output)):
@@ -453,12 +448,7 @@ def _reasons_in_their_language(channels: list[Any], languages: dict[str, str]) -
     return said
 
 
-def _cli_language(lang: AnyLang | None) -> str | None:
-    """The CLI's language for a --lang."""
-    return lang.value if lang else None
-
-
-def _report_language(config: Config, brand: str | None, lang: AnyLang | None) -> Lang:
+def _report_language(config: Config, brand: str | None, lang: LangChoice | None) -> Lang:
     """What a message about the report is said in before any report is built: --lang, else the
     (first selected) brand's language."""
     from socialmon.render.i18n import Lang
@@ -469,7 +459,7 @@ def _report_language(config: Config, brand: str | None, lang: AnyLang | None) ->
     return Lang(next((b.language for b in chosen), "en"))
 
 
-def _lang(config: Config, report: BrandReport, override: AnyLang | None) -> Lang:
+def _lang(config: Config, report: BrandReport, override: LangChoice | None) -> Lang:
     from socialmon.render.i18n import Lang
 
     brand = config.brand(report.slug)
@@ -477,7 +467,7 @@ def _lang(config: Config, report: BrandReport, override: AnyLang | None) -> Lang
     return Lang(_language(report, override), country, report.timezone)
 
 
-def _language(report: BrandReport, override: AnyLang | None) -> str:
+def _language(report: BrandReport, override: LangChoice | None) -> str:
     """The language of a brand's report: --lang, else the brand's."""
     return override.value if override else report.language
 
@@ -486,7 +476,7 @@ def _print_tables(
     pairs: list[tuple[BrandReport, Lang]],
     summaries: list[Any] | None,
     output: Path | None,
-    lang: AnyLang | None,
+    lang: LangChoice | None,
     channels: list[Any],
 ) -> None:
     from rich.console import Console
@@ -528,14 +518,14 @@ def _write_bytes(data: bytes, output: Path | None) -> None:
     say(err, _("wrote {path}").format(path=output))
 
 
-def _require_pdf(config: Config, brand: str | None, lang: AnyLang | None) -> None:
+def _require_pdf(config: Config, brand: str | None, lang: LangChoice | None) -> None:
     try:
         import weasyprint  # type: ignore[import-not-found]  # noqa: F401
     except (ImportError, OSError):
         fail(_report_language(config, brand, lang)("pdf_missing"))
 
 
-def _require_xlsx(config: Config, brand: str | None, lang: AnyLang | None) -> None:
+def _require_xlsx(config: Config, brand: str | None, lang: LangChoice | None) -> None:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
@@ -656,7 +646,7 @@ def _email_reports(
     config: Config,
     database: str | None,
     reports: list[BrandReport],
-    lang: AnyLang | None,
+    lang: LangChoice | None,
     view: str,
     destinations: dict[str, Any],
     *,
