@@ -254,12 +254,9 @@ def say(console: LazyConsole | Console, *parts: object, style: str = "") -> None
 
 def label_word(label: str) -> str:
     """A sentiment label (positive, neutral, negative) in the CLI's language, as reports name it."""
-    from socialmon.render.i18n import PORTUGUESE, STRINGS
+    from socialmon.render.i18n import STRINGS, words
 
-    if current() == "pt":
-        return PORTUGUESE.get(label, label)
-    english, spanish = STRINGS.get(label, (label, label))
-    return spanish if current() == "es" else english
+    return words(current(), label) if label in STRINGS else label
 
 
 def problem(label: str, message: object, style: str = "bold red") -> None:

@@ -610,6 +610,14 @@ PORTUGUESE: dict[str, str] = {
 }
 
 
+def words(language: str, key: str) -> str:
+    """The text of `key` in `language` (one of LANGUAGES), its `{placeholders}` left as they are."""
+    if language == "pt":
+        return PORTUGUESE[key]
+    english, spanish = STRINGS[key]
+    return spanish if language == "es" else english
+
+
 class Lang:
     """Translate keys, format numbers, percentages, durations and dates for one language."""
 
@@ -625,11 +633,7 @@ class Lang:
         return "pt-BR" if self.language == "pt" else self.language
 
     def __call__(self, key: str, **values: object) -> str:
-        if self.language == "pt":
-            text = PORTUGUESE[key]
-        else:
-            english, spanish = STRINGS[key]
-            text = spanish if self.language == "es" else english
+        text = words(self.language, key)
         return text.format(**values) if values else text
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
