@@ -271,7 +271,9 @@ class InstagramConnector(SweepConnector):
                 # The comments and the replies inlined with them, in one yield; then the replies past
                 # those, comment by comment.
                 found = parse(batch)
-                paged: list[tuple[str, Raw, set[Any]]] = []  # (comment, its inline replies, their ids)
+                # (comment, its inline replies, the inline page's items: `paginate(first=…)` serves
+                # the same objects again, those without an id too, which were rejected once already)
+                paged: list[tuple[str, Raw, set[int]]] = []
                 for comment in batch:
                     replies = comment.get("replies")
                     if not isinstance(replies, dict) or not comment.get("id"):
@@ -281,9 +283,7 @@ class InstagramConnector(SweepConnector):
                         continue  # rejected with its reason: the comment itself is kept
                     found.extend(parse(inline, str(comment["id"])))
                     if self.paging.next_params(replies, reply_params) is not None:
-                        paged.append(
-                            (str(comment["id"]), replies, {item["id"] for item in inline if item.get("id")})
-                        )
+                        paged.append((str(comment["id"]), replies, {id(item) for item in inline}))
                 page_done = not paged
                 yield found
                 for number, (comment_id, replies, handed_over) in enumerate(paged, start=1):
@@ -297,7 +297,7 @@ class InstagramConnector(SweepConnector):
                             first=replies,
                             place=replies_place,
                         ):
-                            fresh = [item for item in reply_batch if item.get("id") not in handed_over]
+                            fresh = [item for item in reply_batch if id(item) not in handed_over]
                             if not fresh:
                                 continue  # the inline page, handed over with the comments
                             page_done = number == len(paged) and replies_place.following is None

@@ -345,3 +345,45 @@ def test_instagram_inline_replies_of_the_wrong_shape_are_rejected_and_their_page
     assert read == {"17860000000000001", "17860000000000002"}
     [rejected] = [rejection for page in pages for rejection in page.rejected]
     assert "17860000000000001" in rejected.location and "data" in rejected.reason
+
+
+def test_an_inline_reply_without_an_id_is_rejected_once_when_its_replies_go_on() -> None:
+    """Graph leaves `id` out of replies a token may not see in full. The inline page of a comment's
+    replies is served again as the first page of its `replies` listing: a reply without an id was
+    taken for a new one there and rejected a second time (reviewer's find)."""
+    connector = InstagramConnector(
+        InstagramSettings(access_token="IGQVtoken777", username="tienda.demo", max_retries=0),
+        ChannelContext(brand="tienda", channel="main", account=IG_ACCOUNT),
+    )
+    reply = {"text": "sin id", "timestamp": "2026-03-02T10:00:00+0000", "username": "cliente"}
+    comments = {
+        "data": [
+            {
+                "id": "17890000000000001",
+                "text": "hola",
+                "timestamp": "2026-03-02T10:00:00+0000",
+                "username": "otra",
+                "replies": {
+                    "data": [reply],
+                    "paging": {
+                        "cursors": {"after": "UjE"},
+                        "next": f"{GRAPH}/17890000000000001/replies?after=UjE",
+                    },
+                },
+            }
+        ]
+    }
+    with respx.mock(base_url=GRAPH) as router:
+        router.get("/17900000000000001/comments").respond(json=comments)
+        router.get("/17890000000000001/replies").respond(json={"data": [], "paging": {}})
+
+        async def read() -> tuple[list[Any], list[Any]]:
+            rejected: list[Any] = []
+            async with connector.client() as client:
+                api = connector.make_api(client)
+                stream = connector.thread(api, {"id": "17900000000000001"}, rejected)
+                return [comment async for batch in stream for comment in batch], rejected
+
+        read_comments, rejected = asyncio.run(read())
+    assert [comment.platform_id for comment in read_comments] == ["17890000000000001"]
+    assert len(rejected) == 1 and "no id" in rejected[0].location
