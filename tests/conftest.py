@@ -166,6 +166,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def no_choice(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No $SOCIALMON_LANG and a locale without a language (C.UTF-8): the brand decides what the CLI
+    speaks. The monkeypatch is returned to set a language the test chooses."""
+    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    return monkeypatch
+
+
+@pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
 

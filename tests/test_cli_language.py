@@ -32,16 +32,6 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
 
 
-@pytest.fixture
-def no_choice(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No $SOCIALMON_LANG and an English-less locale: the brand decides."""
-    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
-    for name in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    return monkeypatch
-
-
 def project(folder: Path, *, language: str = "es", extra_brand: str = "") -> Path:
     write_jsonl(
         folder / "export.jsonl",

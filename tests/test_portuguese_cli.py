@@ -42,16 +42,6 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def no_choice(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No $SOCIALMON_LANG and a language-less locale: the brand decides."""
-    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
-    for name in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    return monkeypatch
-
-
-@pytest.fixture
 def in_portuguese() -> Iterator[None]:
     """The CLI's words in Portuguese for the test; the environment's after."""
     _i18n.use("pt")
