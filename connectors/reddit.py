@@ -29,7 +29,10 @@ Every request carries a User-Agent in the form Reddit requires,
 `business_accounts`, or the user a `u/<name>` channel reads is the business's own. The
 comments of `bots` (AutoModerator by default) are left out: its stickied notice on every post
 is no customer waiting for an answer, and its canned replies are no answer from the business;
-the replies to them are kept. Their ids go in the page's `gone_comments`, so that those a socialmon
+the replies to them are kept; so are the comments a moderator or a Reddit admin distinguished as
+such (`distinguished`: "Removed, rule 3"), unless one of the business's accounts wrote them
+(`moderators = false` keeps them as anyone's; AutoModerator's follow `bots`). Their
+ids go in the page's `gone_comments`, so that those a socialmon
 from before `bots` stored are marked deleted once their thread is read again. A post `archived`,
 or `locked` to an app that may not moderate it (`can_mod_post` false), is stored `replies_closed`:
 its comments are kept as any others and count in the sentiment figures and the response rate, but
@@ -112,6 +115,9 @@ TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
 ACCOUNT_FORM = "r/<subreddit> or u/<username>, e.g. r/cornerbistro"
 DELETED_BODIES = frozenset({"[deleted]", "[removed]"})
 REDDIT_REMOVAL = "[ removed by reddit"  # what Reddit's staff took down: "[ Removed by Reddit ]" and longer
+# A comment posted "as a moderator" (or by a Reddit admin as one): moderation, not a customer's words.
+MODERATION = ("moderator", "admin")
+AUTOMODERATOR = "automoderator"  # Reddit's own bot, its comments always distinguished as a moderator's
 BOTS = ("AutoModerator",)  # accounts whose comments are left out unless the channel's `bots` says otherwise
 MORE_IDS_PER_REQUEST = 100  # ids sent in one api/morechildren request
 COMMENTS_PER_MORE = 20  # comments api/morechildren answers a call, whatever `children` lists (measured)
@@ -215,6 +221,12 @@ class RedditSettings(ApiSettings):
         default_factory=lambda: list(BOTS),
         description="accounts whose comments are neither a customer's nor the business's (a subreddit's "
         "bots): left out, the replies to them kept; [] keeps AutoModerator's as anyone's",
+    )
+    moderators: bool = Field(
+        default=True,
+        description="leave out the comments a subreddit moderator or a Reddit admin posted as such "
+        "(distinguished: removal notices), unless one of the business's accounts wrote them; the replies "
+        "to them are kept. false keeps them as anyone's (AutoModerator's follow `bots`)",
     )
     client_id: SecretStr | None = Field(default=None, description='an app\'s client id, as "${ENV_VAR}"')
     client_secret: SecretStr | None = Field(default=None, description='its secret, as "${ENV_VAR}"')
@@ -377,11 +389,13 @@ def walk_comments(
     bots: frozenset[str] = frozenset(b.lower() for b in BOTS),
     *,
     left_out: list[str] | None = None,
+    moderators: bool = True,
 ) -> tuple[list[CommentRecord], list[MoreStub]]:
     """Every comment in a tree of t1 things (their `replies` listings included), and the stubs met on the way.
 
     The comments of `bots` (lower-case names) are left out, their ids added to `left_out`; their
-    replies are not.
+    replies are not. So are, with `moderators`, the comments a moderator or a Reddit admin posted as
+    such (`distinguished`), unless the business wrote them: a removal notice is no customer waiting.
     """
     comments: list[CommentRecord] = []
     stubs: list[MoreStub] = []
@@ -399,7 +413,14 @@ def walk_comments(
             continue
         replies = dig(data.get("replies"), ("data", "children"))
         pending.extend(replies if isinstance(replies, list) else [])
-        if str(data.get("author") or "").lower() in bots:
+        author_name = str(data.get("author") or "").lower()
+        moderation = (
+            moderators
+            and data.get("distinguished") in MODERATION
+            and author_name not in business
+            and author_name != AUTOMODERATOR  # left to `bots`: `bots = []` keeps its comments
+        )
+        if author_name in bots or moderation:
             if left_out is not None and isinstance(data.get("id"), str) and data["id"]:
                 left_out.append(data["id"])
             continue
@@ -736,7 +757,15 @@ class RedditConnector(SweepConnector):
         self, things: list[Any], post_id: str, rejected: list[RejectedRecord]
     ) -> tuple[list[CommentRecord], list[MoreStub]]:
         """`walk_comments` for this channel: its business, its bots (their ids kept as gone)."""
-        return walk_comments(things, post_id, self.business, rejected, self.bots, left_out=self.bot_comments)
+        return walk_comments(
+            things,
+            post_id,
+            self.business,
+            rejected,
+            self.bots,
+            left_out=self.bot_comments,
+            moderators=self.settings.moderators,
+        )
 
     def make_api(self, client: httpx.AsyncClient) -> Api:
         s = self.settings
