@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from reddit_things import listing, more, permalink, t1, t3
 from sqlalchemy import select
 
 from socialmon.config import BrandConfig, ChannelConfig, ResolvedChannel
@@ -290,13 +291,6 @@ class TimedReddit(RedditConnector):
     now = staticmethod(lambda: NOW)
 
 
-def listing(*children: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "Listing",
-        "data": {"after": None, "before": None, "dist": len(children), "children": list(children)},
-    }
-
-
 class FakeReddit:
     """Public Reddit JSON for a subreddit of three posts; the newest has 10 comments and 800 behind a stub."""
 
@@ -308,22 +302,17 @@ class FakeReddit:
         self.more_calls = 0
 
     def post(self, post_id: str, hours_ago: float, comments: int) -> dict[str, Any]:
-        return {
-            "kind": "t3",
-            "data": {
-                "id": post_id,
-                "name": f"t3_{post_id}",
-                "subreddit": "tiendademo",
-                "title": f"Post {post_id}",
-                "selftext": "",
-                "author": "tiendademo",
-                "created_utc": (NOW - timedelta(hours=hours_ago)).timestamp(),
-                "num_comments": comments,
-                "score": 5,
-                "permalink": f"/r/tiendademo/comments/{post_id}/post/",
-                "edited": False,
-            },
-        }
+        return t3(
+            post_id,
+            subreddit="tiendademo",
+            title=f"Post {post_id}",
+            selftext="",
+            author="tiendademo",
+            created_utc=(NOW - timedelta(hours=hours_ago)).timestamp(),
+            num_comments=comments,
+            score=5,
+            permalink=permalink("tiendademo", post_id, "post"),
+        )
 
     def posts(self) -> list[dict[str, Any]]:
         return [
@@ -333,22 +322,8 @@ class FakeReddit:
 
     @staticmethod
     def t1(cid: str, post_id: str) -> dict[str, Any]:
-        return {
-            "kind": "t1",
-            "data": {
-                "id": cid,
-                "name": f"t1_{cid}",
-                "parent_id": f"t3_{post_id}",
-                "link_id": f"t3_{post_id}",
-                "author": "cliente",
-                "body": f"¿Hay stock? ({cid})",
-                "created_utc": (NOW - timedelta(minutes=30)).timestamp(),
-                "depth": 0,
-                "score": 1,
-                "edited": False,
-                "replies": "",
-            },
-        }
+        written = (NOW - timedelta(minutes=30)).timestamp()
+        return t1(cid, "cliente", f"¿Hay stock? ({cid})", post=post_id, created_utc=written, depth=0, score=1)
 
     def comment_ids(self, post_id: str) -> set[str]:
         return {*self.top, *self.more} if post_id == BIG_POST else {f"k{post_id}"}
@@ -359,18 +334,7 @@ class FakeReddit:
         [post] = [p for p in self.posts() if p["data"]["id"] == post_id]
         if post_id != BIG_POST:
             return httpx.Response(200, json=[listing(post), listing(self.t1(f"k{post_id}", post_id))])
-        stub = {
-            "kind": "more",
-            "data": {
-                "count": MORE_IDS,
-                "name": f"t1_{self.more[0]}",
-                "id": self.more[0],
-                "parent_id": f"t3_{BIG_POST}",
-                "depth": 0,
-                "children": self.more,
-            },
-        }
-        things = [self.t1(cid, BIG_POST) for cid in self.top] + [stub]
+        things = [self.t1(cid, BIG_POST) for cid in self.top] + [more(self.more, f"t3_{BIG_POST}")]
         return httpx.Response(200, json=[listing(post), listing(*things)])
 
     def morechildren(self, request: httpx.Request) -> httpx.Response:

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import reddit_things
 import respx
 from alerts.helpers_alerts import NOW, ago, alerts, comment_id, members, run_rules
 from analytics.seeding import Seed, seed
 from helpers import write_config
+from reddit_things import OPEN, UNMODERATED, listing, permalink
 from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
@@ -218,64 +220,21 @@ CHANNEL = (
 
 
 def t3(posted: datetime, **fields: Any) -> dict[str, Any]:
-    data = {
-        "id": POST_ID,
-        "name": f"t3_{POST_ID}",
-        "subreddit": SUB,
-        "subreddit_type": "public",
-        "title": "Pan de yuca recién salido",
-        "selftext": "Hasta las 11.",
-        "author": SUB,
-        "author_fullname": "t2_espiga",
-        "created_utc": posted.timestamp(),
-        "edited": False,
-        "num_comments": 3,
-        "score": 14,
-        "locked": False,
-        "archived": False,
-        "can_mod_post": False,
-        "stickied": False,
-        "distinguished": None,
-        "removed_by_category": None,
-        "permalink": f"/r/{SUB}/comments/{POST_ID}/pan_de_yuca/",
-        **fields,
-    }
-    return {"kind": "t3", "data": data}
+    shown = {"subreddit": SUB, "subreddit_type": "public", "title": "Pan de yuca recién salido"}
+    shown |= {"selftext": "Hasta las 11.", "author": SUB, "author_fullname": "t2_espiga"}
+    shown |= {"created_utc": posted.timestamp(), "num_comments": 3, "score": 14, **OPEN}
+    shown |= {"can_mod_post": False, **UNMODERATED, "removed_by_category": None}
+    shown |= {"permalink": permalink(SUB, POST_ID, "pan_de_yuca")}
+    return reddit_things.t3(POST_ID, **(shown | fields))
 
 
 def t1(
     cid: str, author: str, body: str, written: datetime, parent: str = f"t3_{POST_ID}", **fields: Any
 ) -> Any:
-    data = {
-        "id": cid,
-        "name": f"t1_{cid}",
-        "parent_id": parent,
-        "link_id": f"t3_{POST_ID}",
-        "subreddit": SUB,
-        "author": author,
-        "author_fullname": f"t2_{author}",
-        "body": body,
-        "created_utc": written.timestamp(),
-        "edited": False,
-        "score": 1,
-        "stickied": False,
-        "distinguished": None,
-        "locked": False,
-        "archived": False,
-        "can_mod_post": False,
-        "is_submitter": author == SUB,
-        "replies": "",
-        "permalink": f"/r/{SUB}/comments/{POST_ID}/pan_de_yuca/{cid}/",
-        **fields,
-    }
-    return {"kind": "t1", "data": data}
-
-
-def listing(*things: dict[str, Any], after: str | None = None) -> dict[str, Any]:
-    return {
-        "kind": "Listing",
-        "data": {"after": after, "before": None, "dist": len(things), "children": list(things)},
-    }
+    shown = {"subreddit": SUB, "author_fullname": f"t2_{author}", "created_utc": written.timestamp()}
+    shown |= {"score": 1, **UNMODERATED, **OPEN, "can_mod_post": False, "is_submitter": author == SUB}
+    shown |= {"permalink": permalink(SUB, POST_ID, "pan_de_yuca", cid)}
+    return reddit_things.t1(cid, author, body, post=POST_ID, parent=parent, **(shown | fields))
 
 
 def thread(posted: datetime, post: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import logging
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 import respx
 from conformance import HttpCase, collect, conformance_suite, fixture, records
+from reddit_things import listing, more, permalink, t1, t3
 from sqlalchemy import select
 
 from socialmon.config import BrandConfig, ChannelConfig
@@ -270,7 +272,7 @@ def test_a_user_channel_reads_submissions_and_counts_the_user_as_the_business(tm
 
 
 SEARCH = "https://www.reddit.com/subreddits/search.json"
-NO_SUBREDDITS = {"kind": "Listing", "data": {"after": None, "before": None, "dist": 0, "children": []}}
+NO_SUBREDDITS = listing()
 
 
 @pytest.mark.parametrize(
@@ -413,8 +415,7 @@ def test_a_429_waits_for_the_window_reset_once_then_goes_on(tmp_path: Path) -> N
 BIG = "1cbig14"
 
 
-def listing_of(*posts: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "Listing", "data": {"after": None, "before": None, "children": list(posts)}}
+listing_of = partial(listing, dist="left out")
 
 
 def with_context(connector: RedditConnector, **changes: Any) -> RedditConnector:
@@ -454,60 +455,30 @@ class BigThread:
         return set(self.parent)
 
     def post(self) -> dict[str, Any]:
-        return {
-            "kind": "t3",
-            "data": {
-                "id": BIG,
-                "name": f"t3_{BIG}",
-                "title": "Ask us anything about the new kitchen",
-                "author": "cornerbistro",
-                "created_utc": 1715500000.0,
-                "num_comments": len(self.parent),
-                "score": 412,
-                "permalink": f"/r/cornerbistro/comments/{BIG}/ama/",
-                "edited": False,
-            },
-        }
+        return t3(
+            BIG,
+            title="Ask us anything about the new kitchen",
+            author="cornerbistro",
+            created_utc=1715500000.0,
+            num_comments=len(self.parent),
+            score=412,
+            permalink=permalink("cornerbistro", BIG, "ama"),
+        )
 
     def descendants(self, fullname: str) -> int:
         return sum(1 + self.descendants(f"t1_{c}") for c in self.replies[fullname])
 
     def t1(self, cid: str, replies: Any = "") -> dict[str, Any]:
-        return {
-            "kind": "t1",
-            "data": {
-                "id": cid,
-                "name": f"t1_{cid}",
-                "parent_id": self.parent[cid],
-                "link_id": f"t3_{BIG}",
-                "author": f"diner{int(cid[1:]) % 97}",
-                "body": f"comment {cid}",
-                "created_utc": 1715500000.0 + int(cid[1:]),
-                "depth": self.depth[cid],
-                "score": 1,
-                "edited": False,
-                "replies": replies,
-            },
-        }
+        written, author = 1715500000.0 + int(cid[1:]), f"diner{int(cid[1:]) % 97}"
+        shown = {"parent": self.parent[cid], "replies": replies, "depth": self.depth[cid], "score": 1}
+        return t1(cid, author, f"comment {cid}", post=BIG, created_utc=written, **shown)
 
     def stub(self, ids: list[str], parent: str) -> dict[str, Any]:
         count = sum(1 + self.descendants(f"t1_{i}") for i in ids)
-        return {
-            "kind": "more",
-            "data": {
-                "count": count,
-                "name": f"t1_{ids[0]}",
-                "id": ids[0],
-                "parent_id": parent,
-                "children": ids,
-            },
-        }
+        return more(ids, parent, depth=None, count=count)
 
     def go_on(self, parent: str) -> dict[str, Any]:
-        return {
-            "kind": "more",
-            "data": {"count": 0, "name": "t1__", "id": "_", "parent_id": parent, "children": []},
-        }
+        return more([], parent, depth=None)
 
     def tree(self, cid: str, levels: int) -> dict[str, Any]:
         kids = self.replies[f"t1_{cid}"]

@@ -14,12 +14,15 @@ for these tests.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
+import reddit_things
 import respx
 from conformance import collect, records
+from reddit_things import UNMODERATED, Thing, permalink
 
 from socialmon_connectors import AuthError, ChannelContext
 from socialmon_connectors.reddit import RedditConnector, RedditSettings, parse_comment, parse_submission
@@ -32,48 +35,21 @@ TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
 WHEN = 1733300000.0  # 2024-12-04 08:13:20 UTC
 
 
-def t1(cid: str, author: str, body: str, parent: str = f"t3_{POST}", **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": cid,
-        "name": f"t1_{cid}",
-        "parent_id": parent,
-        "link_id": f"t3_{POST}",
-        "author": author,
-        "author_fullname": f"t2_{author[:6]}",
-        "body": body,
-        "created_utc": WHEN,
-        "edited": False,
-        "score": 1,
-        "stickied": False,
-        "distinguished": None,
-        "replies": "",
-        "permalink": f"/r/{SHOP}/comments/{POST}/pan/{cid}/",
-        **fields,
-    }
-    return {"kind": "t1", "data": data}
+def t1(cid: str, author: str, body: str, parent: str = f"t3_{POST}", **fields: Any) -> Thing:
+    shown = {"author_fullname": f"t2_{author[:6]}", "score": 1, **UNMODERATED}
+    shown |= {"permalink": permalink(SHOP, POST, "pan", cid)}
+    return reddit_things.t1(cid, author, body, post=POST, created_utc=WHEN, parent=parent, **(shown | fields))
 
 
-def listing(*things: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "Listing", "data": {"after": None, "before": None, "children": list(things)}}
+listing = partial(reddit_things.listing, dist="left out")
+more = partial(reddit_things.more, depth=1)
 
 
-def t3(**fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": POST,
-        "name": f"t3_{POST}",
-        "title": "Pan de muerto ya disponible",
-        "selftext": "Pedidos por mensaje.",
-        "author": SHOP,
-        "author_fullname": "t2_espiga",
-        "created_utc": WHEN,
-        "edited": False,
-        "num_comments": 1,
-        "score": 12,
-        "permalink": f"/r/{SHOP}/comments/{POST}/pan/",
-        "removed_by_category": None,
-        **fields,
-    }
-    return {"kind": "t3", "data": data}
+def t3(**fields: Any) -> Thing:
+    shown = {"title": "Pan de muerto ya disponible", "selftext": "Pedidos por mensaje.", "author": SHOP}
+    shown |= {"author_fullname": "t2_espiga", "created_utc": WHEN, "num_comments": 1, "score": 12}
+    shown |= {"permalink": permalink(SHOP, POST, "pan"), "removed_by_category": None}
+    return reddit_things.t3(POST, **(shown | fields))
 
 
 def connector(**options: Any) -> RedditConnector:
@@ -243,13 +219,6 @@ def test_edited_times_withheld_fullnames_and_submissions_without_selftext() -> N
     for post in (gallery, crosspost):
         parsed = parse_submission(post["data"], BUSINESS)
         assert (parsed.text, parsed.deleted) == ("Pan de muerto ya disponible", False)
-
-
-def more(children: list[str], parent: str, count: int | None = None) -> dict[str, Any]:
-    """A "load more comments" stub; no children and count 0 is "continue this thread" (id "_")."""
-    cid = children[0] if children else "_"
-    data = {"count": len(children) if count is None else count, "name": f"t1_{cid}", "id": cid}
-    return {"kind": "more", "data": {**data, "parent_id": parent, "depth": 1, "children": children}}
 
 
 def test_morechildren_flat_answers_with_repeats_and_deeper_stubs_give_each_comment_once() -> None:

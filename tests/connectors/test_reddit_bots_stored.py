@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import reddit_things
 import respx
 from conformance import collect
 from fake_platform import serve_json
 from helpers import run_in_process, write_config
+from reddit_things import OPEN, UNMODERATED, Thing, permalink
 from sqlalchemy import select
 
 from socialmon.database import open_database
@@ -35,56 +38,21 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 POSTED = NOW - timedelta(days=2)
 
 
-def t1(cid: str, author: str, body: str, parent: str = f"t3_{POST}", **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": cid,
-        "name": f"t1_{cid}",
-        "parent_id": parent,
-        "link_id": f"t3_{POST}",
-        "subreddit": SUB,
-        "author": author,
-        "author_fullname": f"t2_{cid}",
-        "body": body,
-        "created_utc": (POSTED + timedelta(minutes=5)).timestamp(),
-        "edited": False,
-        "score": 1,
-        "stickied": False,
-        "distinguished": None,
-        "locked": False,
-        "archived": False,
-        "is_submitter": False,
-        "replies": "",
-        "permalink": f"/r/{SUB}/comments/{POST}/pan_de_yuca/{cid}/",
-        **fields,
-    }
-    return {"kind": "t1", "data": data}
+def t1(cid: str, author: str, body: str, parent: str = f"t3_{POST}", **fields: Any) -> Thing:
+    shown = {"subreddit": SUB, "author_fullname": f"t2_{cid}", "score": 1, **UNMODERATED, **OPEN}
+    shown |= {"is_submitter": False, "permalink": permalink(SUB, POST, "pan_de_yuca", cid)}
+    shown |= {"created_utc": (POSTED + timedelta(minutes=5)).timestamp()}
+    return reddit_things.t1(cid, author, body, post=POST, parent=parent, **(shown | fields))
 
 
-def listing(*things: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "Listing", "data": {"after": None, "before": None, "children": list(things)}}
+listing = partial(reddit_things.listing, dist="left out")
 
 
-def t3() -> dict[str, Any]:
-    data = {
-        "id": POST,
-        "name": f"t3_{POST}",
-        "subreddit": SUB,
-        "title": "Pan de yuca recién salido",
-        "selftext": "Hasta las 11.",
-        "author": SUB,
-        "author_fullname": "t2_espiga",
-        "created_utc": POSTED.timestamp(),
-        "edited": False,
-        "num_comments": 3,
-        "score": 14,
-        "locked": False,
-        "archived": False,
-        "stickied": False,
-        "distinguished": None,
-        "removed_by_category": None,
-        "permalink": f"/r/{SUB}/comments/{POST}/pan_de_yuca/",
-    }
-    return {"kind": "t3", "data": data}
+def t3() -> Thing:
+    shown = {"subreddit": SUB, "title": "Pan de yuca recién salido", "selftext": "Hasta las 11."}
+    shown |= {"author": SUB, "author_fullname": "t2_espiga", "created_utc": POSTED.timestamp()}
+    shown |= {"num_comments": 3, "score": 14, **OPEN, **UNMODERATED, "removed_by_category": None}
+    return reddit_things.t3(POST, permalink=permalink(SUB, POST, "pan_de_yuca"), **shown)
 
 
 NOTICE = t1(

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import respx
 from conformance import collect, records
+from reddit_things import listing, more, permalink, t1, t3
 
 from socialmon_connectors import ChannelContext
 from socialmon_connectors.records import Page, ThreadFailure
@@ -27,30 +28,10 @@ MORE = "/api/morechildren.json"
 
 def submission(num_comments: int = 3) -> dict[str, Any]:
     """The business's post in r/SpringfieldEats, as its submissions listing shows it."""
-    return {
-        "kind": "t3",
-        "data": {
-            "id": POST_ID,
-            "name": f"t3_{POST_ID}",
-            "title": "Our patio opens Friday",
-            "selftext": "Come by!",
-            "author": "cornerbistro",
-            "author_fullname": "t2_8bistro",
-            "subreddit": "SpringfieldEats",
-            "created_utc": 1717405200.0,
-            "num_comments": num_comments,
-            "score": 12,
-            "permalink": f"/r/SpringfieldEats/comments/{POST_ID}/our_patio_opens_friday/",
-            "edited": False,
-        },
-    }
-
-
-def listing(*children: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "Listing",
-        "data": {"after": None, "before": None, "dist": len(children), "children": list(children)},
-    }
+    shown = {"title": "Our patio opens Friday", "selftext": "Come by!", "author": "cornerbistro"}
+    shown |= {"author_fullname": "t2_8bistro", "subreddit": "SpringfieldEats", "created_utc": 1717405200.0}
+    shown |= {"num_comments": num_comments, "score": 12}
+    return t3(POST_ID, permalink=permalink("SpringfieldEats", POST_ID, "our_patio_opens_friday"), **shown)
 
 
 def refusal(reason: str) -> httpx.Response:
@@ -67,32 +48,8 @@ def refusal(reason: str) -> httpx.Response:
 
 def tree_with_more_stub() -> list[dict[str, Any]]:
     """comments/<id>: the post, one comment and a "load more" stub for two others."""
-    comment = {
-        "kind": "t1",
-        "data": {
-            "id": "lb0001a",
-            "name": "t1_lb0001a",
-            "parent_id": f"t3_{POST_ID}",
-            "link_id": f"t3_{POST_ID}",
-            "author": "localfan",
-            "body": "Dogs allowed?",
-            "created_utc": 1717408800.0,
-            "depth": 0,
-            "edited": False,
-            "replies": "",
-        },
-    }
-    stub = {
-        "kind": "more",
-        "data": {
-            "count": 2,
-            "name": "t1_lb0002b",
-            "id": "lb0002b",
-            "parent_id": f"t3_{POST_ID}",
-            "depth": 0,
-            "children": ["lb0002b", "lb0003c"],
-        },
-    }
+    comment = t1("lb0001a", "localfan", "Dogs allowed?", post=POST_ID, created_utc=1717408800.0, depth=0)
+    stub = more(["lb0002b", "lb0003c"], f"t3_{POST_ID}")
     return [listing(submission()), listing(comment, stub)]
 
 

@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import reddit_things
 import respx
 from conformance import collect
 from helpers import write_config
+from reddit_things import OPEN, UNMODERATED, Thing, permalink
+from reddit_things import more as load_more
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -39,137 +42,64 @@ OLD, NEW = "1e2lk01", "1e2lk09"
 NOW = datetime(2025, 3, 20, 12, tzinfo=UTC)
 
 
-def t3(pid: str, posted: datetime, *, in_thread: bool = False, **fields: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": pid,
-        "name": f"t3_{pid}",
-        "subreddit": SUB,
-        "subreddit_id": "t5_9lumen",
-        "subreddit_type": "public",
-        "title": "Menú del día: lentejas y flan",
-        "selftext": "De 12 a 4, mientras dure.",
-        "author": SUB,
-        "author_fullname": "t2_lumen01",
-        "created_utc": posted.timestamp(),
-        "edited": False,
-        "is_self": True,
-        "num_comments": 4,
-        "score": 21,
-        "locked": False,
-        "archived": False,
-        "can_mod_post": False,
-        "stickied": False,
-        "distinguished": None,
-        "removed_by_category": None,
-        "over_18": False,
-        "permalink": f"/r/{SUB}/comments/{pid}/menu_del_dia/",
-        **fields,
-    }
+def t3(pid: str, posted: datetime, *, in_thread: bool = False, **fields: Any) -> Thing:
+    shown = {"subreddit": SUB, "subreddit_id": "t5_9lumen", "subreddit_type": "public", "author": SUB}
+    shown |= {"title": "Menú del día: lentejas y flan", "selftext": "De 12 a 4, mientras dure."}
+    shown |= {"author_fullname": "t2_lumen01", "created_utc": posted.timestamp(), "is_self": True}
+    shown |= {"num_comments": 4, "score": 21, **OPEN, "can_mod_post": False, **UNMODERATED}
+    shown |= {"removed_by_category": None, "over_18": False, "permalink": permalink(SUB, pid, "menu_del_dia")}
+    made = reddit_things.t3(pid, **(shown | fields))
     if in_thread:
-        data.setdefault("num_duplicates", 0)  # the comments endpoint adds it to the submission
-    return {"kind": "t3", "data": data}
+        made["data"].setdefault("num_duplicates", 0)  # the comments endpoint adds it to the submission
+    return made
 
 
-def t1(
-    cid: str, author: str, body: str, written: datetime, parent: str, depth: int, replies: Any = ""
-) -> dict[str, Any]:
-    return {
-        "kind": "t1",
-        "data": {
-            "id": cid,
-            "name": f"t1_{cid}",
-            "parent_id": parent,
-            "link_id": f"t3_{OLD}",
-            "subreddit": SUB,
-            "author": author,
-            "author_fullname": f"t2_{author[:6]}",
-            "body": body,
-            "created_utc": written.timestamp(),
-            "edited": False,
-            "score": 1,
-            "depth": depth,
-            "stickied": False,
-            "distinguished": None,
-            "locked": False,
-            "archived": False,
-            "is_submitter": author == SUB,
-            "replies": replies,
-            "permalink": f"/r/{SUB}/comments/{OLD}/menu_del_dia/{cid}/",
-        },
-    }
+# The old post's comments: who wrote what, how many hours after the post, and under what.
+WRITTEN = {
+    "lk0001": ("marta_v", "¿El flan lleva huevo? Soy alérgica", 1, f"t3_{OLD}"),
+    "lk0002": ("pablo_r", "Yo también quiero saberlo", 2, "t1_lk0001"),
+    "lk0003": ("ana_l", "Mañana les pregunto en el local", 3, "t1_lk0002"),
+    "lk0004": ("marta_v", "Gracias, Ana", 4, "t1_lk0003"),
+}
 
 
-def go_on(parent: str, depth: int) -> dict[str, Any]:
+def t1(cid: str, posted: datetime, depth: int, replies: Thing | str = "") -> Thing:
+    author, body, hours, parent = WRITTEN[cid]
+    shown = {"subreddit": SUB, "author_fullname": f"t2_{author[:6]}", "score": 1, "depth": depth}
+    shown |= {**UNMODERATED, **OPEN, "is_submitter": author == SUB}
+    written = (posted + timedelta(hours=hours)).timestamp()
+    shown |= {"permalink": permalink(SUB, OLD, "menu_del_dia", cid), "created_utc": written}
+    return reddit_things.t1(cid, author, body, post=OLD, parent=parent, replies=replies, **shown)
+
+
+def go_on(parent: str, depth: int) -> Thing:
     """Reddit's "continue this thread": a `more` with id "_", no children, count 0."""
-    return {
-        "kind": "more",
-        "data": {"count": 0, "name": "t1__", "id": "_", "parent_id": parent, "depth": depth, "children": []},
-    }
+    return load_more([], parent, depth)
 
 
-def load_more(ids: list[str], parent: str, depth: int) -> dict[str, Any]:
-    data = {"count": len(ids), "name": f"t1_{ids[0]}", "id": ids[0], "parent_id": parent, "depth": depth}
-    return {"kind": "more", "data": {**data, "children": ids}}
+def listing(*things: Thing) -> Thing:
+    return reddit_things.listing(*things, dist=len(things) or None)
 
 
-def listing(*things: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "Listing",
-        "data": {"after": None, "before": None, "dist": len(things) or None, "children": list(things)},
-    }
+def thread(posted: datetime, top: Thing, **post: Any) -> list[Thing]:
+    """comments/<id>: the post as its thread shows it, then the comments from `top` down."""
+    return [listing(t3(OLD, posted, in_thread=True, **post)), listing(top)]
 
 
 # The old post's thread, read with `comment_depth = 2`: Reddit cuts it with "continue this thread".
-def first_tree(posted: datetime, **post: Any) -> list[dict[str, Any]]:
-    question = t1(
-        "lk0001",
-        "marta_v",
-        "¿El flan lleva huevo? Soy alérgica",
-        posted + timedelta(hours=1),
-        f"t3_{OLD}",
-        0,
-        listing(
-            t1(
-                "lk0002",
-                "pablo_r",
-                "Yo también quiero saberlo",
-                posted + timedelta(hours=2),
-                "t1_lk0001",
-                1,
-                listing(go_on("t1_lk0002", 2)),
-            )
-        ),
-    )
-    return [listing(t3(OLD, posted, in_thread=True, **post)), listing(question)]
+def first_tree(posted: datetime, **post: Any) -> list[Thing]:
+    reply = t1("lk0002", posted, 1, listing(go_on("t1_lk0002", 2)))
+    return thread(posted, t1("lk0001", posted, 0, listing(reply)), **post)
 
 
-def branch_lk0002(posted: datetime, **post: Any) -> list[dict[str, Any]]:
+def branch_lk0002(posted: datetime, **post: Any) -> list[Thing]:
     """comments/<id>?comment=lk0002: the branch from its parent (depth 0 again), and the post first."""
-    deeper = t1(
-        "lk0003",
-        "ana_l",
-        "Mañana les pregunto en el local",
-        posted + timedelta(hours=3),
-        "t1_lk0002",
-        1,
-        listing(go_on("t1_lk0003", 2)),
-    )
-    parent = t1("lk0002", "pablo_r", "Yo también quiero saberlo", posted + timedelta(hours=2), "t1_lk0001", 0)
-    parent["data"]["replies"] = listing(deeper)
-    return [listing(t3(OLD, posted, in_thread=True, **post)), listing(parent)]
+    deeper = t1("lk0003", posted, 1, listing(go_on("t1_lk0003", 2)))
+    return thread(posted, t1("lk0002", posted, 0, listing(deeper)), **post)
 
 
-def branch_lk0003(posted: datetime, **post: Any) -> list[dict[str, Any]]:
-    parent = t1(
-        "lk0003",
-        "ana_l",
-        "Mañana les pregunto en el local",
-        posted + timedelta(hours=3),
-        "t1_lk0002",
-        0,
-        listing(t1("lk0004", "marta_v", "Gracias, Ana", posted + timedelta(hours=4), "t1_lk0003", 1)),
-    )
-    return [listing(t3(OLD, posted, in_thread=True, **post)), listing(parent)]
+def branch_lk0003(posted: datetime, **post: Any) -> list[Thing]:
+    return thread(posted, t1("lk0003", posted, 0, listing(t1("lk0004", posted, 1))), **post)
 
 
 # --- the connector: the page carries the post as its thread shows it ------------------------------
