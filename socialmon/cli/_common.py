@@ -384,9 +384,12 @@ def registry() -> ConnectorRegistry:
 
 
 def warn_broken(found: ConnectorRegistry) -> None:
-    """A warning for each installed connector that cannot be loaded (imports them all)."""
+    """A warning for each installed connector that cannot be loaded (imports them all), in the CLI's
+    language; the import error's own text stays as Python wrote it."""
+    from socialmon.cli._config_words import said
+
     for warning in found.load_all().problems:
-        problem(_("warning"), warning, style="yellow")
+        problem(_("warning"), said(warning), style="yellow")
 
 
 def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None) -> Config:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from socialmon.config import ConfigProblem
+    from socialmon_connectors.base import Connector
 
 # The problems `socialmon.config` writes, pydantic's words for the settings' types, and the
 # connectors' own: their English text, as `_()` finds it in the catalogue.
@@ -127,9 +128,15 @@ MESSAGES = (
     ),
     # The export connectors' first-run errors (a path that is wrong), as `check` and `scan` say them
     N_("export file not found: {path} — check the path in the channel's config"),
-    N_("no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path} — check the path in the channel's config"),
+    N_(
+        "no .json, .jsonl, .ndjson, .csv, .tsv, .xlsx or .ods files in {path} — check the path in the "
+        "channel's config"
+    ),
     N_("WhatsApp export not found: {path} — check the path in the channel's config"),
     N_("no WhatsApp exports (.txt or .zip) in {path} — check the path in the channel's config"),
+    # socialmon.plugins: an installed connector that cannot be used, as `connectors` and `check` warn
+    N_("connector {name} from {source} failed to load: {error}"),
+    N_("connector {name} from {source} is not a Connector subclass"),
     # The scan's own words about a channel (socialmon/scan.py)
     N_("another socialmon process is scanning it"),
     N_("stopped after {minutes} min (channel_timeout); the next scan resumes from the last stored page"),
@@ -223,6 +230,56 @@ MESSAGES = (
         "again: the first run after that sends these alerts"
     ),
 )
+
+
+# Why worker mode cannot run here (socialmon/workers: `WorkersUnavailable`), as the worker commands say it
+WORKER_MESSAGES = (
+    N_(
+        "worker mode needs PostgreSQL: the queue lives in the database, which is {found} here. Set "
+        '`database = "postgresql://…"` in the config (or --database / $SOCIALMON_DATABASE); '
+        "`socialmon scan` keeps working on SQLite"
+    ),
+    N_("worker mode needs procrastinate and psycopg ({name} is missing): pip install 'socialmon[workers]'"),
+    N_("cannot connect to {display}: {error}"),
+    N_("{display}: no schema of the search_path exists; create it first"),
+    N_(
+        "schema {schema} of {display} holds a procrastinate queue socialmon did not create: use another "
+        "database or schema"
+    ),
+    N_(
+        "the queue in {display} was written by procrastinate {recorded}, newer than the installed "
+        "{installed}: upgrade socialmon[workers]"
+    ),
+    N_("cannot create the queue in {display}: {error}"),
+)
+
+
+# How an account is written on each platform (connectors' ACCOUNT_FORM), the `{form}` of the
+# messages above: said in the CLI's language where it fills one.
+ACCOUNT_FORMS = (
+    N_("a handle like name.bsky.social (or a DID like did:plc:…)"),
+    N_("@name@instance, e.g. @cornerbistro@mastodon.social"),
+    N_("r/<subreddit> or u/<username>, e.g. r/cornerbistro"),
+)
+
+
+# What each built-in connector pulls (its `summary`, connectors/*.py), as `socialmon connectors`
+# lists it; tests/test_connector_words.py fails while a built-in's summary is missing here. A
+# connector from another package keeps its own words (see `said_summary`).
+CONNECTOR_SUMMARIES = (
+    N_("a Bluesky account's posts and their reply threads (public AppView, no login)"),
+    N_("a Facebook Page's posts, comments and replies (Graph API)"),
+    N_("a Facebook Page's Messenger conversations (Graph API Conversations)"),
+    N_("posts, comments and reviews from JSON Lines or CSV exports and Excel workbooks (offline)"),
+    N_("a Google Business Profile location's reviews, ratings and owner replies"),
+    N_("an Instagram business account's media, comments and replies (Graph API)"),
+    N_("an Instagram professional account's Direct conversations (Graph API Conversations)"),
+    N_("a Mastodon account's statuses and the replies in their threads (no token for public accounts)"),
+    N_("a subreddit's or a user's posts and their comment trees (public JSON, or OAuth)"),
+    N_("chats exported from the WhatsApp or WhatsApp Business app (Export chat: .txt or .zip)"),
+    N_("a YouTube channel's videos, comment threads and replies (Data API v3)"),
+)
+_BUILT_IN_MODULES = "socialmon_connectors."
 
 
 # What the connectors tell the user to do, after " — " in a channel's error (connectors/errors.py's
@@ -477,10 +534,16 @@ HINTS = (
         "platform's status page"
     ),
     N_("move the sheet with the rows to the first place, or save it as its own file (.xlsx or CSV)"),
+    # socialmon_connectors.file: a JSON document given as JSON Lines; one that holds no records; an .ods
     N_(
-        "write one object per line (for an array: jq -c '.[]' FILE > FILE.jsonl); or export CSV "
-        'or .xlsx and set the channel\'s format to "csv" or "xlsx" (or "auto", from the file\'s extension)'
+        'to read it as one document, name the file .json or set the channel\'s format to "json"; or write '
+        "one object per line (for an array: jq -c '.[]' FILE > FILE.jsonl)"
     ),
+    N_(
+        "export it again as JSON, as an array of records (JSON objects with the README's field names: "
+        "type, id, created_at, …), an object holding such an array, or one object per line"
+    ),
+    N_("save it again from the spreadsheet as .ods or .xlsx, or as CSV"),
     N_(
         'in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s '
         'encoding option ("cp1252", "cp850", "mac_roman" or the file\'s)'
@@ -489,6 +552,12 @@ HINTS = (
         "Graph gives this answer both for deleted media and for comments the token may not read; the next "
         "scan reads this thread again — if it keeps failing, check that the token has instagram_manage_comments "
         "(or instagram_business_manage_comments with Instagram Login)"
+    ),
+    # socialmon_connectors.facebook.VISITOR_POSTS_HINT: Graph refused the Page's feed (visitor posts)
+    N_(
+        "grant the app the permission pages_read_user_content, create a new Page access token and put it "
+        "in the environment variable this channel's access_token names; until then the posts visitors "
+        "write on the Page are not read"
     ),
 )
 
@@ -514,6 +583,11 @@ PARTIAL_REASONS = (
     N_("stopped part way through its thread at the channel's time limit (channel_timeout)"),
     N_("the next scan reads it again from where this read began, after the rest of the channel"),
     N_("the next scan goes on from the page of comments it was reading, after the rest of the channel"),
+    # socialmon_connectors.facebook.FEED_REFUSED: visitor posts on, the token without pages_read_user_content
+    N_(
+        "read the Page's own posts only: Graph refused the Page's feed, which holds the posts visitors "
+        "write on the Page"
+    ),
 )
 
 # Why a scan was asked to stop (`socialmon.scan.StopRequest`'s reason), as a stopped channel's error
@@ -551,7 +625,20 @@ COUNTED: dict[str, Callable[[int], str]] = {
 # there are said again.
 # tests/test_spanish_file_messages.py fails while one the connectors write is missing here.
 FILE_ERRORS = (
-    N_('cannot tell the format of {file}; set format = "jsonl", "csv" or "xlsx" for this channel'),
+    N_(
+        'cannot tell the format of {file}; set format = "jsonl", "json", "csv", "xlsx" or "ods" for this channel'
+    ),
+    N_("{file}: not valid JSON (nested too deeply)"),
+    N_("{file}: not valid JSON ({error})"),
+    N_("{file}: no list of records (JSON objects) in this JSON document: it is an array of other values"),
+    N_(
+        "{file}: no list of records (JSON objects) in this JSON document: it holds one value, not an "
+        "array or an object"
+    ),
+    N_(
+        "{file}: no list of records (JSON objects) in this JSON document: none of its keys holds one ({keys})"
+    ),
+    N_("{file}: not a readable .ods workbook ({error})"),
     N_(
         "{file}: this is one JSON document ({what}), not JSON Lines: socialmon reads JSON with one "
         "record (a JSON object) per line"
@@ -941,7 +1028,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Each message as a pattern (its fields as groups), longest first: "Input should be a valid
     integer" is tried before "Input should be {choices}"."""
     found = []
-    for message in sorted(MESSAGES, key=len, reverse=True):
+    for message in sorted((*MESSAGES, *WORKER_MESSAGES), key=len, reverse=True):
         found.append((re.compile(template_pattern(message, _FIELDS), re.DOTALL), message))
     return tuple(found)
 
@@ -953,7 +1040,7 @@ def said(message: str) -> str:
     for pattern, english in _patterns():
         matched = pattern.fullmatch(message)
         if matched is not None:
-            fields = {name: _or_words(value) for name, value in matched.groupdict().items()}
+            fields = {name: _field_words(value) for name, value in matched.groupdict().items()}
             return _(english).format(**fields)
     return message
 
@@ -1085,6 +1172,11 @@ def _said_counts(text: str) -> str:
     return text
 
 
+def _field_words(value: str) -> str:
+    """A message's field in the CLI's language: an account's form, or pydantic's "or"."""
+    return _(value) if value in ACCOUNT_FORMS else _or_words(value)
+
+
 def _or_words(value: str) -> str:
     """pydantic's "'a', 'b' or 'c'": its "or" in the CLI's language."""
     return value.replace("' or '", "' " + _("or") + " '")
@@ -1149,3 +1241,14 @@ def said_email_problem(error: Exception) -> str:
     if colon and option == "--email-to":
         return f"{option}: " + "; ".join(said(part) for part in rest.split("; "))
     return said(message)
+
+
+def said_summary(connector: type[Connector]) -> str:
+    """What `connector` pulls, in the CLI's language: a summary socialmon's connectors wrote (also
+    when another package's connector inherits it) from the catalogue; another package's own summary
+    as its authors wrote it, even when its words are a built-in's."""
+    summary = connector.summary
+    written_by = next((cls for cls in connector.__mro__ if "summary" in vars(cls)), connector)
+    if written_by.__module__.startswith(_BUILT_IN_MODULES) and summary in CONNECTOR_SUMMARIES:
+        return _(summary)
+    return summary

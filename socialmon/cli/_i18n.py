@@ -4,7 +4,7 @@ Brazilian Portuguese (the reports' and the alerts' three languages, in their wor
 The words come from gettext catalogues in `socialmon/locale` (written with Babel: see
 `socialmon/locale/README.md`). A command speaks, the first that applies:
 
-1. its `--lang` option (report, pending, try);
+1. its `--lang` option (report, pending, try, init);
 2. `$SOCIALMON_LANG` (en, es or pt), the user's standing choice;
 3. the brand's `language` when the command works on one brand, or on brands that all share one;
 4. the locale: the first of `$LC_ALL`, `$LC_MESSAGES`, `$LANG` that is set (es_EC.UTF-8 → es,

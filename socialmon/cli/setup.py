@@ -19,13 +19,15 @@ from socialmon.cli._common import (
     display_database,
     fail,
     out,
+    output_problem,
     plain,
     problem,
     registry,
     say,
     warn_broken,
 )
-from socialmon.cli._i18n import _, count, current, ngettext, use_for
+from socialmon.cli._i18n import _, count, current, ngettext, use, use_for
+from socialmon.cli.report import LangChoice  # (registers `report`, which `try` also imports)
 from socialmon.database import Database, DatabaseError
 from socialmon.sentiment import available_scorers
 
@@ -39,19 +41,22 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an 
 def starter_config(
     language: str = "en", report_language: str | None = None, timezone: str | None = None
 ) -> str:
-    """The annotated starter config, its comments in `language` (English, or Spanish: the same keys);
-    its brand's `language` and `timezone` set to `report_language` and `timezone` when given (else the
-    template's example, a bakery in Ecuador)."""
+    """The annotated starter config, its comments in `language` (English, Spanish or Brazilian
+    Portuguese: the same keys, `templates/socialmon.toml` and `socialmon.<language>.toml`); its
+    brand's `language` and `timezone` set to `report_language` and `timezone` when given, else the
+    template's example (a bakery in Ecuador; in Portuguese, a business in São Paulo)."""
     import re
 
-    name = "socialmon.es.toml" if language == "es" else "socialmon.toml"
+    from socialmon.cli._i18n import DEFAULT, known
+
+    code = known(language) or DEFAULT
+    name = "socialmon.toml" if code == DEFAULT else f"socialmon.{code}.toml"
     text = files("socialmon").joinpath("templates", name).read_text(encoding="utf-8")
+    # The brand's settings: the first uncommented `language =` and `timezone =` lines of the template.
     if report_language:
-        text = re.sub(r'^language = "es"', f'language = "{report_language}"', text, count=1, flags=re.M)
+        text = re.sub(r'^language = "[^"]*"', f'language = "{report_language}"', text, count=1, flags=re.M)
     if timezone:
-        text = re.sub(
-            r'^timezone = "America/Guayaquil"', f'timezone = "{timezone}"', text, count=1, flags=re.M
-        )
+        text = re.sub(r'^timezone = "[^"]*"', f'timezone = "{timezone}"', text, count=1, flags=re.M)
     return text
 
 
@@ -92,13 +97,34 @@ def init(
         "socialmon.toml"
     ),
     force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing file."))] = False,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(
+            "--lang",
+            help=_(
+                "Language of the config's comments and of the brand's reports (pt: Brazilian "
+                "Portuguese). Default: the comments in $SOCIALMON_LANG, else the locale's language; "
+                "the reports in the locale's language."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
+    if lang is not None:
+        use(lang.value)
     if path.exists() and not force:
         fail(_("{path} already exists; use --force to overwrite it").format(path=path))
+    cannot_write = output_problem(path)  # a missing folder said in the CLI's words, not the OS's
+    if cannot_write is not None:
+        fail(cannot_write)
+    # Comments in the CLI's language; the brand's language --lang's, else the locale's when it tells
+    # one, and its time zone the machine's when it tells one (else the template's example).
+    report_language = lang.value if lang is not None else locale_report_language()
     try:
-        # Comments in the CLI's language; the brand's language and time zone the machine's, when told.
-        path.write_text(
-            starter_config(current(), locale_report_language(), system_timezone()), encoding="utf-8"
+        path.write_text(starter_config(current(), report_language, system_timezone()), encoding="utf-8")
+    except PermissionError:
+        fail(
+            _("{what} cannot be written (permissions)").format(what=_("file {name}").format(name=f"'{path}'"))
         )
     except OSError as error:
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror))
@@ -296,6 +322,8 @@ def logo_problems(config: Config) -> list[ConfigProblem]:
 def list_connectors() -> None:
     from rich.table import Table
 
+    from socialmon.cli._config_words import said_summary
+
     found = registry()
     warn_broken(found)
     table = Table(title=_("Installed connectors"))
@@ -303,7 +331,9 @@ def list_connectors() -> None:
     table.add_column(_("package"))
     table.add_column(_("what it pulls"))
     for name in found.names():
-        table.add_row(plain(name), plain(found.sources.get(name, "")), plain(found.connectors[name].summary))
+        table.add_row(
+            plain(name), plain(found.sources.get(name, "")), plain(said_summary(found.connectors[name]))
+        )
     out.print(table)
 
 

@@ -457,8 +457,10 @@ def try_account(
                 account, implied = from_url[1], from_url[2]
         for key, value in implied.items():
             options.setdefault(key, value)
-    except ValueError as error:
-        fail(str(error))
+    except ValueError as error:  # a target or a setting socialmon cannot read, in the CLI's words
+        from socialmon.cli._config_words import said
+
+        fail(said(str(error)))
     if _URL.match(target.strip()) and from_url is None:
         fail(
             _(
@@ -487,8 +489,10 @@ def try_account(
         checks[platform](
             account, {key: tomllib.loads(f"value = {text}")["value"] for key, text in options.items()}
         )
-    except ValueError as error:
-        fail(str(error))
+    except ValueError as error:  # the account is not one the platform has (its form), in the CLI's words
+        from socialmon.cli._config_words import said
+
+        fail(said(str(error)))
     options.setdefault("page_size", str(min(posts, 40)))
 
     from socialmon.scan import run_scan

@@ -47,7 +47,14 @@ def _queue_or_exit(loaded: Config, database: str | None) -> tuple[str, QueueData
 
         return url, queue_database(url)
     except WorkersUnavailable as error:
-        fail(str(error))
+        _refused(error)
+
+
+def _refused(error: Exception) -> NoReturn:
+    """Worker mode cannot run here (or socialmon's tables cannot be opened): why, in the CLI's language."""
+    from socialmon.cli._config_words import said
+
+    fail(said(str(error)))
 
 
 def _job_word(status: str) -> str:
@@ -187,7 +194,7 @@ def worker(
     try:
         asyncio.run(run_worker(loaded, url, queue, options))
     except (WorkersUnavailable, DatabaseError) as error:  # DatabaseError: socialmon's tables cannot be opened
-        fail(str(error))
+        _refused(error)
     raise typer.Exit(EXIT_OK)
 
 
@@ -206,7 +213,7 @@ def migrate_command(config: ConfigOption = None, database: DatabaseOption = None
     try:
         done = migrate(queue)
     except WorkersUnavailable as error:
-        fail(str(error))
+        _refused(error)
     say(
         err,
         done
@@ -332,7 +339,7 @@ def enqueue_and_exit(
     try:
         result = asyncio.run(enqueue_now(queue, [(b.slug, c.name, c.platform) for b, c in chosen]))
     except WorkersUnavailable as error:
-        fail(str(error))
+        _refused(error)
     for label in result.already:
         say(err, _("{channel}: already waiting in the queue").format(channel=label))
     say(

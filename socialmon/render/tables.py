@@ -769,7 +769,7 @@ def scan_problems_table(summaries: list[ChannelSummary], brand: str, lang: Lang)
     table = TableData(
         "scan_problems",
         lang("scan_problems"),
-        [lang("channel"), lang("last_scan"), lang("reason")],
+        [lang("channel"), _heading(lang("last_scan")), lang("reason")],
         note=lang("scan_problems_note"),
     )
     for s in rows:
@@ -784,6 +784,12 @@ def scan_problems_table(summaries: list[ChannelSummary], brand: str, lang: Lang)
     return table
 
 
+def _heading(word: str) -> str:
+    """A word the report also writes inside a line ("platform", "last scan"), as a column's heading:
+    capitalised as the other headings are ("Channel | platform | Posts" read as a slip)."""
+    return word[:1].upper() + word[1:]
+
+
 def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
     """All-time posts, customer comments and sentiment shares per channel, with the last scan status."""
     table = TableData(
@@ -791,13 +797,13 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
         lang("overview"),
         [
             lang("channel"),
-            lang("platform"),
+            _heading(lang("platform")),
             lang("posts"),
             lang("comments"),
             lang("positive_share"),
             lang("neutral_share"),
             lang("negative_share"),
-            lang("last_scan"),
+            _heading(lang("last_scan")),
         ],
         numeric={2, 3, 4, 5, 6},
     )

@@ -492,3 +492,26 @@ def test_only_a_database_out_of_reach_makes_a_worker_start_again() -> None:
         wrapped(psycopg.errors.UndefinedTable('relation "procrastinate_jobs" does not exist'))
     )
     assert not database_away(ValueError("a bug"))
+
+
+def test_worker_commands_refuse_sqlite_in_the_clis_language(tmp_path: Path, cli: Any) -> None:
+    """Why worker mode cannot run was said in English whatever the CLI spoke."""
+    config = tmp_path / "socialmon.toml"
+    config.write_text(
+        'database = "local.db"\n\n[[brands]]\nname = "A"\n\n[[brands.channels]]\nplatform = "file"\n'
+        'path = "x.json"\n',
+        encoding="utf-8",
+    )
+    for lang, expected in (
+        (
+            "es",
+            "el modo con procesos de trabajo necesita PostgreSQL: la cola vive en la base de datos, que aquí es SQLite",
+        ),
+        (
+            "pt",
+            "o modo com processos de trabalho precisa de PostgreSQL: a fila fica no banco de dados, que aqui é SQLite",
+        ),
+    ):
+        result = cli.invoke(app, ["workers", "status", "--config", str(config)], env={"SOCIALMON_LANG": lang})
+        assert result.exit_code == 2, result.output
+        assert expected in " ".join(result.output.split()), result.output
