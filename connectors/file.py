@@ -1,4 +1,5 @@
-"""The `file` connector: posts and comments from JSON Lines, CSV or Excel (.xlsx) exports.
+"""The `file` connector: posts and comments from JSON Lines, JSON, CSV, Excel (.xlsx) or LibreOffice
+(.ods) exports.
 
 The offline path: the quick start, exports a platform lets a business download, and
 any platform socialmon does not speak yet. The format is documented in the README
@@ -25,7 +26,12 @@ Spreadsheets are read as a Spanish-locale (or any) Excel writes them: a CSV sepa
 commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM,
 Windows-1252, MS-DOS 850 or Mac Roman when its text tells which (else refused: the `encoding`
 option says), or UTF-16 with its BOM, LF, CRLF or (Mac) CR line ends, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
-are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra). A header may
+are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra), `.ods` is read with
+Python's own zip and XML readers. A header may be below a sheet's title rows (or Excel's `sep=;`
+line), among the first `_HEADER_SEARCH` rows with a value. A `.txt` the channel names is a CSV when
+its first lines hold a header (Excel's "Unicode Text"). A JSON document (`.json`: an array of
+records, an object holding such arrays, or JSON Lines saved as `.json`, in UTF-8 or UTF-16) is read
+whole, as a workbook is, each record named by the line it opens on. A header may
 name its columns in English, Spanish or Portuguese in any case and spacing ("Fecha de creación",
 "Created At": `HEADER_NAMES`), mapped once per file; two columns read as one field refuse the file.
 A `type` may be written in either language too (`TYPE_WORDS`: comentario, avaliação…).
@@ -65,7 +71,19 @@ from socialmon_connectors.records import (
     RejectedRecord,
 )
 
-SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx"}
+SUFFIXES = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx",
+    ".ods": "ods",
+}  # fmt: skip
+# A `.txt` file the channel names (its `path`, or a glob) is read as CSV when its first lines hold a
+# header: Excel's "Unicode Text" (UTF-16, tabs) and "Text (Tab delimited)" are saved as `.txt`. A
+# folder's `.txt` files are not read: notes, WhatsApp chats.
+_TEXT_TABLE = ".txt"
+# The formats read whole, again in full when the file changes (their cursor keeps its digest): a
+# workbook, and a JSON document, whose records cannot be resumed after a byte offset.
+_READ_WHOLE = ("xlsx", "ods", "json")
+# The formats whose cells are a spreadsheet's: numbers in text columns read as shown, `4,5` stars…
+_SPREADSHEETS = ("csv", "xlsx", "ods")
 RECORD_TYPES = {"post", "comment", "reply", "review"}
 # The columns (JSON keys) a record is made of; any other is ignored, and named once per file.
 FIELDS = frozenset(
@@ -166,6 +184,11 @@ _NAMES_READ_FROM = 2
 _STARS_OR_NOTE = "nota"
 _STARS_OR_NOTE_READ_FROM = 3
 _COUNTS = ("like_count", "reply_count", "comment_count", "share_count")
+# How many rows with a value may come before a CSV's or a sheet's header (a report's title, the date
+# it was exported, a blank row under them) before the file is refused as having none.
+_HEADER_SEARCH = 10
+# `sep=;`: the first line Excel reads as the separator to split the lines on, whatever its locale.
+_SEPARATOR_LINE = re.compile(r'^"?sep=(.)"?[,;\t]*$', re.IGNORECASE)
 DELIMITERS = (",", ";", "\t")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # (mapping or rejection reason, offset after it, lines read, line of the record, what the cursor
@@ -222,6 +245,11 @@ _EPOCH_MILLISECONDS_FROM = int(LATEST.timestamp())
 # An .xlsx number in a date column below this is an Excel serial date (days since 1899-12-30, up to
 # 9999-12-31); Unix seconds are far above it.
 _EXCEL_SERIAL_UNTIL = 2_958_466
+# A number as a workbook's text cell shows it: `45352`, `45352.5868`, `45352,5868`; in a date column,
+# the serial number of a date from 1970-01-01 (25569) on. (A smaller one, such as a year `2026` typed
+# as text, is no date a record can have: it is refused as before, as a number too small for a time.)
+_SERIAL_TEXT = re.compile(r"^\d{1,7}(?:[.,]\d+)?$")
+_SERIAL_TEXT_FROM = 25_569
 _HEAD_BYTES = 4096  # enough of a file's start to notice that it was replaced, not appended to
 # What turning one line's data into a record can raise besides ValidationError: a number or
 # time out of range, nesting too deep for the parser, a value of an unexpected type.
@@ -233,9 +261,10 @@ csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 class FileSettings(ConnectorSettings):
     path: str = Field(
-        description="a file, a folder (its *.jsonl, *.ndjson, *.csv, *.tsv and *.xlsx files) or a glob"
+        description="a file, a folder (its *.json, *.jsonl, *.ndjson, *.csv, *.tsv, *.xlsx and *.ods files) or "
+        "a glob"
     )
-    format: Literal["auto", "jsonl", "csv", "xlsx"] = "auto"
+    format: Literal["auto", "json", "jsonl", "csv", "xlsx", "ods"] = "auto"
     encoding: str = Field(
         default="auto",
         description="a CSV's text encoding: auto (UTF-8, UTF-16 with its BOM, or Windows-1252, MS-DOS "
@@ -1006,9 +1035,166 @@ def _not_one_json_document(path: Path, first: bytes) -> None:
     raise SourceError(
         f"{path.name}: this is one JSON document ({what}), not JSON Lines: socialmon reads JSON with "
         "one record (a JSON object) per line",
-        hint="write one object per line (for an array: jq -c '.[]' FILE > FILE.jsonl); or export CSV "
-        'or .xlsx and set the channel\'s format to "csv" or "xlsx" (or "auto", from the file\'s extension)',
+        hint='to read it as one document, name the file .json or set the channel\'s format to "json"; '
+        "or write one object per line (for an array: jq -c '.[]' FILE > FILE.jsonl)",
     )
+
+
+# A JSON document (`.json`) is read whole: an array of records, an object holding lists of them
+# (`{"data": [...], "paging": {...}}`), one record, or JSON Lines saved as `.json`. Each record is
+# named by the line it opens on.
+_JSON_HINT = (
+    "export it again as JSON, as an array of records (JSON objects with the README's field names: type, "
+    "id, created_at, …), an object holding such an array, or one object per line"
+)
+_JSON_SPACE = re.compile(r"[ \t\r\n]*")
+_JSON_DECODER = json.JSONDecoder()
+
+
+def _json_text(path: Path) -> str:
+    """A JSON file's text, in the encoding its first bytes tell (UTF-8 with or without a BOM, UTF-16
+    or UTF-32: Windows PowerShell's `Out-File` writes UTF-16LE with a BOM)."""
+    data = path.read_bytes()
+    try:
+        return data.decode(json.detect_encoding(data)).removeprefix("\ufeff")
+    except (UnicodeDecodeError, LookupError) as error:
+        raise SourceError(f"{path.name}: not valid JSON ({error})", hint=_JSON_HINT) from None
+
+
+def _skip_space(text: str, position: int) -> int:
+    match = _JSON_SPACE.match(text, position)
+    return match.end() if match else position
+
+
+def _array_starts(text: str, position: int) -> tuple[list[int], int]:
+    """Where each item of the array opening at `position` starts, and where the array ends (a
+    document already checked as valid JSON)."""
+    starts: list[int] = []
+    position = _skip_space(text, position + 1)
+    if text.startswith("]", position):
+        return starts, position + 1
+    while True:
+        starts.append(position)
+        _, position = _JSON_DECODER.raw_decode(text, position)
+        position = _skip_space(text, position)
+        if not text.startswith(",", position):
+            return starts, position + 1
+        position = _skip_space(text, position + 1)
+
+
+def _member_starts(text: str, position: int) -> dict[str, list[int]]:
+    """Where each item of the arrays that are members of the object opening at `position` starts,
+    by the member's name (the last of a name written twice, as `json.loads` keeps it)."""
+    found: dict[str, list[int]] = {}
+    position = _skip_space(text, position + 1)
+    if text.startswith("}", position):
+        return found
+    while True:
+        name, position = _JSON_DECODER.raw_decode(text, position)
+        position = _skip_space(text, _skip_space(text, position) + 1)  # after the ":"
+        if text.startswith("[", position):
+            found[name], position = _array_starts(text, position)
+        else:
+            found.pop(name, None)
+            _, position = _JSON_DECODER.raw_decode(text, position)
+        position = _skip_space(text, position)
+        if not text.startswith(",", position):
+            return found
+        position = _skip_space(text, position + 1)
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
+    """Each line of JSON Lines saved as one file, with its number, as `FileConnector._read_jsonl` reads
+    them: a value, or the reason it is none."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except RecursionError:
+            yield number, _NotJson("not valid JSON (nested too deeply)")
+        except ValueError as error:
+            yield number, _NotJson(f"not valid JSON ({str(error)[:200]})")
+
+
+class _NotJson(str):
+    """The reason a line of JSON Lines is no JSON value."""
+
+    __slots__ = ()
+
+
+def json_document_records(name: str, text: str) -> Iterator[tuple[int, Any]]:
+    """The records of a JSON document's `text` as (the line each opens on, the value): the items of a
+    top-level array, the items of the arrays of objects a top-level object holds, the top-level
+    object itself when it is a record (it has a `type`); or, for JSON Lines saved as `.json`, each
+    line's value (`_NotJson` for one that is not JSON). A document that holds none of these, or is not
+    JSON at all, raises SourceError naming the file `name`."""
+    if not text.strip():
+        return
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
+    except ValueError as error:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if str(error).startswith("Extra data") or (len(lines) > 1 and _one_object(lines[-1])):
+            yield from _json_lines(text)  # JSON Lines, one of its lines perhaps broken
+            return
+        raise SourceError(f"{name}: not valid JSON ({str(error)[:200]})", hint=_JSON_HINT) from None
+    opening = _skip_space(text, 0)
+    # The lists of objects a top-level object holds (an empty one too: an export of nothing).
+    lists = (
+        {
+            key: value
+            for key, value in document.items()
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value)
+        }
+        if isinstance(document, dict)
+        else {}
+    )
+    if document == {}:
+        return  # an export of nothing
+    if isinstance(document, dict) and "type" in document and not any(lists.values()):
+        starts: list[int] = [opening]  # one record (`{"type": "export", "data": [...]}` holds records)
+        values: list[Any] = [document]
+    elif isinstance(document, list):
+        if document and not any(isinstance(item, dict) for item in document):
+            raise SourceError(
+                f"{name}: no list of records (JSON objects) in this JSON document: it is an array of "
+                "other values",
+                hint=_JSON_HINT,
+            )
+        starts, _ = _array_starts(text, opening)
+        values = document
+    elif isinstance(document, dict):
+        if not lists:
+            keys = ", ".join(repr(key) for key in list(document)[:6]) + (", …" if len(document) > 6 else "")
+            raise SourceError(
+                f"{name}: no list of records (JSON objects) in this JSON document: none of its keys "
+                f"holds one ({keys})",
+                hint=_JSON_HINT,
+            )
+        members = _member_starts(text, opening)
+        starts = [start for key in lists for start in members[key]]
+        values = [item for value in lists.values() for item in value]
+    else:
+        raise SourceError(
+            f"{name}: no list of records (JSON objects) in this JSON document: it holds one value, not an "
+            "array or an object",
+            hint=_JSON_HINT,
+        )
+    line, counted = 1, 0
+    for start, value in zip(starts, values, strict=True):
+        line += text.count("\n", counted, start)
+        counted = start
+        yield line, value
+
+
+def _one_object(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _orphans_said(orphans: dict[str, Any]) -> str:
@@ -1070,19 +1256,33 @@ class FileConnector(Connector):
         else:
             raise SourceError(f"export file not found: {path}")
         if not found:
-            raise SourceError(f"no .jsonl, .ndjson, .csv, .tsv or .xlsx files in {path}")
+            raise SourceError(f"no .json, .jsonl, .ndjson, .csv, .tsv, .xlsx or .ods files in {path}")
         return found
 
     def _format(self, path: Path) -> str:
         if self.settings.format != "auto":
             return self.settings.format
+        suffix = path.suffix.lower()
+        if suffix == _TEXT_TABLE and self._has_a_header(path):
+            return "csv"
         try:
-            return SUFFIXES[path.suffix.lower()]
+            return SUFFIXES[suffix]
         except KeyError:
             raise SourceError(
-                f'cannot tell the format of {path.name}; set format = "jsonl", "csv" or "xlsx" for this channel',
+                f'cannot tell the format of {path.name}; set format = "jsonl", "json", "csv", "xlsx" or "ods" '
+                "for this channel",
                 hint="set the channel's format option",
             ) from None
+
+    def _has_a_header(self, path: Path) -> bool:
+        """Whether a text file's first lines hold a CSV header (`_find_header`)."""
+        lines = self._csv_lines(path, 0, {})
+        try:
+            return self._find_header(path, (text for text, _, _ in lines)) is not None
+        except SourceError:
+            return False
+        finally:
+            lines.close()
 
     def _key(self, path: Path) -> str:
         try:
@@ -1091,7 +1291,10 @@ class FileConnector(Connector):
             return str(path)
 
     def _reader(self, fmt: str) -> Callable[[Path, dict[str, Any]], Iterator[_Item]]:
-        return {"jsonl": self._read_jsonl, "csv": self._read_csv, "xlsx": self._read_xlsx}[fmt]
+        return {
+            "json": self._read_json, "jsonl": self._read_jsonl, "csv": self._read_csv, "xlsx": self._read_xlsx,
+            "ods": self._read_ods,
+        }[fmt]  # fmt: skip
 
     @property
     def zone_name(self) -> str:
@@ -1191,8 +1394,8 @@ class FileConnector(Connector):
             failure: SourceError | None = None
             try:
                 fmt = self._format(path)
-                digest = _file_hash(path) if fmt == "xlsx" else None
-                prefix = None if fmt == "xlsx" else _Prefix(path)
+                digest = _file_hash(path) if fmt in _READ_WHOLE else None
+                prefix = None if fmt in _READ_WHOLE else _Prefix(path)
                 if (
                     previous
                     and not _read_again_now(previous)
@@ -1211,7 +1414,7 @@ class FileConnector(Connector):
                 parser.unknown = set()
                 parser.orphans = {}
                 parser.notes = {}
-                parser.spreadsheet = fmt != "jsonl"
+                parser.spreadsheet = fmt in _SPREADSHEETS
                 done = finished_bytes + start["offset"]
                 posts, comments, rejected = page.posts, page.comments, page.rejected
                 # Where the file's reading stands after its last item (offset, lines read, what the
@@ -1391,10 +1594,35 @@ class FileConnector(Connector):
     # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record,
     # what the cursor keeps for the file).
 
+    def _read_json(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
+        """A JSON document's records (`json_document_records`), read whole: the cursor keeps the
+        records read and the file's digest, and a changed file is read again in full."""
+        size = path.stat().st_size
+        for number, (line, value) in enumerate(json_document_records(path.name, _json_text(path)), start=1):
+            if number <= start["line"]:
+                continue
+            if isinstance(value, _NotJson):
+                yield str(value), size, number, line, None
+            elif not isinstance(value, dict):
+                yield "not a JSON object", size, number, line, None
+            else:
+                yield value, size, number, line, None
+
+    def _json_lines(self, path: Path, offset: int) -> Iterator[tuple[bytes, int, bool]]:
+        """A JSON Lines file's lines as `_lines` gives them, as UTF-8; a file that starts with a UTF-16
+        BOM is read as UTF-16 (Windows PowerShell 5.1's `Out-File` and `>` write it so)."""
+        with path.open("rb") as handle:
+            encoding = _UTF16_BOMS.get(handle.read(2))
+        if encoding is None:
+            yield from self._lines(path, offset)
+            return
+        for text, after, complete in _utf16_lines(path, offset, encoding):
+            yield text.encode("utf-8", "surrogatepass"), after, complete
+
     def _read_jsonl(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         line = start["line"]
         first = start["offset"] == 0
-        for raw, offset, complete in self._lines(path, start["offset"]):
+        for raw, offset, complete in self._json_lines(path, start["offset"]):
             line += 1
             lines_read = line if complete else line - 1  # an unfinished line is read again next time
             if not raw.strip():
@@ -1415,14 +1643,50 @@ class FileConnector(Connector):
                 continue
             yield item, offset, lines_read, line, None
 
+    @classmethod
+    def _find_header(cls, path: Path, lines: Iterator[str]) -> tuple[list[str], str] | None:
+        """The header row and its delimiter (`_header`), from the file's first lines (None for a file
+        with none): the first line that is a header, among the first `_HEADER_SEARCH` lines with a
+        value. The lines above it are a sheet's title rows (`Reseñas de marzo;;;;`, saved with the
+        rest) or the `sep=;` line that tells Excel the separator (which then is the only one tried).
+        When no line is a header, the first line with a value is refused as `_header` says."""
+        refusal: SourceError | None = None
+        named: tuple[str, ...] | None = None
+        searched = 0
+        for number, text in enumerate(lines, start=1):
+            stated = _SEPARATOR_LINE.match(text.strip().lstrip("\ufeff"))
+            if number == 1 and stated:
+                named = (stated[1],)
+                continue
+            if not text.strip(' \t\r\n\ufeff\x00;,"'):  # an empty row: separators at most
+                continue
+            # A column's name over two lines (a header cell wrapped with Alt+Enter, saved in quotes):
+            # the lines up to the one its quote closes on are the header.
+            joined = 0
+            while text.count('"') % 2 and joined < _HEADER_SEARCH:
+                more = next(lines, None)
+                if more is None:
+                    break
+                text, joined = text + more, joined + 1
+            try:
+                return cls._header(path, text, named or DELIMITERS)
+            except SourceError as error:
+                refusal = refusal or error
+            searched += 1
+            if searched == _HEADER_SEARCH:
+                break
+        if refusal is not None:
+            raise refusal
+        return None
+
     @staticmethod
-    def _header(path: Path, first: str) -> tuple[list[str], str]:
+    def _header(path: Path, first: str, delimiters: tuple[str, ...] = DELIMITERS) -> tuple[list[str], str]:
         """The header row (its names as written) and the delimiter that makes it one: commas,
         semicolons (Excel in a locale with decimal commas) or tabs, whichever gives a header with
         'type' and 'id' (or their Spanish or Portuguese names)."""
         found: list[tuple[int, str, list[str]]] = []
         problem: csv.Error | None = None
-        for delimiter in DELIMITERS:
+        for delimiter in delimiters:
             try:
                 names = [
                     _column(name)
@@ -1495,10 +1759,10 @@ class FileConnector(Connector):
         header: list[str] | None = start.get("header")
         delimiter: str = start.get("delimiter", ",")
         if header is None:
-            first = next(lines, None)
-            if first is None:
+            found = self._find_header(path, lines)
+            if found is None:
                 return
-            header, delimiter = self._header(path, first)
+            header, delimiter = found
         kept.update(header=header, delimiter=delimiter)
         # Each column's key in a row's mapping, worked out once: the rows are zipped with them.
         keys = _record_keys(path, header)
@@ -1566,6 +1830,27 @@ class FileConnector(Connector):
                 continue
             yield dict(zip(keys, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
 
+    def _read_ods(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
+        """The first sheet of an OpenDocument spreadsheet (LibreOffice Calc's own `.ods`), read as an
+        .xlsx is (`_sheet_records`), with Python's own zip and XML readers."""
+        import zipfile
+        from xml.etree.ElementTree import ParseError
+
+        sheets: list[str] = []
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
+                rows = _ods_rows(source, sheets)
+                # The first row, read before the sheet's records: when the first sheet has none, this
+                # read the whole file, and `sheets` names them all for the error that says so.
+                first = next(rows, None)
+                serial = lambda days: _ODF_NULL_DATE + timedelta(days=days)  # noqa: E731
+                yield from _sheet_records(path, _chained(first, rows), sheets, serial, start)
+        except (zipfile.BadZipFile, KeyError, ParseError, ValueError, OSError) as error:
+            raise SourceError(
+                f"{path.name}: not a readable .ods workbook ({type(error).__name__}: {error})",
+                hint="save it again from the spreadsheet as .ods or .xlsx, or as CSV",
+            ) from None
+
     def _read_xlsx(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         """The first sheet of an Excel workbook: a header row, then one record per row. The cursor
         keeps the rows read and the file's digest: a changed workbook is read again in full.
@@ -1589,79 +1874,216 @@ class FileConnector(Connector):
                 f"{path.name}: not a readable .xlsx workbook ({type(error).__name__}: {error})",
                 hint="save it again from the spreadsheet as .xlsx, or as CSV",
             ) from None
-        size = path.stat().st_size
         try:
             if not book.worksheets:
                 return
-            rows = _sheet_rows(book, book.worksheets[0])
-            # The header is the first row with a value: rows above it may be empty but formatted (a
-            # bold A1), which the sheet holds as cells, or hold nothing, which it leaves out.
-            header_row, first = next(((n, row) for n, row in rows if _has_value(row)), (0, ()))
-            sheets = book.sheetnames
-            if not header_row:
-                if len(sheets) > 1:
-                    raise SourceError(
-                        f"{path.name}: its first sheet ({sheets[0]!r}) is empty; socialmon reads only "
-                        f"the first sheet (this workbook has {_listed(sheets)})",
-                        hint="move the sheet with the rows to the first place, or save it as its own "
-                        "file (.xlsx or CSV)",
-                    )
-                return
-            shown = [_column(name) for name in first]
-            fields = _fields_of(shown)
-            if "type" not in fields or "id" not in fields:
-                where = "its first sheet" + (
-                    f" ({sheets[0]!r} of {_listed(sheets)})" if len(sheets) > 1 else ""
-                )
-                found = _found_columns(first)
-                if header_row == 1:
-                    raise SourceError(
-                        f"{path.name}: the first row of {where} must be a header with at least 'type' "
-                        f"and 'id' (Spanish and Portuguese names are read too: 'tipo', 'id'); found {found}",
-                        hint=_FORMAT_HINT,
-                    )
-                raise SourceError(
-                    f"{path.name}: row {header_row} of {where} (the rows above it are empty) must be a "
-                    "header with at least 'type' and 'id' (Spanish and Portuguese names are read too: "
-                    f"'tipo', 'id'); found {found}",
-                    hint=_FORMAT_HINT,
-                )
-            header = _record_keys(path, shown)
-            for number, row in rows:
-                if number <= start["line"]:
-                    continue
-                if not _has_value(row):
-                    continue
-                unsaved = [
-                    shown[i]
-                    for i, cell in enumerate(row[: len(header)])
-                    if cell is _UNSAVED and header[i] in FIELDS
-                ]
-                if unsaved:
-                    yield (
-                        f"{', '.join(unsaved)}: a formula without a saved value: open and save the file "
-                        "in Excel or LibreOffice",
-                        size,
-                        number,
-                        number,
-                        None,
-                    )
-                    continue
-                item = {
-                    name: (None if cell is _UNSAVED else cell)
-                    for name, cell in zip(header, row, strict=False)
-                    if name
-                }
-                for field in ("created_at", "edited_at"):
-                    value = item.get(field)
-                    # A date cell without a date format: Excel's serial number of days, counted from
-                    # the workbook's own start (1900, or 1904 in old Mac workbooks).
-                    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-                    if numeric and 0 < value < _EXCEL_SERIAL_UNTIL:
-                        item[field] = from_excel(value, book.epoch)
-                yield item, size, number, number, None
+            yield from _sheet_records(
+                path,
+                _sheet_rows(book, book.worksheets[0]),
+                book.sheetnames,
+                lambda serial: from_excel(serial, book.epoch),
+                start,
+            )
         finally:
             book.close()
+
+
+def _sheet_records(
+    path: Path,
+    rows: Iterator[tuple[int, tuple[Any, ...]]],
+    sheets: list[str],
+    serial_date: Callable[[float], datetime],
+    start: dict[str, Any],
+) -> Iterator[_Item]:
+    """The records of a workbook's first sheet, from its `rows` (row number, values), as the readers
+    yield them: the header row, then one record per row with a value; `sheets` are the workbook's
+    sheet names (for the errors), `serial_date` turns a date column's number into its date."""
+    size = path.stat().st_size
+    # The header is the first row with a value that names 'type' and 'id', among the first
+    # `_HEADER_SEARCH` rows with a value: rows above it may be empty but formatted (a bold A1),
+    # which the sheet holds as cells, or hold nothing, which it leaves out, or hold a title
+    # (merged across the columns, or not) and the date of the report. When none is, the first
+    # row with a value is refused.
+    header_row, first = 0, ()
+    searched = 0
+    for number, row in rows:
+        if not _has_value(row):
+            continue
+        if not header_row:
+            header_row, first = number, row
+        fields = _fields_of([_column(name) for name in row])
+        if "type" in fields and "id" in fields:
+            header_row, first = number, row
+            break
+        searched += 1
+        if searched == _HEADER_SEARCH:
+            break
+    if not header_row:
+        if len(sheets) > 1:
+            raise SourceError(
+                f"{path.name}: its first sheet ({sheets[0]!r}) is empty; socialmon reads only "
+                f"the first sheet (this workbook has {_listed(sheets)})",
+                hint="move the sheet with the rows to the first place, or save it as its own "
+                "file (.xlsx or CSV)",
+            )
+        return
+    shown = [_column(name) for name in first]
+    fields = _fields_of(shown)
+    if "type" not in fields or "id" not in fields:
+        where = "its first sheet" + (f" ({sheets[0]!r} of {_listed(sheets)})" if len(sheets) > 1 else "")
+        found = _found_columns(first)
+        if header_row == 1:
+            raise SourceError(
+                f"{path.name}: the first row of {where} must be a header with at least 'type' "
+                f"and 'id' (Spanish and Portuguese names are read too: 'tipo', 'id'); found {found}",
+                hint=_FORMAT_HINT,
+            )
+        raise SourceError(
+            f"{path.name}: row {header_row} of {where} (the rows above it are empty) must be a "
+            "header with at least 'type' and 'id' (Spanish and Portuguese names are read too: "
+            f"'tipo', 'id'); found {found}",
+            hint=_FORMAT_HINT,
+        )
+    header = _record_keys(path, shown)
+    for number, row in rows:
+        if number <= start["line"]:
+            continue
+        if not _has_value(row):
+            continue
+        unsaved = [
+            shown[i] for i, cell in enumerate(row[: len(header)]) if cell is _UNSAVED and header[i] in FIELDS
+        ]
+        if unsaved:
+            yield (
+                f"{', '.join(unsaved)}: a formula without a saved value: open and save the file "
+                "in Excel or LibreOffice",
+                size,
+                number,
+                number,
+                None,
+            )
+            continue
+        item = {
+            name: (None if cell is _UNSAVED else cell)
+            for name, cell in zip(header, row, strict=False)
+            if name
+        }
+        for field in ("created_at", "edited_at"):
+            value = item.get(field)
+            # A date cell without a date format: Excel's serial number of days, counted from
+            # the workbook's own start (1900, or 1904 in old Mac workbooks). A date column
+            # formatted as Text after its dates were typed shows the serial number as text
+            # (`45352.5868`, `45352,5868` in a locale with decimal commas): the same number.
+            if isinstance(value, str) and _SERIAL_TEXT.match(value.strip()):
+                serial = float(value.strip().replace(",", "."))
+                value = serial if serial >= _SERIAL_TEXT_FROM else value
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            if numeric and 0 < value < _EXCEL_SERIAL_UNTIL:
+                item[field] = serial_date(value)
+        yield item, size, number, number, None
+
+
+# An OpenDocument spreadsheet's (LibreOffice Calc's .ods) names, in its content.xml.
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODF_CELLS = (f"{_ODF_TABLE}table-cell", f"{_ODF_TABLE}covered-table-cell")
+# LibreOffice's serial dates count days from 1899-12-30, as Excel's do from 1900-03-01 on.
+_ODF_NULL_DATE = datetime(1899, 12, 30)
+# A cell's value repeated across more columns than this is a formatting range, not data.
+_ODF_MAX_REPEAT = 1024
+
+
+def _odf_text(element: Any) -> str:
+    """The text of a cell's paragraph as LibreOffice shows it: `<text:s text:c="3"/>` is three
+    spaces, `<text:tab/>` a tab, `<text:line-break/>` a line break; spans and links are their text."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{_ODF_TEXT}s":
+            parts.append(" " * int(child.get(f"{_ODF_TEXT}c") or 1))
+        elif child.tag == f"{_ODF_TEXT}tab":
+            parts.append("\t")
+        elif child.tag == f"{_ODF_TEXT}line-break":
+            parts.append("\n")
+        else:
+            parts.append(_odf_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _odf_value(cell: Any) -> Any:
+    """A cell's value: a number, a date (naive: the channel's zone), true/false, or its text (each
+    paragraph a line; a value its attributes do not hold as expected is the text the cell shows, so
+    that its row, not the file, is rejected); None when empty."""
+    kind = cell.get(f"{_ODF_OFFICE}value-type")
+    try:
+        if kind in ("float", "percentage", "currency"):
+            return float(cell.get(f"{_ODF_OFFICE}value"))
+        if kind == "date":
+            return datetime.fromisoformat(cell.get(f"{_ODF_OFFICE}date-value"))
+    except (TypeError, ValueError):
+        pass
+    if kind == "boolean":
+        return cell.get(f"{_ODF_OFFICE}boolean-value") == "true"
+    paragraphs = [_odf_text(p) for p in cell if p.tag == f"{_ODF_TEXT}p"]
+    if paragraphs:
+        return "\n".join(paragraphs)
+    return cell.get(f"{_ODF_OFFICE}string-value")  # a string a program wrote without its paragraph
+
+
+def _ods_rows(source: Any, sheets: list[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows (number, values) of an .ods file's first sheet, from its content.xml `source`, read
+    as a stream; `sheets` gets every sheet's name. Repeated rows and cells are counted, not spelled
+    out (LibreOffice writes the empty rest of a sheet as one row repeated a million times); each cell
+    of a merged range takes the value of its first cell, as in an .xlsx."""
+    from xml.etree.ElementTree import iterparse
+
+    number = 0
+    merged: dict[tuple[int, int], Any] = {}  # (row, column) of a covered cell -> the range's value
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == f"{_ODF_TABLE}table":
+                sheets.append(element.get(f"{_ODF_TABLE}name") or "")
+            continue
+        if element.tag != f"{_ODF_TABLE}table-row" or len(sheets) != 1:
+            if element.tag == f"{_ODF_TABLE}table-row":
+                element.clear()
+            continue
+        values: list[Any] = []
+        empty = 0  # empty cells not yet added: added only when a value follows them
+        for cell in element:
+            if cell.tag not in _ODF_CELLS:
+                continue
+            repeat = int(cell.get(f"{_ODF_TABLE}number-columns-repeated") or 1)
+            column = len(values) + empty + 1
+            if cell.tag == f"{_ODF_TABLE}covered-table-cell":
+                value = merged.pop((number + 1, column), None)
+            else:
+                value = _odf_value(cell)
+                # A merged range's covered cells take its value (an empty range, formatting, none).
+                rows_spanned = (
+                    int(cell.get(f"{_ODF_TABLE}number-rows-spanned") or 1) if value is not None else 1
+                )
+                columns_spanned = int(cell.get(f"{_ODF_TABLE}number-columns-spanned") or 1)
+                for down in range(min(rows_spanned, _ODF_MAX_REPEAT)):
+                    for across in range(min(columns_spanned, _ODF_MAX_REPEAT) if value is not None else 1):
+                        if down or across:
+                            merged[number + 1 + down, column + across] = value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                empty += repeat
+                continue
+            values.extend([None] * empty)
+            values.extend([value] * min(repeat, _ODF_MAX_REPEAT))
+            empty = 0
+        repeat_rows = int(element.get(f"{_ODF_TABLE}number-rows-repeated") or 1)
+        element.clear()
+        if not values:
+            number += repeat_rows
+            continue
+        for _ in range(min(repeat_rows, _ODF_MAX_REPEAT)):
+            number += 1
+            yield number, tuple(values)
+        number += max(0, repeat_rows - _ODF_MAX_REPEAT)
 
 
 class _Unsaved:
@@ -1798,6 +2220,14 @@ def _saved_values_parser(book: Any, sheet: Any) -> tuple[Callable[[], Iterator[A
             yield from SavedValues(source, **options).parse()
 
     return parse, merged
+
+
+def _chained(
+    first: tuple[int, tuple[Any, ...]] | None, rest: Iterator[tuple[int, tuple[Any, ...]]]
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    if first is not None:
+        yield first
+        yield from rest
 
 
 def _has_value(row: tuple[Any, ...]) -> bool:

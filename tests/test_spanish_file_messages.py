@@ -114,6 +114,7 @@ def test_a_workbook_whose_first_sheet_is_empty_fails_in_spanish(
 
 def test_the_words_inside_a_reason_are_said_and_the_values_kept(cli_in_spanish: None) -> None:
     assert said_location("libro.xlsx line 4") == "la fila 4 de libro.xlsx"
+    assert said_location("libro.ods line 4") == "la fila 4 de libro.ods"  # LibreOffice's workbook too
     assert said_location("post 123") == "post 123"  # another connector's: as written
     assert said_reason("created_at: Unix time 1e+20 is out of range") == (
         "created_at: el tiempo Unix 1e+20 está fuera de rango"

@@ -938,7 +938,7 @@ def said_location(location: str) -> str:
     matched = _LOCATION.fullmatch(location)
     if matched is None:
         return location
-    if matched["file"].lower().endswith(".xlsx"):
+    if matched["file"].lower().endswith((".xlsx", ".ods")):  # a workbook counts rows
         return _("row {line} of {file}").format(**matched.groupdict())
     return _("line {line} of {file}").format(**matched.groupdict())
 
