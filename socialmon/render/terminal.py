@@ -483,7 +483,8 @@ def _channel_blocks(
                 heads[key] = _text(lang("all_channels") if head.value == "all" else head.text, "bold")
             if data.key == "channels" and len(row) == 8:  # platform and last scan beside the name
                 heads[key].append(f" ({terminal_text(row[1].text)}) · ")
-                heads[key].append(f"{terminal_text(data.columns[7])}: {terminal_text(row[7].text)}", "dim")
+                # The word as a line says it ("· último escaneo: ok"), not as the column heads it.
+                heads[key].append(f"{lang('last_scan')}: {terminal_text(row[7].text)}", "dim")
             if messages and head.value == "all" and data.key == "response_by_channel":
                 del heads[key]
                 continue
