@@ -15,8 +15,10 @@ every locale the apps write:
 day and month, and day and month in either order, decided per file from all its dates: a date
 whose first field is over 12 makes the file day-first, one whose second is over 12 month-first
 (the dates of lines that name a sender, else of the notices: a date typed at a line's start may be
-written the other way round); when none tells, the channel's `locale` does (month-first for
-en-US, else day-first), and the setting `date_order` forces it. The apps put Unicode direction
+written the other way round); when none is over 12, the order in which the senders' dates run
+forward ("1/5, 1/9, 2/3" is month-first: day-first it would go from 1 May back to 2 March); when
+that does not tell either, the channel's `locale` does (month-first for en-US, else day-first),
+and the setting `date_order` forces it. The apps put Unicode direction
 marks (U+200E) and no-break or narrow no-break spaces (U+00A0, U+202F) in their lines: they are
 read as plain spaces or dropped.
 
@@ -53,13 +55,20 @@ and the encryption and business notices older iOS versions write unmarked) are s
 media ("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "<Sticker omitted>", "<Video
 note omitted>", "imagen omitida", "video note omitted", "Live location shared"…, Android's "null"
 for a view-once photo, and an attachment of an export with media, "IMG-….jpg (archivo adjunto)",
-"<attached: …>"), stored as a message of its sender whose text is the caption on the lines after it
-when there is one (Android), else empty (which gets no sentiment label); iOS's shared locations
+"<attached: …>", a document's "Presupuesto • 2 páginas ‎<adjunto: …pdf>"), stored as a message of
+its sender whose text is the caption on the lines after it when there is one (Android; not the
+document's name, which Android writes again under it), else empty (which gets no sentiment label);
+the placeholders of a message whose content the export does not hold ("live location shared",
+"Recibiste un mensaje de visualización única…", "Waiting for this message…"), stored alike; calls
+("Missed voice call", "Llamada de voz perdida", marked or not) are notices; iOS's shared locations
 ("Ubicación: https://maps.google.com/?q=…", or a named place "Panadería (Guayaquil): https://…")
 and polls ("POLL:" and its question and options on the lines after it), stored as a text like
 Android's; and deleted messages ("Se eliminó este mensaje", "This message was deleted", "Mensagem
 apagada"…), stored as a deleted message of its sender. The "<Se editó este mensaje.>" mark is
-dropped from an edited text.
+dropped from an edited text. The apps' wordings of these lines are one table per language
+(`_WORDINGS`). A sender is named by what comes before the first ": " of a line, except a name
+with ": " of its own (one of `business_names`, or the customer's a 1:1 chat is named after), read
+whole wherever it appears.
 
 Each chat is a post of kind "conversation" (id: a digest of the chat's name; its author the
 customer; `created_at` its last message and `comment_count` its messages, the newest over every
@@ -206,25 +215,235 @@ _CHAT_NAME = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = frozenset('"“”«»')
+
+# --- the apps' words, one table per language ---------------------------------------------------
+# The wordings of the lines the apps write themselves, as regular-expression fragments, per
+# language: a wording the apps add is added here, and every test built from it reads it. Each
+# test below joins one key's fragments over all the languages (an export mixes none, but a phone's
+# language may differ from its region's, and a chat read later from another phone).
+# Each key holds fragments, or (opening, rest) pairs whose opening is a literal, as the apps write it.
+_WORDINGS: dict[str, dict[str, tuple[str, ...] | tuple[tuple[str, str], ...]]] = {
+    "en": {
+        # A group's subject, name or description changed, or the group created: a quote follows.
+        "titled": (
+            "changed the subject",
+            "changed the group name",
+            "changed the group description",
+            "created group",
+        ),
+        # After a member's name: "Ana added Luis" (a name follows), "Ana added you", "Luis left (the
+        # group)", "Luis joined using …", "Ana created (the) group …", "Ana changed the subject …".
+        "added": ("added", "removed"),
+        "added_you": ("added you",),
+        "left": ("left",),
+        "left_where": ("the group",),
+        "joined": ("joined using",),
+        "created": ("created",),
+        "created_article": ("the ", "this "),
+        "group": ("group",),
+        "changed": ("changed",),
+        "changed_what": ("the subject", "the group", "this group"),
+        # What "you" did, where the language writes no subject ("Cambiaste el asunto…").
+        "you_did": (),
+        # Words of the notices Android writes without a sender (`_NOTICE_WORDS`).
+        "notice_words": (
+            "end-to-end",
+            "security code",
+            "phone number",
+            r"\bnew number",
+            "disappearing messages",
+            "blocked this",
+            "this business",
+            "business account",
+            r"\bcontact\.?$",
+            r"\btap to\b",
+            r"\bgroup\b",
+            r"\bcommunity\b",
+            r"\badmin",
+            "pinned a message",
+            "invite link",
+            r"\bcall\b",
+            r"\bjoin",
+        ),
+        # The notices at the top of a chat that older iOS versions write under the customer's name
+        # without U+200E: (their opening, the rest of what tells them), case as written.
+        "unmarked_notices": (
+            ("Messages", r"\b[^\n]{0,120}?end-to-end"),
+            ("This business", r"\b[^\n]{0,60}?\b(?:Meta|other companies)\b"),
+            ("This business account", r"\b[^\n]{0,40}?\bstandard account"),
+            ("This chat is with", " a business account"),
+        ),
+        # Calls: a notice of the call, not a text of its caller (iOS marks them; older versions
+        # did not), the whole text, with its "Tap to call back".
+        "calls": (("Missed", r" (?:group )?(?:voice |video )?call"),),
+        "call_back": ("tap", "click"),
+        # A message whose content the export does not hold (a live location, a view-once photo, one
+        # the phone could not decrypt yet): a message of its sender with no text.
+        "placeholders": (
+            ("Live location", r" shared\.?$"),  # iOS
+            ("live location", r" shared\.?$"),  # Android
+            ("You received a view once", r" (?:voice )?message\.(?: [^\n]*)?$"),
+            ("Waiting for this message", r"\.(?: This may take a while\.?)?$"),
+        ),
+    },
+    "es": {
+        "titled": (
+            "cambi(?:ó|aste) el asunto",
+            "cambi(?:ó|aste) el nombre del grupo",
+            "cambi(?:ó|aste) la descripción del grupo",
+            "cre(?:ó|aste) el grupo",
+        ),
+        "added": ("añadió a", "agregó a", "eliminó a"),
+        "added_you": ("te añadió", "te agregó", "te eliminó"),
+        "left": ("salió",),
+        "left_where": ("del grupo",),
+        "joined": ("se unió (?:usando|mediante)",),
+        "created": ("creó",),
+        "created_article": ("el ", "este "),
+        "group": ("grupo",),
+        "changed": ("cambió",),
+        "changed_what": (
+            "el asunto",
+            "el nombre del grupo",
+            "la descripción del grupo",
+            "el [íi]cono",
+            "la imagen (?:de este|del) grupo",
+            "la foto del grupo",
+        ),
+        "you_did": (
+            "cambiaste (?:el asunto|el nombre del grupo|la descripción del grupo|el [íi]cono)",
+            "creaste (?:el|este) grupo",
+            "añadiste a",
+            "agregaste a",
+            "eliminaste a",
+            "saliste del grupo",
+            "te uniste",
+        ),
+        "notice_words": (
+            "extremo a extremo",
+            "código de seguridad",
+            "número de teléfono",
+            "nuevo número",
+            "mensajes temporales",
+            r"\b(?:des)?bloqueaste\b",
+            "esta empresa",
+            "cuenta de empresa",
+            "cuenta comercial",
+            r"\bcontacto\.?$",
+            r"\btoca para\b",
+            r"\bgrupo\b",
+            r"\bcomunidad\b",
+            "fijó un mensaje",
+            "enlace de invitación",
+            "llamada",
+            "unirse",
+        ),
+        "unmarked_notices": (
+            ("Los mensajes", r"\b[^\n]{0,120}?extremo a extremo"),
+            ("Esta empresa", r"\b[^\n]{0,60}?\b(?:Meta|otras empresas)\b"),
+            ("Esta cuenta de empresa", r"\b[^\n]{0,40}?\bcuenta estándar"),
+            ("Este chat es con", " una cuenta de empresa"),
+        ),
+        "calls": (
+            ("Llamada", r"(?: de voz| de video| de vídeo)?(?: grupal)? perdida"),
+            ("Videollamada", r"(?: grupal)? perdida"),
+        ),
+        "call_back": ("toca", "pulsa", "haz clic"),
+        "placeholders": (
+            ("Ubicación en tiempo real", r" compartida\.?$"),
+            ("Localización en tiempo real", r" compartida\.?$"),
+            ("Recibiste un mensaje", r" (?:de voz )?de visualización única\.(?: [^\n]*)?$"),
+            ("Esperando", r" (?:este|el) mensaje\.(?: Esto puede (?:tomar|tardar)[^\n]{0,30})?$"),
+            ("No se puede mostrar este mensaje aquí", r"\.(?: [^\n]*)?$"),
+        ),
+    },
+    "pt": {
+        "titled": (
+            "(?:mudou|alterou) o assunto",
+            "(?:mudou|alterou) o nome do grupo",
+            "(?:mudou|alterou) a descrição do grupo",
+            "criou o grupo",
+        ),
+        "added": ("adicionou", "removeu"),
+        "added_you": ("te adicionou", "te removeu"),
+        "left": ("saiu",),
+        "left_where": ("do grupo",),
+        "joined": ("entrou usando",),
+        "created": ("criou",),
+        "created_article": ("o ",),
+        "group": ("grupo",),
+        "changed": ("mudou", "alterou"),
+        "changed_what": (
+            "o assunto",
+            "o nome do grupo",
+            "a descrição do grupo",
+            "a imagem (?:deste|do) grupo",
+            "o [íi]cone (?:deste|do) grupo",
+        ),
+        "you_did": (),
+        "notice_words": (
+            "ponta a ponta",
+            "código de segurança",
+            "número de telefone",
+            "novo número",
+            "mensagens temporárias",
+            r"\b(?:des)?bloqueou\b",
+            "conta comercial",
+            r"\bcontato\.?$",
+            r"\btoque para\b",
+            r"\bgrupo\b",
+            r"\bcomunidade\b",
+            "fixou uma mensagem",
+            "link de convite",
+            "chamada",
+        ),
+        "unmarked_notices": (
+            ("As mensagens", r"\b[^\n]{0,120}?ponta a ponta"),
+            ("Esta empresa", r"\b[^\n]{0,60}?\b(?:Meta|outras empresas)\b"),
+            ("Esta conta comercial", r"\b[^\n]{0,40}?\bconta padrão"),
+            ("Esta conversa é com", " uma conta comercial"),
+        ),
+        "calls": (
+            ("Chamada", r"(?: de voz| de vídeo)?(?: em grupo)? perdida"),
+            ("Ligação", r"(?: de voz| de vídeo)?(?: em grupo)? perdida"),
+            ("Videochamada", r"(?: em grupo)? perdida"),
+        ),
+        "call_back": ("toque", "clique"),
+        "placeholders": (
+            ("Localização em tempo real", r" compartilhada\.?$"),
+            ("Você recebeu uma mensagem", r" (?:de voz )?de visualização única\.(?: [^\n]*)?$"),
+            ("Aguardando", r" (?:a |esta |essa )?mensagem\.(?: Isso pode levar[^\n]{0,30})?$"),
+        ),
+    },
+}
+
+
+def _words(key: str) -> str:
+    """One key's fragments of every language, as alternatives."""
+    return "|".join(dict.fromkeys(fragment for words in _WORDINGS.values() for fragment in words[key]))
+
+
+def _opened(key: str) -> str:
+    """One key's (opening, rest) pairs of every language, as alternatives."""
+    pairs = dict.fromkeys(pair for words in _WORDINGS.values() for pair in words[key])
+    return "|".join(re.escape(opening) + rest for opening, rest in pairs)
+
+
 # Android's notices that quote a group's name or subject, whose quotes may hold ": " ('Ana cambió el
 # asunto de "Pedidos: nov" a "Pedidos"'): the text before the first ": " has the notice's words and
 # an opening quote. A sender's saved name may have quotes too (Juan "El Flaco" Pérez), not these words.
-_GROUP_NOTICE = re.compile(
-    r"(?:^|\s)(?:changed the (?:subject|group name|group description)|created group|"
-    r"cambi(?:ó|aste) (?:el asunto|el nombre del grupo|la descripción del grupo)|cre(?:ó|aste) el grupo|"
-    r"(?:mudou|alterou) (?:o assunto|o nome do grupo|a descrição do grupo)|criou o grupo)\b[^\"“”«»]*[\"“”«»]",
-    re.IGNORECASE,
-)
+_GROUP_NOTICE = re.compile(rf"(?:^|\s)(?:{_words('titled')})\b[^\"“”«»]*[\"“”«»]", re.IGNORECASE)
 # A sender the phone has not saved: its number as the export writes it ("+593 99 123 4567"; Android
 # may write "+52 1 55 1234‑5678" with no-break spaces and a non-breaking hyphen, U+2011). Only this
 # test reads those dashes as hyphens: names are compared as written, so stored ids stay the same.
 _PHONE = re.compile(r"^\+?[\d\s().\-\u2010\u2011\u2012\u2013]{7,}$")
 _COPY = re.compile(r"\s*\(\d{1,3}\)$")  # "… (1).txt": a second download of the same export
-# Media left out of an export without media, and attachments of an export with media.
+# Media left out of an export without media, and attachments of an export with media (iOS writes a
+# document's name and pages before it: "Presupuesto • 2 páginas ‎<adjunto: 00000014-Presupuesto.pdf>").
 _MEDIA = re.compile(
     r"^(?:<(?:multim[eé]dia omitid[oa]|media omitted|m[íi]dia oculta|arquivo de m[íi]dia oculto|"
     r"archivo multimedia omitido)>"
-    r"|<(?:attached|adjunto|anexado|archivo adjunto): [^>]+>"
+    r"|(?:.*\s)?<(?:attached|adjunto|anexado|archivo adjunto): [^>]+>"
     r"|.+ \((?:archivo adjunto|file attached|arquivo anexado)\))$",
     re.IGNORECASE,
 )
@@ -250,26 +469,27 @@ _LIVE_LOCATION = re.compile(
 # A poll's first line, "POLL:" (iOS marks it, and each line under it, with U+200E), then its question
 # and its options on the lines after it: what its sender wrote, a message.
 _POLL = frozenset({"poll:", "encuesta:", "enquete:", "sondagem:"})
-# The notices the apps write at the top of a chat, which older iOS versions write under the
-# customer's name without the U+200E that marks the others: told by their words, so that the chat
-# does not open on the customer "saying" them. `_NOTICE_OPENINGS` is a cheap first test.
-_NOTICE_OPENINGS = (
-    "Messages",
-    "Los mensajes",
-    "As mensagens",
-    "This business",
-    "Esta empresa",
-    "This chat is with",
-    "Este chat es con",
-    "Esta conversa é com",
+# Lines under a sender's name that are no text of theirs, told by the apps' words: the notices at
+# the top of a chat, which older iOS versions write under the customer's name without the U+200E
+# that marks the others (so that the chat does not open on the customer "saying" them), and calls
+# written so (a notice of the call); and the placeholders of a message whose content the export
+# does not hold (a message of its sender, with no text). `_NOTICE_OPENINGS` is a cheap first test.
+_UNMARKED = re.compile(
+    f"(?P<system>{_opened('unmarked_notices')}"
+    f"|(?i:(?:{_opened('calls')})(?:, (?:{_words('call_back')})\\b[^\\n]*)?\\.?$))"
+    f"|(?P<media>(?i:{_opened('placeholders')}))"
+)
+# Openings as the apps write them, case and all: most texts start with a lower-case letter, which
+# then costs no more than this set's lookup.
+_NOTICE_OPENINGS = tuple(
+    dict.fromkeys(
+        opening
+        for words in _WORDINGS.values()
+        for key in ("unmarked_notices", "calls", "placeholders")
+        for opening, _ in words[key]
+    )
 )
 _NOTICE_INITIALS = frozenset(opening[0] for opening in _NOTICE_OPENINGS)
-_UNMARKED_NOTICE = re.compile(
-    r"(?:Messages|Los mensajes|As mensagens)\b[^\n]{0,120}?(?:end-to-end|extremo a extremo|ponta a ponta)"
-    r"|(?:This business|Esta empresa)\b[^\n]{0,60}?\bMeta\b"
-    r"|This chat is with a business account|Este chat es con una cuenta de empresa"
-    r"|Esta conversa é com uma conta comercial"
-)
 _DELETED = frozenset(
     {
         "se eliminó este mensaje",
@@ -451,7 +671,7 @@ def _kind(text: str, marked: bool) -> str:
         return "system" if marked else "text"
     if 15 <= len(text) <= 28 and text.rstrip(".").strip().casefold() in _DELETED:
         return "deleted"
-    if (text[0] == "<" or marked or text[-1] == ")") and (
+    if (text[0] == "<" or marked or text[-1] in ")>") and (
         _MEDIA.match(text)
         or (marked and _MEDIA_WORDS.search(text))
         or (text[0] == "<" and text[-1] == ">" and _MEDIA_WORDS.match(text[1:-1]))
@@ -461,8 +681,11 @@ def _kind(text: str, marked: bool) -> str:
         return "text"
     if marked and _LIVE_LOCATION.match(text):
         return "media"
-    if not marked and _UNMARKED_NOTICE.match(text):
-        return "system"
+    if text[0] in _NOTICE_INITIALS and text.startswith(_NOTICE_OPENINGS):
+        # A placeholder is a message, marked or not; a notice (unmarked: older iOS) is none.
+        unmarked = _UNMARKED.match(text)
+        if unmarked:
+            return "system" if unmarked.lastgroup == "system" else "media"
     return "system" if marked else "text"
 
 
@@ -501,6 +724,28 @@ def _date_order_of(dates: Iterable[tuple[str, str]]) -> str | None:
         month_first = month_first or (second > 12 and first <= 12)
     if day_first != month_first:
         return "dmy" if day_first else "mdy"
+    return None
+
+
+def _date_order_running(dates: Iterable[tuple[str, str, str]]) -> str | None:
+    """Day-first ("dmy") or month-first ("mdy") from `dates` (first field, second field, year) in
+    the file's order, when no field is over 12: the apps write a chat in order, so the reading in
+    which fewer of its dates go back in time is the phone's ("1/5, 1/9, 2/3" runs forward
+    month-first; day-first it is 1 May, 1 September, 2 March). None when both readings run as far
+    forward (2, 3 and 4 January: 1 February, 1 March, 1 April)."""
+    back = {"dmy": 0, "mdy": 0}
+    last: dict[str, tuple[int, int, int]] = {}
+    for a, b, c in dict.fromkeys(dates):  # each date once, where it first appears
+        first, second, year = int(a), int(b), int(c)
+        if first > 31:  # year first: the same either way
+            continue
+        year += 2000 if year < 100 else 0
+        for order, day in (("dmy", (year, second, first)), ("mdy", (year, first, second))):
+            if order in last and day < last[order]:
+                back[order] += 1
+            last[order] = day
+    if back["dmy"] != back["mdy"]:
+        return "dmy" if back["dmy"] < back["mdy"] else "mdy"
     return None
 
 
@@ -572,34 +817,20 @@ def _hour_or_reason(key: tuple[str, str, str, str, str | None], order: str, zone
 # so that a pasted line such as "Su pedido salió del centro" is no group notice.
 _GROUP_MEMBERSHIP = re.compile(
     r"^[\u200e\u200f]*(?:\S.*? (?:"
-    r"(?:added|removed|añadió a|agregó a|eliminó a|adicionou|removeu) \S.*"
-    r"|(?:added you|te añadió|te agregó|te eliminó|te adicionou|te removeu)\b.*"
-    r"|(?:left|salió|saiu)(?: (?:the group|del grupo|do grupo))?"
-    r"|(?:joined using|se unió (?:usando|mediante)|entrou usando) .*"
-    r"|(?:created|creó|criou) (?:the |this |el |este |o )?(?:group|grupo)\b.*"
-    r"|(?:changed|cambió|mudou|alterou) (?:the subject|the group|this group|el asunto|el nombre del grupo|"
-    r"la descripción del grupo|el [íi]cono|la imagen (?:de este|del) grupo|la foto del grupo|o assunto|"
-    r"o nome do grupo|a descrição do grupo|a imagem (?:deste|do) grupo|o [íi]cone (?:deste|do) grupo)\b.*"
-    r")|(?:cambiaste (?:el asunto|el nombre del grupo|la descripción del grupo|el [íi]cono)|"
-    r"creaste (?:el|este) grupo|añadiste a|agregaste a|eliminaste a|saliste del grupo|te uniste)\b.*)$",
+    rf"(?:{_words('added')}) \S.*"
+    rf"|(?:{_words('added_you')})\b.*"
+    rf"|(?:{_words('left')})(?: (?:{_words('left_where')}))?"
+    rf"|(?:{_words('joined')}) .*"
+    rf"|(?:{_words('created')}) (?:{_words('created_article')})?(?:{_words('group')})\b.*"
+    rf"|(?:{_words('changed')}) (?:{_words('changed_what')})\b.*"
+    rf")|(?:{_words('you_did')})\b.*)$",
     re.IGNORECASE,
 )
 # Words of the notices Android writes without a sender, besides a group's: the encryption and
 # business-account notices, a security code or phone number changed, disappearing messages, a
 # contact blocked, calls. A line without a sender that has none of them, typed right under a
 # message, is that message's text (an order's dates, one per line).
-_NOTICE_WORDS = re.compile(
-    r"end-to-end|extremo a extremo|ponta a ponta|security code|código de seguridad|código de segurança|"
-    r"phone number|número de teléfono|número de telefone|\bnew number|nuevo número|novo número|"
-    r"disappearing messages|mensajes temporales|mensagens temporárias|"
-    r"blocked this|\b(?:des)?bloqueaste\b|\b(?:des)?bloqueou\b|"
-    r"this business|business account|esta empresa|cuenta de empresa|cuenta comercial|conta comercial|"
-    r"\bcontact\.?$|\bcontacto\.?$|\bcontato\.?$|\btap to\b|\btoca para\b|\btoque para\b|"
-    r"\bgroup\b|\bgrupo\b|\bcommunity\b|\bcomunidad\b|\bcomunidade\b|\badmin|"
-    r"pinned a message|fijó un mensaje|fixou uma mensagem|invite link|enlace de invitación|link de convite|"
-    r"\bcall\b|llamada|chamada|\bjoin|unirse",
-    re.IGNORECASE,
-)
+_NOTICE_WORDS = re.compile(_words("notice_words"), re.IGNORECASE)
 
 
 def _reads_as_notice(line: str) -> bool:
@@ -615,6 +846,37 @@ def _sender_of(sender: str, colon: str) -> str | None:
     if _QUOTES.intersection(sender) and _GROUP_NOTICE.search(sender):
         return None  # 'Ana cambió el asunto de "Pedidos: nov" a …': a system line
     return sender
+
+
+# What may stand between two words of a name, and before it, as the apps write it: spaces (plain,
+# no-break, narrow) and direction marks; iOS's "~" before a sender who is not a contact.
+_NAME_GAP = f"[\\s{_MARKS}]+"
+_NAME_LEAD = f"[\\s{_MARKS}~]*"
+
+
+def _split_at_named_colons(firsts: list[tuple[str, str, str]], names: Iterable[str]) -> None:
+    """Split again, in place, the lines of `firsts` (a line's first line split at its first ": ")
+    whose first ": " is inside one of `names`: at the first ": " after the name ('Café Olmo:
+    Centro: hola' is Café Olmo: Centro's "hola"), or nowhere when none follows (a notice naming it,
+    'Your security code with Café Olmo: Centro changed.')."""
+    patterns = [
+        re.compile(
+            _NAME_LEAD + _NAME_GAP.join(re.escape(word) for word in _clean(name).lstrip("~").split()),
+            re.IGNORECASE,
+        )
+        for name in names
+    ]
+    heads = [_clean(name).lstrip("~").split()[0].casefold() for name in names]
+    for k, (named, colon, said) in enumerate(firsts):
+        if not colon or not any(head in named.casefold() for head in heads):
+            continue
+        line = named + colon + said
+        spans = [found.span() for pattern in patterns for found in pattern.finditer(line)]
+        cut = len(named)
+        while cut >= 0 and any(start <= cut < end for start, end in spans):
+            cut = line.find(": ", cut + 1)
+        if cut != len(named):
+            firsts[k] = (line, "", "") if cut < 0 else (line[:cut], ": ", line[cut + 2 :])
 
 
 def _phone_digits(name: str) -> str | None:
@@ -958,11 +1220,17 @@ def parse_export(
     bodies = parts[9::9]
     # Each line's first line split at its first ": " (sender, ": ", text), or (line, "", "").
     firsts = [body.partition("\n")[0].partition(": ") for body in bodies]
+    # A name with ": " in it (a business saved as "Café Olmo: Centro", or the 1:1 chat's customer)
+    # is split at its own colon: it is read whole wherever a line names it.
+    colon_names = [name for name in (*business_names, chat) if ": " in _clean(name)]
+    if colon_names:
+        _split_at_named_colons(firsts, colon_names)
     order = date_order
     if order == "auto":
         # Decided from the dates of the lines that name a sender; when none tells, from those of
         # the notices (a date typed at the start of a line, "13/12/26, 9:00 - recoger", names no
-        # sender either, and may be written the other way round); then by the locale.
+        # sender either, and may be written the other way round); then by the reading in which the
+        # senders' dates run forward; then by the locale.
         dates = list(zip(parts[2::9], parts[3::9], strict=True))
         order = (
             _date_order_of(itertools.compress(dates, map(itemgetter(1), firsts)))
@@ -970,6 +1238,11 @@ def parse_export(
                 day
                 for day, (line, colon, _) in zip(dates, firsts, strict=True)
                 if not colon and _reads_as_notice(line)
+            )
+            or _date_order_running(
+                itertools.compress(
+                    zip(parts[2::9], parts[3::9], parts[4::9], strict=True), map(itemgetter(1), firsts)
+                )
             )
             or default_date_order(locale)
         )
@@ -1046,7 +1319,7 @@ def parse_export(
             or not clean
             or 15 <= len(clean) <= 28
             or clean[0] == "<"
-            or clean[-1] == ")"
+            or clean[-1] in ")>"
             or (clean[0] in _NOTICE_INITIALS and clean.startswith(_NOTICE_OPENINGS))
         ):
             kind = _kind(clean, marked)
@@ -1095,8 +1368,14 @@ def parse_export(
                 clean = _EDITED.sub("", clean)
         elif kind == "media" and more:
             # Android, exported with media: "IMG-….jpg (file attached)", then the photo's caption on
-            # the lines after it. The attachment's line is not text; the caption is.
-            clean = _EDITED.sub("", _clean(more).strip())
+            # the lines after it. The attachment's line is not text; the caption is, unless it is the
+            # file's name again, as Android writes under a document ("Presupuesto.pdf (archivo
+            # adjunto)", then "Presupuesto").
+            caption = _EDITED.sub("", _clean(more).strip())
+            attached = clean.rpartition(" (")[0]
+            if caption.casefold() in (attached.casefold(), attached.rpartition(".")[0].casefold()):
+                caption = ""
+            clean = caption
         else:
             clean = ""
         messages.append(
