@@ -29,9 +29,13 @@ option says), or UTF-16 with its BOM, LF, CRLF or (Mac) CR line ends, day-first 
 are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra), `.ods` is read with
 Python's own zip and XML readers. A header may be below a sheet's title rows (or Excel's `sep=;`
 line), among the first `_HEADER_SEARCH` rows with a value. A `.txt` the channel names is a CSV when
-its first lines hold a header (Excel's "Unicode Text"). A JSON document (`.json`: an array of
-records, an object holding such arrays, or JSON Lines saved as `.json`, in UTF-8 or UTF-16) is read
-whole, as a workbook is, each record named by the line it opens on. A header may
+its first lines hold a header (Excel's "Unicode Text"); when they look like a table whose header
+cannot be read, it is refused for the reason a `.csv` would be. A JSON document (`.json`: an array of
+records, an object holding such arrays, one record, or JSON values one after another: JSON Lines or
+`jq '.[]'`'s pretty-printed objects saved as `.json`; in UTF-8 or UTF-16) is read whole, as a
+workbook is, each record named by the line it opens on. Whatever stops a workbook's reading (a
+damaged zip or XML, a password) is that file's error; an .ods's cells past a sheet's 16,384 columns
+and 1,048,576 rows are not read. A header may
 name its columns in English, Spanish or Portuguese in any case and spacing ("Fecha de creación",
 "Created At": `HEADER_NAMES`), mapped once per file; two columns read as one field refuse the file.
 A `type` may be written in either language too (`TYPE_WORDS`: comentario, avaliação…).
@@ -43,6 +47,7 @@ channel's first scan of that file and kept in the cursor: the README's sample ne
 from __future__ import annotations
 
 import asyncio
+import bisect
 import codecs
 import csv
 import hashlib
@@ -231,7 +236,10 @@ _RECORD_IDS = ("platform_id", "post_id", "parent_id")
 # counts rejected rows under an older reader is read again from its start, so those rows are
 # stored; what was stored before is matched by its id and kept once. Entries written before the
 # count was kept say nothing of their rejections and resume where they stopped.
-READER_VERSION = 3
+# 4: a workbook's serial number typed as text in a date column (`45352.5868`), a `.json` of objects
+# one after another (`jq '.[]'`), one JSON record holding a list of objects, a number too long to read
+# rejecting its record alone.
+READER_VERSION = 4
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -246,10 +254,12 @@ _EPOCH_MILLISECONDS_FROM = int(LATEST.timestamp())
 # 9999-12-31); Unix seconds are far above it.
 _EXCEL_SERIAL_UNTIL = 2_958_466
 # A number as a workbook's text cell shows it: `45352`, `45352.5868`, `45352,5868`; in a date column,
-# the serial number of a date from 1970-01-01 (25569) on. (A smaller one, such as a year `2026` typed
-# as text, is no date a record can have: it is refused as before, as a number too small for a time.)
+# the serial number of a date from 1970-01-01 (25569) to before 2100-01-01 (73051). Any other is
+# refused as before, as a number too small for a Unix time: a year `2026` typed as text, or a date
+# typed without separators (`1032024`, 1 March 2024, would be the serial of a day in the year 4725).
 _SERIAL_TEXT = re.compile(r"^\d{1,7}(?:[.,]\d+)?$")
 _SERIAL_TEXT_FROM = 25_569
+_SERIAL_TEXT_UNTIL = 73_051
 _HEAD_BYTES = 4096  # enough of a file's start to notice that it was replaced, not appended to
 # What turning one line's data into a record can raise besides ValidationError: a number or
 # time out of range, nesting too deep for the parser, a value of an unexpected type.
@@ -1041,14 +1051,39 @@ def _not_one_json_document(path: Path, first: bytes) -> None:
 
 
 # A JSON document (`.json`) is read whole: an array of records, an object holding lists of them
-# (`{"data": [...], "paging": {...}}`), one record, or JSON Lines saved as `.json`. Each record is
-# named by the line it opens on.
+# (`{"data": [...], "paging": {...}}`), one record (with the records of the lists it holds), or JSON
+# values one after another: JSON Lines saved as `.json`, objects pretty-printed one after another
+# (`jq '.[]'` without -c, PowerShell's `ConvertTo-Json` appended once per object), pages of an API
+# appended. Each record is named by the line it opens on.
 _JSON_HINT = (
     "export it again as JSON, as an array of records (JSON objects with the README's field names: type, "
     "id, created_at, …), an object holding such an array, or one object per line"
 )
 _JSON_SPACE = re.compile(r"[ \t\r\n]*")
 _JSON_DECODER = json.JSONDecoder()
+# Where the next of JSON values one after another starts, after one that is broken: a line that
+# starts with "{" or "[" (a line of JSON Lines; an object `jq` or PowerShell pretty-printed, whose
+# own members and nested objects are indented). A JSON string holds no line break.
+_NEXT_VALUE = re.compile(r"\n(?=[{\[])")
+
+
+class _LongNumber(str):
+    """An integer of a JSON document longer than Python reads (`sys.get_int_max_str_digits()`: 4,300
+    digits), as its digits: its record alone is rejected (`_long_number_said`), as JSON Lines rejects
+    its line, instead of the whole document."""
+
+    __slots__ = ()
+
+
+def _int_or_long(digits: str) -> int | _LongNumber:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LongNumber(digits)
+
+
+# A document the standard decoder refuses is decoded again with this one (no cost for the others).
+_LENIENT_DECODER = json.JSONDecoder(parse_int=_int_or_long)
 
 
 def _json_text(path: Path) -> str:
@@ -1066,23 +1101,27 @@ def _skip_space(text: str, position: int) -> int:
     return match.end() if match else position
 
 
-def _array_starts(text: str, position: int) -> tuple[list[int], int]:
+def _array_starts(
+    text: str, position: int, decoder: json.JSONDecoder = _JSON_DECODER
+) -> tuple[list[int], int]:
     """Where each item of the array opening at `position` starts, and where the array ends (a
-    document already checked as valid JSON)."""
+    document already checked as valid JSON, with `decoder`)."""
     starts: list[int] = []
     position = _skip_space(text, position + 1)
     if text.startswith("]", position):
         return starts, position + 1
     while True:
         starts.append(position)
-        _, position = _JSON_DECODER.raw_decode(text, position)
+        _, position = decoder.raw_decode(text, position)
         position = _skip_space(text, position)
         if not text.startswith(",", position):
             return starts, position + 1
         position = _skip_space(text, position + 1)
 
 
-def _member_starts(text: str, position: int) -> dict[str, list[int]]:
+def _member_starts(
+    text: str, position: int, decoder: json.JSONDecoder = _JSON_DECODER
+) -> dict[str, list[int]]:
     """Where each item of the arrays that are members of the object opening at `position` starts,
     by the member's name (the last of a name written twice, as `json.loads` keeps it)."""
     found: dict[str, list[int]] = {}
@@ -1090,101 +1129,207 @@ def _member_starts(text: str, position: int) -> dict[str, list[int]]:
     if text.startswith("}", position):
         return found
     while True:
-        name, position = _JSON_DECODER.raw_decode(text, position)
+        name, position = decoder.raw_decode(text, position)
         position = _skip_space(text, _skip_space(text, position) + 1)  # after the ":"
         if text.startswith("[", position):
-            found[name], position = _array_starts(text, position)
+            found[name], position = _array_starts(text, position, decoder)
         else:
             found.pop(name, None)
-            _, position = _JSON_DECODER.raw_decode(text, position)
+            _, position = decoder.raw_decode(text, position)
         position = _skip_space(text, position)
         if not text.startswith(",", position):
             return found
         position = _skip_space(text, position + 1)
 
 
-def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
-    """Each line of JSON Lines saved as one file, with its number, as `FileConnector._read_jsonl` reads
-    them: a value, or the reason it is none."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except RecursionError:
-            yield number, _NotJson("not valid JSON (nested too deeply)")
-        except ValueError as error:
-            yield number, _NotJson(f"not valid JSON ({str(error)[:200]})")
-
-
 class _NotJson(str):
-    """The reason a line of JSON Lines is no JSON value."""
+    """The reason a value of a JSON file is not read: not JSON, or a number too long to read."""
 
     __slots__ = ()
 
 
-def json_document_records(name: str, text: str) -> Iterator[tuple[int, Any]]:
-    """The records of a JSON document's `text` as (the line each opens on, the value): the items of a
-    top-level array, the items of the arrays of objects a top-level object holds, the top-level
-    object itself when it is a record (it has a `type`); or, for JSON Lines saved as `.json`, each
-    line's value (`_NotJson` for one that is not JSON). A document that holds none of these, or is not
-    JSON at all, raises SourceError naming the file `name`."""
-    if not text.strip():
-        return
+def _is_a_record(value: Any) -> bool:
+    """Whether a JSON value is itself a record, not an object holding records: an object with the
+    fields every record has, a `type` naming a kind of record (`TYPE_WORDS`: post, comentario…) and
+    an `id`. (`{"type": "export", "records": [...]}` holds records.)"""
+    if not isinstance(value, dict) or "id" not in value or not isinstance(value.get("type"), str):
+        return False
+    word = value["type"].strip().lower()
+    return word in TYPE_WORDS or _without_accents(word) in TYPE_WORDS
+
+
+def _records_held(
+    text: str, opening: int, value: Any, decoder: json.JSONDecoder
+) -> tuple[list[int], list[Any]] | None:
+    """Where each record of the JSON value opening at `opening` starts, and the records: the value
+    itself when it is a record (`_is_a_record`), then the records of the lists it holds (a post with
+    its comments; a list of other objects, such as its media, is one of its fields); the items of an
+    array of objects; the items of the lists of objects an object holds; an object with a `type` and
+    no such list, itself. None when it holds none of these."""
+    if isinstance(value, list):
+        if value and not any(isinstance(item, dict) for item in value):
+            return None
+        starts, _ = _array_starts(text, opening, decoder)
+        return starts, value
+    if not isinstance(value, dict):
+        return None
+    # The lists of objects it holds (an empty one too: an export of nothing).
+    lists = {
+        key: member
+        for key, member in value.items()
+        if isinstance(member, list) and all(isinstance(item, dict) for item in member)
+    }
+    if _is_a_record(value):
+        lists = {key: member for key, member in lists.items() if any(_is_a_record(item) for item in member)}
+        if not lists:
+            return [opening], [value]
+        starts = _member_starts(text, opening, decoder)
+        return (
+            [opening, *(start for key in lists for start in starts[key])],
+            [value, *(item for member in lists.values() for item in member)],
+        )
+    if "type" in value and not any(lists.values()):
+        return [opening], [value]  # one record, refused for its type
+    if not lists:
+        return None
+    starts = _member_starts(text, opening, decoder)
+    return [start for key in lists for start in starts[key]], [
+        item for member in lists.values() for item in member
+    ]
+
+
+def _long_number_said(record: Any) -> str | None:
+    """Why a record of a document read with `_LENIENT_DECODER` is rejected: a field holding (at any
+    depth) a number too long to read. None for the others."""
+    if not isinstance(record, dict):
+        return None
+    for key, value in record.items():
+        inside = [value]
+        while inside:
+            item = inside.pop()
+            if isinstance(item, _LongNumber):
+                field = key if len(key) <= 40 else key[:37] + "..."
+                digits = len(item.lstrip("-"))
+                return f"{field}: a number of {digits} digits is too long to read: write it as a string (in quotes)"
+            if isinstance(item, dict):
+                inside.extend(item.values())
+            elif isinstance(item, list):
+                inside.extend(item)
+    return None
+
+
+def _checked(record: Any, decoder: json.JSONDecoder) -> Any:
+    """`record`, or the reason it is rejected (`_NotJson`) when, read with `_LENIENT_DECODER`, it holds
+    a number too long to read."""
+    said = _long_number_said(record) if decoder is _LENIENT_DECODER else None
+    return record if said is None else _NotJson(said)
+
+
+def _decoded(text: str, position: int) -> tuple[Any, int, json.JSONDecoder]:
+    """The JSON value at `position`, where it ends and the decoder that read it: the standard one, or,
+    for a value holding a number too long for it, `_LENIENT_DECODER`. Raises the standard one's
+    ValueError (or RecursionError) for a value that is not JSON."""
     try:
-        document = json.loads(text)
+        value, end = _JSON_DECODER.raw_decode(text, position)
+        return value, end, _JSON_DECODER
+    except ValueError as error:
+        try:
+            value, end = _LENIENT_DECODER.raw_decode(text, position)
+        except ValueError:
+            raise error from None
+        return value, end, _LENIENT_DECODER
+
+
+def _values_one_after_another(text: str) -> Iterator[tuple[int, Any]]:
+    """The records of JSON values written one after another, as (where each starts, the record or the
+    reason it is none: `_NotJson`): each value's records as `_records_held` finds them, or the value
+    itself. A broken value is skipped up to the next line that starts a value (`_NEXT_VALUE`)."""
+    position = _skip_space(text, 0)
+    while position < len(text):
+        try:
+            value, end, decoder = _decoded(text, position)
+        except (ValueError, RecursionError) as error:
+            why = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+            yield position, _NotJson(f"not valid JSON ({why})")
+            following = _NEXT_VALUE.search(text, position + 1)
+            if following is None:
+                return
+            position = _skip_space(text, following.end())
+            continue
+        held = _records_held(text, position, value, decoder)
+        starts, values = held if held is not None else ([position], [value])
+        for start, record in zip(starts, values, strict=True):
+            yield start, _checked(record, decoder)
+        position = _skip_space(text, end)
+
+
+def _whole_document(name: str, text: str) -> tuple[Any, json.JSONDecoder] | None:
+    """A JSON file's one document and the decoder that read it (`_LENIENT_DECODER` for one holding a
+    number too long for the standard decoder); None for JSON values one after another (after the
+    first value, more: "Extra data"; or lines whose last is an object: JSON Lines, its first line
+    perhaps broken). Raises SourceError naming the file `name` for text that is not JSON."""
+    try:
+        return json.loads(text), _JSON_DECODER
+    except RecursionError:
+        raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
+    except ValueError:
+        pass
+    try:  # the same but for numbers too long for the standard decoder: its refusal is the text's
+        return _LENIENT_DECODER.decode(text), _LENIENT_DECODER
     except RecursionError:
         raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
     except ValueError as error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if str(error).startswith("Extra data") or (len(lines) > 1 and _one_object(lines[-1])):
-            yield from _json_lines(text)  # JSON Lines, one of its lines perhaps broken
-            return
-        raise SourceError(f"{name}: not valid JSON ({str(error)[:200]})", hint=_JSON_HINT) from None
-    opening = _skip_space(text, 0)
-    # The lists of objects a top-level object holds (an empty one too: an export of nothing).
-    lists = (
-        {
-            key: value
-            for key, value in document.items()
-            if isinstance(value, list) and all(isinstance(item, dict) for item in value)
-        }
-        if isinstance(document, dict)
-        else {}
-    )
-    if document == {}:
-        return  # an export of nothing
-    if isinstance(document, dict) and "type" in document and not any(lists.values()):
-        starts: list[int] = [opening]  # one record (`{"type": "export", "data": [...]}` holds records)
-        values: list[Any] = [document]
-    elif isinstance(document, list):
-        if document and not any(isinstance(item, dict) for item in document):
-            raise SourceError(
-                f"{name}: no list of records (JSON objects) in this JSON document: it is an array of "
-                "other values",
-                hint=_JSON_HINT,
-            )
-        starts, _ = _array_starts(text, opening)
-        values = document
-    elif isinstance(document, dict):
-        if not lists:
-            keys = ", ".join(repr(key) for key in list(document)[:6]) + (", …" if len(document) > 6 else "")
-            raise SourceError(
-                f"{name}: no list of records (JSON objects) in this JSON document: none of its keys "
-                f"holds one ({keys})",
-                hint=_JSON_HINT,
-            )
-        members = _member_starts(text, opening)
-        starts = [start for key in lists for start in members[key]]
-        values = [item for value in lists.values() for item in value]
-    else:
-        raise SourceError(
-            f"{name}: no list of records (JSON objects) in this JSON document: it holds one value, not an "
-            "array or an object",
+        refusal = error
+    lines = [line for line in text.splitlines() if line.strip()]
+    if str(refusal).startswith("Extra data") or (len(lines) > 1 and _one_object(lines[-1])):
+        return None
+    raise SourceError(f"{name}: not valid JSON ({str(refusal)[:200]})", hint=_JSON_HINT) from None
+
+
+def _no_records(name: str, document: Any) -> SourceError:
+    """The error for a JSON document that holds no records (`_records_held`)."""
+    if isinstance(document, list):
+        return SourceError(
+            f"{name}: no list of records (JSON objects) in this JSON document: it is an array of "
+            "other values",
             hint=_JSON_HINT,
         )
+    if isinstance(document, dict):
+        keys = ", ".join(repr(key) for key in list(document)[:6]) + (", …" if len(document) > 6 else "")
+        return SourceError(
+            f"{name}: no list of records (JSON objects) in this JSON document: none of its keys "
+            f"holds one ({keys})",
+            hint=_JSON_HINT,
+        )
+    return SourceError(
+        f"{name}: no list of records (JSON objects) in this JSON document: it holds one value, not an "
+        "array or an object",
+        hint=_JSON_HINT,
+    )
+
+
+def json_document_records(name: str, text: str) -> Iterator[tuple[int, Any]]:
+    """The records of a JSON file's `text` as (the line each opens on, the value): those of its one
+    document (`_records_held`: the items of a top-level array, the items of the arrays of objects a
+    top-level object holds, the top-level object itself when it is a record, with the records of the
+    lists it holds), or of JSON values one after another (`_values_one_after_another`). A value that
+    is not JSON, or holds a number too long to read, is a `_NotJson` (its reason). A document that
+    holds no records, or text that is not JSON at all, raises SourceError naming the file `name`."""
+    if not text.strip():
+        return
+    whole = _whole_document(name, text)
+    if whole is None:
+        found = _values_one_after_another(text)
+    else:
+        document, decoder = whole
+        if document == {}:
+            return  # an export of nothing
+        held = _records_held(text, _skip_space(text, 0), document, decoder)
+        if held is None:
+            raise _no_records(name, document)
+        found = ((start, _checked(value, decoder)) for start, value in zip(*held, strict=True))
     line, counted = 1, 0
-    for start, value in zip(starts, values, strict=True):
+    for start, value in found:
         line += text.count("\n", counted, start)
         counted = start
         yield line, value
@@ -1220,6 +1365,34 @@ def _kind_columns_said(columns: list[str]) -> str:
         "is not read: name the text's column texto, the post's id id_publicacion (id_da_publicacao) and "
         "the answered comment's id respuesta_a (resposta_a)"
     )
+
+
+# How much of a `.txt` is looked at to tell a table from other text: its first lines.
+_TABLE_LOOK_LINES = 100
+
+
+def _looks_like_a_table(path: Path) -> bool:
+    """Whether a text file's first lines look like a table whose header could not be read: a line
+    with a tab (Excel saves its text formats, "Unicode Text" and "Text (Tab delimited)", with tabs),
+    or one whose cells name two of the fields (`tipo;fecha;texto`, a header without `id`). Notes and
+    chats have neither. Read leniently (any encoding reads tabs, separators and ASCII names)."""
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16)
+    encoding = _UTF16_BOMS.get(start[:2], "utf-8")
+    text = start.decode(encoding, errors="replace").lstrip("\ufeff")
+    for line in text.splitlines()[:_TABLE_LOOK_LINES]:
+        if "\t" in line:
+            return True
+        for delimiter in DELIMITERS:
+            if (
+                sum(
+                    field is not None
+                    for field in _fields_of([_column(cell) for cell in line.split(delimiter)])
+                )
+                >= 2
+            ):
+                return True
+    return False
 
 
 def _not_an_export(name: str) -> bool:
@@ -1263,7 +1436,7 @@ class FileConnector(Connector):
         if self.settings.format != "auto":
             return self.settings.format
         suffix = path.suffix.lower()
-        if suffix == _TEXT_TABLE and self._has_a_header(path):
+        if suffix == _TEXT_TABLE and self._is_a_table(path):
             return "csv"
         try:
             return SUFFIXES[suffix]
@@ -1274,12 +1447,17 @@ class FileConnector(Connector):
                 hint="set the channel's format option",
             ) from None
 
-    def _has_a_header(self, path: Path) -> bool:
-        """Whether a text file's first lines hold a CSV header (`_find_header`)."""
+    def _is_a_table(self, path: Path) -> bool:
+        """Whether a `.txt` the channel names is a CSV: its first lines hold a header
+        (`_find_header`). One whose first lines look like a table (`_looks_like_a_table`) but hold no
+        header it can read is refused for the reason a `.csv` would be (the header on line 12, no
+        `id` column, an encoding that cannot be told); any other text (notes, a chat) is False."""
         lines = self._csv_lines(path, 0, {})
         try:
             return self._find_header(path, (text for text, _, _ in lines)) is not None
         except SourceError:
+            if _looks_like_a_table(path):
+                raise
             return False
         finally:
             lines.close()
@@ -1832,22 +2010,34 @@ class FileConnector(Connector):
 
     def _read_ods(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
         """The first sheet of an OpenDocument spreadsheet (LibreOffice Calc's own `.ods`), read as an
-        .xlsx is (`_sheet_records`), with Python's own zip and XML readers."""
+        .xlsx is (`_sheet_records`), with Python's own zip and XML readers. Whatever stops the reading
+        (a damaged zip or XML, a password) is the file's SourceError: in a folder, the other files
+        are read, as for a bad .xlsx."""
         import zipfile
-        from xml.etree.ElementTree import ParseError
+        import zlib
 
         sheets: list[str] = []
         try:
-            with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
-                rows = _ods_rows(source, sheets)
-                # The first row, read before the sheet's records: when the first sheet has none, this
-                # read the whole file, and `sheets` names them all for the error that says so.
-                first = next(rows, None)
-                serial = lambda days: _ODF_NULL_DATE + timedelta(days=days)  # noqa: E731
-                yield from _sheet_records(path, _chained(first, rows), sheets, serial, start)
-        except (zipfile.BadZipFile, KeyError, ParseError, ValueError, OSError) as error:
+            with zipfile.ZipFile(path) as archive:
+                if _ods_encrypted(archive):
+                    raise SourceError(
+                        f"{path.name}: this workbook is protected with a password: socialmon cannot open it",
+                        hint="open it in LibreOffice and save it again without a password (File → Save As, "
+                        '"Save with password" unticked), or as .xlsx or CSV',
+                    )
+                with archive.open("content.xml") as source:
+                    rows = _ods_rows(source, sheets)
+                    # The first row, read before the sheet's records: when the first sheet has none,
+                    # this read the whole file, and `sheets` names them all for the error that says so.
+                    first = next(rows, None)
+                    serial = lambda days: _ODF_NULL_DATE + timedelta(days=days)  # noqa: E731
+                    yield from _sheet_records(path, _chained(first, rows), sheets, serial, start)
+        except SourceError:
+            raise
+        except Exception as error:  # a zip, its deflate data or its XML damaged, in any way
+            kind = "zlib.error" if isinstance(error, zlib.error) else type(error).__name__
             raise SourceError(
-                f"{path.name}: not a readable .ods workbook ({type(error).__name__}: {error})",
+                f"{path.name}: not a readable .ods workbook ({kind}: {error})",
                 hint="save it again from the spreadsheet as .ods or .xlsx, or as CSV",
             ) from None
 
@@ -1884,6 +2074,13 @@ class FileConnector(Connector):
                 lambda serial: from_excel(serial, book.epoch),
                 start,
             )
+        except SourceError:
+            raise
+        except Exception as error:  # the sheet's zip data or XML damaged after its first rows
+            raise SourceError(
+                f"{path.name}: not a readable .xlsx workbook ({type(error).__name__}: {error})",
+                hint="save it again from the spreadsheet as .xlsx, or as CSV",
+            ) from None
         finally:
             book.close()
 
@@ -1976,7 +2173,7 @@ def _sheet_records(
             # (`45352.5868`, `45352,5868` in a locale with decimal commas): the same number.
             if isinstance(value, str) and _SERIAL_TEXT.match(value.strip()):
                 serial = float(value.strip().replace(",", "."))
-                value = serial if serial >= _SERIAL_TEXT_FROM else value
+                value = serial if _SERIAL_TEXT_FROM <= serial < _SERIAL_TEXT_UNTIL else value
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             if numeric and 0 < value < _EXCEL_SERIAL_UNTIL:
                 item[field] = serial_date(value)
@@ -1987,11 +2184,30 @@ def _sheet_records(
 _ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-_ODF_CELLS = (f"{_ODF_TABLE}table-cell", f"{_ODF_TABLE}covered-table-cell")
+_ODF_CELL = f"{_ODF_TABLE}table-cell"
+_ODF_COVERED = f"{_ODF_TABLE}covered-table-cell"
 # LibreOffice's serial dates count days from 1899-12-30, as Excel's do from 1900-03-01 on.
 _ODF_NULL_DATE = datetime(1899, 12, 30)
-# A cell's value repeated across more columns than this is a formatting range, not data.
+# The columns and rows a sheet holds in Excel and in LibreOffice (16,384 columns since LibreOffice
+# 7.4, 1,024 before; 1,048,576 rows): a cell past them was written by no program that opens the sheet,
+# and is not read. Within them a run of empty cells (`number-columns-repeated`, `number-rows-repeated`)
+# or a merged range (`number-columns-spanned`, `number-rows-spanned`) costs nothing per cell: a row's
+# cells are spelled out only up to its last value, and a merged range is kept as its corners.
+_ODF_MAX_COLUMNS = 16_384
+_ODF_MAX_ROWS = 1_048_576
+# A row with values repeated more than this is a formatting range, not data: its first copies are read.
 _ODF_MAX_REPEAT = 1024
+# The most spaces one `<text:s text:c="…"/>` is read as: the 32,767 characters an Excel cell holds.
+_ODF_MAX_SPACES = 32_767
+
+
+def _odf_count(element: Any, attribute: str, most: int) -> int:
+    """A count an element's `attribute` writes (a repetition, a span, a run of spaces): 1 when it is
+    absent or no positive number, at most `most`."""
+    written = (element.get(attribute) or "").strip()
+    if not (written.isascii() and written.isdigit()):
+        return 1
+    return most if len(written) > len(str(most)) else max(1, min(int(written), most))
 
 
 def _odf_text(element: Any) -> str:
@@ -2000,7 +2216,7 @@ def _odf_text(element: Any) -> str:
     parts = [element.text or ""]
     for child in element:
         if child.tag == f"{_ODF_TEXT}s":
-            parts.append(" " * int(child.get(f"{_ODF_TEXT}c") or 1))
+            parts.append(" " * _odf_count(child, f"{_ODF_TEXT}c", _ODF_MAX_SPACES))
         elif child.tag == f"{_ODF_TEXT}tab":
             parts.append("\t")
         elif child.tag == f"{_ODF_TEXT}line-break":
@@ -2031,59 +2247,141 @@ def _odf_value(cell: Any) -> Any:
     return cell.get(f"{_ODF_OFFICE}string-value")  # a string a program wrote without its paragraph
 
 
+class _MergedBelow:
+    """The merged ranges of a sheet that reach below their first row, each kept as its first column,
+    last column, last row and value (never cell by cell): what the covered cells of the rows below
+    take. Ranges do not overlap; one that ended is dropped when next met."""
+
+    def __init__(self) -> None:
+        self.ranges: dict[int, tuple[int, int, Any]] = {}  # first column -> (last column, last row, value)
+        self.firsts: list[int] = []  # their first columns, in order
+
+    def add(self, first: int, last: int, last_row: int, value: Any) -> None:
+        if first not in self.ranges:
+            bisect.insort(self.firsts, first)
+        self.ranges[first] = (last, last_row, value)
+
+    def starting(self, column: int, row: int) -> tuple[int, Any] | None:
+        """The range of row `row` whose first column is `column`, as (last column, value)."""
+        found = self.ranges.get(column)
+        if found is None:
+            return None
+        if found[1] < row:
+            self._drop(column)
+            return None
+        return found[0], found[2]
+
+    def next_first(self, column: int, before: int, row: int) -> int:
+        """The first column of the next range of row `row` that starts after `column`, or `before`
+        when none starts before it."""
+        i = bisect.bisect_right(self.firsts, column)
+        while i < len(self.firsts) and self.firsts[i] < before:
+            first = self.firsts[i]
+            if self.ranges[first][1] >= row:
+                return first
+            self._drop(first)
+        return before
+
+    def _drop(self, first: int) -> None:
+        del self.ranges[first]
+        del self.firsts[bisect.bisect_left(self.firsts, first)]
+
+
+def _ods_row_values(element: Any, row: int, below: _MergedBelow) -> tuple[Any, ...]:
+    """The values of a row of an .ods sheet, row number `row`, up to its last value and at most
+    `_ODF_MAX_COLUMNS`: each cell of a merged range with the value of the range's first cell, as in
+    an .xlsx (`below` keeps the ranges of the rows above that reach this one)."""
+    values: list[Any] = []
+    empty = 0  # empty cells not yet added: added only when a value follows them
+    column = 1  # the next cell's
+    # The last column and the value of the merged range the cells from `column` on may stand in:
+    # the last range that started on this row (a cell's own span, or a range from a row above).
+    span_last, span_value = 0, None
+
+    def add(count: int, value: Any) -> None:
+        nonlocal empty
+        if value is None or (isinstance(value, str) and not value.strip()):
+            empty += count
+            return
+        values.extend([None] * empty)
+        values.extend([value] * count)
+        empty = 0
+
+    for cell in element:
+        if cell.tag != _ODF_CELL and cell.tag != _ODF_COVERED:
+            continue
+        if column > _ODF_MAX_COLUMNS:
+            break
+        count = min(
+            _odf_count(cell, f"{_ODF_TABLE}number-columns-repeated", _ODF_MAX_COLUMNS),
+            _ODF_MAX_COLUMNS + 1 - column,
+        )
+        if cell.tag == _ODF_COVERED:
+            # Covered cells, perhaps several ranges' side by side (one element repeated): each run
+            # takes the value of the range it stands in, and a run in none is empty.
+            at, end = column, column + count
+            while at < end:
+                started = below.starting(at, row)
+                if started is not None:
+                    span_last, span_value = started
+                if at <= span_last:
+                    stop = min(end, span_last + 1)
+                    add(stop - at, span_value)
+                else:
+                    stop = below.next_first(at, end, row)
+                    add(stop - at, None)
+                at = stop
+        else:
+            value = _odf_value(cell)
+            columns_spanned = _odf_count(cell, f"{_ODF_TABLE}number-columns-spanned", _ODF_MAX_COLUMNS)
+            rows_spanned = _odf_count(cell, f"{_ODF_TABLE}number-rows-spanned", _ODF_MAX_ROWS)
+            if columns_spanned > 1 or rows_spanned > 1:
+                span_last, span_value = column + columns_spanned - 1, value
+                if rows_spanned > 1 and value is not None:
+                    below.add(column, span_last, row + rows_spanned - 1, value)
+            add(count, value)
+        column += count
+    return tuple(values)
+
+
 def _ods_rows(source: Any, sheets: list[str]) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """The rows (number, values) of an .ods file's first sheet, from its content.xml `source`, read
     as a stream; `sheets` gets every sheet's name. Repeated rows and cells are counted, not spelled
-    out (LibreOffice writes the empty rest of a sheet as one row repeated a million times); each cell
-    of a merged range takes the value of its first cell, as in an .xlsx."""
+    out (LibreOffice writes the empty rest of a sheet as one row repeated a million times)."""
     from xml.etree.ElementTree import iterparse
 
-    number = 0
-    merged: dict[tuple[int, int], Any] = {}  # (row, column) of a covered cell -> the range's value
+    number = 0  # the rows before the current one
+    below = _MergedBelow()
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             if element.tag == f"{_ODF_TABLE}table":
                 sheets.append(element.get(f"{_ODF_TABLE}name") or "")
             continue
-        if element.tag != f"{_ODF_TABLE}table-row" or len(sheets) != 1:
-            if element.tag == f"{_ODF_TABLE}table-row":
-                element.clear()
+        if element.tag != f"{_ODF_TABLE}table-row":
             continue
-        values: list[Any] = []
-        empty = 0  # empty cells not yet added: added only when a value follows them
-        for cell in element:
-            if cell.tag not in _ODF_CELLS:
-                continue
-            repeat = int(cell.get(f"{_ODF_TABLE}number-columns-repeated") or 1)
-            column = len(values) + empty + 1
-            if cell.tag == f"{_ODF_TABLE}covered-table-cell":
-                value = merged.pop((number + 1, column), None)
-            else:
-                value = _odf_value(cell)
-                # A merged range's covered cells take its value (an empty range, formatting, none).
-                rows_spanned = (
-                    int(cell.get(f"{_ODF_TABLE}number-rows-spanned") or 1) if value is not None else 1
-                )
-                columns_spanned = int(cell.get(f"{_ODF_TABLE}number-columns-spanned") or 1)
-                for down in range(min(rows_spanned, _ODF_MAX_REPEAT)):
-                    for across in range(min(columns_spanned, _ODF_MAX_REPEAT) if value is not None else 1):
-                        if down or across:
-                            merged[number + 1 + down, column + across] = value
-            if value is None or (isinstance(value, str) and not value.strip()):
-                empty += repeat
-                continue
-            values.extend([None] * empty)
-            values.extend([value] * min(repeat, _ODF_MAX_REPEAT))
-            empty = 0
-        repeat_rows = int(element.get(f"{_ODF_TABLE}number-rows-repeated") or 1)
+        if len(sheets) != 1 or number >= _ODF_MAX_ROWS:
+            element.clear()
+            continue
+        repeat = _odf_count(element, f"{_ODF_TABLE}number-rows-repeated", _ODF_MAX_ROWS)
+        values = _ods_row_values(element, number + 1, below)
         element.clear()
-        if not values:
-            number += repeat_rows
-            continue
-        for _ in range(min(repeat_rows, _ODF_MAX_REPEAT)):
-            number += 1
-            yield number, tuple(values)
-        number += max(0, repeat_rows - _ODF_MAX_REPEAT)
+        first, number = number + 1, number + repeat
+        if values:
+            for row in range(first, min(first + _ODF_MAX_REPEAT, number + 1, _ODF_MAX_ROWS + 1)):
+                yield row, values
+
+
+def _ods_encrypted(archive: Any) -> bool:
+    """Whether an .ods zip's parts are encrypted: LibreOffice's "Save with password" (each part
+    encrypted, the manifest saying how in `manifest:encryption-data`; ODF 1.3 part 2, 3.4), or a
+    password a zip tool set on content.xml."""
+    try:
+        if archive.getinfo("content.xml").flag_bits & 0x1:
+            return True
+        with archive.open("META-INF/manifest.xml") as manifest:
+            return b"encryption-data" in manifest.read(1 << 20)
+    except Exception:  # no manifest, or one that cannot be read: content.xml says what is wrong
+        return False
 
 
 class _Unsaved:

@@ -544,6 +544,11 @@ HINTS = (
         "type, id, created_at, …), an object holding such an array, or one object per line"
     ),
     N_("save it again from the spreadsheet as .ods or .xlsx, or as CSV"),
+    # socialmon_connectors.file: an .ods saved with a password
+    N_(
+        'open it in LibreOffice and save it again without a password (File → Save As, "Save with '
+        'password" unticked), or as .xlsx or CSV'
+    ),
     N_(
         'in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s '
         'encoding option ("cp1252", "cp850", "mac_roman" or the file\'s)'
@@ -639,6 +644,7 @@ FILE_ERRORS = (
         "{file}: no list of records (JSON objects) in this JSON document: none of its keys holds one ({keys})"
     ),
     N_("{file}: not a readable .ods workbook ({error})"),
+    N_("{file}: this workbook is protected with a password: socialmon cannot open it"),
     N_(
         "{file}: this is one JSON document ({what}), not JSON Lines: socialmon reads JSON with one "
         "record (a JSON object) per line"
@@ -721,6 +727,7 @@ FILE_REASONS = (
         "{field}: {value} is not a date (no such day or time): write it as 2026-11-20 14:05, "
         "2026-11-20T14:05-05:00, 20/11/2026 14:05, today-3d 14:05 or Unix seconds"
     ),
+    N_("{field}: a number of {n} digits is too long to read: write it as a string (in quotes)"),
     N_("rating: {value} is not a number of stars"),
     N_("rating: {value} is not a number"),
     N_(
