@@ -171,7 +171,7 @@ ES_BOOSTERS = {
 }
 # "bien bonito", "re bueno": intensifiers before a sentiment word, sentiment words alone.
 ES_DUAL_BOOSTERS = frozenset({"bien", "harto", "harta"})
-ES_CONTRAST = frozenset({"pero", "sino", "sin embargo", "no obstante", "aun asi", "but"})
+ES_CONTRAST = frozenset({"pero", "sino", "sin embargo", "no obstante", "aun asi", "solo que", "but"})
 ES_CONCESSIVE = frozenset({"aunque", "a pesar de", "pese a", "si bien"})
 ES_TRANSPARENT = frozenset(
     [
@@ -303,8 +303,9 @@ PT_NEGATORS = frozenset(
         "pouca",
         "poucos",
         "poucas",
+        "sequer",  # "sequer respondem": "not even", as "nem sequer"
     ]
-) | {"de jeito nenhum", "de forma alguma", "nem um pouco"}
+) | {"de jeito nenhum", "de forma alguma", "nem um pouco", "nem sequer"}
 _PT_INCR = """muito muita muitos muitas muitissimo bem super demais tao tanto tanta bastante
     totalmente completamente absolutamente realmente extremamente altamente incrivelmente
     especialmente particularmente terrivelmente tremendamente profundamente enormemente
@@ -318,7 +319,7 @@ PT_BOOSTERS = {
     **{p: B_DECR for p in ("um pouco", "um pouquinho", "um tanto", "mais ou menos", "meio que")},
 }
 PT_DUAL_BOOSTERS = frozenset({"bem"})
-PT_CONTRAST = frozenset({"mas", "porem", "contudo", "entretanto", "no entanto", "todavia", "but"})
+PT_CONTRAST = frozenset({"mas", "porem", "contudo", "entretanto", "no entanto", "todavia", "so que", "but"})
 PT_CONCESSIVE = frozenset({"embora", "apesar de", "apesar", "mesmo que", "ainda que"})
 PT_TRANSPARENT = frozenset(
     [
@@ -403,6 +404,8 @@ PT_ABBREVIATIONS = {
     "vtnc": "vtnc",
     "vsf": "vsf",
     "kk": LAUGH_KEY,
+    "exelente": "excelente",
+    "exelentes": "excelentes",
 }
 PT_TEPID = frozenset(
     [

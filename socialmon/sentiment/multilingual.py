@@ -51,6 +51,10 @@ Design
   tokenising ("&lt;3", as X's API sends it); "Buen día" is one greeting phrase;
   "nada mejor/peor/más que" is a superlative, "¿cómo no amar…?" and "não vejo a hora" praise
   and eagerness (lexicon phrases).
+- **Review language** (1.4.2): "só que" and "solo que" are contrast words like "mas"/"pero",
+  "sequer" negates like "nem sequer", and "pocos"/"poucos" counting something ("a pocos metros",
+  "há poucos dias") is no negation (lexicon phrases); LeIA values from English senses of common
+  Portuguese words are neutralised (`lexicons/README.md`).
 - **Other** languages are scored by the English rules (emoji and emoticons still
   count); comments with no letters at all (emoji only) by the es/pt emoji table, in every
   language, English included (VADER's own reads 🔥 as negative).
@@ -101,7 +105,7 @@ class MultilingualScorer:
     """Scores English, Spanish and Portuguese comments; see the module docstring."""
 
     name = "multilingual"
-    version = "1.4.1"
+    version = "1.4.2"
     DEFAULT_LANGUAGES = ("en", "es", "pt")
 
     def __init__(self, languages: Iterable[str] | None = None) -> None:
