@@ -215,3 +215,32 @@ def test_the_readmes_sample_output_is_what_a_run_today_prints(tmp_path: Path) ->
             assert any(ALERTS_LINE.fullmatch(other) for other in printed), printed
             continue
         assert line.rstrip() in printed, line
+
+
+def test_pending_limit_0_lists_them_all_as_alerts_limit_0_does(tmp_path: Path) -> None:
+    """The report says "N more in socialmon pending", whose default shows 50: `--limit 0` was
+    refused (at least 1), so a long list could not be seen whole."""
+    write_jsonl(
+        tmp_path / "export.jsonl",
+        [{"type": "post", "id": "p1", "created_at": "today-3d 09:00"}]
+        + [
+            {
+                "type": "comment",
+                "id": f"c{n}",
+                "post_id": "p1",
+                "created_at": f"today-2d 10:{n:02d}",
+                "author_name": f"Cliente {n}",
+                "text": "¿Hacen envíos?",
+            }
+            for n in range(55)
+        ],
+    )
+    config = write_config(tmp_path)
+    cli = CliRunner()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    shown = {}
+    for limit in ("50", "0"):
+        result = cli.invoke(app, ["pending", "--config", str(config), "-f", "json", "--limit", limit])
+        assert result.exit_code == 0, result.output
+        shown[limit] = result.output.count('"author_name"') or result.output.count("Cliente ")
+    assert shown["50"] == 50 and shown["0"] == 55, shown

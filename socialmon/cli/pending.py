@@ -43,7 +43,9 @@ def pending(
             "--negative-first", help=_("Negative comments first, then the rest; oldest first in each.")
         ),
     ] = False,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help=_("Show at most this many."))] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help=_("Show at most this many, oldest first (0: all)."))
+    ] = 50,
     format: FormatOption = ReportFormat.table,
     output: OutputOption = None,
     lang: LangOption = None,
@@ -63,5 +65,5 @@ def pending(
         config=config,
         database=database,
         negative_first=negative_first,
-        limit=limit,
+        limit=limit or None,  # 0: every one, as `alerts --limit 0`
     )
