@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,18 @@ def test_export_labels_takes_the_brand_by_its_name_and_refuses_an_unknown_one(pr
     unknown = invoke(project, "export-labels", "--brand", "cafee")
     assert unknown.exit_code == 2  # not an empty export that looks like "nothing labelled"
     assert "cafe" in unknown.output
+
+
+def test_rescore_since_reads_spans_as_report_and_pending_do(project: Path) -> None:
+    """`rescore --since 7d` was refused ("not a date like 2026-01-31") where every other --since takes it."""
+    with sqlite3.connect(project.parent / "socialmon.db") as connection:
+        connection.execute("update comment set sentiment_version = 'old'")
+        newest = connection.execute("select max(created_at) from comment").fetchone()[0]
+    days = (datetime.now(UTC).date() - datetime.fromisoformat(newest).date()).days
+    assert invoke(project, "rescore", "--since", f"{max(days - 1, 1)}d").exit_code == 0  # after the newest
+    assert sql(project, "select count(*) from comment where sentiment_version = 'old'") == [(4,)]
+    assert invoke(project, "rescore", "--since", f"{days + 400}d").exit_code == 0
+    assert sql(project, "select count(*) from comment where sentiment_version = 'old'") == [(0,)]
+    refused = invoke(project, "rescore", "--since", "last week")
+    assert refused.exit_code == 2
+    assert "is not a date (2026-11-01), a time, or a span like 7d, 4w, 3m" in " ".join(refused.output.split())

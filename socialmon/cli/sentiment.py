@@ -37,13 +37,18 @@ if TYPE_CHECKING:
 
 
 def parse_since(value: str | None) -> datetime | None:
+    """--since as `report` and `pending` read it (a date, a time, or a span back from today: 7d, 4w,
+    3m), in UTC: rescoring spans every brand, whatever its time zone."""
     if value is None:
         return None
+    from socialmon.analytics.scope import WindowError, parse_moment
+
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        fail(_("--since {value} is not a date like 2026-01-31").format(value=repr(value)))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parse_moment(value, "UTC", datetime.now(UTC))
+    except WindowError as error:
+        from socialmon.cli.report import window_problem  # (only on a mistake: `rescore` runs without it)
+
+        fail(window_problem(error))
 
 
 @app.command(
@@ -57,7 +62,12 @@ def parse_since(value: str | None) -> datetime | None:
 def rescore_command(
     since: Annotated[
         str | None,
-        typer.Option("--since", help=_("Only comments written on or after this date (2026-01-31).")),
+        typer.Option(
+            "--since",
+            help=_(
+                "Only comments written since: a date (2026-01-31), a time, or a span back from today: 7d, 4w, 3m."
+            ),
+        ),
     ] = None,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, max=100_000, help=_("Comments per commit."))
