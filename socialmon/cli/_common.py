@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1  # a channel (or a delivery) failed; the rest was done
 EXIT_USAGE = 2  # usage or configuration error: nothing was done
+EXIT_INTERRUPTED = 130  # `scan` stopped by Ctrl-C (128 + SIGINT): what was stored stays
 EXIT_STOPPED = 143  # `scan` stopped by SIGTERM (128 + 15): what was read is stored
 
 ConfigOption = Annotated[

@@ -16,6 +16,7 @@ import typer
 from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_STOPPED,
     EXIT_USAGE,
@@ -529,12 +530,18 @@ def _scan(
     with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
         options["stop"] = stop
         store = Store(db, scorer)
-        if is_terminal() and not quiet:
-            with ProgressReporter() as reporter:
-                outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
-        else:
-            lines = PlainReporter(quiet)
-            outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
+        try:
+            if is_terminal() and not quiet:
+                with ProgressReporter() as reporter:
+                    outcomes = asyncio.run(run_scan(channels, store, reporter=reporter, **options))
+            else:
+                lines = PlainReporter(quiet)
+                outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
+        except KeyboardInterrupt:
+            # Ctrl-C: each page is stored with its cursor in one transaction, so what was stored
+            # stands and the next scan goes on from there; said, not left to a bare exit.
+            problem(_("interrupted"), _("Ctrl-C: what was stored stays; the next scan goes on from there"))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
     if not quiet:
         summary, with_reasons = scan_summary(outcomes, out.console)
