@@ -117,6 +117,16 @@ class ChannelContext:
     deadline: Deadline | None = None
 
 
+@dataclass(frozen=True)
+class SetupNote:
+    """What `socialmon check` says about a channel before any scan reads it (`Connector.check_setup`),
+    in English (the CLI says socialmon's own in its language from its catalogue)."""
+
+    field: str  # the channel's setting it is about ("path", "business_names")
+    message: str  # what is wrong and what to do
+    warning: bool = False  # True: said, and `check` still passes (the scan works, its figures mislead)
+
+
 class Connector(ABC):
     """A platform plug-in.
 
@@ -155,6 +165,12 @@ class Connector(ABC):
         """Whether an item still being read should stop between two of its pages (see `Deadline.item_at`)."""
         deadline = self.context.deadline
         return deadline is not None and deadline.passed_inside_item()
+
+    def check_setup(self) -> list[SetupNote]:
+        """What would make a scan of this channel fail or mislead, found on this machine alone (a
+        module its files need that is not installed, a setting left out): no request, nothing
+        written, no file read in full. `socialmon check` lists them. Default: nothing."""
+        return []
 
     @abstractmethod
     def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:

@@ -65,7 +65,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator
 
-from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
+from socialmon_connectors.base import Connector, ConnectorSettings, SetupNote, TimeZoneName
 from socialmon_connectors.errors import Incomplete, SourceError
 from socialmon_connectors.records import (
     LATEST,
@@ -1402,6 +1402,16 @@ def _not_an_export(name: str) -> bool:
     return name.startswith(("~$", "._", ".~lock."))
 
 
+def _openpyxl_installed() -> bool:
+    """Whether .xlsx workbooks can be read here: openpyxl (the `spreadsheets` extra) imports."""
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: F401
+        from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 class FileConnector(Connector):
     name = "file"
     uses_http = False  # local files
@@ -1431,6 +1441,31 @@ class FileConnector(Connector):
         if not found:
             raise SourceError(f"no .json, .jsonl, .ndjson, .csv, .tsv, .xlsx or .ods files in {path}")
         return found
+
+    def check_setup(self) -> list[SetupNote]:
+        """Workbooks (.xlsx, or every file with `format = "xlsx"`) while openpyxl is not installed:
+        said by `socialmon check`, not first by the scan that fails on them. A path that is wrong is
+        said by `check` from `files()`."""
+        try:
+            files = self.files()
+        except SourceError:
+            return []
+        forced = self.settings.format
+        sheets = [
+            path.name
+            for path in files
+            if forced == "xlsx" or (forced == "auto" and SUFFIXES.get(path.suffix.lower()) == "xlsx")
+        ]
+        if not sheets or _openpyxl_installed():
+            return []
+        named = ", ".join(sheets[:3]) + (", …" if len(sheets) > 3 else "")
+        return [
+            SetupNote(
+                "path",
+                f"{named}: reading .xlsx files needs openpyxl, which is not installed: "
+                "pip install 'socialmon[spreadsheets]' (or save the sheets as CSV)",
+            )
+        ]
 
     def _format(self, path: Path) -> str:
         if self.settings.format != "auto":

@@ -80,7 +80,13 @@ minute, its sender and its place among that sender's messages of that minute: th
 exported again later gives its old messages the same ids, so re-importing a grown export stores
 only the new ones. The cursor keeps each file's digest and how many of its records were handed
 over (and its chat's last message and count): an unchanged file is not read again, a scan stopped
-part way resumes inside the file.
+part way resumes inside the file. It also keeps what each file was read with (`read_with`:
+`business_names`, the time zone, the day/month order `date_order` or `locale` gives): a file read
+with other values (business_names set after the scan that warned it was not) is read again from
+its start, its stored messages updated in place (same ids: who is the business, the times); where
+the new reading gives a message another id (a date read the other way round, a chat now known as a
+renamed one), the old record is marked gone. An entry without it (an older socialmon's) is read
+again once.
 
 With `anchor` set (off by default), a file's times are moved by whole days, on the wall clock,
 so that its last message's day lands on the anchor day: `first-scan` (the day the channel first
@@ -124,11 +130,11 @@ from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from socialmon_connectors.base import Connector, ConnectorSettings, TimeZoneName
+from socialmon_connectors.base import Connector, ConnectorSettings, SetupNote, TimeZoneName
 from socialmon_connectors.errors import Incomplete, SourceError
 from socialmon_connectors.records import CommentRecord, Page, PostRecord, Progress, RejectedRecord
 
@@ -1479,6 +1485,19 @@ def no_business_said(name: str, messages: list[Message], names_given: bool) -> s
     )
 
 
+# What `socialmon check` says of a channel without `business_names` (a warning: it still passes).
+BUSINESS_NAMES_UNSET = (
+    "not set: until it is, the business's own replies count as the customer's messages (0 % response "
+    "rate, every chat waiting); set it to the name(s) the business's own messages are sent under, as "
+    "the export writes them"
+)
+
+
+def _locale_of(order: str) -> str:
+    """A locale whose default day/month order is `order` (to read a file again as it was read)."""
+    return "en-US" if order == "mdy" else "es"
+
+
 class WhatsAppExportConnector(Connector):
     name = "whatsapp_export"
     uses_http = False  # local files
@@ -1490,6 +1509,27 @@ class WhatsAppExportConnector(Connector):
     def zone(self) -> ZoneInfo:
         """The channel's `timezone`, else the brand's (the apps write local times without a zone)."""
         return ZoneInfo(self.settings.timezone or getattr(self.context, "timezone", None) or "UTC")
+
+    def reading(self) -> dict[str, Any]:
+        """What decides how an export becomes stored messages, as each file's cursor entry keeps it
+        (`read_with`): who is the business (`business_names`, in any order), the time zone the
+        phone's times are read in, and the day/month order (forced, or the locale's, which decides
+        when no date of the file does: "es" and "es-EC" read alike). A file read with other values
+        is read again."""
+        forced = self.settings.date_order != "auto"
+        return {
+            "business_names": sorted(set(self.settings.business_names)),
+            "timezone": self.zone().key,
+            "date_order": self.settings.date_order,
+            "fallback": None if forced else default_date_order(self.settings.locale),
+        }
+
+    def check_setup(self) -> list[SetupNote]:
+        """`business_names` left out: the scan works, and every reply of the business is taken for
+        the customer's (the scan warns per chat; `socialmon check` says it before any scan)."""
+        if self.settings.business_names:
+            return []
+        return [SetupNote("business_names", BUSINESS_NAMES_UNSET, warning=True)]
 
     def files(self) -> list[Path]:
         raw = Path(self.settings.path).expanduser()
@@ -1510,14 +1550,7 @@ class WhatsAppExportConnector(Connector):
             return str(path)
 
     def parse(self, path: Path, data: bytes, name: str, zone: ZoneInfo) -> Chat:
-        chat = parse_export(
-            _decode(data),
-            chat=chat_name(name),
-            zone=zone,
-            business_names=self.settings.business_names,
-            date_order=self.settings.date_order,
-            locale=self.settings.locale,
-        )
+        chat = self._parse_as(self.reading(), data, name, zone)
         if not chat.headers:
             raise SourceError(
                 f"{path.name}: not a WhatsApp chat export (no line starts like "
@@ -1527,10 +1560,34 @@ class WhatsAppExportConnector(Connector):
             )
         return chat
 
+    @staticmethod
+    def _parse_as(
+        reading: Mapping[str, Any],
+        data: bytes,
+        name: str,
+        zone: ZoneInfo,
+        id_names: list[str] | None = None,
+        customer: str | None = None,
+    ) -> Chat:
+        """The export `data` read with `reading` (`reading()`'s, or one a cursor kept); `id_names`
+        (the chat's and its customer's, `customer`'s now) make its ids as a renamed chat's."""
+        fallback = reading.get("fallback") or default_date_order("es")
+        return parse_export(
+            _decode(data),
+            chat=chat_name(name),
+            zone=zone,
+            business_names=reading.get("business_names") or (),
+            date_order=reading.get("date_order") or "auto",
+            locale=_locale_of(fallback),
+            id_chat=id_names[0] if id_names else None,
+            id_senders={customer: id_names[1]} if id_names and customer is not None else None,
+        )
+
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         files = self.files()
         present = {self._key(path) for path in files}  # a copy taken out of the folder no longer counts
         zone = self.zone()
+        reading = self.reading()
         state: dict[str, dict[str, Any]] = {
             k: dict(v) for k, v in ((cursor or {}).get("files") or {}).items()
         }
@@ -1562,8 +1619,14 @@ class WhatsAppExportConnector(Connector):
                 data, name = _read(path)
                 digest = hashlib.sha1(data).hexdigest()
                 known = state.get(key)
-                skip = known["done"] if known and known.get("digest") == digest else 0
-                if known and known.get("digest") == digest and known.get("complete"):
+                # A file read with other settings (business_names set since, another time zone or
+                # day/month order) is read again from its start: its stored messages are updated.
+                # An entry without `read_with` (written before it was kept) cannot say what it was
+                # read with, and may hold the very mistake this repairs: read again once.
+                fresh = known is not None and known.get("read_with") == reading
+                unchanged = known is not None and known.get("digest") == digest
+                skip = known["done"] if unchanged and fresh else 0
+                if unchanged and fresh and known.get("complete"):
                     done_bytes += path.stat().st_size
                     continue
                 chat = self.parse(path, data, name, zone)
@@ -1572,21 +1635,22 @@ class WhatsAppExportConnector(Connector):
                 done_bytes += path.stat().st_size
                 continue
             # What the file's cursor keeps besides how far it was read: the anchor's move, its chat's
-            # last message and count, and (a 1:1 chat) its opening and the names its ids are made from.
-            kept: dict[str, Any] = {}
-            same = self._same_chat(chat, state, key, zone) if len(chat.customers()) == 1 else None
+            # last message and count, what it was read with, and (a 1:1 chat) its opening and the
+            # names its ids are made from.
+            kept: dict[str, Any] = {"read_with": reading}
+            same: Mapping[str, Any] | None = None
+            if len(chat.customers()) == 1:
+                # Read again for new settings, a chat keeps the ids it was stored under: the openings
+                # the cursor kept were read with the old settings (another side, another minute).
+                if known is not None and not fresh:
+                    same = self._stored_as(chat, known)
+                if same is None and (fresh or known is None or not known.get("names")):
+                    # a new file, or one stored as a group (e.g. before business_names was set)
+                    same = self._same_chat(chat, state, key, zone)
             if same is not None:
-                chat_as, customer_as = same["names"]
-                chat = parse_export(
-                    _decode(data),
-                    chat=chat_name(name),
-                    zone=zone,
-                    business_names=self.settings.business_names,
-                    date_order=self.settings.date_order,
-                    locale=self.settings.locale,
-                    id_chat=chat_as,
-                    id_senders={next(iter(chat.customers())): customer_as},
-                )
+                chat = self._parse_as(reading, data, name, zone, same["names"], next(iter(chat.customers())))
+            if not fresh and known is not None:
+                page.gone_comments.extend(self._misread(known, chat, data, name, same))
             kept["opening"] = []  # a group chat's: never matched, never read again for it
             if len(chat.customers()) == 1:
                 customer = next(m.sender for m in chat.messages if not m.is_business)
@@ -1665,6 +1729,56 @@ class WhatsAppExportConnector(Connector):
                 "needed) or replace them with the chat's export; the next scan reads them again "
                 "until then",
             )
+
+    @staticmethod
+    def _stored_as(chat: Chat, known: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The file's own cursor entry when its 1:1 chat `chat` was stored under other names (a
+        renamed chat's), so that a reading for new settings keeps those ids; None when it was stored
+        under its own (or as a group, whose ids are its own)."""
+        names = known.get("names")
+        if not isinstance(names, list) or len(names) != 2:
+            return None
+        customer = next(iter(chat.customers()))
+        if (_name_key(names[0]), _name_key(names[1])) == (_name_key(chat.name), customer):
+            return None
+        if _name_key(names[1]) in {_name_key(m.sender) for m in chat.messages if m.is_business}:
+            return None  # that name is the business's now: it was no customer
+        return known
+
+    def _misread(
+        self, known: Mapping[str, Any], chat: Chat, data: bytes, name: str, same: Mapping[str, Any] | None
+    ) -> list[str]:
+        """The ids the file's messages were stored under (read as its cursor entry `known` says: with
+        its `read_with`, else as now; a renamed chat's under its `names`) that `chat`, the file read
+        now (under `same`'s names, if any), gives none of its messages: a date read the other way
+        round, a pasted line now told from a message, a name with ": " now read whole, a chat now
+        known as a renamed one. They are marked gone (deleted), so that no message counts twice; an
+        id never stored is ignored. A time zone alone changes no id (ids are made from the wall
+        clock): nothing to read again then."""
+        now = self.reading()
+        before = known.get("read_with")
+        before = before if isinstance(before, dict) else now
+        names, author = known.get("names"), known.get("author")
+        own = _name_key(chat_name(name))
+        stored_as = (
+            (_name_key(names[0]), _name_key(names[1]))
+            if isinstance(names, list) and len(names) == 2 and isinstance(author, str)
+            else None
+        )
+        if stored_as is not None and stored_as[0] == own and stored_as[1] == _name_key(author or ""):
+            stored_as = None  # its own names
+        read_as = (_name_key(same["names"][0]), _name_key(same["names"][1])) if same is not None else None
+        if stored_as == read_as and all(before.get(k) == v for k, v in now.items() if k != "timezone"):
+            return []
+        try:
+            zone = ZoneInfo(str(before.get("timezone") or now["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = self.zone()
+        old = self._parse_as(
+            before, data, name, zone, names if stored_as else None, author if stored_as else None
+        )
+        ids = {message.platform_id for message in chat.messages}
+        return list(dict.fromkeys(m.platform_id for m in old.messages if m.platform_id not in ids))
 
     def _same_chat(
         self, chat: Chat, state: dict[str, dict[str, Any]], key: str, zone: ZoneInfo

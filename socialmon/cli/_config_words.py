@@ -134,6 +134,16 @@ MESSAGES = (
     ),
     N_("WhatsApp export not found: {path} — check the path in the channel's config"),
     N_("no WhatsApp exports (.txt or .zip) in {path} — check the path in the channel's config"),
+    # The connectors' `check_setup` (connectors/file.py, connectors/whatsapp.py), as `check` says them
+    N_(
+        "{files}: reading .xlsx files needs openpyxl, which is not installed: pip install "
+        "'socialmon[spreadsheets]' (or save the sheets as CSV)"
+    ),
+    N_(
+        "not set: until it is, the business's own replies count as the customer's messages (0 % response "
+        "rate, every chat waiting); set it to the name(s) the business's own messages are sent under, as "
+        "the export writes them"
+    ),
     # socialmon.plugins: an installed connector that cannot be used, as `connectors` and `check` warn
     N_("connector {name} from {source} failed to load: {error}"),
     N_("connector {name} from {source} is not a Connector subclass"),

@@ -149,7 +149,10 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     use_for(loaded)
     channel_problems = check_channels(loaded, connectors)
     problems += [problem_line(problem) for problem in channel_problems]
-    problems += [problem_line(problem) for problem in source_problems(loaded, connectors, channel_problems)]
+    sources, warnings = source_problems(loaded, connectors, channel_problems)
+    problems += [problem_line(problem) for problem in sources]
+    for warning in warnings:  # said, and the config still passes: the scan works, its figures mislead
+        problem(_("warning"), problem_line(warning), style="yellow")
     problems += [problem_line(problem) for problem in alert_problems(loaded)]
     problems += [problem_line(problem) for problem in logo_problems(loaded)]
     problems += nothing_to_scan(loaded)
@@ -243,26 +246,40 @@ def scorer_problem(config: Config) -> str | None:
 
 def source_problems(
     config: Config, connectors: ConnectorRegistry, known: list[ConfigProblem]
-) -> list[ConfigProblem]:
-    """What an enabled channel reads from this machine and is not there (the `file` connector's
-    `path`): found now rather than by the next scan. Channels with a problem already are left out."""
+) -> tuple[list[ConfigProblem], list[ConfigProblem]]:
+    """(problems, warnings) of the enabled channels, found now rather than by the next scan: what a
+    channel reads from this machine and is not there (the `file` connector's `path`), and what its
+    connector's `check_setup` finds (a module its files need that is not installed: a problem; a
+    setting whose absence makes the figures wrong, WhatsApp's `business_names`: a warning).
+    Channels with a problem already are left out."""
     from socialmon.config import ConfigProblem
 
     flawed = {problem.where for problem in known}
-    problems = []
+    problems: list[ConfigProblem] = []
+    warnings: list[ConfigProblem] = []
     for brand, channel in config.select():
         where = f"brand '{brand.slug}', channel '{channel.name}'"
         if not channel.enabled or where in flawed:
             continue
         connector = config.resolve(brand, channel, connectors).connector()
         files = getattr(connector, "files", None)  # a connector reading local files says which
-        if not callable(files):
-            continue
+        if callable(files):
+            try:
+                files()
+            except Exception as error:  # the connector's own words: file not found, empty folder
+                problems.append(ConfigProblem(config.path, where, "path", str(error) or type(error).__name__))
+                continue
+        # A connector from another package may predate the hook, or not subclass Connector's.
+        check_setup = getattr(connector, "check_setup", None)
         try:
-            files()
-        except Exception as error:  # the connector's own words: file not found, empty folder
-            problems.append(ConfigProblem(config.path, where, "path", str(error) or type(error).__name__))
-    return problems
+            notes = check_setup() if callable(check_setup) else []
+        except Exception as error:  # a plug-in's bug is its channel's problem, not a traceback
+            problems.append(ConfigProblem(config.path, where, "", f"{type(error).__name__}: {error}"))
+            continue
+        for note in notes:
+            found = ConfigProblem(config.path, where, note.field, note.message)
+            (warnings if note.warning else problems).append(found)
+    return problems, warnings
 
 
 def alert_problems(config: Config) -> list[ConfigProblem]:
