@@ -101,6 +101,7 @@ class Comment(SQLModel, table=True):
             "label_override",
             "rating",
             "sentiment_compound",
+            "is_acknowledgement",  # (0016)
         ),
         Index(
             "ix_comment_post_reactions",
@@ -147,6 +148,10 @@ class Comment(SQLModel, table=True):
     label_override_at: datetime | None = None
     first_seen_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # The whole text is a thanks or a closing ("Perfecto, gracias!", "👍": `socialmon.acknowledgement`),
+    # set as the comment is written (0016): a customer's waits for no answer and is left out of the
+    # response rate; it still counts in the sentiment figures.
+    is_acknowledgement: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ScanRun(SQLModel, table=True):

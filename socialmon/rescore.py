@@ -1,8 +1,9 @@
 """Re-scoring stored comments after a scorer upgrade: in batches, resumable.
 
 A comment needs a new score when the scorer or version stored beside its score is
-not the current one. Each batch commits on its own, and an already re-scored comment
-carries the new version, so an interrupted run simply continues where it stopped.
+not the current one; its thanks flag (`acknowledgement`) is decided again with it. Each batch
+commits on its own, and an already re-scored comment carries the new version, so an interrupted
+run simply continues where it stopped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from itertools import groupby
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 
+from socialmon.acknowledgement import is_acknowledgement
 from socialmon.clock import utcnow
 from socialmon.database import Database
 from socialmon.scoring import ScoringPool
@@ -70,6 +72,9 @@ def rescore(
             sentiment_compound=bindparam("new_compound"),
             sentiment_label=bindparam("new_label"),
             sentiment_mixed=bindparam("new_mixed"),
+            # Decided from the text as a scan decides it: a row flagged by older word lists (or
+            # written around them) is set right with its new score.
+            is_acknowledgement=bindparam("new_acknowledgement"),
             sentiment_scorer=scorer.name,
             sentiment_version=scorer.version,
             # A new label is a change the alert rules look for (`alerts.progress`: written since a run);
@@ -99,7 +104,7 @@ def rescore(
             changed_at = utcnow()
             unlabelled = {"new_language": None, "new_compound": None, "new_label": None, "new_mixed": None}
             rows = [
-                {"row_id": row.id, "changed_at": changed_at, **unlabelled}
+                {"row_id": row.id, "changed_at": changed_at, "new_acknowledgement": False, **unlabelled}
                 for row in batch
                 if not says_something(row.text)
             ]
@@ -107,12 +112,13 @@ def rescore(
                 {
                     "row_id": row_id,
                     "changed_at": changed_at,
+                    "new_acknowledgement": is_acknowledgement(said_text),
                     "new_language": s.language,
                     "new_compound": s.compound,
                     "new_label": s.label,
                     "new_mixed": s.mixed,
                 }
-                for (row_id, _, _), s in zip(said, sentiments, strict=True)
+                for (row_id, said_text, _), s in zip(said, sentiments, strict=True)
             ]
             with database.write() as connection:
                 connection.execute(statement, rows)

@@ -4,7 +4,8 @@ A page is stored in one transaction together with the cursor that follows it, so
 scan killed at any instant resumes after the last stored page. Writes are batched
 dialect upserts (`INSERT … ON CONFLICT`) on the natural key (channel, platform id);
 a record whose content hash did not change is not written at all, and a comment is
-scored only when it is new or its text changed. The comments a page says are gone
+scored only when it is new or its text changed, and flagged when its whole text is a thanks
+(`acknowledgement`: it waits for no answer). The comments a page says are gone
 (`Page.gone_comments`) are marked deleted in its transaction, if stored.
 """
 
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 
 from socialmon import tables
+from socialmon.acknowledgement import is_acknowledgement
 from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import Database
@@ -84,7 +86,7 @@ _SENTIMENT_FIELDS = (
 )
 _KEY = ("channel_id", "platform_id")
 _POST_UPDATES = (*_POST_FIELDS, "record_hash", "updated_at")
-_COMMENT_UPDATES = (*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "updated_at")
+_COMMENT_UPDATES = (*_COMMENT_FIELDS, "record_hash", *_SENTIMENT_FIELDS, "is_acknowledgement", "updated_at")
 _EXISTING_COLUMNS = {
     _POST.name: ("record_hash", *_KEPT_ON_DELETION),
     _COMMENT.name: ("record_hash", *_KEPT_ON_DELETION, "created_at", *_SENTIMENT_FIELDS),
@@ -592,6 +594,9 @@ class Store:
                 _keep_the_author(row, known)
                 if record.created_at_is_last_change:
                     _keep_the_first_time(row, known)
+            # Decided from the text as it is stored (after what a deletion keeps), with every write of
+            # the row: an edit that asks something waits again. Not in the hash: the text is.
+            row["is_acknowledgement"] = is_acknowledgement(row["text"])
             if not says_something(row["text"]):
                 # No label; the scorer and its version are kept, so `rescore` does not take it for stale.
                 row.update(dict.fromkeys(_SENTIMENT_FIELDS))

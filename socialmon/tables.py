@@ -171,6 +171,7 @@ COMMENT = Table(
     _optional("label_override_at", UTCDateTime()),
     _required("first_seen_at", UTCDateTime(), default=utcnow),
     _required("updated_at", UTCDateTime(), default=utcnow),
+    _required("is_acknowledgement", Boolean, default=False, server_default=false()),
     UniqueConstraint("channel_id", "platform_id", name="uq_comment_channel_platform_id"),
     Index("ix_comment_created_at", "created_at"),
     Index(
@@ -185,6 +186,7 @@ COMMENT = Table(
         "label_override",
         "rating",
         "sentiment_compound",
+        "is_acknowledgement",
     ),
     Index(
         "ix_comment_post_reactions",

@@ -8,7 +8,10 @@ the longest of their lookbacks and the platforms' reply windows (the *reach*): a
 a comment older than that closes too, so the work of a run never grows with the alerts of
 the past. Waits in business hours use the reports' `BusinessCalendar`. As the needs-reply list,
 the waiting rule passes over a comment under a post nobody can reply under any more
-(`post.replies_closed`), and its open alerts close when their comments' posts close.
+(`post.replies_closed`), and its open alerts close when their comments' posts close. A customer's
+thanks or closing ("Perfecto, gracias!": `comment.is_acknowledgement`) is no unanswered comment
+for any rule, as it is in no needs-reply list: an alert that held one closes (and the conversation's
+turns leave it out, `_pair_turns`).
 
 The rules run after every scan and at every `alerts send`, mostly over data they have seen:
 a comment that already has an alert of a rule is not judged by it again (the database leaves
@@ -87,6 +90,7 @@ from socialmon.analytics.responses import (
     _pair_turns,
     any_replies_closed,
     customer_comments,
+    needs_an_answer,
     replies_closed,
 )
 from socialmon.analytics.responses import effective_label as label_of
@@ -576,6 +580,7 @@ def _waiting_comments(database: Database, scope: Scope) -> tuple[Any, list[Any],
     """The comment table's alias, the conditions that keep the scope's customer comments, and those
     that keep the ones with no first response, as the reports' pairing gives them (`_unanswered`)."""
     comment, conditions = customer_comments(scope, kind="comment" if scope.has_messages else None)
+    conditions.append(needs_an_answer(comment))  # a thanks waits for nothing, as in `first_responses`
     replies = _first_replies(comment, scope, database.dialect)
     return comment, conditions, [_no_reply(reply_at) for reply_at in replies if reply_at is not None]
 

@@ -27,12 +27,19 @@ Definitions (defaults; each is a `[reports]` option, printed at the foot of ever
   alert), unless nobody can reply under its post any more (`post.replies_closed`: Instagram media
   with comments turned off, a Reddit post locked or archived): it still counts, unanswered, in
   the response rate and the SLA share, and its label in the sentiment figures.
+- A customer comment whose whole text is a thanks or a closing ("¡Gracias! 😍", "Perfecto,
+  gracias!", "👍": `comment.is_acknowledgement`, see `socialmon.acknowledgement`) needs no answer:
+  it is neither timed (response times, response rate, SLA share) nor waiting; its label still
+  counts in the sentiment figures (`customer_comments` keeps it, `first_responses` does not).
 
 Private messages (comments of kind "message": Messenger, Instagram Direct, WhatsApp chats) are
 measured by **turns**, not one by one: a customer's turn is one or more consecutive customer
 messages of a conversation (deleted ones left out); it waits from its first message until the
 business's next message in that conversation — the turn's first response — and a turn with no
-business message after it is waiting. A turn belongs to the window its first message is in, is
+business message after it is waiting. A customer message that is only a thanks or a closing
+(`is_acknowledgement`) is left out of the turns, as if unsaid: a turn needs an answer when any
+of its messages does, and waits from the first that does ("Gracias 🙏" on Monday, "¿y el
+domingo abren?" on Thursday: from Thursday); a chat's closing "Perfecto, gracias!" makes no turn. A turn belongs to the window its first message is in, is
 timed once and listed once (by its first message) among those waiting; its label is negative
 when any of its messages is, else its first message's. `reply_match`, `reply_by` and
 `conversation_gap` are rules of public threads and do not apply to turns. Every figure is given
@@ -164,6 +171,19 @@ def _first_replies(
 
 
 MESSAGE = "message"  # the comment kind of a private message
+
+
+def needs_an_answer(comment: Any) -> ColumnElement[bool]:
+    """The comment's text is more than a thanks or a closing (`comment.is_acknowledgement`, stored
+    as it is written): a customer's then needs an answer. Stored in the report's covering index
+    (`ix_comment_report_window`, 0016), so the pairing filters on it without reading the rows.
+
+    A stored flag rather than the rule in SQL: the rule (`socialmon.acknowledgement`) reads words
+    and emoji against lists, which SQLite's and PostgreSQL's string functions cannot say alike, and
+    a report would apply it to every comment of the window on every run."""
+    return comment.c.is_acknowledgement == false()
+
+
 KINDS = ("comment", "message")  # public comments (comments, replies, reviews) and private messages
 _LOOKUP_CHUNK = 500  # ids per IN (...) lookup: well under SQLite's variable limit
 
@@ -255,6 +275,8 @@ def _conversation_starts(scope: Scope, dialect: str) -> Any:
         .where(
             thread.c.channel_id.in_(scope.channel_ids),
             thread.c.deleted == false(),
+            # A customer's thanks is not part of the conversation: neither timed nor continued.
+            or_(thread.c.is_business == true(), needs_an_answer(thread)),
             thread.c.created_at >= scope.since - timedelta(seconds=gap_seconds),
             thread.c.created_at < scope.until,
         )
@@ -268,7 +290,8 @@ def _conversation_starts(scope: Scope, dialect: str) -> Any:
 
 
 def first_responses(scope: Scope, dialect: str) -> Any:
-    """One row per customer comment: id, channel, local period (as `local_bucket` gives it), time,
+    """One row per customer comment that needs an answer (`needs_an_answer`: not a thanks): id,
+    channel, local period (as `local_bucket` gives it), time,
     first direct reply and first later sibling reply (epoch microseconds; the thread one NULL
     under `reply_match = "direct"`), label, timed.
 
@@ -276,6 +299,7 @@ def first_responses(scope: Scope, dialect: str) -> Any:
     response times skip it, needs-reply does not.
     """
     comment, conditions = customer_comments(scope, kind="comment" if scope.has_messages else None)
+    conditions.append(needs_an_answer(comment))  # a thanks: neither timed nor waiting
     direct_at, sibling_at = _first_replies(comment, scope, dialect)
     timed = comment.c.id.in_(_conversation_starts(scope, dialect)) if scope.rules.conversation_gap else true()
     return select(
@@ -311,8 +335,9 @@ class PairedComment(NamedTuple):
 def turn_messages(scope: Scope, dialect: str) -> Any:
     """The customer messages written in the window, each with the business's next message in its
     conversation (epoch microseconds, NULL: none yet) and whether it begins a turn (the message
-    before it in the conversation is the business's, or there is none). Deleted messages are left
-    out of the conversation. Columns: id, channel, conversation, period, created, reply, starts, label."""
+    before it in the conversation is the business's, or there is none). Deleted messages and the
+    customer's thanks (`needs_an_answer`) are left out of the conversation. Columns: id, channel,
+    conversation, period, created, reply, starts, label."""
     message = COMMENT.alias("m")
     conversation = (message.c.channel_id, message.c.post_platform_id)
     order = (message.c.created_at, message.c.id)
@@ -335,6 +360,8 @@ def turn_messages(scope: Scope, dialect: str) -> Any:
             message.c.channel_id.in_(sorted(scope.message_channels.intersection(scope.channel_ids))),
             message.c.kind == MESSAGE,
             message.c.deleted == false(),
+            # A customer's thanks or closing is left out of the turns (see the module's docstring).
+            or_(message.c.is_business == true(), needs_an_answer(message)),
         )
         .subquery("conversation")
     )

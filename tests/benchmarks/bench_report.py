@@ -833,13 +833,13 @@ def golden_check(path: Path, output: str) -> bool:
 # --- main -----------------------------------------------------------------------------------
 
 
-# The indexes the report's queries read (migrations 0003, 0005, 0010), with their columns.
+# The indexes the report's queries read (migrations 0003, 0005, 0010, 0016), with their columns.
 REPORT_INDEXES = {
     ("post", "ix_post_channel_created"): ["channel_id", "created_at"],
     ("comment", "ix_comment_reply_lookup"): ["channel_id", "parent_platform_id", "is_business", "created_at"],
     ("comment", "ix_comment_report_window"): ["channel_id", "created_at", "is_business", "deleted", "platform_id",
                                               "parent_platform_id", "sentiment_label", "label_override", "rating",
-                                              "sentiment_compound"],
+                                              "sentiment_compound", "is_acknowledgement"],
     ("comment", "ix_comment_post_reactions"): ["channel_id", "post_platform_id", "deleted", "is_business",
                                                "sentiment_label", "label_override", "rating"],
 }  # fmt: skip
