@@ -235,3 +235,29 @@ def test_init_says_why_it_cannot_write_in_portuguese(
     assert result.exit_code == 2
     assert "socialmon.toml': sem permissão de gravação" in result.output, result.output
     assert "Permission denied" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "comments_start", "language"),
+    [
+        ({"LANG": "C.UTF-8"}, "# socialmon configuration", "en"),
+        ({"SOCIALMON_LANG": "en", "LANG": "C.UTF-8"}, "# socialmon configuration", "en"),
+        ({"LANG": "es_MX.UTF-8"}, "# Configuración de socialmon", "es"),
+        ({"SOCIALMON_LANG": "pt", "LANG": "es_EC.UTF-8"}, "# Configuração do socialmon", "pt"),
+    ],
+    ids=["C locale", "SOCIALMON_LANG=en", "es_MX locale", "SOCIALMON_LANG=pt over es_EC"],
+)
+def test_the_brand_speaks_the_language_the_config_is_written_in(
+    tmp_path: Path,
+    cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    comments_start: str,
+    language: str,
+) -> None:
+    """An English starter (a C locale, or SOCIALMON_LANG=en) kept the template's Spanish brand, so
+    `check`, `scan` and the reports spoke Spanish from the first minute."""
+    monkeypatch.delenv("SOCIALMON_LANG", raising=False)
+    text = written(tmp_path, cli, env={"TZ": "UTC", **env})
+    assert text.lower().startswith(comments_start.lower()), text[:60]
+    assert re.search(rf'^language = "{language}"', text, re.M), text

@@ -60,17 +60,6 @@ def starter_config(
     return text
 
 
-def locale_report_language() -> str | None:
-    """The language a report could speak from the locale: "pt" for pt_BR.UTF-8, "en", "es"; None
-    for C, POSIX or another language."""
-    from socialmon.cli._i18n import language_code, locale
-    from socialmon.render.i18n import LANGUAGES
-
-    found = locale()
-    code = language_code(found) if found else None
-    return code if code in LANGUAGES else None
-
-
 def system_timezone() -> str | None:
     """The machine's IANA time zone ($TZ, or where /etc/localtime points), when it tells one and it
     is not UTC: a server kept in UTC says nothing of where the business is."""
@@ -117,9 +106,11 @@ def init(
     cannot_write = output_problem(path)  # a missing folder said in the CLI's words, not the OS's
     if cannot_write is not None:
         fail(cannot_write)
-    # Comments in the CLI's language; the brand's language --lang's, else the locale's when it tells
-    # one, and its time zone the machine's when it tells one (else the template's example).
-    report_language = lang.value if lang is not None else locale_report_language()
+    # Comments in the CLI's language (--lang, $SOCIALMON_LANG, the locale, else English), and the
+    # brand speaks it too: an English config whose brand spoke the template's Spanish made every
+    # later command speak Spanish. Its time zone is the machine's when it tells one (else the
+    # template's example).
+    report_language = current()
     try:
         path.write_text(starter_config(current(), report_language, system_timezone()), encoding="utf-8")
     except PermissionError:
