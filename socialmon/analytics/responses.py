@@ -686,7 +686,8 @@ def _pending_details(
     database: Database, scope: Scope, listed: list[PairedComment], sla_limit: datetime | None
 ) -> list[PendingComment]:
     """The listed comments' channel, author, text and link (a turn's: its first message's, and its
-    conversation's name), in the order of `listed`."""
+    conversation's name; a negative turn's text is its first negative message's, so that the
+    complaint that made it negative is what is read), in the order of `listed`."""
     if not listed:
         return []
     ids = [row.id for row in listed]
@@ -721,10 +722,30 @@ def _pending_details(
                     )
                 )
             )
+        # A negative turn of several messages: which of them made it negative (the first that is).
+        spoken: dict[int, tuple[Any, Any, Any]] = {}
+        later = [i for row in listed if row.kind == MESSAGE and row.label == "negative" for i in row.turn]
+        for start in range(0, len(later), _LOOKUP_CHUNK):
+            part = later[start : start + _LOOKUP_CHUNK]
+            for message_id, message_label, text, compound, mixed in connection.execute(
+                select(
+                    COMMENT.c.id,
+                    effective_label(COMMENT),
+                    COMMENT.c.text,
+                    COMMENT.c.sentiment_compound,
+                    COMMENT.c.sentiment_mixed,
+                ).where(COMMENT.c.id.in_(part))
+            ):
+                if message_label == "negative":
+                    spoken[message_id] = (text, compound, mixed)
     items = []
     for row in listed:
         channel, platform_id, author, created_at, label, compound, text, url, mixed, post = found[row.id]
         message = row.kind == MESSAGE
+        if message and label != "negative":
+            complaint = next((spoken[i] for i in row.turn if i in spoken), None)
+            if complaint is not None:
+                text, compound, mixed = complaint
         items.append(
             PendingComment(
                 channel=channel,

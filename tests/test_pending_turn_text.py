@@ -1,0 +1,49 @@
+"""A customer's turn of several WhatsApp messages is listed by `pending` once: a negative turn
+shows the message that made it negative, not its first.
+
+A QA walkthrough: `pending` showed "negativo  A las 5 pm porfa" while the angry message of the
+next day, "el pastel llegó aplastado 😡", appeared nowhere in `pending` or the report.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from helpers import write_config
+from typer.testing import CliRunner
+
+from socialmon.cli import app
+
+GYE = ZoneInfo("America/Guayaquil")
+
+
+def line(moment: datetime, sender: str, text: str) -> str:
+    return f"{moment:%d/%m/%y}, {moment:%H:%M} - {sender}: {text}\n"
+
+
+def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_path: Path) -> None:
+    now = datetime.now(GYE).replace(second=0, microsecond=0)
+    asked = now - timedelta(days=2)
+    chat = (
+        line(asked - timedelta(hours=2), "Rosa Mite", "Hola, ¿me guardan un pastel de chocolate?")
+        + line(asked - timedelta(hours=1), "Café Uno", "¡Claro, Rosa! ¿A qué hora pasa?")
+        + line(asked, "Rosa Mite", "A las 5 pm porfa")
+        + line(asked + timedelta(days=1), "Rosa Mite", "El pastel llegó aplastado 😡 pésimo servicio")
+    )
+    (tmp_path / "Chat de WhatsApp con Rosa Mite.txt").write_text(chat, encoding="utf-8")
+    config = write_config(
+        tmp_path,
+        channels='[[brands.channels]]\nname = "whatsapp"\nplatform = "whatsapp_export"\n'
+        'path = "Chat de WhatsApp con Rosa Mite.txt"\nbusiness_names = ["Café Uno"]\n',
+    )
+    cli = CliRunner()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    result = cli.invoke(app, ["pending", "--config", str(config), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    (item,) = [entry for brand in listed["brands"] for entry in brand["needs_reply"]["items"]]
+    assert item["label"] == "negative" and item["turn_messages"] == 2
+    assert "aplastado" in item["text"], item
