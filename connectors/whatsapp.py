@@ -51,7 +51,8 @@ among no third sender's lines stays a message, at its time. System lines (the en
 joins and exits, the business-account notices; subject, group name and description changes, told by
 their words, 'Ana cambió el asunto de "a" a "b"', 'changed the subject from', 'mudou o assunto
 de'…, so that a sender whose saved name has quotes is kept; on iOS, texts that start with U+200E,
-and the encryption and business notices older iOS versions write unmarked) are skipped, except:
+and the encryption and business notices older iOS versions write unmarked, told by their whole
+sentences: a message sharing their words is a message) are skipped, except:
 media ("<Multimedia omitido>", "<Media omitted>", "<Mídia oculta>", "<Sticker omitted>", "<Video
 note omitted>", "imagen omitida", "video note omitted", "Live location shared"…, Android's "null"
 for a view-once photo, and an attachment of an export with media, "IMG-….jpg (archivo adjunto)",
@@ -59,8 +60,9 @@ for a view-once photo, and an attachment of an export with media, "IMG-….jpg (
 its sender whose text is the caption on the lines after it when there is one (Android; not the
 document's name, which Android writes again under it), else empty (which gets no sentiment label);
 the placeholders of a message whose content the export does not hold ("live location shared",
-"Recibiste un mensaje de visualización única…", "Waiting for this message…"), stored alike; calls
-("Missed voice call", "Llamada de voz perdida", marked or not) are notices; iOS's shared locations
+"Recibiste un mensaje de visualización única…", "Waiting for this message…": the app's sentences
+only, words typed after them are a text), stored alike; calls ("Missed voice call", "Llamada de voz
+perdida", marked or not: one line with the app's words only) are notices; iOS's shared locations
 ("Ubicación: https://maps.google.com/?q=…", or a named place "Panadería (Guayaquil): https://…")
 and polls ("POLL:" and its question and options on the lines after it), stored as a text like
 Android's; and deleted messages ("Se eliminó este mensaje", "This message was deleted", "Mensagem
@@ -271,24 +273,46 @@ _WORDINGS: dict[str, dict[str, tuple[str, ...] | tuple[tuple[str, str], ...]]] =
             r"\bcall\b",
             r"\bjoin",
         ),
-        # The notices at the top of a chat that older iOS versions write under the customer's name
-        # without U+200E: (their opening, the rest of what tells them), case as written.
+        # The notices that older iOS versions write under the customer's name without U+200E (the
+        # encryption notice at the top of a chat; the business's, there or when its account
+        # changes): (their opening, the rest of their first sentence), case as written. Only the
+        # whole sentence is a notice: a message may share its words ("other companies").
         "unmarked_notices": (
-            ("Messages", r"\b[^\n]{0,120}?end-to-end"),
-            ("This business", r"\b[^\n]{0,60}?\b(?:Meta|other companies)\b"),
-            ("This business account", r"\b[^\n]{0,40}?\bstandard account"),
-            ("This chat is with", " a business account"),
+            (
+                "Messages",
+                r" (?:and calls are end-to-end encrypted"
+                r"|(?:you send )?to this chat and calls are (?:now )?secured with end-to-end encryption)\.",
+            ),
+            (
+                "This business",
+                r" (?:uses|is using|is now using|works with|is working with|now works with)"
+                r" (?:a secure service from Meta|other companies) to manage this chat\.",
+            ),
+            ("This business account", r" (?:has|is) (?:now )?registered as a standard account\."),
+            ("This chat is with", r" a business account\."),
+        ),
+        # The sentences the apps write after one of those notices, on its line (literal).
+        "notice_more": (
+            "Tap to learn more.",
+            "Tap for more info.",
+            "Click to learn more.",
+            "Learn more.",
+            "No one outside of this chat, not even WhatsApp, can read or listen to them.",
+            "Only people in this chat can read, listen to, or share them.",
         ),
         # Calls: a notice of the call, not a text of its caller (iOS marks them; older versions
-        # did not), the whole text, with its "Tap to call back".
+        # did not), the whole line, with its "Tap to call back" (literal, any case).
         "calls": (("Missed", r" (?:group )?(?:voice |video )?call"),),
-        "call_back": ("tap", "click"),
+        "call_back": ("tap to call back", "click to call back"),
         # A message whose content the export does not hold (a live location, a view-once photo, one
         # the phone could not decrypt yet): a message of its sender with no text.
         "placeholders": (
             ("Live location", r" shared\.?$"),  # iOS
             ("live location", r" shared\.?$"),  # Android
-            ("You received a view once", r" (?:voice )?message\.(?: [^\n]*)?$"),
+            (
+                "You received a view once",
+                r" (?:voice )?message\.(?: For added privacy, you can only open it on your phone\.)?$",
+            ),
             ("Waiting for this message", r"\.(?: This may take a while\.?)?$"),
         ),
     },
@@ -345,22 +369,51 @@ _WORDINGS: dict[str, dict[str, tuple[str, ...] | tuple[tuple[str, str], ...]]] =
             "unirse",
         ),
         "unmarked_notices": (
-            ("Los mensajes", r"\b[^\n]{0,120}?extremo a extremo"),
-            ("Esta empresa", r"\b[^\n]{0,60}?\b(?:Meta|otras empresas)\b"),
-            ("Esta cuenta de empresa", r"\b[^\n]{0,40}?\bcuenta estándar"),
-            ("Este chat es con", " una cuenta de empresa"),
+            (
+                "Los mensajes",
+                r" (?:y las llamadas están cifrados de extremo a extremo"
+                r"|(?:que envíes )?(?:a|en) este chat y (?:las )?llamadas (?:ahora )?están"
+                r" (?:protegidos|cifrados) con (?:el )?cifrado de extremo a extremo)\.",
+            ),
+            (
+                "Esta empresa",
+                r" (?:usa|está usando|ahora usa|trabaja con|está trabajando con|ahora trabaja con)"
+                r" (?:un servicio seguro de Meta|otras empresas) para (?:administrar|gestionar) este chat\.",
+            ),
+            ("Esta cuenta de empresa", r" (?:ahora )?está registrada como (?:una )?cuenta estándar\."),
+            ("Este chat es con", r" una cuenta de empresa\."),
+        ),
+        "notice_more": (
+            "Toca para obtener más información.",
+            "Toca para más información.",
+            "Haz clic para obtener más información.",
+            "Más información.",
+            "Nadie fuera de este chat, ni siquiera WhatsApp, puede leerlos ni escucharlos.",
+            "Solo las personas en este chat pueden leerlos, escucharlos o compartirlos.",
         ),
         "calls": (
             ("Llamada", r"(?: de voz| de video| de vídeo)?(?: grupal)? perdida"),
             ("Videollamada", r"(?: grupal)? perdida"),
         ),
-        "call_back": ("toca", "pulsa", "haz clic"),
+        "call_back": (
+            "toca para devolver la llamada",
+            "pulsa para devolver la llamada",
+            "haz clic para devolver la llamada",
+        ),
         "placeholders": (
             ("Ubicación en tiempo real", r" compartida\.?$"),
             ("Localización en tiempo real", r" compartida\.?$"),
-            ("Recibiste un mensaje", r" (?:de voz )?de visualización única\.(?: [^\n]*)?$"),
-            ("Esperando", r" (?:este|el) mensaje\.(?: Esto puede (?:tomar|tardar)[^\n]{0,30})?$"),
-            ("No se puede mostrar este mensaje aquí", r"\.(?: [^\n]*)?$"),
+            (
+                "Recibiste un mensaje",
+                r" (?:de voz )?de visualización única\."
+                r"(?: Para mayor privacidad, solo puedes abrirlo en tu teléfono\.)?$",
+            ),
+            ("Esperando", r" (?:este|el) mensaje\.(?: Esto puede (?:tomar|tardar)(?: [^\n.?!]{1,20})?\.)?$"),
+            # Then, it may be, the app's sentence sending to WhatsApp on the phone; not a question.
+            (
+                "No se puede mostrar este mensaje aquí",
+                r"\.(?: [^\n.?!¿¡]{0,80}\bWhatsApp\b[^\n.?!¿¡]{0,80}\.)?$",
+            ),
         ),
     },
     "pt": {
@@ -404,21 +457,50 @@ _WORDINGS: dict[str, dict[str, tuple[str, ...] | tuple[tuple[str, str], ...]]] =
             "chamada",
         ),
         "unmarked_notices": (
-            ("As mensagens", r"\b[^\n]{0,120}?ponta a ponta"),
-            ("Esta empresa", r"\b[^\n]{0,60}?\b(?:Meta|outras empresas)\b"),
-            ("Esta conta comercial", r"\b[^\n]{0,40}?\bconta padrão"),
-            ("Esta conversa é com", " uma conta comercial"),
+            (
+                "As mensagens",
+                r" e (?:as )?(?:chamadas|ligações) (?:são|estão) protegidas com (?:a )?criptografia de ponta a"
+                r" ponta(?: e ficam somente entre você e os participantes desta conversa)?\.",
+            ),
+            (
+                "Esta empresa",
+                r" (?:usa|está usando|agora usa|trabalha com|está trabalhando com|agora trabalha com)"
+                r" (?:um serviço seguro da Meta|outras empresas) para gerenciar esta conversa\.",
+            ),
+            ("Esta conta comercial", r" (?:agora )?está registrada como (?:uma )?conta padrão\."),
+            ("Esta conversa é com", r" uma conta comercial\."),
+        ),
+        "notice_more": (
+            "Toque para saber mais.",
+            "Toque para mais informações.",
+            "Clique para saber mais.",
+            "Saiba mais.",
+            "Nem mesmo o WhatsApp pode ler ou ouvi-las.",
+            "Ninguém fora desta conversa, nem mesmo o WhatsApp, pode ler ou ouvi-las.",
+            "Somente as pessoas que fazem parte da conversa podem ler, ouvir e compartilhar esse conteúdo.",
         ),
         "calls": (
             ("Chamada", r"(?: de voz| de vídeo)?(?: em grupo)? perdida"),
             ("Ligação", r"(?: de voz| de vídeo)?(?: em grupo)? perdida"),
             ("Videochamada", r"(?: em grupo)? perdida"),
         ),
-        "call_back": ("toque", "clique"),
+        "call_back": (
+            "toque para retornar a chamada",
+            "toque para retornar a ligação",
+            "toque para ligar de volta",
+            "clique para retornar a chamada",
+        ),
         "placeholders": (
             ("Localização em tempo real", r" compartilhada\.?$"),
-            ("Você recebeu uma mensagem", r" (?:de voz )?de visualização única\.(?: [^\n]*)?$"),
-            ("Aguardando", r" (?:a |esta |essa )?mensagem\.(?: Isso pode levar[^\n]{0,30})?$"),
+            (
+                "Você recebeu uma mensagem",
+                r" (?:de voz )?de visualização única\."
+                r"(?: Para mais privacidade, você só pode abri-la no seu celular\.)?$",
+            ),
+            (
+                "Aguardando",
+                r" (?:a |esta |essa )?mensagem\.(?: Isso pode (?:levar|demorar)(?: [^\n.?!]{1,20})?\.)?$",
+            ),
         ),
     },
 }
@@ -427,6 +509,13 @@ _WORDINGS: dict[str, dict[str, tuple[str, ...] | tuple[tuple[str, str], ...]]] =
 def _words(key: str) -> str:
     """One key's fragments of every language, as alternatives."""
     return "|".join(dict.fromkeys(fragment for words in _WORDINGS.values() for fragment in words[key]))
+
+
+def _literals(key: str) -> str:
+    """One key's literal sentences of every language, as alternatives."""
+    return "|".join(
+        re.escape(sentence) for sentence in dict.fromkeys(s for w in _WORDINGS.values() for s in w[key])
+    )
 
 
 def _opened(key: str) -> str:
@@ -481,8 +570,8 @@ _POLL = frozenset({"poll:", "encuesta:", "enquete:", "sondagem:"})
 # written so (a notice of the call); and the placeholders of a message whose content the export
 # does not hold (a message of its sender, with no text). `_NOTICE_OPENINGS` is a cheap first test.
 _UNMARKED = re.compile(
-    f"(?P<system>{_opened('unmarked_notices')}"
-    f"|(?i:(?:{_opened('calls')})(?:, (?:{_words('call_back')})\\b[^\\n]*)?\\.?$))"
+    f"(?P<system>(?:{_opened('unmarked_notices')})(?: (?:{_literals('notice_more')}))*$"
+    f"|(?i:(?:{_opened('calls')})(?:, (?:{_literals('call_back')}))?\\.?$))"
     f"|(?P<media>(?i:{_opened('placeholders')}))"
 )
 # Openings as the apps write them, case and all: most texts start with a lower-case letter, which
@@ -872,7 +961,9 @@ def _split_at_named_colons(firsts: list[tuple[str, str, str]], names: Iterable[s
         )
         for name in names
     ]
-    heads = [_clean(name).lstrip("~").split()[0].casefold() for name in names]
+    # A line whose first ": " is inside a name holds, before it, the name's first word, without
+    # the colon that may end it ("Olmo: Centro: hola" is split at "Olmo").
+    heads = [_clean(name).lstrip("~").split()[0].removesuffix(":").casefold() for name in names]
     for k, (named, colon, said) in enumerate(firsts):
         if not colon or not any(head in named.casefold() for head in heads):
             continue
@@ -1331,8 +1422,13 @@ def parse_export(
             kind = _kind(clean, marked)
             # An unmarked notice (older iOS) is skipped after taking its place in its sender's count
             # of the minute, as it did when it was read as a message: the ids stay the same.
-            if kind == "system" and marked:
-                continue
+            if kind == "system":
+                if marked:
+                    continue
+                if newline >= 0 and body[newline + 1 :].strip():
+                    # A notice is one line: a message that opens with its words and goes on ("Missed
+                    # call", then what the customer wrote under it) is the sender's, all its lines.
+                    kind = "text"
         else:
             kind = "text"
         utc_wall = walls[k]
