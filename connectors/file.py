@@ -32,7 +32,8 @@ line), among the first `_HEADER_SEARCH` rows with a value. A `.txt` the channel 
 its first lines hold a header (Excel's "Unicode Text"); when they look like a table whose header
 cannot be read, it is refused for the reason a `.csv` would be. A JSON document (`.json`: an array of
 records, an object holding such arrays, one record, or JSON values one after another: JSON Lines or
-`jq '.[]'`'s pretty-printed objects saved as `.json`; in UTF-8 or UTF-16) is read whole, as a
+`jq '.[]'`'s pretty-printed objects saved as `.json`, a comma between two a separator; in UTF-8 or
+UTF-16) is read whole, as a
 workbook is, each record named by the line it opens on. Whatever stops a workbook's reading (a
 damaged zip or XML, a password) is that file's error; an .ods's cells past a sheet's 16,384 columns
 and 1,048,576 rows are not read. A header may
@@ -240,6 +241,17 @@ _RECORD_IDS = ("platform_id", "post_id", "parent_id")
 # one after another (`jq '.[]'`), one JSON record holding a list of objects, a number too long to read
 # rejecting its record alone.
 READER_VERSION = 4
+# The formats whose rows each version read where the one before rejected them: only their files are
+# read again after the upgrade (reader 4 read nothing new in a CSV or JSON Lines file, and reading a
+# 50,000-row CSV again took 1.7 s and reported its rejections a second time). A version not listed
+# (a release that raised READER_VERSION without saying which formats) reads every format again.
+# 2: the Spanish and Portuguese column names and type words; 3: "nota" as the stars (columns: not a
+# JSON key); 4: above (a .json's records: a record holding a list, a number too long).
+_READS_MORE: dict[int, frozenset[str]] = {
+    2: frozenset({"jsonl", "json", "csv", "xlsx", "ods"}),
+    3: frozenset({"csv", "xlsx", "ods"}),
+    4: frozenset({"json", "xlsx", "ods"}),
+}
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
@@ -712,12 +724,16 @@ def _resumes(path: Path, entry: dict[str, Any], prefix: _Prefix) -> bool:
     return "head" in entry and entry.get("tail", tail) == tail
 
 
-def _read_again_now(entry: dict[str, Any]) -> bool:
-    """Whether a file's cursor `entry` counts rows rejected by a reader older than this version's, or
-    keeps a CSV header one before `_NAMES_READ_FROM` read without a column this one reads
-    ("Calificación"): its rows are read again so that they are stored whole."""
+def _read_again_now(entry: dict[str, Any], fmt: str) -> bool:
+    """Whether a file's cursor `entry` counts rows rejected by a reader older than a version that
+    reads more rows of its format `fmt` (`_READS_MORE`), or keeps a CSV header one before
+    `_NAMES_READ_FROM` read without a column this one reads ("Calificación"): its rows are read
+    again so that they are stored whole."""
     reader = entry.get("reader", 0)
-    if entry.get("rejected") and reader < READER_VERSION:
+    if entry.get("rejected") and any(
+        fmt in _READS_MORE.get(version, SUFFIXES.values())
+        for version in range(max(reader, 0) + 1, READER_VERSION + 1)
+    ):
         return True
     header = entry.get("header")
     if not isinstance(header, list):
@@ -1061,10 +1077,15 @@ _JSON_HINT = (
 )
 _JSON_SPACE = re.compile(r"[ \t\r\n]*")
 _JSON_DECODER = json.JSONDecoder()
-# Where the next of JSON values one after another starts, after one that is broken: a line that
-# starts with "{" or "[" (a line of JSON Lines; an object `jq` or PowerShell pretty-printed, whose
-# own members and nested objects are indented). A JSON string holds no line break.
-_NEXT_VALUE = re.compile(r"\n(?=[{\[])")
+# Where the next of JSON values one after another may start: a line whose first character but
+# spaces opens a value, "{" or "[" (a line of JSON Lines, indented or not; an object `jq` or
+# PowerShell pretty-printed). A JSON string holds no line break. After a broken value the reading
+# goes on from the next such line: one indented inside the broken value (a pretty-printed post's
+# comments) is read too, and what follows it up to the next such line is one rejection more.
+_NEXT_VALUE = re.compile(r"\n[ \t]*(?=[{\[])")
+# How much more of the text than its length the values that fail may be decoded over, in all, while
+# each is looked for past the lines that may start the next (`_values_one_after_another`).
+_FAILED_DECODING_BUDGET = 4
 
 
 class _LongNumber(str):
@@ -1225,13 +1246,16 @@ def _checked(record: Any, decoder: json.JSONDecoder) -> Any:
     return record if said is None else _NotJson(said)
 
 
-def _decoded(text: str, position: int) -> tuple[Any, int, json.JSONDecoder]:
+def _decoded(text: str, position: int = 0) -> tuple[Any, int, json.JSONDecoder]:
     """The JSON value at `position`, where it ends and the decoder that read it: the standard one, or,
     for a value holding a number too long for it, `_LENIENT_DECODER`. Raises the standard one's
-    ValueError (or RecursionError) for a value that is not JSON."""
+    ValueError (or RecursionError) for a value that is not JSON. The lenient decoder is tried only
+    for the number (a plain ValueError): a JSONDecodeError is the text's, and it would refuse it alike."""
     try:
         value, end = _JSON_DECODER.raw_decode(text, position)
         return value, end, _JSON_DECODER
+    except json.JSONDecodeError:
+        raise
     except ValueError as error:
         try:
             value, end = _LENIENT_DECODER.raw_decode(text, position)
@@ -1240,27 +1264,103 @@ def _decoded(text: str, position: int) -> tuple[Any, int, json.JSONDecoder]:
         return value, end, _LENIENT_DECODER
 
 
+class _Lines:
+    """The line of a position of a text, counted on from the last position asked for (positions are
+    asked for in order): counting each from the text's start costs time in the square of its size."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.position, self.line = text, 0, 1
+
+    def of(self, position: int) -> int:
+        if position < self.position:  # not in order: counted again from the start
+            self.position, self.line = 0, 1
+        self.line += self.text.count("\n", self.position, position)
+        self.position = position
+        return self.line
+
+
+def _value_at(text: str, position: int, budget: list[int]) -> tuple[Any, int, json.JSONDecoder]:
+    """`_decoded` for the value at `position` of JSON values one after another, in time linear in the
+    text. It is decoded in a piece of the text from `position` to a line that may start the next value
+    (`_NEXT_VALUE`): a JSONDecodeError counts its line from the start of the text it is given, so
+    given the whole text, each value that fails costs the size of the text before it. When the piece
+    ends before the value does (a value whose nested lines open values, unindented), the piece is
+    doubled in lines and decoded again: twice the value's size at most. For a value that fails in
+    the end, that doubling is paid from `budget` (the characters left for it, shared by the text's
+    values): once spent, such a value is decoded in its first piece only, and refused there (lines
+    that each open an array never closed would cost the whole text each, in the square of its size).
+    Raises as `_decoded`, the error's position counted within the piece."""
+    lines, spent = 1, 0
+    while True:
+        end = position
+        for _ in range(lines):
+            following = _NEXT_VALUE.search(text, end + 1)
+            if following is None:
+                end = len(text)
+                break
+            end = following.end()
+        piece = text[position:end]
+        try:
+            value, stop, decoder = _decoded(piece)
+        except json.JSONDecodeError as error:
+            spent += len(piece)
+            cut_short = end < len(text) and error.pos >= len(piece.rstrip())
+            if not cut_short:
+                budget[0] -= spent
+                raise
+            if budget[0] - spent < 2 * len(piece):
+                budget[0] -= spent
+                # Where it stopped is only where the looking stopped: not said as the text's fault.
+                raise json.JSONDecodeError(
+                    "no end found for this value, looked for up to", piece, error.pos
+                ) from None
+            lines *= 2
+            continue
+        return value, position + stop, decoder
+
+
+def _not_json_said(error: Exception, text: str, position: int, line: int) -> str:
+    """Why the value at `position` (on `line`) is not JSON, with the line and column of the text its
+    decoder stopped at (the `error` counts them within the piece that starts at `position`)."""
+    if isinstance(error, RecursionError):
+        return "not valid JSON (nested too deeply)"
+    if not isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({str(error)[:200]})"
+    column = error.colno
+    if error.lineno == 1:
+        column += position - (text.rfind("\n", 0, position) + 1)
+    where = f"line {line + error.lineno - 1} column {column} (char {position + error.pos})"
+    return f"not valid JSON ({error.msg[:150]}: {where})"
+
+
 def _values_one_after_another(text: str) -> Iterator[tuple[int, Any]]:
     """The records of JSON values written one after another, as (where each starts, the record or the
     reason it is none: `_NotJson`): each value's records as `_records_held` finds them, or the value
-    itself. A broken value is skipped up to the next line that starts a value (`_NEXT_VALUE`)."""
+    itself. A comma between two values separates them (`{...},\n{...}`: an array's items saved
+    without its brackets). A broken value is skipped up to the next line that may start a value
+    (`_NEXT_VALUE`). In time linear in the text's size (`_value_at`)."""
+    lines = _Lines(text)
+    budget = [_FAILED_DECODING_BUDGET * len(text)]
     position = _skip_space(text, 0)
     while position < len(text):
         try:
-            value, end, decoder = _decoded(text, position)
+            value, end, decoder = _value_at(text, position, budget)
         except (ValueError, RecursionError) as error:
-            why = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
-            yield position, _NotJson(f"not valid JSON ({why})")
+            yield position, _NotJson(_not_json_said(error, text, position, lines.of(position)))
             following = _NEXT_VALUE.search(text, position + 1)
             if following is None:
                 return
             position = _skip_space(text, following.end())
             continue
-        held = _records_held(text, position, value, decoder)
-        starts, values = held if held is not None else ([position], [value])
+        # Its records are found in its own text: decoded again in the whole text, each item would
+        # be handed all the text after it.
+        held = _records_held(text[position:end], 0, value, decoder)
+        starts, values = held if held is not None else ([0], [value])
         for start, record in zip(starts, values, strict=True):
-            yield start, _checked(record, decoder)
+            yield position + start, _checked(record, decoder)
         position = _skip_space(text, end)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
 
 
 def _whole_document(name: str, text: str) -> tuple[Any, json.JSONDecoder] | None:
@@ -1268,18 +1368,20 @@ def _whole_document(name: str, text: str) -> tuple[Any, json.JSONDecoder] | None
     number too long for the standard decoder); None for JSON values one after another (after the
     first value, more: "Extra data"; or lines whose last is an object: JSON Lines, its first line
     perhaps broken). Raises SourceError naming the file `name` for text that is not JSON."""
+    refusal: ValueError
     try:
         return json.loads(text), _JSON_DECODER
     except RecursionError:
         raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
-    except ValueError:
-        pass
-    try:  # the same but for numbers too long for the standard decoder: its refusal is the text's
-        return _LENIENT_DECODER.decode(text), _LENIENT_DECODER
-    except RecursionError:
-        raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
-    except ValueError as error:
+    except json.JSONDecodeError as error:  # the text's: the lenient decoder would refuse it alike
         refusal = error
+    except ValueError:  # a number too long for the standard decoder
+        try:
+            return _LENIENT_DECODER.decode(text), _LENIENT_DECODER
+        except RecursionError:
+            raise SourceError(f"{name}: not valid JSON (nested too deeply)", hint=_JSON_HINT) from None
+        except ValueError as error:
+            refusal = error
     lines = [line for line in text.splitlines() if line.strip()]
     if str(refusal).startswith("Extra data") or (len(lines) > 1 and _one_object(lines[-1])):
         return None
@@ -1381,7 +1483,7 @@ def _looks_like_a_table(path: Path) -> bool:
     encoding = _UTF16_BOMS.get(start[:2], "utf-8")
     text = start.decode(encoding, errors="replace").lstrip("\ufeff")
     for line in text.splitlines()[:_TABLE_LOOK_LINES]:
-        if "\t" in line:
+        if "\t" in line.strip():  # between two cells: a tab that indents a line of notes is not one
             return True
         for delimiter in DELIMITERS:
             if (
@@ -1522,7 +1624,7 @@ class FileConnector(Connector):
             return today - timedelta(days=(today.weekday() - WEEKDAYS.index(setting)) % 7)
         return today
 
-    def _file_dates(self, path: Path, fmt: str, kept: dict[str, Any], fresh: bool) -> _FileDates:
+    def _file_dates(self, path: Path, fmt: str, kept: dict[str, Any]) -> _FileDates:
         fixed = self.settings.anchor not in ("first-scan", *WEEKDAYS)
         anchor = (
             date.fromisoformat(self.settings.anchor)
@@ -1532,7 +1634,10 @@ class FileConnector(Connector):
             else None
         )
         order = None if self.settings.date_order == "auto" else self.settings.date_order
-        if order is None and not fresh:
+        if order is None:
+            # Kept when the file is read again from its start too (written again, or after an
+            # upgrade): chosen anew from dates appended since, it would move the stored dates of its
+            # ambiguous rows (02/03 stored as the 2nd of March, then as the 3rd of February).
             order = kept.get("date_order")
 
         def choose_order() -> str:
@@ -1611,7 +1716,7 @@ class FileConnector(Connector):
                 prefix = None if fmt in _READ_WHOLE else _Prefix(path)
                 if (
                     previous
-                    and not _read_again_now(previous)
+                    and not _read_again_now(previous, fmt)
                     and (
                         previous.get("digest") == digest
                         if prefix is None
@@ -1623,7 +1728,7 @@ class FileConnector(Connector):
                     start = {"offset": 0, "line": 0}
                     pending = pending or previous is not None
                 rejected_before = start.get("rejected", 0)
-                parser.dates = self._file_dates(path, fmt, previous or {}, fresh=start is not previous)
+                parser.dates = self._file_dates(path, fmt, previous or {})
                 parser.unknown = set()
                 parser.orphans = {}
                 parser.notes = {}
@@ -1889,7 +1994,29 @@ class FileConnector(Connector):
             if searched == _HEADER_SEARCH:
                 break
         if refusal is not None:
-            raise refusal
+            raise cls._header_below(path, lines, number, named) or refusal
+        return None
+
+    @classmethod
+    def _header_below(
+        cls, path: Path, lines: Iterator[str], searched_to: int, named: tuple[str, ...] | None
+    ) -> SourceError | None:
+        """The error for a file whose header is below the rows `_find_header` searches (it read up to
+        line `searched_to`), naming the line it is on (among the first `_TABLE_LOOK_LINES`): said as
+        the first row's refusal, it would name a title line. None when no line there is a header."""
+        for number, text in enumerate(lines, start=searched_to + 1):
+            if number > _TABLE_LOOK_LINES:
+                return None
+            try:
+                cls._header(path, text, named or DELIMITERS)
+            except SourceError:
+                continue
+            return SourceError(
+                f"{path.name}: the first line must be a header with at least 'type' and 'id', or one of "
+                f"the first {_HEADER_SEARCH} lines with a value; its header is on line {number}: delete "
+                "the lines above it (a title, notes) or save the sheet without them",
+                hint=_FORMAT_HINT,
+            )
         return None
 
     @staticmethod
@@ -2092,6 +2219,18 @@ class FileConnector(Connector):
                 f"{path.name}: reading .xlsx files needs openpyxl",
                 hint="pip install 'socialmon[spreadsheets]', or save the sheet as CSV",
             ) from None
+        compound = _compound_file(path)
+        if compound == "encrypted":
+            raise SourceError(
+                f"{path.name}: this workbook is protected with a password: socialmon cannot open it",
+                hint="open it in Excel and save it again without a password (File → Info → Protect "
+                "Workbook → Encrypt with Password, the password cleared), or as CSV",
+            )
+        if compound == "xls":
+            raise SourceError(
+                f"{path.name}: not a readable .xlsx workbook (an Excel 97-2003 .xls workbook)",
+                hint="save it again from the spreadsheet as .xlsx, or as CSV",
+            )
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # a zip or XML error: the file is not a workbook
@@ -2404,6 +2543,27 @@ def _ods_rows(source: Any, sheets: list[str]) -> Iterator[tuple[int, tuple[Any, 
         if values:
             for row in range(first, min(first + _ODF_MAX_REPEAT, number + 1, _ODF_MAX_ROWS + 1)):
                 yield row, values
+
+
+# An OLE compound file's first bytes: what Excel saves a workbook "encrypted with password" as (its
+# package in an `EncryptedPackage` stream, MS-OFFCRYPTO), and an Excel 97-2003 `.xls`.
+_COMPOUND_FILE = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _compound_file(path: Path) -> str | None:
+    """ "encrypted" for an .xlsx saved with a password, "xls" for another compound file (an .xls
+    renamed), None for any other file (a zip, read as a workbook)."""
+    with path.open("rb") as handle:
+        if handle.read(len(_COMPOUND_FILE)) != _COMPOUND_FILE:
+            return None
+        # The stream's name is in the file's directory, anywhere in it: read in blocks that overlap.
+        tail = b""
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            if _ENCRYPTED_PACKAGE in tail + block:
+                return "encrypted"
+            tail = block[-len(_ENCRYPTED_PACKAGE) :]
+    return "xls"
 
 
 def _ods_encrypted(archive: Any) -> bool:

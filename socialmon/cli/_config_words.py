@@ -554,6 +554,11 @@ HINTS = (
         "type, id, created_at, …), an object holding such an array, or one object per line"
     ),
     N_("save it again from the spreadsheet as .ods or .xlsx, or as CSV"),
+    # socialmon_connectors.file: an .xlsx saved with a password
+    N_(
+        "open it in Excel and save it again without a password (File → Info → Protect Workbook → "
+        "Encrypt with Password, the password cleared), or as CSV"
+    ),
     # socialmon_connectors.file: an .ods saved with a password
     N_(
         'open it in LibreOffice and save it again without a password (File → Save As, "Save with '
@@ -676,6 +681,11 @@ FILE_ERRORS = (
     N_(
         "{file}: the first line must be a header with at least 'type' and 'id' (Spanish and Portuguese "
         "names are read too: 'tipo', 'id'), separated by commas, semicolons or tabs; found {found}"
+    ),
+    N_(
+        "{file}: the first line must be a header with at least 'type' and 'id', or one of the first {n} "
+        "lines with a value; its header is on line {line}: delete the lines above it (a title, notes) "
+        "or save the sheet without them"
     ),
     N_(
         "{file}: the first row of {where} must be a header with at least 'type' and 'id' (Spanish and "
