@@ -116,9 +116,13 @@ EMOJI = frozenset(
 # Characters that change how an emoji looks, not what it says: skin tones, variation selectors,
 # the zero-width joiner; and decorations of chat writing ("gracias~", "^^").
 _IGNORED = frozenset("\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff\ufe0e\ufe0f\u200d~^*")
-_QUESTION_MARKS = frozenset("?¿？؟⸮‽")
+_QUESTION_MARKS = frozenset("?¿？؟⸮‽﹖︖⁇⁈⁉")
+# A text emoticon of displeasure ("ok :(", "gracias :/", "-_-") is content: the text waits.
+_DISPLEASED = re.compile(r"[:;=8]'?-?[(\[/\\|@sS]|>:\(|-_-|u_u|T_T|D:", re.IGNORECASE)
 _EMOTICON = re.compile(r"<3|[:;=]-?[)\]pD]|\(-?[:;=]", re.IGNORECASE)
-_LAUGHTER = re.compile(r"(?:[jh][aeiou]){2,}[jh]?|(?:js){2,}j?|k{3,}|(?:rs){2,}|lol|lmao|xd")
+# One syllable said again ("jaja", "jejeje", "hahaha", "jajaj"), not two syllables that make a
+# word ("hoje", "hija", "hoja").
+_LAUGHTER = re.compile(r"([jh][aeiou])\1+[jh]?|(?:js){2,}j?|k{3,}|(?:rs){2,}|lol|lmao|xd")
 
 
 def _fold(word: str) -> str:
@@ -198,6 +202,8 @@ def is_acknowledgement(text: str | None) -> bool:
     # The length as stored (not stripped), so that SQL's `length(text)` picks the same candidates
     # (the 0016 migration reads only those).
     if not text or len(text) > MAX_CHARACTERS:
+        return False
+    if _DISPLEASED.search(text):
         return False
     found = _tokens(unicodedata.normalize("NFC", text.strip()))
     if found is None:

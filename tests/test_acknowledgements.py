@@ -98,6 +98,19 @@ CLOSING = [
 ]
 
 NEEDS_A_REPLY = [
+    # Words that look like laughter but answer something ("Retira hoje ou amanhã?" — "hoje").
+    "hoje",
+    "ok hoje",
+    "hoje 👍",
+    "hija",
+    # A text emoticon of displeasure, and the rarer question marks.
+    "ok :(",
+    "gracias :/",
+    "ok -_-",
+    "ok :@",
+    "ok :'(",
+    "ok ﹖",
+    "obrigado ⁇",
     # A greeting alone opens a chat: the customer waits for "¡Hola! ¿En qué le ayudamos?"
     "Buenas tardes",
     "Buenas noches",

@@ -47,3 +47,9 @@ def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_pa
     (item,) = [entry for brand in listed["brands"] for entry in brand["needs_reply"]["items"]]
     assert item["label"] == "negative" and item["turn_messages"] == 2
     assert "aplastado" in item["text"], item
+    # Its reference is the complaint's: correcting it corrects the message shown (it corrected the
+    # turn's first message, and the turn stayed negative).
+    assert cli.invoke(app, ["label", "--config", str(config), item["ref"], "neutral"]).exit_code == 0
+    again = json.loads(cli.invoke(app, ["pending", "--config", str(config), "-f", "json"]).output)
+    (item,) = [entry for brand in again["brands"] for entry in brand["needs_reply"]["items"]]
+    assert item["label"] != "negative", item

@@ -691,61 +691,64 @@ def _pending_details(
     if not listed:
         return []
     ids = [row.id for row in listed]
-    query = (
-        select(
-            COMMENT.c.id,
-            CHANNEL.c.name,
-            COMMENT.c.platform_id,
-            func.coalesce(COMMENT.c.author_name, COMMENT.c.author_id),
-            COMMENT.c.created_at,
-            effective_label(COMMENT),
-            COMMENT.c.sentiment_compound,
-            COMMENT.c.text,
-            COMMENT.c.url,
-            COMMENT.c.sentiment_mixed,
-            COMMENT.c.post_platform_id,
-        )
-        .join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
-        .where(COMMENT.c.id.in_(ids))
-    )
+    query = select(
+        COMMENT.c.id,
+        CHANNEL.c.name,
+        COMMENT.c.platform_id,
+        func.coalesce(COMMENT.c.author_name, COMMENT.c.author_id),
+        COMMENT.c.created_at,
+        effective_label(COMMENT),
+        COMMENT.c.sentiment_compound,
+        COMMENT.c.text,
+        COMMENT.c.url,
+        COMMENT.c.sentiment_mixed,
+        COMMENT.c.post_platform_id,
+    ).join(CHANNEL, CHANNEL.c.id == COMMENT.c.channel_id)
     with database.read() as connection:
-        found = {row[0]: row[1:] for row in connection.execute(query)}
+        found = {}
+        for start in range(0, len(ids), _LOOKUP_CHUNK):  # `pending --limit 0`: any number of them
+            part = ids[start : start + _LOOKUP_CHUNK]
+            found.update((row[0], row[1:]) for row in connection.execute(query.where(COMMENT.c.id.in_(part))))
         names: dict[tuple[int, str], str | None] = {}
         conversations = {(row.channel_id, found[row.id][-1]) for row in listed if row.kind == MESSAGE}
         for channel_id in {channel for channel, _ in conversations}:
             wanted = [post for channel, post in conversations if channel == channel_id]
-            names.update(
-                ((channel_id, platform_id), name)
-                for platform_id, name in connection.execute(
-                    select(POST.c.platform_id, POST.c.author_name).where(
-                        POST.c.channel_id == channel_id, POST.c.platform_id.in_(wanted)
+            for start in range(0, len(wanted), _LOOKUP_CHUNK):
+                names.update(
+                    ((channel_id, platform_id), name)
+                    for platform_id, name in connection.execute(
+                        select(POST.c.platform_id, POST.c.author_name).where(
+                            POST.c.channel_id == channel_id,
+                            POST.c.platform_id.in_(wanted[start : start + _LOOKUP_CHUNK]),
+                        )
                     )
                 )
-            )
-        # A negative turn of several messages: which of them made it negative (the first that is).
-        spoken: dict[int, tuple[Any, Any, Any]] = {}
+        # A negative turn of several messages: which of them made it negative (the first that is);
+        # listed by it, its reference too, so that `socialmon label` corrects the message shown.
+        spoken: dict[int, tuple[Any, Any, Any, Any]] = {}
         later = [i for row in listed if row.kind == MESSAGE and row.label == "negative" for i in row.turn]
         for start in range(0, len(later), _LOOKUP_CHUNK):
             part = later[start : start + _LOOKUP_CHUNK]
-            for message_id, message_label, text, compound, mixed in connection.execute(
+            for message_id, message_label, shown_id, text, compound, mixed in connection.execute(
                 select(
                     COMMENT.c.id,
                     effective_label(COMMENT),
+                    COMMENT.c.platform_id,
                     COMMENT.c.text,
                     COMMENT.c.sentiment_compound,
                     COMMENT.c.sentiment_mixed,
                 ).where(COMMENT.c.id.in_(part))
             ):
                 if message_label == "negative":
-                    spoken[message_id] = (text, compound, mixed)
+                    spoken[message_id] = (shown_id, text, compound, mixed)
     items = []
     for row in listed:
         channel, platform_id, author, created_at, label, compound, text, url, mixed, post = found[row.id]
         message = row.kind == MESSAGE
         if message and label != "negative":
             complaint = next((spoken[i] for i in row.turn if i in spoken), None)
-            if complaint is not None:
-                text, compound, mixed = complaint
+            if complaint is not None:  # (its wait still counts from the turn's first message)
+                platform_id, text, compound, mixed = complaint
         items.append(
             PendingComment(
                 channel=channel,
