@@ -623,12 +623,19 @@ def test_a_toml_mistake_is_said_in_spanish(tmp_path: Path, cli: CliRunner) -> No
     [
         ({"LANG": "pt_BR.UTF-8", "TZ": "America/Sao_Paulo"}, "pt", "America/Sao_Paulo"),
         ({"LANG": "en_US.UTF-8", "TZ": ":America/Mexico_City"}, "en", "America/Mexico_City"),
-        # A server kept in UTC, a C locale: nothing is known of the business; the example stays.
-        ({"LANG": "C.UTF-8", "TZ": "UTC"}, "es", "America/Guayaquil"),
+        # A server kept in UTC, a C locale: nothing is known of the business; the example's time
+        # zone stays, and the brand speaks the English its config is written in (it kept the
+        # example's Spanish, so every later command spoke Spanish to an English reader).
+        ({"LANG": "C.UTF-8", "TZ": "UTC"}, "en", "America/Guayaquil"),
     ],
 )
 def test_init_starts_the_brand_in_the_machines_language_and_time_zone(
-    tmp_path: Path, cli: CliRunner, environment: dict[str, str], language: str, zone: str
+    tmp_path: Path,
+    cli: CliRunner,
+    environment: dict[str, str],
+    language: str,
+    zone: str,
+    no_choice: pytest.MonkeyPatch,
 ) -> None:
     """A Brazilian consultant's first report was in Spanish and Ecuador's time."""
     path = tmp_path / "socialmon.toml"
