@@ -40,8 +40,9 @@ business message after it is waiting. A customer message that is only a thanks o
 (`is_acknowledgement`) is left out of the turns, as if unsaid: a turn needs an answer when any
 of its messages does, and waits from the first that does ("Gracias 🙏" on Monday, "¿y el
 domingo abren?" on Thursday: from Thursday); a chat's closing "Perfecto, gracias!" makes no turn. A turn belongs to the window its first message is in, is
-timed once and listed once (by its first message) among those waiting; its label is negative
-when any of its messages is, else its first message's. `reply_match`, `reply_by` and
+timed once and listed once among those waiting (by its first message; a negative turn by its
+first negative message, the complaint); its label is negative when any of its messages is, else
+its first message's. `reply_match`, `reply_by` and
 `conversation_gap` are rules of public threads and do not apply to turns. Every figure is given
 for public comments and messages together, and, for a brand with messages, for each apart.
 """
