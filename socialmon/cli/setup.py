@@ -92,8 +92,7 @@ def init(
             "--lang",
             help=_(
                 "Language of the config's comments and of the brand's reports (pt: Brazilian "
-                "Portuguese). Default: the comments in $SOCIALMON_LANG, else the locale's language; "
-                "the reports in the locale's language."
+                "Portuguese). Default: $SOCIALMON_LANG, else the locale's language, else English."
             ),
             show_default=False,
         ),
