@@ -401,6 +401,7 @@ class Store:
         self.timings = StoreTimings()
         # The tables a page's lookup reads, analyzed as they grow (PostgreSQL; see table_statistics).
         self.statistics = TableStatistics(database, (_POST.name, _COMMENT.name))
+        self._open_runs: dict[int, int] = {}  # run id -> channel id: begun and not finished yet
 
     # --- brands and channels --------------------------------------------------------
 
@@ -704,7 +705,9 @@ class Store:
 
     def start_run(self, channel_id: int) -> int:
         with self.database.write() as connection:
-            return _insert_run(connection, channel_id)
+            run_id = _insert_run(connection, channel_id)
+        self._open_runs[run_id] = channel_id
+        return run_id
 
     def begin_run(self, channel_id: int) -> RunStart:
         """Record the start of a scan of the channel, and read where it resumes: one transaction.
@@ -715,7 +718,11 @@ class Store:
         """
         with self.database.write() as connection:
             run_id = _insert_run(connection, channel_id)
-            return RunStart(run_id, _cursor(connection, channel_id), _pending_threads(connection, channel_id))
+            started = RunStart(
+                run_id, _cursor(connection, channel_id), _pending_threads(connection, channel_id)
+            )
+        self._open_runs[run_id] = channel_id
+        return started
 
     def finish_run(
         self,
@@ -734,6 +741,7 @@ class Store:
         that took the channel says how the channel's scan went (it may have ended ok already).
         """
         finished: datetime = utcnow()
+        self._open_runs.pop(run_id, None)
         with self.database.write() as connection:
             connection.execute(
                 update(_SCAN_RUN)
@@ -757,6 +765,27 @@ class Store:
                 .where(_CHANNEL.c.id == channel_id)
                 .values(last_scan_at=finished, last_status=status, last_error=error)
             )
+
+    def interrupt_open_runs(self, error: str) -> int:
+        """Record the runs begun and not finished (the scan was interrupted: Ctrl-C) as partial, with
+        `error`, and their channels' last scan with them; how many. Each page was stored with its
+        cursor, so what was read stands and the next scan goes on from there: said now, not left
+        "running" for the next scan to call it killed."""
+        runs, self._open_runs = self._open_runs, {}
+        finished = utcnow()
+        with self.database.write() as connection:
+            for run_id, channel_id in runs.items():
+                connection.execute(
+                    update(_SCAN_RUN)
+                    .where(_SCAN_RUN.c.id == run_id, _SCAN_RUN.c.status == "running")
+                    .values(finished_at=finished, status="partial", error=error)
+                )
+                connection.execute(
+                    update(_CHANNEL)
+                    .where(_CHANNEL.c.id == channel_id)
+                    .values(last_scan_at=finished, last_status="partial", last_error=error)
+                )
+        return len(runs)
 
 
 @dataclass(frozen=True)

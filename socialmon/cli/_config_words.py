@@ -147,8 +147,9 @@ MESSAGES = (
     # socialmon.plugins: an installed connector that cannot be used, as `connectors` and `check` warn
     N_("connector {name} from {source} failed to load: {error}"),
     N_("connector {name} from {source} is not a Connector subclass"),
-    # The scan's own words about a channel (socialmon/scan.py)
+    # The scan's own words about a channel (socialmon/scan.py; an interrupted scan: cli/scan.py)
     N_("another socialmon process is scanning it"),
+    N_("stopped by Ctrl-C; the next scan resumes there"),
     N_("stopped after {minutes} min (channel_timeout); the next scan resumes from the last stored page"),
     # socialmon.database's, as `check` says them (SQLite's "unable to open database file" said too)
     N_("the folder for the SQLite database does not exist: {path}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -361,6 +362,10 @@ def scan_summary(outcomes: list[ChannelOutcome], console: Console) -> tuple[Rend
     return summary_lines(outcomes), False
 
 
+# How an interrupted scan's channels' last scan reads (`Store.interrupt_open_runs`).
+INTERRUPTED = "stopped by Ctrl-C; the next scan resumes there"
+
+
 @contextmanager
 def stop_on_sigterm() -> Iterator[StopRequest]:
     """SIGTERM (from `kill`, `timeout`, systemd) asks the scan to stop after each channel's
@@ -539,7 +544,10 @@ def _scan(
                 outcomes = asyncio.run(run_scan(channels, store, reporter=lines, **options))
         except KeyboardInterrupt:
             # Ctrl-C: each page is stored with its cursor in one transaction, so what was stored
-            # stands and the next scan goes on from there; said, not left to a bare exit.
+            # stands and the next scan goes on from there; said, and recorded as the channels' last
+            # scan (partial), not left to a bare exit and a run "running".
+            with contextlib.suppress(Exception):  # the database may be what the user gave up on
+                store.interrupt_open_runs(INTERRUPTED)
             problem(_("interrupted"), _("Ctrl-C: what was stored stays; the next scan goes on from there"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
     outcomes += [skipped_outcome(left_out) for left_out in skipped]
