@@ -13,9 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from helpers import write_config
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from socialmon.cli import app
+from socialmon.database import open_database
+from socialmon.tables import ALERT
 
 GYE = ZoneInfo("America/Guayaquil")
 
@@ -53,3 +56,37 @@ def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_pa
     again = json.loads(cli.invoke(app, ["pending", "--config", str(config), "-f", "json"]).output)
     (item,) = [entry for brand in again["brands"] for entry in brand["needs_reply"]["items"]]
     assert item["label"] != "negative", item
+
+
+def test_the_waiting_alert_quotes_the_complaint_of_a_negative_turn(tmp_path: Path) -> None:
+    """The alert about the same turn said "neutral · A las 5 pm porfa" (reviewer): an e-mail or a
+    webhook built from it never showed what the customer complained of."""
+    now = datetime.now(GYE).replace(second=0, microsecond=0)
+    asked = now - timedelta(days=2)
+    chat = (
+        line(asked - timedelta(hours=2), "Rosa Mite", "Hola, ¿me guardan un pastel de chocolate?")
+        + line(asked - timedelta(hours=1), "Café Uno", "¡Claro, Rosa! ¿A qué hora pasa?")
+        + line(asked, "Rosa Mite", "A las 5 pm porfa")
+        + line(asked + timedelta(days=1), "Rosa Mite", "El pastel llegó aplastado 😡 pésimo servicio")
+    )
+    (tmp_path / "Chat de WhatsApp con Rosa Mite.txt").write_text(chat, encoding="utf-8")
+    config = write_config(
+        tmp_path,
+        channels='[[brands.channels]]\nname = "whatsapp"\nplatform = "whatsapp_export"\n'
+        'path = "Chat de WhatsApp con Rosa Mite.txt"\nbusiness_names = ["Café Uno"]\n\n'
+        '[brands.alerts.waiting]\ninclude = "negative"\nlookback = "7d"\n',
+    )
+    cli = CliRunner()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
+    try:
+        with database.read() as connection:
+            (facts,) = (
+                connection.execute(select(ALERT.c.facts).where(ALERT.c.rule == "waiting")).scalars().all()
+            )
+    finally:
+        database.dispose()
+    # What the e-mail and the webhooks are written from: the worst comments' details.
+    said = json.dumps(facts if isinstance(facts, dict) else json.loads(facts), ensure_ascii=False)
+    assert "aplastado" in said, said
+    assert "A las 5 pm" not in said, said

@@ -216,6 +216,10 @@ class CommentData:
     # can reply under any more (`post.replies_closed`): the `waiting` rule passes over them, as the
     # reports' needs-reply list does; the other rules judge them as any others.
     closed: set[int] = field(default_factory=set)
+    # A negative private-message turn, by its first message (the alert's member): its other
+    # messages. Its details show the first of them that is negative when the first is not, as
+    # `pending` does: "A las 5 pm porfa" was the alert's text, the complaint nowhere.
+    turns: dict[int, tuple[int, ...]] = field(default_factory=dict)
     _details: dict[int, CommentDetails] = field(default_factory=dict)
 
     def within(self, minutes: float) -> list[Unanswered]:
@@ -290,7 +294,32 @@ class CommentData:
                         likes or 0,
                         replies or 0,
                     )
+            self._show_complaints(connection, [i for i in missing if i in self.turns])
         return {i: self._details[i] for i in ids if i in self._details}
+
+    def _show_complaints(self, connection: Any, firsts: list[int]) -> None:
+        """A negative turn whose first message is not negative: its details take the reference, text,
+        label and link of the first of its messages that is (the member, its time and its channel
+        stay)."""
+        firsts = [i for i in firsts if i in self._details and self._details[i].label != "negative"]
+        later = sorted({m for i in firsts for m in self.turns[i]})
+        negative: dict[int, tuple[str, str, str | None]] = {}
+        for start in range(0, len(later), _LOOKUP_CHUNK):
+            chunk = later[start : start + _LOOKUP_CHUNK]
+            for message_id, label, platform_id, text, url in connection.execute(
+                select(
+                    COMMENT.c.id, effective_label(), COMMENT.c.platform_id, COMMENT.c.text, COMMENT.c.url
+                ).where(COMMENT.c.id.in_(chunk))
+            ):
+                if label == "negative":
+                    negative[message_id] = (platform_id, text or "", url)
+        for first in firsts:
+            complaint = next((negative[m] for m in self.turns[first] if m in negative), None)
+            if complaint is not None:
+                platform_id, text, url = complaint
+                self._details[first] = replace(
+                    self._details[first], platform_id=platform_id, label="negative", text=text, url=url
+                )
 
 
 def _bound_ids(dialect: str, ids: list[int] | None = None, name: str | None = "ids") -> Any:
@@ -509,6 +538,7 @@ def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> Co
         kept = set(again)
         covered = {prefix: sorted(kept.intersection(raised.get(prefix, ()))) for prefix in COMMENT_PREFIXES}
     closed: set[int] = set()
+    turns: dict[int, tuple[int, ...]] = {}
     unanswered, text_state = _unanswered(
         context.database,
         scope,
@@ -519,6 +549,7 @@ def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> Co
         examined,
         again,
         closed,
+        turns,
     )
     judged, holding = _holding(context, scope, unanswered, open_alerts, closed)
     # `pending` is filled in once the rules have judged them (`_pending`).
@@ -527,7 +558,18 @@ def _comment_data(context: BrandContext, skipped: dict[int, HalfImported]) -> Co
         digest, context.now, started - progress.CHANGE_MARGIN, read_in_full_at, tuple(sorted(skipped)), ()
     )
     return CommentData(
-        context, scope, unanswered, raised, skipped, text_state, judged, holding, engaged, vouched, closed
+        context,
+        scope,
+        unanswered,
+        raised,
+        skipped,
+        text_state,
+        judged,
+        holding,
+        engaged,
+        vouched,
+        closed,
+        turns,
     )
 
 
@@ -607,13 +649,15 @@ def _unanswered(
     examined: Callable[[Any], Any] | None = None,
     among: list[int] | None = None,
     closed: set[int] | None = None,
+    turns: dict[int, tuple[int, ...]] | None = None,
 ) -> tuple[list[Unanswered], TextState | None]:
     """The scope's customer comments with no first response, as the reports' pairing gives them,
     and (with `terms`) what the database tells of their texts: those an earlier run did not examine
     (`examined(comment)` is the condition that it did) and, among them, those the watch-list may
     match. `narrow(comment)`: a condition that keeps some of them, `among`: the ids of the only
     comments to look at (`alerts.progress`); the private messages' turns are kept all. `closed`, when
-    given, gets the ids of those under a post nobody can reply under any more (`replies_closed`).
+    given, gets the ids of those under a post nobody can reply under any more (`replies_closed`);
+    `turns`, a negative turn's first message -> its other messages (to show the complaint).
 
     The pairing's own conditions (`analytics.responses`), asked as `NOT EXISTS` in the database:
     only the comments still waiting come back, and no reply time is computed. Pairing every
@@ -660,6 +704,8 @@ def _unanswered(
         for turn in _pair_turns(database, scope):
             if turn.first_reply is None:
                 unanswered.append(Unanswered(turn.id, turn.channel_id, turn.created, turn.label))
+                if turns is not None and turn.label == "negative" and turn.turn:
+                    turns[turn.id] = turn.turn
                 if state is not None:  # a turn's text is its first message's: judged in Python
                     state.fresh.add(turn.id)
                     state.may_match.add(turn.id)
