@@ -1518,7 +1518,7 @@ class FileConnector(Connector):
     name = "file"
     uses_http = False  # local files
     Settings = FileSettings
-    summary = "posts, comments and reviews from JSON Lines or CSV exports and Excel workbooks (offline)"
+    summary = "posts, comments and reviews from JSON, JSON Lines or CSV exports and Excel or LibreOffice workbooks (offline)"
 
     settings: FileSettings
 

@@ -100,14 +100,14 @@ def test_every_built_in_connector_has_its_summary_in_the_catalogue() -> None:
         (
             "pt",
             "as publicações, comentários e respostas de uma Página do Facebook (Graph API)",
-            "publicações, comentários e avaliações de exportações JSON Lines ou CSV e planilhas do "
-            "Excel (offline)",
+            "publicações, comentários e avaliações de exportações JSON, JSON Lines ou CSV e planilhas "
+            "do Excel ou do LibreOffice (offline)",
         ),
         (
             "es",
             "las publicaciones, comentarios y respuestas de una página de Facebook (Graph API)",
-            "publicaciones, comentarios y reseñas de exportaciones JSON Lines o CSV y libros de Excel "
-            "(sin conexión)",
+            "publicaciones, comentarios y reseñas de exportaciones JSON, JSON Lines o CSV y libros de "
+            "Excel o LibreOffice (sin conexión)",
         ),
     ],
 )

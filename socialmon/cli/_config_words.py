@@ -281,7 +281,10 @@ CONNECTOR_SUMMARIES = (
     N_("a Bluesky account's posts and their reply threads (public AppView, no login)"),
     N_("a Facebook Page's posts, comments and replies (Graph API)"),
     N_("a Facebook Page's Messenger conversations (Graph API Conversations)"),
-    N_("posts, comments and reviews from JSON Lines or CSV exports and Excel workbooks (offline)"),
+    N_(
+        "posts, comments and reviews from JSON, JSON Lines or CSV exports and Excel or LibreOffice "
+        "workbooks (offline)"
+    ),
     N_("a Google Business Profile location's reviews, ratings and owner replies"),
     N_("an Instagram business account's media, comments and replies (Graph API)"),
     N_("an Instagram professional account's Direct conversations (Graph API Conversations)"),
