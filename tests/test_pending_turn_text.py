@@ -27,7 +27,8 @@ def line(moment: datetime, sender: str, text: str) -> str:
     return f"{moment:%d/%m/%y}, {moment:%H:%M} - {sender}: {text}\n"
 
 
-def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_path: Path) -> None:
+def rosas_chat(folder: Path, extra: str = "") -> Path:
+    """A chat whose last turn is two messages: a neutral one, then the next day a complaint."""
     now = datetime.now(GYE).replace(second=0, microsecond=0)
     asked = now - timedelta(days=2)
     chat = (
@@ -36,12 +37,17 @@ def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_pa
         + line(asked, "Rosa Mite", "A las 5 pm porfa")
         + line(asked + timedelta(days=1), "Rosa Mite", "El pastel llegó aplastado 😡 pésimo servicio")
     )
-    (tmp_path / "Chat de WhatsApp con Rosa Mite.txt").write_text(chat, encoding="utf-8")
+    (folder / "Chat de WhatsApp con Rosa Mite.txt").write_text(chat, encoding="utf-8")
     config = write_config(
-        tmp_path,
+        folder,
         channels='[[brands.channels]]\nname = "whatsapp"\nplatform = "whatsapp_export"\n'
-        'path = "Chat de WhatsApp con Rosa Mite.txt"\nbusiness_names = ["Café Uno"]\n',
+        'path = "Chat de WhatsApp con Rosa Mite.txt"\nbusiness_names = ["Café Uno"]\n\n' + extra,
     )
+    return config
+
+
+def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_path: Path) -> None:
+    config = rosas_chat(tmp_path)
     cli = CliRunner()
     assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     result = cli.invoke(app, ["pending", "--config", str(config), "-f", "json"])
@@ -61,21 +67,7 @@ def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_pa
 def test_the_waiting_alert_quotes_the_complaint_of_a_negative_turn(tmp_path: Path) -> None:
     """The alert about the same turn said "neutral · A las 5 pm porfa" (reviewer): an e-mail or a
     webhook built from it never showed what the customer complained of."""
-    now = datetime.now(GYE).replace(second=0, microsecond=0)
-    asked = now - timedelta(days=2)
-    chat = (
-        line(asked - timedelta(hours=2), "Rosa Mite", "Hola, ¿me guardan un pastel de chocolate?")
-        + line(asked - timedelta(hours=1), "Café Uno", "¡Claro, Rosa! ¿A qué hora pasa?")
-        + line(asked, "Rosa Mite", "A las 5 pm porfa")
-        + line(asked + timedelta(days=1), "Rosa Mite", "El pastel llegó aplastado 😡 pésimo servicio")
-    )
-    (tmp_path / "Chat de WhatsApp con Rosa Mite.txt").write_text(chat, encoding="utf-8")
-    config = write_config(
-        tmp_path,
-        channels='[[brands.channels]]\nname = "whatsapp"\nplatform = "whatsapp_export"\n'
-        'path = "Chat de WhatsApp con Rosa Mite.txt"\nbusiness_names = ["Café Uno"]\n\n'
-        '[brands.alerts.waiting]\ninclude = "negative"\nlookback = "7d"\n',
-    )
+    config = rosas_chat(tmp_path, '[brands.alerts.waiting]\ninclude = "negative"\nlookback = "7d"\n')
     cli = CliRunner()
     assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
