@@ -92,6 +92,7 @@ from socialmon.analytics.responses import (
     customer_comments,
     needs_an_answer,
     replies_closed,
+    turn_complaints,
 )
 from socialmon.analytics.responses import effective_label as label_of
 from socialmon.analytics.scope import Scope
@@ -299,27 +300,17 @@ class CommentData:
 
     def _show_complaints(self, connection: Any, firsts: list[int]) -> None:
         """A negative turn whose first message is not negative: its details take the reference, text,
-        label and link of the first of its messages that is (the member, its time and its channel
-        stay)."""
-        firsts = [i for i in firsts if i in self._details and self._details[i].label != "negative"]
-        later = sorted({m for i in firsts for m in self.turns[i]})
-        negative: dict[int, tuple[str, str, str | None]] = {}
-        for start in range(0, len(later), _LOOKUP_CHUNK):
-            chunk = later[start : start + _LOOKUP_CHUNK]
-            for message_id, label, platform_id, text, url in connection.execute(
-                select(
-                    COMMENT.c.id, effective_label(), COMMENT.c.platform_id, COMMENT.c.text, COMMENT.c.url
-                ).where(COMMENT.c.id.in_(chunk))
-            ):
-                if label == "negative":
-                    negative[message_id] = (platform_id, text or "", url)
-        for first in firsts:
-            complaint = next((negative[m] for m in self.turns[first] if m in negative), None)
-            if complaint is not None:
-                platform_id, text, url = complaint
-                self._details[first] = replace(
-                    self._details[first], platform_id=platform_id, label="negative", text=text, url=url
-                )
+        label and link of the first of its messages that is (`turn_complaints`; the member, its time
+        and its channel stay)."""
+        shown = [i for i in firsts if i in self._details and self._details[i].label != "negative"]
+        for first, complaint in turn_complaints(connection, {i: self.turns[i] for i in shown}).items():
+            self._details[first] = replace(
+                self._details[first],
+                platform_id=complaint.platform_id,
+                label="negative",
+                text=complaint.text or "",
+                url=complaint.url,
+            )
 
 
 def _bound_ids(dialect: str, ids: list[int] | None = None, name: str | None = "ids") -> Any:

@@ -52,7 +52,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
 from statistics import fmean
@@ -683,6 +683,43 @@ def needs_reply(
     )
 
 
+class Complaint(NamedTuple):
+    """The message that made a customer's turn negative: what is shown of the turn."""
+
+    platform_id: str
+    text: str | None
+    compound: float | None
+    mixed: bool | None
+    url: str | None
+
+
+def turn_complaints(connection: Any, turns: Mapping[int, Sequence[int]]) -> dict[int, Complaint]:
+    """For each negative turn whose first message is not negative (its id -> the ids of its other
+    messages, in order), the first of those that is: the message the turn is shown by, in `pending`,
+    the reports and the `waiting` alert's e-mails and webhooks."""
+    later = sorted({message for messages in turns.values() for message in messages})
+    negative: dict[int, Complaint] = {}
+    for start in range(0, len(later), _LOOKUP_CHUNK):
+        rows = connection.execute(
+            select(
+                COMMENT.c.id,
+                effective_label(COMMENT),
+                COMMENT.c.platform_id,
+                COMMENT.c.text,
+                COMMENT.c.sentiment_compound,
+                COMMENT.c.sentiment_mixed,
+                COMMENT.c.url,
+            ).where(COMMENT.c.id.in_(later[start : start + _LOOKUP_CHUNK]))
+        )
+        negative.update((row[0], Complaint(*row[2:])) for row in rows if row[1] == "negative")
+    found = {}
+    for first, messages in turns.items():
+        complaint = next((negative[m] for m in messages if m in negative), None)
+        if complaint is not None:
+            found[first] = complaint
+    return found
+
+
 def _pending_details(
     database: Database, scope: Scope, listed: list[PairedComment], sla_limit: datetime | None
 ) -> list[PendingComment]:
@@ -724,32 +761,23 @@ def _pending_details(
                         )
                     )
                 )
-        # A negative turn of several messages: which of them made it negative (the first that is);
-        # listed by it, its reference too, so that `socialmon label` corrects the message shown.
-        spoken: dict[int, tuple[Any, Any, Any, Any]] = {}
-        later = [i for row in listed if row.kind == MESSAGE and row.label == "negative" for i in row.turn]
-        for start in range(0, len(later), _LOOKUP_CHUNK):
-            part = later[start : start + _LOOKUP_CHUNK]
-            for message_id, message_label, shown_id, text, compound, mixed in connection.execute(
-                select(
-                    COMMENT.c.id,
-                    effective_label(COMMENT),
-                    COMMENT.c.platform_id,
-                    COMMENT.c.text,
-                    COMMENT.c.sentiment_compound,
-                    COMMENT.c.sentiment_mixed,
-                ).where(COMMENT.c.id.in_(part))
-            ):
-                if message_label == "negative":
-                    spoken[message_id] = (shown_id, text, compound, mixed)
+        # A negative turn listed by the message that made it negative, its reference too, so that
+        # `socialmon label` corrects the message shown.
+        complaints = turn_complaints(
+            connection,
+            {
+                row.id: row.turn
+                for row in listed
+                if row.kind == MESSAGE and row.label == "negative" and found[row.id][4] != "negative"
+            },
+        )
     items = []
     for row in listed:
         channel, platform_id, author, created_at, label, compound, text, url, mixed, post = found[row.id]
         message = row.kind == MESSAGE
-        if message and label != "negative":
-            complaint = next((spoken[i] for i in row.turn if i in spoken), None)
-            if complaint is not None:  # (its wait still counts from the turn's first message)
-                platform_id, text, compound, mixed = complaint
+        complaint = complaints.get(row.id)
+        if complaint is not None:  # (its wait still counts from the turn's first message)
+            platform_id, text, compound, mixed, url = complaint
         items.append(
             PendingComment(
                 channel=channel,
