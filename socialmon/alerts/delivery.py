@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from socialmon.alerts import store
+from socialmon.alerts import store, tls
 from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import DETAIL as EMAIL_DETAIL
 from socialmon.alerts.email import build_email, distinct, mailbox, refusal, send_email_each
@@ -157,7 +157,7 @@ def send_alerts(
     now = now or utcnow()
     destinations = resolve_destinations(config, brands, environ)
     result = SendResult()
-    client = http or httpx.Client(follow_redirects=False)
+    client = http or httpx.Client(follow_redirects=False, verify=tls.for_webhooks())
     limits = RateLimits()
     try:
         for brand in brands:

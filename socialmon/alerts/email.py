@@ -28,6 +28,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from socialmon.alerts import tls
 from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.wording import Batch, intro, say, summarise
 from socialmon.config import EmailDestination
@@ -116,7 +117,7 @@ def send_email_each(destination: EmailDestination, message: EmailMessage) -> dic
     port = destination.port or DEFAULT_PORTS[security]
     host = destination.host or "localhost"
     timeout = destination.timeout or DEFAULT_TIMEOUT
-    context = ssl.create_default_context(cafile=destination.ca_file)
+    context = tls.for_email(destination.ca_file)
     # The envelope names each address bare ("Ana <ana@x>" is ana@x), as the server's answers do, and
     # each mailbox once: "g@x" and "Gerente <G@X>" listed both would get two copies.
     envelope = {(parseaddr(entry)[1] or entry): entry for entry in distinct(destination.to)}
