@@ -12,11 +12,13 @@ so the two cannot drift; a new database is created from this metadata (`Database
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Alias,
     Boolean,
     Column,
     Date,
@@ -317,3 +319,15 @@ ALERT_PROGRESS = Table(
     _required("skipped", JSON),
     _required("pending", JSON),
 )
+
+
+@functools.cache
+def comment_as(name: str) -> Alias:
+    """The comment table under another name in a query (`FROM comment AS name`), one object per name.
+
+    SQLAlchemy builds an alias's columns the first time they are read, one proxy per column of the
+    table: 0.56 ms for `comment`'s 29, and a report or an alerts run made 10-25 of them (7,600 in
+    the quick test suite, 6 s of its profile). An alias changes no more than the table does, so
+    statements share it. One statement that reads the table twice, or a subquery that must not
+    correlate with its outer query, names each reading apart, as SQL requires anyway."""
+    return COMMENT.alias(name)

@@ -100,7 +100,7 @@ from socialmon.clock import utcnow
 from socialmon.config import BrandConfig, ReportOptions
 from socialmon.database import Database
 from socialmon.labels import effective_label
-from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN, WATCH_EXAMINED
+from socialmon.tables import ALERT, CHANNEL, COMMENT, POST, SCAN_RUN, WATCH_EXAMINED, comment_as
 
 _LOOKUP_CHUNK = 500
 # How long before a comment the alert that holds it may have been written: a group alert is
@@ -1210,8 +1210,8 @@ def _engaged(
     """
     if not scope.channel_ids:
         return []
-    comment = COMMENT.alias("engaged")  # the models' table: the reports' one has no counts
-    reply = COMMENT.alias("stored_reply")
+    comment = comment_as("engaged")  # the models' table: the reports' one has no counts
+    reply = comment_as("stored_reply")
     stored = (
         select(func.count())
         .where(

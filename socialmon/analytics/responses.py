@@ -85,7 +85,7 @@ from socialmon.analytics.results import (
 )
 from socialmon.analytics.scope import Scope
 from socialmon.database import Database
-from socialmon.tables import CHANNEL, COMMENT, POST
+from socialmon.tables import CHANNEL, COMMENT, POST, comment_as
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -124,7 +124,7 @@ def _first_replies(
     Each is selected once and the earlier of the two is taken in Python: SQLite repeats a correlated
     subquery wherever its value is used, so neither is combined with the other in SQL.
     """
-    direct = COMMENT.alias("direct_reply")
+    direct = comment_as("direct_reply")
     answers = (
         direct.c.channel_id == comment.c.channel_id,
         direct.c.parent_platform_id == comment.c.platform_id,
@@ -141,7 +141,7 @@ def _first_replies(
     direct_at = case((comment.c.rating.is_(None), direct_at), else_=review_at.scalar_subquery())
     if scope.rules.reply_match == "direct":
         return direct_at, None
-    sibling = COMMENT.alias("thread_reply")
+    sibling = comment_as("thread_reply")
     conditions = [
         sibling.c.channel_id == comment.c.channel_id,
         sibling.c.parent_platform_id == comment.c.parent_platform_id,
@@ -149,7 +149,7 @@ def _first_replies(
         sibling.c.created_at > comment.c.created_at,
     ]
     if not scope.rules.self_thread_replies:
-        parent = COMMENT.alias("thread_parent")
+        parent = comment_as("thread_parent")
         conditions.append(
             not_(
                 select(parent.c.id)
@@ -241,7 +241,7 @@ def customer_comments(
 ) -> Any:
     """An alias of the comment table and the conditions that keep the customer comments of the
     window (or of [since, until), a part of it); `kind` "comment" or "message" keeps one kind."""
-    table = COMMENT.alias(alias)
+    table = comment_as(alias)
     conditions = [
         table.c.channel_id.in_(scope.channel_ids),
         table.c.is_business == false(),
@@ -259,7 +259,7 @@ def customer_comments(
 def _conversation_starts(scope: Scope, dialect: str) -> Any:
     """Customer comments that begin a conversation (see `conversation_gap`), as a subquery of ids."""
     gap_seconds = (scope.rules.conversation_gap or 0) * 60
-    thread = COMMENT.alias("t")
+    thread = comment_as("t")
     key = func.coalesce(thread.c.parent_platform_id, thread.c.platform_id)
     ordered = (
         select(
@@ -339,7 +339,7 @@ def turn_messages(scope: Scope, dialect: str) -> Any:
     before it in the conversation is the business's, or there is none). Deleted messages and the
     customer's thanks (`needs_an_answer`) are left out of the conversation. Columns: id, channel,
     conversation, period, created, reply, starts, label."""
-    message = COMMENT.alias("m")
+    message = comment_as("m")
     conversation = (message.c.channel_id, message.c.post_platform_id)
     order = (message.c.created_at, message.c.id)
     ordered = (
