@@ -37,6 +37,10 @@ POSTGRES_SKIP_REASON = (
 # socialmon`, the scan's scoring workers) compiled socialmon again (0.1-0.3 s each).
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # for the processes the tests start
+# A first scan loads its language models in this process (see `clean_environ`), also when a
+# module- or session-scoped fixture scans before any test's own environment is set: such fixtures
+# started a helper process each (0.3-0.5 s of CPU) to load models this process then loaded too.
+os.environ["SOCIALMON_MODELS_AHEAD"] = "0"
 
 
 def _build_each_command_once() -> None:

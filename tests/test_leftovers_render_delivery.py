@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 from socialmon.alerts._errors import DeliveryError
 from socialmon.alerts.email import send_email_each
 from socialmon.alerts.webhooks import post as post_to_webhook
+from socialmon.analytics.results import BrandReport
 from socialmon.cli import _i18n, app
 from socialmon.cli._config_words import said
 from socialmon.config import EmailDestination, WebhookDestination, load_config
@@ -59,11 +60,19 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _terminal_report(config: Path, language: str, width: int) -> str:
-    loaded = load_config(config)
-    database = Database(loaded.database_url(None))
+@pytest.fixture(scope="module")
+def empty_window(scanned: Path) -> list[BrandReport]:
+    """The reports of EMPTY_WINDOW, computed once: each language and width prints them, which
+    leaves them as they are."""
+    with clean_environment(scanned.parent):
+        loaded = load_config(scanned)
+        database = Database(loaded.database_url(None))
+        return build_reports(database, loaded, view="summary", **EMPTY_WINDOW)
+
+
+def _terminal_report(reports: list[BrandReport], language: str, width: int) -> str:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    for report in build_reports(database, loaded, view="summary", **EMPTY_WINDOW):
+    for report in reports:
         console.print(render_terminal(report, Lang(language, "EC", report.timezone)))
     return console.export_text()
 
@@ -71,9 +80,9 @@ def _terminal_report(config: Path, language: str, width: int) -> str:
 @pytest.mark.parametrize("width", [80, 120, 160])
 @pytest.mark.parametrize("language", ["es", "pt", "en"])
 def test_an_empty_window_prints_no_label_without_its_figures(
-    scanned: Path, language: str, width: int
+    empty_window: list[BrandReport], language: str, width: int
 ) -> None:
-    text = _terminal_report(scanned, language, width)
+    text = _terminal_report(empty_window, language, width)
     lang = Lang(language)
     for label in (lang("median"), lang("net_sentiment")):
         assert not any(line.rstrip().endswith(f"{label}:") for line in text.splitlines()), (label, text)
@@ -111,15 +120,22 @@ def test_csv_headings_give_the_unit_of_minutes_as_the_csv_folder_does(
     assert not any(heading.endswith("(%)") for heading in shown)  # shares stay fractions: 0.5, not 50
 
 
-@pytest.fixture
-def starttls_server(tmp_path: Path) -> Iterator[SmtpServer]:
-    """A server that takes nothing but EHLO and STARTTLS before TLS, and offers AUTH only after it."""
+@pytest.fixture(scope="module")
+def server_tls(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """The servers' TLS: a certificate for 127.0.0.1 (an RSA key made by the openssl command) in a
+    context that loads the system's authorities, both made once; each test's server only uses it."""
     if shutil.which("openssl") is None:
         pytest.skip("makes its certificate with the openssl command")
-    cert, key = self_signed_certificate(tmp_path)
+    cert, key = self_signed_certificate(tmp_path_factory.mktemp("certificate"))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    server = start_smtp_server(tls_context=context)
+    return context
+
+
+@pytest.fixture
+def starttls_server(server_tls: ssl.SSLContext) -> Iterator[SmtpServer]:
+    """A server that takes nothing but EHLO and STARTTLS before TLS, and offers AUTH only after it."""
+    server = start_smtp_server(tls_context=server_tls)
     try:
         yield server
     finally:

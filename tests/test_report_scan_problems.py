@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from alerts.servers import USER, SmtpServer, start_smtp_server
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -32,7 +32,10 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = write_config(
         folder, channels=CHANNELS + '\n[brands.alerts.email]\nto = ["d@cafe.example"]\n', extra=smtp
     )
-    CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])  # exit 1: one channel failed
+    # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
+    # without it the scan started a helper process loading the language models.
+    with clean_environment(folder.parent / f"{folder.name}-env"):
+        CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])  # exit 1: one channel failed
     return config
 
 

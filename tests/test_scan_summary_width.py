@@ -8,6 +8,7 @@ import pytest
 from helpers import comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
+from socialmon import scoring
 from socialmon.cli import app
 from socialmon.cli._common import out
 
@@ -109,6 +110,11 @@ def test_counts_are_written_as_the_language_writes_numbers(
 ) -> None:
     monkeypatch.setenv("SOCIALMON_LANG", "es")
     monkeypatch.setattr(out, "_console", None)
+    # The 1,234 texts are scored in this process, not in a scoring worker spawned for them
+    # (a new interpreter importing socialmon and loading the language models: 2.7 s of this test's
+    # 3 s of CPU), which gives the same scores; the workers are tested in tests/test_scan.py and
+    # tests/test_signals.py, the summary's numbers here.
+    monkeypatch.setattr(scoring, "default_workers", lambda: 0)
     write_jsonl(tmp_path / "export.jsonl", [post("p1")] + [comment(f"c{i}") for i in range(1234)])
     config = write_config(tmp_path)
     result = CliRunner().invoke(app, ["scan", "--config", str(config)], env={"COLUMNS": "120"})

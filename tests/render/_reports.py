@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import AbstractContextManager
 from pathlib import Path
 
+from helpers import clean_environment
 from typer.testing import CliRunner
 
 from socialmon.analytics.results import BrandReport
@@ -34,23 +36,50 @@ LONG_CHANNELS = (
 )
 
 
+def project_environment(config: Path) -> AbstractContextManager[None]:
+    """The environment conftest.py's `clean_environ` gives a test, for the project of `config`: a
+    module's fixture runs before that fixture, and without it a scan started a helper process
+    loading the language models (SOCIALMON_MODELS_AHEAD; 0.3-0.5 s of CPU each), and the scan and
+    the report wrote the holiday cache under the developer's $XDG_CACHE_HOME."""
+    environment = config.parent.parent / f"{config.parent.name}-env"
+    return clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache"))
+
+
 def scan(config: Path) -> None:
-    result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
+    with project_environment(config):
+        result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
     assert result.exit_code == 0, result.output
+
+
+Built = list[tuple[BrandReport, str | None]]  # each brand's report, and its holidays' country
+
+
+def built(config: Path, window: dict[str, str]) -> Built:
+    """The summary reports of `config` over `window`, as `socialmon report` computes them. They are
+    the same in every language (only `Lang` differs) and rendering leaves them as they are, so a
+    module computes them once and renders them as often as its tests need (see `in_language`)."""
+    found = []
+    with project_environment(config):
+        loaded = load_config(config)
+        database = Database(loaded.database_url(None))
+        database.upgrade()
+        for report in build_reports(database, loaded, view="summary", **window):
+            brand = loaded.brand(report.slug)
+            found.append((report, brand.business_hours.holidays if brand and brand.business_hours else None))
+    return found
+
+
+def in_language(found: Built, language: str | None = None) -> list[tuple[BrandReport, Lang]]:
+    """Each report with its `Lang`: `language`, else the brand's own."""
+    return [
+        (report, Lang(language or report.language, country, report.timezone)) for report, country in found
+    ]
 
 
 def reports(
     config: Path, window: dict[str, str], language: str | None = None
 ) -> list[tuple[BrandReport, Lang]]:
-    loaded = load_config(config)
-    database = Database(loaded.database_url(None))
-    database.upgrade()
-    pairs = []
-    for report in build_reports(database, loaded, view="summary", **window):
-        brand = loaded.brand(report.slug)
-        country = brand.business_hours.holidays if brand and brand.business_hours else None
-        pairs.append((report, Lang(language or report.language, country, report.timezone)))
-    return pairs
+    return in_language(built(config, window), language)
 
 
 def sample(folder: Path) -> Path:

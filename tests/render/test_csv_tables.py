@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import comment, post, scanned_project
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -25,10 +25,11 @@ WINDOW = ("--since", "2026-10-01", "--until", "2026-10-07")
 BOM = "\ufeff"
 
 
-@pytest.fixture
-def project(tmp_path: Path, cli: CliRunner) -> Path:
-    write_jsonl(
-        tmp_path / "export.jsonl",
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Café Uno, scanned once: each test only reads it with `socialmon report`, into its own tmp_path."""
+    return scanned_project(
+        tmp_path_factory.mktemp("csv-tables"),
         [
             post("p1", author_id="biz", like_count=4, created_at="2026-10-01T14:30:00Z"),
             comment("c1", text="I love this place, wonderful!"),
@@ -38,9 +39,6 @@ def project(tmp_path: Path, cli: CliRunner) -> Path:
             comment("c4", text='=HYPERLINK("https://evil.example","bad")', created_at="2026-10-03T14:00:00Z"),
         ],
     )
-    config = write_config(tmp_path).resolve()
-    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
-    return config
 
 
 def run(cli: CliRunner, config: Path, *args: str) -> Any:

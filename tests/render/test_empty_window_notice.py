@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -18,7 +18,10 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("empty-window")
     write_jsonl(folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico todo")])
     path = write_config(folder)
-    assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
+    # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
+    # without it the scan started a helper process loading the language models.
+    with clean_environment(folder.parent / f"{folder.name}-env"):
+        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
     return path
 
 

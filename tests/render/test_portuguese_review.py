@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _reports import reports
-from helpers import comment, post, write_config, write_jsonl
+from _reports import built, reports
+from helpers import clean_environment, comment, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
+from socialmon.analytics.results import BrandReport
 from socialmon.cli import app
 from socialmon.config import EmailDestination
 from socialmon.render.i18n import LANGUAGES, Lang
@@ -38,6 +39,14 @@ def _project(folder: Path, language: str, *, scanned: bool = True) -> Path:
     if scanned:
         assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     return config
+
+
+@pytest.fixture(scope="module")
+def portuguese(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Portuguese brand's project, scanned once: the tests below only read it."""
+    folder = tmp_path_factory.mktemp("portuguese")
+    with clean_environment(folder.parent / f"{folder.name}-env"):
+        return _project(folder, "pt")
 
 
 # 1. Wording
@@ -140,11 +149,10 @@ def test_lang_help_names_portuguese() -> None:
 # 2.4 The language tag
 
 
-def test_html_and_email_say_pt_br(tmp_path: Path) -> None:
+def test_html_and_email_say_pt_br(tmp_path: Path, portuguese: Path) -> None:
     from socialmon.render.html import render_html
 
-    config = _project(tmp_path, "pt")
-    (report, lang), *_ = reports(config, {"since": "2026-10-01", "until": "2026-10-07", "period": "day"})
+    (report, lang), *_ = reports(portuguese, {"since": "2026-10-01", "until": "2026-10-07", "period": "day"})
     html = render_html([(report, lang)], tmp_path)
     assert '<html lang="pt-BR">' in html
     destination = EmailDestination.model_validate({"to": ["a@b.example"], "host": "localhost"})
@@ -158,14 +166,25 @@ def test_html_and_email_say_pt_br(tmp_path: Path) -> None:
 # 2.5 Chart dates, 2.6 month names
 
 
+@pytest.fixture(scope="module")
+def by_period(portuguese: Path) -> dict[str, BrandReport]:
+    """The brand's report by day, week and month, computed once: each language's chart of it
+    leaves it as it is."""
+    found = {}
+    for period in ("day", "week", "month"):
+        since = "2026-09-01" if period == "month" else "2026-10-01"
+        [(found[period], _)] = built(portuguese, {"since": since, "until": "2026-10-07", "period": period})
+    return found
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("period", ["day", "week", "month"])
-def test_chart_dates_fit_their_axis_whole(tmp_path: Path, language: str, period: str) -> None:
+def test_chart_dates_fit_their_axis_whole(
+    by_period: dict[str, BrandReport], language: str, period: str
+) -> None:
     from socialmon.render.charts import sentiment_chart
 
-    config = _project(tmp_path, "pt")
-    since = "2026-09-01" if period == "month" else "2026-10-01"
-    (report, _), *_ = reports(config, {"since": since, "until": "2026-10-07", "period": period}, language)
+    report = by_period[period]
     lang = Lang(language, None, report.timezone)
     svg = sentiment_chart(report, lang)
     assert svg is not None

@@ -10,9 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import clean_environment
 from rich.console import Console
 from typer.testing import CliRunner
 
+from socialmon.analytics.results import BrandReport
 from socialmon.cli import app
 from socialmon.config import load_config
 from socialmon.database import Database
@@ -42,13 +44,18 @@ def messages_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
         'locale = "es"\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
+    # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
+    # without it the scan started a helper process loading the language models.
+    with clean_environment(folder.parent / f"{folder.name}-env"):
+        result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
     assert result.exit_code == 0, result.output
     return config
 
 
-def _reports(config: Path) -> list[tuple[object, Lang]]:
-    loaded = load_config(config)
+@pytest.fixture(scope="module")
+def reports(messages_only: Path) -> list[tuple[BrandReport, Lang]]:
+    """The brand's reports, computed once: rendering them leaves them as they are."""
+    loaded = load_config(messages_only)
     database = Database(loaded.database_url(None))
     return [(r, Lang(r.language, None, r.timezone)) for r in build_reports(database, loaded, **WINDOW)]
 
@@ -77,9 +84,9 @@ class _Sections(HTMLParser):
             self.sections[-1].append(("# " if self._in_title else "") + data.strip())
 
 
-def test_no_html_section_is_a_bare_heading(messages_only: Path) -> None:
+def test_no_html_section_is_a_bare_heading(reports: list[tuple[BrandReport, Lang]]) -> None:
     parser = _Sections()
-    parser.feed(render_html(_reports(messages_only)))
+    parser.feed(render_html(reports))
     bare = [section[0] for section in parser.sections if section and len(section) == 1]
     assert bare == []
     posts = next(s for s in parser.sections if s[0] == "# Publicaciones")
@@ -90,10 +97,10 @@ def test_no_html_section_is_a_bare_heading(messages_only: Path) -> None:
 
 @pytest.mark.parametrize("width", [80, 120])
 def test_the_terminal_says_there_are_no_posts_instead_of_an_empty_table(
-    messages_only: Path, width: int
+    reports: list[tuple[BrandReport, Lang]], width: int
 ) -> None:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    for report, lang in _reports(messages_only):
+    for report, lang in reports:
         console.print(terminal.render_terminal(report, lang))
     text = console.export_text()
     assert f"Publicaciones: {NO_DATA}" in text

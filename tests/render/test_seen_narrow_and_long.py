@@ -12,9 +12,11 @@ import io
 from pathlib import Path
 
 import pytest
-from _reports import SAMPLE_WINDOW, reports, sample
+from _reports import SAMPLE_WINDOW, reports
 from rich.console import Console
 
+from socialmon.analytics.results import BrandReport
+from socialmon.render.i18n import Lang
 from socialmon.render.tables import whole_reason
 from socialmon.render.terminal import _fold, render_terminal
 
@@ -26,10 +28,18 @@ def test_a_word_folds_into_pieces_that_fit_any_room(room: int) -> None:
         assert "".join(pieces) == word and all(0 < len(piece) <= room for piece in pieces)
 
 
+@pytest.fixture(scope="module")
+def sample_reports(sample_config: Path) -> list[tuple[BrandReport, Lang]]:
+    """The sample's reports, computed once: printing them leaves them as they are."""
+    return reports(sample_config, SAMPLE_WINDOW)
+
+
 @pytest.mark.parametrize("width", [5, 7, 12])
-def test_the_sample_report_prints_on_a_terminal_a_few_columns_wide(tmp_path: Path, width: int) -> None:
+def test_the_sample_report_prints_on_a_terminal_a_few_columns_wide(
+    sample_reports: list[tuple[BrandReport, Lang]], width: int
+) -> None:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
-    for report, lang in reports(sample(tmp_path), SAMPLE_WINDOW):
+    for report, lang in sample_reports:
         console.print(render_terminal(report, lang, []))
     assert console.export_text().strip()
 

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 import pytest
-from _reports import SAMPLE_WINDOW, WIDE_WINDOW, reports, sample, wide
+from _reports import SAMPLE_WINDOW, WIDE_WINDOW, reports
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -40,11 +40,9 @@ def printed(config: Path, window: dict[str, str], width: int = WIDTH) -> tuple[l
 
 
 @pytest.fixture(scope="module", params=["sample", "wide"])
-def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list]:
-    folder = tmp_path_factory.mktemp(request.param)
-    if request.param == "sample":
-        return printed(sample(folder), SAMPLE_WINDOW)
-    return printed(wide(folder), WIDE_WINDOW)
+def seen(request: pytest.FixtureRequest) -> tuple[list[str], list]:
+    config = request.getfixturevalue(f"{request.param}_config")  # scanned once (conftest.py)
+    return printed(config, SAMPLE_WINDOW if request.param == "sample" else WIDE_WINDOW)
 
 
 def _inside(line: str) -> str:

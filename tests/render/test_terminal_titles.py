@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import comment, post, write_jsonl
+from helpers import clean_environment, comment, post, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -41,7 +41,10 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_jsonl(folder / "posts.jsonl", [post("p9", author_id="biz")])  # no customer comment yet
     path = folder / "socialmon.toml"
     path.write_text(CONFIG.format(name=LONG), encoding="utf-8")
-    assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
+    # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
+    # without it the scan started a helper process loading the language models.
+    with clean_environment(folder.parent / f"{folder.name}-env"):
+        assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
     return path
 
 

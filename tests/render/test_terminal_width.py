@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _reports import SAMPLE_WINDOW, WIDE_WINDOW, reports, sample, wide
+from _reports import SAMPLE_WINDOW, WIDE_WINDOW, built, in_language, project_environment
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -25,13 +25,22 @@ from socialmon.render.i18n import Lang
 from socialmon.render.tables import TableData, channel_overview, report_tables
 from socialmon.report import channel_summaries
 
+Computed = tuple[list[tuple[BrandReport, Lang]], list]  # the reports, and the channels' overview
 
-def printed(config: Path, window: dict[str, str], width: int, *, view: str = "summary") -> tuple[str, list]:
+
+def computed(config: Path, window: dict[str, str], *, view: str = "summary") -> Computed:
+    """What `socialmon report` (or `pending`) prints, computed once per module: rendering at one
+    width or another leaves the reports as they are."""
+    if view == "summary":
+        summaries = channel_summaries(Database(load_config(config).database_url(None)))
+        return in_language(built(config, window)), summaries
+    with project_environment(config):  # as built() does: a module's fixture comes before clean_environ
+        return _pending(config, window), []
+
+
+def printed(found: Computed, width: int) -> tuple[str, list]:
     """The report as `socialmon report` (or `pending`) prints it, at `width` columns."""
-    window = {**window}
-    pairs = reports(config, window) if view == "summary" else _pending(config, window)
-    database = Database(load_config(config).database_url(None))
-    summaries = channel_summaries(database) if view == "summary" else []
+    pairs, summaries = found
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     shown = []
     for report, lang in pairs:
@@ -88,21 +97,31 @@ def check_layout(text: str, shown: list, width: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample(tmp_path_factory.mktemp("sample"))
+def sample_summary(sample_config: Path) -> Computed:
+    return computed(sample_config, SAMPLE_WINDOW)
+
+
+@pytest.fixture(scope="module")
+def sample_pending(sample_config: Path) -> Computed:
+    return computed(sample_config, SAMPLE_WINDOW, view="pending")
+
+
+@pytest.fixture(scope="module")
+def wide_summary(wide_config: Path) -> Computed:
+    return computed(wide_config, WIDE_WINDOW)
 
 
 @pytest.mark.parametrize("width", [80, 100, 120, 160])
-def test_the_sample_report_splits_no_word_and_fits_the_width(sample_config: Path, width: int) -> None:
-    text, shown = printed(sample_config, SAMPLE_WINDOW, width)
+def test_the_sample_report_splits_no_word_and_fits_the_width(sample_summary: Computed, width: int) -> None:
+    text, shown = printed(sample_summary, width)
     print(f"--- {width} columns, {len(text.splitlines())} lines ---\n{text}")
     check_layout(text, shown, width)
     for word in ("Comentarios", "Respondidos", "Publicaciones", "Sentimiento"):
         assert word in text
 
 
-def test_the_sample_report_fits_in_60_lines_at_80_columns(sample_config: Path) -> None:
-    text, _ = printed(sample_config, SAMPLE_WINDOW, 80)
+def test_the_sample_report_fits_in_60_lines_at_80_columns(sample_summary: Computed) -> None:
+    text, _ = printed(sample_summary, 80)
     assert len(text.splitlines()) <= 60, text
     # the summary keeps what an owner reads first: the headline, who waits, the trend, the rules
     for words in (
@@ -115,13 +134,13 @@ def test_the_sample_report_fits_in_60_lines_at_80_columns(sample_config: Path) -
         "Plazo de 4 h",
     ):
         assert words in " ".join(text.split()), words
-    wide_text, _ = printed(sample_config, SAMPLE_WINDOW, 120)
+    wide_text, _ = printed(sample_summary, 120)
     assert len(wide_text.splitlines()) > 60  # 120 columns and more: every table, every column
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_pending_lists_every_comment_with_its_reference(sample_config: Path, width: int) -> None:
-    text, shown = printed(sample_config, SAMPLE_WINDOW, width, view="pending")
+def test_pending_lists_every_comment_with_its_reference(sample_pending: Computed, width: int) -> None:
+    text, shown = printed(sample_pending, width)
     print(text)
     check_layout(text, shown, width)
     [(report, _, _)] = shown
@@ -131,8 +150,9 @@ def test_pending_lists_every_comment_with_its_reference(sample_config: Path, wid
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_long_channel_names_and_long_words_stay_within_80_and_120_columns(tmp_path: Path, width: int) -> None:
-    config = wide(tmp_path / "wide")
-    text, shown = printed(config, WIDE_WINDOW, width)
+def test_long_channel_names_and_long_words_stay_within_80_and_120_columns(
+    wide_summary: Computed, width: int
+) -> None:
+    text, shown = printed(wide_summary, width)
     print(text)
     check_layout(text, shown, width)

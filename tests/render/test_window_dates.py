@@ -5,10 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import comment, post, scanned_project
 from typer.testing import CliRunner
 
 from socialmon.cli import app
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One comment on 10 November, scanned once: each case only reads it with `socialmon report`."""
+    records = [
+        post("p1", created_at="2026-11-10T12:00:00Z"),
+        comment("c1", created_at="2026-11-10T13:00:00Z"),
+    ]
+    return scanned_project(tmp_path_factory.mktemp("window-dates"), records)
 
 
 @pytest.mark.parametrize(
@@ -20,16 +30,9 @@ from socialmon.cli import app
         ("es", "html", "del 1 nov 2026 al 21 nov 2026"),
     ],
 )
-def test_the_window_ends_on_its_last_day(tmp_path: Path, lang: str, fmt: str, expected: str) -> None:
-    write_jsonl(
-        tmp_path / "export.jsonl",
-        [post("p1", created_at="2026-11-10T12:00:00Z"), comment("c1", created_at="2026-11-10T13:00:00Z")],
-    )
-    config = write_config(tmp_path)
-    runner = CliRunner()
-    assert runner.invoke(app, ["scan", "--quiet", "--config", str(config)]).exit_code == 0
+def test_the_window_ends_on_its_last_day(config: Path, lang: str, fmt: str, expected: str) -> None:
     window = ["--since", "2026-11-01", "--until", "2026-11-21"]
-    result = runner.invoke(
+    result = CliRunner().invoke(
         app, ["report", *window, "--lang", lang, "-f", fmt, "--config", str(config)], env={"COLUMNS": "160"}
     )
     assert result.exit_code == 0, result.output

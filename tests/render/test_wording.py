@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _reports import SAMPLE_WINDOW, reports, sample
+from _reports import SAMPLE_WINDOW, Built, built, in_language
 
 from socialmon.analytics.results import BrandReport
 from socialmon.render import render_html
@@ -25,8 +25,10 @@ from socialmon.render.tables import report_tables
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return sample(tmp_path_factory.mktemp("wording"))
+def sample_reports(sample_config: Path) -> Built:
+    """The sample's reports, computed once: each test renders them in its language, which leaves
+    them as they are (`dataclasses.replace` below makes a changed copy)."""
+    return built(sample_config, SAMPLE_WINDOW)
 
 
 def _text(markup: str) -> str:
@@ -109,9 +111,9 @@ GOLDEN = {
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
-def test_the_report_reads_right(config: Path, language: str) -> None:
+def test_the_report_reads_right(sample_reports: Built, language: str) -> None:
     golden = GOLDEN[language]
-    markup = render_html(reports(config, SAMPLE_WINDOW, language=language))
+    markup = render_html(in_language(sample_reports, language))
     text = _text(markup)
     for phrase in golden["present"]:
         assert phrase in text or phrase in markup, phrase
@@ -138,8 +140,8 @@ def test_an_sla_in_whole_hours_has_no_decimal() -> None:
     assert (spanish.duration(240), spanish.duration(150)) == ("4 h", "2,5 h")
 
 
-def test_rising_terms_are_hidden_when_neither_period_had_a_negative_comment(config: Path) -> None:
-    report, lang = reports(config, SAMPLE_WINDOW)[0]
+def test_rising_terms_are_hidden_when_neither_period_had_a_negative_comment(sample_reports: Built) -> None:
+    report, lang = in_language(sample_reports)[0]
     assert report.trend is not None and report.trend.compared is not None
     assert "rising_terms" in [t.key for t in report_tables(report, lang)]
     latest, previous = report.trend.compared
