@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
 from socialmon.cli import app
+from socialmon.database import open_database
+from socialmon.models import metadata
 
 DAMAGED = "restore a backup, or move it aside to start afresh"
 NEWER = "was written by a newer socialmon (schema zzzz_future): upgrade socialmon"
@@ -133,12 +138,63 @@ def from_the_future(url: str) -> None:
     engine.dispose()
 
 
+def scanned_into(folder: Path, url: str) -> None:
+    """`folder`'s export of one post and one comment scanned into `url`, in a test's clean environment."""
+    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="300"):
+        write_jsonl(folder / "export.jsonl", [post("p1"), comment("c1")])
+        assert (
+            run(CliRunner(), write_config(folder).resolve(), "scan", "-q", "--database", url).exit_code == 0
+        )
+
+
+@pytest.fixture(scope="module")
+def future_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file scanned once for the module: each test gets a copy (see `future`)."""
+    folder = tmp_path_factory.mktemp("future")
+    scanned_into(folder, f"sqlite:///{folder / 'test.db'}")
+    return folder / "test.db"
+
+
+@pytest.fixture(scope="module")
+def future_postgresql(tmp_path_factory: pytest.TempPathFactory, postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL schema scanned once for the module (the rows each test copies into its own
+    schema, see `future`); dropped after the module."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with postgres_admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    server = postgres_admin.url.render_as_string(hide_password=False)
+    separator = "&" if "?" in server else "?"
+    try:
+        scanned_into(
+            tmp_path_factory.mktemp("future"), f"{server}{separator}options=-csearch_path%3D{schema}"
+        )
+        yield schema
+    finally:
+        with postgres_admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
 @pytest.fixture
-def future(tmp_path: Path, database_url: str, cli: CliRunner) -> tuple[Path, str]:
-    """A config and a database (SQLite, PostgreSQL) whose schema is a revision this version does not know."""
+def future(request: pytest.FixtureRequest, tmp_path: Path, database_url: str) -> tuple[Path, str]:
+    """A config and a database (SQLite, PostgreSQL) whose schema is a revision this version does not
+    know: the test's own copy of the database a scan of one post and one comment made (scanned once
+    for the module)."""
     write_jsonl(tmp_path / "export.jsonl", [post("p1"), comment("c1")])
     config = write_config(tmp_path).resolve()
-    assert run(cli, config, "scan", "-q", "--database", database_url).exit_code == 0
+    if database_url.startswith("sqlite"):
+        shutil.copy(request.getfixturevalue("future_sqlite"), tmp_path / "test.db")
+        assert database_url == f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        template = request.getfixturevalue("future_postgresql")
+        open_database(database_url).dispose()  # the tables, as the scan's first step makes them
+        engine = create_engine(database_url)
+        with engine.begin() as connection:  # then the rows the scan wrote
+            for table in metadata.sorted_tables:
+                connection.execute(
+                    text(f'INSERT INTO "{table.name}" SELECT * FROM "{template}"."{table.name}"')
+                )
+            assert connection.execute(text("SELECT platform_id FROM comment")).all() == [("c1",)]
+        engine.dispose()
     from_the_future(database_url)
     return config, database_url
 

@@ -33,7 +33,7 @@ from socialmon.config import BrandConfig, ChannelConfig, ResolvedChannel
 from socialmon.database import open_database
 from socialmon.models import Comment, PendingThread, Post
 from socialmon.scan import ChannelOutcome, run_scan
-from socialmon.sentiment import get_scorer
+from socialmon.sentiment import Scorer, get_scorer
 from socialmon.storage import Store
 from socialmon_connectors import ChannelContext, CommentRecord, Page, PostRecord
 from socialmon_connectors._paging import (
@@ -101,9 +101,16 @@ def channel(connector_class: type[SweepConnector], settings: ApiSettings, accoun
     )
 
 
+@pytest.fixture(scope="module")
+def vader() -> Scorer:
+    """One VADER for the module's stores: building one parses its lexicon (12 ms of CPU), and
+    scoring changes nothing in it."""
+    return get_scorer("vader")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    made = Store(open_database(f"sqlite:///{tmp_path / 'socialmon.db'}"), get_scorer("vader"))
+def store(tmp_path: Path, vader: Scorer) -> Iterator[Store]:
+    made = Store(open_database(f"sqlite:///{tmp_path / 'socialmon.db'}"), vader)
     yield made
     made.database.dispose()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,13 @@ def _languages(codes: tuple[str, ...]) -> list[str]:
     return [scorer.detect_language(text, "es") for text in TEXTS]
 
 
-@pytest.mark.parametrize("codes", [("es", "en"), ("es",), ("en", "es", "pt")])
+LANGUAGE_SETS = [("es", "en"), ("es",), ("en", "es", "pt")]
+
+
+# Slow: a real helper process for each language set, each loading lingua's models (0.6-1.5 s of CPU
+# apiece). The quick test below asks the very same helper code, run in a thread.
+@pytest.mark.slow
+@pytest.mark.parametrize("codes", LANGUAGE_SETS)
 def test_the_helper_gives_the_languages_the_process_gives_itself(codes: tuple[str, ...]) -> None:
     expected = _languages(codes)
     with _langid.models_loaded_ahead(codes):
@@ -51,6 +60,69 @@ def test_the_helper_gives_the_languages_the_process_gives_itself(codes: tuple[st
         assert helper is not None and helper._process is not None
         assert _languages(codes) == expected
         process = helper._process
+    assert _langid._helper is None
+    assert process.poll() is not None  # the block ended it
+
+
+class HelperInAThread:
+    """What `LinguaProcess` uses of the `Popen` it starts, with the helper script's own `_serve` run
+    in a thread of this process (whose lingua has loaded the models already) instead of a new
+    Python: the spec read from the same command line, the questions and answers on real pipes,
+    encoded as the parent's pipes and the script's `__main__` encode them. The process itself is
+    the slow test above's, and test_a_helper_that_dies and
+    test_the_helper_answers_an_error_for_a_question_it_cannot_read_and_goes_on start real ones."""
+
+    def __init__(self, command: list[str], **options: Any) -> None:
+        assert command[:3] == [sys.executable, "-P", _lingua_process.__file__]
+        spec = json.loads(command[3])
+        questions_read, questions_written = os.pipe()
+        answers_read, answers_written = os.pipe()
+        codec = {"encoding": options["encoding"], "errors": options["errors"]}
+        self.stdin = open(questions_written, "w", **codec)  # noqa: SIM115 (LinguaProcess closes both)
+        self.stdout = open(answers_read, **codec)  # noqa: SIM115
+        self.returncode: int | None = None
+        self.answered = 0
+
+        def counted(questions: Any) -> Iterator[str]:
+            for line in questions:
+                self.answered += 1
+                yield line
+
+        def serve() -> None:
+            with (
+                open(questions_read, encoding="utf-8", errors="surrogatepass") as questions,
+                open(answers_written, "w", encoding="utf-8") as answers,
+            ):
+                _lingua_process._serve(spec, counted(questions), answers)  # type: ignore[arg-type]
+
+        self._thread = threading.Thread(target=serve, daemon=True)
+        self._thread.start()
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def kill(self) -> None:
+        self.stdin.close()  # the script's loop ends with its questions
+
+    def wait(self) -> int:
+        self._thread.join()
+        self.returncode = -9
+        return self.returncode
+
+
+@pytest.mark.parametrize("codes", LANGUAGE_SETS)
+def test_the_helpers_detectors_give_the_languages_the_process_gives_itself(
+    codes: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _languages(codes)
+    monkeypatch.setattr(_lingua_process.subprocess, "Popen", HelperInAThread)
+    with _langid.models_loaded_ahead(codes):
+        helper = _langid._helper
+        assert helper is not None and isinstance(helper._process, HelperInAThread)
+        assert _languages(codes) == expected
+        process = helper._process  # still there: no answer was refused or lost
+        assert process is not None and process.poll() is None
+    assert process.answered > 0  # the languages above came from its detectors' confidences
     assert _langid._helper is None
     assert process.poll() is not None  # the block ended it
 
