@@ -134,11 +134,13 @@ def copy_project(template: Path, folder: Path) -> Path:
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 made with the openssl command (its own CA)."""
+    """A certificate for 127.0.0.1 made with the openssl command (its own CA). A P-256 key: an
+    RSA-2048 one took 0.2-0.5 s of CPU to make, this 5 ms, and TLS verifies either alike."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-days", "1",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
             "-keyout", str(key), "-out", str(cert),
         ],
