@@ -362,8 +362,40 @@ def _scanned_project(folder: Path, body: str) -> Path:
     return config.resolve()
 
 
-def test_a_brand_named_as_another_brands_slug_is_reported_once(tmp_path: Path, cli: CliRunner) -> None:
-    config = _scanned_project(tmp_path, NAME_IS_A_SLUG)
+def _scanned_once(factory: pytest.TempPathFactory, name: str, body: str) -> Path:
+    """`body`'s project scanned once for the module, in the environment a test has; each test
+    works on a copy (`copy_project`)."""
+    folder = factory.mktemp(name)
+    environment = folder.parent / f"{folder.name}-env"
+    with clean_environment(environment, COLUMNS="200", XDG_CACHE_HOME=str(environment / "xdg-cache")):
+        _scanned_project(folder, body)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def name_is_a_slug_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _scanned_once(tmp_path_factory, "name-is-a-slug", NAME_IS_A_SLUG)
+
+
+@pytest.fixture(scope="module")
+def slashed_channel_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _scanned_once(tmp_path_factory, "slashed-channel", SLASHED_CHANNEL)
+
+
+@pytest.fixture
+def name_is_a_slug(tmp_path: Path, name_is_a_slug_scanned: Path) -> Path:
+    """NAME_IS_A_SLUG scanned (`_scanned_project`), a copy for the test: its config."""
+    return copy_project(name_is_a_slug_scanned, tmp_path).resolve()
+
+
+@pytest.fixture
+def slashed_channel(tmp_path: Path, slashed_channel_scanned: Path) -> Path:
+    """SLASHED_CHANNEL scanned (`_scanned_project`), a copy for the test: its config."""
+    return copy_project(slashed_channel_scanned, tmp_path).resolve()
+
+
+def test_a_brand_named_as_another_brands_slug_is_reported_once(name_is_a_slug: Path, cli: CliRunner) -> None:
+    config = name_is_a_slug
     every = invoke(cli, config, "report", "-f", "json")
     assert every.exit_code == 0, every.output
     assert [b["brand"] for b in json.loads(every.stdout)["brands"]] == ["pizzeria-roma", "roma"]
@@ -377,11 +409,11 @@ def test_a_brand_named_as_another_brands_slug_is_reported_once(tmp_path: Path, c
     assert [c["brand"] for c in by_channel["channels"]] == ["roma"]
 
 
-def test_the_library_takes_a_slug_before_a_name(tmp_path: Path) -> None:
+def test_the_library_takes_a_slug_before_a_name(name_is_a_slug: Path) -> None:
     from socialmon.database import Database
     from socialmon.report import build_reports, channel_summaries
 
-    config_path = _scanned_project(tmp_path, NAME_IS_A_SLUG)
+    config_path = name_is_a_slug
     config = load_config(config_path)
     assert config.brand("roma").slug == "roma"
     assert config.brand("Roma Centro").slug == "roma" and config.brand("pizzeria-roma").name == "roma"
@@ -401,8 +433,8 @@ def test_the_library_takes_a_slug_before_a_name(tmp_path: Path) -> None:
     "typed",
     ["cafe-la-esquina/fb/ventas", "fb/ventas", "Café La Esquina/fb/ventas", "CAFE LA ESQUINA/FB/Ventas"],
 )
-def test_a_channel_whose_name_holds_a_slash(tmp_path: Path, cli: CliRunner, typed: str) -> None:
-    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+def test_a_channel_whose_name_holds_a_slash(slashed_channel: Path, cli: CliRunner, typed: str) -> None:
+    config = slashed_channel
     scanned = invoke(cli, config, "scan", "-q", "--channel", typed)
     assert scanned.exit_code == 0, scanned.output
     result = invoke(cli, config, "report", "-f", "json", "--channel", typed)
@@ -413,16 +445,18 @@ def test_a_channel_whose_name_holds_a_slash(tmp_path: Path, cli: CliRunner, type
     assert [c.name for _, c in load_config(config).select(channel=typed)] == ["fb/ventas"]
 
 
-def test_a_slash_after_no_brand_is_a_mistyped_channel(tmp_path: Path, cli: CliRunner) -> None:
-    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+def test_a_slash_after_no_brand_is_a_mistyped_channel(slashed_channel: Path, cli: CliRunner) -> None:
+    config = slashed_channel
     typo = invoke(cli, config, "report", "--channel", "cafe-la-esquina/fb/venta")
     assert typo.exit_code == 2, typo.output
     assert "did you mean cafe-la-esquina/fb/ventas" in said(typo) or "cafe-la-esquina/fb/ventas" in said(typo)
     assert "pizzeria-roma" not in said(typo)
 
 
-def test_the_brand_report_covers_a_channel_whose_name_holds_a_slash(tmp_path: Path, cli: CliRunner) -> None:
-    config = _scanned_project(tmp_path, SLASHED_CHANNEL)
+def test_the_brand_report_covers_a_channel_whose_name_holds_a_slash(
+    slashed_channel: Path, cli: CliRunner
+) -> None:
+    config = slashed_channel
     result = invoke(cli, config, "report", "-f", "json", "--channel", "fb/ventas")
     (report,) = json.loads(result.stdout)["brands"]
     assert report["channels"] == ["fb/ventas"]

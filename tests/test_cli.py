@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import typer
-from helpers import REPO, comment, post, write_config, write_jsonl
+from helpers import REPO, clean_environment, comment, copy_project, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
-from socialmon.cli import _app_for, app
+from socialmon.cli import _app_for, _i18n, app
 
 POSITIVE = "I love this place, absolutely wonderful!"
 NEGATIVE = "This is terrible, awful service. I hate it."
@@ -57,11 +57,10 @@ def count(folder: Path, table: str) -> int:
     return query(folder, f"select count(*) from {table}")[0][0]
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
+def _project(folder: Path) -> Path:
     """A config with one file channel reading export.jsonl: one post, three comments, one reply."""
     write_jsonl(
-        tmp_path / "export.jsonl",
+        folder / "export.jsonl",
         [
             post("p1", author_id="biz"),
             comment("c1", text=POSITIVE),
@@ -71,7 +70,35 @@ def project(tmp_path: Path) -> Path:
             comment("r1", type="reply", parent_id="c2", author_id="biz", is_business=True, text="Sorry!"),
         ],
     )
-    return write_config(tmp_path).resolve()
+    return write_config(folder).resolve()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """`_project`, not scanned yet."""
+    return _project(tmp_path)
+
+
+def _scanned_once(factory: pytest.TempPathFactory, name: str, make: Any) -> Path:
+    """The project `make` writes in a folder, scanned once (`scan -q`, exit 0) for the module, in
+    the environment a test has; each test works on a copy (`copy_project`)."""
+    folder = factory.mktemp(name)
+    environment = folder.parent / f"{folder.name}-env"
+    with clean_environment(environment, COLUMNS="200", XDG_CACHE_HOME=str(environment / "xdg-cache")):
+        config = make(folder)
+        assert invoke(CliRunner(), config, "scan", "-q").exit_code == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def project_scanned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _scanned_once(tmp_path_factory, "project", _project)
+
+
+@pytest.fixture
+def scanned(tmp_path: Path, project_scanned_once: Path) -> Path:
+    """`project` after its first scan (`scan -q`, exit 0): a copy for the test, its config."""
+    return copy_project(project_scanned_once, tmp_path).resolve()
 
 
 # --- scan --------------------------------------------------------------------------------
@@ -88,8 +115,8 @@ def test_scan_prints_a_summary_and_stores_the_export(project: Path, cli: CliRunn
     assert query(folder, "select status, new_posts, new_comments from scan_run") == [("ok", 1, 5)]
 
 
-def test_a_second_scan_adds_nothing(project: Path, cli: CliRunner) -> None:
-    assert invoke(cli, project, "scan").exit_code == 0
+def test_a_second_scan_adds_nothing(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its first scan's exit 0 was asserted
     again = invoke(cli, project, "scan")
     assert again.exit_code == 0
     assert row(again.stdout, "cafe/export") == ["cafe/export", "file", "0", "0", "0", "0", "ok"]
@@ -97,9 +124,9 @@ def test_a_second_scan_adds_nothing(project: Path, cli: CliRunner) -> None:
     assert (count(folder, "post"), count(folder, "comment"), count(folder, "scan_run")) == (1, 5, 2)
 
 
-def test_an_edited_comment_gets_its_new_text_and_a_new_score(project: Path, cli: CliRunner) -> None:
+def test_an_edited_comment_gets_its_new_text_and_a_new_score(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its first scan's exit 0 was asserted
     folder = project.parent
-    assert invoke(cli, project, "scan").exit_code == 0
     before = query(
         folder, "select text, sentiment_label, sentiment_compound from comment where platform_id='c1'"
     )
@@ -121,9 +148,9 @@ def test_an_edited_comment_gets_its_new_text_and_a_new_score(project: Path, cli:
     assert count(folder, "comment") == 5
 
 
-def test_a_deleted_comment_keeps_what_it_said(project: Path, cli: CliRunner) -> None:
+def test_a_deleted_comment_keeps_what_it_said(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its first scan's exit 0 was asserted
     folder = project.parent
-    assert invoke(cli, project, "scan").exit_code == 0
     deletion = comment("c2", deleted=True)
     del deletion["text"]
     write_jsonl(folder / "export.jsonl", [deletion], mode="a")
@@ -134,9 +161,9 @@ def test_a_deleted_comment_keeps_what_it_said(project: Path, cli: CliRunner) -> 
     ]
 
 
-def test_a_deleted_comment_with_empty_text_keeps_what_it_said(project: Path, cli: CliRunner) -> None:
+def test_a_deleted_comment_with_empty_text_keeps_what_it_said(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its first scan's exit 0 was asserted
     folder = project.parent
-    assert invoke(cli, project, "scan").exit_code == 0
     write_jsonl(folder / "export.jsonl", [comment("c2", deleted=True, text="")], mode="a")
     invoke(cli, project, "scan")
     assert query(folder, "select text, deleted from comment where platform_id='c2'") == [(NEGATIVE, 1)]
@@ -231,8 +258,8 @@ def test_quiet_still_prints_malformed_records_and_failures(tmp_path: Path, cli: 
 # --- report -------------------------------------------------------------------------------
 
 
-def test_report_table_shows_counts_and_shares_per_channel(project: Path, cli: CliRunner) -> None:
-    assert invoke(cli, project, "scan", "-q").exit_code == 0
+def test_report_table_shows_counts_and_shares_per_channel(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its scan's exit 0 was asserted
     result = invoke(cli, project, "report", "--lang", "en")  # the brand writes Spanish
     assert result.exit_code == 0
     assert "Channels" in result.stdout
@@ -240,8 +267,8 @@ def test_report_table_shows_counts_and_shares_per_channel(project: Path, cli: Cl
     assert row(result.stdout, "cafe/export") == ["cafe/export", "file", "1", "4", "50%", "25%", "25%", "ok"]
 
 
-def test_report_as_json(project: Path, cli: CliRunner) -> None:
-    assert invoke(cli, project, "scan", "-q").exit_code == 0
+def test_report_as_json(scanned: Path, cli: CliRunner) -> None:
+    project = scanned  # its scan's exit 0 was asserted
     result = invoke(cli, project, "report", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -274,11 +301,25 @@ def test_report_before_any_scan(project: Path, cli: CliRunner) -> None:
     assert json.loads(invoke(cli, project, "report", "-f", "json").stdout)["channels"] == []
 
 
-def test_report_filters_by_brand_and_channel(tmp_path: Path, cli: CliRunner) -> None:
-    write_jsonl(tmp_path / "export.jsonl", [post("e1")])
-    write_jsonl(tmp_path / "second.jsonl", [post("s1"), post("s2")])
-    config = write_config(tmp_path, channels=TWO_CHANNELS).resolve()
-    assert invoke(cli, config, "scan", "-q").exit_code == 0
+def _two_channels(folder: Path) -> Path:
+    write_jsonl(folder / "export.jsonl", [post("e1")])
+    write_jsonl(folder / "second.jsonl", [post("s1"), post("s2")])
+    return write_config(folder, channels=TWO_CHANNELS).resolve()
+
+
+@pytest.fixture(scope="module")
+def two_channels_scanned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _scanned_once(tmp_path_factory, "two-channels", _two_channels)
+
+
+@pytest.fixture
+def two_channels(tmp_path: Path, two_channels_scanned_once: Path) -> Path:
+    """Two channels (export: 1 post, second: 2) scanned (`scan -q`, exit 0): a copy, its config."""
+    return copy_project(two_channels_scanned_once, tmp_path).resolve()
+
+
+def test_report_filters_by_brand_and_channel(two_channels: Path, cli: CliRunner) -> None:
+    config = two_channels  # its scan's exit 0 was asserted
 
     def channels(*args: str) -> list[tuple[str, int]]:
         data = json.loads(invoke(cli, config, "report", "-f", "json", *args).stdout)
@@ -293,11 +334,8 @@ def test_report_filters_by_brand_and_channel(tmp_path: Path, cli: CliRunner) -> 
     assert "unknown brand 'other'" in unknown.stderr and "known brands: cafe" in unknown.stderr
 
 
-def test_report_accepts_brand_slash_channel_like_scan(tmp_path: Path, cli: CliRunner) -> None:
-    write_jsonl(tmp_path / "export.jsonl", [post("e1")])
-    write_jsonl(tmp_path / "second.jsonl", [post("s1"), post("s2")])
-    config = write_config(tmp_path, channels=TWO_CHANNELS).resolve()
-    assert invoke(cli, config, "scan", "-q").exit_code == 0
+def test_report_accepts_brand_slash_channel_like_scan(two_channels: Path, cli: CliRunner) -> None:
+    config = two_channels  # its scan's exit 0 was asserted
     data = json.loads(invoke(cli, config, "report", "-f", "json", "--channel", "cafe/second").stdout)
     assert [c["channel"] for c in data["channels"]] == ["second"]
 
@@ -341,9 +379,20 @@ def test_the_database_option_overrides_the_config(project: Path, cli: CliRunner,
 # --- documentation ---------------------------------------------------------------------------
 
 
+_BUILT: dict[str, Any] = {}
+
+
+def built_app() -> Any:
+    """`typer.main.get_command(app)`, built once per language (its help texts are `_()` calls read
+    as it is built): a build reads every command's signature and help, 26 ms each time."""
+    language = _i18n.current()
+    if language not in _BUILT:
+        _BUILT[language] = typer.main.get_command(app)
+    return _BUILT[language]
+
+
 def command_names() -> list[str]:
-    group = typer.main.get_command(app)
-    return sorted(group.commands)  # type: ignore[attr-defined]
+    return sorted(built_app().commands)
 
 
 @pytest.mark.parametrize("command", command_names())
@@ -351,7 +400,7 @@ def test_every_command_has_help(cli: CliRunner, command: str) -> None:
     result = cli.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
-    docstring = typer.main.get_command(app).commands[command].help  # type: ignore[attr-defined]
+    docstring = built_app().commands[command].help
     assert docstring
     assert docstring.split()[0] in result.output
 

@@ -261,6 +261,7 @@ def test_a_channel_named_with_its_brands_name_or_slug_gets_its_report(
     assert [(c["brand"], c["channel"], c["last_status"]) for c in overview] == [("cafe", "export", "ok")]
 
 
+@pytest.mark.slow  # two real PDFs through WeasyPrint (1.5-1.9 s of CPU), as test_pdf_when_the_extra_is_installed
 def test_a_long_pdf_shows_it_is_working_on_a_terminal_and_nothing_in_cron(
     tmp_path: Path, project: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alerts.servers import PASSWORD, USER, SmtpServer, start_smtp_server
-from helpers import comment, post, write_config, write_jsonl
+from helpers import clean_environment, comment, copy_project, post, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -20,13 +20,22 @@ CHANNEL = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "expo
 RECIPIENTS = '\n[brands.alerts.email]\nto = ["duena@cafe.example"]\n'
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[SmtpServer]:
+    """One real SMTP server on 127.0.0.1 for the module (`smtp` gives it to a test)."""
     server = start_smtp_server()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpServer) -> SmtpServer:
+    """The module's server with nothing received yet: what a test reads, its own commands sent."""
+    for received in (smtp_server.messages, smtp_server.envelopes, smtp_server.logins):
+        received.clear()
+    return smtp_server
 
 
 def _smtp(port: int, password: str = "${SMTP_PASSWORD}") -> str:
@@ -51,6 +60,40 @@ def project(tmp_path: Path, cli: CliRunner, port: int, *, recipients: bool = Tru
     ).resolve()
     assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     return config
+
+
+def _scanned_once(factory: pytest.TempPathFactory, port: int, *, recipients: bool) -> Path:
+    """`project(…)` written and scanned once for the module, in the environment a test has
+    (SMTP_PASSWORD set); each test works on a copy (`copy_project`)."""
+    folder = factory.mktemp("project")
+    environment = folder.parent / f"{folder.name}-env"
+    with clean_environment(
+        environment, SMTP_PASSWORD=PASSWORD, XDG_CACHE_HOME=str(environment / "xdg-cache")
+    ):
+        project(folder, CliRunner(), port, recipients=recipients)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def without_recipients_scanned(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -> Path:
+    return _scanned_once(tmp_path_factory, smtp_server.port, recipients=False)
+
+
+@pytest.fixture(scope="module")
+def serverless_scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _scanned_once(tmp_path_factory, 2525, recipients=True)
+
+
+@pytest.fixture
+def without_recipients(tmp_path: Path, without_recipients_scanned: Path) -> Path:
+    """`project(tmp_path, cli, smtp.port, recipients=False)` (its scan asserted): a copy, its config."""
+    return copy_project(without_recipients_scanned, tmp_path).resolve()
+
+
+@pytest.fixture
+def serverless(tmp_path: Path, serverless_scanned: Path) -> Path:
+    """`project(tmp_path, cli, 2525)` (its scan asserted), a port no test server listens on: a copy."""
+    return copy_project(serverless_scanned, tmp_path).resolve()
 
 
 @pytest.fixture(autouse=True)
@@ -114,9 +157,9 @@ def test_the_report_reaches_the_brands_recipients_once_per_window(
 
 
 def test_email_to_overrides_the_recipients_and_output_is_still_written(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, html_only: None
+    tmp_path: Path, without_recipients: Path, cli: CliRunner, smtp: SmtpServer, html_only: None
 ) -> None:
-    config = project(tmp_path, cli, smtp.port, recipients=False)
+    config = without_recipients
     out = tmp_path / "report.json"
     result = cli.invoke(
         app,
@@ -128,9 +171,9 @@ def test_email_to_overrides_the_recipients_and_output_is_still_written(
 
 
 def test_no_recipient_is_a_usage_error_before_anything_is_sent(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    without_recipients: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:
-    config = project(tmp_path, cli, smtp.port, recipients=False)
+    config = without_recipients
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 2
     assert "--email-to" in result.stderr and smtp.messages == []
@@ -149,12 +192,14 @@ def test_an_smtp_failure_exits_1_with_the_password_scrubbed_and_the_next_run_ret
     config = project(tmp_path, cli, smtp.port)
     accepting = smtp.controller.handler
     smtp.controller.handler = Rejecting()
-    failed = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    try:
+        failed = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
+    finally:  # the server is the module's: the next test finds it accepting
+        smtp.controller.handler = accepting
     assert failed.exit_code == 1, failed.output
     assert "the report of cafe was not sent" in failed.stderr and "answered 554" in failed.stderr
     assert PASSWORD not in failed.output and "***" in failed.stderr and smtp.messages == []
 
-    smtp.controller.handler = accepting
     retried = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert retried.exit_code == 0, retried.output
     assert len(smtp.messages) == 1  # the failed attempt did not count as sent
@@ -171,9 +216,9 @@ def test_a_server_that_is_down_exits_1(tmp_path: Path, cli: CliRunner, html_only
 
 
 @pytest.mark.parametrize("address", ["x@y.test\r\nBcc: evil@z.test", "no es correo"])
-def test_an_email_to_that_is_no_address_is_a_usage_error(address: str, tmp_path: Path) -> None:
+def test_an_email_to_that_is_no_address_is_a_usage_error(address: str, serverless: Path) -> None:
     """A line break would write a header of its own into the message (a Bcc); words are no address."""
-    config = project(tmp_path, CliRunner(), 2525)  # no server: nothing may be sent, or even tried
+    config = serverless  # no server: nothing may be sent, or even tried
     result = CliRunner().invoke(app, ["report", "--config", str(config), "--email", "--email-to", address])
     assert result.exit_code == 2, result.output
     said = " ".join(result.output.split())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from alerts.servers import PASSWORD, USER, SmtpServer, start_smtp_server
-from helpers import comment, post, write_jsonl
+from helpers import clean_environment, comment, copy_project, post, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -19,13 +19,22 @@ from socialmon.cli import app
 WINDOW = ("--since", "2026-10-01", "--until", "2026-10-07")
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[SmtpServer]:
+    """One real SMTP server on 127.0.0.1 for the module (`smtp` gives it to a test)."""
     server = start_smtp_server()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpServer) -> SmtpServer:
+    """The module's server with nothing received yet: what a test reads, its own commands sent."""
+    for received in (smtp_server.messages, smtp_server.envelopes, smtp_server.logins):
+        received.clear()
+    return smtp_server
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +80,46 @@ CONSULTANT = [
     ("Pizzería Roma", "roma", "gerente@roma.example"),
     ("Librería Ñandú", "nandu", None),
 ]
+# Every brand with recipients, Óptica's own password from a variable the tests leave unset.
+EVERY_ONE = [(name, slug, recipients or f"{slug}@example.com") for name, slug, recipients in CONSULTANT]
+OPTICA_PASSWORD = 'password = "${OPTICA_PASSWORD}"\n'
+
+
+def _scanned_once(
+    factory: pytest.TempPathFactory, port: int, brands: list[tuple[str, str, str | None]], extra: str = ""
+) -> Path:
+    """`project(…)` written and scanned once for the module, in the environment a test has
+    (SMTP_PASSWORD set, OPTICA_PASSWORD not); each test works on a copy (`copy_project`)."""
+    folder = factory.mktemp("project")
+    environment = folder.parent / f"{folder.name}-env"
+    cache = str(environment / "xdg-cache")
+    clean = clean_environment(environment, COLUMNS="200", SMTP_PASSWORD=PASSWORD, XDG_CACHE_HOME=cache)
+    with clean, pytest.MonkeyPatch.context() as patch:
+        patch.delenv("OPTICA_PASSWORD", raising=False)
+        project(folder, port, brands, extra)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def consultant_scanned(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -> Path:
+    return _scanned_once(tmp_path_factory, smtp_server.port, CONSULTANT)
+
+
+@pytest.fixture(scope="module")
+def every_one_scanned(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) -> Path:
+    return _scanned_once(tmp_path_factory, smtp_server.port, EVERY_ONE, OPTICA_PASSWORD)
+
+
+@pytest.fixture
+def consultant(tmp_path: Path, consultant_scanned: Path) -> Path:
+    """`project(tmp_path, smtp.port, CONSULTANT)` (its scan asserted): a copy for the test, its config."""
+    return copy_project(consultant_scanned, tmp_path).resolve()
+
+
+@pytest.fixture
+def every_one(tmp_path: Path, every_one_scanned: Path) -> Path:
+    """`project(tmp_path, smtp.port, EVERY_ONE, OPTICA_PASSWORD)` (its scan asserted): a copy, its config."""
+    return copy_project(every_one_scanned, tmp_path).resolve()
 
 
 def said(result: Any) -> str:
@@ -78,9 +127,9 @@ def said(result: Any) -> str:
 
 
 def test_every_brand_with_recipients_is_sent_and_the_others_named(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    consultant: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output  # partial: not "ok", not "nothing done"
     assert sorted(to for _, (to,) in smtp.envelopes) == ["duena@esquina.example", "gerente@roma.example"]
@@ -98,9 +147,9 @@ def test_every_brand_with_recipients_is_sent_and_the_others_named(
 
 
 def test_the_brand_asked_for_without_recipients_is_a_usage_error(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    consultant: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     result = cli.invoke(
         app, ["report", "--email", "--brand", "Optica Vision", *WINDOW, "--config", str(config)]
     )
@@ -122,11 +171,10 @@ def test_no_brand_with_recipients_is_a_usage_error_naming_them_all(
 
 
 def test_a_brands_incomplete_mail_settings_leave_out_only_that_brand(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    every_one: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OPTICA_PASSWORD", raising=False)
-    brands = [(name, slug, recipients or f"{slug}@example.com") for name, slug, recipients in CONSULTANT]
-    config = project(tmp_path, smtp.port, brands, extra='password = "${OPTICA_PASSWORD}"\n')
+    config = every_one
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert len(smtp.messages) == 3
@@ -136,9 +184,9 @@ def test_a_brands_incomplete_mail_settings_leave_out_only_that_brand(
 
 
 def test_a_problem_of_every_brand_is_said_once(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    consultant: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     monkeypatch.delenv("SMTP_PASSWORD")
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 2, result.output
@@ -147,9 +195,9 @@ def test_a_problem_of_every_brand_is_said_once(
 
 
 def test_the_report_file_is_still_written_when_the_email_is_partial(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    tmp_path: Path, consultant: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     output = tmp_path / "report.json"
     result = cli.invoke(app, ["report", "--email", "-o", str(output), *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output
@@ -157,9 +205,9 @@ def test_the_report_file_is_still_written_when_the_email_is_partial(
 
 
 def test_the_brands_not_sent_are_said_in_spanish(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    consultant: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     monkeypatch.delenv("SOCIALMON_LANG")  # the brands' language: Spanish
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output
@@ -169,11 +217,11 @@ def test_the_brands_not_sent_are_said_in_spanish(
 
 
 def test_an_smtp_section_without_a_host_is_said_once_for_every_brand(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer
+    consultant: Path, cli: CliRunner, smtp: SmtpServer
 ) -> None:
     """[smtp] without `host` is every brand's problem: one line naming the brands, where each
     brand had a line of its own (naming it twice) and the grouping never happened."""
-    config = project(tmp_path, smtp.port, CONSULTANT)
+    config = consultant
     text = config.read_text(encoding="utf-8").replace('host = "127.0.0.1"\n', "", 1)
     config.write_text(text, encoding="utf-8")
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
@@ -185,11 +233,10 @@ def test_an_smtp_section_without_a_host_is_said_once_for_every_brand(
 
 
 def test_a_brands_own_problem_names_the_brand_once(
-    tmp_path: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    every_one: Path, cli: CliRunner, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OPTICA_PASSWORD", raising=False)
-    brands = [(name, slug, recipients or f"{slug}@example.com") for name, slug, recipients in CONSULTANT]
-    config = project(tmp_path, smtp.port, brands, extra='password = "${OPTICA_PASSWORD}"\n')
+    config = every_one
     result = cli.invoke(app, ["report", "--email", *WINDOW, "--config", str(config)])
     assert result.exit_code == 1, result.output
     not_sent = said(result).partition(" partial: ")[0]  # the summary names the brand again

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import REPO, run_cli, write_config, write_jsonl
+from helpers import REPO, clean_environment, copy_project, run_cli, write_config, write_jsonl
 from typer.testing import CliRunner
 
 from socialmon.cli import app
@@ -52,6 +52,24 @@ def sample(folder: Path) -> Path:
     for name in ("socialmon.toml", "sample-export.jsonl", "sample-whatsapp.txt"):
         shutil.copy(REPO / "config" / name, folder / name)
     return folder / "socialmon.toml"
+
+
+@pytest.fixture(scope="module")
+def sample_scanned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The quick start's sample after its first `scan -q` (exit 0), once for the module, in the
+    environment a test has; each test works on a copy (`scanned_sample`)."""
+    folder = tmp_path_factory.mktemp("sample")
+    environment = folder.parent / f"{folder.name}-env"
+    with clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache")):  # holidays "EC"
+        result = CliRunner().invoke(app, ["scan", "-q", "--config", str(sample(folder))])
+        assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def scanned_sample(tmp_path: Path, sample_scanned_once: Path) -> Path:
+    """`sample(tmp_path)` scanned once (`scan -q`, exit 0): a copy for the test, its config."""
+    return copy_project(sample_scanned_once, tmp_path)
 
 
 # --- relative times ----------------------------------------------------------------------------
@@ -100,10 +118,8 @@ def test_the_sample_export_is_written_in_relative_times() -> None:
 # --- the quick start, today ----------------------------------------------------------------------
 
 
-def test_the_quick_start_report_holds_every_sample_comment_today(tmp_path: Path) -> None:
-    config = sample(tmp_path)
-    result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
-    assert result.exit_code == 0, result.output
+def test_the_quick_start_report_holds_every_sample_comment_today(scanned_sample: Path) -> None:
+    config = scanned_sample  # its first scan's exit 0 was asserted
     loaded = load_config(config)
     database = Database(loaded.database_url(None))
     [report] = build_reports(database, loaded, view="summary")  # the default window: 30 days
@@ -124,10 +140,11 @@ def test_the_quick_start_report_holds_every_sample_comment_today(tmp_path: Path)
         ("en", "No comments in this window; the newest is from {day} — try --since"),
     ],
 )
-def test_an_empty_window_says_so_and_where_the_data_is(tmp_path: Path, lang: str, expected: str) -> None:
-    config = sample(tmp_path)
+def test_an_empty_window_says_so_and_where_the_data_is(
+    scanned_sample: Path, lang: str, expected: str
+) -> None:
+    config = scanned_sample  # its scan's exit 0 was asserted
     cli = CliRunner()
-    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     # The sample's newest comment is at least five days old: today alone holds none.
     result = cli.invoke(app, ["report", "--config", str(config), "--since", "1d", "--lang", lang])
     assert result.exit_code == 0, result.output
