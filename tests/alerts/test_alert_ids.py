@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import comment, post, write_config, write_jsonl
+from helpers import comment, copy_project, post, scanned_project
 from typer.testing import CliRunner
 
 from socialmon.alerts import AlertNotFound, acknowledge
@@ -17,13 +17,19 @@ from socialmon.database import Database
 HUGE = ["99999999999999999999999", "9223372036854775808", "-9223372036854775809", "9223372036854775807"]
 
 
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project every test asks about, scanned once for the module (no test changes its
+    database: each looks up ids no alert has); each test works on a copy."""
+    folder = tmp_path_factory.mktemp("alert-ids")
+    scanned_project(folder, [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
+    return folder
+
+
 @pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(scanned: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "200")
-    write_jsonl(tmp_path / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico")])
-    path = write_config(tmp_path)
-    assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
-    return path
+    return copy_project(scanned, tmp_path)
 
 
 def run(config: Path, command: str, alert_id: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email.utils
 import re
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -249,8 +250,13 @@ def test_a_delivery_failure_is_said_in_spanish_when_its_shape_is_known() -> None
     assert unknown == "webhook 'ops' (json): HTTP 500: oops"
 
 
-def test_alerts_send_and_report_email_say_the_same_smtp_failure_in_spanish(tmp_path: Path) -> None:
+def test_alerts_send_and_report_email_say_the_same_smtp_failure_in_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Nothing listens on the mail server's port: `alerts send` and `report --email` say it alike."""
+    # No PDF (`import weasyprint` raises ImportError): the test is about the failure's words, and a
+    # report's PDF cost 0.1 s of CPU, 0.6 s for a process's first (tests/render/test_pdf.py has them).
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
     export(tmp_path)
     port = free_port()
     channels = '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "export.jsonl"\n'

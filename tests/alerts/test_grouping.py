@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alerts.helpers_alerts import NOW, alerts, members, run_rules
+from alerts.helpers_alerts import NOW, alerts, members, run_rules, seed_comments
 from analytics.seeding import Seed
 from sqlalchemy import insert
 
@@ -21,8 +21,8 @@ def at(moment) -> str:  # type: ignore[no-untyped-def]
 
 
 def late(seed: Seed, channel: int, prefix: str, count: int, hours_ago: float = 3) -> None:
-    for i in range(count):
-        seed.comment(channel, f"{prefix}{i}", at(NOW - timedelta(hours=hours_ago)), label="negative")
+    written = at(NOW - timedelta(hours=hours_ago))
+    seed_comments(seed, channel, [(f"{prefix}{i}", written, {"label": "negative"}) for i in range(count)])
 
 
 def scan_run(seed: Seed, channel: int, status: str) -> None:

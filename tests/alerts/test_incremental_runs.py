@@ -29,6 +29,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ from typing import Any
 
 import pytest
 from analytics.seeding import Seed
-from sqlalchemy import create_engine, false, insert, select, text, update
+from sqlalchemy import Engine, false, insert, select, text, update
 from sqlalchemy.engine import make_url
 
 from socialmon import labels
@@ -123,14 +124,15 @@ def narrowing(monkeypatch: pytest.MonkeyPatch) -> Narrowing:
 
 
 @pytest.fixture
-def oracle_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second database beside `database_url`: a SQLite file, or a PostgreSQL schema of its own."""
+def oracle_url(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A second database beside `database_url`: a SQLite file, or a PostgreSQL schema of its own
+    (made and dropped by conftest's engine for the tests' schemas, on the same server)."""
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'oracle.db'}"
         return
+    admin: Engine = request.getfixturevalue("postgres_admin")
     url = make_url(database_url)
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.set(query={k: v for k, v in url.query.items() if k != "options"}))
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
@@ -140,7 +142,6 @@ def oracle_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -174,6 +175,7 @@ class Twin:
     reports: ReportOptions = field(default_factory=ReportOptions)
     channels: dict[str, int] = field(default_factory=dict)
     platforms: dict[str, str] = field(default_factory=lambda: dict(CHANNELS))
+    pending: list[dict[str, Any]] | None = None  # the comments of a `batch` not yet stored
 
     @classmethod
     def build(
@@ -248,9 +250,28 @@ class Twin:
             "first_seen_at": written,
             "updated_at": written,
         }
+        if self.pending is not None:
+            self.pending.append(values)
+            return
         for database in self.both:
             with database.write() as connection:
                 connection.execute(insert(COMMENT).values(**values))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The comments written in the block are stored as it ends, in the order written, in one
+        statement per database: the same rows and ids as one transaction per comment (most of the
+        cost of a story's history), for a block that only writes comments and reads none back."""
+        self.pending = []
+        try:
+            yield
+            rows = self.pending
+        finally:
+            self.pending = None
+        if rows:
+            for database in self.both:
+                with database.write() as connection:
+                    connection.execute(insert(COMMENT), rows)
 
     def answered(self, channel: str, pid: str, created: datetime) -> None:
         """A customer comment the business answered an hour later, both written as they happened."""
@@ -433,16 +454,17 @@ class Story:
     # the history before the first run: written as a steady scan would, minutes after each comment
 
     def history(self) -> None:
-        for channel in CHANNELS:
-            for _ in range(self.rng.randint(5, 9)):
-                created = self.ago(timedelta(minutes=self.rng.randint(30, 8 * 1440)))
-                written = min(created + timedelta(minutes=self.rng.randint(1, 30)), self.now)
-                self.customer_comment(channel, created, written=written)
-            for target in self.rng.sample(self.customers(channel), 3):
-                created = target.created + timedelta(minutes=self.rng.randint(5, 600))
-                if created < self.now:
-                    written = min(created + timedelta(minutes=5), self.now)
-                    self.reply(target, created, direct=True, written=written)
+        with self.twin.batch():
+            for channel in CHANNELS:
+                for _ in range(self.rng.randint(5, 9)):
+                    created = self.ago(timedelta(minutes=self.rng.randint(30, 8 * 1440)))
+                    written = min(created + timedelta(minutes=self.rng.randint(1, 30)), self.now)
+                    self.customer_comment(channel, created, written=written)
+                for target in self.rng.sample(self.customers(channel), 3):
+                    created = target.created + timedelta(minutes=self.rng.randint(5, 600))
+                    if created < self.now:
+                        written = min(created + timedelta(minutes=5), self.now)
+                        self.reply(target, created, direct=True, written=written)
 
     def customer_comment(
         self,
@@ -798,8 +820,9 @@ def plain_twin(databases: tuple[Database, Database], clock: Clock, **alerts: Any
     """`plain_settings`, and on each channel a comment answered the day before: in the reach, and
     nothing for a later run to read again."""
     twin = Twin.build(databases, clock, plain_settings(**alerts))
-    for hours, channel in enumerate(CHANNELS):
-        twin.answered(channel, f"quiet-{channel}", clock.now - timedelta(days=1, hours=hours))
+    with twin.batch():
+        for hours, channel in enumerate(CHANNELS):
+            twin.answered(channel, f"quiet-{channel}", clock.now - timedelta(days=1, hours=hours))
     return twin
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alerts.helpers_alerts import NOW, ago, alerts, comment_id, iso, members, run_rules
+from alerts.helpers_alerts import NOW, ago, alerts, comment_id, iso, members, run_rules, seed_comments
 from analytics.seeding import Seed
 from sqlalchemy import update
 
@@ -67,11 +67,11 @@ def test_the_database_leaves_out_the_comments_an_alert_holds_and_a_reply_between
 def test_a_wave_holds_while_any_of_its_comments_waits(seed: Seed) -> None:
     brand = seed.brand("cafe", response_sla="2h")
     fb = seed.channel()
-    for i in range(120):  # more than the first lookup of a wave's comments
-        seed.comment(fb, f"c{i}", iso(NOW - timedelta(hours=5) + timedelta(seconds=i)))
+    start = NOW - timedelta(hours=5)  # 120 comments: more than the first lookup of a wave's comments
+    seed_comments(seed, fb, [(f"c{i}", iso(start + timedelta(seconds=i)), {}) for i in range(120)])
     run_rules(seed.database, brand)
-    for i in range(119):
-        seed.comment(fb, f"r{i}", iso(NOW + timedelta(minutes=1)), parent=f"c{i}", business=True)
+    answer = iso(NOW + timedelta(minutes=1))
+    seed_comments(seed, fb, [(f"r{i}", answer, {"parent": f"c{i}", "business": True}) for i in range(119)])
 
     assert run_rules(seed.database, brand, now=NOW + timedelta(minutes=15)).resolved == 0
     seed.comment(fb, "r119", iso(NOW + timedelta(minutes=16)), parent="c119", business=True)
