@@ -72,6 +72,55 @@ def _build_each_command_once() -> None:
 _build_each_command_once()
 
 
+def _share_compiled_sql() -> None:
+    """SQLAlchemy keeps the SQL it compiled per engine, under a key holding the engine's dialect
+    object, so each test's new database compiled every statement of the scans, reports, rules and
+    deliveries again: 6,850 compilations for 16,547 statements in tests/alerts, 16.5 s of its 66 s
+    of profiled CPU. A command opens one database and compiles each statement once, as before;
+    here the engines `create_db_engine` opens share one cache per dialect class and server version
+    (it configures them all alike, and no table names a schema: the SQL sent is the same). With
+    PostgreSQL, tests/alerts took 21.3 s of CPU with it against 26.1 s without. An SQLAlchemy
+    without the private `_compiled_cache` keeps its own caches, as before."""
+    from sqlalchemy.util import LRUCache
+
+    import socialmon.database
+
+    class SharedCache:
+        def __init__(self) -> None:
+            self._compiled: LRUCache[Any, Any] = LRUCache(5000)
+
+        @staticmethod
+        def _key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+            dialect = key[0]
+            return (type(dialect), getattr(dialect, "server_version_info", None), *key[1:])
+
+        def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
+            return self._compiled.get(self._key(key), default)
+
+        def __setitem__(self, key: tuple[Any, ...], value: Any) -> None:
+            self._compiled[self._key(key)] = value
+
+        def __len__(self) -> int:
+            return len(self._compiled)
+
+        def clear(self) -> None:
+            self._compiled.clear()
+
+    caches: dict[str, SharedCache] = {}
+    create = socialmon.database.create_db_engine
+
+    def create_db_engine(url: str) -> Any:
+        engine = create(url)
+        if getattr(engine, "_compiled_cache", None) is not None:
+            engine._compiled_cache = caches.setdefault(engine.dialect.name, SharedCache())
+        return engine
+
+    socialmon.database.create_db_engine = create_db_engine
+
+
+_share_compiled_sql()
+
+
 @pytest.fixture(autouse=True)
 def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
     """A request that escaped its mock fails here instead of reaching a real platform."""
