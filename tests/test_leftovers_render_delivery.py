@@ -122,7 +122,7 @@ def test_csv_headings_give_the_unit_of_minutes_as_the_csv_folder_does(
 
 @pytest.fixture(scope="module")
 def server_tls(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
-    """The servers' TLS: a certificate for 127.0.0.1 (an RSA key made by the openssl command) in a
+    """The servers' TLS: a certificate for 127.0.0.1 (a P-256 key made by the openssl command) in a
     context that loads the system's authorities, both made once; each test's server only uses it."""
     if shutil.which("openssl") is None:
         pytest.skip("makes its certificate with the openssl command")

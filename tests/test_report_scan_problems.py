@@ -33,7 +33,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder, channels=CHANNELS + '\n[brands.alerts.email]\nto = ["d@cafe.example"]\n', extra=smtp
     )
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
-    # without it the scan started a helper process loading the language models.
+    # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
     with clean_environment(folder.parent / f"{folder.name}-env"):
         CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])  # exit 1: one channel failed
     return config

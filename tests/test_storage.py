@@ -40,8 +40,8 @@ def make_page(n_comments: int, cursor: int, text: str = "I love it, great servic
 
 @pytest.fixture(scope="module")
 def vader() -> Scorer:
-    """One VADER for the module's stores: building one parses its lexicon (12 ms of CPU), and
-    scoring changes nothing in it."""
+    """One VADER scorer for the module's stores (scoring changes nothing in it; its analyzer is
+    one per process anyway, see socialmon.sentiment.vader)."""
     return get_scorer("vader")
 
 

@@ -3,9 +3,11 @@
 Loading the certificate authorities takes 30-45 ms of CPU each time (measured on this project's
 CI machine: `ssl.create_default_context()` 42 ms, `httpx.create_ssl_context()` 31 ms), and each
 alerts run and each e-mail built a new context: 156 of them, 7 s of the quick test suite's CPU.
-A context is shared only where nothing changes it afterwards (no client certificate is loaded
-into these). It is kept per source of certificates, so a changed `ca_file`, or a changed
-$SSL_CERT_FILE / $SSL_CERT_DIR for webhooks, loads a new one, as a new process would.
+A context is shared only where nothing changes it afterwards: no client certificate is loaded
+into these, and httpcore sets the same ALPN protocols ("http/1.1") on the webhooks' context for
+each connection. It is kept per source of certificates, so a changed `ca_file`, or a changed
+$SSL_CERT_FILE / $SSL_CERT_DIR for webhooks, loads a new one, as a new process would (e-mail
+without a `ca_file` keeps the system's store for the process).
 """
 
 from __future__ import annotations
@@ -34,16 +36,17 @@ def _httpx_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContex
 
 
 @functools.lru_cache(maxsize=8)
-def _stdlib_context(ca_file: str | None, stamp: tuple[int, int] | None) -> ssl.SSLContext:
+def _stdlib_context(ca_file: str | None, stamp: tuple[int, int, int, int] | None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
-def _stamp(path: str | None) -> tuple[int, int] | None:
-    """The file's size and modification time: a certificate rewritten in place is loaded again."""
+def _stamp(path: str | None) -> tuple[int, int, int, int] | None:
+    """The file's inode, size, modification and change times: a certificate rewritten in place or
+    copied over it, even with its old modification time kept (`cp -p`), is loaded again."""
     if path is None:
         return None
     try:
         found = Path(path).stat()
     except OSError:
         return None  # loading it fails and says why; a failure is not kept
-    return found.st_size, found.st_mtime_ns
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ import pytest
 from alerts.helpers_alerts import NOW, alerts, run_rules, seed_comments
 from alerts.servers import PASSWORD, USER, HookServer, SmtpServer, start_smtp_server
 from analytics.seeding import Seed
+from helpers import self_signed_certificate
 from sqlalchemy import Connection, text
 
 from socialmon.alerts import acknowledge, send_alerts
@@ -115,24 +115,6 @@ def test_email_reaches_a_real_smtp_server_with_text_and_html_in_the_brands_langu
     assert "&lt;b&gt;ESTAFA&lt;/b&gt;" in html and "<b>ESTAFA</b>" not in html  # the HTML part escapes it
     assert 'href="https://example.com/c1"' in html and "Abrir" in html
     assert all(alert["sent_at"] is not None for alert in alerts(sqlite_seed.database))
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 made with the openssl command (its own CA), as
-    `helpers.self_signed_certificate` makes it but with a P-256 key: no CPU to speak of against
-    0.25-0.55 s to find an RSA key's primes (as tests/connectors/test_http.py makes its own).
-    STARTTLS and the check against the CA file are the same for the client."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its certificate with the openssl command")

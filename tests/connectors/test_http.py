@@ -13,7 +13,6 @@ import json
 import logging
 import shutil
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -26,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import self_signed_certificate
 
 import socialmon
 from socialmon_connectors import AuthError, NotFound, PlatformError, RateLimited
@@ -536,23 +536,6 @@ def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply:
 
 
 # --- TLS: every client verifies the server, with the one context of the process ---------------
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 made with the openssl command (its own CA), as
-    `helpers.self_signed_certificate` makes it but with a P-256 key: 5 ms of CPU against
-    0.2-0.5 s to find an RSA key's primes. Verifying it is the same for the clients."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-            "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its certificate with the openssl command")

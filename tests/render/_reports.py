@@ -38,9 +38,9 @@ LONG_CHANNELS = (
 
 def project_environment(config: Path) -> AbstractContextManager[None]:
     """The environment conftest.py's `clean_environ` gives a test, for the project of `config`: a
-    module's fixture runs before that fixture, and without it a scan started a helper process
-    loading the language models (SOCIALMON_MODELS_AHEAD; 0.3-0.5 s of CPU each), and the scan and
-    the report wrote the holiday cache under the developer's $XDG_CACHE_HOME."""
+    module's fixture runs before that fixture, and without it the developer's SOCIALMON_* settings
+    reached the scan and the report, which wrote the holiday cache under the developer's
+    $XDG_CACHE_HOME."""
     environment = config.parent.parent / f"{config.parent.name}-env"
     return clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache"))
 

@@ -19,7 +19,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_jsonl(folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Muy rico todo")])
     path = write_config(folder)
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
-    # without it the scan started a helper process loading the language models.
+    # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
     with clean_environment(folder.parent / f"{folder.name}-env"):
         assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
     return path

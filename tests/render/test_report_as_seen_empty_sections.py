@@ -45,7 +45,7 @@ def messages_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
-    # without it the scan started a helper process loading the language models.
+    # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
     with clean_environment(folder.parent / f"{folder.name}-env"):
         result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
     assert result.exit_code == 0, result.output
@@ -55,9 +55,11 @@ def messages_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reports(messages_only: Path) -> list[tuple[BrandReport, Lang]]:
     """The brand's reports, computed once: rendering them leaves them as they are."""
-    loaded = load_config(messages_only)
-    database = Database(loaded.database_url(None))
-    return [(r, Lang(r.language, None, r.timezone)) for r in build_reports(database, loaded, **WINDOW)]
+    with clean_environment(messages_only.parent.parent / f"{messages_only.parent.name}-env"):
+        loaded = load_config(messages_only)
+        database = Database(loaded.database_url(None))
+        reports = build_reports(database, loaded, **WINDOW)
+    return [(r, Lang(r.language, None, r.timezone)) for r in reports]
 
 
 class _Sections(HTMLParser):

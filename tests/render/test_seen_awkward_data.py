@@ -266,8 +266,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _clean_environment(config: Path) -> AbstractContextManager[None]:
     """The environment conftest.py's `clean_environ` gives each test, for the module's fixtures (which
-    come before it): without it the scan started a helper process loading the language models, and
-    the scan and the reports wrote Ecuador's holidays under the developer's $XDG_CACHE_HOME."""
+    come before it): without it the developer's SOCIALMON_* settings reached them, and the scan and
+    the reports wrote Ecuador's holidays under the developer's $XDG_CACHE_HOME."""
     environment = config.parent.parent / f"{config.parent.name}-env"
     return clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache"))
 

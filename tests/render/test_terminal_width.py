@@ -32,7 +32,8 @@ def computed(config: Path, window: dict[str, str], *, view: str = "summary") -> 
     """What `socialmon report` (or `pending`) prints, computed once per module: rendering at one
     width or another leaves the reports as they are."""
     if view == "summary":
-        summaries = channel_summaries(Database(load_config(config).database_url(None)))
+        with project_environment(config):  # a module's fixture comes before clean_environ
+            summaries = channel_summaries(Database(load_config(config).database_url(None)))
         return in_language(built(config, window)), summaries
     with project_environment(config):  # as built() does: a module's fixture comes before clean_environ
         return _pending(config, window), []
