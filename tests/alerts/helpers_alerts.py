@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from analytics.seeding import Seed, at
+from analytics.seeding import Seed
 from sqlalchemy import insert, select
 
 from socialmon.alerts import evaluate_alerts
@@ -46,36 +46,10 @@ def comments_at(
 
 def seed_comments(seed: Seed, channel_id: int, comments: list[tuple[str, str, dict[str, Any]]]) -> None:
     """Each (platform id, 'YYYY-MM-DD HH:MM', fields) written as `Seed.comment(channel_id, cid, when,
-    **fields)` writes it (the same columns, the same defaults), all in one statement: a test of a
-    hundred comments spent most of its time on a transaction per comment. Fields are
-    `Seed.comment`'s: post, parent, business, label and any column; the rows of one call must
-    name the same columns."""
-    rows = []
-    for cid, when, fields in comments:
-        fields = dict(fields)
-        post = fields.pop("post", "p1")
-        parent = fields.pop("parent", None)
-        business = fields.pop("business", False)
-        label = fields.pop("label", None)
-        rows.append(
-            {
-                "channel_id": channel_id,
-                "platform_id": cid,
-                "kind": "reply" if parent else "comment",
-                "post_platform_id": post,
-                "parent_platform_id": parent,
-                "author_id": "biz" if business else f"user-{cid}",
-                "author_name": "Biz" if business else f"User {cid}",
-                "is_business": business,
-                "created_at": at(when),
-                "record_hash": "x",
-                "text": f"comment {cid}",
-                "sentiment_label": label,
-                "sentiment_compound": {"positive": 0.6, "negative": -0.6, "neutral": 0.0}.get(label or ""),
-                "url": f"https://example.com/{cid}",
-                **fields,
-            }
-        )
+    **fields)` writes it (`Seed.comment_row`), all in one statement: a test of a hundred comments
+    spent most of its time on a transaction per comment. The rows of one call must name the same
+    columns."""
+    rows = [seed.comment_row(channel_id, cid, when, **fields) for cid, when, fields in comments]
     with seed.database.write() as connection:
         connection.execute(insert(Comment.__table__), rows)
 

@@ -80,7 +80,26 @@ class Seed:
         label: str | None = None,
         **fields: Any,
     ) -> None:
-        values = {
+        values = self.comment_row(
+            channel_id, cid, when, post=post, parent=parent, business=business, label=label, **fields
+        )
+        with self.database.write() as connection:
+            connection.execute(insert(Comment.__table__).values(**values))
+
+    @staticmethod
+    def comment_row(
+        channel_id: int,
+        cid: str,
+        when: str,
+        *,
+        post: str = "p1",
+        parent: str | None = None,
+        business: bool = False,
+        label: str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """The row `comment` writes (the columns and defaults of a test comment)."""
+        return {
             "channel_id": channel_id,
             "platform_id": cid,
             "kind": "reply" if parent else "comment",
@@ -97,8 +116,6 @@ class Seed:
             "url": f"https://example.com/{cid}",
             **fields,
         }
-        with self.database.write() as connection:
-            connection.execute(insert(Comment.__table__).values(**values))
 
 
 @pytest.fixture
