@@ -86,7 +86,8 @@ def run_cli(
 
 @contextlib.contextmanager
 def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
-    """The environment conftest.py's `clean_environ` gives each test, for a fixture shared by several."""
+    """The environment conftest.py's `clean_environ` gives each test, for a fixture shared by several
+    (its data and cache folders, such as the holiday dates' cache, in `folder`)."""
     import pytest
 
     with pytest.MonkeyPatch.context() as patch:
@@ -94,6 +95,7 @@ def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
             if name.startswith("SOCIALMON_"):
                 patch.delenv(name)
         patch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))
+        patch.setenv("XDG_CACHE_HOME", str(folder / "xdg-cache"))
         patch.setenv("SOCIALMON_LANG", "en")
         patch.setenv("SOCIALMON_MODELS_AHEAD", "0")
         patch.setenv("LANGUAGE", "en")

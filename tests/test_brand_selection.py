@@ -367,7 +367,7 @@ def _scanned_once(factory: pytest.TempPathFactory, name: str, body: str) -> Path
     works on a copy (`copy_project`)."""
     folder = factory.mktemp(name)
     environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, COLUMNS="200", XDG_CACHE_HOME=str(environment / "xdg-cache")):
+    with clean_environment(environment, COLUMNS="200"):
         _scanned_project(folder, body)
     return folder
 

@@ -84,7 +84,7 @@ def _scanned_once(factory: pytest.TempPathFactory, name: str, make: Any) -> Path
     the environment a test has; each test works on a copy (`copy_project`)."""
     folder = factory.mktemp(name)
     environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, COLUMNS="200", XDG_CACHE_HOME=str(environment / "xdg-cache")):
+    with clean_environment(environment, COLUMNS="200"):
         config = make(folder)
         assert invoke(CliRunner(), config, "scan", "-q").exit_code == 0
     return folder

@@ -67,9 +67,7 @@ def _scanned_once(factory: pytest.TempPathFactory, port: int, *, recipients: boo
     (SMTP_PASSWORD set); each test works on a copy (`copy_project`)."""
     folder = factory.mktemp("project")
     environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(
-        environment, SMTP_PASSWORD=PASSWORD, XDG_CACHE_HOME=str(environment / "xdg-cache")
-    ):
+    with clean_environment(environment, SMTP_PASSWORD=PASSWORD):
         project(folder, CliRunner(), port, recipients=recipients)
     return folder
 

@@ -92,8 +92,7 @@ def _scanned_once(
     (SMTP_PASSWORD set, OPTICA_PASSWORD not); each test works on a copy (`copy_project`)."""
     folder = factory.mktemp("project")
     environment = folder.parent / f"{folder.name}-env"
-    cache = str(environment / "xdg-cache")
-    clean = clean_environment(environment, COLUMNS="200", SMTP_PASSWORD=PASSWORD, XDG_CACHE_HOME=cache)
+    clean = clean_environment(environment, COLUMNS="200", SMTP_PASSWORD=PASSWORD)
     with clean, pytest.MonkeyPatch.context() as patch:
         patch.delenv("OPTICA_PASSWORD", raising=False)
         project(folder, port, brands, extra)

@@ -60,7 +60,7 @@ def sample_scanned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     environment a test has; each test works on a copy (`scanned_sample`)."""
     folder = tmp_path_factory.mktemp("sample")
     environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache")):  # holidays "EC"
+    with clean_environment(environment):  # holidays "EC"
         result = CliRunner().invoke(app, ["scan", "-q", "--config", str(sample(folder))])
         assert result.exit_code == 0, result.output
     return folder

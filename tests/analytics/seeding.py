@@ -68,23 +68,12 @@ class Seed:
         with self.database.write() as connection:
             connection.execute(insert(Post.__table__).values(**values))
 
-    def comment(
-        self,
-        channel_id: int,
-        cid: str,
-        when: str,
-        *,
-        post: str = "p1",
-        parent: str | None = None,
-        business: bool = False,
-        label: str | None = None,
-        **fields: Any,
-    ) -> None:
-        values = self.comment_row(
-            channel_id, cid, when, post=post, parent=parent, business=business, label=label, **fields
-        )
+    def comment(self, channel_id: int, cid: str, when: str, **fields: Any) -> None:
+        """A comment (`comment_row`: post, parent, business, label and any column) written alone."""
         with self.database.write() as connection:
-            connection.execute(insert(Comment.__table__).values(**values))
+            connection.execute(
+                insert(Comment.__table__).values(**self.comment_row(channel_id, cid, when, **fields))
+            )
 
     @staticmethod
     def comment_row(

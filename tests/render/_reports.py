@@ -42,7 +42,7 @@ def project_environment(config: Path) -> AbstractContextManager[None]:
     reached the scan and the report, which wrote the holiday cache under the developer's
     $XDG_CACHE_HOME."""
     environment = config.parent.parent / f"{config.parent.name}-env"
-    return clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache"))
+    return clean_environment(environment)
 
 
 def scan(config: Path) -> None:

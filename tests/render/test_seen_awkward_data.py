@@ -29,12 +29,11 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from _chromium import REQUIRED, Browser, find_chromium
-from helpers import clean_environment
+from _reports import project_environment
 from typer.testing import CliRunner
 
 from socialmon import scoring
@@ -253,7 +252,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     config = folder / "socialmon.toml"
     config.write_text(CONFIG.format(big=BIG), encoding="utf-8")
-    with _clean_environment(config), pytest.MonkeyPatch.context() as patch:
+    with project_environment(config), pytest.MonkeyPatch.context() as patch:
         # The big channel's pages of 1,000 texts are scored in this process, not in a scoring
         # worker: one would be spawned for them (a new interpreter importing socialmon and loading
         # the language models, ~2.5 s of CPU), and give the same scores. The workers are tested in
@@ -264,19 +263,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return config
 
 
-def _clean_environment(config: Path) -> AbstractContextManager[None]:
-    """The environment conftest.py's `clean_environ` gives each test, for the module's fixtures (which
-    come before it): without it the developer's SOCIALMON_* settings reached them, and the scan and
-    the reports wrote Ecuador's holidays under the developer's $XDG_CACHE_HOME."""
-    environment = config.parent.parent / f"{config.parent.name}-env"
-    return clean_environment(environment, XDG_CACHE_HOME=str(environment / "xdg-cache"))
-
-
 def report(workspace: Path, suffix: str, *args: str) -> Path:
     """`socialmon report` of every brand over November, written to report<suffix>."""
     output = workspace.parent / f"report{suffix}"
     if not output.exists():
-        with _clean_environment(workspace):
+        with project_environment(workspace):
             result = CliRunner().invoke(
                 app, ["report", *WINDOW, *args, "-o", str(output), "--config", str(workspace)]
             )
