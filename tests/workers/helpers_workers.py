@@ -57,6 +57,11 @@ class Workers:
         self.processes.append((process, log))
         return process
 
+    def log_of(self, process: subprocess.Popen[bytes]) -> str:
+        """What one worker has written to stderr so far."""
+        log = next(log for each, log in self.processes if each is process)
+        return log.read_text(errors="replace")
+
     def logs(self) -> str:
         return "\n".join(
             f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}" for _, log in self.processes

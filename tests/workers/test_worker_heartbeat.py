@@ -71,6 +71,9 @@ def test_a_job_finishing_its_page_after_sigterm_is_not_run_again_elsewhere(
             pool.logs,
         )
         other = pool.start("--concurrency", "1", *QUICK_STALL)  # looks for stalled jobs too
+        # SIGTERM before its handlers are set would kill it (-15), and the point is that it is
+        # watching for stalled jobs while the first one finishes its page.
+        wait_for(lambda: "worker started" in pool.log_of(other), 30, "the other worker to start", pool.logs)
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0, pool.logs()
         other.send_signal(signal.SIGTERM)

@@ -201,6 +201,13 @@ def test_the_schedule_enqueues_each_channel_once_per_period(
                 return 0
 
         wait_for(lambda: ticks() >= 3, 30, "three ticks of the schedule", pool.logs)
+        # SIGTERM before a worker has set its handlers would kill it rather than stop it.
+        wait_for(
+            lambda: all("worker started" in pool.log_of(process) for process in started),
+            30,
+            "both workers to start",
+            pool.logs,
+        )
         for process in started:
             process.send_signal(signal.SIGTERM)
         for process in started:
