@@ -89,12 +89,20 @@ class QueueDatabase:
 
 def _psycopg_conninfo(url: str) -> tuple[str, str]:
     """A SQLAlchemy URL -> (psycopg conninfo, displayable URL)."""
+    from psycopg.conninfo import make_conninfo
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     display = parsed.render_as_string(hide_password=True)
-    plain = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    return plain, display
+    # Built from the parts, as SQLAlchemy's psycopg dialect connects: the URL rendered again writes
+    # a space as "+", which libpq does not decode, so `options=-csearch_path%3Dx%20-c...` became
+    # one search_path "x+-c..." and the queue found no schema.
+    params: dict[str, object] = dict(parsed.translate_connect_args(username="user", database="dbname"))
+    for key, value in parsed.query.items():
+        if isinstance(value, tuple):  # ?host=a&host=b: libpq takes a list of hosts comma-separated
+            value = ",".join(value) if key in ("host", "hostaddr", "port") else value[-1]
+        params[key] = value
+    return make_conninfo(**params), display
 
 
 def with_search_path(conninfo: str, schema: str) -> str:

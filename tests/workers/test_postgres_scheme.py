@@ -37,3 +37,19 @@ def test_scan_and_worker_commands_take_a_postgres_url(
     for command in (["scan", "-q"], ["workers", "migrate"], ["scan", "--enqueue"], ["workers", "status"]):
         result = cli.invoke(app, [*command, "--config", str(config), "--database", heroku_style])
         assert result.exit_code == 0, (command, result.output)
+
+
+@pytest.mark.postgres
+def test_worker_commands_keep_a_search_path_given_with_other_server_options(
+    postgres_url: str, queue_schema: str, tmp_path: Path, cli: Any
+) -> None:
+    # libpq's options hold several "-c name=value", space-separated (%20 in a URL). The queue's
+    # connection was built by rendering the URL again, which wrote the space as "+": the
+    # search_path became "t_...+-cstatement_timeout=60000" and the commands found no schema.
+    assert "options=-csearch_path" in postgres_url
+    url = postgres_url + "%20-cstatement_timeout%3D60000"
+    config = write_config(tmp_path)
+    for command in (["workers", "migrate"], ["workers", "status"]):
+        result = cli.invoke(app, [*command, "--config", str(config), "--database", url])
+        assert result.exit_code == 0, (command, result.output)
+        assert "no schema" not in result.output
