@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import socket
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import respx.mocks
+from postgres_schemas import SchemaPool
 from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
@@ -208,17 +208,21 @@ def postgres_admin() -> Iterator[Engine]:
     admin.dispose()
 
 
-@pytest.fixture
-def postgres_url(postgres_admin: Engine) -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+@pytest.fixture(scope="session")
+def postgres_schemas(postgres_admin: Engine) -> Iterator[SchemaPool]:
     assert POSTGRES_URL
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with postgres_admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    pool = SchemaPool(postgres_admin, POSTGRES_URL)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, postgres_schemas: SchemaPool) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a schema of its own: one at socialmon's newest revision
+    with no rows, or, for a test marked `empty_schema`, a new one with nothing in it (see
+    tests/postgres_schemas.py)."""
+    with postgres_schemas.schema(empty=request.node.get_closest_marker("empty_schema") is not None) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -95,6 +95,7 @@ def test_rescore_decides_the_flag_again_with_the_score(store: Store) -> None:
 # --- an upgrade from 0015 ----------------------------------------------------------------------
 
 
+@pytest.mark.empty_schema
 def test_a_database_at_0015_upgrades_with_its_thanks_flagged_and_no_longer_waiting(database_url: str) -> None:
     from alembic import command
 

@@ -96,6 +96,7 @@ def test_a_post_closing_and_opening_again_is_an_update_and_a_post_unchanged_is_n
         assert stored_closed(store.database) == {MEDIA.platform_id: flag}
 
 
+@pytest.mark.empty_schema
 def test_a_database_at_the_previous_revision_upgrades_keeping_its_posts_taking_replies(
     database_url: str,
 ) -> None:

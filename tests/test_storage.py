@@ -468,6 +468,7 @@ def _schema(database: Database) -> dict[str, Any]:
     return schema
 
 
+@pytest.mark.empty_schema
 def test_migrations_build_exactly_the_models_schema_and_a_new_database_created_directly_has_it(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -509,6 +510,7 @@ def test_migrations_build_exactly_the_models_schema_and_a_new_database_created_d
         migrated.dispose()
 
 
+@pytest.mark.empty_schema
 def test_an_empty_database_reports_no_schema_until_upgraded(database_url: str) -> None:
     database = Database(database_url)
     try:
@@ -520,6 +522,7 @@ def test_an_empty_database_reports_no_schema_until_upgraded(database_url: str) -
         database.dispose()
 
 
+@pytest.mark.empty_schema
 def test_a_database_from_the_first_release_upgrades_in_place(database_url: str) -> None:
     from alembic import command
     from sqlalchemy import text
@@ -613,6 +616,7 @@ def _estimated_comments(database: Database) -> float:
 
 
 @pytest.mark.postgres
+@pytest.mark.empty_schema
 def test_on_postgresql_the_store_analyzes_a_table_each_time_its_writes_double_it(
     postgres_url: str, vader: Scorer
 ) -> None:
@@ -647,6 +651,7 @@ def test_on_postgresql_the_store_analyzes_a_table_each_time_its_writes_double_it
 
 
 @pytest.mark.postgres
+@pytest.mark.empty_schema
 def test_a_role_that_may_not_analyze_leaves_the_statistics_to_autovacuum(
     postgres_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -684,6 +689,7 @@ def test_a_role_that_may_not_analyze_leaves_the_statistics_to_autovacuum(
 
 
 @pytest.mark.postgres
+@pytest.mark.empty_schema
 def test_statistics_that_cannot_be_read_never_fail_the_pages_already_stored(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch, vader: Scorer
 ) -> None:

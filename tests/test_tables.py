@@ -162,6 +162,7 @@ def test_stored_times_are_written_and_read_back_as_the_models_do() -> None:
         assert mine.coerce_compared_value(None, local) is mine
 
 
+@pytest.mark.empty_schema
 def test_the_migration_chain_builds_exactly_the_core_tables(database_url: str) -> None:
     """What the migrations build is what the commands read and write (as it is the models': test_storage.py)."""
     from alembic.autogenerate import compare_metadata

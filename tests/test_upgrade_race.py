@@ -21,6 +21,7 @@ def at_old_revision(url: str) -> Database:
     return database
 
 
+@pytest.mark.empty_schema
 def test_an_upgrade_another_process_did_meanwhile_is_not_reported_twice(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

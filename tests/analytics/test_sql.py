@@ -88,7 +88,7 @@ def test_epoch_micros_with_and_without_unixepoch(
 
 @pytest.fixture
 def stored_postgresql(postgres_url: str) -> Iterator[tuple[object, list[datetime]]]:
-    """The same moments in a PostgreSQL table (conftest's fresh schema)."""
+    """The same moments in a PostgreSQL table (conftest's new schema: the tests are `empty_schema`)."""
     engine = create_engine(postgres_url)
     TIMES.metadata.create_all(engine)
     moments = _moments()
@@ -104,6 +104,7 @@ def _in_schema(engine: Any, statement: Any) -> dict[int, Any]:
 
 
 @pytest.mark.postgres
+@pytest.mark.empty_schema  # its own table, not socialmon's
 @pytest.mark.parametrize("period", ["day", "week", "month"])
 @pytest.mark.parametrize("zone", ZONES)
 def test_postgresql_buckets_are_the_local_calendar(
@@ -119,6 +120,7 @@ def test_postgresql_buckets_are_the_local_calendar(
 
 
 @pytest.mark.postgres
+@pytest.mark.empty_schema  # its own table, not socialmon's
 def test_postgresql_epoch_micros_are_exact(stored_postgresql: tuple[object, list[datetime]]) -> None:
     engine, moments = stored_postgresql
     found = _in_schema(engine, select(TIMES.c.id, epoch_micros_of(TIMES.c.at, "postgresql")))
