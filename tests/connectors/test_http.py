@@ -620,6 +620,26 @@ def test_a_list_value_repeats_its_name_and_a_url_keeps_its_own_query() -> None:
     assert sent[1].url.params.multi_items() == [("after", "abc,"), ("limit", "2")]
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"{BASE}/items?access_token=OLD&after=QVFI%3D%3D&limit=5",
+        f"{BASE}/items?ids=1&ids=2&access%5Ftoken=OLD&&flag",
+        f"{BASE}/items?q=a+b%26c&after=x#frag",
+    ],
+)
+def test_a_link_with_its_own_query_takes_the_requests_names_as_httpx_merging_would(link: str) -> None:
+    # The names the request gives replace the link's (a fresh token over a link's old one); the
+    # link's other names and values stay, as httpx's copy_merge_params keeps them.
+    api, _, sent = make_api([ok()])
+    query = {"access_token": "NEW", "limit": 25}
+    run(api.get(link, query))
+    expected = httpx.URL(link).copy_merge_params(query)
+    assert sorted(sent[0].url.params.multi_items()) == sorted(expected.params.multi_items())
+    assert sent[0].url.copy_with(query=None, fragment=None) == httpx.URL(f"{BASE}/items")
+    assert sent[0].url.params.get_list("access_token") == ["NEW"]
+
+
 def test_a_query_arrives_on_the_wire_as_its_names_and_values_through_the_shared_client() -> None:
     """aiohttp re-reads the URL httpx built: the server must decode the very values sent,
     on a plain URL and on one with a query of its own (kept, the request's added after it)."""
