@@ -946,13 +946,7 @@ class Config:
         where = f"brand '{brand.slug}', channel '{channel.name}'"
         connector_class = registry.get(channel.platform)
         if connector_class is None:
-            raise ConfigError(
-                [
-                    ConfigProblem(
-                        self.path, where, "platform", unknown_platform(channel.platform, registry.names())
-                    )
-                ]
-            )
+            raise ConfigError([_platform_problem(self.path, where, channel.platform, registry)])
         env = os.environ if environ is None else environ
         missing_account = self._missing_account(where, channel, connector_class)
         problems: list[ConfigProblem] = []
@@ -1135,50 +1129,105 @@ def toml_mistake(error: str) -> str:
 
 def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
     """Read and validate the file; with a registry, also check every channel's platform and options
-    and the platforms named under [scan.limits]."""
+    and the platforms named under [scan.limits]. Raises one ConfigError with every problem found."""
+    config, problems = read_config(path, registry)
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config
+
+
+def read_config(
+    path: Path, registry: ConnectorRegistry | None = None
+) -> tuple[Config | None, list[ConfigProblem]]:
+    """The config and the problems `load_config` refuses it for, all of them at once: a file whose
+    settings do not validate gives None, with what its brands and channels show as written too (two
+    brands of one slug, a platform no connector is installed for). `socialmon check` goes on from a
+    config that validated, to list its channels' problems with these in one run: a consultant's
+    file of twenty brands was fixed in three rounds, one kind of mistake at a time."""
     try:
         raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
-        raise ConfigError(
-            [ConfigProblem(path, "", "", "file not found (run `socialmon init` to create one)")]
-        ) from None
+        return None, [ConfigProblem(path, "", "", "file not found (run `socialmon init` to create one)")]
     except IsADirectoryError:
         example = str(path / DEFAULT_CONFIG_NAME)
-        raise ConfigError(
-            [ConfigProblem(path, "", "", f"a folder, not a config file: give the file, e.g. {example}")]
-        ) from None
+        return None, [
+            ConfigProblem(path, "", "", f"a folder, not a config file: give the file, e.g. {example}")
+        ]
     except UnicodeDecodeError as error:
         line = error.object[: error.start].count(b"\n") + 1
-        raise ConfigError([ConfigProblem(path, "", "", _not_utf8(line))]) from None
+        return None, [ConfigProblem(path, "", "", _not_utf8(line))]
     except OSError as error:
-        raise ConfigError([ConfigProblem(path, "", "", f"cannot read the file: {error}")]) from None
+        return None, [ConfigProblem(path, "", "", f"cannot read the file: {error}")]
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError([ConfigProblem(path, "", "", toml_mistake(str(error)))]) from None
+        return None, [ConfigProblem(path, "", "", toml_mistake(str(error)))]
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError([_problem_from_error(path, raw, item) for item in error.errors()]) from None
+        problems = [_problem_from_error(path, raw, item) for item in error.errors()]
+        return None, problems + _written_brand_problems(path, raw, registry, problems)
     config = Config(path=path.resolve(), settings=settings)
-    database_problems = _database_references(config)
-    if database_problems:
-        raise ConfigError(database_problems)
+    problems = _database_references(config)
     if registry is not None:
-        problems = _unknown_limited_platforms(config, registry)
+        problems += _unknown_limited_platforms(config, registry)
         for brand, channel in config.select():
             if registry.get(channel.platform) is None:
                 where = f"brand '{brand.slug}', channel '{channel.name}'"
-                broken = getattr(registry, "problem", lambda _name: None)(channel.platform)
-                problems.append(
-                    ConfigProblem(
-                        config.path,
-                        where,
-                        "platform",
-                        broken or unknown_platform(channel.platform, registry.names()),
-                    )
+                problems.append(_platform_problem(config.path, where, channel.platform, registry))
+    return config, problems
+
+
+def _platform_problem(path: Path, where: str, platform: str, registry: ConnectorRegistry) -> ConfigProblem:
+    """A channel's platform no connector is installed for, or whose connector does not load."""
+    broken = getattr(registry, "problem", lambda _name: None)(platform)
+    return ConfigProblem(path, where, "platform", broken or unknown_platform(platform, registry.names()))
+
+
+def _written_brand_problems(
+    path: Path, raw: dict[str, Any], registry: ConnectorRegistry | None, found: list[ConfigProblem]
+) -> list[ConfigProblem]:
+    """What a file whose settings do not validate shows besides, read from the brands as written:
+    slugs two brands share and platforms no connector is installed for (the checks a valid file
+    gets), each unless its place has a problem of that field already."""
+    said = {(problem.where, problem.field) for problem in found}
+    problems: list[ConfigProblem] = []
+    brands = raw.get("brands")
+    if not isinstance(brands, list):
+        return problems
+    slugs: list[str] = []
+    for index, brand in enumerate(brands):
+        if not isinstance(brand, dict):
+            continue
+        name, slug = brand.get("name"), brand.get("slug")
+        slug = slug if isinstance(slug, str) and slug else slugify(name) if isinstance(name, str) else None
+        label = brand.get("slug") or brand.get("name")
+        brand_where = f"brand '{label}'" if label else f"brand #{index + 1}"
+        if slug is not None and slug in slugs and (brand_where, "slug") not in said:
+            problems.append(
+                ConfigProblem(
+                    path,
+                    brand_where,
+                    "slug",
+                    f"two brands share the slug {slug!r}; give each a distinct 'slug'",
                 )
-        if problems:
-            raise ConfigError(problems)
-    return config
+            )
+        if slug is not None:
+            slugs.append(slug)
+        channels = brand.get("channels")
+        if registry is None or not isinstance(channels, list):
+            continue
+        for number, channel in enumerate(channels):
+            platform = channel.get("platform") if isinstance(channel, dict) else None
+            if not isinstance(platform, str) or registry.get(platform) is not None:
+                continue
+            channel_label = channel.get("name") or platform
+            where = (
+                f"{brand_where}, channel '{channel_label}'"
+                if channel_label
+                else f"{brand_where}, channel #{number + 1}"
+            )
+            if (where, "platform") not in said:
+                problems.append(_platform_problem(path, where, platform, registry))
+    return problems
 
 
 def _unknown_limited_platforms(config: Config, registry: ConnectorRegistry) -> list[ConfigProblem]:

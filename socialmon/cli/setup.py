@@ -124,21 +124,25 @@ def init(
 @app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     from socialmon.cli._config_words import problem_line, said
-    from socialmon.config import ConfigError, check_channels, find_config_path, load_config
+    from socialmon.config import ConfigError, check_channels, find_config_path, read_config
 
     found = find_config_path(config)
     if found is None:
         fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
     connectors = registry()
     warn_broken(connectors)  # `check` looks at every installed connector, not only those in use
-    problems: list[str] = []
-    try:
-        loaded = load_config(found, connectors)
-    except ConfigError as error:
-        config_problems(error)
+    loaded, config_errors = read_config(found, connectors)
+    if loaded is None:
+        config_problems(ConfigError(config_errors))
     use_for(loaded)
-    channel_problems = check_channels(loaded, connectors)
-    problems += [problem_line(problem) for problem in channel_problems]
+    # A config that validated goes on with what is wrong in it (a platform no connector is
+    # installed for, a database it names wrongly): its channels' problems are listed with them.
+    flagged = {problem.where for problem in config_errors if problem.field == "platform"}
+    channel_problems = [
+        problem for problem in check_channels(loaded, connectors) if problem.where not in flagged
+    ]
+    problems = [problem_line(problem) for problem in channel_problems]
+    channel_problems += config_errors  # their channels are left out of the checks below too
     sources, warnings = source_problems(loaded, connectors, channel_problems)
     problems += [problem_line(problem) for problem in sources]
     for warning in warnings:  # said, and the config still passes: the scan works, its figures mislead
@@ -149,33 +153,41 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     unknown_scorer = scorer_problem(loaded)
     if unknown_scorer is not None:
         problems.append(unknown_scorer)
-    try:
-        db = Database(loaded.database_url(database))
-        stale = 0
+    stale = 0
+    schema = _("unusable")
+    # A `database` setting with a problem was said with the config errors: there is no URL to open.
+    if not any(error.field == "database" for error in config_errors):
         try:
-            db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
-            status = db.schema_status()
-            sentiment = loaded.settings.sentiment
-            if status.up_to_date and status.current is not None and sentiment.scorer in available_scorers():
-                from socialmon.rescore import stale_summary
+            db = Database(loaded.database_url(database))
+            try:
+                db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
+                status = db.schema_status()
+                sentiment = loaded.settings.sentiment
+                if (
+                    status.up_to_date
+                    and status.current is not None
+                    and sentiment.scorer in available_scorers()
+                ):
+                    from socialmon.rescore import stale_summary
 
-                stale, scorer = stale_summary(db, sentiment.scorer, sentiment.languages)
-        finally:
-            db.dispose()
-        if status.current is None:
-            schema = _("new (created on the first scan)")
-        elif status.up_to_date:
-            schema = _("schema {current} (newest)").format(current=status.current)
-        else:
-            schema = _(
-                "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
-            ).format(current=status.current, head=status.head)
-    except DatabaseError as error:
-        problems.append(said(str(error)))  # socialmon.database's English, in the CLI's language
-        schema = _("unusable")
+                    stale, scorer = stale_summary(db, sentiment.scorer, sentiment.languages)
+            finally:
+                db.dispose()
+            if status.current is None:
+                schema = _("new (created on the first scan)")
+            elif status.up_to_date:
+                schema = _("schema {current} (newest)").format(current=status.current)
+            else:
+                schema = _(
+                    "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
+                ).format(current=status.current, head=status.head)
+        except DatabaseError as error:
+            problems.append(said(str(error)))  # socialmon.database's English, in the CLI's language
+    for config_error in config_errors:  # said as `load_config` refuses them in the other commands
+        problem(_("config error"), problem_line(config_error))
     for found_problem in problems:
         problem(_("problem"), found_problem)
-    if problems:
+    if problems or config_errors:
         raise typer.Exit(EXIT_USAGE)
     channels = len(loaded.select())
     say(
