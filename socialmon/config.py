@@ -752,6 +752,10 @@ class ReportOptions(_Strict):
         return config_minutes(value)
 
 
+def shared_slug(slug: str) -> str:
+    return f"two brands share the slug {slug!r}; give each a distinct 'slug'"
+
+
 class Settings(_Strict):
     database: str | None = None
     scan: ScanOptions = Field(default_factory=ScanOptions)
@@ -765,10 +769,7 @@ class Settings(_Strict):
         slugs = [brand.slug for brand in self.brands]
         for index, slug in enumerate(slugs):
             if slug in slugs[:index]:
-                raise _field_error(
-                    ("brands", index, "slug"),
-                    f"two brands share the slug {slug!r}; give each a distinct 'slug'",
-                )
+                raise _field_error(("brands", index, "slug"), shared_slug(slug))
         return self
 
 
@@ -1143,7 +1144,7 @@ def read_config(
     settings do not validate gives None, with what its brands and channels show as written too (two
     brands of one slug, a platform no connector is installed for). `socialmon check` goes on from a
     config that validated, to list its channels' problems with these in one run: a consultant's
-    file of twenty brands was fixed in three rounds, one kind of mistake at a time."""
+    file of twenty brands was fixed in four rounds, one kind of mistake at a time."""
     try:
         raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
@@ -1202,14 +1203,7 @@ def _written_brand_problems(
         label = brand.get("slug") or brand.get("name")
         brand_where = f"brand '{label}'" if label else f"brand #{index + 1}"
         if slug is not None and slug in slugs and (brand_where, "slug") not in said:
-            problems.append(
-                ConfigProblem(
-                    path,
-                    brand_where,
-                    "slug",
-                    f"two brands share the slug {slug!r}; give each a distinct 'slug'",
-                )
-            )
+            problems.append(ConfigProblem(path, brand_where, "slug", shared_slug(slug)))
         if slug is not None:
             slugs.append(slug)
         channels = brand.get("channels")
