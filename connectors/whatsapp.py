@@ -1326,7 +1326,7 @@ def _collector_paused() -> Iterator[None]:
     and the full ones among them (2 to 4 per 200,000-line export) rescanned every object alive,
     the messages of the export read before included. On `bench_whatsapp.py` they took 0.4-0.5 s of
     the parse's 2.1 s of CPU (a series of parses in one process, the collections a paused parse
-    leaves for later counted: 10.3-11.2 -> 7.8-8.3 µs per line). As `socialmon/cli/_gc.py`'s
+    leaves for later counted: 10.3-11.2 -> 7.8-8.3 µs per line). As `socialmon/_gc.py`'s
     `collector_paused`, which the connectors cannot import (they do not import socialmon).
     """
     if not gc.isenabled():

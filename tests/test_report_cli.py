@@ -203,7 +203,7 @@ def test_a_json_report_loads_only_what_it_runs(tmp_path: Path, project: Path) ->
 def test_the_garbage_collector_is_paused_only_while_a_report_computes(project: Path, cli: CliRunner) -> None:
     import gc
 
-    from socialmon.cli._gc import collector_paused
+    from socialmon._gc import collector_paused
 
     seen: list[bool] = []
     with collector_paused():
@@ -222,7 +222,7 @@ def test_the_garbage_collector_is_paused_only_while_a_report_computes(project: P
 
 _FREEZE_PROBE = """
 import gc, sys
-from socialmon.cli import _gc
+from socialmon import _gc
 if sys.argv[1] == "command":
     _gc.process_ends_with_command()
 before = gc.get_freeze_count()

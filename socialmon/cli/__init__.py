@@ -12,7 +12,7 @@ import importlib
 import sys
 from typing import TYPE_CHECKING, Any
 
-from socialmon.cli._gc import collector_paused, keep_until_exit, process_ends_with_command
+from socialmon._gc import collector_paused, keep_until_exit, process_ends_with_command
 
 if TYPE_CHECKING:
     import typer
@@ -40,7 +40,9 @@ COMMAND_MODULES = {
 def load_commands(names: list[str] | None = None) -> None:
     """Import the modules that register the commands `names` on `app` (all of them when None)."""
     modules = sorted(set(COMMAND_MODULES.values())) if names is None else [COMMAND_MODULES[n] for n in names]
-    with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
+    with collector_paused(
+        lasting=True
+    ):  # see socialmon/_gc.py: loading the commands makes many objects, no garbage
         for module in modules:
             importlib.import_module(f"socialmon.cli.{module}")
     if names is None:  # --help lists them in one order, whichever module a program imported first
@@ -127,4 +129,4 @@ def main() -> None:
     try:
         _app_for(sys.argv[1:])()
     finally:
-        keep_until_exit()  # no last collection at exit (see _gc.py)
+        keep_until_exit()  # no last collection at exit (see socialmon/_gc.py)

@@ -6,7 +6,7 @@ which imports only the module of the command a process runs).
 
 from __future__ import annotations
 
-from socialmon.cli._gc import collector_paused
+from socialmon._gc import collector_paused
 from socialmon.cli._i18n import (
     _,
     hide_type_tags,
@@ -15,7 +15,9 @@ from socialmon.cli._i18n import (
     use_environment,
 )
 
-with collector_paused(lasting=True):  # see _gc.py: loading the commands makes many objects, no garbage
+with collector_paused(
+    lasting=True
+):  # see socialmon/_gc.py: loading the commands makes many objects, no garbage
     import typer
 
 hide_type_tags()  # no <bool>, <str> in --help

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from socialmon._gc import collector_paused
 from socialmon.cli._app import app
 from socialmon.cli._common import (
     EXIT_FAILED,
@@ -42,7 +43,6 @@ from socialmon.cli._common import (
     terminal_text,
     to_standard_output,
 )
-from socialmon.cli._gc import collector_paused
 from socialmon.cli._i18n import _, ngettext, use_for
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def run_report(
     force: bool = False,
 ) -> None:
     """Compute one view for the selected brands and render it in the chosen format."""
-    # Computing makes an object per comment and no garbage (see cli/_gc.py); rendering, which
+    # Computing makes an object per comment and no garbage (see socialmon/_gc.py); rendering, which
     # may build templates and PDF layouts, runs with the collector. What the block keeps (the
     # reports, the modules it loads) lives until the command ends.
     with collector_paused(until_exit=True):

@@ -966,7 +966,7 @@ def main() -> None:
                 gc.collect()
                 backends = server_processes(database)
                 cpu_before = cpu_seconds(backends)
-                gc.disable()  # as the command computes a report (see socialmon/cli/_gc.py)
+                gc.disable()  # as the command computes a report (see socialmon/_gc.py)
                 try:
                     if side == "report":
                         seconds = run_report(database, config, since, until)[2]
