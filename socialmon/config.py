@@ -408,7 +408,11 @@ class WatchListRule(_Rule):
     @field_validator("terms")
     @classmethod
     def _no_blank_terms(cls, value: list[str]) -> list[str]:
-        if any(not term.strip() for term in value):
+        from socialmon.alerts.watchlist import normalise
+
+        # A term of accents alone ("\u0301") is empty too once they are set aside, as the matching
+        # sets them aside: it stopped every alerts run with an IndexError.
+        if any(not normalise(term).split() for term in value):
             raise ValueError("a watch-list term is empty")
         return value
 
