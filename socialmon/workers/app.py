@@ -88,21 +88,24 @@ class QueueDatabase:
 
 
 def _psycopg_conninfo(url: str) -> tuple[str, str]:
-    """A SQLAlchemy URL -> (psycopg conninfo, displayable URL)."""
+    """A SQLAlchemy URL -> (psycopg conninfo, displayable URL); raises WorkersUnavailable for a URL
+    libpq cannot take (an option it does not know)."""
+    import psycopg
     from psycopg.conninfo import make_conninfo
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
     parsed = make_url(url)
     display = parsed.render_as_string(hide_password=True)
-    # Built from the parts, as SQLAlchemy's psycopg dialect connects: the URL rendered again writes
-    # a space as "+", which libpq does not decode, so `options=-csearch_path%3Dx%20-c...` became
-    # one search_path "x+-c..." and the queue found no schema.
-    params: dict[str, object] = dict(parsed.translate_connect_args(username="user", database="dbname"))
-    for key, value in parsed.query.items():
-        if isinstance(value, tuple):  # ?host=a&host=b: libpq takes a list of hosts comma-separated
-            value = ",".join(value) if key in ("host", "hostaddr", "port") else value[-1]
-        params[key] = value
-    return make_conninfo(**params), display
+    # Read as SQLAlchemy's psycopg dialect reads it for socialmon's own connection (several hosts
+    # as ?host=a:5432&host=b:5433 included). The URL rendered again wrote a space in `options` as
+    # "+", which libpq does not decode: `-csearch_path%3Dx%20-c...` became one search_path.
+    try:
+        _, params = PGDialect_psycopg().create_connect_args(parsed)
+        return make_conninfo(**params), display
+    except (ArgumentError, psycopg.Error) as error:
+        raise WorkersUnavailable(f"cannot connect to {display}: {first_line(error)}") from None
 
 
 def with_search_path(conninfo: str, schema: str) -> str:

@@ -53,3 +53,12 @@ def test_worker_commands_keep_a_search_path_given_with_other_server_options(
         result = cli.invoke(app, [*command, "--config", str(config), "--database", url])
         assert result.exit_code == 0, (command, result.output)
         assert "no schema" not in result.output
+
+
+def test_a_url_with_an_option_libpq_does_not_know_is_said_not_a_traceback(tmp_path: Path, cli: Any) -> None:
+    config = write_config(tmp_path)
+    url = "postgresql+psycopg://socialmon@127.0.0.1:1/socialmon?foo=bar"
+    result = cli.invoke(app, ["workers", "status", "--config", str(config), "--database", url])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code != 0
+    assert 'invalid connection option "foo"' in " ".join(result.output.split())
