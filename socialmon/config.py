@@ -1191,8 +1191,9 @@ def _written_brand_problems(
     path: Path, raw: dict[str, Any], registry: ConnectorRegistry | None, found: list[ConfigProblem]
 ) -> list[ConfigProblem]:
     """What a file whose settings do not validate shows besides, read from the brands as written:
-    slugs two brands share and platforms no connector is installed for (the checks a valid file
-    gets), each unless its place has a problem of that field already."""
+    slugs two brands share and platforms no connector is installed for, each unless its place has a
+    problem of that field already. (A misspelt [scan.limits] platform and the `database` setting's
+    references are judged once the settings validate.)"""
     said = {(problem.where, problem.field) for problem in found}
     problems: list[ConfigProblem] = []
     brands = raw.get("brands")
@@ -1202,8 +1203,16 @@ def _written_brand_problems(
     for index, brand in enumerate(brands):
         if not isinstance(brand, dict):
             continue
-        name, slug = brand.get("name"), brand.get("slug")
-        slug = slug if isinstance(slug, str) and slug else slugify(name) if isinstance(name, str) else None
+        # The slug as written, else (none or "") the name's, as the settings work it out; None when
+        # neither gives one (a slug of the wrong type, a name left empty): no clash is claimed on a
+        # slug nobody wrote.
+        written, name = brand.get("slug"), brand.get("name")
+        if isinstance(written, str) and written:
+            slug: str | None = written
+        elif written not in (None, ""):
+            slug = None
+        else:
+            slug = slugify(name) if isinstance(name, str) and name.strip() else None
         label = brand.get("slug") or brand.get("name")
         brand_where = f"brand '{label}'" if label else f"brand #{index + 1}"
         if slug is not None and slug in slugs and (brand_where, "slug") not in said:

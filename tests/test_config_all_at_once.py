@@ -38,7 +38,7 @@ platform = "file"
 
 def check(config: Path) -> tuple[int, list[str]]:
     result = CliRunner().invoke(app, ["check", "--config", str(config)])
-    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     lines = [" ".join(line.split()) for line in result.output.splitlines() if line.strip()]
     return result.exit_code, lines
 
@@ -112,3 +112,19 @@ def test_a_database_naming_an_unset_variable_is_said_with_the_channels_problems(
     assert any(line.startswith("config error:") and "field 'database'" in line for line in lines), lines
     assert any("field 'path'" in line for line in lines), lines
     assert not any("cannot open the database" in line for line in lines), lines  # no URL was opened
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ('name = "Café"', 'name = "Café"\nslug = 3'),
+        ('name = ""', 'name = ""'),
+    ],
+    ids=["a slug of the wrong type", "empty names"],
+)
+def test_no_shared_slug_is_claimed_for_a_slug_nobody_wrote(tmp_path: Path, first: str, second: str) -> None:
+    text = f'database = "socialmon.db"\n\n[[brands]]\n{first}\n\n[[brands]]\n{second}\n'
+    with pytest.raises(ConfigError) as refused:
+        load_config(written(tmp_path, text), default_registry())
+    assert refused.value.problems  # the wrong slug or name is said
+    assert not any("share the slug" in problem.message for problem in refused.value.problems)
