@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector, paused while a command makes many objects and no garbage."""
+"""Python's cyclic garbage collector, paused while a command (or the alert rules) makes many objects
+and no garbage."""
 
 from __future__ import annotations
 

@@ -387,7 +387,8 @@ def judge_brand(
     # members) that stay alive until the rules are done, and next to no garbage: the collections
     # that ran every 700 new objects found 41 objects in all, and the full ones among them rescanned
     # every object alive: 0.26-0.29 s of the first evaluation's 1.9-2.0 s of CPU on
-    # `bench_alerts.py --days 7`.
+    # `bench_alerts.py --days 7`. The pause is the whole process's: in a worker, scans running
+    # meanwhile make their garbage cycles for that second or two, collected after it.
     with collector_paused():
         return _judge_brand(context, skipped)
 

@@ -50,7 +50,7 @@ def normalise(text: str) -> str:
         return text.lower()
     # `fold` of each run beyond ASCII, the same as of the whole text: after casefold() no capital
     # sigma is left, the one letter whose lower case depends on its neighbours, so fold works
-    # character by character (tests/alerts/test_first_run_speedup.py compares the two). A Spanish
+    # character by character (tests/alerts/test_watchlist_folding_equivalence.py compares the two). A Spanish
     # text's few accented letters recur ("í", "ó"): folded once each, the benchmark's texts (50
     # characters) took 1.7 µs each, against 3.2 µs with `fold` of the whole, whose translate()
     # looks every character up.

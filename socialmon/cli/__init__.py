@@ -40,9 +40,8 @@ COMMAND_MODULES = {
 def load_commands(names: list[str] | None = None) -> None:
     """Import the modules that register the commands `names` on `app` (all of them when None)."""
     modules = sorted(set(COMMAND_MODULES.values())) if names is None else [COMMAND_MODULES[n] for n in names]
-    with collector_paused(
-        lasting=True
-    ):  # see socialmon/_gc.py: loading the commands makes many objects, no garbage
+    # See socialmon/_gc.py: loading the commands makes many objects, no garbage.
+    with collector_paused(lasting=True):
         for module in modules:
             importlib.import_module(f"socialmon.cli.{module}")
     if names is None:  # --help lists them in one order, whichever module a program imported first

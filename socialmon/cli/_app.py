@@ -15,9 +15,9 @@ from socialmon.cli._i18n import (
     use_environment,
 )
 
-with collector_paused(
-    lasting=True
-):  # see socialmon/_gc.py: loading the commands makes many objects, no garbage
+# See socialmon/_gc.py: loading the commands makes many objects, no garbage.
+
+with collector_paused(lasting=True):
     import typer
 
 hide_type_tags()  # no <bool>, <str> in --help
