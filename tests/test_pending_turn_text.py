@@ -82,3 +82,27 @@ def test_the_waiting_alert_quotes_the_complaint_of_a_negative_turn(tmp_path: Pat
     said = json.dumps(facts if isinstance(facts, dict) else json.loads(facts), ensure_ascii=False)
     assert "aplastado" in said, said
     assert "A las 5 pm" not in said, said
+
+
+def test_alerts_show_lists_a_negative_turn_by_its_complaint_as_the_alert_quotes_it(tmp_path: Path) -> None:
+    """`alerts show` listed the turn's first message ("neutral · A las 5 pm porfa") while the
+    alert's e-mail quoted the complaint: its reference, label and text are the complaint's now."""
+    config = rosas_chat(tmp_path, '[brands.alerts.waiting]\ninclude = "negative"\nlookback = "7d"\n')
+    cli = CliRunner()
+    assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
+    pending = json.loads(cli.invoke(app, ["pending", "--config", str(config), "-f", "json"]).output)
+    (item,) = [entry for brand in pending["brands"] for entry in brand["needs_reply"]["items"]]
+    database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
+    try:
+        with database.read() as connection:
+            (alert_id,) = (
+                connection.execute(select(ALERT.c.id).where(ALERT.c.rule == "waiting")).scalars().all()
+            )
+    finally:
+        database.dispose()
+    result = cli.invoke(app, ["alerts", "show", str(alert_id), "--config", str(config)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "aplastado" in shown and "A las 5 pm" not in shown, result.output
+    assert item["ref"] in shown  # the reference `pending` gives and `label` takes
+    assert "negative" in shown

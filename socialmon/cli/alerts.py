@@ -299,9 +299,20 @@ def show(
             # The comment's reference (#k3m9x2), as `pending` and the reports show it and `label` takes it.
             for name in (_("Ref."), _("channel"), _("author"), _("written"), _("label"), _("comment")):
                 table.add_column(name, overflow="fold")
+            # A negative private-message turn is the alert's member by its first message; the
+            # alert quotes the message that made it negative (its `comments`), and so does this.
+            quoted = {
+                entry["id"]: entry
+                for entry in facts.get("comments") or []
+                if isinstance(entry, dict) and isinstance(entry.get("id"), int)
+            }
             for start in range(0, len(ids), 500):
                 query = (
                     select(
+                        comment_t.c.id,
+                        comment_t.c.channel_id,
+                        comment_t.c.post_platform_id,
+                        comment_t.c.author_id,
                         brand_t.c.slug,
                         comment_t.c.platform_id,
                         channel_t.c.name,
@@ -316,9 +327,11 @@ def show(
                     .where(comment_t.c.id.in_(ids[start : start + 500]))
                     .order_by(comment_t.c.created_at, comment_t.c.id)
                 )
-                for slug, platform_id, channel, author, created, label, body, url in connection.execute(
-                    query
-                ):
+                for member in connection.execute(query).all():
+                    slug, platform_id, channel, author, created, label, body, url = member[4:]
+                    complaint = _turn_complaint(connection, member, quoted.get(member.id))
+                    if complaint is not None:
+                        platform_id, label, body, url = complaint
                     cell = plain((body or "")[:500])
                     if url:
                         cell.append("\n")
@@ -333,6 +346,35 @@ def show(
                     )
     if table.row_count:
         out.print(table)
+
+
+def _turn_complaint(
+    connection: Any, member: Any, quoted: dict[str, Any] | None
+) -> tuple[str, str, str, Any] | None:
+    """(platform id, label, text, link) of the message an alert quotes for its member `member` when
+    that is another message (a negative turn's complaint, `rules._show_complaints`): the first
+    message of the same conversation and sender, from the member on, with the text quoted."""
+    from sqlalchemy import select
+
+    from socialmon.analytics.responses import effective_label
+    from socialmon.tables import COMMENT
+
+    text = quoted.get("text") if quoted else None
+    if not isinstance(text, str) or text == member.text:
+        return None
+    found = connection.execute(
+        select(COMMENT.c.platform_id, effective_label(COMMENT), COMMENT.c.text, COMMENT.c.url)
+        .where(
+            COMMENT.c.channel_id == member.channel_id,
+            COMMENT.c.post_platform_id == member.post_platform_id,
+            COMMENT.c.author_id == member.author_id,
+            COMMENT.c.created_at >= member.created_at,
+            COMMENT.c.text == text,
+        )
+        .order_by(COMMENT.c.created_at, COMMENT.c.id)
+        .limit(1)
+    ).first()
+    return tuple(found) if found is not None else None  # type: ignore[return-value]
 
 
 @alerts_app.command(help=_("Run the rules now and record what they find, without sending anything."))
