@@ -1379,15 +1379,14 @@ def _parse(
         # sender either, and may be written the other way round); then by the reading in which the
         # senders' dates run forward; then by the locale.
         # The pairs are read as they are made, not listed first: 0.06 -> 0.03 s on 200,000 lines.
+        def days() -> Iterator[tuple[str, str]]:
+            return zip(parts[2::9], parts[3::9], strict=True)
+
         order = (
-            _date_order_of(
-                itertools.compress(zip(parts[2::9], parts[3::9], strict=True), map(itemgetter(1), firsts))
-            )
+            _date_order_of(itertools.compress(days(), map(itemgetter(1), firsts)))
             or _date_order_of(
                 day
-                for day, (line, colon, _) in zip(
-                    zip(parts[2::9], parts[3::9], strict=True), firsts, strict=True
-                )
+                for day, (line, colon, _) in zip(days(), firsts, strict=True)
                 if not colon and _reads_as_notice(line)
             )
             or _date_order_running(

@@ -16,7 +16,6 @@ from socialmon.cli._i18n import (
 )
 
 # See socialmon/_gc.py: loading the commands makes many objects, no garbage.
-
 with collector_paused(lasting=True):
     import typer
 

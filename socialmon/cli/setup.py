@@ -153,34 +153,11 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     unknown_scorer = scorer_problem(loaded)
     if unknown_scorer is not None:
         problems.append(unknown_scorer)
-    stale = 0
-    schema = _("unusable")
+    stale, scorer, schema = 0, "", _("unusable")
     # A `database` setting with a problem was said with the config errors: there is no URL to open.
     if not any(error.field == "database" for error in config_errors):
         try:
-            db = Database(loaded.database_url(database))
-            try:
-                db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
-                status = db.schema_status()
-                sentiment = loaded.settings.sentiment
-                if (
-                    status.up_to_date
-                    and status.current is not None
-                    and sentiment.scorer in available_scorers()
-                ):
-                    from socialmon.rescore import stale_summary
-
-                    stale, scorer = stale_summary(db, sentiment.scorer, sentiment.languages)
-            finally:
-                db.dispose()
-            if status.current is None:
-                schema = _("new (created on the first scan)")
-            elif status.up_to_date:
-                schema = _("schema {current} (newest)").format(current=status.current)
-            else:
-                schema = _(
-                    "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
-                ).format(current=status.current, head=status.head)
+            schema, stale, scorer = database_state(loaded, database)
         except DatabaseError as error:
             problems.append(said(str(error)))  # socialmon.database's English, in the CLI's language
     for config_error in config_errors:  # said as `load_config` refuses them in the other commands
@@ -215,6 +192,32 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
                 stale,
             ).format(count=count(stale), scorer=scorer),
         )
+
+
+def database_state(config: Config, database: str | None) -> tuple[str, int, str]:
+    """(what `check` says of the database's schema, how many comments another scorer or version
+    scored, the scorer that would score them again); raises DatabaseError."""
+    stale, scorer = 0, ""
+    db = Database(config.database_url(database))
+    try:
+        db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
+        status = db.schema_status()
+        sentiment = config.settings.sentiment
+        if status.up_to_date and status.current is not None and sentiment.scorer in available_scorers():
+            from socialmon.rescore import stale_summary
+
+            stale, scorer = stale_summary(db, sentiment.scorer, sentiment.languages)
+    finally:
+        db.dispose()
+    if status.current is None:
+        schema = _("new (created on the first scan)")
+    elif status.up_to_date:
+        schema = _("schema {current} (newest)").format(current=status.current)
+    else:
+        schema = _(
+            "schema {current}, newest is {head}: upgraded on the next scan or `socialmon upgrade`"
+        ).format(current=status.current, head=status.head)
+    return schema, stale, scorer
 
 
 def nothing_to_scan(config: Config) -> list[str]:
