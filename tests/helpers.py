@@ -85,11 +85,13 @@ def run_cli(
 
 
 @contextlib.contextmanager
-def clean_environment(folder: Path, **variables: str) -> Iterator[None]:
+def clean_environment(project: Path, **variables: str) -> Iterator[None]:
     """The environment conftest.py's `clean_environ` gives each test, for a fixture shared by several
-    (its data and cache folders, such as the holiday dates' cache, in `folder`)."""
+    that works on the project in `project`: its data and cache folders (such as the holiday dates'
+    cache) in a folder beside it, `<project>-env`, which a copy of the project leaves behind."""
     import pytest
 
+    folder = project.parent / f"{project.name}-env"
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
             if name.startswith("SOCIALMON_"):
@@ -120,7 +122,7 @@ def scanned_project(folder: Path, records: list[dict[str, Any]], *then: list[str
     """A project in `folder` (`records` in export.jsonl, `write_config`'s config) scanned once, then
     each command of `then` run on it, in the clean environment a fixture shared by a module needs:
     its config. Each test then works on a copy (`copy_project`)."""
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         write_jsonl(folder / "export.jsonl", records)
         config = write_config(folder).resolve()
         for command in (["scan", "-q"], *then):

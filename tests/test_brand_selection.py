@@ -90,7 +90,7 @@ def _write_project(folder: Path, extra: str = "") -> Path:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three brands scanned, their alerts checked, once for the module; each test gets a copy."""
     folder = tmp_path_factory.mktemp("brands")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         config = _write_project(folder)
         assert CliRunner().invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
         assert CliRunner().invoke(app, ["alerts", "check", "--config", str(config)]).exit_code == 0
@@ -366,8 +366,7 @@ def _scanned_once(factory: pytest.TempPathFactory, name: str, body: str) -> Path
     """`body`'s project scanned once for the module, in the environment a test has; each test
     works on a copy (`copy_project`)."""
     folder = factory.mktemp(name)
-    environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         _scanned_project(folder, body)
     return folder
 

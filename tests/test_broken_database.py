@@ -50,7 +50,7 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A config and its database, scanned once for the module (each test damages a copy)."""
     folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="300"):
+    with clean_environment(folder, COLUMNS="300"):
         write_jsonl(
             folder / "export.jsonl",
             [post("p1"), *(comment(f"c{i}", text="I love this place, wonderful!") for i in range(1, 40))],
@@ -140,7 +140,7 @@ def from_the_future(url: str) -> None:
 
 def scanned_into(folder: Path, url: str) -> None:
     """`folder`'s export of one post and one comment scanned into `url`, in a test's clean environment."""
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="300"):
+    with clean_environment(folder, COLUMNS="300"):
         write_jsonl(folder / "export.jsonl", [post("p1"), comment("c1")])
         assert (
             run(CliRunner(), write_config(folder).resolve(), "scan", "-q", "--database", url).exit_code == 0

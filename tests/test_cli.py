@@ -83,8 +83,7 @@ def _scanned_once(factory: pytest.TempPathFactory, name: str, make: Any) -> Path
     """The project `make` writes in a folder, scanned once (`scan -q`, exit 0) for the module, in
     the environment a test has; each test works on a copy (`copy_project`)."""
     folder = factory.mktemp(name)
-    environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         config = make(folder)
         assert invoke(CliRunner(), config, "scan", "-q").exit_code == 0
     return folder

@@ -32,7 +32,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Scanned once for the module; each test gets a copy (`project`)."""
     folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         write_jsonl(
             folder / "export.jsonl",
             [

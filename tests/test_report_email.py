@@ -66,8 +66,7 @@ def _scanned_once(factory: pytest.TempPathFactory, port: int, *, recipients: boo
     """`project(…)` written and scanned once for the module, in the environment a test has
     (SMTP_PASSWORD set); each test works on a copy (`copy_project`)."""
     folder = factory.mktemp("project")
-    environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment, SMTP_PASSWORD=PASSWORD):
+    with clean_environment(folder, SMTP_PASSWORD=PASSWORD):
         project(folder, CliRunner(), port, recipients=recipients)
     return folder
 

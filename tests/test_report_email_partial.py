@@ -91,8 +91,7 @@ def _scanned_once(
     """`project(…)` written and scanned once for the module, in the environment a test has
     (SMTP_PASSWORD set, OPTICA_PASSWORD not); each test works on a copy (`copy_project`)."""
     folder = factory.mktemp("project")
-    environment = folder.parent / f"{folder.name}-env"
-    clean = clean_environment(environment, COLUMNS="200", SMTP_PASSWORD=PASSWORD)
+    clean = clean_environment(folder, COLUMNS="200", SMTP_PASSWORD=PASSWORD)
     with clean, pytest.MonkeyPatch.context() as patch:
         patch.delenv("OPTICA_PASSWORD", raising=False)
         project(folder, port, brands, extra)

@@ -34,7 +34,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
     # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
-    with clean_environment(folder.parent / f"{folder.name}-env"):
+    with clean_environment(folder):
         CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])  # exit 1: one channel failed
     return config
 

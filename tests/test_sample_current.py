@@ -59,8 +59,7 @@ def sample_scanned_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The quick start's sample after its first `scan -q` (exit 0), once for the module, in the
     environment a test has; each test works on a copy (`scanned_sample`)."""
     folder = tmp_path_factory.mktemp("sample")
-    environment = folder.parent / f"{folder.name}-env"
-    with clean_environment(environment):  # holidays "EC"
+    with clean_environment(folder):  # holidays "EC"
         result = CliRunner().invoke(app, ["scan", "-q", "--config", str(sample(folder))])
         assert result.exit_code == 0, result.output
     return folder

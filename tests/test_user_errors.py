@@ -43,7 +43,7 @@ def said(result: Any) -> str:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project scanned once for the module; each test gets a copy."""
     folder = tmp_path_factory.mktemp("scanned")
-    with clean_environment(folder.parent / f"{folder.name}-env", COLUMNS="200"):
+    with clean_environment(folder, COLUMNS="200"):
         write_jsonl(
             folder / "export.jsonl", [post("p1", author_id="biz"), comment("c1", text="Terrible, awful.")]
         )

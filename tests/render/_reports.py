@@ -41,8 +41,7 @@ def project_environment(config: Path) -> AbstractContextManager[None]:
     module's fixture runs before that fixture, and without it the developer's SOCIALMON_* settings
     reached the scan and the report, which wrote the holiday cache under the developer's
     $XDG_CACHE_HOME."""
-    environment = config.parent.parent / f"{config.parent.name}-env"
-    return clean_environment(environment)
+    return clean_environment(config.parent)
 
 
 def scan(config: Path) -> None:

@@ -45,7 +45,7 @@ def _project(folder: Path, language: str, *, scanned: bool = True) -> Path:
 def portuguese(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Portuguese brand's project, scanned once: the tests below only read it."""
     folder = tmp_path_factory.mktemp("portuguese")
-    with clean_environment(folder.parent / f"{folder.name}-env"):
+    with clean_environment(folder):
         return _project(folder, "pt")
 
 

@@ -46,7 +46,7 @@ def messages_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
     # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
-    with clean_environment(folder.parent / f"{folder.name}-env"):
+    with clean_environment(folder):
         result = CliRunner().invoke(app, ["scan", "-q", "--config", str(config)])
     assert result.exit_code == 0, result.output
     return config
@@ -55,7 +55,7 @@ def messages_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reports(messages_only: Path) -> list[tuple[BrandReport, Lang]]:
     """The brand's reports, computed once: rendering them leaves them as they are."""
-    with clean_environment(messages_only.parent.parent / f"{messages_only.parent.name}-env"):
+    with clean_environment(messages_only.parent):
         loaded = load_config(messages_only)
         database = Database(loaded.database_url(None))
         reports = build_reports(database, loaded, **WINDOW)

@@ -43,7 +43,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path.write_text(CONFIG.format(name=LONG), encoding="utf-8")
     # The environment each test gets (conftest.py's clean_environ comes after a module's fixture):
     # none of the developer's SOCIALMON_* settings, such as $SOCIALMON_DATABASE.
-    with clean_environment(folder.parent / f"{folder.name}-env"):
+    with clean_environment(folder):
         assert CliRunner().invoke(app, ["scan", "-q", "--config", str(path)]).exit_code == 0
     return path
 
