@@ -27,6 +27,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, text
 
+from socialmon.locking import _SCAN_PURPOSE, PG_LOCK_KEY
+
 # Everything a test could change in a schema's catalog, as one text per object; the schema's name
 # appears in some (index definitions, sequence defaults) and a schema is compared only with itself.
 _CATALOG = """
@@ -64,11 +66,8 @@ SELECT md5(string_agg(part, '|' ORDER BY part)) FROM (
 """
 
 MAX_ROWS_LEFT = 5_000  # rows deleted from a schema over its tests, dead until a vacuum
-# Scan locks (`socialmon.locking`) held on this schema's channels by any session.
-_SCAN_LOCKS = (
-    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-    "AND classid = hashtext('socialmon-scan' || ':' || current_schema())::oid"
-)
+# Scan locks held on this schema's channels by any session, by the key `socialmon.locking` takes.
+_SCAN_LOCKS = f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ({PG_LOCK_KEY})::oid"
 
 
 def url_for(base_url: str, schema: str) -> str:
@@ -136,7 +135,7 @@ class SchemaPool:
                     return False
                 # A scan lock a session of the test still holds: ids start at 1 again, and the
                 # next test's channel 1 would wait on it (the key is the schema's name and the id).
-                if connection.execute(text(_SCAN_LOCKS)).scalar_one():
+                if connection.execute(text(_SCAN_LOCKS), {"purpose": _SCAN_PURPOSE}).scalar_one():
                     return False
                 # One statement deleting from every table (the foreign keys are checked at its end):
                 # `TRUNCATE` took 30 ms, this 2.5 ms.
