@@ -73,12 +73,20 @@ def _postgresql_seconds(column: Any) -> ColumnElement[int]:
     return cast(func.floor(func.date_part("epoch", column)), BigInteger)
 
 
+# No zone changes its UTC offset twice within this step, so a change and its reverse never fall
+# between two looked-up points. The closest two changes 1970–2199 in the tz database are 6.9 days
+# apart (America/Cambridge_Bay and America/Noronha in 2000, Asia/Gaza in 2040):
+# tests/analytics/test_utc_offsets.py checks every zone the machine has.
+OFFSET_STEP = timedelta(days=2)
+
+
 @lru_cache(maxsize=32)
 def utc_offsets(zone: str, start: datetime, end: datetime) -> tuple[tuple[datetime | None, int], ...]:
     """((from_instant, offset_seconds)…): the zone's UTC offset over [start, end], first entry from None.
 
-    Cached: a report buckets its window three times (pairing, trend), ~2 ms of zoneinfo each. Each
-    six-hour point is looked up once: 12 years in 7 zones took 546 ms looking each up twice, 311 ms."""
+    Cached: a report buckets its window three times (pairing, trend). The offset is looked up every
+    `OFFSET_STEP` and each change found is narrowed to the second: 1970–2199 in New York took
+    0.54 s looked up every six hours, 0.08 s every two days (a report over those dates: 2.6 → 1.8 s)."""
     tz = ZoneInfo(zone)
 
     def offset(moment: datetime) -> int:
@@ -87,7 +95,7 @@ def utc_offsets(zone: str, start: datetime, end: datetime) -> tuple[tuple[dateti
 
     current = offset(start)
     result: list[tuple[datetime | None, int]] = [(None, current)]
-    step = timedelta(hours=6)  # no zone changes its offset twice within six hours
+    step = OFFSET_STEP
     moment = start
     while moment < end:
         following = min(moment + step, end)
