@@ -209,10 +209,12 @@ def is_acknowledgement(text: str | None) -> bool:
     if found is None:
         return False
     raw, said = found
-    words = [_fold(word) for word in raw]
-    laughing = [_LAUGHTER.fullmatch(word.casefold()) is not None for word in raw]  # "kkkk": not folded
-    if len(words) > MAX_WORDS:
+    # Counted before folding, and laughter looked for only at the words the loop reaches: every
+    # scanned comment comes here, and folding and matching all the words first took 29-36 µs a
+    # text of the scan benchmark, against about 22.
+    if len(raw) > MAX_WORDS:
         return False
+    words = [_fold(word) for word in raw]
     position = 0
     while position < len(words):
         word = words[position]
@@ -228,7 +230,7 @@ def is_acknowledgement(text: str | None) -> bool:
         if phrase is not None:
             said += phrase not in _GREETINGS  # a greeting alone opens an exchange (GREETINGS)
             position += len(phrase)
-        elif laughing[position]:
+        elif _LAUGHTER.fullmatch(raw[position].casefold()) is not None:  # "kkkk": not folded
             said += 1
             position += 1
         elif any(_same(word, listed) for listed in _FILLERS.get(_collapse(word), ())) or (
