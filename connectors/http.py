@@ -53,7 +53,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from enum import StrEnum
@@ -475,7 +475,7 @@ def _percentages(entry: Mapping[str, Any]) -> list[float]:
 # --- the API helper ------------------------------------------------------------------------
 
 
-def _with_query(url: str, query: Mapping[str, Any]) -> httpx.URL | str:
+def _with_query(url: str, query: Mapping[str, Any], secrets: Collection[str] = ()) -> httpx.URL | str:
     """`url` with `query` (encoded as httpx encodes `params=`), as one parsed URL.
 
     httpx parses a URL string and then parses it again to merge `params=` into it; the
@@ -488,14 +488,20 @@ def _with_query(url: str, query: Mapping[str, Any]) -> httpx.URL | str:
     A URL without a query of its own is parsed without `query` (once: the parse is cached) and
     given `query` as httpx encodes it (`_encoded_query`), not parsed again (`_joined`). A Graph
     listing's next-page URL (a new cursor each time) took 108 µs here as one parse of the whole
-    string, 10 µs so.
+    string, 10 µs so. A URL naming a user (`https://user:password@proxy/…`) is not kept; nor is
+    a value in `secrets` (the channel's credentials, whatever their names).
     """
     if not query:
         return url
     if "?" in url:
         return httpx.URL(url).copy_merge_params(query)
-    encoded = _encoded_query(query)
-    if "#" not in url and len(url) + 1 + len(encoded) <= _MAX_URL_LENGTH and _joins_as_httpx_parses():
+    encoded = _encoded_query(query, secrets)
+    if (
+        "#" not in url
+        and "@" not in url
+        and len(url) + 1 + len(encoded) <= _MAX_URL_LENGTH
+        and _joins_as_httpx_parses()
+    ):
         return _joined(_parsed(url), encoded)
     return httpx.URL(f"{url}?{encoded}")
 
@@ -526,12 +532,20 @@ def _joined(base: httpx.URL, encoded: str) -> httpx.URL:
     return joined
 
 
+#: A query this process's httpx is checked on (`_joins_as_httpx_parses`, `_encodes_as_httpx`).
+_CHECKED_QUERY = {
+    "fields": "id,from{id,name},x.limit(0)",
+    "q": "a&b=c+d #e 100% ¿é? ~'\"<>",
+    "n": 5,
+    "t": True,
+}
+
+
 @functools.cache
 def _joins_as_httpx_parses() -> bool:
     """Whether `_joined` gives the very URL httpx's own parse does (an httpx that keeps its parsed
     parts otherwise is parsed as any URL)."""
-    query = {"fields": "id,from{id,name},x.limit(0)", "q": "a&b=c+d #e 100% ¿é? ~'\"<>", "n": 5, "t": True}
-    encoded = _encoded_query(query)
+    encoded = str(httpx.QueryParams(_CHECKED_QUERY))
     for url in (
         "https://Graph.example.com:443/v19.0/1_2/comments",
         "http://127.0.0.1:8080/v1/ñ/a%20b/./c",
@@ -547,23 +561,41 @@ def _joins_as_httpx_parses() -> bool:
     return True
 
 
-def _encoded_query(query: Mapping[str, Any]) -> str:
+def _encoded_query(query: Mapping[str, Any], secrets: Collection[str] = ()) -> str:
     """`query` encoded as `str(httpx.QueryParams(query))` encodes it.
 
     Each name and value of text or a whole number is encoded once (`_encoded_pair`): a Graph
     listing's `fields` expansion took 20 µs to encode on every request. Other values (lists,
-    floats) and other names leave the whole query to `QueryParams`; credentials (`SECRET_PARAMS`)
-    are encoded each time, not kept.
+    floats) and other names leave the whole query to `QueryParams`, as does an httpx that does
+    not encode a query pair by pair (`_encodes_as_httpx`). Credentials (`SECRET_PARAMS`, and any
+    value in `secrets`) and long values are encoded each time, not kept.
     """
+    if not _encodes_as_httpx():
+        return str(httpx.QueryParams(query))
     pairs = []
     for name, value in query.items():
         if type(name) is not str or type(value) not in _CACHED_TYPES:
             return str(httpx.QueryParams(query))
-        if name.lower() in SECRET_PARAMS:
+        if (
+            name.lower() in SECRET_PARAMS
+            or value in secrets
+            or (type(value) is str and len(value) > _LONGEST_KEPT_VALUE)
+        ):
             pairs.append(str(httpx.QueryParams({name: value})))
         else:
             pairs.append(_encoded_pair(name, value))
     return "&".join(pairs)
+
+
+#: Longer values are encoded on each request, not kept (the cache holds 1,024 pairs).
+_LONGEST_KEPT_VALUE = 2_000
+
+
+@functools.cache
+def _encodes_as_httpx() -> bool:
+    """Whether this process's httpx encodes a query as its pairs, each encoded alone, joined by `&`."""
+    pairs = "&".join(str(httpx.QueryParams({name: value})) for name, value in _CHECKED_QUERY.items())
+    return pairs == str(httpx.QueryParams(_CHECKED_QUERY))
 
 
 #: Value types whose equal values encode alike (not float: 0.0 == -0.0); bool apart from int (typed cache).
@@ -694,7 +726,7 @@ class Api:
                 log.info("%s: usage at %.0f%%, pausing %.1f s", self.platform, self.throttle.usage, pause)
                 await self.sleep(pause)
         try:
-            target = _with_query(url, query)
+            target = _with_query(url, query, self.secrets)
             async with asyncio.timeout(self.deadline):
                 if self.timeout is None:
                     response = await self.client.get(target, headers=self.headers)

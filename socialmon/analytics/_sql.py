@@ -74,9 +74,10 @@ def _postgresql_seconds(column: Any) -> ColumnElement[int]:
 
 
 # No zone changes its UTC offset twice within this step, so a change and its reverse never fall
-# between two looked-up points. The closest two changes 1970–2199 in the tz database are 6.9 days
-# apart (America/Cambridge_Bay and America/Noronha in 2000, Asia/Gaza in 2040):
-# tests/analytics/test_utc_offsets.py checks every zone the machine has.
+# between two looked-up points. The closest two changes in the tz database are 4.0 days apart
+# (Africa/Freetown, 1939: a previous period reaches back to 1740), 6.9 days from 1970 on
+# (America/Cambridge_Bay in 2000, Asia/Gaza in 2040): tests/analytics/test_utc_offsets.py checks
+# every zone the machine has.
 OFFSET_STEP = timedelta(days=2)
 
 
@@ -98,7 +99,7 @@ def utc_offsets(zone: str, start: datetime, end: datetime) -> tuple[tuple[dateti
     step = OFFSET_STEP
     moment = start
     while moment < end:
-        following = min(moment + step, end)
+        following = end if end - moment <= step else moment + step  # never past datetime.max
         after = offset(following)  # each point's offset is looked up once: half the time of twice
         if after != current:
             low, high = moment, following

@@ -37,6 +37,7 @@ def _hour_by_hour(zone: str, start: datetime, end: datetime) -> list[tuple[datet
 @pytest.mark.parametrize(
     ("zone", "year"),
     [
+        ("Africa/Freetown", 1939),  # changes 4.0 days apart: the closest of all
         ("America/Cambridge_Bay", 2000),  # changes 6.9 days apart: the closest in 1970–2199
         ("America/Noronha", 2000),  # summer time of one week
         ("Asia/Gaza", 2040),  # a week between Ramadan's end and the autumn change
@@ -53,12 +54,18 @@ def test_every_change_an_hourly_walk_finds_is_found(zone: str, year: int) -> Non
     assert list(utc_offsets.__wrapped__(zone, start, end)) == _hour_by_hour(zone, start, end)
 
 
+def test_a_window_ending_near_the_last_datetime_is_looked_up_to_its_end() -> None:
+    end = datetime.max.replace(tzinfo=UTC)
+    assert utc_offsets.__wrapped__("America/New_York", end - timedelta(days=3), end) == ((None, -18_000),)
+
+
 def test_no_zone_changes_its_offset_twice_within_a_step() -> None:
     """Read from the transitions the pure-Python zoneinfo keeps (private, so skipped if they move):
-    1970–2199, the dates a report covers, in every zone this machine's tz database has."""
+    1740–2199 (a report covers 1970–2199, and its previous period reaches back as far again), in
+    every zone this machine's tz database has."""
     from zoneinfo import _zoneinfo
 
-    low = datetime(1970, 1, 1, tzinfo=UTC).timestamp()
+    low = datetime(1740, 1, 1, tzinfo=UTC).timestamp()
     high = datetime(2200, 1, 1, tzinfo=UTC).timestamp()
     closest: tuple[float, str] = (float("inf"), "")
     for name in available_timezones():
@@ -76,4 +83,4 @@ def test_no_zone_changes_its_offset_twice_within_a_step() -> None:
         changes = sorted(set(listed))
         for before, after in pairwise(changes):
             closest = min(closest, (after - before, name))
-    assert closest[0] > OFFSET_STEP.total_seconds() * 2, closest  # 6.9 days (America/Cambridge_Bay, 2000)
+    assert closest[0] > OFFSET_STEP.total_seconds(), closest  # 4.0 days (Africa/Freetown, 1939)

@@ -62,8 +62,9 @@ def test_the_url_is_the_one_httpx_parses(url: str, query: dict[str, Any]) -> Non
         assert built.params == expected.params
 
 
-def test_the_shortcut_is_checked_against_this_httpx() -> None:
+def test_the_shortcuts_are_checked_against_this_httpx() -> None:
     assert http._joins_as_httpx_parses()
+    assert http._encodes_as_httpx()
 
 
 def test_a_url_with_a_fragment_or_too_long_is_parsed_as_httpx_parses_it() -> None:
@@ -76,13 +77,39 @@ def test_a_url_with_a_fragment_or_too_long_is_parsed_as_httpx_parses_it() -> Non
         http._with_query("https://api.example.com/v1/items", {"q": "x" * 70_000})
 
 
-def test_credentials_are_not_kept_in_the_encoding_cache() -> None:
-    http._with_query("https://api.example.com/v1/items", {"limit": 3})  # cached, if it was not
-    before = http._encoded_pair.cache_info().currsize
-    query = {"access_token": "SECRET-1", "Key": "SECRET-2", "limit": 3}
-    built = http._with_query("https://api.example.com/v1/items", query)
-    assert http._encoded_pair.cache_info().currsize == before
-    assert str(built) == str(as_httpx_builds("https://api.example.com/v1/items", query))
+def test_credentials_and_long_values_are_not_kept_in_the_encoding_cache() -> None:
+    http._encoded_pair.cache_clear()
+    url = "https://api.example.com/v1/items"
+    query = {
+        "access_token": "SECRET-1",
+        "Key": "SECRET-2",
+        "apikey": "SECRET-3",
+        "q": "x" * 3_000,
+        "limit": 3,
+    }
+    built = http._with_query(url, query, ["SECRET-3"])  # a credential under a name of its own
+    assert http._encoded_pair.cache_info().currsize == 1  # `limit=3` alone
+    assert str(built) == str(as_httpx_builds(url, query))
+
+
+def test_a_url_naming_a_user_is_not_kept() -> None:
+    http._parsed.cache_clear()
+    url = "https://user:pass@proxy.example.com/v1/items"
+    built = http._with_query(url, {"limit": 3})
+    assert http._parsed.cache_info().currsize == 0
+    assert str(built) == str(as_httpx_builds(url, {"limit": 3}))
+
+
+@pytest.mark.parametrize("check", ["_joins_as_httpx_parses", "_encodes_as_httpx"])
+def test_an_httpx_the_shortcuts_do_not_fit_builds_the_url_itself(
+    check: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, check, lambda: False)
+    for url in URLS:
+        for query in QUERIES:
+            built = http._with_query(url, query)
+            assert isinstance(built, httpx.URL)
+            assert str(built) == str(as_httpx_builds(url, query))
 
 
 def test_a_true_value_and_a_one_encode_apart() -> None:
