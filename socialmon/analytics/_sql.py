@@ -96,10 +96,9 @@ def utc_offsets(zone: str, start: datetime, end: datetime) -> tuple[tuple[dateti
 
     current = offset(start)
     result: list[tuple[datetime | None, int]] = [(None, current)]
-    step = OFFSET_STEP
     moment = start
     while moment < end:
-        following = end if end - moment <= step else moment + step  # never past datetime.max
+        following = end if end - moment <= OFFSET_STEP else moment + OFFSET_STEP  # never past datetime.max
         after = offset(following)  # each point's offset is looked up once: half the time of twice
         if after != current:
             low, high = moment, following
