@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from helpers import write_config
@@ -46,6 +47,17 @@ def rosas_chat(folder: Path, extra: str = "") -> Path:
     return config
 
 
+def waiting_alert(folder: Path, column: Any) -> Any:
+    """`column` of the one `waiting` alert in the project's database."""
+    database = open_database(f"sqlite:///{folder / 'socialmon.db'}")
+    try:
+        with database.read() as connection:
+            (value,) = connection.execute(select(column).where(ALERT.c.rule == "waiting")).scalars().all()
+    finally:
+        database.dispose()
+    return value
+
+
 def test_a_negative_turn_is_listed_with_the_message_that_made_it_negative(tmp_path: Path) -> None:
     config = rosas_chat(tmp_path)
     cli = CliRunner()
@@ -70,14 +82,7 @@ def test_the_waiting_alert_quotes_the_complaint_of_a_negative_turn(tmp_path: Pat
     config = rosas_chat(tmp_path, '[brands.alerts.waiting]\ninclude = "negative"\nlookback = "7d"\n')
     cli = CliRunner()
     assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
-    database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
-    try:
-        with database.read() as connection:
-            (facts,) = (
-                connection.execute(select(ALERT.c.facts).where(ALERT.c.rule == "waiting")).scalars().all()
-            )
-    finally:
-        database.dispose()
+    facts = waiting_alert(tmp_path, ALERT.c.facts)
     # What the e-mail and the webhooks are written from: the worst comments' details.
     said = json.dumps(facts if isinstance(facts, dict) else json.loads(facts), ensure_ascii=False)
     assert "aplastado" in said, said
@@ -92,14 +97,7 @@ def test_alerts_show_lists_a_negative_turn_by_its_complaint_as_the_alert_quotes_
     assert cli.invoke(app, ["scan", "-q", "--config", str(config)]).exit_code == 0
     pending = json.loads(cli.invoke(app, ["pending", "--config", str(config), "-f", "json"]).output)
     (item,) = [entry for brand in pending["brands"] for entry in brand["needs_reply"]["items"]]
-    database = open_database(f"sqlite:///{tmp_path / 'socialmon.db'}")
-    try:
-        with database.read() as connection:
-            (alert_id,) = (
-                connection.execute(select(ALERT.c.id).where(ALERT.c.rule == "waiting")).scalars().all()
-            )
-    finally:
-        database.dispose()
+    alert_id = waiting_alert(tmp_path, ALERT.c.id)
     result = cli.invoke(app, ["alerts", "show", str(alert_id), "--config", str(config)], terminal_width=200)
     assert result.exit_code == 0, result.output
     shown = " ".join(result.output.split())
