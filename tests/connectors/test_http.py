@@ -535,6 +535,145 @@ def test_a_broken_server_is_a_network_error_that_is_retried(shared: bool, reply:
     assert "EAAB" not in str(error) and "access_token=***" in str(error)
 
 
+# --- the shared client's own path: requests straight to aiohttp's pool -----------------------
+# `Api` hands the scan's shared client's requests to aiohttp itself (`_send_get`), skipping the
+# parts of httpx's client that do nothing for it; what goes on the wire and what comes back must
+# be what httpx's client would send and return.
+
+
+def through_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send the shared client's requests through httpx's client, as before the direct path."""
+    import socialmon_connectors.http as http
+
+    monkeypatch.setattr(http, "_sends_directly", lambda client: False)
+
+
+def counted_direct_sends(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
+    """The requests the direct path sends from now on."""
+    import socialmon_connectors.http as http
+
+    sent: list[httpx.Request] = []
+    transport_class = http._pooled_transport_class()
+    send_whole = transport_class.send_whole
+
+    async def counted(self: Any, request: httpx.Request) -> httpx.Response | None:
+        sent.append(request)
+        return await send_whole(self, request)
+
+    monkeypatch.setattr(transport_class, "send_whole", counted)
+    return sent
+
+
+def gzip_json(body: bytes) -> Reply:
+    import gzip
+
+    packed = gzip.compress(body)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            + f'X-App-Usage: {{"call_count": 7}}\r\nContent-Length: {len(packed)}\r\n\r\n'.encode()
+            + packed
+        )
+
+    return answer
+
+
+def test_the_direct_path_sends_what_httpx_sends_and_returns_what_it_returns(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = json.dumps({"data": [{"id": "1", "message": "¡Gracias! 🎉"}], "paging": {}}).encode()
+
+    async def fetch() -> tuple[Any, list[bytes], list[str]]:
+        caplog.clear()
+        async with loopback(gzip_json(body)) as (url, heads), new_client(shared=True) as client:
+            api = Api(
+                client=client,
+                base_url=url.split("?")[0],
+                platform="Example",
+                headers={"Authorization": "Bearer EAAB"},
+                throttle=UsageThrottle(),
+                secrets=["EAAB"],
+            )
+            got = [
+                await api.get("", {"fields": "id,message", "limit": 5}),
+                await api.get(url, {"after": "QVFI=="}),
+            ]
+            return got, heads, [record.getMessage() for record in caplog.records]
+
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        direct = counted_direct_sends(monkeypatch)
+        got, heads, logged = run(fetch())
+        assert len(direct) == 2
+        monkeypatch.undo()
+        through_httpx(monkeypatch)
+        got_before, heads_before, logged_before = run(fetch())
+
+    assert got == got_before == [json.loads(body)] * 2
+    port = lambda head: head.split(b"127.0.0.1:")[1].split(b"/")[0]  # noqa: E731
+    normalised = [head.replace(port(head), b"PORT") for head in heads]
+    assert normalised == [head.replace(port(head), b"PORT") for head in heads_before]
+    assert b"authorization: bearer eaab" in normalised[0].lower()
+    assert [line.split("127.0.0.1:")[1].split("/", 1)[1] for line in logged] == [
+        line.split("127.0.0.1:")[1].split("/", 1)[1] for line in logged_before
+    ]
+    assert logged[1].endswith('access_token=***&after=QVFI%3D%3D "HTTP/1.1 200 OK"'), logged
+
+
+def test_a_redirect_on_the_direct_path_is_followed_by_httpx_without_the_token_to_another_origin() -> None:
+    async def fetch() -> tuple[Any, list[bytes], list[bytes]]:
+        async with loopback(answer_ok) as (elsewhere, heads_elsewhere):
+
+            async def moved(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                writer.write(
+                    f"HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\n\r\n".encode()
+                )
+
+            async with loopback(moved) as (url, heads), new_client(shared=True) as client:
+                api = Api(
+                    client=client, base_url=url, platform="Example", headers={"Authorization": "Bearer EAAB"}
+                )
+                return await api.get(url), heads, heads_elsewhere
+
+    got, heads, heads_elsewhere = run(fetch())
+    assert got == {}
+    assert heads and all(b"bearer eaab" in head.lower() for head in heads)
+    assert heads_elsewhere and b"authorization" not in heads_elsewhere[0].lower()
+
+
+def test_an_api_timeout_bounds_each_read_on_the_direct_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    direct = counted_direct_sends(monkeypatch)
+
+    async def fetch() -> PlatformError:
+        async with loopback(silent) as (url, _), new_client(timeout=30, shared=True) as client:
+            api = Api(
+                client=client, base_url=url, platform="Example", timeout=0.2, deadline=5, sleep=Sleeps()
+            )
+            api.policy = RetryPolicy(attempts=1)
+            with pytest.raises(PlatformError) as raised:
+                await api.get(url)
+            return raised.value
+
+    error = run(fetch())
+    assert direct and error.code == "network"
+    assert "request_deadline" not in str(error)  # the read timed out, not the whole request
+
+
+def test_respx_still_answers_the_shared_clients_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    import respx
+
+    direct = counted_direct_sends(monkeypatch)
+
+    async def fetch() -> Any:
+        async with new_client(shared=True) as client:
+            return await Api(client=client, base_url=BASE, platform="Example").get("items")
+
+    with respx.mock(assert_all_called=True) as mocked:
+        mocked.get(f"{BASE}/items").respond(json={"data": ["mocked"]})
+        assert run(fetch()) == {"data": ["mocked"]}
+    assert direct == []
+
+
 # --- TLS: every client verifies the server, with the one context of the process ---------------
 
 
