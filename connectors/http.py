@@ -55,6 +55,7 @@ import logging
 import re
 import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC
@@ -304,10 +305,12 @@ def new_client(
     `shared`: the one client a scan shares between the channels it reads at once. It
     sends through aiohttp's pool, whose cost per request does not grow with the number
     of open connections. A client for one channel keeps httpx's own transport (which
-    respx's default mocker intercepts in tests).
+    respx's default mocker intercepts in tests), and so does the shared one where the
+    environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY): httpx honours those only
+    with its own transport.
     """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    if shared and transport is None:
+    if shared and transport is None and not proxied_by_environment():
         transport = _pooled_transport_class()(limits=limits, trust_env=True, verify=verified_tls())
     return _CookielessClient(
         verify=verified_tls(),
@@ -318,6 +321,14 @@ def new_client(
         transport=transport,
         trust_env=True,
     )
+
+
+def proxied_by_environment() -> bool:
+    """Whether the environment names a proxy for http or https, as httpx reads it (`trust_env`)."""
+    proxies = urllib.request.getproxies()
+    if "*" in (host.strip() for host in proxies.get("no", "").split(",")):
+        return False  # NO_PROXY=*: httpx ignores every proxy
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 async def _send_get(

@@ -140,7 +140,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     """No SOCIALMON_* variable from the developer's shell leaks into a test, nor the language a
     test left the CLI speaking into the next one."""
     for name in list(os.environ):
-        if name.startswith("SOCIALMON_"):
+        # A developer's proxy would carry the loopback servers' requests too (and the shared
+        # client's choice of transport depends on it: tests/connectors/test_http.py sets its own).
+        if name.startswith("SOCIALMON_") or name.lower() in ("http_proxy", "https_proxy", "all_proxy"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the holiday dates' cache

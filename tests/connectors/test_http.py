@@ -674,6 +674,49 @@ def test_respx_still_answers_the_shared_clients_requests(monkeypatch: pytest.Mon
     assert direct == []
 
 
+def test_a_proxy_in_the_environment_still_carries_the_shared_clients_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    direct = counted_direct_sends(monkeypatch)
+
+    async def fetch() -> tuple[Any, list[bytes]]:
+        async with loopback(answer_ok) as (proxy, heads):
+            monkeypatch.setenv("HTTP_PROXY", proxy.split("/v1")[0])
+            monkeypatch.delenv("NO_PROXY", raising=False)
+            monkeypatch.delenv("no_proxy", raising=False)
+            async with new_client(shared=True) as client:
+                api = Api(client=client, base_url="http://api.example.test/v1", platform="Example")
+                return await api.get("items", {"limit": 1}), heads
+
+    got, heads = run(fetch())
+    assert got == {} and direct == []
+    assert heads[0].startswith(b"GET http://api.example.test/v1/items?limit=1 HTTP/1.1")
+
+
+@pytest.mark.parametrize(
+    ("variables", "proxied"),
+    [
+        ({}, False),
+        ({"HTTPS_PROXY": "http://proxy.lan:3128"}, True),
+        ({"http_proxy": "proxy.lan:3128"}, True),
+        ({"ALL_PROXY": "socks5://proxy.lan:1080"}, True),
+        ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "localhost, *"}, False),
+        ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "graph.facebook.com"}, True),
+        ({"FTP_PROXY": "http://proxy.lan:3128"}, False),
+    ],
+)
+def test_the_shared_client_keeps_httpx_transport_where_the_environment_names_a_proxy(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], proxied: bool
+) -> None:
+    from socialmon_connectors.http import proxied_by_environment
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert proxied_by_environment() is proxied
+    client = new_client(shared=True)
+    assert hasattr(client._transport, "send_whole") is not proxied
+
+
 # --- TLS: every client verifies the server, with the one context of the process ---------------
 
 
