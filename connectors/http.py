@@ -181,6 +181,13 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
             )
 
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.method in ("GET", "HEAD"):
+                try:
+                    _ = request.content
+                except httpx.RequestNotRead:
+                    # A redirect's request carries the first one's (empty) body as a stream, which
+                    # httpx-aiohttp would send chunked: a GET with a body, which some servers refuse.
+                    await request.aread()
             with httpx_errors(request):
                 return await super().handle_async_request(request)
 

@@ -639,6 +639,8 @@ def test_a_redirect_on_the_direct_path_is_followed_by_httpx_without_the_token_to
     assert got == {}
     assert heads and all(b"bearer eaab" in head.lower() for head in heads)
     assert heads_elsewhere and b"authorization" not in heads_elsewhere[0].lower()
+    # A GET without a body, as the first: no empty chunked body after it.
+    assert b"transfer-encoding" not in heads_elsewhere[0].lower() and len(heads_elsewhere) == 1
 
 
 def test_an_api_timeout_bounds_each_read_on_the_direct_path(monkeypatch: pytest.MonkeyPatch) -> None:
