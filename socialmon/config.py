@@ -1132,23 +1132,30 @@ def toml_mistake(error: str) -> str:
     return f"invalid TOML on line {line}, column {found['column']}: {what}"
 
 
-def load_config(path: Path, registry: ConnectorRegistry | None = None) -> Config:
+def load_config(
+    path: Path, registry: ConnectorRegistry | None = None, *, database: str | None = None
+) -> Config:
     """Read and validate the file; with a registry, also check every channel's platform and options
-    and the platforms named under [scan.limits]. Raises one ConfigError with every problem found."""
-    config, problems = read_config(path, registry)
+    and the platforms named under [scan.limits]. Raises one ConfigError with every problem found.
+    `database` is the command line's --database, as `read_config` takes it."""
+    config, problems = read_config(path, registry, database=database)
     if problems or config is None:
         raise ConfigError(problems)
     return config
 
 
 def read_config(
-    path: Path, registry: ConnectorRegistry | None = None
+    path: Path, registry: ConnectorRegistry | None = None, *, database: str | None = None
 ) -> tuple[Config | None, list[ConfigProblem]]:
     """The config and the problems `load_config` refuses it for, all of them at once: a file whose
     settings do not validate gives None, with what its brands and channels show as written too (two
     brands of one slug, a platform no connector is installed for). `socialmon check` goes on from a
     config that validated, to list its channels' problems with these in one run: a consultant's
-    file of twenty brands was fixed in four rounds, one kind of mistake at a time."""
+    file of twenty brands was fixed in four rounds, one kind of mistake at a time.
+
+    `database` is the command's --database: given, the file's `database` is never read (see
+    `Config.database_url`), so its `${ENV}` references are not judged, as with $SOCIALMON_DATABASE.
+    A command refused for a variable it would not have read could not be run with another database."""
     try:
         raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
@@ -1171,7 +1178,7 @@ def read_config(
         problems = [_problem_from_error(path, raw, item) for item in error.errors()]
         return None, problems + _written_brand_problems(path, raw, registry, problems)
     config = Config(path=path.resolve(), settings=settings)
-    problems = _database_references(config)
+    problems = _database_references(config, override=database)
     if registry is not None:
         problems += _unknown_limited_platforms(config, registry)
         for brand, channel in config.select():
@@ -1283,12 +1290,15 @@ def unknown_platform(platform: str, known: Sequence[str]) -> str:
     return f"unknown platform {platform!r} (known: {listed})"
 
 
-def _database_references(config: Config, environ: Any = None) -> list[ConfigProblem]:
+def _database_references(
+    config: Config, environ: Any = None, *, override: str | None = None
+) -> list[ConfigProblem]:
     """The problems of `${ENV}` references in `database` (a URL's password): written wrong, or
-    naming a variable that is not set while $SOCIALMON_DATABASE does not stand in for the value.
-    Without this the reference itself was taken for a file name."""
+    naming a variable that is not set while neither `override` (--database) nor $SOCIALMON_DATABASE
+    stands in for the value: the same choice as `Config.database_url`'s. Without this the
+    reference itself was taken for a file name."""
     env = os.environ if environ is None else environ
-    if not config.settings.database or env.get("SOCIALMON_DATABASE"):
+    if not config.settings.database or override or env.get("SOCIALMON_DATABASE"):
         return []
     return _database_setting(config, env)[1]
 

@@ -393,7 +393,11 @@ def warn_broken(found: ConnectorRegistry) -> None:
         problem(_("warning"), said(warning), style="yellow")
 
 
-def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None) -> Config:
+def config_or_exit(
+    path: Path | None, registry: ConnectorRegistry | None = None, *, database: str | None = None
+) -> Config:
+    """The config, or its problems said and exit 2. `database` is the command's --database: the
+    file's `database` setting, which it overrides, is then not judged (see `read_config`)."""
     # The config's models are imported here, not with this module, which every command imports
     # to register itself: `socialmon --help` needs no pydantic (0.1 s of its 0.35 s, -X importtime).
     from socialmon.config import ConfigError, find_config_path, load_config
@@ -407,7 +411,7 @@ def config_or_exit(path: Path | None, registry: ConnectorRegistry | None = None)
             )
         )
     try:
-        loaded = load_config(found, registry)
+        loaded = load_config(found, registry, database=database)
     except ConfigError as error:
         config_problems(error)
     use_for(loaded)  # the brands' language, when they share one (see _i18n)

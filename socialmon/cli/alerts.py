@@ -81,7 +81,7 @@ def _list(
 ) -> None:
     from socialmon.alerts import count_alerts, list_alerts
 
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     brand = chosen_brand(loaded, brand)
     if brand is not None:
         use_for(loaded, brand)
@@ -232,7 +232,7 @@ def ack(
 ) -> None:
     from socialmon.alerts import AlertNotFound, acknowledge
 
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     with database_or_exit(loaded, database) as db:
         for alert_id in ids:
             try:
@@ -271,7 +271,7 @@ def show(
     from socialmon.tables import ALERT, BRAND, CHANNEL, COMMENT
 
     alert_t, comment_t, channel_t, brand_t = ALERT, COMMENT, CHANNEL, BRAND
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     with database_or_exit(loaded, database) as db, db.read() as connection:
         row = None
         if storable_id(alert_id):  # a bigger number is no alert's, and the driver refuses it
@@ -383,7 +383,7 @@ def check(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     brands = _brands(loaded, brand)
     with database_or_exit(loaded, database) as db:
         evaluations = _evaluate(loaded, db, brands)
@@ -465,7 +465,7 @@ def send(
     from socialmon.cli._config_words import said
     from socialmon.config import ConfigError
 
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     brands = _brands(loaded, brand)
     try:
         resolve_destinations(loaded, brands)  # config mistakes first: exit 2 before touching anything

@@ -212,7 +212,7 @@ def run_report(
         from socialmon.analytics import WindowError
         from socialmon.report import build_reports, channel_summaries
 
-        loaded = config_or_exit(config)
+        loaded = config_or_exit(config, database=database)
         use_for(loaded, None, lang.value if lang else None)  # an unknown --brand is said in --lang too
         brand = chosen_brand(loaded, brand)
         channel = chosen_channel(loaded, brand, channel)

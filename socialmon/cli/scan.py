@@ -423,7 +423,7 @@ def scan(
     database: DatabaseOption = None,
 ) -> None:
     connectors = registry()
-    loaded = config_or_exit(config, connectors)
+    loaded = config_or_exit(config, connectors, database=database)
     brand = chosen_brand(loaded, brand)
     channel = chosen_channel(loaded, brand, channel)
     use_for(loaded, brand)

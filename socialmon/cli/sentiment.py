@@ -79,7 +79,7 @@ def rescore_command(
 
     from socialmon.rescore import count_stale, rescore
 
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     try:
         scorer = get_scorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
     except KeyError as error:
@@ -157,7 +157,7 @@ def label_command(
 
     if (label is None) == (not clear):
         fail(_("give a label (positive, neutral or negative; positivo, neutral, negativo) or --clear"))
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     with database_or_exit(loaded, database) as db:
         try:
             found, stored = label_comment(db, comment, None if clear else label)
@@ -222,7 +222,7 @@ def export_labels(
 ) -> None:
     from socialmon.labels import labelled_comments
 
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     use_for(loaded, None)  # an unknown --brand is said in the config's language
     brand = chosen_brand(loaded, brand)
     use_for(loaded, brand)

@@ -131,7 +131,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
     connectors = registry()
     warn_broken(connectors)  # `check` looks at every installed connector, not only those in use
-    loaded, config_errors = read_config(found, connectors)
+    loaded, config_errors = read_config(found, connectors, database=database)
     if loaded is None:
         config_problems(ConfigError(config_errors))
     use_for(loaded)
@@ -361,7 +361,7 @@ def list_connectors() -> None:
 
 @app.command(help=_("Upgrade the database schema to this version of socialmon (scan and report also do it)."))
 def upgrade(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     with database_or_exit(loaded, database) as db:
         say(
             out,

@@ -503,7 +503,9 @@ def try_account(
         config_path.write_text(
             try_config(platform, account, options, database_path, timezone, lang.value), encoding="utf-8"
         )
-        loaded = config_or_exit(config_path, connectors)
+        # Named outright: $SOCIALMON_DATABASE must not send a try into the user's real database.
+        url = f"sqlite:///{database_path}"
+        loaded = config_or_exit(config_path, connectors, database=url)
         use(lang.value)
         from socialmon.config import ConfigError, resolve_channels
 
@@ -513,8 +515,6 @@ def try_account(
             config_problems(error)
         reachable_or_exit(channel)
         channel = replace(channel, connector_class=newest_posts_only(channel.connector_class, posts))
-        # Named outright: $SOCIALMON_DATABASE must not send a try into the user's real database.
-        url = f"sqlite:///{database_path}"
         with database_or_exit(loaded, url) as db:
             store = Store(
                 db, get_scorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)

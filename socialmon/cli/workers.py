@@ -171,7 +171,7 @@ def worker(
     import asyncio
 
     connectors = registry()
-    loaded = config_or_exit(config, connectors)
+    loaded = config_or_exit(config, connectors, database=database)
     queue_names = _queue_names(queues, connectors.names()) if queues else None
     url, queue = _queue_or_exit(loaded, database)
     from socialmon.workers import WorkersUnavailable
@@ -203,7 +203,7 @@ def worker(
     help=_("Create the queue's tables in the database (schema `socialmon_queue`), or upgrade them in place."),
 )
 def migrate_command(config: ConfigOption = None, database: DatabaseOption = None) -> None:
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     queue = _queue_or_exit(loaded, database)[1]
     from socialmon.workers import WorkersUnavailable
     from socialmon.workers.app import installed_version, migrate
@@ -241,7 +241,7 @@ def status_command(
 ) -> None:
     if output not in ("table", "json"):
         fail(_("--format must be 'table' or 'json', not {value}").format(value=repr(output)))
-    loaded = config_or_exit(config)
+    loaded = config_or_exit(config, database=database)
     queue = _queue_or_exit(loaded, database)[1]
     from socialmon.workers.app import schema_ready
     from socialmon.workers.status import queue_status
