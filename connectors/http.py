@@ -191,13 +191,12 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
             with httpx_errors(request):
                 return await super().handle_async_request(request)
 
-        async def send_whole(self, request: httpx.Request) -> httpx.Response | None:
+        async def send_whole(self, request: httpx.Request) -> httpx.Response:
             """`request` sent as `handle_async_request` sends it, its body read as httpx reads it.
 
             For `_send_get`: one aiohttp call for the whole exchange, where httpx's client would
             wrap the body in two streams and read it chunk by chunk through an async generator.
-            None for a redirect, which httpx's client follows (its rules, e.g. no Authorization
-            to another origin, stay httpx's): nothing is read from it.
+            Logs the line httpx's client logs once the answer's head has come.
             """
             if not isinstance(self.client, aiohttp.ClientSession):
                 self.client = self.get_client()
@@ -206,13 +205,20 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
                     request.method,
                     str(request.url),
                     headers=request.headers,
-                    allow_redirects=False,
+                    allow_redirects=False,  # httpx's client follows them (`_send_get`)
                     auto_decompress=False,  # httpx decodes, as on its own path
                     compress=False,
                     timeout=_aiohttp_timeout(**request.extensions.get("timeout", {})),
                 ) as answer:
-                    if answer.status in _REDIRECT_STATUSES and "Location" in answer.headers:
-                        return None
+                    reason = answer.reason or httpx.codes.get_reason_phrase(answer.status)
+                    _httpx_log.info(
+                        'HTTP Request: %s %s "%s %d %s"',
+                        request.method,
+                        request.url,
+                        "HTTP/1.1",
+                        answer.status,
+                        reason,
+                    )
                     body = await answer.read()
             extensions = {"http_version": b"HTTP/1.1"}
             if answer.reason:
@@ -235,6 +241,10 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
         except httpx.TransportError as error:
             if isinstance(error.__cause__, aiohttp.ServerDisconnectedError):
                 raise httpx.RemoteProtocolError(str(error), request=request) from error.__cause__
+            try:
+                error.request  # noqa: B018 (raises when not set)
+            except RuntimeError:
+                error.request = request  # as httpx's client sets it
             raise
         except aiohttp.ClientError as error:
             said = error.message if isinstance(error, aiohttp.ClientResponseError) else str(error)
@@ -242,10 +252,6 @@ def _pooled_transport_class() -> type[httpx.AsyncBaseTransport]:
             raise httpx.RemoteProtocolError(detail, request=request) from error
 
     return PooledTransport
-
-
-#: The statuses httpx follows when it has a Location (`httpx.Response.has_redirect_location`).
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 @functools.lru_cache(maxsize=16)
@@ -349,7 +355,8 @@ async def _send_get(
     `tests/benchmarks/bench_connectors.py`. What else httpx's client does on the way is nothing
     for it: it keeps no cookies and has no auth and no event hooks. It does so only where
     `_transport_for_url` answers its pooled transport (not under respx in tests, which patches
-    it). Otherwise, and for a redirect, httpx's client sends the request as always.
+    it), otherwise httpx's client sends the request as always; a redirect is followed by httpx's
+    client from the answer read here.
     """
     kept = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
     if not _sends_directly(client):
@@ -357,19 +364,20 @@ async def _send_get(
     request = client.build_request("GET", url, headers=headers, timeout=kept)
     choose = getattr(client, "_transport_for_url", None)  # private: without it, httpx's own path
     send_whole = getattr(choose(request.url), "send_whole", None) if choose is not None else None
-    if send_whole is not None:
-        response = await send_whole(request)
-        if response is not None:
-            _httpx_log.info(
-                'HTTP Request: %s %s "%s %d %s"',  # the line httpx's client logs for each request
-                request.method,
-                request.url,
-                response.http_version,
-                response.status_code,
-                response.reason_phrase,
-            )
-            return response
-    return await client.send(request)
+    if send_whole is None or request.url.userinfo:  # credentials in the URL: httpx's rules for them
+        return await client.send(request)
+    response = await send_whole(request)
+    if not (client.follow_redirects and response.has_redirect_location):
+        return response
+    # httpx's client goes on from the redirect as it would have from its own (its rules: no
+    # Authorization to another origin, its limit on redirects); a client without that private
+    # method asks for the first URL again through httpx.
+    redirected = getattr(client, "_build_redirect_request", None)
+    if redirected is None:
+        return await client.send(request)
+    following = await client.send(redirected(request, response))
+    following.history = [response, *following.history]
+    return following
 
 
 _httpx_log = logging.getLogger("httpx")
@@ -871,6 +879,22 @@ class Api:
                 PlatformError(
                     f"{self.platform}: network error on {self.describe(url)}: {detail}", code="network"
                 )
+            ) from None
+        except httpx.DecodingError as error:  # a body its Content-Encoding does not unpack: cut off?
+            detail = self.clean(str(error)) or type(error).__name__
+            raise _Retry(
+                PlatformError(
+                    f"{self.platform}: the answer from {self.describe(url)} could not be decoded: {detail}",
+                    code="malformed",
+                    hint=NOT_DATA_HINT,
+                )
+            ) from None
+        except httpx.TooManyRedirects:
+            raise PlatformError(
+                f"{self.platform}: {self.describe(url)} redirected more than "
+                f"{self.client.max_redirects} times",
+                code="network",
+                hint=NOT_DATA_HINT,
             ) from None
         self.requests += 1
         if self.throttle is not None:

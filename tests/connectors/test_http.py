@@ -620,16 +620,24 @@ def test_the_direct_path_sends_what_httpx_sends_and_returns_what_it_returns(
     assert logged[1].endswith('access_token=***&after=QVFI%3D%3D "HTTP/1.1 200 OK"'), logged
 
 
-def test_a_redirect_on_the_direct_path_is_followed_by_httpx_without_the_token_to_another_origin() -> None:
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_redirect_is_asked_once_and_followed_without_the_token_to_another_origin(
+    monkeypatch: pytest.MonkeyPatch, shared: bool
+) -> None:
+    direct = counted_direct_sends(monkeypatch)
+
     async def fetch() -> tuple[Any, list[bytes], list[bytes]]:
         async with loopback(answer_ok) as (elsewhere, heads_elsewhere):
+            answers = iter(
+                [f"HTTP/1.1 301 Moved Permanently\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\n\r\n"]
+            )
 
-            async def moved(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-                writer.write(
-                    f"HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\n\r\n".encode()
-                )
+            async def moved_then_limited(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                # A second request for the first URL would be refused (and count against the limit).
+                limited = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3600\r\nContent-Length: 0\r\n\r\n"
+                writer.write(next(answers, limited).encode())
 
-            async with loopback(moved) as (url, heads), new_client(shared=True) as client:
+            async with loopback(moved_then_limited) as (url, heads), new_client(shared=shared) as client:
                 api = Api(
                     client=client, base_url=url, platform="Example", headers={"Authorization": "Bearer EAAB"}
                 )
@@ -637,10 +645,59 @@ def test_a_redirect_on_the_direct_path_is_followed_by_httpx_without_the_token_to
 
     got, heads, heads_elsewhere = run(fetch())
     assert got == {}
-    assert heads and all(b"bearer eaab" in head.lower() for head in heads)
-    assert heads_elsewhere and b"authorization" not in heads_elsewhere[0].lower()
+    assert len(direct) == (1 if shared else 0)  # the first hop went the direct way
+    assert len(heads) == 1 and b"bearer eaab" in heads[0].lower()
+    assert len(heads_elsewhere) == 1 and b"authorization" not in heads_elsewhere[0].lower()
     # A GET without a body, as the first: no empty chunked body after it.
-    assert b"transfer-encoding" not in heads_elsewhere[0].lower() and len(heads_elsewhere) == 1
+    assert b"transfer-encoding" not in heads_elsewhere[0].lower()
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_redirect_loop_is_a_platform_error_naming_it_and_not_retried(shared: bool) -> None:
+    sleeps = Sleeps()
+
+    async def to_itself(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 302 Found\r\nLocation: /v1/items?access_token=EAAB\r\nContent-Length: 0\r\n\r\n"
+        )
+
+    async def fetch() -> tuple[PlatformError, int]:
+        async with loopback(to_itself) as (url, heads), new_client(shared=shared) as client:
+            api = Api(client=client, base_url=url, platform="Example", sleep=sleeps, secrets=["EAAB"])
+            with pytest.raises(PlatformError) as raised:
+                await api.get(url)
+            return raised.value, len(heads)
+
+    error, requests = run(fetch())
+    assert "redirected more than 20 times" in str(error) and error.code == "network", str(error)
+    assert "EAAB" not in str(error)
+    assert sleeps == [] and requests in (21, 22)  # httpx's limit (+ the direct path's first hop)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_body_its_encoding_does_not_unpack_is_malformed_and_retried(
+    shared: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    sleeps = Sleeps()
+
+    async def broken_gzip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!")
+
+    async def fetch() -> PlatformError:
+        async with loopback(broken_gzip) as (url, _), new_client(shared=shared) as client:
+            api = Api(client=client, base_url=url, platform="Example", sleep=sleeps, secrets=["EAAB"])
+            api.policy = RetryPolicy(attempts=2)
+            with pytest.raises(PlatformError) as raised:
+                await api.get(url)
+            return raised.value
+
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        error = run(fetch())
+    assert error.code == "malformed" and "could not be decoded" in str(error) and len(sleeps) == 1
+    assert "EAAB" not in str(error)
+    # httpx's line for each request, logged once its head came, though its body then failed.
+    said = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert len(said) == 2 and all(line.endswith('access_token=*** "HTTP/1.1 200 OK"') for line in said), said
 
 
 def test_an_api_timeout_bounds_each_read_on_the_direct_path(monkeypatch: pytest.MonkeyPatch) -> None:
