@@ -39,6 +39,20 @@ class Sentiment:
     # "neutral" whatever the compound's sign, and listed as mixed in reports.
     mixed: bool = False
 
+    def __reduce__(self) -> tuple[type[Sentiment], tuple[str, float, Label, float, float, float, bool]]:
+        # Rebuilt from its fields in order: a scan's scoring workers send every score back pickled, and
+        # dataclasses' own state of a slotted class looks its fields up for each object (pickle and
+        # unpickle 4.5 -> 1.5 µs a score, one process each).
+        return Sentiment, (
+            self.language,
+            self.compound,
+            self.label,
+            self.positive,
+            self.negative,
+            self.neutral,
+            self.mixed,
+        )
+
 
 def says_something(text: str | None) -> bool:
     """Whether a text has anything to score.
