@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialmon.acknowledgement import MAX_CHARACTERS, is_acknowledgement
+from socialmon.acknowledgement import MAX_CHARACTERS, MAX_WORDS, is_acknowledgement
 
 CLOSING = [
     # Spanish
@@ -188,3 +188,17 @@ def test_none_and_a_long_run_of_thanks_need_a_reply() -> None:
 def test_a_question_mark_anywhere_needs_a_reply_even_the_fullwidth_and_arabic_ones() -> None:
     assert is_acknowledgement("gracias？") is False
     assert is_acknowledgement("ok؟") is False
+
+
+def test_the_word_count_and_the_first_word_are_read_as_the_whole_text() -> None:
+    # Most texts are settled by their first word, before the rest is read: what comes after it,
+    # and what joins to it, still counts as in the whole text.
+    at_most = " ".join(["ok"] * MAX_WORDS)
+    assert is_acknowledgement(at_most + " 👍🙏") is True  # emoji after the last word are no word
+    assert is_acknowledgement(at_most + " ok") is False
+    assert is_acknowledgement("gra\u200dcias\ufe0f amiga") is True  # joiner and selector skipped
+    assert is_acknowledgement(":Dgracias") is True and is_acknowledgement(":pgracias") is True
+    assert is_acknowledgement("jajaja gracias") is True and is_acknowledgement("amiga, gracias!") is True
+    assert is_acknowledgement("y gracias") is False  # a joining word never stands first
+    assert is_acknowledgement("precio? gracias") is False and is_acknowledgement("gracias 3") is False
+    assert is_acknowledgement("Graciaaas!!") is True and is_acknowledgement("Precio") is False
