@@ -320,11 +320,25 @@ def new_client(
     of open connections. A client for one channel keeps httpx's own transport (which
     respx's default mocker intercepts in tests), and so does the shared one where the
     environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY): httpx honours those only
-    with its own transport.
+    with its own transport, so every request goes through httpx's pool then, those to hosts
+    NO_PROXY names too. A proxy of a scheme httpx cannot use is said once, and left out.
     """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    if shared and transport is None and not proxied_by_environment():
+    proxied = proxied_by_environment()
+    if proxied and transport is None:
+        try:
+            return _client(timeout, limits, None, trust_env=True)
+        except ValueError:  # httpx: "Unknown scheme for proxy URL" (socks://, socks4://, ftp://)
+            _say_unusable_proxy()
+    if shared and transport is None:
         transport = _pooled_transport_class()(limits=limits, trust_env=True, verify=verified_tls())
+    # Without a usable proxy, the environment is not read for one (its other settings are given here).
+    return _client(timeout, limits, transport, trust_env=not proxied)
+
+
+def _client(
+    timeout: float, limits: httpx.Limits, transport: httpx.AsyncBaseTransport | None, *, trust_env: bool
+) -> httpx.AsyncClient:
     return _CookielessClient(
         verify=verified_tls(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -332,8 +346,31 @@ def new_client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=True,
         transport=transport,
-        trust_env=True,
+        trust_env=trust_env,
     )
+
+
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+@functools.cache  # once a process: a scan builds a client for some channels besides its own
+def _say_unusable_proxy() -> None:
+    log.warning(  # said in the CLI's language: socialmon/cli/_config_words.py, HTTP_WARNINGS
+        "the proxy the environment names cannot be used (%s): requests go without it; "
+        "the schemes that work are http, https, socks5 and socks5h",
+        ", ".join(_unusable_proxies()) or "a scheme httpx does not know",
+    )
+
+
+def _unusable_proxies() -> list[str]:
+    """The proxy variables whose scheme httpx refuses, as "ALL_PROXY (socks://)": never the URL,
+    which may hold a password."""
+    found = []
+    for scheme, url in sorted(urllib.request.getproxies().items()):
+        written = urlsplit(url if "://" in url else f"http://{url}").scheme
+        if scheme in ("http", "https", "all") and written not in _PROXY_SCHEMES:
+            found.append(f"{scheme.upper()}_PROXY ({written}://)")
+    return found
 
 
 def proxied_by_environment() -> bool:
@@ -369,8 +406,9 @@ async def _send_get(
     if not (client.follow_redirects and response.has_redirect_location):
         return response
     # httpx's client goes on from the redirect as it would have from its own (its rules: no
-    # Authorization to another origin, its limit on redirects); a client without that private
-    # method asks for the first URL again through httpx.
+    # Authorization to another origin, its limit on redirects, counted from there: one hop more
+    # than `max_redirects` in all); a client without that private method asks for the first URL
+    # again through httpx.
     redirected = getattr(client, "_build_redirect_request", None)
     if redirected is None:
         return await client.send(request)

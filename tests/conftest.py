@@ -142,7 +142,12 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     for name in list(os.environ):
         # A developer's proxy would carry the loopback servers' requests too (and the shared
         # client's choice of transport depends on it: tests/connectors/test_http.py sets its own).
-        if name.startswith("SOCIALMON_") or name.lower() in ("http_proxy", "https_proxy", "all_proxy"):
+        if name.startswith("SOCIALMON_") or name.lower() in (
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+            "no_proxy",
+        ):
             monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the holiday dates' cache

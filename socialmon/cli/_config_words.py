@@ -848,6 +848,14 @@ BLUESKY_WARNINGS = (
     ),
 )
 
+# The HTTP connectors' own warnings (socialmon_connectors.http).
+HTTP_WARNINGS = (
+    N_(
+        "the proxy the environment names cannot be used ({proxies}): requests go without it; the schemes "
+        "that work are http, https, socks5 and socks5h"
+    ),
+)
+
 # The errors above that count: as written, and said with the plural their number asks for.
 FILE_COUNTED: dict[str, Callable[[int], str]] = {
     "{file}: none of its {n} row(s) could be read (the first: {reason})": lambda n: ngettext(
@@ -932,11 +940,12 @@ def _said_hint_in_parentheses(text: str) -> str:
 @cache
 def _file_shapes(kind: str) -> tuple[_Shape, ...]:
     """The shapes of `FILE_ERRORS` ("errors", with `FILE_COUNTED`), `FILE_REASONS` ("reasons") or
-    `FILE_WARNINGS` ("warnings"), with Bluesky's (`BLUESKY_ERRORS`, `BLUESKY_WARNINGS`), longest first."""
+    `FILE_WARNINGS` ("warnings"), with Bluesky's (`BLUESKY_ERRORS`, `BLUESKY_WARNINGS`) and the HTTP
+    connectors' (`HTTP_WARNINGS`), longest first."""
     words = {
         "errors": FILE_ERRORS + BLUESKY_ERRORS,
         "reasons": FILE_REASONS,
-        "warnings": FILE_WARNINGS + BLUESKY_WARNINGS,
+        "warnings": FILE_WARNINGS + BLUESKY_WARNINGS + HTTP_WARNINGS,
     }[kind]
     found: list[tuple[str, Callable[[dict[str, str]], str]]] = [
         (english, lambda fields, english=english: _(english).format(**_said_fields(fields)))

@@ -556,7 +556,7 @@ def counted_direct_sends(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]
     transport_class = http._pooled_transport_class()
     send_whole = transport_class.send_whole
 
-    async def counted(self: Any, request: httpx.Request) -> httpx.Response | None:
+    async def counted(self: Any, request: httpx.Request) -> httpx.Response:
         sent.append(request)
         return await send_whole(self, request)
 
@@ -773,7 +773,41 @@ def test_the_shared_client_keeps_httpx_transport_where_the_environment_names_a_p
         monkeypatch.setenv(name, value)
     assert proxied_by_environment() is proxied
     client = new_client(shared=True)
-    assert hasattr(client._transport, "send_whole") is not proxied
+    try:
+        assert hasattr(client._transport, "send_whole") is not proxied
+    finally:
+        asyncio.run(client.aclose())
+
+
+@pytest.mark.parametrize(
+    "written", ["socks://me:s3cret@proxy.lan:1080/", "socks4://proxy.lan:1080", "ftp://proxy.lan"]
+)
+def test_a_proxy_httpx_cannot_use_is_said_once_and_left_out(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, cli_in_spanish: None, written: str
+) -> None:
+    """The form GNOME and KDE export for a manual proxy (socks://) stopped every scan with httpx's
+    ValueError: the connectors' clients go without it, and say so once a process."""
+    import socialmon_connectors.http as http
+    from socialmon.cli._config_words import said_warning
+
+    http._say_unusable_proxy.cache_clear()
+    monkeypatch.setenv("all_proxy", written)
+    with caplog.at_level(logging.WARNING, logger="socialmon.http"):
+        clients = [new_client(shared=True), new_client(), new_client(shared=True)]
+    try:
+        assert hasattr(clients[0]._transport, "send_whole") and not hasattr(
+            clients[1]._transport, "send_whole"
+        )
+        [said] = [record.getMessage() for record in caplog.records]
+        scheme = written.split("://")[0]
+        assert f"ALL_PROXY ({scheme}://)" in said and "s3cret" not in said and "proxy.lan" not in said
+        assert said_warning(said).startswith(
+            f"no se puede usar el proxy que indica el entorno (ALL_PROXY ({scheme}://))"
+        )
+    finally:
+        http._say_unusable_proxy.cache_clear()
+        for client in clients:
+            asyncio.run(client.aclose())
 
 
 # --- TLS: every client verifies the server, with the one context of the process ---------------

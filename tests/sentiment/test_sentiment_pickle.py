@@ -10,18 +10,20 @@ import pytest
 
 from socialmon.sentiment.base import Sentiment
 
-NOT_DEFAULT: dict[type, Any] = {str: "pt", float: -0.4321, bool: True}
-
 
 def every_field_set() -> Sentiment:
-    """A score whose every field differs from its default (a field added later is set too)."""
-    values = {}
+    """A score whose every field differs from its default and from every other field (a field
+    added later too), so that a field lost or two swapped on the way is seen."""
+    values: dict[str, Any] = {}
     for number, field in enumerate(dataclasses.fields(Sentiment)):
-        kind = type(field.default) if field.default is not dataclasses.MISSING else None
-        values[field.name] = NOT_DEFAULT.get(kind, 0.1 + number / 100) if kind else f"value-{number}"
-    values["label"] = "negative"
-    values["language"] = "pt"
-    values["compound"] = -0.75
+        default = field.default
+        if isinstance(default, bool):
+            values[field.name] = not default
+        elif isinstance(default, float):
+            values[field.name] = default + 0.1 + number / 100
+        else:
+            values[field.name] = f"value-{number}"
+    values.update(language="pt", compound=-0.75, label="negative")
     return Sentiment(**values)
 
 
@@ -31,8 +33,6 @@ def test_a_score_comes_back_from_a_pickle_with_every_field(protocol: int) -> Non
     back = pickle.loads(pickle.dumps([score, score], protocol=protocol))
     assert back == [score, score]
     assert dataclasses.astuple(back[0]) == dataclasses.astuple(score)
-    assert all(
-        getattr(score, field.name) != field.default
-        for field in dataclasses.fields(Sentiment)
-        if field.default is not dataclasses.MISSING
-    )
+    values = dataclasses.astuple(score)
+    assert all(getattr(score, f.name) != f.default for f in dataclasses.fields(Sentiment))
+    assert len({value for value in values if not isinstance(value, bool)}) == len(values) - 1
