@@ -1303,6 +1303,13 @@ def _database_references(
     return _database_setting(config, env)[1]
 
 
+def database_setting_problems(config: Config) -> list[ConfigProblem]:
+    """The problems of the file's own `database` setting, judged even where --database or
+    $SOCIALMON_DATABASE stands in for it: `socialmon check` says them as warnings then, so that a
+    file checked against another database still shows what it would need on its own."""
+    return _database_setting(config, os.environ)[1] if config.settings.database else []
+
+
 def _database_setting(config: Config, env: Any) -> tuple[str, list[ConfigProblem]]:
     """`database` with its `${ENV}` references read from `env`, by the rules of a channel's secrets
     (`_resolve_env`: one reading for `load_config`'s check and for the URL), and their problems. A

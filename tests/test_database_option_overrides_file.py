@@ -63,7 +63,20 @@ def test_check_passes_with_database_given(config: Path, tmp_path: Path) -> None:
     assert code == 0, output
     assert f"config {config}: 1 brand, 1 channel, all valid" in output
     assert f"database {url}: new (created on the first scan)" in output
-    assert UNSET not in output
+    # The file's own setting, which --database stands in for: a warning, and the check passes.
+    unused = SAID["en"].format(path=config).removeprefix("config error: ")
+    assert f"warning: {unused} (not used here: --database or SOCIALMON_DATABASE stands in for it)" in output
+
+
+def test_check_warns_of_the_files_own_setting_in_the_brands_language(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALMON_LANG", "es")
+    monkeypatch.setenv("SOCIALMON_DATABASE", f"sqlite:///{tmp_path / 'from-environment.db'}")
+    code, output = run("check", "--config", str(config))
+    assert code == 0, output
+    unused = SAID["es"].format(path=config).removeprefix("error de configuración: ")
+    assert f"advertencia: {unused} (no se usa aquí: --database o SOCIALMON_DATABASE lo sustituye)" in output
 
 
 def test_scan_and_report_use_the_database_given(config: Path, tmp_path: Path) -> None:

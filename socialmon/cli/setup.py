@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -124,7 +125,13 @@ def init(
 @app.command(help=_("Validate the config, the secrets it references and the database; one line per problem."))
 def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     from socialmon.cli._config_words import problem_line, said
-    from socialmon.config import ConfigError, check_channels, find_config_path, read_config
+    from socialmon.config import (
+        ConfigError,
+        check_channels,
+        database_setting_problems,
+        find_config_path,
+        read_config,
+    )
 
     found = find_config_path(config)
     if found is None:
@@ -135,6 +142,16 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     if loaded is None:
         config_problems(ConfigError(config_errors))
     use_for(loaded)
+    if database or os.environ.get("SOCIALMON_DATABASE"):
+        # The file's own setting, which the other database stands in for: said, and the check passes.
+        for unused in database_setting_problems(loaded):
+            problem(
+                _("warning"),
+                _("{problem} (not used here: --database or SOCIALMON_DATABASE stands in for it)").format(
+                    problem=problem_line(unused)
+                ),
+                style="yellow",
+            )
     # A config that validated goes on with what is wrong in it (a platform no connector is
     # installed for, a database it names wrongly): its channels' problems are listed with them.
     flagged = {problem.where for problem in config_errors if problem.field == "platform"}
