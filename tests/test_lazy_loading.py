@@ -210,3 +210,42 @@ def test_help_lists_the_commands_in_one_order_whichever_module_was_imported_firs
         for first in ("socialmon", "socialmon.cli.workers", "socialmon.cli.try_account")
     }
     assert len(orders) == 1, orders
+
+
+def pydantic_plugin_lookups(sample: Path, environment: dict[str, str]) -> int:
+    """How often a real `socialmon check` process looked for pydantic's plugins (entry points)."""
+    program = (
+        "import importlib.metadata, runpy, sys\n"
+        "looked = []\n"
+        "entry_points = importlib.metadata.entry_points\n"
+        "def counted(**selection):\n"
+        "    looked.append(selection.get('group'))\n"
+        "    return entry_points(**selection)\n"
+        "importlib.metadata.entry_points = counted\n"
+        "import pydantic.plugin._loader as loader\n"
+        "loader.entry_points = counted\n"
+        f"sys.argv = ['socialmon', 'check', '--config', {str(sample)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('socialmon', run_name='__main__')\n"
+        "finally:\n"
+        "    print('pydantic lookups:', looked.count('pydantic'), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=sample.parent,
+        timeout=120,
+        env={**os.environ, **environment, "PYTHONPATH": str(REPO)},
+    )
+    said = [line for line in done.stderr.splitlines() if line.startswith("pydantic lookups:")]
+    assert said, done.stdout + done.stderr
+    return int(said[-1].split(":")[1])
+
+
+def test_a_command_looks_for_no_pydantic_plugins_unless_the_user_asks(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    assert pydantic_plugin_lookups(sample, {}) == 0
+    assert pydantic_plugin_lookups(sample, {"PYDANTIC_DISABLE_PLUGINS": ""}) == 1  # the user's own choice
