@@ -55,7 +55,6 @@ import logging
 import re
 import ssl
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC
@@ -76,6 +75,7 @@ from socialmon_connectors.errors import (
     PlatformError,
     RateLimited,
 )
+from socialmon_connectors.proxies import proxy_mounts
 
 log = logging.getLogger("socialmon.http")
 
@@ -318,27 +318,13 @@ def new_client(
     `shared`: the one client a scan shares between the channels it reads at once. It
     sends through aiohttp's pool, whose cost per request does not grow with the number
     of open connections. A client for one channel keeps httpx's own transport (which
-    respx's default mocker intercepts in tests), and so does the shared one where the
-    environment names a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY): httpx honours those only
-    with its own transport, so every request goes through httpx's pool then, those to hosts
-    NO_PROXY names too. A proxy of a scheme httpx cannot use is said once, and left out.
+    respx's default mocker intercepts in tests). A request the environment sends through a
+    proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY: `proxies.proxy_mounts`) goes through
+    httpx's own transport to it.
     """
     limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    proxied = proxied_by_environment()
-    if proxied and transport is None:
-        try:
-            return _client(timeout, limits, None, trust_env=True)
-        except ValueError:  # httpx: "Unknown scheme for proxy URL" (socks://, socks4://, ftp://)
-            _say_unusable_proxy()
     if shared and transport is None:
         transport = _pooled_transport_class()(limits=limits, trust_env=True, verify=verified_tls())
-    # Without a usable proxy, the environment is not read for one (its other settings are given here).
-    return _client(timeout, limits, transport, trust_env=not proxied)
-
-
-def _client(
-    timeout: float, limits: httpx.Limits, transport: httpx.AsyncBaseTransport | None, *, trust_env: bool
-) -> httpx.AsyncClient:
     return _CookielessClient(
         verify=verified_tls(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -346,39 +332,9 @@ def _client(
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=True,
         transport=transport,
-        trust_env=trust_env,
+        mounts=proxy_mounts(verify=verified_tls(), limits=limits),
+        trust_env=False,  # the environment's proxies are mounted above (see proxies.py)
     )
-
-
-_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
-
-
-@functools.cache  # once a process: a scan builds a client for some channels besides its own
-def _say_unusable_proxy() -> None:
-    log.warning(  # said in the CLI's language: socialmon/cli/_config_words.py, HTTP_WARNINGS
-        "the proxy the environment names cannot be used (%s): requests go without it; "
-        "the schemes that work are http, https, socks5 and socks5h",
-        ", ".join(_unusable_proxies()) or "a scheme httpx does not know",
-    )
-
-
-def _unusable_proxies() -> list[str]:
-    """The proxy variables whose scheme httpx refuses, as "ALL_PROXY (socks://)": never the URL,
-    which may hold a password."""
-    found = []
-    for scheme, url in sorted(urllib.request.getproxies().items()):
-        written = urlsplit(url if "://" in url else f"http://{url}").scheme
-        if scheme in ("http", "https", "all") and written not in _PROXY_SCHEMES:
-            found.append(f"{scheme.upper()}_PROXY ({written}://)")
-    return found
-
-
-def proxied_by_environment() -> bool:
-    """Whether the environment names a proxy for http or https, as httpx reads it (`trust_env`)."""
-    proxies = urllib.request.getproxies()
-    if "*" in (host.strip() for host in proxies.get("no", "").split(",")):
-        return False  # NO_PROXY=*: httpx ignores every proxy
-    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 async def _send_get(

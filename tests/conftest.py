@@ -149,6 +149,8 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
             "no_proxy",
         ):
             monkeypatch.delenv(name)
+    # As `socialmon`'s main() sets it (a test calls main() in this process): set here, it is undone after.
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the holiday dates' cache
     # A first scan's language models load in this process, not in a helper that loads them anew

@@ -157,7 +157,7 @@ def send_alerts(
     now = now or utcnow()
     destinations = resolve_destinations(config, brands, environ)
     result = SendResult()
-    client = http or httpx.Client(follow_redirects=False, verify=tls.for_webhooks())
+    client = http or _webhook_client()
     limits = RateLimits()
     try:
         for brand in brands:
@@ -166,6 +166,18 @@ def send_alerts(
         if http is None:
             client.close()
     return result
+
+
+def _webhook_client() -> httpx.Client:
+    """The client that posts to webhooks: redirects not followed (a webhook that moved is said), and
+    the environment's proxies mounted as the connectors mount them (a `socks://` proxy httpx cannot
+    use stopped `alerts send` with a traceback)."""
+    from socialmon_connectors.proxies import proxy_mounts
+
+    verify = tls.for_webhooks()
+    return httpx.Client(
+        follow_redirects=False, verify=verify, trust_env=False, mounts=proxy_mounts(verify=verify, sync=True)
+    )
 
 
 def _send_brand(

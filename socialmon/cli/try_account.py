@@ -212,6 +212,7 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
     import httpx
 
     from socialmon_connectors.http import USER_AGENT, verified_tls
+    from socialmon_connectors.proxies import proxy_mounts
 
     root = api_root(channel)
     parts = urlsplit(root)
@@ -221,7 +222,8 @@ def reachable_or_exit(channel: ResolvedChannel) -> None:
         with httpx.Client(
             timeout=httpx.Timeout(CONNECT_TIMEOUT * 2, connect=CONNECT_TIMEOUT),
             headers={"User-Agent": USER_AGENT},
-            trust_env=True,
+            trust_env=False,  # the environment's proxies are mounted (see socialmon_connectors.proxies)
+            mounts=proxy_mounts(verify=verified_tls(), sync=True),
             verify=verified_tls(),
         ) as client:
             client.head(f"{parts.scheme}://{parts.netloc}/")

@@ -752,29 +752,33 @@ def test_a_proxy_in_the_environment_still_carries_the_shared_clients_requests(
     assert heads[0].startswith(b"GET http://api.example.test/v1/items?limit=1 HTTP/1.1")
 
 
+GRAPH = httpx.URL("https://graph.facebook.com/v25.0/me")
+
+
 @pytest.mark.parametrize(
     ("variables", "proxied"),
     [
         ({}, False),
         ({"HTTPS_PROXY": "http://proxy.lan:3128"}, True),
-        ({"http_proxy": "proxy.lan:3128"}, True),
+        ({"https_proxy": "proxy.lan:3128"}, True),
         ({"ALL_PROXY": "socks5://proxy.lan:1080"}, True),
         ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "localhost, *"}, False),
-        ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "graph.facebook.com"}, True),
+        ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "graph.facebook.com"}, False),
+        ({"HTTPS_PROXY": "http://proxy.lan:3128", "NO_PROXY": "example.com"}, True),
+        ({"HTTP_PROXY": "http://proxy.lan:3128"}, False),  # an https URL: not its proxy
         ({"FTP_PROXY": "http://proxy.lan:3128"}, False),
     ],
 )
-def test_the_shared_client_keeps_httpx_transport_where_the_environment_names_a_proxy(
+def test_a_request_goes_through_the_proxy_the_environment_names_for_it_and_the_pool_otherwise(
     monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], proxied: bool
 ) -> None:
-    from socialmon_connectors.http import proxied_by_environment
-
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    assert proxied_by_environment() is proxied
     client = new_client(shared=True)
     try:
-        assert hasattr(client._transport, "send_whole") is not proxied
+        chosen = client._transport_for_url(GRAPH)
+        assert hasattr(chosen, "send_whole") is not proxied  # the pool, else the proxy's transport
+        assert hasattr(client._transport, "send_whole")  # the pool stays the client's own
     finally:
         asyncio.run(client.aclose())
 
@@ -782,30 +786,36 @@ def test_the_shared_client_keeps_httpx_transport_where_the_environment_names_a_p
 @pytest.mark.parametrize(
     "written", ["socks://me:s3cret@proxy.lan:1080/", "socks4://proxy.lan:1080", "ftp://proxy.lan"]
 )
-def test_a_proxy_httpx_cannot_use_is_said_once_and_left_out(
+def test_a_proxy_httpx_cannot_use_is_said_once_and_left_out_and_the_others_kept(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, cli_in_spanish: None, written: str
 ) -> None:
-    """The form GNOME and KDE export for a manual proxy (socks://) stopped every scan with httpx's
-    ValueError: the connectors' clients go without it, and say so once a process."""
-    import socialmon_connectors.http as http
+    """GNOME and KDE export a manual proxy as http_proxy, https_proxy and all_proxy=socks://…: httpx
+    refused the whole client (a ValueError traceback for every scan). The socks one is left out, and
+    said once a process; the https one still carries the https requests."""
+    import socialmon_connectors.proxies as proxies
+    from socialmon.alerts.delivery import _webhook_client
     from socialmon.cli._config_words import said_warning
 
-    http._say_unusable_proxy.cache_clear()
+    proxies._say_unusable.cache_clear()
     monkeypatch.setenv("all_proxy", written)
+    monkeypatch.setenv("https_proxy", "http://corp.lan:3128")
     with caplog.at_level(logging.WARNING, logger="socialmon.http"):
         clients = [new_client(shared=True), new_client(), new_client(shared=True)]
+        webhooks = _webhook_client()
     try:
-        assert hasattr(clients[0]._transport, "send_whole") and not hasattr(
-            clients[1]._transport, "send_whole"
-        )
+        for client in clients:
+            assert not hasattr(client._transport_for_url(GRAPH), "send_whole")  # through corp.lan
+            assert client._transport_for_url(httpx.URL("http://api.example.test/")) is client._transport
+        assert webhooks._transport_for_url(GRAPH) is not webhooks._transport
         [said] = [record.getMessage() for record in caplog.records]
         scheme = written.split("://")[0]
-        assert f"ALL_PROXY ({scheme}://)" in said and "s3cret" not in said and "proxy.lan" not in said
+        assert f"all_proxy ({scheme}://)" in said and "s3cret" not in said and "proxy.lan" not in said
         assert said_warning(said).startswith(
-            f"no se puede usar el proxy que indica el entorno (ALL_PROXY ({scheme}://))"
+            f"no se puede usar el proxy que indica el entorno (all_proxy ({scheme}://))"
         )
     finally:
-        http._say_unusable_proxy.cache_clear()
+        proxies._say_unusable.cache_clear()
+        webhooks.close()
         for client in clients:
             asyncio.run(client.aclose())
 
