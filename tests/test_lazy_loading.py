@@ -34,6 +34,19 @@ NOT_FOR_HELP = (
 )
 
 
+def run_python(program: str, folder: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    """`program` run by a new interpreter in `folder`, on this checkout's code wherever it is
+    installed from, with `environment` added to the test's."""
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=120,
+        env={**os.environ, **environment, "PYTHONPATH": str(REPO)},
+    )
+
+
 def modules_after(*argv: str, tmp_path: Path) -> set[str]:
     """The modules a real `socialmon ARGV` process had imported when it exited (it must succeed)."""
     listing = tmp_path / "modules.json"
@@ -44,14 +57,7 @@ def modules_after(*argv: str, tmp_path: Path) -> set[str]:
         "import runpy\n"
         "runpy.run_module('socialmon', run_name='__main__')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},  # this checkout's code, wherever it is installed from
-    )
+    done = run_python(program, tmp_path)
     if argv in ((), ("--help",)):
         assert done.returncode in (0, 2) and "Usage" in done.stdout, done.stderr  # no arguments: help, exit 2
     else:
@@ -212,7 +218,7 @@ def test_help_lists_the_commands_in_one_order_whichever_module_was_imported_firs
     assert len(orders) == 1, orders
 
 
-def pydantic_plugin_lookups(sample: Path, environment: dict[str, str]) -> int:
+def pydantic_plugin_lookups(sample: Path, **environment: str) -> int:
     """How often a real `socialmon check` process looked for pydantic's plugins (entry points)."""
     program = (
         "import importlib.metadata, runpy, sys\n"
@@ -230,14 +236,7 @@ def pydantic_plugin_lookups(sample: Path, environment: dict[str, str]) -> int:
         "finally:\n"
         "    print('pydantic lookups:', looked.count('pydantic'), file=sys.stderr)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        cwd=sample.parent,
-        timeout=120,
-        env={**os.environ, **environment, "PYTHONPATH": str(REPO)},
-    )
+    done = run_python(program, sample.parent, **environment)
     said = [line for line in done.stderr.splitlines() if line.startswith("pydantic lookups:")]
     assert said, done.stdout + done.stderr
     return int(said[-1].split(":")[1])
@@ -247,5 +246,5 @@ def test_a_command_looks_for_no_pydantic_plugins_unless_the_user_asks(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
-    assert pydantic_plugin_lookups(sample, {}) == 0
-    assert pydantic_plugin_lookups(sample, {"PYDANTIC_DISABLE_PLUGINS": ""}) == 1  # the user's own choice
+    assert pydantic_plugin_lookups(sample) == 0
+    assert pydantic_plugin_lookups(sample, PYDANTIC_DISABLE_PLUGINS="") == 1  # the user's own choice
