@@ -9,7 +9,7 @@ codes to an `Action` — and calls `Api.get()`. Everything else happens here:
   at once (`shared=True`), sends through aiohttp's connection pool (`httpx-aiohttp`):
   httpcore 1.0's pool re-examines every open connection on every request and response,
   which at 50 connections cost ~4 ms of CPU per request, against ~1 ms through aiohttp.
-  `Api` hands that client's requests to aiohttp's pool itself (`_send_get`): ~0.5 ms;
+  `Api` hands that client's requests to aiohttp's pool itself (`_send_get`): ~0.6-0.7 ms;
 - retries with exponential backoff and jitter (tenacity) on network errors, malformed
   bodies, 429 and 5xx, honouring `Retry-After`; sleep is injectable, so tests never wait;
 - Meta's usage headers (`X-App-Usage`, `X-Page-Usage`, `X-Business-Use-Case-Usage`) slow
