@@ -12,9 +12,11 @@ aiohttp pool). A proxy httpx cannot use is left out, and said once a process.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import logging
 import os
 import ssl
+import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,11 +56,37 @@ def proxy_mounts(
 
 
 def _environment_proxies() -> dict[str, str | None]:
-    """httpx's own reading of the environment (private in httpx: without it, no proxies)."""
-    from httpx import _utils
+    """The environment's proxies as httpx reads them with `trust_env` (its private
+    `_utils.get_environment_proxies`, written again here from the standard library's reading):
+    "http://", "https://" and "all://" to their proxy's URL, and NO_PROXY's hosts to None."""
+    found = urllib.request.getproxies()
+    mounts: dict[str, str | None] = {}
+    for scheme in ("http", "https", "all"):
+        if found.get(scheme):
+            url = found[scheme]
+            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+    for host in (name.strip() for name in found.get("no", "").split(",")):
+        if host == "*":
+            return {}  # NO_PROXY=*: no proxy at all
+        if not host:
+            continue
+        if "://" in host:
+            mounts[host] = None
+        elif _is_address(host, ipaddress.IPv4Address) or host.lower() == "localhost":
+            mounts[f"all://{host}"] = None
+        elif _is_address(host, ipaddress.IPv6Address):
+            mounts[f"all://[{host}]"] = None
+        else:
+            mounts[f"all://*{host}"] = None  # the host and its subdomains, as curl reads NO_PROXY
+    return mounts
 
-    read = getattr(_utils, "get_environment_proxies", None)
-    return dict(read()) if read is not None else {}
+
+def _is_address(host: str, kind: type[ipaddress.IPv4Address] | type[ipaddress.IPv6Address]) -> bool:
+    try:
+        kind(host.split("/")[0])
+    except ValueError:
+        return False
+    return True
 
 
 @functools.cache  # once a process: a scan builds a client for some channels besides its own

@@ -784,6 +784,30 @@ def test_a_request_goes_through_the_proxy_the_environment_names_for_it_and_the_p
 
 
 @pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"HTTPS_PROXY": "http://proxy.lan:3128", "HTTP_PROXY": "proxy.lan:3128", "ALL_PROXY": "socks5://s:1"},
+        {"https_proxy": "http://p:1", "NO_PROXY": "localhost,127.0.0.1, ::1,.example.com,10.0.0.0/8"},
+        {"https_proxy": "http://p:1", "no_proxy": "http://intranet.lan, example.org ,"},
+        {"https_proxy": "http://p:1", "NO_PROXY": "example.org,*"},
+    ],
+)
+def test_the_environments_proxies_are_read_as_httpx_reads_them(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str]
+) -> None:
+    from httpx import _utils
+
+    import socialmon_connectors.proxies as proxies
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    if not hasattr(_utils, "get_environment_proxies"):
+        pytest.skip("this httpx no longer has the function to compare with")
+    assert proxies._environment_proxies() == _utils.get_environment_proxies()
+
+
+@pytest.mark.parametrize(
     "written", ["socks://me:s3cret@proxy.lan:1080/", "socks4://proxy.lan:1080", "ftp://proxy.lan"]
 )
 def test_a_proxy_httpx_cannot_use_is_said_once_and_left_out_and_the_others_kept(
