@@ -811,7 +811,7 @@ class Config:
 
     def database_url(self, override: str | None = None) -> str:
         """The SQLAlchemy URL; a bare path is a SQLite file relative to the config file."""
-        value = override or os.environ.get("SOCIALMON_DATABASE")
+        value = database_stand_in(override)
         if not value and self.settings.database:
             # Refused as `load_config` refuses it (the same reading): never a URL missing its password.
             value, problems = _database_setting(self, os.environ)
@@ -1298,16 +1298,22 @@ def _database_references(
     stands in for the value: the same choice as `Config.database_url`'s. Without this the
     reference itself was taken for a file name."""
     env = os.environ if environ is None else environ
-    if not config.settings.database or override or env.get("SOCIALMON_DATABASE"):
-        return []
-    return _database_setting(config, env)[1]
+    return [] if database_stand_in(override, env) else database_setting_problems(config, env)
 
 
-def database_setting_problems(config: Config) -> list[ConfigProblem]:
+def database_stand_in(override: str | None = None, environ: Any = None) -> str | None:
+    """The database given in place of the file's `database` setting: --database (`override`),
+    else $SOCIALMON_DATABASE; None when neither is (an empty one is none)."""
+    env = os.environ if environ is None else environ
+    return override or env.get("SOCIALMON_DATABASE") or None
+
+
+def database_setting_problems(config: Config, environ: Any = None) -> list[ConfigProblem]:
     """The problems of the file's own `database` setting, judged even where --database or
     $SOCIALMON_DATABASE stands in for it: `socialmon check` says them as warnings then, so that a
     file checked against another database still shows what it would need on its own."""
-    return _database_setting(config, os.environ)[1] if config.settings.database else []
+    env = os.environ if environ is None else environ
+    return _database_setting(config, env)[1] if config.settings.database else []
 
 
 def _database_setting(config: Config, env: Any) -> tuple[str, list[ConfigProblem]]:

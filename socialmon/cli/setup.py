@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -129,6 +128,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         ConfigError,
         check_channels,
         database_setting_problems,
+        database_stand_in,
         find_config_path,
         read_config,
     )
@@ -142,7 +142,7 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
     if loaded is None:
         config_problems(ConfigError(config_errors))
     use_for(loaded)
-    if database or os.environ.get("SOCIALMON_DATABASE"):
+    if database_stand_in(database):
         # The file's own setting, which the other database stands in for: said, and the check passes.
         for unused in database_setting_problems(loaded):
             problem(
