@@ -63,8 +63,7 @@ def _environment_proxies() -> dict[str, str | None]:
     mounts: dict[str, str | None] = {}
     for scheme in ("http", "https", "all"):
         if found.get(scheme):
-            url = found[scheme]
-            mounts[f"{scheme}://"] = url if "://" in url else f"http://{url}"
+            mounts[f"{scheme}://"] = _with_scheme(found[scheme])
     for host in (name.strip() for name in found.get("no", "").split(",")):
         if host == "*":
             return {}  # NO_PROXY=*: no proxy at all
@@ -79,6 +78,11 @@ def _environment_proxies() -> dict[str, str | None]:
         else:
             mounts[f"all://*{host}"] = None  # the host and its subdomains, as curl reads NO_PROXY
     return mounts
+
+
+def _with_scheme(url: str) -> str:
+    """A proxy written without a scheme ("proxy.lan:3128") is an HTTP proxy, as httpx reads it."""
+    return url if "://" in url else f"http://{url}"
 
 
 def _is_address(host: str, kind: type[ipaddress.IPv4Address] | type[ipaddress.IPv6Address]) -> bool:
@@ -105,7 +109,7 @@ def _named(scheme: str) -> str:
     for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY"):
         url = os.environ.get(name)
         if url:
-            written = urlsplit(url if "://" in url else f"http://{url}").scheme
+            written = urlsplit(_with_scheme(url)).scheme
             return f"{name} ({written}://)" if written.isalnum() else name
     return f"{scheme.upper()}_PROXY"
 
