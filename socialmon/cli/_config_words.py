@@ -848,7 +848,7 @@ BLUESKY_WARNINGS = (
     ),
 )
 
-# The HTTP connectors' own warnings (socialmon_connectors.http).
+# The HTTP connectors' own warnings (socialmon_connectors.proxies, on the "socialmon.http" logger).
 HTTP_WARNINGS = (
     N_(
         "the proxy the environment names cannot be used ({proxies}): requests go without it; the schemes "
