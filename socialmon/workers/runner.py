@@ -334,6 +334,15 @@ async def run_worker(config: Any, database_url: str, queue: QueueDatabase, optio
             def on_signal(signum: int) -> None:
                 name = signal.Signals(signum).name
                 stop.request(f"worker stopping ({name})")
+                # Said at once: a page may take a while to end, and whoever sent the signal (a
+                # terminal, systemd, a test) then knows the worker heard it and what it waits for.
+                print(
+                    f"worker stopping ({name}): no new job is taken; running scans stop after the page "
+                    f"they are reading, within {options.shutdown_timeout:g} s; a second {name} ends the "
+                    "process at once",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 for each in (signal.SIGTERM, signal.SIGINT):  # a second signal ends the process at once
                     loop.remove_signal_handler(each)
                     signal.signal(each, signal.SIG_DFL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,6 +48,7 @@ class Workers:
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         log = self.folder / f"worker-{len(self.processes)}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALMON_")}
+        env["PYTHONFAULTHANDLER"] = "1"  # SIGABRT writes its threads' stacks to its log (see exit_code)
         process = subprocess.Popen(
             [sys.executable, "-m", "socialmon", "worker", "--config", str(self.config), *args],
             stdout=subprocess.DEVNULL,
@@ -56,6 +58,21 @@ class Workers:
         )
         self.processes.append((process, log))
         return process
+
+    def exit_code(self, process: subprocess.Popen[bytes], timeout: float) -> int:
+        """The worker's exit code once it ends; a worker still running `timeout` seconds later fails
+        the test with every worker's log, its own ending with where its threads were."""
+        try:
+            return process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            raise AssertionError(
+                f"worker {process.pid} still running {timeout} s later\n{self.logs()}"
+            ) from None
 
     def log_of(self, process: subprocess.Popen[bytes]) -> str:
         """What one worker has written to stderr so far."""

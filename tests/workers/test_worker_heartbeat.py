@@ -39,7 +39,9 @@ def test_until_empty_waits_for_its_last_jobs_without_them_being_run_again(
         config = write_config(tmp_path, postgres_url, graph.url, 2)
         enqueue(cli, config)
         pool = workers(config)
-        assert pool.start("--concurrency", "3", "--until-empty", *QUICK_STALL).wait(60) == 0, pool.logs()
+        assert pool.exit_code(pool.start("--concurrency", "3", "--until-empty", *QUICK_STALL), 60) == 0, (
+            pool.logs()
+        )
     assert "recovered stalled job" not in pool.logs()
     assert "Traceback" not in pool.logs()
     kinds = [kind for _, kind in job_events(postgres_url, queue_schema)]
@@ -75,9 +77,10 @@ def test_a_job_finishing_its_page_after_sigterm_is_not_run_again_elsewhere(
         # watching for stalled jobs while the first one finishes its page.
         wait_for(lambda: "worker started" in pool.log_of(other), 30, "the other worker to start", pool.logs)
         first.send_signal(signal.SIGTERM)
-        assert first.wait(30) == 0, pool.logs()
+        assert pool.exit_code(first, 30) == 0, pool.logs()
+        assert "running scans stop after the page they are reading, within 60 s" in pool.log_of(first)
         other.send_signal(signal.SIGTERM)
-        assert other.wait(30) == 0, pool.logs()
+        assert pool.exit_code(other, 30) == 0, pool.logs()
     assert "recovered stalled job" not in pool.logs()
     # The job the first worker ran ended there, handing a copy of itself back (that one the other
     # worker ran); it was never put back on the queue as stalled nor started twice.

@@ -101,7 +101,7 @@ def test_two_workers_one_killed_every_channel_scanned_once(
         time.sleep(0.5)
         doomed.send_signal(signal.SIGKILL)  # mid-scan: its channels' jobs stay `doing`, then stall
         doomed.wait(10)
-        assert survivor.wait(60) == 0, pool.logs()
+        assert pool.exit_code(survivor, 60) == 0, pool.logs()
     assert "recovered stalled job" in pool.logs()
     posts, distinct_posts, comments, distinct_comments = stored(postgres_url)
     assert posts == distinct_posts == channels * pages * POSTS_PER_PAGE
@@ -136,7 +136,7 @@ def test_a_channel_enqueued_twice_runs_once(
         assert "bench/c0: already waiting in the queue" in second.output
         assert "queued 0 channel(s), 1 already queued" in second.output
         pool = workers(config)
-        assert pool.start("--until-empty", *FAST).wait(30) == 0, pool.logs()
+        assert pool.exit_code(pool.start("--until-empty", *FAST), 30) == 0, pool.logs()
         listed = [path for path, status in graph.log if path.endswith("/1000/posts")]
     assert len(listed) == 3  # its three pages, read once
     q = f'"{queue_schema}"'
@@ -164,8 +164,8 @@ def test_a_platform_budget_bounds_the_channels_in_flight_across_workers(
         pool = workers(config)
         one = pool.start("--concurrency", "4", "--until-empty", *FAST)
         two = pool.start("--concurrency", "4", "--until-empty", *FAST)
-        assert one.wait(60) == 0, pool.logs()
-        assert two.wait(60) == 0, pool.logs()
+        assert pool.exit_code(one, 60) == 0, pool.logs()
+        assert pool.exit_code(two, 60) == 0, pool.logs()
     assert graph.most_pages_at_once == 2  # the budget was used, and never exceeded
     assert stored(postgres_url)[0] == channels * pages * POSTS_PER_PAGE
 
@@ -211,7 +211,7 @@ def test_the_schedule_enqueues_each_channel_once_per_period(
         for process in started:
             process.send_signal(signal.SIGTERM)
         for process in started:
-            assert process.wait(30) == 0, pool.logs()  # SIGTERM: hand back, exit 0
+            assert pool.exit_code(process, 30) == 0, pool.logs()  # SIGTERM: hand back, exit 0
     schedule = rows(
         postgres_url,
         f"SELECT args->>'timestamp' FROM {q}.procrastinate_jobs WHERE task_name = 'socialmon.schedule'",
@@ -298,7 +298,7 @@ def test_a_database_error_outside_the_pages_is_retried_not_lost(
             )
         engine.dispose()
         pool = workers(config)
-        assert pool.start("--concurrency", "4", "--until-empty", *FAST).wait(60) == 0, pool.logs()
+        assert pool.exit_code(pool.start("--concurrency", "4", "--until-empty", *FAST), 60) == 0, pool.logs()
     assert "too many clients already (simulated)" in pool.logs()  # it did fail once
     assert stored(postgres_url)[0] == channels * pages * POSTS_PER_PAGE
     q = f'"{queue_schema}"'
@@ -372,7 +372,7 @@ def test_a_worker_that_loses_the_database_for_30_s_carries_on(
             assert worker.poll() is None, pool.logs()  # still up
             with admin.connect() as connection:
                 connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
-            assert worker.wait(180) == 0, pool.logs()
+            assert pool.exit_code(worker, 180) == 0, pool.logs()
         said = pool.processes[0][1].read_text(errors="replace")
         assert "the queue's database is away (couldn't get a connection" in said, said[-3000:]
         assert "the worker starts again" in said, said[-3000:]
@@ -435,7 +435,7 @@ def test_a_channel_whose_secret_the_worker_lacks_is_skipped_in_one_line_not_retr
         enqueue(cli, config)
         monkeypatch.delenv("WORKER_TOKEN")
         pool = workers(config)
-        assert pool.start("--until-empty", *FAST).wait(60) == 0, pool.logs()
+        assert pool.exit_code(pool.start("--until-empty", *FAST), 60) == 0, pool.logs()
     logs = pool.logs()
     said = " ".join(logs.split())
     assert "bench/c1: skipped: environment variable WORKER_TOKEN is not set: set it in the worker's" in said
