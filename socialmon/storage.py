@@ -766,6 +766,44 @@ class Store:
                 .values(last_scan_at=finished, last_status=status, last_error=error)
             )
 
+    def record_not_scanned(self, brand: BrandConfig, channel: ChannelConfig, error: str) -> None:
+        """Record that the channel was left out of this scan (a secret its config names is not set
+        here): a failed run, and the channel's last scan with it, so that the reports warn about it
+        instead of showing the scan before as its last ("ok") and its figures as current.
+
+        The channel's row is made if it has none (a channel never scanned is then reported as
+        failed, not left out), but an existing row's platform, account and cursor are not touched:
+        its config may name the missing variable there, and the next scan with it set goes on
+        from where the last one stopped. No channel lock is taken and no running run is called
+        interrupted: another process may be scanning the channel with the variable set."""
+        finished = utcnow()
+        with self.database.write() as connection:
+            brand_id = connection.execute(select(_BRAND.c.id).where(_BRAND.c.slug == brand.slug)).scalar()
+            channel_id = None
+            if brand_id is not None:
+                channel_id = connection.execute(
+                    select(_CHANNEL.c.id).where(
+                        _CHANNEL.c.brand_id == brand_id, _CHANNEL.c.name == channel.name
+                    )
+                ).scalar()
+        if channel_id is None:
+            channel_id = self._sync_channel(brand, channel).id
+        with self.database.write() as connection:
+            connection.execute(
+                _SCAN_RUN.insert().values(
+                    channel_id=channel_id,
+                    started_at=finished,
+                    finished_at=finished,
+                    status="failed",
+                    error=error,
+                )
+            )
+            connection.execute(
+                update(_CHANNEL)
+                .where(_CHANNEL.c.id == channel_id)
+                .values(last_scan_at=finished, last_status="failed", last_error=error)
+            )
+
     def interrupt_open_runs(self, error: str) -> int:
         """Record the runs begun and not finished (the scan was interrupted: Ctrl-C) as partial, with
         `error`, and their channels' last scan with them; how many. Each page was stored with its

@@ -236,7 +236,11 @@ def test_a_channel_missing_its_secret_is_skipped_and_the_rest_scanned(
             "environment variable EXPORT_TOKEN is not set; set EXPORT_TOKEN in the environment"
         ) in said(result)
     report = json.loads(invoke(cli, "report", "-f", "json", "--config", str(path)).stdout)
-    assert [(c["channel"], c["posts"]) for c in report["channels"]] == [("export", 1)]
+    # The channel left out is in the report, its last scan failed: not missing as if not configured.
+    assert [(c["channel"], c["posts"], c["last_status"]) for c in report["channels"]] == [
+        ("export", 1, "ok"),
+        ("second", 0, "failed"),
+    ]
 
 
 # --- try: no network, and pasted profile addresses -----------------------------------------------------

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # imported by `scan` itself (see cli/_common.py): other comma
     from socialmon.alerts.rules import HalfImported
     from socialmon.config import Config, ConfigProblem, SkippedChannel
     from socialmon.scan import ChannelOutcome, StopRequest
-    from socialmon.storage import PageResult
+    from socialmon.storage import PageResult, Store
     from socialmon_connectors.records import Progress as PageProgress
     from socialmon_connectors.records import RejectedRecord
 
@@ -242,6 +242,44 @@ def skipped_line(left_out: SkippedChannel, found: ConfigProblem) -> str:
         "{channel} not scanned: {problem}; set {variable} in the environment the scan runs in "
         "(for cron or systemd: the env file they read); the other channels are scanned"
     ).format(channel=left_out.label, problem=problem_line(found), variable=found.variable)
+
+
+def _holds_scans(loaded: Config, override: str | None) -> bool:
+    """Whether the database exists with socialmon's tables: a scan that can scan no channel
+    records that in it (its reports warn), but creates none (a first run's mistake leaves nothing)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from socialmon.database import Database, DatabaseError
+
+    try:
+        database = Database(loaded.database_url(override))
+    except (DatabaseError, SQLAlchemyError, ValueError):
+        return False
+    try:
+        path = database.sqlite_path
+        if path is not None and not path.exists():
+            return False  # not even opened: SQLite would create the file
+        return database.schema_status().current is not None
+    except (DatabaseError, SQLAlchemyError):
+        return False  # said by nothing here: the scan's own error is that no channel can be scanned
+    finally:
+        database.dispose()
+
+
+def _record_not_scanned(store: Store, skipped: list[SkippedChannel]) -> None:
+    """Each channel left out, as its last scan: failed, for the reports to warn about it."""
+    for left_out in skipped:
+        store.record_not_scanned(left_out.brand, left_out.channel, not_scanned_error(left_out))
+
+
+def not_scanned_error(left_out: SkippedChannel) -> str:
+    """The channel's last error as stored, in English as the scan's other errors are (the reports
+    show it in every language alike): what went wrong, then after " — " what to do."""
+    names = ", ".join(dict.fromkeys(p.variable or "" for p in left_out.problems))
+    return (
+        f"not scanned: environment variable {names} is not set — set it in the environment the scan "
+        "runs in (for cron or systemd: the env file they read), then scan again"
+    )
 
 
 def skipped_outcome(left_out: SkippedChannel) -> ChannelOutcome:
@@ -520,11 +558,14 @@ def _scan(
     for left_out in skipped:
         for found in left_out.problems:
             problem(_("skipped"), skipped_line(left_out, found))
-    if not channels:  # every channel lacks a secret: nothing was done
-        fail(_("no channel can be scanned: set the environment variables named above"))
     # Built on the first new text: a scan that adds nothing never reads the lexicons nor loads the
     # language models (see LazyScorer). Its name is known: `_scorer_or_exit` checked it.
     scorer = LazyScorer(loaded.settings.sentiment.scorer, loaded.settings.sentiment.languages)
+    if not channels:  # every channel lacks a secret: nothing was scanned, and the reports say so
+        if _holds_scans(loaded, database):
+            with database_or_exit(loaded, database) as db:
+                _record_not_scanned(Store(db, scorer), skipped)
+        fail(_("no channel can be scanned: set the environment variables named above"))
     limit = concurrency or loaded.settings.scan.concurrency
     options: dict[str, Any] = {
         "concurrency": limit,
@@ -535,6 +576,7 @@ def _scan(
     with database_or_exit(loaded, database) as db, stop_on_sigterm() as stop:
         options["stop"] = stop
         store = Store(db, scorer)
+        _record_not_scanned(store, skipped)
         try:
             if is_terminal() and not quiet:
                 with ProgressReporter() as reporter:

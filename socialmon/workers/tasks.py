@@ -205,6 +205,11 @@ async def _scan_channel(
         for line in said:
             _say(f"{channel_label(brand, channel)}: skipped: {line}")
         await _note_error(context.app, cycle, brand, channel, "skipped: " + "; ".join(said))
+        found = rt.find(brand, channel)
+        if found is not None:  # its last scan, for the reports to warn about (see record_not_scanned)
+            await asyncio.to_thread(
+                rt.store.record_not_scanned, found[0], found[1], "not scanned: " + "; ".join(said)
+            )
         await finish_in_cycle(context.app, cycle, brand, channel)
         return f"{channel_label(brand, channel)}: skipped: the worker's config or environment is incomplete"
     if resolved is None:

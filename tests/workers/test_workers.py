@@ -457,6 +457,16 @@ def test_a_channel_whose_secret_the_worker_lacks_is_skipped_in_one_line_not_retr
     assert channels["bench/c1"]["job_error"].startswith(
         "skipped: environment variable WORKER_TOKEN is not set"
     )
+    # Its last scan for the reports: failed, saying why (not missing from them, as if not configured).
+    assert rows(postgres_url, "SELECT name, last_status, last_error FROM channel ORDER BY name") == [
+        ("c0", "ok", None),
+        (
+            "c1",
+            "failed",
+            "not scanned: environment variable WORKER_TOKEN is not set: set it in the worker's "
+            "environment, then restart the worker",
+        ),
+    ]
 
 
 @pytest.mark.postgres
