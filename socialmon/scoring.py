@@ -15,7 +15,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from socialmon.sentiment import Scorer, Sentiment, get_scorer
@@ -61,6 +62,26 @@ def _exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="socialmon-parent-watchdog", daemon=True).start()
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread meanwhile, and for life in the worker processes started here
+    (a signal mask is kept through fork and exec, and Python does not unblock it).
+
+    A Ctrl-C at a terminal goes to the whole process group. It is the scan's to handle: it keeps
+    what it stored and closes the pool. A worker that took it died printing a KeyboardInterrupt
+    traceback, or "Fatal Python error: init_import_site" when it came during its start-up. A
+    Ctrl-C while blocked here is delivered to the scan once the mask is restored, not lost.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _start_worker(
@@ -117,9 +138,11 @@ class ScoringPool:
                 initargs=(self.scorer.name, os.getpid(), getattr(self.scorer, "languages", None)),
             )
         try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self._executor, _score_in_worker, texts, hint
-            )
+            with _sigint_blocked():  # the workers a submit starts are started in here
+                scored = asyncio.get_running_loop().run_in_executor(
+                    self._executor, _score_in_worker, texts, hint
+                )
+            return await scored
         except BrokenProcessPool:
             # A worker was killed: by the SIGTERM that `timeout` and systemd send to the whole
             # process group (the scan itself then stops after its current page), or by the OOM

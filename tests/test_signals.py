@@ -216,3 +216,44 @@ def test_sigterm_stops_the_scan_cleanly_and_leaves_no_process_behind(
     ]
     assert query(database_url, "SELECT sum(new_comments) FROM scan_run") == [(COMMENTS,)]
     assert left_behind(run) == {}
+
+
+def blocks_sigint(pid: int) -> bool:
+    """Whether the process's main thread has SIGINT blocked (/proc's SigBlk mask, bit 1 is signal 2)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    blocked = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")), 16)
+    return bool(blocked & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.slow
+def test_ctrl_c_reaches_the_scan_alone_and_prints_no_worker_traceback(
+    tmp_path: Path, database_url: str, run: str
+) -> None:
+    """A terminal's Ctrl-C signals the whole process group. The scoring workers keep SIGINT blocked
+    from their start: they died of it, each printing a KeyboardInterrupt traceback, or "Fatal
+    Python error: init_import_site" when it came while they started. The scan handles it: exit 130."""
+    make_export(tmp_path)
+    config = config_for(tmp_path)
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("w") as errors_file:
+        victim = subprocess.Popen(
+            scan_command(config, database_url),
+            env=environment(run),
+            stdout=subprocess.DEVNULL,
+            stderr=errors_file,
+            start_new_session=True,
+        )
+    try:
+        started = wait_for_scoring_workers(victim, run)  # some still starting: the window that printed
+        workers = [pid for pid, command in started.items() if "multiprocessing.spawn" in command]
+        assert workers and all(blocks_sigint(pid) for pid in workers), started
+        os.killpg(victim.pid, signal.SIGINT)
+        victim.wait(timeout=120)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
+    assert left_behind(run) == {}
+    errors = stderr.read_text()
+    assert victim.returncode == 130, errors
+    assert "Traceback" not in errors and "Fatal Python error" not in errors, errors
