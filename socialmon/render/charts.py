@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -22,7 +23,9 @@ _CONFIG = {
     "legend_at_bottom": True,
     "legend_at_bottom_columns": 3,
     "print_values": False,
-    "show_minor_x_labels": True,
+    # Only the labels `_x_labels` picks: a day's chart of 30 or 91 periods drew every date, one over
+    # the other in a black smear.
+    "show_minor_x_labels": False,
     # Never cut: the x labels are Lang.axis_date's short dates ("2 de nov.", "nov. de 2026"), which
     # stand whole (a medium date was cut mid-word: "2 de nov. d…").
     "truncate_label": -1,
@@ -32,6 +35,44 @@ _CONFIG = {
     "max_scale": 6,  # at most about six value labels: pygal's default of 16 crowds a small chart
     "margin_bottom": 30,  # room for the legend under rotated labels (pygal places it at the very edge otherwise)
 }
+
+
+# At most this many dates under a chart: rotated 30° at 14 px on the 480 px chart (and so on a phone,
+# which scales the whole drawing), two dates at least 40 px apart stand clear of each other.
+MAX_X_LABELS = 10
+# The response chart's value axis: about six labels, the top one at or above the highest bar.
+MAX_Y_LABELS = 6
+
+
+def x_labels_shown(count: int, most: int = MAX_X_LABELS) -> list[int]:
+    """The indexes of the periods whose date is drawn: every one when they fit, else as many as keep
+    at least `step` periods between two (the gap `most` dates would have), spread evenly from the
+    first to the last, the window's ends: gaps differ by one period at most ("7 nov, 11 nov, 16 nov…")."""
+    if count <= most:
+        return list(range(count))
+    step = math.ceil((count - 1) / (most - 1))
+    gaps = (count - 1) // step
+    return [round(i * (count - 1) / gaps) for i in range(gaps + 1)]
+
+
+def _x_labels(chart: pygal.Graph, labels: list[str]) -> None:
+    """Every period keeps its bar; only the dates `x_labels_shown` picks are drawn under them."""
+    chart.x_labels = labels
+    chart.x_labels_major = [labels[i] for i in x_labels_shown(len(labels))]
+
+
+def y_scale(highest: float, most: int = MAX_Y_LABELS) -> list[float]:
+    """Value labels from 0 in a round step (1, 2, 2.5 or 5 times a power of ten), the last at or
+    above `highest`: pygal's own scale stopped below the highest bar (a 30.8 h bar under 24.0)."""
+    top = highest if highest > 0 else 1.0
+    magnitude = 10 ** math.floor(math.log10(top / most))
+    step = next(
+        factor * magnitude
+        for factor in (1, 2, 2.5, 5, 10, 20)
+        if math.ceil(top / (factor * magnitude) - 1e-9) <= most
+    )
+    steps = math.ceil(top / step - 1e-9)
+    return [round(i * step, 10) for i in range(steps + 1)]
 
 
 def _style(accent: str) -> Style:
@@ -56,7 +97,7 @@ def sentiment_chart(report: BrandReport, lang: Lang) -> str | None:
     chart = pygal.StackedBar(
         style=_style(report.accent_color), title=lang("chart_sentiment"), range=(0, 100), **_CONFIG
     )
-    chart.x_labels = [lang.axis_date(p.start, report.period) for p in report.trend.periods]
+    _x_labels(chart, [lang.axis_date(p.start, report.period) for p in report.trend.periods])
     for label, key in (
         ("positive", "positive_share"),
         ("neutral", "neutral_share"),
@@ -81,19 +122,26 @@ def response_chart(report: BrandReport, lang: Lang) -> str | None:
     # columns at this width: one per row.
     config = {**_CONFIG, "legend_at_bottom_columns": 1}
     chart = pygal.Bar(style=_style(report.accent_color), title=lang("chart_response"), **config)
-    chart.x_labels = [lang.axis_date(date.fromisoformat(g.key), report.period) for g in times.by_period]
-    chart.add(
-        lang("wall_time"),
-        [None if g.wall.median is None else round(g.wall.median / 60, 2) for g in times.by_period],
-    )
-    if times.business_hours:
-        chart.add(
-            lang("business_time"),
-            [
-                None if not g.business or g.business.median is None else round(g.business.median / 60, 2)
-                for g in times.by_period
-            ],
+    _x_labels(chart, [lang.axis_date(date.fromisoformat(g.key), report.period) for g in times.by_period])
+    series = [
+        (
+            lang("wall_time"),
+            [None if g.wall.median is None else round(g.wall.median / 60, 2) for g in times.by_period],
         )
+    ]
+    if times.business_hours:
+        series.append(
+            (
+                lang("business_time"),
+                [
+                    None if not g.business or g.business.median is None else round(g.business.median / 60, 2)
+                    for g in times.by_period
+                ],
+            )
+        )
+    for name, values in series:
+        chart.add(name, values)
+    chart.y_labels = y_scale(max(v for _, values in series for v in values if v is not None))
     chart.value_formatter = lambda v: lang.number(v, 1)
     return _static(chart.render(is_unicode=True))
 

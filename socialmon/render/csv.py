@@ -14,7 +14,7 @@ import csv
 import io
 from typing import Any
 
-from socialmon.render.tables import TableData
+from socialmon.render.tables import TableData, column_kind
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,14 +31,21 @@ def heading(table: TableData, index: int) -> str:
     """A column's heading, with "(min)" on a column of minutes as `--csv-dir` writes it: "Mediana (min)".
 
     Shares keep a bare heading: their values here are fractions (0.5), not the folder's percentages.
-    Told by every cell's kind, an empty one's too, so a heading does not change with the window's data.
+    Told by what the column holds (`column_kind`), not by its values, so a heading does not change
+    with the window's data: an empty table's "Espera (min)" too.
     """
     from socialmon.render.spreadsheets import UNITS  # (spreadsheets imports this module)
 
     name = table.columns[index]
-    minutes = bool(table.rows) and all(row[index].kind == "minutes" for row in table.rows)
+    minutes = column_kind(table, index) == "minutes"
     unit = UNITS["minutes"]
     return f"{name} ({unit})" if minutes and f"({unit})" not in name else name
+
+
+def kept_columns(table: TableData) -> list[int]:
+    """The columns a machine reads: those with a heading, less the trend's text bar (a picture of
+    the negative share beside it, never a value: a column always empty)."""
+    return [i for i, c in enumerate(table.columns) if c and column_kind(table, i) != "bar"]
 
 
 def title_row(brand: str, table: TableData) -> str:
@@ -60,7 +67,7 @@ def render_csv(sections: list[tuple[str, list[TableData]]]) -> str:
             if index:
                 writer.writerow([])
             writer.writerow([safe_cell(title_row(brand, table))])
-        keep = [i for i, c in enumerate(table.columns) if c != ""]
+        keep = kept_columns(table)
         writer.writerow([safe_cell(heading(table, i)) for i in keep])
         for row in table.rows:
             writer.writerow([safe_cell(row[i].value) for i in keep])

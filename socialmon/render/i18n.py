@@ -150,6 +150,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "top_positive": ("Posts with the most positive reactions", "Publicaciones con más reacciones positivas"),
     "worst_comments": ("Most negative comments", "Comentarios más negativos"),
     "no_data": ("No data in this window.", "No hay datos en este periodo."),
+    # The most negative comments of a window that has comments, none of them negative.
+    "no_negative": (
+        "No comment in this window was negative.",
+        "Ningún comentario de este periodo fue negativo.",
+    ),
     "no_data_yet": (
         "no data yet: run `socialmon scan` first",
         "aún no hay datos: ejecute `socialmon scan` primero",
@@ -266,6 +271,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "short_negative": ("Neg.", "Neg."),
     "short_net": ("Net", "Neto"),
     "short_rating": ("Rating", "Valoración"),
+    # The trend's bar of the negative share, as wide as the bar (10): which way it reads.
+    "short_negative_bar": ("Neg. bar", "Barra neg."),
     "short_replies": ("Replies", "Resp."),
     "short_now": ("Now", "Ahora"),
     "more_pending": ("{n} more in socialmon pending", "{n} más en socialmon pending"),
@@ -499,6 +506,7 @@ PORTUGUESE: dict[str, str] = {
     "top_positive": "Publicações com mais reações positivas",
     "worst_comments": "Comentários mais negativos",
     "no_data": "Não há dados neste período.",
+    "no_negative": "Nenhum comentário deste período foi negativo.",
     "no_data_yet": "ainda não há dados: execute `socialmon scan` primeiro",
     "rules": "Como estes números são medidos",
     "rule_first_reply_business": (
@@ -570,6 +578,7 @@ PORTUGUESE: dict[str, str] = {
     "short_negative": "Neg.",
     "short_net": "Saldo",
     "short_rating": "Nota",
+    "short_negative_bar": "Barra neg.",
     "short_replies": "Resp.",
     "short_now": "Atual",
     "more_pending": "mais {n}: veja socialmon pending",

@@ -3,9 +3,10 @@
 `render_csv` (socialmon/render/csv.py) writes every table into one file with raw values; these
 files are for a person opening them in Excel or LibreOffice in the brand's locale:
 
-- one file (or sheet) per table, named `<brand>-<table>.csv` (`cafe-response_by_channel.csv`);
+- one file (or sheet) per table, named `<brand>-<table>.csv` (`cafe-response_by_channel.csv`),
+  a table without rows too (its heading row alone), so the same files come every week;
 - headings in the report language, with the unit of a column: "Mediana (min)", "Tasa de
-  respuesta (%)";
+  respuesta (%)", whatever the window's values (none at all too);
 - dates and times in the brand's time zone: "2026-10-01 09:15" (a period: its first day);
 - numbers with the locale's decimal separator and no thousands separator; where the decimal
   separator is a comma (es_EC, es_ES) the delimiter is `;`, as Excel expects in those locales;
@@ -30,9 +31,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from socialmon.render.csv import safe_cell
+from socialmon.render.csv import kept_columns, safe_cell
 from socialmon.render.i18n import STRINGS, Lang
-from socialmon.render.tables import Cell, TableData
+from socialmon.render.tables import Cell, TableData, column_kind
 
 BOM = "\ufeff"
 UNITS = {"minutes": "min", "share": "%"}
@@ -47,19 +48,11 @@ def delimiter(lang: Lang) -> str:
     return ";" if decimal_separator(lang) == "," else ","
 
 
-def _kept(table: TableData) -> list[int]:
-    """Columns with a heading and a value: the text bars of the trend table are left out."""
-    return [
-        i
-        for i, heading in enumerate(table.columns)
-        if heading and not all(row[i].style == "bar" and row[i].value is None for row in table.rows)
-    ]
-
-
 def heading(table: TableData, index: int) -> str:
-    """The column's heading with its unit: "Mediana (min)", "Tasa de respuesta (%)"."""
-    kinds = {row[index].kind for row in table.rows if row[index].value is not None}
-    unit = UNITS.get(next(iter(kinds))) if len(kinds) == 1 else None
+    """The column's heading with its unit: "Mediana (min)", "Tasa de respuesta (%)". Told by what
+    the column holds, never by whether this window gave it a value: a brand with no answer yet gets
+    "Mediana (min)" too, and a consultant's query over last week's file still finds its column."""
+    unit = UNITS.get(column_kind(table, index))
     name = table.columns[index]
     return f"{name} ({unit})" if unit and f"({unit})" not in name else name
 
@@ -108,7 +101,7 @@ def table_csv(table: TableData, lang: Lang) -> str:
     """One table as a CSV file's text, BOM first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter(lang), lineterminator="\r\n")
-    keep = _kept(table)
+    keep = kept_columns(table)
     writer.writerow([safe_cell(heading(table, i)) for i in keep])
     for row in table.rows:
         writer.writerow([csv_value(row[i], lang) for i in keep])
@@ -116,12 +109,14 @@ def table_csv(table: TableData, lang: Lang) -> str:
 
 
 def csv_files(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> list[tuple[str, str]]:
-    """(file name, text) of every table of every brand: `sections` are (brand slug, its Lang, tables)."""
+    """(file name, text) of every table of every brand: `sections` are (brand slug, its Lang, tables).
+
+    A table without rows (nobody waiting, no post in the window) is a file too, its heading row
+    alone: a folder whose files come and go week to week breaks the query or pivot built on it."""
     return [
         (file_name(brand, table), table_csv(table, lang))
         for brand, lang, tables in sections
         for table in tables
-        if table.rows
     ]
 
 
@@ -196,12 +191,10 @@ def render_xlsx(sections: Iterable[tuple[str, Lang, list[TableData]]]) -> bytes:
     sections = list(sections)
     several = len(sections) > 1
     for brand, lang, tables in sections:
-        for table in tables:
-            if not table.rows:
-                continue
+        for table in tables:  # an empty table too: its sheet with the headings, as the CSV files
             name = sheet_name(table, lang)
             sheet = workbook.create_sheet(_sheet_title(_with_brand(brand, name) if several else name, used))
-            keep = _kept(table)
+            keep = kept_columns(table)
             sheet.append([f"{brand}: {table.title}" if several else table.title])
             sheet["A1"].font = Font(bold=True, size=12)
             sheet.append([heading(table, i) for i in keep])

@@ -24,7 +24,7 @@ class Cell:
     style: str = ""  # "good", "bad", "muted", "bar", or ""
     link: str | None = None
     # What `value` is, for spreadsheets: "minutes", "share" (a fraction), "datetime" (ISO, UTC),
-    # "date" (ISO, a local day), "number", or "" (text).
+    # "date" (ISO, a local day), "number", "bar" (a text bar, no value: left out of CSV), or "" (text).
     kind: str = ""
 
 
@@ -38,6 +38,19 @@ class TableData:
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
     # The note as HTML and PDF print it, beside real charts: without the text sparklines (None: `note`).
     html_note: str | None = None
+    # A column's `Cell.kind` where its cells cannot tell it (a table without rows: "Waiting (min)"
+    # all the same), and "bar" for a column of text bars, which the machine formats leave out.
+    kinds: dict[int, str] = field(default_factory=dict)
+
+
+def column_kind(table: TableData, index: int) -> str:
+    """What a column holds ("minutes", "share", "bar", …): the table's word for it, else the kind
+    every cell of it shares, an empty one's too, so a spreadsheet's heading ("Mediana (min)") is the
+    same whatever the window's data; "" when its cells differ or there are none."""
+    if index in table.kinds:
+        return table.kinds[index]
+    kinds = {row[index].kind for row in table.rows}
+    return kinds.pop() if len(kinds) == 1 else ""
 
 
 def spark(values: list[float | None], low: float | None = None, high: float | None = None) -> str:
@@ -215,6 +228,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 else ""
             ),
             numeric={4} if kinds else {3},
+            kinds={4 if kinds else 3: "minutes"},
         )
         for item in pending.items:
             style = "bad" if item.label == "negative" else "good" if item.label == "positive" else ""
@@ -262,6 +276,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
             ),
             html_note="",
             numeric={1, 2, 3, 4, 5, 7},
+            kinds={6: "bar"},
         )
         for p in trend.periods:
             net = p.net_sentiment
@@ -278,10 +293,11 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                         "good" if (net or 0) > 0 else "bad" if (net or 0) < 0 else "",
                         kind="share",
                     ),
-                    Cell(None, bar(p.share("negative")), "bar"),
-                    _num(lang, p.average_rating, 1)
+                    Cell(None, bar(p.share("negative")), "bar", kind="bar"),
+                    # Two decimals, as the JSON report and the spreadsheets give it (not 3.6666666666666665).
+                    Cell(round(p.average_rating, 2), lang.number(p.average_rating, 1), kind="number")
                     if p.average_rating is not None
-                    else Cell(None, lang("none")),
+                    else Cell(None, lang("none"), kind="number"),
                 ]
             )
         tables.append(table)
@@ -299,6 +315,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                 [lang("term"), lang("comments"), lang("share_now"), lang("share_before")],
                 note="" if trend.rising_terms else lang("no_rising"),
                 numeric={1, 2, 3},
+                kinds={2: "share", 3: "share"},
             )
             for term in trend.rising_terms:
                 terms.rows.append(
@@ -389,14 +406,20 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
         tables.append(table)
     no_data = lang("no_data")
     for table in tables:
-        if not table.rows and table.key not in SAY_WHY_EMPTY:
+        if table.rows or table.key in SAY_WHY_EMPTY:
+            continue
+        if table.key == "worst_comments" and report.comments_in_window:
+            # The window has comments, none of them negative: "no data" read as a failed scan.
+            table.note = lang("no_negative")
+        else:
             table.note = f"{table.note} {no_data}" if table.note else no_data
     return tables
 
 
 # Tables whose note already says why they have no row ("0 waiting", "no term rose"). Any other
-# table without rows (no posts in the window, a brand with only private messages) says "no data",
-# so no format shows a bare heading or a header row over nothing.
+# table without rows (no posts in the window, a brand with only private messages) says "no data"
+# (the most negative comments of a window with comments: that none was negative), so no format
+# shows a bare heading or a header row over nothing.
 SAY_WHY_EMPTY = {"needs_reply", "rising_terms"}
 
 
@@ -814,13 +837,23 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
                 Cell(s.platform, s.platform),
                 _num(lang, s.posts),
                 _num(lang, s.comments),
-                Cell(round(s.share("positive"), 4), lang.percent(s.share("positive")), "good", kind="share"),
-                Cell(round(s.share("neutral"), 4), lang.percent(s.share("neutral")), kind="share"),
-                Cell(round(s.share("negative"), 4), lang.percent(s.share("negative")), "bad", kind="share"),
+                *_overview_shares(lang, s),
                 Cell(s.last_status, _scan_state(s, lang)),
             ]
         )
     return table
+
+
+def _overview_shares(lang: Lang, summary: ChannelSummary) -> list[Cell]:
+    """A channel's all-time positive, neutral and negative shares; "—" (and no value) for a channel
+    without a scored comment, as the window's tables show it: "0 %" thrice read as a channel of
+    neither opinion. (The JSON overview keeps its documented 0.0: its schema has no null there.)"""
+    if not summary.positive + summary.neutral + summary.negative:
+        return [_pct(lang, None), _pct(lang, None), _pct(lang, None)]
+    return [
+        Cell(round(summary.share(label), 4), lang.percent(summary.share(label)), style, kind="share")
+        for label, style in (("positive", "good"), ("neutral", ""), ("negative", "bad"))
+    ]
 
 
 def summary_overview(

@@ -7,7 +7,10 @@ run from cron):
 - Below that, a compact layout: the channel tables (overview, response times and engagement
   per channel) as one block per channel with `label: value` pairs; the other tables with
   fewer columns, short headings and one line per row (long texts end in "…"); the summary
-  lists the first few comments waiting for a reply and points to `socialmon pending`.
+  lists the first few comments waiting for a reply and points to `socialmon pending`. There
+  (`pending`, no summary) a comment's text wraps in whatever room the other columns leave (an
+  author's long name is cut), and where that is under TEXT_UNDER columns (80, with the kind and
+  channel columns) each text goes on its own lines under its row.
 
 In both, column widths are computed here, never below the longest word of a heading, so
 no heading or value is broken in the middle of a word (only a single word longer than a
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -40,6 +44,7 @@ from socialmon.render.i18n import Lang
 from socialmon.render.tables import (
     Cell,
     TableData,
+    column_kind,
     empty_window_hint,
     headline_items,
     previous_window_line,
@@ -54,11 +59,16 @@ SUMMARY_PENDING = 5  # comments waiting for a reply that the compact summary lis
 SHORT_VALUE = 16  # a column whose values are all this short is never wrapped (numbers, dates, names)
 SUMMARY_POSTS = 5  # posts a compact post table lists
 VALUE_WHOLE = 24  # a value this short ("50 min", "23 % (antes —)") is never split over two lines
+# A comment's text in a column narrower than this (`socialmon pending` at 80 columns, beside kind,
+# channel, author, wait and sentiment) ran to five lines a row: it goes on a line of its own instead.
+TEXT_UNDER = 30
 POSTS = {"posts", "top_negative", "top_positive"}
 
 # The compact layout of each table: the columns it keeps, by index, with a short heading
 # (an i18n key, or None for the table's own) and how a cell is laid out: "fixed" (short
-# values, never wrapped), "wrap" (wrapped at spaces) or "line" (one line, cut with "…").
+# values, never wrapped), "wrap" (wrapped at spaces), "line" (one line, cut with "…") or "text"
+# (a comment's or a post's words: one line in a summary; else wrapped, narrowed after every other
+# column, and under its row when even so it would be narrow: see TEXT_UNDER).
 # Keyed by (table key, its number of columns), so a table whose columns change falls back to
 # blocks rather than to the wrong headings. "channel" columns are kept only for brands with
 # more than one channel.
@@ -74,7 +84,7 @@ _PERIOD: _Spec = [
 _POSTS: _Spec = [
     (0, "channel", "line"),
     (1, None, "fixed"),
-    (2, None, "line"),
+    (2, None, "text"),
     (3, "short_comments", "fixed"),
     (4, "short_replies", "fixed"),
     (5, None, "fixed"),
@@ -87,7 +97,7 @@ _NEEDS_REPLY: _Spec = [
     (2, None, "line"),
     (3, None, "fixed"),
     (4, None, "fixed"),
-    (5, None, "line"),
+    (5, None, "text"),
 ]
 COMPACT: dict[tuple[str, int], _Spec] = {
     ("response_by_period", 8): _PERIOD,
@@ -102,7 +112,7 @@ COMPACT: dict[tuple[str, int], _Spec] = {
         (3, "short_neutral", "fixed"),
         (4, "short_negative", "fixed"),
         (5, "short_net", "fixed"),
-        (6, "", "fixed"),
+        (6, "short_negative_bar", "fixed"),  # the bar: which share it draws, or it reads backwards
         (7, "short_rating", "fixed"),
     ],
     ("rising_terms", 4): [
@@ -169,6 +179,7 @@ class _Column:
     cells: list[Cell]
     kind: str  # "fixed", "wrap", "line"
     right: bool
+    last: bool = False  # narrowed only when every other column is at its narrowest (a comment's text)
 
     def bounds(self) -> tuple[int, int]:
         """(narrowest, natural) width: never narrower than a word of the heading."""
@@ -183,39 +194,70 @@ class _Column:
         return low, max(low, widest, cell_len(self.heading))
 
 
-def fit_widths(bounds: list[tuple[int, int]], available: int) -> list[int] | None:
-    """Natural widths, the widest narrowed first down to its floor; None when even the floors do not fit."""
+def fit_widths(
+    bounds: list[tuple[int, int]], available: int, last: set[int] | None = None
+) -> list[int] | None:
+    """Natural widths, the widest narrowed first down to its floor, the columns of `last` only once
+    every other one is at its floor; None when even the floors do not fit."""
     if sum(low for low, _ in bounds) > available:
         return None
+    last = last or set()
     widths = [high for _, high in bounds]
     excess = sum(widths) - available
     while excess > 0:  # the widest column that can still narrow: widths even out, headings wrap least
-        index = max((i for i, (low, _) in enumerate(bounds) if widths[i] > low), key=lambda i: widths[i])
+        narrower = [i for i, (low, _) in enumerate(bounds) if widths[i] > low]
+        index = max([i for i in narrower if i not in last] or narrower, key=lambda i: widths[i])
         widths[index] -= 1
         excess -= 1
     return widths
 
 
+def _widths(columns: list[_Column], width: int, *, compact: bool) -> list[int] | None:
+    overhead = 2 * (len(columns) - 1) if compact else 3 * len(columns) + 1
+    last = {i for i, column in enumerate(columns) if column.last}
+    return fit_widths([c.bounds() for c in columns], width - overhead, last)
+
+
 def _table(data: TableData, columns: list[_Column], width: int, *, compact: bool) -> Table | None:
     """A table at exactly fitting column widths, or None when it cannot fit in `width`."""
-    count = len(columns)
-    overhead = 2 * (count - 1) if compact else 3 * count + 1
-    widths = fit_widths([c.bounds() for c in columns], width - overhead)
+    widths = _widths(columns, width, compact=compact)
     if widths is None:
         return None
-    table = Table(
+    return _rich_table(
+        columns,
+        widths,
+        range(len(columns[0].cells) if columns else 0),
+        compact=compact,
         title=_text(data.title, "bold" if compact else ""),
         caption=_text(data.note, "dim" if compact else "", multiline=True) if data.note else None,
+    )
+
+
+def _rich_table(
+    columns: list[_Column],
+    widths: list[int],
+    rows: range,
+    *,
+    compact: bool,
+    title: Text | None = None,
+    caption: Text | None = None,
+    header: bool = True,
+) -> Table:
+    """The `rows` of `columns` at `widths`: boxed, or (`compact`) bare with underlined headings."""
+    table = Table(
+        title=title,
+        caption=caption,
         title_justify="left",
         caption_justify="left",
         box=None if compact else box.HEAVY_HEAD,
         pad_edge=not compact,
         show_edge=not compact,
+        show_header=header,
         header_style="bold underline" if compact else "table.header",
     )
     for column, size in zip(columns, widths, strict=True):
         table.add_column(_text(column.heading), justify="right" if column.right else "left", width=size)
-    for index in range(len(columns[0].cells) if columns else 0):
+    for index in rows:
         cells = []
         for column in columns:
             cell = column.cells[index]
@@ -227,6 +269,31 @@ def _table(data: TableData, columns: list[_Column], width: int, *, compact: bool
             cells.append(text)
         table.add_row(*cells)
     return table
+
+
+def _text_under(data: TableData, columns: list[_Column], width: int) -> RenderableType | None:
+    """The other columns as a table, each row followed by its text (the `last` column) on lines of
+    their own, indented: the whole width for a comment's words, not a column of 16 beside six
+    others. None when even the other columns do not fit (40 columns: blocks instead)."""
+    text = next(i for i, column in enumerate(columns) if column.last)
+    others = [column for i, column in enumerate(columns) if i != text]
+    widths = _widths(others, width, compact=True)
+    if widths is None:
+        return None
+    # One table per row at the same widths, so every row lines up under the headings; the text's
+    # heading under theirs, where each row's text goes.
+    parts: list[RenderableType] = [
+        _rich_table(others, widths, range(0), compact=True, title=_text(data.title, "bold")),
+        Padding(_text(columns[text].heading, "bold underline"), (0, 0, 0, 2)),
+    ]
+    for index, cell in enumerate(columns[text].cells):
+        parts.append(_rich_table(others, widths, range(index, index + 1), compact=True, header=False))
+        words = _text(cell.text, _STYLES.get(cell.style, ""), multiline=True)
+        words.overflow = "fold"
+        parts.append(Padding(words, (0, 0, 0, 2)))
+    if data.note:
+        parts.append(_text(data.note, "dim", multiline=True))
+    return Group(*parts)
 
 
 def _all_columns(data: TableData) -> list[_Column]:
@@ -354,21 +421,33 @@ def _compact(data: TableData, lang: Lang, width: int, *, channels: int, summary:
         _Column(
             data.columns[i] if short is None else lang(short) if short else "",
             [row[i] for row in data.rows],
-            "wrap" if kind == "line" and short is None and not summary else kind,
+            # A text: one line in a summary (`socialmon pending` gives it whole), else wrapped in
+            # whatever room the other columns leave (an author's name is cut to give it that room).
+            ("line" if summary else "wrap") if kind == "text" else kind,
             i in data.numeric,
+            last=kind == "text" and not summary,
         )
         for i, short, kind in kept
     ]
+    if any(column.last for column in columns):
+        widths = _widths(columns, width, compact=True)
+        text = next(i for i, column in enumerate(columns) if column.last)
+        if widths is None or widths[text] < TEXT_UNDER:
+            under = _text_under(data, columns, width)
+            if under is not None:
+                return under
     table = _table(data, columns, width, compact=True)
     if table is not None:
         return table
     # Too narrow for a table (40 columns): blocks of the same columns under the same short headings,
     # not of every column under its full heading ("Mediana · En horario de atención" at 40 columns).
+    # A block gives the negative share in figures already: not its bar too.
+    shown = [n for n, (i, _, _) in enumerate(kept) if column_kind(data, i) != "bar"]
     narrow = TableData(
         data.key,
         data.title,
-        [column.heading for column in columns],
-        [[row[i] for i, _, _ in kept] for row in data.rows],
+        [columns[n].heading for n in shown],
+        [[row[kept[n][0]] for n in shown] for row in data.rows],
         data.note,
     )
     return _blocks(narrow, width)
