@@ -6,6 +6,7 @@ result to a renderer in `socialmon.render`.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -472,6 +473,13 @@ def _language(report: BrandReport, override: LangChoice | None) -> str:
     return override.value if override else report.language
 
 
+def _file_width() -> int:
+    """The width of a table report written to a file by `-o`: $COLUMNS when set, as `> file` gives
+    (a mail client or a phone showing 80 columns), else 140 (the wide layout)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 140
+
+
 def _print_tables(
     pairs: list[tuple[BrandReport, Lang]],
     summaries: list[Any] | None,
@@ -486,7 +494,7 @@ def _print_tables(
     from socialmon.render.terminal import render_terminal
 
     with output_file(output) if output else standard_output_checked() as handle:
-        console = Console(file=handle, width=140) if handle else out
+        console = Console(file=handle, width=_file_width()) if handle else out
         if not pairs or (summaries is not None and not summaries) or not any(r.channels for r, _ in pairs):
             said_in = pairs[0][1] if pairs else Lang(lang.value if lang else "en")
             say(console, said_in("no_data_yet"))

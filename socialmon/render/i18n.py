@@ -7,11 +7,11 @@ country (es_EC, es_MX: Mexico writes 1,234.5 and Ecuador 1.234,5). Portuguese is
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "es", "pt")
@@ -703,9 +703,17 @@ class Lang:
         return format_date(value, format="medium", locale=self.locale)
 
     def window(self, since: datetime, until: datetime) -> str:
-        """ "del 23 oct 2026 al 21 nov 2026": a report's `until` is the moment after its last day."""
+        """ "del 23 oct 2026 al 21 nov 2026": a report's `until` is the moment after its last day.
+
+        A start that is not at a midnight of the brand's zone is given with its time ("del 23 nov
+        2026 13:55 al 29 nov 2026"): the previous period of a window that ends now starts so, and
+        a report run for its first day whole counted comments this one did not."""
         last = until - timedelta(microseconds=1)
-        return self("window", since=self.date(since), until=self.date(last))
+        start = self.date(since)
+        local = since.astimezone(self.zone)
+        if local.time() != time(0):
+            start += " " + format_time(local, format="short", locale=self.locale)
+        return self("window", since=start, until=self.date(last))
 
     def datetime(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.zone), format="short", locale=self.locale)

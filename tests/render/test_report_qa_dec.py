@@ -386,3 +386,30 @@ def test_the_csv_format_has_no_bar_column_and_a_rounded_rating(project: Path) ->
     assert data["brands"][0]["trend"]["periods"][0]["average_rating"] == 3.67
     # Nobody waits in this window: the waiting table's heading still gives its unit.
     assert any(r[:1] == ["Ref."] and "Espera (min)" in r for r in rows)
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("80", 80), (None, 140)])
+def test_a_table_report_written_with_o_follows_columns(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str | None, widest: int
+) -> None:
+    """`-o report.txt` wrote 140 columns even with COLUMNS=80, which `> report.txt` follows."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    written = tmp_path / "report.txt"
+    report(project, "--since", "2026-10-01", "--until", "2026-10-31", "-o", str(written))
+    lines = written.read_text(encoding="utf-8").splitlines()
+    assert max(cell_len(line) for line in lines) <= widest
+    assert any(cell_len(line) > 80 for line in lines) == (widest > 80)
+
+
+def test_a_window_starting_within_a_day_says_its_time() -> None:
+    """The previous period of a window that ends now starts mid-day: its label said the day alone,
+    so a report run for that day whole (more comments) did not match the figures compared."""
+    lang = Lang("en", None, "America/Guayaquil")
+    midnight = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 00:00 in Guayaquil
+    end = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
+    assert lang.window(midnight, end) == "Nov 23, 2026 to Nov 29, 2026"
+    within = lang.window(midnight + timedelta(hours=13, minutes=55), end)
+    assert within.replace("\u202f", " ") == "Nov 23, 2026 1:55 PM to Nov 29, 2026"  # Babel's narrow space
