@@ -800,6 +800,10 @@ class ResolvedChannel:
 class Config:
     path: Path
     settings: Settings
+    # The settings of a file that does not validate, its broken values left out (each at its
+    # default; a brand or channel that cannot do without one, left out whole): what `check` goes on
+    # from, to list its channels' problems with the file's own in one run. Never scanned.
+    stand_in: bool = False
 
     @property
     def base_dir(self) -> Path:
@@ -946,8 +950,12 @@ class Config:
         channel: ChannelConfig,
         registry: ConnectorRegistry,
         environ: dict[str, str] | None = None,
+        *,
+        every_problem: bool = False,
     ) -> ResolvedChannel:
-        """Build the channel's connector settings, resolving `${ENV}` secrets; raises ConfigError."""
+        """Build the channel's connector settings, resolving `${ENV}` secrets; raises ConfigError.
+        With `every_problem` (`check`), the other options are judged too when a variable is unset:
+        a scan sets such a channel aside (`resolve_available`), and so stops at the variable."""
         where = f"brand '{brand.slug}', channel '{channel.name}'"
         connector_class = registry.get(channel.platform)
         if connector_class is None:
@@ -963,13 +971,19 @@ class Config:
             ),
             empty_is_unset=True,
         )
-        if problems:
+        if problems and not every_problem:
             raise ConfigError(missing_account + problems)
+        # The options whose variables are unset are left out of the rest: judged without their
+        # value, they would be "required but missing" too.
+        unset = {re.split(r"[.\[]", problem.field)[0] for problem in problems}
         try:
-            settings = connector_class.Settings.model_validate(options)
+            settings = connector_class.Settings.model_validate(
+                {key: value for key, value in options.items() if key not in unset}
+            )
         except ValidationError as error:
             raise ConfigError(
                 missing_account
+                + problems
                 + [
                     ConfigProblem(
                         self.path,
@@ -979,13 +993,18 @@ class Config:
                         hint=self._channel_option_hint(item, connector_class),
                     )
                     for item in error.errors()
+                    if not item["loc"] or str(item["loc"][0]) not in unset
                 ]
             ) from None
-        if missing_account:
-            raise ConfigError(missing_account)
+        if missing_account or problems:
+            raise ConfigError(missing_account + problems)
+        context = self._context(brand, channel)
+        return ResolvedChannel(brand, channel, connector_class, settings, context, self.settings.reports)
+
+    def _context(self, brand: BrandConfig, channel: ChannelConfig) -> ChannelContext:
         from socialmon_connectors.base import ChannelContext
 
-        context = ChannelContext(
+        return ChannelContext(
             brand=brand.slug,
             channel=channel.name,
             account=channel.account,
@@ -993,7 +1012,40 @@ class Config:
             timezone=brand.timezone,
             language=brand.language,
         )
-        return ResolvedChannel(brand, channel, connector_class, settings, context, self.settings.reports)
+
+    def stand_in_connector(
+        self,
+        brand: BrandConfig,
+        channel: ChannelConfig,
+        registry: ConnectorRegistry,
+        environ: dict[str, str] | None = None,
+    ) -> Connector | None:
+        """The connector of a channel that does not resolve, built from the options that validate
+        (those of an unset variable, unknown or wrong left out): for `check` to look for its files
+        all the same, so that a wrong option does not hide a wrong `path`. None when what is left
+        does not validate (a required option among those left out). Never scanned."""
+        connector_class = registry.get(channel.platform)
+        if connector_class is None:
+            return None
+        unset: set[str] = set()
+        options = _resolve_env(
+            channel.options,
+            os.environ if environ is None else environ,
+            lambda field, _message, _variable="": unset.add(re.split(r"[.\[]", field)[0]),
+            empty_is_unset=True,
+        )
+        options = {key: value for key, value in options.items() if key not in unset}
+        for _attempt in range(2):  # once as written, once without the options refused
+            try:
+                settings = connector_class.Settings.model_validate(options)
+            except ValidationError as error:
+                refused = {str(item["loc"][0]) for item in error.errors() if item["loc"]}
+                if not refused & options.keys():
+                    return None
+                options = {key: value for key, value in options.items() if key not in refused}
+            else:
+                return connector_class(settings, self._context(brand, channel))
+        return None
 
 
 def database_url(value: str | None, base_dir: Path) -> str:
@@ -1073,7 +1125,26 @@ def _message(item: Any) -> str:
         return "unknown option (check the spelling)"
     if item["type"] == "missing":
         return "required but missing"
+    if item["type"] == "model_type":
+        # pydantic's words name the model's class ("… or instance of ScanOptions"), which the
+        # file never shows; `_problem_from_error` says where the table goes, when it knows.
+        return "must be a table of settings, not a single value"
     return message.removeprefix("Value error, ")
+
+
+def _table_expected(loc: Sequence[Any]) -> str:
+    """What to write for a value at `loc` (a pydantic location) that must be a table: its
+    [header] line, or inline; a list's entry, its [[header]] line."""
+    names = [str(part) for part in loc if not isinstance(part, int)]
+    if not names:
+        return "must be a table of settings, not a single value"
+    dotted = ".".join(names)
+    if isinstance(loc[-1], int):
+        return f"must be a table of settings, not a single value: write each under its own [[{dotted}]] line"
+    return (
+        f"must be a table of settings, not a single value: write them under a [{dotted}] line, or "
+        f"inline as {names[-1]} = {{ … }}"
+    )
 
 
 def find_config_path(explicit: Path | None = None, environ: dict[str, str] | None = None) -> Path | None:
@@ -1123,7 +1194,10 @@ _TOML_ADVICE = (
 def toml_mistake(error: str) -> str:
     """What is wrong with a file tomllib refused (its message `error`), and how to fix it."""
     found = _TOML_AT.match(error)
-    if found is None:  # "(at end of document)"
+    if found is None:
+        at_end = re.fullmatch(r"(?P<what>.*) \(at end of document\)", error, re.DOTALL)
+        if at_end is not None:  # an array or a string left open
+            return f"invalid TOML at the end of the file: {at_end['what']}"
         return f"invalid TOML: {error}"
     what, line = found["what"], found["line"]
     for starts, advice in _TOML_ADVICE:
@@ -1145,7 +1219,11 @@ def load_config(
 
 
 def read_config(
-    path: Path, registry: ConnectorRegistry | None = None, *, database: str | None = None
+    path: Path,
+    registry: ConnectorRegistry | None = None,
+    *,
+    database: str | None = None,
+    stand_in: bool = False,
 ) -> tuple[Config | None, list[ConfigProblem]]:
     """The config and the problems `load_config` refuses it for, all of them at once: a file whose
     settings do not validate gives None, with what its brands and channels show as written too (two
@@ -1155,7 +1233,11 @@ def read_config(
 
     `database` is the command's --database: given, the file's `database` is never read (see
     `Config.database_url`), so its `${ENV}` references are not judged, as with $SOCIALMON_DATABASE.
-    A command refused for a variable it would not have read could not be run with another database."""
+    A command refused for a variable it would not have read could not be run with another database.
+
+    With `stand_in` (`check`), a file whose settings do not validate gives a stand-in config too
+    (`Config.stand_in`, see `_stand_in_settings`), and the problems found once its broken values
+    are left out: a wrong time zone no longer hides a channel's missing `path`."""
     try:
         raw = tomllib.loads(read_config_text(path))
     except FileNotFoundError:
@@ -1176,7 +1258,24 @@ def read_config(
         settings = Settings.model_validate(raw)
     except ValidationError as error:
         problems = [_problem_from_error(path, raw, item) for item in error.errors()]
-        return None, problems + _written_brand_problems(path, raw, registry, problems)
+        if not stand_in:
+            return None, problems + _written_brand_problems(path, raw, registry, problems)
+        substitute, later = _stand_in_settings(raw, error)
+        for item in later:  # what the first errors hid (a model's own checks run on valid fields only)
+            found = _problem_from_error(path, raw, item)
+            if found not in problems:
+                problems.append(found)
+        problems += _written_brand_problems(path, raw, registry, problems)
+        if substitute is None:
+            return None, problems
+        config = Config(path=path.resolve(), settings=substitute, stand_in=True)
+        # Its platforms as written were judged above, with the brands' own labels.
+        return config, problems + [
+            found
+            for found in _database_references(config, override=database)
+            + (_unknown_limited_platforms(config, registry) if registry is not None else [])
+            if found not in problems
+        ]
     config = Config(path=path.resolve(), settings=settings)
     problems = _database_references(config, override=database)
     if registry is not None:
@@ -1186,6 +1285,107 @@ def read_config(
                 where = f"brand '{brand.slug}', channel '{channel.name}'"
                 problems.append(_platform_problem(config.path, where, channel.platform, registry))
     return config, problems
+
+
+_STAND_IN_ROUNDS = 30  # validations at most: each leaves out at least one more value
+
+
+def _stand_in_settings(raw: dict[str, Any], error: ValidationError) -> tuple[Settings | None, list[Any]]:
+    """The settings of `raw` without the values `error` (its first validation's) and the next
+    validations refuse, each left to its default; a value that has none (a brand's `name`, a
+    channel's `platform`) takes its brand or channel out whole. Returns them, or None when nothing
+    is left that validates, and the errors found past the first validation (at places as `raw`
+    writes them, for `_problem_from_error`): one kind of mistake no longer hides another.
+
+    A leftover error at a place already left out, or under it, comes of leaving it out: the
+    place's table is left out instead, and the error is not reported."""
+    import copy
+
+    working = copy.deepcopy(raw)  # values left out of tables are removed from it
+    dropped: set[tuple[Any, ...]] = set()  # list entries left out, at their place in `raw`
+    cut: list[tuple[Any, ...]] = []  # every place left out, as `raw` writes it
+    later: list[Any] = []
+    items = error.errors()
+    for round_number in range(_STAND_IN_ROUNDS):
+        # Every place of this round read against `raw` before any is left out: the indexes of
+        # a list change as its entries are.
+        places = [
+            (item, _raw_place(raw, dropped, [*item["loc"], *(item.get("ctx") or {}).get("at", ())]))
+            for item in items
+        ]
+        for item, place in places:
+            caused = next((done for done in cut if place[: len(done)] == done), None)
+            if caused is not None:  # left out already, and still refused: its table goes
+                target = caused[:-1]
+            elif item["type"] == "missing":  # nothing to leave out: the table that needs it goes
+                target = place[:-1]
+                if round_number and not any(done[: len(place)] == place for done in cut):
+                    later.append(_at_place(item, place))
+            else:
+                target = place
+                if round_number and not any(done[: len(place)] == place for done in cut):
+                    later.append(_at_place(item, place))
+            if not target:  # the file as a whole: nothing to stand in for it
+                return None, later
+            cut.append(target)
+            _leave_out(working, dropped, target)
+        try:
+            return Settings.model_validate(_kept(working, dropped)), later
+        except ValidationError as again:
+            items = again.errors()
+    return None, later
+
+
+def _at_place(item: Any, place: tuple[Any, ...]) -> dict[str, Any]:
+    """A pydantic error `item` at `place` (its own location and its `at` made one, as `raw` has it)."""
+    context = {key: value for key, value in (item.get("ctx") or {}).items() if key != "at"}
+    return {**item, "loc": place, "ctx": context}
+
+
+def _raw_place(raw: Any, dropped: set[tuple[Any, ...]], loc: Sequence[Any]) -> tuple[Any, ...]:
+    """A location in `raw` without its `dropped` list entries, as a location in `raw`."""
+    node, place = raw, []
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            kept = [index for index in range(len(node)) if (*place, index) not in dropped]
+            part = kept[part] if part < len(kept) else part
+        place.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        else:
+            node = node[part] if isinstance(node, list) and _index_in(part, node) else None
+    return tuple(place)
+
+
+def _leave_out(working: Any, dropped: set[tuple[Any, ...]], place: tuple[Any, ...]) -> None:
+    """Leave the value at `place` out of `working`: a table's key removed, a list's entry marked."""
+    node = working
+    for part in place[:-1]:
+        written = part in node if isinstance(node, dict) else isinstance(node, list) and _index_in(part, node)
+        if not written:
+            return  # not written: nothing to leave out
+        node = node[part]
+    if isinstance(node, dict):
+        node.pop(place[-1], None)
+    elif isinstance(node, list):
+        dropped.add(place)
+
+
+def _index_in(part: Any, items: list[Any]) -> bool:
+    return isinstance(part, int) and 0 <= part < len(items)
+
+
+def _kept(node: Any, dropped: set[tuple[Any, ...]], place: tuple[Any, ...] = ()) -> Any:
+    """`node` without its `dropped` list entries."""
+    if isinstance(node, dict):
+        return {key: _kept(value, dropped, (*place, key)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [
+            _kept(value, dropped, (*place, index))
+            for index, value in enumerate(node)
+            if (*place, index) not in dropped
+        ]
+    return node
 
 
 def _platform_problem(path: Path, where: str, platform: str, registry: ConnectorRegistry) -> ConfigProblem:
@@ -1392,12 +1592,15 @@ def resolve_available(
 def check_channels(
     config: Config, registry: ConnectorRegistry, environ: dict[str, str] | None = None
 ) -> list[ConfigProblem]:
-    """Every problem in every channel's settings, without stopping at the first."""
-    try:
-        resolve_channels(config, config.select(), registry, environ)
-    except ConfigError as error:
-        return error.problems
-    return []
+    """Every problem in every channel's settings, without stopping at the first (an unset
+    variable included: the channel's other options are judged too)."""
+    problems: list[ConfigProblem] = []
+    for brand, channel in config.select():
+        try:
+            config.resolve(brand, channel, registry, environ, every_problem=True)
+        except ConfigError as error:
+            problems.extend(error.problems)
+    return problems
 
 
 def _problem_from_error(path: Path, raw: dict[str, Any], item: Any) -> ConfigProblem:
@@ -1410,6 +1613,8 @@ def _problem_from_error(path: Path, raw: dict[str, Any], item: Any) -> ConfigPro
     elif item["type"] == "list_type" and isinstance(_raw_at(raw, loc), dict):
         header = "[[" + ".".join(str(part) for part in loc if not isinstance(part, int)) + "]]"
         message = f"a list of tables: write each as {header}, with two brackets, once per entry"
+    elif item["type"] in ("model_type", "dict_type"):
+        message = _table_expected(loc)
     where_parts: list[str] = []
     node: Any = raw
     field_parts: list[str] = []

@@ -39,6 +39,29 @@ class NewerDatabase(DatabaseError):
 
 _SQLITE_CORRUPT = 11  # sqlite3's SQLITE_CORRUPT and SQLITE_NOTADB primary result codes
 _SQLITE_NOTADB = 26
+_SQLITE_READONLY = 8  # ... SQLITE_READONLY ("attempt to write a readonly database")
+_SQLITE_CANTOPEN = 14  # ... SQLITE_CANTOPEN ("unable to open database file")
+
+# What the driver says when a PostgreSQL server cannot be reached, as libpq and psycopg write it
+# (in English whatever the server's language: these are the client's words, not the server's).
+_CONNECTING = re.compile(
+    r"^connection failed|connection to server (?:at|on socket)|failed to resolve host|"
+    r"could not translate host name"
+)
+_NO_ANSWER = re.compile(
+    r"Connection refused|No such file or directory|timeout expired|Network is unreachable|"
+    r"No route to host|Connection timed out",
+    re.IGNORECASE,
+)
+_UNKNOWN_HOST = re.compile(
+    r"failed to resolve host '(?P<host>[^']+)'|could not translate host name \"(?P<name>[^\"]+)\"",
+)
+# The server's own answer (its FATAL message) for a database that is not there; a server set to
+# answer in another language (lc_messages) says it otherwise, and is then said as written.
+_NO_DATABASE = re.compile(r'FATAL:\s+database "(?P<name>[^"]+)" does not exist')
+_SERVER_AT = re.compile(
+    r'connection to server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)|on socket "(?P<socket>[^"]+)")'
+)
 
 
 def damage(error: BaseException) -> str | None:
@@ -239,10 +262,103 @@ class Database:
             seen = seen.__cause__ or seen.__context__
         return None
 
+    def explained(self, error: BaseException) -> DatabaseError | None:
+        """The message for `error` when it says what is wrong in words a person can act on: a
+        damaged or read-only SQLite file, a PostgreSQL server that does not answer, a database
+        that does not exist; None for any other error."""
+        return self.damaged(error) or self._read_only(error) or self._unreachable(error)
+
+    def _read_only(self, error: BaseException) -> DatabaseError | None:
+        """A SQLite file that cannot be written: SQLite opens a file it may not write read-only,
+        then fails on the first write (or on creating its -wal and -shm files beside it)."""
+        import sqlite3
+
+        path = self.sqlite_path
+        original = _driver_error(error, sqlite3.Error)
+        if path is None or original is None:
+            return None
+        code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
+        message = str(original).lower()
+        refused = code == _SQLITE_READONLY or "readonly database" in message
+        if not refused and (code == _SQLITE_CANTOPEN or "unable to open database file" in message):
+            # "unable to open" says nothing of why: read-only only when the file or folder is.
+            refused = not _writable(path.parent) or (path.exists() and not _writable(path))
+        return _read_only_problem(path) if refused else None
+
+    def _unreachable(self, error: BaseException) -> DatabaseError | None:
+        """A PostgreSQL server that cannot be connected to: none answers at its address, or it
+        has no database of that name (the error is the driver's, raised while connecting)."""
+        if self.dialect != "postgresql":
+            return None
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
+        # Raised while connecting: SQLAlchemy has no statement then, and libpq names the server it
+        # tried. An error of a statement (a table missing, a permission) or of a commit (which
+        # has no statement either) is said as before.
+        if not isinstance(error, OperationalError) or error.statement is not None:
+            return None
+        original = error.orig if isinstance(error, DBAPIError) else error
+        text = str(original)
+        if not _CONNECTING.search(text):
+            return None
+        url = self.engine.url
+        display = self.display_url()
+        at = _SERVER_AT.search(text)
+        if at is not None and at["socket"]:
+            address = at["socket"]
+        elif at is not None:
+            address = f"{at['host']}:{at['port']}"
+        else:
+            address = f"{url.host or 'localhost'}:{url.port or 5432}"
+        missing = _NO_DATABASE.search(text)
+        if missing is not None:
+            command = ["createdb"]
+            if url.host:
+                command += ["-h", url.host]
+            if url.port:
+                command += ["-p", str(url.port)]
+            if url.username:
+                command += ["-U", url.username]
+            import shlex
+
+            return DatabaseError(
+                f"the database {missing['name']} does not exist on the server at {address}: create it "
+                f"(`{shlex.join([*command, missing['name']])}`), or correct its name in the database URL"
+            )
+        unknown = _UNKNOWN_HOST.search(text)
+        if unknown is not None:
+            return DatabaseError(
+                f"cannot connect to {display}: the host name {unknown['host'] or unknown['name']} "
+                "is not known; check it in the database URL"
+            )
+        if _NO_ANSWER.search(text):
+            return DatabaseError(
+                f"cannot connect to {display}: no PostgreSQL server answers at {address}; is it "
+                "running there, and is the address right?"
+            )
+        # Another refusal while connecting (a password, a user the server does not know): the
+        # driver's own first line, as `socialmon worker` says it.
+        first = (text.strip().splitlines() or [""])[0].removeprefix("connection failed: ")
+        return DatabaseError(f"cannot connect to {display}: {first}")
+
     def _cannot(self, action: str, error: Any) -> DatabaseError:
-        return self.damaged(error) or DatabaseError(
+        if action == "create" and getattr(error, "statement", "") is None:
+            # Failed while connecting, before anything was created: an existing file that cannot
+            # be opened was said to be "created".
+            action = "open"
+        return self.explained(error) or DatabaseError(
             f"cannot {action} the database {self.display_url()}: {error.orig}"
         )
+
+    def unwritable(self) -> DatabaseError | None:
+        """Why this process could not write the SQLite file (or create it, or its -wal and -shm
+        files beside it): the file or its folder read-only; None when it could, or for PostgreSQL.
+        Found without opening the file (`check` creates and changes nothing): SQLite opens a file
+        it may not write read-only, and only a write fails, in the middle of a scan."""
+        path = self.sqlite_path
+        if path is None or (_writable(path.parent) and (not path.exists() or _writable(path))):
+            return None
+        return _read_only_problem(path)
 
     def schema_status(self) -> SchemaStatus:
         from sqlalchemy.exc import DatabaseError as SQLDatabaseError
@@ -414,6 +530,50 @@ def _schema_ddl(dialect: Any) -> list[str]:
         )
         _DDL[key] = found
     return found
+
+
+def _driver_error(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first error of type `kind` along `error`, the driver's error it wraps (`orig`) and the
+    chain of causes; None if there is none."""
+    seen: BaseException | None = error
+    for _ in range(10):  # the chain, bounded
+        if seen is None:
+            return None
+        if isinstance(seen, kind):
+            return seen
+        original = getattr(seen, "orig", None)
+        if isinstance(original, kind):
+            return original
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write `path` (a read-only file system refuses even root)."""
+    import os
+
+    return os.access(path, os.W_OK)
+
+
+def _read_only_problem(path: Path) -> DatabaseError:
+    """A SQLite file (or the folder it is to be created in) this process may not write."""
+    import os
+
+    folder = path.parent
+    try:
+        read_only_system = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_system = False
+    if read_only_system:
+        return DatabaseError(
+            f"the database file {path} is on a read-only file system: socialmon writes to it (and "
+            "beside it, its -wal and -shm files); copy it to a writable folder and set `database` "
+            "to the copy"
+        )
+    return DatabaseError(
+        f"the database file {path} or its folder {folder} is read-only: socialmon writes to both (its "
+        "-wal and -shm files go beside it); give the user running socialmon permission to write them"
+    )
 
 
 def _one_revision(connection: Connection) -> str | None:

@@ -218,12 +218,16 @@ def test_check_prints_one_line_per_channel_problem(tmp_path: Path, cli: CliRunne
     result = invoke(cli, "check", "--config", str(path))
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.startswith("problem:")]
-    assert len(lines) == 2, result.output  # the env var stops the other channel before its options
+    # Every problem at once: the unset variable no longer hides the other channel's options, nor a
+    # wrong option the export file that is not there.
+    assert len(lines) == 4, result.output
     assert all(str(path) in line for line in lines)
     assert any("channel 'export', field 'page_size'" in line for line in lines)
     assert any(
         "channel 'other', field 'path': environment variable NOPE is not set" in line for line in lines
     )
+    assert any("channel 'other', field 'timezone': unknown time zone 'Mars/Base'" in line for line in lines)
+    assert any("channel 'export', field 'path': export file not found" in line for line in lines)
 
 
 def test_check_prints_one_line_per_problem_found_while_loading(tmp_path: Path, cli: CliRunner) -> None:
@@ -260,7 +264,7 @@ HAND_WRITTEN_TOML = {
     "text without quotes": ("name = Café\n", "line 3: a value is text in quotes"),
     "colon for equals": ('name: "Café"\n', "line 3: expected a setting as name = value"),
     "anything else": ("tags = [1 2]\n", "line 3, column 11: Unclosed array"),
-    "at the end": ("tags = [1, 2\n", "invalid TOML: Unclosed array (at end of document)"),
+    "at the end": ("tags = [1, 2\n", "invalid TOML at the end of the file: Unclosed array"),
 }
 
 

@@ -58,8 +58,9 @@ def spanish_brand(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
         (
             REFUSED,
-            "error: no se puede crear la base de datos postgresql+psycopg://shop:***@127.0.0.1:1/shop: ",
-            "cannot create",
+            "error: no se puede conectar a postgresql+psycopg://shop:***@127.0.0.1:1/shop: ningún "
+            "servidor PostgreSQL responde en 127.0.0.1:1; ",
+            "cannot connect",
         ),
         (
             "mysql://shop@127.0.0.1/shop",
@@ -84,7 +85,7 @@ def test_a_spanish_brand_hears_its_database_errors_in_spanish(tmp_path: Path, sp
     config = write_config(tmp_path)
     code, output = run("report", "--config", str(config), "--database", REFUSED)
     assert code == 2
-    assert "no se puede crear la base de datos" in output and "cannot create" not in output
+    assert "no se puede conectar a" in output and "cannot connect" not in output
 
 
 def test_a_file_that_is_no_database_is_said_in_spanish(tmp_path: Path, spanish: None) -> None:
@@ -99,7 +100,7 @@ def test_english_stays_english(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     code, output = run("report", "--config", str(config), "--database", REFUSED)
     assert code == 2
-    assert "error: cannot create the database postgresql+psycopg://shop:***@127.0.0.1:1/shop: " in output
+    assert "error: cannot connect to postgresql+psycopg://shop:***@127.0.0.1:1/shop: no PostgreSQL" in output
 
 
 # --- the database setting's ${ENV} references ---------------------------------------------------

@@ -747,6 +747,13 @@ def _pending_details(
         for start in range(0, len(ids), _LOOKUP_CHUNK):  # `pending --limit 0`: any number of them
             part = ids[start : start + _LOOKUP_CHUNK]
             found.update((row[0], row[1:]) for row in connection.execute(query.where(COMMENT.c.id.in_(part))))
+        if len(found) < len(set(ids)):
+            # The pairing read `listed` in another transaction, and a comment it listed is not
+            # there: a damaged SQLite file shows a row through an index and not in its table (two
+            # queries over it need not agree). Said as `check` says it (DamagedDatabase); a file
+            # that passes SQLite's check lost the row since (a purge), and it is left out.
+            database.verify()
+            listed = [row for row in listed if row.id in found]
         names: dict[tuple[int, str], str | None] = {}
         conversations = {(row.channel_id, found[row.id][-1]) for row in listed if row.kind == MESSAGE}
         for channel_id in {channel for channel, _ in conversations}:

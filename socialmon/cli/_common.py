@@ -365,13 +365,22 @@ def remove_partial(path: Path) -> None:
         pass  # nothing there, or not ours to remove: the error already said what failed
 
 
+def speak_as_written(path: Path) -> None:
+    """Speak the language the brands of the config at `path` are written in (unless
+    $SOCIALMON_LANG says one): a config that does not load has no brands to choose it."""
+    from socialmon.cli._config_words import written_language
+
+    if not os.environ.get("SOCIALMON_LANG"):
+        use(known(written_language(path)) or current())
+
+
 def config_problems(error: ConfigError) -> NoReturn:
     """Every problem of the config, one a line, in the language its brands are written in; exit 2."""
-    from socialmon.cli._config_words import problem_line, written_language
+    from socialmon.cli._config_words import problem_line
 
-    if error.problems and not os.environ.get("SOCIALMON_LANG"):
+    if error.problems:
         # The config did not load, so no brand chose the language: the file as written may say it.
-        use(known(written_language(error.problems[0].path)) or current())
+        speak_as_written(error.problems[0].path)
     for found in error.problems:
         problem(_("config error"), problem_line(found))
     raise typer.Exit(EXIT_USAGE)
@@ -448,9 +457,17 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
         )
     try:
         yield database
+    except DatabaseError as error:
+        # Found while the command ran: a damaged file that answered two queries differently
+        # (`Database.verify`, as `check` finds it), a server that stopped answering.
+        from socialmon.cli._config_words import said
+
+        fail(said(str(error)))
     except SQLAlchemyError as error:  # damage found past the pages read on opening
-        damaged = database.damaged(error)
-        if damaged is None:
+        # A damaged or read-only file, a server gone: said as `check` says them, with what to do;
+        # a damaged file is exit 2 as on opening, the others exit 1 as any failure of the database.
+        explained = database.explained(error)
+        if explained is None:
             fail(
                 _("the database {database} failed: {cause}").format(
                     database=database.display_url(), cause=error_summary(error)
@@ -459,7 +476,7 @@ def database_or_exit(config: Config, override: str | None) -> Iterator[Database]
             )
         from socialmon.cli._config_words import said
 
-        fail(said(str(damaged)))
+        fail(said(str(explained)), EXIT_USAGE if database.damaged(error) is not None else EXIT_FAILED)
     finally:
         database.dispose()
 

@@ -72,6 +72,14 @@ MESSAGES = (
     ),
     N_("invalid TOML on line {line}: expected a setting as name = value"),
     N_("invalid TOML on line {line}, column {column}: {what}"),
+    N_("invalid TOML at the end of the file: {what}"),
+    # socialmon.config._message and _table_expected: a table written as a single value (`scan = "fast"`)
+    N_("must be a table of settings, not a single value"),
+    N_(
+        "must be a table of settings, not a single value: write them under a {header} line, or inline as "
+        "{example}"
+    ),
+    N_("must be a table of settings, not a single value: write each under its own {header} line"),
     N_("environment variable {name} is not set"),
     N_("environment variable {name} is set but empty"),
     N_("{value} is not read from the environment: write {fixed}"),
@@ -163,6 +171,25 @@ MESSAGES = (
     N_("cannot create the database {database}: {cause}"),
     N_("cannot upgrade the database {database}: {cause}"),
     N_("no driver for {driver}: {error}. For PostgreSQL: pip install 'socialmon[postgres]'"),
+    # socialmon.database's `Database.explained`: a server that does not answer, a database that is
+    # not there, a file that may not be written (said instead of "cannot create the database")
+    N_(
+        "cannot connect to {display}: no PostgreSQL server answers at {address}; is it running there, "
+        "and is the address right?"
+    ),
+    N_("cannot connect to {display}: the host name {host} is not known; check it in the database URL"),
+    N_(
+        "the database {name} does not exist on the server at {address}: create it (`{command}`), or "
+        "correct its name in the database URL"
+    ),
+    N_(
+        "the database file {path} is on a read-only file system: socialmon writes to it (and beside it, "
+        "its -wal and -shm files); copy it to a writable folder and set `database` to the copy"
+    ),
+    N_(
+        "the database file {path} or its folder {folder} is read-only: socialmon writes to both (its -wal "
+        "and -shm files go beside it); give the user running socialmon permission to write them"
+    ),
     N_("not a database URL: {value}"),
     N_(
         "the database file {path} is damaged (not a database): restore a backup, or move it aside to "
@@ -240,6 +267,36 @@ MESSAGES = (
         "webhook {name} ({kind}): HTTP 429: {answer}; the service asks to wait {wait} before posting "
         "again: the first run after that sends these alerts"
     ),
+)
+
+
+# tomllib's own words (CPython's Lib/tomllib/_parser.py), the `{what}` of "invalid TOML on line
+# {line}, column {column}: {what}" where `socialmon.config.toml_mistake` has no advice of its own
+# ("Invalid value", "Unterminated string" and a few more have one). Another stays as written.
+TOML_ERRORS = (
+    N_("Invalid statement"),
+    N_("Expected newline or end of document after a statement"),
+    N_("Expected ']' at the end of a table declaration"),
+    N_("Expected ']]' at the end of an array declaration"),
+    N_("Expected '=' after a key in a key/value pair"),
+    N_("Invalid initial character for a key part"),
+    N_("Unclosed array"),
+    N_("Unclosed inline table"),
+    N_("Unterminated string"),
+    N_("Invalid value"),
+    N_("Invalid date or datetime"),
+    N_("Cannot overwrite a value"),
+    N_("Cannot declare {key} twice"),
+    N_("Cannot mutate immutable namespace {key}"),
+    N_("Cannot redefine namespace {key}"),
+    N_("Duplicate inline table key {key}"),
+    N_("Illegal character {character}"),
+    N_("Found invalid character {character}"),
+    N_("Expected {character}"),
+)
+_TOML_FIELDS = {"character": "'[^']*'|\"[^\"]*\"", "key": ".+"}
+_TOML_MESSAGES = frozenset(
+    {"invalid TOML on line {line}, column {column}: {what}", "invalid TOML at the end of the file: {what}"}
 )
 
 
@@ -1081,8 +1138,29 @@ def said(message: str) -> str:
         matched = pattern.fullmatch(message)
         if matched is not None:
             fields = {name: _field_words(value) for name, value in matched.groupdict().items()}
+            if english in _TOML_MESSAGES:  # tomllib's own English after the line and column
+                fields["what"] = said_toml(matched["what"])
             return _(english).format(**fields)
     return message
+
+
+@cache
+def _toml_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """`TOML_ERRORS` as patterns, longest first: "Expected ']' at the end…" before "Expected {character}"."""
+    return tuple(
+        (re.compile(template_pattern(english, _TOML_FIELDS), re.DOTALL), english)
+        for english in sorted(TOML_ERRORS, key=len, reverse=True)
+    )
+
+
+def said_toml(what: str) -> str:
+    """One of tomllib's messages ("Expected ']]' at the end of an array declaration") in the CLI's
+    language, the names and characters it quotes kept; another as written."""
+    for pattern, english in _toml_patterns():
+        matched = pattern.fullmatch(what)
+        if matched is not None:
+            return _(english).format(**matched.groupdict())
+    return what
 
 
 def said_error(error: str) -> str:

@@ -24,6 +24,7 @@ from socialmon.cli._common import (
     problem,
     registry,
     say,
+    speak_as_written,
     warn_broken,
 )
 from socialmon.cli._i18n import _, count, current, ngettext, use, use_for
@@ -34,6 +35,7 @@ from socialmon.sentiment import available_scorers
 if TYPE_CHECKING:
     from socialmon.config import Config, ConfigProblem
     from socialmon.plugins import ConnectorRegistry
+    from socialmon_connectors.base import Connector
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")  # what an HTML/PDF report shows
 
@@ -138,10 +140,15 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         fail(_("no config file: pass --config FILE, set SOCIALMON_CONFIG, or run `socialmon init`"))
     connectors = registry()
     warn_broken(connectors)  # `check` looks at every installed connector, not only those in use
-    loaded, config_errors = read_config(found, connectors, database=database)
+    # A file whose settings do not validate is gone on with all the same, its broken values left
+    # out (`Config.stand_in`): its channels' problems are listed with the file's own, in one run.
+    loaded, config_errors = read_config(found, connectors, database=database, stand_in=True)
     if loaded is None:
         config_problems(ConfigError(config_errors))
-    use_for(loaded)
+    if loaded.stand_in:
+        speak_as_written(found)  # as `config_problems` says a config that does not load
+    else:
+        use_for(loaded)
     if database_stand_in(database):
         # The file's own setting, which the other database stands in for: said, and the check passes.
         for unused in database_setting_problems(loaded):
@@ -154,11 +161,15 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
             )
     # A config that validated goes on with what is wrong in it (a platform no connector is
     # installed for, a database it names wrongly): its channels' problems are listed with them.
-    flagged = {problem.where for problem in config_errors if problem.field == "platform"}
-    channel_problems = [
-        problem for problem in check_channels(loaded, connectors) if problem.where not in flagged
+    # (A stand-in's config errors name a brand as the file writes it, its slug or its name: the
+    # channel's name and the message say it is the same problem.)
+    flagged = {_same_platform(problem) for problem in config_errors if problem.field == "platform"}
+    channel_problems = check_channels(loaded, connectors)
+    problems = [
+        problem_line(problem)
+        for problem in channel_problems
+        if problem.field != "platform" or _same_platform(problem) not in flagged
     ]
-    problems = [problem_line(problem) for problem in channel_problems]
     channel_problems += config_errors  # their channels are left out of the checks below too
     sources, warnings = source_problems(loaded, connectors, channel_problems)
     problems += [problem_line(problem) for problem in sources]
@@ -166,7 +177,8 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         problem(_("warning"), problem_line(warning), style="yellow")
     problems += [problem_line(problem) for problem in alert_problems(loaded)]
     problems += [problem_line(problem) for problem in logo_problems(loaded)]
-    problems += nothing_to_scan(loaded)
+    if not loaded.stand_in:  # a stand-in may have left out a brand or a channel: not said to be missing
+        problems += nothing_to_scan(loaded)
     unknown_scorer = scorer_problem(loaded)
     if unknown_scorer is not None:
         problems.append(unknown_scorer)
@@ -211,11 +223,25 @@ def check(config: ConfigOption = None, database: DatabaseOption = None) -> None:
         )
 
 
+def _same_platform(problem: ConfigProblem) -> tuple[str, str]:
+    """A channel's platform problem without its brand: (its channel, the message)."""
+    return problem.where.partition(", ")[2], problem.message
+
+
 def database_state(config: Config, database: str | None) -> tuple[str, int, str]:
     """(what `check` says of the database's schema, how many comments another scorer or version
     scored, the scorer that would score them again); raises DatabaseError."""
     stale, scorer = 0, ""
     db = Database(config.database_url(database))
+    cannot = db.unwritable()  # a read-only file reads well, and fails the scan's first write
+    if cannot is not None:
+        db.dispose()
+        raise cannot
+    if db.sqlite_path is not None and not db.sqlite_path.exists():
+        # Not opened: SQLite creates a file it opens (an empty one, 4 KB), and `check` changes
+        # nothing. The first scan creates it.
+        db.dispose()
+        return _("new (created on the first scan)"), stale, scorer
     try:
         db.verify()  # a damaged file, which would otherwise pass until a scan reads the damaged page
         status = db.schema_status()
@@ -274,23 +300,32 @@ def source_problems(
     connector's `check_setup` finds (a module its files need that is not installed: a problem; a
     setting whose absence makes the figures wrong, WhatsApp's `business_names`: a warning).
     Channels with a problem already are left out."""
-    from socialmon.config import ConfigProblem
+    from socialmon.config import ConfigError, ConfigProblem
 
     flawed = {problem.where for problem in known}
+    flawed_fields = {(problem.where, problem.field) for problem in known}
     problems: list[ConfigProblem] = []
     warnings: list[ConfigProblem] = []
     for brand, channel in config.select():
         where = f"brand '{brand.slug}', channel '{channel.name}'"
-        if not channel.enabled or where in flawed:
+        if not channel.enabled or (where, "path") in flawed_fields:
             continue
-        connector = config.resolve(brand, channel, connectors).connector()
-        files = getattr(connector, "files", None)  # a connector reading local files says which
-        if callable(files):
-            try:
-                files()
-            except Exception as error:  # the connector's own words: file not found, empty folder
-                problems.append(ConfigProblem(config.path, where, "path", str(error) or type(error).__name__))
-                continue
+        if where in flawed:
+            # Its files looked for all the same, with the options that validate: an unknown option
+            # or an unset variable does not hide a wrong `path` (its other checks wait for a fix).
+            stand_in = config.stand_in_connector(brand, channel, connectors)
+            found = _files_problem(stand_in, config, where) if stand_in is not None else None
+            if found is not None:
+                problems.append(found)
+            continue
+        try:
+            connector = config.resolve(brand, channel, connectors).connector()
+        except ConfigError:  # (said by `check_channels`; a channel is flawed by its own `where`)
+            continue
+        found = _files_problem(connector, config, where)
+        if found is not None:
+            problems.append(found)
+            continue
         # A connector from another package may predate the hook, or not subclass Connector's.
         check_setup = getattr(connector, "check_setup", None)
         try:
@@ -302,6 +337,20 @@ def source_problems(
             found = ConfigProblem(config.path, where, note.field, note.message)
             (warnings if note.warning else problems).append(found)
     return problems, warnings
+
+
+def _files_problem(connector: Connector, config: Config, where: str) -> ConfigProblem | None:
+    """Why the files a connector reads from this machine are not there (its `path`), or None."""
+    from socialmon.config import ConfigProblem
+
+    files = getattr(connector, "files", None)  # a connector reading local files says which
+    if not callable(files):
+        return None
+    try:
+        files()
+    except Exception as error:  # the connector's own words: file not found, empty folder
+        return ConfigProblem(config.path, where, "path", str(error) or type(error).__name__)
+    return None
 
 
 def alert_problems(config: Config) -> list[ConfigProblem]:
