@@ -24,10 +24,12 @@ in an `Incomplete` (the channel ends partial) when other files of the channel co
 
 Spreadsheets are read as a Spanish-locale (or any) Excel writes them: a CSV separated by
 commas, semicolons or tabs (told from the header line), UTF-8 with or without a BOM,
-Windows-1252, MS-DOS 850 or Mac Roman when its text tells which (else refused: the `encoding`
-option says), or UTF-16 with its BOM, LF, CRLF or (Mac) CR line ends, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`); unknown columns
-are ignored (and named once); `.xlsx` needs openpyxl (the `spreadsheets` extra), `.ods` is read with
-Python's own zip and XML readers. A header may be below a sheet's title rows (or Excel's `sep=;`
+Windows-1252, MS-DOS 850 or Mac Roman when its text tells which, for all its lines (else refused: the
+`encoding` option says; a line not text in the file's encoding rejects its row), or UTF-16 with its
+BOM, LF, CRLF or (Mac) CR line ends, day-first dates (`20/11/2026 11:00`), decimal commas (`4,5`), a
+row without its empty trailing cells, stars (`★★★★`, `4/5`); a workbook's cells as a CSV's (the
+spaces around a text not part of it); unknown columns are ignored (and named once); `.xlsx` needs
+openpyxl (the `spreadsheets` extra), `.ods` is read with Python's own zip and XML readers. A header may be below a sheet's title rows (or Excel's `sep=;`
 line), among the first `_HEADER_SEARCH` rows with a value. A `.txt` the channel names is a CSV when
 its first lines hold a header (Excel's "Unicode Text"); when they look like a table whose header
 cannot be read, it is refused for the reason a `.csv` would be. A JSON document (`.json`: an array of
@@ -43,6 +45,10 @@ A `type` may be written in either language too (`TYPE_WORDS`: comentario, avalia
 
 Times may be written relative to the file's anchor day (`today-3d 14:00`), fixed at the
 channel's first scan of that file and kept in the cursor: the README's sample never goes stale.
+What was decided for a whole file and kept in its cursor (its legacy encoding, its day/month order)
+is checked against the rows read later: when they show it wrong, the file is read again from its
+start (`_ReadAgain`). The options that change what rows say are kept too (`read_with`): a file read
+with others is read again.
 """
 
 from __future__ import annotations
@@ -240,7 +246,11 @@ _RECORD_IDS = ("platform_id", "post_id", "parent_id")
 # 4: a workbook's serial number typed as text in a date column (`45352.5868`), a `.json` of objects
 # one after another (`jq '.[]'`), one JSON record holding a list of objects, a number too long to read
 # rejecting its record alone.
-READER_VERSION = 4
+# 5: a CSV row with fewer cells than its header (Excel leaves out the separators of empty trailing
+# cells), a workbook's rating cell of only spaces (empty), a rating written as stars ("★★★★", "4/5",
+# "4 estrellas"); a line whose bytes are not text in its file's encoding rejected (never stored as
+# U+FFFD).
+READER_VERSION = 5
 # The formats whose rows each version read where the one before rejected them: only their files are
 # read again after the upgrade (reader 4 read nothing new in a CSV or JSON Lines file, and reading a
 # 50,000-row CSV again took 1.7 s and reported its rejections a second time). A version not listed
@@ -251,9 +261,26 @@ _READS_MORE: dict[int, frozenset[str]] = {
     2: frozenset({"jsonl", "json", "csv", "xlsx", "ods"}),
     3: frozenset({"csv", "xlsx", "ods"}),
     4: frozenset({"json", "xlsx", "ods"}),
+    5: frozenset({"jsonl", "json", "csv", "xlsx", "ods"}),
 }
+# The first reader that reads a file's encoding for the whole file, and a workbook's text cells without
+# the whitespace around them. What an older one stored without rejecting it may be wrong: a CSV it read
+# in a legacy encoding (its entry keeps one) may hold lines decoded as UTF-8 because their bytes happened
+# to be valid UTF-8 (`“SÍ”` in Windows-1252), their other accents stored as U+FFFD; a workbook's reply
+# whose parent_id was "c1 " is in no thread. Such files are read again once from their start.
+_WHOLE_FILE_READING_FROM = 5
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
+# A rating as people type it in a sheet: stars ("★★★★", "★★★★☆", "⭐⭐⭐⭐⭐", "★★★½"), or a number
+# with the scale or the word: "4/5", "4 de 5", "4 sobre 5", "4 of 5", "4 out of 5", "4 estrellas",
+# "4 estrelas", "4 stars", "4★", "4,5/5", "4 de 5 estrellas". Only a scale of 5 (the stars every
+# platform gives): "8/10" stays an error, as any other text does.
+_STAR_SIGNS = re.compile(r"^([★⭐]*)(½?)(☆*)$")
+_STARS_WRITTEN = re.compile(
+    r"^(?P<stars>\d+(?:[.,]\d+)?)\s*(?P<scale>(?:/|de|sobre|em|of|out\s+of)\s*5(?:[.,]0+)?)?\s*"
+    r"(?P<word>estrellas?|estrelas?|stars?|[★⭐])?$",
+    re.IGNORECASE,
+)
 _TRUE = {"verdadero", "sí", "si", "verdadeiro", "sim"}
 _FALSE = {"falso", "não", "nao"}
 # The smallest number a date column reads as Unix seconds: 2001-09-09 01:46:40 UTC.
@@ -386,10 +413,27 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+class _ReadAgain(Exception):
+    """Raised while a file is read when a decision kept for the whole file turns out wrong: its
+    legacy `encoding` (a line that is not UTF-8 after lines read as UTF-8), or its day/month `order`
+    (a date of the rows read now that only the other order reads). The file is read again from its
+    start with the new decision: the rows stored before come again with their ids, and are stored as
+    they read now."""
+
+    def __init__(self, *, encoding: str | None = None, order: str | None = None) -> None:
+        super().__init__(encoding or order)
+        self.encoding, self.order = encoding, order
+
+
 class _FileDates:
     """What reading one file's times needs beyond the channel's zone: the anchor day of its relative
     times and the order of day and month in its numeric dates, each decided once when first needed
-    and kept in the file's cursor."""
+    and kept in the file's cursor.
+
+    A kept order (`date_order = "auto"`) is checked against the rows read: a date that only the other
+    order reads (20/11 read month-first) has the order decided again from the whole file, once per
+    reading; when that gives the other order, the file is read again (`_ReadAgain`). A file whose
+    beginning changed (another export saved over it) has its order decided afresh (`forget_order`)."""
 
     def __init__(
         self,
@@ -397,10 +441,17 @@ class _FileDates:
         order: str | None,
         choose_anchor: Callable[[], date],
         choose_order: Callable[[], str],
+        *,
+        kept_order: bool = False,
     ) -> None:
         self.anchor, self.order = anchor, order
         self._choose_anchor, self._choose_order = choose_anchor, choose_order
         self.remembered: dict[str, str] = {}
+        # Whether `order` was kept from an earlier scan, and not yet checked against the whole file.
+        self.unchecked = kept_order and order is not None
+        # The first date read now that only the order other than the kept one reads, and the order
+        # decided again because of it (for the warning that says so).
+        self.told_by: str | None = None
 
     def anchor_day(self) -> date:
         if self.anchor is None:
@@ -413,6 +464,24 @@ class _FileDates:
             self.order = self._choose_order()
             self.remembered["date_order"] = self.order
         return self.order
+
+    def forget_order(self) -> None:
+        """The file is another export now: its order is decided afresh, from its own dates."""
+        if self.unchecked:
+            self.order, self.unchecked = None, False
+            self.remembered.pop("date_order", None)
+
+    def only_as(self, order: str, written: str) -> None:
+        """A date read now, `written`, that only `order` reads: when the kept order is the other, the
+        order is decided again from the whole file, and the file read again if that changes it."""
+        if not self.unchecked or self.order == order:
+            return
+        self.unchecked = False
+        decided = self._choose_order()
+        if decided != self.order:
+            self.order, self.told_by = decided, written
+            self.remembered["date_order"] = decided
+            raise _ReadAgain(order=decided)
 
 
 def _numeric_date_parts(text: str) -> tuple[int, int] | None:
@@ -489,8 +558,12 @@ class _Parser:
         a, b = int(first), int(second)
         if a > 12 >= b:
             day, month = a, b
+            if self.dates is not None:
+                self.dates.only_as("day-first", match.string)
         elif b > 12 >= a:
             day, month = b, a
+            if self.dates is not None:
+                self.dates.only_as("month-first", match.string)
         else:
             order = self.dates.ambiguous_order() if self.dates is not None else "day-first"
             day, month = (a, b) if order == "day-first" else (b, a)
@@ -549,11 +622,13 @@ class _Parser:
 
     @staticmethod
     def spreadsheet_values(data: dict[str, Any]) -> None:
-        """What a spreadsheet in another locale writes, as the record reads it: `4,5` stars,
-        `1.234` likes, VERDADERO/FALSO."""
+        """What a spreadsheet in another locale writes, as the record reads it: `4,5` stars (and
+        "★★★★", "4/5", "4 estrellas": `_written_rating`), `1.234` likes, VERDADERO/FALSO."""
         rating = data.get("rating")
-        if isinstance(rating, str) and _DECIMAL_COMMA.match(rating.strip()):
-            data["rating"] = rating.strip().replace(",", ".")
+        if isinstance(rating, str):
+            written = _written_rating(rating)
+            if written is not None:
+                data["rating"] = written
         for field in _COUNTS:
             value = data.get(field)
             if isinstance(value, str) and _THOUSANDS.match(value.strip()):
@@ -734,9 +809,14 @@ def _resumes(path: Path, entry: dict[str, Any], prefix: _Prefix) -> bool:
 def _read_again_now(entry: dict[str, Any], fmt: str) -> bool:
     """Whether a file's cursor `entry` counts rows rejected by a reader older than a version that
     reads more rows of its format `fmt` (`_READS_MORE`), or keeps a CSV header one before
-    `_NAMES_READ_FROM` read without a column this one reads ("Calificación"): its rows are read
-    again so that they are stored whole."""
+    `_NAMES_READ_FROM` read without a column this one reads ("Calificación"), or was written before
+    `_WHOLE_FILE_READING_FROM` for a workbook or a CSV in a legacy encoding: its rows are read again
+    so that they are stored whole, and as they read."""
     reader = entry.get("reader", 0)
+    if reader < _WHOLE_FILE_READING_FROM and (
+        fmt in ("xlsx", "ods") or (fmt == "csv" and entry.get("encoding"))
+    ):
+        return True
     if entry.get("rejected") and any(
         fmt in _READS_MORE.get(version, SUFFIXES.values())
         for version in range(max(reader, 0) + 1, READER_VERSION + 1)
@@ -805,26 +885,35 @@ def _split_lines(handle: Any) -> Iterator[bytes]:
         yield b"".join(held)
 
 
-# A UTF-16 surrogate written as UTF-8 (what JavaScript, Java and Python's surrogatepass write for a
-# lone surrogate): broken UTF-8, never Windows-1252 text ("í" + NBSP + "€" is not a thing people write).
-_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
-
-
-def _utf8_line(raw: bytes, first: bool) -> str | None:
-    """A line as UTF-8 (a BOM on the first line skipped), or None when it is text in another
-    encoding. A line that is not valid UTF-8 is still read as UTF-8 when some of its non-ASCII bytes
-    make sense as UTF-8: a UTF-8 line with one bad sequence keeps its accents, the bad sequence
-    becoming U+FFFD."""
-    if first and raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
+def _utf8_text(raw: bytes, complete: bool = True) -> bool:
+    """Whether a line's bytes are UTF-8 text. A UTF-16 surrogate written as UTF-8 (what JavaScript,
+    Java and Python's surrogatepass write for a lone surrogate) is UTF-8 still, broken there, never
+    Windows-1252 text ("í" + NBSP + "€" is not a thing people write): it becomes U+FFFD as any record's
+    lone surrogate does. So is a character cut at the end of a last line still being written
+    (`complete` False)."""
     try:
-        return raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    text = raw.decode("utf-8", errors="replace")
-    if _ENCODED_SURROGATE.search(raw) or any(ord(c) > 0x7F and c != "\ufffd" for c in text):
-        return text
-    return None
+        try:
+            codecs.getincrementaldecoder("utf-8")("surrogatepass").decode(raw, final=complete)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _line_text(raw: bytes, encoding: str, complete: bool = True) -> tuple[str, str | None]:
+    """A line's text in `encoding`, and why some of its bytes are not text in it (None when all are):
+    those bytes are U+FFFD in the text, and the row they are in is rejected for it, never stored so.
+    In UTF-8, surrogates written as UTF-8 become U+FFFD without a fault (see `_utf8_text`), and a
+    character cut at the end of an incomplete last line is left out (the line is read whole next
+    time)."""
+    try:
+        return raw.decode(encoding), None
+    except UnicodeDecodeError as error:
+        fault = f"{encoding}: {error}"
+    if codecs.lookup(encoding).name == "utf-8" and _utf8_text(raw, complete):
+        return codecs.getincrementaldecoder("utf-8")("replace").decode(raw, final=complete), None
+    return raw.decode(encoding, errors="replace"), fault
 
 
 # The encodings a spreadsheet saves a CSV in besides UTF-8, as Excel names them: "CSV" (Windows-1252,
@@ -958,9 +1047,30 @@ class _StarsOrNote(str):
     __slots__ = ()
 
 
+def _written_rating(text: str) -> str | int | float | None:
+    """A rating's text as the number it writes: `4,5` as "4.5"; stars ("★★★★" 4, "★★★½" 3.5, "★★★☆☆" 3,
+    its filled and empty stars making 5) and a number with its scale of 5 or the word for stars ("4/5",
+    "4 de 5", "4 estrellas", "4 stars") as that number. None for any other text: a number alone is read
+    as it is, and anything else is rejected as no number of stars."""
+    text = text.replace("\ufe0f", "").strip()  # ⭐ may carry the emoji presentation selector
+    if _DECIMAL_COMMA.match(text):
+        return text.replace(",", ".")
+    signs = _STAR_SIGNS.match(re.sub(r"\s", "", text))
+    if signs and any(signs.groups()):
+        filled, half, empty = len(signs[1]), bool(signs[2]), len(signs[3])
+        if empty and filled + half + empty != 5:
+            return None  # a scale of another size
+        return filled + 0.5 if half else filled
+    written = _STARS_WRITTEN.match(text)
+    if written and (written["scale"] or written["word"]):
+        return written["stars"].replace(",", ".")
+    return None
+
+
 def _stars(value: Any) -> Any:
     """`value` as the rating when it is a number of stars (0 to 5, `4,5` with a decimal comma),
-    else None."""
+    else None. (Stars written otherwise, "5 estrelas", are a staff note's words here, kept out of the
+    rating as any other text: only a rating column reads them, `_written_rating`.)"""
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -1466,6 +1576,27 @@ def _orphans_said(orphans: dict[str, Any]) -> str:
     )
 
 
+def _order_again_said(order: str, told_by: str | None) -> str:
+    """The warning for a file read again because a date read now can only be read in the day/month
+    order other than the one kept from an earlier scan (`_FileDates.only_as`)."""
+    return (
+        f"its dates are read {order} now: a date read in this scan ({told_by}) can only be read so, "
+        "unlike the order kept from an earlier scan; the whole file was read again and the dates of "
+        "its stored rows corrected (the channel's date_order option sets the order)"
+    )
+
+
+def _fingerprint(item: dict[str, Any] | str) -> str:
+    """A short digest of a file's first row as read (or the reason it was rejected): another export
+    saved over the file has another first row; one with rows appended or edited further down has
+    the same."""
+    try:
+        text = json.dumps(item, sort_keys=True, default=str)
+    except (ValueError, TypeError, RecursionError):  # nested too deeply, a circular value
+        text = repr(type(item))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
 def _kind_columns_said(columns: list[str]) -> str:
     """The warning for ignored columns named after a kind of record ("Comentario", "Publicação"):
     which names to write instead (see `HEADER_NAMES` for why they are not read)."""
@@ -1598,7 +1729,7 @@ class FileConnector(Connector):
         `id` column, an encoding that cannot be told); any other text (notes, a chat) is False."""
         lines = self._csv_lines(path, 0, {})
         try:
-            return self._find_header(path, (text for text, _, _ in lines)) is not None
+            return self._find_header(path, (text for text, *_ in lines)) is not None
         except SourceError:
             if _looks_like_a_table(path):
                 raise
@@ -1642,9 +1773,11 @@ class FileConnector(Connector):
         )
         order = None if self.settings.date_order == "auto" else self.settings.date_order
         if order is None:
-            # Kept when the file is read again from its start too (written again, or after an
-            # upgrade): chosen anew from dates appended since, it would move the stored dates of its
-            # ambiguous rows (02/03 stored as the 2nd of March, then as the 3rd of February).
+            # Kept when the file is read again from its start too (a row edited, or after an
+            # upgrade): chosen anew from the dates left in a file that dropped its oldest rows, it
+            # would move the stored dates of its ambiguous rows (02/03 stored as the 2nd of March,
+            # then as the 3rd of February). It is checked against the dates read (`_FileDates`), and
+            # forgotten for a file whose beginning changed (see `pages`).
             order = kept.get("date_order")
 
         def choose_order() -> str:
@@ -1660,15 +1793,34 @@ class FileConnector(Connector):
 
             return date_order_of(pairs())
 
-        dates = _FileDates(anchor, order, self._choose_anchor, choose_order)
+        dates = _FileDates(
+            anchor, order, self._choose_anchor, choose_order, kept_order=self.settings.date_order == "auto"
+        )
         if kept.get("anchor") and not fixed:
             dates.remembered["anchor"] = kept["anchor"]  # a file read again keeps its anchor
         if order is not None and self.settings.date_order == "auto":
             dates.remembered["date_order"] = order
         return dates
 
+    def reading(self) -> dict[str, Any]:
+        """What decides what a file's rows say besides the file, as each file's cursor entry keeps
+        it (`read_with`): the `format` and `encoding` options, the time zone of times written without
+        an offset, who is the business (`business_authors`, in any order), and the `date_order` and
+        `anchor` options. A file read with other values is read again from its start, its stored rows
+        stored over by id (`encoding = "cp1252"` set for a file read garbled repairs it). An entry
+        without them (an older socialmon's) is taken as read with the current ones."""
+        return {
+            "format": self.settings.format,
+            "encoding": self.settings.encoding,
+            "timezone": self.zone_name,
+            "business_authors": sorted(set(self.settings.business_authors)),
+            "date_order": self.settings.date_order,
+            "anchor": self.settings.anchor,
+        }
+
     async def pages(self, cursor: dict[str, Any] | None) -> AsyncIterator[Page]:
         files = self.files()
+        reading = self.reading()
         state: dict[str, dict[str, Any]] = {
             k: dict(v) for k, v in ((cursor or {}).get("files") or {}).items()
         }
@@ -1723,6 +1875,7 @@ class FileConnector(Connector):
                 prefix = None if fmt in _READ_WHOLE else _Prefix(path)
                 if (
                     previous
+                    and previous.get("read_with", reading) == reading
                     and not _read_again_now(previous, fmt)
                     and (
                         previous.get("digest") == digest
@@ -1736,53 +1889,103 @@ class FileConnector(Connector):
                     pending = pending or previous is not None
                 rejected_before = start.get("rejected", 0)
                 parser.dates = self._file_dates(path, fmt, previous or {})
-                parser.unknown = set()
-                parser.orphans = {}
-                parser.notes = {}
-                parser.spreadsheet = fmt in _SPREADSHEETS
-                done = finished_bytes + start["offset"]
-                posts, comments, rejected = page.posts, page.comments, page.rejected
-                # Where the file's reading stands after its last item (offset, lines read, what the
-                # reader keeps): written into the file's cursor entry once per page, not per
-                # record: hashing the file's head for every record took 16% of a scan's main process.
-                read: tuple[int, int, dict[str, Any] | None] | None = None
-
-                for item, offset, lines_read, record_line, kept in self._reader(fmt)(path, start):
-                    if isinstance(item, str):
-                        rejected.append(RejectedRecord(location=f"{name} line {record_line}", reason=item))
-                        rejections.append(item)
-                    else:
-                        try:
-                            record = parser.record(item)
-                        except (ValidationError, *_RECORD_ERRORS) as error:
-                            reason = describe_error(error)
-                            rejected.append(
-                                RejectedRecord(location=f"{name} line {record_line}", reason=reason)
+                # What the file's entry keeps besides what its reader and its dates keep: the settings
+                # it was read with, and a fingerprint of its first row, which tells another export saved
+                # over it (its beginning changed) from rows appended or edited further down.
+                keeps: dict[str, Any] = {"read_with": reading}
+                if start is previous and previous.get("first"):
+                    keeps["first"] = previous["first"]
+                first_checked = start is previous
+                while True:
+                    parser.unknown = set()
+                    parser.orphans = {}
+                    parser.notes = {}
+                    parser.spreadsheet = fmt in _SPREADSHEETS
+                    done = finished_bytes + start["offset"]
+                    posts, comments, rejected = page.posts, page.comments, page.rejected
+                    # Where this file's records start in the page: dropped if it is read again.
+                    marks = (len(posts), len(comments), len(rejected))
+                    # Where the file's reading stands after its last item (offset, lines read, what
+                    # the reader keeps): written into the file's cursor entry once per page, not per
+                    # record: hashing the file's head for every record took 16% of a scan's main
+                    # process.
+                    read: tuple[int, int, dict[str, Any] | None] | None = None
+                    items = self._reader(fmt)(path, start)
+                    try:
+                        for item, offset, lines_read, record_line, kept in items:
+                            if "first" not in keeps and not start["offset"] and not start["line"]:
+                                keeps["first"] = _fingerprint(item)
+                                if not first_checked:
+                                    first_checked = True
+                                    if previous and previous.get("first") not in (None, keeps["first"]):
+                                        parser.dates.forget_order()  # another export: decided afresh
+                            if isinstance(item, str):
+                                rejected.append(
+                                    RejectedRecord(location=f"{name} line {record_line}", reason=item)
+                                )
+                                rejections.append(item)
+                            else:
+                                try:
+                                    record = parser.record(item)
+                                except (ValidationError, *_RECORD_ERRORS) as error:
+                                    reason = describe_error(error)
+                                    rejected.append(
+                                        RejectedRecord(location=f"{name} line {record_line}", reason=reason)
+                                    )
+                                    rejections.append(reason)
+                                else:
+                                    (posts if isinstance(record, PostRecord) else comments).append(record)
+                                    current["accepted"] += 1
+                            read = (offset, lines_read, kept)
+                            done = finished_bytes + offset
+                            pending = True
+                            if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
+                                state[key] = _file_entry(
+                                    path,
+                                    read,
+                                    digest,
+                                    {**parser.dates.remembered, **keeps},
+                                    prefix,
+                                    rejected_before + len(rejections),
+                                )
+                                read = None
+                                yield flush(done)
+                                posts, comments, rejected = page.posts, page.comments, page.rejected
+                                marks = (0, 0, 0)
+                                pending = False
+                                await asyncio.sleep(0)  # let other channels run between pages
+                    except _ReadAgain as again:
+                        # Read again from the start with the new decision: what this reading put in
+                        # the page is dropped (pages already stored are stored over, by id).
+                        del posts[marks[0] :], comments[marks[1] :], rejected[marks[2] :]
+                        rejections.clear()
+                        current["accepted"] = rejected_before = 0
+                        start = {"offset": 0, "line": 0}
+                        keeps.pop("first", None)  # read as the file's text reads now
+                        first_checked = True
+                        if again.encoding:
+                            start["encoding"] = again.encoding
+                        if again.order:
+                            log.warning(
+                                "%s/%s: %s: %s",
+                                self.context.brand,
+                                self.context.channel,
+                                name,
+                                _order_again_said(again.order, parser.dates.told_by),
                             )
-                            rejections.append(reason)
-                        else:
-                            (posts if isinstance(record, PostRecord) else comments).append(record)
-                            current["accepted"] += 1
-                    read = (offset, lines_read, kept)
-                    done = finished_bytes + offset
-                    pending = True
-                    if len(posts) + len(comments) + len(rejected) >= self.settings.page_size:
-                        state[key] = _file_entry(
-                            path,
-                            read,
-                            digest,
-                            parser.dates.remembered,
-                            prefix,
-                            rejected_before + len(rejections),
-                        )
-                        read = None
-                        yield flush(done)
-                        posts, comments, rejected = page.posts, page.comments, page.rejected
-                        pending = False
-                        await asyncio.sleep(0)  # let other channels run between pages
+                        pending = True
+                        continue
+                    finally:
+                        items.close()
+                    break
                 if read is not None:
                     state[key] = _file_entry(
-                        path, read, digest, parser.dates.remembered, prefix, rejected_before + len(rejections)
+                        path,
+                        read,
+                        digest,
+                        {**parser.dates.remembered, **keeps},
+                        prefix,
+                        rejected_before + len(rejections),
                     )
                 if parser.unknown and start["line"] == 0:
                     log.warning(
@@ -1871,50 +2074,109 @@ class FileConnector(Connector):
 
     def _csv_lines(
         self, path: Path, offset: int, kept: dict[str, Any], line: int = 0
-    ) -> Iterator[tuple[str, int, bool]]:
-        """A CSV's lines from `offset` as text, each with the offset after it and whether it is
-        complete (see `_lines`): UTF-16 when the file starts with its BOM (Excel's "Unicode text");
-        else in the channel's `encoding` when set; else each line UTF-8, or, when it is not, in the
-        file's other encoding (`legacy_encoding`), decided from all its lines that are not UTF-8
-        when the first is met and kept in the cursor (`kept`) for the lines appended later."""
+    ) -> Iterator[tuple[str, int, bool, str | None]]:
+        """A CSV's lines from `offset` as text, each with the offset after it, whether it is complete
+        (see `_lines`) and why its bytes are not all text in the file's encoding (None when they are:
+        `_line_text`).
+
+        The encoding is the file's, one for all its lines (a program writes a file in one encoding):
+        UTF-16 when the file starts with its BOM (Excel's "Unicode text"); else the channel's
+        `encoding` when set; else UTF-8 when the file starts with a UTF-8 BOM; else UTF-8 while every
+        line is UTF-8, and once one is not, the file's legacy encoding (`_legacy_encoding`) for all of
+        them, the lines whose bytes happen to be valid UTF-8 too (`“SÍ”` in Windows-1252 is); a UTF-8
+        file whose broken lines read in no legacy encoding stays UTF-8, those lines rejected. At the
+        first line that is not ASCII, the lines after it are looked through for one that is not UTF-8,
+        so that no line is read as UTF-8 in a legacy file. `kept` is what the cursor keeps: the legacy
+        encoding ("encoding", for the lines appended later), and whether lines that are not ASCII were
+        read as UTF-8 ("utf8"): when a line appended after them is not UTF-8, they were read wrong,
+        and the file is read again from its start (`_ReadAgain`)."""
         with path.open("rb") as handle:
-            encoding = _UTF16_BOMS.get(handle.read(2))
-        if encoding is not None:
-            yield from _utf16_lines(path, offset, encoding)
+            opening = handle.read(len(codecs.BOM_UTF8))
+        utf16 = _UTF16_BOMS.get(opening[:2])
+        if utf16 is not None:
+            for text, after, complete in _utf16_lines(path, offset, utf16):
+                yield text, after, complete, None
             return
+        bom = opening == codecs.BOM_UTF8
         chosen = None if self.settings.encoding == "auto" else self.settings.encoding
+        if chosen is None and bom:
+            chosen = "utf-8"
         first = offset == 0
+        looked = False  # whether the lines after the first one that is not ASCII were looked through
         for raw, after, complete in self._lines(path, offset):
             line += 1
-            if chosen is not None:
-                if first and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8) :]
-                yield raw.decode(chosen, errors="replace"), after, complete
-            else:
-                text = _utf8_line(raw, first)
-                if text is None:
-                    if "encoding" not in kept:
-                        kept["encoding"] = self._legacy_encoding(path, line)
-                    text = raw.decode(kept["encoding"], errors="replace")
-                yield text, after, complete
+            if first and bom:
+                raw = raw[len(codecs.BOM_UTF8) :]
             first = False
+            encoding = chosen or kept.get("encoding")
+            if encoding is None and raw.isascii():
+                yield raw.decode("ascii"), after, complete, None
+                continue
+            if encoding is None:
+                if not looked:
+                    looked = True
+                    utf8 = _utf8_text(raw, complete)
+                    other = self._first_not_utf8(path, after, line) if utf8 and complete else None
+                    if not utf8 or other is not None:
+                        legacy = self._legacy_encoding(path, line if not utf8 else other)
+                        if legacy is not None:
+                            kept["encoding"] = legacy
+                            if kept.get("utf8"):
+                                raise _ReadAgain(encoding=legacy)
+                encoding = kept.get("encoding") or "utf-8"
+                if encoding == "utf-8":
+                    kept["utf8"] = True
+            text, fault = _line_text(raw, encoding, complete)
+            yield text, after, complete, fault
 
-    def _legacy_encoding(self, path: Path, line: int) -> str:
-        """The encoding of a CSV whose line `line` is not UTF-8, from its lines that are not."""
-        sample = bytearray()
+    def _first_not_utf8(self, path: Path, offset: int, line: int) -> int | None:
+        """The number of the first line from `offset` (line `line` + 1) that is not UTF-8 text, or
+        None when none is. One pass over the bytes not read yet, in blocks (a file all ASCII never
+        needs it); line by line only when some are not UTF-8."""
+        decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            try:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    decoder.decode(block)
+            except UnicodeDecodeError:
+                pass
+            else:
+                return None  # a character cut at the end: a last line still being written
+        for raw, _, complete in self._lines(path, offset):
+            line += 1
+            if not raw.isascii() and not _utf8_text(raw, complete):
+                return line
+        return None
+
+    def _legacy_encoding(self, path: Path, line: int) -> str | None:
+        """The encoding of a CSV whose line `line` is not UTF-8, from its lines that are not ASCII:
+        those that are not UTF-8, then those whose bytes are (in the file's encoding those must read
+        right too). None for a UTF-8 file with lines broken in it: its lines that are not UTF-8 read
+        wrong in every legacy encoding too (a stray byte among UTF-8 accents), while others are UTF-8
+        with more than ASCII; read as UTF-8, those lines are rejected. Refused when neither can be
+        told: the file must say (saved as CSV UTF-8, or the channel's `encoding`)."""
+        legacy, valid = bytearray(), bytearray()
         with path.open("rb") as handle:
             for raw in _split_lines(handle):
-                if len(sample) < _SAMPLE_BYTES and _utf8_line(raw, not sample) is None:
+                if raw.isascii():
+                    continue
+                sample = valid if _utf8_text(raw) else legacy
+                if len(sample) < _SAMPLE_BYTES:
                     sample += raw
-        encoding = legacy_encoding(bytes(sample))
-        if encoding is None:
-            raise SourceError(
-                f"{path.name}: line {line} is not UTF-8 text, and its accents cannot be told apart "
-                f"as {', '.join(_LEGACY.values())} or another encoding: save it as CSV UTF-8",
-                hint='in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s '
-                'encoding option ("cp1252", "cp850", "mac_roman" or the file\'s)',
-            )
-        return encoding
+                elif len(legacy) >= _SAMPLE_BYTES and len(valid) >= _SAMPLE_BYTES:
+                    break
+        encoding = legacy_encoding(bytes(legacy + valid))
+        if encoding is not None:
+            return encoding
+        if valid and legacy_encoding(bytes(legacy)) is None:
+            return None
+        raise SourceError(
+            f"{path.name}: line {line} is not UTF-8 text, and its accents cannot be told apart "
+            f"as {', '.join(_LEGACY.values())} or another encoding: save it as CSV UTF-8",
+            hint='in Excel: Save As → "CSV UTF-8 (Comma delimited)"; or set the channel\'s '
+            'encoding option ("cp1252", "cp850", "mac_roman" or the file\'s)',
+        )
 
     # Readers yield (mapping or rejection reason, offset after it, lines read, line of the record,
     # what the cursor keeps for the file).
@@ -2077,9 +2339,15 @@ class FileConnector(Connector):
         # Where the reading stands after the last line handed to the csv reader: offset after the
         # last complete line, lines handed over, complete lines among them; and whether the file ran out.
         consumed = {"offset": start["offset"], "line": start["line"], "complete": start["line"]}
-        # What the cursor keeps for the file: its header, delimiter and (when it is not UTF-8) encoding.
+        # What the cursor keeps for the file: its header, delimiter and (when it is not UTF-8) encoding,
+        # and whether lines that are not ASCII were read as UTF-8 (`_csv_lines`): unknown in an entry
+        # of an older reader, taken as so.
         kept: dict[str, Any] = {"encoding": start["encoding"]} if start.get("encoding") else {}
+        kept["utf8"] = bool(start["offset"]) and start.get("utf8", True)
         source = self._csv_lines(path, start["offset"], kept, start["line"])
+        # Why the bytes of a line (by its number) are not text in the file's encoding: its row is
+        # rejected for it, not stored with U+FFFD in their place.
+        faults: dict[int, str] = {}
         ran_out = False
         # Lines to hand the csv reader again (after a stray quote), and the lines of the record
         # being read: (text, offset, line, complete) as `consumed` stood after each.
@@ -2096,9 +2364,11 @@ class FileConnector(Connector):
                     if next_line is None:
                         ran_out = True
                         return
-                    text, consumed["offset"], complete = next_line
+                    text, consumed["offset"], complete, fault = next_line
                     consumed["line"] += 1
                     consumed["complete"] += complete
+                    if fault is not None:
+                        faults[consumed["line"]] = fault
                 record_lines.append((text, consumed["offset"], consumed["line"], consumed["complete"]))
                 yield text
 
@@ -2170,11 +2440,21 @@ class FileConnector(Connector):
             )
             if not any(cell.strip() for cell in row):
                 continue
+            if faults and any(number in faults for _, _, number, _ in record_lines):
+                fault = next(faults[number] for _, _, number, _ in record_lines if number in faults)
+                yield f"bad CSV ({fault})", *after, record_line, kept
+                continue
             if len(row) > len(header) and not any(cell.strip() for cell in row[len(header) :]):
                 row = row[: len(header)]  # a spreadsheet's trailing empty cells
-            if len(row) != len(header):
+            if len(row) > len(header):
                 yield f"expected {len(header)} columns, found {len(row)}", *after, record_line, kept
                 continue
+            if len(row) < len(header):
+                # Excel leaves out the separators of a row's empty trailing cells (a row that ends
+                # in empty cells, below a header with more columns): they are empty, as
+                # csv.DictReader's `restval` reads them; a row missing a value it needs is rejected
+                # for that value.
+                row = [*row, *[""] * (len(header) - len(row))]
             yield dict(zip(keys, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
 
     def _read_ods(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:
@@ -2341,11 +2621,7 @@ def _sheet_records(
                 None,
             )
             continue
-        item = {
-            name: (None if cell is _UNSAVED else cell)
-            for name, cell in zip(header, row, strict=False)
-            if name
-        }
+        item = {name: _cell_value(cell) for name, cell in zip(header, row, strict=False) if name}
         for field in ("created_at", "edited_at"):
             value = item.get(field)
             # A date cell without a date format: Excel's serial number of days, counted from
@@ -2720,6 +2996,18 @@ def _saved_values_parser(book: Any, sheet: Any) -> tuple[Callable[[], Iterator[A
             yield from SavedValues(source, **options).parse()
 
     return parse, merged
+
+
+def _cell_value(cell: Any) -> Any:
+    """A workbook cell's value as a CSV's cell is read: a text without the whitespace around it (a
+    reply's parent_id "c1 " is "c1", an author "Café Uno " one of `business_authors`), and a text of
+    only whitespace empty (None), as a formula without a saved value is in a column socialmon does not
+    use (in one it reads, it rejects its row first)."""
+    if cell is _UNSAVED:
+        return None
+    if isinstance(cell, str):
+        return cell.strip() or None
+    return cell
 
 
 def _chained(

@@ -424,7 +424,8 @@ def csv_row(entry: Entry) -> list[str]:
     fields = entry.fields
     row = ["" if fields.get(name) is None else str(fields[name]) for name in CSV_COLUMNS]
     if entry.poison == "wrong number of columns":
-        row = row[: len(row) - 2] if len(row[-1]) % 2 else [*row, "extra"]
+        # More cells than the header: a row with fewer is read, its missing trailing cells empty.
+        row = [*row, "extra"]
     return row
 
 

@@ -24,9 +24,9 @@ CHANNELS = (
     '[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "exports"\n\n'
     '[[brands.channels]]\nname = "chat"\nplatform = "whatsapp_export"\npath = "chat.txt"\n'
 )
-# A CSV with a short row (line 3) and a column socialmon does not use; a JSON Lines file with a
-# broken line 2; a WhatsApp chat whose business is not named in business_names.
-CSV = "type,id,created_at,text,extra\npost,p1,2026-10-01 12:00,Hola,x\ncomment,c1\n"
+# A CSV with a row of too many cells (line 3) and a column socialmon does not use; a JSON Lines file
+# with a broken line 2; a WhatsApp chat whose business is not named in business_names.
+CSV = "type,id,created_at,text,extra\npost,p1,2026-10-01 12:00,Hola,x\ncomment,c1,2026-10-01 13:00,a,b,c\n"
 JSONL = '{"type": "post", "id": "p2", "created_at": "2026-10-01T12:00:00Z"}\n{broken\n'
 CHAT = "12/11/26, 9:15 - Rosa Mite: ¿Tienen mesa?\n12/11/26, 9:16 - Café Uno: Sí, claro\n"
 
@@ -54,7 +54,7 @@ def test_a_spanish_scan_says_the_files_problems_in_spanish(
 ) -> None:
     lines = scan(cli, exports(tmp_path), monkeypatch, "es")
     assert (
-        "cafe/export: se omitió la línea 3 de facebook.csv: se esperaban 5 columnas y la fila tiene 2"
+        "cafe/export: se omitió la línea 3 de facebook.csv: se esperaban 5 columnas y la fila tiene 6"
         in lines
     )
     (broken,) = [line for line in lines if "bom.jsonl" in line]
@@ -72,7 +72,7 @@ def test_an_english_scan_says_them_as_the_connectors_write_them(
     tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lines = scan(cli, exports(tmp_path), monkeypatch, "en")
-    assert "cafe/export: skipped facebook.csv line 3: expected 5 columns, found 2" in lines
+    assert "cafe/export: skipped facebook.csv line 3: expected 5 columns, found 6" in lines
     assert any(
         line.startswith("cafe/export: skipped bom.jsonl line 2: not valid JSON (Expecting ") for line in lines
     )
@@ -85,12 +85,12 @@ def test_an_english_scan_says_them_as_the_connectors_write_them(
 def test_a_file_none_of_whose_rows_is_read_fails_in_spanish(
     tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = exports(tmp_path, csv="type,id,created_at,a,b,c,d,e,f\nhola\n", jsonl="")
+    config = exports(tmp_path, csv="type,id,created_at,a,b,c,d,e,f\nhola,1,2,3,4,5,6,7,8,9\n", jsonl="")
     (tmp_path / "exports" / "bom.jsonl").unlink()
     lines = scan(cli, config, monkeypatch, "es")
     assert (
         "cafe/export: FALLÓ: SourceError: facebook.csv: no se pudo leer 1 fila, la única que tiene (se esperaban 9 "
-        "columnas y la fila tiene 1) — vea las filas rechazadas arriba; corrija el archivo, o las "
+        "columnas y la fila tiene 10) — vea las filas rechazadas arriba; corrija el archivo, o las "
         "opciones del canal (format, timezone, date_order)"
     ) in lines, lines
 

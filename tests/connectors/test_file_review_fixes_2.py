@@ -42,7 +42,11 @@ CSV = (
 )
 
 
-def test_a_csv_whose_cursor_counts_rejections_of_reader_3_is_not_read_again(tmp_path: Path) -> None:
+def test_a_csv_whose_cursor_counts_rejections_of_reader_3_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reader 4's release (reader 5 reads more CSV rows: those with fewer cells than the header).
+    monkeypatch.setattr(file_connector, "READER_VERSION", 4)
     (tmp_path / "export.csv").write_text(CSV, encoding="utf-8")
     source = connector(tmp_path, "export.csv", zone="UTC")
     pages = read(source)
@@ -55,7 +59,11 @@ def test_a_csv_whose_cursor_counts_rejections_of_reader_3_is_not_read_again(tmp_
     assert rejected(again) == []  # the same rejection is not reported a second time
 
 
-def test_a_jsonl_whose_cursor_counts_rejections_of_reader_3_is_not_read_again(tmp_path: Path) -> None:
+def test_a_jsonl_whose_cursor_counts_rejections_of_reader_3_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reader 4's release (reader 5 reads more JSON Lines rows: a rating written as stars).
+    monkeypatch.setattr(file_connector, "READER_VERSION", 4)
     lines = [
         {"type": "post", "id": "p1", "created_at": "2026-01-01 10:00"},
         {"type": "post", "id": "p2", "created_at": "not a date"},
@@ -79,23 +87,22 @@ def test_a_workbook_of_reader_3_with_a_rejected_row_is_still_read_again(tmp_path
 
 def test_a_csv_read_again_from_its_start_keeps_its_remembered_date_order(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text(CSV, encoding="utf-8")
+    # A row whose date can only be month-first (03/15): 02/03 is the 3rd of February.
+    told = "comment,c0,p1,03/15/2026 09:00,Ana,cero\n"
+    path.write_text(CSV.replace("comment,c1,", told + "comment,c1,"), encoding="utf-8")
     source = connector(tmp_path, "export.csv", zone="UTC")
     first = read(source)
-    assert records(first)["c1"].created_at == utc(2026, 3, 2, 10)
-    assert first[-1].cursor["files"]["export.csv"]["date_order"] == "day-first"
+    assert records(first)["c1"].created_at == utc(2026, 2, 3, 10)
+    assert first[-1].cursor["files"]["export.csv"]["date_order"] == "month-first"
     # The export written again: its bad row fixed (a byte before the offset changed: read from the
-    # start), and a row appended whose date can only be month-first.
-    path.write_text(
-        CSV.replace("cbad,p1,xx", "cbad,p1,01/01/2026 11:00") + "comment,c2,p1,03/15/2026 10:00,Ana,dos\n",
-        encoding="utf-8",
-    )
+    # start; its first row the same: the same export) and the row that told the order gone. Its dates
+    # left tell nothing, and no date read contradicts the remembered order: it is kept.
+    path.write_text(CSV.replace("cbad,p1,xx", "cbad,p1,01/01/2026 11:00"), encoding="utf-8")
     again = read(source, first[-1].cursor)
     assert rejected(again) == []
     found = records(again)
-    assert found["c1"].created_at == utc(2026, 3, 2, 10)  # not moved to the 3rd of February
-    assert found["c2"].created_at == utc(2026, 3, 15, 10)  # read the only way it can be
-    assert again[-1].cursor["files"]["export.csv"]["date_order"] == "day-first"
+    assert found["c1"].created_at == utc(2026, 2, 3, 10)  # not moved to the 2nd of March
+    assert again[-1].cursor["files"]["export.csv"]["date_order"] == "month-first"
 
 
 # --- 2. JSON values one after another in linear time ---------------------------------------------
