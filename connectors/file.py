@@ -72,7 +72,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator
 
-from socialmon_connectors.base import Connector, ConnectorSettings, SetupNote, TimeZoneName
+from socialmon_connectors.base import ChannelContext, Connector, ConnectorSettings, SetupNote, TimeZoneName
 from socialmon_connectors.errors import Incomplete, SourceError
 from socialmon_connectors.records import (
     LATEST,
@@ -719,10 +719,6 @@ class _Parser:
                 value = data.get(field)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     data[field] = _number_as_text(value)
-        if record_type in ("comment", "reply") and not data.get("post_id"):
-            self.orphans.setdefault("post_id", data.get("platform_id"))
-        if record_type == "reply" and not data.get("parent_id"):
-            self.orphans.setdefault("parent_id", data.get("platform_id"))
         for field in ("created_at", "edited_at"):
             if field in data:
                 data[field] = self.timestamp(field, data[field])
@@ -745,7 +741,14 @@ class _Parser:
             return PostRecord.model_validate(data)
         if record_type == "review":
             data["kind"] = "review"
-        return CommentRecord.model_validate(data)
+        record = CommentRecord.model_validate(data)
+        # Noted once the row is valid: the warning says these were stored (a row rejected for its
+        # date was announced as stored, then as skipped).
+        if record_type in ("comment", "reply") and not record.post_id:
+            self.orphans.setdefault("post_id", record.platform_id)
+        if record_type == "reply" and not record.parent_id:
+            self.orphans.setdefault("parent_id", record.platform_id)
+        return record
 
 
 def _marks(path: Path, offset: int) -> tuple[str, str, bool]:
@@ -1576,6 +1579,16 @@ def _orphans_said(orphans: dict[str, Any]) -> str:
     )
 
 
+def _short_rows_said(lines: list[int]) -> str:
+    """The warning for a CSV's rows read with their missing last cells empty: what Excel writes
+    for empty trailing cells, but also what a line break outside quotes leaves of a row (its last
+    text cut, the rest rejected as a row of its own): said, with where to look."""
+    return (
+        f"rows with fewer cells than the header were read with their last cells empty (the first: line "
+        f"{lines[0]}; {len(lines)} in all): check that no text was cut by a line break outside quotes"
+    )
+
+
 def _order_again_said(order: str, told_by: str | None) -> str:
     """The warning for a file read again because a date read now can only be read in the day/month
     order other than the one kept from an earlier scan (`_FileDates.only_as`)."""
@@ -1659,6 +1672,12 @@ class FileConnector(Connector):
     summary = "posts, comments and reviews from JSON, JSON Lines or CSV exports and Excel or LibreOffice workbooks (offline)"
 
     settings: FileSettings
+
+    def __init__(self, settings: ConnectorSettings, context: ChannelContext) -> None:
+        super().__init__(settings, context)
+        # (file, line) of the short rows already said: a file may be read twice in a scan (its
+        # day/month order decided again), and its warning is said once.
+        self._short_said: set[tuple[str, int]] = set()
 
     def files(self) -> list[Path]:
         """The export files this channel reads, in a stable order."""
@@ -2394,6 +2413,7 @@ class FileConnector(Connector):
             return csv.reader(text_lines(), delimiter=delimiter, skipinitialspace=True)
 
         reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+        short: list[int] = []  # the lines of the rows read with their missing last cells empty
         while True:
             record_line = consumed["line"] + 1
             before = consumed["offset"], consumed["complete"]
@@ -2401,6 +2421,15 @@ class FileConnector(Connector):
             try:
                 row = next(reader)
             except StopIteration:
+                if short and (path.name, short[0]) not in self._short_said:  # a file read twice: once
+                    self._short_said.add((path.name, short[0]))
+                    log.warning(
+                        "%s/%s: %s: %s",
+                        self.context.brand,
+                        self.context.channel,
+                        path.name,
+                        _short_rows_said(short),
+                    )
                 return
             except csv.Error as error:
                 if len(record_lines) > 1:  # a stray quote ran on into a line the reader refuses
@@ -2455,6 +2484,7 @@ class FileConnector(Connector):
                 # csv.DictReader's `restval` reads them; a row missing a value it needs is rejected
                 # for that value.
                 row = [*row, *[""] * (len(header) - len(row))]
+                short.append(record_line)
             yield dict(zip(keys, (cell.strip() for cell in row), strict=True)), *after, record_line, kept
 
     def _read_ods(self, path: Path, start: dict[str, Any]) -> Iterator[_Item]:

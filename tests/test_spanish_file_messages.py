@@ -283,6 +283,8 @@ def test_the_messages_built_by_functions_are_said_in_spanish(cli_in_spanish: Non
         file._orphans_said({"post_id": "c2", "parent_id": "r1"}),
         whatsapp.no_business_said("chat.txt", messages, names_given=True),
         whatsapp.no_business_said("chat.txt", messages, names_given=False),
+        file._short_rows_said([2, 7]),
+        file._order_again_said("mdy", "13/03/2026"),
     ]
     for text in built:
         assert said_warning(f"cafe/export: {text}").startswith("cafe/export: "), text

@@ -864,6 +864,15 @@ FILE_WARNINGS = (
     ),
     N_("{file}: its opening matches {n} known chats; kept apart"),
     N_(
+        "{file}: rows with fewer cells than the header were read with their last cells empty (the first: "
+        "line {line}; {n} in all): check that no text was cut by a line break outside quotes"
+    ),
+    N_(
+        "{file}: its dates are read {order} now: a date read in this scan ({value}) can only be read so, "
+        "unlike the order kept from an earlier scan; the whole file was read again and the dates of its "
+        "stored rows corrected (the channel's date_order option sets the order)"
+    ),
+    N_(
         "{file}: {columns}: a column named after a kind of record may hold its text or its id, so it is "
         "not read: name the text's column texto, the post's id id_publicacion (id_da_publicacao) and the "
         "answered comment's id respuesta_a (resposta_a)"

@@ -404,3 +404,44 @@ def test_a_workbooks_rating_cell_written_as_stars_is_read(tmp_path: Path) -> Non
     pages = read(connector(tmp_path, "export.xlsx"))
     assert rejected(pages) == []
     assert records(pages)["r1"].rating == 5  # type: ignore[union-attr]
+
+
+def test_rows_read_with_their_last_cells_empty_are_said_with_where_to_look(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A line break outside quotes leaves a row short too (its text cut): the padding is said."""
+    (tmp_path / "export.csv").write_bytes(
+        excel_csv(
+            [
+                "Tipo;ID;ID publicación;Fecha;Autor;Texto;Respuesta a",
+                "comentario;c1;p1;01/03/2026 10:00;Ana;El pan llegó",  # cut by a bare line break
+                "frío;",
+                "comentario;c2;p1;01/03/2026 10:30;Eva;Rico;",
+            ]
+        )
+    )
+    with caplog.at_level(logging.WARNING):
+        pages = read(connector(tmp_path, "export.csv"))
+    assert set(records(pages)) == {"c1", "c2"}
+    assert [line for line, _ in rejected(pages)] == ["export.csv line 3"]
+    said = [r.getMessage() for r in caplog.records if "fewer cells than the header" in r.getMessage()]
+    assert len(said) == 1 and "(the first: line 2; 2 in all)" in said[0], said
+
+
+def test_a_row_rejected_for_its_date_is_not_announced_as_stored_without_its_post(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "only.csv").write_bytes(
+        excel_csv(["tipo;id;fecha", "publicación;p1;02/03/2026 09:00", "comentario;z1;no-date"])
+    )
+    with caplog.at_level(logging.WARNING):
+        pages = read(connector(tmp_path, "only.csv"))
+    assert set(records(pages)) == {"p1"}
+    assert "without a post_id" not in caplog.text
+    (tmp_path / "only.csv").write_bytes(
+        excel_csv(["tipo;id;fecha", "publicación;p1;02/03/2026 09:00", "comentario;z2;02/03/2026 10:00"])
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        read(connector(tmp_path, "only.csv"))
+    assert "without a post_id (the first: z2)" in caplog.text
