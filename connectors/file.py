@@ -1695,6 +1695,8 @@ class FileConnector(Connector):
             found = sorted(p for p in anchor.glob(pattern) if p.is_file() and not _not_an_export(p.name))
         elif path.is_file():
             found = [path]
+        elif self.settings.path.rstrip().endswith(("/", "\\")):  # written as a folder: said as one
+            raise SourceError(f"export folder not found: {path}")
         else:
             raise SourceError(f"export file not found: {path}")
         if not found:

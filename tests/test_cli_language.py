@@ -279,16 +279,16 @@ def test_a_wrong_export_path_is_said_in_spanish_by_check_and_scan(
         tmp_path, channels='[[brands.channels]]\nname = "export"\nplatform = "file"\npath = "exports/"\n'
     )
     checked = " ".join(cli.invoke(app, ["check", "--config", str(config)]).output.split())
-    assert "campo 'path': no se encontró el archivo de exportación:" in checked, checked
+    assert "campo 'path': no se encontró la carpeta de exportaciones:" in checked, checked
     assert "revise la ruta (path) en la configuración del canal" in checked
     scanned = cli.invoke(app, ["scan", "--config", str(config)])
     assert scanned.exit_code == 1
     shown = " ".join(scanned.output.split())
-    assert "cafe/export: FALLÓ: SourceError: no se encontró el archivo de exportación:" in shown, shown
-    assert "export file not found" not in shown
+    assert "cafe/export: FALLÓ: SourceError: no se encontró la carpeta de exportaciones:" in shown, shown
+    assert "export folder not found" not in shown
     no_choice.setenv("SOCIALMON_LANG", "en")
     english = " ".join(cli.invoke(app, ["scan", "--config", str(config)]).output.split())
-    assert "cafe/export: FAILED: SourceError: export file not found:" in english, english
+    assert "cafe/export: FAILED: SourceError: export folder not found:" in english, english
 
 
 def test_every_config_problem_of_a_channel_is_said_in_spanish(tmp_path: Path) -> None:

@@ -407,6 +407,28 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     load_config(path, registry)
 
 
+def test_init_makes_the_starters_exports_folder_and_check_says_it_is_empty(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    """The starter channel reads exports/: made for the user's files, so the first `check` says
+    the folder holds none yet, not "export file not found"; a missing folder is called a folder."""
+    path = tmp_path / "socialmon.toml"
+    result = invoke(cli, "init", "--lang", "en", str(path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "exports").is_dir()
+    assert f"the empty folder {tmp_path / 'exports'}/ for your export files" in " ".join(
+        result.output.split()
+    )
+    checked = invoke(cli, "check", "--config", str(path))
+    assert checked.exit_code == 2
+    said = " ".join(checked.output.split())
+    assert f"no .json, .jsonl, .ndjson, .csv, .tsv, .xlsx or .ods files in {tmp_path / 'exports'}" in said
+    (tmp_path / "exports").rmdir()
+    path.write_text(path.read_text(encoding="utf-8").replace('"exports/"', '"exportes/"'), encoding="utf-8")
+    said = " ".join(invoke(cli, "check", "--config", str(path)).output.split())
+    assert f"export folder not found: {tmp_path / 'exportes'}" in said
+
+
 def _settings_of(starter: str) -> list[str]:
     """The TOML of a starter config, commented examples included, without its comments' words:
     `key = value` and `[table]` lines as written, the text after a trailing `#` dropped."""

@@ -136,6 +136,7 @@ MESSAGES = (
     ),
     # The export connectors' first-run errors (a path that is wrong), as `check` and `scan` say them
     N_("export file not found: {path} — check the path in the channel's config"),
+    N_("export folder not found: {path} — check the path in the channel's config"),
     N_(
         "no .json, .jsonl, .ndjson, .csv, .tsv, .xlsx or .ods files in {path} — check the path in the "
         "channel's config"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -120,6 +121,23 @@ def init(
         )
     except OSError as error:
         fail(_("cannot write {path}: {reason}").format(path=path, reason=error.strerror))
+    # The starter channel reads `exports/` beside the config: made, empty, for the user's files, so
+    # that the first `check` says the folder holds none yet, not that no such file exists.
+    exports = path.parent / "exports"
+    if not exports.exists():
+        try:
+            exports.mkdir()
+        except OSError:
+            pass  # `check` then says the path is missing, naming it
+        else:
+            say(
+                out,
+                _(
+                    "wrote {path} and the empty folder {folder} for your export files: put them there "
+                    "(or set the channel's path), edit the brand, then run `socialmon check`"
+                ).format(path=path, folder=f"{exports}{os.sep}"),
+            )
+            return
     say(out, _("wrote {path}: edit the brand and its channels, then run `socialmon check`").format(path=path))
 
 
