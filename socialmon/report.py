@@ -7,6 +7,7 @@ The full analytics — response times, needs-reply, trends, engagement — live 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +33,9 @@ class ChannelSummary:
     pending_threads: int = 0  # threads left for the next scan (a `partial` channel)
     # What went wrong in the last scan (failed or partial), redacted by the scan; not in the JSON overview.
     last_error: str | None = None
+    # When the last scan ended: the human formats say it beside its status, so that figures a cron
+    # job stopped updating are seen as old; not in the JSON overview (its documented shape).
+    last_scan_at: datetime | None = None
 
     def share(self, label: str) -> float:
         scored = self.positive + self.neutral + self.negative
@@ -39,7 +43,7 @@ class ChannelSummary:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["last_error"]  # the JSON overview's documented shape (render/json.py)
+        del data["last_error"], data["last_scan_at"]  # the JSON overview's documented shape (render/json.py)
         data["shares"] = {label: round(self.share(label), 4) for label in ("positive", "neutral", "negative")}
         return data
 
@@ -97,6 +101,7 @@ def channel_summaries(
             channel_t.c.last_status,
             func.coalesce(pending.c.pending, 0),
             channel_t.c.last_error,
+            channel_t.c.last_scan_at,
         )
         .join(brand_t, brand_t.c.id == channel_t.c.brand_id)
         .outerjoin(posts, posts.c.channel_id == channel_t.c.id)

@@ -217,7 +217,12 @@ def test_the_readmes_sample_output_is_what_a_run_today_prints(tmp_path: Path) ->
     assert scan.returncode == 0, scan.stderr
     report = run_cli("report", "--config", str(config), env=brands_language)
     assert report.returncode == 0, report.stderr
-    printed = [line.rstrip() for line in (scan.stderr + scan.stdout + report.stdout).splitlines()]
+    # When the last scan ended is the run's: the README's is the day and time it was written.
+    scanned_at = re.compile(r" · \d{1,2} \w+\.? \d{4} \d{2}:\d{2}$")
+    printed = [
+        scanned_at.sub(" · WHEN", line.rstrip())
+        for line in (scan.stderr + scan.stdout + report.stdout).splitlines()
+    ]
     today = datetime.now(GYE).date()
     window = f"del {_local_date(today - timedelta(days=29))} al {_local_date(today)}"
     shown = [line for line in _readme_sample() if line != "…"]
@@ -225,6 +230,7 @@ def test_the_readmes_sample_output_is_what_a_run_today_prints(tmp_path: Path) ->
     for line in shown:
         # The window's dates are the only part that follows the day the README was written.
         line = re.sub(r"del \d+ \w+ \d{4} al \d+ \w+ \d{4}", window, line)
+        line = scanned_at.sub(" · WHEN", line.rstrip())
         if "─ del " in line:  # the window sits in the panel's border: its length follows the dates
             assert any(window in other for other in printed), (window, printed)
             continue

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_skeleton, format_time, get_day_names
+from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES = ("en", "es", "pt")
@@ -712,8 +712,18 @@ class Lang:
         start = self.date(since)
         local = since.astimezone(self.zone)
         if local.time() != time(0):
-            start += " " + format_time(local, format="short", locale=self.locale)
+            start += " " + self.clock(local)
         return self("window", since=start, until=self.date(last))
+
+    def moment(self, value: datetime) -> str:
+        """ "6 dic 2026 3:28 p. m.": a day as the report writes its days, and the time, in the brand's zone."""
+        local = value.astimezone(self.zone)
+        return f"{self.date(local)} {self.clock(local)}"
+
+    def clock(self, value: datetime) -> str:
+        """ "15:28": a time on the 24-hour clock in every language (a 12-hour "3:28 p. m." holds
+        spaces a narrow terminal broke the line at), in the brand's zone."""
+        return format_skeleton("Hm", value.astimezone(self.zone), locale=self.locale)
 
     def datetime(self, value: datetime) -> str:
         return format_datetime(value.astimezone(self.zone), format="short", locale=self.locale)

@@ -716,14 +716,17 @@ def headline_notes(report: BrandReport, lang: Lang) -> list[str]:
     return notes
 
 
-def _scan_state(summary: ChannelSummary, lang: Lang) -> str:
-    """The channel's last scan as a person reads it: "partial · 3 threads pending" says what is missing."""
+def _scan_state(summary: ChannelSummary, lang: Lang, *, when: bool = False) -> str:
+    """The channel's last scan as a person reads it: "partial · 3 threads pending" says what is
+    missing; `when`: and when it ended ("ok · 6 dic 2026 10:27"), in the channels' overview."""
     if summary.last_status is None:
         return lang("never")
     key = f"status_{summary.last_status}"
     status = lang(key) if key in STRINGS else summary.last_status
     if summary.pending_threads:
-        return lang("scan_pending", status=status, n=lang.number(summary.pending_threads))
+        status = lang("scan_pending", status=status, n=lang.number(summary.pending_threads))
+    if when and summary.last_scan_at is not None:  # figures a cron job stopped updating are seen as old
+        status = f"{status} · {lang.moment(summary.last_scan_at)}"
     return status
 
 
@@ -838,7 +841,7 @@ def channel_overview(summaries: list[ChannelSummary], lang: Lang) -> TableData:
                 _num(lang, s.posts),
                 _num(lang, s.comments),
                 *_overview_shares(lang, s),
-                Cell(s.last_status, _scan_state(s, lang)),
+                Cell(s.last_status, _scan_state(s, lang, when=True)),
             ]
         )
     return table

@@ -411,5 +411,6 @@ def test_a_window_starting_within_a_day_says_its_time() -> None:
     midnight = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 00:00 in Guayaquil
     end = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
     assert lang.window(midnight, end) == "Nov 23, 2026 to Nov 29, 2026"
-    within = lang.window(midnight + timedelta(hours=13, minutes=55), end)
-    assert within.replace("\u202f", " ") == "Nov 23, 2026 1:55 PM to Nov 29, 2026"  # Babel's narrow space
+    assert (
+        lang.window(midnight + timedelta(hours=13, minutes=55), end) == "Nov 23, 2026 13:55 to Nov 29, 2026"
+    )
