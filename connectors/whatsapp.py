@@ -120,6 +120,7 @@ message they were cut from gets its whole text once its file changes (a newer ex
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import hashlib
 import itertools
@@ -147,6 +148,10 @@ log = logging.getLogger("socialmon.whatsapp")
 SUFFIXES = (".txt", ".zip")
 # Direction marks and other invisible characters the apps put around names and texts.
 _MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+# The marks iOS writes before its own lines (U+200F in a right-to-left locale). The others a text
+# may start with are the sender's: WhatsApp puts U+202A…U+202C around a phone number and
+# U+2068/U+2069 around a mention, and a message starting with one was dropped as a line of the app's.
+_APP_MARKS = "\u200e\u200f"
 _SPACE_CHARS = "\u202f\u00a0\u2007"
 _INVISIBLE = re.compile(f"[{_MARKS}{_SPACE_CHARS}]")
 # A message's first line: the date, the time, then "] " (iOS) or " - " (Android); `[^\S\n]` is any
@@ -760,12 +765,45 @@ def chat_name(filename: str) -> str:
     return found.group(1).strip() if found else stem
 
 
+# Babel reads these as en_US_POSIX or a root locale: no phone is set to them, and read so they
+# made a config's `locale = "C"` month-first.
+_NO_REGION_LOCALES = frozenset({"c", "posix", "und", "root"})
+
+
+@functools.cache
 def default_date_order(locale: str) -> str:
-    """Month-first for US English (and a bare "en"), day-first for every other locale the apps write."""
-    parts = re.split(r"[-_]", locale.strip().lower())
+    """The day/month order a phone set to `locale` writes its dates in: month-first ("mdy") where
+    the locale's short date (CLDR's, as Babel has it) puts the month before the day and the year
+    not first ("M/d/yy": en-US, es-PA, es-PR, en-PR, fil…), else day-first ("dmy": "d/M/yy",
+    "dd/MM/y"; a year-first "y-MM-dd" names no order, and the apps' day-first is the commoner).
+    A locale Babel does not know, or cannot read: month-first for US and Philippine English (and a
+    bare "en"), day-first for every other."""
+    from babel import Locale, UnknownLocaleError  # here: only a chat whose dates do not tell asks
+
+    name = locale.strip().split(".")[0].split("@")[0]  # "en_US.UTF-8" -> "en_US"
+    pattern: str | None = None
+    if name.casefold() not in _NO_REGION_LOCALES:
+        try:
+            pattern = Locale.parse(name.replace("-", "_")).date_formats["short"].pattern
+        except (UnknownLocaleError, ValueError, TypeError, KeyError, AttributeError):
+            pattern = None
+    if isinstance(pattern, str):
+        fields = re.sub(r"'[^']*'", "", pattern)  # quoted literals are no fields
+        month, day = _first_of(fields, "ML"), _first_of(fields, "d")
+        year = _first_of(fields, "yYur")
+        if month is not None and day is not None:
+            first_year = year is not None and year < min(month, day)
+            return "mdy" if month < day and not first_year else "dmy"
+    parts = re.split(r"[-_]", name.lower())
     if parts[0] == "en" and (len(parts) == 1 or parts[1] in ("us", "ph")):
         return "mdy"
     return "dmy"
+
+
+def _first_of(pattern: str, letters: str) -> int | None:
+    """Where the first of a date pattern's `letters` (one field's) is, or None."""
+    places = [place for place in map(pattern.find, letters) if place >= 0]
+    return min(places) if places else None
 
 
 def _kind(text: str, marked: bool) -> str:
@@ -1040,7 +1078,7 @@ def _message_starts(
     senders = [keys[named] for named, _, _ in firsts]
     writers: set[str] = set()  # senders with a text of their own, not only iOS's marked notices
     for key, (_, _, said) in zip(senders, firsts, strict=True):
-        if key is not None and key not in writers and not (said and said[0] in _MARKS):
+        if key is not None and key not in writers and not (said and said[0] in _APP_MARKS):
             writers.add(key)
     # A line without a sender that has lines under it (a system notice is one line) is pasted text,
     # and so are lines of another chat pasted in a 1:1 chat (below).
@@ -1084,7 +1122,7 @@ def _message_starts(
 
 def _is_notice(sender: str | None, said: str) -> bool:
     """Whether a line naming `sender` (None: none) and saying `said` is a system notice."""
-    return sender is None or (said[:1] in _MARKS and _kind(_clean(said).strip(), True) == "system")
+    return sender is None or (said[:1] in _APP_MARKS and _kind(_clean(said).strip(), True) == "system")
 
 
 NOTICE_WINDOW = 20  # lines above a group notice whose times tell whether it was pasted there
@@ -1108,7 +1146,7 @@ def _has_group_notice(
     a message) and says nothing of this chat."""
     for k, (key, (named, _, said)) in enumerate(zip(senders, firsts, strict=True)):
         if (
-            (key is None or said[:1] in _MARKS)
+            (key is None or said[:1] in _APP_MARKS)
             and k not in pasted
             and _GROUP_MEMBERSHIP.search(said if key is not None else named)
         ):
@@ -1462,7 +1500,8 @@ def _parse(
             # most texts: telling so takes 0.2 µs a line, `_clean` and looking for the marks 0.6 µs.
             marked, clean, inner_mark = False, said.strip(), -1
         else:
-            marked = said[:1] in _MARKS if said else False
+            # Only iOS (its lines in brackets) marks the app's own lines: Android's have no sender.
+            marked = bool(said) and said[0] in _APP_MARKS and parts[9 * k + 1] is not None
             clean = _clean(said).strip()
             inner_mark = -1 if marked else said.rfind("\u200e")
         if clean == "null":  # Android: a view-once photo or video
