@@ -94,6 +94,19 @@ def processes_of(run: str) -> dict[int, str]:
     return found
 
 
+def scan_in_its_own_group(config: Path, database_url: str, run: str, stderr: Path) -> subprocess.Popen[bytes]:
+    """The scan started in a process group of its own (as a terminal or systemd starts it), its
+    stderr in a file, not a pipe: processes left behind would hold a pipe open."""
+    with stderr.open("w") as errors_file:
+        return subprocess.Popen(
+            scan_command(config, database_url),
+            env=environment(run),
+            stdout=subprocess.DEVNULL,
+            stderr=errors_file,
+            start_new_session=True,
+        )
+
+
 def wait_for_scoring_workers(victim: subprocess.Popen[str], run: str, timeout: float = 180) -> dict[int, str]:
     """Poll until the scan has started its scoring pool; its processes then."""
     deadline = time.monotonic() + timeout
@@ -172,14 +185,7 @@ def test_sigterm_stops_the_scan_cleanly_and_leaves_no_process_behind(
     records = make_export(tmp_path)
     config = config_for(tmp_path)
     stderr = tmp_path / "stderr.txt"
-    with stderr.open("w") as errors_file:  # a file, not a pipe: processes left behind would hold a pipe open
-        victim = subprocess.Popen(
-            scan_command(config, database_url),
-            env=environment(run),
-            stdout=subprocess.DEVNULL,
-            stderr=errors_file,
-            start_new_session=True,
-        )
+    victim = scan_in_its_own_group(config, database_url, run, stderr)
     try:
         wait_for_scoring_workers(victim, run)
         if to == "process":
@@ -235,14 +241,7 @@ def test_ctrl_c_reaches_the_scan_alone_and_prints_no_worker_traceback(
     make_export(tmp_path)
     config = config_for(tmp_path)
     stderr = tmp_path / "stderr.txt"
-    with stderr.open("w") as errors_file:
-        victim = subprocess.Popen(
-            scan_command(config, database_url),
-            env=environment(run),
-            stdout=subprocess.DEVNULL,
-            stderr=errors_file,
-            start_new_session=True,
-        )
+    victim = scan_in_its_own_group(config, database_url, run, stderr)
     try:
         started = wait_for_scoring_workers(victim, run)  # some still starting: the window that printed
         workers = [pid for pid, command in started.items() if "multiprocessing.spawn" in command]

@@ -15,7 +15,6 @@ U+2068/U+2069 (isolate around a mention).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from test_whatsapp import read
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import open_database
 from socialmon.models import Comment
 from socialmon.sentiment import get_scorer
 from socialmon.storage import Store
-from socialmon_connectors import ChannelContext, Page
+from socialmon_connectors import ChannelContext
 from socialmon_connectors import whatsapp as whatsapp_module
 from socialmon_connectors.whatsapp import (
     WhatsAppExportConnector,
@@ -51,13 +51,6 @@ def connector(folder: Path, path: str = "chats", **options: Any) -> WhatsAppExpo
         WhatsAppSettings(path=path, **options),
         ChannelContext(brand="cosecha", channel="whatsapp", account="", base_dir=folder),
     )
-
-
-def read(source: WhatsAppExportConnector, cursor: dict[str, Any] | None = None) -> list[Page]:
-    async def collect() -> list[Page]:
-        return [page async for page in source.pages(cursor)]
-
-    return asyncio.run(collect())
 
 
 def write(folder: Path, name: str, text: str) -> Path:
