@@ -904,12 +904,19 @@ def _utf8_text(raw: bytes, complete: bool = True) -> bool:
     return True
 
 
+# A CSV's kept encoding when its lines are UTF-8 and another encoding both (`_legacy_encoding`):
+# "utf-8/cp1252" reads a line that is UTF-8 as such, any other in cp1252.
+_MIXED = "utf-8/"
+
+
 def _line_text(raw: bytes, encoding: str, complete: bool = True) -> tuple[str, str | None]:
     """A line's text in `encoding`, and why some of its bytes are not text in it (None when all are):
     those bytes are U+FFFD in the text, and the row they are in is rejected for it, never stored so.
     In UTF-8, surrogates written as UTF-8 become U+FFFD without a fault (see `_utf8_text`), and a
     character cut at the end of an incomplete last line is left out (the line is read whole next
     time)."""
+    if encoding.startswith(_MIXED):
+        encoding = "utf-8" if _utf8_text(raw, complete) else encoding.removeprefix(_MIXED)
     try:
         return raw.decode(encoding), None
     except UnicodeDecodeError as error:
@@ -2190,8 +2197,13 @@ class FileConnector(Connector):
         encoding = legacy_encoding(bytes(legacy + valid))
         if encoding is not None:
             return encoding
-        if valid and legacy_encoding(bytes(legacy)) is None:
-            return None
+        if valid:
+            alone = legacy_encoding(bytes(legacy))
+            if alone is None:
+                return None
+            # UTF-8 lines that read wrong in the legacy encoding its other lines read right in: two
+            # programs wrote the file (rows appended by another tool). Each line is read in its own.
+            return _MIXED + alone
         raise SourceError(
             f"{path.name}: line {line} is not UTF-8 text, and its accents cannot be told apart "
             f"as {', '.join(_LEGACY.values())} or another encoding: save it as CSV UTF-8",

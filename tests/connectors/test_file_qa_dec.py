@@ -445,3 +445,26 @@ def test_a_row_rejected_for_its_date_is_not_announced_as_stored_without_its_post
     with caplog.at_level(logging.WARNING):
         read(connector(tmp_path, "only.csv"))
     assert "without a post_id (the first: z2)" in caplog.text
+
+
+def test_a_utf8_file_with_rows_another_program_appended_in_windows_1252_reads_each_in_its_own(
+    tmp_path: Path,
+) -> None:
+    """Two programs wrote it: its UTF-8 lines read wrong in Windows-1252 and its other lines only read
+    in it. It was refused on every scan ("cannot be told apart"), and `encoding = "cp1252"`, as the
+    refusal advised, garbled the UTF-8 rows stored right."""
+    header = "type,id,created_at,author_name,text"
+    rows = [f"comment,c{i},2026-11-2{i % 9} 10:00,José Núñez,Qué rico pan ñandú {i}" for i in range(30)]
+    path = tmp_path / "e.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode("utf-8"))
+    first = read(connector(tmp_path, "e.csv"))
+    with path.open("ab") as handle:
+        handle.write("comment,c99,2026-11-25 10:00,Inés,Está buenísimo\n".encode("cp1252"))
+    later = read(connector(tmp_path, "e.csv"), cursor(first))
+    whole = read(connector(tmp_path, "e.csv"))  # the file read at once, as a new channel would
+    for pages in (first + later, whole):
+        found = texts(pages)
+        assert found["c99"] == ("Inés", "Está buenísimo")
+        assert found["c7"] == ("José Núñez", "Qué rico pan ñandú 7")
+        assert len(found) == 31 and not rejected(pages)
+    assert read(connector(tmp_path, "e.csv"), cursor(later)) == []
