@@ -716,7 +716,7 @@ class Lang:
         return self("window", since=start, until=self.date(last))
 
     def moment(self, value: datetime) -> str:
-        """ "6 dic 2026 3:28 p. m.": a day as the report writes its days, and the time, in the brand's zone."""
+        """ "6 dic 2026 15:28": a day as the report writes its days, and the time, in the brand's zone."""
         local = value.astimezone(self.zone)
         return f"{self.date(local)} {self.clock(local)}"
 

@@ -232,6 +232,20 @@ def test_pending_at_80_columns_gives_a_comments_text_the_room() -> None:
     assert "El sábado pasado esperé 40 minutos y" in row
 
 
+@pytest.mark.parametrize("width", [80, 200])
+def test_pending_shows_a_long_comment_whole_wrapped_in_its_room(width: int) -> None:
+    """The report's tables cut a text at 70 characters (a summary's line); `socialmon pending` said
+    it gives the text the room the other columns leave, and cut it there all the same."""
+    lang = Lang("es", "EC", "America/Guayaquil")
+    long = TEXTS[0] + ". Llamé dos veces y nadie contestó; quiero que me devuelvan el dinero del pedido."
+    report = brand_report(needs_reply=NeedsReply(1, 1, 1, [pending_item("a1", "Carla", long)]))
+    lines = printed(report, lang, width)
+    assert all(cell_len(line) <= width for line in lines)
+    shown = " ".join(" ".join(line.replace("│", " ").split()) for line in lines)
+    assert "devuelvan el dinero del pedido." in shown, "\n".join(lines)
+    assert "…" not in shown
+
+
 @pytest.mark.parametrize(
     ("language", "heading"), [("es", "Barra neg."), ("en", "Neg. bar"), ("pt", "Barra neg.")]
 )
