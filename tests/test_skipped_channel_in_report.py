@@ -45,6 +45,8 @@ def test_a_channel_skipped_after_a_good_scan_is_reported_as_failed_and_keeps_its
     table = run(cli, "report", "--lang", "en", "--config", config)
     assert "cafe/export: last scan failed" in " ".join(table.split()), table
     assert "EXPORT_DIR is not set" in " ".join(table.split())
+    spanish = " ".join(run(cli, "report", "--lang", "es", "--config", config).split())
+    assert "no se escaneó: la variable de entorno EXPORT_DIR no está definida" in spanish, spanish
 
     with sqlite3.connect(tmp_path / "socialmon.db") as db:
         runs = db.execute("SELECT status, error FROM scan_run ORDER BY id").fetchall()

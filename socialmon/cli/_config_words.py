@@ -320,6 +320,16 @@ WORKER_MESSAGES = (
         "{installed}: upgrade socialmon[workers]"
     ),
     N_("cannot create the queue in {display}: {error}"),
+    # A channel a scan or a worker left out for want of its secret: its stored last error
+    # (`socialmon.cli.scan.not_scanned_error`, `workers.tasks`), said in a report's language.
+    N_(
+        "not scanned: environment variable {names} is not set — set it in the environment the scan "
+        "runs in (for cron or systemd: the env file they read), then scan again"
+    ),
+    N_(
+        "not scanned: environment variable {names} is not set: set it in the worker's environment, "
+        "then restart the worker"
+    ),
 )
 
 
