@@ -256,3 +256,9 @@ def test_ctrl_c_reaches_the_scan_alone_and_prints_no_worker_traceback(
     errors = stderr.read_text()
     assert victim.returncode == 130, errors
     assert "Traceback" not in errors and "Fatal Python error" not in errors, errors
+
+
+def test_scan_help_documents_exit_130_for_ctrl_c() -> None:
+    result = CliRunner().invoke(app, ["scan", "--help"])
+    assert result.exit_code == 0
+    assert "130 when stopped by Ctrl-C" in " ".join(result.output.split())

@@ -28,7 +28,7 @@ app = typer.Typer(
         "Monitor your business's social channels: pull posts, comments and reviews, score "
         "what customers say, and report who is waiting for an answer.\n\n"
         "Exit codes: 0 success, 1 a channel failed or ended partial, or a delivery failed, 2 usage or "
-        "config error (or a damaged database), 143 scan stopped by SIGTERM."
+        "config error (or a damaged database), 130 scan stopped by Ctrl-C, 143 scan stopped by SIGTERM."
     ),
     no_args_is_help=True,
     add_completion=False,

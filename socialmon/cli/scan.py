@@ -432,8 +432,8 @@ def stop_on_sigterm() -> Iterator[StopRequest]:
         "Pull new posts, comments and reviews from the enabled channels and score them.\n\n"
         "Exit code 0 when every channel was read in full, 1 when any failed or ended partial (the "
         "others still finish; a partial channel's unread threads are read again on the next scan), 2 "
-        "for a usage or config error, 143 when stopped by SIGTERM (each channel stops after its "
-        "current page, stored; the next scan resumes there)."
+        "for a usage or config error, 130 when stopped by Ctrl-C, 143 when stopped by SIGTERM (each "
+        "channel stops after its current page, stored; the next scan resumes there)."
     )
 )
 def scan(
