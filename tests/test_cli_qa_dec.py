@@ -19,7 +19,7 @@ from helpers import clean_environment, copy_project, write_config, write_jsonl
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from socialmon.analytics.responses import needs_reply, pair_first_replies
 from socialmon.analytics.scope import make_scope
@@ -38,12 +38,18 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # one message, one line
 
 
-def run(*args: str) -> tuple[int, str]:
-    """`socialmon ARGS` in this process: its exit code and its output, one space between words.
-    Any exception but the command's own exit (a traceback) fails the test."""
+def invoked(*args: str) -> Result:
+    """`socialmon ARGS` in this process. Any exception but the command's own exit (a traceback)
+    fails the test."""
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
+    return result
+
+
+def run(*args: str) -> tuple[int, str]:
+    """`socialmon ARGS`: its exit code and its output, one space between words."""
+    result = invoked(*args)
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -466,8 +472,8 @@ def problem_lines(output: str) -> list[str]:
 
 
 def checked(path: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["check", "--config", str(path)])
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    """`socialmon check` on `path`: its exit code and its output line by line."""
+    result = invoked("check", "--config", str(path))
     return result.exit_code, result.output
 
 

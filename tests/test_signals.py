@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import comment, post, write_config, write_jsonl
@@ -107,6 +108,17 @@ def scan_in_its_own_group(config: Path, database_url: str, run: str, stderr: Pat
         )
 
 
+@contextlib.contextmanager
+def ended(victim: subprocess.Popen[Any]) -> Iterator[subprocess.Popen[Any]]:
+    """`victim`, killed at the end if a failed step left it running."""
+    try:
+        yield victim
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+            victim.wait()
+
+
 def wait_for_scoring_workers(victim: subprocess.Popen[str], run: str, timeout: float = 180) -> dict[int, str]:
     """Poll until the scan has started its scoring pool; its processes then."""
     deadline = time.monotonic() + timeout
@@ -157,21 +169,18 @@ def test_a_scan_killed_with_sigkill_leaves_no_process_behind(
 ) -> None:
     make_export(tmp_path)
     config = config_for(tmp_path)
-    victim = subprocess.Popen(
-        scan_command(config, database_url),
-        env=environment(run),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with ended(
+        subprocess.Popen(
+            scan_command(config, database_url),
+            env=environment(run),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ) as victim:
         started = wait_for_scoring_workers(victim, run)
         assert any("resource_tracker" in command for command in started.values()), started
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
-    finally:
-        if victim.poll() is None:
-            victim.kill()
-            victim.wait()
     assert left_behind(run) == {}
 
 
@@ -185,18 +194,13 @@ def test_sigterm_stops_the_scan_cleanly_and_leaves_no_process_behind(
     records = make_export(tmp_path)
     config = config_for(tmp_path)
     stderr = tmp_path / "stderr.txt"
-    victim = scan_in_its_own_group(config, database_url, run, stderr)
-    try:
+    with ended(scan_in_its_own_group(config, database_url, run, stderr)) as victim:
         wait_for_scoring_workers(victim, run)
         if to == "process":
             victim.send_signal(signal.SIGTERM)
         else:
             os.killpg(victim.pid, signal.SIGTERM)
         victim.wait(timeout=120)
-    finally:
-        if victim.poll() is None:
-            victim.kill()
-            victim.wait()
     assert left_behind(run) == {}
     errors = stderr.read_text()
     assert victim.returncode == 143, errors
@@ -241,17 +245,12 @@ def test_ctrl_c_reaches_the_scan_alone_and_prints_no_worker_traceback(
     make_export(tmp_path)
     config = config_for(tmp_path)
     stderr = tmp_path / "stderr.txt"
-    victim = scan_in_its_own_group(config, database_url, run, stderr)
-    try:
+    with ended(scan_in_its_own_group(config, database_url, run, stderr)) as victim:
         started = wait_for_scoring_workers(victim, run)  # some still starting: the window that printed
         workers = [pid for pid, command in started.items() if "multiprocessing.spawn" in command]
         assert workers and all(blocks_sigint(pid) for pid in workers), started
         os.killpg(victim.pid, signal.SIGINT)
         victim.wait(timeout=120)
-    finally:
-        if victim.poll() is None:
-            victim.kill()
-            victim.wait()
     assert left_behind(run) == {}
     errors = stderr.read_text()
     assert victim.returncode == 130, errors

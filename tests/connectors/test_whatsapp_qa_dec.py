@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from test_whatsapp import read
+from test_whatsapp import read, write
 
 from socialmon.config import BrandConfig, ChannelConfig
 from socialmon.database import open_database
@@ -51,13 +51,6 @@ def connector(folder: Path, path: str = "chats", **options: Any) -> WhatsAppExpo
         WhatsAppSettings(path=path, **options),
         ChannelContext(brand="cosecha", channel="whatsapp", account="", base_dir=folder),
     )
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- 1. the locale's day/month order, from CLDR -----------------------------------------------------
