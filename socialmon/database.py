@@ -249,17 +249,15 @@ class Database:
         """The message for `error` (or an error it was raised from) if it says the SQLite file is damaged."""
         if self.dialect != "sqlite":
             return None
-        seen: BaseException | None = error
-        for _ in range(10):  # the chain of causes, bounded
-            if seen is None:
-                return None
-            what = damage(seen)
+        import sqlite3
+
+        for original in _driver_errors(error, sqlite3.DatabaseError):
+            what = damage(original)
             if what is not None:
                 return DamagedDatabase(
                     f"the database file {self._where()} is damaged ({what}): restore a backup, "
                     "or move it aside to start afresh"
                 )
-            seen = seen.__cause__ or seen.__context__
         return None
 
     def explained(self, error: BaseException) -> DatabaseError | None:
@@ -274,7 +272,7 @@ class Database:
         import sqlite3
 
         path = self.sqlite_path
-        original = _driver_error(error, sqlite3.Error)
+        original = next(_driver_errors(error, sqlite3.Error), None)
         if path is None or original is None:
             return None
         code = (getattr(original, "sqlite_errorcode", None) or 0) & 0xFF
@@ -532,20 +530,17 @@ def _schema_ddl(dialect: Any) -> list[str]:
     return found
 
 
-def _driver_error(error: BaseException, kind: type[BaseException]) -> BaseException | None:
-    """The first error of type `kind` along `error`, the driver's error it wraps (`orig`) and the
-    chain of causes; None if there is none."""
+def _driver_errors(error: BaseException, kind: type[BaseException]) -> Iterator[BaseException]:
+    """Each error of type `kind` along `error`'s chain of causes: an error itself, or the driver's
+    error it wraps (`orig`, SQLAlchemy's)."""
     seen: BaseException | None = error
     for _ in range(10):  # the chain, bounded
         if seen is None:
-            return None
-        if isinstance(seen, kind):
-            return seen
-        original = getattr(seen, "orig", None)
+            return
+        original = seen if isinstance(seen, kind) else getattr(seen, "orig", None)
         if isinstance(original, kind):
-            return original
+            yield original
         seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def _writable(path: Path) -> bool:
