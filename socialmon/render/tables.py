@@ -144,7 +144,12 @@ def _short(text: str, limit: int) -> str:
     return text if len(clusters) <= limit else "".join(clusters[: limit - 1]) + "…"
 
 
-def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
+# Characters of a waiting comment's text a table shows: a summary's line, a document's cell.
+PENDING_TEXT = 70
+
+
+def report_tables(report: BrandReport, lang: Lang, *, pending_text: int = PENDING_TEXT) -> list[TableData]:
+    """The report's tables; a waiting comment's text cut at `pending_text` characters."""
     tables: list[TableData] = []
     times = report.response_times
     if times is not None:
@@ -249,7 +254,7 @@ def report_tables(report: BrandReport, lang: Lang) -> list[TableData]:
                         kind="minutes",
                     ),
                     Cell(item.label, lang.label(item.label), style),
-                    Cell(item.text, _short(item.text, 70)),
+                    Cell(item.text, _short(item.text, pending_text)),
                     Cell(item.url or "", item.url or "", link=item.url),
                 ]
             )

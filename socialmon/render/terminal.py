@@ -28,7 +28,7 @@ terminal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rich import box
 from rich.cells import cell_len
@@ -42,9 +42,9 @@ from socialmon.analytics.results import BrandReport
 from socialmon.render._safe_text import terminal_text
 from socialmon.render.i18n import Lang
 from socialmon.render.tables import (
+    PENDING_TEXT,
     Cell,
     TableData,
-    _short,
     column_kind,
     empty_window_hint,
     headline_items,
@@ -626,13 +626,14 @@ class TerminalReport:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        tables = [*self.extra, *report_tables(self.report, self.lang)]
-        if not any(
-            s is not None for s in (self.report.response_times, self.report.trend, self.report.engagement)
-        ):
-            # `socialmon pending`: its texts whole, wrapped in the room the other columns leave (the
-            # report's tables cut them at 70 characters, for a summary's line or a document's cell).
-            tables = [_whole_texts(t) if t.key == "needs_reply" else t for t in tables]
+        report = self.report
+        # `socialmon pending` (no other section): its texts whole, wrapped in the room the other
+        # columns leave; a report's tables cut them for a summary's line or a document's cell.
+        pending = all(s is None for s in (report.response_times, report.trend, report.engagement))
+        tables = [
+            *self.extra,
+            *report_tables(report, self.lang, pending_text=PENDING_TEXT_LIMIT if pending else PENDING_TEXT),
+        ]
         if width < COMPACT_BELOW:
             yield from self._compact(tables, width)
             return
@@ -727,20 +728,6 @@ class TerminalReport:
 
 
 PENDING_TEXT_LIMIT = 1000  # characters of a comment `socialmon pending` shows: a pasted essay stays readable
-
-
-def _whole_texts(data: TableData) -> TableData:
-    """`data` with each text its table cut ("…") given whole, up to `PENDING_TEXT_LIMIT`."""
-    rows = [
-        [
-            replace(cell, text=_short(cell.value, PENDING_TEXT_LIMIT))
-            if isinstance(cell.value, str) and cell.text != cell.value and cell.text.endswith("…")
-            else cell
-            for cell in row
-        ]
-        for row in data.rows
-    ]
-    return replace(data, rows=rows)
 
 
 def render_terminal(
