@@ -199,6 +199,11 @@ class Database:
             return Path(database)
         return None
 
+    @property
+    def file_missing(self) -> bool:
+        """A SQLite database whose file does not exist yet: opening it would create it (empty, 4 KB)."""
+        return self.sqlite_path is not None and not self.sqlite_path.exists()
+
     def display_url(self) -> str:
         """The URL with any password hidden, for messages."""
         return self.engine.url.render_as_string(hide_password=True)

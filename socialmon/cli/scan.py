@@ -256,8 +256,7 @@ def _holds_scans(loaded: Config, override: str | None) -> bool:
     except (DatabaseError, SQLAlchemyError, ValueError):
         return False
     try:
-        path = database.sqlite_path
-        if path is not None and not path.exists():
+        if database.file_missing:
             return False  # not even opened: SQLite would create the file
         return database.schema_status().current is not None
     except (DatabaseError, SQLAlchemyError):

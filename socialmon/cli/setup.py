@@ -255,7 +255,7 @@ def database_state(config: Config, database: str | None) -> tuple[str, int, str]
     if cannot is not None:
         db.dispose()
         raise cannot
-    if db.sqlite_path is not None and not db.sqlite_path.exists():
+    if db.file_missing:
         # Not opened: SQLite creates a file it opens (an empty one, 4 KB), and `check` changes
         # nothing. The first scan creates it.
         db.dispose()
